@@ -1,0 +1,520 @@
+//! The TOML configuration, with SPEC.md §2's defaults built in.
+//!
+//! Every key is optional; an unknown key or a bad value is one sentence naming the key.
+//! The file is walked by hand rather than through serde derive so that each message can
+//! name the exact key (`calls.999.sl_goal_pct`) and say what would be accepted.
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+use toml::{Table, Value};
+
+use crate::engine::{CallTargets, EngineSettings, IncidentTargets};
+use crate::time::{NANOS_PER_SEC, Nanos, format_span, parse_span};
+
+/// A Local Policing Area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    pub code: String,
+    pub name: String,
+}
+
+/// A rolling window, with the label it was configured as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub label: String,
+    pub span: Nanos,
+}
+
+impl Window {
+    pub fn new(span: Nanos) -> Window {
+        Window {
+            label: format_span(span),
+            span,
+        }
+    }
+
+    /// `15m`, `1h`, `24h`, `90m`, `7d`, `1h30m`…
+    pub fn parse(text: &str) -> Option<Window> {
+        parse_span(text)
+            .filter(|&span| span > 0)
+            .map(|span| Window {
+                label: text.trim().to_string(),
+                span,
+            })
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub force_name: String,
+    pub timezone: Tz,
+    pub windows: Vec<Window>,
+    pub amber_factor: f64,
+    pub call_expiry: Nanos,
+    pub reorder_horizon: Nanos,
+    pub stale_after: Nanos,
+    pub future_skew: Nanos,
+    /// Indexed by `CallLine::index` (999, 101).
+    pub calls: [CallTargets; 2],
+    /// Emergency, priority (scheduled has no targets).
+    pub incidents: [IncidentTargets; 2],
+    pub areas: Vec<Area>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let engine = EngineSettings::default();
+        let names = [
+            ("BIR", "Birmingham"),
+            ("COV", "Coventry"),
+            ("DUD", "Dudley"),
+            ("SAN", "Sandwell"),
+            ("SOL", "Solihull"),
+            ("WAL", "Walsall"),
+            ("WOL", "Wolverhampton"),
+        ];
+        Config {
+            force_name: "West Midlands Police".to_string(),
+            timezone: chrono_tz::Europe::London,
+            windows: ["15m", "1h", "24h"]
+                .iter()
+                .filter_map(|text| Window::parse(text))
+                .collect(),
+            amber_factor: engine.amber_factor,
+            call_expiry: engine.call_expiry,
+            reorder_horizon: 10 * 60 * NANOS_PER_SEC,
+            stale_after: 30 * NANOS_PER_SEC,
+            future_skew: 60 * NANOS_PER_SEC,
+            calls: engine.calls,
+            incidents: [engine.incidents[0], engine.incidents[1]],
+            areas: names
+                .iter()
+                .map(|(code, name)| Area {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A configuration that cannot be used; its message is one sentence naming the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads and checks a TOML file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            ConfigError(format!(
+                "cannot read config file {}: {error}",
+                path.display()
+            ))
+        })?;
+        Config::parse(&text).map_err(|ConfigError(message)| {
+            ConfigError(format!("config file {}: {message}", path.display()))
+        })
+    }
+
+    /// Checks TOML text; every key not given keeps its default.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let table: Table = text.parse().map_err(|error: toml::de::Error| {
+            let line = error
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            let message = error.message().trim().trim_end_matches('.').to_string();
+            ConfigError(match line {
+                Some(line) => format!("line {line}: {message}"),
+                None => message,
+            })
+        })?;
+        let mut config = Config::default();
+        let mut walker = Walker::new(table, "");
+        if let Some(value) = walker.take("force_name") {
+            config.force_name = walker.text(&value, "force_name")?;
+            if config.force_name.trim().is_empty() {
+                return Err(walker.error("force_name", "must not be empty"));
+            }
+        }
+        if let Some(value) = walker.take("timezone") {
+            let name = walker.text(&value, "timezone")?;
+            config.timezone = name.parse().map_err(|_| {
+                walker.error(
+                    "timezone",
+                    &format!(
+                        "\"{name}\" is not an IANA time zone (e.g. \"Europe/London\", \"UTC\")"
+                    ),
+                )
+            })?;
+        }
+        if let Some(value) = walker.take("windows") {
+            config.windows = walker.windows(&value)?;
+        }
+        if let Some(value) = walker.take("amber_factor") {
+            let factor = walker.number(&value, "amber_factor")?;
+            if !(1.0..=10.0).contains(&factor) {
+                return Err(walker.error("amber_factor", "must be between 1.0 and 10.0"));
+            }
+            config.amber_factor = factor;
+        }
+        for (key, slot) in [
+            ("call_expiry", &mut config.call_expiry),
+            ("reorder_horizon", &mut config.reorder_horizon),
+            ("stale_after", &mut config.stale_after),
+            ("future_skew", &mut config.future_skew),
+        ] {
+            if let Some(value) = walker.take(key) {
+                *slot = walker.span(&value, key)?;
+            }
+        }
+        if let Some(value) = walker.take("calls") {
+            let mut calls = walker.table(value, "calls")?;
+            for (line, targets) in ["999", "101"].iter().zip(config.calls.iter_mut()) {
+                if let Some(value) = calls.take(line) {
+                    let mut keys = calls.table(value, line)?;
+                    if let Some(v) = keys.take("mean_target") {
+                        targets.mean = keys.optional_span(&v, "mean_target")?;
+                    }
+                    if let Some(v) = keys.take("sl_threshold") {
+                        targets.sl_threshold = keys.optional_span(&v, "sl_threshold")?;
+                    }
+                    if let Some(v) = keys.take("sl_goal_pct") {
+                        targets.sl_goal_pct = keys.optional_percent(&v, "sl_goal_pct")?;
+                    }
+                    keys.finish()?;
+                }
+            }
+            calls.finish()?;
+        }
+        if let Some(value) = walker.take("incidents") {
+            let mut incidents = walker.table(value, "incidents")?;
+            for (grade, targets) in ["emergency", "priority"]
+                .iter()
+                .zip(config.incidents.iter_mut())
+            {
+                if let Some(value) = incidents.take(grade) {
+                    let mut keys = incidents.table(value, grade)?;
+                    if let Some(v) = keys.take("target") {
+                        targets.target = keys.optional_span(&v, "target")?;
+                    }
+                    if let Some(v) = keys.take("goal_pct") {
+                        targets.goal_pct = keys.optional_percent(&v, "goal_pct")?;
+                    }
+                    keys.finish()?;
+                }
+            }
+            incidents.finish()?;
+        }
+        if let Some(value) = walker.take("areas") {
+            config.areas = walker.areas(&value)?;
+        }
+        walker.finish()?;
+        Ok(config)
+    }
+
+    /// The engine's settings, keeping closed records long enough for every configured
+    /// window and for `extra_window` (e.g. `report --window 7d`).
+    pub fn engine_settings(&self, extra_window: Option<Nanos>) -> EngineSettings {
+        let retention = self
+            .windows
+            .iter()
+            .map(|w| w.span)
+            .chain(extra_window)
+            .max()
+            .unwrap_or(24 * 3600 * NANOS_PER_SEC);
+        let defaults = EngineSettings::default();
+        EngineSettings {
+            calls: self.calls,
+            incidents: [self.incidents[0], self.incidents[1], defaults.incidents[2]],
+            amber_factor: self.amber_factor,
+            call_expiry: self.call_expiry,
+            retention,
+            areas: self.areas.iter().map(|a| a.code.clone()).collect(),
+        }
+    }
+
+    /// An area's display name, or its code when it is not configured.
+    pub fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.areas
+            .iter()
+            .find(|area| area.code == code)
+            .map_or(code, |area| area.name.as_str())
+    }
+}
+
+/// Takes keys out of a table one by one, so that what is left at the end is unknown.
+struct Walker {
+    table: Table,
+    prefix: String,
+}
+
+impl Walker {
+    fn new(table: Table, prefix: &str) -> Walker {
+        Walker {
+            table,
+            prefix: prefix.to_string(),
+        }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    fn error(&self, key: &str, problem: &str) -> ConfigError {
+        ConfigError(format!("`{}` {problem}", self.key(key)))
+    }
+
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.table.remove(key)
+    }
+
+    fn finish(self) -> Result<(), ConfigError> {
+        match self.table.keys().next() {
+            Some(unknown) => Err(ConfigError(format!(
+                "unknown key `{}` (see forceboard.example.toml for every key)",
+                self.key(unknown)
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn table(&self, value: Value, key: &str) -> Result<Walker, ConfigError> {
+        match value {
+            Value::Table(table) => Ok(Walker::new(table, &format!("{}.", self.key(key)))),
+            _ => Err(self.error(key, "must be a table")),
+        }
+    }
+
+    fn text(&self, value: &Value, key: &str) -> Result<String, ConfigError> {
+        value
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| self.error(key, "must be a string"))
+    }
+
+    fn number(&self, value: &Value, key: &str) -> Result<f64, ConfigError> {
+        match value {
+            Value::Integer(n) => Ok(*n as f64),
+            Value::Float(x) if x.is_finite() => Ok(*x),
+            _ => Err(self.error(key, "must be a number")),
+        }
+    }
+
+    /// A duration: `"30s"`, `"15m"`, `"1h"`, or a number of seconds.
+    fn span(&self, value: &Value, key: &str) -> Result<Nanos, ConfigError> {
+        let span = match value {
+            Value::String(text) => parse_span(text),
+            Value::Integer(n) => n.checked_mul(NANOS_PER_SEC),
+            Value::Float(x) if x.is_finite() && *x < 1e9 => Some((x * 1e9).round() as Nanos),
+            _ => None,
+        };
+        match span {
+            Some(span) if span > 0 => Ok(span),
+            _ => Err(self.error(
+                key,
+                "must be a positive duration such as \"30s\", \"15m\" or \"1h\" (or a number of seconds)",
+            )),
+        }
+    }
+
+    fn is_off(value: &Value) -> bool {
+        matches!(value, Value::String(text) if text == "off" || text == "none")
+    }
+
+    /// A duration, or `"off"` for none.
+    fn optional_span(&self, value: &Value, key: &str) -> Result<Option<Nanos>, ConfigError> {
+        if Walker::is_off(value) {
+            return Ok(None);
+        }
+        self.span(value, key).map(Some).map_err(|_| {
+            self.error(
+                key,
+                "must be a duration such as \"5s\" or \"15m\", or \"off\"",
+            )
+        })
+    }
+
+    /// A percentage from 0 to 100, or `"off"` for none.
+    fn optional_percent(&self, value: &Value, key: &str) -> Result<Option<f64>, ConfigError> {
+        if Walker::is_off(value) {
+            return Ok(None);
+        }
+        match self.number(value, key) {
+            Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(Some(pct)),
+            _ => Err(self.error(key, "must be a percentage from 0 to 100, or \"off\"")),
+        }
+    }
+
+    fn windows(&self, value: &Value) -> Result<Vec<Window>, ConfigError> {
+        let problem = "must be a list of 1 to 9 durations such as [\"15m\", \"1h\", \"24h\"]";
+        let items = value
+            .as_array()
+            .filter(|items| (1..=9).contains(&items.len()))
+            .ok_or_else(|| self.error("windows", problem))?;
+        items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .and_then(Window::parse)
+                    .ok_or_else(|| self.error("windows", problem))
+            })
+            .collect()
+    }
+
+    fn areas(&self, value: &Value) -> Result<Vec<Area>, ConfigError> {
+        let items = value
+            .as_array()
+            .ok_or_else(|| self.error("areas", "must be a list of [[areas]] tables"))?;
+        let mut areas: Vec<Area> = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let key = format!("areas[{index}]");
+            let mut area = self.table(item.clone(), &key)?;
+            let code = match area.take("code") {
+                Some(v) => area.text(&v, "code")?,
+                None => return Err(area.error("code", "is missing")),
+            };
+            let code = code.trim().to_string();
+            if code.is_empty() {
+                return Err(area.error("code", "must not be empty"));
+            }
+            let name = match area.take("name") {
+                Some(v) => area.text(&v, "name")?,
+                None => code.clone(),
+            };
+            if areas.iter().any(|a| a.code == code) {
+                return Err(area.error("code", &format!("\"{code}\" is given twice")));
+            }
+            area.finish()?;
+            areas.push(Area { code, name });
+        }
+        Ok(areas)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_gives_the_spec_defaults() {
+        let config = Config::parse("").expect("empty config");
+        assert_eq!(config, Config::default());
+        assert_eq!(config.calls[0].mean, Some(5 * NANOS_PER_SEC));
+        assert_eq!(config.calls[0].sl_threshold, Some(10 * NANOS_PER_SEC));
+        assert_eq!(config.calls[0].sl_goal_pct, Some(90.0));
+        assert_eq!(config.calls[1].mean, None);
+        assert_eq!(config.calls[1].sl_threshold, Some(180 * NANOS_PER_SEC));
+        assert_eq!(config.calls[1].sl_goal_pct, Some(80.0));
+        assert_eq!(config.incidents[0].target, Some(900 * NANOS_PER_SEC));
+        assert_eq!(config.incidents[0].goal_pct, Some(90.0));
+        assert_eq!(config.incidents[1].target, Some(3600 * NANOS_PER_SEC));
+        assert_eq!(config.incidents[1].goal_pct, None);
+        assert_eq!(config.areas.len(), 7);
+        assert_eq!(config.area_name("BIR"), "Birmingham");
+        assert_eq!(config.area_name("XYZ"), "XYZ");
+    }
+
+    #[test]
+    fn the_example_file_parses_and_equals_the_defaults() {
+        let text = include_str!("../forceboard.example.toml");
+        assert_eq!(Config::parse(text), Ok(Config::default()));
+    }
+
+    #[test]
+    fn keys_override_defaults() {
+        let config = Config::parse(
+            r#"
+            force_name = "Test Force"
+            timezone = "UTC"
+            windows = ["30m", "7d"]
+            amber_factor = 1.5
+            call_expiry = 600
+            [calls.999]
+            mean_target = "8s"
+            sl_goal_pct = "off"
+            [incidents.priority]
+            goal_pct = 75
+            [[areas]]
+            code = "N"
+            name = "North"
+            "#,
+        )
+        .expect("valid config");
+        assert_eq!(config.force_name, "Test Force");
+        assert_eq!(config.timezone, chrono_tz::UTC);
+        assert_eq!(config.windows[1].span, 7 * 24 * 3600 * NANOS_PER_SEC);
+        assert_eq!(config.amber_factor, 1.5);
+        assert_eq!(config.call_expiry, 600 * NANOS_PER_SEC);
+        assert_eq!(config.calls[0].mean, Some(8 * NANOS_PER_SEC));
+        assert_eq!(config.calls[0].sl_threshold, Some(10 * NANOS_PER_SEC));
+        assert_eq!(config.calls[0].sl_goal_pct, None);
+        assert_eq!(config.incidents[1].goal_pct, Some(75.0));
+        assert_eq!(
+            config.areas,
+            vec![Area {
+                code: "N".into(),
+                name: "North".into()
+            }]
+        );
+        assert_eq!(
+            config.engine_settings(None).retention,
+            7 * 24 * 3600 * NANOS_PER_SEC
+        );
+    }
+
+    #[test]
+    fn bad_keys_and_values_are_one_sentence_naming_the_key() {
+        let cases = [
+            ("tz = \"UTC\"", "unknown key `tz`"),
+            (
+                "timezone = \"Europe/Lodnon\"",
+                "`timezone` \"Europe/Lodnon\" is not an IANA time zone",
+            ),
+            ("amber_factor = \"high\"", "`amber_factor` must be a number"),
+            (
+                "amber_factor = 0.5",
+                "`amber_factor` must be between 1.0 and 10.0",
+            ),
+            ("windows = []", "`windows` must be a list"),
+            ("windows = [\"15q\"]", "`windows` must be a list"),
+            (
+                "stale_after = \"soon\"",
+                "`stale_after` must be a positive duration",
+            ),
+            (
+                "[calls.999]\nmean_target = \"5x\"",
+                "`calls.999.mean_target` must be a duration",
+            ),
+            (
+                "[calls.999]\nsl_goal_pct = 120",
+                "`calls.999.sl_goal_pct` must be a percentage",
+            ),
+            (
+                "[calls.999]\ntarget = \"5s\"",
+                "unknown key `calls.999.target`",
+            ),
+            (
+                "[calls.112]\nmean_target = \"5s\"",
+                "unknown key `calls.112`",
+            ),
+            (
+                "[incidents.emergency]\ntarget = -3",
+                "`incidents.emergency.target` must be a duration",
+            ),
+            ("[[areas]]\nname = \"North\"", "`areas[0].code` is missing"),
+            (
+                "[[areas]]\ncode = \"N\"\n[[areas]]\ncode = \"N\"",
+                "`areas[1].code` \"N\" is given twice",
+            ),
+            ("force_name = ", "line 1: "),
+        ];
+        for (text, expected) in cases {
+            let message = Config::parse(text).expect_err(text).to_string();
+            assert!(message.starts_with(expected), "{text:?} gave {message:?}");
+            assert!(!message.contains('\n'), "one line: {message:?}");
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The figures of SPEC.md §2 as plain data: what `report --json` prints and what the
+//! dashboard draws.
+
+use serde::Serialize;
+
+use crate::time::{Nanos, seconds};
+
+/// RAG status of a figure's mean against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Green,
+    Amber,
+    Red,
+    None,
+}
+
+impl Status {
+    /// `green` mean ≤ target; `amber` mean ≤ target × amber factor; `red` above;
+    /// `none` without a target or without data.
+    pub fn of(mean: Option<f64>, target: Option<f64>, amber_factor: f64) -> Status {
+        match (mean, target) {
+            (Some(mean), Some(target)) if mean <= target => Status::Green,
+            (Some(mean), Some(target)) if mean <= target * amber_factor => Status::Amber,
+            (Some(_), Some(_)) => Status::Red,
+            _ => Status::None,
+        }
+    }
+
+    /// The words shown beside the colour, so that status never rests on colour alone.
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::Green => "✔ ON TARGET",
+            Status::Amber => "▲ NEAR",
+            Status::Red => "✖ OVER",
+            Status::None => "· NO DATA",
+        }
+    }
+
+    /// The same in plain ASCII, for terminals and logs that cannot show symbols.
+    pub fn ascii_words(self) -> &'static str {
+        match self {
+            Status::Green => "OK ON TARGET",
+            Status::Amber => "!! NEAR",
+            Status::Red => "XX OVER",
+            Status::None => "-- NO DATA",
+        }
+    }
+}
+
+/// One call line's figures over a window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallFigures {
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub mean_answer_s: Option<f64>,
+    pub p50_answer_s: Option<f64>,
+    pub p90_answer_s: Option<f64>,
+    pub max_answer_s: Option<f64>,
+    pub service_level_pct: Option<f64>,
+    pub abandon_rate_pct: Option<f64>,
+    pub waiting: u64,
+    pub expired: u64,
+    pub longest_wait_s: Option<f64>,
+    pub target_s: Option<f64>,
+    pub sl_threshold_s: Option<f64>,
+    pub sl_goal_pct: Option<f64>,
+    pub status: Status,
+}
+
+/// One incident grade's figures over a window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentFigures {
+    pub created: u64,
+    pub attended: u64,
+    pub mean_attend_s: Option<f64>,
+    pub p50_attend_s: Option<f64>,
+    pub p90_attend_s: Option<f64>,
+    pub max_attend_s: Option<f64>,
+    pub within_target_pct: Option<f64>,
+    pub open: u64,
+    pub open_breached: u64,
+    pub oldest_open_s: Option<f64>,
+    pub target_s: Option<f64>,
+    pub goal_pct: Option<f64>,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallsByLine {
+    #[serde(rename = "999")]
+    pub line_999: CallFigures,
+    #[serde(rename = "101")]
+    pub line_101: CallFigures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentsByGrade {
+    pub emergency: IncidentFigures,
+    pub priority: IncidentFigures,
+    /// Scheduled incidents are counted only (no target); not part of `report --json`.
+    #[serde(skip)]
+    pub scheduled: IncidentFigures,
+}
+
+/// Every figure for one scope (the force, or one area) at one time over one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    pub calls: CallsByLine,
+    pub incidents: IncidentsByGrade,
+}
+
+/// Summary statistics of a set of durations, nearest-rank percentiles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DurationStats {
+    pub mean_s: f64,
+    pub p50_s: f64,
+    pub p90_s: f64,
+    pub max_s: f64,
+}
+
+/// The k-th smallest with k = ceil(p/100 · n) (at least 1), of a sorted, non-empty slice.
+pub fn nearest_rank(sorted: &[Nanos], percent: u64) -> Nanos {
+    let n = sorted.len() as u64;
+    let rank = (percent * n).div_ceil(100).clamp(1, n);
+    sorted[(rank - 1) as usize]
+}
+
+impl DurationStats {
+    /// Sorts `durations` in place; `None` when it is empty.
+    pub fn of(durations: &mut [Nanos]) -> Option<DurationStats> {
+        if durations.is_empty() {
+            return None;
+        }
+        durations.sort_unstable();
+        let total: i128 = durations.iter().map(|&d| i128::from(d)).sum();
+        let mean_nanos = total as f64 / durations.len() as f64;
+        Some(DurationStats {
+            mean_s: mean_nanos / 1e9,
+            p50_s: seconds(nearest_rank(durations, 50)),
+            p90_s: seconds(nearest_rank(durations, 90)),
+            max_s: seconds(durations[durations.len() - 1]),
+        })
+    }
+}
+
+/// 100 · part / whole, `None` when whole is 0.
+pub fn percent(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_by_hand() {
+        let sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        assert_eq!(nearest_rank(&sorted, 50), 5); // ceil(5) = 5th
+        assert_eq!(nearest_rank(&sorted, 90), 9); // ceil(9) = 9th
+        assert_eq!(nearest_rank(&sorted[..3], 50), 2); // ceil(1.5) = 2nd
+        assert_eq!(nearest_rank(&sorted[..3], 90), 3); // ceil(2.7) = 3rd
+        assert_eq!(nearest_rank(&sorted[..1], 50), 1);
+        assert_eq!(nearest_rank(&sorted[..2], 50), 1); // ceil(1.0) = 1st
+        assert_eq!(nearest_rank(&sorted[..2], 90), 2); // ceil(1.8) = 2nd
+    }
+
+    #[test]
+    fn status_against_target_and_amber_factor() {
+        assert_eq!(Status::of(Some(5.0), Some(5.0), 1.2), Status::Green);
+        assert_eq!(Status::of(Some(6.0), Some(5.0), 1.2), Status::Amber);
+        assert_eq!(Status::of(Some(6.01), Some(5.0), 1.2), Status::Red);
+        assert_eq!(Status::of(None, Some(5.0), 1.2), Status::None);
+        assert_eq!(Status::of(Some(60.0), None, 1.2), Status::None);
+    }
+}

@@ -1,0 +1,195 @@
+//! Applying a feed file in time order.
+//!
+//! A file is applied by `at`, ties in file order, so a slightly shuffled recording gives the
+//! same figures as a sorted one. Lines wait in a small heap until the latest time read is
+//! more than the reorder horizon past them; a line that arrives later than that is applied
+//! where it stands. Memory is therefore bounded by the horizon, not by the file.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::io::{self, BufRead};
+
+use serde::Serialize;
+
+use super::event::{Event, Reject, is_blank, parse_line};
+use super::lines::{Line, LineReader};
+use crate::engine::{Applied, Engine};
+use crate::time::Nanos;
+
+/// Line counts: `lines = accepted + rejected + duplicates + after_at` (blank lines aside).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FeedCounts {
+    /// Non-blank lines read.
+    pub lines: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+    /// Lines dated after the report time: not applied.
+    pub after_at: u64,
+    /// The latest `at` among accepted events.
+    #[serde(skip)]
+    pub latest_accepted: Option<Nanos>,
+}
+
+struct Pending {
+    at: Nanos,
+    sequence: u64,
+    line_number: u64,
+    event: Event,
+}
+
+// Ordered so that `BinaryHeap` (a max-heap) pops the earliest time, then the earliest line.
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .at
+            .cmp(&self.at)
+            .then_with(|| other.sequence.cmp(&self.sequence))
+    }
+}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Pending {}
+
+/// Feeds lines of a file into an engine in time order, counting what happened to each.
+pub struct OrderedIngest {
+    engine: Engine,
+    horizon: Nanos,
+    until: Option<Nanos>,
+    pending: BinaryHeap<Pending>,
+    latest_read: Option<Nanos>,
+    sequence: u64,
+    counts: FeedCounts,
+}
+
+impl OrderedIngest {
+    /// `until`: events dated after it are counted as `after_at` and not applied.
+    pub fn new(engine: Engine, horizon: Nanos, until: Option<Nanos>) -> Self {
+        OrderedIngest {
+            engine,
+            horizon,
+            until,
+            pending: BinaryHeap::new(),
+            latest_read: None,
+            sequence: 0,
+            counts: FeedCounts::default(),
+        }
+    }
+
+    pub fn counts(&self) -> &FeedCounts {
+        &self.counts
+    }
+
+    /// Takes one physical line; `on_reject` hears of every refused line, possibly later
+    /// (a closing event is judged when it is applied).
+    pub fn push_line(
+        &mut self,
+        line_number: u64,
+        line: Line<'_>,
+        on_reject: &mut impl FnMut(u64, Reject),
+    ) {
+        let bytes = match line {
+            Line::Text(bytes) if is_blank(bytes) => return,
+            Line::Text(bytes) => bytes,
+            Line::TooLong => {
+                self.counts.lines += 1;
+                self.reject(line_number, Reject::TooLong, on_reject);
+                return;
+            }
+        };
+        self.counts.lines += 1;
+        match parse_line(bytes) {
+            Ok(event) => self.push_event(line_number, event, on_reject),
+            Err(reason) => self.reject(line_number, reason, on_reject),
+        }
+    }
+
+    /// Takes one parsed event (its line already counted by the caller when not via
+    /// [`push_line`](Self::push_line)).
+    pub fn push_event(
+        &mut self,
+        line_number: u64,
+        event: Event,
+        on_reject: &mut impl FnMut(u64, Reject),
+    ) {
+        if self.until.is_some_and(|until| event.at > until) {
+            self.counts.after_at += 1;
+            return;
+        }
+        let at = event.at;
+        self.sequence += 1;
+        self.pending.push(Pending {
+            at,
+            sequence: self.sequence,
+            line_number,
+            event,
+        });
+        let latest = self.latest_read.map_or(at, |latest| latest.max(at));
+        self.latest_read = Some(latest);
+        let ready_until = latest.saturating_sub(self.horizon);
+        while self.pending.peek().is_some_and(|p| p.at <= ready_until) {
+            self.apply_next(on_reject);
+        }
+    }
+
+    fn reject(
+        &mut self,
+        line_number: u64,
+        reason: Reject,
+        on_reject: &mut impl FnMut(u64, Reject),
+    ) {
+        self.counts.rejected += 1;
+        on_reject(line_number, reason);
+    }
+
+    fn apply_next(&mut self, on_reject: &mut impl FnMut(u64, Reject)) {
+        let Some(next) = self.pending.pop() else {
+            return;
+        };
+        match self.engine.ingest(next.event) {
+            Ok(Applied::Accepted) => {
+                self.counts.accepted += 1;
+                if self.counts.latest_accepted.is_none_or(|t| next.at > t) {
+                    self.counts.latest_accepted = Some(next.at);
+                }
+            }
+            Ok(Applied::Duplicate) => self.counts.duplicates += 1,
+            Err(reason) => self.reject(next.line_number, reason, on_reject),
+        }
+    }
+
+    /// Applies everything still waiting and hands back the engine and the counts.
+    pub fn finish(mut self, on_reject: &mut impl FnMut(u64, Reject)) -> (Engine, FeedCounts) {
+        while !self.pending.is_empty() {
+            self.apply_next(on_reject);
+        }
+        (self.engine, self.counts)
+    }
+}
+
+/// Reads a whole feed from `reader` into `engine`, in time order.
+pub fn ingest_reader(
+    reader: impl BufRead,
+    engine: Engine,
+    horizon: Nanos,
+    until: Option<Nanos>,
+    on_reject: &mut impl FnMut(u64, Reject),
+) -> io::Result<(Engine, FeedCounts)> {
+    let mut lines = LineReader::new(reader);
+    let mut ingest = OrderedIngest::new(engine, horizon, until);
+    while let Some((number, line)) = lines.next_line()? {
+        ingest.push_line(number, line, on_reject);
+    }
+    Ok(ingest.finish(on_reject))
+}

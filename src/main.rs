@@ -1,0 +1,183 @@
+//! forceboard's binary: parse the command line, dispatch, and turn errors into one
+//! sentence on stderr with a non-zero exit.
+
+mod cli;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use cli::{CheckArgs, Cli, Command, ReportArgs};
+use forceboard::config::{Config, ConfigError, Window};
+use forceboard::engine::Engine;
+use forceboard::feed::ingest_reader;
+use forceboard::report;
+use forceboard::time::{TimeError, parse_rfc3339};
+
+/// A mistake in how forceboard was called: exit code 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UsageError(String);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) {
+                let _ = error.print();
+                return ExitCode::SUCCESS;
+            }
+            // clap's message is several lines; the first one says what was wrong.
+            let rendered = error.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|line| !line.trim().is_empty())
+                .unwrap_or("invalid command line")
+                .trim_start_matches("error: ");
+            eprintln!("forceboard: {first} (see forceboard --help)");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("forceboard: {error:#}");
+            let usage = error.downcast_ref::<ConfigError>().is_some()
+                || error.downcast_ref::<UsageError>().is_some();
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}
+
+/// `forceboard report … | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|io_error| io_error.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = match &cli.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    match cli.command {
+        Some(Command::Report(args)) => report_command(&config, &args),
+        Some(Command::Check(args)) => check_command(&config, &args),
+        Some(Command::Gen(args)) => gen_command(&config, &args),
+        None => demo_report(&config),
+    }
+}
+
+fn open_feed(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufReader::with_capacity(256 * 1024, io::stdin())));
+    }
+    let file =
+        File::open(path).with_context(|| format!("cannot open feed file {}", path.display()))?;
+    Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+}
+
+fn parse_time_flag(flag: &str, text: &str) -> Result<i64, UsageError> {
+    parse_rfc3339(text).map_err(|error| {
+        UsageError(match error {
+            TimeError::NoOffset => format!(
+                "{flag} needs an offset (e.g. 2024-07-01T12:00:00Z or 2024-07-01T13:00:00+01:00)"
+            ),
+            TimeError::Malformed => {
+                format!("{flag} must be an RFC 3339 time such as 2024-07-01T12:00:00Z")
+            }
+        })
+    })
+}
+
+fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let window = Window::parse(&args.window).ok_or_else(|| {
+        UsageError("--window must be a duration such as 15m, 1h, 24h, 90m or 7d".to_string())
+    })?;
+    let until = args
+        .at
+        .as_deref()
+        .map(|text| parse_time_flag("--at", text))
+        .transpose()?;
+    let engine = Engine::new(config.engine_settings(Some(window.span)));
+    let reader = open_feed(&args.file)?;
+    let (engine, counts) = ingest_reader(
+        reader,
+        engine,
+        config.reorder_horizon,
+        until,
+        &mut |_, _| {},
+    )
+    .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let at = until.or(counts.latest_accepted).ok_or_else(|| {
+        anyhow!(
+            "{} has no accepted events, so there is no time to report at (give --at)",
+            args.file.display()
+        )
+    })?;
+    let figures = engine.scoped_figures(at, window.span);
+    let text = if args.json {
+        report::to_json(at, &window, &figures, &counts)
+    } else {
+        report::to_table(config, at, &window, &figures, &counts)
+    };
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", text.trim_end())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::new(config.engine_settings(None));
+    let reader = open_feed(&args.file)?;
+    let mut rejected = Vec::new();
+    let (_, counts) = ingest_reader(
+        reader,
+        engine,
+        config.reorder_horizon,
+        None,
+        &mut |line, why| rejected.push((line, why)),
+    )
+    .with_context(|| format!("cannot read {}", args.file.display()))?;
+    rejected.sort_by_key(|&(line, _)| line);
+    let mut out = BufWriter::new(io::stdout().lock());
+    for (line, why) in &rejected {
+        writeln!(out, "line {line}: {why}")?;
+    }
+    writeln!(
+        out,
+        "{}: {} lines: {} accepted, {} rejected, {} duplicates",
+        args.file.display(),
+        counts.lines,
+        counts.accepted,
+        counts.rejected,
+        counts.duplicates
+    )?;
+    out.flush()?;
+    Ok(if counts.rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn gen_command(_config: &Config, _args: &cli::GenArgs) -> anyhow::Result<ExitCode> {
+    Err(anyhow!("gen is not built yet"))
+}
+
+fn demo_report(_config: &Config) -> anyhow::Result<ExitCode> {
+    Err(anyhow!("the demo is not built yet"))
+}

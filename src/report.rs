@@ -1,0 +1,267 @@
+//! Headless figures: `forceboard report`'s table and JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::config::{Config, Window};
+use crate::engine::{
+    CallFigures, CallsByLine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
+};
+use crate::feed::FeedCounts;
+use crate::time::{Nanos, format_utc, to_utc};
+
+/// The object `report --json` prints (SPEC.md §3).
+#[derive(Serialize)]
+pub struct ReportJson<'a> {
+    pub at: String,
+    pub window: &'a str,
+    pub calls: &'a CallsByLine,
+    pub incidents: &'a IncidentsByGrade,
+    pub lpas: AreaMap<'a>,
+    pub feed: &'a FeedCounts,
+}
+
+/// Areas in display order, serialized as a JSON object keyed by code.
+pub struct AreaMap<'a>(pub &'a [(String, Figures)]);
+
+impl Serialize for AreaMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (code, figures) in self.0 {
+            map.serialize_entry(code, figures)?;
+        }
+        map.end()
+    }
+}
+
+/// `report --json`: one pretty-printed object.
+pub fn to_json(at: Nanos, window: &Window, figures: &ScopedFigures, counts: &FeedCounts) -> String {
+    let report = ReportJson {
+        at: format_utc(at),
+        window: &window.label,
+        calls: &figures.force.calls,
+        incidents: &figures.force.incidents,
+        lpas: AreaMap(&figures.areas),
+        feed: counts,
+    };
+    // Serializing plain data with string keys cannot fail; fall back to an empty object.
+    serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// A duration for people: `8.0s`, `12m 30s`, `2h 05m`.
+pub fn human_duration(seconds: f64) -> String {
+    if seconds < 100.0 {
+        format!("{seconds:.1}s")
+    } else if seconds < 3600.0 {
+        let whole = seconds.round() as i64;
+        format!("{}m {:02}s", whole / 60, whole % 60)
+    } else {
+        let minutes = (seconds / 60.0).round() as i64;
+        format!("{}h {:02}m", minutes / 60, minutes % 60)
+    }
+}
+
+/// A target or threshold for people: `5s`, `10s`, `3m`, `15m`, `1h`.
+pub fn human_target(seconds: f64) -> String {
+    let whole = seconds.round() as i64;
+    if whole % 3600 == 0 && whole >= 3600 {
+        format!("{}h", whole / 3600)
+    } else if whole % 60 == 0 && whole >= 60 {
+        format!("{}m", whole / 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+fn duration_cell(seconds: Option<f64>) -> String {
+    seconds.map_or_else(|| "-".to_string(), human_duration)
+}
+
+fn percent_cell(pct: Option<f64>) -> String {
+    pct.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
+}
+
+fn goal_note(goal: Option<f64>, threshold: Option<f64>) -> String {
+    match (goal, threshold) {
+        (Some(goal), Some(threshold)) => format!("(goal {goal}% ≤{})", human_target(threshold)),
+        (None, Some(threshold)) => format!("(≤{})", human_target(threshold)),
+        _ => String::new(),
+    }
+}
+
+fn status_cell(status: crate::engine::Status, target: Option<f64>) -> String {
+    match target {
+        Some(target) => format!("{} (target {})", status.words(), human_target(target)),
+        None => format!("{} (no target)", status.words()),
+    }
+}
+
+fn call_row(out: &mut String, label: &str, c: &CallFigures) {
+    let _ = writeln!(
+        out,
+        "{label:<10}{:>8}{:>10}{:>11}{:>9}{:>9}{:>9}{:>9}  {:>6} {:<22}{:>8}{:>9}{:>9}{:>10}  {}",
+        c.offered,
+        c.answered,
+        c.abandoned,
+        duration_cell(c.mean_answer_s),
+        duration_cell(c.p50_answer_s),
+        duration_cell(c.p90_answer_s),
+        duration_cell(c.max_answer_s),
+        percent_cell(c.service_level_pct),
+        goal_note(c.sl_goal_pct, c.sl_threshold_s),
+        percent_cell(c.abandon_rate_pct),
+        c.waiting,
+        c.expired,
+        duration_cell(c.longest_wait_s),
+        status_cell(c.status, c.target_s),
+    );
+}
+
+fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: bool) {
+    let _ = writeln!(
+        out,
+        "{label:<10}{:>8}{:>10}{:>9}{:>9}{:>9}{:>9}  {:>6} {:<22}{:>6}{:>10}{:>9}  {}",
+        i.created,
+        i.attended,
+        duration_cell(i.mean_attend_s),
+        duration_cell(i.p50_attend_s),
+        duration_cell(i.p90_attend_s),
+        duration_cell(i.max_attend_s),
+        percent_cell(i.within_target_pct),
+        goal_note(i.goal_pct, i.target_s),
+        i.open,
+        i.open_breached,
+        duration_cell(i.oldest_open_s),
+        if tracked {
+            status_cell(i.status, i.target_s)
+        } else {
+            "counted only".to_string()
+        },
+    );
+}
+
+/// `report`'s readable table.
+pub fn to_table(
+    config: &Config,
+    at: Nanos,
+    window: &Window,
+    figures: &ScopedFigures,
+    counts: &FeedCounts,
+) -> String {
+    let local = to_utc(at).with_timezone(&config.timezone);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — figures at {} ({}), window {} ({} → {})\n",
+        config.force_name,
+        local.format("%Y-%m-%d %H:%M:%S %Z"),
+        format_utc(at),
+        window.label,
+        to_utc(at - window.span)
+            .with_timezone(&config.timezone)
+            .format("%d %b %H:%M:%S"),
+        local.format("%d %b %H:%M:%S"),
+    );
+    let force = &figures.force;
+    let _ = writeln!(
+        out,
+        "{:<10}{:>8}{:>10}{:>11}{:>9}{:>9}{:>9}{:>9}  {:<29}{:>8}{:>9}{:>9}{:>10}  status",
+        "CALLS",
+        "offered",
+        "answered",
+        "abandoned",
+        "mean",
+        "p50",
+        "p90",
+        "max",
+        "service level",
+        "abandon",
+        "waiting",
+        "expired",
+        "longest",
+    );
+    call_row(&mut out, "999", &force.calls.line_999);
+    call_row(&mut out, "101", &force.calls.line_101);
+    let _ = writeln!(
+        out,
+        "\n{:<10}{:>8}{:>10}{:>9}{:>9}{:>9}{:>9}  {:<29}{:>6}{:>10}{:>9}  status",
+        "INCIDENTS",
+        "created",
+        "attended",
+        "mean",
+        "p50",
+        "p90",
+        "max",
+        "within target",
+        "open",
+        "breached",
+        "oldest",
+    );
+    incident_row(&mut out, "emergency", &force.incidents.emergency, true);
+    incident_row(&mut out, "priority", &force.incidents.priority, true);
+    incident_row(&mut out, "scheduled", &force.incidents.scheduled, false);
+
+    let _ = writeln!(
+        out,
+        "\n{:<24}{:>9}{:>8}{:>8}{:>9}{:>8}{:>11}{:>9}{:>11}{:>6}",
+        "AREA",
+        "999 mean",
+        "999 SL",
+        "waiting",
+        "101 mean",
+        "101 SL",
+        "emerg mean",
+        "emerg in",
+        "prio mean",
+        "open",
+    );
+    for (code, area) in &figures.areas {
+        let name = config.area_name(code);
+        let label = if name == code {
+            code.clone()
+        } else {
+            format!("{name} ({code})")
+        };
+        let open = area.incidents.emergency.open + area.incidents.priority.open;
+        let _ = writeln!(
+            out,
+            "{label:<24}{:>9}{:>8}{:>8}{:>9}{:>8}{:>11}{:>9}{:>11}{:>6}",
+            duration_cell(area.calls.line_999.mean_answer_s),
+            percent_cell(area.calls.line_999.service_level_pct),
+            area.calls.line_999.waiting + area.calls.line_101.waiting,
+            duration_cell(area.calls.line_101.mean_answer_s),
+            percent_cell(area.calls.line_101.service_level_pct),
+            duration_cell(area.incidents.emergency.mean_attend_s),
+            percent_cell(area.incidents.emergency.within_target_pct),
+            duration_cell(area.incidents.priority.mean_attend_s),
+            open,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nFEED  {} lines: {} accepted, {} rejected, {} duplicates, {} after the report time",
+        counts.lines, counts.accepted, counts.rejected, counts.duplicates, counts.after_at
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_for_people() {
+        assert_eq!(human_duration(8.0), "8.0s");
+        assert_eq!(human_duration(99.94), "99.9s");
+        assert_eq!(human_duration(600.0), "10m 00s");
+        assert_eq!(human_duration(1805.4), "30m 05s");
+        assert_eq!(human_duration(7500.0), "2h 05m");
+        assert_eq!(human_target(5.0), "5s");
+        assert_eq!(human_target(180.0), "3m");
+        assert_eq!(human_target(900.0), "15m");
+        assert_eq!(human_target(3600.0), "1h");
+        assert_eq!(human_target(2.5), "2.5s");
+    }
+}

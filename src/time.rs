@@ -1,0 +1,323 @@
+//! Instants and durations as plain integers: nanoseconds since the Unix epoch, UTC.
+//!
+//! Plain `i64` keeps the engine's arithmetic exact and cheap; chrono is used only at the
+//! edges (the slow path of parsing, and formatting for people).
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+
+/// Nanoseconds since 1970-01-01T00:00:00Z (covers the years 1678–2262).
+pub type Nanos = i64;
+
+pub const NANOS_PER_SEC: i64 = 1_000_000_000;
+pub const NANOS_PER_MIN: i64 = 60 * NANOS_PER_SEC;
+pub const NANOS_PER_HOUR: i64 = 60 * NANOS_PER_MIN;
+pub const NANOS_PER_DAY: i64 = 24 * NANOS_PER_HOUR;
+
+/// Why a time stamp was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeError {
+    /// A well-formed local time without `Z` or `±HH:MM`: ambiguous across the clock change.
+    NoOffset,
+    /// Anything else: not RFC 3339, an impossible date, or out of range.
+    Malformed,
+}
+
+/// Parses an RFC 3339 time with an explicit offset (`Z`, `+01:00`; fractional seconds allowed).
+///
+/// The common fixed layout (`2024-07-01T11:00:04.123Z`) is parsed by hand, because feed
+/// parsing is the hot path of `report`; anything unusual falls back to chrono.
+pub fn parse_rfc3339(text: &str) -> Result<Nanos, TimeError> {
+    match parse_fixed_layout(text.as_bytes()) {
+        Some(nanos) => Ok(nanos),
+        None => parse_with_chrono(text),
+    }
+}
+
+fn parse_with_chrono(text: &str) -> Result<Nanos, TimeError> {
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(time) => time.timestamp_nanos_opt().ok_or(TimeError::Malformed),
+        Err(_) => {
+            let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"));
+            if local.is_ok() {
+                Err(TimeError::NoOffset)
+            } else {
+                Err(TimeError::Malformed)
+            }
+        }
+    }
+}
+
+fn two_digits(bytes: &[u8], at: usize) -> Option<i64> {
+    let tens = bytes.get(at)?.wrapping_sub(b'0');
+    let units = bytes.get(at + 1)?.wrapping_sub(b'0');
+    (tens < 10 && units < 10).then_some(i64::from(tens) * 10 + i64::from(units))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`; `None` means "let chrono decide".
+fn parse_fixed_layout(b: &[u8]) -> Option<Nanos> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let month = two_digits(b, 5)?;
+    let day = two_digits(b, 8)?;
+    let hour = two_digits(b, 11)?;
+    let minute = two_digits(b, 14)?;
+    let second = two_digits(b, 17)?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut pos = 19;
+    let mut fraction: i64 = 0;
+    if b[pos] == b'.' {
+        pos += 1;
+        let start = pos;
+        while pos < b.len() && b[pos].is_ascii_digit() {
+            pos += 1;
+        }
+        let digits = pos - start;
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        for &digit in &b[start..pos] {
+            fraction = fraction * 10 + i64::from(digit - b'0');
+        }
+        fraction *= 10_i64.pow((9 - digits) as u32);
+    }
+    let offset_seconds = match b.get(pos..)? {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let off_hour = two_digits(b, pos + 1)?;
+            let off_minute = two_digits(b, pos + 4)?;
+            if off_hour > 23 || off_minute > 59 {
+                return None;
+            }
+            let magnitude = off_hour * 3600 + off_minute * 60;
+            if *sign == b'+' { magnitude } else { -magnitude }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    seconds.checked_mul(NANOS_PER_SEC)?.checked_add(fraction)
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// A chrono UTC time for an instant (for formatting and zone conversion).
+pub fn to_utc(nanos: Nanos) -> DateTime<Utc> {
+    DateTime::from_timestamp_nanos(nanos)
+}
+
+/// RFC 3339 in UTC with a `Z`, with fractional seconds only when there are any.
+pub fn format_utc(nanos: Nanos) -> String {
+    to_utc(nanos).to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// Seconds (fractional) in a span of nanoseconds.
+pub fn seconds(span: Nanos) -> f64 {
+    span as f64 / NANOS_PER_SEC as f64
+}
+
+/// Parses a span such as `15m`, `1h`, `24h`, `90m`, `7d`, `30s`, `1h30m` or `1.5h`.
+pub fn parse_span(text: &str) -> Option<Nanos> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number: f64 = rest[..number_len].parse().ok()?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ms" => 1e6,
+            "s" | "sec" => 1e9,
+            "m" | "min" => 60e9,
+            "h" => 3600e9,
+            "d" => 86_400e9,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += number * unit;
+    }
+    (total.is_finite() && total < 1e18).then_some(total.round() as Nanos)
+}
+
+/// A short human label for a span: `15m`, `1h`, `24h`, `90m`, `7d`, `45s`, `1h30m`.
+pub fn format_span(span: Nanos) -> String {
+    let total_seconds = span / NANOS_PER_SEC;
+    if span % NANOS_PER_SEC != 0 || total_seconds == 0 {
+        return format!("{}ms", span / 1_000_000);
+    }
+    let days = total_seconds / 86_400;
+    if total_seconds % 86_400 == 0 && days > 1 {
+        return format!("{days}d");
+    }
+    let hours = total_seconds / 3600;
+    let minutes = (total_seconds % 3600) / 60;
+    let secs = total_seconds % 60;
+    let mut label = String::new();
+    if hours > 0 {
+        label.push_str(&format!("{hours}h"));
+    }
+    if minutes > 0 {
+        label.push_str(&format!("{minutes}m"));
+    }
+    if secs > 0 {
+        label.push_str(&format!("{secs}s"));
+    }
+    label
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chrono_nanos(text: &str) -> Nanos {
+        DateTime::parse_from_rfc3339(text)
+            .expect("valid test time")
+            .timestamp_nanos_opt()
+            .expect("in range")
+    }
+
+    #[test]
+    fn fixed_layout_agrees_with_chrono() {
+        for text in [
+            "2024-07-01T11:00:00Z",
+            "2024-07-01T12:00:00+01:00",
+            "2024-10-27T01:30:00+01:00",
+            "2024-10-27T01:30:00Z",
+            "2024-02-29T23:59:59.999999999-05:30",
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.5Z",
+            "2000-03-01T00:00:00.1+14:00",
+        ] {
+            assert_eq!(
+                parse_fixed_layout(text.as_bytes()),
+                Some(chrono_nanos(text)),
+                "{text}"
+            );
+            assert_eq!(parse_rfc3339(text), Ok(chrono_nanos(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_same_instant_in_two_offsets_is_equal() {
+        assert_eq!(
+            parse_rfc3339("2024-07-01T12:00:00+01:00"),
+            parse_rfc3339("2024-07-01T11:00:00Z")
+        );
+        // The October clock change: 01:30 BST is 00:30Z; 01:30 GMT an hour later.
+        let bst = parse_rfc3339("2024-10-27T01:30:00+01:00").unwrap();
+        let gmt = parse_rfc3339("2024-10-27T01:30:00+00:00").unwrap();
+        assert_eq!(gmt - bst, NANOS_PER_HOUR);
+    }
+
+    #[test]
+    fn lowercase_and_space_separators_go_through_chrono() {
+        assert_eq!(
+            parse_rfc3339("2024-07-01t11:00:00z"),
+            Ok(chrono_nanos("2024-07-01T11:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_time_without_offset_is_refused_as_such() {
+        assert_eq!(
+            parse_rfc3339("2024-07-01T11:00:00"),
+            Err(TimeError::NoOffset)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-07-01T11:00:00.250"),
+            Err(TimeError::NoOffset)
+        );
+    }
+
+    #[test]
+    fn impossible_or_garbled_times_are_malformed() {
+        for text in [
+            "",
+            "yesterday",
+            "2024-02-30T10:00:00Z",
+            "2023-02-29T10:00:00Z",
+            "2024-13-01T10:00:00Z",
+            "2024-07-01T24:00:00Z",
+            "2024-07-01T11:00:00+25:00",
+            "2024-07-01T11:00:00.Z",
+            "2024-07-01T11:00:00Zjunk",
+            "2024-07-01",
+            "9999-12-31T23:59:59Z",
+        ] {
+            assert_eq!(parse_rfc3339(text), Err(TimeError::Malformed), "{text}");
+        }
+    }
+
+    #[test]
+    fn spans_parse_and_format() {
+        assert_eq!(parse_span("15m"), Some(15 * NANOS_PER_MIN));
+        assert_eq!(parse_span("1h"), Some(NANOS_PER_HOUR));
+        assert_eq!(parse_span("90m"), Some(90 * NANOS_PER_MIN));
+        assert_eq!(parse_span("7d"), Some(7 * NANOS_PER_DAY));
+        assert_eq!(parse_span("1h30m"), Some(90 * NANOS_PER_MIN));
+        assert_eq!(parse_span("1.5h"), Some(90 * NANOS_PER_MIN));
+        assert_eq!(parse_span("30s"), Some(30 * NANOS_PER_SEC));
+        assert_eq!(parse_span("10"), None);
+        assert_eq!(parse_span("5x"), None);
+        assert_eq!(parse_span(""), None);
+        assert_eq!(format_span(15 * NANOS_PER_MIN), "15m");
+        assert_eq!(format_span(24 * NANOS_PER_HOUR), "24h");
+        assert_eq!(format_span(90 * NANOS_PER_MIN), "1h30m");
+        assert_eq!(format_span(7 * NANOS_PER_DAY), "7d");
+    }
+
+    #[test]
+    fn format_utc_is_rfc3339_z() {
+        assert_eq!(
+            format_utc(chrono_nanos("2024-07-01T12:00:00+01:00")),
+            "2024-07-01T11:00:00Z"
+        );
+        assert_eq!(
+            format_utc(chrono_nanos("2024-07-01T11:00:00.25Z")),
+            "2024-07-01T11:00:00.250Z"
+        );
+    }
+}
