@@ -7,5 +7,10 @@
 pub mod config;
 pub mod engine;
 pub mod feed;
+pub mod generate;
 pub mod report;
 pub mod time;
+
+/// The built-in demo day (`forceboard gen --seed 2024`), compiled in so that
+/// `forceboard` with no arguments needs no file.
+pub const DEMO_DAY: &str = include_str!("../fixtures/demo-day.ndjson");

@@ -16,6 +16,7 @@ use cli::{CheckArgs, Cli, Command, ReportArgs};
 use forceboard::config::{Config, ConfigError, Window};
 use forceboard::engine::Engine;
 use forceboard::feed::ingest_reader;
+use forceboard::generate::{GenOptions, generate};
 use forceboard::report;
 use forceboard::time::{TimeError, parse_rfc3339};
 
@@ -174,10 +175,52 @@ fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> 
     })
 }
 
-fn gen_command(_config: &Config, _args: &cli::GenArgs) -> anyhow::Result<ExitCode> {
-    Err(anyhow!("gen is not built yet"))
+fn gen_command(config: &Config, args: &cli::GenArgs) -> anyhow::Result<ExitCode> {
+    let start = match args.start.as_deref() {
+        Some(text) => {
+            parse_time_flag("--start", text)?;
+            chrono::DateTime::parse_from_rfc3339(text).map_err(|_| {
+                UsageError(
+                    "--start must be an RFC 3339 time such as 2024-07-01T00:00:00+01:00".into(),
+                )
+            })?
+        }
+        None => GenOptions::default_start(),
+    };
+    let options = GenOptions {
+        days: args.days,
+        seed: args.seed,
+        start,
+        tz: config.timezone,
+    };
+    let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
+    generate(&options, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
-fn demo_report(_config: &Config) -> anyhow::Result<ExitCode> {
-    Err(anyhow!("the demo is not built yet"))
+/// Until the dashboard lands: the demo day's report, over 24 h, at its last event.
+fn demo_report(config: &Config) -> anyhow::Result<ExitCode> {
+    let window = Window::parse("24h").ok_or_else(|| anyhow!("built-in window"))?;
+    let engine = Engine::new(config.engine_settings(Some(window.span)));
+    let (engine, counts) = ingest_reader(
+        forceboard::DEMO_DAY.as_bytes(),
+        engine,
+        config.reorder_horizon,
+        None,
+        &mut |_, _| {},
+    )?;
+    let at = counts
+        .latest_accepted
+        .ok_or_else(|| anyhow!("the built-in demo day is empty"))?;
+    let figures = engine.scoped_figures(at, window.span);
+    let mut out = io::stdout().lock();
+    writeln!(out, "DEMO DATA (synthetic)\n")?;
+    writeln!(
+        out,
+        "{}",
+        report::to_table(config, at, &window, &figures, &counts).trim_end()
+    )?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

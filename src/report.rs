@@ -161,8 +161,8 @@ pub fn to_table(
         window.label,
         to_utc(at - window.span)
             .with_timezone(&config.timezone)
-            .format("%d %b %H:%M:%S"),
-        local.format("%d %b %H:%M:%S"),
+            .format("%d %b %H:%M:%S %Z"),
+        local.format("%d %b %H:%M:%S %Z"),
     );
     let force = &figures.force;
     let _ = writeln!(
