@@ -367,7 +367,9 @@ impl Engine {
         });
         self.incidents
             .retain(|_, incident| incident.closed.is_none_or(|(_, closed)| closed > cutoff));
-        self.next_sweep = latest.saturating_add((retention / 16).max(NANOS_PER_MIN));
+        // Sweeping every quarter of the retention keeps at most 1.25 × retention of
+        // records while touching each record only a few times over its life.
+        self.next_sweep = latest.saturating_add((retention / 4).max(NANOS_PER_MIN));
     }
 
     /// Every figure for one scope at `now` over the window `(now − window, now]`.

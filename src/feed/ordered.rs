@@ -1,12 +1,13 @@
 //! Applying a feed file in time order.
 //!
 //! A file is applied by `at`, ties in file order, so a slightly shuffled recording gives the
-//! same figures as a sorted one. Lines wait in a small heap until the latest time read is
-//! more than the reorder horizon past them; a line that arrives later than that is applied
-//! where it stands. Memory is therefore bounded by the horizon, not by the file.
+//! same figures as a sorted one. Lines wait in a queue kept in time order until the latest
+//! time read is more than the reorder horizon past them; a line that arrives later than that
+//! is applied where it stands. Memory is therefore bounded by the horizon, not by the file.
+//! Most feeds are nearly sorted, so the queue is a `VecDeque` where an in-order line is a
+//! push at the back and an out-of-order one a short insertion.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
 use serde::Serialize;
@@ -33,43 +34,18 @@ pub struct FeedCounts {
 
 struct Pending {
     at: Nanos,
-    sequence: u64,
     line_number: u64,
     event: Event,
 }
-
-// Ordered so that `BinaryHeap` (a max-heap) pops the earliest time, then the earliest line.
-impl Ord for Pending {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .at
-            .cmp(&self.at)
-            .then_with(|| other.sequence.cmp(&self.sequence))
-    }
-}
-
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Pending {}
 
 /// Feeds lines of a file into an engine in time order, counting what happened to each.
 pub struct OrderedIngest {
     engine: Engine,
     horizon: Nanos,
     until: Option<Nanos>,
-    pending: BinaryHeap<Pending>,
+    /// In time order, ties in arrival order.
+    pending: VecDeque<Pending>,
     latest_read: Option<Nanos>,
-    sequence: u64,
     counts: FeedCounts,
 }
 
@@ -80,9 +56,8 @@ impl OrderedIngest {
             engine,
             horizon,
             until,
-            pending: BinaryHeap::new(),
+            pending: VecDeque::new(),
             latest_read: None,
-            sequence: 0,
             counts: FeedCounts::default(),
         }
     }
@@ -128,17 +103,22 @@ impl OrderedIngest {
             return;
         }
         let at = event.at;
-        self.sequence += 1;
-        self.pending.push(Pending {
+        let pending = Pending {
             at,
-            sequence: self.sequence,
             line_number,
             event,
-        });
+        };
+        if self.pending.back().is_none_or(|last| last.at <= at) {
+            self.pending.push_back(pending);
+        } else {
+            // After every queued line at or before this time: ties stay in file order.
+            let position = self.pending.partition_point(|queued| queued.at <= at);
+            self.pending.insert(position, pending);
+        }
         let latest = self.latest_read.map_or(at, |latest| latest.max(at));
         self.latest_read = Some(latest);
         let ready_until = latest.saturating_sub(self.horizon);
-        while self.pending.peek().is_some_and(|p| p.at <= ready_until) {
+        while self.pending.front().is_some_and(|p| p.at <= ready_until) {
             self.apply_next(on_reject);
         }
     }
@@ -154,7 +134,7 @@ impl OrderedIngest {
     }
 
     fn apply_next(&mut self, on_reject: &mut impl FnMut(u64, Reject)) {
-        let Some(next) = self.pending.pop() else {
+        let Some(next) = self.pending.pop_front() else {
             return;
         };
         match self.engine.ingest(next.event) {
