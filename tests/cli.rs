@@ -1,0 +1,258 @@
+//! The real binary: `report`, `check`, `gen`, config and flag errors, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn forceboard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn report_json_prints_the_spec_example() {
+    let output = forceboard(&["report", "fixtures/spec-example.ndjson", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    assert_eq!(report["at"], "2024-07-01T12:00:00Z");
+    assert_eq!(report["window"], "1h");
+    assert_eq!(report["calls"]["999"]["mean_answer_s"], 8.0);
+    assert_eq!(report["calls"]["999"]["status"], "red");
+    assert_eq!(report["incidents"]["emergency"]["oldest_open_s"], 1800.0);
+    assert_eq!(report["feed"]["rejected"], 1);
+}
+
+#[test]
+fn report_reads_standard_input_and_honours_at_and_window() {
+    let feed = std::fs::read(format!(
+        "{}/fixtures/window-edges.ndjson",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args([
+            "report",
+            "-",
+            "--at",
+            "2024-07-01T13:00:00+01:00",
+            "--window",
+            "15m",
+            "--json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&feed)
+        .expect("write feed");
+    let output = child.wait_with_output().expect("exits");
+    assert!(output.status.success());
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(report["at"], "2024-07-01T12:00:00Z");
+    assert_eq!(report["window"], "15m");
+    assert_eq!(report["calls"]["999"]["mean_answer_s"], 300.25);
+    assert_eq!(report["feed"]["after_at"], 2);
+}
+
+#[test]
+fn report_table_names_the_force_the_zone_and_every_status_in_words() {
+    let output = forceboard(&["report", "fixtures/spec-example.ndjson"]);
+    assert!(output.status.success());
+    let table = stdout(&output);
+    assert!(
+        table.starts_with("West Midlands Police — figures at 2024-07-01 13:00:00 BST"),
+        "{table}"
+    );
+    assert!(table.contains("✖ OVER (target 5s)"), "{table}");
+    assert!(table.contains("✔ ON TARGET (target 15m)"), "{table}");
+    assert!(table.contains("33.3% (goal 90% ≤10s)"), "{table}");
+    assert!(table.contains("Birmingham (BIR)"), "{table}");
+    assert!(
+        table.contains("FEED  18 lines: 15 accepted, 1 rejected, 2 duplicates"),
+        "{table}"
+    );
+}
+
+#[test]
+fn check_lists_every_rejected_line_and_exits_1() {
+    let output = forceboard(&["check", "fixtures/bad-lines.ndjson"]);
+    assert_eq!(output.status.code(), Some(1));
+    let expected = "\
+line 3: not valid JSON
+line 4: not a JSON object
+line 5: missing \"kind\"
+line 6: unknown \"kind\"
+line 7: missing \"at\"
+line 8: no offset in \"at\"
+line 9: bad time in \"at\"
+line 10: missing \"id\"
+line 11: \"id\" is not a string
+line 12: unknown \"line\" (expected \"999\" or \"101\")
+line 13: unknown \"grade\" (expected \"emergency\", \"priority\" or \"scheduled\")
+line 14: call_answered for an unknown id (unmatched)
+line 15: call_abandoned earlier than its opening time (negative duration)
+line 19: line longer than 64 KiB
+line 20: incident_cancelled for an unknown id (unmatched)
+line 22: not UTF-8
+fixtures/bad-lines.ndjson: 21 lines: 3 accepted, 16 rejected, 2 duplicates
+";
+    assert_eq!(stdout(&output), expected);
+    // The caller's details in line 1 are never repeated.
+    assert!(!stdout(&output).contains("07700900123"));
+    assert!(!stdout(&output).contains("Jane"));
+}
+
+#[test]
+fn check_of_a_clean_feed_exits_0() {
+    let output = forceboard(&["check", "fixtures/clock-change.ndjson"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "fixtures/clock-change.ndjson: 9 lines: 9 accepted, 0 rejected, 0 duplicates\n"
+    );
+}
+
+#[test]
+fn gen_is_deterministic_and_reports_cleanly() {
+    let first = forceboard(&[
+        "gen",
+        "--seed",
+        "11",
+        "--start",
+        "2024-10-26T12:00:00+01:00",
+    ]);
+    let second = forceboard(&[
+        "gen",
+        "--seed",
+        "11",
+        "--start",
+        "2024-10-26T12:00:00+01:00",
+    ]);
+    assert!(first.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    let other = forceboard(&[
+        "gen",
+        "--seed",
+        "12",
+        "--start",
+        "2024-10-26T12:00:00+01:00",
+    ]);
+    assert_ne!(first.stdout, other.stdout);
+    let first_line = stdout(&first)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first_line.contains("\"at\":\"2024-10-26T11:00:00.000Z\""),
+        "{first_line}"
+    );
+}
+
+#[test]
+fn the_demo_day_fixture_is_gen_seed_2024() {
+    let output = forceboard(&["gen", "--seed", "2024"]);
+    let fixture = std::fs::read(format!(
+        "{}/fixtures/demo-day.ndjson",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    assert!(
+        output.stdout == fixture,
+        "regenerate with: forceboard gen --seed 2024 > fixtures/demo-day.ndjson"
+    );
+}
+
+#[test]
+fn a_bad_flag_is_one_sentence_and_exit_2() {
+    for args in [
+        vec!["report", "fixtures/spec-example.ndjson", "--windw", "1h"],
+        vec![
+            "report",
+            "fixtures/spec-example.ndjson",
+            "--window",
+            "1 fortnight",
+        ],
+        vec![
+            "report",
+            "fixtures/spec-example.ndjson",
+            "--at",
+            "2024-07-01T12:00:00",
+        ],
+        vec!["report", "fixtures/spec-example.ndjson", "--at", "noon"],
+        vec!["gen", "--days", "0"],
+        vec!["frobnicate"],
+    ] {
+        let output = forceboard(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{args:?}: {message}");
+        assert!(message.starts_with("forceboard: "), "{message}");
+        assert!(stdout(&output).is_empty());
+    }
+}
+
+#[test]
+fn a_bad_config_names_the_key_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("forceboard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, "[calls.999]\nsl_goal_pct = 150\n").expect("write config");
+    let path_text = path.to_string_lossy().into_owned();
+    let output = forceboard(&[
+        "--config",
+        &path_text,
+        "report",
+        "fixtures/spec-example.ndjson",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("`calls.999.sl_goal_pct` must be a percentage"),
+        "{message}"
+    );
+
+    std::fs::write(&path, "[calls.999]\nmean_target = \"8s\"\n").expect("write config");
+    let output = forceboard(&[
+        "--config",
+        &path_text,
+        "report",
+        "fixtures/spec-example.ndjson",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    // Mean 8 s against an 8 s target: green.
+    assert_eq!(report["calls"]["999"]["target_s"], 8.0);
+    assert_eq!(report["calls"]["999"]["status"], "green");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_missing_file_is_one_sentence_and_exit_1() {
+    let output = forceboard(&["report", "no/such/feed.ndjson"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.starts_with("forceboard: cannot open feed file no/such/feed.ndjson"),
+        "{message}"
+    );
+}
