@@ -9,3 +9,4 @@ pub mod engine;
 pub mod feed;
 pub mod report;
 pub mod time;
+pub mod ui;
