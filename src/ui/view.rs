@@ -106,19 +106,22 @@ pub enum ColorDepth {
 impl ColorDepth {
     /// The depth from the usual environment variables, passed in so that this stays pure:
     /// `NO_COLOR` set (to anything non-empty) → mono; `COLORTERM` `truecolor`/`24bit` →
-    /// true colour; `TERM` containing `256color` → 256; `TERM=dumb` → mono; else 16.
+    /// true colour, as does a `TERM` ending in `-direct`; `TERM` containing `256color` → 256; `TERM=dumb` → mono; else 16.
     pub fn detect(no_color: Option<&str>, colorterm: Option<&str>, term: Option<&str>) -> Self {
         if no_color.is_some_and(|v| !v.is_empty()) {
             return ColorDepth::Mono;
         }
         let colorterm = colorterm.unwrap_or("").to_ascii_lowercase();
-        if colorterm.contains("truecolor") || colorterm.contains("24bit") {
+        let term = term.unwrap_or("").to_ascii_lowercase();
+        if colorterm.contains("truecolor")
+            || colorterm.contains("24bit")
+            || term.ends_with("-direct")
+        {
             return ColorDepth::TrueColor;
         }
-        let term = term.unwrap_or("").to_ascii_lowercase();
         if term == "dumb" {
             ColorDepth::Mono
-        } else if term.contains("256color") || term.contains("direct") {
+        } else if term.contains("256color") {
             ColorDepth::Ansi256
         } else {
             ColorDepth::Ansi16
