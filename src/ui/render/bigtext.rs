@@ -46,23 +46,28 @@ pub fn pixel_width(text: &str) -> Option<u16> {
     Some(total)
 }
 
-/// The largest pixel size `(sx, sy)` at which `text` fits in `width` × `height`:
-/// square pixels `(2k, k)` if possible, else `(1, 1)`; `None` when even that does not fit.
+/// The largest pixel size `(sx, sy)` at which `text` fits in `width` × `height`, with
+/// pixels between square (`sx = 2·sy`) and twice as tall as wide (`sx = sy`, condensed
+/// digits when width is short); `None` when even `(1, 1)` does not fit.
 pub fn best_scale(text: &str, width: u16, height: u16) -> Option<(u16, u16)> {
     let px = pixel_width(text)?;
     if px == 0 {
         return None;
     }
-    let by_height = height / ROWS;
-    let by_width = width / (px * 2).max(1);
-    let k = by_height.min(by_width);
-    if k >= 1 {
-        Some((2 * k, k))
-    } else if px <= width && ROWS <= height {
-        Some((1, 1))
-    } else {
-        None
+    let sx_max = width / px;
+    let sy_max = height / ROWS;
+    let sy = sy_max.min(sx_max);
+    if sy == 0 {
+        return None;
     }
+    Some((sx_max.min(2 * sy), sy))
+}
+
+/// The largest scale at which every one of `scales` still fits: the smallest of each.
+pub fn common_scale(scales: impl IntoIterator<Item = (u16, u16)>) -> Option<(u16, u16)> {
+    scales
+        .into_iter()
+        .reduce(|(ax, ay), (bx, by)| (ax.min(bx), ay.min(by)))
 }
 
 /// Draws `text` centred in `area` at pixel size `(sx, sy)`, clipped to the area.
@@ -115,7 +120,11 @@ mod tests {
         assert_eq!(best_scale("8.0s", 26, 5), Some((2, 1)));
         assert_eq!(best_scale("8.0s", 25, 5), Some((1, 1)));
         assert_eq!(best_scale("8.0s", 12, 5), None);
-        assert_eq!(best_scale("8.0s", 100, 20), Some((6, 3)));
+        assert_eq!(best_scale("8.0s", 100, 20), Some((7, 4)));
+        // Short of width for square pixels: condensed, taller than wide.
+        assert_eq!(best_scale("10m 30s", 96, 21), Some((3, 3)));
+        assert_eq!(common_scale([(7, 4), (3, 3), (4, 2)]), Some((3, 2)));
+        assert_eq!(common_scale([]), None);
         assert_eq!(best_scale("8.0s", 100, 4), None);
     }
 

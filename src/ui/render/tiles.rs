@@ -300,11 +300,7 @@ pub fn draw_row(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         })
         .collect();
     let common = if scales.iter().all(Option::is_some) {
-        scales
-            .iter()
-            .flatten()
-            .min_by_key(|(sx, sy)| (*sy, *sx))
-            .copied()
+        bigtext::common_scale(scales.iter().flatten().copied())
     } else {
         None
     };
@@ -432,11 +428,7 @@ pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
             bigtext::best_scale(&headline.mean_text(), big.width, big.height)
         })
         .collect();
-    let common = scales
-        .iter()
-        .flatten()
-        .min_by_key(|(sx, sy)| (*sy, *sx))
-        .copied();
+    let common = bigtext::common_scale(scales.iter().flatten().copied());
     for ((headline, cell), own) in headlines.iter().zip(cells).zip(&scales) {
         let scale = own.and(common);
         draw_wall_tile(frame, cell, headline, scale, board.amber_factor, theme);
