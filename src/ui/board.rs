@@ -153,6 +153,13 @@ impl Board {
     }
 }
 
+impl Board {
+    /// The area codes in table order: what `a` cycles through ([`View::handle_key`]).
+    pub fn area_codes(&self) -> Vec<String> {
+        self.areas.iter().map(|a| a.code.clone()).collect()
+    }
+}
+
 /// The four headline means at `now − k · TREND_STEP` for k = 23 … 0 (`current` is k = 0).
 fn trends(engine: &Engine, now: Nanos, span: Nanos, scope: Scope<'_>, current: &Figures) -> Trends {
     let mut trends = Trends::default();
@@ -287,6 +294,7 @@ mod tests {
         assert_eq!(rows[0], ("BIR", "Birmingham"));
         assert_eq!(rows[6], ("WOL", "Wolverhampton"));
         assert_eq!(rows[7], ("XYZ", "XYZ"));
+        assert_eq!(board.area_codes()[7], "XYZ");
     }
 
     #[test]
