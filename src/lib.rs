@@ -2,7 +2,8 @@
 //! attendance times against their targets.
 //!
 //! The library holds everything but the terminal loop: the feed parser, the pure engine,
-//! the configuration, `report`, and the synthetic feed generator.
+//! the configuration, `report`, the synthetic feed generator, the live sources, and the
+//! dashboard's pure view state and render functions.
 
 pub mod config;
 pub mod engine;
@@ -10,6 +11,7 @@ pub mod feed;
 pub mod generate;
 pub mod report;
 pub mod time;
+pub mod ui;
 
 /// The built-in demo day (`forceboard gen --seed 2024`), compiled in so that
 /// `forceboard` with no arguments needs no file.

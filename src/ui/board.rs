@@ -1,0 +1,353 @@
+//! Everything one frame shows, as plain data built from the engine. Pure: `now` is passed in.
+
+use chrono_tz::Tz;
+
+use crate::config::{Config, Window};
+use crate::engine::{Engine, Figures, OpenIncident, Scope, WaitingCall};
+use crate::time::{NANOS_PER_MIN, Nanos};
+
+use super::view::{FeedStatus, Mode, View};
+
+/// How many points each trend has.
+pub const TREND_POINTS: usize = 24;
+/// The step between trend points.
+pub const TREND_STEP: Nanos = 5 * NANOS_PER_MIN;
+/// At most this many rows of the breach watch and of the longest waits are kept.
+pub const LIST_LIMIT: usize = 50;
+
+/// One area's row of the area table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    pub code: String,
+    /// The configured name, or the code for an area seen only in the feed.
+    pub name: String,
+    pub figures: Figures,
+}
+
+/// The four headline means over the selected window, at `now − k · 5 min` for
+/// k = 23 … 0: oldest first, the last point is `now`. `None` where there was no data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Trends {
+    pub answer_999: Vec<Option<f64>>,
+    pub answer_101: Vec<Option<f64>>,
+    pub emergency: Vec<Option<f64>>,
+    pub priority: Vec<Option<f64>>,
+}
+
+/// Everything a frame shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Board {
+    pub force_name: String,
+    pub now: Nanos,
+    pub tz: Tz,
+    pub window: Window,
+    /// Every configured window's label, in key order (`1`, `2`, `3`…).
+    pub window_labels: Vec<String>,
+    /// "West Midlands Police" for the force, else the area's name.
+    pub scope_label: String,
+    /// The area shown, by code; `None` = the force.
+    pub scope_code: Option<String>,
+    /// The figures of the scope shown.
+    pub figures: Figures,
+    /// The whole force's figures (the same as `figures` when no area is selected).
+    pub force_figures: Figures,
+    /// Every known area: configured ones first, in config order, then others by code.
+    pub areas: Vec<AreaRow>,
+    pub trends: Trends,
+    /// Open emergency and priority incidents in scope, nearest to (or furthest past)
+    /// their target first (at most [`LIST_LIMIT`]).
+    pub breach_watch: Vec<OpenIncident>,
+    /// How many open emergency and priority incidents there are in all.
+    pub open_total: usize,
+    /// Calls waiting in scope, longest first (at most [`LIST_LIMIT`]).
+    pub longest_waits: Vec<WaitingCall>,
+    /// How many calls are waiting in all.
+    pub waiting_total: usize,
+    pub amber_factor: f64,
+    pub mode: Mode,
+    pub feed: FeedStatus,
+}
+
+impl Board {
+    /// Builds the board for `view` at `now`. The window is the configured one at
+    /// `view.window_index` (the last if out of range); the scope is `view.area` when the
+    /// engine knows that code, else the force.
+    pub fn build(
+        engine: &Engine,
+        config: &Config,
+        view: &View,
+        now: Nanos,
+        mode: Mode,
+        feed: FeedStatus,
+    ) -> Board {
+        let window = config
+            .windows
+            .get(view.window_index)
+            .or(config.windows.last())
+            .cloned()
+            .unwrap_or_else(|| Window::new(crate::time::NANOS_PER_HOUR));
+        let scope_code = view
+            .area
+            .as_ref()
+            .filter(|code| engine.area_codes().contains(code))
+            .cloned();
+        let scope = match &scope_code {
+            Some(code) => Scope::Area(code),
+            None => Scope::Force,
+        };
+        let scope_label = match &scope_code {
+            Some(code) => config.area_name(code).to_string(),
+            None => config.force_name.clone(),
+        };
+
+        let scoped = engine.scoped_figures(now, window.span);
+        let figures = match &scope_code {
+            Some(code) => scoped
+                .areas
+                .iter()
+                .find(|(known, _)| known == code)
+                .map(|(_, f)| f.clone())
+                .unwrap_or_else(|| engine.figures(now, window.span, scope)),
+            None => scoped.force.clone(),
+        };
+        let areas = scoped
+            .areas
+            .iter()
+            .cloned()
+            .map(|(code, figures)| AreaRow {
+                name: config.area_name(&code).to_string(),
+                code,
+                figures,
+            })
+            .collect();
+
+        let trends = trends(engine, now, window.span, scope, &figures);
+
+        let mut breach_watch = engine.open_incidents(now, scope);
+        let open_total = breach_watch.len();
+        breach_watch.truncate(LIST_LIMIT);
+        let mut longest_waits = engine.waiting_calls(now, scope);
+        let waiting_total = longest_waits.len();
+        longest_waits.truncate(LIST_LIMIT);
+
+        Board {
+            force_name: config.force_name.clone(),
+            now,
+            tz: config.timezone,
+            window,
+            window_labels: config.windows.iter().map(|w| w.label.clone()).collect(),
+            scope_label,
+            scope_code,
+            figures,
+            force_figures: scoped.force,
+            areas,
+            trends,
+            breach_watch,
+            open_total,
+            longest_waits,
+            waiting_total,
+            amber_factor: config.amber_factor,
+            mode,
+            feed,
+        }
+    }
+}
+
+impl Board {
+    /// The area codes in table order: what `a` cycles through ([`View::handle_key`]).
+    pub fn area_codes(&self) -> Vec<String> {
+        self.areas.iter().map(|a| a.code.clone()).collect()
+    }
+}
+
+/// The four headline means at `now − k · TREND_STEP` for k = 23 … 0 (`current` is k = 0).
+fn trends(engine: &Engine, now: Nanos, span: Nanos, scope: Scope<'_>, current: &Figures) -> Trends {
+    let mut trends = Trends::default();
+    for k in (0..TREND_POINTS as i64).rev() {
+        let at = now.saturating_sub(k * TREND_STEP);
+        let computed;
+        let figures = if k == 0 {
+            current
+        } else {
+            computed = engine.figures(at, span, scope);
+            &computed
+        };
+        trends.answer_999.push(figures.calls.line_999.mean_answer_s);
+        trends.answer_101.push(figures.calls.line_101.mean_answer_s);
+        trends
+            .emergency
+            .push(figures.incidents.emergency.mean_attend_s);
+        trends
+            .priority
+            .push(figures.incidents.priority.mean_attend_s);
+    }
+    trends
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::parse_line;
+    use crate::time::parse_rfc3339;
+    use crate::ui::view::FeedState;
+
+    fn engine(config: &Config, lines: &[&str]) -> Engine {
+        let mut engine = Engine::new(config.engine_settings(None));
+        for line in lines {
+            let event = parse_line(line.as_bytes()).expect("valid test line");
+            engine.ingest(event).expect("accepted");
+        }
+        engine
+    }
+
+    fn at(text: &str) -> Nanos {
+        parse_rfc3339(text).unwrap()
+    }
+
+    const LINES: &[&str] = &[
+        r#"{"kind":"call_offered","at":"2024-07-01T10:00:00Z","id":"A","line":"999","lpa":"BIR"}"#,
+        r#"{"kind":"call_answered","at":"2024-07-01T10:00:04Z","id":"A"}"#,
+        r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"B","line":"999","lpa":"COV"}"#,
+        r#"{"kind":"call_answered","at":"2024-07-01T11:00:10Z","id":"B"}"#,
+        r#"{"kind":"call_offered","at":"2024-07-01T11:59:00Z","id":"W","line":"101","lpa":"COV"}"#,
+        r#"{"kind":"incident_created","at":"2024-07-01T11:50:00Z","id":"E1","grade":"emergency","lpa":"BIR"}"#,
+        r#"{"kind":"incident_created","at":"2024-07-01T11:30:00Z","id":"E2","grade":"emergency","lpa":"COV"}"#,
+        r#"{"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"E3","grade":"emergency","lpa":"XYZ"}"#,
+    ];
+
+    fn build(view: &View) -> Board {
+        let config = Config::default();
+        let engine = engine(&config, LINES);
+        Board::build(
+            &engine,
+            &config,
+            view,
+            at("2024-07-01T12:00:00Z"),
+            Mode::Live,
+            FeedStatus::default(),
+        )
+    }
+
+    #[test]
+    fn the_window_is_the_views_or_the_last() {
+        let mut view = View::default();
+        assert_eq!(build(&view).window.label, "15m");
+        view.window_index = 1;
+        assert_eq!(build(&view).window.label, "1h");
+        assert_eq!(build(&view).window_labels, ["15m", "1h", "24h"]);
+        view.window_index = 2;
+        let board = build(&view);
+        assert_eq!(board.window.label, "24h");
+        // Over 24 h both 999 calls count: mean (4 + 10) / 2.
+        assert_eq!(board.figures.calls.line_999.mean_answer_s, Some(7.0));
+        view.window_index = 9;
+        assert_eq!(build(&view).window.label, "24h");
+    }
+
+    #[test]
+    fn the_area_is_the_views_when_known_else_the_force() {
+        let mut view = View {
+            window_index: 2,
+            ..View::default()
+        };
+        let force = build(&view);
+        assert_eq!(force.scope_code, None);
+        assert_eq!(force.scope_label, "West Midlands Police");
+        assert_eq!(force.breach_watch.len(), 3);
+        assert_eq!(force.open_total, 3);
+        assert_eq!(force.waiting_total, 1);
+
+        view.area = Some("COV".into());
+        let cov = build(&view);
+        assert_eq!(cov.scope_code.as_deref(), Some("COV"));
+        assert_eq!(cov.scope_label, "Coventry");
+        assert_eq!(cov.figures.calls.line_999.mean_answer_s, Some(10.0));
+        assert_eq!(cov.force_figures.calls.line_999.mean_answer_s, Some(7.0));
+        let ids: Vec<&str> = cov.breach_watch.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["E2"]);
+        assert_eq!(cov.breach_watch[0].time_left_s, Some(900.0 - 1800.0));
+        assert_eq!(cov.longest_waits.len(), 1);
+        assert_eq!(cov.longest_waits[0].wait_s, 60.0);
+
+        // A code seen only in the feed is an area, shown under its code.
+        view.area = Some("XYZ".into());
+        let xyz = build(&view);
+        assert_eq!(xyz.scope_label, "XYZ");
+        assert_eq!(xyz.figures.incidents.emergency.open, 1);
+
+        // An unknown code falls back to the force.
+        view.area = Some("NOPE".into());
+        let fallback = build(&view);
+        assert_eq!(fallback.scope_code, None);
+        assert_eq!(fallback.figures, force.figures);
+    }
+
+    #[test]
+    fn areas_are_configured_then_seen_with_names() {
+        let board = build(&View::default());
+        let rows: Vec<(&str, &str)> = board
+            .areas
+            .iter()
+            .map(|a| (a.code.as_str(), a.name.as_str()))
+            .collect();
+        assert_eq!(rows.len(), 8);
+        assert_eq!(rows[0], ("BIR", "Birmingham"));
+        assert_eq!(rows[6], ("WOL", "Wolverhampton"));
+        assert_eq!(rows[7], ("XYZ", "XYZ"));
+        assert_eq!(board.area_codes()[7], "XYZ");
+    }
+
+    #[test]
+    fn trend_points_are_the_window_means_every_five_minutes() {
+        // 15m window: point k covers (12:00 − 5k min − 15 min, 12:00 − 5k min].
+        let board = build(&View::default());
+        let t = &board.trends;
+        assert_eq!(t.answer_999.len(), TREND_POINTS);
+        // A (answered 10:00:04) is seen by the points at 10:05, 10:10 and 10:15;
+        // B (answered 11:00:10) by those at 11:05, 11:10 and 11:15.
+        let mut expected = vec![None; TREND_POINTS];
+        expected[0..3].fill(Some(4.0));
+        expected[12..15].fill(Some(10.0));
+        assert_eq!(t.answer_999, expected);
+        assert!(t.answer_101.iter().all(Option::is_none));
+        assert!(t.emergency.iter().all(Option::is_none));
+        // The newest point is the board's own figure.
+        assert_eq!(
+            *t.answer_999.last().unwrap(),
+            board.figures.calls.line_999.mean_answer_s
+        );
+    }
+
+    #[test]
+    fn trend_of_an_area_follows_the_area() {
+        let view = View {
+            area: Some("BIR".into()),
+            ..View::default()
+        };
+        let board = build(&view);
+        let seen: Vec<usize> = (0..TREND_POINTS)
+            .filter(|&i| board.trends.answer_999[i].is_some())
+            .collect();
+        assert_eq!(seen, [0, 1, 2]);
+    }
+
+    #[test]
+    fn mode_and_feed_are_passed_through() {
+        let config = Config::default();
+        let engine = engine(&config, LINES);
+        let feed = FeedStatus {
+            state: FeedState::Stale { silent_s: 47 },
+            rejected: 3,
+            ..FeedStatus::default()
+        };
+        let mode = Mode::Replay {
+            speed: 60.0,
+            paused: true,
+        };
+        let board = Board::build(&engine, &config, &View::default(), 0, mode, feed.clone());
+        assert_eq!(board.mode, mode);
+        assert_eq!(board.feed, feed);
+        assert_eq!(board.tz, chrono_tz::Europe::London);
+        assert_eq!(board.force_name, "West Midlands Police");
+    }
+}

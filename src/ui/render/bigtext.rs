@@ -1,0 +1,141 @@
+//! A five-row block font for the wall layout, scaled to fill the space it is given.
+//!
+//! Each glyph is drawn on a grid of "pixels"; a pixel is `sx` cells wide and `sy` rows
+//! tall. Terminal cells are about twice as tall as wide, so `sx = 2·sy` looks square.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+/// Rows in every glyph.
+pub const ROWS: u16 = 5;
+
+/// A glyph's rows, `#` for a filled pixel.
+fn glyph(c: char) -> Option<&'static [&'static str; 5]> {
+    Some(match c {
+        '0' => &["###", "#.#", "#.#", "#.#", "###"],
+        '1' => &[".#.", "##.", ".#.", ".#.", "###"],
+        '2' => &["###", "..#", "###", "#..", "###"],
+        '3' => &["###", "..#", "###", "..#", "###"],
+        '4' => &["#.#", "#.#", "###", "..#", "..#"],
+        '5' => &["###", "#..", "###", "..#", "###"],
+        '6' => &["###", "#..", "###", "#.#", "###"],
+        '7' => &["###", "..#", "..#", "..#", "..#"],
+        '8' => &["###", "#.#", "###", "#.#", "###"],
+        '9' => &["###", "#.#", "###", "..#", "###"],
+        '.' => &[".", ".", ".", ".", "#"],
+        ':' => &[".", "#", ".", "#", "."],
+        '-' => &["...", "...", "###", "...", "..."],
+        '%' => &["#.#", "..#", ".#.", "#..", "#.#"],
+        's' => &["...", "...", ".##", ".#.", "##."],
+        'm' => &[".....", ".....", "####.", "#.#.#", "#.#.#"],
+        'h' => &["#..", "#..", "###", "#.#", "#.#"],
+        ' ' => &[".", ".", ".", ".", "."],
+        _ => return None,
+    })
+}
+
+/// Width of `text` in pixels, one blank pixel between glyphs; `None` when a character
+/// has no glyph.
+pub fn pixel_width(text: &str) -> Option<u16> {
+    let mut total: u16 = 0;
+    for (i, c) in text.chars().enumerate() {
+        let w = glyph(c)?[0].len() as u16;
+        total = total.saturating_add(w + u16::from(i > 0));
+    }
+    Some(total)
+}
+
+/// The largest pixel size `(sx, sy)` at which `text` fits in `width` × `height`, with
+/// pixels between square (`sx = 2·sy`) and twice as tall as wide (`sx = sy`, condensed
+/// digits when width is short); `None` when even `(1, 1)` does not fit.
+pub fn best_scale(text: &str, width: u16, height: u16) -> Option<(u16, u16)> {
+    let px = pixel_width(text)?;
+    if px == 0 {
+        return None;
+    }
+    let sx_max = width / px;
+    let sy_max = height / ROWS;
+    let sy = sy_max.min(sx_max);
+    if sy == 0 {
+        return None;
+    }
+    Some((sx_max.min(2 * sy), sy))
+}
+
+/// The largest scale at which every one of `scales` still fits: the smallest of each.
+pub fn common_scale(scales: impl IntoIterator<Item = (u16, u16)>) -> Option<(u16, u16)> {
+    scales
+        .into_iter()
+        .reduce(|(ax, ay), (bx, by)| (ax.min(bx), ay.min(by)))
+}
+
+/// Draws `text` centred in `area` at pixel size `(sx, sy)`, clipped to the area.
+pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), style: Style) {
+    let area = area.intersection(buf.area);
+    let Some(px) = pixel_width(text) else { return };
+    let w = px.saturating_mul(sx);
+    let h = ROWS.saturating_mul(sy);
+    let left = area.x + area.width.saturating_sub(w) / 2;
+    let top = area.y + area.height.saturating_sub(h) / 2;
+    let mut x0 = left;
+    for c in text.chars() {
+        let Some(rows) = glyph(c) else { return };
+        let gw = rows[0].len() as u16;
+        for (r, row) in rows.iter().enumerate() {
+            for (col, pixel) in row.bytes().enumerate() {
+                if pixel != b'#' {
+                    continue;
+                }
+                let x = x0.saturating_add(col as u16 * sx);
+                let y = top.saturating_add(r as u16 * sy);
+                let cell = Rect::new(x, y, sx, sy).intersection(area);
+                for pos in cell.positions() {
+                    buf[pos].set_symbol("█").set_style(style);
+                }
+            }
+        }
+        x0 = x0.saturating_add((gw + 1) * sx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_glyph_is_five_even_rows() {
+        for c in "0123456789.:-%smh ".chars() {
+            let rows = glyph(c).unwrap();
+            assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{c}");
+        }
+    }
+
+    #[test]
+    fn widths_and_scales() {
+        assert_eq!(pixel_width("8.0s"), Some(3 + 1 + 1 + 1 + 3 + 1 + 3));
+        assert_eq!(pixel_width("12m 30s"), Some(27));
+        assert_eq!(pixel_width("x"), None);
+        // 13 pixels wide: (2,1) needs 26 × 5.
+        assert_eq!(best_scale("8.0s", 26, 5), Some((2, 1)));
+        assert_eq!(best_scale("8.0s", 25, 5), Some((1, 1)));
+        assert_eq!(best_scale("8.0s", 12, 5), None);
+        assert_eq!(best_scale("8.0s", 100, 20), Some((7, 4)));
+        // Short of width for square pixels: condensed, taller than wide.
+        assert_eq!(best_scale("10m 30s", 96, 21), Some((3, 3)));
+        assert_eq!(common_scale([(7, 4), (3, 3), (4, 2)]), Some((3, 2)));
+        assert_eq!(common_scale([]), None);
+        assert_eq!(best_scale("8.0s", 100, 4), None);
+    }
+
+    #[test]
+    fn draws_a_one_in_blocks() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 3, 5));
+        let area = buf.area;
+        draw(&mut buf, area, "1", (1, 1), Style::new());
+        let rows: Vec<String> = (0..5)
+            .map(|y| (0..3).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect();
+        assert_eq!(rows, [" █ ", "██ ", " █ ", " █ ", "███"]);
+    }
+}

@@ -1,0 +1,284 @@
+//! The breach watch (open emergency and priority incidents nearest to or past their
+//! target, with a countdown) and the longest-waiting calls.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Row, Table, Widget};
+
+use crate::engine::OpenIncident;
+use crate::feed::event::{CallLine, Grade};
+use crate::report::human_duration;
+use crate::ui::board::Board;
+
+use super::text::{fit, put_line};
+use super::theme::Theme;
+
+/// `BREACHED +4m 10s`, `▲ 2m 30s left`, `12m 00s left`, `no target`.
+fn countdown(
+    incident: &OpenIncident,
+    target: Option<f64>,
+    amber: f64,
+    theme: &Theme,
+) -> Span<'static> {
+    match incident.time_left_s {
+        Some(left) if left < 0.0 => Span::styled(
+            format!("BREACHED +{}", human_duration(-left)),
+            theme.alarm(),
+        ),
+        Some(left) => {
+            // "Near" when no more than the amber margin of the target is left (20 % by
+            // default: 3 min of 15). The millisecond allows for 1.2 − 1.0 ≠ 0.2 in floats.
+            let near = target.is_some_and(|t| left <= t * (amber - 1.0) + 1e-3);
+            if near {
+                Span::styled(format!("▲ {} left", human_duration(left)), theme.warning())
+            } else {
+                Span::raw(format!("{} left", human_duration(left)))
+            }
+        }
+        None => Span::styled("no target", theme.dim()),
+    }
+}
+
+fn grade_word(grade: Grade) -> &'static str {
+    match grade {
+        Grade::Emergency => "emergency",
+        Grade::Priority => "priority",
+        Grade::Scheduled => "scheduled",
+    }
+}
+
+fn target_of(board: &Board, grade: Grade) -> Option<f64> {
+    match grade {
+        Grade::Emergency => board.figures.incidents.emergency.target_s,
+        Grade::Priority => board.figures.incidents.priority.target_s,
+        Grade::Scheduled => None,
+    }
+}
+
+fn breached_count(board: &Board) -> u64 {
+    board.figures.incidents.emergency.open_breached + board.figures.incidents.priority.open_breached
+}
+
+fn breach_title(board: &Board, theme: &Theme) -> Line<'static> {
+    let breached = breached_count(board);
+    let mut spans = vec![
+        Span::styled(" Breach watch ", theme.bold()),
+        Span::styled(format!("· {} open ", board.open_total), theme.dim()),
+    ];
+    if breached > 0 {
+        spans.push(Span::styled(
+            format!(" {breached} BREACHED "),
+            theme.alarm(),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+fn waits_title(board: &Board, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" Longest waits ", theme.bold()),
+        Span::styled(format!("· {} waiting ", board.waiting_total), theme.dim()),
+    ])
+}
+
+fn threshold_of(board: &Board, line: CallLine) -> Option<f64> {
+    match line {
+        CallLine::Emergency999 => board.figures.calls.line_999.sl_threshold_s,
+        CallLine::NonEmergency101 => board.figures.calls.line_101.sl_threshold_s,
+    }
+}
+
+/// Bordered tables: breach watch on the left, longest waits on the right (standard).
+pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let waits_width = (area.width * 2 / 5).clamp(0, 44);
+    let [left, right] =
+        ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
+            .areas(area);
+    let buf = frame.buffer_mut();
+
+    let narrow = left.width < 64;
+    let id_width = board
+        .breach_watch
+        .iter()
+        .map(|i| super::text::width(&i.id))
+        .max()
+        .unwrap_or(0)
+        .clamp(if narrow { 4 } else { 8 }, 16) as u16;
+    let header = Row::new([
+        if narrow { "Id" } else { "Incident" },
+        "Area",
+        "Grade",
+        "Age",
+        "Time left",
+    ])
+    .style(theme.bold());
+    let rows: Vec<Row> = board
+        .breach_watch
+        .iter()
+        .map(|incident| {
+            let target = target_of(board, incident.grade);
+            Row::new(vec![
+                Cell::from(incident.id.clone()),
+                Cell::from(incident.area.clone().unwrap_or_else(|| "-".into())),
+                Cell::from(if narrow {
+                    &grade_word(incident.grade)[..5]
+                } else {
+                    grade_word(incident.grade)
+                }),
+                Cell::from(human_duration(incident.age_s)),
+                Cell::from(Line::from(countdown(
+                    incident,
+                    target,
+                    board.amber_factor,
+                    theme,
+                ))),
+            ])
+        })
+        .collect();
+    let block = Block::bordered().title(breach_title(board, theme));
+    if rows.is_empty() {
+        let inner = block.inner(left);
+        block.render(left, buf);
+        let line = fit(
+            inner.width,
+            [
+                Line::styled("No open emergency or priority incidents", theme.dim()),
+                Line::styled("none open", theme.dim()),
+            ],
+        );
+        put_line(buf, inner, inner.x + 1, inner.y, &line);
+    } else {
+        Table::new(
+            rows,
+            [
+                Constraint::Length(id_width),
+                Constraint::Length(4),
+                Constraint::Length(if narrow { 5 } else { 9 }),
+                Constraint::Length(7),
+                Constraint::Fill(1),
+            ],
+        )
+        .header(header)
+        .block(block)
+        .render(left, buf);
+    }
+
+    let call_width = board
+        .longest_waits
+        .iter()
+        .map(|c| super::text::width(&c.id))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 12) as u16;
+    let header = Row::new(["Call", "Line", "Area", "Waiting"]).style(theme.bold());
+    let rows: Vec<Row> = board
+        .longest_waits
+        .iter()
+        .map(|call| {
+            let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
+            let wait = if over {
+                Span::styled(
+                    format!("▲ {}", human_duration(call.wait_s)),
+                    theme.warning(),
+                )
+            } else {
+                Span::raw(human_duration(call.wait_s))
+            };
+            Row::new(vec![
+                Cell::from(call.id.clone()),
+                Cell::from(call.line.label()),
+                Cell::from(call.area.clone().unwrap_or_else(|| "-".into())),
+                Cell::from(Line::from(wait)),
+            ])
+        })
+        .collect();
+    let block = Block::bordered().title(waits_title(board, theme));
+    if rows.is_empty() {
+        let inner = block.inner(right);
+        block.render(right, buf);
+        let line = fit(inner.width, [Line::styled("No calls waiting", theme.dim())]);
+        put_line(buf, inner, inner.x + 1, inner.y, &line);
+    } else {
+        Table::new(
+            rows,
+            [
+                Constraint::Length(call_width),
+                Constraint::Length(4),
+                Constraint::Length(4),
+                Constraint::Fill(1),
+            ],
+        )
+        .header(header)
+        .block(block)
+        .render(right, buf);
+    }
+}
+
+/// Unbordered lists under a title line each (compact).
+pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    if area.is_empty() {
+        return;
+    }
+    let waits_width = (area.width * 2 / 5).min(32);
+    let [left, right] =
+        ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
+            .spacing(1)
+            .areas(area);
+    let buf = frame.buffer_mut();
+
+    put_line(buf, left, left.x, left.y, &breach_title(board, theme));
+    if board.breach_watch.is_empty() {
+        let line = Line::styled(" none open", theme.dim());
+        put_line(buf, left, left.x, left.y + 1, &line);
+    }
+    for (i, incident) in board.breach_watch.iter().enumerate() {
+        let y = left.y + 1 + i as u16;
+        if y >= left.bottom() {
+            break;
+        }
+        let target = target_of(board, incident.grade);
+        let grade = match incident.grade {
+            Grade::Emergency => "E",
+            Grade::Priority => "P",
+            Grade::Scheduled => "S",
+        };
+        let line = Line::from(vec![
+            Span::raw(format!(
+                " {:<7.7} {:<3.3} {grade} {:>7} ",
+                incident.id,
+                incident.area.as_deref().unwrap_or("-"),
+                human_duration(incident.age_s)
+            )),
+            countdown(incident, target, board.amber_factor, theme),
+        ]);
+        put_line(buf, left, left.x, y, &line);
+    }
+
+    put_line(buf, right, right.x, right.y, &waits_title(board, theme));
+    if board.longest_waits.is_empty() {
+        let line = Line::styled(" none waiting", theme.dim());
+        put_line(buf, right, right.x, right.y + 1, &line);
+    }
+    for (i, call) in board.longest_waits.iter().enumerate() {
+        let y = right.y + 1 + i as u16;
+        if y >= right.bottom() {
+            break;
+        }
+        let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
+        let style = if over { theme.warning() } else { Style::new() };
+        let mark = if over { "▲" } else { " " };
+        let line = Line::from(vec![
+            Span::raw(format!(
+                " {:<7.7} {} {:<3.3} ",
+                call.id,
+                call.line.label(),
+                call.area.as_deref().unwrap_or("-")
+            )),
+            Span::styled(format!("{mark}{}", human_duration(call.wait_s)), style),
+        ]);
+        put_line(buf, right, right.x, y, &line);
+    }
+}

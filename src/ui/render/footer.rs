@@ -1,0 +1,101 @@
+//! The footer: feed state, events per minute, rejected lines, and the keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::ui::board::Board;
+use crate::ui::view::{FeedState, Mode};
+
+use super::text::{fit, put_line};
+use super::theme::Theme;
+
+pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    if area.is_empty() {
+        return;
+    }
+    let feed = &board.feed;
+    let (state, style) = match feed.state {
+        FeedState::Connecting => ("CONNECTING".to_string(), theme.warning()),
+        FeedState::Live => ("LIVE".to_string(), theme.good()),
+        FeedState::Stale { silent_s } => (format!("STALE {silent_s} s"), theme.warning()),
+        FeedState::Down { retry_in_s } => (format!("DOWN retry {retry_in_s} s"), theme.bad()),
+        FeedState::Ended => ("ENDED".to_string(), theme.warning()),
+    };
+    let rate = if feed.events_per_min < 10.0 {
+        format!("{:.1}", feed.events_per_min)
+    } else {
+        format!("{:.0}", feed.events_per_min)
+    };
+    let rejected_style = if feed.rejected > 0 {
+        theme.warning()
+    } else {
+        theme.dim()
+    };
+    let last = feed
+        .last_event_age_s
+        .map(|age| format!("last event {age} s ago"));
+    let sep = || Span::styled(" · ", theme.dim());
+    let feed_word = Span::styled("feed ", theme.dim());
+    let state = Span::styled(state, style);
+    let mut long = vec![
+        feed_word.clone(),
+        state.clone(),
+        sep(),
+        Span::raw(format!("{rate} events/min")),
+    ];
+    if let Some(last) = &last {
+        long.extend([sep(), Span::raw(last.clone())]);
+    }
+    long.extend([
+        sep(),
+        Span::styled(format!("{} rejected", feed.rejected), rejected_style),
+    ]);
+    let short = vec![
+        feed_word,
+        state.clone(),
+        sep(),
+        Span::raw(format!("{rate}/min")),
+        sep(),
+        Span::styled(format!("{} rej", feed.rejected), rejected_style),
+    ];
+    // Always leave room for "? help  q quit".
+    let left_room = area.width.saturating_sub(16);
+    let left = fit(
+        left_room,
+        [Line::from(long), Line::from(short), Line::from(vec![state])],
+    );
+
+    let key = |k: &str| Span::styled(k.to_string(), theme.bold());
+    let word = |w: &str| Span::styled(w.to_string(), theme.dim());
+    let windows = match board.window_labels.len() {
+        0 | 1 => "1".to_string(),
+        n => format!("1-{}", n.min(9)),
+    };
+    let mut full = vec![
+        key(&windows),
+        word(" window  "),
+        key("a"),
+        word(" area  "),
+        key("v"),
+        word(" layout  "),
+        key("e"),
+        word(" rejects  "),
+        key("?"),
+        word(" help  "),
+        key("q"),
+        word(" quit"),
+    ];
+    if matches!(board.mode, Mode::Replay { .. }) {
+        full.insert(0, word("  "));
+        full.insert(0, word(" pause"));
+        full.insert(0, key("space"));
+    }
+    let brief = vec![key("?"), word(" help  "), key("q"), word(" quit")];
+    let room = area.width.saturating_sub(left.width() as u16 + 2);
+    let right = fit(room, [Line::from(full), Line::from(brief)]);
+    let buf = frame.buffer_mut();
+    put_line(buf, area, area.x, area.y, &left);
+    let x = area.right().saturating_sub(right.width() as u16);
+    put_line(buf, area, x, area.y, &right);
+}

@@ -1,0 +1,140 @@
+//! Text for people: durations, percentages, clock, and fitting text into a width.
+
+use chrono::TimeZone;
+use chrono_tz::Tz;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+use crate::engine::Status;
+use crate::report::human_duration;
+use crate::time::Nanos;
+
+/// A duration, or `-` without data.
+pub fn dur(seconds: Option<f64>) -> String {
+    seconds.map_or_else(|| "-".to_string(), human_duration)
+}
+
+/// A percentage with one decimal, or `-`.
+pub fn pct(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
+}
+
+/// A percentage rounded to a whole number, or `-`.
+pub fn pct0(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_string(), |p| format!("{p:.0}%"))
+}
+
+/// A goal percentage as configured: `90%`, `92.5%`.
+pub fn goal(value: f64) -> String {
+    format!("{value}%")
+}
+
+/// The symbol at the start of a status's words: `✔`, `▲`, `✖`, `·`.
+pub fn symbol(status: Status) -> &'static str {
+    status.words().split(' ').next().unwrap_or("")
+}
+
+/// A replay speed: `×60`, `×0.5`, `×1`.
+pub fn speed(speed: f64) -> String {
+    if speed.fract() == 0.0 && speed.abs() < 1e9 {
+        format!("×{}", speed as i64)
+    } else {
+        format!("×{}", (speed * 100.0).round() / 100.0)
+    }
+}
+
+fn local(now: Nanos, tz: Tz) -> chrono::DateTime<Tz> {
+    tz.from_utc_datetime(&crate::time::to_utc(now).naive_utc())
+}
+
+/// `14:32:05 BST`.
+pub fn clock(now: Nanos, tz: Tz) -> String {
+    local(now, tz).format("%H:%M:%S %Z").to_string()
+}
+
+/// `14:32:05 Sat 26 Oct`.
+pub fn clock_and_date(now: Nanos, tz: Tz) -> String {
+    local(now, tz).format("%H:%M:%S %a %-d %b").to_string()
+}
+
+/// `Sat 26 Oct`.
+pub fn date(now: Nanos, tz: Tz) -> String {
+    local(now, tz).format("%a %-d %b").to_string()
+}
+
+/// Display width of a string.
+pub fn width(text: &str) -> usize {
+    Line::raw(text).width()
+}
+
+/// The first candidate that fits in `width` cells; an empty line when none does (a
+/// number cut short would mislead, so nothing is better than part of one).
+pub fn fit<'a>(max: u16, candidates: impl IntoIterator<Item = Line<'a>>) -> Line<'a> {
+    candidates
+        .into_iter()
+        .find(|line| line.width() <= usize::from(max))
+        .unwrap_or_default()
+}
+
+/// Writes a line at row `y` of `area` (left-aligned at `x`), clipped to the area; does
+/// nothing outside it.
+pub fn put_line(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>) {
+    let area = area.intersection(buf.area);
+    if y < area.top() || y >= area.bottom() || x >= area.right() || x < area.left() {
+        return;
+    }
+    buf.set_line(x, y, line, area.right() - x);
+}
+
+/// Writes a line centred in row `y` of `area`.
+pub fn put_centered(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
+    let w = u16::try_from(line.width()).unwrap_or(u16::MAX);
+    let x = area.x + area.width.saturating_sub(w) / 2;
+    put_line(buf, area, x, y, line);
+}
+
+/// Fills a row of `area` with a style (a full-width bar).
+pub fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
+    let row = Rect::new(area.x, y, area.width, 1).intersection(area.intersection(buf.area));
+    if !row.is_empty() {
+        buf.set_style(row, style);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_rfc3339;
+
+    #[test]
+    fn clock_names_the_zone() {
+        let summer = parse_rfc3339("2024-07-01T11:00:00Z").unwrap();
+        let winter = parse_rfc3339("2024-12-01T11:00:00Z").unwrap();
+        let london = chrono_tz::Europe::London;
+        assert_eq!(clock(summer, london), "12:00:00 BST");
+        assert_eq!(clock(winter, london), "11:00:00 GMT");
+        assert_eq!(clock(summer, chrono_tz::UTC), "11:00:00 UTC");
+        assert_eq!(clock_and_date(summer, london), "12:00:00 Mon 1 Jul");
+    }
+
+    #[test]
+    fn speeds_and_symbols() {
+        assert_eq!(speed(60.0), "×60");
+        assert_eq!(speed(0.5), "×0.5");
+        assert_eq!(symbol(Status::Red), "✖");
+        assert_eq!(symbol(Status::None), "·");
+        assert_eq!(pct(Some(100.0 / 3.0)), "33.3%");
+        assert_eq!(pct0(Some(100.0 / 3.0)), "33%");
+        assert_eq!(goal(90.0), "90%");
+    }
+
+    #[test]
+    fn fit_takes_the_first_that_fits_or_nothing() {
+        let lines = || [Line::raw("long text"), Line::raw("short")];
+        assert_eq!(fit(20, lines()), Line::raw("long text"));
+        assert_eq!(fit(5, lines()), Line::raw("short"));
+        assert_eq!(fit(4, lines()).width(), 0);
+    }
+}

@@ -1,0 +1,425 @@
+//! The dashboard's view state and what each key does to it. Pure: no terminal, no clock.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::config::Config;
+
+/// Which screen layout to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LayoutChoice {
+    /// Chosen by the terminal's size: standard from 120×40, compact from 80×24.
+    #[default]
+    Auto,
+    /// The four headline figures in very large digits, for a screen across the room.
+    Wall,
+    /// Tiles, breach watch and area table.
+    Standard,
+    /// Everything essential in 80×24.
+    Compact,
+}
+
+impl LayoutChoice {
+    /// The next choice for the `v` key: Auto → Wall → Standard → Compact → Auto.
+    pub fn next(self) -> LayoutChoice {
+        match self {
+            LayoutChoice::Auto => LayoutChoice::Wall,
+            LayoutChoice::Wall => LayoutChoice::Standard,
+            LayoutChoice::Standard => LayoutChoice::Compact,
+            LayoutChoice::Compact => LayoutChoice::Auto,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LayoutChoice::Auto => "auto",
+            LayoutChoice::Wall => "wall",
+            LayoutChoice::Standard => "standard",
+            LayoutChoice::Compact => "compact",
+        }
+    }
+}
+
+/// Where the figures come from; shown in the header and, for demo and replay, as a banner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    Live,
+    /// The built-in demo feed: a DEMO DATA banner that never goes away.
+    Demo,
+    /// A recorded feed on a virtual clock.
+    Replay {
+        speed: f64,
+        paused: bool,
+    },
+}
+
+/// The feed connection as the source last reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeedState {
+    #[default]
+    Connecting,
+    Live,
+    /// Connected, but no event (not even a heartbeat) for a while.
+    Stale {
+        silent_s: u64,
+    },
+    /// Disconnected; the source will retry.
+    Down {
+        retry_in_s: u64,
+    },
+    /// The feed has ended (end of file, end of a replay).
+    Ended,
+}
+
+/// What the footer and the banners say about the feed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeedStatus {
+    pub state: FeedState,
+    pub events_per_min: f64,
+    /// Rejected lines so far.
+    pub rejected: u64,
+    /// The newest rejected lines, newest last: line number and reason (never the content).
+    pub recent_rejects: Vec<(u64, String)>,
+    /// Seconds since the last accepted event, if there was one.
+    pub last_event_age_s: Option<u64>,
+}
+
+/// A window drawn over the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    Rejects,
+}
+
+/// How many colours the terminal can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorDepth {
+    #[default]
+    TrueColor,
+    Ansi256,
+    Ansi16,
+    /// No colour at all (`NO_COLOR`, `--mono`): reverse video, bold and words only.
+    Mono,
+}
+
+impl ColorDepth {
+    /// The depth from the usual environment variables, passed in so that this stays pure:
+    /// `NO_COLOR` set (to anything non-empty) → mono; `COLORTERM` `truecolor`/`24bit` →
+    /// true colour, as does a `TERM` ending in `-direct`; `TERM` containing `256color` → 256; `TERM=dumb` → mono; else 16.
+    pub fn detect(no_color: Option<&str>, colorterm: Option<&str>, term: Option<&str>) -> Self {
+        if no_color.is_some_and(|v| !v.is_empty()) {
+            return ColorDepth::Mono;
+        }
+        let colorterm = colorterm.unwrap_or("").to_ascii_lowercase();
+        let term = term.unwrap_or("").to_ascii_lowercase();
+        if colorterm.contains("truecolor")
+            || colorterm.contains("24bit")
+            || term.ends_with("-direct")
+        {
+            return ColorDepth::TrueColor;
+        }
+        if term == "dumb" {
+            ColorDepth::Mono
+        } else if term.contains("256color") {
+            ColorDepth::Ansi256
+        } else {
+            ColorDepth::Ansi16
+        }
+    }
+}
+
+/// What the caller should do after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Redraw,
+    Nothing,
+}
+
+/// Everything the user can change about what is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct View {
+    pub layout: LayoutChoice,
+    /// Index into the configured windows (key `1` is index 0).
+    pub window_index: usize,
+    /// The area shown, by code; `None` = the whole force.
+    pub area: Option<String>,
+    pub overlay: Overlay,
+    /// No colour at all, whatever `colors` says.
+    pub mono: bool,
+    pub colors: ColorDepth,
+}
+
+impl View {
+    /// The starting view for a configuration: the `1h` window if there is one, else the
+    /// first; the whole force; automatic layout.
+    pub fn for_config(config: &Config, colors: ColorDepth) -> View {
+        let window_index = config
+            .windows
+            .iter()
+            .position(|w| w.span == crate::time::NANOS_PER_HOUR)
+            .unwrap_or(0);
+        View {
+            window_index,
+            mono: colors == ColorDepth::Mono,
+            colors,
+            ..View::default()
+        }
+    }
+
+    /// Is colour off (either `mono` or a mono colour depth)?
+    pub fn is_mono(&self) -> bool {
+        self.mono || self.colors == ColorDepth::Mono
+    }
+
+    /// Applies a key. `windows` is how many windows are configured; `areas` the area
+    /// codes that `a` cycles through, in display order. Replay keys (space, `+`, `-`,
+    /// arrows, `[`, `]`, Home) are the caller's: they return [`Action::Nothing`] here.
+    pub fn handle_key(&mut self, key: KeyEvent, windows: usize, areas: &[String]) -> Action {
+        if key.kind == KeyEventKind::Release {
+            return Action::Nothing;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c' | 'C') if ctrl => Action::Quit,
+            _ if ctrl || key.modifiers.contains(KeyModifiers::ALT) => Action::Nothing,
+            KeyCode::Char('q' | 'Q') => Action::Quit,
+            KeyCode::Esc if self.overlay != Overlay::None => {
+                self.overlay = Overlay::None;
+                Action::Redraw
+            }
+            KeyCode::Esc => Action::Quit,
+            KeyCode::Char(digit @ '1'..='9') => {
+                let index = usize::from(digit as u8 - b'1');
+                if index < windows && index != self.window_index {
+                    self.window_index = index;
+                    Action::Redraw
+                } else {
+                    Action::Nothing
+                }
+            }
+            KeyCode::Char('a') => {
+                let next = match &self.area {
+                    None => areas.first(),
+                    Some(current) => match areas.iter().position(|code| code == current) {
+                        Some(i) => areas.get(i + 1),
+                        None => None,
+                    },
+                };
+                let next = next.cloned();
+                if next == self.area {
+                    return Action::Nothing;
+                }
+                self.area = next;
+                Action::Redraw
+            }
+            KeyCode::Char('v') => {
+                self.layout = self.layout.next();
+                Action::Redraw
+            }
+            KeyCode::Char('e') => {
+                self.overlay = match self.overlay {
+                    Overlay::Rejects => Overlay::None,
+                    _ => Overlay::Rejects,
+                };
+                Action::Redraw
+            }
+            KeyCode::Char('?') => {
+                self.overlay = match self.overlay {
+                    Overlay::Help => Overlay::None,
+                    _ => Overlay::Help,
+                };
+                Action::Redraw
+            }
+            _ => Action::Nothing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ch(c: char) -> KeyEvent {
+        press(KeyCode::Char(c))
+    }
+
+    fn areas() -> Vec<String> {
+        ["BIR", "COV", "DUD"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn digits_pick_a_configured_window() {
+        let mut view = View::default();
+        assert_eq!(view.handle_key(ch('2'), 3, &[]), Action::Redraw);
+        assert_eq!(view.window_index, 1);
+        assert_eq!(view.handle_key(ch('3'), 3, &[]), Action::Redraw);
+        assert_eq!(view.window_index, 2);
+        assert_eq!(view.handle_key(ch('1'), 3, &[]), Action::Redraw);
+        assert_eq!(view.window_index, 0);
+        // The same window again, or one not configured: nothing.
+        assert_eq!(view.handle_key(ch('1'), 3, &[]), Action::Nothing);
+        assert_eq!(view.handle_key(ch('4'), 3, &[]), Action::Nothing);
+        assert_eq!(view.handle_key(ch('2'), 1, &[]), Action::Nothing);
+        assert_eq!(view.window_index, 0);
+    }
+
+    #[test]
+    fn a_cycles_force_then_each_area_then_force() {
+        let mut view = View::default();
+        let areas = areas();
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            assert_eq!(view.handle_key(ch('a'), 3, &areas), Action::Redraw);
+            seen.push(view.area.clone());
+        }
+        let code = |c: &str| Some(c.to_string());
+        assert_eq!(
+            seen,
+            vec![code("BIR"), code("COV"), code("DUD"), None, code("BIR")]
+        );
+        // An area that has gone from the list goes back to the force.
+        view.area = code("XYZ");
+        assert_eq!(view.handle_key(ch('a'), 3, &areas), Action::Redraw);
+        assert_eq!(view.area, None);
+        // No areas at all: stays on the force.
+        assert_eq!(view.handle_key(ch('a'), 3, &[]), Action::Nothing);
+        assert_eq!(view.area, None);
+    }
+
+    #[test]
+    fn v_cycles_the_layouts() {
+        let mut view = View::default();
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            assert_eq!(view.handle_key(ch('v'), 3, &[]), Action::Redraw);
+            seen.push(view.layout);
+        }
+        assert_eq!(
+            seen,
+            [
+                LayoutChoice::Wall,
+                LayoutChoice::Standard,
+                LayoutChoice::Compact,
+                LayoutChoice::Auto
+            ]
+        );
+    }
+
+    #[test]
+    fn e_and_question_mark_toggle_their_overlays() {
+        let mut view = View::default();
+        assert_eq!(view.handle_key(ch('e'), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::Rejects);
+        assert_eq!(view.handle_key(ch('e'), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::None);
+        assert_eq!(view.handle_key(ch('?'), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::Help);
+        // One overlay replaces the other.
+        assert_eq!(view.handle_key(ch('e'), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::Rejects);
+        assert_eq!(view.handle_key(ch('?'), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::Help);
+        assert_eq!(view.handle_key(ch('?'), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn esc_closes_an_overlay_first_then_quits() {
+        let mut view = View {
+            overlay: Overlay::Help,
+            ..View::default()
+        };
+        assert_eq!(view.handle_key(press(KeyCode::Esc), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay, Overlay::None);
+        assert_eq!(view.handle_key(press(KeyCode::Esc), 3, &[]), Action::Quit);
+    }
+
+    #[test]
+    fn q_and_ctrl_c_quit_even_with_an_overlay() {
+        let mut view = View {
+            overlay: Overlay::Rejects,
+            ..View::default()
+        };
+        assert_eq!(view.handle_key(ch('q'), 3, &[]), Action::Quit);
+        assert_eq!(view.handle_key(ch('Q'), 3, &[]), Action::Quit);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(view.handle_key(ctrl_c, 3, &[]), Action::Quit);
+        // Plain `c`, and other control chords, do nothing.
+        assert_eq!(view.handle_key(ch('c'), 3, &[]), Action::Nothing);
+        let ctrl_a = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL);
+        assert_eq!(view.handle_key(ctrl_a, 3, &areas()), Action::Nothing);
+        assert_eq!(view.area, None);
+    }
+
+    #[test]
+    fn replay_keys_and_others_are_left_to_the_caller() {
+        let mut view = View::default();
+        let before = view.clone();
+        for key in [
+            ch(' '),
+            ch('+'),
+            ch('-'),
+            ch('['),
+            ch(']'),
+            press(KeyCode::Left),
+            press(KeyCode::Right),
+            press(KeyCode::Home),
+            ch('x'),
+            press(KeyCode::Enter),
+        ] {
+            assert_eq!(
+                view.handle_key(key, 3, &areas()),
+                Action::Nothing,
+                "{key:?}"
+            );
+        }
+        assert_eq!(view, before);
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut view = View::default();
+        let mut release = ch('q');
+        release.kind = KeyEventKind::Release;
+        assert_eq!(view.handle_key(release, 3, &[]), Action::Nothing);
+        let mut release = ch('v');
+        release.kind = KeyEventKind::Release;
+        assert_eq!(view.handle_key(release, 3, &[]), Action::Nothing);
+        assert_eq!(view.layout, LayoutChoice::Auto);
+    }
+
+    #[test]
+    fn for_config_starts_on_the_hour_window() {
+        let view = View::for_config(&Config::default(), ColorDepth::Ansi256);
+        assert_eq!(view.window_index, 1);
+        assert!(!view.is_mono());
+        assert!(View::for_config(&Config::default(), ColorDepth::Mono).is_mono());
+    }
+
+    #[test]
+    fn colour_depth_from_the_environment() {
+        use ColorDepth::*;
+        assert_eq!(ColorDepth::detect(Some("1"), Some("truecolor"), None), Mono);
+        assert_eq!(
+            ColorDepth::detect(Some(""), Some("truecolor"), None),
+            TrueColor
+        );
+        assert_eq!(
+            ColorDepth::detect(None, Some("24bit"), Some("xterm")),
+            TrueColor
+        );
+        assert_eq!(
+            ColorDepth::detect(None, None, Some("xterm-256color")),
+            Ansi256
+        );
+        assert_eq!(ColorDepth::detect(None, None, Some("screen")), Ansi16);
+        assert_eq!(ColorDepth::detect(None, None, Some("dumb")), Mono);
+        assert_eq!(ColorDepth::detect(None, None, None), Ansi16);
+    }
+}

@@ -1,0 +1,324 @@
+//! Whole-screen snapshots of the dashboard on `TestBackend`, from a real engine fed the
+//! SPEC's worked example plus a few calls and incidents, at a fixed `now`
+//! (2024-07-01T12:00:00Z, 13:00:00 BST) — never the live clock.
+
+use forceboard::config::Config;
+use forceboard::engine::Engine;
+use forceboard::feed::ingest_reader;
+use forceboard::time::{Nanos, parse_rfc3339};
+use forceboard::ui::{
+    Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, Overlay, View, draw,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+/// Besides the worked example (whose events carry no area but the first call's): calls
+/// and incidents in several areas, some waiting or open, some near or past target, and
+/// earlier calls so that the trends have a shape.
+const EXTRA: &str = r#"
+{"kind":"call_offered","at":"2024-07-01T10:10:00Z","id":"T1","line":"999","lpa":"BIR"}
+{"kind":"call_answered","at":"2024-07-01T10:10:06Z","id":"T1"}
+{"kind":"call_offered","at":"2024-07-01T10:40:00Z","id":"T2","line":"999","lpa":"WAL"}
+{"kind":"call_answered","at":"2024-07-01T10:40:02Z","id":"T2"}
+{"kind":"call_offered","at":"2024-07-01T11:45:00Z","id":"H1","line":"999","lpa":"COV"}
+{"kind":"call_answered","at":"2024-07-01T11:45:03Z","id":"H1"}
+{"kind":"call_offered","at":"2024-07-01T11:59:30Z","id":"H2","line":"999","lpa":"DUD"}
+{"kind":"call_offered","at":"2024-07-01T11:40:00Z","id":"O1","line":"101","lpa":"BIR"}
+{"kind":"call_answered","at":"2024-07-01T11:42:30Z","id":"O1"}
+{"kind":"call_offered","at":"2024-07-01T11:50:00Z","id":"O2","line":"101","lpa":"COV"}
+{"kind":"call_answered","at":"2024-07-01T11:55:00Z","id":"O2"}
+{"kind":"call_offered","at":"2024-07-01T11:58:00Z","id":"O3","line":"101","lpa":"SAN"}
+{"kind":"incident_created","at":"2024-07-01T11:20:00Z","id":"E1","grade":"emergency","lpa":"BIR"}
+{"kind":"incident_arrived","at":"2024-07-01T11:31:00Z","id":"E1"}
+{"kind":"incident_created","at":"2024-07-01T11:48:00Z","id":"E2","grade":"emergency","lpa":"COV"}
+{"kind":"incident_created","at":"2024-07-01T11:40:00Z","id":"E3","grade":"emergency","lpa":"SAN"}
+{"kind":"incident_created","at":"2024-07-01T10:30:00Z","id":"P1","grade":"priority","lpa":"WAL"}
+{"kind":"incident_arrived","at":"2024-07-01T11:15:00Z","id":"P1"}
+{"kind":"incident_created","at":"2024-07-01T11:10:00Z","id":"P2","grade":"priority","lpa":"DUD"}
+{"kind":"incident_created","at":"2024-07-01T11:55:00Z","id":"P3","grade":"priority","lpa":"WOL"}
+{"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"S1","grade":"scheduled","lpa":"SOL"}
+"#;
+
+fn now() -> Nanos {
+    parse_rfc3339("2024-07-01T12:00:00Z").unwrap()
+}
+
+fn engine(config: &Config) -> Engine {
+    let example = include_str!("../fixtures/spec-example.ndjson");
+    let feed = format!("{example}{EXTRA}");
+    let engine = Engine::new(config.engine_settings(None));
+    let (engine, counts) = ingest_reader(
+        feed.as_bytes(),
+        engine,
+        config.reorder_horizon,
+        None,
+        &mut |_, _| {},
+    )
+    .expect("in-memory feed");
+    assert_eq!(counts.rejected, 1, "only ZZ is rejected");
+    engine
+}
+
+fn live_feed() -> FeedStatus {
+    FeedStatus {
+        state: FeedState::Live,
+        events_per_min: 12.5,
+        rejected: 3,
+        recent_rejects: vec![
+            (14, "call_answered for an unknown id (unmatched)".into()),
+            (31, "not valid JSON".into()),
+            (52, "no offset in \"at\"".into()),
+        ],
+        last_event_age_s: Some(2),
+    }
+}
+
+struct Case {
+    view: View,
+    mode: Mode,
+    feed: FeedStatus,
+}
+
+impl Case {
+    fn new(layout: LayoutChoice) -> Case {
+        let config = Config::default();
+        let mut view = View::for_config(&config, ColorDepth::TrueColor);
+        view.layout = layout;
+        Case {
+            view,
+            mode: Mode::Live,
+            feed: live_feed(),
+        }
+    }
+
+    fn board(&self) -> Board {
+        let config = Config::default();
+        let engine = engine(&config);
+        Board::build(
+            &engine,
+            &config,
+            &self.view,
+            now(),
+            self.mode,
+            self.feed.clone(),
+        )
+    }
+
+    fn render(&self, width: u16, height: u16) -> Terminal<TestBackend> {
+        let board = self.board();
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| draw(frame, &board, &self.view))
+            .unwrap();
+        terminal
+    }
+}
+
+macro_rules! snap {
+    ($name:expr, $case:expr, $w:expr, $h:expr) => {{
+        let terminal = $case.render($w, $h);
+        insta::assert_snapshot!($name, terminal.backend());
+    }};
+}
+
+#[test]
+fn every_layout_at_each_size() {
+    for (layout, name) in [
+        (LayoutChoice::Auto, "auto"),
+        (LayoutChoice::Wall, "wall"),
+        (LayoutChoice::Standard, "standard"),
+        (LayoutChoice::Compact, "compact"),
+    ] {
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            snap!(format!("{name}_{w}x{h}"), Case::new(layout), w, h);
+        }
+    }
+}
+
+#[test]
+fn too_small() {
+    snap!("too_small_79x23", Case::new(LayoutChoice::Auto), 79, 23);
+    snap!("too_small_1x1", Case::new(LayoutChoice::Auto), 1, 1);
+}
+
+#[test]
+fn banners() {
+    let mut stale = Case::new(LayoutChoice::Auto);
+    stale.feed.state = FeedState::Stale { silent_s: 47 };
+    stale.feed.last_event_age_s = Some(47);
+    snap!("banner_stale_80x24", stale, 80, 24);
+
+    let mut down = Case::new(LayoutChoice::Auto);
+    down.feed.state = FeedState::Down { retry_in_s: 8 };
+    snap!("banner_down_120x40", down, 120, 40);
+
+    let mut demo = Case::new(LayoutChoice::Auto);
+    demo.mode = Mode::Demo;
+    snap!("banner_demo_120x40", demo, 120, 40);
+
+    let mut replay = Case::new(LayoutChoice::Auto);
+    replay.mode = Mode::Replay {
+        speed: 60.0,
+        paused: true,
+    };
+    snap!("banner_replay_paused_80x24", replay, 80, 24);
+
+    // Two banners at the smallest size: demo and a feed that is down.
+    let mut both = Case::new(LayoutChoice::Auto);
+    both.mode = Mode::Demo;
+    both.feed.state = FeedState::Down { retry_in_s: 8 };
+    snap!("banner_demo_and_down_80x24", both, 80, 24);
+}
+
+#[test]
+fn overlays() {
+    let mut help = Case::new(LayoutChoice::Auto);
+    help.view.overlay = Overlay::Help;
+    snap!("overlay_help_120x40", help, 120, 40);
+
+    let mut rejects = Case::new(LayoutChoice::Auto);
+    rejects.view.overlay = Overlay::Rejects;
+    snap!("overlay_rejects_80x24", rejects, 80, 24);
+}
+
+#[test]
+fn an_area_selected() {
+    let mut case = Case::new(LayoutChoice::Auto);
+    case.view.area = Some("SAN".into());
+    snap!("area_sandwell_120x40", case, 120, 40);
+}
+
+#[test]
+fn mono_has_no_colour_and_still_marks_trouble() {
+    let mut case = Case::new(LayoutChoice::Auto);
+    case.view.mono = true;
+    case.mode = Mode::Demo;
+    case.feed.state = FeedState::Stale { silent_s: 47 };
+    let terminal = case.render(120, 40);
+    insta::assert_snapshot!("mono_120x40", terminal.backend());
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, Color::Reset, "no colour in mono: {cell:?}");
+        assert_eq!(cell.bg, Color::Reset, "no colour in mono: {cell:?}");
+    }
+    // The banners (rows 1 and 2) are reverse video across the whole width.
+    for y in 1..=2 {
+        for x in 0..120 {
+            let cell = &buffer[(x, y)];
+            assert!(cell.modifier.contains(Modifier::REVERSED), "({x}, {y})");
+        }
+    }
+    // "✖ OVER" (999 is red) and "BREACHED" stand out in reverse video too.
+    let text = |y: u16| -> String { (0..120).map(|x| buffer[(x, y)].symbol()).collect() };
+    let reversed_word = |word: &str| {
+        (0..40).any(|y| {
+            let row = text(y);
+            row.find(word).is_some_and(|byte| {
+                let x = row[..byte].chars().count() as u16;
+                buffer[(x, y)].modifier.contains(Modifier::REVERSED)
+            })
+        })
+    };
+    assert!(reversed_word("✖ OVER"));
+    assert!(reversed_word("BREACHED"));
+}
+
+#[test]
+fn colour_depths_use_their_palettes() {
+    fn true_colour(c: Color) -> bool {
+        matches!(c, Color::Rgb(..) | Color::Black | Color::Reset)
+    }
+    fn indexed(c: Color) -> bool {
+        matches!(c, Color::Indexed(_) | Color::Black | Color::Reset)
+    }
+    fn basic(c: Color) -> bool {
+        !matches!(c, Color::Rgb(..) | Color::Indexed(_))
+    }
+    type Check = fn(Color) -> bool;
+    let depths: [(ColorDepth, Check); 3] = [
+        (ColorDepth::TrueColor, true_colour),
+        (ColorDepth::Ansi256, indexed),
+        (ColorDepth::Ansi16, basic),
+    ];
+    for (depth, ok) in depths {
+        let mut case = Case::new(LayoutChoice::Auto);
+        case.view.colors = depth;
+        case.mode = Mode::Demo;
+        let terminal = case.render(120, 40);
+        let cells = terminal.backend().buffer().content();
+        assert!(cells.iter().all(|c| ok(c.fg) && ok(c.bg)), "{depth:?}");
+        assert!(
+            cells.iter().any(|c| c.fg != Color::Reset),
+            "{depth:?} has colour"
+        );
+    }
+}
+
+/// Draws `case` at every size from 1×1 to `max` and at a few big and odd ones.
+fn never_panics(case: Case, min: (u16, u16), max: (u16, u16)) {
+    let board = case.board();
+    let mut sizes: Vec<(u16, u16)> = Vec::new();
+    for w in min.0..=max.0 {
+        for h in min.1..=max.1 {
+            sizes.push((w, h));
+        }
+    }
+    sizes.extend([
+        (300, 100),
+        (1000, 24),
+        (81, 200),
+        (120, 39),
+        (119, 40),
+        (161, 47),
+    ]);
+    let mut terminal = Terminal::new(TestBackend::new(1, 1)).unwrap();
+    for (w, h) in sizes {
+        terminal.backend_mut().resize(w, h);
+        terminal
+            .resize(ratatui::layout::Rect::new(0, 0, w, h))
+            .unwrap();
+        terminal
+            .draw(|frame| draw(frame, &board, &case.view))
+            .unwrap_or_else(|e| panic!("{w}×{h}: {e}"));
+    }
+}
+
+/// Every size from 1×1 to 90×30.
+const ALL: ((u16, u16), (u16, u16)) = ((1, 1), (90, 30));
+/// Around the smallest drawn size (everything below it is the same one line).
+const NEAR_MIN: ((u16, u16), (u16, u16)) = ((70, 18), (90, 30));
+
+#[test]
+fn never_panics_auto() {
+    never_panics(Case::new(LayoutChoice::Auto), ALL.0, ALL.1);
+}
+
+#[test]
+fn never_panics_wall_with_banners_and_help() {
+    let mut case = Case::new(LayoutChoice::Wall);
+    case.mode = Mode::Replay {
+        speed: 0.5,
+        paused: true,
+    };
+    case.feed.state = FeedState::Down { retry_in_s: 8 };
+    case.view.overlay = Overlay::Help;
+    never_panics(case, ALL.0, ALL.1);
+}
+
+#[test]
+fn never_panics_standard_with_an_area_and_rejects() {
+    let mut case = Case::new(LayoutChoice::Standard);
+    case.view.overlay = Overlay::Rejects;
+    case.view.area = Some("BIR".into());
+    never_panics(case, NEAR_MIN.0, NEAR_MIN.1);
+}
+
+#[test]
+fn never_panics_compact_mono_demo() {
+    let mut case = Case::new(LayoutChoice::Compact);
+    case.view.mono = true;
+    case.mode = Mode::Demo;
+    case.feed.state = FeedState::Stale { silent_s: 47 };
+    never_panics(case, NEAR_MIN.0, NEAR_MIN.1);
+}
