@@ -18,12 +18,44 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub display: DisplayArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// How the dashboard looks (for `forceboard`, `watch` and `replay`).
+#[derive(Debug, Args)]
+pub struct DisplayArgs {
+    /// Screen layout: auto (by terminal size), wall (huge figures), standard, compact (80×24).
+    #[arg(long, global = true, value_enum, default_value_t = LayoutArg::Auto)]
+    pub layout: LayoutArg,
+    /// No colour at all (also when the NO_COLOR environment variable is set).
+    #[arg(long, global = true)]
+    pub mono: bool,
+    /// Cycle the board through the force and each area on its own, e.g. every 20s.
+    #[arg(long, global = true, value_name = "EVERY")]
+    pub rotate: Option<String>,
+    /// Write logs to this file (nothing is ever logged to the screen).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    Auto,
+    Wall,
+    Standard,
+    Compact,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The live dashboard on a feed.
+    Watch(WatchArgs),
+    /// The dashboard on a recorded feed, on a virtual clock (training).
+    Replay(ReplayArgs),
     /// Print the figures at a time, as a table or as JSON.
     Report(ReportArgs),
     /// Validate a feed file: counts, and every rejected line's number and reason.
@@ -64,4 +96,33 @@ pub struct GenArgs {
     /// First instant of the feed, RFC 3339 with an offset [default: 2024-07-01T00:00:00+01:00].
     #[arg(long, value_name = "TIME")]
     pub start: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The feed: - (stdin), a file path, tcp://HOST:PORT, or http(s)://… (an NDJSON stream).
+    /// A bearer token for http(s) is read from FORCEBOARD_TOKEN, never from the command line.
+    #[arg(long, value_name = "SRC")]
+    pub feed: String,
+    /// Keep reading a file as it grows, like tail -F (survives rotation).
+    #[arg(long)]
+    pub follow: bool,
+    /// Append every accepted line, as received, to this file (for replay later).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Recorded feed file (NDJSON, schema v1).
+    pub file: PathBuf,
+    /// Virtual-clock speed, 0.1 to 10000 times real time.
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub speed: f64,
+    /// Start the virtual clock here (RFC 3339 with an offset) [default: the first event].
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Stop the virtual clock here [default: the last event].
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
 }

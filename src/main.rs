@@ -2,9 +2,10 @@
 //! sentence on stderr with a non-zero exit.
 
 mod cli;
+mod dashboard;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,13 +13,16 @@ use anyhow::{Context, anyhow};
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use cli::{CheckArgs, Cli, Command, ReportArgs};
+use cli::{CheckArgs, Cli, Command, DisplayArgs, LayoutArg, ReplayArgs, ReportArgs, WatchArgs};
 use forceboard::config::{Config, ConfigError, Window};
 use forceboard::engine::Engine;
 use forceboard::feed::ingest_reader;
+use forceboard::feed::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use forceboard::feed::source::FeedSource;
 use forceboard::generate::{GenOptions, generate};
 use forceboard::report;
-use forceboard::time::{TimeError, parse_rfc3339};
+use forceboard::time::{TimeError, parse_rfc3339, parse_span};
+use forceboard::ui::LayoutChoice;
 
 /// A mistake in how forceboard was called: exit code 2, like clap's own.
 #[derive(Debug, thiserror::Error)]
@@ -74,12 +78,125 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
+    let _log_guard = start_logging(&cli.display)?;
     match cli.command {
         Some(Command::Report(args)) => report_command(&config, &args),
         Some(Command::Check(args)) => check_command(&config, &args),
         Some(Command::Gen(args)) => gen_command(&config, &args),
+        Some(Command::Watch(args)) => watch_command(config, &cli.display, args),
+        Some(Command::Replay(args)) => replay_command(config, &cli.display, &args),
+        None if io::stdout().is_terminal() => {
+            let options = display_options(&cli.display, dashboard::Input::Demo, None)?;
+            dashboard::run(config, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        // Not a terminal (a pipe, a script): the demo day's figures as text.
         None => demo_report(&config),
     }
+}
+
+/// Logs go to `--log FILE` only; without it nothing is logged (never to the screen).
+fn start_logging(
+    display: &DisplayArgs,
+) -> anyhow::Result<Option<tracing_appender::non_blocking::WorkerGuard>> {
+    let Some(path) = &display.log else {
+        return Ok(None);
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open log file {}", path.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FORCEBOARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init()
+        .map_err(|error| anyhow!("cannot start logging: {error}"))?;
+    Ok(Some(guard))
+}
+
+fn display_options(
+    display: &DisplayArgs,
+    input: dashboard::Input,
+    record: Option<std::path::PathBuf>,
+) -> anyhow::Result<dashboard::Options> {
+    let rotate = match display.rotate.as_deref() {
+        Some(text) => Some(
+            parse_span(text)
+                .filter(|&span| span >= 1_000_000_000)
+                .map(|span| std::time::Duration::from_nanos(span as u64))
+                .ok_or_else(|| {
+                    UsageError("--rotate must be a duration of at least 1s, such as 20s".into())
+                })?,
+        ),
+        None => None,
+    };
+    Ok(dashboard::Options {
+        input,
+        layout: match display.layout {
+            LayoutArg::Auto => LayoutChoice::Auto,
+            LayoutArg::Wall => LayoutChoice::Wall,
+            LayoutArg::Standard => LayoutChoice::Standard,
+            LayoutArg::Compact => LayoutChoice::Compact,
+        },
+        mono: display.mono,
+        rotate,
+        record,
+    })
+}
+
+fn watch_command(
+    config: Config,
+    display: &DisplayArgs,
+    args: WatchArgs,
+) -> anyhow::Result<ExitCode> {
+    let source = FeedSource::parse(&args.feed, args.follow).map_err(UsageError)?;
+    let token = std::env::var("FORCEBOARD_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    let input = dashboard::Input::Live { source, token };
+    let options = display_options(display, input, args.record)?;
+    dashboard::run(config, options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay_command(
+    config: Config,
+    display: &DisplayArgs,
+    args: &ReplayArgs,
+) -> anyhow::Result<ExitCode> {
+    if !(MIN_SPEED..=MAX_SPEED).contains(&args.speed) {
+        return Err(UsageError(format!(
+            "--speed must be between {MIN_SPEED} and {MAX_SPEED}"
+        ))
+        .into());
+    }
+    let from = args
+        .from
+        .as_deref()
+        .map(|t| parse_time_flag("--from", t))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|t| parse_time_flag("--until", t))
+        .transpose()?;
+    let playback = Playback::read(open_feed(&args.file)?)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let input = dashboard::Input::Replay {
+        playback,
+        speed: args.speed,
+        from,
+        until,
+    };
+    let options = display_options(display, input, None)?;
+    dashboard::run(config, options)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open_feed(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {

@@ -11,9 +11,6 @@
 //! a live feed applied line by line in arrival order agrees with the model applying it
 //! unsorted; and an engine that forgets old records (retention 1 h) still agrees with the
 //! model for every window up to 1 h on feeds many hours long, while holding few records.
-//!
-//! One known difference from SPEC.md is modelled on purpose and tested, ignored, on its
-//! own: see `MODEL_LATER_STAND_ALONE_CLOSES`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Cursor;
@@ -928,18 +925,6 @@ fn naive_figures(model: &Model, t: Time, w: TimeDelta, area: Option<&str>) -> Fi
     }
 }
 
-/// A known difference between the engine and SPEC.md §2 ("events with `at > T` have not
-/// happened yet"): a stand-alone closing event dated after T, whose own `offered_at` /
-/// `created_at` is at or before T, makes the engine count that call or incident as
-/// offered / created and as waiting / open at T, although the only event that tells of it
-/// has not happened yet (see `a_stand_alone_close_after_t_is_unknown_at_t`, ignored).
-/// `report --at` never shows it (it does not apply events after T); a live or replayed
-/// board holding events ahead of its clock would.
-///
-/// `true` models the engine's behaviour so that the property checks everything else;
-/// set it to `false` (and un-ignore that test) once the engine follows SPEC.md's words.
-const MODEL_LATER_STAND_ALONE_CLOSES: bool = true;
-
 // ---------------------------------------------------------------------------------------
 // Comparing
 // ---------------------------------------------------------------------------------------
@@ -1324,7 +1309,7 @@ fn long_feed() -> impl Strategy<Value = Vec<String>> {
 /// incidents (never forgotten), and records whose last event is within the retention
 /// (plus one sweep interval) of the latest time.
 fn records_bound(model: &Model, retention: i64) -> usize {
-    let interval = (retention / 16).max(MIN);
+    let interval = (retention / 4).max(MIN);
     let Some(latest) = model.latest else {
         return 0;
     };
@@ -1352,12 +1337,8 @@ fn check_against_model(lines: &[String], t: &PickT, w: &PickW) -> Result<(), Tes
         )));
     }
     let (t, w) = resolve(t, w, &instants(lines), full.latest);
-    let at_t = if MODEL_LATER_STAND_ALONE_CLOSES {
-        // Every event applied; the figures still leave out openings and closings after T.
-        Model::run(lines, None)
-    } else {
-        Model::run(lines, Some(t))
-    };
+    // The engine has every event; the model only those at or before T.
+    let at_t = Model::run(lines, Some(t));
     let got = engine.scoped_figures(to_nanos(t), nanos(w) as i64);
     if let Err(problem) = compare_scoped(&at_t, &full.areas_seen(), t, w, &got) {
         return Err(TestCaseError::fail(format!(
@@ -1625,9 +1606,7 @@ fn the_model_reproduces_the_worked_example() {
 
 /// SPEC.md §2: "Events with `at > T` have not happened yet." A stand-alone closing event
 /// after T is one of them, so the call or incident it tells of is unknown at T.
-/// Ignored: the engine counts them (see `MODEL_LATER_STAND_ALONE_CLOSES`).
 #[test]
-#[ignore = "engine/SPEC.md discrepancy reported: stand-alone closes after T count at T"]
 fn a_stand_alone_close_after_t_is_unknown_at_t() {
     let feed = [
         r#"{"kind":"incident_arrived","at":"2024-07-01T10:00:02Z","id":"I0","created_at":"2024-07-01T10:00:00Z","grade":"emergency"}"#,

@@ -114,6 +114,9 @@ pub enum Scope<'a> {
 
 #[derive(Debug, Clone, Copy)]
 struct CallRecord {
+    /// When the board first heard of the call: its offer, or a stand-alone close's own
+    /// time. Before then the call has not happened yet, whatever `offered` says.
+    known_from: Nanos,
     offered: Nanos,
     line: CallLine,
     area: Option<AreaId>,
@@ -122,6 +125,8 @@ struct CallRecord {
 
 #[derive(Debug, Clone, Copy)]
 struct IncidentRecord {
+    /// As for calls: the creation, or a stand-alone arrival's own time.
+    known_from: Nanos,
     created: Nanos,
     grade: Grade,
     area: Option<AreaId>,
@@ -243,6 +248,7 @@ impl Engine {
                 self.calls.insert(
                     id,
                     CallRecord {
+                        known_from: at,
                         offered: at,
                         line,
                         area,
@@ -277,6 +283,7 @@ impl Engine {
                     self.calls.insert(
                         id,
                         CallRecord {
+                            known_from: at,
                             offered,
                             line,
                             area,
@@ -294,6 +301,7 @@ impl Engine {
                 self.incidents.insert(
                     id,
                     IncidentRecord {
+                        known_from: at,
                         created: at,
                         grade,
                         area,
@@ -328,6 +336,7 @@ impl Engine {
                     self.incidents.insert(
                         id,
                         IncidentRecord {
+                            known_from: at,
                             created,
                             grade,
                             area,
@@ -466,7 +475,7 @@ impl Engine {
             .incidents
             .iter()
             .filter(|(_, inc)| inc.grade != Grade::Scheduled && self.in_scope(inc.area, scope))
-            .filter(|(_, inc)| inc.created <= now && inc.closed.is_none_or(|(_, at)| at > now))
+            .filter(|(_, inc)| inc.known_from <= now && inc.closed.is_none_or(|(_, at)| at > now))
             .map(|(id, inc)| {
                 let age = now - inc.created;
                 let target = self.settings.incidents[inc.grade.index()].target;
@@ -494,7 +503,7 @@ impl Engine {
             .iter()
             .filter(|(_, call)| self.in_scope(call.area, scope))
             .filter(|(_, call)| {
-                call.offered <= now
+                call.known_from <= now
                     && call.closed.is_none_or(|(_, at)| at > now)
                     && now - call.offered <= expiry
             })
@@ -544,7 +553,7 @@ impl CallAcc {
         expiry: Nanos,
         sl_threshold: Option<Nanos>,
     ) {
-        if call.offered > now {
+        if call.known_from > now {
             return; // not happened yet
         }
         if call.offered > from {
@@ -626,8 +635,8 @@ struct IncidentAcc {
 
 impl IncidentAcc {
     fn add(&mut self, incident: &IncidentRecord, now: Nanos, from: Nanos, target: Option<Nanos>) {
-        if incident.created > now {
-            return;
+        if incident.known_from > now {
+            return; // not happened yet
         }
         if incident.created > from {
             self.created += 1;

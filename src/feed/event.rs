@@ -227,6 +227,7 @@ struct Fields<'a> {
     grade: Option<Value<'a>>,
     offered_at: Option<Value<'a>>,
     created_at: Option<Value<'a>>,
+    source: Option<Value<'a>>,
 }
 
 impl<'a> Fields<'a> {
@@ -240,6 +241,7 @@ impl<'a> Fields<'a> {
             b"grade" => &mut self.grade,
             b"offered_at" => &mut self.offered_at,
             b"created_at" => &mut self.created_at,
+            b"source" => &mut self.source,
             _ => return None,
         })
     }
@@ -379,6 +381,8 @@ struct KnownFields<'a> {
     offered_at: Option<AnyValue<'a>>,
     #[serde(borrow)]
     created_at: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    source: Option<AnyValue<'a>>,
 }
 
 /// A string (borrowed when it has no escapes), or any other JSON value, discarded.
@@ -423,6 +427,7 @@ fn scan_with_serde(text: &str) -> Result<Fields<'_>, Reject> {
         grade: keep(known.grade),
         offered_at: keep(known.offered_at),
         created_at: keep(known.created_at),
+        source: keep(known.source),
     })
 }
 
@@ -517,7 +522,11 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
             grade: None,
             lpa: None,
         },
-        "heartbeat" => EventBody::Heartbeat,
+        "heartbeat" => {
+            // Checked for its type like any field of the schema, then not kept.
+            optional_text(fields.source, "source")?;
+            EventBody::Heartbeat
+        }
         _ => return Err(Reject::UnknownKind),
     };
     Ok(Event { at, body })

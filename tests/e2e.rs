@@ -1,0 +1,260 @@
+//! The real binary in a pseudo-terminal, read back through a vt100 parser: what a person
+//! would see. Feeds come from TCP servers inside the test, on loopback.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+/// Long enough for a loaded 2-core CI machine; a pass is usually well under a second.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+struct Board {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    child: Box<dyn Child + Send + Sync>,
+    input: Box<dyn Write + Send>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Board {
+    fn start(args: &[&str], cols: u16, rows: u16) -> Board {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_forceboard"));
+        command.args(args);
+        command.cwd(env!("CARGO_MANIFEST_DIR"));
+        command.env("TERM", "xterm-256color");
+        command.env_remove("NO_COLOR");
+        let child = pty.slave.spawn_command(command).expect("the binary starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let input = pty.master.take_writer().expect("pty writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).expect("rows > 0"),
+            std::num::NonZeroU16::new(cols).expect("cols > 0"),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen_writer, raw_writer) = (Arc::clone(&screen), Arc::clone(&raw));
+        thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                screen_writer.lock().expect("screen").process(&buffer[..n]);
+                raw_writer
+                    .lock()
+                    .expect("raw")
+                    .extend_from_slice(&buffer[..n]);
+            }
+        });
+        Board {
+            screen,
+            raw,
+            child,
+            input,
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().expect("screen").screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; panics with the screen if it never does.
+    fn wait_for(&self, text: &str) {
+        self.wait_until(&format!("{text:?} on screen"), |screen| {
+            screen.contains(text)
+        });
+    }
+
+    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let screen = self.contents();
+            if test(&screen) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what}; the screen:\n{screen}"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.input.write_all(keys.as_bytes()).expect("type");
+        self.input.flush().expect("flush");
+    }
+
+    fn signal(&self, signal: i32) {
+        let pid = self.child.process_id().expect("pid");
+        // SAFETY-free: kill(2) through the shell's `kill` would do too; libc is not a dependency.
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit; panics if it is still running after `PATIENCE`.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                // Let the reader thread take the last bytes.
+                thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the board did not exit:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The terminal is back to normal: main screen, cursor shown, and the raw output ends
+    /// by leaving the alternate screen.
+    fn assert_restored(&self) {
+        let parser = self.screen.lock().expect("screen");
+        assert!(
+            !parser.screen().alternate_screen(),
+            "still on the alternate screen"
+        );
+        assert!(!parser.screen().hide_cursor(), "cursor still hidden");
+        let raw = self.raw.lock().expect("raw");
+        let text = String::from_utf8_lossy(&raw);
+        let left = text
+            .rfind("\x1b[?1049l")
+            .expect("left the alternate screen");
+        let entered = text
+            .rfind("\x1b[?1049h")
+            .expect("entered the alternate screen");
+        assert!(left > entered);
+    }
+}
+
+impl Drop for Board {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A few live events around now: two 999 calls answered in 4 s and 8 s (mean 6.0 s,
+/// amber against 5 s), one still waiting, and an open emergency incident.
+fn live_lines() -> Vec<String> {
+    let now = chrono::Utc::now();
+    let ago = |s: i64| rfc3339(now - chrono::Duration::seconds(s));
+    vec![
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"A","line":"999","lpa":"BIR"}}"#,
+            ago(60)
+        ),
+        format!(r#"{{"kind":"call_answered","at":"{}","id":"A"}}"#, ago(56)),
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"B","line":"999","lpa":"COV"}}"#,
+            ago(40)
+        ),
+        format!(r#"{{"kind":"call_answered","at":"{}","id":"B"}}"#, ago(32)),
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"C","line":"999"}}"#,
+            ago(5)
+        ),
+        format!(
+            r#"{{"kind":"incident_created","at":"{}","id":"I1","grade":"emergency","lpa":"BIR"}}"#,
+            ago(120)
+        ),
+        format!(r#"{{"kind":"heartbeat","at":"{}"}}"#, ago(0)),
+    ]
+}
+
+fn send(stream: &mut TcpStream, lines: &[String]) {
+    for line in lines {
+        stream.write_all(line.as_bytes()).expect("send");
+        stream.write_all(b"\n").expect("send");
+    }
+    stream.flush().expect("flush");
+}
+
+#[test]
+fn a_tcp_feed_shows_its_figures_counts_bad_lines_and_survives_an_outage() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
+    let address = listener.local_addr().expect("address");
+    let feed = format!("tcp://{address}");
+    let mut board = Board::start(&["watch", "--feed", &feed, "--layout", "standard"], 120, 40);
+    let (mut stream, _) = listener.accept().expect("the board connects");
+    send(&mut stream, &live_lines());
+    // 999 mean (4 + 8) / 2 = 6.0 s: amber against the 5 s target.
+    board.wait_for("6.0s");
+    board.wait_for("▲ NEAR");
+    assert!(board.contents().contains("LIVE"), "{}", board.contents());
+
+    send(&mut stream, &["this is not json".to_string()]);
+    board.wait_for("1 rejected");
+
+    // The server goes away: FEED DOWN, and the figures stay up.
+    drop(stream);
+    board.wait_for("FEED DOWN");
+    assert!(board.contents().contains("6.0s"));
+
+    // It comes back on the same port: the board reconnects and the banner goes.
+    let (mut stream, _) = listener.accept().expect("the board reconnects");
+    send(
+        &mut stream,
+        &[format!(
+            r#"{{"kind":"heartbeat","at":"{}"}}"#,
+            rfc3339(chrono::Utc::now())
+        )],
+    );
+    board.wait_until("FEED DOWN gone", |screen| !screen.contains("FEED DOWN"));
+
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits_promptly() {
+    let mut board = Board::start(&[], 80, 24);
+    board.wait_for("DEMO DATA");
+    board.signal(1);
+    board.wait_exit();
+    board.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut board = Board::start(&["--layout", "wall"], 200, 60);
+    board.wait_for("DEMO DATA");
+    board.signal(15);
+    board.wait_exit();
+    board.assert_restored();
+}
+
+#[test]
+fn a_tiny_terminal_says_so_and_q_still_quits() {
+    let mut board = Board::start(&[], 60, 20);
+    board.wait_for("terminal too small (need 80×24)");
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
