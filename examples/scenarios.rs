@@ -464,8 +464,8 @@ fn friday_surge() -> Feed {
 }
 
 /// Wednesday 3 July 2024, 13:00–17:00 BST. At 15:00 a serious collision in Coventry:
-/// 120 extra 999 calls in ten minutes, most in the first few. The 999 calls from 15:00 go
-/// through a first-come-first-served queue of call-takers (five, and five more from 15:10);
+/// 120 extra 999 calls in ten minutes, a few more in the first two. The 999 calls from 15:00 go
+/// through a first-come-first-served queue of call-takers (four, and six more from 15:08);
 /// callers who wait longer than their patience hang up.
 fn major_incident() -> Feed {
     let start = "2024-07-03T13:00:00+01:00";
@@ -474,7 +474,7 @@ fn major_incident() -> Feed {
     let mut feed = background(start, 13);
     let mut rng = Rng(0x3_0000_C0FE);
 
-    // Callers about the collision: a quarter in the first two minutes, the rest spread
+    // Callers about the collision: one in ten in the first two minutes, the rest spread
     // over the ten.
     let mut times: Vec<i64> = (0..120)
         .map(|_| {
