@@ -12,9 +12,10 @@ Standard library only (Python 3.11+).
     scripts/scenario_figures.py FILE [--at TIME] [--window W] [--lpa CODE]
         prints the figures at TIME (default: the latest accepted `at`) as JSON, in the
         shape of `forceboard report --json` (force totals; one area with --lpa).
-    scripts/scenario_figures.py --tables DIR
-        prints the headline-figure tables of every scenario in DIR (Markdown), and the
-        same numbers as Rust for tests/scenarios.rs.
+    scripts/scenario_figures.py --tables DIR [--rust]
+        prints the headline-figure tables of every scenario in DIR (Markdown, for
+        fixtures/scenarios/README.md), or with --rust the same numbers as the checks of
+        tests/scenarios.rs.
 
 Defaults (SPEC.md §2): 999 mean target 5 s, service level within 10 s (goal 90 %);
 101 no mean target, within 180 s (goal 80 %); emergency 15 min (goal 90 %); priority
