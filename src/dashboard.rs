@@ -20,10 +20,11 @@ use tokio::sync::mpsc;
 
 use forceboard::config::Config;
 use forceboard::engine::{Applied, Engine};
-use forceboard::feed::event::{Event, Reject};
-use forceboard::feed::playback::{MAX_SPEED, MIN_SPEED, Playback, VirtualClock};
+use forceboard::feed::event::Reject;
+use forceboard::feed::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use forceboard::feed::source::{self, FeedItem, FeedSource, SourceState};
-use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos};
+use forceboard::replay::Replay;
+use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, View, draw};
 
 /// How many rejected lines the `e` overlay keeps.
@@ -174,22 +175,6 @@ impl FeedTracker {
     }
 }
 
-/// The virtual-clock side of demo and replay.
-struct Player {
-    playback: Playback,
-    clock: VirtualClock,
-    start: Nanos,
-    end: Nanos,
-    /// The demo loops; a replay stops at its end.
-    looping: bool,
-}
-
-impl Player {
-    fn now(&self, wall: Nanos) -> Nanos {
-        self.clock.now(wall).min(self.end)
-    }
-}
-
 async fn run_loop(
     config: Config,
     options: Options,
@@ -207,7 +192,7 @@ async fn run_loop(
     view.mono = view.mono || options.mono;
 
     let (tx, mut rx) = mpsc::channel::<FeedItem>(4096);
-    let mut engine = Engine::new(config.engine_settings(None));
+    let settings = config.engine_settings(None);
     let mut tracker = FeedTracker::new();
     let live = matches!(options.input, Input::Live { .. });
     let mut player = match options.input {
@@ -221,17 +206,18 @@ async fn run_loop(
             let first = playback
                 .first_at()
                 .ok_or_else(|| anyhow!("the demo day is empty"))?;
-            let end = playback.last_at().unwrap_or(first);
             // Start at 17:00 into the day, when the board is busy, with the day so far loaded.
-            let start = (first + 17 * NANOS_PER_HOUR).min(end);
+            let start = first + 17 * NANOS_PER_HOUR;
             tracker.state = SourceState::Connected;
-            Some(Player {
-                clock: VirtualClock::new(start, wall_nanos(), 1.0),
+            Some(Replay::new(
                 playback,
-                start,
-                end,
-                looping: true,
-            })
+                settings,
+                Some(start),
+                None,
+                1.0,
+                true,
+                wall_nanos(),
+            ))
         }
         Input::Replay {
             playback,
@@ -239,29 +225,26 @@ async fn run_loop(
             from,
             until,
         } => {
-            let first = playback
-                .first_at()
-                .ok_or_else(|| anyhow!("the feed has no events to replay"))?;
-            let last = playback.last_at().unwrap_or(first);
-            let start = from.unwrap_or(first);
-            let end = until.unwrap_or(last).max(start);
+            if playback.is_empty() {
+                return Err(anyhow!("the feed has no events to replay"));
+            }
             for (line, reason) in &playback.rejected {
                 tracker.reject(*line, *reason);
             }
             tracker.state = SourceState::Connected;
-            Some(Player {
-                clock: VirtualClock::new(start, wall_nanos(), speed),
+            Some(Replay::new(
                 playback,
-                start,
-                end,
-                looping: false,
-            })
+                settings,
+                from,
+                until,
+                speed,
+                false,
+                wall_nanos(),
+            ))
         }
     };
     drop(tx);
-    if let Some(player) = &mut player {
-        rebuild(&mut engine, &config, player, player.start);
-    }
+    let mut engine = Engine::new(config.engine_settings(None));
 
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -280,24 +263,26 @@ async fn run_loop(
         if dirty
             && (urgent || last_draw.is_none_or(|t| now_instant.duration_since(t) >= MIN_FRAME_GAP))
         {
-            let now = match &player {
-                Some(player) => player.now(wall_nanos()),
-                None => wall_nanos(),
+            let wall = wall_nanos();
+            let stale_after = Duration::from_nanos(config.stale_after as u64);
+            let mut status = tracker.status(now_instant, stale_after, live);
+            let (board_engine, now, mode) = match &player {
+                None => (&engine, wall, Mode::Live),
+                Some(replay) => {
+                    let now = replay.now(wall);
+                    status = replay_status(status, replay, now, config.stale_after, wall);
+                    let mode = if replay.is_looping() {
+                        Mode::Demo
+                    } else {
+                        Mode::Replay {
+                            speed: replay.speed(),
+                            paused: replay.is_paused(),
+                        }
+                    };
+                    (replay.engine(), now, mode)
+                }
             };
-            let mode = match (&player, live) {
-                (_, true) => Mode::Live,
-                (Some(p), false) if !p.looping => Mode::Replay {
-                    speed: p.clock.speed(),
-                    paused: p.clock.is_paused(),
-                },
-                _ => Mode::Demo,
-            };
-            let status = tracker.status(
-                now_instant,
-                Duration::from_nanos(config.stale_after as u64),
-                live,
-            );
-            let board = Board::build(&engine, &config, &view, now, mode, status);
+            let board = Board::build(board_engine, &config, &view, now, mode, status);
             let backend = terminal.backend_mut();
             crossterm::queue!(backend, BeginSynchronizedUpdate)?;
             terminal.draw(|frame| draw(frame, &board, &view))?;
@@ -330,14 +315,17 @@ async fn run_loop(
             key = keys.next() => {
                 match key {
                     Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                        if let Some(player) = player.as_mut().filter(|p| !p.looping)
-                            && replay_key(key.code, player, &mut engine, &config)
+                        if let Some(replay) = player.as_mut().filter(|p| !p.is_looping())
+                            && replay_key(key.code, replay)
                         {
                             dirty = true;
                             urgent = true;
                             continue;
                         }
-                        let areas = engine.area_codes().to_vec();
+                        let areas = match &player {
+                            Some(replay) => replay.engine().area_codes().to_vec(),
+                            None => engine.area_codes().to_vec(),
+                        };
                         match view.handle_key(key, config.windows.len(), &areas) {
                             forceboard::ui::Action::Quit => break,
                             forceboard::ui::Action::Redraw => { dirty = true; urgent = true; }
@@ -355,14 +343,25 @@ async fn run_loop(
                 }
             }
             _ = tick.tick() => {
-                if let Some(player) = &mut player {
-                    advance(player, &mut engine, &mut tracker, &config);
+                if let Some(replay) = &mut player {
+                    let step = replay.advance(wall_nanos());
+                    let arrived = Instant::now();
+                    for _ in 0..step.accepted.min(100_000) {
+                        tracker.accepted(arrived);
+                    }
+                    for (line, reason) in step.rejected {
+                        tracker.reject(line, reason);
+                    }
                 }
                 if let Some(every) = options.rotate
                     && last_rotate.elapsed() >= every
                 {
                     last_rotate = Instant::now();
-                    rotate_area(&mut view, engine.area_codes());
+                    let areas = match &player {
+                        Some(replay) => replay.engine().area_codes(),
+                        None => engine.area_codes(),
+                    };
+                    rotate_area(&mut view, areas);
                 }
                 dirty = true;
             }
@@ -417,77 +416,49 @@ fn handle_item(
     Ok(())
 }
 
-fn ingest_due(engine: &mut Engine, tracker: &mut FeedTracker, player: &mut Player, now: Nanos) {
-    let arrived = Instant::now();
-    let due: Vec<(u64, Event)> = player.playback.take_due(now).to_vec();
-    for (line, event) in due {
-        match engine.ingest(event) {
-            Ok(Applied::Accepted) => tracker.accepted(arrived),
-            Ok(Applied::Duplicate) => {}
-            Err(reason) => tracker.reject(line, reason),
+/// A replay's feed state: ended at its end; stale when the recording itself falls silent
+/// for longer than `stale_after` of virtual time (a recorded outage shows as one).
+fn replay_status(
+    mut status: FeedStatus,
+    replay: &Replay,
+    now: Nanos,
+    stale_after: Nanos,
+    wall: Nanos,
+) -> FeedStatus {
+    status.last_event_age_s = replay
+        .last_event_at()
+        .map(|at| ((now - at).max(0) / NANOS_PER_SEC) as u64);
+    status.state = if !replay.is_looping() && replay.at_end(wall) {
+        FeedState::Ended
+    } else {
+        match replay.last_event_at() {
+            Some(at) if now - at > stale_after => FeedState::Stale {
+                silent_s: ((now - at) / NANOS_PER_SEC) as u64,
+            },
+            _ => FeedState::Live,
         }
-    }
-}
-
-/// Starts the engine afresh and loads every event up to `to` (for the start and for seeks).
-fn rebuild(engine: &mut Engine, config: &Config, player: &mut Player, to: Nanos) {
-    *engine = Engine::new(config.engine_settings(None));
-    player.playback.rewind();
-    let mut scratch = FeedTracker::new();
-    ingest_due(engine, &mut scratch, player, to);
-}
-
-/// Moves a demo or replay forward to the virtual now (looping the demo at its end).
-fn advance(player: &mut Player, engine: &mut Engine, tracker: &mut FeedTracker, config: &Config) {
-    let wall = wall_nanos();
-    let now = player.now(wall);
-    ingest_due(engine, tracker, player, now);
-    if player.playback.finished() || now >= player.end {
-        if player.looping {
-            player.clock.seek(player.start, wall);
-            let start = player.start;
-            rebuild(engine, config, player, start);
-        } else {
-            tracker.state = SourceState::Ended;
-        }
-    }
+    };
+    status
 }
 
 /// Replay keys; `true` when the key was one of them.
-fn replay_key(code: KeyCode, player: &mut Player, engine: &mut Engine, config: &Config) -> bool {
+fn replay_key(code: KeyCode, replay: &mut Replay) -> bool {
     let wall = wall_nanos();
-    let now = player.now(wall);
-    let seek_to = |delta: Nanos| (now + delta).clamp(player.start.min(now), player.end);
-    let target = match code {
-        KeyCode::Char(' ') => {
-            player.clock.toggle_pause(wall);
-            return true;
-        }
+    let now = replay.now(wall);
+    match code {
+        KeyCode::Char(' ') => replay.toggle_pause(wall),
         KeyCode::Char('+') | KeyCode::Char('=') => {
-            player
-                .clock
-                .set_speed((player.clock.speed() * 2.0).min(MAX_SPEED), wall);
-            return true;
+            replay.set_speed((replay.speed() * 2.0).min(MAX_SPEED), wall)
         }
         KeyCode::Char('-') | KeyCode::Char('_') => {
-            player
-                .clock
-                .set_speed((player.clock.speed() / 2.0).max(MIN_SPEED), wall);
-            return true;
+            replay.set_speed((replay.speed() / 2.0).max(MIN_SPEED), wall)
         }
-        KeyCode::Left => seek_to(-NANOS_PER_MIN),
-        KeyCode::Right => seek_to(NANOS_PER_MIN),
-        KeyCode::Char('[') => seek_to(-15 * NANOS_PER_MIN),
-        KeyCode::Char(']') => seek_to(15 * NANOS_PER_MIN),
-        KeyCode::Home => player.start,
+        KeyCode::Left => replay.seek(now - NANOS_PER_MIN, wall),
+        KeyCode::Right => replay.seek(now + NANOS_PER_MIN, wall),
+        KeyCode::Char('[') => replay.seek(now - 15 * NANOS_PER_MIN, wall),
+        KeyCode::Char(']') => replay.seek(now + 15 * NANOS_PER_MIN, wall),
+        KeyCode::Home => replay.seek(replay.start(), wall),
         _ => return false,
-    };
-    player.clock.seek(target, wall);
-    if target < now {
-        rebuild(engine, config, player, target);
-    } else {
-        let mut scratch = FeedTracker::new();
-        ingest_due(engine, &mut scratch, player, target);
     }
     true
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod engine;
 pub mod feed;
 pub mod generate;
+pub mod replay;
 pub mod report;
 pub mod time;
 pub mod ui;

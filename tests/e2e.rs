@@ -258,3 +258,53 @@ fn a_tiny_terminal_says_so_and_q_still_quits() {
     assert!(board.wait_exit().success());
     board.assert_restored();
 }
+
+#[test]
+fn replay_shows_its_banner_pauses_seeks_and_changes_speed() {
+    let mut board = Board::start(
+        &["replay", "fixtures/spec-example.ndjson", "--from", "2024-07-01T11:30:00Z"],
+        120,
+        40,
+    );
+    // 11:30Z is 12:30 BST: the banner says REPLAY, the speed and the virtual time.
+    board.wait_for("REPLAY ×1 — 12:30:0");
+    board.press(" ");
+    board.wait_for("— PAUSED");
+    // Paused, the clock stands: ] jumps exactly 15 minutes, → one more, ← back one.
+    let paused_at = board.contents();
+    let second = paused_at
+        .find("REPLAY ×1 — 12:30:0")
+        .map(|i| &paused_at[i + "REPLAY ×1 — 12:30:0".len()..][..1])
+        .expect("banner")
+        .to_string();
+    board.press("]");
+    board.wait_for(&format!("REPLAY ×1 — 12:45:0{second}"));
+    board.press("\x1b[C"); // →
+    board.wait_for(&format!("REPLAY ×1 — 12:46:0{second}"));
+    board.press("[");
+    board.wait_for(&format!("REPLAY ×1 — 12:31:0{second}"));
+    // At 12:46 BST (11:46Z) B, C and D had been answered or abandoned; back at the start
+    // (Home) only A had: the 999 tile's answered count follows the seek.
+    board.press("\x1b[H"); // Home
+    board.wait_for("REPLAY ×1 — 12:30:00");
+    board.press("++");
+    board.wait_for("REPLAY ×4");
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
+
+#[test]
+fn the_rejects_overlay_lists_bad_lines_by_number_never_by_content() {
+    let mut board = Board::start(&["replay", "fixtures/bad-lines.ndjson", "--speed", "100"], 120, 40);
+    board.wait_for("REPLAY ×100");
+    board.press("e");
+    board.wait_for("16 rejected in all");
+    board.wait_for("line      3  not valid JSON");
+    board.wait_for("line      8  no offset in \"at\"");
+    board.wait_for("line     14  call_answered for an unknown id (unmatched)");
+    assert!(!board.contents().contains("07700900123"));
+    board.press("q");
+    board.wait_exit();
+    board.assert_restored();
+}

@@ -122,6 +122,16 @@ impl Playback {
         self.next = 0;
     }
 
+    /// How many events have been handed out.
+    pub fn position(&self) -> usize {
+        self.next
+    }
+
+    /// Goes back (or forward) to a position [`position`](Self::position) gave.
+    pub fn set_position(&mut self, position: usize) {
+        self.next = position.min(self.events.len());
+    }
+
     /// The events dated at or before `now` not yet handed out, in order.
     pub fn take_due(&mut self, now: Nanos) -> &[(u64, Event)] {
         let start = self.next;

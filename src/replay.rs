@@ -1,0 +1,198 @@
+//! A recorded feed played into an engine on a virtual clock: the demo and `replay`.
+//!
+//! Pure like the engine: the wall clock is passed in. Seeking backwards rebuilds the state
+//! from the nearest checkpoint (a copy of the engine taken every 6 hours of virtual time)
+//! rather than from the start, so a seek in a 30-day recording costs at most 6 hours of
+//! events.
+
+use crate::engine::{Applied, Engine, EngineSettings};
+use crate::feed::event::Reject;
+use crate::feed::playback::{Playback, VirtualClock};
+use crate::time::{NANOS_PER_HOUR, Nanos};
+
+/// Virtual time between checkpoints.
+const CHECKPOINT_EVERY: Nanos = 6 * NANOS_PER_HOUR;
+
+struct Checkpoint {
+    /// The virtual time the engine was loaded to.
+    at: Nanos,
+    position: usize,
+    engine: Engine,
+}
+
+/// What one step forward did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Step {
+    pub accepted: usize,
+    /// Lines refused by the engine (unmatched, negative duration), with their numbers.
+    pub rejected: Vec<(u64, Reject)>,
+    /// The demo went back to its start.
+    pub looped: bool,
+}
+
+pub struct Replay {
+    playback: Playback,
+    clock: VirtualClock,
+    settings: EngineSettings,
+    engine: Engine,
+    start: Nanos,
+    end: Nanos,
+    looping: bool,
+    checkpoints: Vec<Checkpoint>,
+    /// The virtual time the engine is loaded to.
+    loaded_to: Nanos,
+    last_event_at: Option<Nanos>,
+}
+
+impl Replay {
+    /// A replay from `start` to `end` (both clamped to the recording), loaded to `start`.
+    pub fn new(
+        playback: Playback,
+        settings: EngineSettings,
+        start: Option<Nanos>,
+        end: Option<Nanos>,
+        speed: f64,
+        looping: bool,
+        wall: Nanos,
+    ) -> Replay {
+        let first = playback.first_at().unwrap_or_default();
+        let last = playback.last_at().unwrap_or(first);
+        let start = start.unwrap_or(first);
+        let end = end.unwrap_or(last).max(start);
+        let mut replay = Replay {
+            engine: Engine::new(settings.clone()),
+            clock: VirtualClock::new(start, wall, speed),
+            playback,
+            settings,
+            start,
+            end,
+            looping,
+            checkpoints: Vec::new(),
+            loaded_to: Nanos::MIN,
+            last_event_at: None,
+        };
+        replay.rebuild(start);
+        replay
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Virtual now, never past the end.
+    pub fn now(&self, wall: Nanos) -> Nanos {
+        self.clock.now(wall).min(self.end)
+    }
+
+    pub fn start(&self) -> Nanos {
+        self.start
+    }
+
+    pub fn end(&self) -> Nanos {
+        self.end
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.clock.speed()
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.clock.is_paused()
+    }
+
+    pub fn is_looping(&self) -> bool {
+        self.looping
+    }
+
+    /// Has the clock reached the end (a replay then holds its last figures)?
+    pub fn at_end(&self, wall: Nanos) -> bool {
+        self.now(wall) >= self.end
+    }
+
+    /// The `at` of the latest event applied.
+    pub fn last_event_at(&self) -> Option<Nanos> {
+        self.last_event_at
+    }
+
+    pub fn toggle_pause(&mut self, wall: Nanos) {
+        self.clock.toggle_pause(wall);
+    }
+
+    pub fn set_speed(&mut self, speed: f64, wall: Nanos) {
+        self.clock.set_speed(speed, wall);
+    }
+
+    /// Applies every event up to virtual `to`, reporting what happened.
+    fn load_to(&mut self, to: Nanos, step: &mut Step) {
+        let due = self.playback.take_due(to);
+        for (line, event) in due {
+            let at = event.at;
+            match self.engine.ingest(event.clone()) {
+                Ok(Applied::Accepted) => {
+                    step.accepted += 1;
+                    self.last_event_at = Some(self.last_event_at.map_or(at, |t| t.max(at)));
+                }
+                Ok(Applied::Duplicate) => {}
+                Err(reason) => step.rejected.push((*line, reason)),
+            }
+        }
+        self.loaded_to = self.loaded_to.max(to);
+        let due_checkpoint = self
+            .checkpoints
+            .last()
+            .map_or(self.start, |c| c.at + CHECKPOINT_EVERY);
+        if to >= due_checkpoint && self.checkpoints.last().is_none_or(|c| c.at < to) {
+            self.checkpoints.push(Checkpoint {
+                at: to,
+                position: self.playback.position(),
+                engine: self.engine.clone(),
+            });
+        }
+    }
+
+    /// Loads the state at `to` afresh, from the nearest checkpoint at or before it.
+    fn rebuild(&mut self, to: Nanos) {
+        self.checkpoints.retain(|c| c.at <= to);
+        match self.checkpoints.last() {
+            Some(checkpoint) => {
+                self.engine = checkpoint.engine.clone();
+                self.playback.set_position(checkpoint.position);
+                self.loaded_to = checkpoint.at;
+                self.last_event_at = self.engine.latest();
+            }
+            None => {
+                self.engine = Engine::new(self.settings.clone());
+                self.playback.rewind();
+                self.loaded_to = Nanos::MIN;
+                self.last_event_at = None;
+            }
+        }
+        self.load_to(to, &mut Step::default());
+    }
+
+    /// Moves the state up to the virtual now; the demo loops at its end.
+    pub fn advance(&mut self, wall: Nanos) -> Step {
+        let mut step = Step::default();
+        let now = self.now(wall);
+        if now > self.loaded_to {
+            self.load_to(now, &mut step);
+        }
+        if self.looping && now >= self.end {
+            self.clock.seek(self.start, wall);
+            self.rebuild(self.start);
+            step.looped = true;
+        }
+        step
+    }
+
+    /// Moves the virtual clock to `to` (clamped to the replay), forwards or backwards.
+    pub fn seek(&mut self, to: Nanos, wall: Nanos) {
+        let to = to.clamp(self.start, self.end);
+        self.clock.seek(to, wall);
+        if to < self.loaded_to {
+            self.rebuild(to);
+        } else {
+            self.load_to(to, &mut Step::default());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Replay: the figures at virtual time T are exactly `report --at T`'s, whichever way the
+//! clock got there (playing, seeking forwards, seeking backwards across checkpoints).
+
+use forceboard::config::Config;
+use forceboard::engine::{Engine, ScopedFigures};
+use forceboard::feed::ingest_reader;
+use forceboard::feed::playback::Playback;
+use forceboard::generate::{GenOptions, generate};
+use forceboard::replay::Replay;
+use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
+
+fn two_days() -> Vec<u8> {
+    let mut feed = Vec::new();
+    let options = GenOptions {
+        days: 2,
+        seed: 5,
+        ..GenOptions::default()
+    };
+    generate(&options, &mut feed).expect("in memory");
+    feed
+}
+
+/// What `forceboard report FEED --at T --window W` computes, for each of `WINDOWS`.
+fn report_at(feed: &[u8], at: Nanos) -> Vec<ScopedFigures> {
+    let config = Config::default();
+    let engine = Engine::new(config.engine_settings(None));
+    let (engine, _) = ingest_reader(
+        feed,
+        engine,
+        config.reorder_horizon,
+        Some(at),
+        &mut |_, _| {},
+    )
+    .expect("in memory");
+    WINDOWS
+        .map(|window| engine.scoped_figures(at, window))
+        .to_vec()
+}
+
+fn t(text: &str) -> Nanos {
+    parse_rfc3339(text).expect("test time")
+}
+
+const WINDOWS: [Nanos; 3] = [15 * NANOS_PER_MIN, NANOS_PER_HOUR, 24 * NANOS_PER_HOUR];
+
+fn assert_same_as_report(replay: &Replay, feed: &[u8], wall: Nanos) {
+    let now = replay.now(wall);
+    for (window, expected) in WINDOWS.into_iter().zip(report_at(feed, now)) {
+        assert!(
+            replay.engine().scoped_figures(now, window) == expected,
+            "replay and report differ at {now} over {window}"
+        );
+    }
+}
+
+#[test]
+fn replay_at_t_equals_report_at_t_playing_and_seeking_both_ways() {
+    let feed = two_days();
+    let config = Config::default();
+    let playback = Playback::read(&feed[..]).expect("in memory");
+    let start = t("2024-07-01T06:00:00+01:00");
+    let mut wall = 0;
+    let mut replay = Replay::new(
+        playback,
+        config.engine_settings(None),
+        Some(start),
+        None,
+        60.0,
+        false,
+        wall,
+    );
+    assert_eq!(replay.now(wall), start);
+    assert_same_as_report(&replay, &feed, wall);
+
+    // Play 10 wall minutes at ×60: 10 virtual hours, in uneven steps.
+    for step in [1, 7, 60, 200, 332] {
+        wall += step * NANOS_PER_SEC;
+        replay.advance(wall);
+    }
+    assert_eq!(replay.now(wall), start + 600 * 60 * NANOS_PER_SEC);
+    assert_same_as_report(&replay, &feed, wall);
+
+    // Seek back across a checkpoint, forward past one, and back to the start.
+    for target in [
+        "2024-07-01T07:30:00+01:00",
+        "2024-07-02T13:05:00+01:00",
+        "2024-07-01T23:59:59.999+01:00",
+        "2024-07-02T00:00:00+01:00",
+    ] {
+        replay.seek(t(target), wall);
+        assert_eq!(replay.now(wall), t(target));
+        assert_same_as_report(&replay, &feed, wall);
+    }
+    replay.seek(Nanos::MIN, wall);
+    assert_eq!(replay.now(wall), start);
+    assert_same_as_report(&replay, &feed, wall);
+}
+
+#[test]
+fn pause_speed_and_the_end() {
+    let feed = two_days();
+    let playback = Playback::read(&feed[..]).expect("in memory");
+    let last = playback.last_at().expect("events");
+    let start = t("2024-07-02T22:00:00+01:00");
+    let mut replay = Replay::new(
+        playback,
+        Config::default().engine_settings(None),
+        Some(start),
+        None,
+        1.0,
+        false,
+        0,
+    );
+    replay.toggle_pause(0);
+    replay.advance(3600 * NANOS_PER_SEC);
+    assert_eq!(
+        replay.now(3600 * NANOS_PER_SEC),
+        start,
+        "paused: the clock stands still"
+    );
+    replay.toggle_pause(3600 * NANOS_PER_SEC);
+    replay.set_speed(120.0, 3600 * NANOS_PER_SEC);
+    let wall = 3630 * NANOS_PER_SEC;
+    assert_eq!(replay.now(wall), start + 3600 * NANOS_PER_SEC);
+    // 30 more wall seconds at ×120 is past the end: the clock holds at the last event.
+    let wall = 3660 * NANOS_PER_SEC;
+    replay.advance(wall);
+    assert_eq!(replay.now(wall), last);
+    assert!(replay.at_end(wall));
+    assert_same_as_report(&replay, &feed, wall);
+}
+
+#[test]
+fn a_slightly_shuffled_recording_replays_like_the_sorted_one() {
+    let feed = two_days();
+    let text = String::from_utf8(feed.clone()).expect("UTF-8");
+    let mut lines: Vec<&str> = text.lines().collect();
+    // Move every 7th line 40 places later: a few minutes at most, inside the horizon.
+    let mut shuffled = Vec::with_capacity(lines.len());
+    let mut held = Vec::new();
+    for (i, line) in lines.drain(..).enumerate() {
+        if i % 7 == 3 {
+            held.push((i + 40, line));
+        } else {
+            shuffled.push(line);
+        }
+        while held.first().is_some_and(|(due, _)| *due <= i) {
+            shuffled.push(held.remove(0).1);
+        }
+    }
+    shuffled.extend(held.into_iter().map(|(_, line)| line));
+    let shuffled = shuffled.join("\n").into_bytes();
+    assert_ne!(shuffled, feed);
+    let settings = Config::default().engine_settings(None);
+    let at = t("2024-07-02T17:45:00+01:00");
+    let replays: Vec<Replay> = [&feed, &shuffled]
+        .iter()
+        .map(|bytes| {
+            let playback = Playback::read(&bytes[..]).expect("in memory");
+            let mut replay = Replay::new(playback, settings.clone(), None, None, 1.0, false, 0);
+            replay.seek(at, 0);
+            replay
+        })
+        .collect();
+    for window in WINDOWS {
+        assert!(
+            replays[0].engine().scoped_figures(at, window)
+                == replays[1].engine().scoped_figures(at, window)
+        );
+    }
+    assert_same_as_report(&replays[1], &shuffled, 0);
+}
+
+#[test]
+fn the_demo_loops_back_to_its_start() {
+    let playback = Playback::read(forceboard::DEMO_DAY.as_bytes()).expect("demo day");
+    let first = playback.first_at().expect("events");
+    let start = first + 17 * NANOS_PER_HOUR;
+    let mut demo = Replay::new(
+        playback,
+        Config::default().engine_settings(None),
+        Some(start),
+        None,
+        1.0,
+        true,
+        0,
+    );
+    let before = demo.engine().scoped_figures(start, NANOS_PER_HOUR);
+    // Eight hours later the day is over: back to 17:00 with the same figures as at first.
+    let wall = 8 * NANOS_PER_HOUR;
+    let step = demo.advance(wall);
+    assert!(step.looped);
+    assert_eq!(demo.now(wall), start);
+    assert!(demo.engine().scoped_figures(start, NANOS_PER_HOUR) == before);
+}
