@@ -262,7 +262,12 @@ fn a_tiny_terminal_says_so_and_q_still_quits() {
 #[test]
 fn replay_shows_its_banner_pauses_seeks_and_changes_speed() {
     let mut board = Board::start(
-        &["replay", "fixtures/spec-example.ndjson", "--from", "2024-07-01T11:30:00Z"],
+        &[
+            "replay",
+            "fixtures/spec-example.ndjson",
+            "--from",
+            "2024-07-01T11:30:00Z",
+        ],
         120,
         40,
     );
@@ -296,7 +301,11 @@ fn replay_shows_its_banner_pauses_seeks_and_changes_speed() {
 
 #[test]
 fn the_rejects_overlay_lists_bad_lines_by_number_never_by_content() {
-    let mut board = Board::start(&["replay", "fixtures/bad-lines.ndjson", "--speed", "100"], 120, 40);
+    let mut board = Board::start(
+        &["replay", "fixtures/bad-lines.ndjson", "--speed", "100"],
+        120,
+        40,
+    );
     board.wait_for("REPLAY ×100");
     board.press("e");
     board.wait_for("16 rejected in all");

@@ -270,14 +270,17 @@ fn skip_ws(b: &[u8], mut pos: usize) -> usize {
 }
 
 /// A plain string starting after its opening quote: no escapes and no control characters.
-/// Returns the end (the closing quote's index).
+/// Returns the end (the closing quote's index). Feed strings are a few bytes long, so a
+/// plain loop beats a vectorised search's set-up.
 fn plain_string_end(b: &[u8], start: usize) -> Option<usize> {
-    let rest = b.get(start..)?;
-    let len = memchr::memchr2(b'"', b'\\', rest)?;
-    if rest[len] != b'"' || rest[..len].iter().any(|&c| c < 0x20) {
-        return None;
+    let mut pos = start;
+    loop {
+        match *b.get(pos)? {
+            b'"' => return Some(pos),
+            b'\\' | 0..=0x1f => return None,
+            _ => pos += 1,
+        }
     }
-    Some(start + len)
 }
 
 fn number_end(b: &[u8], mut pos: usize) -> Option<usize> {
