@@ -2,13 +2,14 @@
 //! attendance times against their targets.
 //!
 //! The library holds everything but the terminal loop: the feed parser, the pure engine,
-//! the configuration, `report`, and the synthetic feed generator.
+//! the configuration, `report`, `serve`, and the synthetic feed generator.
 
 pub mod config;
 pub mod engine;
 pub mod feed;
 pub mod generate;
 pub mod report;
+pub mod serve;
 pub mod time;
 
 /// The built-in demo day (`forceboard gen --seed 2024`), compiled in so that
