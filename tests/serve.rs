@@ -611,27 +611,36 @@ async fn from_starts_later_with_earlier_events_already_sent() {
     .await;
 }
 
-/// Not a test: measures 200 clients on loopback. Run with
+/// Not a test: measures 200 clients on loopback, on the demo day at ×10,000 (about 1,200
+/// lines a second to each) and on a dense feed (about 5,000 a second to each). Run with
 /// `cargo test --release --test serve -- --ignored --nocapture`.
 #[ignore]
 #[tokio::test(flavor = "multi_thread")]
 async fn measure_two_hundred_clients() {
-    let feed = forceboard::DEMO_DAY;
-    let seconds = 10;
+    let dense = dense_feed(2_000, 4);
+    for (name, feed) in [
+        ("demo day", forceboard::DEMO_DAY),
+        ("dense feed", dense.as_str()),
+    ] {
+        measure(name, feed, 200, Duration::from_secs(8)).await;
+    }
+}
+
+async fn measure(name: &str, feed: &str, clients: usize, span: Duration) {
     let options = ServeOptions {
         looping: true,
         ..fast(10_000.0)
     };
     let server = Server::start(feed, options).await;
     let started = std::time::Instant::now();
-    let mut clients = Vec::new();
-    for _ in 0..200 {
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
         let stream = TcpStream::connect(server.addr).await.expect("connects");
-        clients.push(tokio::spawn(async move {
+        tasks.push(tokio::spawn(async move {
             let mut lines = BufReader::new(stream).lines();
             let mut count = 0_u64;
             let mut worst_lag: Nanos = 0;
-            let _ = tokio::time::timeout(Duration::from_secs(seconds), async {
+            let _ = tokio::time::timeout(span, async {
                 while let Ok(Some(line)) = lines.next_line().await {
                     count += 1;
                     if count.is_multiple_of(64) {
@@ -647,19 +656,21 @@ async fn measure_two_hundred_clients() {
     let connected = started.elapsed();
     let mut counts = Vec::new();
     let mut worst: Nanos = 0;
-    for client in clients {
-        let (count, lag) = client.await.expect("ran");
+    for task in tasks {
+        let (count, lag) = task.await.expect("ran");
         counts.push(count);
         worst = worst.max(lag);
     }
     let stats = server.stop().await;
     counts.sort_unstable();
     println!(
-        "200 clients connected in {connected:?}; over {seconds} s each received {}..{} lines \
-         (median {}); worst lag of a line behind its `at` {:.1} ms; {stats:?}",
+        "{name}: {clients} clients connected in {connected:?}; over {span:?} each received \
+         {}..{} lines (median {}, {} lines in all); worst lag of a line behind its `at` \
+         {:.1} ms; {stats:?}",
         counts[0],
         counts[counts.len() - 1],
         counts[counts.len() / 2],
+        counts.iter().sum::<u64>(),
         worst as f64 / 1e6
     );
 }
