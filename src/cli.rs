@@ -62,6 +62,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a realistic synthetic feed to stdout (the same bytes for the same seed).
     Gen(GenArgs),
+    /// Play a recorded feed over TCP to every client that connects, timed as a live feed
+    /// (a trainer runs one `serve`; the room runs `watch --feed tcp://HOST:PORT`).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,4 +128,32 @@ pub struct ReplayArgs {
     /// Stop the virtual clock here [default: the last event].
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Feed file (NDJSON, schema v1), or - for standard input.
+    pub file: PathBuf,
+    /// Address to listen on, HOST:PORT (e.g. 127.0.0.1:7000; 0.0.0.0:7000 for every
+    /// interface).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: String,
+    /// Playback speed: virtual seconds per second, from 0.1 to 10000. Times sent are
+    /// shifted to now and, above 1, durations shrink by this factor.
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// Start the feed's clock here, RFC 3339 with an offset [default: the first event].
+    /// Earlier events count as already sent, for clients' backlogs.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// At the end, start again from the start, with ids made unique per pass (A~2, A~3…).
+    #[arg(long = "loop")]
+    pub looping: bool,
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(speed) if (0.1..=10_000.0).contains(&speed) => Ok(speed),
+        _ => Err("the speed must be a number from 0.1 to 10000".to_string()),
+    }
 }

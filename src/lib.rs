@@ -2,8 +2,8 @@
 //! attendance times against their targets.
 //!
 //! The library holds everything but the terminal loop: the feed parser, the pure engine,
-//! the configuration, `report`, the synthetic feed generator, the live sources, and the
-//! dashboard's pure view state and render functions.
+//! the configuration, `report`, `serve`, the synthetic feed generator, the live sources,
+//! and the dashboard's pure view state and render functions.
 
 pub mod config;
 pub mod engine;
@@ -11,6 +11,7 @@ pub mod feed;
 pub mod generate;
 pub mod replay;
 pub mod report;
+pub mod serve;
 pub mod time;
 pub mod ui;
 

@@ -6,6 +6,7 @@ mod dashboard;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::net::ToSocketAddrs;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,7 +22,8 @@ use forceboard::feed::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use forceboard::feed::source::FeedSource;
 use forceboard::generate::{GenOptions, generate};
 use forceboard::report;
-use forceboard::time::{TimeError, parse_rfc3339, parse_span};
+use forceboard::serve::{BACKLOG_MARGIN, ServeOptions, serve};
+use forceboard::time::{TimeError, format_utc, parse_rfc3339, parse_span};
 use forceboard::ui::LayoutChoice;
 
 /// A mistake in how forceboard was called: exit code 2, like clap's own.
@@ -40,13 +42,20 @@ fn main() -> ExitCode {
                 let _ = error.print();
                 return ExitCode::SUCCESS;
             }
-            // clap's message is several lines; the first one says what was wrong.
+            // clap's message is several lines; the first one says what was wrong, and
+            // when it ends in a colon the next one says which argument.
             let rendered = error.render().to_string();
-            let first = rendered
-                .lines()
-                .find(|line| !line.trim().is_empty())
+            let mut lines = rendered.lines().filter(|line| !line.trim().is_empty());
+            let mut first = lines
+                .next()
                 .unwrap_or("invalid command line")
-                .trim_start_matches("error: ");
+                .trim_start_matches("error: ")
+                .to_string();
+            if first.ends_with(':')
+                && let Some(which) = lines.next()
+            {
+                first = format!("{first} {}", which.trim());
+            }
             eprintln!("forceboard: {first} (see forceboard --help)");
             return ExitCode::from(2);
         }
@@ -83,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Report(args)) => report_command(&config, &args),
         Some(Command::Check(args)) => check_command(&config, &args),
         Some(Command::Gen(args)) => gen_command(&config, &args),
+        Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Watch(args)) => watch_command(config, &cli.display, args),
         Some(Command::Replay(args)) => replay_command(config, &cli.display, &args),
         None if io::stdout().is_terminal() => {
@@ -314,6 +324,117 @@ fn gen_command(config: &Config, args: &cli::GenArgs) -> anyhow::Result<ExitCode>
     generate(&options, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn serve_command(config: &Config, args: &cli::ServeArgs) -> anyhow::Result<ExitCode> {
+    let from = args
+        .from
+        .as_deref()
+        .map(|text| parse_time_flag("--from", text))
+        .transpose()?;
+    let bad_address = || {
+        UsageError(format!(
+            "--listen must be HOST:PORT of this machine, such as 127.0.0.1:7000 (got \"{}\")",
+            args.listen
+        ))
+    };
+    let address = args
+        .listen
+        .to_socket_addrs()
+        .map_err(|_| bad_address())?
+        .next()
+        .ok_or_else(bad_address)?;
+    let playback = Playback::read(open_feed(&args.file)?)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let last = playback
+        .last_at()
+        .ok_or_else(|| anyhow!("{} has no events to serve", args.file.display()))?;
+    if let Some(from) = from
+        && from > last
+    {
+        return Err(UsageError(format!(
+            "--from is after the last event of {} ({})",
+            args.file.display(),
+            format_utc(last)
+        ))
+        .into());
+    }
+    init_server_logging();
+    if !playback.rejected.is_empty() {
+        tracing::warn!(
+            lines = playback.rejected.len(),
+            "lines of the feed file were rejected and are not served (see forceboard check)"
+        );
+    }
+    let options = ServeOptions {
+        speed: args.speed,
+        from,
+        looping: args.looping,
+        backlog: config
+            .windows
+            .iter()
+            .map(|window| window.span)
+            .max()
+            .unwrap_or(0)
+            + BACKLOG_MARGIN,
+        ..ServeOptions::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(async {
+        let listener =
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|error| -> anyhow::Error {
+                    if error.kind() == io::ErrorKind::AddrNotAvailable {
+                        bad_address().into()
+                    } else {
+                        anyhow!("cannot listen on {address}: {error}")
+                    }
+                })?;
+        let bound = listener.local_addr().unwrap_or(address);
+        eprintln!(
+            "serving {} on {bound} at ×{}",
+            args.file.display(),
+            args.speed
+        );
+        serve(listener, playback, options, stop_signal()).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The server has no screen: its log (connections at info, slow clients at warn) goes
+/// to stderr, filtered by RUST_LOG (default: warnings only).
+fn init_server_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .try_init();
+}
+
+/// Ctrl-C, SIGTERM or SIGHUP.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Until the dashboard lands: the demo day's report, over 24 h, at its last event.
