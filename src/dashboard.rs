@@ -23,8 +23,9 @@ use forceboard::engine::{Applied, Engine};
 use forceboard::feed::event::Reject;
 use forceboard::feed::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use forceboard::feed::source::{self, FeedItem, FeedSource, SourceState};
+use forceboard::feed::wire::schema_line;
 use forceboard::replay::Replay;
-use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
+use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, format_utc};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, View, draw};
 
 /// How many rejected lines the `e` overlay keeps.
@@ -385,17 +386,21 @@ fn handle_item(
 ) -> anyhow::Result<()> {
     let arrived = Instant::now();
     match item {
-        FeedItem::Event { line, event, raw } => {
+        FeedItem::Event { line, event } => {
             tracker.last_item = Some(arrived);
             if live && event.at > wall_nanos().saturating_add(config.future_skew) {
                 tracker.reject(line, Reject::FutureDated);
                 return Ok(());
             }
+            // Kept for --record: the schema's fields only (the raw line may carry caller
+            // details, which are never stored).
+            let recorded = record.is_some().then(|| event.clone());
             match engine.ingest(event) {
                 Ok(Applied::Accepted) => {
                     tracker.accepted(arrived);
-                    if let Some(file) = record {
-                        writeln!(file, "{raw}").context("cannot write the record file")?;
+                    if let (Some(file), Some(recorded)) = (record.as_mut(), recorded) {
+                        writeln!(file, "{}", schema_line(&recorded, None, format_utc))
+                            .context("cannot write the record file")?;
                     }
                 }
                 Ok(Applied::Duplicate) => {}

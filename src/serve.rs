@@ -56,7 +56,6 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::SecondsFormat;
-use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -67,6 +66,7 @@ use tracing::{debug, info, warn};
 
 use crate::feed::event::{Event, EventBody, IncidentOutcome};
 use crate::feed::playback::{MAX_SPEED, MIN_SPEED, Playback, VirtualClock};
+use crate::feed::wire;
 use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, to_utc};
 
 /// Added by the command to the largest window to make the backlog: covers a client whose
@@ -366,49 +366,10 @@ fn stamp(nanos: Nanos) -> String {
     to_utc(nanos).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// A canonical schema-v1 line: the spec's fields only, in a fixed order.
-#[derive(Serialize)]
-struct Wire<'a> {
-    kind: &'static str,
-    at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    grade: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lpa: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    offered_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    created_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'static str>,
-}
-
-impl Wire<'_> {
-    fn to_line(&self) -> Arc<str> {
-        // Strings and options only: serialising cannot fail.
-        let mut text = serde_json::to_string(self).unwrap_or_default();
-        text.push('\n');
-        text.into()
-    }
-}
-
 fn heartbeat_line(at: Nanos) -> Arc<str> {
-    Wire {
-        kind: "heartbeat",
-        at: stamp(at),
-        id: None,
-        line: None,
-        grade: None,
-        lpa: None,
-        offered_at: None,
-        created_at: None,
-        source: Some(HEARTBEAT_SOURCE),
-    }
-    .to_line()
+    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE);
+    line.push('\n');
+    line.into()
 }
 
 /// Calls and incidents have separate id spaces.
@@ -437,69 +398,21 @@ fn render(event: &Event, pass: u64, map: impl Fn(Nanos) -> Nanos) -> Option<(Arc
             id.into()
         }
     };
-    let mut wire = Wire {
-        kind: event.body.kind(),
-        at: stamp(map(event.at)),
-        id: None,
-        line: None,
-        grade: None,
-        lpa: None,
-        offered_at: None,
-        created_at: None,
-        source: None,
-    };
     let (key, role): (Key, fn(Key) -> Role) = match &event.body {
-        EventBody::CallOffered { id: raw, line, lpa } => {
-            wire.line = Some(line.label());
-            wire.lpa = lpa.as_deref();
-            ((Space::Call, id(raw)), Role::Open)
-        }
-        EventBody::CallClosed {
-            id: raw,
-            offered_at,
-            line,
-            lpa,
-            ..
-        } => {
-            wire.line = line.map(|l| l.label());
-            wire.lpa = lpa.as_deref();
-            wire.offered_at = offered_at.map(|t| stamp(map(t)));
-            ((Space::Call, id(raw)), Role::Close)
-        }
-        EventBody::IncidentCreated {
-            id: raw,
-            grade,
-            lpa,
-        } => {
-            wire.grade = Some(grade.label());
-            wire.lpa = lpa.as_deref();
-            ((Space::Incident, id(raw)), Role::Open)
-        }
+        EventBody::CallOffered { id: raw, .. } => ((Space::Call, id(raw)), Role::Open),
+        EventBody::CallClosed { id: raw, .. } => ((Space::Call, id(raw)), Role::Close),
+        EventBody::IncidentCreated { id: raw, .. } => ((Space::Incident, id(raw)), Role::Open),
         EventBody::IncidentClosed {
             id: raw,
             outcome: IncidentOutcome::Cancelled,
             ..
         } => ((Space::Incident, id(raw)), Role::Cancel),
-        EventBody::IncidentClosed {
-            id: raw,
-            created_at,
-            grade,
-            lpa,
-            ..
-        } => {
-            wire.grade = grade.map(|g| g.label());
-            wire.lpa = lpa.as_deref();
-            wire.created_at = created_at.map(|t| stamp(map(t)));
-            ((Space::Incident, id(raw)), Role::Close)
-        }
+        EventBody::IncidentClosed { id: raw, .. } => ((Space::Incident, id(raw)), Role::Close),
         EventBody::Heartbeat => return None,
     };
-    let line = Wire {
-        id: Some(&key.1),
-        ..wire
-    }
-    .to_line();
-    Some((line, role(key)))
+    let mut line = wire::schema_line(event, Some(&key.1), |t| stamp(map(t)));
+    line.push('\n');
+    Some((line.into(), role(key)))
 }
 
 // ---------------------------------------------------------------------------------------

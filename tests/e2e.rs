@@ -317,3 +317,47 @@ fn the_rejects_overlay_lists_bad_lines_by_number_never_by_content() {
     board.wait_exit();
     board.assert_restored();
 }
+
+#[test]
+fn record_keeps_accepted_lines_with_the_schema_fields_only() {
+    let dir = std::env::temp_dir().join(format!("forceboard-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let feed_path = dir.join("feed.ndjson");
+    let record_path = dir.join("record.ndjson");
+    let mut lines = live_lines();
+    lines[0] = lines[0].replace(
+        r#""lpa":"BIR"}"#,
+        r#""lpa":"BIR","caller_number":"07700900123"}"#,
+    );
+    lines.push("not json".to_string());
+    std::fs::write(&feed_path, lines.join("\n") + "\n").expect("write feed");
+    let feed = feed_path.to_string_lossy().into_owned();
+    let record = record_path.to_string_lossy().into_owned();
+    let mut board = Board::start(&["watch", "--feed", &feed, "--record", &record], 120, 40);
+    board.wait_for("6.0s");
+    board.wait_for("1 rejected");
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+    let recorded = std::fs::read_to_string(&record_path).expect("record written");
+    // Every accepted line (7), none of the rejected one, and no caller details.
+    assert_eq!(recorded.lines().count(), 7, "{recorded}");
+    assert!(!recorded.contains("07700900123"));
+    assert!(!recorded.contains("not json"));
+    assert!(
+        recorded
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .starts_with(r#"{"kind":"call_offered","at":""#)
+    );
+    // And the recording replays to the same figures: report on it.
+    let report = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["report", &record, "--json"])
+        .output()
+        .expect("report runs");
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).expect("JSON");
+    assert_eq!(json["calls"]["999"]["mean_answer_s"], 6.0);
+    assert_eq!(json["feed"]["accepted"], 7);
+    let _ = std::fs::remove_dir_all(dir);
+}

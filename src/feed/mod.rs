@@ -6,6 +6,7 @@ pub mod lines;
 pub mod ordered;
 pub mod playback;
 pub mod source;
+pub mod wire;
 
 pub use event::{Event, EventBody, Reject, parse_line};
 pub use ordered::{FeedCounts, OrderedIngest, ingest_reader};

@@ -35,13 +35,9 @@ use super::event::{Event, MAX_LINE_BYTES, Reject, is_blank, parse_line};
 /// What a source sends to the board.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeedItem {
-    /// A parsed event; `raw` is the line exactly as received, without its `\n` or `\r\n`
-    /// (for `--record`); `line` is its number in this stream.
-    Event {
-        line: u64,
-        event: Event,
-        raw: String,
-    },
+    /// A parsed event; `line` is its number in this stream. The line itself is not kept:
+    /// only the schema's fields were read from it.
+    Event { line: u64, event: Event },
     /// A line that was refused; its content is not kept.
     Rejected { line: u64, reason: Reject },
     /// The source's connection state changed.
@@ -322,12 +318,7 @@ fn classify(line: u64, bytes: &[u8]) -> Option<FeedItem> {
         return None;
     }
     Some(match parse_line(bytes) {
-        // `parse_line` accepts UTF-8 only, so the lossy conversion never replaces anything.
-        Ok(event) => FeedItem::Event {
-            line,
-            event,
-            raw: String::from_utf8_lossy(bytes).into_owned(),
-        },
+        Ok(event) => FeedItem::Event { line, event },
         Err(reason) => FeedItem::Rejected { line, reason },
     })
 }
@@ -1004,13 +995,13 @@ mod tests {
     }
 
     #[test]
-    fn raw_is_the_line_without_its_terminator() {
+    fn a_crlf_line_parses_like_an_lf_line() {
         let text = format!("{GOOD}\r\n");
         let (items, _) = split(&[text.as_bytes()]);
-        match &items[0] {
-            FeedItem::Event { raw, .. } => assert_eq!(raw, GOOD),
-            other => panic!("{other:?}"),
-        }
+        let plain = format!("{GOOD}\n");
+        let (plain_items, _) = split(&[plain.as_bytes()]);
+        assert!(matches!(&items[0], FeedItem::Event { line: 1, .. }));
+        assert_eq!(items, plain_items);
     }
 
     #[test]
