@@ -361,3 +361,34 @@ fn record_keeps_accepted_lines_with_the_schema_fields_only() {
     assert_eq!(json["feed"]["accepted"], 7);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_trainer_serves_the_demo_day_and_a_trainee_board_shows_its_figures() {
+    // A free port for serve (bound and released: the race with other tests is harmless).
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["serve", "fixtures/demo-day.ndjson", "--listen", &listen])
+        .args(["--from", "2024-07-01T17:00:00+01:00"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let feed = format!("tcp://{listen}");
+    let mut board = Board::start(&["watch", "--feed", &feed], 120, 40);
+    // The late joiner's backlog holds the day so far: the demo's 17:00 figures (the same
+    // as `forceboard report fixtures/demo-day.ndjson --at 2024-07-01T17:00:00+01:00`:
+    // 999 mean 4.4 s, 101 mean 70.6 s, emergency 10m 03s, priority 40m 16s).
+    board.wait_for("4.4s mean");
+    board.wait_for("70.6s mean");
+    board.wait_for("10m 03s mean");
+    board.wait_for("40m 16s mean");
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -1,0 +1,108 @@
+//! The crate against an independent implementation of SPEC.md (scripts/scenario_figures.py,
+//! plain Python written from the spec's words), on the generated demo day and on the bad-data
+//! scenario, at several times and windows: every figure, for the force and every area.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run(program: &str, args: &[&str]) -> Value {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|error| {
+            panic!("{program} runs (python3 is needed for this test): {error}")
+        });
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+/// Every number equal within 1e-9 (relative), every other value equal, the same keys.
+fn assert_same(crate_side: &Value, python_side: &Value, path: &str) {
+    match (crate_side, python_side) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys_a: Vec<&String> = a.keys().collect();
+            let keys_b: Vec<&String> = b.keys().collect();
+            assert_eq!(keys_a, keys_b, "keys at {path}");
+            for (key, value) in a {
+                assert_same(value, &b[key], &format!("{path}.{key}"));
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            let (a, b) = (a.as_f64().expect("number"), b.as_f64().expect("number"));
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                "{path}: crate {a}, python {b}"
+            );
+        }
+        // Times: the same instant (the two sides write fractions differently).
+        (Value::String(a), Value::String(b)) if path.ends_with(".at") => {
+            let instant = |text: &str| {
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .unwrap_or_else(|e| panic!("{path}: {text}: {e}"))
+            };
+            assert_eq!(instant(a), instant(b), "{path}");
+        }
+        _ => assert_eq!(crate_side, python_side, "{path}"),
+    }
+}
+
+#[test]
+fn report_json_equals_the_independent_implementation() {
+    let cases = [
+        ("fixtures/demo-day.ndjson", None, "24h"),
+        (
+            "fixtures/demo-day.ndjson",
+            Some("2024-07-01T04:07:30+01:00"),
+            "15m",
+        ),
+        (
+            "fixtures/demo-day.ndjson",
+            Some("2024-07-01T17:00:00+01:00"),
+            "1h",
+        ),
+        (
+            "fixtures/demo-day.ndjson",
+            Some("2024-07-01T21:33:00.5+01:00"),
+            "90m",
+        ),
+        ("fixtures/scenarios/bad-data.ndjson", None, "1h"),
+        (
+            "fixtures/scenarios/clock-change-night.ndjson",
+            Some("2024-10-27T01:30:00+00:00"),
+            "1h",
+        ),
+    ];
+    for (file, at, window) in cases {
+        let mut args = vec![file, "--window", window];
+        if let Some(at) = at {
+            args.extend(["--at", at]);
+        }
+        let crate_args: Vec<&str> = ["report", "--json"]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        let ours = run(env!("CARGO_BIN_EXE_forceboard"), &crate_args);
+        // The Python side computes the areas it is asked for: every one the crate lists.
+        let areas: Vec<String> = ours["lpas"]
+            .as_object()
+            .expect("lpas")
+            .keys()
+            .cloned()
+            .collect();
+        assert!(areas.len() >= 7);
+        let mut python_args: Vec<&str> = std::iter::once("scripts/scenario_figures.py")
+            .chain(args.iter().copied())
+            .collect();
+        for code in &areas {
+            python_args.extend(["--lpa", code]);
+        }
+        let python = run("python3", &python_args);
+        assert_same(&ours, &python, &format!("{file} at {at:?} over {window} "));
+    }
+}
