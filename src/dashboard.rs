@@ -248,7 +248,14 @@ async fn run_loop(
     let mut engine = Engine::new(config.engine_settings(None));
 
     let mut keys = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // Once a second for the clock and the ageing waits; a replay, whose virtual clock may
+    // run thousands of times faster, moves on four times a second.
+    let replaying = player.as_ref().is_some_and(|p| !p.is_looping());
+    let mut tick = tokio::time::interval(if replaying {
+        Duration::from_millis(250)
+    } else {
+        Duration::from_secs(1)
+    });
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut hangup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;

@@ -2,16 +2,20 @@
 //!
 //! Pure like the engine: the wall clock is passed in. Seeking backwards rebuilds the state
 //! from the nearest checkpoint (a copy of the engine taken every 6 hours of virtual time)
-//! rather than from the start, so a seek in a 30-day recording costs at most 6 hours of
-//! events.
+//! rather than from the start. At most `MAX_CHECKPOINTS` are kept: past that, every other
+//! one is dropped and the spacing doubles, so memory stays bounded on any length of
+//! recording (a 30-day one ends with checkpoints every 2 days) and a seek replays at most
+//! one spacing of events.
 
 use crate::engine::{Applied, Engine, EngineSettings};
 use crate::feed::event::Reject;
 use crate::feed::playback::{Playback, VirtualClock};
 use crate::time::{NANOS_PER_HOUR, Nanos};
 
-/// Virtual time between checkpoints.
+/// Virtual time between checkpoints, to start with.
 const CHECKPOINT_EVERY: Nanos = 6 * NANOS_PER_HOUR;
+/// Engine copies kept at most (each holds up to the retention's worth of records).
+pub const MAX_CHECKPOINTS: usize = 16;
 
 struct Checkpoint {
     /// The virtual time the engine was loaded to.
@@ -39,6 +43,7 @@ pub struct Replay {
     end: Nanos,
     looping: bool,
     checkpoints: Vec<Checkpoint>,
+    checkpoint_every: Nanos,
     /// The virtual time the engine is loaded to.
     loaded_to: Nanos,
     last_event_at: Option<Nanos>,
@@ -68,6 +73,7 @@ impl Replay {
             end,
             looping,
             checkpoints: Vec::new(),
+            checkpoint_every: CHECKPOINT_EVERY,
             loaded_to: Nanos::MIN,
             last_event_at: None,
         };
@@ -77,6 +83,11 @@ impl Replay {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// How many engine copies are kept for seeking (bounded by `MAX_CHECKPOINTS`).
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
     }
 
     /// Virtual now, never past the end.
@@ -140,13 +151,21 @@ impl Replay {
         let due_checkpoint = self
             .checkpoints
             .last()
-            .map_or(self.start, |c| c.at + CHECKPOINT_EVERY);
+            .map_or(self.start, |c| c.at + self.checkpoint_every);
         if to >= due_checkpoint && self.checkpoints.last().is_none_or(|c| c.at < to) {
             self.checkpoints.push(Checkpoint {
                 at: to,
                 position: self.playback.position(),
                 engine: self.engine.clone(),
             });
+            if self.checkpoints.len() > MAX_CHECKPOINTS {
+                let mut index = 0;
+                self.checkpoints.retain(|_| {
+                    index += 1;
+                    index % 2 == 1
+                });
+                self.checkpoint_every *= 2;
+            }
         }
     }
 

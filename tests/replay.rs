@@ -193,3 +193,29 @@ fn the_demo_loops_back_to_its_start() {
     assert_eq!(demo.now(wall), start);
     assert!(demo.engine().scoped_figures(start, NANOS_PER_HOUR) == before);
 }
+
+#[test]
+fn checkpoints_stay_bounded_on_a_long_recording() {
+    let mut feed = Vec::new();
+    let options = GenOptions {
+        days: 8,
+        seed: 9,
+        ..GenOptions::default()
+    };
+    generate(&options, &mut feed).expect("in memory");
+    let playback = Playback::read(&feed[..]).expect("in memory");
+    let settings = Config::default().engine_settings(None);
+    let mut replay = Replay::new(playback, settings, None, None, 10_000.0, false, 0);
+    // Play it through in one-hour virtual steps: 8 days would make 32 six-hourly copies.
+    let mut wall = 0;
+    while !replay.at_end(wall) {
+        wall += NANOS_PER_HOUR / 10_000;
+        replay.advance(wall);
+        assert!(replay.checkpoints() <= forceboard::replay::MAX_CHECKPOINTS);
+    }
+    assert!(replay.checkpoints() >= forceboard::replay::MAX_CHECKPOINTS / 2);
+    // A seek back to day 3 still gives report's figures.
+    let target = t("2024-07-03T09:10:00+01:00");
+    replay.seek(target, wall);
+    assert_same_as_report(&replay, &feed, wall);
+}
