@@ -262,6 +262,7 @@ async fn run_loop(
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     let mut last_rotate = Instant::now();
     let mut last_draw: Option<Instant> = None;
+    let mut last_frame: Option<(Board, View, ratatui::layout::Size)> = None;
     let mut dirty = true;
     let mut urgent = true;
     let mut feed_open = true;
@@ -291,10 +292,18 @@ async fn run_loop(
                 }
             };
             let board = Board::build(board_engine, &config, &view, now, mode, status);
-            let backend = terminal.backend_mut();
-            crossterm::queue!(backend, BeginSynchronizedUpdate)?;
-            terminal.draw(|frame| draw(frame, &board, &view))?;
-            crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+            let size = terminal.size()?;
+            // Nothing to show that is not on screen already: write nothing at all.
+            let unchanged = last_frame
+                .as_ref()
+                .is_some_and(|(b, v, s)| *b == board && *v == view && *s == size);
+            if !unchanged {
+                let backend = terminal.backend_mut();
+                crossterm::queue!(backend, BeginSynchronizedUpdate)?;
+                terminal.draw(|frame| draw(frame, &board, &view))?;
+                crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+                last_frame = Some((board, view.clone(), size));
+            }
             if let Some(file) = &mut record {
                 file.flush().context("cannot write the record file")?;
             }
@@ -342,6 +351,7 @@ async fn run_loop(
                     }
                     Some(Ok(TermEvent::Resize(_, _))) => {
                         terminal.autoresize()?;
+                        last_frame = None;
                         dirty = true;
                         urgent = true;
                     }
