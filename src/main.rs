@@ -359,7 +359,6 @@ fn serve_command(config: &Config, args: &cli::ServeArgs) -> anyhow::Result<ExitC
         ))
         .into());
     }
-    init_server_logging();
     if !playback.rejected.is_empty() {
         tracing::warn!(
             lines = playback.rejected.len(),
@@ -404,17 +403,6 @@ fn serve_command(config: &Config, args: &cli::ServeArgs) -> anyhow::Result<ExitC
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The server has no screen: its log (connections at info, slow clients at warn) goes
-/// to stderr, filtered by RUST_LOG (default: warnings only).
-fn init_server_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(io::stderr)
-        .try_init();
 }
 
 /// Ctrl-C, SIGTERM or SIGHUP.
