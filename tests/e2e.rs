@@ -12,6 +12,24 @@ use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 /// Long enough for a loaded 2-core CI machine; a pass is usually well under a second.
 const PATIENCE: Duration = Duration::from_secs(20);
 
+thread_local! {
+    static EXTRA_ENV: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Environment variables for the next `Board::start` on this thread.
+fn extra_env() -> Vec<(String, String)> {
+    EXTRA_ENV.with(|env| env.borrow().clone())
+}
+
+fn set_extra_env(vars: &[(&str, &str)]) {
+    EXTRA_ENV.with(|env| {
+        *env.borrow_mut() = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    });
+}
+
 struct Board {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -35,6 +53,9 @@ impl Board {
         command.cwd(env!("CARGO_MANIFEST_DIR"));
         command.env("TERM", "xterm-256color");
         command.env_remove("NO_COLOR");
+        for (key, value) in extra_env() {
+            command.env(key, value);
+        }
         let child = pty.slave.spawn_command(command).expect("the binary starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
@@ -391,4 +412,65 @@ fn a_trainer_serves_the_demo_day_and_a_trainee_board_shows_its_figures() {
     board.assert_restored();
     let _ = server.kill();
     let _ = server.wait();
+}
+
+#[test]
+fn rotate_cycles_the_board_through_the_areas_and_a_cycles_by_hand() {
+    let mut board = Board::start(&["--rotate", "1s", "--layout", "standard"], 120, 40);
+    let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
+    board.wait_until("the whole force in the header", |s| {
+        header(s).contains("whole force")
+    });
+    board.wait_until("Birmingham in the header", |s| {
+        header(s).contains("Birmingham")
+    });
+    board.wait_until("Coventry in the header", |s| header(s).contains("Coventry"));
+    board.press("q");
+    assert!(board.wait_exit().success());
+
+    let mut board = Board::start(&["--layout", "standard"], 120, 40);
+    board.wait_until("the whole force in the header", |s| {
+        header(s).contains("whole force")
+    });
+    board.press("aa");
+    board.wait_until("Coventry in the header", |s| header(s).contains("Coventry"));
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
+
+#[test]
+fn no_color_means_no_colour_escapes_at_all() {
+    set_extra_env(&[("NO_COLOR", "1")]);
+    let mut board = Board::start(&["--layout", "standard"], 120, 40);
+    set_extra_env(&[]);
+    board.wait_for("DEMO DATA");
+    board.wait_for("✔ ON TARGET");
+    board.press("q");
+    assert!(board.wait_exit().success());
+    let raw = board.raw.lock().expect("raw").clone();
+    let text = String::from_utf8_lossy(&raw);
+    // Every SGR sequence (ESC [ params m): none may set a colour (30–49, 90–107).
+    let mut sgr_params: Vec<String> = Vec::new();
+    let mut rest = text.as_ref();
+    while let Some(start) = rest.find("\x1b[") {
+        rest = &rest[start + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        if rest[end..].starts_with('m') {
+            sgr_params.push(rest[..end].to_string());
+        }
+    }
+    assert!(!sgr_params.is_empty(), "some attributes were written");
+    for params in &sgr_params {
+        for code in params.split(';').filter_map(|p| p.parse::<u32>().ok()) {
+            assert!(
+                !matches!(code, 30..=49 | 90..=107) || code == 39 || code == 49,
+                "a colour was set: ESC[{params}m"
+            );
+        }
+    }
+    // The banner still stands out: reverse video.
+    assert!(text.contains("\x1b[7m"), "reverse video for the banner");
 }
