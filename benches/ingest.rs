@@ -7,10 +7,11 @@
 //! Times are the benchmark thread's CPU time, not wall time: on a machine shared with other
 //! builds, time spent preempted is not ours (see [`CpuTime`]).
 
+mod cpu_time;
+
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 use forceboard::config::{Config, Window};
@@ -19,61 +20,7 @@ use forceboard::feed::{ingest_reader, parse_line};
 use forceboard::generate::{GenOptions, generate};
 use forceboard::time::Nanos;
 
-/// Criterion measurement: CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`), so that
-/// time the thread spends preempted by other processes is not counted. Values are nanoseconds,
-/// like wall time, so criterion's own duration formatting applies.
-struct CpuTime;
-
-/// Borrowed for its formatter (nanoseconds shown as durations and throughputs).
-static WALL_TIME: WallTime = WallTime;
-
-#[cfg(unix)]
-fn thread_cpu_time() -> Duration {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `now` is a valid, writable timespec, and the clock id is a constant libc knows.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
-}
-
-/// Elsewhere: wall time since the first call.
-#[cfg(not(unix))]
-fn thread_cpu_time() -> Duration {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    START.get_or_init(std::time::Instant::now).elapsed()
-}
-
-impl Measurement for CpuTime {
-    type Intermediate = Duration;
-    type Value = Duration;
-
-    fn start(&self) -> Duration {
-        thread_cpu_time()
-    }
-
-    fn end(&self, start: Duration) -> Duration {
-        thread_cpu_time().saturating_sub(start)
-    }
-
-    fn add(&self, a: &Duration, b: &Duration) -> Duration {
-        *a + *b
-    }
-
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        WALL_TIME.formatter()
-    }
-}
+use cpu_time::CpuTime;
 
 /// One generated day and its lines (without their newlines).
 struct Day {

@@ -1,0 +1,185 @@
+//! The cost of one dashboard frame, as `forceboard` with no arguments draws it: the built-in
+//! demo day loaded into a [`Replay`] at 17:00 (as `src/dashboard.rs` starts the demo), the
+//! starting view (`1h` window, whole force, automatic layout, true colour), drawn on
+//! ratatui's `TestBackend` at 200×60 (the standard layout) and 80×24 (the compact one).
+//!
+//! - `build`: [`Board::build`] alone (the figures, 23 more for the trends, the lists);
+//! - `draw`: `Terminal::draw` with [`draw`] given a built board: rendering into the buffer,
+//!   the diff against the previous frame, and writing the changed cells to the backend;
+//! - `frame`: both, which is what the terminal loop does once a second.
+//!
+//! Successive iterations alternate between `now` and one second later, so that each draw
+//! differs from the previous one the way a real frame does (the clock, ages, waits) and the
+//! diff is not empty.
+//!
+//! `cargo bench --bench frame`. Times are the benchmark thread's CPU time (see
+//! `benches/cpu_time`), not wall time.
+
+mod cpu_time;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use forceboard::config::Config;
+use forceboard::feed::playback::Playback;
+use forceboard::replay::Replay;
+use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_SEC, Nanos};
+use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
+
+use cpu_time::CpuTime;
+
+/// The terminal sizes measured: the 200×60 and the smallest supported, 80×24.
+const SIZES: [(u16, u16); 2] = [(200, 60), (80, 24)];
+
+/// The demo as the dashboard starts it, frozen at 17:00 of the demo day.
+struct Demo {
+    config: Config,
+    view: View,
+    replay: Replay,
+    /// 17:00 of the demo day.
+    now: Nanos,
+}
+
+impl Demo {
+    fn new() -> Demo {
+        let config = Config::default();
+        let playback = Playback::read(forceboard::DEMO_DAY.as_bytes()).expect("the demo day");
+        let first = playback.first_at().expect("the demo day has events");
+        let start = first + 17 * NANOS_PER_HOUR;
+        // The wall clock is 0 and stays there: the virtual clock stands at `start`.
+        let replay = Replay::new(
+            playback,
+            config.engine_settings(None),
+            Some(start),
+            None,
+            1.0,
+            true,
+            0,
+        );
+        assert_eq!(replay.now(0), start);
+        let view = View::for_config(&config, ColorDepth::TrueColor);
+        Demo {
+            config,
+            view,
+            replay,
+            now: start,
+        }
+    }
+
+    /// What the loop passes for the demo: live, with the age of the last event.
+    fn status(&self, now: Nanos) -> FeedStatus {
+        FeedStatus {
+            state: FeedState::Live,
+            events_per_min: 6.0,
+            last_event_age_s: self
+                .replay
+                .last_event_at()
+                .map(|at| ((now - at).max(0) / NANOS_PER_SEC) as u64),
+            ..FeedStatus::default()
+        }
+    }
+
+    fn board(&self, now: Nanos) -> Board {
+        Board::build(
+            self.replay.engine(),
+            &self.config,
+            &self.view,
+            now,
+            Mode::Demo,
+            self.status(now),
+        )
+    }
+
+    /// `now` on even frames, a second later on odd ones.
+    fn at(&self, frame: u64) -> Nanos {
+        self.now + (frame % 2) as i64 * NANOS_PER_SEC
+    }
+}
+
+fn terminal(width: u16, height: u16) -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(width, height)).expect("a test terminal")
+}
+
+fn label(width: u16, height: u16) -> String {
+    format!("{width}x{height}")
+}
+
+fn build(c: &mut Criterion<CpuTime>) {
+    let demo = Demo::new();
+    let mut group = c.benchmark_group("build");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(5));
+    // The board does not depend on the terminal's size: one benchmark covers both.
+    group.bench_function("demo_17h", |b| {
+        let mut frame = 0u64;
+        b.iter(|| {
+            frame += 1;
+            demo.board(black_box(demo.at(frame)))
+        })
+    });
+    group.finish();
+}
+
+fn drawing(c: &mut Criterion<CpuTime>) {
+    let demo = Demo::new();
+    let boards = [demo.board(demo.at(0)), demo.board(demo.at(1))];
+    let mut group = c.benchmark_group("draw");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(5));
+    for (width, height) in SIZES {
+        let mut term = terminal(width, height);
+        term.draw(|f| draw(f, &boards[0], &demo.view))
+            .expect("drawing on TestBackend");
+        let shown = term.backend().to_string();
+        assert!(shown.contains("DEMO DATA"), "the demo banner is drawn");
+        group.bench_function(BenchmarkId::from_parameter(label(width, height)), |b| {
+            let mut frame = 0u64;
+            b.iter(|| {
+                frame += 1;
+                let board = &boards[(frame % 2) as usize];
+                term.draw(|f| draw(f, black_box(board), &demo.view))
+                    .expect("drawing on TestBackend")
+                    .area
+            })
+        });
+    }
+    group.finish();
+}
+
+fn whole_frame(c: &mut Criterion<CpuTime>) {
+    let demo = Demo::new();
+    let mut group = c.benchmark_group("frame");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(5));
+    for (width, height) in SIZES {
+        let mut term = terminal(width, height);
+        group.bench_function(BenchmarkId::from_parameter(label(width, height)), |b| {
+            let mut frame = 0u64;
+            b.iter(|| {
+                frame += 1;
+                let board = demo.board(black_box(demo.at(frame)));
+                term.draw(|f| draw(f, &board, &demo.view))
+                    .expect("drawing on TestBackend")
+                    .area
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = build, drawing, whole_frame
+}
+criterion_main!(benches);
