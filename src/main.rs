@@ -240,23 +240,19 @@ fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode
         .as_deref()
         .map(|text| parse_time_flag("--at", text))
         .transpose()?;
-    let engine = Engine::new(config.engine_settings(Some(window.span)));
     let reader = open_feed(&args.file)?;
-    let (engine, counts) = ingest_reader(
-        reader,
-        engine,
-        config.reorder_horizon,
-        until,
-        &mut |_, _| {},
-    )
-    .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let at = until.or(counts.latest_accepted).ok_or_else(|| {
+    let computed = report::compute(reader, config, until, &window)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let report::Report {
+        at,
+        figures,
+        counts,
+    } = computed.ok_or_else(|| {
         anyhow!(
             "{} has no accepted events, so there is no time to report at (give --at)",
             args.file.display()
         )
     })?;
-    let figures = engine.scoped_figures(at, window.span);
     let text = if args.json {
         report::to_json(at, &window, &figures, &counts)
     } else {
@@ -428,18 +424,12 @@ async fn stop_signal() {
 /// Until the dashboard lands: the demo day's report, over 24 h, at its last event.
 fn demo_report(config: &Config) -> anyhow::Result<ExitCode> {
     let window = Window::parse("24h").ok_or_else(|| anyhow!("built-in window"))?;
-    let engine = Engine::new(config.engine_settings(Some(window.span)));
-    let (engine, counts) = ingest_reader(
-        forceboard::DEMO_DAY.as_bytes(),
-        engine,
-        config.reorder_horizon,
-        None,
-        &mut |_, _| {},
-    )?;
-    let at = counts
-        .latest_accepted
+    let report::Report {
+        at,
+        figures,
+        counts,
+    } = report::compute(forceboard::DEMO_DAY.as_bytes(), config, None, &window)?
         .ok_or_else(|| anyhow!("the built-in demo day is empty"))?;
-    let figures = engine.scoped_figures(at, window.span);
     let mut out = io::stdout().lock();
     writeln!(out, "DEMO DATA (synthetic)\n")?;
     writeln!(

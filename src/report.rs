@@ -1,16 +1,48 @@
 //! Headless figures: `forceboard report`'s table and JSON.
 
 use std::fmt::Write as _;
+use std::io::{self, BufRead};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::config::{Config, Window};
 use crate::engine::{
-    CallFigures, CallsByLine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
+    CallFigures, CallsByLine, Engine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
 };
-use crate::feed::FeedCounts;
+use crate::feed::{FeedCounts, ingest_reader};
 use crate::time::{Nanos, format_utc, to_utc};
+
+/// What `report` computes: the figures at T over one window, and the feed's line counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub at: Nanos,
+    pub figures: ScopedFigures,
+    pub counts: FeedCounts,
+}
+
+/// Reads a whole feed in time order and computes the figures at `until` (or, without it,
+/// at the latest accepted event's time). `Ok(None)` when there is no time to report at.
+pub fn compute(
+    reader: impl BufRead,
+    config: &Config,
+    until: Option<Nanos>,
+    window: &Window,
+) -> io::Result<Option<Report>> {
+    let engine = Engine::new(config.engine_settings(Some(window.span)));
+    let (engine, counts) = ingest_reader(
+        reader,
+        engine,
+        config.reorder_horizon,
+        until,
+        &mut |_, _| {},
+    )?;
+    Ok(until.or(counts.latest_accepted).map(|at| Report {
+        at,
+        figures: engine.scoped_figures(at, window.span),
+        counts,
+    }))
+}
 
 /// The object `report --json` prints (SPEC.md §3).
 #[derive(Serialize)]

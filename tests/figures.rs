@@ -8,34 +8,21 @@ use std::io::BufReader;
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
 use forceboard::feed::ingest_reader;
-use forceboard::report::to_json;
+use forceboard::report::{compute, to_json};
 use forceboard::time::parse_rfc3339;
 use serde_json::{Value, json};
 
 /// `report --json FILE [--at AT] --window WINDOW` through the library.
 fn report(fixture: &str, at: Option<&str>, window: &str) -> Value {
-    let config = Config::default();
     let window = Window::parse(window).expect("test window");
     let until = at.map(|t| parse_rfc3339(t).expect("test time"));
     let file = File::open(format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR")))
         .expect("fixture exists");
-    let engine = Engine::new(config.engine_settings(Some(window.span)));
-    let (engine, counts) = ingest_reader(
-        BufReader::new(file),
-        engine,
-        config.reorder_horizon,
-        until,
-        &mut |_, _| {},
-    )
-    .expect("fixture reads");
-    let at = until.or(counts.latest_accepted).expect("some event");
-    serde_json::from_str(&to_json(
-        at,
-        &window,
-        &engine.scoped_figures(at, window.span),
-        &counts,
-    ))
-    .expect("report JSON parses")
+    let report = compute(BufReader::new(file), &Config::default(), until, &window)
+        .expect("fixture reads")
+        .expect("some event");
+    let json = to_json(report.at, &window, &report.figures, &report.counts);
+    serde_json::from_str(&json).expect("report JSON parses")
 }
 
 /// Compares `actual` against `expected`, numbers within 1e-9; only keys in `expected` are

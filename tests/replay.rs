@@ -1,12 +1,12 @@
 //! Replay: the figures at virtual time T are exactly `report --at T`'s, whichever way the
 //! clock got there (playing, seeking forwards, seeking backwards across checkpoints).
 
-use forceboard::config::Config;
-use forceboard::engine::{Engine, ScopedFigures};
-use forceboard::feed::ingest_reader;
+use forceboard::config::{Config, Window};
+use forceboard::engine::ScopedFigures;
 use forceboard::feed::playback::Playback;
 use forceboard::generate::{GenOptions, generate};
 use forceboard::replay::Replay;
+use forceboard::report::compute;
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
 
 fn two_days() -> Vec<u8> {
@@ -22,18 +22,13 @@ fn two_days() -> Vec<u8> {
 
 /// What `forceboard report FEED --at T --window W` computes, for each of `WINDOWS`.
 fn report_at(feed: &[u8], at: Nanos) -> Vec<ScopedFigures> {
-    let config = Config::default();
-    let engine = Engine::new(config.engine_settings(None));
-    let (engine, _) = ingest_reader(
-        feed,
-        engine,
-        config.reorder_horizon,
-        Some(at),
-        &mut |_, _| {},
-    )
-    .expect("in memory");
     WINDOWS
-        .map(|window| engine.scoped_figures(at, window))
+        .map(|span| {
+            compute(feed, &Config::default(), Some(at), &Window::new(span))
+                .expect("in memory")
+                .expect("a time")
+                .figures
+        })
         .to_vec()
 }
 

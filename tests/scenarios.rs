@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
 use forceboard::feed::{FeedCounts, Reject, ingest_reader};
-use forceboard::report::to_json;
+use forceboard::report::{compute, to_json};
 use forceboard::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
 use serde_json::{Value, json};
 
@@ -59,20 +59,12 @@ fn ingest(
 fn report(name: &str, at: Option<&str>, window: &str) -> Value {
     let window = Window::parse(window).expect("test window");
     let until = at.map(|t| parse_rfc3339(t).expect("test time"));
-    let (engine, counts) = ingest(
-        &scenario_text(name),
-        until,
-        Some(window.span),
-        &mut |_, _| {},
-    );
-    let at = until.or(counts.latest_accepted).expect("some event");
-    serde_json::from_str(&to_json(
-        at,
-        &window,
-        &engine.scoped_figures(at, window.span),
-        &counts,
-    ))
-    .expect("report JSON parses")
+    let text = scenario_text(name);
+    let report = compute(text.as_bytes(), &Config::default(), until, &window)
+        .expect("in memory")
+        .expect("some event");
+    let json = to_json(report.at, &window, &report.figures, &report.counts);
+    serde_json::from_str(&json).expect("report JSON parses")
 }
 
 /// Checks each `(dotted.path, value)` of the report: numbers within 1e-6, the rest equal.
