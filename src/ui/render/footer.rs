@@ -17,7 +17,12 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let feed = &board.feed;
     let (state, style) = match feed.state {
         FeedState::Connecting => ("CONNECTING".to_string(), theme.warning()),
-        FeedState::Live => ("LIVE".to_string(), theme.good()),
+        // Flowing: say where from, so a demo or a replay is never taken for the live feed.
+        FeedState::Live => match board.mode {
+            Mode::Live => ("LIVE".to_string(), theme.good()),
+            Mode::Demo => ("DEMO".to_string(), theme.warning()),
+            Mode::Replay { .. } => ("REPLAY".to_string(), theme.warning()),
+        },
         FeedState::Stale { silent_s } => (format!("STALE {silent_s} s"), theme.warning()),
         FeedState::Down { retry_in_s } => (format!("DOWN retry {retry_in_s} s"), theme.bad()),
         FeedState::Ended => ("ENDED".to_string(), theme.warning()),
