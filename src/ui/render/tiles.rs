@@ -191,28 +191,23 @@ impl Headline<'_> {
         match self.goal_pct {
             Some(g) => {
                 let mark = self.goal_mark(theme);
+                // Widest first; `fit` takes the first that fits the tile.
+                let line = |actual: String, goal_text: String| {
+                    Line::from(vec![
+                        dim(format!("{label} ")),
+                        value(actual),
+                        Span::raw(" "),
+                        mark.clone(),
+                        dim(goal_text),
+                    ])
+                };
                 vec![
-                    Line::from(vec![
-                        dim(format!("{label} ")),
-                        value(pct(self.actual_pct)),
-                        Span::raw(" "),
-                        mark.clone(),
-                        dim(format!(" goal {} ≤{threshold}", goal(g))),
-                    ]),
-                    Line::from(vec![
-                        dim(format!("{label} ")),
-                        value(pct(self.actual_pct)),
-                        Span::raw(" "),
-                        mark.clone(),
-                        dim(format!(" goal {}", goal(g))),
-                    ]),
-                    Line::from(vec![
-                        dim(format!("{label} ")),
-                        value(pct0(self.actual_pct)),
-                        Span::raw(" "),
-                        mark,
-                        dim(format!(" ≥{}", goal(g))),
-                    ]),
+                    line(
+                        pct(self.actual_pct),
+                        format!(" goal {} ≤{threshold}", goal(g)),
+                    ),
+                    line(pct(self.actual_pct), format!(" goal {}", goal(g))),
+                    line(pct0(self.actual_pct), format!(" ≥{}", goal(g))),
                 ]
             }
             None => vec![
