@@ -25,8 +25,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use forceboard::config::Config;
-use forceboard::feed::playback::Playback;
-use forceboard::replay::Replay;
+use forceboard::ingest::playback::Playback;
+use forceboard::ingest::replay::Replay;
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_SEC, Nanos};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 

@@ -16,8 +16,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
-use forceboard::feed::{ingest_reader, parse_line};
+use forceboard::feed::parse_line;
 use forceboard::generate::{GenOptions, generate};
+use forceboard::ingest::ingest_reader;
 use forceboard::time::Nanos;
 
 use cpu_time::CpuTime;

@@ -20,11 +20,11 @@ use tokio::sync::mpsc;
 
 use forceboard::config::Config;
 use forceboard::engine::{Applied, Engine};
-use forceboard::feed::event::Reject;
-use forceboard::feed::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use forceboard::feed::source::{self, FeedItem, FeedSource, SourceState};
 use forceboard::feed::wire::schema_line;
-use forceboard::replay::Replay;
+use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use forceboard::ingest::replay::Replay;
+use forceboard::model::Reject;
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, format_utc};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, View, draw};
 

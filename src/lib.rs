@@ -1,15 +1,36 @@
 //! forceboard: a terminal dashboard of a police control room's call queues and
 //! attendance times against their targets.
 //!
-//! The library holds everything but the terminal loop: the feed parser, the pure engine,
-//! the configuration, `report`, `serve`, the synthetic feed generator, the live sources,
-//! and the dashboard's pure view state and render functions.
+//! The library holds everything but the terminal itself; the binary (`main.rs`,
+//! `cli.rs`, `dashboard.rs`) parses the command line and runs the terminal loop.
+//!
+//! # Module map
+//! Events flow source → ingest → engine → figures → app → render. Each module may import
+//! only from the modules listed below it:
+//!
+//! | module     | owns |
+//! |------------|------|
+//! | `app`      | one board's state machine: feed items, keys, ticks and resizes in, a `Board` out |
+//! | `ui`       | view state and keys, the `Board` (a frame's plain data) and the render functions |
+//! | `report`   | headless figures: the `report` table and JSON |
+//! | `serve`    | plays a recording to TCP clients on one timeline (training rooms) |
+//! | `ingest`   | time order for files (reorder horizon), playback clock, replay checkpoints |
+//! | `engine`   | applies events and computes figures; pure: no I/O, no clock |
+//! | `feed`     | parses a line into the model; line splitting; the wire form; live sources |
+//! | `config`   | the TOML configuration and its defaults |
+//! | `format`   | durations, targets, percentages and speeds as people read them |
+//! | `generate` | synthetic feeds (`gen`) |
+//! | `model`    | events, call lines, grades, outcomes, reject reasons: the shared types |
+//! | `time`     | instants and spans, RFC 3339 |
 
+pub mod app;
 pub mod config;
 pub mod engine;
 pub mod feed;
+pub mod format;
 pub mod generate;
-pub mod replay;
+pub mod ingest;
+pub mod model;
 pub mod report;
 pub mod serve;
 pub mod time;

@@ -10,7 +10,8 @@ use crate::config::{Config, Window};
 use crate::engine::{
     CallFigures, CallsByLine, Engine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
 };
-use crate::feed::{FeedCounts, ingest_reader};
+use crate::format::{dur, human_target, pct};
+use crate::ingest::{FeedCounts, ingest_reader};
 use crate::time::{Nanos, format_utc, to_utc};
 
 /// What `report` computes: the figures at T over one window, and the feed's line counts.
@@ -82,39 +83,6 @@ pub fn to_json(at: Nanos, window: &Window, figures: &ScopedFigures, counts: &Fee
     serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".to_string())
 }
 
-/// A duration for people: `8.0s`, `12m 30s`, `2h 05m`.
-pub fn human_duration(seconds: f64) -> String {
-    if seconds < 100.0 {
-        format!("{seconds:.1}s")
-    } else if seconds < 3600.0 {
-        let whole = seconds.round() as i64;
-        format!("{}m {:02}s", whole / 60, whole % 60)
-    } else {
-        let minutes = (seconds / 60.0).round() as i64;
-        format!("{}h {:02}m", minutes / 60, minutes % 60)
-    }
-}
-
-/// A target or threshold for people: `5s`, `10s`, `3m`, `15m`, `1h`.
-pub fn human_target(seconds: f64) -> String {
-    let whole = seconds.round() as i64;
-    if whole % 3600 == 0 && whole >= 3600 {
-        format!("{}h", whole / 3600)
-    } else if whole % 60 == 0 && whole >= 60 {
-        format!("{}m", whole / 60)
-    } else {
-        format!("{seconds}s")
-    }
-}
-
-fn duration_cell(seconds: Option<f64>) -> String {
-    seconds.map_or_else(|| "-".to_string(), human_duration)
-}
-
-fn percent_cell(pct: Option<f64>) -> String {
-    pct.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
-}
-
 fn goal_note(goal: Option<f64>, threshold: Option<f64>) -> String {
     match (goal, threshold) {
         (Some(goal), Some(threshold)) => format!("(goal {goal}% ≤{})", human_target(threshold)),
@@ -137,16 +105,16 @@ fn call_row(out: &mut String, label: &str, c: &CallFigures) {
         c.offered,
         c.answered,
         c.abandoned,
-        duration_cell(c.mean_answer_s),
-        duration_cell(c.p50_answer_s),
-        duration_cell(c.p90_answer_s),
-        duration_cell(c.max_answer_s),
-        percent_cell(c.service_level_pct),
+        dur(c.mean_answer_s),
+        dur(c.p50_answer_s),
+        dur(c.p90_answer_s),
+        dur(c.max_answer_s),
+        pct(c.service_level_pct),
         goal_note(c.sl_goal_pct, c.sl_threshold_s),
-        percent_cell(c.abandon_rate_pct),
+        pct(c.abandon_rate_pct),
         c.waiting,
         c.expired,
-        duration_cell(c.longest_wait_s),
+        dur(c.longest_wait_s),
         status_cell(c.status, c.target_s),
     );
 }
@@ -157,15 +125,15 @@ fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: boo
         "{label:<10}{:>8}{:>10}{:>9}{:>9}{:>9}{:>9}  {:>6} {:<22}{:>6}{:>10}{:>9}  {}",
         i.created,
         i.attended,
-        duration_cell(i.mean_attend_s),
-        duration_cell(i.p50_attend_s),
-        duration_cell(i.p90_attend_s),
-        duration_cell(i.max_attend_s),
-        percent_cell(i.within_target_pct),
+        dur(i.mean_attend_s),
+        dur(i.p50_attend_s),
+        dur(i.p90_attend_s),
+        dur(i.max_attend_s),
+        pct(i.within_target_pct),
         goal_note(i.goal_pct, i.target_s),
         i.open,
         i.open_breached,
-        duration_cell(i.oldest_open_s),
+        dur(i.oldest_open_s),
         if tracked {
             status_cell(i.status, i.target_s)
         } else {
@@ -260,14 +228,14 @@ pub fn to_table(
         let _ = writeln!(
             out,
             "{label:<24}{:>9}{:>8}{:>8}{:>9}{:>8}{:>11}{:>9}{:>11}{:>6}",
-            duration_cell(area.calls.line_999.mean_answer_s),
-            percent_cell(area.calls.line_999.service_level_pct),
+            dur(area.calls.line_999.mean_answer_s),
+            pct(area.calls.line_999.service_level_pct),
             area.calls.line_999.waiting + area.calls.line_101.waiting,
-            duration_cell(area.calls.line_101.mean_answer_s),
-            percent_cell(area.calls.line_101.service_level_pct),
-            duration_cell(area.incidents.emergency.mean_attend_s),
-            percent_cell(area.incidents.emergency.within_target_pct),
-            duration_cell(area.incidents.priority.mean_attend_s),
+            dur(area.calls.line_101.mean_answer_s),
+            pct(area.calls.line_101.service_level_pct),
+            dur(area.incidents.emergency.mean_attend_s),
+            pct(area.incidents.emergency.within_target_pct),
+            dur(area.incidents.priority.mean_attend_s),
             open,
         );
     }
@@ -277,23 +245,4 @@ pub fn to_table(
         counts.lines, counts.accepted, counts.rejected, counts.duplicates, counts.after_at
     );
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_for_people() {
-        assert_eq!(human_duration(8.0), "8.0s");
-        assert_eq!(human_duration(99.94), "99.9s");
-        assert_eq!(human_duration(600.0), "10m 00s");
-        assert_eq!(human_duration(1805.4), "30m 05s");
-        assert_eq!(human_duration(7500.0), "2h 05m");
-        assert_eq!(human_target(5.0), "5s");
-        assert_eq!(human_target(180.0), "3m");
-        assert_eq!(human_target(900.0), "15m");
-        assert_eq!(human_target(3600.0), "1h");
-        assert_eq!(human_target(2.5), "2.5s");
-    }
 }

@@ -64,9 +64,9 @@ use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
-use crate::feed::event::{Event, EventBody, IncidentOutcome};
-use crate::feed::playback::{MAX_SPEED, MIN_SPEED, Playback, VirtualClock};
 use crate::feed::wire;
+use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback, VirtualClock};
+use crate::model::{Event, EventBody, IncidentOutcome};
 use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, to_utc};
 
 /// Added by the command to the largest window to make the backlog: covers a client whose
@@ -786,7 +786,7 @@ async fn feed_client(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::event::{CallLine, CallOutcome, Grade};
+    use crate::model::{CallLine, CallOutcome, Grade};
 
     fn planned(feed: &str) -> (Vec<Event>, u64) {
         plan(Playback::read(feed.as_bytes()).expect("in memory"))

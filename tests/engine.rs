@@ -2,8 +2,8 @@
 //! shows, and eviction. Expected values are worked out by hand in the comments.
 
 use forceboard::engine::{Applied, Engine, EngineSettings, Scope};
-use forceboard::feed::event::{Grade, Reject};
 use forceboard::feed::parse_line;
+use forceboard::model::{EventKind, Grade, Reject};
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos, parse_rfc3339};
 
 fn t(text: &str) -> Nanos {
@@ -57,11 +57,11 @@ fn incidents_stand_alone_cancel_and_scheduled() {
     // An arrival without created_at for an unknown id is unmatched; a cancellation can never stand alone.
     assert_eq!(
         feed(&mut engine, &closed("incident_arrived", "I9", "11:22:00")),
-        Err(Reject::Unmatched("incident_arrived"))
+        Err(Reject::Unmatched(EventKind::IncidentArrived))
     );
     assert_eq!(
         feed(&mut engine, &closed("incident_cancelled", "I9", "11:22:00")),
-        Err(Reject::Unmatched("incident_cancelled"))
+        Err(Reject::Unmatched(EventKind::IncidentCancelled))
     );
 
     let now = t("12:00:00");

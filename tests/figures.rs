@@ -7,7 +7,7 @@ use std::io::BufReader;
 
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
-use forceboard::feed::ingest_reader;
+use forceboard::ingest::ingest_reader;
 use forceboard::report::{compute, to_json};
 use forceboard::time::parse_rfc3339;
 use serde_json::{Value, json};

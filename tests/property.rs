@@ -25,7 +25,8 @@ use forceboard::engine::{
     Applied, CallFigures, CallsByLine, Engine, EngineSettings, Figures, IncidentFigures,
     IncidentsByGrade, ScopedFigures, Status,
 };
-use forceboard::feed::{FeedCounts, ingest_reader, parse_line};
+use forceboard::feed::parse_line;
+use forceboard::ingest::{FeedCounts, ingest_reader};
 
 const NS: i64 = 1_000_000_000;
 const MIN: i64 = 60 * NS;

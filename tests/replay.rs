@@ -3,9 +3,9 @@
 
 use forceboard::config::{Config, Window};
 use forceboard::engine::ScopedFigures;
-use forceboard::feed::playback::Playback;
 use forceboard::generate::{GenOptions, generate};
-use forceboard::replay::Replay;
+use forceboard::ingest::playback::Playback;
+use forceboard::ingest::replay::Replay;
 use forceboard::report::compute;
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
 
@@ -206,9 +206,9 @@ fn checkpoints_stay_bounded_on_a_long_recording() {
     while !replay.at_end(wall) {
         wall += NANOS_PER_HOUR / 10_000;
         replay.advance(wall);
-        assert!(replay.checkpoints() <= forceboard::replay::MAX_CHECKPOINTS);
+        assert!(replay.checkpoints() <= forceboard::ingest::replay::MAX_CHECKPOINTS);
     }
-    assert!(replay.checkpoints() >= forceboard::replay::MAX_CHECKPOINTS / 2);
+    assert!(replay.checkpoints() >= forceboard::ingest::replay::MAX_CHECKPOINTS / 2);
     // A seek back to day 3 still gives report's figures.
     let target = t("2024-07-03T09:10:00+01:00");
     replay.seek(target, wall);

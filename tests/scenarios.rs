@@ -15,7 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
-use forceboard::feed::{FeedCounts, Reject, ingest_reader};
+use forceboard::ingest::{FeedCounts, ingest_reader};
+use forceboard::model::Reject;
 use forceboard::report::{compute, to_json};
 use forceboard::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
 use serde_json::{Value, json};
@@ -144,11 +145,11 @@ fn bad_data_refuses_every_kind_of_bad_line_and_counts_duplicates() {
         "NoOffset(\"at\")",
         "BadTime(\"at\")",
         "BadTime(\"offered_at\")",
-        "Unmatched(\"call_answered\")",
-        "Unmatched(\"incident_arrived\")",
-        "Unmatched(\"incident_cancelled\")",
-        "NegativeDuration(\"call_abandoned\")",
-        "NegativeDuration(\"incident_arrived\")",
+        "Unmatched(CallAnswered)",
+        "Unmatched(IncidentArrived)",
+        "Unmatched(IncidentCancelled)",
+        "NegativeDuration(CallAbandoned)",
+        "NegativeDuration(IncidentArrived)",
     ];
     for kind in every_kind {
         assert!(reasons.contains(kind), "no {kind} in {reasons:?}");

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use forceboard::engine::{Engine, EngineSettings, ScopedFigures};
 use forceboard::feed::parse_line;
-use forceboard::feed::playback::Playback;
+use forceboard::ingest::playback::Playback;
 use forceboard::serve::{HEARTBEAT_SOURCE, ServeOptions, ServeStats, serve};
 use forceboard::time::{NANOS_PER_SEC, Nanos, format_utc, parse_rfc3339};
 use serde_json::{Map, Value};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use forceboard::feed::source::{
     FeedItem, FeedSource, SourceOptions, SourceState, backoff_delay, spawn_with,
 };
-use forceboard::feed::{EventBody, Reject};
+use forceboard::model::{EventBody, Reject};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc::{self, Receiver};

@@ -4,7 +4,7 @@
 
 use forceboard::config::Config;
 use forceboard::engine::Engine;
-use forceboard::feed::ingest_reader;
+use forceboard::ingest::ingest_reader;
 use forceboard::time::{Nanos, parse_rfc3339};
 use forceboard::ui::{
     Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, Overlay, View, draw,

@@ -10,7 +10,7 @@ pub use figures::{
     nearest_rank, percent,
 };
 
-use crate::feed::event::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
+use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
 use crate::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos, seconds};
 
 /// Index of an area code in [`Engine::area_codes`].

@@ -2,7 +2,7 @@
 
 use std::io::{self, BufRead};
 
-use super::event::MAX_LINE_BYTES;
+use crate::feed::parse::MAX_LINE_BYTES;
 
 /// One physical line of a feed.
 #[derive(Debug, PartialEq, Eq)]

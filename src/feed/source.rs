@@ -30,7 +30,8 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls;
 use tracing::{info, warn};
 
-use super::event::{Event, MAX_LINE_BYTES, Reject, is_blank, parse_line};
+use crate::feed::parse::{MAX_LINE_BYTES, is_blank, parse_line};
+use crate::model::{Event, Reject};
 
 /// What a source sends to the board.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::event::{Event, EventBody};
+use crate::model::{Event, EventBody};
 use crate::time::Nanos;
 
 #[derive(Serialize)]
@@ -38,7 +38,7 @@ impl Wire<'_> {
 /// (serve makes ids unique per pass); `time` writes every instant.
 pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Nanos) -> String) -> String {
     let mut wire = Wire {
-        kind: event.body.kind(),
+        kind: event.body.kind().label(),
         at: time(event.at),
         id: None,
         line: None,
@@ -108,7 +108,7 @@ pub fn heartbeat_line(at: String, source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::event::parse_line;
+    use crate::feed::parse::parse_line;
     use crate::time::format_utc;
 
     #[test]

@@ -6,7 +6,8 @@ use crate::config::{Config, Window};
 use crate::engine::{Engine, Figures, OpenIncident, Scope, WaitingCall};
 use crate::time::{NANOS_PER_MIN, Nanos};
 
-use super::view::{FeedStatus, Mode, View};
+use super::status::{FeedStatus, Mode};
+use super::view::View;
 
 /// How many points each trend has.
 pub const TREND_POINTS: usize = 24;
@@ -189,7 +190,7 @@ mod tests {
     use super::*;
     use crate::feed::parse_line;
     use crate::time::parse_rfc3339;
-    use crate::ui::view::FeedState;
+    use crate::ui::status::FeedState;
 
     fn engine(config: &Config, lines: &[&str]) -> Engine {
         let mut engine = Engine::new(config.engine_settings(None));

@@ -1,11 +1,13 @@
 //! The dashboard's pure half: view state and keys ([`view`]), the data of a frame
-//! ([`board`]), and drawing it ([`render`]). The terminal loop lives elsewhere and calls
-//! these; nothing here does I/O or reads the clock.
+//! ([`board`], [`status`]), and drawing it ([`render`]). Nothing here does I/O or reads
+//! the clock.
 
 pub mod board;
 pub mod render;
+pub mod status;
 pub mod view;
 
 pub use board::{AreaRow, Board, Trends};
 pub use render::draw;
-pub use view::{Action, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, Overlay, View};
+pub use status::{FeedState, FeedStatus, Mode};
+pub use view::{Action, ColorDepth, LayoutChoice, Overlay, View};

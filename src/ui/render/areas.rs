@@ -9,8 +9,9 @@ use ratatui::widgets::{Block, Cell, Row, StatefulWidget, Table, TableState};
 use crate::engine::{Figures, Status};
 use crate::ui::board::Board;
 
-use super::text::{dur, pct, pct0, symbol};
+use super::text::symbol;
 use super::theme::Theme;
+use crate::format::{dur, pct, pct0};
 
 fn mean_cell(mean: Option<f64>, status: Status, theme: &Theme) -> Cell<'static> {
     Cell::from(Line::from(vec![

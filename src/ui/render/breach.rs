@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table, Widget};
 
 use crate::engine::OpenIncident;
-use crate::feed::event::{CallLine, Grade};
-use crate::report::human_duration;
+use crate::format::human_duration;
+use crate::model::{CallLine, Grade};
 use crate::ui::board::Board;
 
 use super::text::{fit, put_line};

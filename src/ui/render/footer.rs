@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::ui::board::Board;
-use crate::ui::view::{FeedState, Mode};
+use crate::ui::status::{FeedState, Mode};
 
 use super::text::{fit, put_line};
 use super::theme::Theme;

@@ -6,10 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::ui::board::Board;
-use crate::ui::view::{FeedState, Mode};
+use crate::ui::status::{FeedState, Mode};
 
-use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line, speed};
+use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line};
 use super::theme::{Banner, Theme};
+use crate::format::speed;
 
 /// The banners for a board, most important first.
 pub fn banners(board: &Board) -> Vec<(Banner, String)> {

@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
 use crate::ui::board::Board;
-use crate::ui::view::{Mode, View};
+use crate::ui::status::Mode;
+use crate::ui::view::View;
 
 use super::text::put_line;
 use super::theme::Theme;

@@ -1,4 +1,4 @@
-//! Text for people: durations, percentages, clock, and fitting text into a width.
+//! Text on the screen: status symbols, the clock, and fitting text into a width.
 
 use chrono::TimeZone;
 use chrono_tz::Tz;
@@ -8,41 +8,11 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 
 use crate::engine::Status;
-use crate::report::human_duration;
 use crate::time::Nanos;
-
-/// A duration, or `-` without data.
-pub fn dur(seconds: Option<f64>) -> String {
-    seconds.map_or_else(|| "-".to_string(), human_duration)
-}
-
-/// A percentage with one decimal, or `-`.
-pub fn pct(value: Option<f64>) -> String {
-    value.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
-}
-
-/// A percentage rounded to a whole number, or `-`.
-pub fn pct0(value: Option<f64>) -> String {
-    value.map_or_else(|| "-".to_string(), |p| format!("{p:.0}%"))
-}
-
-/// A goal percentage as configured: `90%`, `92.5%`.
-pub fn goal(value: f64) -> String {
-    format!("{value}%")
-}
 
 /// The symbol at the start of a status's words: `✔`, `▲`, `✖`, `·`.
 pub fn symbol(status: Status) -> &'static str {
     status.words().split(' ').next().unwrap_or("")
-}
-
-/// A replay speed: `×60`, `×0.5`, `×1`.
-pub fn speed(speed: f64) -> String {
-    if speed.fract() == 0.0 && speed.abs() < 1e9 {
-        format!("×{}", speed as i64)
-    } else {
-        format!("×{}", (speed * 100.0).round() / 100.0)
-    }
 }
 
 fn local(now: Nanos, tz: Tz) -> chrono::DateTime<Tz> {
@@ -120,14 +90,9 @@ mod tests {
     }
 
     #[test]
-    fn speeds_and_symbols() {
-        assert_eq!(speed(60.0), "×60");
-        assert_eq!(speed(0.5), "×0.5");
+    fn symbols() {
         assert_eq!(symbol(Status::Red), "✖");
         assert_eq!(symbol(Status::None), "·");
-        assert_eq!(pct(Some(100.0 / 3.0)), "33.3%");
-        assert_eq!(pct0(Some(100.0 / 3.0)), "33%");
-        assert_eq!(goal(90.0), "90%");
     }
 
     #[test]

@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
 use crate::engine::Status;
-use crate::report::human_target;
+use crate::format::{dur, goal, human_target, pct, pct0};
 use crate::ui::board::Board;
 
 use super::bigtext;
-use super::text::{dur, fit, goal, pct, pct0, put_centered, put_line};
+use super::text::{fit, put_centered, put_line};
 use super::theme::Theme;
 use super::trend;
 

@@ -5,8 +5,9 @@
 
 use std::io::{self, BufRead};
 
-use super::event::{Event, Reject, is_blank, parse_line};
-use super::lines::{Line, LineReader};
+use crate::feed::lines::{Line, LineReader};
+use crate::feed::parse::{is_blank, parse_line};
+use crate::model::{Event, Reject};
 use crate::time::Nanos;
 
 /// The fastest and slowest replay speeds.

@@ -8,8 +8,8 @@
 //! one spacing of events.
 
 use crate::engine::{Applied, Engine, EngineSettings};
-use crate::feed::event::Reject;
-use crate::feed::playback::{Playback, VirtualClock};
+use crate::ingest::playback::{Playback, VirtualClock};
+use crate::model::Reject;
 use crate::time::{NANOS_PER_HOUR, Nanos};
 
 /// Virtual time between checkpoints, to start with.

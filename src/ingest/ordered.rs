@@ -12,9 +12,10 @@ use std::io::{self, BufRead};
 
 use serde::Serialize;
 
-use super::event::{Event, Reject, is_blank, parse_line};
-use super::lines::{Line, LineReader};
 use crate::engine::{Applied, Engine};
+use crate::feed::lines::{Line, LineReader};
+use crate::feed::parse::{is_blank, parse_line};
+use crate::model::{Event, Reject};
 use crate::time::Nanos;
 
 /// Line counts: `lines = accepted + rejected + duplicates + after_at` (blank lines aside).

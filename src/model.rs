@@ -1,0 +1,237 @@
+//! The domain types every layer shares: events, call lines, grades, outcomes and the
+//! reasons a line is refused. Parsing (`feed`) produces them and the engine consumes them,
+//! so neither depends on the other.
+
+use std::fmt;
+
+use crate::time::Nanos;
+
+/// The two call lines the board tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CallLine {
+    Emergency999,
+    NonEmergency101,
+}
+
+impl CallLine {
+    pub const ALL: [CallLine; 2] = [CallLine::Emergency999, CallLine::NonEmergency101];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CallLine::Emergency999 => "999",
+            CallLine::NonEmergency101 => "101",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The schema's text for it (`"999"`, `"emergency"`…), if it is one.
+    pub fn from_text(text: &str) -> Option<Self> {
+        match text {
+            "999" => Some(CallLine::Emergency999),
+            "101" => Some(CallLine::NonEmergency101),
+            _ => None,
+        }
+    }
+}
+
+/// Incident grades. Emergency and priority are target-tracked; scheduled is counted only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Grade {
+    Emergency,
+    Priority,
+    Scheduled,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 3] = [Grade::Emergency, Grade::Priority, Grade::Scheduled];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Emergency => "emergency",
+            Grade::Priority => "priority",
+            Grade::Scheduled => "scheduled",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The schema's text for it (`"999"`, `"emergency"`…), if it is one.
+    pub fn from_text(text: &str) -> Option<Self> {
+        match text {
+            "emergency" => Some(Grade::Emergency),
+            "priority" => Some(Grade::Priority),
+            "scheduled" => Some(Grade::Scheduled),
+            _ => None,
+        }
+    }
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallOutcome {
+    Answered,
+    Abandoned,
+}
+
+/// How an incident closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentOutcome {
+    /// First unit on scene.
+    Arrived,
+    /// Closed with no attendance.
+    Cancelled,
+}
+
+/// One accepted line of the feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: Nanos,
+    pub body: EventBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventBody {
+    CallOffered {
+        id: Box<str>,
+        line: CallLine,
+        lpa: Option<Box<str>>,
+    },
+    /// `call_answered` or `call_abandoned`; `offered_at` + `line` let it stand alone.
+    CallClosed {
+        id: Box<str>,
+        outcome: CallOutcome,
+        offered_at: Option<Nanos>,
+        line: Option<CallLine>,
+        lpa: Option<Box<str>>,
+    },
+    IncidentCreated {
+        id: Box<str>,
+        grade: Grade,
+        lpa: Option<Box<str>>,
+    },
+    /// `incident_arrived` (may stand alone with `created_at` + `grade`) or `incident_cancelled`.
+    IncidentClosed {
+        id: Box<str>,
+        outcome: IncidentOutcome,
+        created_at: Option<Nanos>,
+        grade: Option<Grade>,
+        lpa: Option<Box<str>>,
+    },
+    Heartbeat,
+}
+
+/// The schema's `kind` of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    CallOffered,
+    CallAnswered,
+    CallAbandoned,
+    IncidentCreated,
+    IncidentArrived,
+    IncidentCancelled,
+    Heartbeat,
+}
+
+impl EventKind {
+    /// The schema's text for this kind (`"call_offered"`…).
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::CallOffered => "call_offered",
+            EventKind::CallAnswered => "call_answered",
+            EventKind::CallAbandoned => "call_abandoned",
+            EventKind::IncidentCreated => "incident_created",
+            EventKind::IncidentArrived => "incident_arrived",
+            EventKind::IncidentCancelled => "incident_cancelled",
+            EventKind::Heartbeat => "heartbeat",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl EventBody {
+    /// The schema's `kind` for this event.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            EventBody::CallOffered { .. } => EventKind::CallOffered,
+            EventBody::CallClosed {
+                outcome: CallOutcome::Answered,
+                ..
+            } => EventKind::CallAnswered,
+            EventBody::CallClosed {
+                outcome: CallOutcome::Abandoned,
+                ..
+            } => EventKind::CallAbandoned,
+            EventBody::IncidentCreated { .. } => EventKind::IncidentCreated,
+            EventBody::IncidentClosed {
+                outcome: IncidentOutcome::Arrived,
+                ..
+            } => EventKind::IncidentArrived,
+            EventBody::IncidentClosed {
+                outcome: IncidentOutcome::Cancelled,
+                ..
+            } => EventKind::IncidentCancelled,
+            EventBody::Heartbeat => EventKind::Heartbeat,
+        }
+    }
+}
+
+/// Why a line was refused. The reasons name fields, never values from the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reject {
+    TooLong,
+    NotUtf8,
+    NotJson,
+    NotObject,
+    Missing(&'static str),
+    NotString(&'static str),
+    UnknownKind,
+    UnknownLine,
+    UnknownGrade,
+    NoOffset(&'static str),
+    BadTime(&'static str),
+    /// A closing event for an id never opened, without the fields to stand alone.
+    Unmatched(EventKind),
+    /// A closing event earlier than its opening time.
+    NegativeDuration(EventKind),
+    /// Live feeds only: too far ahead of the wall clock.
+    FutureDated,
+}
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reject::TooLong => write!(f, "line longer than 64 KiB"),
+            Reject::NotUtf8 => write!(f, "not UTF-8"),
+            Reject::NotJson => write!(f, "not valid JSON"),
+            Reject::NotObject => write!(f, "not a JSON object"),
+            Reject::Missing(field) => write!(f, "missing \"{field}\""),
+            Reject::NotString(field) => write!(f, "\"{field}\" is not a string"),
+            Reject::UnknownKind => write!(f, "unknown \"kind\""),
+            Reject::UnknownLine => write!(f, "unknown \"line\" (expected \"999\" or \"101\")"),
+            Reject::UnknownGrade => write!(
+                f,
+                "unknown \"grade\" (expected \"emergency\", \"priority\" or \"scheduled\")"
+            ),
+            Reject::NoOffset(field) => write!(f, "no offset in \"{field}\""),
+            Reject::BadTime(field) => write!(f, "bad time in \"{field}\""),
+            Reject::Unmatched(kind) => write!(f, "{kind} for an unknown id (unmatched)"),
+            Reject::NegativeDuration(kind) => {
+                write!(
+                    f,
+                    "{kind} earlier than its opening time (negative duration)"
+                )
+            }
+            Reject::FutureDated => write!(f, "dated too far ahead of the clock (future-dated)"),
+        }
+    }
+}

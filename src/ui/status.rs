@@ -1,0 +1,46 @@
+//! What the board says about where its figures come from: the mode (live, demo, replay)
+//! and the feed's state. Plain data: the app fills it in, the render functions show it.
+
+/// Where the figures come from; shown in the header and, for demo and replay, as a banner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    Live,
+    /// The built-in demo feed: a DEMO DATA banner that never goes away.
+    Demo,
+    /// A recorded feed on a virtual clock.
+    Replay {
+        speed: f64,
+        paused: bool,
+    },
+}
+
+/// The feed connection as the source last reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeedState {
+    #[default]
+    Connecting,
+    Live,
+    /// Connected, but no event (not even a heartbeat) for a while.
+    Stale {
+        silent_s: u64,
+    },
+    /// Disconnected; the source will retry.
+    Down {
+        retry_in_s: u64,
+    },
+    /// The feed has ended (end of file, end of a replay).
+    Ended,
+}
+
+/// What the footer and the banners say about the feed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeedStatus {
+    pub state: FeedState,
+    pub events_per_min: f64,
+    /// Rejected lines so far.
+    pub rejected: u64,
+    /// The newest rejected lines, newest last: line number and reason (never the content).
+    pub recent_rejects: Vec<(u64, String)>,
+    /// Seconds since the last accepted event, if there was one.
+    pub last_event_age_s: Option<u64>,
+}
