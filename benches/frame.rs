@@ -26,7 +26,7 @@ use ratatui::backend::TestBackend;
 
 use forceboard::config::Config;
 use forceboard::ingest::playback::Playback;
-use forceboard::ingest::replay::Replay;
+use forceboard::ingest::replay::{Replay, ReplayOptions};
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_SEC, Nanos};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 
@@ -54,10 +54,11 @@ impl Demo {
         let replay = Replay::new(
             playback,
             config.engine_settings(None),
-            Some(start),
-            None,
-            1.0,
-            true,
+            ReplayOptions {
+                from: Some(start),
+                looping: true,
+                ..ReplayOptions::default()
+            },
             0,
         );
         assert_eq!(replay.now(0), start);

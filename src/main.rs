@@ -21,6 +21,7 @@ use forceboard::feed::source::FeedSource;
 use forceboard::generate::{GenOptions, generate};
 use forceboard::ingest::ingest_reader;
 use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use forceboard::ingest::replay::ReplayOptions;
 use forceboard::report;
 use forceboard::serve::{BACKLOG_MARGIN, ServeOptions, serve};
 use forceboard::time::{TimeError, format_utc, parse_rfc3339, parse_span};
@@ -200,9 +201,12 @@ fn replay_command(
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let input = dashboard::Input::Replay {
         playback,
-        speed: args.speed,
-        from,
-        until,
+        options: ReplayOptions {
+            from,
+            until,
+            speed: args.speed,
+            looping: false,
+        },
     };
     let options = display_options(display, input, None)?;
     dashboard::run(config, options)?;

@@ -5,7 +5,7 @@ use forceboard::config::{Config, Window};
 use forceboard::engine::ScopedFigures;
 use forceboard::generate::{GenOptions, generate};
 use forceboard::ingest::playback::Playback;
-use forceboard::ingest::replay::Replay;
+use forceboard::ingest::replay::{Replay, ReplayOptions};
 use forceboard::report::compute;
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
 
@@ -58,10 +58,11 @@ fn replay_at_t_equals_report_at_t_playing_and_seeking_both_ways() {
     let mut replay = Replay::new(
         playback,
         config.engine_settings(None),
-        Some(start),
-        None,
-        60.0,
-        false,
+        ReplayOptions {
+            from: Some(start),
+            speed: 60.0,
+            ..ReplayOptions::default()
+        },
         wall,
     );
     assert_eq!(replay.now(wall), start);
@@ -100,10 +101,10 @@ fn pause_speed_and_the_end() {
     let mut replay = Replay::new(
         playback,
         Config::default().engine_settings(None),
-        Some(start),
-        None,
-        1.0,
-        false,
+        ReplayOptions {
+            from: Some(start),
+            ..ReplayOptions::default()
+        },
         0,
     );
     replay.toggle_pause(0);
@@ -152,7 +153,7 @@ fn a_slightly_shuffled_recording_replays_like_the_sorted_one() {
         .iter()
         .map(|bytes| {
             let playback = Playback::read(&bytes[..]).expect("in memory");
-            let mut replay = Replay::new(playback, settings.clone(), None, None, 1.0, false, 0);
+            let mut replay = Replay::new(playback, settings.clone(), ReplayOptions::default(), 0);
             replay.seek(at, 0);
             replay
         })
@@ -174,10 +175,11 @@ fn the_demo_loops_back_to_its_start() {
     let mut demo = Replay::new(
         playback,
         Config::default().engine_settings(None),
-        Some(start),
-        None,
-        1.0,
-        true,
+        ReplayOptions {
+            from: Some(start),
+            looping: true,
+            ..ReplayOptions::default()
+        },
         0,
     );
     let before = demo.engine().scoped_figures(start, NANOS_PER_HOUR);
@@ -200,7 +202,15 @@ fn checkpoints_stay_bounded_on_a_long_recording() {
     generate(&options, &mut feed).expect("in memory");
     let playback = Playback::read(&feed[..]).expect("in memory");
     let settings = Config::default().engine_settings(None);
-    let mut replay = Replay::new(playback, settings, None, None, 10_000.0, false, 0);
+    let mut replay = Replay::new(
+        playback,
+        settings,
+        ReplayOptions {
+            speed: 10_000.0,
+            ..ReplayOptions::default()
+        },
+        0,
+    );
     // Play it through in one-hour virtual steps: 8 days would make 32 six-hourly copies.
     let mut wall = 0;
     while !replay.at_end(wall) {

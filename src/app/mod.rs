@@ -1,1 +1,240 @@
-//! One board: see `App`.
+//! One board on one screen: the state machine every way of showing the board shares
+//! (`watch`, `replay`, the demo, and each session of a server).
+//!
+//! Messages go in ([`App::handle`]) and say what to do next ([`Effect`]); a frame's data
+//! comes out ([`App::board`]). The app knows no terminal and reads no clock: the wall time
+//! is passed in, so the whole board — keys, seeking, banners, rotation — is tested by
+//! driving an `App` and drawing its board on ratatui's `TestBackend`.
+//!
+//! The figures come from a [`Feed`], which the app reads but does not own: several apps
+//! (each with its own window, area, layout and size) can show one feed.
+
+pub mod feed;
+pub mod tracker;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use crate::config::Config;
+use crate::feed::FeedItem;
+use crate::time::{NANOS_PER_SEC, Nanos};
+use crate::ui::{Action, Board, ColorDepth, LayoutChoice, View};
+
+pub use feed::{Feed, PlaybackError, ReplayCommand};
+
+/// Feed-driven redraws are coalesced to at most this often; keys and resizes draw at once.
+pub const MIN_FRAME_GAP: Nanos = 100 * NANOS_PER_SEC / 1000;
+/// Redraw at least this often for the clock and the ageing waits.
+pub const TICK: Nanos = NANOS_PER_SEC;
+/// A replay, whose virtual clock may run thousands of times faster, moves on this often.
+pub const REPLAY_TICK: Nanos = 250 * NANOS_PER_SEC / 1000;
+
+/// What happened, for the board to take in.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// An item from the live source.
+    Feed(FeedItem),
+    Key(KeyEvent),
+    /// Time passes (the shell sends one every [`App::tick_every`]).
+    Tick,
+    /// The screen is now this size.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+}
+
+/// What the shell should do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing changed on screen.
+    None,
+    /// Draw when the frame gap allows ([`App::draw_due`]).
+    Redraw,
+    /// Draw now: the user is waiting for it.
+    RedrawNow,
+    /// Close this board.
+    Quit,
+}
+
+/// How one board starts.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub layout: LayoutChoice,
+    /// No colour, whatever the terminal can do.
+    pub mono: bool,
+    pub colors: ColorDepth,
+    /// Move to the next area this often (wall screens).
+    pub rotate_every: Option<Nanos>,
+}
+
+/// The state of one board on one screen.
+pub struct App {
+    view: View,
+    /// How many windows are configured: what the digit keys choose between.
+    windows: usize,
+    rotate_every: Option<Nanos>,
+    last_rotate: Nanos,
+    size: (u16, u16),
+    /// Something changed since the last frame.
+    dirty: bool,
+    /// ... and the user is waiting for it.
+    urgent: bool,
+    last_draw: Option<Nanos>,
+    /// The last frame drawn, to write nothing when the next one would be the same.
+    last_frame: Option<(Board, View, (u16, u16))>,
+}
+
+impl App {
+    pub fn new(config: &Config, options: AppOptions, wall: Nanos) -> App {
+        let mut view = View::for_config(config, options.colors);
+        view.layout = options.layout;
+        view.mono = view.mono || options.mono;
+        App {
+            view,
+            windows: config.windows.len(),
+            rotate_every: options.rotate_every,
+            last_rotate: wall,
+            size: (0, 0),
+            dirty: true,
+            urgent: true,
+            last_draw: None,
+            last_frame: None,
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    /// How often the shell should send [`Msg::Tick`].
+    pub fn tick_every(feed: &Feed) -> Nanos {
+        if feed.is_replay() { REPLAY_TICK } else { TICK }
+    }
+
+    /// Takes one message. `feed` is the board's source of figures: a feed item is applied
+    /// to it, a replay key moves its clock, a tick moves it on.
+    pub fn handle(&mut self, msg: Msg, feed: &mut Feed, wall: Nanos) -> Effect {
+        let effect = match msg {
+            Msg::Feed(item) => {
+                feed.apply(item, wall);
+                Effect::Redraw
+            }
+            Msg::Tick => {
+                feed.advance(wall);
+                self.rotate_if_due(feed, wall);
+                Effect::Redraw
+            }
+            Msg::Resize { width, height } => {
+                self.size = (width, height);
+                self.last_frame = None;
+                Effect::RedrawNow
+            }
+            Msg::Key(key) => self.handle_key(key, feed, wall),
+        };
+        match effect {
+            Effect::Redraw => self.dirty = true,
+            Effect::RedrawNow => {
+                self.dirty = true;
+                self.urgent = true;
+            }
+            Effect::None | Effect::Quit => {}
+        }
+        effect
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, feed: &mut Feed, wall: Nanos) -> Effect {
+        if key.kind == KeyEventKind::Release {
+            return Effect::None;
+        }
+        if let Some(command) = replay_command(key.code)
+            && feed.command(command, wall)
+        {
+            return Effect::RedrawNow;
+        }
+        match self
+            .view
+            .handle_key(key, self.windows, feed.engine().area_codes())
+        {
+            Action::Quit => Effect::Quit,
+            Action::Redraw => Effect::RedrawNow,
+            Action::Nothing => Effect::None,
+        }
+    }
+
+    fn rotate_if_due(&mut self, feed: &Feed, wall: Nanos) {
+        let Some(every) = self.rotate_every else {
+            return;
+        };
+        if wall.saturating_sub(self.last_rotate) < every {
+            return;
+        }
+        self.last_rotate = wall;
+        let areas = feed.engine().area_codes();
+        self.view.area = match &self.view.area {
+            None => areas.first().cloned(),
+            Some(current) => areas
+                .iter()
+                .position(|code| code == current)
+                .and_then(|i| areas.get(i + 1))
+                .cloned(),
+        };
+    }
+
+    /// When the next frame may be drawn, if one is wanted: at once for keys and resizes,
+    /// at most every [`MIN_FRAME_GAP`] for feed changes.
+    pub fn draw_due(&self) -> Option<Nanos> {
+        if !self.dirty {
+            return None;
+        }
+        match self.last_draw {
+            Some(last) if !self.urgent => Some(last.saturating_add(MIN_FRAME_GAP)),
+            _ => Some(Nanos::MIN),
+        }
+    }
+
+    /// The frame's data at `wall`.
+    pub fn board(&self, feed: &Feed, config: &Config, wall: Nanos) -> Board {
+        Board::build(
+            feed.engine(),
+            config,
+            &self.view,
+            feed.now(wall),
+            feed.mode(),
+            feed.status(wall),
+        )
+    }
+
+    /// The frame to draw at `wall`, or `None` when it would show exactly what the screen
+    /// shows already (then nothing at all is written). Marks the board drawn either way.
+    pub fn next_frame(&mut self, feed: &Feed, config: &Config, wall: Nanos) -> Option<Board> {
+        self.dirty = false;
+        self.urgent = false;
+        self.last_draw = Some(wall);
+        let board = self.board(feed, config, wall);
+        let unchanged = self
+            .last_frame
+            .as_ref()
+            .is_some_and(|(b, v, s)| *b == board && *v == self.view && *s == self.size);
+        if unchanged {
+            return None;
+        }
+        self.last_frame = Some((board.clone(), self.view.clone(), self.size));
+        Some(board)
+    }
+}
+
+/// The replay keys: space pauses, `+`/`-` double or halve the speed, ←/→ move a minute,
+/// `[`/`]` a quarter of an hour, Home goes back to the start.
+fn replay_command(code: KeyCode) -> Option<ReplayCommand> {
+    Some(match code {
+        KeyCode::Char(' ') => ReplayCommand::TogglePause,
+        KeyCode::Char('+' | '=') => ReplayCommand::Faster,
+        KeyCode::Char('-' | '_') => ReplayCommand::Slower,
+        KeyCode::Left => ReplayCommand::Skip(-feed::SMALL_SKIP),
+        KeyCode::Right => ReplayCommand::Skip(feed::SMALL_SKIP),
+        KeyCode::Char('[') => ReplayCommand::Skip(-feed::LARGE_SKIP),
+        KeyCode::Char(']') => ReplayCommand::Skip(feed::LARGE_SKIP),
+        KeyCode::Home => ReplayCommand::ToStart,
+        _ => return None,
+    })
+}

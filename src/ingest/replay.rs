@@ -34,6 +34,30 @@ pub struct Step {
     pub looped: bool,
 }
 
+/// How a recording is played.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplayOptions {
+    /// Where the clock starts (default: the first event), clamped to the recording.
+    pub from: Option<Nanos>,
+    /// Where it stops (default: the last event).
+    pub until: Option<Nanos>,
+    /// Virtual seconds per wall second.
+    pub speed: f64,
+    /// Start again from `from` at the end (the demo).
+    pub looping: bool,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            from: None,
+            until: None,
+            speed: 1.0,
+            looping: false,
+        }
+    }
+}
+
 pub struct Replay {
     playback: Playback,
     clock: VirtualClock,
@@ -50,20 +74,24 @@ pub struct Replay {
 }
 
 impl Replay {
-    /// A replay from `start` to `end` (both clamped to the recording), loaded to `start`.
+    /// A replay from `options.from` to `options.until` (both clamped to the recording),
+    /// loaded to its start, with the virtual clock at the start at wall time `wall`.
     pub fn new(
         playback: Playback,
         settings: EngineSettings,
-        start: Option<Nanos>,
-        end: Option<Nanos>,
-        speed: f64,
-        looping: bool,
+        options: ReplayOptions,
         wall: Nanos,
     ) -> Replay {
+        let ReplayOptions {
+            from,
+            until,
+            speed,
+            looping,
+        } = options;
         let first = playback.first_at().unwrap_or_default();
         let last = playback.last_at().unwrap_or(first);
-        let start = start.unwrap_or(first);
-        let end = end.unwrap_or(last).max(start);
+        let start = from.unwrap_or(first);
+        let end = until.unwrap_or(last).max(start);
         let mut replay = Replay {
             engine: Engine::new(settings.clone()),
             clock: VirtualClock::new(start, wall, speed),

@@ -3,6 +3,10 @@
 //! Plain `i64` keeps the engine's arithmetic exact and cheap; chrono is used only at the
 //! edges (the slow path of parsing, and formatting for people).
 
+mod clock;
+
+pub use clock::WallClock;
+
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
 /// Nanoseconds since 1970-01-01T00:00:00Z (covers the years 1678–2262).

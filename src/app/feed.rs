@@ -1,0 +1,287 @@
+//! Where a board's figures come from: a live engine fed by a source, or a recording
+//! played on a virtual clock (replay and the demo). One `Feed` can serve several boards:
+//! they read it, and only the shell that owns it feeds it.
+
+use std::collections::VecDeque;
+
+use crate::config::Config;
+use crate::engine::{Applied, Engine};
+use crate::feed::{FeedItem, SourceState};
+use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use crate::ingest::replay::{Replay, ReplayOptions};
+use crate::model::{Event, Reject};
+use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
+use crate::ui::{FeedState, FeedStatus, Mode};
+
+use super::tracker::FeedTracker;
+
+/// The demo starts this far into its day, when the board is busy.
+const DEMO_START: Nanos = 17 * NANOS_PER_HOUR;
+
+/// Why a recording cannot be played.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaybackError {
+    #[error("the feed has no events to replay")]
+    Empty,
+    #[error("the built-in demo day cannot be read")]
+    DemoUnreadable,
+}
+
+/// What a replay key asks of the recording.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReplayCommand {
+    TogglePause,
+    Faster,
+    Slower,
+    /// Move the virtual clock by this much (negative: back).
+    Skip(Nanos),
+    ToStart,
+}
+
+enum Driver {
+    /// A live source: events are applied as they arrive. One dated ahead of the wall
+    /// clock (within the future skew) waits in `ahead` until its time, so the engine
+    /// never holds an event later than the board's now.
+    Live {
+        engine: Box<Engine>,
+        ahead: VecDeque<(u64, Event)>,
+    },
+    Recording {
+        replay: Box<Replay>,
+        looping: bool,
+    },
+}
+
+pub struct Feed {
+    driver: Driver,
+    tracker: FeedTracker,
+    stale_after: Nanos,
+    future_skew: Nanos,
+    /// Accepted events, kept for `--record` until the shell takes them.
+    recording: Option<Vec<Event>>,
+}
+
+impl Feed {
+    /// A live feed whose source has not connected yet.
+    pub fn live(config: &Config, wall: Nanos) -> Feed {
+        Feed {
+            driver: Driver::Live {
+                engine: Box::new(Engine::new(config.engine_settings(None))),
+                ahead: VecDeque::new(),
+            },
+            tracker: FeedTracker::new(wall),
+            stale_after: config.stale_after,
+            future_skew: config.future_skew,
+            recording: None,
+        }
+    }
+
+    /// The built-in demo day from 17:00, looping for ever.
+    pub fn demo(config: &Config, wall: Nanos) -> Result<Feed, PlaybackError> {
+        let playback = Playback::read(crate::DEMO_DAY.as_bytes())
+            .map_err(|_| PlaybackError::DemoUnreadable)?;
+        let first = playback.first_at().ok_or(PlaybackError::DemoUnreadable)?;
+        let options = ReplayOptions {
+            from: Some(first.saturating_add(DEMO_START)),
+            looping: true,
+            ..ReplayOptions::default()
+        };
+        Feed::recording(config, playback, options, wall)
+    }
+
+    /// A recording on a virtual clock; lines refused while reading it are counted.
+    pub fn recording(
+        config: &Config,
+        playback: Playback,
+        options: ReplayOptions,
+        wall: Nanos,
+    ) -> Result<Feed, PlaybackError> {
+        if playback.is_empty() {
+            return Err(PlaybackError::Empty);
+        }
+        let mut tracker = FeedTracker::new(wall);
+        for (line, reason) in &playback.rejected {
+            tracker.reject(*line, *reason);
+        }
+        tracker.set_state(SourceState::Connected, wall);
+        let replay = Replay::new(playback, config.engine_settings(None), options, wall);
+        Ok(Feed {
+            driver: Driver::Recording {
+                replay: Box::new(replay),
+                looping: options.looping,
+            },
+            tracker,
+            stale_after: config.stale_after,
+            future_skew: config.future_skew,
+            recording: None,
+        })
+    }
+
+    /// Keeps accepted events for [`take_accepted`](Self::take_accepted) (`--record`).
+    pub fn keep_accepted(&mut self) {
+        self.recording = Some(Vec::new());
+    }
+
+    /// The accepted events since the last call (empty unless recording).
+    pub fn take_accepted(&mut self) -> Vec<Event> {
+        self.recording
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    pub fn engine(&self) -> &Engine {
+        match &self.driver {
+            Driver::Live { engine, .. } => engine,
+            Driver::Recording { replay, .. } => replay.engine(),
+        }
+    }
+
+    /// The board's now: the wall clock live, the virtual clock for a recording.
+    pub fn now(&self, wall: Nanos) -> Nanos {
+        match &self.driver {
+            Driver::Live { .. } => wall,
+            Driver::Recording { replay, .. } => replay.now(wall),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        match &self.driver {
+            Driver::Live { .. } => Mode::Live,
+            Driver::Recording { looping: true, .. } => Mode::Demo,
+            Driver::Recording { replay, .. } => Mode::Replay {
+                speed: replay.speed(),
+                paused: replay.is_paused(),
+            },
+        }
+    }
+
+    /// Is this a recording played at the user's pace (keys move its clock)?
+    pub fn is_replay(&self) -> bool {
+        matches!(self.driver, Driver::Recording { looping: false, .. })
+    }
+
+    /// One item from a live source. Items never reach a recording.
+    pub fn apply(&mut self, item: FeedItem, wall: Nanos) {
+        match item {
+            FeedItem::Event { line, event } => {
+                self.tracker.line_arrived(wall);
+                if event.at > wall.saturating_add(self.future_skew) {
+                    self.tracker.reject(line, Reject::FutureDated);
+                } else if let Driver::Live { ahead, .. } = &mut self.driver {
+                    // In time order, ties in arrival order.
+                    let at = event.at;
+                    let position = ahead.partition_point(|(_, held)| held.at <= at);
+                    ahead.insert(position, (line, event));
+                    self.release_due(wall);
+                }
+            }
+            FeedItem::Rejected { line, reason } => {
+                self.tracker.line_arrived(wall);
+                self.tracker.reject(line, reason);
+            }
+            FeedItem::State(state) => self.tracker.set_state(state, wall),
+        }
+    }
+
+    /// Moves the feed on to `wall`: a live feed applies the events whose time has come, a
+    /// recording plays up to its virtual now (the demo loops at its end).
+    pub fn advance(&mut self, wall: Nanos) {
+        match &mut self.driver {
+            Driver::Live { .. } => self.release_due(wall),
+            Driver::Recording { replay, .. } => {
+                let step = replay.advance(wall);
+                for _ in 0..step.accepted.min(100_000) {
+                    self.tracker.accepted(wall);
+                }
+                for (line, reason) in step.rejected {
+                    self.tracker.reject(line, reason);
+                }
+            }
+        }
+    }
+
+    fn release_due(&mut self, wall: Nanos) {
+        let Driver::Live { engine, ahead } = &mut self.driver else {
+            return;
+        };
+        while ahead.front().is_some_and(|(_, event)| event.at <= wall) {
+            let Some((line, event)) = ahead.pop_front() else {
+                break;
+            };
+            let recorded = self.recording.is_some().then(|| event.clone());
+            match engine.ingest(event) {
+                Ok(Applied::Accepted) => {
+                    self.tracker.accepted(wall);
+                    if let (Some(kept), Some(event)) = (self.recording.as_mut(), recorded) {
+                        kept.push(event);
+                    }
+                }
+                Ok(Applied::Duplicate) => {}
+                Err(reason) => self.tracker.reject(line, reason),
+            }
+        }
+    }
+
+    /// Applies a replay key; `false` (and nothing changes) for the demo and live feeds.
+    pub fn command(&mut self, command: ReplayCommand, wall: Nanos) -> bool {
+        let Driver::Recording {
+            replay,
+            looping: false,
+        } = &mut self.driver
+        else {
+            return false;
+        };
+        let now = replay.now(wall);
+        match command {
+            ReplayCommand::TogglePause => replay.toggle_pause(wall),
+            ReplayCommand::Faster => replay.set_speed((replay.speed() * 2.0).min(MAX_SPEED), wall),
+            ReplayCommand::Slower => replay.set_speed((replay.speed() / 2.0).max(MIN_SPEED), wall),
+            ReplayCommand::Skip(by) => replay.seek(now.saturating_add(by), wall),
+            ReplayCommand::ToStart => replay.seek(replay.start(), wall),
+        }
+        true
+    }
+
+    /// What the footer and banners say about the feed at `wall`.
+    pub fn status(&self, wall: Nanos) -> FeedStatus {
+        match &self.driver {
+            Driver::Live { .. } => self.tracker.status(wall, self.stale_after, true),
+            Driver::Recording { replay, looping } => {
+                let mut status = self.tracker.status(wall, self.stale_after, false);
+                recording_state(&mut status, replay, *looping, wall, self.stale_after);
+                status
+            }
+        }
+    }
+}
+
+/// A recording's feed state: ended at its end; stale when the recording itself falls
+/// silent for longer than `stale_after` of virtual time (a recorded outage shows as one).
+fn recording_state(
+    status: &mut FeedStatus,
+    replay: &Replay,
+    looping: bool,
+    wall: Nanos,
+    stale_after: Nanos,
+) {
+    let now = replay.now(wall);
+    let silent = replay
+        .last_event_at()
+        .map(|at| now.saturating_sub(at).max(0));
+    status.last_event_age_s = silent.map(|s| (s / NANOS_PER_SEC) as u64);
+    status.state = if !looping && replay.at_end(wall) {
+        FeedState::Ended
+    } else {
+        match silent {
+            Some(silent) if silent > stale_after => FeedState::Stale {
+                silent_s: (silent / NANOS_PER_SEC) as u64,
+            },
+            _ => FeedState::Live,
+        }
+    };
+}
+
+/// The replay keys' steps: ← → a minute, [ ] a quarter of an hour.
+pub const SMALL_SKIP: Nanos = NANOS_PER_MIN;
+pub const LARGE_SKIP: Nanos = 15 * NANOS_PER_MIN;

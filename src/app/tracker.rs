@@ -1,0 +1,200 @@
+//! What the board knows about its feed's health: the source's last state, when lines
+//! last arrived, the event rate, and the newest rejected lines. Pure: every method is
+//! given the wall clock.
+
+use std::collections::VecDeque;
+
+use crate::feed::SourceState;
+use crate::model::Reject;
+use crate::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
+use crate::ui::{FeedState, FeedStatus};
+
+/// How many rejected lines the `e` overlay keeps.
+pub const RECENT_REJECTS: usize = 50;
+
+/// A live or played feed's health, as the footer and the banners show it.
+#[derive(Debug, Clone)]
+pub struct FeedTracker {
+    state: SourceState,
+    /// When the source last went down or (re)connected: the retry countdown and the
+    /// "silent since connecting" stale check count from here.
+    state_since: Nanos,
+    last_line: Option<Nanos>,
+    last_event: Option<Nanos>,
+    /// Wall times of the events accepted in the last minute.
+    recent_events: VecDeque<Nanos>,
+    rejected: u64,
+    recent_rejects: VecDeque<(u64, Reject)>,
+}
+
+impl FeedTracker {
+    /// A tracker for a source that is still connecting, as of `wall`.
+    pub fn new(wall: Nanos) -> FeedTracker {
+        FeedTracker {
+            state: SourceState::Connecting,
+            state_since: wall,
+            last_line: None,
+            last_event: None,
+            recent_events: VecDeque::new(),
+            rejected: 0,
+            recent_rejects: VecDeque::new(),
+        }
+    }
+
+    /// The source says it is connecting, connected, down or ended.
+    pub fn set_state(&mut self, state: SourceState, wall: Nanos) {
+        if matches!(state, SourceState::Down { .. } | SourceState::Connected) {
+            self.state_since = wall;
+        }
+        self.state = state;
+    }
+
+    /// A line arrived (accepted or not): the link is alive.
+    pub fn line_arrived(&mut self, wall: Nanos) {
+        self.last_line = Some(wall);
+    }
+
+    pub fn accepted(&mut self, wall: Nanos) {
+        self.last_event = Some(wall);
+        self.recent_events.push_back(wall);
+        // Bounded whatever the rate: only the last minute is ever counted.
+        self.forget_old_events(wall);
+    }
+
+    pub fn reject(&mut self, line: u64, reason: Reject) {
+        self.rejected = self.rejected.saturating_add(1);
+        self.recent_rejects.push_back((line, reason));
+        while self.recent_rejects.len() > RECENT_REJECTS {
+            self.recent_rejects.pop_front();
+        }
+    }
+
+    fn forget_old_events(&mut self, wall: Nanos) {
+        while self
+            .recent_events
+            .front()
+            .is_some_and(|t| wall.saturating_sub(*t) > NANOS_PER_MIN)
+        {
+            self.recent_events.pop_front();
+        }
+    }
+
+    /// The status at `wall`. `check_stale`: a live link that has been silent for longer
+    /// than `stale_after` shows STALE (recordings judge staleness on their own clock).
+    pub fn status(&self, wall: Nanos, stale_after: Nanos, check_stale: bool) -> FeedStatus {
+        let in_last_minute = self
+            .recent_events
+            .iter()
+            .rev()
+            .take_while(|t| wall.saturating_sub(**t) <= NANOS_PER_MIN)
+            .count();
+        let since = |t: Nanos| wall.saturating_sub(t).max(0);
+        let state = match &self.state {
+            SourceState::Connecting => FeedState::Connecting,
+            SourceState::Ended => FeedState::Ended,
+            SourceState::Down { retry_in, .. } => {
+                let retry_in = Nanos::try_from(retry_in.as_nanos()).unwrap_or(Nanos::MAX);
+                let left = retry_in.saturating_sub(since(self.state_since)).max(0);
+                FeedState::Down {
+                    retry_in_s: whole_seconds_up(left),
+                }
+            }
+            SourceState::Connected => {
+                let silent = since(self.last_line.unwrap_or(self.state_since));
+                if check_stale && silent > stale_after {
+                    FeedState::Stale {
+                        silent_s: (silent / NANOS_PER_SEC) as u64,
+                    }
+                } else {
+                    FeedState::Live
+                }
+            }
+        };
+        FeedStatus {
+            state,
+            events_per_min: in_last_minute as f64,
+            rejected: self.rejected,
+            recent_rejects: self
+                .recent_rejects
+                .iter()
+                .map(|(line, reason)| (*line, reason.to_string()))
+                .collect(),
+            last_event_age_s: self.last_event.map(|t| (since(t) / NANOS_PER_SEC) as u64),
+        }
+    }
+}
+
+/// Seconds, rounded up: a retry 2.1 s away reads "3 s".
+fn whole_seconds_up(nanos: Nanos) -> u64 {
+    (nanos.max(0) as u64).div_ceil(NANOS_PER_SEC as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    const S: Nanos = NANOS_PER_SEC;
+
+    #[test]
+    fn a_connected_link_goes_stale_after_its_limit_of_silence() {
+        let mut tracker = FeedTracker::new(0);
+        tracker.set_state(SourceState::Connected, 0);
+        assert_eq!(tracker.status(30 * S, 30 * S, true).state, FeedState::Live);
+        assert_eq!(
+            tracker.status(31 * S, 30 * S, true).state,
+            FeedState::Stale { silent_s: 31 }
+        );
+        tracker.line_arrived(40 * S);
+        assert_eq!(tracker.status(41 * S, 30 * S, true).state, FeedState::Live);
+        // A recording is never stale by the wall clock.
+        assert_eq!(
+            tracker.status(500 * S, 30 * S, false).state,
+            FeedState::Live
+        );
+    }
+
+    #[test]
+    fn down_counts_down_to_the_retry_in_whole_seconds_rounded_up() {
+        let mut tracker = FeedTracker::new(0);
+        let down = SourceState::Down {
+            error: "connection refused".into(),
+            retry_in: Duration::from_secs(8),
+        };
+        tracker.set_state(down, 10 * S);
+        assert_eq!(
+            tracker.status(10 * S, 30 * S, true).state,
+            FeedState::Down { retry_in_s: 8 }
+        );
+        assert_eq!(
+            tracker.status(15 * S + S / 2, 30 * S, true).state,
+            FeedState::Down { retry_in_s: 3 }
+        );
+        assert_eq!(
+            tracker.status(30 * S, 30 * S, true).state,
+            FeedState::Down { retry_in_s: 0 }
+        );
+    }
+
+    #[test]
+    fn the_rate_counts_the_last_minute_and_rejects_keep_the_newest() {
+        let mut tracker = FeedTracker::new(0);
+        for second in 0..90 {
+            tracker.accepted(second * S);
+        }
+        // Events at 30 s … 89 s are within a minute of 90 s.
+        assert_eq!(tracker.status(90 * S, 30 * S, true).events_per_min, 60.0);
+        assert_eq!(
+            tracker.status(90 * S, 30 * S, true).last_event_age_s,
+            Some(1)
+        );
+        for line in 1..=60 {
+            tracker.reject(line, Reject::NotJson);
+        }
+        let status = tracker.status(90 * S, 30 * S, true);
+        assert_eq!(status.rejected, 60);
+        assert_eq!(status.recent_rejects.len(), RECENT_REJECTS);
+        assert_eq!(status.recent_rejects[0], (11, "not valid JSON".to_string()));
+    }
+}

@@ -1,0 +1,362 @@
+//! The whole board driven as the terminal and a server drive it — messages in, frames out
+//! — with no pty: keys, feed items, ticks and resizes into an `App`, its board drawn on
+//! ratatui's `TestBackend`. Expected figures are SPEC's worked example, worked by hand in
+//! fixtures/README.md.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use forceboard::app::{App, AppOptions, Effect, Feed, MIN_FRAME_GAP, Msg};
+use forceboard::config::Config;
+use forceboard::feed::{FeedItem, SourceState, parse_line};
+use forceboard::ingest::playback::Playback;
+use forceboard::ingest::replay::ReplayOptions;
+use forceboard::model::Reject;
+use forceboard::time::{NANOS_PER_SEC, Nanos, parse_rfc3339};
+use forceboard::ui::{Board, FeedState, LayoutChoice, Mode, Overlay, draw};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SPEC_EXAMPLE: &str = include_str!("../fixtures/spec-example.ndjson");
+const S: Nanos = NANOS_PER_SEC;
+
+fn t(text: &str) -> Nanos {
+    parse_rfc3339(text).expect("a valid time")
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+/// The worked example's lines as a live source delivers them, all arriving at `wall`.
+fn feed_items() -> Vec<FeedItem> {
+    SPEC_EXAMPLE
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| FeedItem::Event {
+            line: index as u64 + 1,
+            event: parse_line(line.as_bytes()).expect("the example parses"),
+        })
+        .collect()
+}
+
+/// A live feed that has delivered the worked example by 12:00:00Z, and a board on it.
+fn live_board(options: AppOptions) -> (Config, Feed, App, Nanos) {
+    let config = Config::default();
+    let wall = t("2024-07-01T12:00:00Z");
+    let mut feed = Feed::live(&config, wall);
+    let mut app = App::new(&config, options, wall);
+    app.handle(
+        Msg::Feed(FeedItem::State(SourceState::Connected)),
+        &mut feed,
+        wall,
+    );
+    for item in feed_items() {
+        app.handle(Msg::Feed(item), &mut feed, wall);
+    }
+    (config, feed, app, wall)
+}
+
+fn screen(board: &Board, app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    terminal
+        .draw(|frame| draw(frame, board, app.view()))
+        .expect("drawing on TestBackend");
+    terminal
+}
+
+fn text_of(terminal: &Terminal<TestBackend>) -> String {
+    terminal.backend().to_string()
+}
+
+#[test]
+fn a_live_board_shows_the_worked_example() {
+    let (config, feed, app, wall) = live_board(AppOptions::default());
+    let board = app.board(&feed, &config, wall);
+    let calls = &board.figures.calls.line_999;
+    assert_eq!(board.window.label, "1h");
+    assert_eq!(
+        (calls.offered, calls.answered, calls.abandoned),
+        (4, 2, 2),
+        "B, C, D, F offered; A and B answered; C and D abandoned"
+    );
+    assert_eq!(calls.mean_answer_s, Some(8.0));
+    assert_eq!((calls.waiting, calls.expired), (1, 1));
+    let emergency = &board.figures.incidents.emergency;
+    assert_eq!((emergency.open, emergency.open_breached), (1, 1));
+    // Arrival order is file order: ZZ is unmatched, A's second offer and answer duplicates.
+    assert_eq!(board.feed.rejected, 1);
+    assert_eq!(board.feed.state, FeedState::Live);
+    assert_eq!(board.feed.events_per_min, 15.0);
+    let terminal = screen(&board, &app, 80, 24);
+    insta::assert_snapshot!("app_live_80x24", terminal.backend());
+}
+
+#[test]
+fn keys_switch_window_area_layout_and_overlays_then_quit() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    assert_eq!(app.handle(ch('1'), &mut feed, wall), Effect::RedrawNow);
+    assert_eq!(app.board(&feed, &config, wall).window.label, "15m");
+    assert_eq!(app.handle(ch('3'), &mut feed, wall), Effect::RedrawNow);
+    assert_eq!(app.board(&feed, &config, wall).window.label, "24h");
+    // Only three windows are configured.
+    assert_eq!(app.handle(ch('4'), &mut feed, wall), Effect::None);
+
+    assert_eq!(app.handle(ch('a'), &mut feed, wall), Effect::RedrawNow);
+    let board = app.board(&feed, &config, wall);
+    assert_eq!(board.scope_code.as_deref(), Some("BIR"));
+    assert_eq!(board.scope_label, "Birmingham");
+    // Only call A (answered in 4 s) is in Birmingham.
+    assert_eq!(board.figures.calls.line_999.mean_answer_s, Some(4.0));
+
+    assert_eq!(app.handle(ch('v'), &mut feed, wall), Effect::RedrawNow);
+    assert_eq!(app.view().layout, LayoutChoice::Wall);
+    assert_eq!(app.handle(ch('?'), &mut feed, wall), Effect::RedrawNow);
+    assert_eq!(app.view().overlay, Overlay::Help);
+    assert_eq!(
+        app.handle(key(KeyCode::Esc), &mut feed, wall),
+        Effect::RedrawNow
+    );
+    assert_eq!(app.view().overlay, Overlay::None);
+    // Replay keys do nothing to a live feed.
+    assert_eq!(app.handle(ch(' '), &mut feed, wall), Effect::None);
+    assert_eq!(feed.mode(), Mode::Live);
+    assert_eq!(app.handle(key(KeyCode::Esc), &mut feed, wall), Effect::Quit);
+}
+
+#[test]
+fn rotation_moves_through_the_areas_on_ticks_and_back_to_the_force() {
+    let options = AppOptions {
+        rotate_every: Some(20 * S),
+        ..AppOptions::default()
+    };
+    let (config, mut feed, mut app, wall) = live_board(options);
+    let mut seen = Vec::new();
+    for step in 1..=9 {
+        // A tick between rotations changes nothing.
+        app.handle(Msg::Tick, &mut feed, wall + (20 * step - 10) * S);
+        app.handle(Msg::Tick, &mut feed, wall + 20 * step * S);
+        seen.push(app.board(&feed, &config, wall).scope_code);
+    }
+    let areas = ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL"];
+    let mut expected: Vec<Option<String>> = areas.iter().map(|a| Some(a.to_string())).collect();
+    expected.push(None);
+    expected.push(Some("BIR".into()));
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn replay_keys_pause_seek_change_speed_and_go_home() {
+    let config = Config::default();
+    let playback = Playback::read(SPEC_EXAMPLE.as_bytes()).expect("in memory");
+    let mut wall = 1_000 * S;
+    let options = ReplayOptions {
+        from: Some(t("2024-07-01T11:00:00Z")),
+        ..ReplayOptions::default()
+    };
+    let mut feed = Feed::recording(&config, playback, options, wall).expect("events");
+    let mut app = App::new(&config, AppOptions::default(), wall);
+    let mean_at = |app: &App, feed: &Feed, wall| {
+        let board = app.board(feed, &config, wall);
+        (board.now, board.figures.calls.line_999.mean_answer_s)
+    };
+    // At 11:00:00 only E is answered (at 11:00:00Z, 2 s after its offer at 10:59:58Z);
+    // A is answered at 11:00:04.
+    assert_eq!(
+        mean_at(&app, &feed, wall),
+        (t("2024-07-01T11:00:00Z"), Some(2.0))
+    );
+    assert_eq!(app.handle(ch(']'), &mut feed, wall), Effect::RedrawNow);
+    // 11:15: E (2 s), A (4 s) and B (12 s): 18 / 3.
+    assert_eq!(
+        mean_at(&app, &feed, wall),
+        (t("2024-07-01T11:15:00Z"), Some(6.0))
+    );
+    app.handle(ch('['), &mut feed, wall);
+    for _ in 0..5 {
+        app.handle(key(KeyCode::Right), &mut feed, wall);
+    }
+    // 11:05: E and A.
+    assert_eq!(
+        mean_at(&app, &feed, wall),
+        (t("2024-07-01T11:05:00Z"), Some(3.0))
+    );
+    app.handle(ch(' '), &mut feed, wall);
+    assert_eq!(
+        feed.mode(),
+        Mode::Replay {
+            speed: 1.0,
+            paused: true
+        }
+    );
+    wall += 60 * S;
+    app.handle(Msg::Tick, &mut feed, wall);
+    assert_eq!(mean_at(&app, &feed, wall).0, t("2024-07-01T11:05:00Z"));
+    app.handle(ch(' '), &mut feed, wall);
+    app.handle(ch('+'), &mut feed, wall);
+    app.handle(ch('+'), &mut feed, wall);
+    assert_eq!(
+        feed.mode(),
+        Mode::Replay {
+            speed: 4.0,
+            paused: false
+        }
+    );
+    // Ten wall seconds at ×4 are forty virtual ones.
+    wall += 10 * S;
+    assert_eq!(mean_at(&app, &feed, wall).0, t("2024-07-01T11:05:40Z"));
+    app.handle(key(KeyCode::Home), &mut feed, wall);
+    assert_eq!(
+        mean_at(&app, &feed, wall),
+        (t("2024-07-01T11:00:00Z"), Some(2.0))
+    );
+    let board = app.board(&feed, &config, wall);
+    let terminal = screen(&board, &app, 80, 24);
+    assert!(
+        text_of(&terminal).contains("REPLAY"),
+        "the replay banner shows"
+    );
+}
+
+#[test]
+fn stale_and_down_show_on_the_board_with_their_countdown() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    // The last line arrived at `wall`; the default stale limit is 30 s.
+    app.handle(Msg::Tick, &mut feed, wall + 30 * S);
+    assert_eq!(
+        app.board(&feed, &config, wall + 30 * S).feed.state,
+        FeedState::Live
+    );
+    app.handle(Msg::Tick, &mut feed, wall + 31 * S);
+    let board = app.board(&feed, &config, wall + 31 * S);
+    assert_eq!(board.feed.state, FeedState::Stale { silent_s: 31 });
+    assert!(text_of(&screen(&board, &app, 80, 24)).contains("FEED STALE"));
+
+    let down = SourceState::Down {
+        error: "connection refused".into(),
+        retry_in: Duration::from_secs(8),
+    };
+    let at = wall + 40 * S;
+    app.handle(Msg::Feed(FeedItem::State(down)), &mut feed, at);
+    let board = app.board(&feed, &config, at + 3 * S);
+    assert_eq!(board.feed.state, FeedState::Down { retry_in_s: 5 });
+    let terminal = screen(&board, &app, 80, 24);
+    assert!(text_of(&terminal).contains("FEED DOWN — retrying in 5 s"));
+    insta::assert_snapshot!("app_down_80x24", terminal.backend());
+}
+
+#[test]
+fn an_event_dated_ahead_waits_for_its_time_and_one_too_far_ahead_is_refused() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    let waiting =
+        |feed: &Feed, app: &App, at| app.board(feed, &config, at).figures.calls.line_999.waiting;
+    assert_eq!(waiting(&feed, &app, wall), 1);
+    let ahead = r#"{"kind":"call_offered","at":"2024-07-01T12:00:30Z","id":"N","line":"999"}"#;
+    let too_far = r#"{"kind":"call_offered","at":"2024-07-01T12:01:01Z","id":"M","line":"999"}"#;
+    for (line, text) in [(20, ahead), (21, too_far)] {
+        let event = parse_line(text.as_bytes()).expect("parses");
+        app.handle(Msg::Feed(FeedItem::Event { line, event }), &mut feed, wall);
+    }
+    let board = app.board(&feed, &config, wall);
+    assert_eq!(
+        board.feed.rejected, 2,
+        "ZZ, and M beyond the 60 s future skew"
+    );
+    assert_eq!(
+        board.feed.recent_rejects.last(),
+        Some(&(21, Reject::FutureDated.to_string()))
+    );
+    assert_eq!(waiting(&feed, &app, wall + 29 * S), 1);
+    app.handle(Msg::Tick, &mut feed, wall + 30 * S);
+    assert_eq!(
+        waiting(&feed, &app, wall + 30 * S),
+        2,
+        "N is waiting from 12:00:30"
+    );
+}
+
+#[test]
+fn two_boards_show_one_feed_each_with_its_own_view() {
+    let (config, mut feed, mut first, wall) = live_board(AppOptions::default());
+    let mut second = App::new(
+        &config,
+        AppOptions {
+            layout: LayoutChoice::Compact,
+            ..AppOptions::default()
+        },
+        wall,
+    );
+    second.handle(ch('a'), &mut feed, wall);
+    second.handle(ch('3'), &mut feed, wall);
+    let one = first.board(&feed, &config, wall);
+    let two = second.board(&feed, &config, wall);
+    assert_eq!(
+        (one.scope_code.as_deref(), one.window.label.as_str()),
+        (None, "1h")
+    );
+    assert_eq!(
+        (two.scope_code.as_deref(), two.window.label.as_str()),
+        (Some("BIR"), "24h")
+    );
+    // Not windowed, so the same on both: F waiting, G expired.
+    let queue = |board: &Board| {
+        let calls = &board.force_figures.calls.line_999;
+        (calls.waiting, calls.expired)
+    };
+    assert_eq!((queue(&one), queue(&two)), ((1, 1), (1, 1)));
+    assert_eq!(one.figures.calls.line_999.answered, 2);
+    assert_eq!(
+        two.figures.calls.line_999.answered, 1,
+        "A, Birmingham's one call"
+    );
+    assert_eq!(second.view().layout, LayoutChoice::Compact);
+    assert_eq!(first.handle(ch('q'), &mut feed, wall), Effect::Quit);
+}
+
+#[test]
+fn feed_frames_are_coalesced_keys_draw_at_once_and_an_unchanged_frame_writes_nothing() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    app.handle(
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+        &mut feed,
+        wall,
+    );
+    assert_eq!(app.draw_due(), Some(Nanos::MIN), "a resize draws at once");
+    assert!(app.next_frame(&feed, &config, wall).is_some());
+    assert_eq!(app.draw_due(), None, "nothing to draw");
+
+    // A heartbeat changes nothing on screen but the feed counters' ages.
+    let heartbeat = parse_line(br#"{"kind":"heartbeat","at":"2024-07-01T12:00:00Z"}"#).unwrap();
+    let item = FeedItem::Event {
+        line: 30,
+        event: heartbeat,
+    };
+    assert_eq!(app.handle(Msg::Feed(item), &mut feed, wall), Effect::Redraw);
+    assert_eq!(
+        app.draw_due(),
+        Some(wall + MIN_FRAME_GAP),
+        "feed redraws wait"
+    );
+    let frame = app.next_frame(&feed, &config, wall + MIN_FRAME_GAP);
+    assert!(
+        frame.is_some(),
+        "the event rate went from 15 to 16 a minute"
+    );
+    // The same wall time again: exactly the same frame, so nothing is written.
+    app.handle(Msg::Tick, &mut feed, wall + MIN_FRAME_GAP);
+    assert!(
+        app.next_frame(&feed, &config, wall + MIN_FRAME_GAP)
+            .is_none()
+    );
+
+    app.handle(ch('v'), &mut feed, wall + MIN_FRAME_GAP);
+    assert_eq!(app.draw_due(), Some(Nanos::MIN), "a key draws at once");
+}
