@@ -4,7 +4,7 @@
 //! and heartbeats, calibrated to West Midlands Police published figures.
 //! Output is a pure function of [`GenOptions`]: the same options give the
 //! same bytes, on every platform, forever. To guarantee that, the module uses
-//! its own PRNG (splitmix64-seeded xoshiro256**) and its own `exp` / `ln`
+//! a fixed PRNG (splitmix64-seeded xoshiro256**) and its own `exp` / `ln`
 //! built only from IEEE-754 basic operations (`+ - * /` and `sqrt`, which are
 //! correctly rounded everywhere), rather than the platform's libm.
 //!

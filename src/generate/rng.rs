@@ -1,49 +1,25 @@
 //! The random stream and its distributions. The output must be the same
 //! bytes for the same seed on every platform, forever, so the stream is a
-//! fixed algorithm (splitmix64-seeded xoshiro256**) and `exp` / `ln` are built
-//! only from correctly rounded IEEE-754 operations, not the platform's libm.
+//! fixed algorithm (`rand_xoshiro`'s splitmix64-seeded xoshiro256**) and
+//! `exp` / `ln` are built only from correctly rounded IEEE-754 operations,
+//! not the platform's libm.
+
+use rand_xoshiro::Xoshiro256StarStar;
+use rand_xoshiro::rand_core::{Rng as _, SeedableRng};
 
 /// xoshiro256** seeded through splitmix64.
 #[derive(Debug, Clone)]
-pub(super) struct Rng {
-    s: [u64; 4],
-}
-
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub(super) struct Rng(Xoshiro256StarStar);
 
 impl Rng {
+    /// `seed_from_u64` fills the four state words with the first four
+    /// splitmix64 outputs from `seed`, the reference seeding.
     pub(super) fn new(seed: u64) -> Self {
-        let mut sm = seed;
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
-        // splitmix64 never yields four zero words in a row, but be safe.
-        if s == [0; 4] {
-            return Rng { s: [1, 2, 3, 4] };
-        }
-        Rng { s }
+        Rng(Xoshiro256StarStar::seed_from_u64(seed))
     }
 
     pub(super) fn next_u64(&mut self) -> u64 {
-        let s = &mut self.s;
-        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
+        self.0.next_u64()
     }
 
     /// Uniform in `[0, 1)`.
