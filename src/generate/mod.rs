@@ -4,9 +4,9 @@
 //! and heartbeats, calibrated to West Midlands Police published figures.
 //! Output is a pure function of [`GenOptions`]: the same options give the
 //! same bytes, on every platform, forever. To guarantee that, the module uses
-//! a fixed PRNG (splitmix64-seeded xoshiro256**) and its own `exp` / `ln`
-//! built only from IEEE-754 basic operations (`+ - * /` and `sqrt`, which are
-//! correctly rounded everywhere), rather than the platform's libm.
+//! a fixed PRNG (splitmix64-seeded xoshiro256**) and the `libm` crate's
+//! `exp` / `log` (pure Rust, the same bits everywhere) rather than the
+//! platform's libm.
 //!
 //! Generation runs one day at a time: the day's arrivals are drawn from an
 //! inhomogeneous Poisson process (per-minute Poisson counts), each arrival's

@@ -1,8 +1,9 @@
 //! The random stream and its distributions. The output must be the same
 //! bytes for the same seed on every platform, forever, so the stream is a
 //! fixed algorithm (`rand_xoshiro`'s splitmix64-seeded xoshiro256**) and
-//! `exp` / `ln` are built only from correctly rounded IEEE-754 operations,
-//! not the platform's libm.
+//! `exp` / `log` come from the `libm` crate, a pure-Rust port of musl that
+//! gives the same bits everywhere, not from `f64::exp` / `f64::ln`, which
+//! call the platform's libm.
 
 use rand_xoshiro::Xoshiro256StarStar;
 use rand_xoshiro::rand_core::{Rng as _, SeedableRng};
@@ -51,20 +52,20 @@ impl Rng {
             let v = 2.0 * self.f64() - 1.0;
             let s = u * u + v * v;
             if s > 0.0 && s < 1.0 {
-                return u * (-2.0 * det_ln(s) / s).sqrt();
+                return u * (-2.0 * libm::log(s) / s).sqrt();
             }
         }
     }
 
     /// Log-normal with the given median and shape `sigma`.
     pub(super) fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
-        median * det_exp(sigma * self.normal())
+        median * libm::exp(sigma * self.normal())
     }
 
     /// Exponential with the given mean.
     #[cfg(test)]
     fn exponential(&mut self, mean: f64) -> f64 {
-        -mean * det_ln(self.open01())
+        -mean * libm::log(self.open01())
     }
 
     /// Poisson count with the given mean (Knuth's method, in chunks of at
@@ -75,7 +76,7 @@ impl Rng {
         while remaining > 0.0 {
             let m = remaining.min(30.0);
             remaining -= m;
-            let limit = det_exp(-m);
+            let limit = libm::exp(-m);
             let mut p = self.open01();
             while p > limit {
                 total += 1;
@@ -86,108 +87,27 @@ impl Rng {
     }
 }
 
-/// ln 2 split so that `k * LN2_HI` is exact for the `k` used here.
-const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
-const LN2: f64 = std::f64::consts::LN_2;
-
-/// `2^k` for `k` in the normal exponent range.
-fn pow2(k: i64) -> f64 {
-    f64::from_bits(((k + 1023) as u64) << 52)
-}
-
-/// `e^x` from basic IEEE operations only (bit-for-bit reproducible).
-fn det_exp(x: f64) -> f64 {
-    if x.is_nan() {
-        return x;
-    }
-    if x > 709.0 {
-        return f64::INFINITY;
-    }
-    if x < -745.0 {
-        return 0.0;
-    }
-    let k = (x / LN2).round();
-    let r = (x - k * LN2_HI) - k * LN2_LO;
-    // Taylor series; |r| <= 0.35 so 14 terms reach full precision.
-    let mut term = 1.0;
-    let mut sum = 1.0;
-    for i in 1..=14 {
-        term = term * r / f64::from(i);
-        sum += term;
-    }
-    let k = k as i64;
-    if k < -1000 {
-        // Scale in two steps to reach the subnormal range.
-        sum * pow2(k + 600) * pow2(-600)
-    } else if k > 1000 {
-        sum * pow2(k - 600) * pow2(600)
-    } else {
-        sum * pow2(k)
-    }
-}
-
-/// Natural logarithm from basic IEEE operations only (bit-for-bit
-/// reproducible); `x` must be positive and finite.
-fn det_ln(x: f64) -> f64 {
-    if x.is_nan() || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if x.is_infinite() {
-        return x;
-    }
-    let (mut x, mut e) = (x, 0i64);
-    if x < f64::MIN_POSITIVE {
-        x *= pow2(54);
-        e -= 54;
-    }
-    let bits = x.to_bits();
-    e += ((bits >> 52) & 0x7ff) as i64 - 1023;
-    // Mantissa in [1, 2), then moved into [sqrt(1/2), sqrt(2)).
-    let mut m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
-    if m > std::f64::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    // ln m = 2 atanh(f), f = (m - 1) / (m + 1), |f| <= 0.1716.
-    let f = (m - 1.0) / (m + 1.0);
-    let f2 = f * f;
-    let mut pow = f;
-    let mut sum = 0.0;
-    let mut n = 1.0;
-    while n < 30.0 {
-        sum += pow / n;
-        pow *= f2;
-        n += 2.0;
-    }
-    let e = e as f64;
-    (e * LN2_HI + 2.0 * sum) + e * LN2_LO
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn det_math_matches_std_closely() {
+    fn exp_and_log_match_std_closely() {
         let mut r = Rng::new(7);
         for _ in 0..20_000 {
             let x = (r.f64() - 0.5) * 80.0;
-            let (a, b) = (det_exp(x), x.exp());
+            let (a, b) = (libm::exp(x), x.exp());
             assert!(((a - b) / b).abs() < 1e-14, "exp({x}) = {a} vs {b}");
-            let y = det_exp((r.f64() - 0.5) * 1400.0);
+            let y = libm::exp((r.f64() - 0.5) * 1400.0);
             if y > 0.0 && y.is_finite() {
-                let (a, b) = (det_ln(y), y.ln());
+                let (a, b) = (libm::log(y), y.ln());
                 assert!((a - b).abs() <= 1e-15 * b.abs().max(1.0), "ln({y})");
             }
         }
-        assert_eq!(det_exp(0.0), 1.0);
-        assert_eq!(det_ln(1.0), 0.0);
-        assert!(det_ln(5e-324).is_finite());
-        assert!(det_exp(-744.0) > 0.0);
+        assert_eq!(libm::exp(0.0), 1.0);
+        assert_eq!(libm::log(1.0), 0.0);
+        assert!(libm::log(5e-324).is_finite());
+        assert!(libm::exp(-744.0) > 0.0);
     }
 
     #[test]
