@@ -150,8 +150,21 @@ pub fn to_table(
     figures: &ScopedFigures,
     counts: &FeedCounts,
 ) -> String {
-    let local = to_utc(at).with_timezone(&config.timezone);
     let mut out = String::new();
+    write_title(&mut out, config, at, window);
+    write_calls(&mut out, &figures.force);
+    write_incidents(&mut out, &figures.force);
+    write_areas(&mut out, config, &figures.areas);
+    let _ = writeln!(
+        out,
+        "\nFEED  {} lines: {} accepted, {} rejected, {} duplicates, {} after the report time",
+        counts.lines, counts.accepted, counts.rejected, counts.duplicates, counts.after_at
+    );
+    out
+}
+
+fn write_title(out: &mut String, config: &Config, at: Nanos, window: &Window) {
+    let local = to_utc(at).with_timezone(&config.timezone);
     let _ = writeln!(
         out,
         "{} — figures at {} ({}), window {} ({} → {})\n",
@@ -159,12 +172,14 @@ pub fn to_table(
         local.format("%Y-%m-%d %H:%M:%S %Z"),
         format_utc(at),
         window.label,
-        to_utc(at - window.span)
+        to_utc(at.saturating_sub(window.span))
             .with_timezone(&config.timezone)
             .format("%d %b %H:%M:%S %Z"),
         local.format("%d %b %H:%M:%S %Z"),
     );
-    let force = &figures.force;
+}
+
+fn write_calls(out: &mut String, force: &Figures) {
     let _ = writeln!(
         out,
         "{:<10}{:>8}{:>10}{:>11}{:>9}{:>9}{:>9}{:>9}  {:<29}{:>8}{:>9}{:>9}{:>10}  status",
@@ -182,8 +197,11 @@ pub fn to_table(
         "expired",
         "longest",
     );
-    call_row(&mut out, "999", &force.calls.line_999);
-    call_row(&mut out, "101", &force.calls.line_101);
+    call_row(out, "999", &force.calls.line_999);
+    call_row(out, "101", &force.calls.line_101);
+}
+
+fn write_incidents(out: &mut String, force: &Figures) {
     let _ = writeln!(
         out,
         "\n{:<10}{:>8}{:>10}{:>9}{:>9}{:>9}{:>9}  {:<29}{:>6}{:>10}{:>9}  status",
@@ -199,10 +217,12 @@ pub fn to_table(
         "breached",
         "oldest",
     );
-    incident_row(&mut out, "emergency", &force.incidents.emergency, true);
-    incident_row(&mut out, "priority", &force.incidents.priority, true);
-    incident_row(&mut out, "scheduled", &force.incidents.scheduled, false);
+    incident_row(out, "emergency", &force.incidents.emergency, true);
+    incident_row(out, "priority", &force.incidents.priority, true);
+    incident_row(out, "scheduled", &force.incidents.scheduled, false);
+}
 
+fn write_areas(out: &mut String, config: &Config, areas: &[(String, Figures)]) {
     let _ = writeln!(
         out,
         "\n{:<24}{:>9}{:>8}{:>8}{:>9}{:>8}{:>11}{:>9}{:>11}{:>6}",
@@ -217,7 +237,7 @@ pub fn to_table(
         "prio mean",
         "open",
     );
-    for (code, area) in &figures.areas {
+    for (code, area) in areas {
         let name = config.area_name(code);
         let label = if name == code {
             code.clone()
@@ -239,10 +259,4 @@ pub fn to_table(
             open,
         );
     }
-    let _ = writeln!(
-        out,
-        "\nFEED  {} lines: {} accepted, {} rejected, {} duplicates, {} after the report time",
-        counts.lines, counts.accepted, counts.rejected, counts.duplicates, counts.after_at
-    );
-    out
 }
