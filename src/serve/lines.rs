@@ -1,0 +1,112 @@
+//! Lines: stamping times and rendering events and heartbeats as NDJSON.
+
+use std::sync::Arc;
+
+use chrono::SecondsFormat;
+
+use super::HEARTBEAT_SOURCE;
+use crate::feed::wire;
+use crate::model::{Event, EventBody, IncidentOutcome};
+use crate::time::{Nanos, to_utc};
+
+/// RFC 3339 UTC with milliseconds.
+fn stamp(nanos: Nanos) -> String {
+    to_utc(nanos).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(super) fn heartbeat_line(at: Nanos) -> Arc<str> {
+    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE);
+    line.push('\n');
+    line.into()
+}
+
+/// Calls and incidents have separate id spaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Space {
+    Call,
+    Incident,
+}
+
+pub(super) type Key = (Space, Box<str>);
+
+/// What a line does to the set of open ids.
+pub(super) enum Role {
+    Open(Key),
+    Close(Key),
+    Cancel(Key),
+}
+
+/// An event's line in pass `pass` (ids suffixed `~pass` from the second), with every time
+/// mapped to wall time by `map`; `None` for a heartbeat (the server sends its own).
+pub(super) fn render(
+    event: &Event,
+    pass: u64,
+    map: impl Fn(Nanos) -> Nanos,
+) -> Option<(Arc<str>, Role)> {
+    let id = |id: &str| -> Box<str> {
+        if pass > 1 {
+            format!("{id}~{pass}").into()
+        } else {
+            id.into()
+        }
+    };
+    let (key, role): (Key, fn(Key) -> Role) = match &event.body {
+        EventBody::CallOffered { id: raw, .. } => ((Space::Call, id(raw)), Role::Open),
+        EventBody::CallClosed { id: raw, .. } => ((Space::Call, id(raw)), Role::Close),
+        EventBody::IncidentCreated { id: raw, .. } => ((Space::Incident, id(raw)), Role::Open),
+        EventBody::IncidentClosed {
+            id: raw,
+            outcome: IncidentOutcome::Cancelled,
+            ..
+        } => ((Space::Incident, id(raw)), Role::Cancel),
+        EventBody::IncidentClosed { id: raw, .. } => ((Space::Incident, id(raw)), Role::Close),
+        EventBody::Heartbeat => return None,
+    };
+    let mut line = wire::schema_line(event, Some(&key.1), |t| stamp(map(t)));
+    line.push('\n');
+    Some((line.into(), role(key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::playback::Playback;
+    use crate::serve::plan::plan;
+    use crate::serve::producer::Pass;
+    use crate::time::NANOS_PER_SEC;
+
+    fn planned(feed: &str) -> (Vec<Event>, u64) {
+        plan(Playback::read(feed.as_bytes()).expect("in memory"))
+    }
+
+    #[test]
+    fn lines_are_canonical_with_times_mapped_and_ids_suffixed() {
+        let (events, _) = planned(
+            r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A\"1","line":"999","lpa":"BIR","name":"x"}
+{"kind":"call_answered","at":"2024-07-01T11:00:04.5Z","id":"A\"1"}
+"#,
+        );
+        let start = events[0].at;
+        let pass = Pass::new(2, start, 1_000 * NANOS_PER_SEC, 2.0);
+        let lines: Vec<String> = events
+            .iter()
+            .map(|e| {
+                render(e, pass.number, |t| pass.wall_at(t))
+                    .expect("line")
+                    .0
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "{\"kind\":\"call_offered\",\"at\":\"1970-01-01T00:16:40.000Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\"}\n",
+                "{\"kind\":\"call_answered\",\"at\":\"1970-01-01T00:16:42.250Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\",\"offered_at\":\"1970-01-01T00:16:40.000Z\"}\n",
+            ]
+        );
+        assert_eq!(
+            &*heartbeat_line(0),
+            "{\"kind\":\"heartbeat\",\"at\":\"1970-01-01T00:00:00.000Z\",\"source\":\"forceboard-serve\"}\n"
+        );
+    }
+}

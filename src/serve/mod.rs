@@ -1,0 +1,215 @@
+//! `forceboard serve`: plays a recorded feed over TCP, as NDJSON, to every client that
+//! connects — one shared timeline, timed and dated as if it were happening now.
+//!
+//! # Timing
+//!
+//! One producer plays the feed on a [`VirtualClock`] that starts at `--from` (or the first
+//! event) at `--speed`. An event at virtual time `v` is sent at the wall time the clock maps
+//! `v` to, and every time it carries (`at`, `offered_at`, `created_at`) is mapped the same
+//! way, so the replay looks live: `at` is "now". At speed 1 that is a pure shift. At speed
+//! X the mapping also compresses: a 4 s answer becomes 4/X s, a 24 h day lasts 24/X h, so a
+//! client's windows (15 min, 1 h, 24 h of wall time) see X times as much of the recording
+//! and its durations are X times shorter. Times are written as RFC 3339 UTC with
+//! milliseconds.
+//!
+//! # What is sent
+//!
+//! Events are re-serialised as canonical schema-v1 lines carrying only the spec's fields:
+//! unknown fields of the input (which may be caller details) never leave the server.
+//! Every `call_answered`, `call_abandoned` and `incident_arrived` is made to stand alone:
+//! it carries its call's `offered_at` + `line` (incident's `created_at` + `grade`) and
+//! `lpa`, taken from the opening event in the file. Events a board would not accept —
+//! duplicates, closing events for ids never opened (and unable to stand alone), closes
+//! earlier than their opening — are left out, as are the file's own heartbeats: the server
+//! sends its own (`{"kind":"heartbeat","at":…,"source":"forceboard-serve"}`), every
+//! [`ServeOptions::heartbeat`] of wall time, to everyone.
+//!
+//! # Late joiners
+//!
+//! A client that connects first receives the backlog, then the live stream, with no gap
+//! and no duplicate between them (the producer sends under the same lock as a new client
+//! subscribes and copies the backlog). The backlog is every event sent in the last
+//! [`ServeOptions::backlog`] of *wall* time — the time the client's windows are computed
+//! in, whatever the speed — plus the opening event of every call and incident still open,
+//! however old, so that `waiting`, `expired`, `open` and `oldest open` agree with a client
+//! that was there from the start. (The command passes the largest configured window plus
+//! [`BACKLOG_MARGIN`].) A cancellation whose incident's creation has left the backlog is
+//! not kept in it either, so a late joiner never sees a cancellation it cannot match.
+//! The backlog is capped at [`MAX_BACKLOG_LINES`] lines and [`MAX_OLD_OPEN`] old openings,
+//! which only matters at high speed with `--loop` over a long time.
+//!
+//! # Slow clients, the end, and `--loop`
+//!
+//! Each client has a bounded queue ([`ServeOptions::client_buffer`] lines). The producer
+//! never waits for a client: when a queue is full the client is disconnected (it may
+//! reconnect, and then gets the backlog again). Without `--loop` the server keeps the
+//! connections open after the last event, sending heartbeats, until it is stopped, so a
+//! board shows the final figures rather than "feed down". With `--loop` it starts again
+//! from the start time, after a gap of one virtual second, with ids made unique per pass
+//! (`A`, then `A~2`, `A~3`…).
+//!
+//! [`VirtualClock`]: crate::ingest::playback::VirtualClock
+
+mod backlog;
+mod client;
+mod lines;
+mod plan;
+mod producer;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tracing::{info, warn};
+
+use crate::ingest::playback::Playback;
+use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos};
+use backlog::{Client, Shared, lock};
+use client::feed_client;
+use plan::plan;
+use producer::{Wall, produce};
+
+/// Added by the command to the largest window to make the backlog: covers a client whose
+/// clock is behind the server's, and the moments between connecting and computing.
+pub const BACKLOG_MARGIN: Nanos = NANOS_PER_MIN;
+
+/// The `source` of the server's heartbeats.
+pub const HEARTBEAT_SOURCE: &str = "forceboard-serve";
+
+/// At most this many recent lines are kept for late joiners.
+pub const MAX_BACKLOG_LINES: usize = 250_000;
+
+/// At most this many openings of still-open calls and incidents older than the backlog.
+pub const MAX_OLD_OPEN: usize = 100_000;
+
+/// How the feed is played.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeOptions {
+    /// Virtual seconds per wall second, clamped to 0.1–10,000.
+    pub speed: f64,
+    /// Virtual start time; `None` for the first event. Earlier events count as already
+    /// sent (they are in the backlog of the first clients).
+    pub from: Option<Nanos>,
+    /// Start again at the end, with ids made unique per pass.
+    pub looping: bool,
+    /// How much wall time of sent events a late joiner receives first: the largest
+    /// window a client shows, plus a margin.
+    pub backlog: Nanos,
+    /// Wall time between heartbeats.
+    pub heartbeat: Duration,
+    /// Lines queued per client before it counts as too slow and is disconnected.
+    pub client_buffer: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            speed: 1.0,
+            from: None,
+            looping: false,
+            backlog: 24 * NANOS_PER_HOUR + BACKLOG_MARGIN,
+            heartbeat: Duration::from_secs(10),
+            client_buffer: 4096,
+        }
+    }
+}
+
+/// What a run of [`serve`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServeStats {
+    /// Connections accepted.
+    pub clients: u64,
+    /// Clients disconnected because their queue was full.
+    pub dropped_slow: u64,
+    /// Event lines sent (each to every client connected at the time).
+    pub events: u64,
+    /// Heartbeats sent.
+    pub heartbeats: u64,
+    /// Passes over the feed started (more than one only with `looping`).
+    pub passes: u64,
+    /// Events of the file left out as a board would not accept them (per pass).
+    pub left_out: u64,
+}
+
+/// Plays `playback` to every client of `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    playback: Playback,
+    options: ServeOptions,
+    shutdown: impl Future,
+) -> io::Result<ServeStats> {
+    if !options.speed.is_finite() || options.backlog < 0 || options.heartbeat.is_zero() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "speed must be finite, backlog not negative and heartbeat not zero",
+        ));
+    }
+    let (events, left_out) = plan(playback);
+    if left_out > 0 {
+        info!(left_out, "events a board would not accept are left out");
+    }
+    let shared = Arc::new(Mutex::new(Shared::new(options.backlog)));
+    lock(&shared).stats.left_out = left_out;
+    let wall = Wall::new();
+    let mut producer = tokio::spawn(produce(shared.clone(), events, options.clone(), wall));
+    let mut clients: JoinSet<(SocketAddr, io::Result<()>)> = JoinSet::new();
+    let buffer = options.client_buffer.max(1);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let _ = stream.set_nodelay(true);
+                    let mut state = lock(&shared);
+                    let (tx, rx) = mpsc::channel(buffer);
+                    let backlog = state.backlog();
+                    let lines = backlog.len();
+                    let abort = clients.spawn(async move {
+                        (peer, feed_client(stream, backlog, rx).await)
+                    });
+                    let id = state.next_client;
+                    state.next_client += 1;
+                    state.clients.insert(id, Client { tx, abort, peer });
+                    state.stats.clients += 1;
+                    drop(state);
+                    info!(%peer, backlog = lines, "client connected");
+                }
+                Err(error) => {
+                    // Out of file descriptors, typically: wait rather than spin.
+                    warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            Some(done) = clients.join_next(), if !clients.is_empty() => {
+                if let Ok((peer, result)) = done {
+                    match result {
+                        Ok(()) => info!(%peer, "client disconnected"),
+                        Err(error) => info!(%peer, %error, "client disconnected"),
+                    }
+                }
+            }
+            result = &mut producer => {
+                // The producer only ends by panicking; carry on serving what was sent.
+                if let Err(error) = result {
+                    warn!(%error, "the producer stopped");
+                }
+                break;
+            }
+        }
+    }
+    producer.abort();
+    // Dropping the queues' senders lets each client write what it has, then close.
+    lock(&shared).clients.clear();
+    let drained = async { while clients.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drained).await;
+    clients.shutdown().await;
+    let stats = lock(&shared).stats;
+    info!(?stats, "stopped");
+    Ok(stats)
+}

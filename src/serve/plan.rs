@@ -1,0 +1,229 @@
+//! Planning: which events to send, each as a board would accept it, with closing events
+//! made to stand alone.
+
+use std::collections::HashMap;
+
+use crate::ingest::playback::Playback;
+use crate::model::{Event, EventBody, IncidentOutcome};
+use crate::time::Nanos;
+
+struct Opening<T> {
+    at: Nanos,
+    what: T,
+    lpa: Option<Box<str>>,
+}
+
+enum Life<T> {
+    Open(Opening<T>),
+    Closed,
+}
+
+enum Verdict<T> {
+    /// A board would refuse it (duplicate, unmatched, negative duration).
+    LeaveOut,
+    /// It stands alone already.
+    Keep,
+    /// Its opening, to copy in.
+    Opened(Opening<T>),
+}
+
+fn open<T>(lives: &mut HashMap<Box<str>, Life<T>>, id: &str, opening: Opening<T>) -> bool {
+    if lives.contains_key(id) {
+        return false; // a second opening: a duplicate
+    }
+    lives.insert(id.into(), Life::Open(opening));
+    true
+}
+
+/// The engine's rules for a closing event at `at`; `own` is its own stand-alone opening
+/// time, when it carries one with the line or grade.
+fn close<T>(
+    lives: &mut HashMap<Box<str>, Life<T>>,
+    id: &str,
+    at: Nanos,
+    own: Option<Nanos>,
+) -> Verdict<T> {
+    match lives.get_mut(id) {
+        Some(Life::Closed) => Verdict::LeaveOut,
+        Some(life @ Life::Open(_)) => {
+            if matches!(life, Life::Open(opening) if at < opening.at) {
+                return Verdict::LeaveOut;
+            }
+            match std::mem::replace(life, Life::Closed) {
+                Life::Open(opening) => Verdict::Opened(opening),
+                Life::Closed => Verdict::LeaveOut,
+            }
+        }
+        None => match own {
+            Some(opened) if opened <= at => {
+                lives.insert(id.into(), Life::Closed);
+                Verdict::Keep
+            }
+            _ => Verdict::LeaveOut,
+        },
+    }
+}
+
+/// The playback's events in time order, each as a board would accept it, with closing
+/// events made to stand alone; and how many were left out.
+pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
+    playback.rewind();
+    let mut planned = Vec::with_capacity(playback.len());
+    let all = playback.take_due(Nanos::MAX).iter().map(|(_, event)| event);
+    let mut calls = HashMap::new();
+    let mut incidents = HashMap::new();
+    let mut left_out = 0;
+    for event in all {
+        let at = event.at;
+        let mut event = event.clone();
+        let keep = match &mut event.body {
+            EventBody::Heartbeat => false,
+            EventBody::CallOffered { id, line, lpa } => open(
+                &mut calls,
+                id,
+                Opening {
+                    at,
+                    what: *line,
+                    lpa: lpa.clone(),
+                },
+            ),
+            EventBody::IncidentCreated { id, grade, lpa } => open(
+                &mut incidents,
+                id,
+                Opening {
+                    at,
+                    what: *grade,
+                    lpa: lpa.clone(),
+                },
+            ),
+            EventBody::CallClosed {
+                id,
+                offered_at,
+                line,
+                lpa,
+                ..
+            } => match close(&mut calls, id, at, line.and(*offered_at)) {
+                Verdict::LeaveOut => false,
+                Verdict::Keep => true,
+                Verdict::Opened(opening) => {
+                    *offered_at = Some(opening.at);
+                    *line = Some(opening.what);
+                    *lpa = opening.lpa;
+                    true
+                }
+            },
+            EventBody::IncidentClosed {
+                id,
+                outcome,
+                created_at,
+                grade,
+                lpa,
+            } => {
+                let own = grade.and(*created_at);
+                match close(&mut incidents, id, at, own) {
+                    Verdict::LeaveOut => false,
+                    Verdict::Keep => true,
+                    // The schema gives a cancellation no optional fields.
+                    Verdict::Opened(_) if *outcome == IncidentOutcome::Cancelled => true,
+                    Verdict::Opened(opening) => {
+                        *created_at = Some(opening.at);
+                        *grade = Some(opening.what);
+                        *lpa = opening.lpa;
+                        true
+                    }
+                }
+            }
+        };
+        if keep {
+            planned.push(event);
+        } else if !matches!(event.body, EventBody::Heartbeat) {
+            left_out += 1;
+        }
+    }
+    (planned, left_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CallLine, CallOutcome, Grade};
+
+    fn planned(feed: &str) -> (Vec<Event>, u64) {
+        plan(Playback::read(feed.as_bytes()).expect("in memory"))
+    }
+
+    fn kinds_and_ids(events: &[Event]) -> Vec<String> {
+        events
+            .iter()
+            .map(|event| {
+                let id = match &event.body {
+                    EventBody::CallOffered { id, .. }
+                    | EventBody::CallClosed { id, .. }
+                    | EventBody::IncidentCreated { id, .. }
+                    | EventBody::IncidentClosed { id, .. } => id.to_string(),
+                    EventBody::Heartbeat => String::new(),
+                };
+                format!("{} {id}", event.body.kind())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn planning_keeps_what_a_board_accepts_and_makes_closes_stand_alone() {
+        let (events, left_out) = planned(
+            r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"101","lpa":"BIR"}
+{"kind":"call_answered","at":"2024-07-01T11:00:04Z","id":"A","offered_at":"2024-07-01T10:00:00Z","line":"999","lpa":"COV"}
+{"kind":"call_answered","at":"2024-07-01T11:00:09Z","id":"A"}
+{"kind":"call_offered","at":"2024-07-01T11:00:10Z","id":"A","line":"999"}
+{"kind":"call_abandoned","at":"2024-07-01T11:00:09Z","id":"ZZ"}
+{"kind":"call_abandoned","at":"2024-07-01T11:00:09Z","id":"S","offered_at":"2024-07-01T11:00:01Z","line":"999"}
+{"kind":"call_offered","at":"2024-07-01T11:00:30Z","id":"N","line":"999"}
+{"kind":"call_answered","at":"2024-07-01T11:00:20Z","id":"N"}
+{"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"A","grade":"priority"}
+{"kind":"incident_arrived","at":"2024-07-01T11:30:00Z","id":"A"}
+{"kind":"incident_created","at":"2024-07-01T11:01:00Z","id":"B","grade":"emergency"}
+{"kind":"incident_cancelled","at":"2024-07-01T11:02:00Z","id":"B"}
+{"kind":"incident_cancelled","at":"2024-07-01T11:02:00Z","id":"Q"}
+{"kind":"heartbeat","at":"2024-07-01T11:40:00Z"}
+"#,
+        );
+        assert_eq!(
+            kinds_and_ids(&events),
+            [
+                "call_offered A",
+                "incident_created A",
+                "call_answered A",
+                "call_abandoned S",
+                // N's answer came before its offer: unmatched then, so left out.
+                "call_offered N",
+                "incident_created B",
+                "incident_cancelled B",
+                "incident_arrived A",
+            ]
+        );
+        // A second answer, a second offer, the unmatched ZZ and Q, N's early answer.
+        assert_eq!(left_out, 5);
+        let t = |text: &str| crate::time::parse_rfc3339(text).expect("time");
+        // The offer's time, line and area win over the close's own.
+        assert_eq!(
+            events[2].body,
+            EventBody::CallClosed {
+                id: "A".into(),
+                outcome: CallOutcome::Answered,
+                offered_at: Some(t("2024-07-01T11:00:00Z")),
+                line: Some(CallLine::NonEmergency101),
+                lpa: Some("BIR".into()),
+            }
+        );
+        assert_eq!(
+            events[7].body,
+            EventBody::IncidentClosed {
+                id: "A".into(),
+                outcome: IncidentOutcome::Arrived,
+                created_at: Some(t("2024-07-01T11:00:00Z")),
+                grade: Some(Grade::Priority),
+                lpa: None,
+            }
+        );
+    }
+}
