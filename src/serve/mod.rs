@@ -68,11 +68,11 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 use crate::ingest::playback::Playback;
-use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos};
+use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos, WallClock};
 use backlog::{Client, Shared, lock};
 use client::feed_client;
 use plan::plan;
-use producer::{Wall, produce};
+use producer::produce;
 
 /// Added by the command to the largest window to make the backlog: covers a client whose
 /// clock is behind the server's, and the moments between connecting and computing.
@@ -155,7 +155,7 @@ pub async fn serve(
     }
     let shared = Arc::new(Mutex::new(Shared::new(options.backlog)));
     lock(&shared).stats.left_out = left_out;
-    let wall = Wall::new();
+    let wall = WallClock::new();
     let mut producer = tokio::spawn(produce(shared.clone(), events, options.clone(), wall));
     let mut clients: JoinSet<(SocketAddr, io::Result<()>)> = JoinSet::new();
     let buffer = options.client_buffer.max(1);

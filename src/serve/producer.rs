@@ -2,9 +2,7 @@
 //! wall time, and sends the heartbeats.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tokio::time::Instant;
 use tracing::{debug, info};
 
 use super::ServeOptions;
@@ -12,39 +10,10 @@ use super::backlog::{Shared, lock};
 use super::lines::{heartbeat_line, render};
 use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, VirtualClock};
 use crate::model::Event;
-use crate::time::{NANOS_PER_SEC, Nanos};
+use crate::time::{NANOS_PER_SEC, Nanos, WallClock};
 
 /// Events published in one go before the producer lets the clients' tasks run.
 const PUBLISH_CHUNK: usize = 256;
-
-/// The wall clock as nanoseconds since the epoch, advancing monotonically.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Wall {
-    base_instant: Instant,
-    base: Nanos,
-}
-
-impl Wall {
-    pub(super) fn new() -> Wall {
-        let since_epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        Wall {
-            base_instant: Instant::now(),
-            base: Nanos::try_from(since_epoch.as_nanos()).unwrap_or(Nanos::MAX),
-        }
-    }
-
-    fn now(&self) -> Nanos {
-        let elapsed = Nanos::try_from(self.base_instant.elapsed().as_nanos()).unwrap_or(0);
-        self.base.saturating_add(elapsed)
-    }
-
-    fn instant_at(&self, wall: Nanos) -> Instant {
-        let after = u64::try_from(wall.saturating_sub(self.base)).unwrap_or(0);
-        self.base_instant + Duration::from_nanos(after)
-    }
-}
 
 /// One pass over the feed on the shared timeline.
 pub(super) struct Pass {
@@ -76,7 +45,7 @@ pub(super) async fn produce(
     shared: Arc<Mutex<Shared>>,
     events: Vec<Event>,
     options: ServeOptions,
-    wall: Wall,
+    wall: WallClock,
 ) {
     let speed = options.speed.clamp(MIN_SPEED, MAX_SPEED);
     let start_virtual = options
@@ -90,8 +59,10 @@ pub(super) async fn produce(
     lock(&shared).stats.passes = 1;
     let mut cursor = 0;
     let mut playing = !events.is_empty();
-    let mut heartbeat =
-        tokio::time::interval_at(Instant::now() + options.heartbeat, options.heartbeat);
+    let mut heartbeat = tokio::time::interval_at(
+        tokio::time::Instant::now() + options.heartbeat,
+        options.heartbeat,
+    );
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     // Publishes up to `limit` events due at wall time `now`; returns how many.
@@ -141,7 +112,7 @@ pub(super) async fn produce(
         }
         let until_next = async {
             match next {
-                Some(at) => tokio::time::sleep_until(wall.instant_at(at)).await,
+                Some(at) => tokio::time::sleep_until(wall.instant_at(at).into()).await,
                 None => std::future::pending().await,
             }
         };
