@@ -66,6 +66,12 @@ impl LineSplitter {
         Some(self.end_line())
     }
 
+    /// How much memory the unfinished line holds.
+    #[cfg(test)]
+    pub(crate) fn held_capacity(&self) -> usize {
+        self.partial.capacity()
+    }
+
     fn forget_handed_out(&mut self) {
         if self.handed_out {
             self.handed_out = false;

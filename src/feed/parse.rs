@@ -565,7 +565,9 @@ mod tests {
     #[test]
     fn classify_tells_events_refusals_and_blank_lines_apart() {
         assert_eq!(
-            classify(Line::Text(br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z"}"#)),
+            classify(Line::Text(
+                br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z"}"#
+            )),
             Classified::Event(Event {
                 at: T0,
                 body: EventBody::Heartbeat
