@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use forceboard::feed::source::{
-    FeedItem, FeedSource, SourceOptions, SourceState, backoff_delay, spawn_with,
+    DownCause, FeedItem, FeedSource, SourceOptions, SourceState, backoff_delay, spawn_with,
 };
 use forceboard::model::{EventBody, Reject};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -39,10 +39,10 @@ async fn expect_state(rx: &mut Receiver<FeedItem>, want: SourceState) {
     assert_eq!(next(rx).await, FeedItem::State(want));
 }
 
-/// The next item must be a `Down`; returns its error and delay.
-async fn expect_down(rx: &mut Receiver<FeedItem>) -> (String, Duration) {
+/// The next item must be a `Down`; returns its cause and delay.
+async fn expect_down(rx: &mut Receiver<FeedItem>) -> (DownCause, Duration) {
     match next(rx).await {
-        FeedItem::State(SourceState::Down { error, retry_in }) => (error, retry_in),
+        FeedItem::State(SourceState::Down { cause, retry_in }) => (cause, retry_in),
         other => panic!("expected Down, got {other:?}"),
     }
 }
@@ -187,7 +187,7 @@ async fn tcp_lines_rejects_disconnect_and_reconnect() {
         }
     );
     let (error, retry_in) = expect_down(&mut rx).await;
-    assert_eq!(error, "connection closed");
+    assert_eq!(error, DownCause::ConnectionClosed);
     // The connection delivered data, so the back-off starts again from its base.
     assert_between(retry_in, 40, 60);
 
@@ -216,7 +216,7 @@ async fn tcp_refused_backs_off_doubling() {
     for _ in 0..3 {
         expect_state(&mut rx, SourceState::Connecting).await;
         let (error, retry_in) = expect_down(&mut rx).await;
-        assert_eq!(error, "connection refused");
+        assert_eq!(error, DownCause::ConnectionRefused);
         delays.push(retry_in);
     }
     assert_between(delays[0], 40, 60);
@@ -310,11 +310,11 @@ async fn http_chunked_stream_with_bearer_token_then_503() {
         }
     );
     let (error, _) = expect_down(&mut rx).await;
-    assert_eq!(error, "response ended");
+    assert_eq!(error, DownCause::ResponseEnded);
     expect_state(&mut rx, SourceState::Connecting).await;
     let (error, _) = expect_down(&mut rx).await;
-    assert_eq!(error, "HTTP 503");
-    assert!(!error.contains(TOKEN));
+    assert_eq!(error, DownCause::Http { status: 503 });
+    assert!(!error.to_string().contains(TOKEN));
 
     let head = timeout(LIMIT, server).await.unwrap().unwrap();
     assert!(
@@ -352,7 +352,10 @@ async fn http_without_the_token_is_refused_and_https_needs_tls() {
         fast(),
     );
     expect_state(&mut rx, SourceState::Connecting).await;
-    assert_eq!(expect_down(&mut rx).await.0, "HTTP 401");
+    assert_eq!(
+        expect_down(&mut rx).await.0,
+        DownCause::Http { status: 401 }
+    );
     drop(rx);
     timeout(LIMIT, plain).await.unwrap().unwrap();
 
@@ -367,6 +370,7 @@ async fn http_without_the_token_is_refused_and_https_needs_tls() {
     );
     expect_state(&mut rx, SourceState::Connecting).await;
     let (error, _) = expect_down(&mut rx).await;
+    let error = error.to_string();
     assert!(error.starts_with("TLS") || error.contains("TLS"), "{error}");
     drop(rx);
     timeout(LIMIT, secure).await.unwrap().unwrap();
@@ -483,7 +487,7 @@ async fn file_without_follow_ends_and_a_missing_file_is_down() {
         fast(),
     );
     expect_state(&mut rx, SourceState::Connecting).await;
-    assert_eq!(expect_down(&mut rx).await.0, "file not found");
+    assert_eq!(expect_down(&mut rx).await.0, DownCause::FileNotFound);
     drop(rx);
     timeout(LIMIT, task).await.unwrap().unwrap();
 }

@@ -1,4 +1,8 @@
 //! Splitting a byte stream into lines without ever holding more than 64 KiB of one line.
+//!
+//! [`LineSplitter`] is the one splitting core: bytes are pushed in as they arrive (a read
+//! buffer, a TCP segment, an HTTP body frame) and complete lines come out, numbered.
+//! [`LineReader`] is a loop feeding it from a `BufRead`; the live sources feed it directly.
 
 use std::io::{self, BufRead};
 
@@ -13,27 +17,122 @@ pub enum Line<'a> {
     TooLong,
 }
 
+/// Splits pushed bytes into lines numbered from 1 (blank lines included in the count),
+/// holding at most `MAX_LINE_BYTES` + 1 bytes (room for a `\r`) of an unfinished line.
+/// The rest of a longer line is skipped unread.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    /// The unfinished line so far, or the last line handed out from here.
+    partial: Vec<u8>,
+    /// The unfinished line is already over the limit.
+    too_long: bool,
+    /// `partial` holds a line already handed out: cleared before the next bytes.
+    handed_out: bool,
+    /// The number of the last line handed out.
+    line_number: u64,
+}
+
+impl LineSplitter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes bytes from the front of `input` up to and including the next `\n` and returns
+    /// the line that `\n` ends; with no `\n` in `input`, takes all of it and returns `None`.
+    pub fn next_line<'r, 'i: 'r>(&'r mut self, input: &mut &'i [u8]) -> Option<(u64, Line<'r>)> {
+        self.forget_handed_out();
+        let Some(newline) = memchr::memchr(b'\n', input) else {
+            self.append(input);
+            *input = &[];
+            return None;
+        };
+        let head = &input[..newline];
+        *input = &input[newline + 1..];
+        if self.partial.is_empty() && !self.too_long {
+            // The whole line is in `input`: no copy.
+            self.line_number = self.line_number.saturating_add(1);
+            return Some((self.line_number, line_of(head)));
+        }
+        self.append(head);
+        Some(self.end_line())
+    }
+
+    /// The end of the stream: its unterminated last line, if any bytes of one arrived.
+    pub fn finish(&mut self) -> Option<(u64, Line<'_>)> {
+        self.forget_handed_out();
+        if self.partial.is_empty() && !self.too_long {
+            return None;
+        }
+        Some(self.end_line())
+    }
+
+    /// How much memory the unfinished line holds.
+    #[cfg(test)]
+    pub(crate) fn held_capacity(&self) -> usize {
+        self.partial.capacity()
+    }
+
+    fn forget_handed_out(&mut self) {
+        if self.handed_out {
+            self.handed_out = false;
+            self.too_long = false;
+            self.partial.clear();
+        }
+    }
+
+    /// Adds bytes of the unfinished line (they hold no `\n`).
+    fn append(&mut self, bytes: &[u8]) {
+        if self.too_long {
+            return;
+        }
+        if self.partial.len().saturating_add(bytes.len()) > MAX_LINE_BYTES + 1 {
+            self.too_long = true;
+            // Let go of what was held: the line is refused whatever follows.
+            self.partial = Vec::new();
+        } else {
+            self.partial.extend_from_slice(bytes);
+        }
+    }
+
+    /// Ends the unfinished line; its bytes stay in `partial` until the next call.
+    fn end_line(&mut self) -> (u64, Line<'_>) {
+        self.line_number = self.line_number.saturating_add(1);
+        self.handed_out = true;
+        let line = if self.too_long {
+            Line::TooLong
+        } else {
+            line_of(&self.partial)
+        };
+        (self.line_number, line)
+    }
+}
+
+/// A complete line's bytes (before its `\n`) as a [`Line`]: a final `\r` is dropped.
+fn line_of(bytes: &[u8]) -> Line<'_> {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if bytes.len() > MAX_LINE_BYTES {
+        Line::TooLong
+    } else {
+        Line::Text(bytes)
+    }
+}
+
 /// Reads lines from a `BufRead`, numbering them from 1 (blank lines included in the count).
 pub struct LineReader<R> {
     reader: R,
-    buffer: Vec<u8>,
-    line_number: u64,
+    splitter: LineSplitter,
 }
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(reader: R) -> Self {
         Self {
             reader,
-            buffer: Vec::with_capacity(1024),
-            line_number: 0,
+            splitter: LineSplitter::new(),
         }
     }
 
     /// The next line and its number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
-        self.buffer.clear();
-        let mut too_long = false;
-        let mut saw_any = false;
         loop {
             let available = match self.reader.fill_buf() {
                 Ok(bytes) => bytes,
@@ -41,38 +140,21 @@ impl<R: BufRead> LineReader<R> {
                 Err(error) => return Err(error),
             };
             if available.is_empty() {
-                if !saw_any {
-                    return Ok(None);
-                }
-                break;
+                return Ok(self.splitter.finish());
             }
-            saw_any = true;
-            let (chunk, consumed, done) = match memchr::memchr(b'\n', available) {
+            // The line is copied into the splitter rather than lent from the reader's
+            // buffer, which must be consumed before the line is handed out.
+            let (head, consumed, ended) = match memchr::memchr(b'\n', available) {
                 Some(newline) => (&available[..newline], newline + 1, true),
                 None => (available, available.len(), false),
             };
-            if !too_long {
-                if self.buffer.len() + chunk.len() > MAX_LINE_BYTES + 1 {
-                    // +1 leaves room for a `\r` that is stripped below.
-                    too_long = true;
-                    self.buffer.clear();
-                } else {
-                    self.buffer.extend_from_slice(chunk);
-                }
-            }
+            self.splitter.forget_handed_out();
+            self.splitter.append(head);
             self.reader.consume(consumed);
-            if done {
-                break;
+            if ended {
+                return Ok(Some(self.splitter.end_line()));
             }
         }
-        self.line_number += 1;
-        if self.buffer.last() == Some(&b'\r') {
-            self.buffer.pop();
-        }
-        if too_long || self.buffer.len() > MAX_LINE_BYTES {
-            return Ok(Some((self.line_number, Line::TooLong)));
-        }
-        Ok(Some((self.line_number, Line::Text(&self.buffer))))
     }
 }
 
@@ -128,6 +210,49 @@ mod tests {
         let mut reader = LineReader::new(io::BufReader::with_capacity(64, &input[..]));
         let (number, line) = reader.next_line().expect("read").expect("one line");
         assert_eq!((number, line), (1, Line::TooLong));
-        assert!(reader.buffer.capacity() <= 2 * MAX_LINE_BYTES + 64);
+        assert!(reader.splitter.partial.capacity() <= 2 * MAX_LINE_BYTES + 64);
+    }
+
+    fn owned(number: u64, line: Line<'_>) -> (u64, Option<Vec<u8>>) {
+        match line {
+            Line::Text(bytes) => (number, Some(bytes.to_vec())),
+            Line::TooLong => (number, None),
+        }
+    }
+
+    #[test]
+    fn the_splitter_gives_the_same_lines_wherever_the_chunks_break() {
+        let input = b"one\r\n\n  \r\ntwo\nthree";
+        let want = vec![
+            (1, Some(b"one".to_vec())),
+            (2, Some(Vec::new())),
+            (3, Some(b"  ".to_vec())),
+            (4, Some(b"two".to_vec())),
+            (5, Some(b"three".to_vec())),
+        ];
+        assert_eq!(collect(input), want);
+        for cut in 0..=input.len() {
+            let mut splitter = LineSplitter::new();
+            let mut lines = Vec::new();
+            for chunk in [&input[..cut], &input[cut..]] {
+                let mut rest = chunk;
+                while let Some((number, line)) = splitter.next_line(&mut rest) {
+                    lines.push(owned(number, line));
+                }
+                assert!(rest.is_empty());
+            }
+            lines.extend(splitter.finish().map(|(number, line)| owned(number, line)));
+            assert_eq!(lines, want, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn nothing_after_the_last_newline_is_no_line() {
+        let mut splitter = LineSplitter::new();
+        let mut input = &b"a\n"[..];
+        assert_eq!(splitter.next_line(&mut input), Some((1, Line::Text(b"a"))));
+        assert_eq!(splitter.finish(), None);
+        assert_eq!(collect(b"a\n"), vec![(1, Some(b"a".to_vec()))]);
+        assert_eq!(collect(b""), vec![]);
     }
 }

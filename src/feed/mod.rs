@@ -7,4 +7,4 @@ pub mod source;
 pub mod wire;
 
 pub use parse::parse_line;
-pub use source::{FeedItem, FeedSource, SourceState};
+pub use source::{DownCause, FeedItem, FeedSource, SourceState};

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use crate::feed::lines::Line;
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
 use crate::time::{Nanos, TimeError, parse_rfc3339};
 
@@ -65,6 +66,29 @@ pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
 /// Is this line empty or white space only (skipped, not counted)?
 pub fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// What one physical line of a feed is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Classified {
+    Event(Event),
+    /// Refused; the reason never repeats the line's content.
+    Rejected(Reject),
+    /// Empty or white space only: skipped and not counted, though it keeps its line number.
+    Blank,
+}
+
+/// Reads one line: an event, a refusal, or a blank line to skip. Every reader of a feed
+/// (files, replay, live sources) goes through here, so a line means the same everywhere.
+pub fn classify(line: Line<'_>) -> Classified {
+    match line {
+        Line::TooLong => Classified::Rejected(Reject::TooLong),
+        Line::Text(bytes) if is_blank(bytes) => Classified::Blank,
+        Line::Text(bytes) => match parse_line(bytes) {
+            Ok(event) => Classified::Event(event),
+            Err(reason) => Classified::Rejected(reason),
+        },
+    }
 }
 
 fn skip_ws(b: &[u8], mut pos: usize) -> usize {
@@ -536,5 +560,28 @@ mod tests {
         assert!(is_blank(b""));
         assert!(is_blank(b"  \t\r"));
         assert!(!is_blank(b" {}"));
+    }
+
+    #[test]
+    fn classify_tells_events_refusals_and_blank_lines_apart() {
+        assert_eq!(
+            classify(Line::Text(
+                br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z"}"#
+            )),
+            Classified::Event(Event {
+                at: T0,
+                body: EventBody::Heartbeat
+            })
+        );
+        assert_eq!(
+            classify(Line::Text(b"nope")),
+            Classified::Rejected(Reject::NotJson)
+        );
+        assert_eq!(
+            classify(Line::TooLong),
+            Classified::Rejected(Reject::TooLong)
+        );
+        assert_eq!(classify(Line::Text(b"")), Classified::Blank);
+        assert_eq!(classify(Line::Text(b" \t ")), Classified::Blank);
     }
 }

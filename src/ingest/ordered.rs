@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::engine::{Applied, Engine};
 use crate::feed::lines::{Line, LineReader};
-use crate::feed::parse::{is_blank, parse_line};
+use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use crate::time::Nanos;
 
@@ -75,19 +75,16 @@ impl OrderedIngest {
         line: Line<'_>,
         on_reject: &mut impl FnMut(u64, Reject),
     ) {
-        let bytes = match line {
-            Line::Text(bytes) if is_blank(bytes) => return,
-            Line::Text(bytes) => bytes,
-            Line::TooLong => {
+        match classify(line) {
+            Classified::Blank => {}
+            Classified::Event(event) => {
                 self.counts.lines += 1;
-                self.reject(line_number, Reject::TooLong, on_reject);
-                return;
+                self.push_event(line_number, event, on_reject);
             }
-        };
-        self.counts.lines += 1;
-        match parse_line(bytes) {
-            Ok(event) => self.push_event(line_number, event, on_reject),
-            Err(reason) => self.reject(line_number, reason, on_reject),
+            Classified::Rejected(reason) => {
+                self.counts.lines += 1;
+                self.reject(line_number, reason, on_reject);
+            }
         }
     }
 

@@ -5,8 +5,8 @@
 
 use std::io::{self, BufRead};
 
-use crate::feed::lines::{Line, LineReader};
-use crate::feed::parse::{is_blank, parse_line};
+use crate::feed::lines::LineReader;
+use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use crate::time::Nanos;
 
@@ -88,13 +88,10 @@ impl Playback {
         let mut lines = LineReader::new(reader);
         let mut playback = Playback::default();
         while let Some((number, line)) = lines.next_line()? {
-            match line {
-                Line::Text(bytes) if is_blank(bytes) => {}
-                Line::Text(bytes) => match parse_line(bytes) {
-                    Ok(event) => playback.events.push((number, event)),
-                    Err(reason) => playback.rejected.push((number, reason)),
-                },
-                Line::TooLong => playback.rejected.push((number, Reject::TooLong)),
+            match classify(line) {
+                Classified::Blank => {}
+                Classified::Event(event) => playback.events.push((number, event)),
+                Classified::Rejected(reason) => playback.rejected.push((number, reason)),
             }
         }
         // A stable sort: ties stay in file order.

@@ -1,0 +1,266 @@
+//! An HTTP(S) feed: one GET whose NDJSON body is streamed into lines, asked again with
+//! back-off when it ends or fails. HTTPS uses rustls with the system's root certificates.
+
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Empty};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::rustls;
+use tracing::{info, warn};
+
+use super::address::HttpTarget;
+use super::{Closed, DownCause, Flow, Runner, Session, SourceState};
+use crate::feed::lines::LineSplitter;
+
+impl Runner {
+    pub(super) async fn run_http(&mut self, url: &str, token: Option<String>) -> Flow<()> {
+        let mut attempt = 0;
+        let target = HttpTarget::from_url(url);
+        let authorization = token.as_deref().map(bearer).transpose();
+        if let (Ok(target), Ok(Some(_))) = (&target, &authorization)
+            && !target.https
+        {
+            warn!(source = %self.label, "the token is sent over plain http");
+        }
+        let mut tls: Option<TlsConnector> = None;
+        loop {
+            self.state(SourceState::Connecting).await?;
+            let session = match (&target, &authorization) {
+                (Err(cause), _) | (_, Err(cause)) => Session::failed(*cause),
+                (Ok(target), Ok(authorization)) => {
+                    self.http_session(target, authorization.as_ref(), &mut tls)
+                        .await?
+                }
+            };
+            if session.delivered {
+                attempt = 0;
+            }
+            let cause = session.cause.unwrap_or(DownCause::ResponseEnded);
+            self.back_off(&mut attempt, cause).await?;
+        }
+    }
+
+    async fn http_session(
+        &self,
+        target: &HttpTarget,
+        authorization: Option<&HeaderValue>,
+        tls: &mut Option<TlsConnector>,
+    ) -> Flow<Session> {
+        let stream = match self.connect(&target.connect_addr).await? {
+            Ok(stream) => stream,
+            Err(cause) => return Ok(Session::failed(cause)),
+        };
+        if !target.https {
+            return self
+                .http_exchange(TokioIo::new(stream), target, authorization)
+                .await;
+        }
+        match self.tls_handshake(stream, target, tls).await? {
+            Ok(stream) => {
+                self.http_exchange(TokioIo::new(stream), target, authorization)
+                    .await
+            }
+            Err(cause) => Ok(Session::failed(cause)),
+        }
+    }
+
+    /// Sets up TLS on `stream`, within the connect timeout. The client is built once, on
+    /// the first HTTPS connection, and kept in `tls`.
+    async fn tls_handshake(
+        &self,
+        stream: TcpStream,
+        target: &HttpTarget,
+        tls: &mut Option<TlsConnector>,
+    ) -> Flow<Result<TlsStream<TcpStream>, DownCause>> {
+        let connector = match tls {
+            Some(connector) => connector.clone(),
+            None => match tls_connector() {
+                Ok(connector) => tls.insert(connector).clone(),
+                Err(cause) => return Ok(Err(cause)),
+            },
+        };
+        let Ok(server_name) = rustls::pki_types::ServerName::try_from(target.host.clone()) else {
+            return Ok(Err(DownCause::TlsInvalidServerName));
+        };
+        let handshake = tokio::time::timeout(
+            self.options.connect_timeout,
+            connector.connect(server_name, stream),
+        );
+        tokio::select! {
+            outcome = handshake => Ok(match outcome {
+                Ok(Ok(stream)) => Ok(stream),
+                Ok(Err(error)) => Err(DownCause::from_tls_handshake(&error)),
+                Err(_) => Err(DownCause::TlsHandshakeTimedOut),
+            }),
+            _ = self.tx.closed() => Err(Closed),
+        }
+    }
+
+    /// One GET over an open connection, streaming the body into lines.
+    async fn http_exchange<S>(
+        &self,
+        io: TokioIo<S>,
+        target: &HttpTarget,
+        authorization: Option<&HeaderValue>,
+    ) -> Flow<Session>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        // `_driver` keeps the connection running until the body has been read.
+        let (response, _driver) = match self.get(io, target, authorization).await? {
+            Ok(answer) => answer,
+            Err(cause) => return Ok(Session::failed(cause)),
+        };
+        let status = response.status();
+        if !status.is_success() {
+            let status = status.as_u16();
+            return Ok(Session::failed(DownCause::Http { status }));
+        }
+        info!(source = %self.label, "feed connected");
+        self.state(SourceState::Connected).await?;
+        self.read_body(response.into_body()).await
+    }
+
+    /// Sends the GET and waits for the response head, within the connect timeout.
+    async fn get<S>(
+        &self,
+        io: TokioIo<S>,
+        target: &HttpTarget,
+        authorization: Option<&HeaderValue>,
+    ) -> Flow<Result<(Response<Incoming>, AbortOnDrop), DownCause>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let (mut sender, connection) = match hyper::client::conn::http1::handshake(io).await {
+            Ok(parts) => parts,
+            Err(error) => return Ok(Err(DownCause::from_hyper(&error))),
+        };
+        let driver = AbortOnDrop(tokio::spawn(async move {
+            // Its errors surface through the request and the body.
+            let _ = connection.await;
+        }));
+        let request = match get_request(target, authorization) {
+            Ok(request) => request,
+            Err(cause) => return Ok(Err(cause)),
+        };
+        let sent = tokio::time::timeout(self.options.connect_timeout, sender.send_request(request));
+        let response = tokio::select! {
+            outcome = sent => match outcome {
+                Ok(Ok(response)) => response,
+                Ok(Err(error)) => return Ok(Err(DownCause::from_hyper(&error))),
+                Err(_) => return Ok(Err(DownCause::NoResponse)),
+            },
+            _ = self.tx.closed() => return Err(Closed),
+        };
+        Ok(Ok((response, driver)))
+    }
+
+    /// Streams a response body into lines until it ends or fails.
+    async fn read_body(&self, mut body: Incoming) -> Flow<Session> {
+        let mut splitter = LineSplitter::new();
+        let mut delivered = false;
+        loop {
+            let frame = tokio::select! {
+                frame = body.frame() => frame,
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            match frame {
+                None => {
+                    self.flush(&mut splitter).await?;
+                    return Ok(Session {
+                        delivered,
+                        cause: None,
+                    });
+                }
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        delivered |= !data.is_empty();
+                        self.pump(&mut splitter, &data).await?;
+                    }
+                }
+                Some(Err(error)) => {
+                    return Ok(Session {
+                        delivered,
+                        cause: Some(DownCause::from_hyper(&error)),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The `Authorization` header for a token; marked sensitive so it is never logged.
+fn bearer(token: &str) -> Result<HeaderValue, DownCause> {
+    let mut value =
+        HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| DownCause::InvalidToken)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn get_request(
+    target: &HttpTarget,
+    authorization: Option<&HeaderValue>,
+) -> Result<Request<Empty<Bytes>>, DownCause> {
+    let mut request = Request::get(target.path_and_query.as_str())
+        .header(header::HOST, target.authority.as_str())
+        .header(header::ACCEPT, "application/x-ndjson")
+        .header(
+            header::USER_AGENT,
+            concat!("forceboard/", env!("CARGO_PKG_VERSION")),
+        );
+    if let Some(value) = authorization {
+        request = request.header(header::AUTHORIZATION, value.clone());
+    }
+    request
+        .body(Empty::<Bytes>::new())
+        .map_err(|_| DownCause::InvalidRequest)
+}
+
+/// Aborts a spawned task when dropped (the HTTP connection driver).
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A TLS client trusting the system's root certificates (`SSL_CERT_FILE` / `SSL_CERT_DIR`
+/// are honoured), with the ring crypto provider.
+fn tls_connector() -> Result<TlsConnector, DownCause> {
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _) =
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    if added == 0 {
+        return Err(DownCause::TlsNoRootCertificates);
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| DownCause::TlsSetup)?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_header_is_sensitive_and_a_bad_token_is_refused() {
+        let value = bearer("s3cret").unwrap();
+        assert_eq!(value.to_str().unwrap(), "Bearer s3cret");
+        assert!(value.is_sensitive());
+        assert_eq!(bearer("line\nbreak"), Err(DownCause::InvalidToken));
+    }
+}

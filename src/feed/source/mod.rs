@@ -1,0 +1,381 @@
+//! Live feed sources: stdin, a file (optionally tailed like `tail -F`), a TCP stream and an
+//! HTTP(S) NDJSON stream.
+//!
+//! Each source is one tokio task that splits its bytes into lines with the shared
+//! [`LineSplitter`] (never holding more than [`MAX_LINE_BYTES`](crate::feed::parse::MAX_LINE_BYTES)
+//! of one line), reads each line with [`classify`], and sends [`FeedItem`]s into a channel.
+//! Reconnection and back-off live inside the task; it stops when the receiver is dropped.
+//!
+//! Lines are numbered from 1 in each stream: a new TCP or HTTP connection, or a new file after
+//! a rotation, starts again at 1, so a number always points at a line a person can find.
+//!
+//! Why a source is down is a [`DownCause`]; its words are made only when shown or logged.
+//!
+//! The parts: `address` reads `--feed`, `backoff` times the retries, `file` reads stdin and
+//! files, `tcp` and `http` the network feeds, `cause` names what went wrong.
+
+mod address;
+mod backoff;
+mod cause;
+mod file;
+mod http;
+mod tcp;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::sync::mpsc::Sender;
+use tokio::task::JoinHandle;
+use tracing::info;
+
+pub use backoff::backoff_delay;
+pub use cause::DownCause;
+
+use crate::feed::lines::{Line, LineSplitter};
+use crate::feed::parse::{Classified, classify};
+use crate::model::{Event, Reject};
+use backoff::{Jitter, scaled_backoff};
+
+/// What a source sends to the board.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedItem {
+    /// A parsed event; `line` is its number in this stream. The line itself is not kept:
+    /// only the schema's fields were read from it.
+    Event { line: u64, event: Event },
+    /// A line that was refused; its content is not kept.
+    Rejected { line: u64, reason: Reject },
+    /// The source's connection state changed.
+    State(SourceState),
+}
+
+/// A source's connection state, for the board's status line and banners.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceState {
+    Connecting,
+    Connected,
+    /// Lost or refused; the source tries again after `retry_in`.
+    Down {
+        /// Why: its words (e.g. "connection refused", "HTTP 503 Service Unavailable") carry
+        /// no feed content and no secrets.
+        cause: DownCause,
+        retry_in: Duration,
+    },
+    /// Stdin, or a file read without `--follow`, reached its end.
+    Ended,
+}
+
+/// Where a live feed comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedSource {
+    Stdin,
+    /// A file that cannot be opened is reported `Down` and tried again with back-off.
+    /// With `follow` it is tailed like `tail -F`: growth is polled for, and a rotated
+    /// (renamed and recreated) or truncated file is read again from its start.
+    File {
+        path: PathBuf,
+        follow: bool,
+    },
+    /// `addr` is `HOST:PORT`, without the `tcp://`.
+    Tcp {
+        addr: String,
+    },
+    /// An `http://` or `https://` URL.
+    Http {
+        url: String,
+    },
+}
+
+/// Timings of a source; [`Default`] is what the board uses. Tests shorten them.
+#[derive(Debug, Clone)]
+pub struct SourceOptions {
+    /// The first back-off delay (doubling on each failure).
+    pub base_delay: Duration,
+    /// The longest back-off delay before jitter.
+    pub max_delay: Duration,
+    /// How often a followed file is checked for growth and rotation.
+    pub poll_interval: Duration,
+    /// Limit on connecting, the TLS handshake and waiting for the HTTP response head.
+    pub connect_timeout: Duration,
+}
+
+impl Default for SourceOptions {
+    fn default() -> Self {
+        SourceOptions {
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(250),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Starts a source with the default timings. The task ends when `tx` is closed (and, for
+/// stdin or a file without follow, after its end). `token` is sent as a bearer token to an
+/// HTTP(S) feed and is never logged.
+pub fn spawn(source: FeedSource, tx: Sender<FeedItem>, token: Option<String>) -> JoinHandle<()> {
+    spawn_with(source, tx, token, SourceOptions::default())
+}
+
+/// [`spawn`] with chosen timings.
+pub fn spawn_with(
+    source: FeedSource,
+    tx: Sender<FeedItem>,
+    token: Option<String>,
+    options: SourceOptions,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let label = source.label();
+        let mut runner = Runner {
+            tx,
+            options,
+            jitter: Jitter::from_clock(),
+            label,
+        };
+        // `Err(Closed)` only means the board went away: nothing left to do.
+        let _ = match source {
+            FeedSource::Stdin => runner.run_stdin().await,
+            FeedSource::File { path, follow } => runner.run_file(&path, follow).await,
+            FeedSource::Tcp { addr } => runner.run_tcp(&addr).await,
+            FeedSource::Http { url } => runner.run_http(&url, token).await,
+        };
+    })
+}
+
+/// The receiver was dropped: the source stops.
+struct Closed;
+
+type Flow<T> = Result<T, Closed>;
+
+/// How one connection (or one read of a stream) ended.
+struct Session {
+    /// Whether any bytes arrived (a connection that delivered resets the back-off).
+    delivered: bool,
+    /// `None` at a clean end of stream.
+    cause: Option<DownCause>,
+}
+
+impl Session {
+    fn failed(cause: DownCause) -> Self {
+        Session {
+            delivered: false,
+            cause: Some(cause),
+        }
+    }
+}
+
+/// A line as the board receives it; a blank line sends nothing.
+fn feed_item(line: u64, text: Line<'_>) -> Option<FeedItem> {
+    match classify(text) {
+        Classified::Event(event) => Some(FeedItem::Event { line, event }),
+        Classified::Rejected(reason) => Some(FeedItem::Rejected { line, reason }),
+        Classified::Blank => None,
+    }
+}
+
+/// One running source: its channel, timings, jitter and log name.
+struct Runner {
+    tx: Sender<FeedItem>,
+    options: SourceOptions,
+    jitter: Jitter,
+    label: String,
+}
+
+impl Runner {
+    async fn send(&self, item: FeedItem) -> Flow<()> {
+        self.tx.send(item).await.map_err(|_| Closed)
+    }
+
+    async fn state(&self, state: SourceState) -> Flow<()> {
+        self.send(FeedItem::State(state)).await
+    }
+
+    /// Sends every item completed by `data`.
+    async fn pump(&self, splitter: &mut LineSplitter, mut data: &[u8]) -> Flow<()> {
+        loop {
+            let item = match splitter.next_line(&mut data) {
+                Some((line, text)) => feed_item(line, text),
+                None => return Ok(()),
+            };
+            if let Some(item) = item {
+                self.send(item).await?;
+            }
+        }
+    }
+
+    /// Sends the stream's unterminated last line, if any.
+    async fn flush(&self, splitter: &mut LineSplitter) -> Flow<()> {
+        let item = splitter
+            .finish()
+            .and_then(|(line, text)| feed_item(line, text));
+        match item {
+            Some(item) => self.send(item).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn sleep(&self, delay: Duration) -> Flow<()> {
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => Ok(()),
+            _ = self.tx.closed() => Err(Closed),
+        }
+    }
+
+    /// Reports the source down, waits out the back-off for `attempt`, and counts the attempt.
+    async fn back_off(&mut self, attempt: &mut u32, cause: DownCause) -> Flow<()> {
+        let retry_in = scaled_backoff(
+            self.options.base_delay,
+            self.options.max_delay,
+            *attempt,
+            self.jitter.next_unit(),
+        );
+        *attempt = attempt.saturating_add(1);
+        info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
+        self.state(SourceState::Down { cause, retry_in }).await?;
+        self.sleep(retry_in).await
+    }
+
+    /// Reads a stream (stdin, a TCP connection) to its end or first error.
+    async fn read_stream<R: AsyncRead + Unpin>(&self, mut reader: R) -> Flow<Session> {
+        let mut splitter = LineSplitter::new();
+        let mut buffer = vec![0; 64 * 1024];
+        let mut delivered = false;
+        loop {
+            let read = tokio::select! {
+                read = reader.read(&mut buffer) => read,
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            match read {
+                Ok(0) => {
+                    self.flush(&mut splitter).await?;
+                    return Ok(Session {
+                        delivered,
+                        cause: None,
+                    });
+                }
+                Ok(n) => {
+                    delivered = true;
+                    self.pump(&mut splitter, &buffer[..n]).await?;
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    return Ok(Session {
+                        delivered,
+                        cause: Some(DownCause::from_io(&error)),
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::feed::parse::MAX_LINE_BYTES;
+
+    /// What `pump` would send from `input`, up to the first item.
+    fn next_item(splitter: &mut LineSplitter, input: &mut &[u8]) -> Option<FeedItem> {
+        while let Some((line, text)) = splitter.next_line(input) {
+            if let Some(item) = feed_item(line, text) {
+                return Some(item);
+            }
+        }
+        None
+    }
+
+    fn split(chunks: &[&[u8]]) -> (Vec<FeedItem>, Option<FeedItem>) {
+        let mut splitter = LineSplitter::new();
+        let mut items = Vec::new();
+        for chunk in chunks {
+            let mut input = *chunk;
+            while let Some(item) = next_item(&mut splitter, &mut input) {
+                items.push(item);
+            }
+            assert!(input.is_empty());
+        }
+        let last = splitter
+            .finish()
+            .and_then(|(line, text)| feed_item(line, text));
+        (items, last)
+    }
+
+    const GOOD: &str = r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z"}"#;
+
+    fn lines_of(items: &[FeedItem]) -> Vec<(u64, Option<Reject>)> {
+        items
+            .iter()
+            .map(|item| match item {
+                FeedItem::Event { line, .. } => (*line, None),
+                FeedItem::Rejected { line, reason } => (*line, Some(*reason)),
+                FeedItem::State(_) => panic!("no states from a splitter"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_split_across_chunks_with_crlf_and_blank_lines_counted() {
+        let text = format!("{GOOD}\r\n\n  \r\n{GOOD}\nnope\n{GOOD}");
+        let bytes = text.as_bytes();
+        // Every split point, so a line may end in any chunk.
+        for cut in 0..bytes.len() {
+            let (items, last) = split(&[&bytes[..cut], &bytes[cut..]]);
+            let mut all = items;
+            all.extend(last);
+            assert_eq!(
+                lines_of(&all),
+                vec![(1, None), (4, None), (5, Some(Reject::NotJson)), (6, None)],
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_crlf_line_parses_like_an_lf_line() {
+        let text = format!("{GOOD}\r\n");
+        let (items, _) = split(&[text.as_bytes()]);
+        let plain = format!("{GOOD}\n");
+        let (plain_items, _) = split(&[plain.as_bytes()]);
+        assert!(matches!(&items[0], FeedItem::Event { line: 1, .. }));
+        assert_eq!(items, plain_items);
+    }
+
+    #[test]
+    fn a_long_line_is_refused_without_being_held() {
+        let mut splitter = LineSplitter::new();
+        let chunk = vec![b'x'; 16 * 1024];
+        for _ in 0..64 {
+            let mut input = &chunk[..];
+            assert!(next_item(&mut splitter, &mut input).is_none());
+        }
+        assert!(splitter.held_capacity() <= 2 * MAX_LINE_BYTES + 2);
+        let tail = format!("\n{GOOD}\n");
+        let mut input = tail.as_bytes();
+        assert_eq!(
+            next_item(&mut splitter, &mut input),
+            Some(FeedItem::Rejected {
+                line: 1,
+                reason: Reject::TooLong
+            })
+        );
+        assert!(matches!(
+            next_item(&mut splitter, &mut input),
+            Some(FeedItem::Event { line: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn exactly_64_kib_is_accepted_as_a_line_and_one_more_byte_is_not() {
+        let exact = vec![b'x'; MAX_LINE_BYTES];
+        let mut text = exact.clone();
+        text.extend_from_slice(b"\r\n");
+        text.extend(vec![b'y'; MAX_LINE_BYTES + 1]);
+        text.extend_from_slice(b"\r\n");
+        let (items, _) = split(&[&text[..100], &text[100..]]);
+        assert_eq!(
+            lines_of(&items),
+            vec![(1, Some(Reject::NotJson)), (2, Some(Reject::TooLong))]
+        );
+    }
+}
