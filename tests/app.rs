@@ -8,7 +8,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use forceboard::app::{App, AppOptions, Effect, Feed, MIN_FRAME_GAP, Msg};
 use forceboard::config::Config;
-use forceboard::feed::{FeedItem, SourceState, parse_line};
+use forceboard::feed::{DownCause, FeedItem, SourceState, parse_line};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::model::Reject;
@@ -238,7 +238,7 @@ fn stale_and_down_show_on_the_board_with_their_countdown() {
     assert!(text_of(&screen(&board, &app, 80, 24)).contains("FEED STALE"));
 
     let down = SourceState::Down {
-        error: "connection refused".into(),
+        cause: DownCause::ConnectionRefused,
         retry_in: Duration::from_secs(8),
     };
     let at = wall + 40 * S;

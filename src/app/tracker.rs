@@ -134,6 +134,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::feed::DownCause;
 
     const S: Nanos = NANOS_PER_SEC;
 
@@ -159,7 +160,7 @@ mod tests {
     fn down_counts_down_to_the_retry_in_whole_seconds_rounded_up() {
         let mut tracker = FeedTracker::new(0);
         let down = SourceState::Down {
-            error: "connection refused".into(),
+            cause: DownCause::ConnectionRefused,
             retry_in: Duration::from_secs(8),
         };
         tracker.set_state(down, 10 * S);

@@ -2,9 +2,11 @@
 //! random ±20 % so that boards restarted together do not retry in step.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::SourceOptions;
+
+use crate::time::WallClock;
 
 /// The back-off before retry number `attempt` (0 first): 1, 2, 4, 8, 16, 30, 30… seconds,
 /// each scaled by a jitter of ±20 % (`jitter_unit` in [0, 1): 0 → −20 %, 0.5 → none).
@@ -40,9 +42,7 @@ pub(super) struct Jitter(u64);
 impl Jitter {
     pub(super) fn from_clock() -> Self {
         static STARTED: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_nanos() as u64);
+        let nanos = WallClock::new().now() as u64;
         let nth = STARTED.fetch_add(1, Ordering::Relaxed);
         Jitter((nanos ^ nth.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1)
     }
