@@ -2,7 +2,7 @@
 //! attendance times against their targets.
 //!
 //! The library holds everything but the terminal itself; the binary (`main.rs`,
-//! `cli.rs`, `dashboard.rs`) parses the command line and runs the terminal loop.
+//! `cli/`, `dashboard.rs`) parses the command line and runs the terminal loop.
 //!
 //! # Module map
 //! Events flow source → ingest → engine → figures → app → render. Each module may import
@@ -13,6 +13,7 @@
 //! | `app`      | one board's state machine: feed items, keys, ticks and resizes in, a `Board` out |
 //! | `ui`       | view state and keys, the `Board` (a frame's plain data) and the render functions |
 //! | `report`   | headless figures: the `report` table and JSON |
+//! | `check`    | headless validation: a feed's rejected lines and counts (`check`) |
 //! | `serve`    | plays a recording to TCP clients on one timeline (training rooms) |
 //! | `ingest`   | time order for files (reorder horizon), playback clock, replay checkpoints |
 //! | `engine`   | applies events and computes figures; pure: no I/O, no clock |
@@ -24,6 +25,7 @@
 //! | `time`     | instants and spans, RFC 3339 |
 
 pub mod app;
+pub mod check;
 pub mod config;
 pub mod engine;
 pub mod feed;

@@ -12,7 +12,7 @@ use crate::engine::{
 };
 use crate::format::{dur, human_target, pct};
 use crate::ingest::{FeedCounts, ingest_reader};
-use crate::time::{Nanos, format_utc, to_utc};
+use crate::time::{NANOS_PER_HOUR, Nanos, format_utc, to_utc};
 
 /// What `report` computes: the figures at T over one window, and the feed's line counts.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +43,36 @@ pub fn compute(
         figures: engine.scoped_figures(at, window.span),
         counts,
     }))
+}
+
+/// How `report` prints: a table for people, or SPEC.md §3's JSON object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+impl Report {
+    /// The report as `report` prints it, ending in one newline.
+    pub fn render(&self, config: &Config, window: &Window, format: Format) -> String {
+        let text = match format {
+            Format::Table => to_table(config, self.at, window, &self.figures, &self.counts),
+            Format::Json => to_json(self.at, window, &self.figures, &self.counts),
+        };
+        format!("{}\n", text.trim_end())
+    }
+}
+
+/// What `forceboard` prints when standard output is not a terminal: the built-in demo
+/// day's table over 24 h at its last event, under a heading that says it is not real.
+pub fn demo_day(config: &Config) -> io::Result<String> {
+    let window = Window::new(24 * NANOS_PER_HOUR);
+    let report = compute(crate::DEMO_DAY.as_bytes(), config, None, &window)?
+        .ok_or_else(|| io::Error::other("the built-in demo day is empty"))?;
+    Ok(format!(
+        "DEMO DATA (synthetic)\n\n{}",
+        report.render(config, &window, Format::Table)
+    ))
 }
 
 /// The object `report --json` prints (SPEC.md §3).

@@ -256,3 +256,166 @@ fn a_missing_file_is_one_sentence_and_exit_1() {
         "{message}"
     );
 }
+
+/// stderr of a refused command line, checked to be one sentence, exit 2 and no output.
+fn refusal(args: &[&str]) -> String {
+    let output = forceboard(args);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty(), "{args:?}");
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{args:?}: {message}");
+    message
+}
+
+#[test]
+fn each_command_lists_only_its_own_flags_with_examples_and_exit_codes() {
+    for (command, dashboard) in [
+        ("watch", true),
+        ("replay", true),
+        ("report", false),
+        ("check", false),
+        ("gen", false),
+        ("serve", false),
+    ] {
+        let output = forceboard(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0), "{command}");
+        let help = stdout(&output);
+        for flag in ["--layout", "--mono", "--rotate"] {
+            assert_eq!(
+                help.contains(flag),
+                dashboard,
+                "{command} --help and {flag}"
+            );
+        }
+        assert_eq!(help.contains("--record"), command == "watch", "{command}");
+        assert!(help.contains("--config"), "{command}");
+        assert!(
+            help.contains(&format!("Examples:\n  forceboard {command} ")),
+            "{command}"
+        );
+        assert!(help.contains("Exit codes: 0 "), "{command}");
+    }
+    let report_help = stdout(&forceboard(&["report", "--help"]));
+    assert!(!report_help.contains("--log"), "{report_help}");
+    let serve_help = stdout(&forceboard(&["serve", "--help"]));
+    assert!(serve_help.contains("--log <FILE>"), "{serve_help}");
+}
+
+#[test]
+fn a_bad_speed_is_the_same_sentence_on_replay_and_serve() {
+    let feed = "fixtures/spec-example.ndjson";
+    for speed in ["0", "0.09", "fast", "10001", "NaN", "inf"] {
+        let replay = refusal(&["replay", feed, "--speed", speed]);
+        let serve = refusal(&["serve", feed, "--listen", "127.0.0.1:0", "--speed", speed]);
+        let sentence = "forceboard: --speed must be a number from 0.1 to 10000";
+        assert_eq!(
+            replay,
+            format!("{sentence} (see forceboard replay --help)\n")
+        );
+        assert_eq!(serve, format!("{sentence} (see forceboard serve --help)\n"));
+    }
+    // The bounds themselves are accepted: replay then goes on to want a terminal.
+    for speed in ["0.1", "10000"] {
+        let output = forceboard(&["replay", feed, "--speed", speed]);
+        assert_eq!(output.status.code(), Some(1), "{speed}");
+        assert!(stderr(&output).contains("needs a terminal"), "{speed}");
+    }
+}
+
+#[test]
+fn replay_times_are_checked_as_flags() {
+    let feed = "fixtures/spec-example.ndjson";
+    assert_eq!(
+        refusal(&["replay", feed, "--from", "2024-07-01T12:00:00"]),
+        "forceboard: --from needs an offset (e.g. 2024-07-01T12:00:00Z or \
+         2024-07-01T13:00:00+01:00) (see forceboard replay --help)\n"
+    );
+    assert_eq!(
+        refusal(&["replay", feed, "--until", "noon"]),
+        "forceboard: --until must be an RFC 3339 time such as 2024-07-01T12:00:00Z \
+         (see forceboard replay --help)\n"
+    );
+}
+
+#[test]
+fn gen_start_is_checked_once_as_a_flag() {
+    assert_eq!(
+        refusal(&["gen", "--start", "2024-07-01T00:00:00"]),
+        "forceboard: --start needs an offset (e.g. 2024-07-01T12:00:00Z or \
+         2024-07-01T13:00:00+01:00) (see forceboard gen --help)\n"
+    );
+    // A real RFC 3339 time, but past 2262: beyond nanoseconds since 1970 in an i64.
+    assert_eq!(
+        refusal(&["gen", "--start", "9999-01-01T00:00:00Z"]),
+        "forceboard: --start must be an RFC 3339 time such as 2024-07-01T12:00:00Z \
+         (see forceboard gen --help)\n"
+    );
+}
+
+#[test]
+fn rotate_is_checked_even_without_a_terminal() {
+    // Before, `--rotate` was only looked at once the dashboard started.
+    assert_eq!(
+        refusal(&["--rotate", "999ms"]),
+        "forceboard: --rotate must be a duration of at least 1s, such as 20s \
+         (see forceboard --help)\n"
+    );
+    assert!(refusal(&["watch", "--feed", "-", "--rotate", "0s"]).contains("--rotate must be"));
+}
+
+#[test]
+fn watch_feed_and_follow_are_checked_as_flags() {
+    assert_eq!(
+        refusal(&["watch", "--feed", "tcp://cad-gw:7000", "--follow"]),
+        "forceboard: --follow applies only to a feed read from a file path \
+         (see forceboard watch --help)\n"
+    );
+    assert!(refusal(&["watch", "--feed", ""]).contains("the feed source is empty"));
+    assert!(refusal(&["watch", "--feed", "ftp://x"]).contains("\"ftp\" is not supported"));
+}
+
+#[test]
+fn dashboard_flags_are_refused_where_they_do_nothing() {
+    let feed = "fixtures/spec-example.ndjson";
+    assert_eq!(
+        refusal(&["report", feed, "--layout", "wall"]),
+        "forceboard: unexpected argument '--layout' found (see forceboard report --help)\n"
+    );
+    assert_eq!(
+        refusal(&["--mono", "check", feed]),
+        "forceboard: --mono applies only to the dashboard (forceboard, watch and replay) \
+         (see forceboard check --help)\n"
+    );
+    assert_eq!(
+        refusal(&["--log", "board.log", "gen"]),
+        "forceboard: --log applies only to forceboard, watch, replay and serve \
+         (see forceboard gen --help)\n"
+    );
+    assert!(refusal(&["report", ""]).contains("FILE must be a file path, or - for standard input"));
+    // Given before `watch` they still apply to it: it gets as far as wanting a terminal.
+    let output = forceboard(&["--layout", "wall", "watch", "--feed", "-", "--mono"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("needs a terminal"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn without_a_terminal_the_bare_command_prints_the_demo_days_table() {
+    let output = forceboard(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("DEMO DATA (synthetic)\n\nWest Midlands Police — figures at "),
+        "{text}"
+    );
+    assert!(text.contains(", window 24h ("), "{text}");
+    assert!(text.ends_with(" after the report time\n"), "{text}");
+}

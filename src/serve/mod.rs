@@ -55,6 +55,7 @@ mod client;
 mod lines;
 mod plan;
 mod producer;
+mod run;
 
 use std::future::Future;
 use std::io;
@@ -73,6 +74,7 @@ use backlog::{Client, Shared, lock};
 use client::feed_client;
 use plan::plan;
 use producer::produce;
+pub use run::{ServeError, serve_until_stopped};
 
 /// Added by the command to the largest window to make the backlog: covers a client whose
 /// clock is behind the server's, and the moments between connecting and computing.

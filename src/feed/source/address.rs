@@ -19,10 +19,19 @@ impl FeedSource {
     /// `follow` (tail the file) is allowed with a file path only. The error is one sentence.
     pub fn parse(src: &str, follow: bool) -> Result<FeedSource, String> {
         let source = source_of(src, follow)?;
-        if follow && !matches!(source, FeedSource::File { .. }) {
-            return Err("--follow applies only to a feed read from a file path".to_string());
+        if follow {
+            source.followed()
+        } else {
+            Ok(source)
         }
-        Ok(source)
+    }
+
+    /// The same source read as it grows (`--follow`); only a file path can be followed.
+    pub fn followed(self) -> Result<FeedSource, String> {
+        match self {
+            FeedSource::File { path, .. } => Ok(FeedSource::File { path, follow: true }),
+            _ => Err("--follow applies only to a feed read from a file path".to_string()),
+        }
     }
 
     /// A name for logs: no path or query of a URL (they can carry secrets).

@@ -1,0 +1,132 @@
+//! What the parsed arguments become: the dashboard's options and the library's.
+
+use std::path::PathBuf;
+
+use super::{
+    DashboardArgs, GenArgs, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError, WatchArgs,
+};
+use crate::dashboard::{Input, Options};
+use forceboard::config::Config;
+use forceboard::generate::GenOptions;
+use forceboard::ingest::playback::Playback;
+use forceboard::ingest::replay::ReplayOptions;
+use forceboard::report;
+use forceboard::serve::{BACKLOG_MARGIN, ServeOptions};
+use forceboard::time::{Nanos, format_utc};
+use forceboard::ui::LayoutChoice;
+
+impl DashboardArgs {
+    pub(super) fn overridden_by(self, after: DashboardArgs) -> DashboardArgs {
+        DashboardArgs {
+            layout: after.layout.or(self.layout),
+            mono: after.mono || self.mono,
+            rotate: after.rotate.or(self.rotate),
+            log: after.log.or(self.log),
+        }
+    }
+
+    pub(super) fn first_given(&self) -> Option<&'static str> {
+        if self.layout.is_some() {
+            Some("--layout")
+        } else if self.mono {
+            Some("--mono")
+        } else if self.rotate.is_some() {
+            Some("--rotate")
+        } else if self.log.is_some() {
+            Some("--log")
+        } else {
+            None
+        }
+    }
+
+    /// The dashboard's options for `input`.
+    pub fn options(&self, input: Input, record: Option<PathBuf>) -> Options {
+        Options {
+            input,
+            layout: match self.layout.unwrap_or(LayoutArg::Auto) {
+                LayoutArg::Auto => LayoutChoice::Auto,
+                LayoutArg::Wall => LayoutChoice::Wall,
+                LayoutArg::Standard => LayoutChoice::Standard,
+                LayoutArg::Compact => LayoutChoice::Compact,
+            },
+            mono: self.mono,
+            rotate: self.rotate,
+            record,
+        }
+    }
+}
+
+impl WatchArgs {
+    /// The dashboard on the live feed; the token comes from the environment only.
+    pub fn options(self) -> Options {
+        let token = std::env::var("FORCEBOARD_TOKEN")
+            .ok()
+            .filter(|token| !token.is_empty());
+        let input = Input::Live {
+            source: self.feed,
+            token,
+        };
+        self.dashboard.options(input, self.record)
+    }
+}
+
+impl ReplayArgs {
+    /// The dashboard on `playback`, read from [`ReplayArgs::file`].
+    pub fn options(&self, playback: Playback) -> Options {
+        let input = Input::Replay {
+            playback,
+            options: ReplayOptions {
+                from: self.from,
+                until: self.until,
+                speed: self.speed,
+                looping: false,
+            },
+        };
+        self.dashboard.options(input, None)
+    }
+}
+
+impl ReportArgs {
+    pub fn format(&self) -> report::Format {
+        if self.json {
+            report::Format::Json
+        } else {
+            report::Format::Table
+        }
+    }
+}
+
+impl GenArgs {
+    pub fn options(&self, config: &Config) -> GenOptions {
+        GenOptions {
+            days: self.days,
+            seed: self.seed,
+            start: self.start.unwrap_or_else(GenOptions::default_start),
+            tz: config.timezone,
+        }
+    }
+}
+
+impl ServeArgs {
+    /// How to play a feed whose last event is at `last_event`; the backlog covers the
+    /// largest window of `config`.
+    pub fn options(&self, config: &Config, last_event: Nanos) -> Result<ServeOptions, UsageError> {
+        if let Some(from) = self.from
+            && from > last_event
+        {
+            return Err(UsageError(format!(
+                "--from is after the last event of {} ({})",
+                self.file,
+                format_utc(last_event)
+            )));
+        }
+        let largest_window = config.windows.iter().map(|window| window.span).max();
+        Ok(ServeOptions {
+            speed: self.speed,
+            from: self.from,
+            looping: self.looping,
+            backlog: largest_window.unwrap_or(0).saturating_add(BACKLOG_MARGIN),
+            ..ServeOptions::default()
+        })
+    }
+}

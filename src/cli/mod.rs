@@ -1,0 +1,339 @@
+//! The command line (SPEC.md §3): every flag, its parsing and checking, and the
+//! conversion of the parsed arguments into what the library and the dashboard take.
+//!
+//! Every flag's value is checked by clap as it parses (the parsers are at the end), so a
+//! bad flag is refused before anything is read, in one sentence that names it, and the
+//! binary exits 2.
+
+mod convert;
+mod values;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use forceboard::config::Window;
+use forceboard::feed::source::FeedSource;
+use forceboard::time::Nanos;
+pub use values::{FeedFile, not_this_machine};
+use values::{
+    Flag, parse_feed_file, parse_feed_source, parse_listen, parse_rotate, parse_speed, parse_start,
+    parse_time, parse_window,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "forceboard",
+    version,
+    about = "A terminal dashboard of a police control room's call queues and attendance times.",
+    long_about = "A terminal dashboard of a police control room's call queues and attendance \
+                  times against their targets. With no command, it shows the built-in demo day \
+                  (or, when standard output is not a terminal, prints its figures).",
+    after_help = TOP_HELP
+)]
+pub struct Cli {
+    /// TOML configuration (targets, windows, areas, force name, time zone); see
+    /// forceboard.example.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The demo dashboard's options (with no command).
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The dashboard's options (for `forceboard`, `watch` and `replay`).
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Dashboard")]
+pub struct DashboardArgs {
+    /// Screen layout: auto (by terminal size), wall (huge figures), standard, compact (80×24)
+    /// [default: auto].
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub layout: Option<LayoutArg>,
+    /// No colour at all (also when the NO_COLOR environment variable is set).
+    #[arg(long)]
+    pub mono: bool,
+    /// Cycle the board through the force and each area on its own, e.g. every 20s.
+    #[arg(long, value_name = "EVERY", value_parser = Flag(parse_rotate))]
+    pub rotate: Option<Duration>,
+    /// Write logs to this file (nothing is ever logged to the screen).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    Auto,
+    Wall,
+    Standard,
+    Compact,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The live dashboard on a feed.
+    #[command(after_help = WATCH_HELP)]
+    Watch(WatchArgs),
+    /// The dashboard on a recorded feed, on a virtual clock (training).
+    #[command(after_help = REPLAY_HELP)]
+    Replay(ReplayArgs),
+    /// Print the figures at a time, as a table or as JSON.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
+    /// Validate a feed file: counts, and every rejected line's number and reason.
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// Write a realistic synthetic feed to stdout (the same bytes for the same seed).
+    #[command(after_help = GEN_HELP)]
+    Gen(GenArgs),
+    /// Play a recorded feed over TCP to every client that connects, timed as a live feed
+    /// (a trainer runs one `serve`; the room runs `watch --feed tcp://HOST:PORT`).
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The feed: - (stdin), a file path, tcp://HOST:PORT, or http(s)://… (an NDJSON stream).
+    /// A bearer token for http(s) is read from FORCEBOARD_TOKEN, never from the command line.
+    #[arg(long, value_name = "SRC", value_parser = Flag(parse_feed_source))]
+    pub feed: FeedSource,
+    /// Keep reading a file as it grows, like tail -F (survives rotation).
+    #[arg(long)]
+    pub follow: bool,
+    /// Append every accepted line, as received, to this file (for replay later).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Recorded feed file (NDJSON, schema v1).
+    #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
+    pub file: FeedFile,
+    /// Virtual-clock speed, 0.1 to 10000 times real time.
+    #[arg(long, default_value_t = 1.0, value_name = "X", value_parser = Flag(parse_speed))]
+    pub speed: f64,
+    /// Start the virtual clock here (RFC 3339 with an offset) [default: the first event].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
+    pub from: Option<Nanos>,
+    /// Stop the virtual clock here [default: the last event].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
+    pub until: Option<Nanos>,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Feed file (NDJSON, schema v1), or - for standard input.
+    #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
+    pub file: FeedFile,
+    /// Report time T, RFC 3339 with an offset [default: the latest accepted event's time].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
+    pub at: Option<Nanos>,
+    /// Window W: the figures cover (T - W, T]. E.g. 15m, 1h, 24h, 90m, 7d.
+    #[arg(long, value_name = "W", default_value = "1h", value_parser = Flag(parse_window))]
+    pub window: Window,
+    /// Print the JSON object of SPEC.md §3 instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Feed file (NDJSON, schema v1), or - for standard input.
+    #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
+    pub file: FeedFile,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// How many days of feed to write.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=366))]
+    pub days: u32,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// First instant of the feed, RFC 3339 with an offset [default: 2024-07-01T00:00:00+01:00].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_start))]
+    pub start: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Feed file (NDJSON, schema v1), or - for standard input.
+    #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
+    pub file: FeedFile,
+    /// Address to listen on, HOST:PORT (e.g. 127.0.0.1:7000; 0.0.0.0:7000 for every
+    /// interface).
+    #[arg(long, value_name = "ADDR", value_parser = Flag(parse_listen))]
+    pub listen: SocketAddr,
+    /// Playback speed: virtual seconds per second, from 0.1 to 10000. Times sent are
+    /// shifted to now and, above 1, durations shrink by this factor.
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = Flag(parse_speed))]
+    pub speed: f64,
+    /// Start the feed's clock here, RFC 3339 with an offset [default: the first event].
+    /// Earlier events count as already sent, for clients' backlogs.
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
+    pub from: Option<Nanos>,
+    /// At the end, start again from the start, with ids made unique per pass (A~2, A~3…).
+    #[arg(long = "loop")]
+    pub looping: bool,
+    /// Write logs to this file (clients connecting and leaving, slow clients dropped).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+const TOP_HELP: &str = "\
+Examples:
+  forceboard --layout wall --rotate 20s
+  forceboard watch --feed tcp://cad-gw:7000
+  forceboard report fixtures/demo-day.ndjson --window 24h
+
+Each command has its own flags: forceboard COMMAND --help.
+
+Exit codes: 0 ok; 1 a runtime failure; 2 a bad flag or config.";
+
+const WATCH_HELP: &str = "\
+Examples:
+  forceboard watch --feed tcp://cad-gw:7000 --layout wall
+  forceboard watch --feed /var/log/cad/events.ndjson --follow --record today.ndjson
+  FORCEBOARD_TOKEN=… forceboard watch --feed https://cad.example/feed --log board.log
+
+Exit codes: 0 ok; 1 a runtime failure (no terminal, a record or log file that cannot be \
+opened); 2 a bad flag or config. A feed that fails is shown as down and tried again.";
+
+const REPLAY_HELP: &str = "\
+Examples:
+  forceboard replay fixtures/scenarios/friday-surge.ndjson --speed 60
+  forceboard replay day.ndjson --from 2024-07-01T17:00:00+01:00 --until 2024-07-01T20:00:00+01:00
+
+Exit codes: 0 ok; 1 a runtime failure (a file that cannot be read, no terminal); 2 a bad \
+flag or config.";
+
+const REPORT_HELP: &str = "\
+Examples:
+  forceboard report fixtures/demo-day.ndjson --window 24h
+  forceboard report day.ndjson --at 2024-07-01T12:00:00Z --window 15m --json
+  forceboard gen --seed 3 | forceboard report - --window 24h
+
+Exit codes: 0 ok; 1 a runtime failure (a file that cannot be read, or no accepted event \
+to report at and no --at); 2 a bad flag or config.";
+
+const CHECK_HELP: &str = "\
+Examples:
+  forceboard check fixtures/bad-lines.ndjson
+  cad-export | forceboard check -
+
+Exit codes: 0 no line rejected (duplicates are counted, not rejected); 1 a line was \
+rejected, or the file cannot be read; 2 a bad flag or config.";
+
+const GEN_HELP: &str = "\
+Examples:
+  forceboard gen --days 30 --seed 7 > month.ndjson
+  forceboard gen --start 2024-10-26T00:00:00+01:00 | forceboard report - --window 24h
+
+Exit codes: 0 ok; 1 the feed cannot be written; 2 a bad flag or config.";
+
+const SERVE_HELP: &str = "\
+Examples:
+  forceboard serve fixtures/demo-day.ndjson --listen 127.0.0.1:7000 --speed 60 --loop
+  forceboard serve day.ndjson --listen 0.0.0.0:7000 --from 2024-07-01T17:00:00+01:00
+
+Runs until Ctrl-C, SIGTERM or SIGHUP.
+
+Exit codes: 0 stopped by a signal; 1 a runtime failure (a file that cannot be read or has \
+no events, an address in use); 2 a bad flag or config, --from after the last event, or an \
+address that is not this machine's.";
+
+/// A mistake in how forceboard was called that shows only once a file is read (such as
+/// `serve --from` after its last event): exit code 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+impl Cli {
+    /// Parses the command line. Dashboard options given before `watch` or `replay` apply
+    /// to it (options after the command win), `--log` also to `serve`; before any other
+    /// command they are refused.
+    pub fn parse_checked() -> Result<Cli, clap::Error> {
+        let mut cli = Cli::try_parse()?;
+        let mut before = std::mem::take(&mut cli.dashboard);
+        match &mut cli.command {
+            None => cli.dashboard = before,
+            Some(Command::Watch(args)) => {
+                args.dashboard = before.overridden_by(std::mem::take(&mut args.dashboard));
+                if args.follow {
+                    args.feed = args.feed.clone().followed().map_err(conflict)?;
+                }
+            }
+            Some(Command::Replay(args)) => {
+                args.dashboard = before.overridden_by(std::mem::take(&mut args.dashboard));
+            }
+            Some(other) => {
+                if let Command::Serve(args) = other {
+                    args.log = args.log.take().or(before.log.take());
+                }
+                if let Some(flag) = before.first_given() {
+                    let commands = if flag == "--log" {
+                        "forceboard, watch, replay and serve"
+                    } else {
+                        "the dashboard (forceboard, watch and replay)"
+                    };
+                    return Err(conflict(format!("{flag} applies only to {commands}")));
+                }
+            }
+        }
+        Ok(cli)
+    }
+
+    /// The `--log` file, for the commands that take one.
+    pub fn log_file(&self) -> Option<&Path> {
+        match &self.command {
+            None => self.dashboard.log.as_deref(),
+            Some(Command::Watch(args)) => args.dashboard.log.as_deref(),
+            Some(Command::Replay(args)) => args.dashboard.log.as_deref(),
+            Some(Command::Serve(args)) => args.log.as_deref(),
+            Some(Command::Report(_) | Command::Check(_) | Command::Gen(_)) => None,
+        }
+    }
+}
+
+fn conflict(sentence: String) -> clap::Error {
+    Cli::command().error(ErrorKind::ArgumentConflict, sentence)
+}
+
+/// clap's error as one sentence: its first line says what was wrong and, when it ends in
+/// a colon, the next one says which argument; then whose help lists the flags.
+pub fn one_sentence(error: &clap::Error) -> String {
+    // Parsed again, leniently, only to learn which command was meant.
+    let command = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches()
+        .ok()
+        .and_then(|matches| matches.subcommand_name().map(|name| format!(" {name}")))
+        .unwrap_or_default();
+    let rendered = error.render().to_string();
+    let mut lines = rendered.lines().filter(|line| !line.trim().is_empty());
+    let mut first = lines
+        .next()
+        .unwrap_or("invalid command line")
+        .trim_start_matches("error: ")
+        .to_string();
+    if first.ends_with(':')
+        && let Some(which) = lines.next()
+    {
+        first = format!("{first} {}", which.trim());
+    }
+    format!("{first} (see forceboard{command} --help)")
+}

@@ -1,0 +1,154 @@
+//! The flags' parsers, as clap's `value_parser`s: each takes the value and the flag's name
+//! and returns the value, or one sentence that names the flag.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
+
+use forceboard::config::Window;
+use forceboard::feed::source::FeedSource;
+use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use forceboard::time::{NANOS_PER_SEC, Nanos, TimeError, parse_rfc3339, parse_span};
+
+/// Runs a parser on a flag's value, as clap's `value_parser`.
+#[derive(Clone, Copy)]
+pub(super) struct Flag<T>(pub(super) fn(&str, &str) -> Result<T, String>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Flag<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let name = match arg {
+            Some(arg) => match arg.get_long() {
+                Some(long) => format!("--{long}"),
+                None => arg.get_id().as_str().to_uppercase(),
+            },
+            None => "the value".to_string(),
+        };
+        let refuse = |sentence: String| {
+            clap::Error::raw(ErrorKind::ValueValidation, sentence).format(&mut command.clone())
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refuse(format!("{name} must be UTF-8 text")))?;
+        (self.0)(text, &name).map_err(refuse)
+    }
+}
+
+pub(super) fn parse_speed(text: &str, flag: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => Ok(speed),
+        _ => Err(format!(
+            "{flag} must be a number from {MIN_SPEED} to {MAX_SPEED}"
+        )),
+    }
+}
+
+fn time_refused(flag: &str, error: TimeError) -> String {
+    match error {
+        TimeError::NoOffset => format!(
+            "{flag} needs an offset (e.g. 2024-07-01T12:00:00Z or 2024-07-01T13:00:00+01:00)"
+        ),
+        TimeError::Malformed => {
+            format!("{flag} must be an RFC 3339 time such as 2024-07-01T12:00:00Z")
+        }
+    }
+}
+
+pub(super) fn parse_time(text: &str, flag: &str) -> Result<Nanos, String> {
+    parse_rfc3339(text).map_err(|error| time_refused(flag, error))
+}
+
+/// `gen --start` keeps its offset: the feed is written in it.
+pub(super) fn parse_start(text: &str, flag: &str) -> Result<DateTime<FixedOffset>, String> {
+    match DateTime::parse_from_rfc3339(text) {
+        // Within the instants forceboard can count in nanoseconds (1677–2262).
+        Ok(start) if start.timestamp_nanos_opt().is_some() => Ok(start),
+        Ok(_) => Err(time_refused(flag, TimeError::Malformed)),
+        // Only to say why.
+        Err(_) => Err(time_refused(
+            flag,
+            parse_rfc3339(text).err().unwrap_or(TimeError::Malformed),
+        )),
+    }
+}
+
+pub(super) fn parse_window(text: &str, flag: &str) -> Result<Window, String> {
+    Window::parse(text)
+        .ok_or_else(|| format!("{flag} must be a duration such as 15m, 1h, 24h, 90m or 7d"))
+}
+
+pub(super) fn parse_rotate(text: &str, flag: &str) -> Result<Duration, String> {
+    parse_span(text)
+        .filter(|&span| span >= NANOS_PER_SEC)
+        .and_then(|span| u64::try_from(span).ok())
+        .map(Duration::from_nanos)
+        .ok_or_else(|| format!("{flag} must be a duration of at least 1s, such as 20s"))
+}
+
+pub(super) fn parse_listen(text: &str, _flag: &str) -> Result<SocketAddr, String> {
+    text.to_socket_addrs()
+        .ok()
+        .and_then(|mut addresses| addresses.next())
+        .ok_or_else(|| not_this_machine(text))
+}
+
+pub(super) fn parse_feed_source(text: &str, _flag: &str) -> Result<FeedSource, String> {
+    FeedSource::parse(text, false)
+}
+
+pub(super) fn parse_feed_file(text: &str, flag: &str) -> Result<FeedFile, String> {
+    if text.is_empty() {
+        return Err(format!(
+            "{flag} must be a file path, or - for standard input"
+        ));
+    }
+    Ok(FeedFile(PathBuf::from(text)))
+}
+
+/// `--listen` refused once it is bound: it resolved, but not to this machine.
+pub fn not_this_machine(address: &str) -> String {
+    format!(
+        "--listen must be HOST:PORT of this machine, such as 127.0.0.1:7000 (got \"{address}\")"
+    )
+}
+
+/// A feed file argument: a path, or `-` for standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFile(PathBuf);
+
+impl FeedFile {
+    pub fn open(&self) -> anyhow::Result<Box<dyn BufRead>> {
+        if self.0.as_os_str() == "-" {
+            return Ok(Box::new(BufReader::with_capacity(256 * 1024, io::stdin())));
+        }
+        let file = File::open(&self.0)
+            .with_context(|| format!("cannot open feed file {}", self.0.display()))?;
+        Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+    }
+
+    /// The whole file, in time order, for `replay` and `serve`.
+    pub fn read_playback(&self) -> anyhow::Result<Playback> {
+        Playback::read(self.open()?).with_context(|| format!("cannot read {self}"))
+    }
+}
+
+impl fmt::Display for FeedFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.display().fmt(f)
+    }
+}
