@@ -2,6 +2,7 @@
 //! always passed in), so live, replay and `report` give the same figures.
 
 mod figures;
+pub mod ledger;
 
 use std::collections::HashMap;
 
@@ -12,6 +13,7 @@ pub use figures::{
 
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
 use crate::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos, seconds};
+use ledger::{CloseVerdict, Life, OpenVerdict, OwnOpening, rule_close, rule_open};
 
 /// Index of an area code in [`Engine::area_codes`].
 pub type AreaId = u16;
@@ -123,6 +125,17 @@ struct CallRecord {
     closed: Option<(CallOutcome, Nanos)>,
 }
 
+impl CallRecord {
+    fn life(&self) -> Life {
+        match self.closed {
+            None => Life::Open {
+                opened: self.offered,
+            },
+            Some(_) => Life::Closed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct IncidentRecord {
     /// As for calls: the creation, or a stand-alone arrival's own time.
@@ -131,6 +144,17 @@ struct IncidentRecord {
     grade: Grade,
     area: Option<AreaId>,
     closed: Option<(IncidentOutcome, Nanos)>,
+}
+
+impl IncidentRecord {
+    fn life(&self) -> Life {
+        match self.closed {
+            None => Life::Open {
+                opened: self.created,
+            },
+            Some(_) => Life::Closed,
+        }
+    }
 }
 
 /// An open emergency or priority incident, for the breach watch.
@@ -235,13 +259,15 @@ impl Engine {
         lpa.and_then(|code| self.intern_area(&code))
     }
 
-    /// Applies one event, in the order given (the caller orders files by time).
+    /// Applies one event, in the order given (the caller orders files by time), under
+    /// the rules of [`ledger`].
     pub fn ingest(&mut self, event: Event) -> Result<Applied, Reject> {
         let at = event.at;
         let kind = event.body.kind();
         let applied = match event.body {
             EventBody::CallOffered { id, line, lpa } => {
-                if self.calls.contains_key(&id) {
+                let life = self.calls.get(&id).map_or(Life::Unknown, CallRecord::life);
+                if rule_open(life) == OpenVerdict::Duplicate {
                     return Ok(Applied::Duplicate);
                 }
                 let area = self.area_of(lpa);
@@ -263,38 +289,39 @@ impl Engine {
                 offered_at,
                 line,
                 lpa,
-            } => match self.calls.get_mut(&id) {
-                Some(record) if record.closed.is_some() => return Ok(Applied::Duplicate),
-                Some(record) => {
-                    if at < record.offered {
-                        return Err(Reject::NegativeDuration(kind));
+            } => {
+                let record = self.calls.get_mut(&id);
+                let life = record.as_deref().map_or(Life::Unknown, CallRecord::life);
+                let own = OwnOpening::from_fields(offered_at, line);
+                match rule_close(life, at, own).map_err(|refusal| refusal.reject(kind))? {
+                    CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
+                    CloseVerdict::Close => {
+                        if let Some(record) = record {
+                            record.closed = Some((outcome, at));
+                        }
                     }
-                    record.closed = Some((outcome, at));
-                    Applied::Accepted
-                }
-                None => {
-                    let (Some(offered), Some(line)) = (offered_at, line) else {
-                        return Err(Reject::Unmatched(kind));
-                    };
-                    if at < offered {
-                        return Err(Reject::NegativeDuration(kind));
+                    CloseVerdict::StandAlone(own) => {
+                        let area = self.area_of(lpa);
+                        self.calls.insert(
+                            id,
+                            CallRecord {
+                                known_from: at,
+                                offered: own.at,
+                                line: own.what,
+                                area,
+                                closed: Some((outcome, at)),
+                            },
+                        );
                     }
-                    let area = self.area_of(lpa);
-                    self.calls.insert(
-                        id,
-                        CallRecord {
-                            known_from: at,
-                            offered,
-                            line,
-                            area,
-                            closed: Some((outcome, at)),
-                        },
-                    );
-                    Applied::Accepted
                 }
-            },
+                Applied::Accepted
+            }
             EventBody::IncidentCreated { id, grade, lpa } => {
-                if self.incidents.contains_key(&id) {
+                let life = self
+                    .incidents
+                    .get(&id)
+                    .map_or(Life::Unknown, IncidentRecord::life);
+                if rule_open(life) == OpenVerdict::Duplicate {
                     return Ok(Applied::Duplicate);
                 }
                 let area = self.area_of(lpa);
@@ -316,36 +343,35 @@ impl Engine {
                 created_at,
                 grade,
                 lpa,
-            } => match self.incidents.get_mut(&id) {
-                Some(record) if record.closed.is_some() => return Ok(Applied::Duplicate),
-                Some(record) => {
-                    if at < record.created {
-                        return Err(Reject::NegativeDuration(kind));
+            } => {
+                let record = self.incidents.get_mut(&id);
+                let life = record
+                    .as_deref()
+                    .map_or(Life::Unknown, IncidentRecord::life);
+                let own = OwnOpening::from_fields(created_at, grade);
+                match rule_close(life, at, own).map_err(|refusal| refusal.reject(kind))? {
+                    CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
+                    CloseVerdict::Close => {
+                        if let Some(record) = record {
+                            record.closed = Some((outcome, at));
+                        }
                     }
-                    record.closed = Some((outcome, at));
-                    Applied::Accepted
-                }
-                None => {
-                    let (Some(created), Some(grade)) = (created_at, grade) else {
-                        return Err(Reject::Unmatched(kind));
-                    };
-                    if at < created {
-                        return Err(Reject::NegativeDuration(kind));
+                    CloseVerdict::StandAlone(own) => {
+                        let area = self.area_of(lpa);
+                        self.incidents.insert(
+                            id,
+                            IncidentRecord {
+                                known_from: at,
+                                created: own.at,
+                                grade: own.what,
+                                area,
+                                closed: Some((outcome, at)),
+                            },
+                        );
                     }
-                    let area = self.area_of(lpa);
-                    self.incidents.insert(
-                        id,
-                        IncidentRecord {
-                            known_from: at,
-                            created,
-                            grade,
-                            area,
-                            closed: Some((outcome, at)),
-                        },
-                    );
-                    Applied::Accepted
                 }
-            },
+                Applied::Accepted
+            }
             EventBody::Heartbeat => Applied::Accepted,
         };
         if self.latest.is_none_or(|latest| at > latest) {

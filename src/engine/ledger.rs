@@ -1,0 +1,316 @@
+//! The rules of one id's life, written once: unknown → open → closed.
+//!
+//! - An opening for an unknown id opens it; a second opening is a duplicate.
+//! - A closing event for an open id closes it, unless it is earlier than the opening (a
+//!   negative duration, refused). For a closed id it is a duplicate.
+//! - A closing event for an unknown id stands alone only with its own opening time and
+//!   line / grade (refused as unmatched otherwise), and never earlier than that time.
+//!
+//! Calls and incidents follow the same rules ([`rule_open`], [`rule_close`]); the engine
+//! applies them to its records, and [`Ledger`] applies them to a plain table of ids for a
+//! planner that needs the verdicts and each opening's data but no figures (`serve`).
+
+use std::collections::HashMap;
+
+use crate::model::{EventKind, Reject};
+use crate::time::Nanos;
+
+/// What is known of an id before an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Life {
+    Unknown,
+    Open { opened: Nanos },
+    Closed,
+}
+
+/// What an opening event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenVerdict {
+    /// Opens the id.
+    Open,
+    /// The id is open or closed already: changes nothing.
+    Duplicate,
+}
+
+/// A closing event's own account of its opening: when, and what (line or grade).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnOpening<T> {
+    pub at: Nanos,
+    pub what: T,
+}
+
+impl<T> OwnOpening<T> {
+    /// Only a closing event carrying both its opening time and its line / grade can
+    /// stand alone.
+    pub fn from_fields(at: Option<Nanos>, what: Option<T>) -> Option<OwnOpening<T>> {
+        Some(OwnOpening {
+            at: at?,
+            what: what?,
+        })
+    }
+}
+
+/// What an accepted closing event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseVerdict<T> {
+    /// Closes the open id. Its opening's line, grade and area stand: the closing event's
+    /// own optional fields are ignored.
+    Close,
+    /// An unknown id, standing alone: opened at `own.at` and closed by this event.
+    StandAlone(OwnOpening<T>),
+    /// The id is closed already: changes nothing.
+    Duplicate,
+}
+
+/// Why a closing event is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// An unknown id, without what it needs to stand alone.
+    Unmatched,
+    /// Earlier than the opening.
+    NegativeDuration,
+}
+
+impl Refusal {
+    /// The reason a line of `kind` is rejected.
+    pub fn reject(self, kind: EventKind) -> Reject {
+        match self {
+            Refusal::Unmatched => Reject::Unmatched(kind),
+            Refusal::NegativeDuration => Reject::NegativeDuration(kind),
+        }
+    }
+}
+
+/// An opening event for an id in state `life`.
+pub fn rule_open(life: Life) -> OpenVerdict {
+    match life {
+        Life::Unknown => OpenVerdict::Open,
+        Life::Open { .. } | Life::Closed => OpenVerdict::Duplicate,
+    }
+}
+
+/// A closing event at `at` for an id in state `life`; `own` is its own opening, when it
+/// carries one (see [`OwnOpening::from_fields`]).
+pub fn rule_close<T>(
+    life: Life,
+    at: Nanos,
+    own: Option<OwnOpening<T>>,
+) -> Result<CloseVerdict<T>, Refusal> {
+    match life {
+        Life::Closed => Ok(CloseVerdict::Duplicate),
+        Life::Open { opened } if at < opened => Err(Refusal::NegativeDuration),
+        Life::Open { .. } => Ok(CloseVerdict::Close),
+        Life::Unknown => match own {
+            None => Err(Refusal::Unmatched),
+            Some(own) if at < own.at => Err(Refusal::NegativeDuration),
+            Some(own) => Ok(CloseVerdict::StandAlone(own)),
+        },
+    }
+}
+
+/// What [`Ledger::close`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closing<D> {
+    /// Closed an open id: its opening's time and data.
+    Opened { at: Nanos, data: D },
+    /// An unknown id, standing alone: now remembered as closed.
+    StandAlone,
+    /// The id was closed already.
+    Duplicate,
+}
+
+#[derive(Debug, Clone)]
+enum Entry<D> {
+    Open { at: Nanos, data: D },
+    Closed,
+}
+
+/// A table of ids under the rules, keeping each open id's opening data (`D`) until its
+/// closing event takes it. Nothing is ever forgotten.
+#[derive(Debug, Clone)]
+pub struct Ledger<D> {
+    ids: HashMap<Box<str>, Entry<D>>,
+}
+
+impl<D> Default for Ledger<D> {
+    fn default() -> Self {
+        Ledger {
+            ids: HashMap::new(),
+        }
+    }
+}
+
+impl<D> Ledger<D> {
+    fn life(&self, id: &str) -> Life {
+        match self.ids.get(id) {
+            None => Life::Unknown,
+            Some(Entry::Open { at, .. }) => Life::Open { opened: *at },
+            Some(Entry::Closed) => Life::Closed,
+        }
+    }
+
+    /// An opening event for `id` at `at`, with what a later closing event needs copied in.
+    pub fn open(&mut self, id: &str, at: Nanos, data: D) -> OpenVerdict {
+        let verdict = rule_open(self.life(id));
+        if verdict == OpenVerdict::Open {
+            self.ids.insert(id.into(), Entry::Open { at, data });
+        }
+        verdict
+    }
+
+    /// A closing event for `id` at `at`; `own` as for [`rule_close`].
+    pub fn close<T>(
+        &mut self,
+        id: &str,
+        at: Nanos,
+        own: Option<OwnOpening<T>>,
+    ) -> Result<Closing<D>, Refusal> {
+        match rule_close(self.life(id), at, own)? {
+            CloseVerdict::Duplicate => Ok(Closing::Duplicate),
+            CloseVerdict::StandAlone(_) => {
+                self.ids.insert(id.into(), Entry::Closed);
+                Ok(Closing::StandAlone)
+            }
+            CloseVerdict::Close => match self
+                .ids
+                .get_mut(id)
+                .map(|entry| std::mem::replace(entry, Entry::Closed))
+            {
+                Some(Entry::Open { at, data }) => Ok(Closing::Opened { at, data }),
+                // `life` said open: the table cannot have changed since.
+                _ => Ok(Closing::Duplicate),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CallLine;
+
+    const OPENED: Nanos = 1_000;
+
+    fn own(at: Nanos) -> Option<OwnOpening<CallLine>> {
+        Some(OwnOpening {
+            at,
+            what: CallLine::Emergency999,
+        })
+    }
+
+    #[test]
+    fn an_opening_opens_only_an_unknown_id() {
+        assert_eq!(rule_open(Life::Unknown), OpenVerdict::Open);
+        let open = Life::Open { opened: OPENED };
+        assert_eq!(rule_open(open), OpenVerdict::Duplicate);
+        assert_eq!(rule_open(Life::Closed), OpenVerdict::Duplicate);
+    }
+
+    #[test]
+    fn a_close_of_an_open_id_closes_it_at_or_after_the_opening() {
+        let open = Life::Open { opened: OPENED };
+        assert_eq!(rule_close(open, OPENED, own(0)), Ok(CloseVerdict::Close));
+        assert_eq!(
+            rule_close(open, OPENED + 5, None::<OwnOpening<CallLine>>),
+            Ok(CloseVerdict::Close)
+        );
+        // One nanosecond before the opening: refused, whatever the close says of itself.
+        assert_eq!(
+            rule_close(open, OPENED - 1, own(0)),
+            Err(Refusal::NegativeDuration)
+        );
+    }
+
+    #[test]
+    fn a_close_of_a_closed_id_is_a_duplicate() {
+        assert_eq!(
+            rule_close(Life::Closed, 0, own(5)),
+            Ok(CloseVerdict::Duplicate)
+        );
+        assert_eq!(
+            rule_close(Life::Closed, 0, None::<OwnOpening<CallLine>>),
+            Ok(CloseVerdict::Duplicate)
+        );
+    }
+
+    #[test]
+    fn a_close_of_an_unknown_id_stands_alone_only_with_its_own_opening() {
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED, None::<OwnOpening<CallLine>>),
+            Err(Refusal::Unmatched)
+        );
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED, own(OPENED)),
+            Ok(CloseVerdict::StandAlone(OwnOpening {
+                at: OPENED,
+                what: CallLine::Emergency999
+            }))
+        );
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED, own(OPENED + 1)),
+            Err(Refusal::NegativeDuration)
+        );
+    }
+
+    #[test]
+    fn an_own_opening_needs_both_fields() {
+        assert_eq!(
+            OwnOpening::from_fields(Some(7), Some('x')),
+            Some(OwnOpening { at: 7, what: 'x' })
+        );
+        assert_eq!(OwnOpening::<char>::from_fields(Some(7), None), None);
+        assert_eq!(OwnOpening::from_fields(None, Some('x')), None);
+    }
+
+    #[test]
+    fn refusals_name_the_event_kind() {
+        let kind = EventKind::IncidentArrived;
+        assert_eq!(Refusal::Unmatched.reject(kind), Reject::Unmatched(kind));
+        assert_eq!(
+            Refusal::NegativeDuration.reject(kind),
+            Reject::NegativeDuration(kind)
+        );
+    }
+
+    #[test]
+    fn the_ledger_hands_back_the_opening_once() {
+        let mut ledger: Ledger<&str> = Ledger::default();
+        assert_eq!(ledger.open("A", OPENED, "BIR"), OpenVerdict::Open);
+        assert_eq!(ledger.open("A", OPENED + 1, "COV"), OpenVerdict::Duplicate);
+        // Too early: refused, and A stays open.
+        assert_eq!(
+            ledger.close("A", OPENED - 1, own(0)),
+            Err(Refusal::NegativeDuration)
+        );
+        assert_eq!(
+            ledger.close("A", OPENED + 4, own(0)),
+            Ok(Closing::Opened {
+                at: OPENED,
+                data: "BIR"
+            })
+        );
+        assert_eq!(
+            ledger.close("A", OPENED + 9, own(0)),
+            Ok(Closing::Duplicate)
+        );
+        assert_eq!(ledger.open("A", OPENED + 9, "COV"), OpenVerdict::Duplicate);
+    }
+
+    #[test]
+    fn the_ledger_remembers_a_stand_alone_close() {
+        let mut ledger: Ledger<()> = Ledger::default();
+        assert_eq!(
+            ledger.close("B", OPENED, None::<OwnOpening<CallLine>>),
+            Err(Refusal::Unmatched)
+        );
+        assert_eq!(
+            ledger.close("B", OPENED, own(OPENED - 3)),
+            Ok(Closing::StandAlone)
+        );
+        assert_eq!(
+            ledger.close("B", OPENED + 1, own(0)),
+            Ok(Closing::Duplicate)
+        );
+        assert_eq!(ledger.open("B", OPENED + 2, ()), OpenVerdict::Duplicate);
+    }
+}
