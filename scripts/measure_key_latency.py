@@ -130,7 +130,10 @@ def press_and_time(master, key, marker, timeout):
     while time.monotonic() - start < timeout:
         ready, _, _ = select.select([master], [], [], 0.01)
         if ready:
-            seen = (seen + os.read(master, 1 << 16))[-8192:]
+            try:
+                seen = (seen + os.read(master, 1 << 16))[-8192:]
+            except OSError:
+                return None  # the board has exited
             if marker in seen:
                 return time.monotonic() - start
     return None
@@ -154,6 +157,9 @@ def main():
     server = threading.Thread(target=serve, args=(listener, payload, stop), daemon=True)
     server.start()
 
+    if not os.access(args.binary, os.X_OK):
+        print(f"no binary at {args.binary}: run cargo build --release first")
+        return 2
     pid, master = spawn([args.binary, "watch", "--feed", f"tcp://127.0.0.1:{port}"], 200, 60)
     loaded_at = time.monotonic()
     read_for(master, args.settle)

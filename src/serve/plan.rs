@@ -1,67 +1,25 @@
 //! Planning: which events to send, each as a board would accept it, with closing events
 //! made to stand alone.
 
-use std::collections::HashMap;
-
+use crate::engine::ledger::{Closing, Ledger, OpenVerdict, OwnOpening};
 use crate::ingest::playback::Playback;
 use crate::model::{Event, EventBody, IncidentOutcome};
 use crate::time::Nanos;
 
-struct Opening<T> {
-    at: Nanos,
-    what: T,
-    lpa: Option<Box<str>>,
-}
+/// What a closing event is given from its opening: the line or grade, and the area.
+type Opening<T> = (T, Option<Box<str>>);
 
-enum Life<T> {
-    Open(Opening<T>),
-    Closed,
-}
-
-enum Verdict<T> {
-    /// A board would refuse it (duplicate, unmatched, negative duration).
-    LeaveOut,
-    /// It stands alone already.
-    Keep,
-    /// Its opening, to copy in.
-    Opened(Opening<T>),
-}
-
-fn open<T>(lives: &mut HashMap<Box<str>, Life<T>>, id: &str, opening: Opening<T>) -> bool {
-    if lives.contains_key(id) {
-        return false; // a second opening: a duplicate
-    }
-    lives.insert(id.into(), Life::Open(opening));
-    true
-}
-
-/// The engine's rules for a closing event at `at`; `own` is its own stand-alone opening
-/// time, when it carries one with the line or grade.
-fn close<T>(
-    lives: &mut HashMap<Box<str>, Life<T>>,
-    id: &str,
-    at: Nanos,
-    own: Option<Nanos>,
-) -> Verdict<T> {
-    match lives.get_mut(id) {
-        Some(Life::Closed) => Verdict::LeaveOut,
-        Some(life @ Life::Open(_)) => {
-            if matches!(life, Life::Open(opening) if at < opening.at) {
-                return Verdict::LeaveOut;
-            }
-            match std::mem::replace(life, Life::Closed) {
-                Life::Open(opening) => Verdict::Opened(opening),
-                Life::Closed => Verdict::LeaveOut,
-            }
-        }
-        None => match own {
-            Some(opened) if opened <= at => {
-                lives.insert(id.into(), Life::Closed);
-                Verdict::Keep
-            }
-            _ => Verdict::LeaveOut,
-        },
-    }
+/// Makes a closing event stand alone: its opening's time, line or grade, and area.
+fn copy_in<T>(
+    opened_at: &mut Option<Nanos>,
+    what: &mut Option<T>,
+    lpa: &mut Option<Box<str>>,
+    opening_at: Nanos,
+    (opening_what, opening_lpa): Opening<T>,
+) {
+    *opened_at = Some(opening_at);
+    *what = Some(opening_what);
+    *lpa = opening_lpa;
 }
 
 /// The playback's events in time order, each as a board would accept it, with closing
@@ -70,45 +28,31 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
     playback.rewind();
     let mut planned = Vec::with_capacity(playback.len());
     let all = playback.take_due(Nanos::MAX).iter().map(|(_, event)| event);
-    let mut calls = HashMap::new();
-    let mut incidents = HashMap::new();
+    let mut calls = Ledger::default();
+    let mut incidents = Ledger::default();
     let mut left_out = 0;
     for event in all {
         let at = event.at;
         let mut event = event.clone();
         let keep = match &mut event.body {
             EventBody::Heartbeat => false,
-            EventBody::CallOffered { id, line, lpa } => open(
-                &mut calls,
-                id,
-                Opening {
-                    at,
-                    what: *line,
-                    lpa: lpa.clone(),
-                },
-            ),
-            EventBody::IncidentCreated { id, grade, lpa } => open(
-                &mut incidents,
-                id,
-                Opening {
-                    at,
-                    what: *grade,
-                    lpa: lpa.clone(),
-                },
-            ),
+            EventBody::CallOffered { id, line, lpa } => {
+                calls.open(id, at, (*line, lpa.clone())) == OpenVerdict::Open
+            }
+            EventBody::IncidentCreated { id, grade, lpa } => {
+                incidents.open(id, at, (*grade, lpa.clone())) == OpenVerdict::Open
+            }
             EventBody::CallClosed {
                 id,
                 offered_at,
                 line,
                 lpa,
                 ..
-            } => match close(&mut calls, id, at, line.and(*offered_at)) {
-                Verdict::LeaveOut => false,
-                Verdict::Keep => true,
-                Verdict::Opened(opening) => {
-                    *offered_at = Some(opening.at);
-                    *line = Some(opening.what);
-                    *lpa = opening.lpa;
+            } => match calls.close(id, at, OwnOpening::from_fields(*offered_at, *line)) {
+                Err(_) | Ok(Closing::Duplicate) => false,
+                Ok(Closing::StandAlone) => true,
+                Ok(Closing::Opened { at: opened, data }) => {
+                    copy_in(offered_at, line, lpa, opened, data);
                     true
                 }
             },
@@ -118,21 +62,16 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
                 created_at,
                 grade,
                 lpa,
-            } => {
-                let own = grade.and(*created_at);
-                match close(&mut incidents, id, at, own) {
-                    Verdict::LeaveOut => false,
-                    Verdict::Keep => true,
-                    // The schema gives a cancellation no optional fields.
-                    Verdict::Opened(_) if *outcome == IncidentOutcome::Cancelled => true,
-                    Verdict::Opened(opening) => {
-                        *created_at = Some(opening.at);
-                        *grade = Some(opening.what);
-                        *lpa = opening.lpa;
-                        true
-                    }
+            } => match incidents.close(id, at, OwnOpening::from_fields(*created_at, *grade)) {
+                Err(_) | Ok(Closing::Duplicate) => false,
+                Ok(Closing::StandAlone) => true,
+                // The schema gives a cancellation no optional fields.
+                Ok(Closing::Opened { .. }) if *outcome == IncidentOutcome::Cancelled => true,
+                Ok(Closing::Opened { at: opened, data }) => {
+                    copy_in(created_at, grade, lpa, opened, data);
+                    true
                 }
-            }
+            },
         };
         if keep {
             planned.push(event);
