@@ -6,7 +6,7 @@
 //!
 //! # Module map
 //! Events flow source → ingest → engine → figures → app → render. Each module may import
-//! only from the modules listed below it:
+//! only from the modules listed below it (`tests/layers.rs` checks this):
 //!
 //! | module     | owns |
 //! |------------|------|
@@ -16,13 +16,13 @@
 //! | `check`    | headless validation: a feed's rejected lines and counts (`check`) |
 //! | `serve`    | plays a recording to TCP clients on one timeline (training rooms) |
 //! | `ingest`   | time order for files (reorder horizon), playback clock, replay checkpoints |
+//! | `config`   | the TOML configuration and its defaults |
 //! | `engine`   | applies events and computes figures; pure: no I/O, no clock |
 //! | `feed`     | parses a line into the model; line splitting; the wire form; live sources |
-//! | `config`   | the TOML configuration and its defaults |
 //! | `format`   | durations, targets, percentages and speeds as people read them |
 //! | `generate` | synthetic feeds (`gen`) |
 //! | `model`    | events, call lines, grades, outcomes, reject reasons: the shared types |
-//! | `time`     | instants and spans, RFC 3339 |
+//! | `time`     | instants and spans, RFC 3339, the one wall clock |
 
 pub mod app;
 pub mod check;
