@@ -1,0 +1,221 @@
+//! Scanning a line for the schema's fields: a hand-written fast path for the flat objects
+//! feeds are made of, and serde_json for anything unusual. Every other field is skipped
+//! unread, so caller details never reach memory that outlives the line.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use crate::model::Reject;
+
+/// A known field's value as scanned: a string, or something else (its type is enough).
+#[derive(Debug)]
+pub(super) enum Value<'a> {
+    Text(Cow<'a, str>),
+    NotText,
+}
+
+/// The schema's fields; anything else in the line is skipped while scanning.
+#[derive(Debug, Default)]
+pub(super) struct Fields<'a> {
+    pub(super) kind: Option<Value<'a>>,
+    pub(super) at: Option<Value<'a>>,
+    pub(super) id: Option<Value<'a>>,
+    pub(super) line: Option<Value<'a>>,
+    pub(super) lpa: Option<Value<'a>>,
+    pub(super) grade: Option<Value<'a>>,
+    pub(super) offered_at: Option<Value<'a>>,
+    pub(super) created_at: Option<Value<'a>>,
+    pub(super) source: Option<Value<'a>>,
+}
+
+impl<'a> Fields<'a> {
+    fn slot(&mut self, key: &[u8]) -> Option<&mut Option<Value<'a>>> {
+        Some(match key {
+            b"kind" => &mut self.kind,
+            b"at" => &mut self.at,
+            b"id" => &mut self.id,
+            b"line" => &mut self.line,
+            b"lpa" => &mut self.lpa,
+            b"grade" => &mut self.grade,
+            b"offered_at" => &mut self.offered_at,
+            b"created_at" => &mut self.created_at,
+            b"source" => &mut self.source,
+            _ => return None,
+        })
+    }
+}
+
+fn skip_ws(b: &[u8], mut pos: usize) -> usize {
+    while pos < b.len() && matches!(b[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    pos
+}
+
+/// A plain string starting after its opening quote: no escapes and no control characters.
+/// Returns the end (the closing quote's index). Feed strings are a few bytes long, so a
+/// plain loop beats a vectorised search's set-up.
+fn plain_string_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start;
+    loop {
+        match *b.get(pos)? {
+            b'"' => return Some(pos),
+            b'\\' | 0..=0x1f => return None,
+            _ => pos += 1,
+        }
+    }
+}
+
+fn number_end(b: &[u8], mut pos: usize) -> Option<usize> {
+    let digits = |b: &[u8], mut pos: usize| {
+        let start = pos;
+        while pos < b.len() && b[pos].is_ascii_digit() {
+            pos += 1;
+        }
+        (pos > start).then_some(pos)
+    };
+    if b.get(pos) == Some(&b'-') {
+        pos += 1;
+    }
+    match b.get(pos)? {
+        b'0' => pos += 1,
+        b'1'..=b'9' => pos = digits(b, pos)?,
+        _ => return None,
+    }
+    if b.get(pos) == Some(&b'.') {
+        pos = digits(b, pos + 1)?;
+    }
+    if matches!(b.get(pos), Some(b'e' | b'E')) {
+        pos += 1;
+        if matches!(b.get(pos), Some(b'+' | b'-')) {
+            pos += 1;
+        }
+        pos = digits(b, pos)?;
+    }
+    Some(pos)
+}
+
+/// The fast path: a flat object of plain strings, numbers, booleans and nulls.
+/// Returns `None` for anything else (escapes, nesting, repeated keys, invalid JSON), and
+/// the caller lets serde_json decide; so this never accepts what serde_json would refuse.
+pub(super) fn scan_simple_object(b: &[u8]) -> Option<Fields<'_>> {
+    let mut fields = Fields::default();
+    let mut pos = skip_ws(b, 0);
+    if b.get(pos) != Some(&b'{') {
+        return None;
+    }
+    pos = skip_ws(b, pos + 1);
+    if b.get(pos) == Some(&b'}') {
+        return (skip_ws(b, pos + 1) == b.len()).then_some(fields);
+    }
+    loop {
+        if b.get(pos) != Some(&b'"') {
+            return None;
+        }
+        let key_end = plain_string_end(b, pos + 1)?;
+        let key = &b[pos + 1..key_end];
+        pos = skip_ws(b, key_end + 1);
+        if b.get(pos) != Some(&b':') {
+            return None;
+        }
+        pos = skip_ws(b, pos + 1);
+        let (value, end) = match b.get(pos)? {
+            b'"' => {
+                let end = plain_string_end(b, pos + 1)?;
+                // The line was checked as UTF-8 and quotes are ASCII, so this cannot fail.
+                let text = std::str::from_utf8(&b[pos + 1..end]).ok()?;
+                (Some(Value::Text(Cow::Borrowed(text))), end + 1)
+            }
+            b'n' if b[pos..].starts_with(b"null") => (None, pos + 4),
+            b't' if b[pos..].starts_with(b"true") => (Some(Value::NotText), pos + 4),
+            b'f' if b[pos..].starts_with(b"false") => (Some(Value::NotText), pos + 5),
+            b'-' | b'0'..=b'9' => (Some(Value::NotText), number_end(b, pos)?),
+            _ => return None,
+        };
+        if let Some(slot) = fields.slot(key) {
+            if slot.is_some() {
+                return None; // a repeated field: serde_json's verdict
+            }
+            *slot = value;
+        }
+        pos = skip_ws(b, end);
+        match b.get(pos)? {
+            b',' => pos = skip_ws(b, pos + 1),
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    (skip_ws(b, pos + 1) == b.len()).then_some(fields)
+}
+
+/// What serde_json keeps of a line: the schema's fields only (others are skipped unread).
+#[derive(Deserialize)]
+struct KnownFields<'a> {
+    #[serde(borrow)]
+    kind: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    at: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    id: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    line: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    lpa: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    grade: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    offered_at: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    created_at: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    source: Option<AnyValue<'a>>,
+}
+
+/// A string (borrowed when it has no escapes), or any other JSON value, discarded.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AnyValue<'a> {
+    #[serde(borrow)]
+    Text(Cow<'a, str>),
+    Other(serde::de::IgnoredAny),
+}
+
+impl<'a> From<Option<AnyValue<'a>>> for Value<'a> {
+    fn from(value: Option<AnyValue<'a>>) -> Self {
+        match value {
+            Some(AnyValue::Text(text)) => Value::Text(text),
+            _ => Value::NotText,
+        }
+    }
+}
+
+pub(super) fn scan_with_serde(text: &str) -> Result<Fields<'_>, Reject> {
+    if !text.trim_start().starts_with('{') {
+        // serde would read an array into the struct by position; the schema wants objects.
+        return Err(
+            if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+                Reject::NotObject
+            } else {
+                Reject::NotJson
+            },
+        );
+    }
+    let known: KnownFields<'_> = serde_json::from_str(text).map_err(|_| Reject::NotJson)?;
+    fn keep(value: Option<AnyValue<'_>>) -> Option<Value<'_>> {
+        value.map(|v| Value::from(Some(v)))
+    }
+    Ok(Fields {
+        kind: keep(known.kind),
+        at: keep(known.at),
+        id: keep(known.id),
+        line: keep(known.line),
+        lpa: keep(known.lpa),
+        grade: keep(known.grade),
+        offered_at: keep(known.offered_at),
+        created_at: keep(known.created_at),
+        source: keep(known.source),
+    })
+}
+
+// A JSON `null` counts as absent: `Option` fields read it that way in both scanners.
