@@ -4,8 +4,12 @@
 //! edges (the slow path of parsing, and formatting for people).
 
 mod clock;
+mod instant;
+mod span;
 
 pub use clock::WallClock;
+pub use instant::Timestamp;
+pub use span::Span;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
