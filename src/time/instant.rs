@@ -14,6 +14,8 @@ impl Timestamp {
     pub const MIN: Timestamp = Timestamp(i64::MIN);
     /// The latest instant (2262-04-11T23:47:16.854775807Z).
     pub const MAX: Timestamp = Timestamp(i64::MAX);
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: Timestamp = Timestamp(0);
 
     pub const fn from_nanos(nanos: i64) -> Timestamp {
         Timestamp(nanos)
@@ -137,7 +139,8 @@ mod tests {
     #[test]
     fn instants_order_by_time() {
         assert!(Timestamp::MIN < T0 && T0 < Timestamp::MAX);
-        assert_eq!(Timestamp::default(), Timestamp::from_nanos(0));
+        assert_eq!(Timestamp::default(), Timestamp::UNIX_EPOCH);
+        assert_eq!(Timestamp::UNIX_EPOCH.nanos(), 0);
         assert_eq!(T0.nanos(), 1_719_831_600_000_000_000);
     }
 }
