@@ -27,7 +27,7 @@ use ratatui::backend::TestBackend;
 use forceboard::config::Config;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::{Replay, ReplayOptions};
-use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_SEC, Nanos};
+use forceboard::time::{Span, Timestamp};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 
 use cpu_time::CpuTime;
@@ -41,7 +41,7 @@ struct Demo {
     view: View,
     replay: Replay,
     /// 17:00 of the demo day.
-    now: Nanos,
+    now: Timestamp,
 }
 
 impl Demo {
@@ -49,8 +49,9 @@ impl Demo {
         let config = Config::default();
         let playback = Playback::read(forceboard::DEMO_DAY.as_bytes()).expect("the demo day");
         let first = playback.first_at().expect("the demo day has events");
-        let start = first + 17 * NANOS_PER_HOUR;
-        // The wall clock is 0 and stays there: the virtual clock stands at `start`.
+        let start = first + Span::from_hours(17);
+        // The wall clock is at the epoch and stays there: the virtual clock stands at
+        // `start`.
         let replay = Replay::new(
             playback,
             config.engine_settings(None),
@@ -59,9 +60,9 @@ impl Demo {
                 looping: true,
                 ..ReplayOptions::default()
             },
-            0,
+            Timestamp::UNIX_EPOCH,
         );
-        assert_eq!(replay.now(0), start);
+        assert_eq!(replay.now(Timestamp::UNIX_EPOCH), start);
         let view = View::for_config(&config, ColorDepth::TrueColor);
         Demo {
             config,
@@ -72,32 +73,33 @@ impl Demo {
     }
 
     /// What the loop passes for the demo: live, with the age of the last event.
-    fn status(&self, now: Nanos) -> FeedStatus {
+    fn status(&self, now: Timestamp) -> FeedStatus {
         FeedStatus {
             state: FeedState::Live,
             events_per_min: 6.0,
             last_event_age_s: self
                 .replay
                 .last_event_at()
-                .map(|at| ((now - at).max(0) / NANOS_PER_SEC) as u64),
+                .map(|at| (now - at).max(Span::ZERO).whole_secs() as u64),
             ..FeedStatus::default()
         }
     }
 
-    fn board(&self, now: Nanos) -> Board {
+    fn board(&self, now: Timestamp) -> Board {
         Board::build(
             self.replay.engine(),
             &self.config,
             &self.view,
-            now,
+            // The board still takes plain nanoseconds.
+            now.nanos(),
             Mode::Demo,
             self.status(now),
         )
     }
 
     /// `now` on even frames, a second later on odd ones.
-    fn at(&self, frame: u64) -> Nanos {
-        self.now + (frame % 2) as i64 * NANOS_PER_SEC
+    fn at(&self, frame: u64) -> Timestamp {
+        self.now + Span::SECOND * (frame % 2) as i64
     }
 }
 

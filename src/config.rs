@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use toml::{Table, Value};
 
 use crate::engine::{CallTargets, EngineSettings, IncidentTargets};
-use crate::time::{NANOS_PER_SEC, Nanos, format_span, parse_span};
+use crate::time::{Span, format_span, parse_span};
 
 /// A Local Policing Area.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,11 +23,11 @@ pub struct Area {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Window {
     pub label: String,
-    pub span: Nanos,
+    pub span: Span,
 }
 
 impl Window {
-    pub fn new(span: Nanos) -> Window {
+    pub fn new(span: Span) -> Window {
         Window {
             label: format_span(span),
             span,
@@ -37,7 +37,7 @@ impl Window {
     /// `15m`, `1h`, `24h`, `90m`, `7d`, `1h30m`…
     pub fn parse(text: &str) -> Option<Window> {
         parse_span(text)
-            .filter(|&span| span > 0)
+            .filter(|span| span.is_positive())
             .map(|span| Window {
                 label: text.trim().to_string(),
                 span,
@@ -52,10 +52,10 @@ pub struct Config {
     pub timezone: Tz,
     pub windows: Vec<Window>,
     pub amber_factor: f64,
-    pub call_expiry: Nanos,
-    pub reorder_horizon: Nanos,
-    pub stale_after: Nanos,
-    pub future_skew: Nanos,
+    pub call_expiry: Span,
+    pub reorder_horizon: Span,
+    pub stale_after: Span,
+    pub future_skew: Span,
     /// Indexed by `CallLine::index` (999, 101).
     pub calls: [CallTargets; 2],
     /// Emergency, priority (scheduled has no targets).
@@ -83,10 +83,10 @@ impl Default for Config {
                 .filter_map(|text| Window::parse(text))
                 .collect(),
             amber_factor: engine.amber_factor,
-            call_expiry: engine.call_expiry,
-            reorder_horizon: 10 * 60 * NANOS_PER_SEC,
-            stale_after: 30 * NANOS_PER_SEC,
-            future_skew: 60 * NANOS_PER_SEC,
+            call_expiry: Span::from_nanos(engine.call_expiry),
+            reorder_horizon: Span::from_mins(10),
+            stale_after: Span::from_secs(30),
+            future_skew: Span::from_secs(60),
             calls: engine.calls,
             incidents: [engine.incidents[0], engine.incidents[1]],
             areas: names
@@ -176,10 +176,11 @@ impl Config {
                 if let Some(value) = calls.take(line) {
                     let mut keys = calls.table(value, line)?;
                     if let Some(v) = keys.take("mean_target") {
-                        targets.mean = keys.optional_span(&v, "mean_target")?;
+                        targets.mean = keys.optional_span(&v, "mean_target")?.map(Span::nanos);
                     }
                     if let Some(v) = keys.take("sl_threshold") {
-                        targets.sl_threshold = keys.optional_span(&v, "sl_threshold")?;
+                        targets.sl_threshold =
+                            keys.optional_span(&v, "sl_threshold")?.map(Span::nanos);
                     }
                     if let Some(v) = keys.take("sl_goal_pct") {
                         targets.sl_goal_pct = keys.optional_percent(&v, "sl_goal_pct")?;
@@ -198,7 +199,7 @@ impl Config {
                 if let Some(value) = incidents.take(grade) {
                     let mut keys = incidents.table(value, grade)?;
                     if let Some(v) = keys.take("target") {
-                        targets.target = keys.optional_span(&v, "target")?;
+                        targets.target = keys.optional_span(&v, "target")?.map(Span::nanos);
                     }
                     if let Some(v) = keys.take("goal_pct") {
                         targets.goal_pct = keys.optional_percent(&v, "goal_pct")?;
@@ -216,21 +217,23 @@ impl Config {
     }
 
     /// The engine's settings, keeping closed records long enough for every configured
-    /// window and for `extra_window` (e.g. `report --window 7d`).
-    pub fn engine_settings(&self, extra_window: Option<Nanos>) -> EngineSettings {
+    /// window and for `extra_window` (e.g. `report --window 7d`). The engine still counts
+    /// in plain nanoseconds.
+    pub fn engine_settings(&self, extra_window: Option<Span>) -> EngineSettings {
         let retention = self
             .windows
             .iter()
             .map(|w| w.span)
             .chain(extra_window)
             .max()
-            .unwrap_or(24 * 3600 * NANOS_PER_SEC);
+            .unwrap_or(Span::from_hours(24))
+            .nanos();
         let defaults = EngineSettings::default();
         EngineSettings {
             calls: self.calls,
             incidents: [self.incidents[0], self.incidents[1], defaults.incidents[2]],
             amber_factor: self.amber_factor,
-            call_expiry: self.call_expiry,
+            call_expiry: self.call_expiry.nanos(),
             retention,
             areas: self.areas.iter().map(|a| a.code.clone()).collect(),
         }
@@ -304,15 +307,18 @@ impl Walker {
     }
 
     /// A duration: `"30s"`, `"15m"`, `"1h"`, or a number of seconds.
-    fn span(&self, value: &Value, key: &str) -> Result<Nanos, ConfigError> {
+    fn span(&self, value: &Value, key: &str) -> Result<Span, ConfigError> {
         let span = match value {
             Value::String(text) => parse_span(text),
-            Value::Integer(n) => n.checked_mul(NANOS_PER_SEC),
-            Value::Float(x) if x.is_finite() && *x < 1e9 => Some((x * 1e9).round() as Nanos),
+            // Checked, not saturated: too many seconds is an error, not 292 years.
+            Value::Integer(n) => n.checked_mul(Span::SECOND.nanos()).map(Span::from_nanos),
+            Value::Float(x) if x.is_finite() && *x < 1e9 => {
+                Some(Span::from_nanos((x * 1e9).round() as i64))
+            }
             _ => None,
         };
         match span {
-            Some(span) if span > 0 => Ok(span),
+            Some(span) if span.is_positive() => Ok(span),
             _ => Err(self.error(
                 key,
                 "must be a positive duration such as \"30s\", \"15m\" or \"1h\" (or a number of seconds)",
@@ -325,7 +331,7 @@ impl Walker {
     }
 
     /// A duration, or `"off"` for none.
-    fn optional_span(&self, value: &Value, key: &str) -> Result<Option<Nanos>, ConfigError> {
+    fn optional_span(&self, value: &Value, key: &str) -> Result<Option<Span>, ConfigError> {
         if Walker::is_off(value) {
             return Ok(None);
         }
@@ -398,19 +404,24 @@ impl Walker {
 mod tests {
     use super::*;
 
+    /// The engine's targets are still plain nanoseconds.
+    fn secs(secs: i64) -> i64 {
+        Span::from_secs(secs).nanos()
+    }
+
     #[test]
     fn an_empty_file_gives_the_spec_defaults() {
         let config = Config::parse("").expect("empty config");
         assert_eq!(config, Config::default());
-        assert_eq!(config.calls[0].mean, Some(5 * NANOS_PER_SEC));
-        assert_eq!(config.calls[0].sl_threshold, Some(10 * NANOS_PER_SEC));
+        assert_eq!(config.calls[0].mean, Some(secs(5)));
+        assert_eq!(config.calls[0].sl_threshold, Some(secs(10)));
         assert_eq!(config.calls[0].sl_goal_pct, Some(90.0));
         assert_eq!(config.calls[1].mean, None);
-        assert_eq!(config.calls[1].sl_threshold, Some(180 * NANOS_PER_SEC));
+        assert_eq!(config.calls[1].sl_threshold, Some(secs(180)));
         assert_eq!(config.calls[1].sl_goal_pct, Some(80.0));
-        assert_eq!(config.incidents[0].target, Some(900 * NANOS_PER_SEC));
+        assert_eq!(config.incidents[0].target, Some(secs(900)));
         assert_eq!(config.incidents[0].goal_pct, Some(90.0));
-        assert_eq!(config.incidents[1].target, Some(3600 * NANOS_PER_SEC));
+        assert_eq!(config.incidents[1].target, Some(secs(3600)));
         assert_eq!(config.incidents[1].goal_pct, None);
         assert_eq!(config.areas.len(), 7);
         assert_eq!(config.area_name("BIR"), "Birmingham");
@@ -445,11 +456,11 @@ mod tests {
         .expect("valid config");
         assert_eq!(config.force_name, "Test Force");
         assert_eq!(config.timezone, chrono_tz::UTC);
-        assert_eq!(config.windows[1].span, 7 * 24 * 3600 * NANOS_PER_SEC);
+        assert_eq!(config.windows[1].span, Span::from_days(7));
         assert_eq!(config.amber_factor, 1.5);
-        assert_eq!(config.call_expiry, 600 * NANOS_PER_SEC);
-        assert_eq!(config.calls[0].mean, Some(8 * NANOS_PER_SEC));
-        assert_eq!(config.calls[0].sl_threshold, Some(10 * NANOS_PER_SEC));
+        assert_eq!(config.call_expiry, Span::from_secs(600));
+        assert_eq!(config.calls[0].mean, Some(secs(8)));
+        assert_eq!(config.calls[0].sl_threshold, Some(secs(10)));
         assert_eq!(config.calls[0].sl_goal_pct, None);
         assert_eq!(config.incidents[1].goal_pct, Some(75.0));
         assert_eq!(
@@ -461,7 +472,7 @@ mod tests {
         );
         assert_eq!(
             config.engine_settings(None).retention,
-            7 * 24 * 3600 * NANOS_PER_SEC
+            Span::from_days(7).nanos()
         );
     }
 

@@ -25,7 +25,7 @@ use forceboard::feed::source::{self, FeedItem, FeedSource};
 use forceboard::feed::wire::schema_line;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
-use forceboard::time::{Nanos, WallClock, format_utc};
+use forceboard::time::{Span, WallClock, format_utc};
 use forceboard::ui::{ColorDepth, LayoutChoice, draw};
 
 /// Where the figures come from.
@@ -48,7 +48,7 @@ pub struct Options {
     pub input: Input,
     pub layout: LayoutChoice,
     pub mono: bool,
-    pub rotate: Option<Duration>,
+    pub rotate: Option<Span>,
     pub record: Option<PathBuf>,
 }
 
@@ -143,9 +143,7 @@ async fn run_board(
         layout: options.layout,
         mono: options.mono,
         colors,
-        rotate_every: options
-            .rotate
-            .map(|every| Nanos::try_from(every.as_nanos()).unwrap_or(Nanos::MAX)),
+        rotate_every: options.rotate,
     };
     let mut app = App::new(&config, app_options, clock.now());
     let terminal = ratatui::try_init().context("cannot set up the terminal")?;
@@ -190,7 +188,7 @@ impl Shell {
         rx: &mut mpsc::Receiver<FeedItem>,
     ) -> anyhow::Result<()> {
         let mut keys = EventStream::new();
-        let tick_every = Duration::from_nanos(App::tick_every(feed).max(1) as u64);
+        let tick_every = App::tick_every(feed).max(Span::from_nanos(1)).to_duration();
         let mut tick = tokio::time::interval(tick_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut signals = Signals::watch()?;

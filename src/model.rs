@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::time::Nanos;
+use crate::time::Timestamp;
 
 /// The two call lines the board tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,7 +90,7 @@ pub enum IncidentOutcome {
 /// One accepted line of the feed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub at: Nanos,
+    pub at: Timestamp,
     pub body: EventBody,
 }
 
@@ -105,7 +105,7 @@ pub enum EventBody {
     CallClosed {
         id: Box<str>,
         outcome: CallOutcome,
-        offered_at: Option<Nanos>,
+        offered_at: Option<Timestamp>,
         line: Option<CallLine>,
         lpa: Option<Box<str>>,
     },
@@ -118,7 +118,7 @@ pub enum EventBody {
     IncidentClosed {
         id: Box<str>,
         outcome: IncidentOutcome,
-        created_at: Option<Nanos>,
+        created_at: Option<Timestamp>,
         grade: Option<Grade>,
         lpa: Option<Box<str>>,
     },

@@ -12,12 +12,12 @@ use crate::engine::{
 };
 use crate::format::{dur, human_target, pct};
 use crate::ingest::{FeedCounts, ingest_reader};
-use crate::time::{NANOS_PER_HOUR, Nanos, format_utc, to_utc};
+use crate::time::{Span, Timestamp, format_utc, to_utc};
 
 /// What `report` computes: the figures at T over one window, and the feed's line counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    pub at: Nanos,
+    pub at: Timestamp,
     pub figures: ScopedFigures,
     pub counts: FeedCounts,
 }
@@ -27,7 +27,7 @@ pub struct Report {
 pub fn compute(
     reader: impl BufRead,
     config: &Config,
-    until: Option<Nanos>,
+    until: Option<Timestamp>,
     window: &Window,
 ) -> io::Result<Option<Report>> {
     let engine = Engine::new(config.engine_settings(Some(window.span)));
@@ -40,7 +40,8 @@ pub fn compute(
     )?;
     Ok(until.or(counts.latest_accepted).map(|at| Report {
         at,
-        figures: engine.scoped_figures(at, window.span),
+        // The engine still counts in plain nanoseconds.
+        figures: engine.scoped_figures(at.nanos(), window.span.nanos()),
         counts,
     }))
 }
@@ -66,7 +67,7 @@ impl Report {
 /// What `forceboard` prints when standard output is not a terminal: the built-in demo
 /// day's table over 24 h at its last event, under a heading that says it is not real.
 pub fn demo_day(config: &Config) -> io::Result<String> {
-    let window = Window::new(24 * NANOS_PER_HOUR);
+    let window = Window::new(Span::from_hours(24));
     let report = compute(crate::DEMO_DAY.as_bytes(), config, None, &window)?
         .ok_or_else(|| io::Error::other("the built-in demo day is empty"))?;
     Ok(format!(
@@ -100,7 +101,12 @@ impl Serialize for AreaMap<'_> {
 }
 
 /// `report --json`: one pretty-printed object.
-pub fn to_json(at: Nanos, window: &Window, figures: &ScopedFigures, counts: &FeedCounts) -> String {
+pub fn to_json(
+    at: Timestamp,
+    window: &Window,
+    figures: &ScopedFigures,
+    counts: &FeedCounts,
+) -> String {
     let report = ReportJson {
         at: format_utc(at),
         window: &window.label,
@@ -175,7 +181,7 @@ fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: boo
 /// `report`'s readable table.
 pub fn to_table(
     config: &Config,
-    at: Nanos,
+    at: Timestamp,
     window: &Window,
     figures: &ScopedFigures,
     counts: &FeedCounts,
@@ -193,7 +199,7 @@ pub fn to_table(
     out
 }
 
-fn write_title(out: &mut String, config: &Config, at: Nanos, window: &Window) {
+fn write_title(out: &mut String, config: &Config, at: Timestamp, window: &Window) {
     let local = to_utc(at).with_timezone(&config.timezone);
     let _ = writeln!(
         out,
@@ -202,7 +208,7 @@ fn write_title(out: &mut String, config: &Config, at: Nanos, window: &Window) {
         local.format("%Y-%m-%d %H:%M:%S %Z"),
         format_utc(at),
         window.label,
-        to_utc(at.saturating_sub(window.span))
+        to_utc(at - window.span)
             .with_timezone(&config.timezone)
             .format("%d %b %H:%M:%S %Z"),
         local.format("%d %b %H:%M:%S %Z"),

@@ -12,15 +12,14 @@ use forceboard::feed::{DownCause, FeedItem, SourceState, parse_line};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::model::Reject;
-use forceboard::time::{NANOS_PER_SEC, Nanos, parse_rfc3339};
+use forceboard::time::{Span, Timestamp, parse_rfc3339};
 use forceboard::ui::{Board, FeedState, LayoutChoice, Mode, Overlay, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const SPEC_EXAMPLE: &str = include_str!("../fixtures/spec-example.ndjson");
-const S: Nanos = NANOS_PER_SEC;
 
-fn t(text: &str) -> Nanos {
+fn t(text: &str) -> Timestamp {
     parse_rfc3339(text).expect("a valid time")
 }
 
@@ -46,7 +45,7 @@ fn feed_items() -> Vec<FeedItem> {
 }
 
 /// A live feed that has delivered the worked example by 12:00:00Z, and a board on it.
-fn live_board(options: AppOptions) -> (Config, Feed, App, Nanos) {
+fn live_board(options: AppOptions) -> (Config, Feed, App, Timestamp) {
     let config = Config::default();
     let wall = t("2024-07-01T12:00:00Z");
     let mut feed = Feed::live(&config, wall);
@@ -132,15 +131,15 @@ fn keys_switch_window_area_layout_and_overlays_then_quit() {
 #[test]
 fn rotation_moves_through_the_areas_on_ticks_and_back_to_the_force() {
     let options = AppOptions {
-        rotate_every: Some(20 * S),
+        rotate_every: Some(Span::from_secs(20)),
         ..AppOptions::default()
     };
     let (config, mut feed, mut app, wall) = live_board(options);
     let mut seen = Vec::new();
     for step in 1..=9 {
         // A tick between rotations changes nothing.
-        app.handle(Msg::Tick, &mut feed, wall + (20 * step - 10) * S);
-        app.handle(Msg::Tick, &mut feed, wall + 20 * step * S);
+        app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(20 * step - 10));
+        app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(20 * step));
         seen.push(app.board(&feed, &config, wall).scope_code);
     }
     let areas = ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL"];
@@ -154,7 +153,7 @@ fn rotation_moves_through_the_areas_on_ticks_and_back_to_the_force() {
 fn replay_keys_pause_seek_change_speed_and_go_home() {
     let config = Config::default();
     let playback = Playback::read(SPEC_EXAMPLE.as_bytes()).expect("in memory");
-    let mut wall = 1_000 * S;
+    let mut wall = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
     let options = ReplayOptions {
         from: Some(t("2024-07-01T11:00:00Z")),
         ..ReplayOptions::default()
@@ -163,7 +162,10 @@ fn replay_keys_pause_seek_change_speed_and_go_home() {
     let mut app = App::new(&config, AppOptions::default(), wall);
     let mean_at = |app: &App, feed: &Feed, wall| {
         let board = app.board(feed, &config, wall);
-        (board.now, board.figures.calls.line_999.mean_answer_s)
+        (
+            Timestamp::from_nanos(board.now),
+            board.figures.calls.line_999.mean_answer_s,
+        )
     };
     // At 11:00:00 only E is answered (at 11:00:00Z, 2 s after its offer at 10:59:58Z);
     // A is answered at 11:00:04.
@@ -194,7 +196,7 @@ fn replay_keys_pause_seek_change_speed_and_go_home() {
             paused: true
         }
     );
-    wall += 60 * S;
+    wall += Span::from_secs(60);
     app.handle(Msg::Tick, &mut feed, wall);
     assert_eq!(mean_at(&app, &feed, wall).0, t("2024-07-01T11:05:00Z"));
     app.handle(ch(' '), &mut feed, wall);
@@ -208,7 +210,7 @@ fn replay_keys_pause_seek_change_speed_and_go_home() {
         }
     );
     // Ten wall seconds at ×4 are forty virtual ones.
-    wall += 10 * S;
+    wall += Span::from_secs(10);
     assert_eq!(mean_at(&app, &feed, wall).0, t("2024-07-01T11:05:40Z"));
     app.handle(key(KeyCode::Home), &mut feed, wall);
     assert_eq!(
@@ -227,13 +229,15 @@ fn replay_keys_pause_seek_change_speed_and_go_home() {
 fn stale_and_down_show_on_the_board_with_their_countdown() {
     let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
     // The last line arrived at `wall`; the default stale limit is 30 s.
-    app.handle(Msg::Tick, &mut feed, wall + 30 * S);
+    app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(30));
     assert_eq!(
-        app.board(&feed, &config, wall + 30 * S).feed.state,
+        app.board(&feed, &config, wall + Span::from_secs(30))
+            .feed
+            .state,
         FeedState::Live
     );
-    app.handle(Msg::Tick, &mut feed, wall + 31 * S);
-    let board = app.board(&feed, &config, wall + 31 * S);
+    app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(31));
+    let board = app.board(&feed, &config, wall + Span::from_secs(31));
     assert_eq!(board.feed.state, FeedState::Stale { silent_s: 31 });
     assert!(text_of(&screen(&board, &app, 80, 24)).contains("FEED STALE"));
 
@@ -241,9 +245,9 @@ fn stale_and_down_show_on_the_board_with_their_countdown() {
         cause: DownCause::ConnectionRefused,
         retry_in: Duration::from_secs(8),
     };
-    let at = wall + 40 * S;
+    let at = wall + Span::from_secs(40);
     app.handle(Msg::Feed(FeedItem::State(down)), &mut feed, at);
-    let board = app.board(&feed, &config, at + 3 * S);
+    let board = app.board(&feed, &config, at + Span::from_secs(3));
     assert_eq!(board.feed.state, FeedState::Down { retry_in_s: 5 });
     let terminal = screen(&board, &app, 80, 24);
     assert!(text_of(&terminal).contains("FEED DOWN — retrying in 5 s"));
@@ -271,10 +275,10 @@ fn an_event_dated_ahead_waits_for_its_time_and_one_too_far_ahead_is_refused() {
         board.feed.recent_rejects.last(),
         Some(&(21, Reject::FutureDated.to_string()))
     );
-    assert_eq!(waiting(&feed, &app, wall + 29 * S), 1);
-    app.handle(Msg::Tick, &mut feed, wall + 30 * S);
+    assert_eq!(waiting(&feed, &app, wall + Span::from_secs(29)), 1);
+    app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(30));
     assert_eq!(
-        waiting(&feed, &app, wall + 30 * S),
+        waiting(&feed, &app, wall + Span::from_secs(30)),
         2,
         "N is waiting from 12:00:30"
     );
@@ -329,7 +333,11 @@ fn feed_frames_are_coalesced_keys_draw_at_once_and_an_unchanged_frame_writes_not
         &mut feed,
         wall,
     );
-    assert_eq!(app.draw_due(), Some(Nanos::MIN), "a resize draws at once");
+    assert_eq!(
+        app.draw_due(),
+        Some(Timestamp::MIN),
+        "a resize draws at once"
+    );
     assert!(app.next_frame(&feed, &config, wall).is_some());
     assert_eq!(app.draw_due(), None, "nothing to draw");
 
@@ -358,5 +366,5 @@ fn feed_frames_are_coalesced_keys_draw_at_once_and_an_unchanged_frame_writes_not
     );
 
     app.handle(ch('v'), &mut feed, wall + MIN_FRAME_GAP);
-    assert_eq!(app.draw_due(), Some(Nanos::MIN), "a key draws at once");
+    assert_eq!(app.draw_due(), Some(Timestamp::MIN), "a key draws at once");
 }

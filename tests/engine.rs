@@ -6,8 +6,11 @@ use forceboard::feed::parse_line;
 use forceboard::model::{EventKind, Grade, Reject};
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos, parse_rfc3339};
 
+/// The engine still takes plain nanoseconds.
 fn t(text: &str) -> Nanos {
-    parse_rfc3339(&format!("2024-07-01T{text}Z")).expect("test time")
+    parse_rfc3339(&format!("2024-07-01T{text}Z"))
+        .expect("test time")
+        .nanos()
 }
 
 fn feed(engine: &mut Engine, line: &str) -> Result<Applied, Reject> {

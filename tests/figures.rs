@@ -9,7 +9,7 @@ use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
 use forceboard::ingest::ingest_reader;
 use forceboard::report::{compute, to_json};
-use forceboard::time::parse_rfc3339;
+use forceboard::time::{Span, parse_rfc3339};
 use serde_json::{Value, json};
 
 /// `report --json FILE [--at AT] --window WINDOW` through the library.
@@ -253,7 +253,8 @@ fn a_shuffled_recording_gives_the_same_figures_as_the_sorted_one() {
         )
         .expect("in memory");
         (
-            engine.scoped_figures(at.expect("time"), 15 * 60 * 1_000_000_000),
+            // The engine still takes plain nanoseconds.
+            engine.scoped_figures(at.expect("time").nanos(), Span::from_mins(15).nanos()),
             counts,
         )
     };

@@ -27,6 +27,7 @@ use forceboard::engine::{
 };
 use forceboard::feed::parse_line;
 use forceboard::ingest::{FeedCounts, ingest_reader};
+use forceboard::time::{Span, Timestamp};
 
 const NS: i64 = 1_000_000_000;
 const MIN: i64 = 60 * NS;
@@ -1105,7 +1106,7 @@ fn compare_counts(model: &Model, counts: &FeedCounts) -> Result<(), String> {
             "counts (lines, accepted, rejected, duplicates, after_at): expected {want:?}, got {got:?}"
         ));
     }
-    let latest = model.latest.map(to_nanos);
+    let latest = model.latest.map(|t| Timestamp::from_nanos(to_nanos(t)));
     if counts.latest_accepted != latest {
         return Err(format!(
             "latest accepted: expected {latest:?}, got {:?}",
@@ -1149,7 +1150,7 @@ fn run_engine(lines: &[String], settings: EngineSettings, horizon: i64) -> (Engi
     ingest_reader(
         Cursor::new(text.into_bytes()),
         Engine::new(settings),
-        horizon,
+        Span::from_nanos(horizon),
         None,
         &mut |_, _| {},
     )
@@ -1434,7 +1435,7 @@ proptest! {
         let (engine_sorted, counts_sorted) = run_engine(&sorted, EngineSettings::default(), DEFAULT_HORIZON);
         let (engine_shuffled, counts_shuffled) = run_engine(&shuffled, EngineSettings::default(), DEFAULT_HORIZON);
         prop_assert_eq!(counts_sorted, counts_shuffled, "shuffled feed:\n{}", show(&shuffled));
-        let latest = counts_sorted.latest_accepted.map(|n| Utc.timestamp_nanos(n));
+        let latest = counts_sorted.latest_accepted.map(|at| Utc.timestamp_nanos(at.nanos()));
         let (t, w) = resolve(&t, &w, &instants(&sorted), latest);
         for window in [nanos(w) as i64, 15 * MIN, HOUR, 24 * HOUR] {
             prop_assert_eq!(

@@ -7,7 +7,7 @@ use forceboard::generate::{GenOptions, generate};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::{Replay, ReplayOptions};
 use forceboard::report::compute;
-use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
+use forceboard::time::{Span, Timestamp, parse_rfc3339};
 
 fn two_days() -> Vec<u8> {
     let mut feed = Vec::new();
@@ -21,7 +21,7 @@ fn two_days() -> Vec<u8> {
 }
 
 /// What `forceboard report FEED --at T --window W` computes, for each of `WINDOWS`.
-fn report_at(feed: &[u8], at: Nanos) -> Vec<ScopedFigures> {
+fn report_at(feed: &[u8], at: Timestamp) -> Vec<ScopedFigures> {
     WINDOWS
         .map(|span| {
             compute(feed, &Config::default(), Some(at), &Window::new(span))
@@ -32,18 +32,28 @@ fn report_at(feed: &[u8], at: Nanos) -> Vec<ScopedFigures> {
         .to_vec()
 }
 
-fn t(text: &str) -> Nanos {
+fn t(text: &str) -> Timestamp {
     parse_rfc3339(text).expect("test time")
 }
 
-const WINDOWS: [Nanos; 3] = [15 * NANOS_PER_MIN, NANOS_PER_HOUR, 24 * NANOS_PER_HOUR];
+/// Wall time `secs` seconds after the epoch.
+fn wall_at(secs: i64) -> Timestamp {
+    Timestamp::UNIX_EPOCH + Span::from_secs(secs)
+}
 
-fn assert_same_as_report(replay: &Replay, feed: &[u8], wall: Nanos) {
+const WINDOWS: [Span; 3] = [Span::from_mins(15), Span::HOUR, Span::from_hours(24)];
+
+/// The engine's figures (it still takes plain nanoseconds).
+fn figures(replay: &Replay, at: Timestamp, window: Span) -> ScopedFigures {
+    replay.engine().scoped_figures(at.nanos(), window.nanos())
+}
+
+fn assert_same_as_report(replay: &Replay, feed: &[u8], wall: Timestamp) {
     let now = replay.now(wall);
     for (window, expected) in WINDOWS.into_iter().zip(report_at(feed, now)) {
         assert!(
-            replay.engine().scoped_figures(now, window) == expected,
-            "replay and report differ at {now} over {window}"
+            figures(replay, now, window) == expected,
+            "replay and report differ at {now:?} over {window:?}"
         );
     }
 }
@@ -54,7 +64,7 @@ fn replay_at_t_equals_report_at_t_playing_and_seeking_both_ways() {
     let config = Config::default();
     let playback = Playback::read(&feed[..]).expect("in memory");
     let start = t("2024-07-01T06:00:00+01:00");
-    let mut wall = 0;
+    let mut wall = wall_at(0);
     let mut replay = Replay::new(
         playback,
         config.engine_settings(None),
@@ -70,10 +80,10 @@ fn replay_at_t_equals_report_at_t_playing_and_seeking_both_ways() {
 
     // Play 10 wall minutes at ×60: 10 virtual hours, in uneven steps.
     for step in [1, 7, 60, 200, 332] {
-        wall += step * NANOS_PER_SEC;
+        wall += Span::from_secs(step);
         replay.advance(wall);
     }
-    assert_eq!(replay.now(wall), start + 600 * 60 * NANOS_PER_SEC);
+    assert_eq!(replay.now(wall), start + Span::from_mins(600));
     assert_same_as_report(&replay, &feed, wall);
 
     // Seek back across a checkpoint, forward past one, and back to the start.
@@ -87,7 +97,7 @@ fn replay_at_t_equals_report_at_t_playing_and_seeking_both_ways() {
         assert_eq!(replay.now(wall), t(target));
         assert_same_as_report(&replay, &feed, wall);
     }
-    replay.seek(Nanos::MIN, wall);
+    replay.seek(Timestamp::MIN, wall);
     assert_eq!(replay.now(wall), start);
     assert_same_as_report(&replay, &feed, wall);
 }
@@ -105,21 +115,21 @@ fn pause_speed_and_the_end() {
             from: Some(start),
             ..ReplayOptions::default()
         },
-        0,
+        wall_at(0),
     );
-    replay.toggle_pause(0);
-    replay.advance(3600 * NANOS_PER_SEC);
+    replay.toggle_pause(wall_at(0));
+    replay.advance(wall_at(3600));
     assert_eq!(
-        replay.now(3600 * NANOS_PER_SEC),
+        replay.now(wall_at(3600)),
         start,
         "paused: the clock stands still"
     );
-    replay.toggle_pause(3600 * NANOS_PER_SEC);
-    replay.set_speed(120.0, 3600 * NANOS_PER_SEC);
-    let wall = 3630 * NANOS_PER_SEC;
-    assert_eq!(replay.now(wall), start + 3600 * NANOS_PER_SEC);
+    replay.toggle_pause(wall_at(3600));
+    replay.set_speed(120.0, wall_at(3600));
+    let wall = wall_at(3630);
+    assert_eq!(replay.now(wall), start + Span::from_secs(3600));
     // 30 more wall seconds at ×120 is past the end: the clock holds at the last event.
-    let wall = 3660 * NANOS_PER_SEC;
+    let wall = wall_at(3660);
     replay.advance(wall);
     assert_eq!(replay.now(wall), last);
     assert!(replay.at_end(wall));
@@ -153,25 +163,27 @@ fn a_slightly_shuffled_recording_replays_like_the_sorted_one() {
         .iter()
         .map(|bytes| {
             let playback = Playback::read(&bytes[..]).expect("in memory");
-            let mut replay = Replay::new(playback, settings.clone(), ReplayOptions::default(), 0);
-            replay.seek(at, 0);
+            let mut replay = Replay::new(
+                playback,
+                settings.clone(),
+                ReplayOptions::default(),
+                wall_at(0),
+            );
+            replay.seek(at, wall_at(0));
             replay
         })
         .collect();
     for window in WINDOWS {
-        assert!(
-            replays[0].engine().scoped_figures(at, window)
-                == replays[1].engine().scoped_figures(at, window)
-        );
+        assert!(figures(&replays[0], at, window) == figures(&replays[1], at, window));
     }
-    assert_same_as_report(&replays[1], &shuffled, 0);
+    assert_same_as_report(&replays[1], &shuffled, wall_at(0));
 }
 
 #[test]
 fn the_demo_loops_back_to_its_start() {
     let playback = Playback::read(forceboard::DEMO_DAY.as_bytes()).expect("demo day");
     let first = playback.first_at().expect("events");
-    let start = first + 17 * NANOS_PER_HOUR;
+    let start = first + Span::from_hours(17);
     let mut demo = Replay::new(
         playback,
         Config::default().engine_settings(None),
@@ -180,15 +192,15 @@ fn the_demo_loops_back_to_its_start() {
             looping: true,
             ..ReplayOptions::default()
         },
-        0,
+        wall_at(0),
     );
-    let before = demo.engine().scoped_figures(start, NANOS_PER_HOUR);
+    let before = figures(&demo, start, Span::HOUR);
     // Eight hours later the day is over: back to 17:00 with the same figures as at first.
-    let wall = 8 * NANOS_PER_HOUR;
+    let wall = wall_at(8 * 3600);
     let step = demo.advance(wall);
     assert!(step.looped);
     assert_eq!(demo.now(wall), start);
-    assert!(demo.engine().scoped_figures(start, NANOS_PER_HOUR) == before);
+    assert!(figures(&demo, start, Span::HOUR) == before);
 }
 
 #[test]
@@ -209,12 +221,12 @@ fn checkpoints_stay_bounded_on_a_long_recording() {
             speed: 10_000.0,
             ..ReplayOptions::default()
         },
-        0,
+        wall_at(0),
     );
     // Play it through in one-hour virtual steps: 8 days would make 32 six-hourly copies.
-    let mut wall = 0;
+    let mut wall = wall_at(0);
     while !replay.at_end(wall) {
-        wall += NANOS_PER_HOUR / 10_000;
+        wall += Span::HOUR / 10_000;
         replay.advance(wall);
         assert!(replay.checkpoints() <= forceboard::ingest::replay::MAX_CHECKPOINTS);
     }

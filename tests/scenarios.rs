@@ -18,7 +18,7 @@ use forceboard::engine::Engine;
 use forceboard::ingest::{FeedCounts, ingest_reader};
 use forceboard::model::Reject;
 use forceboard::report::{compute, to_json};
-use forceboard::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos, parse_rfc3339};
+use forceboard::time::{Span, Timestamp, parse_rfc3339};
 use serde_json::{Value, json};
 
 #[path = "../examples/scenarios.rs"]
@@ -40,8 +40,8 @@ fn scenario_text(name: &str) -> String {
 /// Reads a scenario as `report` does, up to `until` (or all of it).
 fn ingest(
     text: &str,
-    until: Option<Nanos>,
-    window: Option<Nanos>,
+    until: Option<Timestamp>,
+    window: Option<Span>,
     on_reject: &mut impl FnMut(u64, Reject),
 ) -> (Engine, FeedCounts) {
     let config = Config::default();
@@ -103,11 +103,12 @@ fn the_builder_still_writes_the_committed_files() {
 }
 
 /// The time of a line, if it has a readable `at` (read with chrono, not the crate's parser).
-fn line_time(line: &str) -> Option<Nanos> {
+fn line_time(line: &str) -> Option<Timestamp> {
     let value: Value = serde_json::from_str(line).ok()?;
     chrono::DateTime::parse_from_rfc3339(value.get("at")?.as_str()?)
         .ok()?
         .timestamp_nanos_opt()
+        .map(Timestamp::from_nanos)
 }
 
 #[test]
@@ -173,31 +174,33 @@ fn bad_data_shuffle_changes_no_figure() {
     let text = scenario_text("bad-data");
     // Lines are filed up to five minutes late...
     let lines: Vec<&str> = text.lines().collect();
-    let mut latest: Option<Nanos> = None;
-    let mut most_late = 0;
+    let mut latest: Option<Timestamp> = None;
+    let mut most_late = Span::ZERO;
     for line in &lines {
         if let Some(at) = line_time(line) {
-            most_late = most_late.max(latest.map_or(0, |latest| latest - at));
+            most_late = most_late.max(latest.map_or(Span::ZERO, |latest| latest - at));
             latest = Some(latest.map_or(at, |latest| latest.max(at)));
         }
     }
     assert!(
-        most_late > 2 * NANOS_PER_MIN,
-        "hardly shuffled: {most_late} ns"
+        most_late > Span::from_mins(2),
+        "hardly shuffled: {most_late:?}"
     );
     assert!(
-        most_late <= 5 * NANOS_PER_MIN,
-        "beyond five minutes: {most_late} ns"
+        most_late <= Span::from_mins(5),
+        "beyond five minutes: {most_late:?}"
     );
     // ...and sorted by `at` (stably), nothing changes.
-    let mut sorted: Vec<(Option<Nanos>, &str)> = lines.iter().map(|l| (line_time(l), *l)).collect();
-    sorted.sort_by_key(|(at, _)| at.unwrap_or(Nanos::MAX));
+    let mut sorted: Vec<(Option<Timestamp>, &str)> =
+        lines.iter().map(|l| (line_time(l), *l)).collect();
+    sorted.sort_by_key(|(at, _)| at.unwrap_or(Timestamp::MAX));
     let sorted: String = sorted.iter().map(|(_, l)| format!("{l}\n")).collect();
     let at = parse_rfc3339("2024-07-08T10:30:00+01:00").ok();
     let figures = |text: &str| {
         let (engine, counts) = ingest(text, at, None, &mut |_, _| {});
         (
-            engine.scoped_figures(at.expect("time"), 3600 * NANOS_PER_SEC),
+            // The engine still takes plain nanoseconds.
+            engine.scoped_figures(at.expect("time").nanos(), Span::HOUR.nanos()),
             counts,
         )
     };
@@ -208,7 +211,7 @@ fn bad_data_shuffle_changes_no_figure() {
 #[test]
 fn the_outage_is_twenty_silent_minutes_then_a_catch_up_burst() {
     let text = scenario_text("feed-outage");
-    let times: Vec<Nanos> = text
+    let times: Vec<Timestamp> = text
         .lines()
         .map(|l| line_time(l).expect("clean feed"))
         .collect();
@@ -222,14 +225,14 @@ fn the_outage_is_twenty_silent_minutes_then_a_catch_up_burst() {
         .map(|(n, w)| (n, w[1] - w[0]))
         .max_by_key(|&(_, gap)| gap)
         .expect("lines");
-    assert!(gap >= 20 * NANOS_PER_MIN, "longest silence {gap} ns");
+    assert!(gap >= Span::from_mins(20), "longest silence {gap:?}");
     let down = parse_rfc3339("2024-07-04T10:20:00+01:00").expect("time");
     let back = parse_rfc3339("2024-07-04T10:40:00+01:00").expect("time");
     assert!(times[gap_at] < down && times[gap_at + 1] >= back);
     // The catch-up: the outage's events arrive within ten seconds of the link's return.
     let burst = times
         .iter()
-        .filter(|&&t| (back..back + 10 * NANOS_PER_SEC).contains(&t))
+        .filter(|&&t| (back..back + Span::from_secs(10)).contains(&t))
         .count();
     assert!(burst > 100, "{burst} lines in the burst");
     // What the board can tell: silent for longer than `stale_after` at 10:35 (STALE),
@@ -242,7 +245,7 @@ fn the_outage_is_twenty_silent_minutes_then_a_catch_up_burst() {
         assert_eq!(
             silent > stale_after,
             stale,
-            "at {at}: last event {silent} ns before"
+            "at {at}: last event {silent:?} before"
         );
     }
 }
@@ -251,8 +254,8 @@ fn the_outage_is_twenty_silent_minutes_then_a_catch_up_burst() {
 fn the_clock_change_night_has_local_one_oclock_twice_and_no_negative_durations() {
     let text = scenario_text("clock-change-night");
     let mut offsets = BTreeSet::new();
-    let mut opened: HashMap<String, Nanos> = HashMap::new();
-    let mut previous = Nanos::MIN;
+    let mut opened: HashMap<String, Timestamp> = HashMap::new();
+    let mut previous = Timestamp::MIN;
     let mut local_went_back = false;
     let mut previous_local = String::new();
     for line in text.lines() {
@@ -280,9 +283,9 @@ fn the_clock_change_night_has_local_one_oclock_twice_and_no_negative_durations()
             let start = opened[&key];
             assert!(at >= start, "{id}: negative duration");
             match id {
-                "CC-K1" => assert_eq!(at - start, 5 * NANOS_PER_SEC),
-                "CC-K2" => assert_eq!(at - start, 210 * NANOS_PER_SEC),
-                "CC-Q1" => assert_eq!(at - start, 14 * NANOS_PER_MIN),
+                "CC-K1" => assert_eq!(at - start, Span::from_secs(5)),
+                "CC-K2" => assert_eq!(at - start, Span::from_secs(210)),
+                "CC-Q1" => assert_eq!(at - start, Span::from_mins(14)),
                 _ => {}
             }
         }

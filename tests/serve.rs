@@ -14,7 +14,7 @@ use forceboard::engine::{Engine, EngineSettings, ScopedFigures};
 use forceboard::feed::parse_line;
 use forceboard::ingest::playback::Playback;
 use forceboard::serve::{HEARTBEAT_SOURCE, ServeOptions, ServeStats, serve};
-use forceboard::time::{NANOS_PER_SEC, Nanos, format_utc, parse_rfc3339};
+use forceboard::time::{Span, Timestamp, format_utc, parse_rfc3339};
 use serde_json::{Map, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -22,13 +22,13 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// 2024-07-01T11:00:00Z.
-const T0: Nanos = 1_719_831_600 * NANOS_PER_SEC;
+const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
 
 /// Caller details that must never leave the server.
 const SECRETS: [&str; 3] = ["Jane Doe", "07700900123", "SECRET-NOTE"];
 
 fn at(seconds: i64) -> String {
-    format_utc(T0 + seconds * NANOS_PER_SEC)
+    format_utc(T0 + Span::from_secs(seconds))
 }
 
 /// A training feed shaped like fixtures/spec-example.ndjson: `calls` calls `step` seconds
@@ -121,11 +121,11 @@ fn dense_feed(calls: i64, step: i64) -> String {
     feed
 }
 
-fn wall_now() -> Nanos {
-    SystemTime::now()
+fn wall_now() -> Timestamp {
+    let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_nanos() as Nanos
+        .expect("after 1970");
+    Timestamp::UNIX_EPOCH + Span::from_duration(since_epoch)
 }
 
 struct Server {
@@ -208,7 +208,7 @@ fn object(line: &str) -> Map<String, Value> {
     }
 }
 
-fn time_of(map: &Map<String, Value>, field: &str) -> Nanos {
+fn time_of(map: &Map<String, Value>, field: &str) -> Timestamp {
     let text = map[field].as_str().expect("a string time");
     // RFC 3339 UTC with milliseconds: 2024-07-01T11:00:00.000Z.
     assert_eq!(text.len(), 24, "{text}");
@@ -244,19 +244,19 @@ async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
             assert_eq!(lines, &received[0]);
         }
         // Times look live: near the wall clock, never going back.
-        let mut previous = Nanos::MIN;
+        let mut previous = Timestamp::MIN;
         for line in &received[0] {
             let at = time_of(&object(line), "at");
             assert!(at >= previous, "{line}");
             assert!(
-                at >= before - NANOS_PER_SEC && at <= after + NANOS_PER_SEC,
+                at >= before - Span::SECOND && at <= after + Span::SECOND,
                 "{line}"
             );
             previous = at;
         }
         // The feed's 2,214 s took 2.214 s at ×1000.
         let first = time_of(&object(&received[0][0]), "at");
-        assert_eq!(previous - first, 2_214_000_000);
+        assert_eq!(previous - first, Span::from_millis(2_214));
     })
     .await;
 }
@@ -349,7 +349,7 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
         // created: 1 h 15 min of feed, 2.2 s at ×2000. The backlog is 0.25 s of wall time
         // (500 s of the feed), so a client joining after 0.7 s misses the start.
         let (feed, expected) = training_feed(40, 45);
-        let backlog = NANOS_PER_SEC / 4;
+        let backlog = Span::SECOND / 4;
         let options = ServeOptions {
             backlog,
             ..fast(2000.0)
@@ -419,8 +419,10 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
             (end, backlog / 4),
             (end, end - from),
             (end, (end - from) / 3),
-            (end + NANOS_PER_SEC, end + NANOS_PER_SEC - from),
+            (end + Span::SECOND, end + Span::SECOND - from),
         ] {
+            // The engine still takes plain nanoseconds.
+            let (now, window) = (now.nanos(), window.nanos());
             let early_figures: ScopedFigures = early_engine.scoped_figures(now, window);
             let late_figures = late_engine.scoped_figures(now, window);
             assert_eq!(early_figures, late_figures, "at {now} over {window}");
@@ -428,7 +430,9 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
         }
         assert_eq!(compared, 5);
         // Something to compare: calls waiting, incidents open, answers in the window.
-        let figures = early_engine.scoped_figures(end, end - from).force;
+        let figures = early_engine
+            .scoped_figures(end.nanos(), (end - from).nanos())
+            .force;
         assert!(figures.calls.line_999.waiting + figures.calls.line_101.waiting >= 1);
         assert!(figures.incidents.emergency.open >= 1);
     })
@@ -443,7 +447,7 @@ async fn a_client_that_never_reads_is_dropped_and_the_others_keep_receiving() {
         let options = ServeOptions {
             looping: true,
             client_buffer: 4096,
-            backlog: NANOS_PER_SEC / 5,
+            backlog: Span::SECOND / 5,
             ..fast(10_000.0)
         };
         let server = Server::start(&feed, options).await;
@@ -473,7 +477,7 @@ async fn a_client_that_never_reads_is_dropped_and_the_others_keep_receiving() {
         assert!(received.len() > 10_000, "{}", received.len());
         let first = time_of(&object(&received[0]), "at");
         let last = time_of(&object(received.last().expect("lines")), "at");
-        assert!(last - first > 2 * NANOS_PER_SEC, "{}", last - first);
+        assert!(last - first > Span::from_secs(2), "{:?}", last - first);
     })
     .await;
 }
@@ -508,7 +512,7 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
             assert_eq!(map["source"], HEARTBEAT_SOURCE);
             assert_eq!(map.len(), 3, "{beat}");
         }
-        let mut previous = Nanos::MIN;
+        let mut previous = Timestamp::MIN;
         for line in &one {
             let at = time_of(&object(line), "at");
             assert!(at >= previous, "{line}");
@@ -566,7 +570,7 @@ async fn looping_makes_ids_unique_per_pass() {
             ]
         );
         // Each pass is dated after the one before, and its closes stand alone.
-        let mut previous = Nanos::MIN;
+        let mut previous = Timestamp::MIN;
         for line in &lines {
             let at = time_of(&object(line), "at");
             assert!(at >= previous, "{line}");
@@ -577,7 +581,7 @@ async fn looping_makes_ids_unique_per_pass() {
         assert_eq!(answered["offered_at"], offered["at"]);
         // At ×100 the 4 s answer takes 40 ms.
         let answer = time_of(&answered, "at") - time_of(&offered, "at");
-        assert_eq!(answer, 40_000_000);
+        assert_eq!(answer, Span::from_millis(40));
     })
     .await;
 }
@@ -588,7 +592,7 @@ async fn from_starts_later_with_earlier_events_already_sent() {
         let (feed, expected) = training_feed(14, 120);
         // Start 20 min in: at ×1000 earlier events are dated up to 1.2 s ago.
         let options = ServeOptions {
-            from: Some(T0 + 20 * 60 * NANOS_PER_SEC),
+            from: Some(T0 + Span::from_mins(20)),
             ..fast(1000.0)
         };
         let before = wall_now();
@@ -597,8 +601,8 @@ async fn from_starts_later_with_earlier_events_already_sent() {
         let lines = without_heartbeats(&read_events(stream, expected).await);
         server.stop().await;
         let first = time_of(&object(&lines[0]), "at");
-        assert!(first < before - NANOS_PER_SEC, "dated in the past");
-        assert!(first > before - 2 * NANOS_PER_SEC);
+        assert!(first < before - Span::SECOND, "dated in the past");
+        assert!(first > before - Span::from_secs(2));
         // C10 was offered at 20 min: the start, dated now.
         let start = lines
             .iter()
@@ -606,8 +610,8 @@ async fn from_starts_later_with_earlier_events_already_sent() {
             .map(|l| time_of(&object(l), "at"))
             .expect("C10");
         assert!(
-            (start - before).abs() < NANOS_PER_SEC / 2,
-            "{}",
+            (start - before).abs() < Span::SECOND / 2,
+            "{:?}",
             start - before
         );
     })
@@ -642,7 +646,7 @@ async fn measure(name: &str, feed: &str, clients: usize, span: Duration) {
         tasks.push(tokio::spawn(async move {
             let mut lines = BufReader::new(stream).lines();
             let mut count = 0_u64;
-            let mut worst_lag: Nanos = 0;
+            let mut worst_lag = Span::ZERO;
             let _ = tokio::time::timeout(span, async {
                 while let Ok(Some(line)) = lines.next_line().await {
                     count += 1;
@@ -658,7 +662,7 @@ async fn measure(name: &str, feed: &str, clients: usize, span: Duration) {
     }
     let connected = started.elapsed();
     let mut counts = Vec::new();
-    let mut worst: Nanos = 0;
+    let mut worst = Span::ZERO;
     for task in tasks {
         let (count, lag) = task.await.expect("ran");
         counts.push(count);
@@ -674,7 +678,7 @@ async fn measure(name: &str, feed: &str, clients: usize, span: Duration) {
         counts[counts.len() - 1],
         counts[counts.len() / 2],
         counts.iter().sum::<u64>(),
-        worst as f64 / 1e6
+        worst.nanos() as f64 / 1e6
     );
 }
 

@@ -40,8 +40,9 @@ const EXTRA: &str = r#"
 {"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"S1","grade":"scheduled","lpa":"SOL"}
 "#;
 
+/// The board still takes plain nanoseconds.
 fn now() -> Nanos {
-    parse_rfc3339("2024-07-01T12:00:00Z").unwrap()
+    parse_rfc3339("2024-07-01T12:00:00Z").unwrap().nanos()
 }
 
 fn engine(config: &Config) -> Engine {

@@ -10,13 +10,13 @@ use crate::feed::{FeedItem, SourceState};
 use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use crate::ingest::replay::{Replay, ReplayOptions};
 use crate::model::{Event, Reject};
-use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
+use crate::time::{Span, Timestamp};
 use crate::ui::{FeedState, FeedStatus, Mode};
 
 use super::tracker::FeedTracker;
 
 /// The demo starts this far into its day, when the board is busy.
-const DEMO_START: Nanos = 17 * NANOS_PER_HOUR;
+const DEMO_START: Span = Span::from_hours(17);
 
 /// Why a recording cannot be played.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +34,7 @@ pub enum ReplayCommand {
     Faster,
     Slower,
     /// Move the virtual clock by this much (negative: back).
-    Skip(Nanos),
+    Skip(Span),
     ToStart,
 }
 
@@ -55,15 +55,15 @@ enum Driver {
 pub struct Feed {
     driver: Driver,
     tracker: FeedTracker,
-    stale_after: Nanos,
-    future_skew: Nanos,
+    stale_after: Span,
+    future_skew: Span,
     /// Accepted events, kept for `--record` until the shell takes them.
     recording: Option<Vec<Event>>,
 }
 
 impl Feed {
     /// A live feed whose source has not connected yet.
-    pub fn live(config: &Config, wall: Nanos) -> Feed {
+    pub fn live(config: &Config, wall: Timestamp) -> Feed {
         Feed {
             driver: Driver::Live {
                 engine: Box::new(Engine::new(config.engine_settings(None))),
@@ -77,12 +77,12 @@ impl Feed {
     }
 
     /// The built-in demo day from 17:00, looping for ever.
-    pub fn demo(config: &Config, wall: Nanos) -> Result<Feed, PlaybackError> {
+    pub fn demo(config: &Config, wall: Timestamp) -> Result<Feed, PlaybackError> {
         let playback = Playback::read(crate::DEMO_DAY.as_bytes())
             .map_err(|_| PlaybackError::DemoUnreadable)?;
         let first = playback.first_at().ok_or(PlaybackError::DemoUnreadable)?;
         let options = ReplayOptions {
-            from: Some(first.saturating_add(DEMO_START)),
+            from: Some(first + DEMO_START),
             looping: true,
             ..ReplayOptions::default()
         };
@@ -94,7 +94,7 @@ impl Feed {
         config: &Config,
         playback: Playback,
         options: ReplayOptions,
-        wall: Nanos,
+        wall: Timestamp,
     ) -> Result<Feed, PlaybackError> {
         if playback.is_empty() {
             return Err(PlaybackError::Empty);
@@ -138,7 +138,7 @@ impl Feed {
     }
 
     /// The board's now: the wall clock live, the virtual clock for a recording.
-    pub fn now(&self, wall: Nanos) -> Nanos {
+    pub fn now(&self, wall: Timestamp) -> Timestamp {
         match &self.driver {
             Driver::Live { .. } => wall,
             Driver::Recording { replay, .. } => replay.now(wall),
@@ -162,11 +162,11 @@ impl Feed {
     }
 
     /// One item from a live source. Items never reach a recording.
-    pub fn apply(&mut self, item: FeedItem, wall: Nanos) {
+    pub fn apply(&mut self, item: FeedItem, wall: Timestamp) {
         match item {
             FeedItem::Event { line, event } => {
                 self.tracker.line_arrived(wall);
-                if event.at > wall.saturating_add(self.future_skew) {
+                if event.at > wall + self.future_skew {
                     self.tracker.reject(line, Reject::FutureDated);
                 } else if let Driver::Live { ahead, .. } = &mut self.driver {
                     // In time order, ties in arrival order.
@@ -186,7 +186,7 @@ impl Feed {
 
     /// Moves the feed on to `wall`: a live feed applies the events whose time has come, a
     /// recording plays up to its virtual now (the demo loops at its end).
-    pub fn advance(&mut self, wall: Nanos) {
+    pub fn advance(&mut self, wall: Timestamp) {
         match &mut self.driver {
             Driver::Live { .. } => self.release_due(wall),
             Driver::Recording { replay, .. } => {
@@ -201,7 +201,7 @@ impl Feed {
         }
     }
 
-    fn release_due(&mut self, wall: Nanos) {
+    fn release_due(&mut self, wall: Timestamp) {
         let Driver::Live { engine, ahead } = &mut self.driver else {
             return;
         };
@@ -224,7 +224,7 @@ impl Feed {
     }
 
     /// Applies a replay key; `false` (and nothing changes) for the demo and live feeds.
-    pub fn command(&mut self, command: ReplayCommand, wall: Nanos) -> bool {
+    pub fn command(&mut self, command: ReplayCommand, wall: Timestamp) -> bool {
         let Driver::Recording {
             replay,
             looping: false,
@@ -237,14 +237,14 @@ impl Feed {
             ReplayCommand::TogglePause => replay.toggle_pause(wall),
             ReplayCommand::Faster => replay.set_speed((replay.speed() * 2.0).min(MAX_SPEED), wall),
             ReplayCommand::Slower => replay.set_speed((replay.speed() / 2.0).max(MIN_SPEED), wall),
-            ReplayCommand::Skip(by) => replay.seek(now.saturating_add(by), wall),
+            ReplayCommand::Skip(by) => replay.seek(now + by, wall),
             ReplayCommand::ToStart => replay.seek(replay.start(), wall),
         }
         true
     }
 
     /// What the footer and banners say about the feed at `wall`.
-    pub fn status(&self, wall: Nanos) -> FeedStatus {
+    pub fn status(&self, wall: Timestamp) -> FeedStatus {
         match &self.driver {
             Driver::Live { .. } => self.tracker.status(wall, self.stale_after, true),
             Driver::Recording { replay, looping } => {
@@ -262,20 +262,18 @@ fn recording_state(
     status: &mut FeedStatus,
     replay: &Replay,
     looping: bool,
-    wall: Nanos,
-    stale_after: Nanos,
+    wall: Timestamp,
+    stale_after: Span,
 ) {
     let now = replay.now(wall);
-    let silent = replay
-        .last_event_at()
-        .map(|at| now.saturating_sub(at).max(0));
-    status.last_event_age_s = silent.map(|s| (s / NANOS_PER_SEC) as u64);
+    let silent = replay.last_event_at().map(|at| (now - at).max(Span::ZERO));
+    status.last_event_age_s = silent.map(|s| s.whole_secs() as u64);
     status.state = if !looping && replay.at_end(wall) {
         FeedState::Ended
     } else {
         match silent {
             Some(silent) if silent > stale_after => FeedState::Stale {
-                silent_s: (silent / NANOS_PER_SEC) as u64,
+                silent_s: silent.whole_secs() as u64,
             },
             _ => FeedState::Live,
         }
@@ -283,5 +281,5 @@ fn recording_state(
 }
 
 /// The replay keys' steps: ← → a minute, [ ] a quarter of an hour.
-pub const SMALL_SKIP: Nanos = NANOS_PER_MIN;
-pub const LARGE_SKIP: Nanos = 15 * NANOS_PER_MIN;
+pub const SMALL_SKIP: Span = Span::MINUTE;
+pub const LARGE_SKIP: Span = Span::from_mins(15);

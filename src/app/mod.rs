@@ -16,17 +16,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use crate::config::Config;
 use crate::feed::FeedItem;
-use crate::time::{NANOS_PER_SEC, Nanos};
+use crate::time::{Span, Timestamp};
 use crate::ui::{Action, Board, ColorDepth, LayoutChoice, View};
 
 pub use feed::{Feed, PlaybackError, ReplayCommand};
 
 /// Feed-driven redraws are coalesced to at most this often; keys and resizes draw at once.
-pub const MIN_FRAME_GAP: Nanos = 100 * NANOS_PER_SEC / 1000;
+pub const MIN_FRAME_GAP: Span = Span::from_millis(100);
 /// Redraw at least this often for the clock and the ageing waits.
-pub const TICK: Nanos = NANOS_PER_SEC;
+pub const TICK: Span = Span::SECOND;
 /// A replay, whose virtual clock may run thousands of times faster, moves on this often.
-pub const REPLAY_TICK: Nanos = 250 * NANOS_PER_SEC / 1000;
+pub const REPLAY_TICK: Span = Span::from_millis(250);
 
 /// What happened, for the board to take in.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ pub struct AppOptions {
     pub mono: bool,
     pub colors: ColorDepth,
     /// Move to the next area this often (wall screens).
-    pub rotate_every: Option<Nanos>,
+    pub rotate_every: Option<Span>,
 }
 
 /// The state of one board on one screen.
@@ -72,20 +72,20 @@ pub struct App {
     view: View,
     /// How many windows are configured: what the digit keys choose between.
     windows: usize,
-    rotate_every: Option<Nanos>,
-    last_rotate: Nanos,
+    rotate_every: Option<Span>,
+    last_rotate: Timestamp,
     size: (u16, u16),
     /// Something changed since the last frame.
     dirty: bool,
     /// ... and the user is waiting for it.
     urgent: bool,
-    last_draw: Option<Nanos>,
+    last_draw: Option<Timestamp>,
     /// The last frame drawn, to write nothing when the next one would be the same.
     last_frame: Option<(Board, View, (u16, u16))>,
 }
 
 impl App {
-    pub fn new(config: &Config, options: AppOptions, wall: Nanos) -> App {
+    pub fn new(config: &Config, options: AppOptions, wall: Timestamp) -> App {
         let mut view = View::for_config(config, options.colors);
         view.layout = options.layout;
         view.mono = view.mono || options.mono;
@@ -107,13 +107,13 @@ impl App {
     }
 
     /// How often the shell should send [`Msg::Tick`].
-    pub fn tick_every(feed: &Feed) -> Nanos {
+    pub fn tick_every(feed: &Feed) -> Span {
         if feed.is_replay() { REPLAY_TICK } else { TICK }
     }
 
     /// Takes one message. `feed` is the board's source of figures: a feed item is applied
     /// to it, a replay key moves its clock, a tick moves it on.
-    pub fn handle(&mut self, msg: Msg, feed: &mut Feed, wall: Nanos) -> Effect {
+    pub fn handle(&mut self, msg: Msg, feed: &mut Feed, wall: Timestamp) -> Effect {
         let effect = match msg {
             Msg::Feed(item) => {
                 feed.apply(item, wall);
@@ -142,7 +142,7 @@ impl App {
         effect
     }
 
-    fn handle_key(&mut self, key: KeyEvent, feed: &mut Feed, wall: Nanos) -> Effect {
+    fn handle_key(&mut self, key: KeyEvent, feed: &mut Feed, wall: Timestamp) -> Effect {
         if key.kind == KeyEventKind::Release {
             return Effect::None;
         }
@@ -161,11 +161,11 @@ impl App {
         }
     }
 
-    fn rotate_if_due(&mut self, feed: &Feed, wall: Nanos) {
+    fn rotate_if_due(&mut self, feed: &Feed, wall: Timestamp) {
         let Some(every) = self.rotate_every else {
             return;
         };
-        if wall.saturating_sub(self.last_rotate) < every {
+        if wall - self.last_rotate < every {
             return;
         }
         self.last_rotate = wall;
@@ -182,23 +182,24 @@ impl App {
 
     /// When the next frame may be drawn, if one is wanted: at once for keys and resizes,
     /// at most every [`MIN_FRAME_GAP`] for feed changes.
-    pub fn draw_due(&self) -> Option<Nanos> {
+    pub fn draw_due(&self) -> Option<Timestamp> {
         if !self.dirty {
             return None;
         }
         match self.last_draw {
-            Some(last) if !self.urgent => Some(last.saturating_add(MIN_FRAME_GAP)),
-            _ => Some(Nanos::MIN),
+            Some(last) if !self.urgent => Some(last + MIN_FRAME_GAP),
+            _ => Some(Timestamp::MIN),
         }
     }
 
     /// The frame's data at `wall`.
-    pub fn board(&self, feed: &Feed, config: &Config, wall: Nanos) -> Board {
+    pub fn board(&self, feed: &Feed, config: &Config, wall: Timestamp) -> Board {
         Board::build(
             feed.engine(),
             config,
             &self.view,
-            feed.now(wall),
+            // The board still counts in plain nanoseconds.
+            feed.now(wall).nanos(),
             feed.mode(),
             feed.status(wall),
         )
@@ -206,7 +207,7 @@ impl App {
 
     /// The frame to draw at `wall`, or `None` when it would show exactly what the screen
     /// shows already (then nothing at all is written). Marks the board drawn either way.
-    pub fn next_frame(&mut self, feed: &Feed, config: &Config, wall: Nanos) -> Option<Board> {
+    pub fn next_frame(&mut self, feed: &Feed, config: &Config, wall: Timestamp) -> Option<Board> {
         self.dirty = false;
         self.urgent = false;
         self.last_draw = Some(wall);

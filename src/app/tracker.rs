@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use crate::feed::SourceState;
 use crate::model::Reject;
-use crate::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
+use crate::time::{Span, Timestamp};
 use crate::ui::{FeedState, FeedStatus};
 
 /// How many rejected lines the `e` overlay keeps.
@@ -18,18 +18,18 @@ pub struct FeedTracker {
     state: SourceState,
     /// When the source last went down or (re)connected: the retry countdown and the
     /// "silent since connecting" stale check count from here.
-    state_since: Nanos,
-    last_line: Option<Nanos>,
-    last_event: Option<Nanos>,
+    state_since: Timestamp,
+    last_line: Option<Timestamp>,
+    last_event: Option<Timestamp>,
     /// Wall times of the events accepted in the last minute.
-    recent_events: VecDeque<Nanos>,
+    recent_events: VecDeque<Timestamp>,
     rejected: u64,
     recent_rejects: VecDeque<(u64, Reject)>,
 }
 
 impl FeedTracker {
     /// A tracker for a source that is still connecting, as of `wall`.
-    pub fn new(wall: Nanos) -> FeedTracker {
+    pub fn new(wall: Timestamp) -> FeedTracker {
         FeedTracker {
             state: SourceState::Connecting,
             state_since: wall,
@@ -42,7 +42,7 @@ impl FeedTracker {
     }
 
     /// The source says it is connecting, connected, down or ended.
-    pub fn set_state(&mut self, state: SourceState, wall: Nanos) {
+    pub fn set_state(&mut self, state: SourceState, wall: Timestamp) {
         if matches!(state, SourceState::Down { .. } | SourceState::Connected) {
             self.state_since = wall;
         }
@@ -50,11 +50,11 @@ impl FeedTracker {
     }
 
     /// A line arrived (accepted or not): the link is alive.
-    pub fn line_arrived(&mut self, wall: Nanos) {
+    pub fn line_arrived(&mut self, wall: Timestamp) {
         self.last_line = Some(wall);
     }
 
-    pub fn accepted(&mut self, wall: Nanos) {
+    pub fn accepted(&mut self, wall: Timestamp) {
         self.last_event = Some(wall);
         self.recent_events.push_back(wall);
         // Bounded whatever the rate: only the last minute is ever counted.
@@ -69,11 +69,11 @@ impl FeedTracker {
         }
     }
 
-    fn forget_old_events(&mut self, wall: Nanos) {
+    fn forget_old_events(&mut self, wall: Timestamp) {
         while self
             .recent_events
             .front()
-            .is_some_and(|t| wall.saturating_sub(*t) > NANOS_PER_MIN)
+            .is_some_and(|t| wall - *t > Span::MINUTE)
         {
             self.recent_events.pop_front();
         }
@@ -81,20 +81,20 @@ impl FeedTracker {
 
     /// The status at `wall`. `check_stale`: a live link that has been silent for longer
     /// than `stale_after` shows STALE (recordings judge staleness on their own clock).
-    pub fn status(&self, wall: Nanos, stale_after: Nanos, check_stale: bool) -> FeedStatus {
+    pub fn status(&self, wall: Timestamp, stale_after: Span, check_stale: bool) -> FeedStatus {
         let in_last_minute = self
             .recent_events
             .iter()
             .rev()
-            .take_while(|t| wall.saturating_sub(**t) <= NANOS_PER_MIN)
+            .take_while(|t| wall - **t <= Span::MINUTE)
             .count();
-        let since = |t: Nanos| wall.saturating_sub(t).max(0);
+        let since = |t: Timestamp| (wall - t).max(Span::ZERO);
         let state = match &self.state {
             SourceState::Connecting => FeedState::Connecting,
             SourceState::Ended => FeedState::Ended,
             SourceState::Down { retry_in, .. } => {
-                let retry_in = Nanos::try_from(retry_in.as_nanos()).unwrap_or(Nanos::MAX);
-                let left = retry_in.saturating_sub(since(self.state_since)).max(0);
+                let left =
+                    (Span::from_duration(*retry_in) - since(self.state_since)).max(Span::ZERO);
                 FeedState::Down {
                     retry_in_s: whole_seconds_up(left),
                 }
@@ -103,7 +103,7 @@ impl FeedTracker {
                 let silent = since(self.last_line.unwrap_or(self.state_since));
                 if check_stale && silent > stale_after {
                     FeedState::Stale {
-                        silent_s: (silent / NANOS_PER_SEC) as u64,
+                        silent_s: silent.whole_secs() as u64,
                     }
                 } else {
                     FeedState::Live
@@ -119,14 +119,14 @@ impl FeedTracker {
                 .iter()
                 .map(|(line, reason)| (*line, reason.to_string()))
                 .collect(),
-            last_event_age_s: self.last_event.map(|t| (since(t) / NANOS_PER_SEC) as u64),
+            last_event_age_s: self.last_event.map(|t| since(t).whole_secs() as u64),
         }
     }
 }
 
 /// Seconds, rounded up: a retry 2.1 s away reads "3 s".
-fn whole_seconds_up(nanos: Nanos) -> u64 {
-    (nanos.max(0) as u64).div_ceil(NANOS_PER_SEC as u64)
+fn whole_seconds_up(span: Span) -> u64 {
+    (span.max(Span::ZERO).nanos() as u64).div_ceil(Span::SECOND.nanos() as u64)
 }
 
 #[cfg(test)]
@@ -136,64 +136,68 @@ mod tests {
     use super::*;
     use crate::feed::DownCause;
 
-    const S: Nanos = NANOS_PER_SEC;
+    /// `secs` seconds after the epoch.
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + Span::from_secs(secs)
+    }
+
+    const LIMIT: Span = Span::from_secs(30);
 
     #[test]
     fn a_connected_link_goes_stale_after_its_limit_of_silence() {
-        let mut tracker = FeedTracker::new(0);
-        tracker.set_state(SourceState::Connected, 0);
-        assert_eq!(tracker.status(30 * S, 30 * S, true).state, FeedState::Live);
+        let mut tracker = FeedTracker::new(at(0));
+        tracker.set_state(SourceState::Connected, at(0));
+        assert_eq!(tracker.status(at(30), LIMIT, true).state, FeedState::Live);
         assert_eq!(
-            tracker.status(31 * S, 30 * S, true).state,
+            tracker.status(at(31), LIMIT, true).state,
             FeedState::Stale { silent_s: 31 }
         );
-        tracker.line_arrived(40 * S);
-        assert_eq!(tracker.status(41 * S, 30 * S, true).state, FeedState::Live);
+        tracker.line_arrived(at(40));
+        assert_eq!(tracker.status(at(41), LIMIT, true).state, FeedState::Live);
         // A recording is never stale by the wall clock.
-        assert_eq!(
-            tracker.status(500 * S, 30 * S, false).state,
-            FeedState::Live
-        );
+        assert_eq!(tracker.status(at(500), LIMIT, false).state, FeedState::Live);
     }
 
     #[test]
     fn down_counts_down_to_the_retry_in_whole_seconds_rounded_up() {
-        let mut tracker = FeedTracker::new(0);
+        let mut tracker = FeedTracker::new(at(0));
         let down = SourceState::Down {
             cause: DownCause::ConnectionRefused,
             retry_in: Duration::from_secs(8),
         };
-        tracker.set_state(down, 10 * S);
+        tracker.set_state(down, at(10));
         assert_eq!(
-            tracker.status(10 * S, 30 * S, true).state,
+            tracker.status(at(10), LIMIT, true).state,
             FeedState::Down { retry_in_s: 8 }
         );
         assert_eq!(
-            tracker.status(15 * S + S / 2, 30 * S, true).state,
+            tracker
+                .status(at(15) + Span::from_millis(500), LIMIT, true)
+                .state,
             FeedState::Down { retry_in_s: 3 }
         );
         assert_eq!(
-            tracker.status(30 * S, 30 * S, true).state,
+            tracker.status(at(30), LIMIT, true).state,
             FeedState::Down { retry_in_s: 0 }
         );
     }
 
     #[test]
     fn the_rate_counts_the_last_minute_and_rejects_keep_the_newest() {
-        let mut tracker = FeedTracker::new(0);
+        let mut tracker = FeedTracker::new(at(0));
         for second in 0..90 {
-            tracker.accepted(second * S);
+            tracker.accepted(at(second));
         }
         // Events at 30 s … 89 s are within a minute of 90 s.
-        assert_eq!(tracker.status(90 * S, 30 * S, true).events_per_min, 60.0);
+        assert_eq!(tracker.status(at(90), LIMIT, true).events_per_min, 60.0);
         assert_eq!(
-            tracker.status(90 * S, 30 * S, true).last_event_age_s,
+            tracker.status(at(90), LIMIT, true).last_event_age_s,
             Some(1)
         );
         for line in 1..=60 {
             tracker.reject(line, Reject::NotJson);
         }
-        let status = tracker.status(90 * S, 30 * S, true);
+        let status = tracker.status(at(90), LIMIT, true);
         assert_eq!(status.rejected, 60);
         assert_eq!(status.recent_rejects.len(), RECENT_REJECTS);
         assert_eq!(status.recent_rejects[0], (11, "not valid JSON".to_string()));

@@ -12,7 +12,7 @@ use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::report;
 use forceboard::serve::{BACKLOG_MARGIN, ServeOptions};
-use forceboard::time::{Nanos, format_utc};
+use forceboard::time::{Span, Timestamp, format_utc};
 use forceboard::ui::LayoutChoice;
 
 impl DashboardArgs {
@@ -110,7 +110,11 @@ impl GenArgs {
 impl ServeArgs {
     /// How to play a feed whose last event is at `last_event`; the backlog covers the
     /// largest window of `config`.
-    pub fn options(&self, config: &Config, last_event: Nanos) -> Result<ServeOptions, UsageError> {
+    pub fn options(
+        &self,
+        config: &Config,
+        last_event: Timestamp,
+    ) -> Result<ServeOptions, UsageError> {
         if let Some(from) = self.from
             && from > last_event
         {
@@ -125,7 +129,7 @@ impl ServeArgs {
             speed: self.speed,
             from: self.from,
             looping: self.looping,
-            backlog: largest_window.unwrap_or(0).saturating_add(BACKLOG_MARGIN),
+            backlog: largest_window.unwrap_or(Span::ZERO) + BACKLOG_MARGIN,
             ..ServeOptions::default()
         })
     }

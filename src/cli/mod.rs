@@ -10,7 +10,6 @@ mod values;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use clap::error::ErrorKind;
@@ -18,7 +17,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
-use forceboard::time::Nanos;
+use forceboard::time::{Span, Timestamp};
 pub use values::{FeedFile, not_this_machine};
 use values::{
     Flag, parse_feed_file, parse_feed_source, parse_listen, parse_rotate, parse_speed, parse_start,
@@ -62,7 +61,7 @@ pub struct DashboardArgs {
     pub mono: bool,
     /// Cycle the board through the force and each area on its own, e.g. every 20s.
     #[arg(long, value_name = "EVERY", value_parser = Flag(parse_rotate))]
-    pub rotate: Option<Duration>,
+    pub rotate: Option<Span>,
     /// Write logs to this file (nothing is ever logged to the screen).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
@@ -125,10 +124,10 @@ pub struct ReplayArgs {
     pub speed: f64,
     /// Start the virtual clock here (RFC 3339 with an offset) [default: the first event].
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
-    pub from: Option<Nanos>,
+    pub from: Option<Timestamp>,
     /// Stop the virtual clock here [default: the last event].
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
-    pub until: Option<Nanos>,
+    pub until: Option<Timestamp>,
     #[command(flatten)]
     pub dashboard: DashboardArgs,
 }
@@ -140,7 +139,7 @@ pub struct ReportArgs {
     pub file: FeedFile,
     /// Report time T, RFC 3339 with an offset [default: the latest accepted event's time].
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
-    pub at: Option<Nanos>,
+    pub at: Option<Timestamp>,
     /// Window W: the figures cover (T - W, T]. E.g. 15m, 1h, 24h, 90m, 7d.
     #[arg(long, value_name = "W", default_value = "1h", value_parser = Flag(parse_window))]
     pub window: Window,
@@ -185,7 +184,7 @@ pub struct ServeArgs {
     /// Start the feed's clock here, RFC 3339 with an offset [default: the first event].
     /// Earlier events count as already sent, for clients' backlogs.
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
-    pub from: Option<Nanos>,
+    pub from: Option<Timestamp>,
     /// At the end, start again from the start, with ids made unique per pass (A~2, A~3…).
     #[arg(long = "loop")]
     pub looping: bool,

@@ -7,7 +7,6 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
@@ -17,7 +16,7 @@ use clap::error::ErrorKind;
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
-use forceboard::time::{NANOS_PER_SEC, Nanos, TimeError, parse_rfc3339, parse_span};
+use forceboard::time::{Span, TimeError, Timestamp, parse_rfc3339, parse_span};
 
 /// Runs a parser on a flag's value, as clap's `value_parser`.
 #[derive(Clone, Copy)]
@@ -69,7 +68,7 @@ fn time_refused(flag: &str, error: TimeError) -> String {
     }
 }
 
-pub(super) fn parse_time(text: &str, flag: &str) -> Result<Nanos, String> {
+pub(super) fn parse_time(text: &str, flag: &str) -> Result<Timestamp, String> {
     parse_rfc3339(text).map_err(|error| time_refused(flag, error))
 }
 
@@ -92,11 +91,9 @@ pub(super) fn parse_window(text: &str, flag: &str) -> Result<Window, String> {
         .ok_or_else(|| format!("{flag} must be a duration such as 15m, 1h, 24h, 90m or 7d"))
 }
 
-pub(super) fn parse_rotate(text: &str, flag: &str) -> Result<Duration, String> {
+pub(super) fn parse_rotate(text: &str, flag: &str) -> Result<Span, String> {
     parse_span(text)
-        .filter(|&span| span >= NANOS_PER_SEC)
-        .and_then(|span| u64::try_from(span).ok())
-        .map(Duration::from_nanos)
+        .filter(|&span| span >= Span::SECOND)
         .ok_or_else(|| format!("{flag} must be a duration of at least 1s, such as 20s"))
 }
 

@@ -262,7 +262,7 @@ impl Engine {
     /// Applies one event, in the order given (the caller orders files by time), under
     /// the rules of [`ledger`].
     pub fn ingest(&mut self, event: Event) -> Result<Applied, Reject> {
-        let at = event.at;
+        let at = event.at.nanos();
         let kind = event.body.kind();
         let applied = match event.body {
             EventBody::CallOffered { id, line, lpa } => {
@@ -292,7 +292,7 @@ impl Engine {
             } => {
                 let record = self.calls.get_mut(&id);
                 let life = record.as_deref().map_or(Life::Unknown, CallRecord::life);
-                let own = OwnOpening::from_fields(offered_at, line);
+                let own = OwnOpening::from_fields(offered_at.map(|t| t.nanos()), line);
                 match rule_close(life, at, own).map_err(|refusal| refusal.reject(kind))? {
                     CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
                     CloseVerdict::Close => {
@@ -348,7 +348,7 @@ impl Engine {
                 let life = record
                     .as_deref()
                     .map_or(Life::Unknown, IncidentRecord::life);
-                let own = OwnOpening::from_fields(created_at, grade);
+                let own = OwnOpening::from_fields(created_at.map(|t| t.nanos()), grade);
                 match rule_close(life, at, own).map_err(|refusal| refusal.reject(kind))? {
                     CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
                     CloseVerdict::Close => {

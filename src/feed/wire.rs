@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::{Event, EventBody};
-use crate::time::Nanos;
+use crate::time::Timestamp;
 
 #[derive(Serialize)]
 struct Wire<'a> {
@@ -36,7 +36,7 @@ impl Wire<'_> {
 
 /// One event as a line (without its newline). `id` replaces the event's own id when given
 /// (serve makes ids unique per pass); `time` writes every instant.
-pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Nanos) -> String) -> String {
+pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> String) -> String {
     let mut wire = Wire {
         kind: event.body.kind().label(),
         at: time(event.at),

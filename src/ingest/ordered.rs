@@ -16,7 +16,7 @@ use crate::engine::{Applied, Engine};
 use crate::feed::lines::{Line, LineReader};
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
-use crate::time::Nanos;
+use crate::time::{Span, Timestamp};
 
 /// Line counts: `lines = accepted + rejected + duplicates + after_at` (blank lines aside).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -30,11 +30,11 @@ pub struct FeedCounts {
     pub after_at: u64,
     /// The latest `at` among accepted events.
     #[serde(skip)]
-    pub latest_accepted: Option<Nanos>,
+    pub latest_accepted: Option<Timestamp>,
 }
 
 struct Pending {
-    at: Nanos,
+    at: Timestamp,
     line_number: u64,
     event: Event,
 }
@@ -42,17 +42,17 @@ struct Pending {
 /// Feeds lines of a file into an engine in time order, counting what happened to each.
 pub struct OrderedIngest {
     engine: Engine,
-    horizon: Nanos,
-    until: Option<Nanos>,
+    horizon: Span,
+    until: Option<Timestamp>,
     /// In time order, ties in arrival order.
     pending: VecDeque<Pending>,
-    latest_read: Option<Nanos>,
+    latest_read: Option<Timestamp>,
     counts: FeedCounts,
 }
 
 impl OrderedIngest {
     /// `until`: events dated after it are counted as `after_at` and not applied.
-    pub fn new(engine: Engine, horizon: Nanos, until: Option<Nanos>) -> Self {
+    pub fn new(engine: Engine, horizon: Span, until: Option<Timestamp>) -> Self {
         OrderedIngest {
             engine,
             horizon,
@@ -115,7 +115,7 @@ impl OrderedIngest {
         }
         let latest = self.latest_read.map_or(at, |latest| latest.max(at));
         self.latest_read = Some(latest);
-        let ready_until = latest.saturating_sub(self.horizon);
+        let ready_until = latest - self.horizon;
         while self.pending.front().is_some_and(|p| p.at <= ready_until) {
             self.apply_next(on_reject);
         }
@@ -160,8 +160,8 @@ impl OrderedIngest {
 pub fn ingest_reader(
     reader: impl BufRead,
     engine: Engine,
-    horizon: Nanos,
-    until: Option<Nanos>,
+    horizon: Span,
+    until: Option<Timestamp>,
     on_reject: &mut impl FnMut(u64, Reject),
 ) -> io::Result<(Engine, FeedCounts)> {
     let mut lines = LineReader::new(reader);

@@ -1,14 +1,14 @@
 //! Playing a recorded feed on a virtual clock (the demo, and replay).
 //!
-//! Pure: the wall clock is always passed in as nanoseconds, so speed, pause and seek are
-//! testable to the nanosecond.
+//! Pure: the wall clock is always passed in as a [`Timestamp`], so speed, pause and seek
+//! are testable to the nanosecond.
 
 use std::io::{self, BufRead};
 
 use crate::feed::lines::LineReader;
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
-use crate::time::Nanos;
+use crate::time::{Span, Timestamp};
 
 /// The fastest and slowest replay speeds.
 pub const MIN_SPEED: f64 = 0.1;
@@ -17,14 +17,14 @@ pub const MAX_SPEED: f64 = 10_000.0;
 /// Virtual time that runs at `speed` × the wall clock, and can be paused and moved.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VirtualClock {
-    anchor_virtual: Nanos,
-    anchor_wall: Nanos,
+    anchor_virtual: Timestamp,
+    anchor_wall: Timestamp,
     speed: f64,
     paused: bool,
 }
 
 impl VirtualClock {
-    pub fn new(start: Nanos, wall: Nanos, speed: f64) -> VirtualClock {
+    pub fn new(start: Timestamp, wall: Timestamp, speed: f64) -> VirtualClock {
         VirtualClock {
             anchor_virtual: start,
             anchor_wall: wall,
@@ -34,15 +34,16 @@ impl VirtualClock {
     }
 
     /// Virtual time at wall time `wall`.
-    pub fn now(&self, wall: Nanos) -> Nanos {
+    pub fn now(&self, wall: Timestamp) -> Timestamp {
         if self.paused {
             return self.anchor_virtual;
         }
-        let elapsed = (wall - self.anchor_wall) as f64 * self.speed;
-        self.anchor_virtual.saturating_add(elapsed as Nanos)
+        // `as` from f64 saturates, so a huge speed-up stops at the end of time.
+        let elapsed = (wall - self.anchor_wall).nanos() as f64 * self.speed;
+        self.anchor_virtual + Span::from_nanos(elapsed as i64)
     }
 
-    fn reanchor(&mut self, wall: Nanos) {
+    fn reanchor(&mut self, wall: Timestamp) {
         self.anchor_virtual = self.now(wall);
         self.anchor_wall = wall;
     }
@@ -56,18 +57,18 @@ impl VirtualClock {
     }
 
     /// Changes speed from now on, keeping the virtual time continuous.
-    pub fn set_speed(&mut self, speed: f64, wall: Nanos) {
+    pub fn set_speed(&mut self, speed: f64, wall: Timestamp) {
         self.reanchor(wall);
         self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
     }
 
-    pub fn toggle_pause(&mut self, wall: Nanos) {
+    pub fn toggle_pause(&mut self, wall: Timestamp) {
         self.reanchor(wall);
         self.paused = !self.paused;
     }
 
     /// Moves the virtual time to `to` (paused or not).
-    pub fn seek(&mut self, to: Nanos, wall: Nanos) {
+    pub fn seek(&mut self, to: Timestamp, wall: Timestamp) {
         self.anchor_virtual = to;
         self.anchor_wall = wall;
     }
@@ -107,11 +108,11 @@ impl Playback {
         self.events.is_empty()
     }
 
-    pub fn first_at(&self) -> Option<Nanos> {
+    pub fn first_at(&self) -> Option<Timestamp> {
         self.events.first().map(|(_, event)| event.at)
     }
 
-    pub fn last_at(&self) -> Option<Nanos> {
+    pub fn last_at(&self) -> Option<Timestamp> {
         self.events.last().map(|(_, event)| event.at)
     }
 
@@ -131,7 +132,7 @@ impl Playback {
     }
 
     /// The events dated at or before `now` not yet handed out, in order.
-    pub fn take_due(&mut self, now: Nanos) -> &[(u64, Event)] {
+    pub fn take_due(&mut self, now: Timestamp) -> &[(u64, Event)] {
         let start = self.next;
         let end = start + self.events[start..].partition_point(|(_, event)| event.at <= now);
         self.next = end;
@@ -147,24 +148,27 @@ impl Playback {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::NANOS_PER_SEC;
+
+    /// `secs` seconds after the epoch.
+    fn s(secs: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + Span::from_secs(secs)
+    }
 
     #[test]
     fn the_clock_runs_at_speed_pauses_and_seeks() {
-        let s = NANOS_PER_SEC;
-        let mut clock = VirtualClock::new(1_000 * s, 0, 60.0);
-        assert_eq!(clock.now(2 * s), 1_120 * s); // 2 s of wall at ×60
-        clock.toggle_pause(2 * s);
-        assert_eq!(clock.now(10 * s), 1_120 * s); // paused: frozen
-        clock.toggle_pause(10 * s);
-        assert_eq!(clock.now(11 * s), 1_180 * s);
-        clock.set_speed(2.0, 11 * s);
-        assert_eq!(clock.now(13 * s), 1_184 * s);
-        clock.seek(500 * s, 13 * s);
-        assert_eq!(clock.now(14 * s), 502 * s);
-        clock.set_speed(1e9, 14 * s);
+        let mut clock = VirtualClock::new(s(1_000), s(0), 60.0);
+        assert_eq!(clock.now(s(2)), s(1_120)); // 2 s of wall at ×60
+        clock.toggle_pause(s(2));
+        assert_eq!(clock.now(s(10)), s(1_120)); // paused: frozen
+        clock.toggle_pause(s(10));
+        assert_eq!(clock.now(s(11)), s(1_180));
+        clock.set_speed(2.0, s(11));
+        assert_eq!(clock.now(s(13)), s(1_184));
+        clock.seek(s(500), s(13));
+        assert_eq!(clock.now(s(14)), s(502));
+        clock.set_speed(1e9, s(14));
         assert_eq!(clock.speed(), MAX_SPEED);
-        clock.set_speed(0.0, 14 * s);
+        clock.set_speed(0.0, s(14));
         assert_eq!(clock.speed(), MIN_SPEED);
     }
 
@@ -175,7 +179,7 @@ mod tests {
         assert_eq!(playback.len(), 2);
         assert_eq!(playback.rejected, vec![(3, Reject::NotJson)]);
         let first = playback.first_at().expect("events");
-        assert_eq!(playback.take_due(first - 1).len(), 0);
+        assert_eq!(playback.take_due(first - Span::from_nanos(1)).len(), 0);
         let due: Vec<u64> = playback
             .take_due(first)
             .iter()
@@ -184,13 +188,13 @@ mod tests {
         assert_eq!(due, [4]);
         assert!(!playback.finished());
         let due: Vec<u64> = playback
-            .take_due(first + NANOS_PER_SEC)
+            .take_due(first + Span::SECOND)
             .iter()
             .map(|(line, _)| *line)
             .collect();
         assert_eq!(due, [1]);
         assert!(playback.finished());
         playback.rewind();
-        assert_eq!(playback.take_due(Nanos::MAX).len(), 2);
+        assert_eq!(playback.take_due(Timestamp::MAX).len(), 2);
     }
 }

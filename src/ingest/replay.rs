@@ -10,16 +10,16 @@
 use crate::engine::{Applied, Engine, EngineSettings};
 use crate::ingest::playback::{Playback, VirtualClock};
 use crate::model::Reject;
-use crate::time::{NANOS_PER_HOUR, Nanos};
+use crate::time::{Span, Timestamp};
 
 /// Virtual time between checkpoints, to start with.
-const CHECKPOINT_EVERY: Nanos = 6 * NANOS_PER_HOUR;
+const CHECKPOINT_EVERY: Span = Span::from_hours(6);
 /// Engine copies kept at most (each holds up to the retention's worth of records).
 pub const MAX_CHECKPOINTS: usize = 16;
 
 struct Checkpoint {
     /// The virtual time the engine was loaded to.
-    at: Nanos,
+    at: Timestamp,
     position: usize,
     engine: Engine,
 }
@@ -38,9 +38,9 @@ pub struct Step {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReplayOptions {
     /// Where the clock starts (default: the first event), clamped to the recording.
-    pub from: Option<Nanos>,
+    pub from: Option<Timestamp>,
     /// Where it stops (default: the last event).
-    pub until: Option<Nanos>,
+    pub until: Option<Timestamp>,
     /// Virtual seconds per wall second.
     pub speed: f64,
     /// Start again from `from` at the end (the demo).
@@ -63,14 +63,14 @@ pub struct Replay {
     clock: VirtualClock,
     settings: EngineSettings,
     engine: Engine,
-    start: Nanos,
-    end: Nanos,
+    start: Timestamp,
+    end: Timestamp,
     looping: bool,
     checkpoints: Vec<Checkpoint>,
-    checkpoint_every: Nanos,
+    checkpoint_every: Span,
     /// The virtual time the engine is loaded to.
-    loaded_to: Nanos,
-    last_event_at: Option<Nanos>,
+    loaded_to: Timestamp,
+    last_event_at: Option<Timestamp>,
 }
 
 impl Replay {
@@ -80,7 +80,7 @@ impl Replay {
         playback: Playback,
         settings: EngineSettings,
         options: ReplayOptions,
-        wall: Nanos,
+        wall: Timestamp,
     ) -> Replay {
         let ReplayOptions {
             from,
@@ -102,7 +102,7 @@ impl Replay {
             looping,
             checkpoints: Vec::new(),
             checkpoint_every: CHECKPOINT_EVERY,
-            loaded_to: Nanos::MIN,
+            loaded_to: Timestamp::MIN,
             last_event_at: None,
         };
         replay.rebuild(start);
@@ -119,15 +119,15 @@ impl Replay {
     }
 
     /// Virtual now, never past the end.
-    pub fn now(&self, wall: Nanos) -> Nanos {
+    pub fn now(&self, wall: Timestamp) -> Timestamp {
         self.clock.now(wall).min(self.end)
     }
 
-    pub fn start(&self) -> Nanos {
+    pub fn start(&self) -> Timestamp {
         self.start
     }
 
-    pub fn end(&self) -> Nanos {
+    pub fn end(&self) -> Timestamp {
         self.end
     }
 
@@ -144,25 +144,25 @@ impl Replay {
     }
 
     /// Has the clock reached the end (a replay then holds its last figures)?
-    pub fn at_end(&self, wall: Nanos) -> bool {
+    pub fn at_end(&self, wall: Timestamp) -> bool {
         self.now(wall) >= self.end
     }
 
     /// The `at` of the latest event applied.
-    pub fn last_event_at(&self) -> Option<Nanos> {
+    pub fn last_event_at(&self) -> Option<Timestamp> {
         self.last_event_at
     }
 
-    pub fn toggle_pause(&mut self, wall: Nanos) {
+    pub fn toggle_pause(&mut self, wall: Timestamp) {
         self.clock.toggle_pause(wall);
     }
 
-    pub fn set_speed(&mut self, speed: f64, wall: Nanos) {
+    pub fn set_speed(&mut self, speed: f64, wall: Timestamp) {
         self.clock.set_speed(speed, wall);
     }
 
     /// Applies every event up to virtual `to`, reporting what happened.
-    fn load_to(&mut self, to: Nanos, step: &mut Step) {
+    fn load_to(&mut self, to: Timestamp, step: &mut Step) {
         let due = self.playback.take_due(to);
         for (line, event) in due {
             let at = event.at;
@@ -198,19 +198,19 @@ impl Replay {
     }
 
     /// Loads the state at `to` afresh, from the nearest checkpoint at or before it.
-    fn rebuild(&mut self, to: Nanos) {
+    fn rebuild(&mut self, to: Timestamp) {
         self.checkpoints.retain(|c| c.at <= to);
         match self.checkpoints.last() {
             Some(checkpoint) => {
                 self.engine = checkpoint.engine.clone();
                 self.playback.set_position(checkpoint.position);
                 self.loaded_to = checkpoint.at;
-                self.last_event_at = self.engine.latest();
+                self.last_event_at = self.engine.latest().map(Timestamp::from_nanos);
             }
             None => {
                 self.engine = Engine::new(self.settings.clone());
                 self.playback.rewind();
-                self.loaded_to = Nanos::MIN;
+                self.loaded_to = Timestamp::MIN;
                 self.last_event_at = None;
             }
         }
@@ -218,7 +218,7 @@ impl Replay {
     }
 
     /// Moves the state up to the virtual now; the demo loops at its end.
-    pub fn advance(&mut self, wall: Nanos) -> Step {
+    pub fn advance(&mut self, wall: Timestamp) -> Step {
         let mut step = Step::default();
         let now = self.now(wall);
         if now > self.loaded_to {
@@ -233,7 +233,7 @@ impl Replay {
     }
 
     /// Moves the virtual clock to `to` (clamped to the replay), forwards or backwards.
-    pub fn seek(&mut self, to: Nanos, wall: Nanos) {
+    pub fn seek(&mut self, to: Timestamp, wall: Timestamp) {
         let to = to.clamp(self.start, self.end);
         self.clock.seek(to, wall);
         if to < self.loaded_to {

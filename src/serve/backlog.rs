@@ -11,7 +11,7 @@ use tracing::warn;
 
 use super::lines::{Key, Role};
 use super::{MAX_BACKLOG_LINES, MAX_OLD_OPEN, ServeStats};
-use crate::time::Nanos;
+use crate::time::{Span, Timestamp};
 
 pub(super) fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
@@ -25,7 +25,7 @@ pub(super) struct Client {
 
 struct Entry {
     /// The wall time it was sent at (its `at`).
-    wall: Nanos,
+    wall: Timestamp,
     line: Arc<str>,
     /// For an opening: its id, to tell whether it is still open when it leaves.
     opens: Option<Key>,
@@ -40,7 +40,7 @@ pub(super) struct Shared {
     /// `front_seq + i`.
     history: VecDeque<Entry>,
     front_seq: u64,
-    backlog: Nanos,
+    backlog: Span,
     /// Every id open now, with its opening's sequence number.
     open: HashMap<Key, u64>,
     /// Openings that left `history` while still open, by sequence number.
@@ -52,7 +52,7 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    pub(super) fn new(backlog: Nanos) -> Shared {
+    pub(super) fn new(backlog: Span) -> Shared {
         Shared {
             clients: HashMap::new(),
             next_client: 0,
@@ -105,7 +105,7 @@ impl Shared {
     }
 
     /// Sends an event's line at wall time `wall`, and keeps it for late joiners.
-    pub(super) fn publish(&mut self, wall: Nanos, line: Arc<str>, role: Role) {
+    pub(super) fn publish(&mut self, wall: Timestamp, line: Arc<str>, role: Role) {
         let seq = self.next_seq();
         let mut keep = true;
         let mut opens = None;
@@ -146,8 +146,8 @@ impl Shared {
     }
 
     /// Lets go of lines older than the backlog, keeping openings still open.
-    fn trim(&mut self, now: Nanos) {
-        let cutoff = now.saturating_sub(self.backlog);
+    fn trim(&mut self, now: Timestamp) {
+        let cutoff = now - self.backlog;
         while let Some(front) = self.history.front() {
             let over_cap = self.history.len() > MAX_BACKLOG_LINES;
             if front.wall > cutoff && !over_cap {

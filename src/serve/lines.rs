@@ -7,14 +7,14 @@ use chrono::SecondsFormat;
 use super::HEARTBEAT_SOURCE;
 use crate::feed::wire;
 use crate::model::{Event, EventBody, IncidentOutcome};
-use crate::time::{Nanos, to_utc};
+use crate::time::{Timestamp, to_utc};
 
 /// RFC 3339 UTC with milliseconds.
-fn stamp(nanos: Nanos) -> String {
-    to_utc(nanos).to_rfc3339_opts(SecondsFormat::Millis, true)
+fn stamp(at: Timestamp) -> String {
+    to_utc(at).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub(super) fn heartbeat_line(at: Nanos) -> Arc<str> {
+pub(super) fn heartbeat_line(at: Timestamp) -> Arc<str> {
     let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE);
     line.push('\n');
     line.into()
@@ -41,7 +41,7 @@ pub(super) enum Role {
 pub(super) fn render(
     event: &Event,
     pass: u64,
-    map: impl Fn(Nanos) -> Nanos,
+    map: impl Fn(Timestamp) -> Timestamp,
 ) -> Option<(Arc<str>, Role)> {
     let id = |id: &str| -> Box<str> {
         if pass > 1 {
@@ -73,7 +73,7 @@ mod tests {
     use crate::ingest::playback::Playback;
     use crate::serve::plan::plan;
     use crate::serve::producer::Pass;
-    use crate::time::NANOS_PER_SEC;
+    use crate::time::Span;
 
     fn planned(feed: &str) -> (Vec<Event>, u64) {
         plan(Playback::read(feed.as_bytes()).expect("in memory"))
@@ -87,7 +87,8 @@ mod tests {
 "#,
         );
         let start = events[0].at;
-        let pass = Pass::new(2, start, 1_000 * NANOS_PER_SEC, 2.0);
+        let wall_start = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
+        let pass = Pass::new(2, start, wall_start, 2.0);
         let lines: Vec<String> = events
             .iter()
             .map(|e| {
@@ -105,7 +106,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            &*heartbeat_line(0),
+            &*heartbeat_line(Timestamp::UNIX_EPOCH),
             "{\"kind\":\"heartbeat\",\"at\":\"1970-01-01T00:00:00.000Z\",\"source\":\"forceboard-serve\"}\n"
         );
     }

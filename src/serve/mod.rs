@@ -69,7 +69,7 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 use crate::ingest::playback::Playback;
-use crate::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos, WallClock};
+use crate::time::{Span, Timestamp, WallClock};
 use backlog::{Client, Shared, lock};
 use client::feed_client;
 use plan::plan;
@@ -78,7 +78,7 @@ pub use run::{ServeError, serve_until_stopped};
 
 /// Added by the command to the largest window to make the backlog: covers a client whose
 /// clock is behind the server's, and the moments between connecting and computing.
-pub const BACKLOG_MARGIN: Nanos = NANOS_PER_MIN;
+pub const BACKLOG_MARGIN: Span = Span::MINUTE;
 
 /// The `source` of the server's heartbeats.
 pub const HEARTBEAT_SOURCE: &str = "forceboard-serve";
@@ -96,12 +96,12 @@ pub struct ServeOptions {
     pub speed: f64,
     /// Virtual start time; `None` for the first event. Earlier events count as already
     /// sent (they are in the backlog of the first clients).
-    pub from: Option<Nanos>,
+    pub from: Option<Timestamp>,
     /// Start again at the end, with ids made unique per pass.
     pub looping: bool,
     /// How much wall time of sent events a late joiner receives first: the largest
     /// window a client shows, plus a margin.
-    pub backlog: Nanos,
+    pub backlog: Span,
     /// Wall time between heartbeats.
     pub heartbeat: Duration,
     /// Lines queued per client before it counts as too slow and is disconnected.
@@ -114,7 +114,7 @@ impl Default for ServeOptions {
             speed: 1.0,
             from: None,
             looping: false,
-            backlog: 24 * NANOS_PER_HOUR + BACKLOG_MARGIN,
+            backlog: Span::from_hours(24) + BACKLOG_MARGIN,
             heartbeat: Duration::from_secs(10),
             client_buffer: 4096,
         }
@@ -145,7 +145,7 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future,
 ) -> io::Result<ServeStats> {
-    if !options.speed.is_finite() || options.backlog < 0 || options.heartbeat.is_zero() {
+    if !options.speed.is_finite() || options.backlog.is_negative() || options.heartbeat.is_zero() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "speed must be finite, backlog not negative and heartbeat not zero",

@@ -4,17 +4,17 @@
 use crate::engine::ledger::{Closing, Ledger, OpenVerdict, OwnOpening};
 use crate::ingest::playback::Playback;
 use crate::model::{Event, EventBody, IncidentOutcome};
-use crate::time::Nanos;
+use crate::time::Timestamp;
 
 /// What a closing event is given from its opening: the line or grade, and the area.
 type Opening<T> = (T, Option<Box<str>>);
 
 /// Makes a closing event stand alone: its opening's time, line or grade, and area.
 fn copy_in<T>(
-    opened_at: &mut Option<Nanos>,
+    opened_at: &mut Option<Timestamp>,
     what: &mut Option<T>,
     lpa: &mut Option<Box<str>>,
-    opening_at: Nanos,
+    opening_at: Timestamp,
     (opening_what, opening_lpa): Opening<T>,
 ) {
     *opened_at = Some(opening_at);
@@ -27,12 +27,16 @@ fn copy_in<T>(
 pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
     playback.rewind();
     let mut planned = Vec::with_capacity(playback.len());
-    let all = playback.take_due(Nanos::MAX).iter().map(|(_, event)| event);
+    let all = playback
+        .take_due(Timestamp::MAX)
+        .iter()
+        .map(|(_, event)| event);
     let mut calls = Ledger::default();
     let mut incidents = Ledger::default();
     let mut left_out = 0;
     for event in all {
-        let at = event.at;
+        // The ledger still counts in plain nanoseconds.
+        let at = event.at.nanos();
         let mut event = event.clone();
         let keep = match &mut event.body {
             EventBody::Heartbeat => false,
@@ -48,11 +52,15 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
                 line,
                 lpa,
                 ..
-            } => match calls.close(id, at, OwnOpening::from_fields(*offered_at, *line)) {
+            } => match calls.close(
+                id,
+                at,
+                OwnOpening::from_fields(offered_at.map(Timestamp::nanos), *line),
+            ) {
                 Err(_) | Ok(Closing::Duplicate) => false,
                 Ok(Closing::StandAlone) => true,
                 Ok(Closing::Opened { at: opened, data }) => {
-                    copy_in(offered_at, line, lpa, opened, data);
+                    copy_in(offered_at, line, lpa, Timestamp::from_nanos(opened), data);
                     true
                 }
             },
@@ -62,13 +70,17 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
                 created_at,
                 grade,
                 lpa,
-            } => match incidents.close(id, at, OwnOpening::from_fields(*created_at, *grade)) {
+            } => match incidents.close(
+                id,
+                at,
+                OwnOpening::from_fields(created_at.map(Timestamp::nanos), *grade),
+            ) {
                 Err(_) | Ok(Closing::Duplicate) => false,
                 Ok(Closing::StandAlone) => true,
                 // The schema gives a cancellation no optional fields.
                 Ok(Closing::Opened { .. }) if *outcome == IncidentOutcome::Cancelled => true,
                 Ok(Closing::Opened { at: opened, data }) => {
-                    copy_in(created_at, grade, lpa, opened, data);
+                    copy_in(created_at, grade, lpa, Timestamp::from_nanos(opened), data);
                     true
                 }
             },

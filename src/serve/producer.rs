@@ -10,7 +10,7 @@ use super::backlog::{Shared, lock};
 use super::lines::{heartbeat_line, render};
 use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, VirtualClock};
 use crate::model::Event;
-use crate::time::{NANOS_PER_SEC, Nanos, WallClock};
+use crate::time::{Span, Timestamp, WallClock};
 
 /// Events published in one go before the producer lets the clients' tasks run.
 const PUBLISH_CHUNK: usize = 256;
@@ -19,12 +19,17 @@ const PUBLISH_CHUNK: usize = 256;
 pub(super) struct Pass {
     pub(super) number: u64,
     pub(super) clock: VirtualClock,
-    start_virtual: Nanos,
-    start_wall: Nanos,
+    start_virtual: Timestamp,
+    start_wall: Timestamp,
 }
 
 impl Pass {
-    pub(super) fn new(number: u64, start_virtual: Nanos, start_wall: Nanos, speed: f64) -> Pass {
+    pub(super) fn new(
+        number: u64,
+        start_virtual: Timestamp,
+        start_wall: Timestamp,
+        speed: f64,
+    ) -> Pass {
         Pass {
             number,
             clock: VirtualClock::new(start_virtual, start_wall, speed),
@@ -35,9 +40,10 @@ impl Pass {
 
     /// The wall time the clock maps virtual time `v` to (the inverse of
     /// [`VirtualClock::now`]; monotonic in `v`).
-    pub(super) fn wall_at(&self, v: Nanos) -> Nanos {
-        let offset = v.saturating_sub(self.start_virtual) as f64 / self.clock.speed();
-        self.start_wall.saturating_add(offset.floor() as Nanos)
+    pub(super) fn wall_at(&self, v: Timestamp) -> Timestamp {
+        let offset = (v - self.start_virtual).nanos() as f64 / self.clock.speed();
+        // `as` from f64 saturates; so does the addition.
+        self.start_wall + Span::from_nanos(offset.floor() as i64)
     }
 }
 
@@ -51,10 +57,11 @@ pub(super) async fn produce(
     let start_virtual = options
         .from
         .or_else(|| events.first().map(|event| event.at))
-        .unwrap_or(0);
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     // Later passes start at the start time; earlier events were sent once, on the first.
     let replay_from = events.partition_point(|event| event.at < start_virtual);
-    let gap = ((NANOS_PER_SEC as f64 / speed) as Nanos).max(10 * 1_000_000);
+    let gap =
+        Span::from_nanos((Span::SECOND.nanos() as f64 / speed) as i64).max(Span::from_millis(10));
     let mut pass = Pass::new(1, start_virtual, wall.now(), speed);
     lock(&shared).stats.passes = 1;
     let mut cursor = 0;
@@ -66,7 +73,7 @@ pub(super) async fn produce(
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     // Publishes up to `limit` events due at wall time `now`; returns how many.
-    let publish_due = |pass: &Pass, cursor: &mut usize, now: Nanos, limit: usize| {
+    let publish_due = |pass: &Pass, cursor: &mut usize, now: Timestamp, limit: usize| {
         let mut state = lock(&shared);
         let mut sent = 0;
         while sent < limit {
@@ -138,14 +145,14 @@ mod tests {
 
     #[test]
     fn the_wall_mapping_inverts_the_clock() {
-        let s = NANOS_PER_SEC;
+        let s = |secs: i64| Timestamp::UNIX_EPOCH + Span::from_secs(secs);
         for speed in [0.1, 1.0, 60.0, 10_000.0] {
-            let pass = Pass::new(1, 5_000 * s, 7 * s, speed);
-            for v in [5_000 * s, 5_001 * s, 8_600 * s, 4_000 * s] {
+            let pass = Pass::new(1, s(5_000), s(7), speed);
+            for v in [s(5_000), s(5_001), s(8_600), s(4_000)] {
                 let wall = pass.wall_at(v);
                 assert!(
-                    (pass.clock.now(wall) - v).abs() <= (speed.ceil() as Nanos),
-                    "{speed} {v}"
+                    (pass.clock.now(wall) - v).abs() <= Span::from_nanos(speed.ceil() as i64),
+                    "{speed} {v:?}"
                 );
             }
         }

@@ -1,18 +1,18 @@
-//! The one wall clock. Everything else is given the time as a number, so it can be
+//! The one wall clock. Everything else is given the time as a [`Timestamp`], so it can be
 //! tested to the nanosecond; only the shells (the terminal loop, `serve`, the sources)
 //! read this.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use super::Nanos;
+use super::{Span, Timestamp};
 
-/// The wall clock as nanoseconds since the epoch, read once from the system and then
+/// The wall clock as an instant since the epoch, read once from the system and then
 /// advanced by the monotonic clock: it never jumps backwards when NTP steps the system
 /// time, so virtual clocks and countdowns built on it stay smooth.
 #[derive(Debug, Clone, Copy)]
 pub struct WallClock {
     base_instant: Instant,
-    base: Nanos,
+    base: Timestamp,
 }
 
 impl WallClock {
@@ -22,20 +22,19 @@ impl WallClock {
             .unwrap_or_default();
         WallClock {
             base_instant: Instant::now(),
-            base: Nanos::try_from(since_epoch.as_nanos()).unwrap_or(Nanos::MAX),
+            base: Timestamp::UNIX_EPOCH + Span::from_duration(since_epoch),
         }
     }
 
-    /// Now, in nanoseconds since the epoch.
-    pub fn now(&self) -> Nanos {
-        let elapsed = Nanos::try_from(self.base_instant.elapsed().as_nanos()).unwrap_or(0);
-        self.base.saturating_add(elapsed)
+    /// Now.
+    pub fn now(&self) -> Timestamp {
+        self.base + Span::from_duration(self.base_instant.elapsed())
     }
 
-    /// The monotonic instant at which this clock reads `wall` (for timers).
-    pub fn instant_at(&self, wall: Nanos) -> Instant {
-        let after = u64::try_from(wall.saturating_sub(self.base)).unwrap_or(0);
-        self.base_instant + Duration::from_nanos(after)
+    /// The monotonic instant at which this clock reads `wall` (for timers); the base
+    /// instant for any time before it.
+    pub fn instant_at(&self, wall: Timestamp) -> Instant {
+        self.base_instant + (wall - self.base).to_duration()
     }
 }
 
@@ -58,6 +57,6 @@ mod tests {
         let at = clock.instant_at(first);
         assert!(at >= clock.base_instant);
         // A time before the base maps to the base, not a panic.
-        assert_eq!(clock.instant_at(Nanos::MIN), clock.base_instant);
+        assert_eq!(clock.instant_at(Timestamp::MIN), clock.base_instant);
     }
 }

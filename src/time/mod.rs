@@ -1,7 +1,8 @@
-//! Instants and durations as plain integers: nanoseconds since the Unix epoch, UTC.
+//! Instants ([`Timestamp`]) and lengths of time ([`Span`]): nanoseconds in an `i64`, UTC.
 //!
-//! Plain `i64` keeps the engine's arithmetic exact and cheap; chrono is used only at the
-//! edges (the slow path of parsing, and formatting for people).
+//! Integers keep the arithmetic exact and cheap, and the two types keep an instant from
+//! being used as a duration; chrono is used only at the edges (the slow path of parsing,
+//! and formatting for people).
 
 mod clock;
 mod instant;
@@ -13,13 +14,20 @@ pub use span::Span;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
-/// Nanoseconds since 1970-01-01T00:00:00Z (covers the years 1678–2262).
+// The plain-integer forms below are to go once the engine and the board use
+// Timestamp/Span.
+
+/// Nanoseconds: an instant since 1970-01-01T00:00:00Z, or a span.
 pub type Nanos = i64;
 
-pub const NANOS_PER_SEC: i64 = 1_000_000_000;
-pub const NANOS_PER_MIN: i64 = 60 * NANOS_PER_SEC;
-pub const NANOS_PER_HOUR: i64 = 60 * NANOS_PER_MIN;
-pub const NANOS_PER_DAY: i64 = 24 * NANOS_PER_HOUR;
+pub const NANOS_PER_SEC: i64 = Span::SECOND.nanos();
+pub const NANOS_PER_MIN: i64 = Span::MINUTE.nanos();
+pub const NANOS_PER_HOUR: i64 = Span::HOUR.nanos();
+
+/// Seconds (fractional) in a span of nanoseconds; [`Span::as_secs_f64`] for a [`Span`].
+pub fn seconds(span: Nanos) -> f64 {
+    Span::from_nanos(span).as_secs_f64()
+}
 
 /// Why a time stamp was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,14 +42,14 @@ pub enum TimeError {
 ///
 /// The common fixed layout (`2024-07-01T11:00:04.123Z`) is parsed by hand, because feed
 /// parsing is the hot path of `report`; anything unusual falls back to chrono.
-pub fn parse_rfc3339(text: &str) -> Result<Nanos, TimeError> {
+pub fn parse_rfc3339(text: &str) -> Result<Timestamp, TimeError> {
     match parse_fixed_layout(text.as_bytes()) {
-        Some(nanos) => Ok(nanos),
-        None => parse_with_chrono(text),
+        Some(nanos) => Ok(Timestamp::from_nanos(nanos)),
+        None => parse_with_chrono(text).map(Timestamp::from_nanos),
     }
 }
 
-fn parse_with_chrono(text: &str) -> Result<Nanos, TimeError> {
+fn parse_with_chrono(text: &str) -> Result<i64, TimeError> {
     match DateTime::parse_from_rfc3339(text) {
         Ok(time) => time.timestamp_nanos_opt().ok_or(TimeError::Malformed),
         Err(_) => {
@@ -62,8 +70,9 @@ fn two_digits(bytes: &[u8], at: usize) -> Option<i64> {
     (tens < 10 && units < 10).then_some(i64::from(tens) * 10 + i64::from(units))
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`; `None` means "let chrono decide".
-fn parse_fixed_layout(b: &[u8]) -> Option<Nanos> {
+/// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)` as nanoseconds since the epoch; `None` means
+/// "let chrono decide".
+fn parse_fixed_layout(b: &[u8]) -> Option<i64> {
     if b.len() < 20
         || b[4] != b'-'
         || b[7] != b'-'
@@ -117,7 +126,9 @@ fn parse_fixed_layout(b: &[u8]) -> Option<Nanos> {
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
-    seconds.checked_mul(NANOS_PER_SEC)?.checked_add(fraction)
+    seconds
+        .checked_mul(Span::SECOND.nanos())?
+        .checked_add(fraction)
 }
 
 fn is_leap(year: i64) -> bool {
@@ -145,22 +156,17 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// A chrono UTC time for an instant (for formatting and zone conversion).
-pub fn to_utc(nanos: Nanos) -> DateTime<Utc> {
-    DateTime::from_timestamp_nanos(nanos)
+pub fn to_utc(at: Timestamp) -> DateTime<Utc> {
+    DateTime::from_timestamp_nanos(at.nanos())
 }
 
 /// RFC 3339 in UTC with a `Z`, with fractional seconds only when there are any.
-pub fn format_utc(nanos: Nanos) -> String {
-    to_utc(nanos).to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-/// Seconds (fractional) in a span of nanoseconds.
-pub fn seconds(span: Nanos) -> f64 {
-    span as f64 / NANOS_PER_SEC as f64
+pub fn format_utc(at: Timestamp) -> String {
+    to_utc(at).to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// Parses a span such as `15m`, `1h`, `24h`, `90m`, `7d`, `30s`, `1h30m` or `1.5h`.
-pub fn parse_span(text: &str) -> Option<Nanos> {
+pub fn parse_span(text: &str) -> Option<Span> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -187,14 +193,15 @@ pub fn parse_span(text: &str) -> Option<Nanos> {
         rest = &rest[unit_len..];
         total += number * unit;
     }
-    (total.is_finite() && total < 1e18).then_some(total.round() as Nanos)
+    (total.is_finite() && total < 1e18).then_some(Span::from_nanos(total.round() as i64))
 }
 
 /// A short human label for a span: `15m`, `1h`, `24h`, `90m`, `7d`, `45s`, `1h30m`.
-pub fn format_span(span: Nanos) -> String {
-    let total_seconds = span / NANOS_PER_SEC;
-    if span % NANOS_PER_SEC != 0 || total_seconds == 0 {
-        return format!("{}ms", span / 1_000_000);
+pub fn format_span(span: Span) -> String {
+    let nanos = span.nanos();
+    let total_seconds = span.whole_secs();
+    if nanos % Span::SECOND.nanos() != 0 || total_seconds == 0 {
+        return format!("{}ms", nanos / Span::MILLISECOND.nanos());
     }
     let days = total_seconds / 86_400;
     if total_seconds % 86_400 == 0 && days > 1 {
@@ -220,11 +227,15 @@ pub fn format_span(span: Nanos) -> String {
 mod tests {
     use super::*;
 
-    fn chrono_nanos(text: &str) -> Nanos {
+    fn chrono_nanos(text: &str) -> i64 {
         DateTime::parse_from_rfc3339(text)
             .expect("valid test time")
             .timestamp_nanos_opt()
             .expect("in range")
+    }
+
+    fn chrono_time(text: &str) -> Timestamp {
+        Timestamp::from_nanos(chrono_nanos(text))
     }
 
     #[test]
@@ -244,7 +255,7 @@ mod tests {
                 Some(chrono_nanos(text)),
                 "{text}"
             );
-            assert_eq!(parse_rfc3339(text), Ok(chrono_nanos(text)), "{text}");
+            assert_eq!(parse_rfc3339(text), Ok(chrono_time(text)), "{text}");
         }
     }
 
@@ -257,14 +268,14 @@ mod tests {
         // The October clock change: 01:30 BST is 00:30Z; 01:30 GMT an hour later.
         let bst = parse_rfc3339("2024-10-27T01:30:00+01:00").unwrap();
         let gmt = parse_rfc3339("2024-10-27T01:30:00+00:00").unwrap();
-        assert_eq!(gmt - bst, NANOS_PER_HOUR);
+        assert_eq!(gmt - bst, Span::HOUR);
     }
 
     #[test]
     fn lowercase_and_space_separators_go_through_chrono() {
         assert_eq!(
             parse_rfc3339("2024-07-01t11:00:00z"),
-            Ok(chrono_nanos("2024-07-01T11:00:00Z"))
+            Ok(chrono_time("2024-07-01T11:00:00Z"))
         );
     }
 
@@ -301,30 +312,30 @@ mod tests {
 
     #[test]
     fn spans_parse_and_format() {
-        assert_eq!(parse_span("15m"), Some(15 * NANOS_PER_MIN));
-        assert_eq!(parse_span("1h"), Some(NANOS_PER_HOUR));
-        assert_eq!(parse_span("90m"), Some(90 * NANOS_PER_MIN));
-        assert_eq!(parse_span("7d"), Some(7 * NANOS_PER_DAY));
-        assert_eq!(parse_span("1h30m"), Some(90 * NANOS_PER_MIN));
-        assert_eq!(parse_span("1.5h"), Some(90 * NANOS_PER_MIN));
-        assert_eq!(parse_span("30s"), Some(30 * NANOS_PER_SEC));
+        assert_eq!(parse_span("15m"), Some(Span::from_mins(15)));
+        assert_eq!(parse_span("1h"), Some(Span::HOUR));
+        assert_eq!(parse_span("90m"), Some(Span::from_mins(90)));
+        assert_eq!(parse_span("7d"), Some(Span::from_days(7)));
+        assert_eq!(parse_span("1h30m"), Some(Span::from_mins(90)));
+        assert_eq!(parse_span("1.5h"), Some(Span::from_mins(90)));
+        assert_eq!(parse_span("30s"), Some(Span::from_secs(30)));
         assert_eq!(parse_span("10"), None);
         assert_eq!(parse_span("5x"), None);
         assert_eq!(parse_span(""), None);
-        assert_eq!(format_span(15 * NANOS_PER_MIN), "15m");
-        assert_eq!(format_span(24 * NANOS_PER_HOUR), "24h");
-        assert_eq!(format_span(90 * NANOS_PER_MIN), "1h30m");
-        assert_eq!(format_span(7 * NANOS_PER_DAY), "7d");
+        assert_eq!(format_span(Span::from_mins(15)), "15m");
+        assert_eq!(format_span(Span::from_hours(24)), "24h");
+        assert_eq!(format_span(Span::from_mins(90)), "1h30m");
+        assert_eq!(format_span(Span::from_days(7)), "7d");
     }
 
     #[test]
     fn format_utc_is_rfc3339_z() {
         assert_eq!(
-            format_utc(chrono_nanos("2024-07-01T12:00:00+01:00")),
+            format_utc(chrono_time("2024-07-01T12:00:00+01:00")),
             "2024-07-01T11:00:00Z"
         );
         assert_eq!(
-            format_utc(chrono_nanos("2024-07-01T11:00:00.25Z")),
+            format_utc(chrono_time("2024-07-01T11:00:00.25Z")),
             "2024-07-01T11:00:00.250Z"
         );
     }

@@ -86,7 +86,7 @@ impl Board {
             .get(view.window_index)
             .or(config.windows.last())
             .cloned()
-            .unwrap_or_else(|| Window::new(crate::time::NANOS_PER_HOUR));
+            .unwrap_or_else(|| Window::new(crate::time::Span::HOUR));
         let scope_code = view
             .area
             .as_ref()
@@ -101,14 +101,14 @@ impl Board {
             None => config.force_name.clone(),
         };
 
-        let scoped = engine.scoped_figures(now, window.span);
+        let scoped = engine.scoped_figures(now, window.span.nanos());
         let figures = match &scope_code {
             Some(code) => scoped
                 .areas
                 .iter()
                 .find(|(known, _)| known == code)
                 .map(|(_, f)| f.clone())
-                .unwrap_or_else(|| engine.figures(now, window.span, scope)),
+                .unwrap_or_else(|| engine.figures(now, window.span.nanos(), scope)),
             None => scoped.force.clone(),
         };
         let areas = scoped
@@ -122,7 +122,7 @@ impl Board {
             })
             .collect();
 
-        let trends = trends(engine, now, window.span, scope, &figures);
+        let trends = trends(engine, now, window.span.nanos(), scope, &figures);
 
         let mut breach_watch = engine.open_incidents(now, scope);
         let open_total = breach_watch.len();
@@ -202,7 +202,7 @@ mod tests {
     }
 
     fn at(text: &str) -> Nanos {
-        parse_rfc3339(text).unwrap()
+        parse_rfc3339(text).unwrap().nanos()
     }
 
     const LINES: &[&str] = &[

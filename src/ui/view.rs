@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::config::Config;
+use crate::time::Span;
 
 /// Which screen layout to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,7 +115,7 @@ impl View {
         let window_index = config
             .windows
             .iter()
-            .position(|w| w.span == crate::time::NANOS_PER_HOUR)
+            .position(|w| w.span == Span::HOUR)
             .unwrap_or(0);
         View {
             window_index,

@@ -12,7 +12,7 @@ use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
-use crate::time::{Nanos, TimeError, parse_rfc3339};
+use crate::time::{TimeError, Timestamp, parse_rfc3339};
 
 /// Lines longer than this are refused without being held in memory.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -74,14 +74,17 @@ fn optional_text<'a>(
     }
 }
 
-fn time_of(text: &str, name: &'static str) -> Result<Nanos, Reject> {
+fn time_of(text: &str, name: &'static str) -> Result<Timestamp, Reject> {
     parse_rfc3339(text).map_err(|error| match error {
         TimeError::NoOffset => Reject::NoOffset(name),
         TimeError::Malformed => Reject::BadTime(name),
     })
 }
 
-fn optional_time(value: Option<Value<'_>>, name: &'static str) -> Result<Option<Nanos>, Reject> {
+fn optional_time(
+    value: Option<Value<'_>>,
+    name: &'static str,
+) -> Result<Option<Timestamp>, Reject> {
     optional_text(value, name)?
         .map(|text| time_of(&text, name))
         .transpose()
@@ -157,13 +160,12 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::NANOS_PER_SEC;
 
     fn parse(text: &str) -> Result<Event, Reject> {
         parse_line(text.as_bytes())
     }
 
-    const T0: Nanos = 1_719_831_600 * NANOS_PER_SEC; // 2024-07-01T11:00:00Z
+    const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000); // 2024-07-01T11:00:00Z
 
     #[test]
     fn a_call_offer_parses_with_its_fields() {
