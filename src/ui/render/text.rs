@@ -55,7 +55,7 @@ pub fn put_line(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>) {
     if y < area.top() || y >= area.bottom() || x >= area.right() || x < area.left() {
         return;
     }
-    buf.set_line(x, y, line, area.right() - x);
+    super::paint::set_line(buf, x, y, line, area.right() - x);
 }
 
 /// Writes a line centred in row `y` of `area`.
@@ -68,9 +68,7 @@ pub fn put_centered(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
 /// Fills a row of `area` with a style (a full-width bar).
 pub fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
     let row = Rect::new(area.x, y, area.width, 1).intersection(area.intersection(buf.area));
-    if !row.is_empty() {
-        buf.set_style(row, style);
-    }
+    super::paint::style_area(buf, row, style);
 }
 
 #[cfg(test)]
