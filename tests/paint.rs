@@ -17,9 +17,9 @@ use forceboard::ui::render::grid::{self, Grid, Selection};
 use forceboard::ui::render::paint;
 
 /// Pieces of text that each exercise a different path of the widgets.
-const PIECES: [&str; 16] = [
-    "a", "Zq", "12m 30s", " ", "·", "✔ ON", "▲", "≤tgt", "—", "日本", "e\u{301}", "\u{200B}", "\n",
-    "x\r\ny", "\t", "🚓",
+const PIECES: [&str; 24] = [
+    "a", "Zq", "12m 30s", " ", "·", "✔ ON", "▲", "≤tgt", "—", "×", "←→", "≥", "▶", "◀", "✖", "日",
+    "e\u{301}", "\u{301}", "\u{200B}", "\u{FE0F}", "\n", "x\r\ny", "\t", "🚓",
 ];
 
 fn text() -> impl Strategy<Value = String> {

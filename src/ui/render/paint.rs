@@ -36,9 +36,23 @@ pub fn style_area(buf: &mut Buffer, area: Rect, style: Style) {
     }
 }
 
-/// Printable ASCII only: every character is a grapheme one cell wide.
+/// Characters the board writes besides printable ASCII that are one cell wide and never
+/// join the character before or after them into one grapheme (`tests/paint.rs` draws each
+/// both ways).
+const SINGLE_CELL: [char; 12] = ['·', '×', '—', '←', '→', '≤', '≥', '▲', '▶', '◀', '✔', '✖'];
+
+/// Every character is printable ASCII or in [`SINGLE_CELL`]: each is a grapheme of its
+/// own, one cell wide, so the text takes one cell per character.
 fn is_plain(text: &str) -> bool {
-    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+    text.chars()
+        .all(|c| (' '..='~').contains(&c) || SINGLE_CELL.contains(&c))
+}
+
+/// Writes the characters of plain `text` into `cells`, one each, as far as both go.
+fn put_chars(cells: &mut [Cell], text: &str, style: Style) {
+    for (cell, (i, c)) in cells.iter_mut().zip(text.char_indices()) {
+        cell.set_symbol(&text[i..i + c.len_utf8()]).set_style(style);
+    }
 }
 
 /// As `span.render(area, buf)`.
@@ -52,10 +66,7 @@ pub fn span(buf: &mut Buffer, area: Rect, span: &Span<'_>) {
     if area.is_empty() {
         return;
     }
-    let cells = run(buf, area.x, area.y, area.right());
-    for (i, cell) in cells.iter_mut().take(text.len()).enumerate() {
-        cell.set_symbol(&text[i..=i]).set_style(span.style);
-    }
+    put_chars(run(buf, area.x, area.y, area.right()), text, span.style);
 }
 
 /// As `line.render(area, buf)` for a line without an alignment of its own (drawn from
@@ -107,18 +118,16 @@ pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u1
     }
 }
 
-/// As `buf.set_stringn` for printable ASCII: where the text ends.
+/// As `buf.set_stringn` for plain text: where the text ends.
 fn set_plain(buf: &mut Buffer, x: u16, y: u16, text: &str, max_width: u16, style: Style) -> u16 {
     let room = buf.area.right().saturating_sub(x).min(max_width);
-    let n = usize::from(room).min(text.len());
+    let n = usize::from(room).min(text.chars().count());
     if n == 0 {
         return x;
     }
-    let cells = run(buf, x, y, x + n as u16);
-    for (i, cell) in cells.iter_mut().enumerate() {
-        cell.set_symbol(&text[i..=i]).set_style(style);
-    }
-    x + n as u16
+    let end = x + n as u16;
+    put_chars(run(buf, x, y, end), text, style);
+    end
 }
 
 /// As `Block::bordered().border_style(style).title(title).render(area, buf)`, with plain
