@@ -7,6 +7,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::paint;
+
 /// Rows in every glyph.
 pub const ROWS: u16 = 5;
 
@@ -89,10 +91,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), styl
                 }
                 let x = x0.saturating_add(col as u16 * sx);
                 let y = top.saturating_add(r as u16 * sy);
-                let cell = Rect::new(x, y, sx, sy).intersection(area);
-                for pos in cell.positions() {
-                    buf[pos].set_symbol("█").set_style(style);
-                }
+                paint::fill(buf, Rect::new(x, y, sx, sy).intersection(area), "█", style);
             }
         }
         x0 = x0.saturating_add((gw + 1) * sx);

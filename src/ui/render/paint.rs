@@ -23,6 +23,20 @@ fn run(buf: &mut Buffer, x: u16, y: u16, right: u16) -> &mut [Cell] {
     &mut buf.content[start..start + len]
 }
 
+/// As `buf[pos].set_symbol(symbol).set_style(style)` for every position of `area` in
+/// the buffer.
+pub fn fill(buf: &mut Buffer, area: Rect, symbol: &str, style: Style) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        for cell in run(buf, area.x, y, area.right()) {
+            cell.set_symbol(symbol).set_style(style);
+        }
+    }
+}
+
 /// As `buf.set_style(area, style)`.
 pub fn style_area(buf: &mut Buffer, area: Rect, style: Style) {
     let area = area.intersection(buf.area);
@@ -41,11 +55,31 @@ pub fn style_area(buf: &mut Buffer, area: Rect, style: Style) {
 /// both ways).
 const SINGLE_CELL: [char; 12] = ['·', '×', '—', '←', '→', '≤', '≥', '▲', '▶', '◀', '✔', '✖'];
 
+fn is_plain_char(c: char) -> bool {
+    (' '..='~').contains(&c) || SINGLE_CELL.contains(&c)
+}
+
 /// Every character is printable ASCII or in [`SINGLE_CELL`]: each is a grapheme of its
 /// own, one cell wide, so the text takes one cell per character.
 fn is_plain(text: &str) -> bool {
-    text.chars()
-        .all(|c| (' '..='~').contains(&c) || SINGLE_CELL.contains(&c))
+    text.chars().all(is_plain_char)
+}
+
+/// As `Span::raw(text).width()`: for plain text, its number of characters.
+pub fn text_width(text: &str) -> usize {
+    let mut count = 0;
+    for c in text.chars() {
+        if !is_plain_char(c) {
+            return Span::raw(text).width();
+        }
+        count += 1;
+    }
+    count
+}
+
+/// As `line.width()`.
+pub fn line_width(line: &Line<'_>) -> usize {
+    line.spans.iter().map(|s| text_width(&s.content)).sum()
 }
 
 /// Writes the characters of plain `text` into `cells`, one each, as far as both go.
@@ -77,14 +111,14 @@ pub fn line(buf: &mut Buffer, area: Rect, line: &Line<'_>) {
         return;
     }
     let area = area.intersection(buf.area);
-    if area.is_empty() || line.width() == 0 {
+    if area.is_empty() || line_width(line) == 0 {
         return;
     }
     let mut area = Rect { height: 1, ..area };
     style_area(buf, area, line.style);
     for s in &line.spans {
         // The widget leaves out spans of no width (they would add to the cell before).
-        let width = s.width();
+        let width = text_width(&s.content);
         if width == 0 {
             continue;
         }
@@ -169,7 +203,7 @@ pub fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: Option<&Line<
     if let Some(title) = title {
         let room = Rect::new(left.saturating_add(1), top, area.width.saturating_sub(2), 1);
         if !room.is_empty() {
-            let width = u16::try_from(title.width()).unwrap_or(u16::MAX);
+            let width = u16::try_from(line_width(title)).unwrap_or(u16::MAX);
             line(
                 buf,
                 Rect {
