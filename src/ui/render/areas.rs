@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use crate::engine::{Figures, Status};
 use crate::ui::board::{AreaRow, Board};
 
-use super::grid::{self, Grid, Selection};
+use super::grid::{self, Content, Grid, Selection};
 use super::text::symbol;
 use super::theme::Theme;
 use crate::format::{dur, pct, pct0};
@@ -21,16 +21,16 @@ fn mean_cell(mean: Option<f64>, status: Status, theme: &Theme) -> Line<'static> 
     ])
 }
 
-fn pct_cell(value: Option<f64>, goal: Option<f64>, wide: bool, theme: &Theme) -> Line<'static> {
+fn pct_cell(value: Option<f64>, goal: Option<f64>, wide: bool, theme: &Theme) -> Content<'static> {
     let text = if wide { pct(value) } else { pct0(value) };
     match (value, goal) {
-        (Some(v), Some(g)) if v < g => Line::from(Span::styled(format!("✖ {text}"), theme.bad())),
-        _ => Line::from(Span::raw(format!("  {text}"))),
+        (Some(v), Some(g)) if v < g => Span::styled(format!("✖ {text}"), theme.bad()).into(),
+        _ => Span::raw(format!("  {text}")).into(),
     }
 }
 
 /// The cells of one row; `label` is the area's name as a table cell shows it.
-fn row<'a>(label: Line<'a>, f: &Figures, wide: bool, theme: &Theme) -> [Line<'a>; 9] {
+fn row<'a>(label: Content<'a>, f: &Figures, wide: bool, theme: &Theme) -> [Content<'a>; 9] {
     let c999 = &f.calls.line_999;
     let c101 = &f.calls.line_101;
     let e = &f.incidents.emergency;
@@ -38,20 +38,20 @@ fn row<'a>(label: Line<'a>, f: &Figures, wide: bool, theme: &Theme) -> [Line<'a>
     let open = e.open + p.open;
     let breached = e.open_breached + p.open_breached;
     let breached_cell = if breached > 0 {
-        Line::from(Span::styled(format!("{breached}!"), theme.alarm()))
+        Span::styled(format!("{breached}!"), theme.alarm())
     } else {
-        Line::from(Span::raw("0"))
+        Span::raw("0")
     };
     [
         label,
-        mean_cell(c999.mean_answer_s, c999.status, theme),
+        mean_cell(c999.mean_answer_s, c999.status, theme).into(),
         pct_cell(c999.service_level_pct, c999.sl_goal_pct, wide, theme),
-        mean_cell(c101.mean_answer_s, c101.status, theme),
-        mean_cell(e.mean_attend_s, e.status, theme),
+        mean_cell(c101.mean_answer_s, c101.status, theme).into(),
+        mean_cell(e.mean_attend_s, e.status, theme).into(),
         pct_cell(e.within_target_pct, e.goal_pct, wide, theme),
-        mean_cell(p.mean_attend_s, p.status, theme),
-        Line::from(Span::raw(open.to_string())),
-        breached_cell,
+        mean_cell(p.mean_attend_s, p.status, theme).into(),
+        Span::raw(open.to_string()).into(),
+        breached_cell.into(),
     ]
 }
 
@@ -62,13 +62,14 @@ pub fn rows_needed(board: &Board, bordered: bool) -> u16 {
 }
 
 /// An area's label: "Name (CODE)" when wide and the two differ, else the name.
-fn label(area: &AreaRow, wide: bool) -> Line<'_> {
+fn label(area: &AreaRow, wide: bool) -> Content<'_> {
     if wide && area.name != area.code {
         let text = format!("{} ({})", area.name, area.code);
-        Line::from(Span::raw(match text.lines().next() {
+        Span::raw(match text.lines().next() {
             Some(first) if first.len() < text.len() => first.to_string(),
             _ => text,
-        }))
+        })
+        .into()
     } else {
         grid::text(&area.name)
     }

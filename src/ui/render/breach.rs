@@ -156,8 +156,8 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
             grid::text(&incident.id),
             grid::text(incident.area.as_deref().unwrap_or("-")),
             grid::text(if narrow { &grade[..5] } else { grade }),
-            Line::from(Span::raw(human_duration(incident.age_s))),
-            Line::from(countdown(incident, target, board.amber_factor, theme)),
+            Span::raw(human_duration(incident.age_s)).into(),
+            countdown(incident, target, board.amber_factor, theme).into(),
         ]
     });
 }
@@ -206,7 +206,7 @@ fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) 
             grid::text(&call.id),
             grid::text(call.line.label()),
             grid::text(call.area.as_deref().unwrap_or("-")),
-            Line::from(wait),
+            wait.into(),
         ]
     });
 }

@@ -28,9 +28,27 @@ pub struct Grid<'a, const N: usize> {
     pub selection: Option<Selection<'a>>,
 }
 
+/// What a cell shows: one span, or a line of several (a lone span needs no list).
+pub enum Content<'a> {
+    Span(Span<'a>),
+    Line(Line<'a>),
+}
+
+impl<'a> From<Span<'a>> for Content<'a> {
+    fn from(span: Span<'a>) -> Self {
+        Content::Span(span)
+    }
+}
+
+impl<'a> From<Line<'a>> for Content<'a> {
+    fn from(line: Line<'a>) -> Self {
+        Content::Line(line)
+    }
+}
+
 /// What a table cell made from a string shows: its first line.
-pub fn text(content: &str) -> Line<'_> {
-    Line::from(Span::raw(content.lines().next().unwrap_or("")))
+pub fn text(content: &str) -> Content<'_> {
+    Content::Span(Span::raw(content.lines().next().unwrap_or("")))
 }
 
 /// Draws `grid` with `rows` rows in `area`; `row(i)` gives the cells of row `i`, and is
@@ -40,7 +58,7 @@ pub fn draw<'a, const N: usize>(
     area: Rect,
     grid: &Grid<'a, N>,
     rows: usize,
-    mut row: impl FnMut(usize) -> [Line<'a>; N],
+    mut row: impl FnMut(usize) -> [Content<'a>; N],
 ) {
     let table_area = match &grid.title {
         Some(title) => {
@@ -110,14 +128,18 @@ pub fn draw<'a, const N: usize>(
 }
 
 /// One cell of a row: `column` is its offset and width within the row.
-fn cell(buf: &mut Buffer, row: Rect, column: Rect, content: &Line<'_>) {
+fn cell(buf: &mut Buffer, row: Rect, column: Rect, content: &Content<'_>) {
     let area = Rect::new(
         row.x.saturating_add(column.x),
         row.y,
         column.width,
         row.height,
     );
-    paint::line(buf, Rect { height: 1, ..area }.intersection(area), content);
+    let area = Rect { height: 1, ..area }.intersection(area);
+    match content {
+        Content::Span(span) => paint::spans(buf, area, std::slice::from_ref(span), Style::new()),
+        Content::Line(line) => paint::line(buf, area, line),
+    }
 }
 
 /// The columns' offsets and widths, as the table lays them out.

@@ -110,13 +110,18 @@ pub fn line(buf: &mut Buffer, area: Rect, line: &Line<'_>) {
         Widget::render(line, area, buf);
         return;
     }
+    spans(buf, area, &line.spans, line.style);
+}
+
+/// As `Line::from(spans).style(style).render(area, buf)`.
+pub fn spans(buf: &mut Buffer, area: Rect, spans: &[Span<'_>], style: Style) {
     let area = area.intersection(buf.area);
-    if area.is_empty() || line_width(line) == 0 {
+    if area.is_empty() || spans.iter().all(|s| text_width(&s.content) == 0) {
         return;
     }
     let mut area = Rect { height: 1, ..area };
-    style_area(buf, area, line.style);
-    for s in &line.spans {
+    style_area(buf, area, style);
+    for s in spans {
         // The widget leaves out spans of no width (they would add to the cell before).
         let width = text_width(&s.content);
         if width == 0 {
