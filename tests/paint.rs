@@ -97,18 +97,6 @@ proptest! {
     }
 
     #[test]
-    fn fill_as_cell_by_cell(s in style(), a in area(), symbol in text()) {
-        both(
-            |b| paint::fill(b, a, &symbol, s),
-            |b| {
-                for pos in a.intersection(b.area).positions() {
-                    b[pos].set_symbol(&symbol).set_style(s);
-                }
-            },
-        );
-    }
-
-    #[test]
     fn style_area_as_set_style(s in style(), a in area()) {
         both(|b| paint::style_area(b, a, s), |b| b.set_style(a, s));
     }

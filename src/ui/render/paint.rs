@@ -15,26 +15,12 @@ use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// The cells of row `y` from `x` to `right` (exclusive); the caller keeps them inside
-/// the buffer.
-fn run(buf: &mut Buffer, x: u16, y: u16, right: u16) -> &mut [Cell] {
+/// The cells of row `y` from `x` to `right` (exclusive), which the caller keeps inside
+/// the buffer (as `buf[(x, y)]` would, it panics otherwise).
+pub fn run(buf: &mut Buffer, x: u16, y: u16, right: u16) -> &mut [Cell] {
     let start = buf.index_of(x, y);
     let len = usize::from(right - x);
     &mut buf.content[start..start + len]
-}
-
-/// As `buf[pos].set_symbol(symbol).set_style(style)` for every position of `area` in
-/// the buffer.
-pub fn fill(buf: &mut Buffer, area: Rect, symbol: &str, style: Style) {
-    let area = area.intersection(buf.area);
-    if area.is_empty() {
-        return;
-    }
-    for y in area.top()..area.bottom() {
-        for cell in run(buf, area.x, y, area.right()) {
-            cell.set_symbol(symbol).set_style(style);
-        }
-    }
 }
 
 /// As `buf.set_style(area, style)`.

@@ -78,9 +78,8 @@ fn column(
     style: Style,
 ) {
     let bottom = area.bottom() - 1;
-    let row_at = |y: u16| Rect::new(x, y, per_point, 1);
     let Some(value) = point else {
-        paint::fill(buf, row_at(bottom), "·", style);
+        bar(buf, (x, per_point), bottom, "·", style);
         return;
     };
     // At least one eighth for any data, so that a zero still shows as a bar.
@@ -104,7 +103,14 @@ fn column(
             7 => bar::SEVEN_EIGHTHS,
             _ => bar::FULL,
         };
-        paint::fill(buf, row_at(y), symbol, style);
+        bar(buf, (x, per_point), y, symbol, style);
+    }
+}
+
+/// One row of a point's bar.
+fn bar(buf: &mut Buffer, (x, per_point): (u16, u16), y: u16, symbol: &str, style: Style) {
+    for cell in paint::run(buf, x, y, x + per_point) {
+        cell.set_symbol(symbol).set_style(style);
     }
 }
 
