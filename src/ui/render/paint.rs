@@ -4,9 +4,9 @@
 //! Those widgets first patch a style over their whole area, even when it is the empty style
 //! (which changes nothing), going through a bounds-checked index for every cell; a bordered
 //! table did that four or five times over each of its cells. Here an empty style is skipped,
-//! a style is patched along rows of the buffer's cells, and plain ASCII text is written
-//! without splitting it into graphemes. `tests/paint.rs` checks every primitive against the
-//! widget it stands for.
+//! a style is patched along rows of the buffer's cells, and plain text (printable ASCII and
+//! the few symbols the board uses) is written a character a cell, without splitting it into
+//! graphemes. `tests/paint.rs` checks every primitive against the widget it stands for.
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
@@ -19,7 +19,7 @@ use ratatui::widgets::Widget;
 /// the buffer (as `buf[(x, y)]` would, it panics otherwise).
 pub fn run(buf: &mut Buffer, x: u16, y: u16, right: u16) -> &mut [Cell] {
     let start = buf.index_of(x, y);
-    let len = usize::from(right - x);
+    let len = usize::from(right.saturating_sub(x));
     &mut buf.content[start..start + len]
 }
 
