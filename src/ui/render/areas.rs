@@ -4,32 +4,33 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Row, StatefulWidget, Table, TableState};
 
 use crate::engine::{Figures, Status};
-use crate::ui::board::Board;
+use crate::ui::board::{AreaRow, Board};
 
+use super::grid::{self, Content, Grid, Selection};
 use super::text::symbol;
 use super::theme::Theme;
 use crate::format::{dur, pct, pct0};
 
-fn mean_cell(mean: Option<f64>, status: Status, theme: &Theme) -> Cell<'static> {
-    Cell::from(Line::from(vec![
-        Span::styled(symbol(status).to_string(), theme.status(status)),
+fn mean_cell(mean: Option<f64>, status: Status, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(symbol(status), theme.status(status)),
         Span::raw(" "),
         Span::styled(dur(mean), theme.status(status)),
-    ]))
+    ])
 }
 
-fn pct_cell(value: Option<f64>, goal: Option<f64>, wide: bool, theme: &Theme) -> Cell<'static> {
+fn pct_cell(value: Option<f64>, goal: Option<f64>, wide: bool, theme: &Theme) -> Content<'static> {
     let text = if wide { pct(value) } else { pct0(value) };
     match (value, goal) {
-        (Some(v), Some(g)) if v < g => Cell::from(Span::styled(format!("✖ {text}"), theme.bad())),
-        _ => Cell::from(format!("  {text}")),
+        (Some(v), Some(g)) if v < g => Span::styled(format!("✖ {text}"), theme.bad()).into(),
+        _ => Span::raw(format!("  {text}")).into(),
     }
 }
 
-fn row(label: String, f: &Figures, wide: bool, theme: &Theme) -> Row<'static> {
+/// The cells of one row; `label` is the area's name as a table cell shows it.
+fn row<'a>(label: Content<'a>, f: &Figures, wide: bool, theme: &Theme) -> [Content<'a>; 9] {
     let c999 = &f.calls.line_999;
     let c101 = &f.calls.line_101;
     let e = &f.incidents.emergency;
@@ -37,21 +38,21 @@ fn row(label: String, f: &Figures, wide: bool, theme: &Theme) -> Row<'static> {
     let open = e.open + p.open;
     let breached = e.open_breached + p.open_breached;
     let breached_cell = if breached > 0 {
-        Cell::from(Span::styled(format!("{breached}!"), theme.alarm()))
+        Span::styled(format!("{breached}!"), theme.alarm())
     } else {
-        Cell::from("0")
+        Span::raw("0")
     };
-    Row::new(vec![
-        Cell::from(label),
-        mean_cell(c999.mean_answer_s, c999.status, theme),
+    [
+        label,
+        mean_cell(c999.mean_answer_s, c999.status, theme).into(),
         pct_cell(c999.service_level_pct, c999.sl_goal_pct, wide, theme),
-        mean_cell(c101.mean_answer_s, c101.status, theme),
-        mean_cell(e.mean_attend_s, e.status, theme),
+        mean_cell(c101.mean_answer_s, c101.status, theme).into(),
+        mean_cell(e.mean_attend_s, e.status, theme).into(),
         pct_cell(e.within_target_pct, e.goal_pct, wide, theme),
-        mean_cell(p.mean_attend_s, p.status, theme),
-        Cell::from(open.to_string()),
-        breached_cell,
-    ])
+        mean_cell(p.mean_attend_s, p.status, theme).into(),
+        Span::raw(open.to_string()).into(),
+        breached_cell.into(),
+    ]
 }
 
 /// Rows needed for `areas` areas: header, force and one per area (+ 2 when bordered).
@@ -60,26 +61,26 @@ pub fn rows_needed(board: &Board, bordered: bool) -> u16 {
     if bordered { rows + 2 } else { rows }
 }
 
+/// An area's label: "Name (CODE)" when wide and the two differ, else the name.
+fn label(area: &AreaRow, wide: bool) -> Content<'_> {
+    if wide && area.name != area.code {
+        let text = format!("{} ({})", area.name, area.code);
+        Span::raw(match text.lines().next() {
+            Some(first) if first.len() < text.len() => first.to_string(),
+            _ => text,
+        })
+        .into()
+    } else {
+        grid::text(&area.name)
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordered: bool) {
     if area.is_empty() {
         return;
     }
     let wide = area.width >= 110;
     let name_width: u16 = if wide { 22 } else { 13 };
-    let mut rows = vec![row(
-        "Whole force".to_string(),
-        &board.force_figures,
-        wide,
-        theme,
-    )];
-    for a in &board.areas {
-        let label = if wide && a.name != a.code {
-            format!("{} ({})", a.name, a.code)
-        } else {
-            a.name.clone()
-        };
-        rows.push(row(label, &a.figures, wide, theme));
-    }
     let selected = match &board.scope_code {
         None => 0,
         Some(code) => board
@@ -88,8 +89,8 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             .position(|a| &a.code == code)
             .map_or(0, |i| i + 1),
     };
-    let header: Vec<&str> = if wide {
-        vec![
+    let header = if wide {
+        [
             "Area",
             "999 mean",
             "999 SL",
@@ -101,36 +102,46 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             "Breached",
         ]
     } else {
-        vec![
+        [
             "Area", "999", "SL", "101", "Emerg", "≤tgt", "Prio", "Open", "Brch",
         ]
     };
     let (mean_w, pct_w) = if wide { (11, 10) } else { (9, 6) };
-    let widths = [
-        Constraint::Length(name_width),
-        Constraint::Length(mean_w),
-        Constraint::Length(pct_w),
-        Constraint::Length(mean_w),
-        Constraint::Length(mean_w + u16::from(wide)),
-        Constraint::Length(pct_w),
-        Constraint::Length(mean_w),
-        Constraint::Length(4),
-        Constraint::Length(if wide { 8 } else { 4 }),
-    ];
-    let mut table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.bold()))
-        .row_highlight_style(theme.selected())
-        .highlight_symbol("▶")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
-    if bordered {
-        table = table.block(Block::bordered().title(Line::from(vec![
-            Span::styled(" Areas ", theme.bold()),
-            Span::styled(
-                format!("· window {} · a: next area ", board.window.label),
-                theme.dim(),
-            ),
-        ])));
-    }
-    let mut state = TableState::default().with_selected(Some(selected));
-    table.render(area, frame.buffer_mut(), &mut state);
+    let table = Grid {
+        widths: [
+            Constraint::Length(name_width),
+            Constraint::Length(mean_w),
+            Constraint::Length(pct_w),
+            Constraint::Length(mean_w),
+            Constraint::Length(mean_w + u16::from(wide)),
+            Constraint::Length(pct_w),
+            Constraint::Length(mean_w),
+            Constraint::Length(4),
+            Constraint::Length(if wide { 8 } else { 4 }),
+        ],
+        header,
+        header_style: theme.bold(),
+        title: bordered.then(|| {
+            Line::from(vec![
+                Span::styled(" Areas ", theme.bold()),
+                Span::styled(
+                    format!("· window {} · a: next area ", board.window.label),
+                    theme.dim(),
+                ),
+            ])
+        }),
+        selection: Some(Selection {
+            row: selected,
+            symbol: "▶",
+            style: theme.selected(),
+        }),
+    };
+    let rows = 1 + board.areas.len();
+    grid::draw(frame.buffer_mut(), area, &table, rows, |i| match i {
+        0 => row(grid::text("Whole force"), &board.force_figures, wide, theme),
+        _ => {
+            let a = &board.areas[i - 1];
+            row(label(a, wide), &a.figures, wide, theme)
+        }
+    });
 }

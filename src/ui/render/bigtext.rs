@@ -3,9 +3,11 @@
 //! Each glyph is drawn on a grid of "pixels"; a pixel is `sx` cells wide and `sy` rows
 //! tall. Terminal cells are about twice as tall as wide, so `sx = 2·sy` looks square.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+
+use super::paint;
 
 /// Rows in every glyph.
 pub const ROWS: u16 = 5;
@@ -73,6 +75,9 @@ pub fn common_scale(scales: impl IntoIterator<Item = (u16, u16)>) -> Option<(u16
 /// Draws `text` centred in `area` at pixel size `(sx, sy)`, clipped to the area.
 pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), style: Style) {
     let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
     let Some(px) = pixel_width(text) else { return };
     let w = px.saturating_mul(sx);
     let h = ROWS.saturating_mul(sy);
@@ -83,19 +88,33 @@ pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), styl
         let Some(rows) = glyph(c) else { return };
         let gw = rows[0].len() as u16;
         for (r, row) in rows.iter().enumerate() {
-            for (col, pixel) in row.bytes().enumerate() {
-                if pixel != b'#' {
-                    continue;
-                }
-                let x = x0.saturating_add(col as u16 * sx);
-                let y = top.saturating_add(r as u16 * sy);
-                let cell = Rect::new(x, y, sx, sy).intersection(area);
-                for pos in cell.positions() {
-                    buf[pos].set_symbol("█").set_style(style);
-                }
+            let y = top.saturating_add(r as u16 * sy);
+            for y in y.max(area.top())..y.saturating_add(sy).min(area.bottom()) {
+                let cells = paint::run(buf, area.x, y, area.right());
+                pixel_row(cells, area.x, row, x0, sx, style);
             }
         }
         x0 = x0.saturating_add((gw + 1) * sx);
+    }
+}
+
+/// Fills the cells of one glyph row's `#` pixels, `sx` cells each from `x0`, within
+/// `cells` (a screen row starting at `left`).
+fn pixel_row(cells: &mut [Cell], left: u16, row: &str, x0: u16, sx: u16, style: Style) {
+    let right = left + cells.len() as u16;
+    for (col, pixel) in row.bytes().enumerate() {
+        if pixel != b'#' {
+            continue;
+        }
+        let x = x0.saturating_add(col as u16 * sx);
+        let (from, to) = (x.max(left), x.saturating_add(sx).min(right));
+        for cell in cells
+            .iter_mut()
+            .take(usize::from(to.saturating_sub(left)))
+            .skip(usize::from(from - left))
+        {
+            cell.set_symbol("█").set_style(style);
+        }
     }
 }
 
@@ -137,5 +156,26 @@ mod tests {
             .map(|y| (0..3).map(|x| buf[(x, y)].symbol().to_string()).collect())
             .collect();
         assert_eq!(rows, [" █ ", "██ ", " █ ", " █ ", "███"]);
+    }
+
+    #[test]
+    fn clips_what_does_not_fit() {
+        // "10" at (2, 1) is 14 cells wide: in 9 only the 0's left column shows.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 9, 5));
+        let area = buf.area;
+        draw(&mut buf, area, "10", (2, 1), Style::new());
+        let rows: Vec<String> = (0..5)
+            .map(|y| (0..9).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "  ██    █",
+                "████    █",
+                "  ██    █",
+                "  ██    █",
+                "██████  █"
+            ]
+        );
     }
 }

@@ -2,16 +2,19 @@
 //! target, with a countdown) and the longest-waiting calls.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Row, Table, Widget};
+use ratatui::widgets::Block;
 
 use crate::engine::OpenIncident;
 use crate::format::human_duration;
 use crate::model::{CallLine, Grade};
 use crate::ui::board::Board;
 
+use super::grid::{self, Grid};
+use super::paint;
 use super::text::{fit, put_line};
 use super::theme::Theme;
 
@@ -98,50 +101,15 @@ pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
         ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
             .areas(area);
     let buf = frame.buffer_mut();
+    draw_breach_table(buf, left, board, theme);
+    draw_waits_table(buf, right, board, theme);
+}
 
-    let narrow = left.width < 64;
-    let id_width = board
-        .breach_watch
-        .iter()
-        .map(|i| super::text::width(&i.id))
-        .max()
-        .unwrap_or(0)
-        .clamp(if narrow { 4 } else { 8 }, 16) as u16;
-    let header = Row::new([
-        if narrow { "Id" } else { "Incident" },
-        "Area",
-        "Grade",
-        "Age",
-        "Time left",
-    ])
-    .style(theme.bold());
-    let rows: Vec<Row> = board
-        .breach_watch
-        .iter()
-        .map(|incident| {
-            let target = target_of(board, incident.grade);
-            Row::new(vec![
-                Cell::from(incident.id.clone()),
-                Cell::from(incident.area.clone().unwrap_or_else(|| "-".into())),
-                Cell::from(if narrow {
-                    &grade_word(incident.grade)[..5]
-                } else {
-                    grade_word(incident.grade)
-                }),
-                Cell::from(human_duration(incident.age_s)),
-                Cell::from(Line::from(countdown(
-                    incident,
-                    target,
-                    board.amber_factor,
-                    theme,
-                ))),
-            ])
-        })
-        .collect();
-    let block = Block::bordered().title(breach_title(board, theme));
-    if rows.is_empty() {
-        let inner = block.inner(left);
-        block.render(left, buf);
+fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
+    let title = breach_title(board, theme);
+    if board.breach_watch.is_empty() {
+        paint::bordered(buf, area, Style::new(), Some(&title));
+        let inner = Block::bordered().inner(area);
         let line = fit(
             inner.width,
             [
@@ -150,22 +118,59 @@ pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
             ],
         );
         put_line(buf, inner, inner.x + 1, inner.y, &line);
-    } else {
-        Table::new(
-            rows,
-            [
-                Constraint::Length(id_width),
-                Constraint::Length(4),
-                Constraint::Length(if narrow { 5 } else { 9 }),
-                Constraint::Length(7),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(header)
-        .block(block)
-        .render(left, buf);
+        return;
     }
+    let narrow = area.width < 64;
+    let id_width = board
+        .breach_watch
+        .iter()
+        .map(|i| super::text::width(&i.id))
+        .max()
+        .unwrap_or(0)
+        .clamp(if narrow { 4 } else { 8 }, 16) as u16;
+    let table = Grid {
+        widths: [
+            Constraint::Length(id_width),
+            Constraint::Length(4),
+            Constraint::Length(if narrow { 5 } else { 9 }),
+            Constraint::Length(7),
+            Constraint::Fill(1),
+        ],
+        header: [
+            if narrow { "Id" } else { "Incident" },
+            "Area",
+            "Grade",
+            "Age",
+            "Time left",
+        ],
+        header_style: theme.bold(),
+        title: Some(title),
+        selection: None,
+    };
+    let incidents = &board.breach_watch;
+    grid::draw(buf, area, &table, incidents.len(), |i| {
+        let incident = &incidents[i];
+        let target = target_of(board, incident.grade);
+        let grade = grade_word(incident.grade);
+        [
+            grid::text(&incident.id),
+            grid::text(incident.area.as_deref().unwrap_or("-")),
+            grid::text(if narrow { &grade[..5] } else { grade }),
+            Span::raw(human_duration(incident.age_s)).into(),
+            countdown(incident, target, board.amber_factor, theme).into(),
+        ]
+    });
+}
 
+fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
+    let title = waits_title(board, theme);
+    if board.longest_waits.is_empty() {
+        paint::bordered(buf, area, Style::new(), Some(&title));
+        let inner = Block::bordered().inner(area);
+        let line = fit(inner.width, [Line::styled("No calls waiting", theme.dim())]);
+        put_line(buf, inner, inner.x + 1, inner.y, &line);
+        return;
+    }
     let call_width = board
         .longest_waits
         .iter()
@@ -173,48 +178,37 @@ pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
         .max()
         .unwrap_or(0)
         .clamp(4, 12) as u16;
-    let header = Row::new(["Call", "Line", "Area", "Waiting"]).style(theme.bold());
-    let rows: Vec<Row> = board
-        .longest_waits
-        .iter()
-        .map(|call| {
-            let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
-            let wait = if over {
-                Span::styled(
-                    format!("▲ {}", human_duration(call.wait_s)),
-                    theme.warning(),
-                )
-            } else {
-                Span::raw(human_duration(call.wait_s))
-            };
-            Row::new(vec![
-                Cell::from(call.id.clone()),
-                Cell::from(call.line.label()),
-                Cell::from(call.area.clone().unwrap_or_else(|| "-".into())),
-                Cell::from(Line::from(wait)),
-            ])
-        })
-        .collect();
-    let block = Block::bordered().title(waits_title(board, theme));
-    if rows.is_empty() {
-        let inner = block.inner(right);
-        block.render(right, buf);
-        let line = fit(inner.width, [Line::styled("No calls waiting", theme.dim())]);
-        put_line(buf, inner, inner.x + 1, inner.y, &line);
-    } else {
-        Table::new(
-            rows,
-            [
-                Constraint::Length(call_width),
-                Constraint::Length(4),
-                Constraint::Length(4),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(header)
-        .block(block)
-        .render(right, buf);
-    }
+    let table = Grid {
+        widths: [
+            Constraint::Length(call_width),
+            Constraint::Length(4),
+            Constraint::Length(4),
+            Constraint::Fill(1),
+        ],
+        header: ["Call", "Line", "Area", "Waiting"],
+        header_style: theme.bold(),
+        title: Some(title),
+        selection: None,
+    };
+    let calls = &board.longest_waits;
+    grid::draw(buf, area, &table, calls.len(), |i| {
+        let call = &calls[i];
+        let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
+        let wait = if over {
+            Span::styled(
+                format!("▲ {}", human_duration(call.wait_s)),
+                theme.warning(),
+            )
+        } else {
+            Span::raw(human_duration(call.wait_s))
+        };
+        [
+            grid::text(&call.id),
+            grid::text(call.line.label()),
+            grid::text(call.area.as_deref().unwrap_or("-")),
+            wait.into(),
+        ]
+    });
 }
 
 /// Unbordered lists under a title line each (compact).

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use crate::ui::board::Board;
 use crate::ui::status::{FeedState, Mode};
 
+use super::paint;
 use super::text::{fit, put_line};
 use super::theme::Theme;
 
@@ -97,10 +98,14 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         full.insert(0, key("space"));
     }
     let brief = vec![key("?"), word(" help  "), key("q"), word(" quit")];
-    let room = area.width.saturating_sub(left.width() as u16 + 2);
+    let room = area
+        .width
+        .saturating_sub(paint::line_width(&left) as u16 + 2);
     let right = fit(room, [Line::from(full), Line::from(brief)]);
     let buf = frame.buffer_mut();
     put_line(buf, area, area.x, area.y, &left);
-    let x = area.right().saturating_sub(right.width() as u16);
+    let x = area
+        .right()
+        .saturating_sub(paint::line_width(&right) as u16);
     put_line(buf, area, x, area.y, &right);
 }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use crate::ui::board::Board;
 use crate::ui::status::{FeedState, Mode};
 
+use super::paint;
 use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line};
 use super::theme::{Banner, Theme};
 use crate::format::speed;
@@ -68,7 +69,7 @@ pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)],
                 Line::styled(text.clone(), style),
             ],
         );
-        let line = if line.width() == 0 {
+        let line = if paint::line_width(&line) == 0 {
             // Too narrow even for the words: show what fits; a banner must not vanish.
             Line::styled(text.clone(), style)
         } else {
@@ -153,7 +154,9 @@ pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
             Line::from(vec![time]),
         ],
     );
-    let room = area.width.saturating_sub(right.width() as u16 + 1);
+    let room = area
+        .width
+        .saturating_sub(paint::line_width(&right) as u16 + 1);
     let name = Span::styled(board.force_name.clone(), theme.bold());
     let scope_span = Span::styled(scope.clone(), theme.bold());
     let mut candidates = vec![Line::from(vec![
@@ -171,6 +174,8 @@ pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
     ));
     let left = fit(room, candidates);
     put_line(buf, area, area.x, area.y, &left);
-    let x = area.right().saturating_sub(right.width() as u16);
+    let x = area
+        .right()
+        .saturating_sub(paint::line_width(&right) as u16);
     put_line(buf, area, x, area.y, &right);
 }

@@ -10,6 +10,8 @@ use ratatui::text::Line;
 use crate::engine::Status;
 use crate::time::Nanos;
 
+use super::paint;
+
 /// The symbol at the start of a status's words: `✔`, `▲`, `✖`, `·`.
 pub fn symbol(status: Status) -> &'static str {
     status.words().split(' ').next().unwrap_or("")
@@ -36,7 +38,8 @@ pub fn date(now: Nanos, tz: Tz) -> String {
 
 /// Display width of a string.
 pub fn width(text: &str) -> usize {
-    Line::raw(text).width()
+    // As `Line::raw(text).width()`: the line breaks are left out.
+    text.lines().map(paint::text_width).sum()
 }
 
 /// The first candidate that fits in `width` cells; an empty line when none does (a
@@ -44,7 +47,7 @@ pub fn width(text: &str) -> usize {
 pub fn fit<'a>(max: u16, candidates: impl IntoIterator<Item = Line<'a>>) -> Line<'a> {
     candidates
         .into_iter()
-        .find(|line| line.width() <= usize::from(max))
+        .find(|line| paint::line_width(line) <= usize::from(max))
         .unwrap_or_default()
 }
 
@@ -55,12 +58,12 @@ pub fn put_line(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>) {
     if y < area.top() || y >= area.bottom() || x >= area.right() || x < area.left() {
         return;
     }
-    buf.set_line(x, y, line, area.right() - x);
+    paint::set_line(buf, x, y, line, area.right() - x);
 }
 
 /// Writes a line centred in row `y` of `area`.
 pub fn put_centered(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
-    let w = u16::try_from(line.width()).unwrap_or(u16::MAX);
+    let w = u16::try_from(paint::line_width(line)).unwrap_or(u16::MAX);
     let x = area.x + area.width.saturating_sub(w) / 2;
     put_line(buf, area, x, y, line);
 }
@@ -68,9 +71,7 @@ pub fn put_centered(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
 /// Fills a row of `area` with a style (a full-width bar).
 pub fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
     let row = Rect::new(area.x, y, area.width, 1).intersection(area.intersection(buf.area));
-    if !row.is_empty() {
-        buf.set_style(row, style);
-    }
+    paint::style_area(buf, row, style);
 }
 
 #[cfg(test)]

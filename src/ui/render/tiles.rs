@@ -4,13 +4,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Widget};
+use ratatui::widgets::Block;
 
 use crate::engine::Status;
 use crate::format::{dur, goal, human_target, pct, pct0};
 use crate::ui::board::Board;
 
 use super::bigtext;
+use super::paint;
 use super::text::{fit, put_centered, put_line};
 use super::theme::Theme;
 use super::trend;
@@ -317,8 +318,8 @@ fn tile_big_area(inner: Rect) -> Rect {
     Rect::new(inner.x, inner.y, inner.width, spare.min(2 * bigtext::ROWS))
 }
 
-fn tile_block<'a>(headline: &Headline<'_>, width: u16, theme: &Theme) -> Block<'a> {
-    let title = fit(
+fn tile_title(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'static> {
+    fit(
         width.saturating_sub(2),
         [
             Line::styled(format!(" {} ", headline.title), theme.bold()),
@@ -326,10 +327,7 @@ fn tile_block<'a>(headline: &Headline<'_>, width: u16, theme: &Theme) -> Block<'
             Line::styled(format!(" {} ", headline.short_title), theme.bold()),
             Line::styled(headline.short_title.to_string(), theme.bold()),
         ],
-    );
-    Block::bordered()
-        .border_style(theme.border(headline.status))
-        .title(title)
+    )
 }
 
 fn draw_tile(
@@ -340,10 +338,10 @@ fn draw_tile(
     amber: f64,
     theme: &Theme,
 ) {
-    let block = tile_block(headline, area.width, theme);
-    let inner = block.inner(area);
+    let title = tile_title(headline, area.width, theme);
+    let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    block.render(area, buf);
+    paint::bordered(buf, area, theme.border(headline.status), Some(&title));
     if inner.is_empty() {
         return;
     }
@@ -456,10 +454,9 @@ fn draw_wall_tile(
     amber: f64,
     theme: &Theme,
 ) {
-    let block = Block::bordered().border_style(theme.border(headline.status));
-    let inner = block.inner(area);
+    let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    block.render(area, buf);
+    paint::bordered(buf, area, theme.border(headline.status), None);
     if inner.is_empty() {
         return;
     }

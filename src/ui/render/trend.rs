@@ -8,6 +8,7 @@ use ratatui::symbols::bar;
 
 use crate::engine::Status;
 
+use super::paint;
 use super::theme::Theme;
 
 /// Draws `points` (oldest first) in `area`, each bar styled by its status against
@@ -53,17 +54,24 @@ pub fn draw(
             }
             None => theme.dim(),
         };
-        for j in 0..per_point {
-            let x = left + (i * per_point + j) as u16;
-            column(buf, area, x, *point, top_value, levels, style);
-        }
+        let x = left + (i * per_point) as u16;
+        column(
+            buf,
+            area,
+            (x, per_point as u16),
+            *point,
+            top_value,
+            levels,
+            style,
+        );
     }
 }
 
+/// One point's bar, `per_point` columns wide from `x`.
 fn column(
     buf: &mut Buffer,
     area: Rect,
-    x: u16,
+    (x, per_point): (u16, u16),
     point: Option<f64>,
     top_value: f64,
     levels: u64,
@@ -71,7 +79,7 @@ fn column(
 ) {
     let bottom = area.bottom() - 1;
     let Some(value) = point else {
-        buf[(x, bottom)].set_symbol("·").set_style(style);
+        bar(buf, (x, per_point), bottom, "·", style);
         return;
     };
     // At least one eighth for any data, so that a zero still shows as a bar.
@@ -95,7 +103,14 @@ fn column(
             7 => bar::SEVEN_EIGHTHS,
             _ => bar::FULL,
         };
-        buf[(x, y)].set_symbol(symbol).set_style(style);
+        bar(buf, (x, per_point), y, symbol, style);
+    }
+}
+
+/// One row of a point's bar.
+fn bar(buf: &mut Buffer, (x, per_point): (u16, u16), y: u16, symbol: &str, style: Style) {
+    for cell in paint::run(buf, x, y, x + per_point) {
+        cell.set_symbol(symbol).set_style(style);
     }
 }
 

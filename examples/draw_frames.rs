@@ -1,0 +1,65 @@
+//! Draws the frame of `benches/frame.rs`'s `draw` group N times, for instruction counts:
+//! the demo day at 17:00, the starting view, on a `TestBackend` of the given size, the
+//! boards for 17:00:00 and 17:00:01 taking turns (one full draw comes first).
+//!
+//! `cargo build --release --example draw_frames`, then under
+//! `valgrind --tool=callgrind target/release/examples/draw_frames 200 60 N` for N = 0 and
+//! N = 100: the difference over 100 is the instructions of one `Terminal::draw`. Adding
+//! `--toggle-collect='forceboard::ui::render::draw'` counts only the board's render
+//! (all N + 1 draws).
+
+use std::process::ExitCode;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use forceboard::config::Config;
+use forceboard::ingest::playback::Playback;
+use forceboard::ingest::replay::Replay;
+use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_SEC, Nanos};
+use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = match args.as_slice() {
+        [w, h, n] => w
+            .parse::<u16>()
+            .ok()
+            .zip(h.parse::<u16>().ok())
+            .zip(n.parse::<u64>().ok()),
+        _ => None,
+    };
+    let Some(((width, height), frames)) = parsed else {
+        eprintln!("usage: draw_frames WIDTH HEIGHT FRAMES");
+        return ExitCode::from(2);
+    };
+    let config = Config::default();
+    let Ok(playback) = Playback::read(forceboard::DEMO_DAY.as_bytes()) else {
+        eprintln!("draw_frames: the demo day does not load");
+        return ExitCode::from(1);
+    };
+    let start = playback.first_at().unwrap_or_default() + 17 * NANOS_PER_HOUR;
+    let settings = config.engine_settings(None);
+    let replay = Replay::new(playback, settings, Some(start), None, 1.0, true, 0);
+    let view = View::for_config(&config, ColorDepth::TrueColor);
+    // As the bench: live, with the age of the last event.
+    let board = |now: Nanos| {
+        let status = FeedStatus {
+            state: FeedState::Live,
+            events_per_min: 6.0,
+            last_event_age_s: replay
+                .last_event_at()
+                .map(|at| ((now - at).max(0) / NANOS_PER_SEC) as u64),
+            ..FeedStatus::default()
+        };
+        Board::build(replay.engine(), &config, &view, now, Mode::Demo, status)
+    };
+    let boards = [board(start), board(start + NANOS_PER_SEC)];
+    // A `TestBackend` cannot fail.
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height));
+    for frame in 0..=frames {
+        let board = std::hint::black_box(&boards[(frame % 2) as usize]);
+        let Ok(_) = terminal.draw(|f| draw(f, board, &view));
+    }
+    ExitCode::SUCCESS
+}
