@@ -15,8 +15,8 @@ use ratatui::backend::TestBackend;
 
 use forceboard::config::Config;
 use forceboard::ingest::playback::Playback;
-use forceboard::ingest::replay::Replay;
-use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_SEC, Nanos};
+use forceboard::ingest::replay::{Replay, ReplayOptions};
+use forceboard::time::{Span, Timestamp};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 
 fn main() -> ExitCode {
@@ -38,23 +38,35 @@ fn main() -> ExitCode {
         eprintln!("draw_frames: the demo day does not load");
         return ExitCode::from(1);
     };
-    let start = playback.first_at().unwrap_or_default() + 17 * NANOS_PER_HOUR;
+    let start = playback.first_at().unwrap_or_default() + Span::from_hours(17);
     let settings = config.engine_settings(None);
-    let replay = Replay::new(playback, settings, Some(start), None, 1.0, true, 0);
+    let options = ReplayOptions {
+        from: Some(start),
+        looping: true,
+        ..ReplayOptions::default()
+    };
+    let replay = Replay::new(playback, settings, options, Timestamp::UNIX_EPOCH);
     let view = View::for_config(&config, ColorDepth::TrueColor);
     // As the bench: live, with the age of the last event.
-    let board = |now: Nanos| {
+    let board = |now: Timestamp| {
         let status = FeedStatus {
             state: FeedState::Live,
             events_per_min: 6.0,
             last_event_age_s: replay
                 .last_event_at()
-                .map(|at| ((now - at).max(0) / NANOS_PER_SEC) as u64),
+                .map(|at| (now - at).max(Span::ZERO).whole_secs() as u64),
             ..FeedStatus::default()
         };
-        Board::build(replay.engine(), &config, &view, now, Mode::Demo, status)
+        Board::build(
+            replay.engine(),
+            &config,
+            &view,
+            now.nanos(),
+            Mode::Demo,
+            status,
+        )
     };
-    let boards = [board(start), board(start + NANOS_PER_SEC)];
+    let boards = [board(start), board(start + Span::SECOND)];
     // A `TestBackend` cannot fail.
     let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height));
     for frame in 0..=frames {

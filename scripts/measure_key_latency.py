@@ -8,8 +8,9 @@ a key press to the first byte of the frame that shows it:
   1. serves 1,000,000 `call_offered` lines (both lines, all seven areas, offered over the
      last 25 minutes, so every call is "waiting") and 100,000 `incident_created` lines
      (over the last 2 hours), then a heartbeat every 2 s;
-  2. runs the release binary in a pty at 200x60 and waits until every line is applied
-     (the footer's event rate stops growing and the board has drawn);
+  2. runs the release binary in a pty at 200x60, waits until the board has read every
+     line (the server's send completes: the board reads as it applies) and a few seconds
+     more;
   3. presses `1` and `2` in turn (the 15m and 1h windows) --presses times, and for each
      measures the time until the pty shows the chosen window in brackets (`[1:15m]` or
      `[2:1h]` in the header);
@@ -73,11 +74,15 @@ def feed_lines(calls, incidents):
     return "".join(line + "\n" for _, line in lines).encode()
 
 
-def serve(listener, payload, stop):
+def serve(listener, payload, stop, sent):
     """Sends the whole feed to the one client, then a heartbeat every 2 s."""
     conn, _ = listener.accept()
     with conn:
-        conn.sendall(payload)
+        try:
+            conn.sendall(payload)
+        except OSError:
+            return
+        sent.set()
         while not stop.is_set():
             now = stamp(datetime.datetime.now(datetime.timezone.utc))
             try:
@@ -145,7 +150,11 @@ def main():
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=20)
-    parser.add_argument("--settle", type=float, default=20.0, help="seconds to load the feed")
+    parser.add_argument("--load-limit", type=float, default=300.0,
+                        help="seconds the board may take to read the whole feed")
+    parser.add_argument("--settle", type=float, default=5.0,
+                        help="seconds to wait after the last line was sent")
+    parser.add_argument("--log", help="the board's --log file")
     args = parser.parse_args()
 
     payload = feed_lines(args.calls, args.incidents)
@@ -154,17 +163,26 @@ def main():
     listener.listen(1)
     port = listener.getsockname()[1]
     stop = threading.Event()
-    server = threading.Thread(target=serve, args=(listener, payload, stop), daemon=True)
+    sent = threading.Event()
+    server = threading.Thread(target=serve, args=(listener, payload, stop, sent), daemon=True)
     server.start()
 
     if not os.access(args.binary, os.X_OK):
         print(f"no binary at {args.binary}: run cargo build --release first")
         return 2
-    pid, master = spawn([args.binary, "watch", "--feed", f"tcp://127.0.0.1:{port}"], 200, 60)
+    argv = [args.binary, "watch", "--feed", f"tcp://127.0.0.1:{port}"]
+    if args.log:
+        argv += ["--log", args.log]
+    pid, master = spawn(argv, 200, 60)
     loaded_at = time.monotonic()
+    while not sent.is_set() and time.monotonic() - loaded_at < args.load_limit:
+        read_for(master, 0.5)
+    if not sent.is_set():
+        print(f"the board had not taken the whole feed after {args.load_limit:.0f} s")
+    loading = time.monotonic() - loaded_at
     read_for(master, args.settle)
     print(f"fed {args.calls:,} open calls and {args.incidents:,} open incidents "
-          f"({len(payload) / 1e6:.1f} MB) in {time.monotonic() - loaded_at:.1f} s of settling")
+          f"({len(payload) / 1e6:.1f} MB): taken in {loading:.1f} s, then {args.settle:.0f} s to settle")
 
     cpu_before = cpu_seconds(pid)
     idle_start = time.monotonic()
