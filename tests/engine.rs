@@ -422,7 +422,7 @@ fn longest_waits_first_rows_and_total_with_ties_by_id() {
 }
 
 #[test]
-fn trend_means_from_the_five_minute_sums() {
+fn trend_means_at_many_points() {
     let mut engine = Engine::new(EngineSettings::default());
     for line in [
         // A: 999 in BIR, answered in 4 s at 10:00:04.
@@ -472,8 +472,7 @@ fn trend_means_from_the_five_minute_sums() {
         means(&["10:05:00", "11:05:00"], quarter, Scope::Area("BIR")),
         [(Some(4.0), None, None), (None, None, None)]
     );
-    // Off the marks, or over 7 minutes, the same figures come from the full scan:
-    // (10:47, 11:02] holds B; (10:58, 11:05] holds B and C.
+    // Off the marks, and over any window: (10:47, 11:02] holds B; (10:58, 11:05] B and C.
     assert_eq!(
         means(&["11:02:00"], quarter, Scope::Force),
         [(Some(120.0), None, None)]

@@ -22,8 +22,8 @@ use proptest::test_runner::{RngAlgorithm, TestCaseError};
 use serde_json::{Map, Value, json};
 
 use forceboard::engine::{
-    Applied, CallFigures, CallsByLine, Engine, EngineSettings, Figures, HEADLINE_STEP,
-    HeadlineMeans, IncidentFigures, IncidentsByGrade, Scope, ScopedFigures, Status, TopList,
+    Applied, CallFigures, CallsByLine, Engine, EngineSettings, Figures, HeadlineMeans,
+    IncidentFigures, IncidentsByGrade, Scope, ScopedFigures, Status, TopList,
 };
 use forceboard::feed::parse_line;
 use forceboard::ingest::{FeedCounts, ingest_reader};
@@ -1634,9 +1634,13 @@ fn fast_path_agrees(engine: &Engine, now: i64, window: i64) -> Result<(), String
                 ));
             }
         }
-        // Trend points on the marks around `now`, some before the latest event.
-        let mark = now - now.rem_euclid(HEADLINE_STEP);
-        let points: Vec<i64> = (-30..=1).map(|k| mark + k * HEADLINE_STEP).collect();
+        // Trend points on the 5-minute marks around `now` (some before the latest event),
+        // and at `now` less whole steps, as the board asks for them.
+        let mark = now - now.rem_euclid(5 * MIN);
+        let points: Vec<i64> = (-30..=1)
+            .map(|k| mark + k * 5 * MIN)
+            .chain((0..24).map(|k| now - k * 5 * MIN))
+            .collect();
         for w in [window, 5 * MIN, 15 * MIN, HOUR, 3 * HOUR] {
             let fast = engine.headline_means(&points, w, scope);
             let scanned: Vec<HeadlineMeans> = points

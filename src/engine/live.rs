@@ -6,7 +6,6 @@
 //!   first, and the longest waits or nearest breaches are the first few;
 //! - closed calls and incidents ordered by close time, so that a window's closes are the
 //!   tail of the list;
-//! - the headline sums per 5-minute step ([`HeadlineSums`]).
 //!
 //! These answer exactly only when every record's events are at or before `now` (see
 //! `Engine::is_settled_at`); the engine falls back to its full scan otherwise.
@@ -14,7 +13,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use super::accumulate::{Accumulators, span};
-use super::headline::{HeadlineSums, call_series, incident_series};
+use super::headline::{HeadlineClose, HeadlineMeans, RunningSums, call_series, incident_series};
 use super::id_key::IdKey;
 use super::ordered::Ordered;
 use super::{AreaId, EngineSettings, bucket};
@@ -96,12 +95,9 @@ impl<T: ClosedAt> ByCloseTime<T> {
     }
 
     /// Takes out those closed at or before `cutoff`.
-    fn drain_until(&mut self, cutoff: Nanos, mut take: impl FnMut(T)) {
-        while self.0.front().is_some_and(|c| c.closed_at() <= cutoff) {
-            if let Some(closed) = self.0.pop_front() {
-                take(closed);
-            }
-        }
+    fn drain_until(&mut self, cutoff: Nanos) {
+        let end = self.0.partition_point(|c| c.closed_at() <= cutoff);
+        self.0.drain(..end);
     }
 }
 
@@ -113,7 +109,6 @@ pub(super) struct Live {
     pub open_incidents: Vec<[OpenIncidents; 3]>,
     closed_calls: ByCloseTime<ClosedCall>,
     closed_incidents: ByCloseTime<ClosedIncident>,
-    pub headline: HeadlineSums,
     /// Grades whose open incidents are also kept by id.
     by_id: [bool; 3],
 }
@@ -128,7 +123,6 @@ impl Live {
             open_incidents: Vec::new(),
             closed_calls: ByCloseTime(VecDeque::new()),
             closed_incidents: ByCloseTime(VecDeque::new()),
-            headline: HeadlineSums::new(),
             by_id,
         };
         live.add_bucket();
@@ -148,7 +142,6 @@ impl Live {
     /// Room for one more area.
     pub fn add_area(&mut self) {
         self.add_bucket();
-        self.headline.add_area();
     }
 
     pub fn open_call(&mut self, id: &str, offered: Nanos, line: CallLine, area: Option<AreaId>) {
@@ -167,11 +160,6 @@ impl Live {
 
     /// A closed call: a close of an open one, or one standing alone.
     pub fn add_closed_call(&mut self, closed: ClosedCall) {
-        if let Some(series) = call_series(closed.line, closed.outcome) {
-            let duration = span(closed.offered, closed.closed);
-            let scope = bucket(closed.area);
-            self.headline.add(scope, series, closed.closed, duration);
-        }
         self.closed_calls.insert(closed);
     }
 
@@ -199,29 +187,48 @@ impl Live {
 
     /// A closed incident: a close of an open one, or one standing alone.
     pub fn add_closed_incident(&mut self, closed: ClosedIncident) {
-        if let Some(series) = incident_series(closed.grade, closed.outcome) {
-            let duration = span(closed.created, closed.closed);
-            let scope = bucket(closed.area);
-            self.headline.add(scope, series, closed.closed, duration);
-        }
         self.closed_incidents.insert(closed);
     }
 
     /// Forgets closed records closed at or before `cutoff`, as the engine forgets them.
     pub fn forget_closed(&mut self, cutoff: Nanos) {
-        let headline = &mut self.headline;
-        self.closed_calls.drain_until(cutoff, |closed| {
-            if let Some(series) = call_series(closed.line, closed.outcome) {
-                let duration = span(closed.offered, closed.closed);
-                headline.remove(bucket(closed.area), series, closed.closed, duration);
-            }
-        });
-        self.closed_incidents.drain_until(cutoff, |closed| {
-            if let Some(series) = incident_series(closed.grade, closed.outcome) {
-                let duration = span(closed.created, closed.closed);
-                headline.remove(bucket(closed.area), series, closed.closed, duration);
-            }
-        });
+        self.closed_calls.drain_until(cutoff);
+        self.closed_incidents.drain_until(cutoff);
+    }
+
+    /// The headline means over `(at − window, at]` for each of `points`, for the force
+    /// (`area` `None`) or one area: from the closes alone, which is exact at any point,
+    /// since a close at or before a point is known there.
+    pub fn headline_means(
+        &self,
+        points: &[Nanos],
+        window: Nanos,
+        area: Option<AreaId>,
+    ) -> Vec<HeadlineMeans> {
+        let mut sums = RunningSums::new(points, window);
+        let Some(first) = sums.first() else {
+            return Vec::new();
+        };
+        let in_scope = |of: Option<AreaId>| area.is_none() || of == area;
+        sums.add(self.closed_calls.after(first).filter_map(|c| {
+            let series = call_series(c.line, c.outcome).filter(|_| in_scope(c.area))?;
+            let duration = span(c.offered, c.closed);
+            Some(HeadlineClose {
+                at: c.closed,
+                series,
+                duration,
+            })
+        }));
+        sums.add(self.closed_incidents.after(first).filter_map(|i| {
+            let series = incident_series(i.grade, i.outcome).filter(|_| in_scope(i.area))?;
+            let duration = span(i.created, i.closed);
+            Some(HeadlineClose {
+                at: i.closed,
+                series,
+                duration,
+            })
+        }));
+        points.iter().map(|&at| sums.means(at, window)).collect()
     }
 
     /// Forgets open calls offered at or before `cutoff`, handing each one's id, area

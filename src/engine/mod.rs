@@ -6,8 +6,8 @@
 //! record and is right at any `now`. When every accepted event is at or before `now` —
 //! always so for live boards, the demo and replays, which only hand the engine what has
 //! happened — the indexes kept as events arrive (`live`) give the same figures at a cost
-//! that does not grow with the open calls and incidents, and the headline sums give the
-//! trend's means. `report --at` before the end of a file takes the scan.
+//! that does not grow with the open calls and incidents. The trend's means come from the
+//! closes in order (`headline`), exact at any point. `report --at` before the end of a file takes the scan.
 
 mod accumulate;
 mod apply;
@@ -26,7 +26,7 @@ pub use figures::{
     CallFigures, CallsByLine, DurationStats, Figures, IncidentFigures, IncidentsByGrade, Status,
     mean_seconds, nearest_rank, percent,
 };
-pub use headline::{HEADLINE_STEP, HeadlineMeans};
+pub use headline::HeadlineMeans;
 pub use lists::{OpenIncident, TopList, WaitingCall};
 pub use scan::ExactScan;
 
@@ -293,28 +293,22 @@ impl Engine {
         self.finish_scoped(force, areas)
     }
 
-    /// The headline means over `(at − window, at]` for each of `points` (the trend). From
-    /// the 5-minute sums when a point and the window are on whole [`HEADLINE_STEP`]s, else
-    /// from the full figures at that point; the same numbers either way.
+    /// The headline means over `(at − window, at]` for each of `points` (the trend), in
+    /// one pass over the closes in the points' windows: the same numbers as
+    /// [`Engine::figures`] at each point.
     pub fn headline_means(
         &self,
         points: &[Nanos],
         window: Nanos,
         scope: Scope<'_>,
     ) -> Vec<HeadlineMeans> {
-        let sums_scope = match scope {
-            Scope::Force => Some(0),
-            Scope::Area(code) => self.area_index.get(code).map(|&id| bucket(Some(id))),
-        };
-        points
-            .iter()
-            .map(|&at| {
-                self.live
-                    .headline
-                    .means(sums_scope, at, window)
-                    .unwrap_or_else(|| HeadlineMeans::of(&self.figures(at, window, scope)))
-            })
-            .collect()
+        match scope {
+            Scope::Force => self.live.headline_means(points, window, None),
+            Scope::Area(code) => match self.area_index.get(code) {
+                Some(&id) => self.live.headline_means(points, window, Some(id)),
+                None => vec![HeadlineMeans::default(); points.len()],
+            },
+        }
     }
 
     /// Open emergency and priority incidents at `now`, nearest to (or furthest past) their

@@ -14,7 +14,8 @@ use std::cmp::Ordering;
 /// The most keys a block holds.
 const BLOCK: usize = 512;
 
-/// Unique keys in order. No block is ever empty.
+/// Unique keys in order. No block is ever empty but a lone one, kept so that a set that
+/// empties and fills again (a quiet area's open calls) does not allocate each time.
 #[derive(Debug, Clone)]
 pub struct Ordered<K> {
     blocks: Vec<Vec<K>>,
@@ -46,6 +47,16 @@ impl<K: Ord> Ordered<K> {
             self.blocks.push(vec![key]);
             return;
         };
+        let tail = &mut self.blocks[last];
+        if tail.last().is_none_or(|k| *k < key) {
+            // Keys mostly arrive in order: after every other key, no search.
+            if tail.len() < BLOCK {
+                tail.push(key);
+            } else {
+                self.blocks.push(vec![key]); // rather than halve a full block
+            }
+            return;
+        }
         // The first block whose last key is not below `key`, or the last block.
         let b = self
             .blocks
@@ -55,9 +66,6 @@ impl<K: Ord> Ordered<K> {
         let at = block.partition_point(|k| *k < key);
         if block.len() < BLOCK {
             block.insert(at, key);
-        } else if b == last && at == block.len() {
-            // Keys mostly arrive in order: start a new block rather than halve a full one.
-            self.blocks.push(vec![key]);
         } else {
             let mut upper = block.split_off(BLOCK / 2);
             if at <= BLOCK / 2 {
@@ -71,13 +79,16 @@ impl<K: Ord> Ordered<K> {
 
     /// Takes out the key for which `compare` (the key against the one sought) is `Equal`.
     pub fn remove(&mut self, compare: impl Fn(&K) -> Ordering) -> Option<K> {
-        let b = self
-            .blocks
-            .partition_point(|block| block.last().is_some_and(|k| compare(k) == Ordering::Less));
+        let b = match self.blocks.len() {
+            1 => 0, // most sets are small: no search over blocks
+            _ => self.blocks.partition_point(|block| {
+                block.last().is_some_and(|k| compare(k) == Ordering::Less)
+            }),
+        };
         let block = self.blocks.get_mut(b)?;
         let at = block.binary_search_by(&compare).ok()?;
         let key = block.remove(at);
-        if block.is_empty() {
+        if block.is_empty() && self.blocks.len() > 1 {
             self.blocks.remove(b);
         }
         self.len -= 1;
@@ -122,7 +133,7 @@ impl<K: Ord> Ordered<K> {
         if let Some(block) = self.blocks.first_mut() {
             self.len -= partial;
             block.drain(..partial).for_each(&mut take);
-            if block.is_empty() {
+            if block.is_empty() && self.blocks.len() > 1 {
                 self.blocks.remove(0);
             }
         }
@@ -208,9 +219,12 @@ mod tests {
         for i in (0..3000).filter(|i| i % 2 == 1 && *i != 1) {
             set.remove(|k| k.cmp(&(i * 3)));
         }
-        assert_eq!(set.len(), 0);
-        assert_eq!(set.blocks(), 0);
+        assert_eq!((set.len(), set.blocks()), (0, 1), "the last block is kept");
         assert_eq!(set.first(), None);
+        assert_eq!(set.count_below(|_| true), 0);
+        assert_eq!(set.remove(|k| k.cmp(&3)), None);
+        set.insert(7);
+        assert_eq!((keys(&set), set.blocks()), (vec![7], 1));
     }
 
     #[test]
@@ -224,6 +238,9 @@ mod tests {
         assert_eq!(set.first(), Some(&2001));
         assert_eq!(set.count_below(|k| *k < 2004), 1);
         set.drain_below(|_| true, |_| {});
-        assert_eq!((set.len(), set.blocks()), (0, 0));
+        assert_eq!(set.len(), 0);
+        assert_eq!(set.iter_from(|_| false).next(), None);
+        set.insert(5);
+        assert_eq!(keys(&set), [5]);
     }
 }

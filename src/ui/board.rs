@@ -3,19 +3,16 @@
 use chrono_tz::Tz;
 
 use crate::config::{Config, Window};
-use crate::engine::{
-    Engine, Figures, HEADLINE_STEP, HeadlineMeans, OpenIncident, Scope, WaitingCall,
-};
-use crate::time::Nanos;
+use crate::engine::{Engine, Figures, HeadlineMeans, OpenIncident, Scope, WaitingCall};
+use crate::time::{NANOS_PER_MIN, Nanos};
 
 use super::status::{FeedStatus, Mode};
 use super::view::View;
 
 /// How many points each trend has.
 pub const TREND_POINTS: usize = 24;
-/// The step between trend points: the engine's headline step, so that every past point
-/// is read from its running sums.
-pub const TREND_STEP: Nanos = HEADLINE_STEP;
+/// The step between trend points.
+pub const TREND_STEP: Nanos = 5 * NANOS_PER_MIN;
 /// At most this many rows of the breach watch and of the longest waits are kept.
 pub const LIST_LIMIT: usize = 50;
 
@@ -31,8 +28,8 @@ pub struct AreaRow {
 /// The four headline means over the selected window: oldest first, the 23 past points on
 /// the 5-minute marks `m − k · 5 min` for k = 23 … 1, where `m` is the last mark at or
 /// before `now` (`floor(now / 5 min) · 5 min`), then the current point at `now` itself.
-/// `None` where there was no data. On marks, a past point is exact from the engine's
-/// 5-minute sums, and does not move as the clock ticks between marks.
+/// `None` where there was no data. On the marks, a past point holds still as the clock
+/// ticks between marks, so the line does not wobble from one second to the next.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trends {
     pub answer_999: Vec<Option<f64>>,
@@ -337,9 +334,9 @@ mod tests {
         // The current point covers (11:52:30, 12:07:30]: no 999 answered.
         assert_eq!(board.trends.answer_999, expected);
 
-        // A 7-minute window is not on whole steps: the same marks, from the full figures.
-        // A is in the windows ending 10:05 … 10:07:04: no point; B in those ending
-        // 11:00:10 … 11:07:10: the point at 11:05.
+        // With a 7-minute window, A is in the windows ending from 10:00:04 to just before
+        // 10:07:04: no point; B in those ending from 11:00:10 to just before 11:07:10: the
+        // point at 11:05.
         let config = Config {
             windows: vec![Window::new(7 * crate::time::NANOS_PER_MIN)],
             ..Config::default()
