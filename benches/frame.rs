@@ -3,7 +3,11 @@
 //! starting view (`1h` window, whole force, automatic layout, true colour), drawn on
 //! ratatui's `TestBackend` at 200×60 (the standard layout) and 80×24 (the compact one).
 //!
-//! - `build`: [`Board::build`] alone (the figures, 23 more for the trends, the lists);
+//! - `build`: [`Board::build`] alone (the figures, 23 more for the trends, the lists):
+//!   `build/demo_17h` on the demo, and `build/open_1m` on a stuck feed — 1,000,000 calls
+//!   offered over the last 25 minutes and 100,000 incidents created over the last 2 hours,
+//!   none closed, across the seven areas, both lines and all grades — just after its last
+//!   event;
 //! - `draw`: `Terminal::draw` with [`draw`] given a built board: rendering into the buffer,
 //!   the diff against the previous frame, and writing the changed cells to the backend;
 //! - `frame`: both, which is what the terminal loop does once a second.
@@ -25,9 +29,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use forceboard::config::Config;
+use forceboard::engine::Engine;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::{Replay, ReplayOptions};
-use forceboard::time::{Span, Timestamp};
+use forceboard::model::{CallLine, Event, EventBody, Grade};
+use forceboard::time::{NANOS_PER_SEC, Nanos, Span, Timestamp, parse_rfc3339};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 
 use cpu_time::CpuTime;
@@ -103,6 +109,78 @@ impl Demo {
     }
 }
 
+/// A stuck upstream: calls and incidents opened and never closed.
+struct Stuck {
+    config: Config,
+    view: View,
+    engine: Engine,
+    /// A second after the last event.
+    now: Nanos,
+}
+
+impl Stuck {
+    const CALLS: i64 = 1_000_000;
+    const INCIDENTS: i64 = 100_000;
+
+    fn new() -> Stuck {
+        let config = Config::default();
+        let end = parse_rfc3339("2024-07-01T17:00:00Z").expect("a valid time");
+        let areas = &config.engine_settings(None).areas;
+        let area = |i: i64| Some(areas[i as usize % areas.len()].as_str().into());
+        let mut events = Vec::new();
+        let call_span = Span::from_mins(25);
+        for i in 0..Self::CALLS {
+            events.push(Event {
+                at: end - call_span + call_span * i / Self::CALLS,
+                body: EventBody::CallOffered {
+                    id: format!("C{i:07}").into(),
+                    line: CallLine::ALL[i as usize % 2],
+                    lpa: area(i / 2),
+                },
+            });
+        }
+        let incident_span = Span::from_hours(2);
+        for i in 0..Self::INCIDENTS {
+            events.push(Event {
+                at: end - incident_span + incident_span * i / Self::INCIDENTS,
+                body: EventBody::IncidentCreated {
+                    id: format!("I{i:06}").into(),
+                    grade: Grade::ALL[i as usize % 3],
+                    lpa: area(i / 3),
+                },
+            });
+        }
+        events.sort_by_key(|event| event.at);
+        let mut engine = Engine::new(config.engine_settings(None));
+        for event in events {
+            engine.ingest(event).expect("every opening is accepted");
+        }
+        let now = engine.latest().expect("events") + NANOS_PER_SEC;
+        let view = View::for_config(&config, ColorDepth::TrueColor);
+        Stuck {
+            config,
+            view,
+            engine,
+            now,
+        }
+    }
+
+    fn board(&self, now: Nanos) -> Board {
+        let feed = FeedStatus {
+            state: FeedState::Live,
+            ..FeedStatus::default()
+        };
+        Board::build(
+            &self.engine,
+            &self.config,
+            &self.view,
+            now,
+            Mode::Live,
+            feed,
+        )
+    }
+}
+
 fn terminal(width: u16, height: u16) -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(width, height)).expect("a test terminal")
 }
@@ -124,6 +202,21 @@ fn build(c: &mut Criterion<CpuTime>) {
         b.iter(|| {
             frame += 1;
             demo.board(black_box(demo.at(frame)))
+        })
+    });
+    let stuck = Stuck::new();
+    let board = stuck.board(stuck.now);
+    assert_eq!(board.waiting_total, Stuck::CALLS as usize);
+    assert_eq!(
+        board.open_total, 66_667,
+        "emergency and priority: two in three"
+    );
+    group.bench_function("open_1m", |b| {
+        let mut frame = 0u64;
+        b.iter(|| {
+            frame += 1;
+            let now = stuck.now + (frame % 2) as i64 * NANOS_PER_SEC;
+            stuck.board(black_box(now))
         })
     });
     group.finish();

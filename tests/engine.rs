@@ -1,7 +1,7 @@
 //! The engine through its public API: the per-id life, areas, the lists the dashboard
 //! shows, and eviction. Expected values are worked out by hand in the comments.
 
-use forceboard::engine::{Applied, Engine, EngineSettings, Scope};
+use forceboard::engine::{Applied, Engine, EngineSettings, Figures, Scope};
 use forceboard::feed::parse_line;
 use forceboard::model::{EventKind, Grade, Reject};
 use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos, parse_rfc3339};
@@ -246,4 +246,247 @@ fn memory_stays_bounded_by_the_retention_over_a_long_feed() {
     assert_eq!(figures.calls.line_999.answered, 60);
     assert_eq!(figures.calls.line_999.offered, 60);
     assert_eq!(figures.calls.line_999.mean_answer_s, Some(4.0));
+}
+
+/// Both paths, the indexes (`now` at the latest event) and the full scan, must say the same.
+fn agreed_figures(engine: &Engine, now: Nanos, window: Nanos) -> Figures {
+    assert_eq!(
+        engine.latest(),
+        Some(now),
+        "the indexes answer at the latest event"
+    );
+    let figures = engine.figures(now, window, Scope::Force);
+    assert_eq!(
+        figures,
+        engine.exact_scan().figures(now, window, Scope::Force)
+    );
+    figures
+}
+
+#[test]
+fn a_call_offered_exactly_an_expiry_ago_is_waiting_and_a_nanosecond_earlier_expired() {
+    let mut engine = Engine::new(EngineSettings::default());
+    for line in [
+        offered("X0", "11:29:59.999999999", "999", Some("BIR")),
+        offered("X1", "11:30:00", "999", Some("BIR")),
+        heartbeat("12:00:00"),
+    ] {
+        assert_eq!(feed(&mut engine, &line), Ok(Applied::Accepted), "{line}");
+    }
+    let now = t("12:00:00");
+    // X1 has waited exactly the 30 min expiry: waiting. X0 one nanosecond more: expired.
+    let calls = agreed_figures(&engine, now, 15 * NANOS_PER_MIN)
+        .calls
+        .line_999;
+    assert_eq!((calls.waiting, calls.expired), (1, 1));
+    assert_eq!(calls.longest_wait_s, Some(1800.0));
+    let waiting = engine.waiting_calls_top(now, Scope::Area("BIR"), 50);
+    assert_eq!(waiting.total, 1);
+    assert_eq!(waiting.rows[0].id, "X1");
+    assert_eq!(waiting.rows[0].wait_s, 1800.0);
+}
+
+#[test]
+fn an_incident_exactly_at_its_target_is_not_breached() {
+    let mut engine = Engine::new(EngineSettings::default());
+    for line in [
+        // Emergency target 15 min: I1 is exactly 15 min old at 12:00, I0 a nanosecond older.
+        r#"{"kind":"incident_created","at":"2024-07-01T11:45:00Z","id":"I1","grade":"emergency"}"#,
+        r#"{"kind":"incident_created","at":"2024-07-01T11:44:59.999999999Z","id":"I0","grade":"emergency"}"#,
+        // Priority target 1 h: P1 exactly an hour old.
+        r#"{"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"P1","grade":"priority"}"#,
+        &heartbeat("12:00:00"),
+    ] {
+        assert_eq!(feed(&mut engine, line), Ok(Applied::Accepted), "{line}");
+    }
+    let now = t("12:00:00");
+    let incidents = agreed_figures(&engine, now, NANOS_PER_HOUR).incidents;
+    let emergency = &incidents.emergency;
+    assert_eq!((emergency.open, emergency.open_breached), (2, 1));
+    assert_eq!(emergency.oldest_open_s, Some(900.000000001));
+    assert_eq!(
+        (incidents.priority.open, incidents.priority.open_breached),
+        (1, 0)
+    );
+    // Time left: I0 −1 ns; I1 and P1 0 s, then by id.
+    let watch = engine.open_incidents_top(now, Scope::Force, 50);
+    let rows: Vec<(&str, Option<f64>)> = watch
+        .rows
+        .iter()
+        .map(|row| (row.id.as_str(), row.time_left_s))
+        .collect();
+    assert_eq!(
+        rows,
+        [("I0", Some(-1e-9)), ("I1", Some(0.0)), ("P1", Some(0.0))]
+    );
+}
+
+const WATCHED: [&str; 5] = [
+    r#"{"kind":"incident_created","at":"2024-07-01T11:40:00Z","id":"E2","grade":"emergency","lpa":"BIR"}"#,
+    r#"{"kind":"incident_created","at":"2024-07-01T11:50:00Z","id":"E1","grade":"emergency","lpa":"COV"}"#,
+    r#"{"kind":"incident_created","at":"2024-07-01T11:10:00Z","id":"P1","grade":"priority","lpa":"BIR"}"#,
+    r#"{"kind":"incident_created","at":"2024-07-01T11:55:00Z","id":"P0","grade":"priority"}"#,
+    r#"{"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"S1","grade":"scheduled"}"#,
+];
+
+fn watch(settings: EngineSettings, scope: Scope<'_>, limit: usize) -> (Vec<String>, usize) {
+    let mut engine = Engine::new(settings);
+    for line in WATCHED {
+        assert_eq!(feed(&mut engine, line), Ok(Applied::Accepted), "{line}");
+    }
+    let now = t("12:00:00");
+    engine
+        .ingest(parse_line(heartbeat("12:00:00").as_bytes()).expect("line"))
+        .expect("ok");
+    let top = engine.open_incidents_top(now, scope, limit);
+    let whole = engine.exact_scan().open_incidents(now, scope);
+    assert_eq!(
+        top.rows[..],
+        whole[..top.rows.len()],
+        "the scan lists the same first rows"
+    );
+    assert_eq!(top.total, whole.len());
+    (
+        top.rows.iter().map(|row| row.id.clone()).collect(),
+        top.total,
+    )
+}
+
+#[test]
+fn the_breach_watch_interleaves_grades_by_time_left() {
+    // Time left at 12:00: E2 11:40 + 15 min → −5 min; E1 11:50 + 15 min → +5 min;
+    // P1 11:10 + 1 h → +10 min; P0 11:55 + 1 h → +55 min. S1 is scheduled: never listed.
+    let settings = EngineSettings::default;
+    assert_eq!(
+        watch(settings(), Scope::Force, 50),
+        (vec!["E2".into(), "E1".into(), "P1".into(), "P0".into()], 4)
+    );
+    assert_eq!(
+        watch(settings(), Scope::Force, 2),
+        (vec!["E2".into(), "E1".into()], 4)
+    );
+    assert_eq!(
+        watch(settings(), Scope::Area("BIR"), 50),
+        (vec!["E2".into(), "P1".into()], 2)
+    );
+    assert_eq!(watch(settings(), Scope::Area("NOWHERE"), 50), (vec![], 0));
+}
+
+#[test]
+fn a_grade_without_a_target_comes_last_in_the_breach_watch_by_id() {
+    let mut settings = EngineSettings::default();
+    settings.incidents[Grade::Priority.index()].target = None;
+    // Priority now has no time left to sort by: after the emergencies, P0 before P1.
+    assert_eq!(
+        watch(settings.clone(), Scope::Force, 50),
+        (vec!["E2".into(), "E1".into(), "P0".into(), "P1".into()], 4)
+    );
+    assert_eq!(
+        watch(settings, Scope::Force, 3),
+        (vec!["E2".into(), "E1".into(), "P0".into()], 4)
+    );
+}
+
+#[test]
+fn longest_waits_first_rows_and_total_with_ties_by_id() {
+    let mut engine = Engine::new(EngineSettings::default());
+    for line in [
+        offered("W2", "11:59:00", "999", Some("BIR")),
+        offered("W1", "11:59:00", "101", Some("COV")),
+        offered("W3", "11:50:00", "101", Some("BIR")),
+        heartbeat("12:00:00"),
+    ] {
+        assert_eq!(feed(&mut engine, &line), Ok(Applied::Accepted), "{line}");
+    }
+    let now = t("12:00:00");
+    let ids = |scope, limit| {
+        let top = engine.waiting_calls_top(now, scope, limit);
+        let rows: Vec<(String, f64)> = top.rows.iter().map(|w| (w.id.clone(), w.wait_s)).collect();
+        (rows, top.total)
+    };
+    // W3 has waited 600 s; W1 and W2 60 s each, in id order.
+    assert_eq!(
+        ids(Scope::Force, 50),
+        (
+            vec![
+                ("W3".into(), 600.0),
+                ("W1".into(), 60.0),
+                ("W2".into(), 60.0)
+            ],
+            3
+        )
+    );
+    assert_eq!(ids(Scope::Force, 2).0.len(), 2);
+    assert_eq!(ids(Scope::Force, 0), (vec![], 3));
+    assert_eq!(
+        ids(Scope::Area("BIR"), 50),
+        (vec![("W3".into(), 600.0), ("W2".into(), 60.0)], 2)
+    );
+}
+
+#[test]
+fn trend_means_at_many_points() {
+    let mut engine = Engine::new(EngineSettings::default());
+    for line in [
+        // A: 999 in BIR, answered in 4 s at 10:00:04.
+        offered("A", "10:00:00", "999", Some("BIR")),
+        closed("call_answered", "A", "10:00:04"),
+        // B: 999 answered in 120 s exactly on the 11:00 mark.
+        offered("B", "10:58:00", "999", Some("COV")),
+        closed("call_answered", "B", "11:00:00"),
+        // C: 101 answered in 120 s at 11:03.
+        offered("C", "11:01:00", "101", None),
+        closed("call_answered", "C", "11:03:00"),
+        // E: emergency attended in 12 min at 10:42.
+        r#"{"kind":"incident_created","at":"2024-07-01T10:30:00Z","id":"E","grade":"emergency"}"#
+            .into(),
+        closed("incident_arrived", "E", "10:42:00"),
+        heartbeat("12:00:00"),
+    ] {
+        assert_eq!(feed(&mut engine, &line), Ok(Applied::Accepted), "{line}");
+    }
+    let means = |points: &[&str], window, scope| {
+        let points: Vec<Nanos> = points.iter().map(|p| t(p)).collect();
+        engine
+            .headline_means(&points, window, scope)
+            .into_iter()
+            .map(|m| (m.answer_999, m.answer_101, m.emergency))
+            .collect::<Vec<_>>()
+    };
+    let quarter = 15 * NANOS_PER_MIN;
+    assert_eq!(
+        means(
+            &["10:45:00", "11:00:00", "11:05:00", "11:15:00"],
+            quarter,
+            Scope::Force
+        ),
+        [
+            // (10:30, 10:45]: E's 720 s.
+            (None, None, Some(720.0)),
+            // (10:45, 11:00]: B closed exactly at 11:00 is in.
+            (Some(120.0), None, None),
+            // (10:50, 11:05]: B and C.
+            (Some(120.0), Some(120.0), None),
+            // (11:00, 11:15]: B closed exactly at 11:00 is out.
+            (None, Some(120.0), None),
+        ]
+    );
+    assert_eq!(
+        means(&["10:05:00", "11:05:00"], quarter, Scope::Area("BIR")),
+        [(Some(4.0), None, None), (None, None, None)]
+    );
+    // Off the marks, and over any window: (10:47, 11:02] holds B; (10:58, 11:05] B and C.
+    assert_eq!(
+        means(&["11:02:00"], quarter, Scope::Force),
+        [(Some(120.0), None, None)]
+    );
+    assert_eq!(
+        means(&["11:05:00"], 7 * NANOS_PER_MIN, Scope::Force),
+        [(Some(120.0), Some(120.0), None)]
+    );
+    // Over 2 h to 11:05: A 4 s and B 120 s → 62 s.
+    assert_eq!(
+        means(&["11:05:00"], 2 * NANOS_PER_HOUR, Scope::Force),
+        [(Some(62.0), Some(120.0), Some(720.0))]
+    );
 }

@@ -22,8 +22,8 @@ use proptest::test_runner::{RngAlgorithm, TestCaseError};
 use serde_json::{Map, Value, json};
 
 use forceboard::engine::{
-    Applied, CallFigures, CallsByLine, Engine, EngineSettings, Figures, IncidentFigures,
-    IncidentsByGrade, ScopedFigures, Status,
+    Applied, CallFigures, CallsByLine, Engine, EngineSettings, Figures, HeadlineMeans,
+    IncidentFigures, IncidentsByGrade, Scope, ScopedFigures, Status, TopList,
 };
 use forceboard::feed::parse_line;
 use forceboard::ingest::{FeedCounts, ingest_reader};
@@ -1123,7 +1123,12 @@ fn to_nanos(t: Time) -> i64 {
 /// A live feed: every line applied as it arrives, with the engine's own parser, counted
 /// as SPEC.md §1 says.
 fn run_engine_live(lines: &[String]) -> (Engine, FeedCounts) {
-    let mut engine = Engine::new(EngineSettings::default());
+    run_engine_live_with(lines, EngineSettings::default())
+}
+
+/// As [`run_engine_live`], with other settings.
+fn run_engine_live_with(lines: &[String], settings: EngineSettings) -> (Engine, FeedCounts) {
+    let mut engine = Engine::new(settings);
     let mut counts = FeedCounts::default();
     for line in lines.iter().filter(|line| !line.trim().is_empty()) {
         counts.lines += 1;
@@ -1529,6 +1534,247 @@ proptest! {
             "holds {} records, more than the {} recent ones (of {} in all)",
             held, bound, model.calls.len() + model.incidents.len()
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The incremental path against the exact scan
+// ---------------------------------------------------------------------------------------
+
+/// Settings that reach the incremental path's corners: the defaults, a short call expiry,
+/// a tracked grade without a target (listed last, by id), and a one-hour retention.
+fn fast_path_settings() -> impl Strategy<Value = EngineSettings> {
+    let defaults = EngineSettings::default;
+    let mut untimed = defaults();
+    untimed.incidents[1].target = None;
+    let mut both_untimed = defaults();
+    both_untimed.incidents[0].target = None;
+    both_untimed.incidents[1].target = None;
+    prop_oneof![
+        3 => Just(defaults()),
+        1 => Just(EngineSettings { call_expiry: 10 * MIN, ..defaults() }),
+        1 => Just(untimed),
+        1 => Just(both_untimed),
+        1 => Just(EngineSettings { retention: HOUR, ..defaults() }),
+    ]
+}
+
+/// How far after the latest event `now` is: at it, a little or a lot later, or exactly a
+/// call expiry or an attendance target after one of the feed's instants.
+#[derive(Debug, Clone)]
+enum Later {
+    By(i64),
+    OnBoundary(Index, i64),
+}
+
+fn later() -> impl Strategy<Value = Later> {
+    prop_oneof![
+        2 => Just(Later::By(0)),
+        2 => (0..40 * MIN).prop_map(Later::By),
+        1 => (0..3 * HOUR / MIN).prop_map(|m| Later::By(m * MIN)),
+        3 => (any::<Index>(), prop::sample::select(vec![10 * MIN, 15 * MIN, 30 * MIN, HOUR]))
+            .prop_map(|(index, after)| Later::OnBoundary(index, after)),
+    ]
+}
+
+/// A `now` at or after the engine's latest event.
+fn now_after(engine: &Engine, lines: &[String], later: &Later) -> i64 {
+    let latest = engine.latest().unwrap_or(BASE_SECS * NS);
+    match later {
+        Later::By(by) => latest + by,
+        Later::OnBoundary(index, after) => {
+            // Only instants that put `now` at or after the latest event.
+            let near: Vec<i64> = instants(lines)
+                .into_iter()
+                .map(|at| to_nanos(at) + after)
+                .filter(|at| *at >= latest)
+                .collect();
+            if near.is_empty() {
+                latest
+            } else {
+                *index.get(&near)
+            }
+        }
+    }
+}
+
+/// Every scope the engine knows, and one it does not.
+fn every_scope(engine: &Engine) -> Vec<Scope<'_>> {
+    let mut scopes = vec![Scope::Force, Scope::Area("NOWHERE")];
+    scopes.extend(engine.area_codes().iter().map(|code| Scope::Area(code)));
+    scopes
+}
+
+/// The figures, the two lists (first rows and totals) and the trend's points from the
+/// incremental path, each equal to the exact scan's, at `now` (at or after the latest).
+fn fast_path_agrees(engine: &Engine, now: i64, window: i64) -> Result<(), String> {
+    let exact = engine.exact_scan();
+    for w in [window, 15 * MIN, HOUR, 24 * HOUR] {
+        let fast = engine.scoped_figures(now, w);
+        let scanned = exact.scoped_figures(now, w);
+        if fast != scanned {
+            return Err(format!(
+                "W = {w}: figures\nfast: {fast:#?}\nscan: {scanned:#?}"
+            ));
+        }
+    }
+    for scope in every_scope(engine) {
+        for limit in [0, 1, 3, 50, usize::MAX] {
+            let fast = engine.waiting_calls_top(now, scope, limit);
+            let scanned = TopList::of(exact.waiting_calls(now, scope), limit);
+            if fast != scanned {
+                return Err(format!(
+                    "{scope:?} waiting, limit {limit}\nfast: {fast:?}\nscan: {scanned:?}"
+                ));
+            }
+            let fast = engine.open_incidents_top(now, scope, limit);
+            let scanned = TopList::of(exact.open_incidents(now, scope), limit);
+            if fast != scanned {
+                return Err(format!(
+                    "{scope:?} breach watch, limit {limit}\nfast: {fast:?}\nscan: {scanned:?}"
+                ));
+            }
+        }
+        // Trend points on the 5-minute marks around `now` (some before the latest event),
+        // and at `now` less whole steps, as the board asks for them.
+        let mark = now - now.rem_euclid(5 * MIN);
+        let points: Vec<i64> = (-30..=1)
+            .map(|k| mark + k * 5 * MIN)
+            .chain((0..24).map(|k| now - k * 5 * MIN))
+            .collect();
+        for w in [window, 5 * MIN, 15 * MIN, HOUR, 3 * HOUR] {
+            let fast = engine.headline_means(&points, w, scope);
+            let scanned: Vec<HeadlineMeans> = points
+                .iter()
+                .map(|&at| HeadlineMeans::of(&exact.figures(at, w, scope)))
+                .collect();
+            if fast != scanned {
+                return Err(format!(
+                    "{scope:?} trend, W = {w}\nfast: {fast:?}\nscan: {scanned:?}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// At every `now` (at or after the latest event) exactly a call expiry or an attendance
+/// target after one of the feed's instants, the figures and the whole lists agree.
+fn fast_path_agrees_on_boundaries(engine: &Engine, lines: &[String]) -> Result<(), String> {
+    let Some(latest) = engine.latest() else {
+        return Ok(());
+    };
+    let settings = engine.settings();
+    let mut spans = vec![settings.call_expiry];
+    spans.extend(
+        settings
+            .incidents
+            .iter()
+            .filter_map(|targets| targets.target),
+    );
+    let exact = engine.exact_scan();
+    for at in instants(lines).into_iter().map(to_nanos) {
+        for now in spans
+            .iter()
+            .map(|span| at + span)
+            .filter(|now| *now >= latest)
+        {
+            let (fast, scanned) = (
+                engine.scoped_figures(now, 15 * MIN),
+                exact.scoped_figures(now, 15 * MIN),
+            );
+            if fast != scanned {
+                return Err(format!(
+                    "now = {now}: figures\nfast: {fast:#?}\nscan: {scanned:#?}"
+                ));
+            }
+            let (fast, scanned) = (
+                engine.waiting_calls(now, Scope::Force),
+                exact.waiting_calls(now, Scope::Force),
+            );
+            if fast != scanned {
+                return Err(format!(
+                    "now = {now}: waiting\nfast: {fast:?}\nscan: {scanned:?}"
+                ));
+            }
+            let (fast, scanned) = (
+                engine.open_incidents(now, Scope::Force),
+                exact.open_incidents(now, Scope::Force),
+            );
+            if fast != scanned {
+                return Err(format!(
+                    "now = {now}: breach watch\nfast: {fast:?}\nscan: {scanned:?}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Applied in arrival order (out of time order, with stand-alone closes, duplicates
+    /// and refusals), the incremental path and the exact scan agree at any `now` at or
+    /// after the latest event, whatever the settings.
+    #[test]
+    fn the_fast_path_equals_the_scan_on_a_live_feed(
+        lines in shuffled_small_feed(),
+        settings in fast_path_settings(),
+        later in later(),
+        window in prop_oneof![Just(HOUR), (1..3 * HOUR / 1_000_000).prop_map(|ms| ms * 1_000_000)],
+    ) {
+        let (engine, _) = run_engine_live_with(&lines, settings);
+        let now = now_after(&engine, &lines, &later);
+        let agreed = fast_path_agrees(&engine, now, window)
+            .and_then(|()| fast_path_agrees_on_boundaries(&engine, &lines));
+        if let Err(problem) = agreed {
+            return Err(TestCaseError::fail(format!(
+                "now = {now}\n{problem}\nfeed (arrival order):\n{}", show(&lines)
+            )));
+        }
+    }
+
+    /// The same for a file read through the reorder horizon, slightly shuffled.
+    #[test]
+    fn the_fast_path_equals_the_scan_on_a_reordered_file(
+        lines in small_feed(),
+        seed in any::<u64>(),
+        settings in fast_path_settings(),
+        later in later(),
+    ) {
+        let (_, shuffled) = sorted_and_shuffled(&lines, seed, 5 * MIN);
+        let (engine, _) = run_engine(&shuffled, settings, DEFAULT_HORIZON);
+        let now = now_after(&engine, &shuffled, &later);
+        let agreed = fast_path_agrees(&engine, now, 15 * MIN)
+            .and_then(|()| fast_path_agrees_on_boundaries(&engine, &shuffled));
+        if let Err(problem) = agreed {
+            return Err(TestCaseError::fail(format!(
+                "now = {now}\n{problem}\nfeed:\n{}", show(&shuffled)
+            )));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// After hours of feed with a one-hour retention (closed records and long-open calls
+    /// forgotten, with the indexes and sums), the two still agree.
+    #[test]
+    fn the_fast_path_equals_the_scan_after_forgetting(
+        lines in long_feed(),
+        later in later(),
+        window in prop_oneof![Just(HOUR), Just(15 * MIN), (1..=HOUR / NS).prop_map(|s| s * NS)],
+    ) {
+        let settings = EngineSettings { retention: RETENTION, ..EngineSettings::default() };
+        let (engine, _) = run_engine(&lines, settings, DEFAULT_HORIZON);
+        let now = now_after(&engine, &lines, &later);
+        if let Err(problem) = fast_path_agrees(&engine, now, window) {
+            return Err(TestCaseError::fail(format!(
+                "now = {now}\n{problem}\nfeed:\n{}", show(&lines)
+            )));
+        }
     }
 }
 

@@ -135,14 +135,20 @@ impl DurationStats {
         }
         durations.sort_unstable();
         let total: i128 = durations.iter().map(|&d| i128::from(d)).sum();
-        let mean_nanos = total as f64 / durations.len() as f64;
         Some(DurationStats {
-            mean_s: mean_nanos / 1e9,
+            mean_s: mean_seconds(total, durations.len() as u64),
             p50_s: seconds(nearest_rank(durations, 50)),
             p90_s: seconds(nearest_rank(durations, 90)),
             max_s: seconds(durations[durations.len() - 1]),
         })
     }
+}
+
+/// The mean in seconds of `count` durations adding up to `total` nanoseconds: the one
+/// formula for every mean, whether from the durations themselves or from running sums.
+pub fn mean_seconds(total: i128, count: u64) -> f64 {
+    let mean_nanos = total as f64 / count as f64;
+    mean_nanos / 1e9
 }
 
 /// 100 · part / whole, `None` when whole is 0.

@@ -3,7 +3,7 @@
 use chrono_tz::Tz;
 
 use crate::config::{Config, Window};
-use crate::engine::{Engine, Figures, OpenIncident, Scope, WaitingCall};
+use crate::engine::{Engine, Figures, HeadlineMeans, OpenIncident, Scope, WaitingCall};
 use crate::time::{NANOS_PER_MIN, Nanos};
 
 use super::status::{FeedStatus, Mode};
@@ -25,8 +25,11 @@ pub struct AreaRow {
     pub figures: Figures,
 }
 
-/// The four headline means over the selected window, at `now − k · 5 min` for
-/// k = 23 … 0: oldest first, the last point is `now`. `None` where there was no data.
+/// The four headline means over the selected window: oldest first, the 23 past points on
+/// the 5-minute marks `m − k · 5 min` for k = 23 … 1, where `m` is the last mark at or
+/// before `now` (`floor(now / 5 min) · 5 min`), then the current point at `now` itself.
+/// `None` where there was no data. On the marks, a past point holds still as the clock
+/// ticks between marks, so the line does not wobble from one second to the next.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trends {
     pub answer_999: Vec<Option<f64>>,
@@ -124,12 +127,8 @@ impl Board {
 
         let trends = trends(engine, now, window.span.nanos(), scope, &figures);
 
-        let mut breach_watch = engine.open_incidents(now, scope);
-        let open_total = breach_watch.len();
-        breach_watch.truncate(LIST_LIMIT);
-        let mut longest_waits = engine.waiting_calls(now, scope);
-        let waiting_total = longest_waits.len();
-        longest_waits.truncate(LIST_LIMIT);
+        let breach = engine.open_incidents_top(now, scope, LIST_LIMIT);
+        let waits = engine.waiting_calls_top(now, scope, LIST_LIMIT);
 
         Board {
             force_name: config.force_name.clone(),
@@ -143,10 +142,10 @@ impl Board {
             force_figures: scoped.force,
             areas,
             trends,
-            breach_watch,
-            open_total,
-            longest_waits,
-            waiting_total,
+            breach_watch: breach.rows,
+            open_total: breach.total,
+            longest_waits: waits.rows,
+            waiting_total: waits.total,
             amber_factor: config.amber_factor,
             mode,
             feed,
@@ -161,26 +160,20 @@ impl Board {
     }
 }
 
-/// The four headline means at `now − k · TREND_STEP` for k = 23 … 0 (`current` is k = 0).
+/// The four headline means at the 23 marks before `now`'s mark, then at `now` (`current`).
 fn trends(engine: &Engine, now: Nanos, span: Nanos, scope: Scope<'_>, current: &Figures) -> Trends {
+    let mark = now.saturating_sub(now.rem_euclid(TREND_STEP));
+    let points: Vec<Nanos> = (1..TREND_POINTS as i64)
+        .rev()
+        .map(|k| mark.saturating_sub(k * TREND_STEP))
+        .collect();
     let mut trends = Trends::default();
-    for k in (0..TREND_POINTS as i64).rev() {
-        let at = now.saturating_sub(k * TREND_STEP);
-        let computed;
-        let figures = if k == 0 {
-            current
-        } else {
-            computed = engine.figures(at, span, scope);
-            &computed
-        };
-        trends.answer_999.push(figures.calls.line_999.mean_answer_s);
-        trends.answer_101.push(figures.calls.line_101.mean_answer_s);
-        trends
-            .emergency
-            .push(figures.incidents.emergency.mean_attend_s);
-        trends
-            .priority
-            .push(figures.incidents.priority.mean_attend_s);
+    let past = engine.headline_means(&points, span, scope);
+    for means in past.iter().chain([&HeadlineMeans::of(current)]) {
+        trends.answer_999.push(means.answer_999);
+        trends.answer_101.push(means.answer_101);
+        trends.emergency.push(means.emergency);
+        trends.priority.push(means.priority);
     }
     trends
 }
@@ -317,6 +310,48 @@ mod tests {
             *t.answer_999.last().unwrap(),
             board.figures.calls.line_999.mean_answer_s
         );
+    }
+
+    #[test]
+    fn past_trend_points_sit_on_the_five_minute_marks() {
+        // At 12:07:30 the last mark is 12:05: the past points are 10:10, 10:15 … 12:00.
+        let config = Config::default();
+        let engine = engine(&config, LINES);
+        let now = at("2024-07-01T12:07:30Z");
+        let board = Board::build(
+            &engine,
+            &config,
+            &View::default(),
+            now,
+            Mode::Live,
+            FeedStatus::default(),
+        );
+        // A (answered 10:00:04) is in the 15-minute windows ending 10:10 and 10:15 (10:05
+        // is no longer a point); B (11:00:10) in those ending 11:05, 11:10 and 11:15.
+        let mut expected = vec![None; TREND_POINTS];
+        expected[0..2].fill(Some(4.0));
+        expected[11..14].fill(Some(10.0));
+        // The current point covers (11:52:30, 12:07:30]: no 999 answered.
+        assert_eq!(board.trends.answer_999, expected);
+
+        // With a 7-minute window, A is in the windows ending from 10:00:04 to just before
+        // 10:07:04: no point; B in those ending from 11:00:10 to just before 11:07:10: the
+        // point at 11:05.
+        let config = Config {
+            windows: vec![Window::new(crate::time::Span::from_mins(7))],
+            ..Config::default()
+        };
+        let board = Board::build(
+            &engine,
+            &config,
+            &View::default(),
+            now,
+            Mode::Live,
+            FeedStatus::default(),
+        );
+        let mut expected = vec![None; TREND_POINTS];
+        expected[11] = Some(10.0);
+        assert_eq!(board.trends.answer_999, expected);
     }
 
     #[test]

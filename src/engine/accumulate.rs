@@ -1,0 +1,227 @@
+//! One scope's figures, gathered call by call and incident by incident, then finished into
+//! [`Figures`]. The exact scan and the incremental path both gather through these, so a
+//! figure has one definition whichever path computes it.
+
+use super::EngineSettings;
+use super::figures::{
+    CallFigures, CallsByLine, DurationStats, Figures, IncidentFigures, IncidentsByGrade, Status,
+    percent,
+};
+use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
+use crate::time::{Nanos, seconds};
+
+/// `to − from`, held at the ends of the range rather than overflowing on absurd times.
+pub(super) fn span(from: Nanos, to: Nanos) -> Nanos {
+    to.saturating_sub(from)
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct Accumulators {
+    pub calls: [CallAcc; 2],
+    pub incidents: [IncidentAcc; 3],
+}
+
+impl Accumulators {
+    pub fn finish(&self, settings: &EngineSettings) -> Figures {
+        let call = |line: CallLine| self.calls[line.index()].finish(settings, line);
+        let incident = |grade: Grade| self.incidents[grade.index()].finish(settings, grade);
+        Figures {
+            calls: CallsByLine {
+                line_999: call(CallLine::Emergency999),
+                line_101: call(CallLine::NonEmergency101),
+            },
+            incidents: IncidentsByGrade {
+                emergency: incident(Grade::Emergency),
+                priority: incident(Grade::Priority),
+                scheduled: incident(Grade::Scheduled),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct CallAcc {
+    offered: u64,
+    answer_times: Vec<Nanos>,
+    abandoned: u64,
+    answered_within_sl: u64,
+    abandoned_after_sl: u64,
+    waiting: u64,
+    pub expired: u64,
+    longest_wait: Option<Nanos>,
+}
+
+impl CallAcc {
+    /// A call offered at `offered` and closed at `closed` (at or before now), for the
+    /// window `(from, now]`.
+    pub fn add_closed(
+        &mut self,
+        offered: Nanos,
+        outcome: CallOutcome,
+        closed: Nanos,
+        from: Nanos,
+        sl_threshold: Option<Nanos>,
+    ) {
+        if offered > from {
+            self.offered += 1;
+        }
+        if closed <= from {
+            return;
+        }
+        let duration = span(offered, closed);
+        let within = sl_threshold.map(|t| duration <= t);
+        match outcome {
+            CallOutcome::Answered => {
+                self.answer_times.push(duration);
+                if within == Some(true) {
+                    self.answered_within_sl += 1;
+                }
+            }
+            CallOutcome::Abandoned => {
+                self.abandoned += 1;
+                if within == Some(false) {
+                    self.abandoned_after_sl += 1;
+                }
+            }
+        }
+    }
+
+    /// A call offered at `offered` (at or before now) and still open at `now`.
+    pub fn add_open(&mut self, offered: Nanos, now: Nanos, from: Nanos, expiry: Nanos) {
+        if offered > from {
+            self.offered += 1;
+        }
+        let wait = span(offered, now);
+        if wait > expiry {
+            self.expired += 1;
+        } else {
+            self.add_open_counts(0, 1, 0, Some(wait));
+        }
+    }
+
+    /// Open calls counted together: how many were offered in the window, how many are
+    /// waiting and expired, and the longest wait.
+    pub fn add_open_counts(
+        &mut self,
+        offered: u64,
+        waiting: u64,
+        expired: u64,
+        longest_wait: Option<Nanos>,
+    ) {
+        self.offered += offered;
+        self.waiting += waiting;
+        self.expired += expired;
+        self.longest_wait = self.longest_wait.max(longest_wait);
+    }
+
+    fn finish(&self, settings: &EngineSettings, line: CallLine) -> CallFigures {
+        let targets = settings.calls[line.index()];
+        let mut times = self.answer_times.clone();
+        let stats = DurationStats::of(&mut times);
+        let answered = self.answer_times.len() as u64;
+        let mean = stats.map(|s| s.mean_s);
+        let target = targets.mean.map(seconds);
+        CallFigures {
+            offered: self.offered,
+            answered,
+            abandoned: self.abandoned,
+            mean_answer_s: mean,
+            p50_answer_s: stats.map(|s| s.p50_s),
+            p90_answer_s: stats.map(|s| s.p90_s),
+            max_answer_s: stats.map(|s| s.max_s),
+            service_level_pct: targets
+                .sl_threshold
+                .and_then(|_| percent(self.answered_within_sl, answered + self.abandoned_after_sl)),
+            abandon_rate_pct: percent(self.abandoned, answered + self.abandoned),
+            waiting: self.waiting,
+            expired: self.expired,
+            longest_wait_s: self.longest_wait.map(seconds),
+            target_s: target,
+            sl_threshold_s: targets.sl_threshold.map(seconds),
+            sl_goal_pct: targets.sl_goal_pct,
+            status: Status::of(mean, target, settings.amber_factor),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct IncidentAcc {
+    created: u64,
+    attend_times: Vec<Nanos>,
+    attended_within: u64,
+    open: u64,
+    open_breached: u64,
+    oldest_open: Option<Nanos>,
+}
+
+impl IncidentAcc {
+    /// An incident created at `created` and closed at `closed` (at or before now), for
+    /// the window `(from, now]`.
+    pub fn add_closed(
+        &mut self,
+        created: Nanos,
+        outcome: IncidentOutcome,
+        closed: Nanos,
+        from: Nanos,
+        target: Option<Nanos>,
+    ) {
+        if created > from {
+            self.created += 1;
+        }
+        if outcome == IncidentOutcome::Arrived && closed > from {
+            let duration = span(created, closed);
+            self.attend_times.push(duration);
+            if target.is_some_and(|t| duration <= t) {
+                self.attended_within += 1;
+            }
+        }
+    }
+
+    /// An incident created at `created` (at or before now) and still open at `now`.
+    pub fn add_open(&mut self, created: Nanos, now: Nanos, from: Nanos, target: Option<Nanos>) {
+        let age = span(created, now);
+        let breached = target.is_some_and(|t| age > t);
+        self.add_open_counts(u64::from(created > from), 1, u64::from(breached), Some(age));
+    }
+
+    /// Open incidents counted together: how many were created in the window, how many
+    /// are open and breached, and the oldest's age.
+    pub fn add_open_counts(
+        &mut self,
+        created: u64,
+        open: u64,
+        breached: u64,
+        oldest: Option<Nanos>,
+    ) {
+        self.created += created;
+        self.open += open;
+        self.open_breached += breached;
+        self.oldest_open = self.oldest_open.max(oldest);
+    }
+
+    fn finish(&self, settings: &EngineSettings, grade: Grade) -> IncidentFigures {
+        let targets = settings.incidents[grade.index()];
+        let mut times = self.attend_times.clone();
+        let stats = DurationStats::of(&mut times);
+        let attended = self.attend_times.len() as u64;
+        let mean = stats.map(|s| s.mean_s);
+        let target = targets.target.map(seconds);
+        IncidentFigures {
+            created: self.created,
+            attended,
+            mean_attend_s: mean,
+            p50_attend_s: stats.map(|s| s.p50_s),
+            p90_attend_s: stats.map(|s| s.p90_s),
+            max_attend_s: stats.map(|s| s.max_s),
+            within_target_pct: targets
+                .target
+                .and_then(|_| percent(self.attended_within, attended)),
+            open: self.open,
+            open_breached: self.open_breached,
+            oldest_open_s: self.oldest_open.map(seconds),
+            target_s: target,
+            goal_pct: targets.goal_pct,
+            status: Status::of(mean, target, settings.amber_factor),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Applying events: the records, under the rules of [`super::ledger`], and the indexes kept
+//! with them ([`super::live`]); and forgetting what no window can see any more.
+
+use super::ledger::{CloseVerdict, Life, OpenVerdict, OwnOpening, Refusal, rule_close, rule_open};
+use super::live::{ClosedCall, ClosedIncident};
+use super::{Applied, AreaId, CallRecord, Engine, IncidentRecord};
+use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
+use crate::time::{NANOS_PER_MIN, Nanos};
+
+impl Engine {
+    /// Applies one event, in the order given (the caller orders files by time).
+    pub fn ingest(&mut self, event: Event) -> Result<Applied, Reject> {
+        let at = event.at.nanos();
+        let kind = event.body.kind();
+        let applied = match event.body {
+            EventBody::CallOffered { id, line, lpa } => {
+                let life = self.calls.get(&id).map_or(Life::Unknown, CallRecord::life);
+                if rule_open(life) == OpenVerdict::Duplicate {
+                    return Ok(Applied::Duplicate);
+                }
+                let area = self.area_of(lpa);
+                self.live.open_call(&id, at, line, area);
+                self.calls.insert(id, CallRecord::open(at, line, area));
+                Applied::Accepted
+            }
+            EventBody::CallClosed {
+                id,
+                outcome,
+                offered_at,
+                line,
+                lpa,
+            } => {
+                let own = OwnOpening::from_fields(offered_at.map(|t| t.nanos()), line);
+                self.close_call(id, outcome, at, own, lpa)
+                    .map_err(|refusal| refusal.reject(kind))?
+            }
+            EventBody::IncidentCreated { id, grade, lpa } => {
+                let life = self
+                    .incidents
+                    .get(&id)
+                    .map_or(Life::Unknown, IncidentRecord::life);
+                if rule_open(life) == OpenVerdict::Duplicate {
+                    return Ok(Applied::Duplicate);
+                }
+                let area = self.area_of(lpa);
+                self.live.open_incident(&id, at, grade, area);
+                self.incidents
+                    .insert(id, IncidentRecord::open(at, grade, area));
+                Applied::Accepted
+            }
+            EventBody::IncidentClosed {
+                id,
+                outcome,
+                created_at,
+                grade,
+                lpa,
+            } => {
+                let own = OwnOpening::from_fields(created_at.map(|t| t.nanos()), grade);
+                self.close_incident(id, outcome, at, own, lpa)
+                    .map_err(|refusal| refusal.reject(kind))?
+            }
+            EventBody::Heartbeat => Applied::Accepted,
+        };
+        if applied == Applied::Duplicate {
+            return Ok(applied); // changes nothing, not even the latest time
+        }
+        if self.latest.is_none_or(|latest| at > latest) {
+            self.latest = Some(at);
+        }
+        if at >= self.next_sweep {
+            self.sweep(at);
+        }
+        Ok(applied)
+    }
+
+    /// A closing event for call `id` at `at`; `own` and `lpa` let it stand alone.
+    fn close_call(
+        &mut self,
+        id: Box<str>,
+        outcome: CallOutcome,
+        at: Nanos,
+        own: Option<OwnOpening<CallLine>>,
+        lpa: Option<Box<str>>,
+    ) -> Result<Applied, Refusal> {
+        let record = self.calls.get_mut(&id);
+        let life = record.as_deref().map_or(Life::Unknown, CallRecord::life);
+        match rule_close(life, at, own)? {
+            CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
+            CloseVerdict::Close => {
+                if let Some(record) = record {
+                    record.closed = Some((outcome, at));
+                    self.live.close_call(&id, record.closed_call(outcome, at));
+                }
+            }
+            CloseVerdict::StandAlone(own) => {
+                let area = self.area_of(lpa);
+                let record = CallRecord::stand_alone(own, area, outcome, at);
+                self.live.add_closed_call(record.closed_call(outcome, at));
+                self.calls.insert(id, record);
+            }
+        }
+        Ok(Applied::Accepted)
+    }
+
+    /// As [`Engine::close_call`], for incident `id`.
+    fn close_incident(
+        &mut self,
+        id: Box<str>,
+        outcome: IncidentOutcome,
+        at: Nanos,
+        own: Option<OwnOpening<Grade>>,
+        lpa: Option<Box<str>>,
+    ) -> Result<Applied, Refusal> {
+        let record = self.incidents.get_mut(&id);
+        let life = record
+            .as_deref()
+            .map_or(Life::Unknown, IncidentRecord::life);
+        match rule_close(life, at, own)? {
+            CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
+            CloseVerdict::Close => {
+                if let Some(record) = record {
+                    record.closed = Some((outcome, at));
+                    self.live
+                        .close_incident(&id, record.closed_incident(outcome, at));
+                }
+            }
+            CloseVerdict::StandAlone(own) => {
+                let area = self.area_of(lpa);
+                let record = IncidentRecord::stand_alone(own, area, outcome, at);
+                self.live
+                    .add_closed_incident(record.closed_incident(outcome, at));
+                self.incidents.insert(id, record);
+            }
+        }
+        Ok(Applied::Accepted)
+    }
+
+    /// Forgets what no window can see any more: closed calls and incidents (and with them
+    /// their ids) closed longer than the retention ago, and calls left open so long that
+    /// they can only ever count as expired.
+    pub(super) fn sweep(&mut self, latest: Nanos) {
+        let retention = self.settings.retention;
+        let cutoff = latest.saturating_sub(retention);
+        let open_call_cutoff =
+            latest.saturating_sub(retention.max(self.settings.call_expiry.saturating_mul(2)));
+        let (calls, forgotten) = (&mut self.calls, &mut self.expired_forgotten);
+        self.live
+            .forget_open_calls(open_call_cutoff, |id, bucket, line| {
+                calls.remove(id);
+                forgotten[bucket][line.index()] += 1;
+            });
+        self.calls
+            .retain(|_, call| call.closed.is_none_or(|(_, closed)| closed > cutoff));
+        self.incidents
+            .retain(|_, incident| incident.closed.is_none_or(|(_, closed)| closed > cutoff));
+        self.live.forget_closed(cutoff);
+        // Sweeping every quarter of the retention keeps at most 1.25 × retention of
+        // records while touching each record only a few times over its life.
+        self.next_sweep = latest.saturating_add((retention / 4).max(NANOS_PER_MIN));
+    }
+}
+
+impl CallRecord {
+    fn open(offered: Nanos, line: CallLine, area: Option<AreaId>) -> CallRecord {
+        CallRecord {
+            known_from: offered,
+            offered,
+            line,
+            area,
+            closed: None,
+        }
+    }
+
+    /// Known only from its closing event at `at`.
+    fn stand_alone(
+        own: OwnOpening<CallLine>,
+        area: Option<AreaId>,
+        outcome: CallOutcome,
+        at: Nanos,
+    ) -> CallRecord {
+        CallRecord {
+            known_from: at,
+            offered: own.at,
+            line: own.what,
+            area,
+            closed: Some((outcome, at)),
+        }
+    }
+
+    fn closed_call(&self, outcome: CallOutcome, at: Nanos) -> ClosedCall {
+        ClosedCall {
+            closed: at,
+            offered: self.offered,
+            outcome,
+            line: self.line,
+            area: self.area,
+        }
+    }
+}
+
+impl IncidentRecord {
+    fn open(created: Nanos, grade: Grade, area: Option<AreaId>) -> IncidentRecord {
+        IncidentRecord {
+            known_from: created,
+            created,
+            grade,
+            area,
+            closed: None,
+        }
+    }
+
+    /// Known only from its closing event at `at`.
+    fn stand_alone(
+        own: OwnOpening<Grade>,
+        area: Option<AreaId>,
+        outcome: IncidentOutcome,
+        at: Nanos,
+    ) -> IncidentRecord {
+        IncidentRecord {
+            known_from: at,
+            created: own.at,
+            grade: own.what,
+            area,
+            closed: Some((outcome, at)),
+        }
+    }
+
+    fn closed_incident(&self, outcome: IncidentOutcome, at: Nanos) -> ClosedIncident {
+        ClosedIncident {
+            closed: at,
+            created: self.created,
+            outcome,
+            grade: self.grade,
+            area: self.area,
+        }
+    }
+}

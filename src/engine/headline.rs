@@ -1,0 +1,176 @@
+//! The four headline means (999 answer, 101 answer, emergency and priority attendance) at
+//! many points at once, for the trend: one pass over the closes in order of close time
+//! instead of a pass over every record per point.
+//!
+//! Running sums (count and exact i128 total per series) taken at each point `p` and at
+//! `p − window` give each window's sums as a difference: the very durations the full
+//! figures would average at `p`, whatever `p` and the window are.
+
+use super::figures::{Figures, mean_seconds};
+use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
+use crate::time::Nanos;
+
+/// The four headline means over a window; `None` where there was nothing to average.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct HeadlineMeans {
+    pub answer_999: Option<f64>,
+    pub answer_101: Option<f64>,
+    pub emergency: Option<f64>,
+    pub priority: Option<f64>,
+}
+
+impl HeadlineMeans {
+    pub fn of(figures: &Figures) -> HeadlineMeans {
+        HeadlineMeans {
+            answer_999: figures.calls.line_999.mean_answer_s,
+            answer_101: figures.calls.line_101.mean_answer_s,
+            emergency: figures.incidents.emergency.mean_attend_s,
+            priority: figures.incidents.priority.mean_attend_s,
+        }
+    }
+}
+
+/// Which headline mean a closed call averages into, if any.
+pub(super) fn call_series(line: CallLine, outcome: CallOutcome) -> Option<usize> {
+    (outcome == CallOutcome::Answered).then_some(line.index())
+}
+
+/// Which headline mean a closed incident averages into, if any.
+pub(super) fn incident_series(grade: Grade, outcome: IncidentOutcome) -> Option<usize> {
+    match (grade, outcome) {
+        (Grade::Emergency, IncidentOutcome::Arrived) => Some(2),
+        (Grade::Priority, IncidentOutcome::Arrived) => Some(3),
+        _ => None,
+    }
+}
+
+/// A close as a headline mean sees it: when, which series, how long it took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct HeadlineClose {
+    pub at: Nanos,
+    pub series: usize,
+    pub duration: Nanos,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sum {
+    count: u64,
+    total: i128,
+}
+
+/// The running sums of the four series at a set of instants.
+pub(super) struct RunningSums {
+    /// Ascending, without repeats.
+    instants: Vec<Nanos>,
+    /// For each instant: the sums of the closes after the first instant, up to it.
+    sums: Vec<[Sum; 4]>,
+}
+
+impl RunningSums {
+    /// Sums to be taken at every point and a window before it.
+    pub fn new(points: &[Nanos], window: Nanos) -> RunningSums {
+        let mut instants: Vec<Nanos> = points
+            .iter()
+            .flat_map(|&at| [at, at.saturating_sub(window)])
+            .collect();
+        instants.sort_unstable();
+        instants.dedup();
+        let sums = vec![[Sum::default(); 4]; instants.len()];
+        RunningSums { instants, sums }
+    }
+
+    /// The first instant: closes at or before it play no part.
+    pub fn first(&self) -> Option<Nanos> {
+        self.instants.first().copied()
+    }
+
+    /// Adds closes after the first instant, given in order of close time.
+    pub fn add(&mut self, closes: impl Iterator<Item = HeadlineClose>) {
+        let mut closes = closes.peekable();
+        let mut running = [Sum::default(); 4];
+        for (instant, sums) in self.instants.iter().zip(&mut self.sums) {
+            while let Some(close) = closes.next_if(|close| close.at <= *instant) {
+                running[close.series].count += 1;
+                running[close.series].total += i128::from(close.duration);
+            }
+            for (sum, add) in sums.iter_mut().zip(&running) {
+                sum.count += add.count;
+                sum.total += add.total;
+            }
+        }
+    }
+
+    fn at(&self, instant: Nanos) -> [Sum; 4] {
+        self.instants
+            .binary_search(&instant)
+            .map_or([Sum::default(); 4], |i| self.sums[i])
+    }
+
+    /// The means over `(at − window, at]`, for a point `at` given to [`RunningSums::new`].
+    pub fn means(&self, at: Nanos, window: Nanos) -> HeadlineMeans {
+        let from = at.saturating_sub(window);
+        if from >= at {
+            return HeadlineMeans::default(); // an empty (or backwards) window
+        }
+        let (upto, before) = (self.at(at), self.at(from));
+        let mean = |series: usize| {
+            let count = upto[series].count - before[series].count;
+            let total = upto[series].total - before[series].total;
+            (count > 0).then(|| mean_seconds(total, count))
+        };
+        HeadlineMeans {
+            answer_999: mean(0),
+            answer_101: mean(1),
+            emergency: mean(2),
+            priority: mean(3),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEC: Nanos = 1_000_000_000;
+
+    fn close(at: Nanos, series: usize, duration: Nanos) -> HeadlineClose {
+        HeadlineClose {
+            at,
+            series,
+            duration,
+        }
+    }
+
+    #[test]
+    fn window_means_from_running_sums() {
+        let points = [100 * SEC, 110 * SEC, 130 * SEC];
+        let window = 20 * SEC;
+        let mut sums = RunningSums::new(&points, window);
+        // Instants 80, 90, 100, 110, 130 s: closes at or before 80 s play no part.
+        assert_eq!(sums.first(), Some(80 * SEC));
+        sums.add(
+            [
+                close(90 * SEC, 0, 4 * SEC),   // 999: in (80, 100] only
+                close(100 * SEC, 0, 10 * SEC), // 999: in (80, 100] and (90, 110]
+                close(105 * SEC, 2, 600 * SEC),
+                close(110 * SEC, 0, 7 * SEC), // 999: in (90, 110], not (110, 130]
+                close(125 * SEC, 1, 30 * SEC),
+            ]
+            .into_iter(),
+        );
+        // (80, 100]: 4 and 10 s → 7 s.
+        let at_100 = sums.means(100 * SEC, window);
+        assert_eq!((at_100.answer_999, at_100.emergency), (Some(7.0), None));
+        // (90, 110]: 10 and 7 s → 8.5 s; the emergency's 600 s.
+        let at_110 = sums.means(110 * SEC, window);
+        assert_eq!(
+            (at_110.answer_999, at_110.emergency),
+            (Some(8.5), Some(600.0))
+        );
+        // (110, 130]: no 999 (110 is out); the 101's 30 s.
+        let at_130 = sums.means(130 * SEC, window);
+        assert_eq!((at_130.answer_999, at_130.answer_101), (None, Some(30.0)));
+        assert_eq!(sums.means(130 * SEC, 0), HeadlineMeans::default());
+        assert_eq!(sums.means(130 * SEC, -5 * SEC), HeadlineMeans::default());
+    }
+}
