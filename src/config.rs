@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono_tz::Tz;
 use toml::{Table, Value};
 
-use crate::engine::{CallTargets, EngineSettings, IncidentTargets};
+use crate::engine::{CallTargets, DEFAULT_AREAS, EngineSettings, IncidentTargets};
 use crate::time::{Span, format_span, parse_span};
 
 /// A Local Policing Area.
@@ -66,15 +66,6 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         let engine = EngineSettings::default();
-        let names = [
-            ("BIR", "Birmingham"),
-            ("COV", "Coventry"),
-            ("DUD", "Dudley"),
-            ("SAN", "Sandwell"),
-            ("SOL", "Solihull"),
-            ("WAL", "Walsall"),
-            ("WOL", "Wolverhampton"),
-        ];
         Config {
             force_name: "West Midlands Police".to_string(),
             timezone: chrono_tz::Europe::London,
@@ -89,7 +80,7 @@ impl Default for Config {
             future_skew: Span::from_secs(60),
             calls: engine.calls,
             incidents: [engine.incidents[0], engine.incidents[1]],
-            areas: names
+            areas: DEFAULT_AREAS
                 .iter()
                 .map(|(code, name)| Area {
                     code: code.to_string(),

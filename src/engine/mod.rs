@@ -79,8 +79,21 @@ pub struct EngineSettings {
     pub areas: Vec<String>,
 }
 
+/// The default force's Local Policing Areas (West Midlands Police), code and name, in
+/// display order: the one list both the engine's and the configuration's defaults use.
+pub const DEFAULT_AREAS: [(&str, &str); 7] = [
+    ("BIR", "Birmingham"),
+    ("COV", "Coventry"),
+    ("DUD", "Dudley"),
+    ("SAN", "Sandwell"),
+    ("SOL", "Solihull"),
+    ("WAL", "Walsall"),
+    ("WOL", "Wolverhampton"),
+];
+
 impl Default for EngineSettings {
-    /// SPEC.md §2's defaults.
+    /// The defaults of the README's "How figures are computed": every other default
+    /// (the configuration's) is taken from here.
     fn default() -> Self {
         let secs = |s: i64| Some(s * NANOS_PER_SEC);
         EngineSettings {
@@ -113,9 +126,10 @@ impl Default for EngineSettings {
             amber_factor: 1.2,
             call_expiry: 30 * NANOS_PER_MIN,
             retention: 24 * 60 * NANOS_PER_MIN,
-            areas: ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL"]
-                .map(String::from)
-                .to_vec(),
+            areas: DEFAULT_AREAS
+                .iter()
+                .map(|(code, _)| code.to_string())
+                .collect(),
         }
     }
 }
