@@ -2,6 +2,11 @@
 //!
 //! Each glyph is drawn on a grid of "pixels"; a pixel is `sx` cells wide and `sy` rows
 //! tall. Terminal cells are about twice as tall as wide, so `sx = 2·sy` looks square.
+//!
+//! Why not the `tui-big-text` crate: it draws font8x8 glyphs with at most one cell per
+//! pixel (`PixelSize::Full`), so its digits are never taller than 8 rows. A wall screen at
+//! 200×60 needs them 15 rows tall and more on larger screens, which only a font that
+//! scales by whole cells gives; that scaling is most of this file.
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
