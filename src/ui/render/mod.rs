@@ -7,12 +7,14 @@ pub mod breach;
 pub mod footer;
 pub mod grid;
 pub mod header;
+pub mod headline;
 pub mod overlays;
 pub mod paint;
 pub mod text;
 pub mod theme;
 pub mod tiles;
 pub mod trend;
+pub mod wall;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -91,7 +93,7 @@ pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
     header::draw_header(frame, head, board, &theme);
     header::draw_banners(frame, banner_area, &banners, &theme);
     match layout {
-        Resolved::Wall => tiles::draw_wall(frame, body, board, &theme),
+        Resolved::Wall => wall::draw_wall(frame, body, board, &theme),
         Resolved::Standard => draw_standard(frame, body, board, &theme),
         Resolved::Compact => draw_compact(frame, body, board, &theme),
     }

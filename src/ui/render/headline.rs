@@ -1,0 +1,276 @@
+//! The four headline figures as the tiles show them: each figure's value, status, goal
+//! and queue, and the words for them at every width.
+
+use ratatui::text::{Line, Span};
+
+use crate::engine::Status;
+use crate::format::{dur, goal, human_target, pct, pct0};
+use crate::ui::board::Board;
+
+use super::theme::Theme;
+
+/// The live state under a headline.
+pub(super) enum Live {
+    Calls {
+        waiting: u64,
+        longest: Option<f64>,
+    },
+    Incidents {
+        open: u64,
+        breached: u64,
+        oldest: Option<f64>,
+    },
+}
+
+/// One headline figure and everything a tile says about it.
+pub(super) struct Headline<'a> {
+    pub(super) title: &'static str,
+    pub(super) short_title: &'static str,
+    pub(super) mean: Option<f64>,
+    pub(super) target: Option<f64>,
+    pub(super) status: Status,
+    /// How many calls answered / incidents attended the mean is over.
+    pub(super) count: u64,
+    pub(super) count_word: &'static str,
+    /// "SL" or "within".
+    pub(super) goal_label: &'static str,
+    pub(super) goal_pct: Option<f64>,
+    pub(super) actual_pct: Option<f64>,
+    pub(super) threshold: Option<f64>,
+    pub(super) p50: Option<f64>,
+    pub(super) p90: Option<f64>,
+    pub(super) live: Live,
+    pub(super) trend: &'a [Option<f64>],
+}
+
+pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
+    let c999 = &board.figures.calls.line_999;
+    let c101 = &board.figures.calls.line_101;
+    let call = |title, c: &crate::engine::CallFigures, trend| Headline {
+        title,
+        short_title: title,
+        mean: c.mean_answer_s,
+        target: c.target_s,
+        status: c.status,
+        count: c.answered,
+        count_word: "answered",
+        goal_label: "SL",
+        goal_pct: c.sl_goal_pct,
+        actual_pct: c.service_level_pct,
+        threshold: c.sl_threshold_s,
+        p50: c.p50_answer_s,
+        p90: c.p90_answer_s,
+        live: Live::Calls {
+            waiting: c.waiting,
+            longest: c.longest_wait_s,
+        },
+        trend,
+    };
+    let incident = |(title, short_title), i: &crate::engine::IncidentFigures, trend| Headline {
+        title,
+        short_title,
+        mean: i.mean_attend_s,
+        target: i.target_s,
+        status: i.status,
+        count: i.attended,
+        count_word: "attended",
+        goal_label: "within",
+        goal_pct: i.goal_pct,
+        actual_pct: i.within_target_pct,
+        threshold: i.target_s,
+        p50: i.p50_attend_s,
+        p90: i.p90_attend_s,
+        live: Live::Incidents {
+            open: i.open,
+            breached: i.open_breached,
+            oldest: i.oldest_open_s,
+        },
+        trend,
+    };
+    let t = &board.trends;
+    [
+        call("999 answer", c999, &t.answer_999),
+        call("101 answer", c101, &t.answer_101),
+        incident(
+            ("Emergency attendance", "Emerg. attendance"),
+            &board.figures.incidents.emergency,
+            &t.emergency,
+        ),
+        incident(
+            ("Priority attendance", "Prio. attendance"),
+            &board.figures.incidents.priority,
+            &t.priority,
+        ),
+    ]
+}
+
+impl Headline<'_> {
+    pub(super) fn mean_text(&self) -> String {
+        dur(self.mean)
+    }
+
+    pub(super) fn target_text(&self) -> String {
+        match self.target {
+            Some(t) => format!("target {}", human_target(t)),
+            None => "no target".to_string(),
+        }
+    }
+
+    pub(super) fn mean_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let mean = Span::styled(
+            self.mean_text(),
+            theme.status(self.status).patch(theme.bold()),
+        );
+        let target = self.target_text();
+        let short_target = self.target.map_or_else(
+            || "no target".to_string(),
+            |t| format!("/ {}", human_target(t)),
+        );
+        vec![
+            Line::from(vec![
+                mean.clone(),
+                Span::styled(format!(" mean · {target}"), theme.dim()),
+            ]),
+            Line::from(vec![
+                mean.clone(),
+                Span::styled(format!(" · {target}"), theme.dim()),
+            ]),
+            Line::from(vec![
+                mean.clone(),
+                Span::styled(format!(" {short_target}"), theme.dim()),
+            ]),
+            Line::from(vec![mean]),
+        ]
+    }
+
+    /// The status words; a figure with data but no target says so rather than
+    /// "NO DATA".
+    pub(super) fn words(&self) -> &'static str {
+        match (self.status, self.mean, self.target) {
+            (Status::None, Some(_), None) => "· NO TARGET",
+            (status, _, _) => status.words(),
+        }
+    }
+
+    pub(super) fn badge(&self, theme: &Theme) -> Span<'static> {
+        Span::styled(format!(" {} ", self.words()), theme.badge(self.status))
+    }
+
+    pub(super) fn status_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let count = format!(" {} {}", self.count, self.count_word);
+        vec![
+            Line::from(vec![self.badge(theme), Span::styled(count, theme.dim())]),
+            Line::from(vec![self.badge(theme)]),
+            Line::styled(self.words(), theme.badge(self.status)),
+        ]
+    }
+
+    /// `✔` when the percentage meets its goal, `✖` when not, `·` without either.
+    pub(super) fn goal_mark(&self, theme: &Theme) -> Span<'static> {
+        match (self.actual_pct, self.goal_pct) {
+            (Some(actual), Some(goal)) if actual >= goal => Span::styled("✔", theme.good()),
+            (Some(_), Some(_)) => Span::styled("✖", theme.bad()),
+            _ => Span::styled("·", theme.dim()),
+        }
+    }
+
+    pub(super) fn goal_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let label = self.goal_label;
+        let Some(threshold) = self.threshold else {
+            return vec![Line::styled(format!("{label} -"), theme.dim())];
+        };
+        let threshold = human_target(threshold);
+        let value = |text: String| Span::styled(text, theme.bold());
+        let dim = |text: String| Span::styled(text, theme.dim());
+        match self.goal_pct {
+            Some(g) => {
+                let mark = self.goal_mark(theme);
+                // Widest first; `fit` takes the first that fits the tile.
+                let line = |actual: String, goal_text: String| {
+                    Line::from(vec![
+                        dim(format!("{label} ")),
+                        value(actual),
+                        Span::raw(" "),
+                        mark.clone(),
+                        dim(goal_text),
+                    ])
+                };
+                vec![
+                    line(
+                        pct(self.actual_pct),
+                        format!(" goal {} ≤{threshold}", goal(g)),
+                    ),
+                    line(pct(self.actual_pct), format!(" goal {}", goal(g))),
+                    line(pct0(self.actual_pct), format!(" ≥{}", goal(g))),
+                ]
+            }
+            None => vec![
+                Line::from(vec![
+                    dim(format!("{label} ")),
+                    value(pct(self.actual_pct)),
+                    dim(format!(" ≤{threshold}")),
+                ]),
+                Line::from(vec![dim(format!("{label} ")), value(pct0(self.actual_pct))]),
+            ],
+        }
+    }
+
+    pub(super) fn percentile_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let dim = |text: &str| Span::styled(text.to_string(), theme.dim());
+        let p50 = Span::raw(dur(self.p50));
+        let p90 = Span::raw(dur(self.p90));
+        vec![
+            Line::from(vec![dim("p50 "), p50.clone(), dim(" · p90 "), p90.clone()]),
+            Line::from(vec![dim("p50 "), p50, dim(" p90 "), p90.clone()]),
+            Line::from(vec![dim("p90 "), p90]),
+        ]
+    }
+
+    /// The live state: first line the count, second the age.
+    pub(super) fn live_lines(&self, theme: &Theme) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        let dim = |text: &str| Span::styled(text.to_string(), theme.dim());
+        match self.live {
+            Live::Calls { waiting, longest } => {
+                let count = Span::styled(waiting.to_string(), theme.bold());
+                (
+                    vec![
+                        Line::from(vec![dim("waiting now "), count.clone()]),
+                        Line::from(vec![dim("waiting "), count]),
+                    ],
+                    vec![
+                        Line::from(vec![dim("longest wait "), Span::raw(dur(longest))]),
+                        Line::from(vec![dim("longest "), Span::raw(dur(longest))]),
+                    ],
+                )
+            }
+            Live::Incidents {
+                open,
+                breached,
+                oldest,
+            } => {
+                let count = Span::styled(open.to_string(), theme.bold());
+                let breached_span = if breached > 0 {
+                    Span::styled(format!("{breached} BREACHED"), theme.alarm())
+                } else {
+                    Span::styled("0 breached".to_string(), theme.dim())
+                };
+                (
+                    vec![
+                        Line::from(vec![
+                            dim("open "),
+                            count.clone(),
+                            dim(" · "),
+                            breached_span.clone(),
+                        ]),
+                        Line::from(vec![dim("open "), count.clone(), dim(", "), breached_span]),
+                        Line::from(vec![dim("open "), count]),
+                    ],
+                    vec![
+                        Line::from(vec![dim("oldest open "), Span::raw(dur(oldest))]),
+                        Line::from(vec![dim("oldest "), Span::raw(dur(oldest))]),
+                    ],
+                )
+            }
+        }
+    }
+}

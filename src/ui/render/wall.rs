@@ -1,0 +1,147 @@
+//! The wall layout's tiles: each headline figure in very large digits.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+
+use crate::ui::board::Board;
+
+use super::bigtext;
+use super::headline::{Headline, headlines};
+use super::paint;
+use super::text::{fit, put_centered};
+use super::theme::Theme;
+use super::trend;
+
+/// The four tiles as a 2×2 grid of big figures (wall).
+pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
+    let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
+    let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
+    let cells = [a, b, c, d];
+    let headlines = headlines(board);
+    // One digit size for all four, so that no figure looks more important by accident.
+    let scales: Vec<Option<(u16, u16)>> = headlines
+        .iter()
+        .zip(cells)
+        .map(|(headline, cell)| {
+            let (big, _) = wall_rows(Block::bordered().inner(cell));
+            bigtext::best_scale(&headline.mean_text(), big.width, big.height)
+        })
+        .collect();
+    let common = bigtext::common_scale(scales.iter().flatten().copied());
+    for ((headline, cell), own) in headlines.iter().zip(cells).zip(&scales) {
+        let scale = own.and(common);
+        draw_wall_tile(frame, cell, headline, scale, board.amber_factor, theme);
+    }
+}
+
+/// Inside a wall tile: the rows for the big digits (below the title line), and how many
+/// rows the trend gets at the bottom.
+fn wall_rows(inner: Rect) -> (Rect, u16) {
+    // Title, then digits, then badge, goal and live lines, then the trend.
+    let fixed = 4u16;
+    let trend_rows = if inner.height >= fixed + bigtext::ROWS + 4 {
+        2
+    } else {
+        0
+    };
+    let spare = inner.height.saturating_sub(fixed + trend_rows);
+    let y = inner.y.saturating_add(1).min(inner.bottom());
+    (
+        Rect::new(inner.x, y, inner.width, spare.min(inner.bottom() - y)),
+        trend_rows,
+    )
+}
+
+fn draw_wall_tile(
+    frame: &mut Frame,
+    area: Rect,
+    headline: &Headline<'_>,
+    scale: Option<(u16, u16)>,
+    amber: f64,
+    theme: &Theme,
+) {
+    let inner = Block::bordered().inner(area);
+    let buf = frame.buffer_mut();
+    paint::bordered(buf, area, theme.border(headline.status), None);
+    if inner.is_empty() {
+        return;
+    }
+    let w = inner.width;
+    let title = fit(
+        w,
+        [
+            Line::styled(
+                format!("{} — mean", headline.title.to_uppercase()),
+                theme.bold(),
+            ),
+            Line::styled(headline.title.to_uppercase(), theme.bold()),
+        ],
+    );
+    let badge = fit(
+        w,
+        [
+            Line::from(vec![
+                headline.badge(theme),
+                Span::styled(
+                    match headline.target {
+                        Some(_) => format!("  {}", headline.target_text()),
+                        None => String::new(),
+                    },
+                    theme.dim(),
+                ),
+            ]),
+            Line::from(vec![headline.badge(theme)]),
+        ],
+    );
+    let (live_count, live_age) = headline.live_lines(theme);
+    let goal = fit(w, headline.goal_lines(theme));
+    let live = {
+        let mut both = Vec::new();
+        for count in &live_count {
+            for age in &live_age {
+                let mut spans = count.spans.clone();
+                spans.push(Span::styled(" · ", theme.dim()));
+                spans.extend(age.spans.iter().cloned());
+                both.push(Line::from(spans));
+            }
+        }
+        both.extend(live_count);
+        fit(w, both)
+    };
+    let (big_area, trend_rows) = wall_rows(inner);
+    put_centered(buf, inner, inner.y, &title);
+    let text = headline.mean_text();
+    let style = theme.status(headline.status).patch(theme.bold());
+    match scale {
+        Some(scale) => bigtext::draw(buf, big_area, &text, scale, style),
+        None => {
+            let line = Line::styled(text, style);
+            put_centered(buf, big_area, big_area.y + big_area.height / 2, &line);
+        }
+    }
+    let mut y = big_area.bottom();
+    for line in [&badge, &goal, &live] {
+        put_centered(buf, inner, y, line);
+        y = y.saturating_add(1);
+    }
+    if trend_rows > 0 && y < inner.bottom() {
+        let width = inner.width.min(48);
+        let trend_area = Rect::new(
+            inner.x + (inner.width - width) / 2,
+            y,
+            width,
+            trend_rows.min(inner.bottom() - y),
+        );
+        trend::draw(
+            buf,
+            trend_area,
+            headline.trend,
+            headline.target,
+            amber,
+            theme,
+        );
+    }
+}
