@@ -33,7 +33,7 @@ use forceboard::engine::Engine;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::{Replay, ReplayOptions};
 use forceboard::model::{CallLine, Event, EventBody, Grade};
-use forceboard::time::{NANOS_PER_SEC, Nanos, Span, Timestamp, parse_rfc3339};
+use forceboard::time::{Span, Timestamp, parse_rfc3339};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 
 use cpu_time::CpuTime;
@@ -96,8 +96,7 @@ impl Demo {
             self.replay.engine(),
             &self.config,
             &self.view,
-            // The board still takes plain nanoseconds.
-            now.nanos(),
+            now,
             Mode::Demo,
             self.status(now),
         )
@@ -115,7 +114,7 @@ struct Stuck {
     view: View,
     engine: Engine,
     /// A second after the last event.
-    now: Nanos,
+    now: Timestamp,
 }
 
 impl Stuck {
@@ -155,7 +154,7 @@ impl Stuck {
         for event in events {
             engine.ingest(event).expect("every opening is accepted");
         }
-        let now = engine.latest().expect("events") + NANOS_PER_SEC;
+        let now = engine.latest().expect("events") + Span::SECOND;
         let view = View::for_config(&config, ColorDepth::TrueColor);
         Stuck {
             config,
@@ -165,7 +164,7 @@ impl Stuck {
         }
     }
 
-    fn board(&self, now: Nanos) -> Board {
+    fn board(&self, now: Timestamp) -> Board {
         let feed = FeedStatus {
             state: FeedState::Live,
             ..FeedStatus::default()
@@ -215,7 +214,7 @@ fn build(c: &mut Criterion<CpuTime>) {
         let mut frame = 0u64;
         b.iter(|| {
             frame += 1;
-            let now = stuck.now + (frame % 2) as i64 * NANOS_PER_SEC;
+            let now = stuck.now + Span::SECOND * (frame % 2) as i64;
             stuck.board(black_box(now))
         })
     });

@@ -125,15 +125,14 @@ fn figures(c: &mut Criterion<CpuTime>) {
     let day = Day::new();
     let config = Config::default();
     let (engine, latest) = ingest_day(&day, &config);
-    // The engine still takes plain nanoseconds.
-    let now = latest.expect("the generated day has events").nanos();
+    let now = latest.expect("the generated day has events");
     let mut group = c.benchmark_group("scoped_figures");
     group.sample_size(50);
     for label in ["15m", "1h", "24h"] {
         let window = Window::parse(label).expect("a window");
         group.bench_with_input(
             BenchmarkId::from_parameter(label),
-            &window.span.nanos(),
+            &window.span,
             |b, &span| b.iter(|| engine.scoped_figures(black_box(now), span)),
         );
     }

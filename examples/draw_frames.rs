@@ -57,14 +57,7 @@ fn main() -> ExitCode {
                 .map(|at| (now - at).max(Span::ZERO).whole_secs() as u64),
             ..FeedStatus::default()
         };
-        Board::build(
-            replay.engine(),
-            &config,
-            &view,
-            now.nanos(),
-            Mode::Demo,
-            status,
-        )
+        Board::build(replay.engine(), &config, &view, now, Mode::Demo, status)
     };
     let boards = [board(start), board(start + Span::SECOND)];
     // A `TestBackend` cannot fail.

@@ -74,7 +74,7 @@ impl Default for Config {
                 .filter_map(|text| Window::parse(text))
                 .collect(),
             amber_factor: engine.amber_factor,
-            call_expiry: Span::from_nanos(engine.call_expiry),
+            call_expiry: engine.call_expiry,
             reorder_horizon: Span::from_mins(10),
             stale_after: Span::from_secs(30),
             future_skew: Span::from_secs(60),
@@ -167,11 +167,10 @@ impl Config {
                 if let Some(value) = calls.take(line) {
                     let mut keys = calls.table(value, line)?;
                     if let Some(v) = keys.take("mean_target") {
-                        targets.mean = keys.optional_span(&v, "mean_target")?.map(Span::nanos);
+                        targets.mean = keys.optional_span(&v, "mean_target")?;
                     }
                     if let Some(v) = keys.take("sl_threshold") {
-                        targets.sl_threshold =
-                            keys.optional_span(&v, "sl_threshold")?.map(Span::nanos);
+                        targets.sl_threshold = keys.optional_span(&v, "sl_threshold")?;
                     }
                     if let Some(v) = keys.take("sl_goal_pct") {
                         targets.sl_goal_pct = keys.optional_percent(&v, "sl_goal_pct")?;
@@ -190,7 +189,7 @@ impl Config {
                 if let Some(value) = incidents.take(grade) {
                     let mut keys = incidents.table(value, grade)?;
                     if let Some(v) = keys.take("target") {
-                        targets.target = keys.optional_span(&v, "target")?.map(Span::nanos);
+                        targets.target = keys.optional_span(&v, "target")?;
                     }
                     if let Some(v) = keys.take("goal_pct") {
                         targets.goal_pct = keys.optional_percent(&v, "goal_pct")?;
@@ -208,8 +207,7 @@ impl Config {
     }
 
     /// The engine's settings, keeping closed records long enough for every configured
-    /// window and for `extra_window` (e.g. `report --window 7d`). The engine still counts
-    /// in plain nanoseconds.
+    /// window and for `extra_window` (e.g. `report --window 7d`).
     pub fn engine_settings(&self, extra_window: Option<Span>) -> EngineSettings {
         let retention = self
             .windows
@@ -217,14 +215,13 @@ impl Config {
             .map(|w| w.span)
             .chain(extra_window)
             .max()
-            .unwrap_or(Span::from_hours(24))
-            .nanos();
+            .unwrap_or(Span::from_hours(24));
         let defaults = EngineSettings::default();
         EngineSettings {
             calls: self.calls,
             incidents: [self.incidents[0], self.incidents[1], defaults.incidents[2]],
             amber_factor: self.amber_factor,
-            call_expiry: self.call_expiry.nanos(),
+            call_expiry: self.call_expiry,
             retention,
             areas: self.areas.iter().map(|a| a.code.clone()).collect(),
         }
@@ -395,9 +392,8 @@ impl Walker {
 mod tests {
     use super::*;
 
-    /// The engine's targets are still plain nanoseconds.
-    fn secs(secs: i64) -> i64 {
-        Span::from_secs(secs).nanos()
+    fn secs(secs: i64) -> Span {
+        Span::from_secs(secs)
     }
 
     #[test]
@@ -461,10 +457,7 @@ mod tests {
                 name: "North".into()
             }]
         );
-        assert_eq!(
-            config.engine_settings(None).retention,
-            Span::from_days(7).nanos()
-        );
+        assert_eq!(config.engine_settings(None).retention, Span::from_days(7));
     }
 
     #[test]

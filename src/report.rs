@@ -40,8 +40,7 @@ pub fn compute(
     )?;
     Ok(until.or(counts.latest_accepted).map(|at| Report {
         at,
-        // The engine still counts in plain nanoseconds.
-        figures: engine.scoped_figures(at.nanos(), window.span.nanos()),
+        figures: engine.scoped_figures(at, window.span),
         counts,
     }))
 }

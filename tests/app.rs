@@ -162,10 +162,7 @@ fn replay_keys_pause_seek_change_speed_and_go_home() {
     let mut app = App::new(&config, AppOptions::default(), wall);
     let mean_at = |app: &App, feed: &Feed, wall| {
         let board = app.board(feed, &config, wall);
-        (
-            Timestamp::from_nanos(board.now),
-            board.figures.calls.line_999.mean_answer_s,
-        )
+        (board.now, board.figures.calls.line_999.mean_answer_s)
     };
     // At 11:00:00 only E is answered (at 11:00:00Z, 2 s after its offer at 10:59:58Z);
     // A is answered at 11:00:04.

@@ -4,13 +4,10 @@
 use forceboard::engine::{Applied, Engine, EngineSettings, Figures, Scope};
 use forceboard::feed::parse_line;
 use forceboard::model::{EventKind, Grade, Reject};
-use forceboard::time::{NANOS_PER_HOUR, NANOS_PER_MIN, Nanos, parse_rfc3339};
+use forceboard::time::{Span, Timestamp, parse_rfc3339};
 
-/// The engine still takes plain nanoseconds.
-fn t(text: &str) -> Nanos {
-    parse_rfc3339(&format!("2024-07-01T{text}Z"))
-        .expect("test time")
-        .nanos()
+fn t(text: &str) -> Timestamp {
+    parse_rfc3339(&format!("2024-07-01T{text}Z")).expect("test time")
 }
 
 fn feed(engine: &mut Engine, line: &str) -> Result<Applied, Reject> {
@@ -68,7 +65,7 @@ fn incidents_stand_alone_cancel_and_scheduled() {
     );
 
     let now = t("12:00:00");
-    let figures = engine.figures(now, NANOS_PER_HOUR, Scope::Force);
+    let figures = engine.figures(now, Span::HOUR, Scope::Force);
     let emergency = &figures.incidents.emergency;
     // I1 created at 11:30 (stand-alone created_at counts as its creation), attended 720 s.
     assert_eq!((emergency.created, emergency.attended), (1, 1));
@@ -96,18 +93,18 @@ fn incidents_stand_alone_cancel_and_scheduled() {
     assert_eq!(scheduled.target_s, None);
 
     // SOL has I1 and I2; ZZZ (not configured) is listed after the seven configured areas.
-    let scoped = engine.scoped_figures(now, NANOS_PER_HOUR);
+    let scoped = engine.scoped_figures(now, Span::HOUR);
     let codes: Vec<&str> = scoped.areas.iter().map(|(code, _)| code.as_str()).collect();
     assert_eq!(
         codes,
         ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL", "ZZZ"]
     );
-    let sol = engine.figures(now, NANOS_PER_HOUR, Scope::Area("SOL"));
+    let sol = engine.figures(now, Span::HOUR, Scope::Area("SOL"));
     assert_eq!(sol.incidents.emergency.attended, 1);
     assert_eq!(sol.incidents.priority.created, 1);
-    let zzz = engine.figures(now, NANOS_PER_HOUR, Scope::Area("ZZZ"));
+    let zzz = engine.figures(now, Span::HOUR, Scope::Area("ZZZ"));
     assert_eq!(zzz.incidents.priority.open, 1);
-    let unknown = engine.figures(now, NANOS_PER_HOUR, Scope::Area("NOWHERE"));
+    let unknown = engine.figures(now, Span::HOUR, Scope::Area("NOWHERE"));
     assert_eq!(unknown.incidents.priority.open, 0);
 
     // The breach watch: only emergency/priority, nearest to target first.
@@ -139,13 +136,13 @@ fn waiting_calls_longest_first_and_events_after_now_have_not_happened() {
     assert_eq!(ids, [("W2", 600.0), ("W1", 120.0), ("W3", 30.0)]);
     let in_bir = engine.waiting_calls(now, Scope::Area("BIR"));
     assert_eq!(in_bir.len(), 2);
-    let figures = engine.figures(now, 15 * NANOS_PER_MIN, Scope::Force);
+    let figures = engine.figures(now, Span::from_mins(15), Scope::Force);
     assert_eq!(figures.calls.line_999.offered, 2);
     assert_eq!(figures.calls.line_999.waiting, 2);
     assert_eq!(figures.calls.line_999.longest_wait_s, Some(120.0));
     assert_eq!(figures.calls.line_999.answered, 0);
     // Later, W3 answered at 12:05:00 after 330 s is in, and W4 offered at exactly T counts.
-    let later = engine.figures(t("12:10:00"), 15 * NANOS_PER_MIN, Scope::Force);
+    let later = engine.figures(t("12:10:00"), Span::from_mins(15), Scope::Force);
     assert_eq!(later.calls.line_999.answered, 1);
     assert_eq!(later.calls.line_999.mean_answer_s, Some(330.0));
     assert_eq!(later.calls.line_999.offered, 3);
@@ -153,7 +150,7 @@ fn waiting_calls_longest_first_and_events_after_now_have_not_happened() {
 
 fn one_hour_engine() -> Engine {
     Engine::new(EngineSettings {
-        retention: NANOS_PER_HOUR,
+        retention: Span::HOUR,
         ..EngineSettings::default()
     })
 }
@@ -203,7 +200,7 @@ fn a_call_open_past_the_retention_is_forgotten_but_still_counted_as_expired() {
         Ok(Applied::Accepted)
     );
     assert_eq!(engine.records_held(), 1);
-    let held = engine.figures(t("10:45:00"), 15 * NANOS_PER_MIN, Scope::Force);
+    let held = engine.figures(t("10:45:00"), Span::from_mins(15), Scope::Force);
     assert_eq!(
         (held.calls.line_999.waiting, held.calls.line_999.expired),
         (0, 1)
@@ -215,14 +212,14 @@ fn a_call_open_past_the_retention_is_forgotten_but_still_counted_as_expired() {
     );
     assert_eq!(engine.records_held(), 0);
     let now = t("11:00:01");
-    let force = engine.figures(now, 15 * NANOS_PER_MIN, Scope::Force);
+    let force = engine.figures(now, Span::from_mins(15), Scope::Force);
     assert_eq!(
         (force.calls.line_999.waiting, force.calls.line_999.expired),
         (0, 1)
     );
-    let bir = engine.figures(now, 15 * NANOS_PER_MIN, Scope::Area("BIR"));
+    let bir = engine.figures(now, Span::from_mins(15), Scope::Area("BIR"));
     assert_eq!(bir.calls.line_999.expired, 1);
-    let cov = engine.figures(now, 15 * NANOS_PER_MIN, Scope::Area("COV"));
+    let cov = engine.figures(now, Span::from_mins(15), Scope::Area("COV"));
     assert_eq!(cov.calls.line_999.expired, 0);
 }
 
@@ -242,14 +239,14 @@ fn memory_stays_bounded_by_the_retention_over_a_long_feed() {
     // Kept: at most retention + one sweep interval (15 min) of calls, plus one.
     assert!(most_held <= 76, "held {most_held}");
     // The last hour's figures are complete: 60 calls answered in 4 s.
-    let figures = engine.figures(t("19:59:04"), NANOS_PER_HOUR, Scope::Force);
+    let figures = engine.figures(t("19:59:04"), Span::HOUR, Scope::Force);
     assert_eq!(figures.calls.line_999.answered, 60);
     assert_eq!(figures.calls.line_999.offered, 60);
     assert_eq!(figures.calls.line_999.mean_answer_s, Some(4.0));
 }
 
 /// Both paths, the indexes (`now` at the latest event) and the full scan, must say the same.
-fn agreed_figures(engine: &Engine, now: Nanos, window: Nanos) -> Figures {
+fn agreed_figures(engine: &Engine, now: Timestamp, window: Span) -> Figures {
     assert_eq!(
         engine.latest(),
         Some(now),
@@ -275,7 +272,7 @@ fn a_call_offered_exactly_an_expiry_ago_is_waiting_and_a_nanosecond_earlier_expi
     }
     let now = t("12:00:00");
     // X1 has waited exactly the 30 min expiry: waiting. X0 one nanosecond more: expired.
-    let calls = agreed_figures(&engine, now, 15 * NANOS_PER_MIN)
+    let calls = agreed_figures(&engine, now, Span::from_mins(15))
         .calls
         .line_999;
     assert_eq!((calls.waiting, calls.expired), (1, 1));
@@ -300,7 +297,7 @@ fn an_incident_exactly_at_its_target_is_not_breached() {
         assert_eq!(feed(&mut engine, line), Ok(Applied::Accepted), "{line}");
     }
     let now = t("12:00:00");
-    let incidents = agreed_figures(&engine, now, NANOS_PER_HOUR).incidents;
+    let incidents = agreed_figures(&engine, now, Span::HOUR).incidents;
     let emergency = &incidents.emergency;
     assert_eq!((emergency.open, emergency.open_breached), (2, 1));
     assert_eq!(emergency.oldest_open_s, Some(900.000000001));
@@ -446,14 +443,14 @@ fn trend_means_at_many_points() {
         assert_eq!(feed(&mut engine, &line), Ok(Applied::Accepted), "{line}");
     }
     let means = |points: &[&str], window, scope| {
-        let points: Vec<Nanos> = points.iter().map(|p| t(p)).collect();
+        let points: Vec<Timestamp> = points.iter().map(|p| t(p)).collect();
         engine
             .headline_means(&points, window, scope)
             .into_iter()
             .map(|m| (m.answer_999, m.answer_101, m.emergency))
             .collect::<Vec<_>>()
     };
-    let quarter = 15 * NANOS_PER_MIN;
+    let quarter = Span::from_mins(15);
     assert_eq!(
         means(
             &["10:45:00", "11:00:00", "11:05:00", "11:15:00"],
@@ -481,12 +478,12 @@ fn trend_means_at_many_points() {
         [(Some(120.0), None, None)]
     );
     assert_eq!(
-        means(&["11:05:00"], 7 * NANOS_PER_MIN, Scope::Force),
+        means(&["11:05:00"], Span::from_mins(7), Scope::Force),
         [(Some(120.0), Some(120.0), None)]
     );
     // Over 2 h to 11:05: A 4 s and B 120 s → 62 s.
     assert_eq!(
-        means(&["11:05:00"], 2 * NANOS_PER_HOUR, Scope::Force),
+        means(&["11:05:00"], Span::from_hours(2), Scope::Force),
         [(Some(62.0), Some(120.0), Some(720.0))]
     );
 }

@@ -253,8 +253,7 @@ fn a_shuffled_recording_gives_the_same_figures_as_the_sorted_one() {
         )
         .expect("in memory");
         (
-            // The engine still takes plain nanoseconds.
-            engine.scoped_figures(at.expect("time").nanos(), Span::from_mins(15).nanos()),
+            engine.scoped_figures(at.expect("time"), Span::from_mins(15)),
             counts,
         )
     };

@@ -1106,7 +1106,7 @@ fn compare_counts(model: &Model, counts: &FeedCounts) -> Result<(), String> {
             "counts (lines, accepted, rejected, duplicates, after_at): expected {want:?}, got {got:?}"
         ));
     }
-    let latest = model.latest.map(|t| Timestamp::from_nanos(to_nanos(t)));
+    let latest = model.latest.map(to_timestamp);
     if counts.latest_accepted != latest {
         return Err(format!(
             "latest accepted: expected {latest:?}, got {:?}",
@@ -1116,8 +1116,12 @@ fn compare_counts(model: &Model, counts: &FeedCounts) -> Result<(), String> {
     Ok(())
 }
 
-fn to_nanos(t: Time) -> i64 {
-    t.timestamp_nanos_opt().expect("time in range")
+fn to_timestamp(t: Time) -> Timestamp {
+    Timestamp::from_nanos(t.timestamp_nanos_opt().expect("time in range"))
+}
+
+fn to_span(span: TimeDelta) -> Span {
+    Span::from_nanos(span.num_nanoseconds().expect("span in range"))
 }
 
 /// A live feed: every line applied as it arrives, with the engine's own parser, counted
@@ -1260,7 +1264,7 @@ fn show(lines: &[String]) -> String {
 // ---------------------------------------------------------------------------------------
 
 /// Retention for the eviction property.
-const RETENTION: i64 = HOUR;
+const RETENTION: Span = Span::HOUR;
 
 /// Keeps a story inside what an engine retaining one hour is built to remember: a call's
 /// closing events within 50 minutes of its opening event (an open call is forgotten, as
@@ -1315,12 +1319,12 @@ fn long_feed() -> impl Strategy<Value = Vec<String>> {
 /// How many records an engine that forgets after `retention` may hold at most: open
 /// incidents (never forgotten), and records whose last event is within the retention
 /// (plus one sweep interval) of the latest time.
-fn records_bound(model: &Model, retention: i64) -> usize {
-    let interval = (retention / 4).max(MIN);
+fn records_bound(model: &Model, retention: Span) -> usize {
+    let interval = (retention / 4).max(Span::MINUTE);
     let Some(latest) = model.latest else {
         return 0;
     };
-    let horizon = latest - TimeDelta::nanoseconds(retention + interval);
+    let horizon = latest - TimeDelta::nanoseconds((retention + interval).nanos());
     let recent = |r: &Record| r.closed.map_or(r.opened, |(_, at)| at) > horizon;
     model.calls.values().filter(|r| recent(r)).count()
         + model
@@ -1346,7 +1350,7 @@ fn check_against_model(lines: &[String], t: &PickT, w: &PickW) -> Result<(), Tes
     let (t, w) = resolve(t, w, &instants(lines), full.latest);
     // The engine has every event; the model only those at or before T.
     let at_t = Model::run(lines, Some(t));
-    let got = engine.scoped_figures(to_nanos(t), nanos(w) as i64);
+    let got = engine.scoped_figures(to_timestamp(t), to_span(w));
     if let Err(problem) = compare_scoped(&at_t, &full.areas_seen(), t, w, &got) {
         return Err(TestCaseError::fail(format!(
             "T = {}, W = {} s\n{problem}\nfeed:\n{}",
@@ -1442,11 +1446,11 @@ proptest! {
         prop_assert_eq!(counts_sorted, counts_shuffled, "shuffled feed:\n{}", show(&shuffled));
         let latest = counts_sorted.latest_accepted.map(|at| Utc.timestamp_nanos(at.nanos()));
         let (t, w) = resolve(&t, &w, &instants(&sorted), latest);
-        for window in [nanos(w) as i64, 15 * MIN, HOUR, 24 * HOUR] {
+        for window in [to_span(w), Span::from_mins(15), Span::HOUR, Span::from_hours(24)] {
             prop_assert_eq!(
-                engine_sorted.scoped_figures(to_nanos(t), window),
-                engine_shuffled.scoped_figures(to_nanos(t), window),
-                "T = {}, W = {} ns, shuffled feed:\n{}", t, window, show(&shuffled)
+                engine_sorted.scoped_figures(to_timestamp(t), window),
+                engine_shuffled.scoped_figures(to_timestamp(t), window),
+                "T = {}, W = {:?}, shuffled feed:\n{}", t, window, show(&shuffled)
             );
         }
         // And the sorted feed, applied with the default horizon, is what the model says.
@@ -1478,7 +1482,7 @@ proptest! {
         let last = lines.iter().filter_map(|line| naive_parse(line)).map(|(at, _)| at).max();
         let t = last.unwrap_or_else(base) + TimeDelta::nanoseconds(later);
         let (_, w) = resolve(&PickT::Latest, &w, &all, Some(t));
-        let got = engine.scoped_figures(to_nanos(t), nanos(w) as i64);
+        let got = engine.scoped_figures(to_timestamp(t), to_span(w));
         if let Err(problem) = compare_scoped(&model, &model.areas_seen(), t, w, &got) {
             return Err(TestCaseError::fail(format!(
                 "T = {t}, W = {} s\n{problem}\nfeed (arrival order):\n{}", secs(w), show(&lines)
@@ -1510,18 +1514,18 @@ proptest! {
             return Err(TestCaseError::fail(format!("{problem}\nfeed:\n{}", show(&lines))));
         }
         let t = model.latest.expect("every long feed has accepted events");
-        prop_assert_eq!(engine.latest(), Some(to_nanos(t)));
+        prop_assert_eq!(engine.latest(), Some(to_timestamp(t)));
         let mut w = TimeDelta::nanoseconds(w);
         if at_boundary {
             let candidates: Vec<Time> = instants(&lines)
                 .into_iter()
-                .filter(|i| *i < t && t - *i <= TimeDelta::nanoseconds(RETENTION))
+                .filter(|i| *i < t && t - *i <= TimeDelta::nanoseconds(RETENTION.nanos()))
                 .collect();
             if !candidates.is_empty() {
                 w = t - *boundary.get(&candidates);
             }
         }
-        let got = engine.scoped_figures(to_nanos(t), nanos(w) as i64);
+        let got = engine.scoped_figures(to_timestamp(t), to_span(w));
         if let Err(problem) = compare_scoped(&model, &model.areas_seen(), t, w, &got) {
             return Err(TestCaseError::fail(format!(
                 "T = {t}, W = {} s\n{problem}\nfeed:\n{}", secs(w), show(&lines)
@@ -1552,10 +1556,10 @@ fn fast_path_settings() -> impl Strategy<Value = EngineSettings> {
     both_untimed.incidents[1].target = None;
     prop_oneof![
         3 => Just(defaults()),
-        1 => Just(EngineSettings { call_expiry: 10 * MIN, ..defaults() }),
+        1 => Just(EngineSettings { call_expiry: Span::from_mins(10), ..defaults() }),
         1 => Just(untimed),
         1 => Just(both_untimed),
-        1 => Just(EngineSettings { retention: HOUR, ..defaults() }),
+        1 => Just(EngineSettings { retention: Span::HOUR, ..defaults() }),
     ]
 }
 
@@ -1578,15 +1582,15 @@ fn later() -> impl Strategy<Value = Later> {
 }
 
 /// A `now` at or after the engine's latest event.
-fn now_after(engine: &Engine, lines: &[String], later: &Later) -> i64 {
-    let latest = engine.latest().unwrap_or(BASE_SECS * NS);
+fn now_after(engine: &Engine, lines: &[String], later: &Later) -> Timestamp {
+    let latest = engine.latest().unwrap_or(to_timestamp(base()));
     match later {
-        Later::By(by) => latest + by,
+        Later::By(by) => latest + Span::from_nanos(*by),
         Later::OnBoundary(index, after) => {
             // Only instants that put `now` at or after the latest event.
-            let near: Vec<i64> = instants(lines)
+            let near: Vec<Timestamp> = instants(lines)
                 .into_iter()
-                .map(|at| to_nanos(at) + after)
+                .map(|at| to_timestamp(at) + Span::from_nanos(*after))
                 .filter(|at| *at >= latest)
                 .collect();
             if near.is_empty() {
@@ -1607,14 +1611,19 @@ fn every_scope(engine: &Engine) -> Vec<Scope<'_>> {
 
 /// The figures, the two lists (first rows and totals) and the trend's points from the
 /// incremental path, each equal to the exact scan's, at `now` (at or after the latest).
-fn fast_path_agrees(engine: &Engine, now: i64, window: i64) -> Result<(), String> {
+fn fast_path_agrees(engine: &Engine, now: Timestamp, window: Span) -> Result<(), String> {
     let exact = engine.exact_scan();
-    for w in [window, 15 * MIN, HOUR, 24 * HOUR] {
+    for w in [
+        window,
+        Span::from_mins(15),
+        Span::HOUR,
+        Span::from_hours(24),
+    ] {
         let fast = engine.scoped_figures(now, w);
         let scanned = exact.scoped_figures(now, w);
         if fast != scanned {
             return Err(format!(
-                "W = {w}: figures\nfast: {fast:#?}\nscan: {scanned:#?}"
+                "W = {w:?}: figures\nfast: {fast:#?}\nscan: {scanned:#?}"
             ));
         }
     }
@@ -1637,12 +1646,19 @@ fn fast_path_agrees(engine: &Engine, now: i64, window: i64) -> Result<(), String
         }
         // Trend points on the 5-minute marks around `now` (some before the latest event),
         // and at `now` less whole steps, as the board asks for them.
-        let mark = now - now.rem_euclid(5 * MIN);
-        let points: Vec<i64> = (-30..=1)
-            .map(|k| mark + k * 5 * MIN)
-            .chain((0..24).map(|k| now - k * 5 * MIN))
+        let step = Span::from_mins(5);
+        let mark = now - Span::from_nanos(now.nanos().rem_euclid(step.nanos()));
+        let points: Vec<Timestamp> = (-30..=1)
+            .map(|k| mark + step * k)
+            .chain((0..24).map(|k| now - step * k))
             .collect();
-        for w in [window, 5 * MIN, 15 * MIN, HOUR, 3 * HOUR] {
+        for w in [
+            window,
+            step,
+            Span::from_mins(15),
+            Span::HOUR,
+            Span::from_hours(3),
+        ] {
             let fast = engine.headline_means(&points, w, scope);
             let scanned: Vec<HeadlineMeans> = points
                 .iter()
@@ -1650,7 +1666,7 @@ fn fast_path_agrees(engine: &Engine, now: i64, window: i64) -> Result<(), String
                 .collect();
             if fast != scanned {
                 return Err(format!(
-                    "{scope:?} trend, W = {w}\nfast: {fast:?}\nscan: {scanned:?}"
+                    "{scope:?} trend, W = {w:?}\nfast: {fast:?}\nscan: {scanned:?}"
                 ));
             }
         }
@@ -1673,19 +1689,19 @@ fn fast_path_agrees_on_boundaries(engine: &Engine, lines: &[String]) -> Result<(
             .filter_map(|targets| targets.target),
     );
     let exact = engine.exact_scan();
-    for at in instants(lines).into_iter().map(to_nanos) {
+    for at in instants(lines).into_iter().map(to_timestamp) {
         for now in spans
             .iter()
-            .map(|span| at + span)
+            .map(|&span| at + span)
             .filter(|now| *now >= latest)
         {
             let (fast, scanned) = (
-                engine.scoped_figures(now, 15 * MIN),
-                exact.scoped_figures(now, 15 * MIN),
+                engine.scoped_figures(now, Span::from_mins(15)),
+                exact.scoped_figures(now, Span::from_mins(15)),
             );
             if fast != scanned {
                 return Err(format!(
-                    "now = {now}: figures\nfast: {fast:#?}\nscan: {scanned:#?}"
+                    "now = {now:?}: figures\nfast: {fast:#?}\nscan: {scanned:#?}"
                 ));
             }
             let (fast, scanned) = (
@@ -1694,7 +1710,7 @@ fn fast_path_agrees_on_boundaries(engine: &Engine, lines: &[String]) -> Result<(
             );
             if fast != scanned {
                 return Err(format!(
-                    "now = {now}: waiting\nfast: {fast:?}\nscan: {scanned:?}"
+                    "now = {now:?}: waiting\nfast: {fast:?}\nscan: {scanned:?}"
                 ));
             }
             let (fast, scanned) = (
@@ -1703,7 +1719,7 @@ fn fast_path_agrees_on_boundaries(engine: &Engine, lines: &[String]) -> Result<(
             );
             if fast != scanned {
                 return Err(format!(
-                    "now = {now}: breach watch\nfast: {fast:?}\nscan: {scanned:?}"
+                    "now = {now:?}: breach watch\nfast: {fast:?}\nscan: {scanned:?}"
                 ));
             }
         }
@@ -1726,11 +1742,11 @@ proptest! {
     ) {
         let (engine, _) = run_engine_live_with(&lines, settings);
         let now = now_after(&engine, &lines, &later);
-        let agreed = fast_path_agrees(&engine, now, window)
+        let agreed = fast_path_agrees(&engine, now, Span::from_nanos(window))
             .and_then(|()| fast_path_agrees_on_boundaries(&engine, &lines));
         if let Err(problem) = agreed {
             return Err(TestCaseError::fail(format!(
-                "now = {now}\n{problem}\nfeed (arrival order):\n{}", show(&lines)
+                "now = {now:?}\n{problem}\nfeed (arrival order):\n{}", show(&lines)
             )));
         }
     }
@@ -1746,11 +1762,11 @@ proptest! {
         let (_, shuffled) = sorted_and_shuffled(&lines, seed, 5 * MIN);
         let (engine, _) = run_engine(&shuffled, settings, DEFAULT_HORIZON);
         let now = now_after(&engine, &shuffled, &later);
-        let agreed = fast_path_agrees(&engine, now, 15 * MIN)
+        let agreed = fast_path_agrees(&engine, now, Span::from_mins(15))
             .and_then(|()| fast_path_agrees_on_boundaries(&engine, &shuffled));
         if let Err(problem) = agreed {
             return Err(TestCaseError::fail(format!(
-                "now = {now}\n{problem}\nfeed:\n{}", show(&shuffled)
+                "now = {now:?}\n{problem}\nfeed:\n{}", show(&shuffled)
             )));
         }
     }
@@ -1770,9 +1786,9 @@ proptest! {
         let settings = EngineSettings { retention: RETENTION, ..EngineSettings::default() };
         let (engine, _) = run_engine(&lines, settings, DEFAULT_HORIZON);
         let now = now_after(&engine, &lines, &later);
-        if let Err(problem) = fast_path_agrees(&engine, now, window) {
+        if let Err(problem) = fast_path_agrees(&engine, now, Span::from_nanos(window)) {
             return Err(TestCaseError::fail(format!(
-                "now = {now}\n{problem}\nfeed:\n{}", show(&lines)
+                "now = {now:?}\n{problem}\nfeed:\n{}", show(&lines)
             )));
         }
     }
@@ -1847,7 +1863,7 @@ fn the_model_reproduces_the_worked_example() {
     // And the engine agrees with the model on it, everywhere.
     let (engine, counts) = run_engine(&feed, EngineSettings::default(), HUGE_HORIZON);
     compare_counts(&model, &counts).expect("counts agree");
-    let got = engine.scoped_figures(to_nanos(t), HOUR);
+    let got = engine.scoped_figures(to_timestamp(t), Span::HOUR);
     compare_scoped(&model, &model.areas_seen(), t, TimeDelta::hours(1), &got)
         .expect("figures agree");
 }
@@ -1863,7 +1879,9 @@ fn a_stand_alone_close_after_t_is_unknown_at_t() {
     .map(String::from);
     let t = naive_time("2024-07-01T10:00:00Z").expect("valid");
     let (engine, _) = run_engine(&feed, EngineSettings::default(), HUGE_HORIZON);
-    let got = engine.scoped_figures(to_nanos(t), 15 * MIN).force;
+    let got = engine
+        .scoped_figures(to_timestamp(t), Span::from_mins(15))
+        .force;
     let model = Model::run(&feed, Some(t));
     let want = naive_figures(&model, t, TimeDelta::minutes(15), None);
     assert_eq!(

@@ -43,9 +43,9 @@ fn wall_at(secs: i64) -> Timestamp {
 
 const WINDOWS: [Span; 3] = [Span::from_mins(15), Span::HOUR, Span::from_hours(24)];
 
-/// The engine's figures (it still takes plain nanoseconds).
+/// The engine's figures.
 fn figures(replay: &Replay, at: Timestamp, window: Span) -> ScopedFigures {
-    replay.engine().scoped_figures(at.nanos(), window.nanos())
+    replay.engine().scoped_figures(at, window)
 }
 
 fn assert_same_as_report(replay: &Replay, feed: &[u8], wall: Timestamp) {

@@ -198,11 +198,7 @@ fn bad_data_shuffle_changes_no_figure() {
     let at = parse_rfc3339("2024-07-08T10:30:00+01:00").ok();
     let figures = |text: &str| {
         let (engine, counts) = ingest(text, at, None, &mut |_, _| {});
-        (
-            // The engine still takes plain nanoseconds.
-            engine.scoped_figures(at.expect("time").nanos(), Span::HOUR.nanos()),
-            counts,
-        )
+        (engine.scoped_figures(at.expect("time"), Span::HOUR), counts)
     };
     assert_ne!(sorted, text);
     assert_eq!(figures(&sorted), figures(&text));

@@ -421,18 +421,14 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
             (end, (end - from) / 3),
             (end + Span::SECOND, end + Span::SECOND - from),
         ] {
-            // The engine still takes plain nanoseconds.
-            let (now, window) = (now.nanos(), window.nanos());
             let early_figures: ScopedFigures = early_engine.scoped_figures(now, window);
             let late_figures = late_engine.scoped_figures(now, window);
-            assert_eq!(early_figures, late_figures, "at {now} over {window}");
+            assert_eq!(early_figures, late_figures, "at {now:?} over {window:?}");
             compared += 1;
         }
         assert_eq!(compared, 5);
         // Something to compare: calls waiting, incidents open, answers in the window.
-        let figures = early_engine
-            .scoped_figures(end.nanos(), (end - from).nanos())
-            .force;
+        let figures = early_engine.scoped_figures(end, end - from).force;
         assert!(figures.calls.line_999.waiting + figures.calls.line_101.waiting >= 1);
         assert!(figures.incidents.emergency.open >= 1);
     })

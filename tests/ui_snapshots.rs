@@ -5,7 +5,7 @@
 use forceboard::config::Config;
 use forceboard::engine::Engine;
 use forceboard::ingest::ingest_reader;
-use forceboard::time::{Nanos, parse_rfc3339};
+use forceboard::time::{Timestamp, parse_rfc3339};
 use forceboard::ui::{
     Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, Overlay, View, draw,
 };
@@ -40,9 +40,8 @@ const EXTRA: &str = r#"
 {"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"S1","grade":"scheduled","lpa":"SOL"}
 "#;
 
-/// The board still takes plain nanoseconds.
-fn now() -> Nanos {
-    parse_rfc3339("2024-07-01T12:00:00Z").unwrap().nanos()
+fn now() -> Timestamp {
+    parse_rfc3339("2024-07-01T12:00:00Z").unwrap()
 }
 
 fn engine(config: &Config) -> Engine {

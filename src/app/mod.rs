@@ -198,8 +198,7 @@ impl App {
             feed.engine(),
             config,
             &self.view,
-            // The board still counts in plain nanoseconds.
-            feed.now(wall).nanos(),
+            feed.now(wall),
             feed.mode(),
             feed.status(wall),
         )

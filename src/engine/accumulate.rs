@@ -8,12 +8,7 @@ use super::figures::{
     percent,
 };
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
-use crate::time::{Nanos, seconds};
-
-/// `to − from`, held at the ends of the range rather than overflowing on absurd times.
-pub(super) fn span(from: Nanos, to: Nanos) -> Nanos {
-    to.saturating_sub(from)
-}
+use crate::time::{Span, Timestamp};
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Accumulators {
@@ -42,13 +37,13 @@ impl Accumulators {
 #[derive(Debug, Clone, Default)]
 pub(super) struct CallAcc {
     offered: u64,
-    answer_times: Vec<Nanos>,
+    answer_times: Vec<Span>,
     abandoned: u64,
     answered_within_sl: u64,
     abandoned_after_sl: u64,
     waiting: u64,
     pub expired: u64,
-    longest_wait: Option<Nanos>,
+    longest_wait: Option<Span>,
 }
 
 impl CallAcc {
@@ -56,11 +51,11 @@ impl CallAcc {
     /// window `(from, now]`.
     pub fn add_closed(
         &mut self,
-        offered: Nanos,
+        offered: Timestamp,
         outcome: CallOutcome,
-        closed: Nanos,
-        from: Nanos,
-        sl_threshold: Option<Nanos>,
+        closed: Timestamp,
+        from: Timestamp,
+        sl_threshold: Option<Span>,
     ) {
         if offered > from {
             self.offered += 1;
@@ -68,7 +63,7 @@ impl CallAcc {
         if closed <= from {
             return;
         }
-        let duration = span(offered, closed);
+        let duration = closed - offered;
         let within = sl_threshold.map(|t| duration <= t);
         match outcome {
             CallOutcome::Answered => {
@@ -87,11 +82,11 @@ impl CallAcc {
     }
 
     /// A call offered at `offered` (at or before now) and still open at `now`.
-    pub fn add_open(&mut self, offered: Nanos, now: Nanos, from: Nanos, expiry: Nanos) {
+    pub fn add_open(&mut self, offered: Timestamp, now: Timestamp, from: Timestamp, expiry: Span) {
         if offered > from {
             self.offered += 1;
         }
-        let wait = span(offered, now);
+        let wait = now - offered;
         if wait > expiry {
             self.expired += 1;
         } else {
@@ -106,7 +101,7 @@ impl CallAcc {
         offered: u64,
         waiting: u64,
         expired: u64,
-        longest_wait: Option<Nanos>,
+        longest_wait: Option<Span>,
     ) {
         self.offered += offered;
         self.waiting += waiting;
@@ -120,7 +115,7 @@ impl CallAcc {
         let stats = DurationStats::of(&mut times);
         let answered = self.answer_times.len() as u64;
         let mean = stats.map(|s| s.mean_s);
-        let target = targets.mean.map(seconds);
+        let target = targets.mean.map(Span::as_secs_f64);
         CallFigures {
             offered: self.offered,
             answered,
@@ -135,9 +130,9 @@ impl CallAcc {
             abandon_rate_pct: percent(self.abandoned, answered + self.abandoned),
             waiting: self.waiting,
             expired: self.expired,
-            longest_wait_s: self.longest_wait.map(seconds),
+            longest_wait_s: self.longest_wait.map(Span::as_secs_f64),
             target_s: target,
-            sl_threshold_s: targets.sl_threshold.map(seconds),
+            sl_threshold_s: targets.sl_threshold.map(Span::as_secs_f64),
             sl_goal_pct: targets.sl_goal_pct,
             status: Status::of(mean, target, settings.amber_factor),
         }
@@ -147,11 +142,11 @@ impl CallAcc {
 #[derive(Debug, Clone, Default)]
 pub(super) struct IncidentAcc {
     created: u64,
-    attend_times: Vec<Nanos>,
+    attend_times: Vec<Span>,
     attended_within: u64,
     open: u64,
     open_breached: u64,
-    oldest_open: Option<Nanos>,
+    oldest_open: Option<Span>,
 }
 
 impl IncidentAcc {
@@ -159,17 +154,17 @@ impl IncidentAcc {
     /// the window `(from, now]`.
     pub fn add_closed(
         &mut self,
-        created: Nanos,
+        created: Timestamp,
         outcome: IncidentOutcome,
-        closed: Nanos,
-        from: Nanos,
-        target: Option<Nanos>,
+        closed: Timestamp,
+        from: Timestamp,
+        target: Option<Span>,
     ) {
         if created > from {
             self.created += 1;
         }
         if outcome == IncidentOutcome::Arrived && closed > from {
-            let duration = span(created, closed);
+            let duration = closed - created;
             self.attend_times.push(duration);
             if target.is_some_and(|t| duration <= t) {
                 self.attended_within += 1;
@@ -178,8 +173,14 @@ impl IncidentAcc {
     }
 
     /// An incident created at `created` (at or before now) and still open at `now`.
-    pub fn add_open(&mut self, created: Nanos, now: Nanos, from: Nanos, target: Option<Nanos>) {
-        let age = span(created, now);
+    pub fn add_open(
+        &mut self,
+        created: Timestamp,
+        now: Timestamp,
+        from: Timestamp,
+        target: Option<Span>,
+    ) {
+        let age = now - created;
         let breached = target.is_some_and(|t| age > t);
         self.add_open_counts(u64::from(created > from), 1, u64::from(breached), Some(age));
     }
@@ -191,7 +192,7 @@ impl IncidentAcc {
         created: u64,
         open: u64,
         breached: u64,
-        oldest: Option<Nanos>,
+        oldest: Option<Span>,
     ) {
         self.created += created;
         self.open += open;
@@ -205,7 +206,7 @@ impl IncidentAcc {
         let stats = DurationStats::of(&mut times);
         let attended = self.attend_times.len() as u64;
         let mean = stats.map(|s| s.mean_s);
-        let target = targets.target.map(seconds);
+        let target = targets.target.map(Span::as_secs_f64);
         IncidentFigures {
             created: self.created,
             attended,
@@ -218,7 +219,7 @@ impl IncidentAcc {
                 .and_then(|_| percent(self.attended_within, attended)),
             open: self.open,
             open_breached: self.open_breached,
-            oldest_open_s: self.oldest_open.map(seconds),
+            oldest_open_s: self.oldest_open.map(Span::as_secs_f64),
             target_s: target,
             goal_pct: targets.goal_pct,
             status: Status::of(mean, target, settings.amber_factor),

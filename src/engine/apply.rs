@@ -5,12 +5,12 @@ use super::ledger::{CloseVerdict, Life, OpenVerdict, OwnOpening, Refusal, rule_c
 use super::live::{ClosedCall, ClosedIncident};
 use super::{Applied, AreaId, CallRecord, Engine, IncidentRecord};
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
-use crate::time::{NANOS_PER_MIN, Nanos};
+use crate::time::{Span, Timestamp};
 
 impl Engine {
     /// Applies one event, in the order given (the caller orders files by time).
     pub fn ingest(&mut self, event: Event) -> Result<Applied, Reject> {
-        let at = event.at.nanos();
+        let at = event.at;
         let kind = event.body.kind();
         let applied = match event.body {
             EventBody::CallOffered { id, line, lpa } => {
@@ -30,7 +30,7 @@ impl Engine {
                 line,
                 lpa,
             } => {
-                let own = OwnOpening::from_fields(offered_at.map(|t| t.nanos()), line);
+                let own = OwnOpening::from_fields(offered_at, line);
                 self.close_call(id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
@@ -55,7 +55,7 @@ impl Engine {
                 grade,
                 lpa,
             } => {
-                let own = OwnOpening::from_fields(created_at.map(|t| t.nanos()), grade);
+                let own = OwnOpening::from_fields(created_at, grade);
                 self.close_incident(id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
@@ -78,7 +78,7 @@ impl Engine {
         &mut self,
         id: Box<str>,
         outcome: CallOutcome,
-        at: Nanos,
+        at: Timestamp,
         own: Option<OwnOpening<CallLine>>,
         lpa: Option<Box<str>>,
     ) -> Result<Applied, Refusal> {
@@ -107,7 +107,7 @@ impl Engine {
         &mut self,
         id: Box<str>,
         outcome: IncidentOutcome,
-        at: Nanos,
+        at: Timestamp,
         own: Option<OwnOpening<Grade>>,
         lpa: Option<Box<str>>,
     ) -> Result<Applied, Refusal> {
@@ -138,11 +138,10 @@ impl Engine {
     /// Forgets what no window can see any more: closed calls and incidents (and with them
     /// their ids) closed longer than the retention ago, and calls left open so long that
     /// they can only ever count as expired.
-    pub(super) fn sweep(&mut self, latest: Nanos) {
+    pub(super) fn sweep(&mut self, latest: Timestamp) {
         let retention = self.settings.retention;
-        let cutoff = latest.saturating_sub(retention);
-        let open_call_cutoff =
-            latest.saturating_sub(retention.max(self.settings.call_expiry.saturating_mul(2)));
+        let cutoff = latest - retention;
+        let open_call_cutoff = latest - retention.max(self.settings.call_expiry * 2);
         let (calls, forgotten) = (&mut self.calls, &mut self.expired_forgotten);
         self.live
             .forget_open_calls(open_call_cutoff, |id, bucket, line| {
@@ -156,12 +155,12 @@ impl Engine {
         self.live.forget_closed(cutoff);
         // Sweeping every quarter of the retention keeps at most 1.25 × retention of
         // records while touching each record only a few times over its life.
-        self.next_sweep = latest.saturating_add((retention / 4).max(NANOS_PER_MIN));
+        self.next_sweep = latest + (retention / 4).max(Span::MINUTE);
     }
 }
 
 impl CallRecord {
-    fn open(offered: Nanos, line: CallLine, area: Option<AreaId>) -> CallRecord {
+    fn open(offered: Timestamp, line: CallLine, area: Option<AreaId>) -> CallRecord {
         CallRecord {
             known_from: offered,
             offered,
@@ -176,7 +175,7 @@ impl CallRecord {
         own: OwnOpening<CallLine>,
         area: Option<AreaId>,
         outcome: CallOutcome,
-        at: Nanos,
+        at: Timestamp,
     ) -> CallRecord {
         CallRecord {
             known_from: at,
@@ -187,7 +186,7 @@ impl CallRecord {
         }
     }
 
-    fn closed_call(&self, outcome: CallOutcome, at: Nanos) -> ClosedCall {
+    fn closed_call(&self, outcome: CallOutcome, at: Timestamp) -> ClosedCall {
         ClosedCall {
             closed: at,
             offered: self.offered,
@@ -199,7 +198,7 @@ impl CallRecord {
 }
 
 impl IncidentRecord {
-    fn open(created: Nanos, grade: Grade, area: Option<AreaId>) -> IncidentRecord {
+    fn open(created: Timestamp, grade: Grade, area: Option<AreaId>) -> IncidentRecord {
         IncidentRecord {
             known_from: created,
             created,
@@ -214,7 +213,7 @@ impl IncidentRecord {
         own: OwnOpening<Grade>,
         area: Option<AreaId>,
         outcome: IncidentOutcome,
-        at: Nanos,
+        at: Timestamp,
     ) -> IncidentRecord {
         IncidentRecord {
             known_from: at,
@@ -225,7 +224,7 @@ impl IncidentRecord {
         }
     }
 
-    fn closed_incident(&self, outcome: IncidentOutcome, at: Nanos) -> ClosedIncident {
+    fn closed_incident(&self, outcome: IncidentOutcome, at: Timestamp) -> ClosedIncident {
         ClosedIncident {
             closed: at,
             created: self.created,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::time::{Nanos, seconds};
+use crate::time::Span;
 
 /// RAG status of a figure's mean against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -121,7 +121,7 @@ pub struct DurationStats {
 }
 
 /// The k-th smallest with k = ceil(p/100 · n) (at least 1), of a sorted, non-empty slice.
-pub fn nearest_rank(sorted: &[Nanos], percent: u64) -> Nanos {
+pub fn nearest_rank<T: Copy>(sorted: &[T], percent: u64) -> T {
     let n = sorted.len() as u64;
     let rank = (percent * n).div_ceil(100).clamp(1, n);
     sorted[(rank - 1) as usize]
@@ -129,17 +129,18 @@ pub fn nearest_rank(sorted: &[Nanos], percent: u64) -> Nanos {
 
 impl DurationStats {
     /// Sorts `durations` in place; `None` when it is empty.
-    pub fn of(durations: &mut [Nanos]) -> Option<DurationStats> {
+    pub fn of(durations: &mut [Span]) -> Option<DurationStats> {
         if durations.is_empty() {
             return None;
         }
         durations.sort_unstable();
-        let total: i128 = durations.iter().map(|&d| i128::from(d)).sum();
+        // Summed as integers: exact, whatever the count.
+        let total: i128 = durations.iter().map(|d| i128::from(d.nanos())).sum();
         Some(DurationStats {
             mean_s: mean_seconds(total, durations.len() as u64),
-            p50_s: seconds(nearest_rank(durations, 50)),
-            p90_s: seconds(nearest_rank(durations, 90)),
-            max_s: seconds(durations[durations.len() - 1]),
+            p50_s: nearest_rank(durations, 50).as_secs_f64(),
+            p90_s: nearest_rank(durations, 90).as_secs_f64(),
+            max_s: durations[durations.len() - 1].as_secs_f64(),
         })
     }
 }

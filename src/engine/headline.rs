@@ -8,7 +8,7 @@
 
 use super::figures::{Figures, mean_seconds};
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
-use crate::time::Nanos;
+use crate::time::{Span, Timestamp};
 
 /// The four headline means over a window; `None` where there was nothing to average.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -47,9 +47,9 @@ pub(super) fn incident_series(grade: Grade, outcome: IncidentOutcome) -> Option<
 /// A close as a headline mean sees it: when, which series, how long it took.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct HeadlineClose {
-    pub at: Nanos,
+    pub at: Timestamp,
     pub series: usize,
-    pub duration: Nanos,
+    pub duration: Span,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -61,18 +61,16 @@ struct Sum {
 /// The running sums of the four series at a set of instants.
 pub(super) struct RunningSums {
     /// Ascending, without repeats.
-    instants: Vec<Nanos>,
+    instants: Vec<Timestamp>,
     /// For each instant: the sums of the closes after the first instant, up to it.
     sums: Vec<[Sum; 4]>,
 }
 
 impl RunningSums {
     /// Sums to be taken at every point and a window before it.
-    pub fn new(points: &[Nanos], window: Nanos) -> RunningSums {
-        let mut instants: Vec<Nanos> = points
-            .iter()
-            .flat_map(|&at| [at, at.saturating_sub(window)])
-            .collect();
+    pub fn new(points: &[Timestamp], window: Span) -> RunningSums {
+        let mut instants: Vec<Timestamp> =
+            points.iter().flat_map(|&at| [at, at - window]).collect();
         instants.sort_unstable();
         instants.dedup();
         let sums = vec![[Sum::default(); 4]; instants.len()];
@@ -80,7 +78,7 @@ impl RunningSums {
     }
 
     /// The first instant: closes at or before it play no part.
-    pub fn first(&self) -> Option<Nanos> {
+    pub fn first(&self) -> Option<Timestamp> {
         self.instants.first().copied()
     }
 
@@ -91,7 +89,8 @@ impl RunningSums {
         for (instant, sums) in self.instants.iter().zip(&mut self.sums) {
             while let Some(close) = closes.next_if(|close| close.at <= *instant) {
                 running[close.series].count += 1;
-                running[close.series].total += i128::from(close.duration);
+                // Exact integer sums, so that a window's is a difference.
+                running[close.series].total += i128::from(close.duration.nanos());
             }
             for (sum, add) in sums.iter_mut().zip(&running) {
                 sum.count += add.count;
@@ -100,15 +99,15 @@ impl RunningSums {
         }
     }
 
-    fn at(&self, instant: Nanos) -> [Sum; 4] {
+    fn at(&self, instant: Timestamp) -> [Sum; 4] {
         self.instants
             .binary_search(&instant)
             .map_or([Sum::default(); 4], |i| self.sums[i])
     }
 
     /// The means over `(at − window, at]`, for a point `at` given to [`RunningSums::new`].
-    pub fn means(&self, at: Nanos, window: Nanos) -> HeadlineMeans {
-        let from = at.saturating_sub(window);
+    pub fn means(&self, at: Timestamp, window: Span) -> HeadlineMeans {
+        let from = at - window;
         if from >= at {
             return HeadlineMeans::default(); // an empty (or backwards) window
         }
@@ -131,9 +130,16 @@ impl RunningSums {
 mod tests {
     use super::*;
 
-    const SEC: Nanos = 1_000_000_000;
+    /// `s` seconds after the epoch.
+    fn at(s: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + Span::from_secs(s)
+    }
 
-    fn close(at: Nanos, series: usize, duration: Nanos) -> HeadlineClose {
+    fn secs(s: i64) -> Span {
+        Span::from_secs(s)
+    }
+
+    fn close(at: Timestamp, series: usize, duration: Span) -> HeadlineClose {
         HeadlineClose {
             at,
             series,
@@ -143,34 +149,34 @@ mod tests {
 
     #[test]
     fn window_means_from_running_sums() {
-        let points = [100 * SEC, 110 * SEC, 130 * SEC];
-        let window = 20 * SEC;
+        let points = [at(100), at(110), at(130)];
+        let window = secs(20);
         let mut sums = RunningSums::new(&points, window);
         // Instants 80, 90, 100, 110, 130 s: closes at or before 80 s play no part.
-        assert_eq!(sums.first(), Some(80 * SEC));
+        assert_eq!(sums.first(), Some(at(80)));
         sums.add(
             [
-                close(90 * SEC, 0, 4 * SEC),   // 999: in (80, 100] only
-                close(100 * SEC, 0, 10 * SEC), // 999: in (80, 100] and (90, 110]
-                close(105 * SEC, 2, 600 * SEC),
-                close(110 * SEC, 0, 7 * SEC), // 999: in (90, 110], not (110, 130]
-                close(125 * SEC, 1, 30 * SEC),
+                close(at(90), 0, secs(4)),   // 999: in (80, 100] only
+                close(at(100), 0, secs(10)), // 999: in (80, 100] and (90, 110]
+                close(at(105), 2, secs(600)),
+                close(at(110), 0, secs(7)), // 999: in (90, 110], not (110, 130]
+                close(at(125), 1, secs(30)),
             ]
             .into_iter(),
         );
         // (80, 100]: 4 and 10 s → 7 s.
-        let at_100 = sums.means(100 * SEC, window);
+        let at_100 = sums.means(at(100), window);
         assert_eq!((at_100.answer_999, at_100.emergency), (Some(7.0), None));
         // (90, 110]: 10 and 7 s → 8.5 s; the emergency's 600 s.
-        let at_110 = sums.means(110 * SEC, window);
+        let at_110 = sums.means(at(110), window);
         assert_eq!(
             (at_110.answer_999, at_110.emergency),
             (Some(8.5), Some(600.0))
         );
         // (110, 130]: no 999 (110 is out); the 101's 30 s.
-        let at_130 = sums.means(130 * SEC, window);
+        let at_130 = sums.means(at(130), window);
         assert_eq!((at_130.answer_999, at_130.answer_101), (None, Some(30.0)));
-        assert_eq!(sums.means(130 * SEC, 0), HeadlineMeans::default());
-        assert_eq!(sums.means(130 * SEC, -5 * SEC), HeadlineMeans::default());
+        assert_eq!(sums.means(at(130), Span::ZERO), HeadlineMeans::default());
+        assert_eq!(sums.means(at(130), secs(-5)), HeadlineMeans::default());
     }
 }

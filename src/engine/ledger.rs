@@ -13,13 +13,13 @@
 use std::collections::HashMap;
 
 use crate::model::{EventKind, Reject};
-use crate::time::Nanos;
+use crate::time::Timestamp;
 
 /// What is known of an id before an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Life {
     Unknown,
-    Open { opened: Nanos },
+    Open { opened: Timestamp },
     Closed,
 }
 
@@ -35,14 +35,14 @@ pub enum OpenVerdict {
 /// A closing event's own account of its opening: when, and what (line or grade).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OwnOpening<T> {
-    pub at: Nanos,
+    pub at: Timestamp,
     pub what: T,
 }
 
 impl<T> OwnOpening<T> {
     /// Only a closing event carrying both its opening time and its line / grade can
     /// stand alone.
-    pub fn from_fields(at: Option<Nanos>, what: Option<T>) -> Option<OwnOpening<T>> {
+    pub fn from_fields(at: Option<Timestamp>, what: Option<T>) -> Option<OwnOpening<T>> {
         Some(OwnOpening {
             at: at?,
             what: what?,
@@ -93,7 +93,7 @@ pub fn rule_open(life: Life) -> OpenVerdict {
 /// carries one (see [`OwnOpening::from_fields`]).
 pub fn rule_close<T>(
     life: Life,
-    at: Nanos,
+    at: Timestamp,
     own: Option<OwnOpening<T>>,
 ) -> Result<CloseVerdict<T>, Refusal> {
     match life {
@@ -112,7 +112,7 @@ pub fn rule_close<T>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Closing<D> {
     /// Closed an open id: its opening's time and data.
-    Opened { at: Nanos, data: D },
+    Opened { at: Timestamp, data: D },
     /// An unknown id, standing alone: now remembered as closed.
     StandAlone,
     /// The id was closed already.
@@ -121,7 +121,7 @@ pub enum Closing<D> {
 
 #[derive(Debug, Clone)]
 enum Entry<D> {
-    Open { at: Nanos, data: D },
+    Open { at: Timestamp, data: D },
     Closed,
 }
 
@@ -150,7 +150,7 @@ impl<D> Ledger<D> {
     }
 
     /// An opening event for `id` at `at`, with what a later closing event needs copied in.
-    pub fn open(&mut self, id: &str, at: Nanos, data: D) -> OpenVerdict {
+    pub fn open(&mut self, id: &str, at: Timestamp, data: D) -> OpenVerdict {
         let verdict = rule_open(self.life(id));
         if verdict == OpenVerdict::Open {
             self.ids.insert(id.into(), Entry::Open { at, data });
@@ -162,7 +162,7 @@ impl<D> Ledger<D> {
     pub fn close<T>(
         &mut self,
         id: &str,
-        at: Nanos,
+        at: Timestamp,
         own: Option<OwnOpening<T>>,
     ) -> Result<Closing<D>, Refusal> {
         match rule_close(self.life(id), at, own)? {
@@ -188,10 +188,19 @@ impl<D> Ledger<D> {
 mod tests {
     use super::*;
     use crate::model::CallLine;
+    use crate::time::Span;
 
-    const OPENED: Nanos = 1_000;
+    const OPENED: Timestamp = Timestamp::from_nanos(1_000);
 
-    fn own(at: Nanos) -> Option<OwnOpening<CallLine>> {
+    fn at(nanos: i64) -> Timestamp {
+        Timestamp::from_nanos(nanos)
+    }
+
+    fn ns(nanos: i64) -> Span {
+        Span::from_nanos(nanos)
+    }
+
+    fn own(at: Timestamp) -> Option<OwnOpening<CallLine>> {
         Some(OwnOpening {
             at,
             what: CallLine::Emergency999,
@@ -209,14 +218,17 @@ mod tests {
     #[test]
     fn a_close_of_an_open_id_closes_it_at_or_after_the_opening() {
         let open = Life::Open { opened: OPENED };
-        assert_eq!(rule_close(open, OPENED, own(0)), Ok(CloseVerdict::Close));
         assert_eq!(
-            rule_close(open, OPENED + 5, None::<OwnOpening<CallLine>>),
+            rule_close(open, OPENED, own(at(0))),
+            Ok(CloseVerdict::Close)
+        );
+        assert_eq!(
+            rule_close(open, OPENED + ns(5), None::<OwnOpening<CallLine>>),
             Ok(CloseVerdict::Close)
         );
         // One nanosecond before the opening: refused, whatever the close says of itself.
         assert_eq!(
-            rule_close(open, OPENED - 1, own(0)),
+            rule_close(open, OPENED - ns(1), own(at(0))),
             Err(Refusal::NegativeDuration)
         );
     }
@@ -224,11 +236,11 @@ mod tests {
     #[test]
     fn a_close_of_a_closed_id_is_a_duplicate() {
         assert_eq!(
-            rule_close(Life::Closed, 0, own(5)),
+            rule_close(Life::Closed, at(0), own(at(5))),
             Ok(CloseVerdict::Duplicate)
         );
         assert_eq!(
-            rule_close(Life::Closed, 0, None::<OwnOpening<CallLine>>),
+            rule_close(Life::Closed, at(0), None::<OwnOpening<CallLine>>),
             Ok(CloseVerdict::Duplicate)
         );
     }
@@ -247,7 +259,7 @@ mod tests {
             }))
         );
         assert_eq!(
-            rule_close(Life::Unknown, OPENED, own(OPENED + 1)),
+            rule_close(Life::Unknown, OPENED, own(OPENED + ns(1))),
             Err(Refusal::NegativeDuration)
         );
     }
@@ -255,10 +267,13 @@ mod tests {
     #[test]
     fn an_own_opening_needs_both_fields() {
         assert_eq!(
-            OwnOpening::from_fields(Some(7), Some('x')),
-            Some(OwnOpening { at: 7, what: 'x' })
+            OwnOpening::from_fields(Some(at(7)), Some('x')),
+            Some(OwnOpening {
+                at: at(7),
+                what: 'x'
+            })
         );
-        assert_eq!(OwnOpening::<char>::from_fields(Some(7), None), None);
+        assert_eq!(OwnOpening::<char>::from_fields(Some(at(7)), None), None);
         assert_eq!(OwnOpening::from_fields(None, Some('x')), None);
     }
 
@@ -276,24 +291,30 @@ mod tests {
     fn the_ledger_hands_back_the_opening_once() {
         let mut ledger: Ledger<&str> = Ledger::default();
         assert_eq!(ledger.open("A", OPENED, "BIR"), OpenVerdict::Open);
-        assert_eq!(ledger.open("A", OPENED + 1, "COV"), OpenVerdict::Duplicate);
+        assert_eq!(
+            ledger.open("A", OPENED + ns(1), "COV"),
+            OpenVerdict::Duplicate
+        );
         // Too early: refused, and A stays open.
         assert_eq!(
-            ledger.close("A", OPENED - 1, own(0)),
+            ledger.close("A", OPENED - ns(1), own(at(0))),
             Err(Refusal::NegativeDuration)
         );
         assert_eq!(
-            ledger.close("A", OPENED + 4, own(0)),
+            ledger.close("A", OPENED + ns(4), own(at(0))),
             Ok(Closing::Opened {
                 at: OPENED,
                 data: "BIR"
             })
         );
         assert_eq!(
-            ledger.close("A", OPENED + 9, own(0)),
+            ledger.close("A", OPENED + ns(9), own(at(0))),
             Ok(Closing::Duplicate)
         );
-        assert_eq!(ledger.open("A", OPENED + 9, "COV"), OpenVerdict::Duplicate);
+        assert_eq!(
+            ledger.open("A", OPENED + ns(9), "COV"),
+            OpenVerdict::Duplicate
+        );
     }
 
     #[test]
@@ -304,13 +325,13 @@ mod tests {
             Err(Refusal::Unmatched)
         );
         assert_eq!(
-            ledger.close("B", OPENED, own(OPENED - 3)),
+            ledger.close("B", OPENED, own(OPENED - ns(3))),
             Ok(Closing::StandAlone)
         );
         assert_eq!(
-            ledger.close("B", OPENED + 1, own(0)),
+            ledger.close("B", OPENED + ns(1), own(at(0))),
             Ok(Closing::Duplicate)
         );
-        assert_eq!(ledger.open("B", OPENED + 2, ()), OpenVerdict::Duplicate);
+        assert_eq!(ledger.open("B", OPENED + ns(2), ()), OpenVerdict::Duplicate);
     }
 }

@@ -5,12 +5,11 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::accumulate::span;
 use super::id_key::IdKey;
 use super::live::OpenKey;
 use super::{Engine, Scope};
 use crate::model::{CallLine, Grade};
-use crate::time::{Nanos, seconds};
+use crate::time::{Span, Timestamp};
 
 /// An open emergency or priority incident, for the breach watch.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,14 +52,14 @@ impl WaitingCall {
         id: &str,
         area: Option<String>,
         line: CallLine,
-        offered: Nanos,
-        now: Nanos,
+        offered: Timestamp,
+        now: Timestamp,
     ) -> WaitingCall {
         WaitingCall {
             id: id.to_string(),
             area,
             line,
-            wait_s: seconds(span(offered, now)),
+            wait_s: (now - offered).as_secs_f64(),
         }
     }
 }
@@ -70,26 +69,27 @@ impl OpenIncident {
         id: &str,
         area: Option<String>,
         grade: Grade,
-        created: Nanos,
-        now: Nanos,
-        target: Option<Nanos>,
+        created: Timestamp,
+        now: Timestamp,
+        target: Option<Span>,
     ) -> OpenIncident {
-        let age = span(created, now);
+        let age = now - created;
         OpenIncident {
             id: id.to_string(),
             area,
             grade,
-            age_s: seconds(age),
-            time_left_s: target.map(|t| seconds(t.saturating_sub(age))),
+            age_s: age.as_secs_f64(),
+            time_left_s: target.map(|t| (t - age).as_secs_f64()),
         }
     }
 }
 
 /// The breach watch's order, before the id: least time left first — that is, earliest
 /// `created + target` — and incidents of a grade without a target last.
-pub(super) fn breach_order(created: Nanos, target: Option<Nanos>) -> (bool, i128) {
+pub(super) fn breach_order(created: Timestamp, target: Option<Span>) -> (bool, i128) {
     match target {
-        Some(t) => (false, i128::from(created) + i128::from(t)),
+        // In i128, not `created + t`: a saturated sum would tie far-off deadlines.
+        Some(t) => (false, i128::from(created.nanos()) + i128::from(t.nanos())),
         None => (true, 0),
     }
 }
@@ -145,11 +145,11 @@ impl Engine {
     /// Calls waiting at `now`, longest first: every open call is at or before `now`.
     pub(super) fn live_waiting_calls(
         &self,
-        now: Nanos,
+        now: Timestamp,
         scope: Scope<'_>,
         limit: usize,
     ) -> TopList<WaitingCall> {
-        let expiry_line = now.saturating_sub(self.settings.call_expiry);
+        let expiry_line = now - self.settings.call_expiry;
         let expired = move |key: &OpenKey| key.0 < expiry_line;
         let mut total = 0;
         let mut streams = Vec::new();
@@ -173,7 +173,7 @@ impl Engine {
     /// incident is at or before `now`.
     pub(super) fn live_open_incidents<'a>(
         &'a self,
-        now: Nanos,
+        now: Timestamp,
         scope: Scope<'_>,
         limit: usize,
     ) -> TopList<OpenIncident> {
@@ -197,7 +197,7 @@ impl Engine {
                 }
             }
         }
-        let order = |&(_, grade, created, id): &(usize, Grade, Nanos, &'a IdKey)| {
+        let order = |&(_, grade, created, id): &(usize, Grade, Timestamp, &'a IdKey)| {
             (breach_order(created, target(grade)), id)
         };
         let mut rows: Vec<OpenIncident> = merge_first(timed, order, limit)

@@ -12,19 +12,19 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use super::accumulate::{Accumulators, span};
+use super::accumulate::Accumulators;
 use super::headline::{HeadlineClose, HeadlineMeans, RunningSums, call_series, incident_series};
 use super::id_key::IdKey;
 use super::ordered::Ordered;
 use super::{AreaId, EngineSettings, bucket};
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
-use crate::time::Nanos;
+use crate::time::{Span, Timestamp};
 
 /// An open record's place in its index: opening time, then id.
-pub(super) type OpenKey = (Nanos, IdKey);
+pub(super) type OpenKey = (Timestamp, IdKey);
 
 /// Compares an index key with `(at, id)`.
-fn key_order(at: Nanos, id: &str) -> impl Fn(&OpenKey) -> std::cmp::Ordering + '_ {
+fn key_order(at: Timestamp, id: &str) -> impl Fn(&OpenKey) -> std::cmp::Ordering + '_ {
     move |key| key.0.cmp(&at).then_with(|| key.1.cmp_str(id))
 }
 
@@ -40,8 +40,8 @@ pub(super) struct OpenIncidents {
 /// A closed call, as its window needs it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ClosedCall {
-    pub closed: Nanos,
-    pub offered: Nanos,
+    pub closed: Timestamp,
+    pub offered: Timestamp,
     pub outcome: CallOutcome,
     pub line: CallLine,
     pub area: Option<AreaId>,
@@ -50,25 +50,25 @@ pub(super) struct ClosedCall {
 /// A closed incident, as its window needs it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ClosedIncident {
-    pub closed: Nanos,
-    pub created: Nanos,
+    pub closed: Timestamp,
+    pub created: Timestamp,
     pub outcome: IncidentOutcome,
     pub grade: Grade,
     pub area: Option<AreaId>,
 }
 
 trait ClosedAt {
-    fn closed_at(&self) -> Nanos;
+    fn closed_at(&self) -> Timestamp;
 }
 
 impl ClosedAt for ClosedCall {
-    fn closed_at(&self) -> Nanos {
+    fn closed_at(&self) -> Timestamp {
         self.closed
     }
 }
 
 impl ClosedAt for ClosedIncident {
-    fn closed_at(&self) -> Nanos {
+    fn closed_at(&self) -> Timestamp {
         self.closed
     }
 }
@@ -89,13 +89,13 @@ impl<T: ClosedAt> ByCloseTime<T> {
     }
 
     /// Those closed after `from`.
-    fn after(&self, from: Nanos) -> impl Iterator<Item = &T> {
+    fn after(&self, from: Timestamp) -> impl Iterator<Item = &T> {
         self.0
             .range(self.0.partition_point(|c| c.closed_at() <= from)..)
     }
 
     /// Takes out those closed at or before `cutoff`.
-    fn drain_until(&mut self, cutoff: Nanos) {
+    fn drain_until(&mut self, cutoff: Timestamp) {
         let end = self.0.partition_point(|c| c.closed_at() <= cutoff);
         self.0.drain(..end);
     }
@@ -144,7 +144,13 @@ impl Live {
         self.add_bucket();
     }
 
-    pub fn open_call(&mut self, id: &str, offered: Nanos, line: CallLine, area: Option<AreaId>) {
+    pub fn open_call(
+        &mut self,
+        id: &str,
+        offered: Timestamp,
+        line: CallLine,
+        area: Option<AreaId>,
+    ) {
         if let Some(lines) = self.open_calls.get_mut(bucket(area)) {
             lines[line.index()].insert((offered, IdKey::new(id)));
         }
@@ -163,7 +169,13 @@ impl Live {
         self.closed_calls.insert(closed);
     }
 
-    pub fn open_incident(&mut self, id: &str, created: Nanos, grade: Grade, area: Option<AreaId>) {
+    pub fn open_incident(
+        &mut self,
+        id: &str,
+        created: Timestamp,
+        grade: Grade,
+        area: Option<AreaId>,
+    ) {
         if let Some(grades) = self.open_incidents.get_mut(bucket(area)) {
             let open = &mut grades[grade.index()];
             open.by_created.insert((created, IdKey::new(id)));
@@ -191,7 +203,7 @@ impl Live {
     }
 
     /// Forgets closed records closed at or before `cutoff`, as the engine forgets them.
-    pub fn forget_closed(&mut self, cutoff: Nanos) {
+    pub fn forget_closed(&mut self, cutoff: Timestamp) {
         self.closed_calls.drain_until(cutoff);
         self.closed_incidents.drain_until(cutoff);
     }
@@ -201,8 +213,8 @@ impl Live {
     /// since a close at or before a point is known there.
     pub fn headline_means(
         &self,
-        points: &[Nanos],
-        window: Nanos,
+        points: &[Timestamp],
+        window: Span,
         area: Option<AreaId>,
     ) -> Vec<HeadlineMeans> {
         let mut sums = RunningSums::new(points, window);
@@ -212,7 +224,7 @@ impl Live {
         let in_scope = |of: Option<AreaId>| area.is_none() || of == area;
         sums.add(self.closed_calls.after(first).filter_map(|c| {
             let series = call_series(c.line, c.outcome).filter(|_| in_scope(c.area))?;
-            let duration = span(c.offered, c.closed);
+            let duration = c.closed - c.offered;
             Some(HeadlineClose {
                 at: c.closed,
                 series,
@@ -221,7 +233,7 @@ impl Live {
         }));
         sums.add(self.closed_incidents.after(first).filter_map(|i| {
             let series = incident_series(i.grade, i.outcome).filter(|_| in_scope(i.area))?;
-            let duration = span(i.created, i.closed);
+            let duration = i.closed - i.created;
             Some(HeadlineClose {
                 at: i.closed,
                 series,
@@ -235,7 +247,7 @@ impl Live {
     /// bucket and line to `forget`.
     pub fn forget_open_calls(
         &mut self,
-        cutoff: Nanos,
+        cutoff: Timestamp,
         mut forget: impl FnMut(&str, usize, CallLine),
     ) {
         for (b, lines) in self.open_calls.iter_mut().enumerate() {
@@ -251,12 +263,12 @@ impl Live {
     pub fn accumulate(
         &self,
         settings: &EngineSettings,
-        now: Nanos,
-        window: Nanos,
+        now: Timestamp,
+        window: Span,
         force: &mut Accumulators,
         areas: &mut [Accumulators],
     ) {
-        let from = now.saturating_sub(window);
+        let from = now - window;
         self.accumulate_closed(settings, from, force, areas);
         for b in 0..self.open_calls.len() {
             let area = b.checked_sub(1).and_then(|a| areas.get_mut(a));
@@ -268,7 +280,7 @@ impl Live {
     fn accumulate_closed(
         &self,
         settings: &EngineSettings,
-        from: Nanos,
+        from: Timestamp,
         force: &mut Accumulators,
         areas: &mut [Accumulators],
     ) {
@@ -297,11 +309,11 @@ impl Live {
         &self,
         b: usize,
         settings: &EngineSettings,
-        now: Nanos,
-        from: Nanos,
+        now: Timestamp,
+        from: Timestamp,
         mut scopes: [Option<&mut Accumulators>; 2],
     ) {
-        let expiry_line = now.saturating_sub(settings.call_expiry);
+        let expiry_line = now - settings.call_expiry;
         for (line, open) in self.open_calls[b].iter().enumerate() {
             let opened_before = open.count_below(|key| key.0 <= from);
             let expired = open.count_below(|key| key.0 < expiry_line);
@@ -311,7 +323,7 @@ impl Live {
                     (open.len() - opened_before) as u64,
                     (open.len() - expired) as u64,
                     expired as u64,
-                    longest.map(|key| span(key.0, now)),
+                    longest.map(|key| now - key.0),
                 );
             }
         }
@@ -319,7 +331,7 @@ impl Live {
             let open = &open.by_created;
             let created_before = open.count_below(|key| key.0 <= from);
             let breached = settings.incidents[grade].target.map_or(0, |target| {
-                let breach_line = now.saturating_sub(target);
+                let breach_line = now - target;
                 open.count_below(|key| key.0 < breach_line)
             });
             for acc in scopes.iter_mut().flatten() {
@@ -327,7 +339,7 @@ impl Live {
                     (open.len() - created_before) as u64,
                     open.len() as u64,
                     breached as u64,
-                    open.first().map(|key| span(key.0, now)),
+                    open.first().map(|key| now - key.0),
                 );
             }
         }

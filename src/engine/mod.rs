@@ -31,7 +31,7 @@ pub use lists::{OpenIncident, TopList, WaitingCall};
 pub use scan::ExactScan;
 
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
-use crate::time::{NANOS_PER_MIN, NANOS_PER_SEC, Nanos};
+use crate::time::{Span, Timestamp};
 use accumulate::Accumulators;
 use ledger::Life;
 use live::Live;
@@ -47,9 +47,9 @@ pub const MAX_AREAS: usize = 1024;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CallTargets {
     /// The mean answer time the force aims for (999: 5 s).
-    pub mean: Option<Nanos>,
+    pub mean: Option<Span>,
     /// Service level: answered within this time (999: 10 s).
-    pub sl_threshold: Option<Nanos>,
+    pub sl_threshold: Option<Span>,
     /// Service level goal in percent (999: 90).
     pub sl_goal_pct: Option<f64>,
 }
@@ -58,7 +58,7 @@ pub struct CallTargets {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IncidentTargets {
     /// Attendance target: the mean's target, the within-target threshold and the breach line.
-    pub target: Option<Nanos>,
+    pub target: Option<Span>,
     /// Within-target goal in percent.
     pub goal_pct: Option<f64>,
 }
@@ -72,9 +72,9 @@ pub struct EngineSettings {
     pub incidents: [IncidentTargets; 3],
     pub amber_factor: f64,
     /// Open calls older than this are `expired`, not `waiting`.
-    pub call_expiry: Nanos,
+    pub call_expiry: Span,
     /// How far back closed calls and incidents are kept: the largest window in use.
-    pub retention: Nanos,
+    pub retention: Span,
     /// Configured area codes, in display order.
     pub areas: Vec<String>,
 }
@@ -95,7 +95,7 @@ impl Default for EngineSettings {
     /// The defaults of the README's "How figures are computed": every other default
     /// (the configuration's) is taken from here.
     fn default() -> Self {
-        let secs = |s: i64| Some(s * NANOS_PER_SEC);
+        let secs = |s: i64| Some(Span::from_secs(s));
         EngineSettings {
             calls: [
                 CallTargets {
@@ -124,8 +124,8 @@ impl Default for EngineSettings {
                 },
             ],
             amber_factor: 1.2,
-            call_expiry: 30 * NANOS_PER_MIN,
-            retention: 24 * 60 * NANOS_PER_MIN,
+            call_expiry: Span::from_mins(30),
+            retention: Span::from_hours(24),
             areas: DEFAULT_AREAS
                 .iter()
                 .map(|(code, _)| code.to_string())
@@ -153,11 +153,11 @@ pub enum Scope<'a> {
 struct CallRecord {
     /// When the board first heard of the call: its offer, or a stand-alone close's own
     /// time. Before then the call has not happened yet, whatever `offered` says.
-    known_from: Nanos,
-    offered: Nanos,
+    known_from: Timestamp,
+    offered: Timestamp,
     line: CallLine,
     area: Option<AreaId>,
-    closed: Option<(CallOutcome, Nanos)>,
+    closed: Option<(CallOutcome, Timestamp)>,
 }
 
 impl CallRecord {
@@ -174,11 +174,11 @@ impl CallRecord {
 #[derive(Debug, Clone, Copy)]
 struct IncidentRecord {
     /// As for calls: the creation, or a stand-alone arrival's own time.
-    known_from: Nanos,
-    created: Nanos,
+    known_from: Timestamp,
+    created: Timestamp,
     grade: Grade,
     area: Option<AreaId>,
-    closed: Option<(IncidentOutcome, Nanos)>,
+    closed: Option<(IncidentOutcome, Timestamp)>,
 }
 
 impl IncidentRecord {
@@ -212,8 +212,8 @@ pub struct Engine {
     live: Live,
     /// Calls forgotten while still open (long expired), per area bucket and line.
     expired_forgotten: Vec<[u64; 2]>,
-    latest: Option<Nanos>,
-    next_sweep: Nanos,
+    latest: Option<Timestamp>,
+    next_sweep: Timestamp,
 }
 
 /// Area bucket: 0 for "no area", 1 + id for an area.
@@ -231,7 +231,7 @@ impl Engine {
             live: Live::new(&settings),
             expired_forgotten: vec![[0; 2]],
             latest: None,
-            next_sweep: Nanos::MIN,
+            next_sweep: Timestamp::MIN,
             settings,
         };
         for code in engine.settings.areas.clone() {
@@ -245,7 +245,7 @@ impl Engine {
     }
 
     /// The latest `at` of any accepted event.
-    pub fn latest(&self) -> Option<Nanos> {
+    pub fn latest(&self) -> Option<Timestamp> {
         self.latest
     }
 
@@ -280,7 +280,7 @@ impl Engine {
 
     /// Whether every accepted event is at or before `now`: then every record's opening is
     /// known and every close is in the past, and the indexes answer exactly.
-    fn is_settled_at(&self, now: Nanos) -> bool {
+    fn is_settled_at(&self, now: Timestamp) -> bool {
         self.latest.is_none_or(|latest| now >= latest)
     }
 
@@ -290,12 +290,12 @@ impl Engine {
     }
 
     /// Every figure for one scope at `now` over the window `(now − window, now]`.
-    pub fn figures(&self, now: Nanos, window: Nanos, scope: Scope<'_>) -> Figures {
+    pub fn figures(&self, now: Timestamp, window: Span, scope: Scope<'_>) -> Figures {
         self.pick(self.scoped_figures(now, window), scope)
     }
 
     /// The force's figures and every known area's, in one pass.
-    pub fn scoped_figures(&self, now: Nanos, window: Nanos) -> ScopedFigures {
+    pub fn scoped_figures(&self, now: Timestamp, window: Span) -> ScopedFigures {
         let (mut force, mut areas) = self.empty_accumulators();
         if self.is_settled_at(now) {
             let settings = &self.settings;
@@ -312,8 +312,8 @@ impl Engine {
     /// [`Engine::figures`] at each point.
     pub fn headline_means(
         &self,
-        points: &[Nanos],
-        window: Nanos,
+        points: &[Timestamp],
+        window: Span,
         scope: Scope<'_>,
     ) -> Vec<HeadlineMeans> {
         match scope {
@@ -329,7 +329,7 @@ impl Engine {
     /// target first: the first `limit`, and how many there are.
     pub fn open_incidents_top(
         &self,
-        now: Nanos,
+        now: Timestamp,
         scope: Scope<'_>,
         limit: usize,
     ) -> TopList<OpenIncident> {
@@ -344,7 +344,7 @@ impl Engine {
     /// how many there are.
     pub fn waiting_calls_top(
         &self,
-        now: Nanos,
+        now: Timestamp,
         scope: Scope<'_>,
         limit: usize,
     ) -> TopList<WaitingCall> {
@@ -356,12 +356,12 @@ impl Engine {
     }
 
     /// Every open emergency and priority incident at `now`, in breach-watch order.
-    pub fn open_incidents(&self, now: Nanos, scope: Scope<'_>) -> Vec<OpenIncident> {
+    pub fn open_incidents(&self, now: Timestamp, scope: Scope<'_>) -> Vec<OpenIncident> {
         self.open_incidents_top(now, scope, usize::MAX).rows
     }
 
     /// Every call waiting at `now`, longest wait first.
-    pub fn waiting_calls(&self, now: Nanos, scope: Scope<'_>) -> Vec<WaitingCall> {
+    pub fn waiting_calls(&self, now: Timestamp, scope: Scope<'_>) -> Vec<WaitingCall> {
         self.waiting_calls_top(now, scope, usize::MAX).rows
     }
 

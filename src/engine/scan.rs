@@ -2,23 +2,23 @@
 //! `now`, including before the latest event (`report --at`). It is the reference the
 //! incremental path is held to (see [`ExactScan`]).
 
-use super::accumulate::{Accumulators, span};
+use super::accumulate::Accumulators;
 use super::figures::Figures;
 use super::lists::{OpenIncident, WaitingCall, breach_order};
 use super::{AreaId, Engine, Scope, ScopedFigures, bucket};
 use crate::model::Grade;
-use crate::time::Nanos;
+use crate::time::{Span, Timestamp};
 
 impl Engine {
     /// Every record's part in the figures at `now` over `(now − window, now]`.
     pub(super) fn scan_accumulate(
         &self,
-        now: Nanos,
-        window: Nanos,
+        now: Timestamp,
+        window: Span,
         force: &mut Accumulators,
         areas: &mut [Accumulators],
     ) {
-        let from = now.saturating_sub(window);
+        let from = now - window;
         let expiry = self.settings.call_expiry;
         let thresholds = self.settings.calls.map(|t| t.sl_threshold);
         let targets = self.settings.incidents.map(|t| t.target);
@@ -53,7 +53,11 @@ impl Engine {
 
     /// Open emergency and priority incidents at `now`, nearest to (or furthest past) their
     /// target first, then by id.
-    pub(super) fn scan_open_incidents(&self, now: Nanos, scope: Scope<'_>) -> Vec<OpenIncident> {
+    pub(super) fn scan_open_incidents(
+        &self,
+        now: Timestamp,
+        scope: Scope<'_>,
+    ) -> Vec<OpenIncident> {
         let target = |grade: Grade| self.settings.incidents[grade.index()].target;
         let mut open: Vec<_> = self
             .incidents
@@ -72,7 +76,7 @@ impl Engine {
     }
 
     /// Calls waiting at `now` (not expired), longest wait first, then by id.
-    pub(super) fn scan_waiting_calls(&self, now: Nanos, scope: Scope<'_>) -> Vec<WaitingCall> {
+    pub(super) fn scan_waiting_calls(&self, now: Timestamp, scope: Scope<'_>) -> Vec<WaitingCall> {
         let expiry = self.settings.call_expiry;
         let mut waiting: Vec<_> = self
             .calls
@@ -81,7 +85,7 @@ impl Engine {
             .filter(|(_, call)| {
                 call.known_from <= now
                     && call.closed.is_none_or(|(_, at)| at > now)
-                    && span(call.offered, now) <= expiry
+                    && now - call.offered <= expiry
             })
             .map(|(id, call)| ((call.offered, &**id), call))
             .collect();
@@ -118,22 +122,22 @@ fn area_acc(areas: &mut [Accumulators], area: Option<AreaId>) -> Option<&mut Acc
 pub struct ExactScan<'a>(pub(super) &'a Engine);
 
 impl ExactScan<'_> {
-    pub fn scoped_figures(&self, now: Nanos, window: Nanos) -> ScopedFigures {
+    pub fn scoped_figures(&self, now: Timestamp, window: Span) -> ScopedFigures {
         let engine = self.0;
         let (mut force, mut areas) = engine.empty_accumulators();
         engine.scan_accumulate(now, window, &mut force, &mut areas);
         engine.finish_scoped(force, areas)
     }
 
-    pub fn figures(&self, now: Nanos, window: Nanos, scope: Scope<'_>) -> Figures {
+    pub fn figures(&self, now: Timestamp, window: Span, scope: Scope<'_>) -> Figures {
         self.0.pick(self.scoped_figures(now, window), scope)
     }
 
-    pub fn open_incidents(&self, now: Nanos, scope: Scope<'_>) -> Vec<OpenIncident> {
+    pub fn open_incidents(&self, now: Timestamp, scope: Scope<'_>) -> Vec<OpenIncident> {
         self.0.scan_open_incidents(now, scope)
     }
 
-    pub fn waiting_calls(&self, now: Nanos, scope: Scope<'_>) -> Vec<WaitingCall> {
+    pub fn waiting_calls(&self, now: Timestamp, scope: Scope<'_>) -> Vec<WaitingCall> {
         self.0.scan_waiting_calls(now, scope)
     }
 }

@@ -205,7 +205,7 @@ impl Replay {
                 self.engine = checkpoint.engine.clone();
                 self.playback.set_position(checkpoint.position);
                 self.loaded_to = checkpoint.at;
-                self.last_event_at = self.engine.latest().map(Timestamp::from_nanos);
+                self.last_event_at = self.engine.latest();
             }
             None => {
                 self.engine = Engine::new(self.settings.clone());

@@ -35,8 +35,7 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
     let mut incidents = Ledger::default();
     let mut left_out = 0;
     for event in all {
-        // The ledger still counts in plain nanoseconds.
-        let at = event.at.nanos();
+        let at = event.at;
         let mut event = event.clone();
         let keep = match &mut event.body {
             EventBody::Heartbeat => false,
@@ -52,15 +51,11 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
                 line,
                 lpa,
                 ..
-            } => match calls.close(
-                id,
-                at,
-                OwnOpening::from_fields(offered_at.map(Timestamp::nanos), *line),
-            ) {
+            } => match calls.close(id, at, OwnOpening::from_fields(*offered_at, *line)) {
                 Err(_) | Ok(Closing::Duplicate) => false,
                 Ok(Closing::StandAlone) => true,
                 Ok(Closing::Opened { at: opened, data }) => {
-                    copy_in(offered_at, line, lpa, Timestamp::from_nanos(opened), data);
+                    copy_in(offered_at, line, lpa, opened, data);
                     true
                 }
             },
@@ -70,17 +65,13 @@ pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
                 created_at,
                 grade,
                 lpa,
-            } => match incidents.close(
-                id,
-                at,
-                OwnOpening::from_fields(created_at.map(Timestamp::nanos), *grade),
-            ) {
+            } => match incidents.close(id, at, OwnOpening::from_fields(*created_at, *grade)) {
                 Err(_) | Ok(Closing::Duplicate) => false,
                 Ok(Closing::StandAlone) => true,
                 // The schema gives a cancellation no optional fields.
                 Ok(Closing::Opened { .. }) if *outcome == IncidentOutcome::Cancelled => true,
                 Ok(Closing::Opened { at: opened, data }) => {
-                    copy_in(created_at, grade, lpa, Timestamp::from_nanos(opened), data);
+                    copy_in(created_at, grade, lpa, opened, data);
                     true
                 }
             },

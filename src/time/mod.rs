@@ -14,21 +14,6 @@ pub use span::Span;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
-// The plain-integer forms below are to go once the engine and the board use
-// Timestamp/Span.
-
-/// Nanoseconds: an instant since 1970-01-01T00:00:00Z, or a span.
-pub type Nanos = i64;
-
-pub const NANOS_PER_SEC: i64 = Span::SECOND.nanos();
-pub const NANOS_PER_MIN: i64 = Span::MINUTE.nanos();
-pub const NANOS_PER_HOUR: i64 = Span::HOUR.nanos();
-
-/// Seconds (fractional) in a span of nanoseconds; [`Span::as_secs_f64`] for a [`Span`].
-pub fn seconds(span: Nanos) -> f64 {
-    Span::from_nanos(span).as_secs_f64()
-}
-
 /// Why a time stamp was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeError {

@@ -4,7 +4,7 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, Window};
 use crate::engine::{Engine, Figures, HeadlineMeans, OpenIncident, Scope, WaitingCall};
-use crate::time::{NANOS_PER_MIN, Nanos};
+use crate::time::{Span, Timestamp};
 
 use super::status::{FeedStatus, Mode};
 use super::view::View;
@@ -12,7 +12,7 @@ use super::view::View;
 /// How many points each trend has.
 pub const TREND_POINTS: usize = 24;
 /// The step between trend points.
-pub const TREND_STEP: Nanos = 5 * NANOS_PER_MIN;
+pub const TREND_STEP: Span = Span::from_mins(5);
 /// At most this many rows of the breach watch and of the longest waits are kept.
 pub const LIST_LIMIT: usize = 50;
 
@@ -42,7 +42,7 @@ pub struct Trends {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Board {
     pub force_name: String,
-    pub now: Nanos,
+    pub now: Timestamp,
     pub tz: Tz,
     pub window: Window,
     /// Every configured window's label, in key order (`1`, `2`, `3`…).
@@ -80,7 +80,7 @@ impl Board {
         engine: &Engine,
         config: &Config,
         view: &View,
-        now: Nanos,
+        now: Timestamp,
         mode: Mode,
         feed: FeedStatus,
     ) -> Board {
@@ -89,7 +89,7 @@ impl Board {
             .get(view.window_index)
             .or(config.windows.last())
             .cloned()
-            .unwrap_or_else(|| Window::new(crate::time::Span::HOUR));
+            .unwrap_or_else(|| Window::new(Span::HOUR));
         let scope_code = view
             .area
             .as_ref()
@@ -104,14 +104,14 @@ impl Board {
             None => config.force_name.clone(),
         };
 
-        let scoped = engine.scoped_figures(now, window.span.nanos());
+        let scoped = engine.scoped_figures(now, window.span);
         let figures = match &scope_code {
             Some(code) => scoped
                 .areas
                 .iter()
                 .find(|(known, _)| known == code)
                 .map(|(_, f)| f.clone())
-                .unwrap_or_else(|| engine.figures(now, window.span.nanos(), scope)),
+                .unwrap_or_else(|| engine.figures(now, window.span, scope)),
             None => scoped.force.clone(),
         };
         let areas = scoped
@@ -125,7 +125,7 @@ impl Board {
             })
             .collect();
 
-        let trends = trends(engine, now, window.span.nanos(), scope, &figures);
+        let trends = trends(engine, now, window.span, scope, &figures);
 
         let breach = engine.open_incidents_top(now, scope, LIST_LIMIT);
         let waits = engine.waiting_calls_top(now, scope, LIST_LIMIT);
@@ -161,11 +161,19 @@ impl Board {
 }
 
 /// The four headline means at the 23 marks before `now`'s mark, then at `now` (`current`).
-fn trends(engine: &Engine, now: Nanos, span: Nanos, scope: Scope<'_>, current: &Figures) -> Trends {
-    let mark = now.saturating_sub(now.rem_euclid(TREND_STEP));
-    let points: Vec<Nanos> = (1..TREND_POINTS as i64)
+fn trends(
+    engine: &Engine,
+    now: Timestamp,
+    span: Span,
+    scope: Scope<'_>,
+    current: &Figures,
+) -> Trends {
+    // The time since the last mark, in raw nanoseconds: a Span has no remainder.
+    let since_mark = Span::from_nanos(now.nanos().rem_euclid(TREND_STEP.nanos()));
+    let mark = now - since_mark;
+    let points: Vec<Timestamp> = (1..TREND_POINTS as i64)
         .rev()
-        .map(|k| mark.saturating_sub(k * TREND_STEP))
+        .map(|k| mark - TREND_STEP * k)
         .collect();
     let mut trends = Trends::default();
     let past = engine.headline_means(&points, span, scope);
@@ -194,8 +202,8 @@ mod tests {
         engine
     }
 
-    fn at(text: &str) -> Nanos {
-        parse_rfc3339(text).unwrap().nanos()
+    fn at(text: &str) -> Timestamp {
+        parse_rfc3339(text).unwrap()
     }
 
     const LINES: &[&str] = &[
@@ -338,7 +346,7 @@ mod tests {
         // 10:07:04: no point; B in those ending from 11:00:10 to just before 11:07:10: the
         // point at 11:05.
         let config = Config {
-            windows: vec![Window::new(crate::time::Span::from_mins(7))],
+            windows: vec![Window::new(Span::from_mins(7))],
             ..Config::default()
         };
         let board = Board::build(
@@ -380,7 +388,14 @@ mod tests {
             speed: 60.0,
             paused: true,
         };
-        let board = Board::build(&engine, &config, &View::default(), 0, mode, feed.clone());
+        let board = Board::build(
+            &engine,
+            &config,
+            &View::default(),
+            Timestamp::UNIX_EPOCH,
+            mode,
+            feed.clone(),
+        );
         assert_eq!(board.mode, mode);
         assert_eq!(board.feed, feed);
         assert_eq!(board.tz, chrono_tz::Europe::London);

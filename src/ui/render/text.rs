@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 
 use crate::engine::Status;
-use crate::time::Nanos;
+use crate::time::{Timestamp, to_utc};
 
 use super::paint;
 
@@ -17,22 +17,22 @@ pub fn symbol(status: Status) -> &'static str {
     status.words().split(' ').next().unwrap_or("")
 }
 
-fn local(now: Nanos, tz: Tz) -> chrono::DateTime<Tz> {
-    tz.from_utc_datetime(&crate::time::to_utc(crate::time::Timestamp::from_nanos(now)).naive_utc())
+fn local(now: Timestamp, tz: Tz) -> chrono::DateTime<Tz> {
+    tz.from_utc_datetime(&to_utc(now).naive_utc())
 }
 
 /// `14:32:05 BST`.
-pub fn clock(now: Nanos, tz: Tz) -> String {
+pub fn clock(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M:%S %Z").to_string()
 }
 
 /// `14:32:05 Sat 26 Oct`.
-pub fn clock_and_date(now: Nanos, tz: Tz) -> String {
+pub fn clock_and_date(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M:%S %a %-d %b").to_string()
 }
 
 /// `Sat 26 Oct`.
-pub fn date(now: Nanos, tz: Tz) -> String {
+pub fn date(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%a %-d %b").to_string()
 }
 
@@ -81,8 +81,8 @@ mod tests {
 
     #[test]
     fn clock_names_the_zone() {
-        let summer = parse_rfc3339("2024-07-01T11:00:00Z").unwrap().nanos();
-        let winter = parse_rfc3339("2024-12-01T11:00:00Z").unwrap().nanos();
+        let summer = parse_rfc3339("2024-07-01T11:00:00Z").unwrap();
+        let winter = parse_rfc3339("2024-12-01T11:00:00Z").unwrap();
         let london = chrono_tz::Europe::London;
         assert_eq!(clock(summer, london), "12:00:00 BST");
         assert_eq!(clock(winter, london), "11:00:00 GMT");
