@@ -7,10 +7,14 @@
 use std::path::Path;
 
 use chrono_tz::Tz;
-use toml::{Table, Value};
+use toml::Table;
 
 use crate::engine::{CallTargets, DEFAULT_AREAS, EngineSettings, IncidentTargets};
 use crate::time::{Span, format_span, parse_span};
+
+mod walk;
+
+use walk::Walker;
 
 /// A Local Policing Area.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,158 +240,6 @@ impl Config {
     }
 }
 
-/// Takes keys out of a table one by one, so that what is left at the end is unknown.
-struct Walker {
-    table: Table,
-    prefix: String,
-}
-
-impl Walker {
-    fn new(table: Table, prefix: &str) -> Walker {
-        Walker {
-            table,
-            prefix: prefix.to_string(),
-        }
-    }
-
-    fn key(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
-    }
-
-    fn error(&self, key: &str, problem: &str) -> ConfigError {
-        ConfigError(format!("`{}` {problem}", self.key(key)))
-    }
-
-    fn take(&mut self, key: &str) -> Option<Value> {
-        self.table.remove(key)
-    }
-
-    fn finish(self) -> Result<(), ConfigError> {
-        match self.table.keys().next() {
-            Some(unknown) => Err(ConfigError(format!(
-                "unknown key `{}` (see forceboard.example.toml for every key)",
-                self.key(unknown)
-            ))),
-            None => Ok(()),
-        }
-    }
-
-    fn table(&self, value: Value, key: &str) -> Result<Walker, ConfigError> {
-        match value {
-            Value::Table(table) => Ok(Walker::new(table, &format!("{}.", self.key(key)))),
-            _ => Err(self.error(key, "must be a table")),
-        }
-    }
-
-    fn text(&self, value: &Value, key: &str) -> Result<String, ConfigError> {
-        value
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| self.error(key, "must be a string"))
-    }
-
-    fn number(&self, value: &Value, key: &str) -> Result<f64, ConfigError> {
-        match value {
-            Value::Integer(n) => Ok(*n as f64),
-            Value::Float(x) if x.is_finite() => Ok(*x),
-            _ => Err(self.error(key, "must be a number")),
-        }
-    }
-
-    /// A duration: `"30s"`, `"15m"`, `"1h"`, or a number of seconds.
-    fn span(&self, value: &Value, key: &str) -> Result<Span, ConfigError> {
-        let span = match value {
-            Value::String(text) => parse_span(text),
-            // Checked, not saturated: too many seconds is an error, not 292 years.
-            Value::Integer(n) => n.checked_mul(Span::SECOND.nanos()).map(Span::from_nanos),
-            Value::Float(x) if x.is_finite() && *x < 1e9 => {
-                Some(Span::from_nanos((x * 1e9).round() as i64))
-            }
-            _ => None,
-        };
-        match span {
-            Some(span) if span.is_positive() => Ok(span),
-            _ => Err(self.error(
-                key,
-                "must be a positive duration such as \"30s\", \"15m\" or \"1h\" (or a number of seconds)",
-            )),
-        }
-    }
-
-    fn is_off(value: &Value) -> bool {
-        matches!(value, Value::String(text) if text == "off" || text == "none")
-    }
-
-    /// A duration, or `"off"` for none.
-    fn optional_span(&self, value: &Value, key: &str) -> Result<Option<Span>, ConfigError> {
-        if Walker::is_off(value) {
-            return Ok(None);
-        }
-        self.span(value, key).map(Some).map_err(|_| {
-            self.error(
-                key,
-                "must be a duration such as \"5s\" or \"15m\", or \"off\"",
-            )
-        })
-    }
-
-    /// A percentage from 0 to 100, or `"off"` for none.
-    fn optional_percent(&self, value: &Value, key: &str) -> Result<Option<f64>, ConfigError> {
-        if Walker::is_off(value) {
-            return Ok(None);
-        }
-        match self.number(value, key) {
-            Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(Some(pct)),
-            _ => Err(self.error(key, "must be a percentage from 0 to 100, or \"off\"")),
-        }
-    }
-
-    fn windows(&self, value: &Value) -> Result<Vec<Window>, ConfigError> {
-        let problem = "must be a list of 1 to 9 durations such as [\"15m\", \"1h\", \"24h\"]";
-        let items = value
-            .as_array()
-            .filter(|items| (1..=9).contains(&items.len()))
-            .ok_or_else(|| self.error("windows", problem))?;
-        items
-            .iter()
-            .map(|item| {
-                item.as_str()
-                    .and_then(Window::parse)
-                    .ok_or_else(|| self.error("windows", problem))
-            })
-            .collect()
-    }
-
-    fn areas(&self, value: &Value) -> Result<Vec<Area>, ConfigError> {
-        let items = value
-            .as_array()
-            .ok_or_else(|| self.error("areas", "must be a list of [[areas]] tables"))?;
-        let mut areas: Vec<Area> = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            let key = format!("areas[{index}]");
-            let mut area = self.table(item.clone(), &key)?;
-            let code = match area.take("code") {
-                Some(v) => area.text(&v, "code")?,
-                None => return Err(area.error("code", "is missing")),
-            };
-            let code = code.trim().to_string();
-            if code.is_empty() {
-                return Err(area.error("code", "must not be empty"));
-            }
-            let name = match area.take("name") {
-                Some(v) => area.text(&v, "name")?,
-                None => code.clone(),
-            };
-            if areas.iter().any(|a| a.code == code) {
-                return Err(area.error("code", &format!("\"{code}\" is given twice")));
-            }
-            area.finish()?;
-            areas.push(Area { code, name });
-        }
-        Ok(areas)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,7 +269,7 @@ mod tests {
 
     #[test]
     fn the_example_file_parses_and_equals_the_defaults() {
-        let text = include_str!("../forceboard.example.toml");
+        let text = include_str!("../../forceboard.example.toml");
         assert_eq!(Config::parse(text), Ok(Config::default()));
     }
 
