@@ -6,7 +6,8 @@
 
 use std::io::{self, BufRead};
 
-use crate::feed::parse::MAX_LINE_BYTES;
+/// Lines longer than this are refused without being held in memory.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// One physical line of a feed.
 #[derive(Debug, PartialEq, Eq)]

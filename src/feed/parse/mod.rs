@@ -14,9 +14,6 @@ use crate::feed::lines::Line;
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
 use crate::time::{TimeError, Timestamp, parse_rfc3339};
 
-/// Lines longer than this are refused without being held in memory.
-pub const MAX_LINE_BYTES: usize = 64 * 1024;
-
 /// Parses one line (without its newline) into an event.
 pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
     let text = std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?;

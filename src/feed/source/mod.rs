@@ -2,7 +2,7 @@
 //! HTTP(S) NDJSON stream.
 //!
 //! Each source is one tokio task that splits its bytes into lines with the shared
-//! [`LineSplitter`] (never holding more than [`MAX_LINE_BYTES`](crate::feed::parse::MAX_LINE_BYTES)
+//! [`LineSplitter`] (never holding more than [`MAX_LINE_BYTES`](crate::feed::lines::MAX_LINE_BYTES)
 //! of one line), reads each line with [`classify`], and sends [`FeedItem`]s into a channel.
 //! Reconnection and back-off live inside the task; it stops when the receiver is dropped.
 //!
@@ -273,7 +273,7 @@ impl Runner {
 mod tests {
     use super::*;
 
-    use crate::feed::parse::MAX_LINE_BYTES;
+    use crate::feed::lines::MAX_LINE_BYTES;
 
     /// What `pump` would send from `input`, up to the first item.
     fn next_item(splitter: &mut LineSplitter, input: &mut &[u8]) -> Option<FeedItem> {
