@@ -88,8 +88,9 @@ fn a_live_board_shows_the_worked_example() {
     assert_eq!((calls.waiting, calls.expired), (1, 1));
     let emergency = &board.figures.incidents.emergency;
     assert_eq!((emergency.open, emergency.open_breached), (1, 1));
-    // Arrival order is file order: ZZ is unmatched, A's second offer and answer duplicates.
-    assert_eq!(board.feed.rejected, 1);
+    // Arrival order is file order: A's second offer and answer are duplicates; ZZ, a
+    // close with no opening, waits for the 2-minute pairing grace before it is rejected.
+    assert_eq!(board.feed.rejected, 0);
     assert_eq!(board.feed.state, FeedState::Live);
     assert_eq!(board.feed.events_per_min, 15.0);
     let terminal = screen(&board, &app, 80, 24);
@@ -265,8 +266,8 @@ fn an_event_dated_ahead_waits_for_its_time_and_one_too_far_ahead_is_refused() {
     }
     let board = app.board(&feed, &config, wall);
     assert_eq!(
-        board.feed.rejected, 2,
-        "ZZ, and M beyond the 60 s future skew"
+        board.feed.rejected, 1,
+        "M, beyond the 60 s future skew (ZZ still waits for its opening)"
     );
     assert_eq!(
         board.feed.recent_rejects.last(),
@@ -364,4 +365,128 @@ fn feed_frames_are_coalesced_keys_draw_at_once_and_an_unchanged_frame_writes_not
 
     app.handle(ch('v'), &mut feed, wall + MIN_FRAME_GAP);
     assert_eq!(app.draw_due(), Some(Timestamp::MIN), "a key draws at once");
+}
+
+fn event_item(line: u64, text: &str) -> Msg {
+    Msg::Feed(FeedItem::Event {
+        line,
+        event: parse_line(text.as_bytes()).expect("parses"),
+    })
+}
+
+#[test]
+fn a_close_that_overtakes_its_opening_is_paired_and_leaves_no_phantom_caller() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    // N is answered (11:59:58) before its offer (11:59:50) arrives: a faster CAD source.
+    let answered = r#"{"kind":"call_answered","at":"2024-07-01T11:59:58Z","id":"N"}"#;
+    let offered = r#"{"kind":"call_offered","at":"2024-07-01T11:59:50Z","id":"N","line":"999"}"#;
+    app.handle(event_item(20, answered), &mut feed, wall);
+    app.handle(event_item(21, offered), &mut feed, wall + Span::SECOND);
+    let board = app.board(&feed, &config, wall + Span::SECOND);
+    let calls = &board.figures.calls.line_999;
+    assert_eq!(calls.waiting, 1, "F only: N was answered, not left waiting");
+    assert_eq!(calls.answered, 3, "A, B and N");
+    // (4 + 12 + 8) / 3 = 8.0 s.
+    assert_eq!(calls.mean_answer_s, Some(8.0));
+    assert_eq!(board.feed.rejected, 0, "ZZ still waits for its grace");
+}
+
+#[test]
+fn a_close_whose_opening_never_comes_is_rejected_when_the_grace_runs_out() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    let orphan = r#"{"kind":"incident_arrived","at":"2024-07-01T12:00:00Z","id":"Q"}"#;
+    app.handle(event_item(20, orphan), &mut feed, wall);
+    // The default grace is 2 minutes: ZZ (from the example) and Q still wait at exactly
+    // 2 minutes, and are rejected a second later, in the order they arrived.
+    app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(120));
+    assert_eq!(
+        app.board(&feed, &config, wall + Span::from_secs(120))
+            .feed
+            .rejected,
+        0
+    );
+    app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(121));
+    let board = app.board(&feed, &config, wall + Span::from_secs(121));
+    assert_eq!(board.feed.rejected, 2, "ZZ and Q once their grace ran out");
+    assert_eq!(
+        board.feed.recent_rejects.last(),
+        Some(&(
+            20,
+            "incident_arrived for an unknown id (unmatched)".to_string()
+        ))
+    );
+}
+
+mod arrival_order {
+    use super::*;
+    use forceboard::ui::Board;
+    use proptest::prelude::*;
+
+    /// Calls offered a minute apart from 11:00, each answered, abandoned or left open.
+    fn lines(calls: &[(u8, u16)]) -> Vec<(usize, String)> {
+        let base = t("2024-07-01T11:00:00Z");
+        let mut out = Vec::new();
+        for (i, (fate, wait_s)) in calls.iter().enumerate() {
+            let offered = base + Span::from_mins(i as i64);
+            let closed = offered + Span::from_secs(i64::from(*wait_s));
+            let stamp = |at: Timestamp| forceboard::time::format_utc(at);
+            out.push((
+                i,
+                format!(
+                    r#"{{"kind":"call_offered","at":"{}","id":"C{i}","line":"999"}}"#,
+                    stamp(offered)
+                ),
+            ));
+            let kind = match fate % 3 {
+                0 => "call_answered",
+                1 => "call_abandoned",
+                _ => continue,
+            };
+            out.push((
+                i,
+                format!(
+                    r#"{{"kind":"{kind}","at":"{}","id":"C{i}"}}"#,
+                    stamp(closed)
+                ),
+            ));
+        }
+        out
+    }
+
+    fn board_after(lines: &[String]) -> Board {
+        let config = Config::default();
+        let wall = t("2024-07-01T12:00:00Z");
+        let mut feed = Feed::live(&config, wall);
+        let mut app = App::new(&config, AppOptions::default(), wall);
+        for (n, line) in lines.iter().enumerate() {
+            app.handle(event_item(n as u64 + 1, line), &mut feed, wall);
+        }
+        app.board(&feed, &config, wall)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Closes moved up to five places earlier than their openings, all arriving
+        /// within the grace, give exactly the figures of the in-order feed.
+        #[test]
+        fn early_closes_within_the_grace_give_the_in_order_figures(
+            calls in proptest::collection::vec((0u8..3, 1u16..600), 1..30),
+            moves in proptest::collection::vec(0usize..6, 60),
+        ) {
+            let in_order: Vec<String> = lines(&calls).into_iter().map(|(_, l)| l).collect();
+            let mut shuffled = in_order.clone();
+            for (index, by) in moves.iter().enumerate().take(shuffled.len()) {
+                if shuffled[index].contains("\"call_offered\"") {
+                    continue;
+                }
+                let line = shuffled.remove(index);
+                shuffled.insert(index.saturating_sub(*by), line);
+            }
+            let expected = board_after(&in_order);
+            let got = board_after(&shuffled);
+            prop_assert_eq!(&got.force_figures, &expected.force_figures);
+            prop_assert_eq!(got.feed.rejected, 0);
+        }
+    }
 }

@@ -2,10 +2,8 @@
 //! played on a virtual clock (replay and the demo). One `Feed` can serve several boards:
 //! they read it, and only the shell that owns it feeds it.
 
-use std::collections::VecDeque;
-
 use crate::config::Config;
-use crate::engine::{Applied, Engine};
+use crate::engine::Engine;
 use crate::feed::{FeedItem, SourceState};
 use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use crate::ingest::replay::{Replay, ReplayOptions};
@@ -13,6 +11,7 @@ use crate::model::{Event, Reject};
 use crate::time::{Span, Timestamp};
 use crate::ui::{FeedState, FeedStatus, Mode};
 
+use super::live::{LiveIngest, Outcome};
 use super::tracker::FeedTracker;
 
 /// The demo starts this far into its day, when the board is busy.
@@ -39,13 +38,9 @@ pub enum ReplayCommand {
 }
 
 enum Driver {
-    /// A live source: events are applied as they arrive. One dated ahead of the wall
-    /// clock (within the future skew) waits in `ahead` until its time, so the engine
-    /// never holds an event later than the board's now.
-    Live {
-        engine: Box<Engine>,
-        ahead: VecDeque<(u64, Event)>,
-    },
+    /// A live source: events are applied as they arrive, but for the waits of
+    /// [`LiveIngest`] (events dated a little ahead; closes ahead of their openings).
+    Live(LiveIngest),
     Recording {
         replay: Box<Replay>,
         looping: bool,
@@ -65,10 +60,10 @@ impl Feed {
     /// A live feed whose source has not connected yet.
     pub fn live(config: &Config, wall: Timestamp) -> Feed {
         Feed {
-            driver: Driver::Live {
-                engine: Box::new(Engine::new(config.engine_settings(None))),
-                ahead: VecDeque::new(),
-            },
+            driver: Driver::Live(LiveIngest::new(
+                Engine::new(config.engine_settings(None)),
+                config.pairing_grace,
+            )),
             tracker: FeedTracker::new(wall),
             stale_after: config.stale_after,
             future_skew: config.future_skew,
@@ -132,7 +127,7 @@ impl Feed {
 
     pub fn engine(&self) -> &Engine {
         match &self.driver {
-            Driver::Live { engine, .. } => engine,
+            Driver::Live(live) => live.engine(),
             Driver::Recording { replay, .. } => replay.engine(),
         }
     }
@@ -140,14 +135,14 @@ impl Feed {
     /// The board's now: the wall clock live, the virtual clock for a recording.
     pub fn now(&self, wall: Timestamp) -> Timestamp {
         match &self.driver {
-            Driver::Live { .. } => wall,
+            Driver::Live(_) => wall,
             Driver::Recording { replay, .. } => replay.now(wall),
         }
     }
 
     pub fn mode(&self) -> Mode {
         match &self.driver {
-            Driver::Live { .. } => Mode::Live,
+            Driver::Live(_) => Mode::Live,
             Driver::Recording { looping: true, .. } => Mode::Demo,
             Driver::Recording { replay, .. } => Mode::Replay {
                 speed: replay.speed(),
@@ -168,12 +163,10 @@ impl Feed {
                 self.tracker.line_arrived(wall);
                 if event.at > wall + self.future_skew {
                     self.tracker.reject(line, Reject::FutureDated);
-                } else if let Driver::Live { ahead, .. } = &mut self.driver {
-                    // In time order, ties in arrival order.
-                    let at = event.at;
-                    let position = ahead.partition_point(|(_, held)| held.at <= at);
-                    ahead.insert(position, (line, event));
-                    self.release_due(wall);
+                } else if let Driver::Live(live) = &mut self.driver {
+                    let mut outcomes = Vec::new();
+                    live.push(line, event, wall, &mut outcomes);
+                    self.take_outcomes(outcomes, wall);
                 }
             }
             FeedItem::Rejected { line, reason } => {
@@ -188,7 +181,11 @@ impl Feed {
     /// recording plays up to its virtual now (the demo loops at its end).
     pub fn advance(&mut self, wall: Timestamp) {
         match &mut self.driver {
-            Driver::Live { .. } => self.release_due(wall),
+            Driver::Live(live) => {
+                let mut outcomes = Vec::new();
+                live.advance(wall, &mut outcomes);
+                self.take_outcomes(outcomes, wall);
+            }
             Driver::Recording { replay, .. } => {
                 let step = replay.advance(wall);
                 for _ in 0..step.accepted.min(100_000) {
@@ -201,24 +198,16 @@ impl Feed {
         }
     }
 
-    fn release_due(&mut self, wall: Timestamp) {
-        let Driver::Live { engine, ahead } = &mut self.driver else {
-            return;
-        };
-        while ahead.front().is_some_and(|(_, event)| event.at <= wall) {
-            let Some((line, event)) = ahead.pop_front() else {
-                break;
-            };
-            let recorded = self.recording.is_some().then(|| event.clone());
-            match engine.ingest(event) {
-                Ok(Applied::Accepted) => {
+    fn take_outcomes(&mut self, outcomes: Vec<Outcome>, wall: Timestamp) {
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Accepted(event) => {
                     self.tracker.accepted(wall);
-                    if let (Some(kept), Some(event)) = (self.recording.as_mut(), recorded) {
+                    if let Some(kept) = self.recording.as_mut() {
                         kept.push(event);
                     }
                 }
-                Ok(Applied::Duplicate) => {}
-                Err(reason) => self.tracker.reject(line, reason),
+                Outcome::Rejected { line, reason } => self.tracker.reject(line, reason),
             }
         }
     }

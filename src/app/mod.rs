@@ -10,6 +10,7 @@
 //! (each with its own window, area, layout and size) can show one feed.
 
 pub mod feed;
+pub mod live;
 pub mod tracker;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};

@@ -60,6 +60,8 @@ pub struct Config {
     pub reorder_horizon: Span,
     pub stale_after: Span,
     pub future_skew: Span,
+    /// Live feeds: how long a closing event waits for an opening that has not arrived.
+    pub pairing_grace: Span,
     /// Indexed by `CallLine::index` (999, 101).
     pub calls: [CallTargets; 2],
     /// Emergency, priority (scheduled has no targets).
@@ -82,6 +84,7 @@ impl Default for Config {
             reorder_horizon: Span::from_mins(10),
             stale_after: Span::from_secs(30),
             future_skew: Span::from_secs(60),
+            pairing_grace: Span::from_mins(2),
             calls: engine.calls,
             incidents: [engine.incidents[0], engine.incidents[1]],
             areas: DEFAULT_AREAS
@@ -160,6 +163,7 @@ impl Config {
             ("reorder_horizon", &mut config.reorder_horizon),
             ("stale_after", &mut config.stale_after),
             ("future_skew", &mut config.future_skew),
+            ("pairing_grace", &mut config.pairing_grace),
         ] {
             if let Some(value) = walker.take(key) {
                 *slot = walker.span(&value, key)?;

@@ -1,0 +1,189 @@
+//! A live feed's events on their way into the engine, in the order the feed's rules ask:
+//! arrival order, except
+//!
+//! - an event dated ahead of the wall clock (within the future skew: a CAD clock a little
+//!   fast) waits until its time, so the engine never holds an event later than the
+//!   board's now; and
+//! - a closing event whose opening has not arrived yet (two CAD sources, one a little
+//!   faster) waits for the **pairing grace** and is applied as soon as its opening
+//!   arrives, as if the two had come in order. Only when the grace runs out is it
+//!   rejected as unmatched, so a real unmatched line is still shown, a grace later.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::engine::{Applied, Engine};
+use crate::model::{Event, EventBody, Reject};
+use crate::time::{Span, Timestamp};
+
+/// At most this many closing events wait for their openings; past it a close with no
+/// opening is rejected at once, so a feed of nothing but orphans cannot grow memory.
+pub const MAX_UNPAIRED: usize = 100_000;
+
+/// What applying the due events did, for the feed's health and `--record`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Accepted(Event),
+    Rejected { line: u64, reason: Reject },
+}
+
+/// A closing event waiting for its opening.
+#[derive(Debug, Clone)]
+struct Unpaired {
+    line: u64,
+    event: Event,
+    arrived: Timestamp,
+}
+
+impl LiveIngest {
+    fn forget_waiting(&mut self, event: &Event) {
+        if let Some((space, id)) = closing_of(event) {
+            let key = (space, Box::<str>::from(id));
+            if let Some(count) = self.waiting_ids.get_mut(&key) {
+                *count -= 1;
+                if *count == 0 {
+                    self.waiting_ids.remove(&key);
+                }
+            }
+        }
+    }
+}
+
+/// Which id an event is about: calls and incidents are separate name spaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Space {
+    Call,
+    Incident,
+}
+
+fn opening_of(event: &Event) -> Option<(Space, &str)> {
+    match &event.body {
+        EventBody::CallOffered { id, .. } => Some((Space::Call, id)),
+        EventBody::IncidentCreated { id, .. } => Some((Space::Incident, id)),
+        _ => None,
+    }
+}
+
+fn closing_of(event: &Event) -> Option<(Space, &str)> {
+    match &event.body {
+        EventBody::CallClosed { id, .. } => Some((Space::Call, id)),
+        EventBody::IncidentClosed { id, .. } => Some((Space::Incident, id)),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveIngest {
+    engine: Box<Engine>,
+    /// In time order, ties in arrival order.
+    ahead: VecDeque<(u64, Event)>,
+    /// In arrival order.
+    unpaired: VecDeque<Unpaired>,
+    /// How many closes wait per id, so an opening with none waiting costs one look-up.
+    waiting_ids: HashMap<(Space, Box<str>), usize>,
+    grace: Span,
+}
+
+impl LiveIngest {
+    pub fn new(engine: Engine, grace: Span) -> LiveIngest {
+        LiveIngest {
+            engine: Box::new(engine),
+            ahead: VecDeque::new(),
+            unpaired: VecDeque::new(),
+            waiting_ids: HashMap::new(),
+            grace,
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Closing events waiting for their openings now.
+    pub fn unpaired(&self) -> usize {
+        self.unpaired.len()
+    }
+
+    /// One event as it arrived at `wall` (already checked against the future skew).
+    pub fn push(&mut self, line: u64, event: Event, wall: Timestamp, out: &mut Vec<Outcome>) {
+        let at = event.at;
+        let position = self.ahead.partition_point(|(_, held)| held.at <= at);
+        self.ahead.insert(position, (line, event));
+        self.advance(wall, out);
+    }
+
+    /// Applies the events whose time has come, and rejects the closes whose grace has
+    /// run out.
+    pub fn advance(&mut self, wall: Timestamp, out: &mut Vec<Outcome>) {
+        while self
+            .ahead
+            .front()
+            .is_some_and(|(_, event)| event.at <= wall)
+        {
+            let Some((line, event)) = self.ahead.pop_front() else {
+                break;
+            };
+            self.apply(line, event, wall, out);
+        }
+        while self
+            .unpaired
+            .front()
+            .is_some_and(|waiting| wall - waiting.arrived > self.grace)
+        {
+            let Some(waiting) = self.unpaired.pop_front() else {
+                break;
+            };
+            self.forget_waiting(&waiting.event);
+            let reason = Reject::Unmatched(waiting.event.body.kind());
+            out.push(Outcome::Rejected {
+                line: waiting.line,
+                reason,
+            });
+        }
+    }
+
+    fn apply(&mut self, line: u64, event: Event, wall: Timestamp, out: &mut Vec<Outcome>) {
+        // Kept for --record, and for a close that may have to wait for its opening.
+        let kept = event.clone();
+        match self.engine.ingest(event) {
+            Ok(Applied::Accepted) => {
+                if let Some((space, id)) = opening_of(&kept) {
+                    let id: Box<str> = id.into();
+                    out.push(Outcome::Accepted(kept));
+                    self.pair(space, &id, wall, out);
+                } else {
+                    out.push(Outcome::Accepted(kept));
+                }
+            }
+            Ok(Applied::Duplicate) => {}
+            Err(Reject::Unmatched(_))
+                if closing_of(&kept).is_some() && self.unpaired.len() < MAX_UNPAIRED =>
+            {
+                if let Some((space, id)) = closing_of(&kept) {
+                    *self.waiting_ids.entry((space, id.into())).or_default() += 1;
+                }
+                self.unpaired.push_back(Unpaired {
+                    line,
+                    event: kept,
+                    arrived: wall,
+                });
+            }
+            Err(reason) => out.push(Outcome::Rejected { line, reason }),
+        }
+    }
+
+    /// The opening of `id` has just been applied: its waiting closes follow, in the order
+    /// they arrived.
+    fn pair(&mut self, space: Space, id: &str, wall: Timestamp, out: &mut Vec<Outcome>) {
+        if self.waiting_ids.remove(&(space, id.into())).is_none() {
+            return;
+        }
+        let (matching, rest): (VecDeque<Unpaired>, VecDeque<Unpaired>) =
+            std::mem::take(&mut self.unpaired)
+                .into_iter()
+                .partition(|waiting| closing_of(&waiting.event) == Some((space, id)));
+        self.unpaired = rest;
+        for waiting in matching {
+            self.apply(waiting.line, waiting.event, wall, out);
+        }
+    }
+}
