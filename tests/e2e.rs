@@ -474,3 +474,38 @@ fn no_color_means_no_colour_escapes_at_all() {
     // The banner still stands out: reverse video.
     assert!(text.contains("\x1b[7m"), "reverse video for the banner");
 }
+
+#[test]
+fn closes_that_overtake_their_openings_leave_no_phantom_caller_waiting() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
+    let address = listener.local_addr().expect("address");
+    let feed = format!("tcp://{address}");
+    let mut board = Board::start(&["watch", "--feed", &feed, "--layout", "standard"], 120, 40);
+    let (mut stream, _) = listener.accept().expect("the board connects");
+    let now = chrono::Utc::now();
+    let ago = |s: i64| rfc3339(now - chrono::Duration::seconds(s));
+    // Three 999 calls whose answers (4 s, 6 s, 8 s) arrive before their offers, and one
+    // call still waiting: the faster CAD source sends every answer first.
+    let mut lines = Vec::new();
+    for (id, offered, wait) in [("P", 50, 4), ("Q", 40, 6), ("R", 30, 8)] {
+        lines.push(format!(
+            r#"{{"kind":"call_answered","at":"{}","id":"{id}"}}"#,
+            ago(offered - wait)
+        ));
+    }
+    for (id, offered) in [("P", 50), ("Q", 40), ("R", 30), ("W", 10)] {
+        lines.push(format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"{id}","line":"999"}}"#,
+            ago(offered)
+        ));
+    }
+    send(&mut stream, &lines);
+    // Mean (4 + 6 + 8) / 3 = 6.0 s; only W waits; nothing is rejected.
+    board.wait_for("6.0s");
+    board.wait_for("waiting now 1");
+    let screen = board.contents();
+    assert!(screen.contains("0 rejected"), "{screen}");
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}

@@ -286,6 +286,7 @@ mod tests {
             windows = ["30m", "7d"]
             amber_factor = 1.5
             call_expiry = 600
+            pairing_grace = "30s"
             [calls.999]
             mean_target = "8s"
             sl_goal_pct = "off"
@@ -302,6 +303,7 @@ mod tests {
         assert_eq!(config.windows[1].span, Span::from_days(7));
         assert_eq!(config.amber_factor, 1.5);
         assert_eq!(config.call_expiry, Span::from_secs(600));
+        assert_eq!(config.pairing_grace, Span::from_secs(30));
         assert_eq!(config.calls[0].mean, Some(secs(8)));
         assert_eq!(config.calls[0].sl_threshold, Some(secs(10)));
         assert_eq!(config.calls[0].sl_goal_pct, None);
