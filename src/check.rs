@@ -5,6 +5,7 @@ use std::io::{self, BufRead, Write};
 
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::format::printable;
 use crate::ingest::{FeedCounts, ingest_reader};
 use crate::model::Reject;
 
@@ -40,7 +41,7 @@ impl FeedCheck {
     }
 
     /// `check`'s output: `line N: reason` for each rejected line, then the counts of the
-    /// feed called `name`.
+    /// feed called `name` (shown with control characters escaped).
     pub fn write(&self, name: &str, out: &mut impl Write) -> io::Result<()> {
         for (line, why) in &self.rejected {
             writeln!(out, "line {line}: {why}")?;
@@ -48,8 +49,12 @@ impl FeedCheck {
         let counts = &self.counts;
         writeln!(
             out,
-            "{name}: {} lines: {} accepted, {} rejected, {} duplicates",
-            counts.lines, counts.accepted, counts.rejected, counts.duplicates
+            "{}: {} lines: {} accepted, {} rejected, {} duplicates",
+            printable(name),
+            counts.lines,
+            counts.accepted,
+            counts.rejected,
+            counts.duplicates
         )
     }
 }

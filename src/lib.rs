@@ -19,7 +19,7 @@
 //! | `config`   | the TOML configuration and its defaults |
 //! | `engine`   | applies events and computes figures; pure: no I/O, no clock |
 //! | `feed`     | parses a line into the model; line splitting; the wire form; live sources |
-//! | `format`   | durations, targets, percentages and speeds as people read them |
+//! | `format`   | durations, targets, percentages and speeds as people read them; text made safe to show |
 //! | `generate` | synthetic feeds (`gen`) |
 //! | `model`    | events, call lines, grades, outcomes, reject reasons: the shared types |
 //! | `time`     | instants and spans, RFC 3339, the one wall clock |

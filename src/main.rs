@@ -15,6 +15,7 @@ use clap::error::ErrorKind;
 
 use cli::{CheckArgs, Cli, Command, GenArgs, ReportArgs, ServeArgs, UsageError};
 use forceboard::config::{Config, ConfigError};
+use forceboard::format::printable;
 use forceboard::serve::{ServeError, serve_until_stopped};
 use forceboard::{check, generate, report};
 
@@ -29,7 +30,8 @@ fn main() -> ExitCode {
                 let _ = error.print();
                 return ExitCode::SUCCESS;
             }
-            eprintln!("forceboard: {}", cli::one_sentence(&error));
+            // clap quotes the values it refuses, as given.
+            eprintln!("forceboard: {}", printable(&cli::one_sentence(&error)));
             return ExitCode::from(2);
         }
     };
@@ -39,7 +41,9 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("forceboard: {error:#}");
+            // The values quoted are escaped where they are quoted; this catches any other
+            // (an OS or library message) before it reaches the terminal.
+            eprintln!("forceboard: {}", printable(&format!("{error:#}")));
             let usage = error.downcast_ref::<ConfigError>().is_some()
                 || error.downcast_ref::<UsageError>().is_some();
             ExitCode::from(if usage { 2 } else { 1 })
@@ -102,7 +106,10 @@ fn start_logging(
         .create(true)
         .append(true)
         .open(path)
-        .with_context(|| format!("cannot open log file {}", path.display()))?;
+        .with_context(|| {
+            let path = path.display().to_string();
+            format!("cannot open log file {}", printable(&path))
+        })?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     tracing_subscriber::fmt()
         .with_writer(writer)

@@ -10,7 +10,7 @@ use crate::config::{Config, Window};
 use crate::engine::{
     CallFigures, CallsByLine, Engine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
 };
-use crate::format::{dur, human_target, pct};
+use crate::format::{dur, human_target, pct, printable};
 use crate::ingest::{FeedCounts, ingest_reader};
 use crate::time::{Span, Timestamp, format_utc, to_utc};
 
@@ -203,7 +203,7 @@ fn write_title(out: &mut String, config: &Config, at: Timestamp, window: &Window
     let _ = writeln!(
         out,
         "{} — figures at {} ({}), window {} ({} → {})\n",
-        config.force_name,
+        printable(&config.force_name),
         local.format("%Y-%m-%d %H:%M:%S %Z"),
         format_utc(at),
         window.label,
@@ -273,11 +273,13 @@ fn write_areas(out: &mut String, config: &Config, areas: &[(String, Figures)]) {
         "open",
     );
     for (code, area) in areas {
+        // Codes come from the feed and names from the config: neither may reach the
+        // terminal raw.
         let name = config.area_name(code);
         let label = if name == code {
-            code.clone()
+            printable(code).into_owned()
         } else {
-            format!("{name} ({code})")
+            format!("{} ({})", printable(name), printable(code))
         };
         let open = area.incidents.emergency.open + area.incidents.priority.open;
         let _ = writeln!(

@@ -419,3 +419,99 @@ fn without_a_terminal_the_bare_command_prints_the_demo_days_table() {
     assert!(text.contains(", window 24h ("), "{text}");
     assert!(text.ends_with(" after the report time\n"), "{text}");
 }
+
+/// A feed whose area code would retitle and clear the terminal, and whose second call has
+/// a C1 CSI (U+009B) in its id and its area code; both lines are valid and accepted.
+const HOSTILE_FEED: &str = concat!(
+    r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999","lpa":"\u001b]0;PWNED\u0007\u001b[2J"}"#,
+    "\n",
+    r#"{"kind":"call_offered","at":"2024-07-01T11:01:00Z","id":"B\u009b31m","line":"101","lpa":"N\u009b2J"}"#,
+    "\n",
+);
+
+/// No byte that starts or ends a terminal escape: ESC, BEL, nor the C1 CSI (UTF-8 C2 9B).
+fn assert_no_terminal_escapes(text: &str) {
+    assert!(!text.contains('\u{1b}'), "ESC in {text:?}");
+    assert!(!text.contains('\u{7}'), "BEL in {text:?}");
+    assert!(!text.contains('\u{9b}'), "CSI in {text:?}");
+}
+
+#[test]
+fn report_and_check_show_the_feeds_control_characters_escaped() {
+    let dir = std::env::temp_dir().join(format!("forceboard-escapes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The file's own name carries an escape too: check and report quote it.
+    let path = dir.join("day\u{1b}[31m.ndjson");
+    std::fs::write(&path, HOSTILE_FEED).expect("write feed");
+    let path_text = path.to_string_lossy().into_owned();
+    let shown_path = path_text.replace('\u{1b}', r"\u{1b}");
+
+    let output = forceboard(&["report", &path_text, "--window", "1h"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert_no_terminal_escapes(&table);
+    assert!(table.contains(r"\u{1b}]0;PWNED\u{7}\u{1b}[2J"), "{table}");
+    assert!(table.contains(r"N\u{9b}2J"), "{table}");
+    assert!(table.contains("FEED  2 lines: 2 accepted"), "{table}");
+
+    let output = forceboard(&["check", &path_text]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let checked = stdout(&output);
+    assert_no_terminal_escapes(&checked);
+    assert_eq!(
+        checked,
+        format!("{shown_path}: 2 lines: 2 accepted, 0 rejected, 0 duplicates\n")
+    );
+
+    // JSON is unchanged: serde escapes C0 itself, and the code comes back exactly.
+    let output = forceboard(&["report", &path_text, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json = stdout(&output);
+    assert!(
+        !json.contains('\u{1b}') && !json.contains('\u{7}'),
+        "{json}"
+    );
+    assert!(json.contains(r"\u001b]0;PWNED\u0007\u001b[2J"), "{json}");
+    let report: Value = serde_json::from_str(&json).expect("JSON");
+    let lpas = report["lpas"].as_object().expect("lpas");
+    assert!(
+        lpas.contains_key("\u{1b}]0;PWNED\u{7}\u{1b}[2J"),
+        "{lpas:?}"
+    );
+    assert!(lpas.contains_key("N\u{9b}2J"), "{lpas:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn paths_and_flag_values_in_errors_are_quoted_escaped() {
+    let missing_config = "no/such/conf\u{1b}]0;PWNED\u{7}.toml";
+    let message = refusal(&["--config", missing_config, "check", "-"]);
+    assert_no_terminal_escapes(&message);
+    assert!(
+        message.starts_with(
+            r"forceboard: cannot read config file no/such/conf\u{1b}]0;PWNED\u{7}.toml: "
+        ),
+        "{message}"
+    );
+
+    let message = refusal(&["watch", "--feed", "x\u{1b}[2J://cad"]);
+    assert_no_terminal_escapes(&message);
+    assert!(
+        message.contains(r#"the feed scheme "x\u{1b}[2J" is not supported"#),
+        "{message}"
+    );
+
+    // clap quotes a refused value as given; it reaches the terminal escaped all the same.
+    let message = refusal(&["--layout", "wall\u{9b}2J"]);
+    assert_no_terminal_escapes(&message);
+    assert!(message.contains(r"wall\u{9b}2J"), "{message}");
+
+    let output = forceboard(&["report", "no/such/\u{202e}day.ndjson"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(!message.contains('\u{202e}'), "{message}");
+    assert!(
+        message.starts_with(r"forceboard: cannot open feed file no/such/\u{202e}day.ndjson"),
+        "{message}"
+    );
+}

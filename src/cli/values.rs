@@ -15,6 +15,7 @@ use clap::error::ErrorKind;
 
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
+use forceboard::format::printable;
 use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use forceboard::time::{Span, TimeError, Timestamp, parse_rfc3339, parse_span};
 
@@ -120,7 +121,8 @@ pub(super) fn parse_feed_file(text: &str, flag: &str) -> Result<FeedFile, String
 /// `--listen` refused once it is bound: it resolved, but not to this machine.
 pub fn not_this_machine(address: &str) -> String {
     format!(
-        "--listen must be HOST:PORT of this machine, such as 127.0.0.1:7000 (got \"{address}\")"
+        "--listen must be HOST:PORT of this machine, such as 127.0.0.1:7000 (got \"{}\")",
+        printable(address)
     )
 }
 
@@ -133,8 +135,7 @@ impl FeedFile {
         if self.0.as_os_str() == "-" {
             return Ok(Box::new(BufReader::with_capacity(256 * 1024, io::stdin())));
         }
-        let file = File::open(&self.0)
-            .with_context(|| format!("cannot open feed file {}", self.0.display()))?;
+        let file = File::open(&self.0).with_context(|| format!("cannot open feed file {self}"))?;
         Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
     }
 
@@ -144,8 +145,9 @@ impl FeedFile {
     }
 }
 
+/// The path for people, with control characters escaped: it is quoted in messages.
 impl fmt::Display for FeedFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.display().fmt(f)
+        printable(&self.0.display().to_string()).fmt(f)
     }
 }

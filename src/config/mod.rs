@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use toml::Table;
 
 use crate::engine::{CallTargets, DEFAULT_AREAS, EngineSettings, IncidentTargets};
+use crate::format::printable;
 use crate::time::{Span, format_span, parse_span};
 
 mod walk;
@@ -106,15 +107,12 @@ pub struct ConfigError(pub String);
 impl Config {
     /// Reads and checks a TOML file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| {
-            ConfigError(format!(
-                "cannot read config file {}: {error}",
-                path.display()
-            ))
-        })?;
-        Config::parse(&text).map_err(|ConfigError(message)| {
-            ConfigError(format!("config file {}: {message}", path.display()))
-        })
+        let shown = path.display().to_string();
+        let shown = printable(&shown);
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| ConfigError(format!("cannot read config file {shown}: {error}")))?;
+        Config::parse(&text)
+            .map_err(|ConfigError(message)| ConfigError(format!("config file {shown}: {message}")))
     }
 
     /// Checks TOML text; every key not given keeps its default.
@@ -123,7 +121,8 @@ impl Config {
             let line = error
                 .span()
                 .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
-            let message = error.message().trim().trim_end_matches('.').to_string();
+            // toml's message can quote the file's text.
+            let message = printable(error.message().trim().trim_end_matches('.')).into_owned();
             ConfigError(match line {
                 Some(line) => format!("line {line}: {message}"),
                 None => message,
@@ -363,6 +362,16 @@ mod tests {
                 "`areas[1].code` \"N\" is given twice",
             ),
             ("force_name = ", "line 1: "),
+            // Values and keys from the file are quoted with control characters escaped.
+            (
+                "timezone = \"\\u001b[2J\"",
+                r#"`timezone` "\u{1b}[2J" is not an IANA time zone"#,
+            ),
+            ("\"\\u009b\" = 1", r"unknown key `\u{9b}`"),
+            (
+                "[[areas]]\ncode = \"N\\u0007\"\n[[areas]]\ncode = \"N\\u0007\"",
+                r#"`areas[1].code` "N\u{7}" is given twice"#,
+            ),
         ];
         for (text, expected) in cases {
             let message = Config::parse(text).expect_err(text).to_string();

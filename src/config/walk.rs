@@ -4,6 +4,7 @@
 use toml::{Table, Value};
 
 use super::{Area, ConfigError, Window};
+use crate::format::printable;
 use crate::time::{Span, parse_span};
 
 /// Takes keys out of a table one by one, so that what is left at the end is unknown.
@@ -24,8 +25,10 @@ impl Walker {
         format!("{}{key}", self.prefix)
     }
 
+    /// The key and the problem (which may quote the file's values), escaped for people.
     pub(super) fn error(&self, key: &str, problem: &str) -> ConfigError {
-        ConfigError(format!("`{}` {problem}", self.key(key)))
+        let message = format!("`{}` {problem}", self.key(key));
+        ConfigError(printable(&message).into_owned())
     }
 
     pub(super) fn take(&mut self, key: &str) -> Option<Value> {
@@ -36,7 +39,7 @@ impl Walker {
         match self.table.keys().next() {
             Some(unknown) => Err(ConfigError(format!(
                 "unknown key `{}` (see forceboard.example.toml for every key)",
-                self.key(unknown)
+                printable(&self.key(unknown))
             ))),
             None => Ok(()),
         }

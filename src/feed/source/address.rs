@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use url::{Host, Url};
 
 use super::{DownCause, FeedSource};
+use crate::format::printable;
 
 /// The forms of `--feed`, for error messages.
 const FORMS: &str = "-, a file path, tcp://HOST:PORT, http://… or https://…";
@@ -34,9 +35,10 @@ impl FeedSource {
         }
     }
 
-    /// A name for logs: no path or query of a URL (they can carry secrets).
+    /// A name for logs: no path or query of a URL (they can carry secrets), and control
+    /// characters escaped.
     pub(super) fn label(&self) -> String {
-        match self {
+        let label = match self {
             FeedSource::Stdin => "stdin".to_string(),
             FeedSource::File { path, .. } => path.display().to_string(),
             FeedSource::Tcp { addr } => format!("tcp://{addr}"),
@@ -44,7 +46,8 @@ impl FeedSource {
                 Ok(target) => target.label(),
                 Err(_) => "an HTTP feed".to_string(),
             },
-        }
+        };
+        printable(&label).into_owned()
     }
 }
 
@@ -74,7 +77,7 @@ fn source_of(src: &str, follow: bool) -> Result<FeedSource, String> {
         }
         _ => Err(format!(
             "the feed scheme \"{}\" is not supported: use {FORMS}",
-            scheme.escape_default()
+            printable(scheme)
         )),
     }
 }
@@ -211,6 +214,15 @@ mod tests {
                     .to_string()
             )
         );
+        // A scheme is quoted with its control characters escaped.
+        assert_eq!(
+            FeedSource::parse("go\u{1b}[2J://cad.local/", false),
+            Err(
+                "the feed scheme \"go\\u{1b}[2J\" is not supported: use -, a file path, \
+                 tcp://HOST:PORT, http://… or https://…"
+                    .to_string()
+            )
+        );
         // Without `://` it is a file path, whatever colons it has.
         assert_eq!(
             FeedSource::parse("feeds:today.ndjson", false),
@@ -242,6 +254,15 @@ mod tests {
         }
         .label();
         assert_eq!(label, "an HTTP feed");
+    }
+
+    #[test]
+    fn a_file_path_is_logged_with_control_characters_escaped() {
+        let file = FeedSource::File {
+            path: PathBuf::from("/feeds/\u{1b}]0;x\u{7}today\u{202e}.ndjson"),
+            follow: false,
+        };
+        assert_eq!(file.label(), r"/feeds/\u{1b}]0;x\u{7}today\u{202e}.ndjson");
     }
 
     #[test]
