@@ -490,3 +490,29 @@ mod arrival_order {
         }
     }
 }
+
+#[test]
+fn ids_and_area_codes_from_the_feed_reach_the_screen_escaped() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    let hostile = r#"{"kind":"call_offered","at":"2024-07-01T11:59:00Z","id":"X\u001b[2J","line":"999","lpa":"\u001b]0;PWNED\u0007"}"#;
+    app.handle(event_item(20, hostile), &mut feed, wall);
+    let board = app.board(&feed, &config, wall);
+    let waiting: Vec<&str> = board.longest_waits.iter().map(|w| w.id.as_str()).collect();
+    assert!(waiting.contains(&r"X\u{1b}[2J"), "{waiting:?}");
+    let codes: Vec<&str> = board.areas.iter().map(|a| a.code.as_str()).collect();
+    assert!(codes.contains(&r"\u{1b}]0;PWNED\u{7}"), "{codes:?}");
+    // Standard (auto at 120×40), then wall, standard and compact.
+    for _ in 0..4 {
+        let board = app.board(&feed, &config, wall);
+        let terminal = screen(&board, &app, 120, 40);
+        let buffer = terminal.backend().buffer();
+        assert!(
+            buffer
+                .content()
+                .iter()
+                .all(|cell| !cell.symbol().chars().any(char::is_control)),
+            "a control character reached a cell"
+        );
+        app.handle(ch('v'), &mut feed, wall);
+    }
+}

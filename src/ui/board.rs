@@ -4,6 +4,7 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, Window};
 use crate::engine::{Engine, Figures, HeadlineMeans, OpenIncident, Scope, WaitingCall};
+use crate::format::printable;
 use crate::time::{Span, Timestamp};
 
 use super::status::{FeedStatus, Mode};
@@ -99,10 +100,10 @@ impl Board {
             Some(code) => Scope::Area(code),
             None => Scope::Force,
         };
-        let scope_label = match &scope_code {
-            Some(code) => config.area_name(code).to_string(),
-            None => config.force_name.clone(),
-        };
+        let scope_label = shown(match &scope_code {
+            Some(code) => config.area_name(code),
+            None => &config.force_name,
+        });
 
         let scoped = engine.scoped_figures(now, window.span);
         let figures = match &scope_code {
@@ -119,25 +120,33 @@ impl Board {
             .iter()
             .cloned()
             .map(|(code, figures)| AreaRow {
-                name: config.area_name(&code).to_string(),
-                code,
+                name: shown(config.area_name(&code)),
+                code: shown(&code),
                 figures,
             })
             .collect();
 
         let trends = trends(engine, now, window.span, scope, &figures);
 
-        let breach = engine.open_incidents_top(now, scope, LIST_LIMIT);
-        let waits = engine.waiting_calls_top(now, scope, LIST_LIMIT);
+        let mut breach = engine.open_incidents_top(now, scope, LIST_LIMIT);
+        for row in &mut breach.rows {
+            row.id = shown(&row.id);
+            row.area = row.area.as_deref().map(shown);
+        }
+        let mut waits = engine.waiting_calls_top(now, scope, LIST_LIMIT);
+        for row in &mut waits.rows {
+            row.id = shown(&row.id);
+            row.area = row.area.as_deref().map(shown);
+        }
 
         Board {
-            force_name: config.force_name.clone(),
+            force_name: shown(&config.force_name),
             now,
             tz: config.timezone,
             window,
             window_labels: config.windows.iter().map(|w| w.label.clone()).collect(),
             scope_label,
-            scope_code,
+            scope_code: scope_code.as_deref().map(shown),
             figures,
             force_figures: scoped.force,
             areas,
@@ -184,6 +193,12 @@ fn trends(
         trends.priority.push(means.priority);
     }
     trends
+}
+
+/// Text from the feed or the configuration as the screen shows it: control characters
+/// escaped, so an id or area code can never drive the terminal.
+fn shown(text: &str) -> String {
+    printable(text).into_owned()
 }
 
 #[cfg(test)]
