@@ -358,6 +358,23 @@ fn gen_start_is_checked_once_as_a_flag() {
 }
 
 #[test]
+fn gen_refuses_a_feed_outside_the_years_2000_to_2199() {
+    assert_eq!(
+        refusal(&["gen", "--start", "1999-12-31T23:00:00Z"]),
+        "forceboard: --start must be within the years 2000 to 2199 \
+         (see forceboard gen --help)\n"
+    );
+    // The start is plausible, but the second day would be in 2200.
+    assert_eq!(
+        refusal(&["gen", "--start", "2199-12-31T00:00:00Z", "--days", "2"]),
+        "forceboard: --start with --days 2 runs past the year 2199; \
+         a feed's times must be within the years 2000 to 2199\n"
+    );
+    let last_day = forceboard(&["gen", "--start", "2199-12-31T00:00:00Z"]);
+    assert_eq!(last_day.status.code(), Some(0));
+}
+
+#[test]
 fn rotate_is_checked_even_without_a_terminal() {
     // Before, `--rotate` was only looked at once the dashboard started.
     assert_eq!(
