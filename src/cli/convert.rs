@@ -139,6 +139,8 @@ impl ServeArgs {
             from: self.from,
             looping: self.looping,
             backlog: largest_window.unwrap_or(Span::ZERO) + BACKLOG_MARGIN,
+            max_call_duration: config.max_call_duration,
+            max_incident_duration: config.max_incident_duration,
             ..ServeOptions::default()
         })
     }
