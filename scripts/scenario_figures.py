@@ -44,6 +44,12 @@ INCIDENT_TARGETS = {  # grade: (target s, goal %)
 }
 AMBER_FACTOR = 1.2
 CALL_EXPIRY_NS = 30 * 60 * NS
+# Plausibility: every time within the years 2000-2199 (UTC); a close at most this long
+# after its opening (calls 24 h, incidents 30 days).
+PLAUSIBLE_FROM_NS = int((datetime(2000, 1, 1, tzinfo=timezone.utc) - EPOCH).total_seconds()) * NS
+PLAUSIBLE_UNTIL_NS = int((datetime(2200, 1, 1, tzinfo=timezone.utc) - EPOCH).total_seconds()) * NS
+MAX_CALL_DURATION_NS = 24 * 3600 * NS
+MAX_INCIDENT_DURATION_NS = 30 * 86_400 * NS
 KNOWN_FIELDS = {"kind", "at", "id", "line", "lpa", "grade", "offered_at", "created_at"}
 
 # RFC 3339 with an explicit offset: the only layout SPEC.md §1 accepts.
@@ -71,7 +77,10 @@ def parse_time(text):
     delta = dt - EPOCH
     seconds = delta.days * 86_400 + delta.seconds
     frac_ns = int((fraction or "").ljust(9, "0")) if fraction else 0
-    return seconds * NS + frac_ns
+    nanos = seconds * NS + frac_ns
+    if not PLAUSIBLE_FROM_NS <= nanos < PLAUSIBLE_UNTIL_NS:
+        raise Reject("bad time (outside the years 2000-2199)")
+    return nanos
 
 
 def parse_span(text):
@@ -188,10 +197,13 @@ class State:
                 table[e["id"]] = dict(created=at, grade=e["grade"], lpa=e["lpa"], end=None)
             return "accepted"
         outcome = kind.split("_", 1)[1]  # answered, abandoned, arrived, cancelled
+        longest = MAX_CALL_DURATION_NS if calls else MAX_INCIDENT_DURATION_NS
         if record is not None:
             start = record["offered"] if calls else record["created"]
             if at < start:
                 return "rejected"  # negative duration
+            if at - start > longest:
+                return "rejected"  # implausible duration
             record["end"] = (outcome, at)
             return "accepted"
         # Unknown id: a closing event may stand alone with its opening time and line/grade.
@@ -203,6 +215,8 @@ class State:
             return "rejected"  # unmatched
         if at < start:
             return "rejected"  # negative duration
+        if at - start > longest:
+            return "rejected"  # implausible duration
         if calls:
             table[e["id"]] = dict(offered=start, line=what, lpa=e["lpa"], end=(outcome, at))
         else:

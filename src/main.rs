@@ -149,8 +149,9 @@ fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> 
 }
 
 fn gen_command(config: &Config, args: &GenArgs) -> anyhow::Result<ExitCode> {
+    let options = args.options(config)?;
     let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
-    generate::generate(&args.options(config), &mut out)?;
+    generate::generate(&options, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

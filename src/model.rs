@@ -203,6 +203,8 @@ pub enum Reject {
     Unmatched(EventKind),
     /// A closing event earlier than its opening time.
     NegativeDuration(EventKind),
+    /// A closing event longer after its opening time than a call or incident can last.
+    ImplausibleDuration(EventKind),
     /// Live feeds only: too far ahead of the wall clock.
     FutureDated,
 }
@@ -231,6 +233,10 @@ impl fmt::Display for Reject {
                     "{kind} earlier than its opening time (negative duration)"
                 )
             }
+            Reject::ImplausibleDuration(kind) => write!(
+                f,
+                "{kind} longer than the plausible maximum (implausible duration)"
+            ),
             Reject::FutureDated => write!(f, "dated too far ahead of the clock (future-dated)"),
         }
     }

@@ -209,6 +209,51 @@ fn a_bad_flag_is_one_sentence_and_exit_2() {
 }
 
 #[test]
+fn a_null_date_offer_is_rejected_and_leaves_the_mean_alone() {
+    let dir = std::env::temp_dir().join(format!("forceboard-cli-null-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("null-date.ndjson");
+    std::fs::write(
+        &path,
+        r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}
+{"kind":"call_answered","at":"2024-07-01T11:00:45Z","id":"A"}
+{"kind":"call_answered","at":"2024-07-01T11:00:50Z","id":"X","offered_at":"1900-01-01T00:00:00Z","line":"999"}
+"#,
+    )
+    .expect("write feed");
+    let output = forceboard(&["report", path.to_str().expect("UTF-8 path"), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    // Only A: answered 45 s after its offer. X's 1900 offer would have been 124 years.
+    assert_eq!(report["calls"]["999"]["answered"], 1);
+    assert_eq!(report["calls"]["999"]["mean_answer_s"], 45.0);
+    assert_eq!(report["calls"]["999"]["max_answer_s"], 45.0);
+    assert_eq!(report["feed"]["rejected"], 1);
+    assert_eq!(report["feed"]["accepted"], 2);
+    let check = forceboard(&["check", path.to_str().expect("UTF-8 path")]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stdout(&check).starts_with("line 3: bad time in \"offered_at\"\n"),
+        "{}",
+        stdout(&check)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn check_names_implausible_times_and_durations() {
+    let output = forceboard(&["check", "fixtures/implausible.ndjson"]);
+    assert_eq!(output.status.code(), Some(1));
+    let expected = "\
+line 3: bad time in \"offered_at\"
+line 4: call_answered longer than the plausible maximum (implausible duration)
+line 7: incident_arrived longer than the plausible maximum (implausible duration)
+fixtures/implausible.ndjson: 8 lines: 5 accepted, 3 rejected, 0 duplicates
+";
+    assert_eq!(stdout(&output), expected);
+}
+
+#[test]
 fn a_bad_config_names_the_key_and_exits_2() {
     let dir = std::env::temp_dir().join(format!("forceboard-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -355,6 +400,23 @@ fn gen_start_is_checked_once_as_a_flag() {
         "forceboard: --start must be an RFC 3339 time such as 2024-07-01T12:00:00Z \
          (see forceboard gen --help)\n"
     );
+}
+
+#[test]
+fn gen_refuses_a_feed_outside_the_years_2000_to_2199() {
+    assert_eq!(
+        refusal(&["gen", "--start", "1999-12-31T23:00:00Z"]),
+        "forceboard: --start must be within the years 2000 to 2199 \
+         (see forceboard gen --help)\n"
+    );
+    // The start is plausible, but the second day would be in 2200.
+    assert_eq!(
+        refusal(&["gen", "--start", "2199-12-31T00:00:00Z", "--days", "2"]),
+        "forceboard: --start with --days 2 runs past the year 2199; \
+         a feed's times must be within the years 2000 to 2199\n"
+    );
+    let last_day = forceboard(&["gen", "--start", "2199-12-31T00:00:00Z"]);
+    assert_eq!(last_day.status.code(), Some(0));
 }
 
 #[test]

@@ -216,6 +216,30 @@ fn bad_lines_are_counted_and_lose_nothing_good() {
 }
 
 #[test]
+fn implausible_times_and_durations_are_rejected_and_move_no_figure() {
+    // The working is in fixtures/README.md: X's 1900 offer, Y's 24 h 1 s answer and E2's
+    // 61-day attendance are refused; A's 45 s and E1's 600 s are the only figures.
+    let report = report("implausible.ndjson", None, "1h");
+    assert_matches(
+        &report,
+        &json!({
+            "at": "2024-07-01T11:40:00Z",
+            "calls": {"999": {
+                "offered": 1, "answered": 1, "mean_answer_s": 45.0, "p50_answer_s": 45.0,
+                "p90_answer_s": 45.0, "max_answer_s": 45.0, "service_level_pct": 0.0,
+                "status": "red"
+            }},
+            "incidents": {"emergency": {
+                "created": 1, "attended": 1, "mean_attend_s": 600.0, "max_attend_s": 600.0,
+                "within_target_pct": 100.0, "open": 0, "status": "green"
+            }},
+            "feed": {"lines": 8, "accepted": 5, "rejected": 3, "duplicates": 0, "after_at": 0}
+        }),
+        "",
+    );
+}
+
+#[test]
 fn a_shuffled_recording_gives_the_same_figures_as_the_sorted_one() {
     let fixture = std::fs::read_to_string(format!(
         "{}/fixtures/window-edges.ndjson",

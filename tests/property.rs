@@ -10,7 +10,9 @@
 //! Also: a feed shuffled by less than the reorder horizon gives the sorted feed's figures;
 //! a live feed applied line by line in arrival order agrees with the model applying it
 //! unsorted; and an engine that forgets old records (retention 1 h) still agrees with the
-//! model for every window up to 1 h on feeds many hours long, while holding few records.
+//! model for every window up to 1 h on feeds many hours long, while holding few records;
+//! and closes opened anywhere in the accepted years never give a negative or over-maximum
+//! duration.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Cursor;
@@ -1908,4 +1910,186 @@ fn a_stand_alone_close_after_t_is_unknown_at_t() {
         (0, 0),
         "999 offered / waiting at T"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Plausible times and durations
+// ---------------------------------------------------------------------------------------
+
+/// 2000-01-01T00:00:00Z, the first accepted instant, in nanoseconds since 1970.
+const PLAUSIBLE_FROM_NS: i64 = 946_684_800 * NS;
+/// 2200-01-01T00:00:00Z, the first instant no longer accepted.
+const PLAUSIBLE_UNTIL_NS: i64 = 7_258_118_400 * NS;
+const DAY: i64 = 24 * HOUR;
+
+/// An instant anywhere in the accepted years, often at or right next to either end.
+fn plausible_instant() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        2 => Just(PLAUSIBLE_FROM_NS),
+        2 => Just(PLAUSIBLE_UNTIL_NS - 1),
+        1 => (0..2 * DAY).prop_map(|d| PLAUSIBLE_FROM_NS + d),
+        1 => (1..=2 * DAY).prop_map(|d| PLAUSIBLE_UNTIL_NS - d),
+        4 => PLAUSIBLE_FROM_NS..PLAUSIBLE_UNTIL_NS,
+    ]
+}
+
+/// When a close is: a delay after its opening (on, just over or far past a maximum,
+/// negative, or any `i64` at all), or an unrelated instant of the accepted years.
+fn close_time(opened: i64) -> impl Strategy<Value = i64> {
+    prop_oneof![
+        3 => prop::sample::select(vec![0, 1, DAY, DAY + 1, 30 * DAY, 30 * DAY + 1, -1]),
+        3 => -2 * DAY..=31 * DAY,
+        1 => any::<i64>(),
+    ]
+    .prop_map(move |delay| opened.saturating_add(delay))
+    .boxed()
+    .prop_union(plausible_instant().boxed())
+}
+
+/// One call or incident: its opening and closing instants, and whether the closing event
+/// stands alone (carries its own opening) or follows an opening line.
+#[derive(Debug, Clone)]
+struct Extreme {
+    call: bool,
+    opened: i64,
+    closed: i64,
+    stand_alone: bool,
+    open_style: Style,
+    close_style: Style,
+}
+
+fn extreme() -> impl Strategy<Value = Extreme> {
+    (
+        any::<bool>(),
+        plausible_instant(),
+        any::<bool>(),
+        style(),
+        style(),
+    )
+        .prop_flat_map(|(call, opened, stand_alone, open_style, close_style)| {
+            close_time(opened).prop_map(move |closed| Extreme {
+                call,
+                opened,
+                closed,
+                stand_alone,
+                open_style,
+                close_style,
+            })
+        })
+}
+
+/// An instant given in nanoseconds since 1970 (any `i64`), written in `style`.
+fn stamp_absolute(nanos: i64, style: Style) -> String {
+    let zone = FixedOffset::east_opt(style.offset_s).expect("valid offset");
+    let format = if style.nanos {
+        SecondsFormat::Nanos
+    } else {
+        SecondsFormat::AutoSi
+    };
+    let utc = Utc.timestamp_nanos(nanos);
+    utc.with_timezone(&zone).to_rfc3339_opts(format, true)
+}
+
+fn extreme_lines(index: usize, story: &Extreme) -> Vec<String> {
+    let opened = stamp_absolute(story.opened, story.open_style);
+    let closed = stamp_absolute(story.closed, story.close_style);
+    let id = format!("E{index}");
+    let (open_kind, close_kind, what, opened_field) = if story.call {
+        (
+            "call_offered",
+            "call_answered",
+            r#""line":"999""#,
+            "offered_at",
+        )
+    } else {
+        (
+            "incident_created",
+            "incident_arrived",
+            r#""grade":"emergency""#,
+            "created_at",
+        )
+    };
+    if story.stand_alone {
+        vec![format!(
+            r#"{{"kind":"{close_kind}","at":"{closed}","id":"{id}",{what},"{opened_field}":"{opened}"}}"#
+        )]
+    } else {
+        vec![
+            format!(r#"{{"kind":"{open_kind}","at":"{opened}","id":"{id}",{what}}}"#),
+            format!(r#"{{"kind":"{close_kind}","at":"{closed}","id":"{id}"}}"#),
+        ]
+    }
+}
+
+/// The duration a close is accepted with, by the rules written out here: both instants
+/// within the accepted years and `0 <= closed - opened <= max`.
+fn accepted_duration(story: &Extreme, max: i64) -> Option<i64> {
+    let plausible = |t: i64| (PLAUSIBLE_FROM_NS..PLAUSIBLE_UNTIL_NS).contains(&t);
+    let duration = story.closed.checked_sub(story.opened)?;
+    (plausible(story.opened) && plausible(story.closed) && (0..=max).contains(&duration))
+        .then_some(duration)
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Closes whose opening is anywhere in the accepted years, at the extremes included,
+    /// never give a negative or over-maximum duration, and never panic: exactly the closes
+    /// the rules accept are counted, and the longest is the longest of those.
+    #[test]
+    fn no_duration_is_negative_or_longer_than_the_plausible_maximum(
+        stories in prop::collection::vec(extreme(), 1..12),
+        (max_call, max_incident) in prop_oneof![
+            Just((DAY, 30 * DAY)),
+            (1..=DAY, 1..=30 * DAY),
+        ],
+    ) {
+        let lines: Vec<String> = stories
+            .iter()
+            .enumerate()
+            .flat_map(|(index, story)| extreme_lines(index, story))
+            .collect();
+        let whole_range = Span::from_nanos(PLAUSIBLE_UNTIL_NS - PLAUSIBLE_FROM_NS + 1);
+        let settings = EngineSettings {
+            retention: whole_range,
+            max_call_duration: Span::from_nanos(max_call),
+            max_incident_duration: Span::from_nanos(max_incident),
+            ..EngineSettings::default()
+        };
+        let (engine, _) = run_engine_live_with(&lines, settings);
+        let durations = |call: bool, max: i64| -> Vec<i64> {
+            stories
+                .iter()
+                .filter(|story| story.call == call)
+                .filter_map(|story| accepted_duration(story, max))
+                .collect()
+        };
+        let (calls, incidents) = (durations(true, max_call), durations(false, max_incident));
+        let Some(now) = engine.latest() else {
+            prop_assert!(calls.is_empty() && incidents.is_empty(), "feed:\n{}", show(&lines));
+            return Ok(());
+        };
+        let figures = engine.scoped_figures(now, whole_range).force;
+        let seconds = |nanos: i64| nanos as f64 / 1e9;
+        let answer = &figures.calls.line_999;
+        prop_assert_eq!(answer.answered, calls.len() as u64, "feed:\n{}", show(&lines));
+        let longest_call = calls.iter().max().map(|&nanos| seconds(nanos));
+        prop_assert_eq!(answer.max_answer_s, longest_call, "feed:\n{}", show(&lines));
+        for value in [answer.mean_answer_s, answer.p50_answer_s, answer.p90_answer_s] {
+            let value = value.unwrap_or(0.0);
+            prop_assert!((0.0..=seconds(max_call)).contains(&value), "{value}\n{}", show(&lines));
+        }
+        let attend = &figures.incidents.emergency;
+        prop_assert_eq!(attend.attended, incidents.len() as u64, "feed:\n{}", show(&lines));
+        let longest_incident = incidents.iter().max().map(|&nanos| seconds(nanos));
+        prop_assert_eq!(attend.max_attend_s, longest_incident, "feed:\n{}", show(&lines));
+        for value in [attend.mean_attend_s, attend.p50_attend_s, attend.p90_attend_s] {
+            let value = value.unwrap_or(0.0);
+            prop_assert!(
+                (0.0..=seconds(max_incident)).contains(&value),
+                "{value}\n{}",
+                show(&lines)
+            );
+        }
+    }
 }

@@ -97,13 +97,22 @@ impl ReportArgs {
 }
 
 impl GenArgs {
-    pub fn options(&self, config: &Config) -> GenOptions {
-        GenOptions {
+    /// Refused when the feed would run past the years 2000–2199 (`--start` alone is
+    /// checked as a flag).
+    pub fn options(&self, config: &Config) -> Result<GenOptions, UsageError> {
+        let options = GenOptions {
             days: self.days,
             seed: self.seed,
             start: self.start.unwrap_or_else(GenOptions::default_start),
             tz: config.timezone,
+        };
+        if !options.is_plausible() {
+            return Err(UsageError(format!(
+                "--start with --days {} runs past the year 2199; a feed's times must be within the years 2000 to 2199",
+                self.days
+            )));
         }
+        Ok(options)
     }
 }
 
@@ -130,6 +139,8 @@ impl ServeArgs {
             from: self.from,
             looping: self.looping,
             backlog: largest_window.unwrap_or(Span::ZERO) + BACKLOG_MARGIN,
+            max_call_duration: config.max_call_duration,
+            max_incident_duration: config.max_incident_duration,
             ..ServeOptions::default()
         })
     }

@@ -17,7 +17,7 @@ use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::format::printable;
 use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
-use forceboard::time::{Span, TimeError, Timestamp, parse_rfc3339, parse_span};
+use forceboard::time::{Span, TimeError, Timestamp, is_plausible, parse_rfc3339, parse_span};
 
 /// Runs a parser on a flag's value, as clap's `value_parser`.
 #[derive(Clone, Copy)]
@@ -66,6 +66,7 @@ fn time_refused(flag: &str, error: TimeError) -> String {
         TimeError::Malformed => {
             format!("{flag} must be an RFC 3339 time such as 2024-07-01T12:00:00Z")
         }
+        TimeError::Implausible => format!("{flag} must be within the years 2000 to 2199"),
     }
 }
 
@@ -76,9 +77,13 @@ pub(super) fn parse_time(text: &str, flag: &str) -> Result<Timestamp, String> {
 /// `gen --start` keeps its offset: the feed is written in it.
 pub(super) fn parse_start(text: &str, flag: &str) -> Result<DateTime<FixedOffset>, String> {
     match DateTime::parse_from_rfc3339(text) {
-        // Within the instants forceboard can count in nanoseconds (1677–2262).
-        Ok(start) if start.timestamp_nanos_opt().is_some() => Ok(start),
-        Ok(_) => Err(time_refused(flag, TimeError::Malformed)),
+        // Within the instants forceboard can count in nanoseconds (1677–2262), and then
+        // within the years a feed's times may be in.
+        Ok(start) => match start.timestamp_nanos_opt().map(Timestamp::from_nanos) {
+            Some(at) if is_plausible(at) => Ok(start),
+            Some(_) => Err(time_refused(flag, TimeError::Implausible)),
+            None => Err(time_refused(flag, TimeError::Malformed)),
+        },
         // Only to say why.
         Err(_) => Err(time_refused(
             flag,

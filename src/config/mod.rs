@@ -63,6 +63,10 @@ pub struct Config {
     pub future_skew: Span,
     /// Live feeds: how long a closing event waits for an opening that has not arrived.
     pub pairing_grace: Span,
+    /// A call answered or abandoned longer than this after its offer is refused.
+    pub max_call_duration: Span,
+    /// An incident attended or cancelled longer than this after its creation is refused.
+    pub max_incident_duration: Span,
     /// Indexed by `CallLine::index` (999, 101).
     pub calls: [CallTargets; 2],
     /// Emergency, priority (scheduled has no targets).
@@ -86,6 +90,8 @@ impl Default for Config {
             stale_after: Span::from_secs(30),
             future_skew: Span::from_secs(60),
             pairing_grace: Span::from_mins(2),
+            max_call_duration: engine.max_call_duration,
+            max_incident_duration: engine.max_incident_duration,
             calls: engine.calls,
             incidents: [engine.incidents[0], engine.incidents[1]],
             areas: DEFAULT_AREAS
@@ -163,6 +169,8 @@ impl Config {
             ("stale_after", &mut config.stale_after),
             ("future_skew", &mut config.future_skew),
             ("pairing_grace", &mut config.pairing_grace),
+            ("max_call_duration", &mut config.max_call_duration),
+            ("max_incident_duration", &mut config.max_incident_duration),
         ] {
             if let Some(value) = walker.take(key) {
                 *slot = walker.span(&value, key)?;
@@ -231,6 +239,8 @@ impl Config {
             call_expiry: self.call_expiry,
             retention,
             areas: self.areas.iter().map(|a| a.code.clone()).collect(),
+            max_call_duration: self.max_call_duration,
+            max_incident_duration: self.max_incident_duration,
         }
     }
 
@@ -315,6 +325,32 @@ mod tests {
             }]
         );
         assert_eq!(config.engine_settings(None).retention, Span::from_days(7));
+    }
+
+    #[test]
+    fn the_plausible_maxima_default_to_a_day_and_thirty_days_and_can_be_set() {
+        let defaults = Config::default();
+        assert_eq!(defaults.max_call_duration, secs(86_400));
+        assert_eq!(defaults.max_incident_duration, secs(30 * 86_400));
+        let config = Config::parse(
+            r#"
+            max_call_duration = "2h"
+            max_incident_duration = "7d"
+            "#,
+        )
+        .expect("valid config");
+        assert_eq!(config.max_call_duration, secs(7_200));
+        assert_eq!(config.max_incident_duration, secs(604_800));
+        let settings = config.engine_settings(None);
+        assert_eq!(settings.max_call_duration, secs(7_200));
+        assert_eq!(settings.max_incident_duration, secs(604_800));
+        let message = Config::parse("max_call_duration = \"0s\"")
+            .expect_err("zero")
+            .to_string();
+        assert!(
+            message.starts_with("`max_call_duration` must be a positive duration"),
+            "{message}"
+        );
     }
 
     #[test]

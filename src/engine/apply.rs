@@ -84,7 +84,7 @@ impl Engine {
     ) -> Result<Applied, Refusal> {
         let record = self.calls.get_mut(&id);
         let life = record.as_deref().map_or(Life::Unknown, CallRecord::life);
-        match rule_close(life, at, own)? {
+        match rule_close(life, at, own, self.settings.max_call_duration)? {
             CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
             CloseVerdict::Close => {
                 if let Some(record) = record {
@@ -115,7 +115,7 @@ impl Engine {
         let life = record
             .as_deref()
             .map_or(Life::Unknown, IncidentRecord::life);
-        match rule_close(life, at, own)? {
+        match rule_close(life, at, own, self.settings.max_incident_duration)? {
             CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
             CloseVerdict::Close => {
                 if let Some(record) = record {

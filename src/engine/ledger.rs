@@ -2,9 +2,12 @@
 //!
 //! - An opening for an unknown id opens it; a second opening is a duplicate.
 //! - A closing event for an open id closes it, unless it is earlier than the opening (a
-//!   negative duration, refused). For a closed id it is a duplicate.
+//!   negative duration, refused) or longer after it than the plausible maximum (an
+//!   implausible duration, refused: calls 24 h, incidents 30 days by default). For a
+//!   closed id it is a duplicate.
 //! - A closing event for an unknown id stands alone only with its own opening time and
-//!   line / grade (refused as unmatched otherwise), and never earlier than that time.
+//!   line / grade (refused as unmatched otherwise), and only within those same bounds of
+//!   that time.
 //!
 //! Calls and incidents follow the same rules ([`rule_open`], [`rule_close`]); the engine
 //! applies them to its records, and [`Ledger`] applies them to a plain table of ids for a
@@ -13,7 +16,7 @@
 use std::collections::HashMap;
 
 use crate::model::{EventKind, Reject};
-use crate::time::Timestamp;
+use crate::time::{Span, Timestamp};
 
 /// What is known of an id before an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +72,8 @@ pub enum Refusal {
     Unmatched,
     /// Earlier than the opening.
     NegativeDuration,
+    /// Longer after the opening than the plausible maximum.
+    ImplausibleDuration,
 }
 
 impl Refusal {
@@ -77,6 +82,7 @@ impl Refusal {
         match self {
             Refusal::Unmatched => Reject::Unmatched(kind),
             Refusal::NegativeDuration => Reject::NegativeDuration(kind),
+            Refusal::ImplausibleDuration => Reject::ImplausibleDuration(kind),
         }
     }
 }
@@ -90,21 +96,39 @@ pub fn rule_open(life: Life) -> OpenVerdict {
 }
 
 /// A closing event at `at` for an id in state `life`; `own` is its own opening, when it
-/// carries one (see [`OwnOpening::from_fields`]).
+/// carries one (see [`OwnOpening::from_fields`]); `max_duration` is the longest a call or
+/// incident can plausibly last.
 pub fn rule_close<T>(
     life: Life,
     at: Timestamp,
     own: Option<OwnOpening<T>>,
+    max_duration: Span,
 ) -> Result<CloseVerdict<T>, Refusal> {
     match life {
         Life::Closed => Ok(CloseVerdict::Duplicate),
-        Life::Open { opened } if at < opened => Err(Refusal::NegativeDuration),
-        Life::Open { .. } => Ok(CloseVerdict::Close),
+        Life::Open { opened } => {
+            check_duration(opened, at, max_duration)?;
+            Ok(CloseVerdict::Close)
+        }
         Life::Unknown => match own {
             None => Err(Refusal::Unmatched),
-            Some(own) if at < own.at => Err(Refusal::NegativeDuration),
-            Some(own) => Ok(CloseVerdict::StandAlone(own)),
+            Some(own) => {
+                check_duration(own.at, at, max_duration)?;
+                Ok(CloseVerdict::StandAlone(own))
+            }
         },
+    }
+}
+
+/// From `opened` to `closed`: neither negative nor longer than `max_duration`. (The
+/// difference saturates, so instants centuries apart still compare as too long.)
+fn check_duration(opened: Timestamp, closed: Timestamp, max_duration: Span) -> Result<(), Refusal> {
+    if closed < opened {
+        Err(Refusal::NegativeDuration)
+    } else if closed - opened > max_duration {
+        Err(Refusal::ImplausibleDuration)
+    } else {
+        Ok(())
     }
 }
 
@@ -130,17 +154,18 @@ enum Entry<D> {
 #[derive(Debug, Clone)]
 pub struct Ledger<D> {
     ids: HashMap<Box<str>, Entry<D>>,
-}
-
-impl<D> Default for Ledger<D> {
-    fn default() -> Self {
-        Ledger {
-            ids: HashMap::new(),
-        }
-    }
+    max_duration: Span,
 }
 
 impl<D> Ledger<D> {
+    /// An empty table for ids that last at most `max_duration` (see [`rule_close`]).
+    pub fn new(max_duration: Span) -> Self {
+        Ledger {
+            ids: HashMap::new(),
+            max_duration,
+        }
+    }
+
     fn life(&self, id: &str) -> Life {
         match self.ids.get(id) {
             None => Life::Unknown,
@@ -165,7 +190,7 @@ impl<D> Ledger<D> {
         at: Timestamp,
         own: Option<OwnOpening<T>>,
     ) -> Result<Closing<D>, Refusal> {
-        match rule_close(self.life(id), at, own)? {
+        match rule_close(self.life(id), at, own, self.max_duration)? {
             CloseVerdict::Duplicate => Ok(Closing::Duplicate),
             CloseVerdict::StandAlone(_) => {
                 self.ids.insert(id.into(), Entry::Closed);
@@ -187,10 +212,12 @@ impl<D> Ledger<D> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::CallLine;
+    use crate::model::{CallLine, Grade};
     use crate::time::Span;
 
     const OPENED: Timestamp = Timestamp::from_nanos(1_000);
+    /// The default plausible maximum of a call.
+    const MAX: Span = Span::from_hours(24);
 
     fn at(nanos: i64) -> Timestamp {
         Timestamp::from_nanos(nanos)
@@ -219,28 +246,104 @@ mod tests {
     fn a_close_of_an_open_id_closes_it_at_or_after_the_opening() {
         let open = Life::Open { opened: OPENED };
         assert_eq!(
-            rule_close(open, OPENED, own(at(0))),
+            rule_close(open, OPENED, own(at(0)), MAX),
             Ok(CloseVerdict::Close)
         );
         assert_eq!(
-            rule_close(open, OPENED + ns(5), None::<OwnOpening<CallLine>>),
+            rule_close(open, OPENED + ns(5), None::<OwnOpening<CallLine>>, MAX),
             Ok(CloseVerdict::Close)
         );
         // One nanosecond before the opening: refused, whatever the close says of itself.
         assert_eq!(
-            rule_close(open, OPENED - ns(1), own(at(0))),
+            rule_close(open, OPENED - ns(1), own(at(0)), MAX),
             Err(Refusal::NegativeDuration)
+        );
+    }
+
+    #[test]
+    fn a_close_up_to_the_plausible_maximum_is_accepted_and_one_nanosecond_more_refused() {
+        // Calls: 24 h = 86_400 s.
+        let open = Life::Open { opened: OPENED };
+        let day = Span::from_secs(86_400);
+        assert_eq!(
+            rule_close(open, OPENED + day, None::<OwnOpening<CallLine>>, day),
+            Ok(CloseVerdict::Close)
+        );
+        assert_eq!(
+            rule_close(
+                open,
+                OPENED + day + ns(1),
+                None::<OwnOpening<CallLine>>,
+                day
+            ),
+            Err(Refusal::ImplausibleDuration)
+        );
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED + day, own(OPENED), day),
+            Ok(CloseVerdict::StandAlone(OwnOpening {
+                at: OPENED,
+                what: CallLine::Emergency999
+            }))
+        );
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED + day + ns(1), own(OPENED), day),
+            Err(Refusal::ImplausibleDuration)
+        );
+        // Incidents: 30 days = 2_592_000 s.
+        let month = Span::from_secs(2_592_000);
+        assert_eq!(
+            rule_close(open, OPENED + month, None::<OwnOpening<Grade>>, month),
+            Ok(CloseVerdict::Close)
+        );
+        assert_eq!(
+            rule_close(
+                open,
+                OPENED + month + ns(1),
+                None::<OwnOpening<Grade>>,
+                month
+            ),
+            Err(Refusal::ImplausibleDuration)
+        );
+        let grade = |at| {
+            Some(OwnOpening {
+                at,
+                what: Grade::Priority,
+            })
+        };
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED + month, grade(OPENED), month),
+            Ok(CloseVerdict::StandAlone(OwnOpening {
+                at: OPENED,
+                what: Grade::Priority
+            }))
+        );
+        assert_eq!(
+            rule_close(Life::Unknown, OPENED + month + ns(1), grade(OPENED), month),
+            Err(Refusal::ImplausibleDuration)
+        );
+        // Instants as far apart as they go: the difference saturates, still too long.
+        let far = Life::Open {
+            opened: Timestamp::MIN,
+        };
+        assert_eq!(
+            rule_close(far, Timestamp::MAX, None::<OwnOpening<CallLine>>, day),
+            Err(Refusal::ImplausibleDuration)
+        );
+        // A close of a closed id is a duplicate however long after.
+        assert_eq!(
+            rule_close(Life::Closed, Timestamp::MAX, own(Timestamp::MIN), day),
+            Ok(CloseVerdict::Duplicate)
         );
     }
 
     #[test]
     fn a_close_of_a_closed_id_is_a_duplicate() {
         assert_eq!(
-            rule_close(Life::Closed, at(0), own(at(5))),
+            rule_close(Life::Closed, at(0), own(at(5)), MAX),
             Ok(CloseVerdict::Duplicate)
         );
         assert_eq!(
-            rule_close(Life::Closed, at(0), None::<OwnOpening<CallLine>>),
+            rule_close(Life::Closed, at(0), None::<OwnOpening<CallLine>>, MAX),
             Ok(CloseVerdict::Duplicate)
         );
     }
@@ -248,18 +351,18 @@ mod tests {
     #[test]
     fn a_close_of_an_unknown_id_stands_alone_only_with_its_own_opening() {
         assert_eq!(
-            rule_close(Life::Unknown, OPENED, None::<OwnOpening<CallLine>>),
+            rule_close(Life::Unknown, OPENED, None::<OwnOpening<CallLine>>, MAX),
             Err(Refusal::Unmatched)
         );
         assert_eq!(
-            rule_close(Life::Unknown, OPENED, own(OPENED)),
+            rule_close(Life::Unknown, OPENED, own(OPENED), MAX),
             Ok(CloseVerdict::StandAlone(OwnOpening {
                 at: OPENED,
                 what: CallLine::Emergency999
             }))
         );
         assert_eq!(
-            rule_close(Life::Unknown, OPENED, own(OPENED + ns(1))),
+            rule_close(Life::Unknown, OPENED, own(OPENED + ns(1)), MAX),
             Err(Refusal::NegativeDuration)
         );
     }
@@ -285,11 +388,15 @@ mod tests {
             Refusal::NegativeDuration.reject(kind),
             Reject::NegativeDuration(kind)
         );
+        assert_eq!(
+            Refusal::ImplausibleDuration.reject(kind),
+            Reject::ImplausibleDuration(kind)
+        );
     }
 
     #[test]
     fn the_ledger_hands_back_the_opening_once() {
-        let mut ledger: Ledger<&str> = Ledger::default();
+        let mut ledger: Ledger<&str> = Ledger::new(MAX);
         assert_eq!(ledger.open("A", OPENED, "BIR"), OpenVerdict::Open);
         assert_eq!(
             ledger.open("A", OPENED + ns(1), "COV"),
@@ -299,6 +406,11 @@ mod tests {
         assert_eq!(
             ledger.close("A", OPENED - ns(1), own(at(0))),
             Err(Refusal::NegativeDuration)
+        );
+        // Too late: refused, and A stays open.
+        assert_eq!(
+            ledger.close("A", OPENED + MAX + ns(1), own(at(0))),
+            Err(Refusal::ImplausibleDuration)
         );
         assert_eq!(
             ledger.close("A", OPENED + ns(4), own(at(0))),
@@ -319,7 +431,7 @@ mod tests {
 
     #[test]
     fn the_ledger_remembers_a_stand_alone_close() {
-        let mut ledger: Ledger<()> = Ledger::default();
+        let mut ledger: Ledger<()> = Ledger::new(MAX);
         assert_eq!(
             ledger.close("B", OPENED, None::<OwnOpening<CallLine>>),
             Err(Refusal::Unmatched)

@@ -63,6 +63,12 @@ pub struct IncidentTargets {
     pub goal_pct: Option<f64>,
 }
 
+/// The default longest a call can plausibly wait to be answered or abandoned.
+pub const DEFAULT_MAX_CALL_DURATION: Span = Span::from_hours(24);
+
+/// The default longest an incident can plausibly wait for attendance or cancellation.
+pub const DEFAULT_MAX_INCIDENT_DURATION: Span = Span::from_days(30);
+
 /// Everything the engine needs to know from the configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngineSettings {
@@ -77,6 +83,11 @@ pub struct EngineSettings {
     pub retention: Span,
     /// Configured area codes, in display order.
     pub areas: Vec<String>,
+    /// The longest a call can plausibly wait to be answered or abandoned; a longer close
+    /// is refused (implausible duration).
+    pub max_call_duration: Span,
+    /// The longest an incident can plausibly wait for attendance or cancellation.
+    pub max_incident_duration: Span,
 }
 
 /// The default force's Local Policing Areas (West Midlands Police), code and name, in
@@ -130,6 +141,8 @@ impl Default for EngineSettings {
                 .iter()
                 .map(|(code, _)| code.to_string())
                 .collect(),
+            max_call_duration: DEFAULT_MAX_CALL_DURATION,
+            max_incident_duration: DEFAULT_MAX_INCIDENT_DURATION,
         }
     }
 }

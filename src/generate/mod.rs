@@ -27,6 +27,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, FixedOffset, TimeZone};
 use chrono_tz::Tz;
 
+use crate::time::{PLAUSIBLE_UNTIL, Span, Timestamp, is_plausible};
 use model::{DAY_MS, Generator};
 
 /// Options for [`generate`].
@@ -53,6 +54,18 @@ impl GenOptions {
             .with_ymd_and_hms(2024, 7, 1, 0, 0, 0)
             .single()
             .expect("valid date")
+    }
+}
+
+impl GenOptions {
+    /// Does the whole feed, `[start, start + days)`, lie within the years 2000–2199, the
+    /// only times a feed reader accepts?
+    pub fn is_plausible(&self) -> bool {
+        let Some(start) = self.start.timestamp_nanos_opt().map(Timestamp::from_nanos) else {
+            return false;
+        };
+        let end = start + Span::from_days(i64::from(self.days));
+        is_plausible(start) && end <= PLAUSIBLE_UNTIL
     }
 }
 
@@ -152,6 +165,26 @@ mod tests {
             summary.lines,
             out.iter().filter(|&&b| b == b'\n').count() as u64
         );
+    }
+
+    #[test]
+    fn a_feed_is_plausible_only_when_it_lies_within_the_years_2000_to_2199() {
+        let options = |start: &str, days: u32| GenOptions {
+            days,
+            start: DateTime::parse_from_rfc3339(start).unwrap(),
+            ..GenOptions::default()
+        };
+        assert!(options("2000-01-01T00:00:00Z", 1).is_plausible());
+        // 01:00 at +01:00 is midnight UTC: the first instant of 2000.
+        assert!(options("2000-01-01T01:00:00+01:00", 1).is_plausible());
+        assert!(!options("2000-01-01T00:59:59+01:00", 1).is_plausible());
+        assert!(!options("1999-12-31T23:59:59.999Z", 1).is_plausible());
+        // The last day of 2199: its feed ends just before 2200 (the end is exclusive).
+        assert!(options("2199-12-31T00:00:00Z", 1).is_plausible());
+        assert!(!options("2199-12-31T00:00:00Z", 2).is_plausible());
+        assert!(!options("2199-12-31T00:00:00.001Z", 1).is_plausible());
+        assert!(!options("1900-01-01T00:00:00Z", 1).is_plausible());
+        assert!(GenOptions::default().is_plausible());
     }
 
     /// The value of `"key":"..."` in a generated line.

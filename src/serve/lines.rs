@@ -76,7 +76,8 @@ mod tests {
     use crate::time::Span;
 
     fn planned(feed: &str) -> (Vec<Event>, u64) {
-        plan(Playback::read(feed.as_bytes()).expect("in memory"))
+        let maxima = (Span::from_hours(24), Span::from_days(30));
+        plan(Playback::read(feed.as_bytes()).expect("in memory"), maxima)
     }
 
     #[test]

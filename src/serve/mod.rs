@@ -20,7 +20,9 @@
 //! it carries its call's `offered_at` + `line` (incident's `created_at` + `grade`) and
 //! `lpa`, taken from the opening event in the file. Events a board would not accept —
 //! duplicates, closing events for ids never opened (and unable to stand alone), closes
-//! earlier than their opening — are left out, as are the file's own heartbeats: the server
+//! earlier than their opening or longer after it than the plausible maximum
+//! ([`ServeOptions::max_call_duration`], [`ServeOptions::max_incident_duration`]) — are
+//! left out, as are the file's own heartbeats: the server
 //! sends its own (`{"kind":"heartbeat","at":…,"source":"forceboard-serve"}`), every
 //! [`ServeOptions::heartbeat`] of wall time, to everyone.
 //!
@@ -68,6 +70,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
+use crate::engine::{DEFAULT_MAX_CALL_DURATION, DEFAULT_MAX_INCIDENT_DURATION};
 use crate::ingest::playback::Playback;
 use crate::time::{Span, Timestamp, WallClock};
 use backlog::{Client, Shared, lock};
@@ -106,6 +109,10 @@ pub struct ServeOptions {
     pub heartbeat: Duration,
     /// Lines queued per client before it counts as too slow and is disconnected.
     pub client_buffer: usize,
+    /// Calls closed longer than this after their offer are left out, as a board refuses them.
+    pub max_call_duration: Span,
+    /// Incidents closed longer than this after their creation are left out likewise.
+    pub max_incident_duration: Span,
 }
 
 impl Default for ServeOptions {
@@ -117,6 +124,8 @@ impl Default for ServeOptions {
             backlog: Span::from_hours(24) + BACKLOG_MARGIN,
             heartbeat: Duration::from_secs(10),
             client_buffer: 4096,
+            max_call_duration: DEFAULT_MAX_CALL_DURATION,
+            max_incident_duration: DEFAULT_MAX_INCIDENT_DURATION,
         }
     }
 }
@@ -151,7 +160,8 @@ pub async fn serve(
             "speed must be finite, backlog not negative and heartbeat not zero",
         ));
     }
-    let (events, left_out) = plan(playback);
+    let maxima = (options.max_call_duration, options.max_incident_duration);
+    let (events, left_out) = plan(playback, maxima);
     if left_out > 0 {
         info!(left_out, "events a board would not accept are left out");
     }

@@ -4,7 +4,7 @@
 use crate::engine::ledger::{Closing, Ledger, OpenVerdict, OwnOpening};
 use crate::ingest::playback::Playback;
 use crate::model::{Event, EventBody, IncidentOutcome};
-use crate::time::Timestamp;
+use crate::time::{Span, Timestamp};
 
 /// What a closing event is given from its opening: the line or grade, and the area.
 type Opening<T> = (T, Option<Box<str>>);
@@ -23,16 +23,20 @@ fn copy_in<T>(
 }
 
 /// The playback's events in time order, each as a board would accept it, with closing
-/// events made to stand alone; and how many were left out.
-pub(super) fn plan(mut playback: Playback) -> (Vec<Event>, u64) {
+/// events made to stand alone; and how many were left out. `(max_call, max_incident)` are
+/// the plausible maxima of a call's and an incident's duration, as the board's.
+pub(super) fn plan(
+    mut playback: Playback,
+    (max_call, max_incident): (Span, Span),
+) -> (Vec<Event>, u64) {
     playback.rewind();
     let mut planned = Vec::with_capacity(playback.len());
     let all = playback
         .take_due(Timestamp::MAX)
         .iter()
         .map(|(_, event)| event);
-    let mut calls = Ledger::default();
-    let mut incidents = Ledger::default();
+    let mut calls = Ledger::new(max_call);
+    let mut incidents = Ledger::new(max_incident);
     let mut left_out = 0;
     for event in all {
         let at = event.at;
@@ -91,7 +95,8 @@ mod tests {
     use crate::model::{CallLine, CallOutcome, Grade};
 
     fn planned(feed: &str) -> (Vec<Event>, u64) {
-        plan(Playback::read(feed.as_bytes()).expect("in memory"))
+        let maxima = (Span::from_hours(24), Span::from_days(30));
+        plan(Playback::read(feed.as_bytes()).expect("in memory"), maxima)
     }
 
     fn kinds_and_ids(events: &[Event]) -> Vec<String> {
@@ -167,5 +172,24 @@ mod tests {
                 lpa: None,
             }
         );
+    }
+
+    #[test]
+    fn closes_longer_than_the_plausible_maximum_are_left_out() {
+        // A: answered exactly 24 h after its offer (kept); B: 24 h and 1 ms (left out);
+        // S: a stand-alone arrival 30 days and 1 s after its creation (left out).
+        let (events, left_out) = planned(
+            r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}
+{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"B","line":"999"}
+{"kind":"call_answered","at":"2024-07-02T11:00:00Z","id":"A"}
+{"kind":"call_answered","at":"2024-07-02T11:00:00.001Z","id":"B"}
+{"kind":"incident_arrived","at":"2024-07-31T11:00:01Z","id":"S","created_at":"2024-07-01T11:00:00Z","grade":"priority"}
+"#,
+        );
+        assert_eq!(
+            kinds_and_ids(&events),
+            ["call_offered A", "call_offered B", "call_answered A"]
+        );
+        assert_eq!(left_out, 2);
     }
 }

@@ -21,6 +21,30 @@ pub enum TimeError {
     NoOffset,
     /// Anything else: not RFC 3339, an impossible date, or out of range.
     Malformed,
+    /// A valid time outside the years 2000–2199 ([`PLAUSIBLE_FROM`]..[`PLAUSIBLE_UNTIL`]):
+    /// a database's "null" date or a corrupt field, never a real event.
+    Implausible,
+}
+
+/// The earliest plausible instant, 2000-01-01T00:00:00Z (inclusive).
+pub const PLAUSIBLE_FROM: Timestamp = Timestamp::from_nanos(946_684_800_000_000_000);
+/// The end of the plausible instants, 2200-01-01T00:00:00Z (exclusive).
+pub const PLAUSIBLE_UNTIL: Timestamp = Timestamp::from_nanos(7_258_118_400_000_000_000);
+
+/// Is `at` within the years 2000–2199 (UTC)?
+pub fn is_plausible(at: Timestamp) -> bool {
+    (PLAUSIBLE_FROM..PLAUSIBLE_UNTIL).contains(&at)
+}
+
+/// As [`parse_rfc3339`], and refused as [`TimeError::Implausible`] outside the years
+/// 2000–2199 (UTC, after the offset is applied): the rule for every time of a feed.
+pub fn parse_plausible(text: &str) -> Result<Timestamp, TimeError> {
+    let at = parse_rfc3339(text)?;
+    if is_plausible(at) {
+        Ok(at)
+    } else {
+        Err(TimeError::Implausible)
+    }
 }
 
 /// Parses an RFC 3339 time with an explicit offset (`Z`, `+01:00`; fractional seconds allowed).
@@ -293,6 +317,53 @@ mod tests {
         ] {
             assert_eq!(parse_rfc3339(text), Err(TimeError::Malformed), "{text}");
         }
+    }
+
+    #[test]
+    fn feed_times_are_plausible_only_within_the_years_2000_to_2199() {
+        let accepted = [
+            "2000-01-01T00:00:00Z",
+            "2199-12-31T23:59:59Z",
+            "2199-12-31T23:59:59.999999999Z",
+            // 23:30 on the last day of 1999 at -01:00 is 00:30Z on the first of 2000.
+            "1999-12-31T23:30:00-01:00",
+            // 00:30 on the first day of 2200 at +01:00 is 23:30Z on the last of 2199.
+            "2200-01-01T00:30:00+01:00",
+            // Through chrono (lower-case separators): the same edges.
+            "2000-01-01t00:00:00z",
+            "2199-12-31t23:59:59z",
+        ];
+        for text in accepted {
+            assert_eq!(parse_plausible(text), parse_rfc3339(text), "{text}");
+            assert!(parse_plausible(text).is_ok(), "{text}");
+        }
+        let refused = [
+            "1999-12-31T23:59:59.999Z",
+            "2200-01-01T00:00:00Z",
+            "1900-01-01T00:00:00Z",
+            "1970-01-01T00:00:00Z",
+            // 00:30 on the first day of 2000 at +01:00 is 23:30Z on the last of 1999.
+            "2000-01-01T00:30:00+01:00",
+            // 23:30 on the last day of 2199 at -01:00 is 00:30Z on the first of 2200.
+            "2199-12-31T23:30:00-01:00",
+            "1999-12-31t23:59:59.999z",
+            "2200-01-01t00:00:00z",
+        ];
+        for text in refused {
+            assert_eq!(parse_plausible(text), Err(TimeError::Implausible), "{text}");
+        }
+        // Other refusals keep their own reason.
+        assert_eq!(parse_plausible("soon"), Err(TimeError::Malformed));
+        assert_eq!(
+            parse_plausible("1900-01-01T00:00:00"),
+            Err(TimeError::NoOffset)
+        );
+        assert_eq!(
+            PLAUSIBLE_FROM,
+            chrono_time("2000-01-01T00:00:00Z"),
+            "the constant is the first instant of 2000"
+        );
+        assert_eq!(PLAUSIBLE_UNTIL, chrono_time("2200-01-01T00:00:00Z"));
     }
 
     #[test]

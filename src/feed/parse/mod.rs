@@ -12,7 +12,7 @@ use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
-use crate::time::{TimeError, Timestamp, parse_rfc3339};
+use crate::time::{TimeError, Timestamp, parse_plausible};
 
 /// Parses one line (without its newline) into an event.
 pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
@@ -71,10 +71,11 @@ fn optional_text<'a>(
     }
 }
 
+/// Every time of a feed must be RFC 3339 with an offset, within the years 2000–2199.
 fn time_of(text: &str, name: &'static str) -> Result<Timestamp, Reject> {
-    parse_rfc3339(text).map_err(|error| match error {
+    parse_plausible(text).map_err(|error| match error {
         TimeError::NoOffset => Reject::NoOffset(name),
-        TimeError::Malformed => Reject::BadTime(name),
+        TimeError::Malformed | TimeError::Implausible => Reject::BadTime(name),
     })
 }
 
@@ -306,6 +307,41 @@ mod tests {
         assert_eq!(
             parse_line(b"{\"kind\":\"heartbeat\",\"at\":\"\xff\"}"),
             Err(Reject::NotUtf8)
+        );
+    }
+
+    #[test]
+    fn a_time_outside_the_years_2000_to_2199_is_a_bad_time_naming_its_field() {
+        let cases: &[(&str, Reject)] = &[
+            (
+                r#"{"kind":"heartbeat","at":"1999-12-31T23:59:59.999Z"}"#,
+                Reject::BadTime("at"),
+            ),
+            (
+                r#"{"kind":"heartbeat","at":"2200-01-01T00:00:00Z"}"#,
+                Reject::BadTime("at"),
+            ),
+            (
+                r#"{"kind":"call_answered","at":"2024-07-01T11:00:50Z","id":"X","offered_at":"1900-01-01T00:00:00Z","line":"999"}"#,
+                Reject::BadTime("offered_at"),
+            ),
+            (
+                r#"{"kind":"incident_arrived","at":"2024-07-01T11:00:00Z","id":"I","created_at":"2000-01-01T00:30:00+01:00","grade":"priority"}"#,
+                Reject::BadTime("created_at"),
+            ),
+        ];
+        for (line, reason) in cases {
+            assert_eq!(parse(line), Err(*reason), "{line}");
+        }
+        let edge = parse(r#"{"kind":"heartbeat","at":"2000-01-01T00:00:00Z"}"#);
+        assert_eq!(
+            edge.map(|event| event.at),
+            Ok(Timestamp::from_nanos(946_684_800_000_000_000))
+        );
+        let edge = parse(r#"{"kind":"heartbeat","at":"2199-12-31T23:59:59Z"}"#);
+        assert_eq!(
+            edge.map(|event| event.at),
+            Ok(Timestamp::from_nanos(7_258_118_399_000_000_000))
         );
     }
 
