@@ -607,7 +607,7 @@ fn feed_outage() -> Feed {
 }
 
 /// Monday 8 July 2024, 08:00–11:00 BST, with bad data mixed in: about 2 % of lines are
-/// malformed (every reason SPEC.md §1 gives), about 1 % are duplicates, and every line is
+/// malformed (every reason the feed contract's gives), about 1 % are duplicates, and every line is
 /// filed up to five minutes late (well within the ten-minute reorder horizon).
 fn bad_data() -> Vec<Line> {
     let start = "2024-07-08T08:00:00+01:00";

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""SPEC.md's figures computed straight from an NDJSON feed, independently of the crate.
+"""The figures (README: "How figures are computed") computed straight from an NDJSON feed, independently of the crate.
 
-This is a second, deliberately plain implementation of SPEC.md §1 (the per-id life rules,
+This is a second, deliberately plain implementation of the feed rules (README: "The feed"; the per-id life rules,
 what is rejected and what is a duplicate, time order with ties in file order) and §2 (the
 figures at T over the window (T - W, T]), written from the spec's words only. It fills the
 tables of fixtures/scenarios/README.md, and the numbers in tests/scenarios.rs are copied
@@ -17,7 +17,7 @@ Standard library only (Python 3.11+).
         fixtures/scenarios/README.md), or with --rust the same numbers as the checks of
         tests/scenarios.rs.
 
-Defaults (SPEC.md §2): 999 mean target 5 s, service level within 10 s (goal 90 %);
+Defaults: 999 mean target 5 s, service level within 10 s (goal 90 %);
 101 no mean target, within 180 s (goal 80 %); emergency 15 min (goal 90 %); priority
 60 min; amber up to target x 1.2; call expiry 30 min.
 """
@@ -52,14 +52,14 @@ MAX_CALL_DURATION_NS = 24 * 3600 * NS
 MAX_INCIDENT_DURATION_NS = 30 * 86_400 * NS
 KNOWN_FIELDS = {"kind", "at", "id", "line", "lpa", "grade", "offered_at", "created_at"}
 
-# RFC 3339 with an explicit offset: the only layout SPEC.md §1 accepts.
+# RFC 3339 with an explicit offset: the only layout the feed contract accepts.
 RFC3339 = re.compile(
     r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})\Z"
 )
 
 
 class Reject(Exception):
-    """A line refused by SPEC.md §1 (the reason is for humans only)."""
+    """A line refused by the feed rules (the reason is for humans only)."""
 
 
 def parse_time(text):
@@ -171,7 +171,7 @@ def parse_line(raw):
 
 
 class State:
-    """What the feed has said, applied in time order (SPEC.md §1)."""
+    """What the feed has said, applied in time order."""
 
     def __init__(self):
         self.calls = {}  # id -> dict(offered, line, lpa, end=None | (outcome, at))

@@ -45,7 +45,7 @@ pub fn compute(
     }))
 }
 
-/// How `report` prints: a table for people, or SPEC.md §3's JSON object.
+/// How `report` prints: a table for people, or the feed contract's JSON object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
@@ -75,7 +75,7 @@ pub fn demo_day(config: &Config) -> io::Result<String> {
     ))
 }
 
-/// The object `report --json` prints (SPEC.md §3).
+/// The object `report --json` prints (the feed contract).
 #[derive(Serialize)]
 pub struct ReportJson<'a> {
     pub at: String,

@@ -1,4 +1,4 @@
-//! Every figure of SPEC.md §2 on hand-written fixtures, with expectations computed by hand
+//! Every figure of the feed contract on hand-written fixtures, with expectations computed by hand
 //! (the working is in fixtures/README.md). The JSON is produced exactly as `report --json`
 //! produces it and compared field by field.
 
@@ -95,7 +95,7 @@ fn the_spec_worked_example() {
         }),
         "",
     );
-    // The JSON object has exactly SPEC.md §3's keys, nothing more.
+    // The JSON object has exactly the feed contract's keys, nothing more.
     let keys: Vec<&String> = report.as_object().expect("object").keys().collect();
     assert_eq!(keys, ["at", "calls", "feed", "incidents", "lpas", "window"]);
     let call_keys = report["calls"]["999"].as_object().expect("object").len();

@@ -1,9 +1,9 @@
-//! Property tests: the engine against a deliberately naive reading of SPEC.md §1 and §2.
+//! Property tests: the engine against a deliberately naive reading of the feed contract.
 //!
 //! Random feeds over a small id space (so duplicates, unmatched and stand-alone closes,
 //! negative durations, closes of closed ids and re-opens all happen) are fed to the real
 //! engine through `ingest_reader`, and to a brute-force model written here from the words
-//! of SPEC.md: plain `HashMap`s, no eviction, times parsed by chrono, every figure counted
+//! of the feed contract: plain `HashMap`s, no eviction, times parsed by chrono, every figure counted
 //! by looping over every record. The two must agree on every figure, for the force and for
 //! every area, and on the feed counts.
 //!
@@ -39,11 +39,11 @@ const BASE_SECS: i64 = 1_719_828_000;
 /// Larger than any generated feed's span: the engine then applies a file exactly in
 /// (`at`, file order) order, like the model's stable sort.
 const HUGE_HORIZON: i64 = 100 * 24 * HOUR;
-/// SPEC.md §1's default reorder horizon.
+/// the feed contract's default reorder horizon.
 const DEFAULT_HORIZON: i64 = 10 * MIN;
 /// The area codes the feeds use: two configured, one not.
 const LPAS: [&str; 3] = ["BIR", "COV", "XYZ"];
-/// SPEC.md §2's default areas, in config order.
+/// the feed contract's default areas, in config order.
 const CONFIGURED: [&str; 7] = ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL"];
 
 // ---------------------------------------------------------------------------------------
@@ -436,7 +436,7 @@ fn shuffled_small_feed() -> impl Strategy<Value = Vec<String>> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The naive model of SPEC.md §1 and §2
+// The naive model of the feed contract
 // ---------------------------------------------------------------------------------------
 
 type Time = DateTime<Utc>;
@@ -476,7 +476,7 @@ fn naive_time(text: &str) -> Option<Time> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// One line as SPEC.md §1 reads it; `None` when the line is rejected.
+/// One line as the feed contract reads it; `None` when the line is rejected.
 fn naive_parse(line: &str) -> Option<(Time, Naive)> {
     let value: Value = serde_json::from_str(line).ok()?;
     let object = value.as_object()?;
@@ -1127,7 +1127,7 @@ fn to_span(span: TimeDelta) -> Span {
 }
 
 /// A live feed: every line applied as it arrives, with the engine's own parser, counted
-/// as SPEC.md §1 says.
+/// as the feed contract says.
 fn run_engine_live(lines: &[String]) -> (Engine, FeedCounts) {
     run_engine_live_with(lines, EngineSettings::default())
 }
@@ -1796,7 +1796,7 @@ proptest! {
     }
 }
 
-/// SPEC.md §4's worked example, through the same model (a check on the model itself).
+/// the feed contract's worked example, through the same model (a check on the model itself).
 #[test]
 fn the_model_reproduces_the_worked_example() {
     let feed = [
@@ -1870,7 +1870,7 @@ fn the_model_reproduces_the_worked_example() {
         .expect("figures agree");
 }
 
-/// SPEC.md §2: "Events with `at > T` have not happened yet." A stand-alone closing event
+/// the feed contract: "Events with `at > T` have not happened yet." A stand-alone closing event
 /// after T is one of them, so the call or incident it tells of is unknown at T.
 #[test]
 fn a_stand_alone_close_after_t_is_unknown_at_t() {

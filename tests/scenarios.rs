@@ -1,13 +1,13 @@
 //! The training scenarios of `fixtures/scenarios/` (see its README).
 //!
 //! The headline figures below were computed by `scripts/scenario_figures.py`, an
-//! independent implementation of SPEC.md §1–2 in plain Python, and are the numbers of the
+//! independent implementation of the feed contract in plain Python, and are the numbers of the
 //! README's tables (six decimals): the crate did not compute them. The crate's
 //! `report --json`, produced here through the library exactly as `tests/figures.rs` does,
 //! must match each one within 1e-6.
 //!
 //! Further checks: the builder (`examples/scenarios.rs`) still writes the committed files
-//! byte for byte; the bad-data scenario refuses every kind of line SPEC.md §1 names and
+//! byte for byte; the bad-data scenario refuses every kind of line the feed contract names and
 //! its shuffle changes nothing; the outage really is silent for twenty minutes; the
 //! clock-change night writes local 01:xx twice and never yields a negative duration.
 

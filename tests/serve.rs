@@ -412,7 +412,7 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
         assert!(end - from > backlog, "the comparisons cover the join");
         let mut compared = 0;
         // Always at or after the last event: a board computes at its own now, and a
-        // stand-alone close after T is unknown at T (SPEC.md §2), so earlier instants
+        // stand-alone close after T is unknown at T (the feed contract), so earlier instants
         // would differ by design for an incident the late joiner only saw closing.
         for (now, window) in [
             (end, backlog),

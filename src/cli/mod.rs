@@ -1,4 +1,4 @@
-//! The command line (SPEC.md §3): every flag, its parsing and checking, and the
+//! The command line: every flag, its parsing and checking, and the
 //! conversion of the parsed arguments into what the library and the dashboard take.
 //!
 //! Every flag's value is checked by clap as it parses (the parsers are at the end), so a
@@ -143,7 +143,7 @@ pub struct ReportArgs {
     /// Window W: the figures cover (T - W, T]. E.g. 15m, 1h, 24h, 90m, 7d.
     #[arg(long, value_name = "W", default_value = "1h", value_parser = Flag(parse_window))]
     pub window: Window,
-    /// Print the JSON object of SPEC.md §3 instead of a table.
+    /// Print the figures as one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
 }

@@ -1,4 +1,4 @@
-//! The TOML configuration, with SPEC.md §2's defaults built in.
+//! The TOML configuration, with the feed contract's defaults built in.
 //!
 //! Every key is optional; an unknown key or a bad value is one sentence naming the key.
 //! The file is walked by hand rather than through serde derive so that each message can

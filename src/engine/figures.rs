@@ -1,4 +1,4 @@
-//! The figures of SPEC.md §2 as plain data: what `report --json` prints and what the
+//! The figures of the feed contract as plain data: what `report --json` prints and what the
 //! dashboard draws.
 
 use serde::Serialize;

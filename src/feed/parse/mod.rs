@@ -1,7 +1,7 @@
 //! Feed schema v1: one JSON object per line, parsed into an [`Event`] or refused with a
 //! [`Reject`] reason that never repeats the line's content.
 //!
-//! Only the fields named in SPEC.md are read; every other field is skipped while scanning
+//! Only the fields named in the feed contract are read; every other field is skipped while scanning
 //! and never stored, so caller details in a feed cannot reach the screen or the logs.
 
 mod scan;
