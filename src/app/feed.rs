@@ -115,6 +115,9 @@ impl Feed {
     /// Keeps accepted events for [`take_accepted`](Self::take_accepted) (`--record`).
     pub fn keep_accepted(&mut self) {
         self.recording = Some(Vec::new());
+        if let Driver::Live(live) = &mut self.driver {
+            live.keep_events();
+        }
     }
 
     /// The accepted events since the last call (empty unless recording).
@@ -203,7 +206,7 @@ impl Feed {
             match outcome {
                 Outcome::Accepted(event) => {
                     self.tracker.accepted(wall);
-                    if let Some(kept) = self.recording.as_mut() {
+                    if let (Some(kept), Some(event)) = (self.recording.as_mut(), event) {
                         kept.push(event);
                     }
                 }

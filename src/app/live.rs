@@ -22,8 +22,12 @@ pub const MAX_UNPAIRED: usize = 100_000;
 /// What applying the due events did, for the feed's health and `--record`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Accepted(Event),
-    Rejected { line: u64, reason: Reject },
+    /// The event itself only when accepted events are kept ([`LiveIngest::keep_events`]).
+    Accepted(Option<Event>),
+    Rejected {
+        line: u64,
+        reason: Reject,
+    },
 }
 
 /// A closing event waiting for its opening.
@@ -81,6 +85,8 @@ pub struct LiveIngest {
     /// How many closes wait per id, so an opening with none waiting costs one look-up.
     waiting_ids: HashMap<(Space, Box<str>), usize>,
     grace: Span,
+    /// Hand accepted events back (`--record`).
+    keep_events: bool,
 }
 
 impl LiveIngest {
@@ -91,11 +97,17 @@ impl LiveIngest {
             unpaired: VecDeque::new(),
             waiting_ids: HashMap::new(),
             grace,
+            keep_events: false,
         }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Hands every accepted event back in its [`Outcome`], for `--record`.
+    pub fn keep_events(&mut self) {
+        self.keep_events = true;
     }
 
     /// Closing events waiting for their openings now.
@@ -142,33 +154,39 @@ impl LiveIngest {
     }
 
     fn apply(&mut self, line: u64, event: Event, wall: Timestamp, out: &mut Vec<Outcome>) {
-        // Kept for --record, and for a close that may have to wait for its opening.
-        let kept = event.clone();
+        // A copy only where one is needed: for --record, and for a close that may have to
+        // wait for its opening. An opening needs its id only if some close waits.
+        let closing = closing_of(&event).is_some();
+        let copy = (self.keep_events || closing).then(|| event.clone());
+        let opened = opening_of(&event)
+            .filter(|_| !self.waiting_ids.is_empty())
+            .map(|(space, id)| (space, Box::<str>::from(id)));
         match self.engine.ingest(event) {
             Ok(Applied::Accepted) => {
-                if let Some((space, id)) = opening_of(&kept) {
-                    let id: Box<str> = id.into();
-                    out.push(Outcome::Accepted(kept));
+                out.push(Outcome::Accepted(copy.filter(|_| self.keep_events)));
+                if let Some((space, id)) = opened {
                     self.pair(space, &id, wall, out);
-                } else {
-                    out.push(Outcome::Accepted(kept));
                 }
             }
             Ok(Applied::Duplicate) => {}
-            Err(Reject::Unmatched(_))
-                if closing_of(&kept).is_some() && self.unpaired.len() < MAX_UNPAIRED =>
-            {
-                if let Some((space, id)) = closing_of(&kept) {
-                    *self.waiting_ids.entry((space, id.into())).or_default() += 1;
+            Err(Reject::Unmatched(_)) if closing && self.unpaired.len() < MAX_UNPAIRED => {
+                if let Some(event) = copy {
+                    self.hold(line, event, wall);
                 }
-                self.unpaired.push_back(Unpaired {
-                    line,
-                    event: kept,
-                    arrived: wall,
-                });
             }
             Err(reason) => out.push(Outcome::Rejected { line, reason }),
         }
+    }
+
+    fn hold(&mut self, line: u64, event: Event, wall: Timestamp) {
+        if let Some((space, id)) = closing_of(&event) {
+            *self.waiting_ids.entry((space, id.into())).or_default() += 1;
+        }
+        self.unpaired.push_back(Unpaired {
+            line,
+            event,
+            arrived: wall,
+        });
     }
 
     /// The opening of `id` has just been applied: its waiting closes follow, in the order
