@@ -186,7 +186,7 @@ impl EventBody {
 }
 
 /// Why a line was refused. The reasons name fields, never values from the line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reject {
     TooLong,
     NotUtf8,

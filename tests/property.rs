@@ -1445,7 +1445,12 @@ proptest! {
         let (sorted, shuffled) = sorted_and_shuffled(&lines, seed, 5 * MIN);
         let (engine_sorted, counts_sorted) = run_engine(&sorted, EngineSettings::default(), DEFAULT_HORIZON);
         let (engine_shuffled, counts_shuffled) = run_engine(&shuffled, EngineSettings::default(), DEFAULT_HORIZON);
-        prop_assert_eq!(counts_sorted, counts_shuffled, "shuffled feed:\n{}", show(&shuffled));
+        // How many lines were out of place is the one count the order may change.
+        prop_assert_eq!(
+            FeedCounts { strays: 0, ..counts_sorted },
+            FeedCounts { strays: 0, ..counts_shuffled },
+            "shuffled feed:\n{}", show(&shuffled)
+        );
         let latest = counts_sorted.latest_accepted.map(|at| Utc.timestamp_nanos(at.nanos()));
         let (t, w) = resolve(&t, &w, &instants(&sorted), latest);
         for window in [to_span(w), Span::from_mins(15), Span::HOUR, Span::from_hours(24)] {

@@ -2,8 +2,10 @@
 //! reorder horizon (`ordered`), a recording on a virtual clock (`playback`), and replay
 //! with checkpoints for seeking (`replay`).
 
+pub mod feed_time;
 pub mod ordered;
 pub mod playback;
 pub mod replay;
 
-pub use ordered::{FeedCounts, OrderedIngest, ingest_reader};
+pub use feed_time::Placement;
+pub use ordered::{FeedCounts, OnLine, OrderedIngest, Stray, ingest_reader};

@@ -1,17 +1,20 @@
 //! Applying a feed file in time order.
 //!
 //! A file is applied by `at`, ties in file order, so a slightly shuffled recording gives the
-//! same figures as a sorted one. Lines wait in a queue kept in time order until the latest
-//! time read is more than the reorder horizon past them; a line that arrives later than that
-//! is applied where it stands. Memory is therefore bounded by the horizon, not by the file.
-//! Most feeds are nearly sorted, so the queue is a `VecDeque` where an in-order line is a
-//! push at the back and an out-of-order one a short insertion.
+//! same figures as a sorted one. Lines wait in a queue kept in time order until the feed's
+//! time is more than the reorder horizon past them; a line that arrives later than that is
+//! applied where it stands. Memory is therefore bounded by the horizon, not by the file.
+//! The feed's time is kept by [`FeedTime`], which one stray line cannot move: a line dated
+//! far ahead is held until the feed catches up with it (or, past the end, applied last and
+//! not taken as the feed's end). Most feeds are nearly sorted, so the queue is a `VecDeque`
+//! where an in-order line is a push at the back and an out-of-order one a short insertion.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
 use serde::Serialize;
 
+use super::feed_time::{FeedTime, Placement};
 use crate::engine::{Applied, Engine};
 use crate::feed::lines::{Line, LineReader};
 use crate::feed::parse::{Classified, classify};
@@ -28,7 +31,10 @@ pub struct FeedCounts {
     pub duplicates: u64,
     /// Lines dated after the report time: not applied.
     pub after_at: u64,
-    /// The latest `at` among accepted events.
+    /// Lines more than the reorder horizon from their place (counted among the above too).
+    #[serde(skip)]
+    pub strays: u64,
+    /// The latest `at` among accepted events, strays past the end aside: the feed's end.
     #[serde(skip)]
     pub latest_accepted: Option<Timestamp>,
 }
@@ -37,7 +43,11 @@ struct Pending {
     at: Timestamp,
     line_number: u64,
     event: Event,
+    placement: Placement,
 }
+
+/// The line number of a stray line and where it was put.
+pub type Stray = (u64, Placement);
 
 /// Feeds lines of a file into an engine in time order, counting what happened to each.
 pub struct OrderedIngest {
@@ -46,7 +56,7 @@ pub struct OrderedIngest {
     until: Option<Timestamp>,
     /// In time order, ties in arrival order.
     pending: VecDeque<Pending>,
-    latest_read: Option<Timestamp>,
+    feed_time: FeedTime<(u64, Event)>,
     counts: FeedCounts,
 }
 
@@ -58,7 +68,7 @@ impl OrderedIngest {
             horizon,
             until,
             pending: VecDeque::new(),
-            latest_read: None,
+            feed_time: FeedTime::new(horizon),
             counts: FeedCounts::default(),
         }
     }
@@ -67,92 +77,132 @@ impl OrderedIngest {
         &self.counts
     }
 
-    /// Takes one physical line; `on_reject` hears of every refused line, possibly later
-    /// (a closing event is judged when it is applied).
-    pub fn push_line(
-        &mut self,
-        line_number: u64,
-        line: Line<'_>,
-        on_reject: &mut impl FnMut(u64, Reject),
-    ) {
+    /// Takes one physical line; `on_line` hears of every refused line and every stray,
+    /// possibly later (a closing event is judged when it is applied).
+    pub fn push_line(&mut self, line_number: u64, line: Line<'_>, on_line: &mut impl OnLine) {
         match classify(line) {
             Classified::Blank => {}
             Classified::Event(event) => {
                 self.counts.lines += 1;
-                self.push_event(line_number, event, on_reject);
+                self.push_event(line_number, event, on_line);
             }
             Classified::Rejected(reason) => {
                 self.counts.lines += 1;
-                self.reject(line_number, reason, on_reject);
+                self.reject(line_number, reason, on_line);
             }
         }
     }
 
     /// Takes one parsed event (its line already counted by the caller when not via
     /// [`push_line`](Self::push_line)).
-    pub fn push_event(
-        &mut self,
-        line_number: u64,
-        event: Event,
-        on_reject: &mut impl FnMut(u64, Reject),
-    ) {
+    pub fn push_event(&mut self, line_number: u64, event: Event, on_line: &mut impl OnLine) {
         if self.until.is_some_and(|until| event.at > until) {
             self.counts.after_at += 1;
             return;
         }
-        let at = event.at;
-        let pending = Pending {
-            at,
-            line_number,
-            event,
+        let pending = &mut self.pending;
+        self.feed_time.push(
+            event.at,
+            (line_number, event),
+            &mut |at, (line_number, event), placement| {
+                queue(
+                    pending,
+                    Pending {
+                        at,
+                        line_number,
+                        event,
+                        placement,
+                    },
+                )
+            },
+        );
+        self.apply_ready(on_line);
+    }
+
+    fn apply_ready(&mut self, on_line: &mut impl OnLine) {
+        let Some(now) = self.feed_time.now() else {
+            return;
         };
-        if self.pending.back().is_none_or(|last| last.at <= at) {
-            self.pending.push_back(pending);
-        } else {
-            // After every queued line at or before this time: ties stay in file order.
-            let position = self.pending.partition_point(|queued| queued.at <= at);
-            self.pending.insert(position, pending);
-        }
-        let latest = self.latest_read.map_or(at, |latest| latest.max(at));
-        self.latest_read = Some(latest);
-        let ready_until = latest - self.horizon;
+        let ready_until = now - self.horizon;
         while self.pending.front().is_some_and(|p| p.at <= ready_until) {
-            self.apply_next(on_reject);
+            self.apply_next(on_line);
         }
     }
 
-    fn reject(
-        &mut self,
-        line_number: u64,
-        reason: Reject,
-        on_reject: &mut impl FnMut(u64, Reject),
-    ) {
+    fn reject(&mut self, line_number: u64, reason: Reject, on_line: &mut impl OnLine) {
         self.counts.rejected += 1;
-        on_reject(line_number, reason);
+        on_line.rejected(line_number, reason);
     }
 
-    fn apply_next(&mut self, on_reject: &mut impl FnMut(u64, Reject)) {
+    fn apply_next(&mut self, on_line: &mut impl OnLine) {
         let Some(next) = self.pending.pop_front() else {
             return;
         };
+        if next.placement.is_stray() {
+            self.counts.strays += 1;
+            on_line.stray(next.line_number, next.placement);
+        }
         match self.engine.ingest(next.event) {
             Ok(Applied::Accepted) => {
                 self.counts.accepted += 1;
-                if self.counts.latest_accepted.is_none_or(|t| next.at > t) {
+                let ends_feed = next.placement != Placement::BeyondEnd;
+                if ends_feed && self.counts.latest_accepted.is_none_or(|t| next.at > t) {
                     self.counts.latest_accepted = Some(next.at);
                 }
             }
             Ok(Applied::Duplicate) => self.counts.duplicates += 1,
-            Err(reason) => self.reject(next.line_number, reason, on_reject),
+            Err(reason) => self.reject(next.line_number, reason, on_line),
         }
     }
 
     /// Applies everything still waiting and hands back the engine and the counts.
-    pub fn finish(mut self, on_reject: &mut impl FnMut(u64, Reject)) -> (Engine, FeedCounts) {
+    pub fn finish(mut self, on_line: &mut impl OnLine) -> (Engine, FeedCounts) {
+        let pending = &mut self.pending;
+        let feed_time = std::mem::replace(&mut self.feed_time, FeedTime::new(self.horizon));
+        feed_time.finish(
+            self.counts.lines,
+            &mut |at, (line_number, event), placement| {
+                queue(
+                    pending,
+                    Pending {
+                        at,
+                        line_number,
+                        event,
+                        placement,
+                    },
+                )
+            },
+        );
         while !self.pending.is_empty() {
-            self.apply_next(on_reject);
+            self.apply_next(on_line);
         }
         (self.engine, self.counts)
+    }
+}
+
+/// What a reader of the file hears of, line by line.
+pub trait OnLine {
+    /// A line refused, with its number and why.
+    fn rejected(&mut self, line_number: u64, reason: Reject);
+    /// A stray line (applied all the same), with where it was put.
+    fn stray(&mut self, _line_number: u64, _placement: Placement) {}
+}
+
+/// Any closure over refused lines is an [`OnLine`] that ignores strays.
+impl<F: FnMut(u64, Reject)> OnLine for F {
+    fn rejected(&mut self, line_number: u64, reason: Reject) {
+        self(line_number, reason)
+    }
+}
+
+/// Puts a line into the queue at its place: after every line at or before its time, so ties
+/// stay in the order they came.
+fn queue(pending: &mut VecDeque<Pending>, line: Pending) {
+    if pending.back().is_none_or(|last| last.at <= line.at) {
+        pending.push_back(line);
+    } else {
+        let position = pending.partition_point(|queued| queued.at <= line.at);
+        pending.insert(position, line);
     }
 }
 
@@ -162,12 +212,12 @@ pub fn ingest_reader(
     engine: Engine,
     horizon: Span,
     until: Option<Timestamp>,
-    on_reject: &mut impl FnMut(u64, Reject),
+    on_line: &mut impl OnLine,
 ) -> io::Result<(Engine, FeedCounts)> {
     let mut lines = LineReader::new(reader);
     let mut ingest = OrderedIngest::new(engine, horizon, until);
     while let Some((number, line)) = lines.next_line()? {
-        ingest.push_line(number, line, on_reject);
+        ingest.push_line(number, line, on_line);
     }
-    Ok(ingest.finish(on_reject))
+    Ok(ingest.finish(on_line))
 }
