@@ -109,9 +109,14 @@ impl<R: Copy + Eq + std::hash::Hash> Findings<R> {
         Some(all)
     }
 
-    /// The first and the last lines kept.
-    pub fn first_and_last(&self) -> (&[(u64, R)], &[(u64, R)]) {
-        (&self.first, &self.last)
+    /// The first lines kept.
+    pub fn first(&self) -> &[(u64, R)] {
+        &self.first
+    }
+
+    /// The last lines kept.
+    pub fn last(&self) -> &[(u64, R)] {
+        &self.last
     }
 }
 
@@ -212,7 +217,7 @@ fn write_findings<R: Copy + Eq + std::hash::Hash>(
         }
         return Ok(());
     }
-    let (first, last) = findings.first_and_last();
+    let (first, last) = (findings.first(), findings.last());
     for (n, reason) in first {
         write_listed(out, *n, &listed(reason))?;
     }
