@@ -9,8 +9,9 @@ use std::io::{self, BufRead, Write};
 
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::feed::lines::LineReader;
 use crate::format::printable;
-use crate::ingest::{FeedCounts, OnLine, Placement, ingest_reader};
+use crate::ingest::{FeedCounts, OnLine, OrderedIngest, Placement};
 use crate::model::Reject;
 
 /// How many of the first and of the last findings of a kind are listed line by line.
@@ -26,11 +27,18 @@ pub struct FeedCheck {
 }
 
 /// Reads a whole feed as `report` does (same reorder horizon, same engine rules), so a
-/// line is rejected here exactly when `report` would reject it.
+/// line is rejected here exactly when `report` would reject it; strays past the end, which
+/// a report leaves out as dated after its time, are judged too.
 pub fn check(reader: impl BufRead, config: &Config) -> io::Result<FeedCheck> {
     let engine = Engine::new(config.engine_settings(None));
     let mut found = Found::default();
-    let (_, counts) = ingest_reader(reader, engine, config.reorder_horizon, None, &mut found)?;
+    let mut lines = LineReader::new(reader);
+    let mut ingest =
+        OrderedIngest::new(engine, config.reorder_horizon, None).applying_strays_past_end();
+    while let Some((number, line)) = lines.next_line()? {
+        ingest.push_line(number, line, &mut found);
+    }
+    let (_, counts) = ingest.finish(&mut found);
     Ok(FeedCheck {
         rejected: found.rejected,
         strays: found.strays,

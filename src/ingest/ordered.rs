@@ -29,7 +29,8 @@ pub struct FeedCounts {
     pub accepted: u64,
     pub rejected: u64,
     pub duplicates: u64,
-    /// Lines dated after the report time: not applied.
+    /// Lines dated after the report time (with no report time given: strays past the
+    /// feed's end): not applied.
     pub after_at: u64,
     /// Lines more than the reorder horizon from their place (counted among the above too).
     #[serde(skip)]
@@ -57,6 +58,8 @@ pub struct OrderedIngest {
     /// In time order, ties in arrival order.
     pending: VecDeque<Pending>,
     feed_time: FeedTime<(u64, Event)>,
+    /// Apply strays past the end rather than count them as after the report time.
+    apply_past_end: bool,
     counts: FeedCounts,
 }
 
@@ -69,8 +72,19 @@ impl OrderedIngest {
             until,
             pending: VecDeque::new(),
             feed_time: FeedTime::new(horizon),
+            apply_past_end: false,
             counts: FeedCounts::default(),
         }
+    }
+
+    /// Strays past the end are applied (and judged) rather than left out. Without an
+    /// `until`, the report's time is the feed's end, so they are dated after it: a report
+    /// leaves them out as `after_at`, as `--at` would (a line dated 2099, applied, would
+    /// also make the engine forget everything older than its retention before 2099);
+    /// `check` judges every line.
+    pub fn applying_strays_past_end(mut self) -> Self {
+        self.apply_past_end = true;
+        self
     }
 
     pub fn counts(&self) -> &FeedCounts {
@@ -142,11 +156,15 @@ impl OrderedIngest {
             self.counts.strays += 1;
             on_line.stray(next.line_number, next.placement);
         }
+        let past_end = next.placement == Placement::BeyondEnd;
+        if past_end && self.until.is_none() && !self.apply_past_end {
+            self.counts.after_at += 1;
+            return;
+        }
         match self.engine.ingest(next.event) {
             Ok(Applied::Accepted) => {
                 self.counts.accepted += 1;
-                let ends_feed = next.placement != Placement::BeyondEnd;
-                if ends_feed && self.counts.latest_accepted.is_none_or(|t| next.at > t) {
+                if !past_end && self.counts.latest_accepted.is_none_or(|t| next.at > t) {
                     self.counts.latest_accepted = Some(next.at);
                 }
             }
