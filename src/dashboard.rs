@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 use forceboard::app::{App, AppOptions, Effect, Feed, Msg};
 use forceboard::config::Config;
-use forceboard::feed::source::{self, FeedItem, FeedSource};
+use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions};
 use forceboard::feed::wire::schema_line;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
@@ -123,7 +123,11 @@ async fn run_board(
     let (tx, mut rx) = mpsc::channel::<FeedItem>(4096);
     let mut feed = match options.input {
         Input::Live { source, token } => {
-            source::spawn(source, tx, token);
+            let timings = SourceOptions {
+                idle_limit: config.idle_limit.to_duration(),
+                ..SourceOptions::default()
+            };
+            source::spawn_with(source, tx, token, timings);
             Feed::live(&config, clock.now())
         }
         Input::Demo => Feed::demo(&config, clock.now())?,
