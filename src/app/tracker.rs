@@ -123,6 +123,7 @@ impl FeedTracker {
                 .collect(),
             last_event_age_s: self.last_event.map(|t| since(t).whole_secs() as u64),
             down_cause,
+            recording: None,
         }
     }
 }

@@ -47,4 +47,18 @@ pub struct FeedStatus {
     pub last_event_age_s: Option<u64>,
     /// Why the feed is down, while it is (the DOWN banner names it).
     pub down_cause: Option<DownCause>,
+    /// `--record`'s health, when recording.
+    pub recording: Option<RecordingStatus>,
+}
+
+/// How `--record` is doing: the footer always says when it fails, a banner until the
+/// failure is acknowledged (`r`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordingStatus {
+    /// Why writes fail, while they do.
+    pub failed: Option<String>,
+    /// Lines that never reached the file, in all.
+    pub lost: u64,
+    /// This failure has been acknowledged: the banner goes, the footer keeps it.
+    pub acknowledged: bool,
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use crate::feed::DownCause;
 use crate::ui::board::Board;
-use crate::ui::status::{FeedState, Mode};
+use crate::ui::status::{FeedState, Mode, RecordingStatus};
 
 use super::paint;
 use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line, width};
@@ -49,7 +49,21 @@ pub fn banners(board: &Board) -> Vec<(Banner, String)> {
             banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()))
         }
     }
+    if let Some(words) = recording_failed(board.feed.recording.as_ref()) {
+        banners.push((Banner::Alarm, words));
+    }
     banners
+}
+
+/// `RECORDING FAILED — disk full — 12 lines lost (r to dismiss)`, until acknowledged.
+fn recording_failed(recording: Option<&RecordingStatus>) -> Option<String> {
+    let recording = recording.filter(|recording| !recording.acknowledged)?;
+    let reason = recording.failed.as_ref()?;
+    let lost = recording.lost;
+    let lines = if lost == 1 { "line" } else { "lines" };
+    Some(format!(
+        "RECORDING FAILED — {reason} — {lost} {lines} lost (r to dismiss)"
+    ))
 }
 
 /// `FEED DOWN — HTTP 401 Unauthorized (check FORCEBOARD_TOKEN) — retrying in 8 s`.
@@ -248,6 +262,28 @@ mod tests {
             "FEED DOWN — connection refused — retrying in 3 s"
         );
         assert_eq!(down_words(None, 3), "FEED DOWN — retrying in 3 s");
+    }
+
+    #[test]
+    fn a_failing_recording_has_a_banner_until_acknowledged() {
+        let mut failing = RecordingStatus {
+            failed: Some("disk full".to_string()),
+            lost: 12,
+            acknowledged: false,
+        };
+        assert_eq!(
+            recording_failed(Some(&failing)).as_deref(),
+            Some("RECORDING FAILED — disk full — 12 lines lost (r to dismiss)")
+        );
+        failing.acknowledged = true;
+        assert_eq!(recording_failed(Some(&failing)), None);
+        let resumed = RecordingStatus {
+            failed: None,
+            lost: 12,
+            acknowledged: false,
+        };
+        assert_eq!(recording_failed(Some(&resumed)), None);
+        assert_eq!(recording_failed(None), None);
     }
 
     #[test]
