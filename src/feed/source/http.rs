@@ -1,5 +1,6 @@
 //! An HTTP(S) feed: one GET whose NDJSON body is streamed into lines, asked again with
-//! back-off when it ends or fails. HTTPS uses rustls with the system's root certificates.
+//! back-off when it fails (DOWN) or simply ends (ENDED: a file served over HTTP), or when
+//! it falls silent for the idle limit. HTTPS uses rustls with the system's root certificates.
 
 use std::sync::Arc;
 
