@@ -6,8 +6,7 @@
 //! wraps each frame in synchronized output so it never tears over a slow SSH link, and
 //! restores the terminal on every way out.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -19,9 +18,10 @@ use ratatui::DefaultTerminal;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
+use forceboard::app::record::Recorder;
 use forceboard::app::{App, AppOptions, Effect, Feed, Msg};
 use forceboard::config::Config;
-use forceboard::feed::source::{self, FeedItem, FeedSource};
+use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions};
 use forceboard::feed::wire::schema_line;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
@@ -60,13 +60,10 @@ pub fn run(config: Config, options: Options) -> anyhow::Result<()> {
         ));
     }
     let record = match &options.record {
-        Some(path) => Some(BufWriter::new(
-            OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
+        Some(path) => Some(
+            Recorder::open(path)
                 .with_context(|| format!("cannot open record file {}", path.display()))?,
-        )),
+        ),
         None => None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -117,13 +114,17 @@ impl Signals {
 async fn run_board(
     config: Config,
     options: Options,
-    mut record: Option<BufWriter<File>>,
+    record: Option<Recorder>,
 ) -> anyhow::Result<()> {
     let clock = WallClock::new();
     let (tx, mut rx) = mpsc::channel::<FeedItem>(4096);
     let mut feed = match options.input {
         Input::Live { source, token } => {
-            source::spawn(source, tx, token);
+            let timings = SourceOptions {
+                idle_limit: config.idle_limit.to_duration(),
+                ..SourceOptions::default()
+            };
+            source::spawn_with(source, tx, token, timings);
             Feed::live(&config, clock.now())
         }
         Input::Demo => Feed::demo(&config, clock.now())?,
@@ -160,10 +161,17 @@ async fn run_board(
     let mut shell = Shell {
         terminal,
         clock,
-        record: record.take(),
+        record,
     };
-    shell.run(&config, &mut app, &mut feed, &mut rx).await
+    let result = shell.run(&config, &mut app, &mut feed, &mut rx).await;
+    if let Some(recorder) = shell.record.take() {
+        recorder.finish(RECORD_DRAIN);
+    }
+    result
 }
+
+/// On the way out, how long the recording may take to write what is queued.
+const RECORD_DRAIN: Duration = Duration::from_secs(2);
 
 /// Sleeps until `at` (at once for `None`; the caller only waits on it when there is one).
 async fn sleep_until(at: Option<std::time::Instant>) {
@@ -175,7 +183,7 @@ async fn sleep_until(at: Option<std::time::Instant>) {
 struct Shell {
     terminal: DefaultTerminal,
     clock: WallClock,
-    record: Option<BufWriter<File>>,
+    record: Option<Recorder>,
 }
 
 impl Shell {
@@ -241,24 +249,23 @@ impl Shell {
             effect = app.handle(Msg::Feed(item), feed, self.clock.now());
             taken += 1;
         }
-        if let Some(file) = &mut self.record {
+        if let Some(recorder) = &mut self.record {
             for event in feed.take_accepted() {
-                writeln!(file, "{}", schema_line(&event, None, format_utc))
-                    .context("cannot write the record file")?;
+                recorder.record(schema_line(&event, None, format_utc));
             }
         }
         Ok(effect)
     }
 
-    fn draw(&mut self, config: &Config, app: &mut App, feed: &Feed) -> anyhow::Result<()> {
+    fn draw(&mut self, config: &Config, app: &mut App, feed: &mut Feed) -> anyhow::Result<()> {
+        if let Some(recorder) = &self.record {
+            feed.set_record_health(recorder.health());
+        }
         if let Some(board) = app.next_frame(feed, config, self.clock.now()) {
             let view = app.view().clone();
             crossterm::queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
             self.terminal.draw(|frame| draw(frame, &board, &view))?;
             crossterm::execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
-        }
-        if let Some(file) = &mut self.record {
-            file.flush().context("cannot write the record file")?;
         }
         Ok(())
     }

@@ -248,7 +248,7 @@ fn stale_and_down_show_on_the_board_with_their_countdown() {
     let board = app.board(&feed, &config, at + Span::from_secs(3));
     assert_eq!(board.feed.state, FeedState::Down { retry_in_s: 5 });
     let terminal = screen(&board, &app, 80, 24);
-    assert!(text_of(&terminal).contains("FEED DOWN — retrying in 5 s"));
+    assert!(text_of(&terminal).contains("FEED DOWN — connection refused — retrying in 5 s"));
     insta::assert_snapshot!("app_down_80x24", terminal.backend());
 }
 

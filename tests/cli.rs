@@ -442,6 +442,32 @@ fn watch_feed_and_follow_are_checked_as_flags() {
 }
 
 #[test]
+fn a_feed_that_can_never_work_is_refused_at_start_up() {
+    // A token with a control character cannot be sent as a header: one sentence, exit 2,
+    // before any terminal is needed — and the token itself is never echoed.
+    let output = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["watch", "--feed", "https://cad.example/feed"])
+        .env("FORCEBOARD_TOKEN", "s3cret\u{1b}[2J")
+        .output()
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "forceboard: FORCEBOARD_TOKEN cannot be sent as an HTTP header: it may hold printable \
+         ASCII only (no control characters or line breaks)\n"
+    );
+    // URLs that could never be fetched: no host, a port out of range, an unknown scheme.
+    for feed in ["http://", "https://:8443/", "http://cad:99999/"] {
+        assert!(
+            refusal(&["watch", "--feed", feed])
+                .contains("the feed URL is not a valid http:// or https:// URL"),
+            "{feed}"
+        );
+    }
+    assert!(refusal(&["watch", "--feed", "gopher://cad/"]).contains("\"gopher\" is not supported"));
+}
+
+#[test]
 fn dashboard_flags_are_refused_where_they_do_nothing() {
     let feed = "fixtures/spec-example.ndjson";
     assert_eq!(

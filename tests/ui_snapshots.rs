@@ -71,6 +71,7 @@ fn live_feed() -> FeedStatus {
             (52, "no offset in \"at\"".into()),
         ],
         last_event_age_s: Some(2),
+        ..FeedStatus::default()
     }
 }
 

@@ -9,9 +9,10 @@ use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use crate::ingest::replay::{Replay, ReplayOptions};
 use crate::model::{Event, Reject};
 use crate::time::{Span, Timestamp};
-use crate::ui::{FeedState, FeedStatus, Mode};
+use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus};
 
 use super::live::{LiveIngest, Outcome};
+use super::record::RecordHealth;
 use super::tracker::FeedTracker;
 
 /// The demo starts this far into its day, when the board is busy.
@@ -54,6 +55,10 @@ pub struct Feed {
     future_skew: Span,
     /// Accepted events, kept for `--record` until the shell takes them.
     recording: Option<Vec<Event>>,
+    /// `--record`'s health as the shell last saw it.
+    record_health: Option<RecordHealth>,
+    /// How many recording failures have been acknowledged (`r`).
+    acknowledged_failures: u64,
 }
 
 impl Feed {
@@ -68,6 +73,8 @@ impl Feed {
             stale_after: config.stale_after,
             future_skew: config.future_skew,
             recording: None,
+            record_health: None,
+            acknowledged_failures: 0,
         }
     }
 
@@ -109,6 +116,8 @@ impl Feed {
             stale_after: config.stale_after,
             future_skew: config.future_skew,
             recording: None,
+            record_health: None,
+            acknowledged_failures: 0,
         })
     }
 
@@ -126,6 +135,32 @@ impl Feed {
             .as_mut()
             .map(std::mem::take)
             .unwrap_or_default()
+    }
+
+    /// How `--record` is doing now (the shell passes it on from its recorder).
+    pub fn set_record_health(&mut self, health: RecordHealth) {
+        self.record_health = Some(health);
+    }
+
+    /// Acknowledges a failing recording's banner; `false` if there is none to acknowledge.
+    pub fn acknowledge_record_failure(&mut self) -> bool {
+        match &self.record_health {
+            Some(health)
+                if health.failed.is_some() && health.failures > self.acknowledged_failures =>
+            {
+                self.acknowledged_failures = health.failures;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn recording_status(&self) -> Option<RecordingStatus> {
+        self.record_health.as_ref().map(|health| RecordingStatus {
+            failed: health.failed.clone(),
+            lost: health.lost,
+            acknowledged: health.failures <= self.acknowledged_failures,
+        })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -237,14 +272,16 @@ impl Feed {
 
     /// What the footer and banners say about the feed at `wall`.
     pub fn status(&self, wall: Timestamp) -> FeedStatus {
-        match &self.driver {
+        let mut status = match &self.driver {
             Driver::Live { .. } => self.tracker.status(wall, self.stale_after, true),
             Driver::Recording { replay, looping } => {
                 let mut status = self.tracker.status(wall, self.stale_after, false);
                 recording_state(&mut status, replay, *looping, wall, self.stale_after);
                 status
             }
-        }
+        };
+        status.recording = self.recording_status();
+        status
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod feed;
 pub mod live;
+pub mod record;
 pub mod tracker;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
@@ -150,6 +151,10 @@ impl App {
         if let Some(command) = replay_command(key.code)
             && feed.command(command, wall)
         {
+            return Effect::RedrawNow;
+        }
+        // `r` takes down a RECORDING FAILED banner (the footer keeps saying so).
+        if key.code == KeyCode::Char('r') && feed.acknowledge_record_failure() {
             return Effect::RedrawNow;
         }
         match self

@@ -89,10 +89,12 @@ impl FeedTracker {
             .take_while(|t| wall - **t <= Span::MINUTE)
             .count();
         let since = |t: Timestamp| (wall - t).max(Span::ZERO);
+        let mut down_cause = None;
         let state = match &self.state {
             SourceState::Connecting => FeedState::Connecting,
             SourceState::Ended => FeedState::Ended,
-            SourceState::Down { retry_in, .. } => {
+            SourceState::Down { retry_in, cause } => {
+                down_cause = Some(*cause);
                 let left =
                     (Span::from_duration(*retry_in) - since(self.state_since)).max(Span::ZERO);
                 FeedState::Down {
@@ -120,6 +122,8 @@ impl FeedTracker {
                 .map(|(line, reason)| (*line, reason.to_string()))
                 .collect(),
             last_event_age_s: self.last_event.map(|t| since(t).whole_secs() as u64),
+            down_cause,
+            recording: None,
         }
     }
 }
@@ -180,6 +184,22 @@ mod tests {
             tracker.status(at(30), LIMIT, true).state,
             FeedState::Down { retry_in_s: 0 }
         );
+    }
+
+    #[test]
+    fn down_carries_its_cause_until_the_link_is_back() {
+        let mut tracker = FeedTracker::new(at(0));
+        let refused = SourceState::Down {
+            cause: DownCause::Http { status: 401 },
+            retry_in: Duration::from_secs(8),
+        };
+        tracker.set_state(refused, at(1));
+        assert_eq!(
+            tracker.status(at(2), LIMIT, true).down_cause,
+            Some(DownCause::Http { status: 401 })
+        );
+        tracker.set_state(SourceState::Connected, at(9));
+        assert_eq!(tracker.status(at(10), LIMIT, true).down_cause, None);
     }
 
     #[test]

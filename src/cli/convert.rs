@@ -7,6 +7,7 @@ use super::{
 };
 use crate::dashboard::{Input, Options};
 use forceboard::config::Config;
+use forceboard::feed::source::{FeedSource, token_is_sendable};
 use forceboard::generate::GenOptions;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
@@ -57,16 +58,26 @@ impl DashboardArgs {
 }
 
 impl WatchArgs {
-    /// The dashboard on the live feed; the token comes from the environment only.
-    pub fn options(self) -> Options {
+    /// The dashboard on the live feed; the token comes from the environment only. A token
+    /// an HTTP feed could never send is refused here, before the board starts.
+    pub fn options(self) -> Result<Options, UsageError> {
         let token = std::env::var("FORCEBOARD_TOKEN")
             .ok()
             .filter(|token| !token.is_empty());
+        if let (FeedSource::Http { .. }, Some(token)) = (&self.feed, &token)
+            && !token_is_sendable(token)
+        {
+            return Err(UsageError(
+                "FORCEBOARD_TOKEN cannot be sent as an HTTP header: it may hold printable \
+                 ASCII only (no control characters or line breaks)"
+                    .to_string(),
+            ));
+        }
         let input = Input::Live {
             source: self.feed,
             token,
         };
-        self.dashboard.options(input, self.record)
+        Ok(self.dashboard.options(input, self.record))
     }
 }
 

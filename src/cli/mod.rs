@@ -210,7 +210,8 @@ Examples:
   FORCEBOARD_TOKEN=… forceboard watch --feed https://cad.example/feed --log board.log
 
 Exit codes: 0 ok; 1 a runtime failure (no terminal, a record or log file that cannot be \
-opened); 2 a bad flag or config. A feed that fails is shown as down and tried again.";
+opened); 2 a bad flag or config, or a FORCEBOARD_TOKEN that cannot be sent. A feed that fails \
+is shown as down, with its cause, and tried again.";
 
 const REPLAY_HELP: &str = "\
 Examples:

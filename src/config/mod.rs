@@ -60,6 +60,9 @@ pub struct Config {
     pub call_expiry: Span,
     pub reorder_horizon: Span,
     pub stale_after: Span,
+    /// Live links: a TCP or HTTP connection silent this long is closed and dialled again
+    /// (default twice `stale_after`).
+    pub idle_limit: Span,
     pub future_skew: Span,
     /// Live feeds: how long a closing event waits for an opening that has not arrived.
     pub pairing_grace: Span,
@@ -88,6 +91,7 @@ impl Default for Config {
             call_expiry: engine.call_expiry,
             reorder_horizon: Span::from_mins(10),
             stale_after: Span::from_secs(30),
+            idle_limit: Span::from_secs(60),
             future_skew: Span::from_secs(60),
             pairing_grace: Span::from_mins(2),
             max_call_duration: engine.max_call_duration,
@@ -176,6 +180,10 @@ impl Config {
                 *slot = walker.span(&value, key)?;
             }
         }
+        config.idle_limit = match walker.take("idle_limit") {
+            Some(value) => walker.span(&value, "idle_limit")?,
+            None => config.stale_after * 2,
+        };
         if let Some(value) = walker.take("calls") {
             let mut calls = walker.table(value, "calls")?;
             for (line, targets) in ["999", "101"].iter().zip(config.calls.iter_mut()) {
@@ -325,6 +333,22 @@ mod tests {
             }]
         );
         assert_eq!(config.engine_settings(None).retention, Span::from_days(7));
+    }
+
+    #[test]
+    fn the_idle_limit_is_twice_stale_after_unless_set() {
+        assert_eq!(Config::default().idle_limit, secs(60));
+        let config = Config::parse("stale_after = \"45s\"").expect("valid config");
+        assert_eq!(config.idle_limit, secs(90));
+        let config = Config::parse("stale_after = \"45s\"\nidle_limit = \"2m\"").expect("valid");
+        assert_eq!(config.idle_limit, secs(120));
+        let message = Config::parse("idle_limit = \"0s\"")
+            .expect_err("zero")
+            .to_string();
+        assert!(
+            message.starts_with("`idle_limit` must be a positive duration"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -9,5 +9,5 @@ pub mod view;
 
 pub use board::{AreaRow, Board, Trends};
 pub use render::draw;
-pub use status::{FeedState, FeedStatus, Mode};
+pub use status::{FeedState, FeedStatus, Mode, RecordingStatus};
 pub use view::{Action, ColorDepth, LayoutChoice, Overlay, View};

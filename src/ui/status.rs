@@ -1,6 +1,8 @@
 //! What the board says about where its figures come from: the mode (live, demo, replay)
 //! and the feed's state. Plain data: the app fills it in, the render functions show it.
 
+use crate::feed::DownCause;
+
 /// Where the figures come from; shown in the header and, for demo and replay, as a banner.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
@@ -43,4 +45,20 @@ pub struct FeedStatus {
     pub recent_rejects: Vec<(u64, String)>,
     /// Seconds since the last accepted event, if there was one.
     pub last_event_age_s: Option<u64>,
+    /// Why the feed is down, while it is (the DOWN banner names it).
+    pub down_cause: Option<DownCause>,
+    /// `--record`'s health, when recording.
+    pub recording: Option<RecordingStatus>,
+}
+
+/// How `--record` is doing: the footer always says when it fails, a banner until the
+/// failure is acknowledged (`r`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordingStatus {
+    /// Why writes fail, while they do.
+    pub failed: Option<String>,
+    /// Lines that never reached the file, in all.
+    pub lost: u64,
+    /// This failure has been acknowledged: the banner goes, the footer keeps it.
+    pub acknowledged: bool,
 }

@@ -51,8 +51,6 @@ pub enum DownCause {
     BadResponse,
     /// The connection closed before the response was complete.
     ClosedMidResponse,
-    /// The response body ended (the feed stream is expected to go on).
-    ResponseEnded,
     /// Any other HTTP failure.
     HttpError,
     /// The GET request could not be built.
@@ -63,6 +61,11 @@ pub enum DownCause {
     CredentialsInUrl,
     /// The token cannot be sent as an HTTP header.
     InvalidToken,
+    /// An open connection delivered no byte (not even a heartbeat) for this many seconds:
+    /// it was closed, since a link that died without a goodbye would otherwise look open.
+    NoData {
+        secs: u64,
+    },
 }
 
 impl DownCause {
@@ -78,6 +81,14 @@ impl DownCause {
             io::ErrorKind::ConnectionRefused => DownCause::ConnectionRefused,
             io::ErrorKind::ConnectionReset => DownCause::ConnectionReset,
             kind => DownCause::Other(kind),
+        }
+    }
+
+    /// What the person at the board can do about it, when there is one clear thing.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            DownCause::Http { status: 401 | 403 } => Some("check FORCEBOARD_TOKEN"),
+            _ => None,
         }
     }
 
@@ -151,7 +162,6 @@ impl fmt::Display for DownCause {
             DownCause::NoResponse => "no HTTP response (timed out)",
             DownCause::BadResponse => "bad HTTP response",
             DownCause::ClosedMidResponse => "connection closed mid-response",
-            DownCause::ResponseEnded => "response ended",
             DownCause::HttpError => "HTTP error",
             DownCause::InvalidRequest => "invalid HTTP request",
             DownCause::InvalidUrl => "the feed URL is not a valid http:// or https:// URL",
@@ -159,6 +169,7 @@ impl fmt::Display for DownCause {
                 "credentials in the feed URL are not supported: set FORCEBOARD_TOKEN instead"
             }
             DownCause::InvalidToken => "the token is not a valid HTTP header value",
+            DownCause::NoData { secs } => return write!(f, "no data for {secs} s"),
         };
         f.write_str(words)
     }
@@ -281,11 +292,23 @@ mod tests {
                 "TLS: certificate not trusted",
             ),
             (DownCause::Other(io::ErrorKind::BrokenPipe), "broken pipe"),
-            (DownCause::ResponseEnded, "response ended"),
+            (DownCause::NoData { secs: 60 }, "no data for 60 s"),
         ];
         for (cause, words) in cases {
             assert_eq!(cause.to_string(), words);
         }
+    }
+
+    #[test]
+    fn only_a_refused_token_has_a_hint() {
+        for status in [401, 403] {
+            assert_eq!(
+                DownCause::Http { status }.hint(),
+                Some("check FORCEBOARD_TOKEN")
+            );
+        }
+        assert_eq!(DownCause::Http { status: 404 }.hint(), None);
+        assert_eq!(DownCause::ConnectionRefused.hint(), None);
     }
 
     /// Runs one GET against `reply` over an in-memory pipe and returns the first hyper

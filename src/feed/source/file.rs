@@ -100,7 +100,7 @@ enum Reading {
 impl Runner {
     pub(super) async fn run_stdin(&mut self) -> Flow<()> {
         self.state(SourceState::Connected).await?;
-        let session = self.read_stream(tokio::io::stdin()).await?;
+        let session = self.read_stream(tokio::io::stdin(), None).await?;
         if let Some(cause) = session.cause {
             warn!(error = %cause, "reading the feed from stdin failed");
         }

@@ -1,5 +1,6 @@
 //! An HTTP(S) feed: one GET whose NDJSON body is streamed into lines, asked again with
-//! back-off when it ends or fails. HTTPS uses rustls with the system's root certificates.
+//! back-off when it fails (DOWN) or simply ends (ENDED: a file served over HTTP), or when
+//! it falls silent for the idle limit. HTTPS uses rustls with the system's root certificates.
 
 use std::sync::Arc;
 
@@ -31,8 +32,12 @@ impl Runner {
             warn!(source = %self.label, "the token is sent over plain http");
         }
         let mut tls: Option<TlsConnector> = None;
+        // The last response ended cleanly: poll without saying CONNECTING again.
+        let mut ended = false;
         loop {
-            self.state(SourceState::Connecting).await?;
+            if !ended {
+                self.state(SourceState::Connecting).await?;
+            }
             let session = match (&target, &authorization) {
                 (Err(cause), _) | (_, Err(cause)) => Session::failed(*cause),
                 (Ok(target), Ok(authorization)) => {
@@ -40,12 +45,27 @@ impl Runner {
                         .await?
                 }
             };
-            if session.delivered {
-                attempt = 0;
+            ended = session.cause.is_none();
+            match session.cause {
+                Some(cause) => {
+                    if session.delivered {
+                        attempt = 0;
+                    }
+                    self.back_off(&mut attempt, cause).await?;
+                }
+                None => self.poll_later(&mut attempt).await?,
             }
-            let cause = session.cause.unwrap_or(DownCause::ResponseEnded);
-            self.back_off(&mut attempt, cause).await?;
         }
+    }
+
+    /// A response that ended cleanly (a file served over HTTP) is FEED ENDED, and is asked
+    /// for again after the back-off. What it delivered does not reset the back-off, so a
+    /// finished file is fetched again every 30 s at most often, not every second.
+    async fn poll_later(&mut self, attempt: &mut u32) -> Flow<()> {
+        let retry_in = self.next_delay(attempt);
+        info!(source = %self.label, retry_in_ms = retry_in.as_millis() as u64, "feed ended; asking again later");
+        self.state(SourceState::Ended).await?;
+        self.sleep(retry_in).await
     }
 
     async fn http_session(
@@ -169,8 +189,14 @@ impl Runner {
         let mut delivered = false;
         loop {
             let frame = tokio::select! {
-                frame = body.frame() => frame,
+                frame = tokio::time::timeout(self.options.idle_limit, body.frame()) => frame,
                 _ = self.tx.closed() => return Err(Closed),
+            };
+            let Ok(frame) = frame else {
+                return Ok(Session {
+                    delivered,
+                    cause: Some(self.silent()),
+                });
             };
             match frame {
                 None => {
@@ -195,6 +221,13 @@ impl Runner {
             }
         }
     }
+}
+
+/// Whether `token` can be sent as a bearer token: printable ASCII only, no control
+/// characters. Checked at start-up, so a token that can never work is an error at once
+/// rather than a feed retried for ever.
+pub fn token_is_sendable(token: &str) -> bool {
+    bearer(token).is_ok()
 }
 
 /// The `Authorization` header for a token; marked sensitive so it is never logged.
@@ -262,5 +295,8 @@ mod tests {
         assert_eq!(value.to_str().unwrap(), "Bearer s3cret");
         assert!(value.is_sensitive());
         assert_eq!(bearer("line\nbreak"), Err(DownCause::InvalidToken));
+        assert!(token_is_sendable("s3cret-T0ken.with~marks"));
+        assert!(!token_is_sendable("tab\u{1b}escape"));
+        assert!(!token_is_sendable("bell\u{7}"));
     }
 }

@@ -31,6 +31,7 @@ use tracing::info;
 
 pub use backoff::backoff_delay;
 pub use cause::DownCause;
+pub use http::token_is_sendable;
 
 use crate::feed::lines::{Line, LineSplitter};
 use crate::feed::parse::{Classified, classify};
@@ -97,6 +98,10 @@ pub struct SourceOptions {
     pub poll_interval: Duration,
     /// Limit on connecting, the TLS handshake and waiting for the HTTP response head.
     pub connect_timeout: Duration,
+    /// A TCP or HTTP connection that delivers no byte for this long is closed and dialled
+    /// again: a link that died without a goodbye (a NAT timeout, a server gone without a
+    /// FIN) would otherwise look open for ever.
+    pub idle_limit: Duration,
 }
 
 impl Default for SourceOptions {
@@ -106,6 +111,7 @@ impl Default for SourceOptions {
             max_delay: Duration::from_secs(30),
             poll_interval: Duration::from_millis(250),
             connect_timeout: Duration::from_secs(10),
+            idle_limit: Duration::from_secs(60),
         }
     }
 }
@@ -221,29 +227,54 @@ impl Runner {
         }
     }
 
-    /// Reports the source down, waits out the back-off for `attempt`, and counts the attempt.
-    async fn back_off(&mut self, attempt: &mut u32, cause: DownCause) -> Flow<()> {
-        let retry_in = scaled_backoff(
+    /// The back-off for `attempt`, which is counted.
+    fn next_delay(&mut self, attempt: &mut u32) -> Duration {
+        let delay = scaled_backoff(
             self.options.base_delay,
             self.options.max_delay,
             *attempt,
             self.jitter.next_unit(),
         );
         *attempt = attempt.saturating_add(1);
+        delay
+    }
+
+    /// Reports the source down, waits out the back-off for `attempt`, and counts the attempt.
+    async fn back_off(&mut self, attempt: &mut u32, cause: DownCause) -> Flow<()> {
+        let retry_in = self.next_delay(attempt);
         info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
         self.state(SourceState::Down { cause, retry_in }).await?;
         self.sleep(retry_in).await
     }
 
-    /// Reads a stream (stdin, a TCP connection) to its end or first error.
-    async fn read_stream<R: AsyncRead + Unpin>(&self, mut reader: R) -> Flow<Session> {
+    /// Why an idle connection was closed: no data for the idle limit, in whole seconds.
+    fn silent(&self) -> DownCause {
+        let millis = self.options.idle_limit.as_millis().div_ceil(1000);
+        DownCause::NoData {
+            secs: u64::try_from(millis).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Reads a stream (stdin, a TCP connection) to its end or first error; `idle_limit`:
+    /// the longest silence a network link may keep before it is given up on.
+    async fn read_stream<R: AsyncRead + Unpin>(
+        &self,
+        mut reader: R,
+        idle_limit: Option<Duration>,
+    ) -> Flow<Session> {
         let mut splitter = LineSplitter::new();
         let mut buffer = vec![0; 64 * 1024];
         let mut delivered = false;
         loop {
             let read = tokio::select! {
-                read = reader.read(&mut buffer) => read,
+                read = within(idle_limit, reader.read(&mut buffer)) => read,
                 _ = self.tx.closed() => return Err(Closed),
+            };
+            let Some(read) = read else {
+                return Ok(Session {
+                    delivered,
+                    cause: Some(self.silent()),
+                });
             };
             match read {
                 Ok(0) => {
@@ -266,6 +297,14 @@ impl Runner {
                 }
             }
         }
+    }
+}
+
+/// `future`'s output, or `None` if `limit` passes first (never, without a limit).
+async fn within<F: Future>(limit: Option<Duration>, future: F) -> Option<F::Output> {
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, future).await.ok(),
+        None => Some(future.await),
     }
 }
 

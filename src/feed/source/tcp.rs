@@ -1,8 +1,11 @@
 //! A TCP feed: NDJSON over a plain connection, reconnected with back-off. The connect step
 //! is shared with HTTP(S) feeds.
 
+use std::time::Duration;
+
+use socket2::{SockRef, TcpKeepalive};
 use tokio::net::TcpStream;
-use tracing::info;
+use tracing::{info, warn};
 
 use super::{Closed, DownCause, Flow, Runner, Session, SourceState};
 
@@ -19,6 +22,7 @@ impl Runner {
                 match TcpStream::connect(socket_addr).await {
                     Ok(stream) => {
                         let _ = stream.set_nodelay(true);
+                        keep_alive(&stream);
                         return Ok(stream);
                     }
                     Err(error) => last = DownCause::from_io(&error),
@@ -42,7 +46,8 @@ impl Runner {
                 Ok(stream) => {
                     info!(source = %self.label, "feed connected");
                     self.state(SourceState::Connected).await?;
-                    self.read_stream(stream).await?
+                    self.read_stream(stream, Some(self.options.idle_limit))
+                        .await?
                 }
                 Err(cause) => Session::failed(cause),
             };
@@ -52,5 +57,44 @@ impl Runner {
             let cause = session.cause.unwrap_or(DownCause::ConnectionClosed);
             self.back_off(&mut attempt, cause).await?;
         }
+    }
+}
+
+/// Turns on TCP keepalive probes: after 30 s of silence, one every 10 s, so the kernel
+/// gives up on a link whose other end has vanished within about a minute and a half, even
+/// if the feed itself never stops to wait. (The idle limit catches the rest.) A socket
+/// that refuses is still used: keepalive is a second line of defence.
+fn keep_alive(stream: &TcpStream) {
+    let probes = TcpKeepalive::new()
+        .with_time(Duration::from_secs(30))
+        .with_interval(Duration::from_secs(10))
+        .with_retries(6);
+    if let Err(error) = SockRef::from(stream).set_tcp_keepalive(&probes) {
+        warn!(error = %error.kind(), "cannot turn on TCP keepalive");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn connected_sockets_send_keepalive_probes() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listen");
+        let address = listener.local_addr().expect("address");
+        let stream = TcpStream::connect(address).await.expect("connect");
+        keep_alive(&stream);
+        let socket = SockRef::from(&stream);
+        assert!(socket.keepalive().expect("SO_KEEPALIVE"));
+        assert_eq!(
+            socket.tcp_keepalive_time().expect("TCP_KEEPIDLE"),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            socket.tcp_keepalive_interval().expect("TCP_KEEPINTVL"),
+            Duration::from_secs(10)
+        );
     }
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::ui::board::Board;
-use crate::ui::status::{FeedState, Mode};
+use crate::ui::status::{FeedState, Mode, RecordingStatus};
 
 use super::paint;
 use super::text::{fit, put_line};
@@ -44,6 +44,7 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let sep = || Span::styled(" · ", theme.dim());
     let feed_word = Span::styled("feed ", theme.dim());
     let state = Span::styled(state, style);
+    let (record_long, record_short) = recording(feed.recording.as_ref(), theme);
     let mut long = vec![
         feed_word.clone(),
         state.clone(),
@@ -57,7 +58,8 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         sep(),
         Span::styled(format!("{} rejected", feed.rejected), rejected_style),
     ]);
-    let short = vec![
+    long.extend(record_long);
+    let mut short = vec![
         feed_word,
         state.clone(),
         sep(),
@@ -65,11 +67,14 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         sep(),
         Span::styled(format!("{} rej", feed.rejected), rejected_style),
     ];
+    short.extend(record_short.clone());
+    let mut least = vec![state];
+    least.extend(record_short);
     // Always leave room for "? help  q quit".
     let left_room = area.width.saturating_sub(16);
     let left = fit(
         left_room,
-        [Line::from(long), Line::from(short), Line::from(vec![state])],
+        [Line::from(long), Line::from(short), Line::from(least)],
     );
 
     let key = |k: &str| Span::styled(k.to_string(), theme.bold());
@@ -108,4 +113,41 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         .right()
         .saturating_sub(paint::line_width(&right) as u16);
     put_line(buf, area, x, area.y, &right);
+}
+
+/// The footer's words on `--record` (long and short): RECORDING FAILED and why while
+/// writes fail; the lines lost, once any were.
+fn recording(
+    recording: Option<&RecordingStatus>,
+    theme: &Theme,
+) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+    let Some(recording) = recording else {
+        return (Vec::new(), Vec::new());
+    };
+    let sep = || Span::styled(" · ", theme.dim());
+    let lost = recording.lost;
+    match &recording.failed {
+        Some(reason) => {
+            let failed = format!("RECORDING FAILED — {reason}");
+            (
+                vec![
+                    sep(),
+                    Span::styled(failed.clone(), theme.bad()),
+                    Span::styled(format!(" ({lost} lost)"), theme.bad()),
+                ],
+                vec![sep(), Span::styled(failed, theme.bad())],
+            )
+        }
+        None if lost > 0 => (
+            vec![
+                sep(),
+                Span::styled(format!("recording: {lost} lines lost"), theme.warning()),
+            ],
+            vec![
+                sep(),
+                Span::styled(format!("rec {lost} lost"), theme.warning()),
+            ],
+        ),
+        None => (Vec::new(), Vec::new()),
+    }
 }

@@ -5,11 +5,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::feed::DownCause;
 use crate::ui::board::Board;
-use crate::ui::status::{FeedState, Mode};
+use crate::ui::status::{FeedState, Mode, RecordingStatus};
 
 use super::paint;
-use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line};
+use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line, width};
 use super::theme::{Banner, Theme};
 use crate::format::speed;
 
@@ -41,15 +42,80 @@ pub fn banners(board: &Board) -> Vec<(Banner, String)> {
             Banner::Warning,
             format!("FEED STALE — last event {silent_s} s ago"),
         )),
-        FeedState::Down { retry_in_s } => banners.push((
-            Banner::Alarm,
-            format!("FEED DOWN — retrying in {retry_in_s} s"),
-        )),
+        FeedState::Down { retry_in_s } => {
+            banners.push((Banner::Alarm, down_words(board.feed.down_cause, retry_in_s)))
+        }
         FeedState::Ended => {
             banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()))
         }
     }
+    if let Some(words) = recording_failed(board.feed.recording.as_ref()) {
+        banners.push((Banner::Alarm, words));
+    }
     banners
+}
+
+/// `RECORDING FAILED — disk full — 12 lines lost (r to dismiss)`, until acknowledged.
+fn recording_failed(recording: Option<&RecordingStatus>) -> Option<String> {
+    let recording = recording.filter(|recording| !recording.acknowledged)?;
+    let reason = recording.failed.as_ref()?;
+    let lost = recording.lost;
+    let lines = if lost == 1 { "line" } else { "lines" };
+    Some(format!(
+        "RECORDING FAILED — {reason} — {lost} {lines} lost (r to dismiss)"
+    ))
+}
+
+/// `FEED DOWN — HTTP 401 Unauthorized (check FORCEBOARD_TOKEN) — retrying in 8 s`.
+fn down_words(cause: Option<DownCause>, retry_in_s: u64) -> String {
+    let why = match cause {
+        Some(cause) => match cause.hint() {
+            Some(hint) => format!(" — {cause} ({hint})"),
+            None => format!(" — {cause}"),
+        },
+        None => String::new(),
+    };
+    format!("FEED DOWN{why} — retrying in {retry_in_s} s")
+}
+
+/// A banner's words within `max` columns: whole if they fit, else without their
+/// parenthesised hints, else cut after the last whole word that fits, with "…".
+fn shortened(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    let mut bare = String::new();
+    let mut depth = 0_usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    let bare = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+    if width(&bare) <= max {
+        return bare;
+    }
+    let mut cut = String::new();
+    for word in bare.split(' ') {
+        let joined = if cut.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cut} {word}")
+        };
+        if width(&joined) + 1 > max {
+            break;
+        }
+        cut = joined;
+    }
+    if cut.is_empty() {
+        // Not even one word fits: show what fits of it; a banner must not vanish.
+        return bare;
+    }
+    cut.push('…');
+    cut
 }
 
 /// Draws the banners, one full-width reversed row each, from the top of `area`.
@@ -66,7 +132,7 @@ pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)],
             area.width,
             [
                 Line::styled(format!("▶▶ {text} ◀◀"), style),
-                Line::styled(text.clone(), style),
+                Line::styled(shortened(text, usize::from(area.width)), style),
             ],
         );
         let line = if paint::line_width(&line) == 0 {
@@ -178,4 +244,61 @@ pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
         .right()
         .saturating_sub(paint::line_width(&right) as u16);
     put_line(buf, area, x, area.y, &right);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UNAUTHORISED: &str =
+        "FEED DOWN — HTTP 401 Unauthorized (check FORCEBOARD_TOKEN) — retrying in 8 s";
+
+    #[test]
+    fn the_down_banner_names_its_cause_and_what_to_check() {
+        let cause = Some(DownCause::Http { status: 401 });
+        assert_eq!(down_words(cause, 8), UNAUTHORISED);
+        assert_eq!(
+            down_words(Some(DownCause::ConnectionRefused), 3),
+            "FEED DOWN — connection refused — retrying in 3 s"
+        );
+        assert_eq!(down_words(None, 3), "FEED DOWN — retrying in 3 s");
+    }
+
+    #[test]
+    fn a_failing_recording_has_a_banner_until_acknowledged() {
+        let mut failing = RecordingStatus {
+            failed: Some("disk full".to_string()),
+            lost: 12,
+            acknowledged: false,
+        };
+        assert_eq!(
+            recording_failed(Some(&failing)).as_deref(),
+            Some("RECORDING FAILED — disk full — 12 lines lost (r to dismiss)")
+        );
+        failing.acknowledged = true;
+        assert_eq!(recording_failed(Some(&failing)), None);
+        let resumed = RecordingStatus {
+            failed: None,
+            lost: 12,
+            acknowledged: false,
+        };
+        assert_eq!(recording_failed(Some(&resumed)), None);
+        assert_eq!(recording_failed(None), None);
+    }
+
+    #[test]
+    fn a_narrow_banner_drops_the_hint_then_whole_words() {
+        // 76 columns in all; without " (check FORCEBOARD_TOKEN)" 51.
+        assert_eq!(shortened(UNAUTHORISED, 76), UNAUTHORISED);
+        assert_eq!(
+            shortened(UNAUTHORISED, 75),
+            "FEED DOWN — HTTP 401 Unauthorized — retrying in 8 s"
+        );
+        // 34 columns: "FEED DOWN — HTTP 401 Unauthorized" is 33, and "…" makes 34.
+        assert_eq!(
+            shortened(UNAUTHORISED, 34),
+            "FEED DOWN — HTTP 401 Unauthorized…"
+        );
+        assert_eq!(shortened(UNAUTHORISED, 33), "FEED DOWN — HTTP 401…");
+    }
 }

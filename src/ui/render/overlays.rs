@@ -77,13 +77,21 @@ pub fn draw_help(
             )),
         ]),
         Line::from(vec![key("e"), Span::raw("rejected lines")]),
+    ];
+    if board.feed.recording.is_some() {
+        lines.push(Line::from(vec![
+            key("r"),
+            Span::raw("dismiss a RECORDING FAILED banner (the footer keeps it)"),
+        ]));
+    }
+    lines.extend([
         Line::from(vec![key("?"), Span::raw("this help")]),
         Line::from(vec![
             key("q Esc"),
             Span::raw("quit (Esc closes a window first)"),
         ]),
         Line::from(vec![key("Ctrl-C"), Span::raw("quit")]),
-    ];
+    ]);
     if matches!(board.mode, Mode::Replay { .. }) {
         lines.push(Line::from(vec![
             key("replay"),
