@@ -51,6 +51,12 @@ PLAUSIBLE_UNTIL_NS = int((datetime(2200, 1, 1, tzinfo=timezone.utc) - EPOCH).tot
 MAX_CALL_DURATION_NS = 24 * 3600 * NS
 MAX_INCIDENT_DURATION_NS = 30 * 86_400 * NS
 KNOWN_FIELDS = {"kind", "at", "id", "line", "lpa", "grade", "offered_at", "created_at"}
+# Stray lines (README "Order, files"): the reorder horizon, the run of far-ahead lines that
+# shows a real jump, and the silence (in lines at the rest's average rate) before strays
+# past the end.
+REORDER_HORIZON_NS = 10 * 60 * NS
+JUMP_CONFIRMATION = 8
+SILENCE_LINES = 100
 
 # RFC 3339 with an explicit offset: the only layout the feed contract accepts.
 RFC3339 = re.compile(
@@ -224,14 +230,103 @@ class State:
         return "accepted"
 
 
+def isolated_below(run):
+    """The latest of the lowest times of a sorted run that stand apart from the rest (each
+    more than the horizon, and more than the rest spans, below the next), or None."""
+    below = None
+    for low, high in zip(run[: len(run) // 2 + 1], run[1 : len(run) // 2 + 1]):
+        gap = high - low
+        if gap > REORDER_HORIZON_NS and gap > run[-1] - high:
+            below = low
+    return below
+
+
+def strays_past_end(events, lines):
+    """Line numbers of the strays past the end: `events` is [(at, number)] in file order.
+
+    Follows the feed's time through the file as the README describes: a line more than the
+    horizon ahead of it is held; 8 such lines in a row move it on (to their median); a held
+    line goes when the feed's time comes within the horizon of it. What is still held at the
+    end is split into clusters (gaps over the horizon); from the latest down, a cluster is a
+    stray past the end while the strays so far are at most 1 % of the lines and the silence
+    before it would have held SILENCE_LINES lines at the average rate of the rest."""
+    now = None
+    earliest = None
+    run, run_id, confirmed = [], 0, set()
+    held = []  # (at, number, run)
+
+    def in_order(at):
+        nonlocal earliest
+        earliest = at if earliest is None else min(earliest, at)
+
+    for at, number in events:
+        if now is not None and at <= now + REORDER_HORIZON_NS:
+            if run:
+                run, run_id = [], run_id + 1
+            if at < now - REORDER_HORIZON_NS:
+                continue  # behind: applied where it stands
+            if at > now:
+                now = at
+                for h in [h for h in held if h[0] <= now + REORDER_HORIZON_NS]:
+                    held.remove(h)
+                    if h[2] in confirmed:
+                        in_order(h[0])
+            in_order(at)
+            continue
+        # A run is lines close to one another (the file's first lines: any eight).
+        if now is not None and run and abs(at - run[0]) > REORDER_HORIZON_NS:
+            run, run_id = [], run_id + 1
+        held.append((at, number, run_id))
+        run.append(at)
+        if len(run) >= JUMP_CONFIRMATION:
+            times = sorted(run)
+            median = times[len(times) // 2]
+            below = isolated_below(times)
+            now = median if now is None else max(now, median)
+            for h in sorted(held):
+                if h[0] > now + REORDER_HORIZON_NS:
+                    break
+                held.remove(h)
+                mine = h[2] == run_id or h[2] in confirmed
+                if mine and not (below is not None and h[0] <= below):
+                    in_order(h[0])
+                    now = max(now, h[0])
+            if times[-1] > now + REORDER_HORIZON_NS:
+                confirmed.add(run_id)
+            run, run_id = [], run_id + 1
+    if now is None or earliest is None:
+        return set()
+    held.sort()
+    allowed = lines // 100
+    rest = max(1, lines - len(held))
+    rest_span = max(0, now - earliest)
+    strays = set()
+    start = len(held)
+    for index in range(len(held) - 1, -1, -1):
+        before = now if index == 0 else held[index - 1][0]
+        gap = held[index][0] - before
+        if index > 0 and gap <= REORDER_HORIZON_NS:
+            continue  # inside a cluster
+        if len(held) - index > allowed or gap * rest < SILENCE_LINES * rest_span:
+            break
+        start = index
+    for at, number, _ in held[start:]:
+        strays.add(number)
+    return strays
+
+
 def read_feed(path, until):
     """Reads a file and applies it in time order (by `at`, ties in file order).
 
-    Events dated after `until` (when given) are counted as after_at and not applied."""
+    Events dated after `until` (when given) are counted as after_at and not applied. Without
+    `until`, strays past the end of the feed are dated after the report's time, and are
+    counted as after_at likewise."""
     state = State()
     events = []
     with open(path, "rb") as f:
         data = f.read()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte-order mark at the start is not part of the first line
     raw_lines = data.split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()  # the final newline ends the last line; it starts none
@@ -250,6 +345,10 @@ def read_feed(path, until):
             state.counts["after_at"] += 1
             continue
         events.append((e["at"], number, e))
+    if until is None:
+        past_end = strays_past_end([(at, n) for at, n, _ in events], state.counts["lines"])
+        state.counts["after_at"] += len(past_end)
+        events = [event for event in events if event[1] not in past_end]
     events.sort(key=lambda x: (x[0], x[1]))
     for at, _, e in events:
         verdict = state.apply(e)

@@ -52,9 +52,38 @@ fn assert_same(crate_side: &Value, python_side: &Value, path: &str) {
     }
 }
 
+/// The demo day with lines moved by up to 4 minutes, every 997th re-dated 30 years ahead
+/// and a heartbeat of 2003 written every 1,500 lines: 32 strays in 15,908 lines.
+fn shuffled_demo_with_strays() -> std::path::PathBuf {
+    let demo = std::fs::read_to_string("fixtures/demo-day.ndjson").expect("demo day");
+    let mut lines: Vec<String> = demo.lines().map(str::to_string).collect();
+    // Swap neighbours whose times are at most 4 minutes apart, every seventh pair.
+    for index in (0..lines.len() - 1).step_by(7) {
+        lines.swap(index, index + 1);
+    }
+    for index in (500..lines.len()).step_by(997) {
+        lines[index] = lines[index].replacen("\"at\":\"2024-", "\"at\":\"2054-", 1);
+    }
+    for index in (1_000..lines.len()).step_by(1_500).rev() {
+        lines.insert(
+            index,
+            r#"{"kind":"heartbeat","at":"2003-03-03T03:03:03Z"}"#.to_string(),
+        );
+    }
+    let path =
+        std::env::temp_dir().join(format!("forceboard-strays-{}.ndjson", std::process::id()));
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write temp feed");
+    path
+}
+
 #[test]
 fn report_json_equals_the_independent_implementation() {
+    let shuffled = shuffled_demo_with_strays();
+    let shuffled = shuffled.to_str().expect("UTF-8 temp path");
     let cases = [
+        ("fixtures/strays.ndjson", None, "1h"),
+        (shuffled, None, "24h"),
+        (shuffled, None, "15m"),
         ("fixtures/demo-day.ndjson", None, "24h"),
         (
             "fixtures/demo-day.ndjson",
@@ -105,4 +134,5 @@ fn report_json_equals_the_independent_implementation() {
         let python = run("python3", &python_args);
         assert_same(&ours, &python, &format!("{file} at {at:?} over {window} "));
     }
+    std::fs::remove_file(shuffled).ok();
 }

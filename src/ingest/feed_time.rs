@@ -7,9 +7,10 @@
 //! ahead of the feed's time is *held*, not believed:
 //! - when the feed's time later comes within the horizon of it, it is let go into its place
 //!   ([`Placement::Ahead`]);
-//! - when [`JUMP_CONFIRMATION`] lines in a row are all that far ahead, the feed really has
-//!   moved on (a quiet spell, or the file's first lines): its time becomes their median, and
-//!   they are let go ([`Placement::InOrder`]);
+//! - when [`JUMP_CONFIRMATION`] lines in a row are all that far ahead, and within the
+//!   horizon of one another, the feed really has moved on (a quiet spell, or the file's
+//!   first lines): its time becomes their median, and they are let go
+//!   ([`Placement::InOrder`]);
 //! - what is still held at the end of the file is its tail. The latest clusters of it (held
 //!   lines less than a horizon apart) are strays past the end ([`Placement::BeyondEnd`]):
 //!   applied last, as in the sorted file, but not taken as the feed's end — as long as
@@ -134,6 +135,17 @@ impl<T> FeedTime<T> {
                 }
             }
             _ => {
+                // A run is lines close to one another: far-ahead lines scattered over the
+                // years are strays, not a feed that moved on.
+                // (The file's first lines only establish its time: any eight will do.)
+                let scattered = self.now.is_some()
+                    && self
+                        .run
+                        .first()
+                        .is_some_and(|&first| (at - first).abs() > self.horizon);
+                if scattered {
+                    self.end_run();
+                }
                 let run = self.run_id;
                 self.held.insert((at, self.read), Held { item, run });
                 self.run.push(at);
@@ -198,13 +210,13 @@ impl<T> FeedTime<T> {
         }
     }
 
-    /// The run shows the feed has moved on: its median becomes the feed's time.
+    /// The run shows the feed has moved on: its median becomes the feed's time, which then
+    /// follows the run's lines as they are let go.
     fn confirm_jump(&mut self, admit: &mut impl FnMut(Timestamp, T, Placement)) {
         self.run.sort_unstable();
         let median = self.run[self.run.len() / 2];
         let below = self.isolated_below(&self.run);
-        let now = self.now.map_or(median, |now| now.max(median));
-        self.now = Some(now);
+        let mut now = self.now.map_or(median, |now| now.max(median));
         let run = self.run_id;
         while let Some(entry) = self.held.first_entry() {
             let at = entry.key().0;
@@ -212,21 +224,23 @@ impl<T> FeedTime<T> {
                 break;
             }
             let held = entry.remove();
-            let placement = if held.run != run {
+            let placement = if held.run != run && !self.confirmed_runs.contains(&held.run) {
                 Placement::Ahead
             } else if below.is_some_and(|below| at <= below) {
                 Placement::Behind
             } else {
                 self.note_in_order(at);
+                now = now.max(at);
                 Placement::InOrder
             };
             admit(at, held.item, placement);
         }
+        self.now = Some(now);
+        // Members dated past the horizon stay held; they are in order when let go.
         if self
-            .held
-            .values()
-            .next_back()
-            .is_some_and(|last| last.run == run)
+            .run
+            .last()
+            .is_some_and(|&latest| latest > now + self.horizon)
         {
             self.confirmed_runs.insert(run);
         }
@@ -401,6 +415,31 @@ mod tests {
         *minutes.last_mut().expect("lines") = 149 * 4 + 7 * 60;
         let out = run(&minutes);
         assert_eq!(out.last(), Some(&(151, BeyondEnd)));
+    }
+
+    #[test]
+    fn far_ahead_lines_scattered_in_time_are_not_a_jump() {
+        // Nine lines in a row, each a day after the last: strays, not the feed moving on.
+        let mut minutes: Vec<i64> = (0..200).collect();
+        for day in 1..=9 {
+            minutes.insert(100 + day as usize, day * 1_440);
+        }
+        let out = run(&minutes);
+        // Each is a cluster of its own; 1 % of 209 lines is 2: the two latest are past the end.
+        let past_end: Vec<usize> = out
+            .iter()
+            .filter(|(_, p)| *p == BeyondEnd)
+            .map(|(line, _)| *line)
+            .collect();
+        assert_eq!(past_end, [109, 110]);
+        // In a file of 1,000 lines they are strays past the end, the rest in order.
+        let mut minutes: Vec<i64> = (0..1_000).map(|m| m / 5).collect();
+        for day in 1..=9 {
+            minutes.insert(100 + day as usize, day * 1_440);
+        }
+        let out = run(&minutes);
+        assert_eq!(out.iter().filter(|(_, p)| *p == BeyondEnd).count(), 9);
+        assert_eq!(out.iter().filter(|(_, p)| p.is_stray()).count(), 9);
     }
 
     #[test]
