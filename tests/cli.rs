@@ -291,6 +291,39 @@ fn a_bad_config_names_the_key_and_exits_2() {
 }
 
 #[test]
+fn a_config_file_that_is_missing_unreadable_or_has_too_many_areas_exits_2() {
+    // Like a mistyped flag: the board was started wrongly, so exit 2, not 1.
+    let message = refusal(&["--config", "no/such/site.toml", "check", "-"]);
+    assert!(
+        message.starts_with("forceboard: cannot read config file no/such/site.toml: "),
+        "{message}"
+    );
+    let message = refusal(&["--config", "fixtures", "check", "-"]);
+    assert!(
+        message.starts_with("forceboard: cannot read config file fixtures: "),
+        "{message}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("forceboard-areas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("areas.toml");
+    let areas: String = (1..=1025)
+        .map(|n| format!("[[areas]]\ncode = \"A{n}\"\n"))
+        .collect();
+    std::fs::write(&path, areas).expect("write config");
+    let path_text = path.to_string_lossy().into_owned();
+    let message = refusal(&["--config", &path_text, "check", "-"]);
+    assert_eq!(
+        message,
+        format!(
+            "forceboard: config file {path_text}: `areas` lists 1025 areas, \
+             but at most 1024 can be configured\n"
+        )
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_missing_file_is_one_sentence_and_exit_1() {
     let output = forceboard(&["report", "no/such/feed.ndjson"]);
     assert_eq!(output.status.code(), Some(1));
