@@ -241,6 +241,47 @@ fn a_null_date_offer_is_rejected_and_leaves_the_mean_alone() {
 }
 
 #[test]
+fn a_byte_order_mark_at_the_start_of_a_file_or_stdin_is_skipped() {
+    let dir = std::env::temp_dir().join(format!("forceboard-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("excel.ndjson");
+    // A mark starts the file (skipped) and line 3 (data there: not JSON).
+    let feed = "\u{feff}{\"kind\":\"call_offered\",\"at\":\"2024-07-01T11:00:00Z\",\"id\":\"A\",\"line\":\"999\"}\n\
+                {\"kind\":\"call_answered\",\"at\":\"2024-07-01T11:00:04Z\",\"id\":\"A\"}\n\
+                \u{feff}{\"kind\":\"heartbeat\",\"at\":\"2024-07-01T11:00:05Z\"}\n";
+    std::fs::write(&path, feed).expect("write feed");
+    let path_text = path.to_string_lossy().into_owned();
+    let output = forceboard(&["check", &path_text]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("line 3: not valid JSON\n{path_text}: 3 lines: 2 accepted, 1 rejected, 0 duplicates\n")
+    );
+    let output = forceboard(&["report", &path_text, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    // Offered 11:00:00, answered 11:00:04: one answer of 4 s.
+    assert_eq!(report["calls"]["999"]["answered"], 1);
+    assert_eq!(report["calls"]["999"]["mean_answer_s"], 4.0);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(feed.as_bytes()).expect("feed stdin");
+    drop(stdin);
+    let output = child.wait_with_output().expect("exits");
+    assert_eq!(
+        stdout(&output),
+        "line 3: not valid JSON\n-: 3 lines: 2 accepted, 1 rejected, 0 duplicates\n"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn check_names_implausible_times_and_durations() {
     let output = forceboard(&["check", "fixtures/implausible.ndjson"]);
     assert_eq!(output.status.code(), Some(1));
