@@ -493,6 +493,44 @@ fn gen_refuses_a_feed_outside_the_years_2000_to_2199() {
     assert_eq!(last_day.status.code(), Some(0));
 }
 
+/// `gen`'s output piped into `check -`: its stdout and check's exit code.
+fn gen_then_check(gen_args: &[&str]) -> (String, Option<i32>) {
+    let generated = forceboard(gen_args);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(&generated.stdout).expect("feed stdin");
+    drop(stdin);
+    let output = child.wait_with_output().expect("exits");
+    (stdout(&output), output.status.code())
+}
+
+#[test]
+fn gen_never_writes_a_line_that_check_refuses_at_either_end_of_the_plausible_years() {
+    // The issue's case: 2262 is a valid RFC 3339 year but no feed time.
+    assert_eq!(
+        refusal(&["gen", "--start", "2262-01-01T00:00:00Z"]),
+        "forceboard: --start must be within the years 2000 to 2199 \
+         (see forceboard gen --help)\n"
+    );
+    assert_eq!(
+        refusal(&["gen", "--start", "2199-06-01T00:00:00+01:00", "--days", "366"]),
+        "forceboard: --start with --days 366 runs past the year 2199; \
+         a feed's times must be within the years 2000 to 2199\n"
+    );
+    // The first and the last days that may be generated are read back without a refusal.
+    for start in ["2000-01-01T00:00:00Z", "2199-12-31T00:00:00Z"] {
+        let (summary, code) = gen_then_check(&["gen", "--start", start]);
+        assert_eq!(code, Some(0), "{start}: {summary}");
+        assert!(summary.contains(" 0 rejected, "), "{start}: {summary}");
+    }
+}
+
 #[test]
 fn rotate_is_checked_even_without_a_terminal() {
     // Before, `--rotate` was only looked at once the dashboard started.
