@@ -255,7 +255,9 @@ fn a_byte_order_mark_at_the_start_of_a_file_or_stdin_is_skipped() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        format!("line 3: not valid JSON\n{path_text}: 3 lines: 2 accepted, 1 rejected, 0 duplicates\n")
+        format!(
+            "line 3: not valid JSON\n{path_text}: 3 lines: 2 accepted, 1 rejected, 0 duplicates\n"
+        )
     );
     let output = forceboard(&["report", &path_text, "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -519,7 +521,13 @@ fn gen_never_writes_a_line_that_check_refuses_at_either_end_of_the_plausible_yea
          (see forceboard gen --help)\n"
     );
     assert_eq!(
-        refusal(&["gen", "--start", "2199-06-01T00:00:00+01:00", "--days", "366"]),
+        refusal(&[
+            "gen",
+            "--start",
+            "2199-06-01T00:00:00+01:00",
+            "--days",
+            "366"
+        ]),
         "forceboard: --start with --days 366 runs past the year 2199; \
          a feed's times must be within the years 2000 to 2199\n"
     );

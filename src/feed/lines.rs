@@ -363,7 +363,10 @@ mod tests {
         );
         // A mark alone, or before a blank line, is no text.
         assert_eq!(every_way(b"\xEF\xBB\xBF"), vec![]);
-        assert_eq!(every_way(b"\xEF\xBB\xBF\nx"), vec![text(1, b""), text(2, b"x")]);
+        assert_eq!(
+            every_way(b"\xEF\xBB\xBF\nx"),
+            vec![text(1, b""), text(2, b"x")]
+        );
     }
 
     #[test]
