@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
-use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
@@ -52,8 +54,37 @@ pub struct Options {
     pub record: Option<PathBuf>,
 }
 
+/// How the board ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `q`, Esc, or the terminal gone.
+    Quit,
+    /// Ended by this signal, or by Ctrl-C (the key of SIGINT while the terminal is raw).
+    Signal(EndSignal),
+}
+
+/// The signals that end the board, by their numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSignal {
+    Hangup = 1,
+    Interrupt = 2,
+    Quit = 3,
+    Terminate = 15,
+}
+
+impl Ending {
+    /// 0 for a quit; 128 + the signal's number for a signal, as shells report a process
+    /// that a signal ended (SIGINT 130, SIGQUIT 131, SIGTERM 143, SIGHUP 129).
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Ending::Quit => 0,
+            Ending::Signal(signal) => 128 + signal as u8,
+        }
+    }
+}
+
 /// Runs the dashboard until the user quits or a signal arrives.
-pub fn run(config: Config, options: Options) -> anyhow::Result<()> {
+pub fn run(config: Config, options: Options) -> anyhow::Result<Ending> {
     if !io::stdout().is_terminal() {
         return Err(anyhow!(
             "the dashboard needs a terminal on standard output (use `forceboard report` for plain text)"
@@ -85,11 +116,13 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// The signals that end the board.
+/// The signals that end the board. Each one's default action would leave the terminal
+/// raw and on the alternate screen (SIGQUIT's with a core dump too).
 struct Signals {
     terminate: Signal,
     hangup: Signal,
     interrupt: Signal,
+    quit: Signal,
 }
 
 impl Signals {
@@ -98,16 +131,26 @@ impl Signals {
             terminate: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
             hangup: signal(SignalKind::hangup()).context("cannot watch SIGHUP")?,
             interrupt: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            quit: signal(SignalKind::quit()).context("cannot watch SIGQUIT")?,
         })
     }
 
-    async fn any(&mut self) {
+    async fn any(&mut self) -> EndSignal {
         tokio::select! {
-            _ = self.terminate.recv() => {}
-            _ = self.hangup.recv() => {}
-            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => EndSignal::Terminate,
+            _ = self.hangup.recv() => EndSignal::Hangup,
+            _ = self.interrupt.recv() => EndSignal::Interrupt,
+            _ = self.quit.recv() => EndSignal::Quit,
         }
     }
+}
+
+/// Ctrl-C pressed: with the terminal raw it arrives as a key instead of SIGINT, and ends
+/// the board the same way.
+fn is_interrupt_key(key: &KeyEvent) -> bool {
+    key.kind != KeyEventKind::Release
+        && key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c' | 'C'))
 }
 
 /// Sets up the feed, the app and the terminal, then runs the loop.
@@ -115,7 +158,9 @@ async fn run_board(
     config: Config,
     options: Options,
     record: Option<Recorder>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ending> {
+    // Watched before the terminal is taken over, so that no signal finds it raw unwatched.
+    let signals = Signals::watch()?;
     let clock = WallClock::new();
     let (tx, mut rx) = mpsc::channel::<FeedItem>(4096);
     let mut feed = match options.input {
@@ -163,7 +208,9 @@ async fn run_board(
         clock,
         record,
     };
-    let result = shell.run(&config, &mut app, &mut feed, &mut rx).await;
+    let result = shell
+        .run(&config, &mut app, &mut feed, &mut rx, signals)
+        .await;
     if let Some(recorder) = shell.record.take() {
         recorder.finish(RECORD_DRAIN);
     }
@@ -194,12 +241,12 @@ impl Shell {
         app: &mut App,
         feed: &mut Feed,
         rx: &mut mpsc::Receiver<FeedItem>,
-    ) -> anyhow::Result<()> {
+        mut signals: Signals,
+    ) -> anyhow::Result<Ending> {
         let mut keys = EventStream::new();
         let tick_every = App::tick_every(feed).max(Span::from_nanos(1)).to_duration();
         let mut tick = tokio::time::interval(tick_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut signals = Signals::watch()?;
         let mut feed_open = true;
         loop {
             let due = app.draw_due();
@@ -213,6 +260,9 @@ impl Shell {
                     None => { feed_open = false; continue; }
                 },
                 key = keys.next() => match key {
+                    Some(Ok(TermEvent::Key(key))) if is_interrupt_key(&key) => {
+                        return Ok(Ending::Signal(EndSignal::Interrupt));
+                    }
                     Some(Ok(TermEvent::Key(key))) => Msg::Key(key),
                     Some(Ok(TermEvent::Resize(width, height))) => {
                         self.terminal.autoresize()?;
@@ -220,14 +270,14 @@ impl Shell {
                     }
                     Some(Ok(_)) => continue,
                     // The terminal has gone (e.g. the SSH link dropped): leave.
-                    Some(Err(_)) | None => return Ok(()),
+                    Some(Err(_)) | None => return Ok(Ending::Quit),
                 },
                 _ = tick.tick() => Msg::Tick,
                 _ = sleep_until(frame_due), if frame_due.is_some() => continue,
-                _ = signals.any() => return Ok(()),
+                signal = signals.any() => return Ok(Ending::Signal(signal)),
             };
             if self.take(msg, app, feed, rx)? == Effect::Quit {
-                return Ok(());
+                return Ok(Ending::Quit);
             }
         }
     }

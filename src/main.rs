@@ -1,7 +1,8 @@
 //! forceboard's binary: parse the command line (`cli/`), load the configuration, call
 //! one library or dashboard function per command, and turn errors into one sentence on
 //! stderr and an exit code: 0 ok, 1 a runtime failure (or `check` found rejected lines),
-//! 2 a bad flag or configuration.
+//! 2 a bad flag or configuration (a config file that cannot be read too), 128 + n when
+//! signal n ended the dashboard.
 
 mod cli;
 mod dashboard;
@@ -84,8 +85,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn show(config: Config, options: dashboard::Options) -> anyhow::Result<ExitCode> {
-    dashboard::run(config, options)?;
-    Ok(ExitCode::SUCCESS)
+    let ending = dashboard::run(config, options)?;
+    Ok(ExitCode::from(ending.exit_status()))
 }
 
 fn print(text: &str) -> anyhow::Result<ExitCode> {

@@ -241,6 +241,49 @@ fn a_null_date_offer_is_rejected_and_leaves_the_mean_alone() {
 }
 
 #[test]
+fn a_byte_order_mark_at_the_start_of_a_file_or_stdin_is_skipped() {
+    let dir = std::env::temp_dir().join(format!("forceboard-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("excel.ndjson");
+    // A mark starts the file (skipped) and line 3 (data there: not JSON).
+    let feed = "\u{feff}{\"kind\":\"call_offered\",\"at\":\"2024-07-01T11:00:00Z\",\"id\":\"A\",\"line\":\"999\"}\n\
+                {\"kind\":\"call_answered\",\"at\":\"2024-07-01T11:00:04Z\",\"id\":\"A\"}\n\
+                \u{feff}{\"kind\":\"heartbeat\",\"at\":\"2024-07-01T11:00:05Z\"}\n";
+    std::fs::write(&path, feed).expect("write feed");
+    let path_text = path.to_string_lossy().into_owned();
+    let output = forceboard(&["check", &path_text]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "line 3: not valid JSON\n{path_text}: 3 lines: 2 accepted, 1 rejected, 0 duplicates\n"
+        )
+    );
+    let output = forceboard(&["report", &path_text, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    // Offered 11:00:00, answered 11:00:04: one answer of 4 s.
+    assert_eq!(report["calls"]["999"]["answered"], 1);
+    assert_eq!(report["calls"]["999"]["mean_answer_s"], 4.0);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(feed.as_bytes()).expect("feed stdin");
+    drop(stdin);
+    let output = child.wait_with_output().expect("exits");
+    assert_eq!(
+        stdout(&output),
+        "line 3: not valid JSON\n-: 3 lines: 2 accepted, 1 rejected, 0 duplicates\n"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn check_names_implausible_times_and_durations() {
     let output = forceboard(&["check", "fixtures/implausible.ndjson"]);
     assert_eq!(output.status.code(), Some(1));
@@ -287,6 +330,39 @@ fn a_bad_config_names_the_key_and_exits_2() {
     // Mean 8 s against an 8 s target: green.
     assert_eq!(report["calls"]["999"]["target_s"], 8.0);
     assert_eq!(report["calls"]["999"]["status"], "green");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_config_file_that_is_missing_unreadable_or_has_too_many_areas_exits_2() {
+    // Like a mistyped flag: the board was started wrongly, so exit 2, not 1.
+    let message = refusal(&["--config", "no/such/site.toml", "check", "-"]);
+    assert!(
+        message.starts_with("forceboard: cannot read config file no/such/site.toml: "),
+        "{message}"
+    );
+    let message = refusal(&["--config", "fixtures", "check", "-"]);
+    assert!(
+        message.starts_with("forceboard: cannot read config file fixtures: "),
+        "{message}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("forceboard-areas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("areas.toml");
+    let areas: String = (1..=1025)
+        .map(|n| format!("[[areas]]\ncode = \"A{n}\"\n"))
+        .collect();
+    std::fs::write(&path, areas).expect("write config");
+    let path_text = path.to_string_lossy().into_owned();
+    let message = refusal(&["--config", &path_text, "check", "-"]);
+    assert_eq!(
+        message,
+        format!(
+            "forceboard: config file {path_text}: `areas` lists 1025 areas, \
+             but at most 1024 can be configured\n"
+        )
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -417,6 +493,50 @@ fn gen_refuses_a_feed_outside_the_years_2000_to_2199() {
     );
     let last_day = forceboard(&["gen", "--start", "2199-12-31T00:00:00Z"]);
     assert_eq!(last_day.status.code(), Some(0));
+}
+
+/// `gen`'s output piped into `check -`: its stdout and check's exit code.
+fn gen_then_check(gen_args: &[&str]) -> (String, Option<i32>) {
+    let generated = forceboard(gen_args);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(&generated.stdout).expect("feed stdin");
+    drop(stdin);
+    let output = child.wait_with_output().expect("exits");
+    (stdout(&output), output.status.code())
+}
+
+#[test]
+fn gen_never_writes_a_line_that_check_refuses_at_either_end_of_the_plausible_years() {
+    // The issue's case: 2262 is a valid RFC 3339 year but no feed time.
+    assert_eq!(
+        refusal(&["gen", "--start", "2262-01-01T00:00:00Z"]),
+        "forceboard: --start must be within the years 2000 to 2199 \
+         (see forceboard gen --help)\n"
+    );
+    assert_eq!(
+        refusal(&[
+            "gen",
+            "--start",
+            "2199-06-01T00:00:00+01:00",
+            "--days",
+            "366"
+        ]),
+        "forceboard: --start with --days 366 runs past the year 2199; \
+         a feed's times must be within the years 2000 to 2199\n"
+    );
+    // The first and the last days that may be generated are read back without a refusal.
+    for start in ["2000-01-01T00:00:00Z", "2199-12-31T00:00:00Z"] {
+        let (summary, code) = gen_then_check(&["gen", "--start", start]);
+        assert_eq!(code, Some(0), "{start}: {summary}");
+        assert!(summary.contains(" 0 rejected, "), "{start}: {summary}");
+    }
 }
 
 #[test]

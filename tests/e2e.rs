@@ -271,6 +271,40 @@ fn sigterm_restores_the_terminal() {
     board.assert_restored();
 }
 
+/// The board ended by exiting with `code` (not killed by a signal) and left the terminal
+/// restored.
+fn assert_exit_code(board: &mut Board, code: u32, what: &str) {
+    let status = board.wait_exit();
+    assert_eq!(status.signal(), None, "{what}: killed instead of exiting");
+    assert_eq!(status.exit_code(), code, "{what}");
+    board.assert_restored();
+}
+
+#[test]
+fn every_signal_that_ends_the_board_restores_the_terminal_and_exits_128_plus_its_number() {
+    // SIGQUIT used to end the board at once (with a core dump), still on the alternate screen.
+    for (signal, code) in [(3, 131), (1, 129), (2, 130), (15, 143)] {
+        let mut board = Board::start(&[], 80, 24);
+        board.wait_for("DEMO DATA");
+        board.signal(signal);
+        assert_exit_code(&mut board, code, &format!("signal {signal}"));
+    }
+}
+
+#[test]
+fn ctrl_c_as_a_key_exits_130_like_sigint_and_q_exits_0() {
+    // The terminal is raw, so Ctrl-C arrives as a key rather than as SIGINT.
+    let mut board = Board::start(&[], 80, 24);
+    board.wait_for("DEMO DATA");
+    board.press("\x03");
+    assert_exit_code(&mut board, 130, "Ctrl-C");
+
+    let mut board = Board::start(&[], 80, 24);
+    board.wait_for("DEMO DATA");
+    board.press("q");
+    assert_exit_code(&mut board, 0, "q");
+}
+
 #[test]
 fn a_tiny_terminal_says_so_and_q_still_quits() {
     let mut board = Board::start(&[], 60, 20);

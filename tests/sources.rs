@@ -207,6 +207,40 @@ async fn tcp_lines_rejects_disconnect_and_reconnect() {
 }
 
 #[tokio::test]
+async fn tcp_skips_a_byte_order_mark_split_across_segments_at_the_start_only() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (tx, mut rx) = mpsc::channel(16);
+    let task = spawn_with(FeedSource::Tcp { addr }, tx, None, fast());
+
+    let (mut socket, _) = timeout(LIMIT, listener.accept()).await.unwrap().unwrap();
+    expect_state(&mut rx, SourceState::Connecting).await;
+    expect_state(&mut rx, SourceState::Connected).await;
+    // The mark's first byte alone, then the rest with line 1, a mark on line 2 (data
+    // there) and line 3.
+    socket.write_all(b"\xEF").await.unwrap();
+    socket.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut payload = b"\xBB\xBF".to_vec();
+    payload.extend(format!("{}\n\u{feff}{}\n{}\n", good("A"), good("B"), good("C")).bytes());
+    socket.write_all(&payload).await.unwrap();
+
+    expect_event(&mut rx, 1, "A").await;
+    assert_eq!(
+        next(&mut rx).await,
+        FeedItem::Rejected {
+            line: 2,
+            reason: Reject::NotJson
+        }
+    );
+    expect_event(&mut rx, 3, "C").await;
+
+    drop(rx);
+    drop(socket);
+    timeout(LIMIT, task).await.unwrap().unwrap();
+}
+
+#[tokio::test]
 async fn tcp_refused_backs_off_doubling() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();

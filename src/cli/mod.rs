@@ -201,7 +201,8 @@ Examples:
 
 Each command has its own flags: forceboard COMMAND --help.
 
-Exit codes: 0 ok; 1 a runtime failure; 2 a bad flag or config.";
+Exit codes: 0 ok; 1 a runtime failure; 2 a bad flag or config (also a config file that \
+cannot be read); 128 + n when signal n ends the dashboard (Ctrl-C 130).";
 
 const WATCH_HELP: &str = "\
 Examples:
@@ -210,8 +211,9 @@ Examples:
   FORCEBOARD_TOKEN=… forceboard watch --feed https://cad.example/feed --log board.log
 
 Exit codes: 0 ok; 1 a runtime failure (no terminal, a record or log file that cannot be \
-opened); 2 a bad flag or config, or a FORCEBOARD_TOKEN that cannot be sent. A feed that fails \
-is shown as down, with its cause, and tried again.";
+opened); 2 a bad flag or config, or a FORCEBOARD_TOKEN that cannot be sent; 128 + n when \
+signal n ends it (Ctrl-C 130, SIGTERM 143). A feed that fails is shown as down, with its \
+cause, and tried again.";
 
 const REPLAY_HELP: &str = "\
 Examples:
@@ -219,7 +221,7 @@ Examples:
   forceboard replay day.ndjson --from 2024-07-01T17:00:00+01:00 --until 2024-07-01T20:00:00+01:00
 
 Exit codes: 0 ok; 1 a runtime failure (a file that cannot be read, no terminal); 2 a bad \
-flag or config.";
+flag or config; 128 + n when signal n ends it (Ctrl-C 130, SIGTERM 143).";
 
 const REPORT_HELP: &str = "\
 Examples:

@@ -128,9 +128,7 @@ impl Config {
     /// Checks TOML text; every key not given keeps its default.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let table: Table = text.parse().map_err(|error: toml::de::Error| {
-            let line = error
-                .span()
-                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            let line = error.span().map(|span| line_number_at(text, span.start));
             // toml's message can quote the file's text.
             let message = printable(error.message().trim().trim_end_matches('.')).into_owned();
             ConfigError(match line {
@@ -223,7 +221,7 @@ impl Config {
             incidents.finish()?;
         }
         if let Some(value) = walker.take("areas") {
-            config.areas = walker.areas(&value)?;
+            config.areas = walker.areas(value)?;
         }
         walker.finish()?;
         Ok(config)
@@ -259,6 +257,13 @@ impl Config {
             .find(|area| area.code == code)
             .map_or(code, |area| area.name.as_str())
     }
+}
+
+/// The 1-based number of the line that byte `offset` of `text` is on. A span that starts
+/// a line belongs to that line, not to the one its `\n` ends.
+fn line_number_at(text: &str, offset: usize) -> usize {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    memchr::memchr_iter(b'\n', before).count().saturating_add(1)
 }
 
 #[cfg(test)]
@@ -422,6 +427,11 @@ mod tests {
                 "`areas[1].code` \"N\" is given twice",
             ),
             ("force_name = ", "line 1: "),
+            // The second `force_name` is on line 3 (its span starts that line).
+            (
+                "force_name = \"A\"\ntimezone = \"UTC\"\nforce_name = \"B\"",
+                "line 3: duplicate key",
+            ),
             // Values and keys from the file are quoted with control characters escaped.
             (
                 "timezone = \"\\u001b[2J\"",
@@ -438,5 +448,39 @@ mod tests {
             assert!(message.starts_with(expected), "{text:?} gave {message:?}");
             assert!(!message.contains('\n'), "one line: {message:?}");
         }
+    }
+
+    /// `count` areas coded A1, A2…
+    fn areas_toml(count: usize) -> String {
+        (1..=count)
+            .map(|n| format!("[[areas]]\ncode = \"A{n}\"\n"))
+            .collect()
+    }
+
+    #[test]
+    fn up_to_1024_areas_load_and_more_are_one_sentence_naming_the_key() {
+        let config = Config::parse(&areas_toml(1024)).expect("1024 areas");
+        assert_eq!(config.areas.len(), 1024);
+        assert_eq!(config.areas[1023].code, "A1024");
+        assert_eq!(config.area_name("A1024"), "A1024");
+        let message = Config::parse(&areas_toml(1025))
+            .expect_err("1025 areas")
+            .to_string();
+        assert_eq!(
+            message,
+            "`areas` lists 1025 areas, but at most 1024 can be configured"
+        );
+    }
+
+    #[test]
+    fn a_line_number_counts_the_newlines_before_the_offset() {
+        let text = "a = 1\nb = 2\n";
+        assert_eq!(line_number_at(text, 0), 1);
+        assert_eq!(line_number_at(text, 5), 1);
+        // Just past the first `\n`: the start of line 2.
+        assert_eq!(line_number_at(text, 6), 2);
+        assert_eq!(line_number_at(text, 12), 3);
+        // An offset past the end is clamped, never a panic.
+        assert_eq!(line_number_at(text, 1000), 3);
     }
 }

@@ -1,9 +1,12 @@
 //! Walking a TOML table key by key, so that every error names the exact key
 //! (`calls.999.sl_goal_pct`) and what is left at the end is an unknown key.
 
+use std::collections::HashSet;
+
 use toml::{Table, Value};
 
 use super::{Area, ConfigError, Window};
+use crate::engine::MAX_AREAS;
 use crate::format::printable;
 use crate::time::{Span, parse_span};
 
@@ -139,14 +142,26 @@ impl Walker {
             .collect()
     }
 
-    pub(super) fn areas(&self, value: &Value) -> Result<Vec<Area>, ConfigError> {
-        let items = value
-            .as_array()
-            .ok_or_else(|| self.error("areas", "must be a list of [[areas]] tables"))?;
-        let mut areas: Vec<Area> = Vec::new();
-        for (index, item) in items.iter().enumerate() {
+    /// The `[[areas]]` tables, at most [`MAX_AREAS`] (the engine keeps no more), each code
+    /// once. Linear in the number of areas: a long list must not stall start-up.
+    pub(super) fn areas(&self, value: Value) -> Result<Vec<Area>, ConfigError> {
+        let Value::Array(items) = value else {
+            return Err(self.error("areas", "must be a list of [[areas]] tables"));
+        };
+        if items.len() > MAX_AREAS {
+            return Err(self.error(
+                "areas",
+                &format!(
+                    "lists {} areas, but at most {MAX_AREAS} can be configured",
+                    items.len()
+                ),
+            ));
+        }
+        let mut areas: Vec<Area> = Vec::with_capacity(items.len());
+        let mut codes: HashSet<String> = HashSet::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
             let key = format!("areas[{index}]");
-            let mut area = self.table(item.clone(), &key)?;
+            let mut area = self.table(item, &key)?;
             let code = match area.take("code") {
                 Some(v) => area.text(&v, "code")?,
                 None => return Err(area.error("code", "is missing")),
@@ -159,7 +174,7 @@ impl Walker {
                 Some(v) => area.text(&v, "name")?,
                 None => code.clone(),
             };
-            if areas.iter().any(|a| a.code == code) {
+            if !codes.insert(code.clone()) {
                 return Err(area.error("code", &format!("\"{code}\" is given twice")));
             }
             area.finish()?;

@@ -9,6 +9,9 @@ use std::io::{self, BufRead};
 /// Lines longer than this are refused without being held in memory.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
+/// The UTF-8 byte-order mark some Windows tools write at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One physical line of a feed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line<'a> {
@@ -20,7 +23,8 @@ pub enum Line<'a> {
 
 /// Splits pushed bytes into lines numbered from 1 (blank lines included in the count),
 /// holding at most `MAX_LINE_BYTES` + 1 bytes (room for a `\r`) of an unfinished line.
-/// The rest of a longer line is skipped unread.
+/// The rest of a longer line is skipped unread. One UTF-8 byte-order mark at the very
+/// start of the stream is dropped (even split across pushes); anywhere else it is data.
 #[derive(Debug, Default)]
 pub struct LineSplitter {
     /// The unfinished line so far, or the last line handed out from here.
@@ -31,6 +35,23 @@ pub struct LineSplitter {
     handed_out: bool,
     /// The number of the last line handed out.
     line_number: u64,
+    /// How much of the stream's start has been checked for a byte-order mark.
+    start: StreamStart,
+}
+
+/// Whether the stream starts with a byte-order mark, as far as its bytes have arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamStart {
+    /// Every byte of the stream so far (this many, held back) matches the start of [`BOM`].
+    Matched(usize),
+    /// Settled: the mark was dropped, or the stream does not start with one.
+    Past,
+}
+
+impl Default for StreamStart {
+    fn default() -> Self {
+        StreamStart::Matched(0)
+    }
 }
 
 impl LineSplitter {
@@ -42,6 +63,8 @@ impl LineSplitter {
     /// the line that `\n` ends; with no `\n` in `input`, takes all of it and returns `None`.
     pub fn next_line<'r, 'i: 'r>(&'r mut self, input: &mut &'i [u8]) -> Option<(u64, Line<'r>)> {
         self.forget_handed_out();
+        let taken = self.take_bom(input);
+        *input = &input[taken..];
         let Some(newline) = memchr::memchr(b'\n', input) else {
             self.append(input);
             *input = &[];
@@ -61,6 +84,7 @@ impl LineSplitter {
     /// The end of the stream: its unterminated last line, if any bytes of one arrived.
     pub fn finish(&mut self) -> Option<(u64, Line<'_>)> {
         self.forget_handed_out();
+        self.release_held_start();
         if self.partial.is_empty() && !self.too_long {
             return None;
         }
@@ -71,6 +95,39 @@ impl LineSplitter {
     #[cfg(test)]
     pub(crate) fn held_capacity(&self) -> usize {
         self.partial.capacity()
+    }
+
+    /// At the stream's start, takes the bytes of `input` that continue a byte-order mark
+    /// and returns how many; they are held back until the mark is whole (then dropped) or
+    /// a byte differs (then they are the line's first bytes after all).
+    fn take_bom(&mut self, input: &[u8]) -> usize {
+        let StreamStart::Matched(matched) = self.start else {
+            return 0;
+        };
+        let wanted = &BOM[matched..];
+        let common = input
+            .iter()
+            .zip(wanted)
+            .take_while(|(byte, mark)| byte == mark)
+            .count();
+        if common == wanted.len() {
+            self.start = StreamStart::Past;
+        } else if common == input.len() {
+            self.start = StreamStart::Matched(matched + common);
+        } else {
+            // Not a mark: its bytes are left in `input`, and those held are data too.
+            self.release_held_start();
+            return 0;
+        }
+        common
+    }
+
+    /// Settles the stream's start: bytes held back as a possible mark become line bytes.
+    fn release_held_start(&mut self) {
+        if let StreamStart::Matched(matched) = self.start {
+            self.start = StreamStart::Past;
+            self.append(&BOM[..matched]);
+        }
     }
 
     fn forget_handed_out(&mut self) {
@@ -143,6 +200,12 @@ impl<R: BufRead> LineReader<R> {
             if available.is_empty() {
                 return Ok(self.splitter.finish());
             }
+            self.splitter.forget_handed_out();
+            let taken = self.splitter.take_bom(available);
+            if taken > 0 {
+                self.reader.consume(taken);
+                continue;
+            }
             // The line is copied into the splitter rather than lent from the reader's
             // buffer, which must be consumed before the line is handed out.
             let (head, consumed, ended) = match memchr::memchr(b'\n', available) {
@@ -164,7 +227,12 @@ mod tests {
     use super::*;
 
     fn collect(input: &[u8]) -> Vec<(u64, Option<Vec<u8>>)> {
-        let mut reader = LineReader::new(io::BufReader::with_capacity(16, input));
+        collect_by(16, input)
+    }
+
+    /// The lines read through a reader buffer of `capacity` bytes.
+    fn collect_by(capacity: usize, input: &[u8]) -> Vec<(u64, Option<Vec<u8>>)> {
+        let mut reader = LineReader::new(io::BufReader::with_capacity(capacity, input));
         let mut lines = Vec::new();
         while let Some((number, line)) = reader.next_line().expect("in-memory read") {
             lines.push((
@@ -255,5 +323,75 @@ mod tests {
         assert_eq!(splitter.finish(), None);
         assert_eq!(collect(b"a\n"), vec![(1, Some(b"a".to_vec()))]);
         assert_eq!(collect(b""), vec![]);
+    }
+
+    /// The lines of `input` pushed into a splitter in two chunks, cut at `cut`.
+    fn split_at(input: &[u8], cut: usize) -> Vec<(u64, Option<Vec<u8>>)> {
+        let mut splitter = LineSplitter::new();
+        let mut lines = Vec::new();
+        for chunk in [&input[..cut], &input[cut..]] {
+            let mut rest = chunk;
+            while let Some((number, line)) = splitter.next_line(&mut rest) {
+                lines.push(owned(number, line));
+            }
+            assert!(rest.is_empty());
+        }
+        lines.extend(splitter.finish().map(|(number, line)| owned(number, line)));
+        lines
+    }
+
+    /// What every way of reading `input` gives: the reader with 1- and 16-byte buffers and
+    /// the splitter cut anywhere. All must agree.
+    fn every_way(input: &[u8]) -> Vec<(u64, Option<Vec<u8>>)> {
+        let lines = collect_by(1, input);
+        assert_eq!(collect(input), lines);
+        for cut in 0..=input.len() {
+            assert_eq!(split_at(input, cut), lines, "cut at {cut}");
+        }
+        lines
+    }
+
+    fn text(number: u64, bytes: &[u8]) -> (u64, Option<Vec<u8>>) {
+        (number, Some(bytes.to_vec()))
+    }
+
+    #[test]
+    fn one_byte_order_mark_at_the_very_start_is_dropped_and_the_numbering_kept() {
+        assert_eq!(
+            every_way(b"\xEF\xBB\xBFone\r\n\ntwo\n"),
+            vec![text(1, b"one"), text(2, b""), text(3, b"two")]
+        );
+        // A mark alone, or before a blank line, is no text.
+        assert_eq!(every_way(b"\xEF\xBB\xBF"), vec![]);
+        assert_eq!(
+            every_way(b"\xEF\xBB\xBF\nx"),
+            vec![text(1, b""), text(2, b"x")]
+        );
+    }
+
+    #[test]
+    fn a_second_mark_a_later_mark_or_part_of_one_is_data() {
+        assert_eq!(
+            every_way(b"\xEF\xBB\xBF\xEF\xBB\xBFa\n"),
+            vec![text(1, b"\xEF\xBB\xBFa")]
+        );
+        assert_eq!(
+            every_way(b"a\n\xEF\xBB\xBFb\n"),
+            vec![text(1, b"a"), text(2, b"\xEF\xBB\xBFb")]
+        );
+        // The start of a mark and then something else: every byte is kept.
+        assert_eq!(every_way(b"\xEF\xBBx\n"), vec![text(1, b"\xEF\xBBx")]);
+        assert_eq!(every_way(b"\xEF\n"), vec![text(1, b"\xEF")]);
+        assert_eq!(every_way(b"\xEF\xBB"), vec![text(1, b"\xEF\xBB")]);
+    }
+
+    #[test]
+    fn a_mark_does_not_count_towards_the_line_limit() {
+        let mut input = BOM.to_vec();
+        input.extend(vec![b'x'; MAX_LINE_BYTES]);
+        input.push(b'\n');
+        let lines = collect(&input);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].1.as_ref().map(Vec::len), Some(MAX_LINE_BYTES));
     }
 }
