@@ -15,7 +15,7 @@ fn stamp(at: Timestamp) -> String {
 }
 
 pub(super) fn heartbeat_line(at: Timestamp) -> Arc<str> {
-    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE);
+    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE, None);
     line.push('\n');
     line.into()
 }
@@ -60,7 +60,7 @@ pub(super) fn render(
             ..
         } => ((Space::Incident, id(raw)), Role::Cancel),
         EventBody::IncidentClosed { id: raw, .. } => ((Space::Incident, id(raw)), Role::Close),
-        EventBody::Heartbeat => return None,
+        EventBody::Heartbeat { .. } => return None,
     };
     let mut line = wire::schema_line(event, Some(&key.1), |t| stamp(map(t)));
     line.push('\n');
