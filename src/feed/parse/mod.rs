@@ -334,17 +334,28 @@ mod tests {
             Err(reason) => Err(reason),
         };
         let beat = |speed: &str| {
-            format!(r#"{{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"s","speed":{speed}}}"#)
+            format!(
+                r#"{{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"s","speed":{speed}}}"#
+            )
         };
         assert_eq!(speed_of(&beat("20")), Ok(Some(20.0)));
         assert_eq!(speed_of(&beat("0.1")), Ok(Some(0.1)));
         assert_eq!(speed_of(&beat("1e4")), Ok(Some(10_000.0)));
         assert_eq!(speed_of(&beat("null")), Ok(None));
         // The serde path (an escape elsewhere in the line) reads it the same.
-        let escaped = r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"s","speed":2.5}"#;
+        let escaped =
+            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"\u0073","speed":2.5}"#;
         assert_eq!(speed_of(escaped), Ok(Some(2.5)));
         for bad in [
-            "0", "-20", "0.05", "10000.5", "1e400", "-1e400", r#""20""#, "true", "[20]",
+            "0",
+            "-20",
+            "0.05",
+            "10000.5",
+            "1e400",
+            "-1e400",
+            r#""20""#,
+            "true",
+            "[20]",
             r#"{"x":1}"#,
         ] {
             assert_eq!(speed_of(&beat(bad)), Err(Reject::BadSpeed), "{bad}");
