@@ -1,10 +1,15 @@
-//! What the board says about where its figures come from: the mode (live, demo, replay)
-//! and the feed's state. Plain data: the app fills it in, the render functions show it.
+//! What the board says about where its figures come from: the mode (live, training,
+//! demo, replay) and the feed's state. Plain data: the app fills it in, the render functions show it.
 
 /// Where the figures come from; shown in the header and, for demo and replay, as a banner.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
     Live,
+    /// A live feed that carries its own clock (a served recording), running at `speed` ×
+    /// real time: a training session, never the live feed.
+    Training {
+        speed: f64,
+    },
     /// The built-in demo feed: a DEMO DATA banner that never goes away.
     Demo,
     /// A recorded feed on a virtual clock.
