@@ -59,10 +59,7 @@ fn served_lines(until: Timestamp) -> Vec<(Timestamp, String)> {
             continue; // serve sends its own
         }
         let served_at = served(t(value["at"].as_str().expect("at")));
-        let shifted = text.replace(
-            value["at"].as_str().expect("at"),
-            &format_utc(served_at),
-        );
+        let shifted = text.replace(value["at"].as_str().expect("at"), &format_utc(served_at));
         lines.push((wall_of(served_at), shifted));
     }
     let mut wall = served_start() + Span::SECOND;
@@ -154,7 +151,9 @@ fn calls(figures: &CallFigures) -> Calls {
         figures.offered,
         figures.answered,
         figures.mean_answer_s,
-        figures.service_level_pct.map(|pct| (pct * 10.0).round() / 10.0),
+        figures
+            .service_level_pct
+            .map(|pct| (pct * 10.0).round() / 10.0),
         figures.waiting,
         figures.longest_wait_s,
         figures.status,
@@ -164,7 +163,13 @@ fn calls(figures: &CallFigures) -> Calls {
 /// Emergency figures: (created, attended, mean, open, oldest open).
 fn emergency(figures: &Figures) -> (u64, u64, Option<f64>, u64, Option<f64>) {
     let e: &IncidentFigures = &figures.incidents.emergency;
-    (e.created, e.attended, e.mean_attend_s, e.open, e.oldest_open_s)
+    (
+        e.created,
+        e.attended,
+        e.mean_attend_s,
+        e.open,
+        e.oldest_open_s,
+    )
 }
 
 fn screen(board: &Board, app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -192,7 +197,10 @@ fn at_each_moment_the_board_shows_what_report_at_shows_on_the_recording() {
     // 10:00:35: B has been waiting 5 s.
     let (board, _) = session.board_at("2024-07-01T10:00:35Z");
     let c = &board.figures.calls.line_999;
-    assert_eq!(calls(c), (2, 1, Some(6.0), Some(100.0), 1, Some(5.0), Amber));
+    assert_eq!(
+        calls(c),
+        (2, 1, Some(6.0), Some(100.0), 1, Some(5.0), Amber)
+    );
 
     // 10:04:00: A 6 s, B 10 s, D 14 s: mean 10.0 s, over the 5 s target.
     let (board, _) = session.board_at("2024-07-01T10:04:00Z");
@@ -210,7 +218,10 @@ fn at_each_moment_the_board_shows_what_report_at_shows_on_the_recording() {
     let (board, wall) = session.board_at("2024-07-01T10:20:00Z");
     assert_eq!(wall, served_start() + Span::MINUTE);
     let c = &board.figures.calls.line_999;
-    assert_eq!(calls(c), (4, 3, Some(10.0), Some(66.7), 1, Some(900.0), Red));
+    assert_eq!(
+        calls(c),
+        (4, 3, Some(10.0), Some(66.7), 1, Some(900.0), Red)
+    );
     assert_eq!(emergency(&board.figures), (1, 1, Some(660.0), 0, None));
     assert_eq!(
         board.figures.incidents.emergency.within_target_pct,
@@ -362,7 +373,9 @@ fn the_training_header_and_the_wall_layout() {
     insta::assert_snapshot!("served_training_80x24", compact.backend());
 
     let wall = wall_of(served(t("2024-07-01T10:06:00Z")));
-    session.app.handle(Msg::Key(key('v')), &mut session.feed, wall);
+    session
+        .app
+        .handle(Msg::Key(key('v')), &mut session.feed, wall);
     assert_eq!(session.app.view().layout, LayoutChoice::Wall);
     let board = session.app.board(&session.feed, &session.config, wall);
     let terminal = screen(&board, &session.app, 120, 40);
