@@ -50,7 +50,9 @@ PLAUSIBLE_FROM_NS = int((datetime(2000, 1, 1, tzinfo=timezone.utc) - EPOCH).tota
 PLAUSIBLE_UNTIL_NS = int((datetime(2200, 1, 1, tzinfo=timezone.utc) - EPOCH).total_seconds()) * NS
 MAX_CALL_DURATION_NS = 24 * 3600 * NS
 MAX_INCIDENT_DURATION_NS = 30 * 86_400 * NS
-KNOWN_FIELDS = {"kind", "at", "id", "line", "lpa", "grade", "offered_at", "created_at"}
+KNOWN_FIELDS = {
+    "kind", "at", "id", "line", "lpa", "grade", "offered_at", "created_at", "speed",
+}
 # Stray lines (README "Order, files"): the reorder horizon, the run of far-ahead lines that
 # shows a real jump, and the silence (in lines at the rest's average rate) before strays
 # past the end.
@@ -143,6 +145,14 @@ def parse_line(raw):
     at = parse_time(text_field("at", True))
     event = {"kind": kind, "at": at}
     if kind == "heartbeat":
+        # A feed's own clock (serve): a number from 0.1 to 10,000, or absent.
+        speed = obj.get("speed")
+        if speed is not None and not (
+            isinstance(speed, (int, float))
+            and not isinstance(speed, bool)
+            and 0.1 <= speed <= 10_000
+        ):
+            raise Reject("bad speed")
         return event
     if kind not in (
         "call_offered",

@@ -18,7 +18,7 @@
 //! | `ui`       | view state and keys, the `Board` (a frame's plain data) and the render functions |
 //! | `report`   | headless figures: the `report` table and JSON |
 //! | `check`    | headless validation: a feed's rejected lines and counts (`check`) |
-//! | `serve`    | plays a recording to TCP clients on one timeline (training rooms) |
+//! | `serve`    | plays a recording to TCP clients on one timeline, the served clock (training rooms) |
 //! | `ingest`   | time order for files (reorder horizon), playback clock, replay checkpoints |
 //! | `config`   | the TOML configuration and its defaults |
 //! | `engine`   | applies events and computes figures; pure: no I/O, no clock |

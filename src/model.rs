@@ -122,8 +122,13 @@ pub enum EventBody {
         grade: Option<Grade>,
         lpa: Option<Box<str>>,
     },
-    Heartbeat,
+    /// `speed`: the feed carries its own clock (a served recording): at this moment it
+    /// reads `at`, and it runs at `speed` × real time. Within [`CLOCK_SPEEDS`] when read.
+    Heartbeat { speed: Option<f64> },
 }
+
+/// The speeds a feed's clock may announce: those `serve --speed` accepts.
+pub const CLOCK_SPEEDS: std::ops::RangeInclusive<f64> = 0.1..=10_000.0;
 
 /// The schema's `kind` of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -180,7 +185,7 @@ impl EventBody {
                 outcome: IncidentOutcome::Cancelled,
                 ..
             } => EventKind::IncidentCancelled,
-            EventBody::Heartbeat => EventKind::Heartbeat,
+            EventBody::Heartbeat { .. } => EventKind::Heartbeat,
         }
     }
 }
@@ -199,6 +204,8 @@ pub enum Reject {
     UnknownGrade,
     NoOffset(&'static str),
     BadTime(&'static str),
+    /// A heartbeat's `speed` that is not a number within [`CLOCK_SPEEDS`].
+    BadSpeed,
     /// A closing event for an id never opened, without the fields to stand alone.
     Unmatched(EventKind),
     /// A closing event earlier than its opening time.
@@ -226,6 +233,7 @@ impl fmt::Display for Reject {
             ),
             Reject::NoOffset(field) => write!(f, "no offset in \"{field}\""),
             Reject::BadTime(field) => write!(f, "bad time in \"{field}\""),
+            Reject::BadSpeed => write!(f, "\"speed\" is not a number from 0.1 to 10000"),
             Reject::Unmatched(kind) => write!(f, "{kind} for an unknown id (unmatched)"),
             Reject::NegativeDuration(kind) => {
                 write!(

@@ -543,3 +543,47 @@ fn closes_that_overtake_their_openings_leave_no_phantom_caller_waiting() {
     assert!(board.wait_exit().success());
     board.assert_restored();
 }
+
+#[test]
+fn a_trainee_board_on_a_recording_served_at_x20_shows_its_durations_and_says_training() {
+    use std::io::BufRead;
+
+    // serve picks a free port itself and says which on its first line.
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["serve", "fixtures/served-training.ndjson"])
+        .args(["--listen", "127.0.0.1:0", "--speed", "20"])
+        .args(["--from", "2024-07-01T10:04:00Z"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut first = String::new();
+    std::io::BufReader::new(server.stderr.take().expect("stderr"))
+        .read_line(&mut first)
+        .expect("serve says where it listens");
+    let address = first
+        .split(" on ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("an address")
+        .to_string();
+    let feed = format!("tcp://{address}");
+    let mut board = Board::start(&["watch", "--feed", &feed, "--layout", "standard"], 120, 40);
+    // The recording's 999 answers by 10:04:00 (A 6 s, B 10 s, D 14 s): mean 10.0 s, over
+    // the 5 s target (fixtures/README.md); at ×20 the compressing clock showed 0.5 s. It
+    // stays 10.0 s for an hour of served time, three minutes of wall time.
+    board.wait_for("10.0s mean");
+    board.wait_for("✖ OVER");
+    board.wait_for("TRAINING ×20");
+    for _ in 0..3 {
+        let screen = board.contents();
+        assert!(!screen.contains("LIVE"), "{screen}");
+        assert!(screen.contains("TRAINING ×20"), "{screen}");
+        thread::sleep(Duration::from_millis(200));
+    }
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+    let _ = server.kill();
+    let _ = server.wait();
+}

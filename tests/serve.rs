@@ -1,5 +1,6 @@
-//! `serve` over loopback: many clients on one timeline, live-looking times, only the
-//! spec's fields, late joiners' backlogs, slow clients, heartbeats and `--loop`.
+//! `serve` over loopback: many clients on one timeline, times on the served clock (the
+//! recording's durations, a clock running at the speed), only the spec's fields, late
+//! joiners' backlogs, slow clients, the clock's heartbeats and `--loop`.
 //!
 //! Every test binds port 0 on 127.0.0.1, plays an inline feed fast, and runs under a
 //! timeout.
@@ -243,20 +244,22 @@ async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
         for lines in &received[1..] {
             assert_eq!(lines, &received[0]);
         }
-        // Times look live: near the wall clock, never going back.
+        // Times are on the served clock, never going back: it started at the wall time
+        // (the first event is dated then) and the recording's 2,214 s keep their length,
+        // though at ×1000 they took about 2.2 s to send.
+        let first = time_of(&object(&received[0][0]), "at");
+        assert!(
+            first >= before - Span::SECOND && first <= after,
+            "{first:?}"
+        );
         let mut previous = Timestamp::MIN;
         for line in &received[0] {
             let at = time_of(&object(line), "at");
             assert!(at >= previous, "{line}");
-            assert!(
-                at >= before - Span::SECOND && at <= after + Span::SECOND,
-                "{line}"
-            );
             previous = at;
         }
-        // The feed's 2,214 s took 2.214 s at ×1000.
-        let first = time_of(&object(&received[0][0]), "at");
-        assert_eq!(previous - first, Span::from_millis(2_214));
+        assert_eq!(previous - first, Span::from_secs(2_214));
+        assert!(after - before < Span::from_secs(60), "sent at ×1000");
     })
     .await;
 }
@@ -346,10 +349,10 @@ fn engine_of(lines: &[String]) -> (Engine, usize) {
 async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
     within(12, async {
         // 40 calls 45 s apart, the last incident attended about 45 min after it was
-        // created: 1 h 15 min of feed, 2.2 s at ×2000. The backlog is 0.25 s of wall time
-        // (500 s of the feed), so a client joining after 0.7 s misses the start.
+        // created: 1 h 15 min of feed, 2.2 s at ×2000. The backlog is 500 s of served
+        // time (0.25 s of wall time), so a client joining after 0.7 s misses the start.
         let (feed, expected) = training_feed(40, 45);
-        let backlog = Span::SECOND / 4;
+        let backlog = Span::from_secs(500);
         let options = ServeOptions {
             backlog,
             ..fast(2000.0)
@@ -363,6 +366,12 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
         let late = read_for(late, Duration::from_millis(2500)).await;
         let early = early.await.expect("client ran");
         server.stop().await;
+        // Each client's first line is the clock, read before its backlog.
+        for lines in [&early, &late] {
+            let clock = object(&lines[0]);
+            assert_eq!(clock["kind"], "heartbeat", "{}", lines[0]);
+            assert_eq!(clock["speed"], 2000, "{}", lines[0]);
+        }
         let early = without_heartbeats(&early);
         let late = without_heartbeats(&late);
         assert_eq!(early.len(), expected);
@@ -427,9 +436,12 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
             compared += 1;
         }
         assert_eq!(compared, 5);
-        // Something to compare: calls waiting, incidents open, answers in the window.
+        // Something to compare: calls still open (C1, offered 1 h 14 min before the end:
+        // expired, as the recording's durations are kept), incidents open, answers.
         let figures = early_engine.scoped_figures(end, end - from).force;
-        assert!(figures.calls.line_999.waiting + figures.calls.line_101.waiting >= 1);
+        let calls = &figures.calls;
+        let still_open = calls.line_999.waiting + calls.line_999.expired;
+        assert!(still_open + calls.line_101.waiting + calls.line_101.expired >= 1);
         assert!(figures.incidents.emergency.open >= 1);
     })
     .await;
@@ -503,13 +515,36 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
             one.len() - last_event > 4,
             "heartbeats after the last event"
         );
+        assert!(
+            is_heartbeat(&one[0]) && is_heartbeat(&two[0]),
+            "the clock first"
+        );
         for beat in &beats {
             let map = object(beat);
             assert_eq!(map["source"], HEARTBEAT_SOURCE);
-            assert_eq!(map.len(), 3, "{beat}");
+            assert_eq!(map["speed"], 5000, "{beat}");
+            assert_eq!(map.len(), 4, "{beat}");
         }
+        // After the end, heartbeats 100 ms apart read about 500 s apart on the clock.
+        let last_two: Vec<Timestamp> = beats[beats.len() - 2..]
+            .iter()
+            .map(|beat| time_of(&object(beat), "at"))
+            .collect();
+        let apart = last_two[1] - last_two[0];
+        assert!(
+            apart > Span::from_secs(250) && apart < Span::from_secs(2_000),
+            "{apart:?}"
+        );
+        // After the clock come the backlog and the live lines, in time order: the backlog
+        // may be older than the clock, but no heartbeat after it reads earlier.
+        let clock = time_of(&object(&one[0]), "at");
+        assert!(
+            beats[1..]
+                .iter()
+                .all(|beat| time_of(&object(beat), "at") >= clock)
+        );
         let mut previous = Timestamp::MIN;
-        for line in &one {
+        for line in &one[1..] {
             let at = time_of(&object(line), "at");
             assert!(at >= previous, "{line}");
             previous = at;
@@ -575,9 +610,12 @@ async fn looping_makes_ids_unique_per_pass() {
         let answered = object(&lines[6]);
         let offered = object(&lines[4]);
         assert_eq!(answered["offered_at"], offered["at"]);
-        // At ×100 the 4 s answer takes 40 ms.
+        // At ×100 the 4 s answer is still 4 s (sent 40 ms apart).
         let answer = time_of(&answered, "at") - time_of(&offered, "at");
-        assert_eq!(answer, Span::from_millis(40));
+        assert_eq!(answer, Span::from_secs(4));
+        // The second pass starts a served second after the first pass's last event.
+        let gap = time_of(&offered, "at") - time_of(&object(&lines[3]), "at");
+        assert_eq!(gap, Span::SECOND);
     })
     .await;
 }
@@ -586,7 +624,7 @@ async fn looping_makes_ids_unique_per_pass() {
 async fn from_starts_later_with_earlier_events_already_sent() {
     within(10, async {
         let (feed, expected) = training_feed(14, 120);
-        // Start 20 min in: at ×1000 earlier events are dated up to 1.2 s ago.
+        // Start 20 min in: earlier events are dated up to 20 min before the start.
         let options = ServeOptions {
             from: Some(T0 + Span::from_mins(20)),
             ..fast(1000.0)
@@ -597,8 +635,8 @@ async fn from_starts_later_with_earlier_events_already_sent() {
         let lines = without_heartbeats(&read_events(stream, expected).await);
         server.stop().await;
         let first = time_of(&object(&lines[0]), "at");
-        assert!(first < before - Span::SECOND, "dated in the past");
-        assert!(first > before - Span::from_secs(2));
+        assert!(first < before - Span::from_secs(1_199), "dated in the past");
+        assert!(first > before - Span::from_secs(1_201));
         // C10 was offered at 20 min: the start, dated now.
         let start = lines
             .iter()
@@ -643,12 +681,29 @@ async fn measure(name: &str, feed: &str, clients: usize, span: Duration) {
             let mut lines = BufReader::new(stream).lines();
             let mut count = 0_u64;
             let mut worst_lag = Span::ZERO;
+            // The served clock as the last heartbeat announced it: (at, speed, wall).
+            let mut clock: Option<(Timestamp, f64, Timestamp)> = None;
+            // Lines dated up to the first heartbeat are the backlog: old by design.
+            let mut joined = Timestamp::MAX;
             let _ = tokio::time::timeout(span, async {
                 while let Ok(Some(line)) = lines.next_line().await {
                     count += 1;
-                    if count.is_multiple_of(64) {
-                        let at = time_of(&object(&line), "at");
-                        worst_lag = worst_lag.max(wall_now() - at);
+                    if is_heartbeat(&line) {
+                        let map = object(&line);
+                        let speed = map["speed"].as_f64().expect("a speed");
+                        let at = time_of(&map, "at");
+                        joined = joined.min(at);
+                        clock = Some((at, speed, wall_now()));
+                    } else if count.is_multiple_of(64)
+                        && let Some((at, speed, wall)) = clock
+                        && time_of(&object(&line), "at") > joined
+                    {
+                        // How far the line's date is behind the clock, in wall time.
+                        let served_now =
+                            at.nanos() as f64 + (wall_now() - wall).nanos() as f64 * speed;
+                        let behind =
+                            (served_now - time_of(&object(&line), "at").nanos() as f64) / speed;
+                        worst_lag = worst_lag.max(Span::from_nanos(behind as i64));
                     }
                 }
             })
@@ -668,7 +723,7 @@ async fn measure(name: &str, feed: &str, clients: usize, span: Duration) {
     counts.sort_unstable();
     println!(
         "{name}: {clients} clients connected in {connected:?}; over {span:?} each received \
-         {}..{} lines (median {}, {} lines in all); worst lag of a line behind its `at` \
+         {}..{} lines (median {}, {} lines in all); worst lag of a live line behind the served clock \
          {:.1} ms; {stats:?}",
         counts[0],
         counts[counts.len() - 1],

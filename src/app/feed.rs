@@ -7,10 +7,11 @@ use crate::engine::Engine;
 use crate::feed::{FeedItem, SourceState};
 use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use crate::ingest::replay::{Replay, ReplayOptions};
-use crate::model::{Event, Reject};
+use crate::model::{Event, EventBody, Reject};
 use crate::time::{Span, Timestamp};
 use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus};
 
+use super::clock::FeedClock;
 use super::live::{LiveIngest, Outcome};
 use super::record::RecordHealth;
 use super::tracker::FeedTracker;
@@ -53,6 +54,8 @@ pub struct Feed {
     tracker: FeedTracker,
     stale_after: Span,
     future_skew: Span,
+    /// A live feed's own clock, once its heartbeats announce one (a served recording).
+    clock: Option<FeedClock>,
     /// Accepted events, kept for `--record` until the shell takes them.
     recording: Option<Vec<Event>>,
     /// `--record`'s health as the shell last saw it.
@@ -72,6 +75,7 @@ impl Feed {
             tracker: FeedTracker::new(wall),
             stale_after: config.stale_after,
             future_skew: config.future_skew,
+            clock: None,
             recording: None,
             record_health: None,
             acknowledged_failures: 0,
@@ -115,6 +119,7 @@ impl Feed {
             tracker,
             stale_after: config.stale_after,
             future_skew: config.future_skew,
+            clock: None,
             recording: None,
             record_health: None,
             acknowledged_failures: 0,
@@ -170,17 +175,23 @@ impl Feed {
         }
     }
 
-    /// The board's now: the wall clock live, the virtual clock for a recording.
+    /// The board's now: the wall clock live (the feed's own clock when it carries one),
+    /// the virtual clock for a recording.
     pub fn now(&self, wall: Timestamp) -> Timestamp {
         match &self.driver {
-            Driver::Live(_) => wall,
+            Driver::Live(_) => self.clock.map_or(wall, |clock| clock.now(wall)),
             Driver::Recording { replay, .. } => replay.now(wall),
         }
     }
 
     pub fn mode(&self) -> Mode {
         match &self.driver {
-            Driver::Live(_) => Mode::Live,
+            Driver::Live(_) => match self.clock {
+                Some(clock) => Mode::Training {
+                    speed: clock.speed(),
+                },
+                None => Mode::Live,
+            },
             Driver::Recording { looping: true, .. } => Mode::Demo,
             Driver::Recording { replay, .. } => Mode::Replay {
                 speed: replay.speed(),
@@ -199,11 +210,15 @@ impl Feed {
         match item {
             FeedItem::Event { line, event } => {
                 self.tracker.line_arrived(wall);
-                if event.at > wall + self.future_skew {
+                if let EventBody::Heartbeat { speed: Some(speed) } = event.body {
+                    self.follow_clock(event.at, speed, wall);
+                }
+                let now = self.now(wall);
+                if event.at > now + self.future_skew {
                     self.tracker.reject(line, Reject::FutureDated);
                 } else if let Driver::Live(live) = &mut self.driver {
                     let mut outcomes = Vec::new();
-                    live.push(line, event, wall, &mut outcomes);
+                    live.push(line, event, (now, wall), &mut outcomes);
                     self.take_outcomes(outcomes, wall);
                 }
             }
@@ -215,13 +230,25 @@ impl Feed {
         }
     }
 
+    /// A live feed announced its clock: it reads `at` now and runs at `speed`.
+    fn follow_clock(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
+        if !matches!(self.driver, Driver::Live(_)) {
+            return;
+        }
+        match &mut self.clock {
+            Some(clock) => clock.reanchor(at, speed, wall),
+            None => self.clock = Some(FeedClock::new(at, speed, wall)),
+        }
+    }
+
     /// Moves the feed on to `wall`: a live feed applies the events whose time has come, a
     /// recording plays up to its virtual now (the demo loops at its end).
     pub fn advance(&mut self, wall: Timestamp) {
+        let now = self.now(wall);
         match &mut self.driver {
             Driver::Live(live) => {
                 let mut outcomes = Vec::new();
-                live.advance(wall, &mut outcomes);
+                live.advance((now, wall), &mut outcomes);
                 self.take_outcomes(outcomes, wall);
             }
             Driver::Recording { replay, .. } => {

@@ -1,8 +1,8 @@
 //! A live feed's events on their way into the engine, in the order the feed's rules ask:
 //! arrival order, except
 //!
-//! - an event dated ahead of the wall clock (within the future skew: a CAD clock a little
-//!   fast) waits until its time, so the engine never holds an event later than the
+//! - an event dated ahead of the board's now (within the future skew: a CAD clock a
+//!   little fast) waits until its time, so the engine never holds an event later than the
 //!   board's now; and
 //! - a closing event whose opening has not arrived yet (two CAD sources, one a little
 //!   faster) waits for the **pairing grace** and is applied as soon as its opening
@@ -115,22 +115,25 @@ impl LiveIngest {
         self.unpaired.len()
     }
 
-    /// One event as it arrived at `wall` (already checked against the future skew).
-    pub fn push(&mut self, line: u64, event: Event, wall: Timestamp, out: &mut Vec<Outcome>) {
+    /// One event as it arrived at wall time `wall`, the board's now being `now` (the wall
+    /// time, or a served feed's clock); already checked against the future skew.
+    pub fn push(
+        &mut self,
+        line: u64,
+        event: Event,
+        (now, wall): (Timestamp, Timestamp),
+        out: &mut Vec<Outcome>,
+    ) {
         let at = event.at;
         let position = self.ahead.partition_point(|(_, held)| held.at <= at);
         self.ahead.insert(position, (line, event));
-        self.advance(wall, out);
+        self.advance((now, wall), out);
     }
 
-    /// Applies the events whose time has come, and rejects the closes whose grace has
-    /// run out.
-    pub fn advance(&mut self, wall: Timestamp, out: &mut Vec<Outcome>) {
-        while self
-            .ahead
-            .front()
-            .is_some_and(|(_, event)| event.at <= wall)
-        {
+    /// Applies the events whose time has come by `now`, and rejects the closes whose grace
+    /// has run out by `wall` (the grace is the link's, so always wall time).
+    pub fn advance(&mut self, (now, wall): (Timestamp, Timestamp), out: &mut Vec<Outcome>) {
+        while self.ahead.front().is_some_and(|(_, event)| event.at <= now) {
             let Some((line, event)) = self.ahead.pop_front() else {
                 break;
             };

@@ -9,6 +9,7 @@
 //! The figures come from a [`Feed`], which the app reads but does not own: several apps
 //! (each with its own window, area, layout and size) can show one feed.
 
+pub mod clock;
 pub mod feed;
 pub mod live;
 pub mod record;

@@ -59,7 +59,7 @@ impl Engine {
                 self.close_incident(id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
-            EventBody::Heartbeat => Applied::Accepted,
+            EventBody::Heartbeat { .. } => Applied::Accepted,
         };
         if applied == Applied::Duplicate {
             return Ok(applied); // changes nothing, not even the latest time

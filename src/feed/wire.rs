@@ -25,6 +25,8 @@ struct Wire<'a> {
     created_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speed: Option<serde_json::Number>,
 }
 
 impl Wire<'_> {
@@ -47,6 +49,7 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
         offered_at: None,
         created_at: None,
         source: None,
+        speed: None,
     };
     let own_id = match &event.body {
         EventBody::CallOffered { id, line, lpa } => {
@@ -83,14 +86,16 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
             wire.created_at = created_at.map(&time);
             Some(id)
         }
-        EventBody::Heartbeat => None,
+        // A clock's speed is not kept: a recording of a served feed is played on its own.
+        EventBody::Heartbeat { .. } => None,
     };
     wire.id = id.or(own_id.map(|id| &**id));
     wire.into_line()
 }
 
-/// A heartbeat line from `source` (without its newline).
-pub fn heartbeat_line(at: String, source: &str) -> String {
+/// A heartbeat line from `source` (without its newline); with `speed`, it announces that
+/// the feed carries its own clock, reading `at` now and running at `speed` × real time.
+pub fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
     Wire {
         kind: "heartbeat",
         at,
@@ -101,8 +106,18 @@ pub fn heartbeat_line(at: String, source: &str) -> String {
         offered_at: None,
         created_at: None,
         source: Some(source),
+        speed: speed.and_then(json_number),
     }
     .into_line()
+}
+
+/// A whole number as an integer (`20`, not `20.0`); `None` for a non-finite one.
+fn json_number(value: f64) -> Option<serde_json::Number> {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        Some(serde_json::Number::from(value as i64))
+    } else {
+        serde_json::Number::from_f64(value)
+    }
 }
 
 #[cfg(test)]
@@ -127,5 +142,25 @@ mod tests {
             format_utc,
         );
         assert!(renamed.contains(r#""id":"A~2""#));
+    }
+
+    #[test]
+    fn a_clock_heartbeat_reads_back_with_its_speed_and_a_recorded_one_without() {
+        let at = "2024-07-01T11:00:00.000Z".to_string();
+        let whole = heartbeat_line(at.clone(), "serve", Some(20.0));
+        assert_eq!(
+            whole,
+            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00.000Z","source":"serve","speed":20}"#
+        );
+        let event = parse_line(whole.as_bytes()).expect("valid");
+        assert_eq!(event.body, EventBody::Heartbeat { speed: Some(20.0) });
+        let half = heartbeat_line(at.clone(), "serve", Some(0.5));
+        assert!(half.ends_with(r#""speed":0.5}"#), "{half}");
+        assert!(!heartbeat_line(at, "cad", None).contains("speed"));
+        // `watch --record` keeps heartbeats, never a clock.
+        assert_eq!(
+            schema_line(&event, None, format_utc),
+            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z"}"#
+        );
     }
 }

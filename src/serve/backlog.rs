@@ -9,7 +9,8 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::task::AbortHandle;
 use tracing::warn;
 
-use super::lines::{Key, Role};
+use super::clock::ServedClock;
+use super::lines::{Key, Role, heartbeat_line};
 use super::{MAX_BACKLOG_LINES, MAX_OLD_OPEN, ServeStats};
 use crate::time::{Span, Timestamp};
 
@@ -24,8 +25,8 @@ pub(super) struct Client {
 }
 
 struct Entry {
-    /// The wall time it was sent at (its `at`).
-    wall: Timestamp,
+    /// Its served time (its `at`).
+    at: Timestamp,
     line: Arc<str>,
     /// For an opening: its id, to tell whether it is still open when it leaves.
     opens: Option<Key>,
@@ -36,7 +37,13 @@ struct Entry {
 pub(super) struct Shared {
     pub(super) clients: HashMap<u64, Client>,
     pub(super) next_client: u64,
-    /// Lines sent in the last `backlog` of wall time; `history[i]` has sequence number
+    /// The clock the lines are dated on.
+    clock: ServedClock,
+    /// The served time of the next event to send, if any: no line sent so far is later.
+    pub(super) next_due: Option<Timestamp>,
+    /// The latest `at` sent, so that a heartbeat never reads earlier.
+    last_sent: Timestamp,
+    /// Lines sent in the last `backlog` of served time; `history[i]` has sequence number
     /// `front_seq + i`.
     history: VecDeque<Entry>,
     front_seq: u64,
@@ -52,8 +59,11 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    pub(super) fn new(backlog: Span) -> Shared {
+    pub(super) fn new(backlog: Span, clock: ServedClock) -> Shared {
         Shared {
+            clock,
+            next_due: None,
+            last_sent: Timestamp::MIN,
             clients: HashMap::new(),
             next_client: 0,
             history: VecDeque::new(),
@@ -84,6 +94,20 @@ impl Shared {
         lines
     }
 
+    /// A heartbeat announcing the served clock as it reads at wall time `wall`: never
+    /// later than an event not sent yet (the producer may be a moment behind), never
+    /// earlier than a line already sent.
+    pub(super) fn clock_heartbeat(&mut self, wall: Timestamp) -> Arc<str> {
+        let mut reading = self.clock.at(wall);
+        if let Some(next) = self.next_due {
+            reading = reading.min(next);
+        }
+        reading = reading.max(self.last_sent);
+        self.last_sent = reading;
+        self.stats.heartbeats += 1;
+        heartbeat_line(reading, self.clock.speed())
+    }
+
     /// Sends a line to every client; a client whose queue is full is disconnected.
     pub(super) fn broadcast(&mut self, line: &Arc<str>) {
         let mut gone = Vec::new();
@@ -104,8 +128,9 @@ impl Shared {
         }
     }
 
-    /// Sends an event's line at wall time `wall`, and keeps it for late joiners.
-    pub(super) fn publish(&mut self, wall: Timestamp, line: Arc<str>, role: Role) {
+    /// Sends an event's line dated `at` (served time), and keeps it for late joiners.
+    pub(super) fn publish(&mut self, at: Timestamp, line: Arc<str>, role: Role) {
+        self.last_sent = self.last_sent.max(at);
         let seq = self.next_seq();
         let mut keep = true;
         let mut opens = None;
@@ -136,13 +161,13 @@ impl Shared {
         self.stats.events += 1;
         if keep {
             self.history.push_back(Entry {
-                wall,
+                at,
                 line,
                 opens,
                 skip: false,
             });
         }
-        self.trim(wall);
+        self.trim(at);
     }
 
     /// Lets go of lines older than the backlog, keeping openings still open.
@@ -150,7 +175,7 @@ impl Shared {
         let cutoff = now - self.backlog;
         while let Some(front) = self.history.front() {
             let over_cap = self.history.len() > MAX_BACKLOG_LINES;
-            if front.wall > cutoff && !over_cap {
+            if front.at > cutoff && !over_cap {
                 break;
             }
             if over_cap && !self.warned_cap {

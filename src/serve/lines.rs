@@ -14,8 +14,9 @@ fn stamp(at: Timestamp) -> String {
     to_utc(at).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub(super) fn heartbeat_line(at: Timestamp) -> Arc<str> {
-    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE);
+/// A heartbeat announcing the served clock: it reads `at` now and runs at `speed`.
+pub(super) fn heartbeat_line(at: Timestamp, speed: f64) -> Arc<str> {
+    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE, Some(speed));
     line.push('\n');
     line.into()
 }
@@ -37,7 +38,7 @@ pub(super) enum Role {
 }
 
 /// An event's line in pass `pass` (ids suffixed `~pass` from the second), with every time
-/// mapped to wall time by `map`; `None` for a heartbeat (the server sends its own).
+/// mapped to served time by `map`; `None` for a heartbeat (the server sends its own).
 pub(super) fn render(
     event: &Event,
     pass: u64,
@@ -60,7 +61,7 @@ pub(super) fn render(
             ..
         } => ((Space::Incident, id(raw)), Role::Cancel),
         EventBody::IncidentClosed { id: raw, .. } => ((Space::Incident, id(raw)), Role::Close),
-        EventBody::Heartbeat => return None,
+        EventBody::Heartbeat { .. } => return None,
     };
     let mut line = wire::schema_line(event, Some(&key.1), |t| stamp(map(t)));
     line.push('\n');
@@ -71,8 +72,8 @@ pub(super) fn render(
 mod tests {
     use super::*;
     use crate::ingest::playback::Playback;
+    use crate::serve::clock::Pass;
     use crate::serve::plan::plan;
-    use crate::serve::producer::Pass;
     use crate::time::Span;
 
     fn planned(feed: &str) -> (Vec<Event>, u64) {
@@ -88,12 +89,12 @@ mod tests {
 "#,
         );
         let start = events[0].at;
-        let wall_start = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
-        let pass = Pass::new(2, start, wall_start, 2.0);
+        let served_start = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
+        let pass = Pass::new(2, start, served_start);
         let lines: Vec<String> = events
             .iter()
             .map(|e| {
-                render(e, pass.number, |t| pass.wall_at(t))
+                render(e, pass.number, |t| pass.served(t))
                     .expect("line")
                     .0
                     .to_string()
@@ -103,12 +104,12 @@ mod tests {
             lines,
             [
                 "{\"kind\":\"call_offered\",\"at\":\"1970-01-01T00:16:40.000Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\"}\n",
-                "{\"kind\":\"call_answered\",\"at\":\"1970-01-01T00:16:42.250Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\",\"offered_at\":\"1970-01-01T00:16:40.000Z\"}\n",
+                "{\"kind\":\"call_answered\",\"at\":\"1970-01-01T00:16:44.500Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\",\"offered_at\":\"1970-01-01T00:16:40.000Z\"}\n",
             ]
         );
         assert_eq!(
-            &*heartbeat_line(Timestamp::UNIX_EPOCH),
-            "{\"kind\":\"heartbeat\",\"at\":\"1970-01-01T00:00:00.000Z\",\"source\":\"forceboard-serve\"}\n"
+            &*heartbeat_line(Timestamp::UNIX_EPOCH, 20.0),
+            "{\"kind\":\"heartbeat\",\"at\":\"1970-01-01T00:00:00.000Z\",\"source\":\"forceboard-serve\",\"speed\":20}\n"
         );
     }
 }

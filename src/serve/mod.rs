@@ -1,16 +1,24 @@
 //! `forceboard serve`: plays a recorded feed over TCP, as NDJSON, to every client that
-//! connects — one shared timeline, timed and dated as if it were happening now.
+//! connects — one shared timeline, dated on a clock of its own: the served clock.
 //!
-//! # Timing
+//! # Timing: the served clock
 //!
-//! One producer plays the feed on a [`VirtualClock`] that starts at `--from` (or the first
-//! event) at `--speed`. An event at virtual time `v` is sent at the wall time the clock maps
-//! `v` to, and every time it carries (`at`, `offered_at`, `created_at`) is mapped the same
-//! way, so the replay looks live: `at` is "now". At speed 1 that is a pure shift. At speed
-//! X the mapping also compresses: a 4 s answer becomes 4/X s, a 24 h day lasts 24/X h, so a
-//! client's windows (15 min, 1 h, 24 h of wall time) see X times as much of the recording
-//! and its durations are X times shorter. Times are written as RFC 3339 UTC with
-//! milliseconds.
+//! The served clock reads the wall time when the server starts (to the millisecond) and
+//! runs `--speed` times faster than the wall clock. The recording is shifted onto it, never
+//! scaled: a recording time `v` is sent dated `start + (v - v_start)`, at the wall moment
+//! the served clock reaches that date, `start + (v - v_start) / speed`. Every time a line
+//! carries (`at`, `offered_at`, `created_at`) is shifted the same way, so a 4 s answer is
+//! 4 s on the wire at any speed and a board computes the recording's own durations; at
+//! ×20 a recorded hour is served in three minutes. `v_start` is `--from`, or the first
+//! event. Times are written as RFC 3339 UTC with milliseconds.
+//!
+//! The feed announces its clock: the server's heartbeats carry `"speed"` and are dated on
+//! the served clock (`{"kind":"heartbeat","at":…,"source":"forceboard-serve","speed":20}`):
+//! at this moment the clock reads `at`, and it runs at `speed` × real time. A board follows
+//! that clock rather than its own (README, "The feed"). Every client receives one as its
+//! very first line, and everyone one every [`ServeOptions::heartbeat`] of wall time (1 s by
+//! default, so a board's clock never drifts visibly). A heartbeat never reads later than an
+//! event still to be sent, nor earlier than a line already sent.
 //!
 //! # What is sent
 //!
@@ -22,38 +30,36 @@
 //! duplicates, closing events for ids never opened (and unable to stand alone), closes
 //! earlier than their opening or longer after it than the plausible maximum
 //! ([`ServeOptions::max_call_duration`], [`ServeOptions::max_incident_duration`]) — are
-//! left out, as are the file's own heartbeats: the server
-//! sends its own (`{"kind":"heartbeat","at":…,"source":"forceboard-serve"}`), every
-//! [`ServeOptions::heartbeat`] of wall time, to everyone.
+//! left out, as are the file's own heartbeats: the server sends its own.
 //!
 //! # Late joiners
 //!
-//! A client that connects first receives the backlog, then the live stream, with no gap
-//! and no duplicate between them (the producer sends under the same lock as a new client
-//! subscribes and copies the backlog). The backlog is every event sent in the last
-//! [`ServeOptions::backlog`] of *wall* time — the time the client's windows are computed
-//! in, whatever the speed — plus the opening event of every call and incident still open,
-//! however old, so that `waiting`, `expired`, `open` and `oldest open` agree with a client
-//! that was there from the start. (The command passes the largest configured window plus
-//! [`BACKLOG_MARGIN`].) A cancellation whose incident's creation has left the backlog is
-//! not kept in it either, so a late joiner never sees a cancellation it cannot match.
-//! The backlog is capped at [`MAX_BACKLOG_LINES`] lines and [`MAX_OLD_OPEN`] old openings,
-//! which only matters at high speed with `--loop` over a long time.
+//! A client that connects first receives the clock heartbeat, then the backlog, then the
+//! live stream, with no gap and no duplicate between them (the producer sends under the
+//! same lock as a new client subscribes and copies the backlog). The backlog is every
+//! event sent in the last [`ServeOptions::backlog`] of *served* time — the time the
+//! client's windows are computed in — plus the opening event of every call and incident
+//! still open, however old, so that `waiting`, `expired`, `open` and `oldest open` agree
+//! with a client that was there from the start. (The command passes the largest configured
+//! window plus [`BACKLOG_MARGIN`].) A cancellation whose incident's creation has left the
+//! backlog is not kept in it either, so a late joiner never sees a cancellation it cannot
+//! match. The backlog is capped at [`MAX_BACKLOG_LINES`] lines and [`MAX_OLD_OPEN`] old
+//! openings, which only matters at high speed with `--loop` over a long time.
 //!
 //! # Slow clients, the end, and `--loop`
 //!
 //! Each client has a bounded queue ([`ServeOptions::client_buffer`] lines). The producer
 //! never waits for a client: when a queue is full the client is disconnected (it may
-//! reconnect, and then gets the backlog again). Without `--loop` the server keeps the
-//! connections open after the last event, sending heartbeats, until it is stopped, so a
-//! board shows the final figures rather than "feed down". With `--loop` it starts again
-//! from the start time, after a gap of one virtual second, with ids made unique per pass
-//! (`A`, then `A~2`, `A~3`…).
-//!
-//! [`VirtualClock`]: crate::ingest::playback::VirtualClock
+//! reconnect, and then gets the clock and the backlog again). Without `--loop` the server
+//! keeps the connections open after the last event, sending heartbeats, until it is
+//! stopped, so a board shows the final figures rather than "feed down". With `--loop` the
+//! served clock keeps going: the next pass is shifted to start one served second (at
+//! least 10 ms of wall time) after the last event, with ids made unique per pass (`A`,
+//! then `A~2`, `A~3`…).
 
 mod backlog;
 mod client;
+mod clock;
 mod lines;
 mod plan;
 mod producer;
@@ -71,16 +77,17 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 use crate::engine::{DEFAULT_MAX_CALL_DURATION, DEFAULT_MAX_INCIDENT_DURATION};
-use crate::ingest::playback::Playback;
+use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use crate::time::{Span, Timestamp, WallClock};
 use backlog::{Client, Shared, lock};
 use client::feed_client;
+use clock::ServedClock;
 use plan::plan;
 use producer::produce;
 pub use run::{ServeError, serve_until_stopped};
 
-/// Added by the command to the largest window to make the backlog: covers a client whose
-/// clock is behind the server's, and the moments between connecting and computing.
+/// Added by the command to the largest window to make the backlog (served time): covers
+/// the moments between a client's connecting and computing.
 pub const BACKLOG_MARGIN: Span = Span::MINUTE;
 
 /// The `source` of the server's heartbeats.
@@ -95,17 +102,17 @@ pub const MAX_OLD_OPEN: usize = 100_000;
 /// How the feed is played.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServeOptions {
-    /// Virtual seconds per wall second, clamped to 0.1–10,000.
+    /// Served seconds per wall second, clamped to 0.1–10,000.
     pub speed: f64,
-    /// Virtual start time; `None` for the first event. Earlier events count as already
-    /// sent (they are in the backlog of the first clients).
+    /// The recording time served first (dated now); `None` for the first event. Earlier
+    /// events count as already sent (they are in the backlog of the first clients).
     pub from: Option<Timestamp>,
     /// Start again at the end, with ids made unique per pass.
     pub looping: bool,
-    /// How much wall time of sent events a late joiner receives first: the largest
+    /// How much served time of sent events a late joiner receives first: the largest
     /// window a client shows, plus a margin.
     pub backlog: Span,
-    /// Wall time between heartbeats.
+    /// Wall time between the heartbeats that announce the served clock.
     pub heartbeat: Duration,
     /// Lines queued per client before it counts as too slow and is disconnected.
     pub client_buffer: usize,
@@ -122,7 +129,7 @@ impl Default for ServeOptions {
             from: None,
             looping: false,
             backlog: Span::from_hours(24) + BACKLOG_MARGIN,
-            heartbeat: Duration::from_secs(10),
+            heartbeat: Duration::from_secs(1),
             client_buffer: 4096,
             max_call_duration: DEFAULT_MAX_CALL_DURATION,
             max_incident_duration: DEFAULT_MAX_INCIDENT_DURATION,
@@ -139,7 +146,7 @@ pub struct ServeStats {
     pub dropped_slow: u64,
     /// Event lines sent (each to every client connected at the time).
     pub events: u64,
-    /// Heartbeats sent.
+    /// Heartbeats sent (each client's first line among them).
     pub heartbeats: u64,
     /// Passes over the feed started (more than one only with `looping`).
     pub passes: u64,
@@ -165,10 +172,12 @@ pub async fn serve(
     if left_out > 0 {
         info!(left_out, "events a board would not accept are left out");
     }
-    let shared = Arc::new(Mutex::new(Shared::new(options.backlog)));
-    lock(&shared).stats.left_out = left_out;
     let wall = WallClock::new();
-    let mut producer = tokio::spawn(produce(shared.clone(), events, options.clone(), wall));
+    let clock = ServedClock::new(wall.now(), options.speed.clamp(MIN_SPEED, MAX_SPEED));
+    let shared = Arc::new(Mutex::new(Shared::new(options.backlog, clock)));
+    lock(&shared).stats.left_out = left_out;
+    let producer = produce(shared.clone(), events, options.clone(), clock, wall);
+    let mut producer = tokio::spawn(producer);
     let mut clients: JoinSet<(SocketAddr, io::Result<()>)> = JoinSet::new();
     let buffer = options.client_buffer.max(1);
     tokio::pin!(shutdown);
@@ -180,8 +189,10 @@ pub async fn serve(
                     let _ = stream.set_nodelay(true);
                     let mut state = lock(&shared);
                     let (tx, rx) = mpsc::channel(buffer);
-                    let backlog = state.backlog();
-                    let lines = backlog.len();
+                    // The clock first, so the backlog is read on it.
+                    let mut backlog = vec![state.clock_heartbeat(wall.now())];
+                    backlog.extend(state.backlog());
+                    let lines = backlog.len() - 1;
                     let abort = clients.spawn(async move {
                         (peer, feed_client(stream, backlog, rx).await)
                     });

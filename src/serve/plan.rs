@@ -42,7 +42,7 @@ pub(super) fn plan(
         let at = event.at;
         let mut event = event.clone();
         let keep = match &mut event.body {
-            EventBody::Heartbeat => false,
+            EventBody::Heartbeat { .. } => false,
             EventBody::CallOffered { id, line, lpa } => {
                 calls.open(id, at, (*line, lpa.clone())) == OpenVerdict::Open
             }
@@ -82,7 +82,7 @@ pub(super) fn plan(
         };
         if keep {
             planned.push(event);
-        } else if !matches!(event.body, EventBody::Heartbeat) {
+        } else if !matches!(event.body, EventBody::Heartbeat { .. }) {
             left_out += 1;
         }
     }
@@ -108,7 +108,7 @@ mod tests {
                     | EventBody::CallClosed { id, .. }
                     | EventBody::IncidentCreated { id, .. }
                     | EventBody::IncidentClosed { id, .. } => id.to_string(),
-                    EventBody::Heartbeat => String::new(),
+                    EventBody::Heartbeat { .. } => String::new(),
                 };
                 format!("{} {id}", event.body.kind())
             })

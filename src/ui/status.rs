@@ -1,5 +1,5 @@
-//! What the board says about where its figures come from: the mode (live, demo, replay)
-//! and the feed's state. Plain data: the app fills it in, the render functions show it.
+//! What the board says about where its figures come from: the mode (live, training,
+//! demo, replay) and the feed's state. Plain data: the app fills it in, the render functions show it.
 
 use crate::feed::DownCause;
 
@@ -7,6 +7,11 @@ use crate::feed::DownCause;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
     Live,
+    /// A live feed that carries its own clock (a served recording), running at `speed` ×
+    /// real time: a training session, never the live feed.
+    Training {
+        speed: f64,
+    },
     /// The built-in demo feed: a DEMO DATA banner that never goes away.
     Demo,
     /// A recorded feed on a virtual clock.

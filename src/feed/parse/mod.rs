@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
-use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
+use crate::model::{
+    CLOCK_SPEEDS, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject,
+};
 use crate::time::{TimeError, Timestamp, parse_plausible};
 
 /// Parses one line (without its newline) into an event.
@@ -55,7 +57,7 @@ pub fn classify(line: Line<'_>) -> Classified {
 fn required_text<'a>(value: Option<Value<'a>>, name: &'static str) -> Result<Cow<'a, str>, Reject> {
     match value {
         Some(Value::Text(text)) => Ok(text),
-        Some(Value::NotText) => Err(Reject::NotString(name)),
+        Some(Value::Number(_) | Value::NotText) => Err(Reject::NotString(name)),
         None => Err(Reject::Missing(name)),
     }
 }
@@ -66,7 +68,7 @@ fn optional_text<'a>(
 ) -> Result<Option<Cow<'a, str>>, Reject> {
     match value {
         Some(Value::Text(text)) => Ok(Some(text)),
-        Some(Value::NotText) => Err(Reject::NotString(name)),
+        Some(Value::Number(_) | Value::NotText) => Err(Reject::NotString(name)),
         None => Ok(None),
     }
 }
@@ -102,6 +104,15 @@ fn optional_grade(value: Option<Value<'_>>) -> Result<Option<Grade>, Reject> {
 
 fn optional_lpa(value: Option<Value<'_>>) -> Result<Option<Box<str>>, Reject> {
     Ok(optional_text(value, "lpa")?.map(|text| text.into()))
+}
+
+/// A heartbeat's clock speed: a finite number within [`CLOCK_SPEEDS`], or absent.
+fn optional_speed(value: Option<Value<'_>>) -> Result<Option<f64>, Reject> {
+    match value {
+        None => Ok(None),
+        Some(Value::Number(speed)) if CLOCK_SPEEDS.contains(&speed) => Ok(Some(speed)),
+        Some(_) => Err(Reject::BadSpeed),
+    }
 }
 
 fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
@@ -148,7 +159,9 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
         "heartbeat" => {
             // Checked for its type like any field of the schema, then not kept.
             optional_text(fields.source, "source")?;
-            EventBody::Heartbeat
+            EventBody::Heartbeat {
+                speed: optional_speed(fields.speed)?,
+            }
         }
         _ => return Err(Reject::UnknownKind),
     };
@@ -211,7 +224,7 @@ mod tests {
             event,
             Ok(Event {
                 at: T0,
-                body: EventBody::Heartbeat
+                body: EventBody::Heartbeat { speed: None }
             })
         );
     }
@@ -311,6 +324,60 @@ mod tests {
     }
 
     #[test]
+    fn a_heartbeat_may_announce_its_clock_speed_and_only_a_heartbeat_is_read_for_one() {
+        let speed_of = |line: &str| match parse(line) {
+            Ok(Event {
+                body: EventBody::Heartbeat { speed },
+                ..
+            }) => Ok(speed),
+            Ok(other) => panic!("not a heartbeat: {other:?}"),
+            Err(reason) => Err(reason),
+        };
+        let beat = |speed: &str| {
+            format!(
+                r#"{{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"s","speed":{speed}}}"#
+            )
+        };
+        assert_eq!(speed_of(&beat("20")), Ok(Some(20.0)));
+        assert_eq!(speed_of(&beat("0.1")), Ok(Some(0.1)));
+        assert_eq!(speed_of(&beat("1e4")), Ok(Some(10_000.0)));
+        assert_eq!(speed_of(&beat("null")), Ok(None));
+        // The serde path (an escape elsewhere in the line) reads it the same.
+        let escaped =
+            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"\u0073","speed":2.5}"#;
+        assert_eq!(speed_of(escaped), Ok(Some(2.5)));
+        for bad in [
+            "0",
+            "-20",
+            "0.05",
+            "10000.5",
+            "1e400",
+            "-1e400",
+            r#""20""#,
+            "true",
+            "[20]",
+            r#"{"x":1}"#,
+        ] {
+            assert_eq!(speed_of(&beat(bad)), Err(Reject::BadSpeed), "{bad}");
+        }
+        assert_eq!(
+            Reject::BadSpeed.to_string(),
+            "\"speed\" is not a number from 0.1 to 10000"
+        );
+        // Any other kind ignores a `speed`, whatever it holds.
+        let offer = parse(
+            r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999","speed":-1}"#,
+        );
+        assert!(matches!(
+            offer,
+            Ok(Event {
+                body: EventBody::CallOffered { .. },
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn a_time_outside_the_years_2000_to_2199_is_a_bad_time_naming_its_field() {
         let cases: &[(&str, Reject)] = &[
             (
@@ -395,7 +462,7 @@ mod tests {
             )),
             Classified::Event(Event {
                 at: T0,
-                body: EventBody::Heartbeat
+                body: EventBody::Heartbeat { speed: None }
             })
         );
         assert_eq!(

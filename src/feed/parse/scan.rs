@@ -8,10 +8,12 @@ use serde::Deserialize;
 
 use crate::model::Reject;
 
-/// A known field's value as scanned: a string, or something else (its type is enough).
+/// A known field's value as scanned: a string, a number (only `speed` is one), or
+/// something else (its type is enough).
 #[derive(Debug)]
 pub(super) enum Value<'a> {
     Text(Cow<'a, str>),
+    Number(f64),
     NotText,
 }
 
@@ -27,6 +29,7 @@ pub(super) struct Fields<'a> {
     pub(super) offered_at: Option<Value<'a>>,
     pub(super) created_at: Option<Value<'a>>,
     pub(super) source: Option<Value<'a>>,
+    pub(super) speed: Option<Value<'a>>,
 }
 
 impl<'a> Fields<'a> {
@@ -41,6 +44,7 @@ impl<'a> Fields<'a> {
             b"offered_at" => &mut self.offered_at,
             b"created_at" => &mut self.created_at,
             b"source" => &mut self.source,
+            b"speed" => &mut self.speed,
             _ => return None,
         })
     }
@@ -130,7 +134,12 @@ pub(super) fn scan_simple_object(b: &[u8]) -> Option<Fields<'_>> {
             b'n' if b[pos..].starts_with(b"null") => (None, pos + 4),
             b't' if b[pos..].starts_with(b"true") => (Some(Value::NotText), pos + 4),
             b'f' if b[pos..].starts_with(b"false") => (Some(Value::NotText), pos + 5),
-            b'-' | b'0'..=b'9' => (Some(Value::NotText), number_end(b, pos)?),
+            b'-' | b'0'..=b'9' => {
+                let end = number_end(b, pos)?;
+                // JSON's number syntax is a subset of Rust's; too large reads as infinite.
+                let number = std::str::from_utf8(&b[pos..end]).ok()?.parse().ok()?;
+                (Some(Value::Number(number)), end)
+            }
             _ => return None,
         };
         if let Some(slot) = fields.slot(key) {
@@ -170,14 +179,17 @@ struct KnownFields<'a> {
     created_at: Option<AnyValue<'a>>,
     #[serde(borrow)]
     source: Option<AnyValue<'a>>,
+    #[serde(borrow)]
+    speed: Option<AnyValue<'a>>,
 }
 
-/// A string (borrowed when it has no escapes), or any other JSON value, discarded.
+/// A string (borrowed when it has no escapes), a number, or any other JSON value, discarded.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum AnyValue<'a> {
     #[serde(borrow)]
     Text(Cow<'a, str>),
+    Number(f64),
     Other(serde::de::IgnoredAny),
 }
 
@@ -185,6 +197,7 @@ impl<'a> From<Option<AnyValue<'a>>> for Value<'a> {
     fn from(value: Option<AnyValue<'a>>) -> Self {
         match value {
             Some(AnyValue::Text(text)) => Value::Text(text),
+            Some(AnyValue::Number(number)) => Value::Number(number),
             _ => Value::NotText,
         }
     }
@@ -215,6 +228,7 @@ pub(super) fn scan_with_serde(text: &str) -> Result<Fields<'_>, Reject> {
         offered_at: keep(known.offered_at),
         created_at: keep(known.created_at),
         source: keep(known.source),
+        speed: keep(known.speed),
     })
 }
 

@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::format;
 use crate::ui::board::Board;
 use crate::ui::status::{FeedState, Mode, RecordingStatus};
 
@@ -21,6 +22,10 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         // Flowing: say where from, so a demo or a replay is never taken for the live feed.
         FeedState::Live => match board.mode {
             Mode::Live => ("LIVE".to_string(), theme.good()),
+            Mode::Training { speed } => (
+                format!("TRAINING {}", format::speed(speed)),
+                theme.warning(),
+            ),
             Mode::Demo => ("DEMO".to_string(), theme.warning()),
             Mode::Replay { .. } => ("REPLAY".to_string(), theme.warning()),
         },

@@ -1,5 +1,5 @@
 //! The header line (force, scope, window, mode, clock) and the banners that cannot be
-//! missed (demo, replay, feed stale / down).
+//! missed (training, demo, replay, feed stale / down).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,6 +19,14 @@ pub fn banners(board: &Board) -> Vec<(Banner, String)> {
     let mut banners = Vec::new();
     match board.mode {
         Mode::Live => {}
+        Mode::Training { speed: s } => banners.push((
+            Banner::Replay,
+            format!(
+                "TRAINING {} — {} — a served recording, not the live feed",
+                speed(s),
+                clock_and_date(board.now, board.tz)
+            ),
+        )),
         Mode::Demo => banners.push((Banner::Demo, "DEMO DATA — not a live feed".to_string())),
         Mode::Replay { speed: s, paused } => {
             let mut text = format!(
@@ -149,6 +157,7 @@ pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)],
 fn mode_word(mode: Mode) -> String {
     match mode {
         Mode::Live => "LIVE".to_string(),
+        Mode::Training { speed: s } => format!("TRAINING {}", speed(s)),
         Mode::Demo => "DEMO".to_string(),
         Mode::Replay { speed: s, paused } => {
             format!("REPLAY {}{}", speed(s), if paused { " PAUSED" } else { "" })
