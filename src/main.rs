@@ -73,7 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Watch(args)) => show(config, args.options()?),
         Some(Command::Replay(args)) => {
-            let playback = args.file.read_playback()?;
+            let playback = args.file.read_playback(config.reorder_horizon)?;
             show(config, args.options(playback))
         }
         None if io::stdout().is_terminal() => {
@@ -158,7 +158,7 @@ fn gen_command(config: &Config, args: &GenArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn serve_command(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let playback = args.file.read_playback()?;
+    let playback = args.file.read_playback(config.reorder_horizon)?;
     let last_event = playback
         .last_at()
         .ok_or_else(|| anyhow!("{} has no events to serve", args.file))?;

@@ -281,3 +281,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_recordings_span_leaves_its_strays_out() {
+    use forceboard::ingest::playback::Playback;
+    let playback = Playback::read(fixture("strays.ndjson")).expect("reads");
+    // Not 2001 (S1's source) nor 2099 (the stray heartbeats): the worked example's hour.
+    let first = playback.first_at().expect("events");
+    let last = playback.last_at().expect("events");
+    assert_eq!(forceboard::time::format_utc(first), "2024-07-01T11:00:00Z");
+    assert_eq!(forceboard::time::format_utc(last), "2024-07-01T12:00:00Z");
+    assert_eq!(
+        playback.len(),
+        261,
+        "every line is an event, and every event is kept"
+    );
+}

@@ -144,9 +144,11 @@ impl FeedFile {
         Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
     }
 
-    /// The whole file, in time order, for `replay` and `serve`.
-    pub fn read_playback(&self) -> anyhow::Result<Playback> {
-        Playback::read(self.open()?).with_context(|| format!("cannot read {self}"))
+    /// The whole file, in time order, for `replay` and `serve`; `horizon` is the reorder
+    /// horizon its stray lines are found with.
+    pub fn read_playback(&self, horizon: Span) -> anyhow::Result<Playback> {
+        Playback::read_with_horizon(self.open()?, horizon)
+            .with_context(|| format!("cannot read {self}"))
     }
 }
 

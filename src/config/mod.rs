@@ -50,6 +50,9 @@ impl Window {
     }
 }
 
+/// How far a file's line may be from its place and still be put in it (README "Order").
+pub const DEFAULT_REORDER_HORIZON: Span = Span::from_mins(10);
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -89,7 +92,7 @@ impl Default for Config {
                 .collect(),
             amber_factor: engine.amber_factor,
             call_expiry: engine.call_expiry,
-            reorder_horizon: Span::from_mins(10),
+            reorder_horizon: DEFAULT_REORDER_HORIZON,
             stale_after: Span::from_secs(30),
             idle_limit: Span::from_secs(60),
             future_skew: Span::from_secs(60),

@@ -5,6 +5,8 @@
 
 use std::io::{self, BufRead};
 
+use super::feed_time::{FeedTime, Placement};
+use crate::config::DEFAULT_REORDER_HORIZON;
 use crate::feed::lines::LineReader;
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
@@ -78,23 +80,35 @@ impl VirtualClock {
 #[derive(Debug, Clone, Default)]
 pub struct Playback {
     events: Vec<(u64, Event)>,
+    /// The recording's first and last times, stray lines aside.
+    span: Option<(Timestamp, Timestamp)>,
     next: usize,
     /// Lines refused while reading, with their numbers.
     pub rejected: Vec<(u64, Reject)>,
 }
 
 impl Playback {
-    /// Reads and sorts a whole feed.
+    /// Reads and sorts a whole feed, with the default reorder horizon.
     pub fn read(reader: impl BufRead) -> io::Result<Playback> {
+        Playback::read_with_horizon(reader, DEFAULT_REORDER_HORIZON)
+    }
+
+    /// Reads and sorts a whole feed. Its span is found as `report` finds a file's order
+    /// (the reorder `horizon`, stray lines): a line dated 2099, or one from a source whose
+    /// clock reads 2001, neither starts nor ends the recording.
+    pub fn read_with_horizon(reader: impl BufRead, horizon: Span) -> io::Result<Playback> {
         let mut lines = LineReader::new(reader);
         let mut playback = Playback::default();
+        let mut read = 0_u64;
         while let Some((number, line)) = lines.next_line()? {
             match classify(line) {
-                Classified::Blank => {}
+                Classified::Blank => continue,
                 Classified::Event(event) => playback.events.push((number, event)),
                 Classified::Rejected(reason) => playback.rejected.push((number, reason)),
             }
+            read += 1;
         }
+        playback.span = span_without_strays(&playback.events, read, horizon);
         // A stable sort: ties stay in file order.
         playback.events.sort_by_key(|(_, event)| event.at);
         Ok(playback)
@@ -108,12 +122,15 @@ impl Playback {
         self.events.is_empty()
     }
 
+    /// The recording's first time: its earliest line in order (a stray far behind does
+    /// not count).
     pub fn first_at(&self) -> Option<Timestamp> {
-        self.events.first().map(|(_, event)| event.at)
+        self.span.map(|(first, _)| first)
     }
 
+    /// The recording's end: its latest line, strays past the end aside.
     pub fn last_at(&self) -> Option<Timestamp> {
-        self.events.last().map(|(_, event)| event.at)
+        self.span.map(|(_, last)| last)
     }
 
     /// Back to the first event.
@@ -143,6 +160,31 @@ impl Playback {
     pub fn finished(&self) -> bool {
         self.next >= self.events.len()
     }
+}
+
+/// The first and last times among `events` (in file order, of a file of `lines` lines),
+/// leaving out strays behind the first line in order and strays past the end.
+fn span_without_strays(
+    events: &[(u64, Event)],
+    lines: u64,
+    horizon: Span,
+) -> Option<(Timestamp, Timestamp)> {
+    let mut feed_time = FeedTime::new(horizon);
+    let mut first: Option<Timestamp> = None;
+    let mut last: Option<Timestamp> = None;
+    let mut note = |at: Timestamp, (): (), placement: Placement| {
+        if matches!(placement, Placement::InOrder | Placement::Ahead) {
+            first = Some(first.map_or(at, |first| first.min(at)));
+        }
+        if placement != Placement::BeyondEnd {
+            last = Some(last.map_or(at, |last| last.max(at)));
+        }
+    };
+    for (_, event) in events {
+        feed_time.push(event.at, (), &mut note);
+    }
+    feed_time.finish(lines, &mut note);
+    Some((first?, last?))
 }
 
 #[cfg(test)]

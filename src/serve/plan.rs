@@ -30,6 +30,9 @@ pub(super) fn plan(
     (max_call, max_incident): (Span, Span),
 ) -> (Vec<Event>, u64) {
     playback.rewind();
+    // Strays outside the recording's span (a source whose clock reads 2001, a line of
+    // 2099) would be served decades away from the rest: a board would refuse them.
+    let span = playback.first_at().zip(playback.last_at());
     let mut planned = Vec::with_capacity(playback.len());
     let all = playback
         .take_due(Timestamp::MAX)
@@ -40,6 +43,10 @@ pub(super) fn plan(
     let mut left_out = 0;
     for event in all {
         let at = event.at;
+        if span.is_some_and(|(first, last)| at < first || at > last) {
+            left_out += 1;
+            continue;
+        }
         let mut event = event.clone();
         let keep = match &mut event.body {
             EventBody::Heartbeat { .. } => false,
@@ -191,5 +198,33 @@ mod tests {
             ["call_offered A", "call_offered B", "call_answered A"]
         );
         assert_eq!(left_out, 2);
+    }
+
+    #[test]
+    fn strays_outside_the_recordings_span_are_left_out() {
+        let feed = include_str!("../../fixtures/strays.ndjson");
+        let (events, _) = planned(feed);
+        let ids = kinds_and_ids(&events);
+        // The worked example's calls and incidents as a board accepts them, in time order
+        // (E's answer, at 12:00+01:00, is 11:00Z); not S1, dated 2001.
+        assert_eq!(
+            ids,
+            [
+                "call_offered A",
+                "call_answered E",
+                "call_offered G",
+                "incident_created I1",
+                "call_answered A",
+                "call_offered B",
+                "incident_arrived I1",
+                "call_answered B",
+                "call_offered C",
+                "call_abandoned C",
+                "call_offered D",
+                "incident_created I2",
+                "call_abandoned D",
+                "call_offered F",
+            ]
+        );
     }
 }
