@@ -114,21 +114,10 @@ impl OrderedIngest {
             self.counts.after_at += 1;
             return;
         }
-        let pending = &mut self.pending;
         self.feed_time.push(
             event.at,
             (line_number, event),
-            &mut |at, (line_number, event), placement| {
-                queue(
-                    pending,
-                    Pending {
-                        at,
-                        line_number,
-                        event,
-                        placement,
-                    },
-                )
-            },
+            &mut into_queue(&mut self.pending),
         );
         self.apply_ready(on_line);
     }
@@ -175,22 +164,8 @@ impl OrderedIngest {
 
     /// Applies everything still waiting and hands back the engine and the counts.
     pub fn finish(mut self, on_line: &mut impl OnLine) -> (Engine, FeedCounts) {
-        let pending = &mut self.pending;
         let feed_time = std::mem::replace(&mut self.feed_time, FeedTime::new(self.horizon));
-        feed_time.finish(
-            self.counts.lines,
-            &mut |at, (line_number, event), placement| {
-                queue(
-                    pending,
-                    Pending {
-                        at,
-                        line_number,
-                        event,
-                        placement,
-                    },
-                )
-            },
-        );
+        feed_time.finish(self.counts.lines, &mut into_queue(&mut self.pending));
         while !self.pending.is_empty() {
             self.apply_next(on_line);
         }
@@ -210,6 +185,23 @@ pub trait OnLine {
 impl<F: FnMut(u64, Reject)> OnLine for F {
     fn rejected(&mut self, line_number: u64, reason: Reject) {
         self(line_number, reason)
+    }
+}
+
+/// What [`FeedTime`] lets go goes into the queue.
+fn into_queue(
+    pending: &mut VecDeque<Pending>,
+) -> impl FnMut(Timestamp, (u64, Event), Placement) + '_ {
+    move |at, (line_number, event), placement| {
+        queue(
+            pending,
+            Pending {
+                at,
+                line_number,
+                event,
+                placement,
+            },
+        )
     }
 }
 
