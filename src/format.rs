@@ -32,16 +32,34 @@ fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A duration for people: `8.0s`, `12m 30s`, `2h 05m`.
-pub fn human_duration(seconds: f64) -> String {
-    if seconds < 100.0 {
-        format!("{seconds:.1}s")
-    } else if seconds < 3600.0 {
-        let whole = seconds.round() as i64;
-        format!("{}m {:02}s", whole / 60, whole % 60)
+/// A duration for people (waits, ages, countdowns, 101 answer times, attendance times):
+/// rounded to the whole second, `45s` under a minute, `2m 43s` under an hour, `1h 05m`
+/// from an hour (rounded to the minute). The unit always changes where the clock's does,
+/// so one column never mixes two ways of writing the same size. A negative span (time
+/// past a target) keeps its sign: `-4m 10s`.
+pub fn duration(seconds: f64) -> String {
+    let sign = if seconds < 0.0 { "-" } else { "" };
+    let seconds = seconds.abs();
+    // `as` saturates, so no value from a feed can overflow the arithmetic below.
+    let whole = seconds.round() as u64;
+    if whole < 60 {
+        format!("{sign}{whole}s")
+    } else if whole < 3600 {
+        format!("{sign}{}m {:02}s", whole / 60, whole % 60)
     } else {
-        let minutes = (seconds / 60.0).round() as i64;
-        format!("{}h {:02}m", minutes / 60, minutes % 60)
+        let minutes = (seconds / 60.0).round() as u64;
+        format!("{sign}{}h {:02}m", minutes / 60, minutes % 60)
+    }
+}
+
+/// A 999 answer time (mean, p50, p90, max): tenths of a second matter against a 5 s
+/// target, so under a minute it is `4.2s`, `59.9s`; from a minute on, as [`duration`].
+pub fn answer_999(seconds: f64) -> String {
+    // Decided on the tenths as written, so 59.96 s is never shown as "60.0s".
+    let tenths = format!("{seconds:.1}");
+    match tenths.parse::<f64>() {
+        Ok(shown) if shown.abs() < 60.0 => format!("{tenths}s"),
+        _ => duration(seconds),
     }
 }
 
@@ -57,24 +75,30 @@ pub fn human_target(seconds: f64) -> String {
     }
 }
 
-/// A duration, or `-` without data.
+/// A duration ([`duration`]), or `-` without data.
 pub fn dur(seconds: Option<f64>) -> String {
-    seconds.map_or_else(|| "-".to_string(), human_duration)
+    seconds.map_or_else(|| "-".to_string(), duration)
 }
 
-/// A percentage with one decimal, or `-`.
+/// A 999 answer time ([`answer_999`]), or `-` without data.
+pub fn dur_999(seconds: Option<f64>) -> String {
+    seconds.map_or_else(|| "-".to_string(), answer_999)
+}
+
+/// A measured percentage (service level, within target, abandon rate): always one
+/// decimal, `79.2%`, `100.0%`, everywhere it is shown; or `-` without data.
 pub fn pct(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
-}
-
-/// A percentage rounded to a whole number, or `-`.
-pub fn pct0(value: Option<f64>) -> String {
-    value.map_or_else(|| "-".to_string(), |p| format!("{p:.0}%"))
 }
 
 /// A goal percentage as configured: `90%`, `92.5%`.
 pub fn goal(value: f64) -> String {
     format!("{value}%")
+}
+
+/// Events a minute: a count, so a whole number (`0`, `42`, `2088`).
+pub fn per_minute(rate: f64) -> String {
+    format!("{:.0}", rate.max(0.0))
 }
 
 /// A replay speed: `×60`, `×0.5`, `×1`.
@@ -91,12 +115,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_for_people() {
-        assert_eq!(human_duration(8.0), "8.0s");
-        assert_eq!(human_duration(99.94), "99.9s");
-        assert_eq!(human_duration(600.0), "10m 00s");
-        assert_eq!(human_duration(1805.4), "30m 05s");
-        assert_eq!(human_duration(7500.0), "2h 05m");
+    fn durations_change_unit_where_the_clock_does() {
+        assert_eq!(duration(0.0), "0s");
+        assert_eq!(duration(8.0), "8s");
+        assert_eq!(duration(59.4), "59s");
+        // 59.5 s rounds to the minute, and is written as one.
+        assert_eq!(duration(59.5), "1m 00s");
+        assert_eq!(duration(99.9), "1m 40s");
+        assert_eq!(duration(100.0), "1m 40s");
+        assert_eq!(duration(163.0), "2m 43s");
+        assert_eq!(duration(600.0), "10m 00s");
+        assert_eq!(duration(1805.4), "30m 05s");
+        assert_eq!(duration(3599.0), "59m 59s");
+        assert_eq!(duration(3599.5), "1h 00m");
+        assert_eq!(duration(3600.0), "1h 00m");
+        assert_eq!(duration(7500.0), "2h 05m");
+        assert_eq!(duration(30.0 * 86_400.0), "720h 00m");
+        assert_eq!(duration(-250.0), "-4m 10s");
+        // Nothing from a feed can overflow: `as` saturates, NaN is 0.
+        assert_eq!(duration(f64::NAN), "0s");
+        assert!(duration(f64::MAX).ends_with('m'));
+    }
+
+    #[test]
+    fn answer_999_times_keep_tenths_under_a_minute() {
+        assert_eq!(answer_999(4.0), "4.0s");
+        assert_eq!(answer_999(19.0 / 3.0), "6.3s");
+        assert_eq!(answer_999(59.94), "59.9s");
+        assert_eq!(answer_999(59.96), "1m 00s");
+        assert_eq!(answer_999(81.3), "1m 21s");
+        assert_eq!(answer_999(99.9), "1m 40s");
+        assert_eq!(answer_999(100.0), "1m 40s");
+        assert_eq!(answer_999(3600.0), "1h 00m");
+        assert_eq!(dur_999(None), "-");
+        assert_eq!(dur(None), "-");
+    }
+
+    #[test]
+    fn targets_are_written_as_configured() {
         assert_eq!(human_target(5.0), "5s");
         assert_eq!(human_target(180.0), "3m");
         assert_eq!(human_target(900.0), "15m");
@@ -105,12 +161,19 @@ mod tests {
     }
 
     #[test]
-    fn speeds_and_percentages() {
+    fn speeds_rates_and_percentages() {
         assert_eq!(speed(60.0), "×60");
         assert_eq!(speed(0.5), "×0.5");
         assert_eq!(pct(Some(100.0 / 3.0)), "33.3%");
-        assert_eq!(pct0(Some(100.0 / 3.0)), "33%");
+        assert_eq!(pct(Some(93.0)), "93.0%");
+        assert_eq!(pct(Some(100.0)), "100.0%");
+        assert_eq!(pct(Some(0.0)), "0.0%");
+        assert_eq!(pct(Some(79.24)), "79.2%");
+        assert_eq!(pct(None), "-");
         assert_eq!(goal(90.0), "90%");
+        assert_eq!(goal(92.5), "92.5%");
+        assert_eq!(per_minute(0.0), "0");
+        assert_eq!(per_minute(2088.0), "2088");
     }
 
     #[test]

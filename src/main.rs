@@ -80,13 +80,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             show(config, cli.dashboard.options(dashboard::Input::Demo, None))
         }
         // Not a terminal (a pipe, a script): the demo day's figures as text.
-        None => print(&report::demo_day(&config)?),
+        None => print(&report::demo_day(&config, screen_width())?),
     }
 }
 
 fn show(config: Config, options: dashboard::Options) -> anyhow::Result<ExitCode> {
     let ending = dashboard::run(config, options)?;
     Ok(ExitCode::from(ending.exit_status()))
+}
+
+/// The columns `report`'s table must fit: `COLUMNS` when set to a number, else the
+/// terminal's width when standard output is one; `None` (the wide table) for a pipe.
+fn screen_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok();
+    match columns.as_deref().map(str::trim).map(str::parse::<usize>) {
+        Some(Ok(width)) if width > 0 => Some(width),
+        _ if io::stdout().is_terminal() => crossterm::terminal::size()
+            .ok()
+            .map(|(width, _)| usize::from(width)),
+        _ => None,
+    }
 }
 
 fn print(text: &str) -> anyhow::Result<ExitCode> {
@@ -133,7 +146,7 @@ fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode
             args.file
         )
     })?;
-    print(&report.render(config, &args.window, args.format()))
+    print(&report.render(config, &args.window, args.format(), screen_width()))
 }
 
 fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> {

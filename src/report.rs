@@ -1,4 +1,8 @@
-//! Headless figures: `forceboard report`'s table and JSON.
+//! Headless figures: `forceboard report`'s table and JSON. The table is one wide row per
+//! figure group where it fits (or where nothing says how wide the screen is), else the
+//! stacked layout of [`stacked`].
+
+mod stacked;
 
 use std::fmt::Write as _;
 use std::io::{self, BufRead};
@@ -10,7 +14,7 @@ use crate::config::{Config, Window};
 use crate::engine::{
     CallFigures, CallsByLine, Engine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
 };
-use crate::format::{dur, human_target, pct, printable};
+use crate::format::{dur, dur_999, human_target, pct, printable};
 use crate::ingest::{FeedCounts, ingest_reader};
 use crate::time::{Span, Timestamp, format_utc, to_utc};
 
@@ -53,10 +57,31 @@ pub enum Format {
 }
 
 impl Report {
-    /// The report as `report` prints it, ending in one newline.
-    pub fn render(&self, config: &Config, window: &Window, format: Format) -> String {
+    /// The report as `report` prints it, ending in one newline. `width`: the screen's
+    /// columns, when known; the table then fits them (the wide table if it can, else the
+    /// stacked one). Without it, the wide table, as scripts have always read it.
+    pub fn render(
+        &self,
+        config: &Config,
+        window: &Window,
+        format: Format,
+        width: Option<usize>,
+    ) -> String {
         let text = match format {
-            Format::Table => to_table(config, self.at, window, &self.figures, &self.counts),
+            Format::Table => {
+                let wide = to_table(config, self.at, window, &self.figures, &self.counts);
+                match width {
+                    Some(width) if stacked::widest(&wide) > width => stacked::to_text(
+                        config,
+                        self.at,
+                        window,
+                        &self.figures,
+                        &self.counts,
+                        width,
+                    ),
+                    _ => wide,
+                }
+            }
             Format::Json => to_json(self.at, window, &self.figures, &self.counts),
         };
         format!("{}\n", text.trim_end())
@@ -65,13 +90,14 @@ impl Report {
 
 /// What `forceboard` prints when standard output is not a terminal: the built-in demo
 /// day's table over 24 h at its last event, under a heading that says it is not real.
-pub fn demo_day(config: &Config) -> io::Result<String> {
+/// `width` as for [`Report::render`].
+pub fn demo_day(config: &Config, width: Option<usize>) -> io::Result<String> {
     let window = Window::new(Span::from_hours(24));
     let report = compute(crate::DEMO_DAY.as_bytes(), config, None, &window)?
         .ok_or_else(|| io::Error::other("the built-in demo day is empty"))?;
     Ok(format!(
         "DEMO DATA (synthetic)\n\n{}",
-        report.render(config, &window, Format::Table)
+        report.render(config, &window, Format::Table, width)
     ))
 }
 
@@ -126,31 +152,40 @@ fn goal_note(goal: Option<f64>, threshold: Option<f64>) -> String {
     }
 }
 
-fn status_cell(status: crate::engine::Status, target: Option<f64>) -> String {
+/// A figure's status in the board's words, with its target: `✖ OVER (target 5s)`,
+/// `· NO TARGET`.
+fn status_cell(status: crate::engine::Status, mean: Option<f64>, target: Option<f64>) -> String {
+    let words = status.words_for(mean.is_some(), target.is_some());
     match target {
-        Some(target) => format!("{} (target {})", status.words(), human_target(target)),
-        None => format!("{} (no target)", status.words()),
+        Some(target) => format!("{words} (target {})", human_target(target)),
+        None => words.to_string(),
     }
 }
 
+/// How a call line's answer times are written: tenths of a second for 999.
+fn answer_text(label: &str) -> fn(Option<f64>) -> String {
+    if label == "999" { dur_999 } else { dur }
+}
+
 fn call_row(out: &mut String, label: &str, c: &CallFigures) {
+    let time = answer_text(label);
     let _ = writeln!(
         out,
         "{label:<10}{:>8}{:>10}{:>11}{:>9}{:>9}{:>9}{:>9}  {:>6} {:<22}{:>8}{:>9}{:>9}{:>10}  {}",
         c.offered,
         c.answered,
         c.abandoned,
-        dur(c.mean_answer_s),
-        dur(c.p50_answer_s),
-        dur(c.p90_answer_s),
-        dur(c.max_answer_s),
+        time(c.mean_answer_s),
+        time(c.p50_answer_s),
+        time(c.p90_answer_s),
+        time(c.max_answer_s),
         pct(c.service_level_pct),
         goal_note(c.sl_goal_pct, c.sl_threshold_s),
         pct(c.abandon_rate_pct),
         c.waiting,
         c.expired,
         dur(c.longest_wait_s),
-        status_cell(c.status, c.target_s),
+        status_cell(c.status, c.mean_answer_s, c.target_s),
     );
 }
 
@@ -170,7 +205,7 @@ fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: boo
         i.open_breached,
         dur(i.oldest_open_s),
         if tracked {
-            status_cell(i.status, i.target_s)
+            status_cell(i.status, i.mean_attend_s, i.target_s)
         } else {
             "counted only".to_string()
         },
@@ -273,19 +308,12 @@ fn write_areas(out: &mut String, config: &Config, areas: &[(String, Figures)]) {
         "open",
     );
     for (code, area) in areas {
-        // Codes come from the feed and names from the config: neither may reach the
-        // terminal raw.
-        let name = config.area_name(code);
-        let label = if name == code {
-            printable(code).into_owned()
-        } else {
-            format!("{} ({})", printable(name), printable(code))
-        };
+        let label = area_label(config, code);
         let open = area.incidents.emergency.open + area.incidents.priority.open;
         let _ = writeln!(
             out,
             "{label:<24}{:>9}{:>8}{:>8}{:>9}{:>8}{:>11}{:>9}{:>11}{:>6}",
-            dur(area.calls.line_999.mean_answer_s),
+            dur_999(area.calls.line_999.mean_answer_s),
             pct(area.calls.line_999.service_level_pct),
             area.calls.line_999.waiting + area.calls.line_101.waiting,
             dur(area.calls.line_101.mean_answer_s),
@@ -295,5 +323,16 @@ fn write_areas(out: &mut String, config: &Config, areas: &[(String, Figures)]) {
             dur(area.incidents.priority.mean_attend_s),
             open,
         );
+    }
+}
+
+/// `Name (CODE)`, or the code alone when it has no name. Codes come from the feed and
+/// names from the config: neither may reach the terminal raw.
+fn area_label(config: &Config, code: &str) -> String {
+    let name = config.area_name(code);
+    if name == code {
+        printable(code).into_owned()
+    } else {
+        format!("{} ({})", printable(name), printable(code))
     }
 }

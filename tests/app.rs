@@ -516,3 +516,71 @@ fn ids_and_area_codes_from_the_feed_reach_the_screen_escaped() {
         app.handle(ch('v'), &mut feed, wall);
     }
 }
+
+/// The footer's events/min on a board at `wall`.
+fn rate_at(app: &App, feed: &Feed, config: &Config, wall: Timestamp) -> f64 {
+    app.board(feed, config, wall).feed.events_per_min
+}
+
+#[test]
+fn replay_counts_events_per_minute_in_the_recordings_own_time() {
+    let config = Config::default();
+    let playback = Playback::read(SPEC_EXAMPLE.as_bytes()).expect("in memory");
+    let wall = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
+    let options = ReplayOptions {
+        from: Some(t("2024-07-01T11:00:00Z")),
+        speed: 100.0,
+        ..ReplayOptions::default()
+    };
+    let mut feed = Feed::recording(&config, playback, options, wall).expect("events");
+    let mut app = App::new(&config, AppOptions::default(), wall);
+    // The first frame, at 11:00:00: the minute (10:59:00, 11:00:00] holds E's answer, A's
+    // and G's offers and I1's creation; A's second offer is a duplicate, not counted.
+    assert_eq!(rate_at(&app, &feed, &config, wall), 4.0);
+    // 0.3 s of wall time at ×100 is 30 virtual seconds: A's answer (11:00:04) joins them;
+    // its repeat (11:00:09) is a duplicate and ZZ's close is refused.
+    let later = wall + Span::from_millis(300);
+    app.handle(Msg::Tick, &mut feed, later);
+    assert_eq!(rate_at(&app, &feed, &config, later), 5.0);
+    // At 11:01:00 the events at exactly 11:00:00 are a minute old, so out: A's answer only.
+    // Counted on the wall clock, all five would still be within its last minute.
+    let later = wall + Span::from_millis(600);
+    app.handle(Msg::Tick, &mut feed, later);
+    assert_eq!(rate_at(&app, &feed, &config, later), 1.0);
+    // 11:10:00: B offered and I1 arrived, both at 11:10:00.
+    let later = wall + Span::from_secs(6);
+    app.handle(Msg::Tick, &mut feed, later);
+    assert_eq!(rate_at(&app, &feed, &config, later), 2.0);
+    // Seeking back rebuilds the count with the state: Home is 11:00:00 again.
+    app.handle(key(KeyCode::Home), &mut feed, later);
+    assert_eq!(rate_at(&app, &feed, &config, later), 4.0);
+    let board = app.board(&feed, &config, later);
+    assert!(text_of(&screen(&board, &app, 120, 40)).contains("4 events/min"));
+}
+
+#[test]
+fn the_demos_first_frame_shows_the_rate_of_its_own_minute() {
+    let config = Config::default();
+    let wall = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
+    let feed = Feed::demo(&config, wall).expect("the demo day");
+    let app = App::new(&config, AppOptions::default(), wall);
+    // Counted here straight from the file: the lines dated in the minute up to 17:00
+    // (the demo day is generated clean: every line is accepted).
+    let times: Vec<Timestamp> = forceboard::DEMO_DAY
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| parse_line(line.as_bytes()).expect("the demo parses").at)
+        .collect();
+    let first = times.iter().min().copied().expect("events");
+    let start = first + Span::from_hours(17);
+    let in_minute = times
+        .iter()
+        .filter(|at| **at <= start && start - **at < Span::MINUTE)
+        .count();
+    assert!(in_minute > 0, "the demo is busy at 17:00");
+    let board = app.board(&feed, &config, wall);
+    assert_eq!(board.now, start);
+    assert_eq!(board.feed.events_per_min, in_minute as f64);
+    let text = text_of(&screen(&board, &app, 120, 40));
+    assert!(text.contains(&format!("{in_minute} events/min")), "{text}");
+}

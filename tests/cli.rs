@@ -5,12 +5,33 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+/// Runs the binary with its output piped and no `COLUMNS`, so `report` prints its wide
+/// table whatever the shell running the tests exports.
 fn forceboard(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_forceboard"))
         .args(args)
+        .env_remove("COLUMNS")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("binary runs")
+}
+
+/// The same with `COLUMNS` set.
+fn forceboard_in_columns(columns: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .env("COLUMNS", columns)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs")
+}
+
+/// The widest line, in display columns (`✔`, `→`, `—` are one column each).
+fn widest_line(text: &str) -> usize {
+    text.lines()
+        .map(|line| ratatui::text::Line::raw(line).width())
+        .max()
+        .unwrap_or(0)
 }
 
 fn stdout(output: &Output) -> String {
@@ -87,6 +108,100 @@ fn report_table_names_the_force_the_zone_and_every_status_in_words() {
         table.contains("FEED  18 lines: 15 accepted, 1 rejected, 2 duplicates"),
         "{table}"
     );
+}
+
+#[test]
+fn report_at_80_columns_fits_them_and_still_shows_every_figure() {
+    let output = forceboard_in_columns("80", &["report", "fixtures/spec-example.ndjson"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(widest_line(&table) <= 80, "{table}");
+    // The worked example's figures (fixtures/README.md), each with its label.
+    for figure in [
+        "West Midlands Police",
+        "figures at 2024-07-01 13:00:00 BST (2024-07-01T12:00:00Z)",
+        "window 1h: 01 Jul 12:00:00 BST → 01 Jul 13:00:00 BST",
+        "CALLS 999  ✖ OVER (target 5s)",
+        "offered 4 · answered 2 · abandoned 2",
+        "mean 8.0s · p50 4.0s · p90 12.0s · max 12.0s",
+        "service level 33.3% (goal 90% ≤10s) · abandon rate 50.0%",
+        "waiting 1 · expired 1 · longest wait 1m 00s",
+        "CALLS 101  · NO DATA",
+        "INCIDENTS emergency  ✔ ON TARGET (target 15m)",
+        "created 1 · attended 1",
+        "mean 10m 00s · p50 10m 00s · p90 10m 00s · max 10m 00s",
+        "within target 100.0% (goal 90% ≤15m)",
+        "open 1 · breached 1 · oldest open 30m 00s",
+        "INCIDENTS priority  · NO DATA (target 1h)",
+        "INCIDENTS scheduled  counted only",
+        "FEED  18 lines: 15 accepted, 1 rejected, 2 duplicates, 0 after the report time",
+    ] {
+        assert!(table.contains(figure), "{figure:?} in\n{table}");
+    }
+    // BIR: 999 mean 4 s, SL 100 %, nothing waiting, no 101 calls; then no incidents.
+    let bir: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|line| line.starts_with("Birmingham (BIR)"))
+        .map(|line| {
+            line["Birmingham (BIR)".len()..]
+                .split_whitespace()
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        bir,
+        [
+            vec!["4.0s", "100.0%", "0", "-", "-"],
+            vec!["-", "-", "-", "0"]
+        ],
+        "{table}"
+    );
+}
+
+#[test]
+fn report_fits_any_width_and_pipes_keep_the_wide_table() {
+    for columns in ["60", "99", "100", "120"] {
+        let output = forceboard_in_columns(columns, &["report", "fixtures/demo-day.ndjson"]);
+        let table = stdout(&output);
+        let width: usize = columns.parse().expect("a number");
+        assert!(widest_line(&table) <= width, "{columns}:\n{table}");
+        assert!(
+            table.contains("\nCALLS 999  "),
+            "stacked at {columns}:\n{table}"
+        );
+    }
+    // A pipe with no COLUMNS: the wide table, one line a figure group, as scripts read it.
+    let wide = stdout(&forceboard(&["report", "fixtures/demo-day.ndjson"]));
+    assert!(widest_line(&wide) > 160, "{wide}");
+    assert!(wide.contains("\nCALLS      offered  answered"), "{wide}");
+    // As does a COLUMNS that is not a number, or wide enough for it.
+    let wide_enough = forceboard_in_columns("250", &["report", "fixtures/demo-day.ndjson"]);
+    assert_eq!(stdout(&wide_enough), wide);
+    let nonsense = forceboard_in_columns("wide", &["report", "fixtures/demo-day.ndjson"]);
+    assert_eq!(stdout(&nonsense), wide);
+}
+
+#[test]
+fn report_names_101_with_data_but_no_target_as_the_board_does() {
+    // window-edges: 101 answered 1 (mean 180 s), and 101 has no mean target.
+    let args = [
+        "report",
+        "fixtures/window-edges.ndjson",
+        "--at",
+        "2024-07-01T12:00:00Z",
+        "--window",
+        "15m",
+    ];
+    let wide = stdout(&forceboard(&args));
+    let row = wide
+        .lines()
+        .find(|line| line.starts_with("101 "))
+        .expect("a 101 row");
+    assert!(row.ends_with("  · NO TARGET"), "{row}");
+    assert!(row.contains(" 3m 00s "), "{row}");
+    let stacked = stdout(&forceboard_in_columns("80", &args));
+    assert!(stacked.contains("CALLS 101  · NO TARGET\n"), "{stacked}");
+    assert!(!wide.contains("(no target)") && !stacked.contains("(no target)"));
 }
 
 #[test]

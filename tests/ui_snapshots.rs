@@ -323,3 +323,36 @@ fn never_panics_compact_mono_demo() {
     case.feed.state = FeedState::Stale { silent_s: 47 };
     never_panics(case, NEAR_MIN.0, NEAR_MIN.1);
 }
+
+/// 101 has answered calls here (O1 in 2m 30s, O2 in 5m 00s) and no mean target: the
+/// board's tile and `report`'s row say the same words.
+#[test]
+fn the_101_status_reads_the_same_on_the_board_and_in_report() {
+    use forceboard::config::Window;
+    use forceboard::report::{Format, compute};
+    use forceboard::time::Span;
+
+    let config = Config::default();
+    let feed = format!("{}{EXTRA}", include_str!("../fixtures/spec-example.ndjson"));
+    let window = Window::new(Span::from_hours(1));
+    let report = compute(feed.as_bytes(), &config, Some(now()), &window)
+        .expect("in memory")
+        .expect("a time to report at");
+    let words = "· NO TARGET";
+    for width in [None, Some(80)] {
+        let table = report.render(&config, &window, Format::Table, width);
+        let status = table
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix("CALLS 101  ")
+                    .or_else(|| line.starts_with("101 ").then(|| line.rsplit("  ").next())?)
+            })
+            .expect("101's status");
+        assert_eq!(status, words, "{table}");
+    }
+    for layout in [LayoutChoice::Standard, LayoutChoice::Compact] {
+        let screen = Case::new(layout).render(120, 40).backend().to_string();
+        assert!(screen.contains(&format!(" {words} ")), "{screen}");
+        assert!(!screen.contains("NO DATA"), "{screen}");
+    }
+}

@@ -252,10 +252,8 @@ impl Feed {
                 self.take_outcomes(outcomes, wall);
             }
             Driver::Recording { replay, .. } => {
+                // The rate of a recording is counted in its own time (`status`).
                 let step = replay.advance(wall);
-                for _ in 0..step.accepted.min(100_000) {
-                    self.tracker.accepted(wall);
-                }
                 for (line, reason) in step.rejected {
                     self.tracker.reject(line, reason);
                 }
@@ -303,6 +301,7 @@ impl Feed {
             Driver::Live { .. } => self.tracker.status(wall, self.stale_after, true),
             Driver::Recording { replay, looping } => {
                 let mut status = self.tracker.status(wall, self.stale_after, false);
+                status.events_per_min = replay.events_in_last_minute(wall) as f64;
                 recording_state(&mut status, replay, *looping, wall, self.stale_after);
                 status
             }

@@ -228,6 +228,10 @@ Examples:
   forceboard report fixtures/demo-day.ndjson --window 24h
   forceboard report day.ndjson --at 2024-07-01T12:00:00Z --window 15m --json
   forceboard gen --seed 3 | forceboard report - --window 24h
+  COLUMNS=80 forceboard report day.ndjson > for-a-phone.txt
+
+The table fits COLUMNS, or the terminal: narrower than the wide table, it is stacked. \
+Piped with no COLUMNS, it is the wide table.
 
 Exit codes: 0 ok; 1 a runtime failure (a file that cannot be read, or no accepted event \
 to report at and no --at); 2 a bad flag or config.";

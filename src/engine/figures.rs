@@ -37,6 +37,15 @@ impl Status {
         }
     }
 
+    /// The words shown with a figure, the same on the board and in `report`: a figure
+    /// with data but no target (101's mean) says `· NO TARGET`, not `· NO DATA`.
+    pub fn words_for(self, has_data: bool, has_target: bool) -> &'static str {
+        match (self, has_data, has_target) {
+            (Status::None, true, false) => "· NO TARGET",
+            (status, _, _) => status.words(),
+        }
+    }
+
     /// The same in plain ASCII, for terminals and logs that cannot show symbols.
     pub fn ascii_words(self) -> &'static str {
         match self {

@@ -7,6 +7,8 @@
 //! recording (a 30-day one ends with checkpoints every 2 days) and a seek replays at most
 //! one spacing of events.
 
+use std::collections::VecDeque;
+
 use crate::engine::{Applied, Engine, EngineSettings};
 use crate::ingest::playback::{Playback, VirtualClock};
 use crate::model::Reject;
@@ -22,6 +24,7 @@ struct Checkpoint {
     at: Timestamp,
     position: usize,
     engine: Engine,
+    recent: VecDeque<Timestamp>,
 }
 
 /// What one step forward did.
@@ -71,6 +74,9 @@ pub struct Replay {
     /// The virtual time the engine is loaded to.
     loaded_to: Timestamp,
     last_event_at: Option<Timestamp>,
+    /// The times of the accepted events in the minute up to the latest one: the feed's
+    /// rate is counted in the recording's own time, whatever the speed.
+    recent: VecDeque<Timestamp>,
 }
 
 impl Replay {
@@ -104,6 +110,7 @@ impl Replay {
             checkpoint_every: CHECKPOINT_EVERY,
             loaded_to: Timestamp::MIN,
             last_event_at: None,
+            recent: VecDeque::new(),
         };
         replay.rebuild(start);
         replay
@@ -148,6 +155,18 @@ impl Replay {
         self.now(wall) >= self.end
     }
 
+    /// Events accepted in the virtual minute up to now, `(now − 1 min, now]`: the rate
+    /// the recording itself ran at, right from the first frame.
+    pub fn events_in_last_minute(&self, wall: Timestamp) -> usize {
+        let now = self.now(wall);
+        self.recent
+            .iter()
+            .rev()
+            .skip_while(|at| **at > now)
+            .take_while(|at| now - **at < Span::MINUTE)
+            .count()
+    }
+
     /// The `at` of the latest event applied.
     pub fn last_event_at(&self) -> Option<Timestamp> {
         self.last_event_at
@@ -170,9 +189,20 @@ impl Replay {
                 Ok(Applied::Accepted) => {
                     step.accepted += 1;
                     self.last_event_at = Some(self.last_event_at.map_or(at, |t| t.max(at)));
+                    self.recent.push_back(at);
                 }
                 Ok(Applied::Duplicate) => {}
                 Err(reason) => step.rejected.push((*line, reason)),
+            }
+        }
+        // Bounded whatever the rate: only the last minute is ever counted.
+        if let Some(&latest) = self.recent.back() {
+            while self
+                .recent
+                .front()
+                .is_some_and(|at| latest - *at >= Span::MINUTE)
+            {
+                self.recent.pop_front();
             }
         }
         self.loaded_to = self.loaded_to.max(to);
@@ -185,6 +215,7 @@ impl Replay {
                 at: to,
                 position: self.playback.position(),
                 engine: self.engine.clone(),
+                recent: self.recent.clone(),
             });
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 let mut index = 0;
@@ -206,12 +237,14 @@ impl Replay {
                 self.playback.set_position(checkpoint.position);
                 self.loaded_to = checkpoint.at;
                 self.last_event_at = self.engine.latest();
+                self.recent = checkpoint.recent.clone();
             }
             None => {
                 self.engine = Engine::new(self.settings.clone());
                 self.playback.rewind();
                 self.loaded_to = Timestamp::MIN;
                 self.last_event_at = None;
+                self.recent.clear();
             }
         }
         self.load_to(to, &mut Step::default());

@@ -11,26 +11,34 @@ use crate::ui::board::{AreaRow, Board};
 use super::grid::{self, Content, Grid, Selection};
 use super::text::symbol;
 use super::theme::Theme;
-use crate::format::{dur, pct, pct0};
+use crate::format::{dur, dur_999, pct};
 
-fn mean_cell(mean: Option<f64>, status: Status, theme: &Theme) -> Line<'static> {
+/// `time_text` writes the mean: tenths of a second for 999, `m ss` otherwise.
+fn mean_cell(
+    mean: Option<f64>,
+    status: Status,
+    time_text: fn(Option<f64>) -> String,
+    theme: &Theme,
+) -> Line<'static> {
     Line::from(vec![
         Span::styled(symbol(status), theme.status(status)),
         Span::raw(" "),
-        Span::styled(dur(mean), theme.status(status)),
+        Span::styled(time_text(mean), theme.status(status)),
     ])
 }
 
-fn pct_cell(value: Option<f64>, goal: Option<f64>, wide: bool, theme: &Theme) -> Content<'static> {
-    let text = if wide { pct(value) } else { pct0(value) };
+/// A percentage right-aligned after its mark (`✖ 79.2%`, `  100.0%`): seven columns,
+/// the same one-decimal figure at every width.
+fn pct_cell(value: Option<f64>, goal: Option<f64>, theme: &Theme) -> Content<'static> {
+    let text = pct(value);
     match (value, goal) {
-        (Some(v), Some(g)) if v < g => Span::styled(format!("✖ {text}"), theme.bad()).into(),
-        _ => Span::raw(format!("  {text}")).into(),
+        (Some(v), Some(g)) if v < g => Span::styled(format!("✖{text:>6}"), theme.bad()).into(),
+        _ => Span::raw(format!(" {text:>6}")).into(),
     }
 }
 
 /// The cells of one row; `label` is the area's name as a table cell shows it.
-fn row<'a>(label: Content<'a>, f: &Figures, wide: bool, theme: &Theme) -> [Content<'a>; 9] {
+fn row<'a>(label: Content<'a>, f: &Figures, theme: &Theme) -> [Content<'a>; 9] {
     let c999 = &f.calls.line_999;
     let c101 = &f.calls.line_101;
     let e = &f.incidents.emergency;
@@ -44,12 +52,12 @@ fn row<'a>(label: Content<'a>, f: &Figures, wide: bool, theme: &Theme) -> [Conte
     };
     [
         label,
-        mean_cell(c999.mean_answer_s, c999.status, theme).into(),
-        pct_cell(c999.service_level_pct, c999.sl_goal_pct, wide, theme),
-        mean_cell(c101.mean_answer_s, c101.status, theme).into(),
-        mean_cell(e.mean_attend_s, e.status, theme).into(),
-        pct_cell(e.within_target_pct, e.goal_pct, wide, theme),
-        mean_cell(p.mean_attend_s, p.status, theme).into(),
+        mean_cell(c999.mean_answer_s, c999.status, dur_999, theme).into(),
+        pct_cell(c999.service_level_pct, c999.sl_goal_pct, theme),
+        mean_cell(c101.mean_answer_s, c101.status, dur, theme).into(),
+        mean_cell(e.mean_attend_s, e.status, dur, theme).into(),
+        pct_cell(e.within_target_pct, e.goal_pct, theme),
+        mean_cell(p.mean_attend_s, p.status, dur, theme).into(),
         Span::raw(open.to_string()).into(),
         breached_cell.into(),
     ]
@@ -106,7 +114,7 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             "Area", "999", "SL", "101", "Emerg", "≤tgt", "Prio", "Open", "Brch",
         ]
     };
-    let (mean_w, pct_w) = if wide { (11, 10) } else { (9, 6) };
+    let (mean_w, pct_w) = if wide { (11, 10) } else { (9, 7) };
     let table = Grid {
         widths: [
             Constraint::Length(name_width),
@@ -138,10 +146,10 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
     };
     let rows = 1 + board.areas.len();
     grid::draw(frame.buffer_mut(), area, &table, rows, |i| match i {
-        0 => row(grid::text("Whole force"), &board.force_figures, wide, theme),
+        0 => row(grid::text("Whole force"), &board.force_figures, theme),
         _ => {
             let a = &board.areas[i - 1];
-            row(label(a, wide), &a.figures, wide, theme)
+            row(label(a, wide), &a.figures, theme)
         }
     });
 }

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use crate::engine::OpenIncident;
-use crate::format::human_duration;
+use crate::format::duration;
 use crate::model::{CallLine, Grade};
 use crate::ui::board::Board;
 
@@ -26,22 +26,34 @@ fn countdown(
     theme: &Theme,
 ) -> Span<'static> {
     match incident.time_left_s {
-        Some(left) if left < 0.0 => Span::styled(
-            format!("BREACHED +{}", human_duration(-left)),
-            theme.alarm(),
-        ),
+        Some(left) if left < 0.0 => {
+            Span::styled(format!("BREACHED +{}", duration(-left)), theme.alarm())
+        }
         Some(left) => {
             // "Near" when no more than the amber margin of the target is left (20 % by
             // default: 3 min of 15). The millisecond allows for 1.2 − 1.0 ≠ 0.2 in floats.
             let near = target.is_some_and(|t| left <= t * (amber - 1.0) + 1e-3);
             if near {
-                Span::styled(format!("▲ {} left", human_duration(left)), theme.warning())
+                Span::styled(format!("▲ {} left", duration(left)), theme.warning())
             } else {
-                Span::raw(format!("{} left", human_duration(left)))
+                Span::raw(format!("{} left", duration(left)))
             }
         }
         None => Span::styled("no target", theme.dim()),
     }
+}
+
+/// What an empty breach watch says, widest first: the same words in every layout.
+fn none_open(theme: &Theme) -> [Line<'static>; 2] {
+    [
+        Line::styled("No emergency or priority incidents open", theme.dim()),
+        Line::styled("No incidents open", theme.dim()),
+    ]
+}
+
+/// What an empty list of waiting calls says, in every layout.
+fn none_waiting(theme: &Theme) -> [Line<'static>; 1] {
+    [Line::styled("No calls waiting", theme.dim())]
 }
 
 fn grade_word(grade: Grade) -> &'static str {
@@ -110,13 +122,7 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
     if board.breach_watch.is_empty() {
         paint::bordered(buf, area, Style::new(), Some(&title));
         let inner = Block::bordered().inner(area);
-        let line = fit(
-            inner.width,
-            [
-                Line::styled("No open emergency or priority incidents", theme.dim()),
-                Line::styled("none open", theme.dim()),
-            ],
-        );
+        let line = fit(inner.width, none_open(theme));
         put_line(buf, inner, inner.x + 1, inner.y, &line);
         return;
     }
@@ -156,7 +162,7 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
             grid::text(&incident.id),
             grid::text(incident.area.as_deref().unwrap_or("-")),
             grid::text(if narrow { &grade[..5] } else { grade }),
-            Span::raw(human_duration(incident.age_s)).into(),
+            Span::raw(duration(incident.age_s)).into(),
             countdown(incident, target, board.amber_factor, theme).into(),
         ]
     });
@@ -167,7 +173,7 @@ fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) 
     if board.longest_waits.is_empty() {
         paint::bordered(buf, area, Style::new(), Some(&title));
         let inner = Block::bordered().inner(area);
-        let line = fit(inner.width, [Line::styled("No calls waiting", theme.dim())]);
+        let line = fit(inner.width, none_waiting(theme));
         put_line(buf, inner, inner.x + 1, inner.y, &line);
         return;
     }
@@ -195,12 +201,9 @@ fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) 
         let call = &calls[i];
         let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
         let wait = if over {
-            Span::styled(
-                format!("▲ {}", human_duration(call.wait_s)),
-                theme.warning(),
-            )
+            Span::styled(format!("▲ {}", duration(call.wait_s)), theme.warning())
         } else {
-            Span::raw(human_duration(call.wait_s))
+            Span::raw(duration(call.wait_s))
         };
         [
             grid::text(&call.id),
@@ -225,8 +228,8 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
 
     put_line(buf, left, left.x, left.y, &breach_title(board, theme));
     if board.breach_watch.is_empty() {
-        let line = Line::styled(" none open", theme.dim());
-        put_line(buf, left, left.x, left.y + 1, &line);
+        let line = fit(left.width.saturating_sub(1), none_open(theme));
+        put_line(buf, left, left.x + 1, left.y + 1, &line);
     }
     for (i, incident) in board.breach_watch.iter().enumerate() {
         let y = left.y + 1 + i as u16;
@@ -244,7 +247,7 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
                 " {:<7.7} {:<3.3} {grade} {:>7} ",
                 incident.id,
                 incident.area.as_deref().unwrap_or("-"),
-                human_duration(incident.age_s)
+                duration(incident.age_s)
             )),
             countdown(incident, target, board.amber_factor, theme),
         ]);
@@ -253,8 +256,8 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
 
     put_line(buf, right, right.x, right.y, &waits_title(board, theme));
     if board.longest_waits.is_empty() {
-        let line = Line::styled(" none waiting", theme.dim());
-        put_line(buf, right, right.x, right.y + 1, &line);
+        let line = fit(right.width.saturating_sub(1), none_waiting(theme));
+        put_line(buf, right, right.x + 1, right.y + 1, &line);
     }
     for (i, call) in board.longest_waits.iter().enumerate() {
         let y = right.y + 1 + i as u16;
@@ -271,7 +274,7 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
                 call.line.label(),
                 call.area.as_deref().unwrap_or("-")
             )),
-            Span::styled(format!("{mark}{}", human_duration(call.wait_s)), style),
+            Span::styled(format!("{mark}{}", duration(call.wait_s)), style),
         ]);
         put_line(buf, right, right.x, y, &line);
     }

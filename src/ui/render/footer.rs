@@ -33,11 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         FeedState::Down { retry_in_s } => (format!("DOWN retry {retry_in_s} s"), theme.bad()),
         FeedState::Ended => ("ENDED".to_string(), theme.warning()),
     };
-    let rate = if feed.events_per_min < 10.0 {
-        format!("{:.1}", feed.events_per_min)
-    } else {
-        format!("{:.0}", feed.events_per_min)
-    };
+    let rate = format::per_minute(feed.events_per_min);
     let rejected_style = if feed.rejected > 0 {
         theme.warning()
     } else {

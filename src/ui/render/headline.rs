@@ -4,7 +4,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::engine::Status;
-use crate::format::{dur, goal, human_target, pct, pct0};
+use crate::format::{dur, dur_999, goal, human_target, pct};
 use crate::ui::board::Board;
 
 use super::theme::Theme;
@@ -39,6 +39,8 @@ pub(super) struct Headline<'a> {
     pub(super) threshold: Option<f64>,
     pub(super) p50: Option<f64>,
     pub(super) p90: Option<f64>,
+    /// How this figure's times are written: tenths of a second for 999, else `m ss`.
+    pub(super) time_text: fn(Option<f64>) -> String,
     pub(super) live: Live,
     pub(super) trend: &'a [Option<f64>],
 }
@@ -46,7 +48,7 @@ pub(super) struct Headline<'a> {
 pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
     let c999 = &board.figures.calls.line_999;
     let c101 = &board.figures.calls.line_101;
-    let call = |title, c: &crate::engine::CallFigures, trend| Headline {
+    let call = |title, c: &crate::engine::CallFigures, time_text, trend| Headline {
         title,
         short_title: title,
         mean: c.mean_answer_s,
@@ -60,6 +62,7 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
         threshold: c.sl_threshold_s,
         p50: c.p50_answer_s,
         p90: c.p90_answer_s,
+        time_text,
         live: Live::Calls {
             waiting: c.waiting,
             longest: c.longest_wait_s,
@@ -80,6 +83,7 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
         threshold: i.target_s,
         p50: i.p50_attend_s,
         p90: i.p90_attend_s,
+        time_text: dur,
         live: Live::Incidents {
             open: i.open,
             breached: i.open_breached,
@@ -89,8 +93,8 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
     };
     let t = &board.trends;
     [
-        call("999 answer", c999, &t.answer_999),
-        call("101 answer", c101, &t.answer_101),
+        call("999 answer", c999, dur_999, &t.answer_999),
+        call("101 answer", c101, dur, &t.answer_101),
         incident(
             ("Emergency attendance", "Emerg. attendance"),
             &board.figures.incidents.emergency,
@@ -106,7 +110,7 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
 
 impl Headline<'_> {
     pub(super) fn mean_text(&self) -> String {
-        dur(self.mean)
+        (self.time_text)(self.mean)
     }
 
     pub(super) fn target_text(&self) -> String {
@@ -143,13 +147,10 @@ impl Headline<'_> {
         ]
     }
 
-    /// The status words; a figure with data but no target says so rather than
-    /// "NO DATA".
+    /// The status words, as `report` writes them too.
     pub(super) fn words(&self) -> &'static str {
-        match (self.status, self.mean, self.target) {
-            (Status::None, Some(_), None) => "· NO TARGET",
-            (status, _, _) => status.words(),
-        }
+        self.status
+            .words_for(self.mean.is_some(), self.target.is_some())
     }
 
     pub(super) fn badge(&self, theme: &Theme) -> Span<'static> {
@@ -195,13 +196,12 @@ impl Headline<'_> {
                         dim(goal_text),
                     ])
                 };
+                let actual = pct(self.actual_pct);
                 vec![
-                    line(
-                        pct(self.actual_pct),
-                        format!(" goal {} ≤{threshold}", goal(g)),
-                    ),
-                    line(pct(self.actual_pct), format!(" goal {}", goal(g))),
-                    line(pct0(self.actual_pct), format!(" ≥{}", goal(g))),
+                    line(actual.clone(), format!(" goal {} ≤{threshold}", goal(g))),
+                    line(actual.clone(), format!(" goal {}", goal(g))),
+                    line(actual.clone(), format!(" ≥{}", goal(g))),
+                    line(actual, String::new()),
                 ]
             }
             None => vec![
@@ -210,15 +210,15 @@ impl Headline<'_> {
                     value(pct(self.actual_pct)),
                     dim(format!(" ≤{threshold}")),
                 ]),
-                Line::from(vec![dim(format!("{label} ")), value(pct0(self.actual_pct))]),
+                Line::from(vec![dim(format!("{label} ")), value(pct(self.actual_pct))]),
             ],
         }
     }
 
     pub(super) fn percentile_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let dim = |text: &str| Span::styled(text.to_string(), theme.dim());
-        let p50 = Span::raw(dur(self.p50));
-        let p90 = Span::raw(dur(self.p90));
+        let p50 = Span::raw((self.time_text)(self.p50));
+        let p90 = Span::raw((self.time_text)(self.p90));
         vec![
             Line::from(vec![dim("p50 "), p50.clone(), dim(" · p90 "), p90.clone()]),
             Line::from(vec![dim("p50 "), p50, dim(" p90 "), p90.clone()]),
