@@ -1,184 +1,14 @@
 //! The real binary in a pseudo-terminal, read back through a vt100 parser: what a person
 //! would see. Feeds come from TCP servers inside the test, on loopback.
 
-use std::io::{Read, Write};
+mod common;
+
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
-
-/// Long enough for a loaded 2-core CI machine; a pass is usually well under a second.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-thread_local! {
-    static EXTRA_ENV: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Environment variables for the next `Board::start` on this thread.
-fn extra_env() -> Vec<(String, String)> {
-    EXTRA_ENV.with(|env| env.borrow().clone())
-}
-
-fn set_extra_env(vars: &[(&str, &str)]) {
-    EXTRA_ENV.with(|env| {
-        *env.borrow_mut() = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    });
-}
-
-struct Board {
-    screen: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    child: Box<dyn Child + Send + Sync>,
-    input: Box<dyn Write + Send>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Board {
-    fn start(args: &[&str], cols: u16, rows: u16) -> Board {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_forceboard"));
-        command.args(args);
-        command.cwd(env!("CARGO_MANIFEST_DIR"));
-        command.env("TERM", "xterm-256color");
-        command.env_remove("NO_COLOR");
-        for (key, value) in extra_env() {
-            command.env(key, value);
-        }
-        let child = pty.slave.spawn_command(command).expect("the binary starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let input = pty.master.take_writer().expect("pty writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(rows).expect("rows > 0"),
-            std::num::NonZeroU16::new(cols).expect("cols > 0"),
-            0,
-        )));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (screen_writer, raw_writer) = (Arc::clone(&screen), Arc::clone(&raw));
-        thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                screen_writer.lock().expect("screen").process(&buffer[..n]);
-                raw_writer
-                    .lock()
-                    .expect("raw")
-                    .extend_from_slice(&buffer[..n]);
-            }
-        });
-        Board {
-            screen,
-            raw,
-            child,
-            input,
-            _master: pty.master,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().expect("screen").screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; panics with the screen if it never does.
-    fn wait_for(&self, text: &str) {
-        self.wait_until(&format!("{text:?} on screen"), |screen| {
-            screen.contains(text)
-        });
-    }
-
-    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let screen = self.contents();
-            if test(&screen) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {what}; the screen:\n{screen}"
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.input.write_all(keys.as_bytes()).expect("type");
-        self.input.flush().expect("flush");
-    }
-
-    fn signal(&self, signal: i32) {
-        let pid = self.child.process_id().expect("pid");
-        // SAFETY-free: kill(2) through the shell's `kill` would do too; libc is not a dependency.
-        let status = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(pid.to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    /// Waits for the process to exit; panics if it is still running after `PATIENCE`.
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                // Let the reader thread take the last bytes.
-                thread::sleep(Duration::from_millis(100));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the board did not exit:\n{}",
-                self.contents()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// The terminal is back to normal: main screen, cursor shown, and the raw output ends
-    /// by leaving the alternate screen.
-    fn assert_restored(&self) {
-        let parser = self.screen.lock().expect("screen");
-        assert!(
-            !parser.screen().alternate_screen(),
-            "still on the alternate screen"
-        );
-        assert!(!parser.screen().hide_cursor(), "cursor still hidden");
-        let raw = self.raw.lock().expect("raw");
-        let text = String::from_utf8_lossy(&raw);
-        let left = text
-            .rfind("\x1b[?1049l")
-            .expect("left the alternate screen");
-        let entered = text
-            .rfind("\x1b[?1049h")
-            .expect("entered the alternate screen");
-        assert!(left > entered);
-    }
-}
-
-impl Drop for Board {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+use common::pty::{Board, rfc3339};
 
 /// A few live events around now: two 999 calls answered in 4 s and 8 s (mean 6.0 s,
 /// amber against 5 s), one still waiting, and an open emergency incident.
@@ -475,14 +305,12 @@ fn rotate_cycles_the_board_through_the_areas_and_a_cycles_by_hand() {
 
 #[test]
 fn no_color_means_no_colour_escapes_at_all() {
-    set_extra_env(&[("NO_COLOR", "1")]);
-    let mut board = Board::start(&["--layout", "standard"], 120, 40);
-    set_extra_env(&[]);
+    let mut board = Board::start_with_env(&["--layout", "standard"], 120, 40, &[("NO_COLOR", "1")]);
     board.wait_for("DEMO DATA");
     board.wait_for("✔ ON TARGET");
     board.press("q");
     assert!(board.wait_exit().success());
-    let raw = board.raw.lock().expect("raw").clone();
+    let raw = board.raw();
     let text = String::from_utf8_lossy(&raw);
     // Every SGR sequence (ESC [ params m): none may set a colour (30–49, 90–107).
     let mut sgr_params: Vec<String> = Vec::new();

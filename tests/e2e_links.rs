@@ -2,119 +2,14 @@
 //! fail: the cause on the DOWN banner, a silent link dialled again, and a record file on a
 //! full disk. Servers run inside the test on free loopback ports.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
-
-/// Long enough for a loaded 2-core CI machine.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-struct Board {
-    screen: Arc<Mutex<vt100::Parser>>,
-    child: Box<dyn Child + Send + Sync>,
-    input: Box<dyn Write + Send>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Board {
-    fn start(args: &[&str]) -> Board {
-        let (rows, cols) = (40, 120);
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_forceboard"));
-        command.args(args);
-        command.cwd(env!("CARGO_MANIFEST_DIR"));
-        command.env("TERM", "xterm-256color");
-        command.env_remove("FORCEBOARD_TOKEN");
-        let child = pty.slave.spawn_command(command).expect("the binary starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let input = pty.master.take_writer().expect("pty writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(rows).expect("rows"),
-            std::num::NonZeroU16::new(cols).expect("cols"),
-            0,
-        )));
-        let writer = Arc::clone(&screen);
-        thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                writer.lock().expect("screen").process(&buffer[..n]);
-            }
-        });
-        Board {
-            screen,
-            child,
-            input,
-            _master: pty.master,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().expect("screen").screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text));
-    }
-
-    fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let screen = self.contents();
-            if test(&screen) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {what}; the screen:\n{screen}"
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.input.write_all(keys.as_bytes()).expect("type");
-        self.input.flush().expect("flush");
-    }
-
-    fn quit(mut self) {
-        self.press("q");
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                assert!(status.success(), "{}", self.contents());
-                return;
-            }
-            assert!(Instant::now() < deadline, "the board did not exit");
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Board {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+use common::pty::{Board, rfc3339};
 
 /// Two 999 calls answered in 4 s and 8 s: mean 6.0 s.
 fn two_calls() -> String {
@@ -163,7 +58,7 @@ fn a_refused_connection_is_named_on_the_down_banner() {
         .expect("a free port")
         .port();
     let feed = format!("tcp://127.0.0.1:{port}");
-    let board = Board::start(&["watch", "--feed", &feed, "--layout", "standard"]);
+    let board = Board::start(&["watch", "--feed", &feed, "--layout", "standard"], 120, 40);
     board.wait_for("FEED DOWN — connection refused — retrying in");
     board.quit();
 }
@@ -181,7 +76,7 @@ fn an_http_401_is_named_with_what_to_check() {
         }
     });
     let feed = format!("http://{address}/feed");
-    let board = Board::start(&["watch", "--feed", &feed, "--layout", "compact"]);
+    let board = Board::start(&["watch", "--feed", &feed, "--layout", "compact"], 120, 40);
     board.wait_for("FEED DOWN — HTTP 401 Unauthorized (check FORCEBOARD_TOKEN) — retrying in");
     board.quit();
 }
@@ -211,7 +106,7 @@ fn a_silent_link_goes_stale_then_down_and_is_dialled_again() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
     let feed = format!("tcp://{}", listener.local_addr().expect("address"));
     let config = config.to_string_lossy().into_owned();
-    let board = Board::start(&["--config", &config, "watch", "--feed", &feed]);
+    let board = Board::start(&["--config", &config, "watch", "--feed", &feed], 120, 40);
     // Accepted, then not a byte: the board shows STALE, then gives up on the link.
     let (silent, _) = listener.accept().expect("the board connects");
     board.wait_for("FEED STALE");
@@ -234,15 +129,19 @@ fn recording_to_a_full_disk_is_shown_and_the_figures_keep_updating() {
     }
     let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
     let feed = format!("tcp://{}", listener.local_addr().expect("address"));
-    let mut board = Board::start(&[
-        "watch",
-        "--feed",
-        &feed,
-        "--record",
-        "/dev/full",
-        "--layout",
-        "standard",
-    ]);
+    let mut board = Board::start(
+        &[
+            "watch",
+            "--feed",
+            &feed,
+            "--record",
+            "/dev/full",
+            "--layout",
+            "standard",
+        ],
+        120,
+        40,
+    );
     let (mut stream, _) = listener.accept().expect("the board connects");
     send(&mut stream, &two_calls());
     board.wait_for("6.0s");
