@@ -3,6 +3,8 @@
 //! again with a growing back-off. Servers on 127.0.0.1 with ephemeral ports; every wait
 //! has a time limit.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use forceboard::feed::source::{
@@ -14,39 +16,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc::{self, Receiver};
 use tokio::time::timeout;
 
-const LIMIT: Duration = Duration::from_secs(5);
+use common::source::{LIMIT, expect_down, expect_state, fast_with_idle_limit, good, next};
 
 /// Short timings: a link silent for 300 ms is given up on.
 fn fast() -> SourceOptions {
-    SourceOptions {
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(400),
-        poll_interval: Duration::from_millis(20),
-        connect_timeout: Duration::from_secs(2),
-        idle_limit: Duration::from_millis(300),
-    }
-}
-
-fn good(id: &str) -> String {
-    format!(r#"{{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"{id}","line":"999"}}"#)
-}
-
-async fn next(rx: &mut Receiver<FeedItem>) -> FeedItem {
-    timeout(LIMIT, rx.recv())
-        .await
-        .expect("no feed item within the time limit")
-        .expect("the source ended early")
-}
-
-async fn expect_state(rx: &mut Receiver<FeedItem>, want: SourceState) {
-    assert_eq!(next(rx).await, FeedItem::State(want));
-}
-
-async fn expect_down(rx: &mut Receiver<FeedItem>) -> (DownCause, Duration) {
-    match next(rx).await {
-        FeedItem::State(SourceState::Down { cause, retry_in }) => (cause, retry_in),
-        other => panic!("expected Down, got {other:?}"),
-    }
+    fast_with_idle_limit(Duration::from_millis(300))
 }
 
 async fn expect_call(rx: &mut Receiver<FeedItem>, id: &str) {

@@ -1,68 +1,26 @@
 //! Live feed sources against real sockets and files: TCP and HTTP servers on 127.0.0.1 with
 //! ephemeral ports, and files in a fresh temporary directory. Every wait has a time limit.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
 use forceboard::feed::source::{
     DownCause, FeedItem, FeedSource, SourceOptions, SourceState, backoff_delay, spawn_with,
 };
-use forceboard::model::{EventBody, Reject};
+use forceboard::model::Reject;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::mpsc;
 use tokio::time::timeout;
 
-const LIMIT: Duration = Duration::from_secs(5);
+use common::source::{
+    LIMIT, expect_down, expect_event, expect_state, fast_with_idle_limit, good, next,
+};
 
 fn fast() -> SourceOptions {
-    SourceOptions {
-        base_delay: Duration::from_millis(50),
-        max_delay: Duration::from_millis(400),
-        poll_interval: Duration::from_millis(20),
-        connect_timeout: Duration::from_secs(2),
-        idle_limit: Duration::from_secs(60),
-    }
-}
-
-fn good(id: &str) -> String {
-    format!(r#"{{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"{id}","line":"999"}}"#)
-}
-
-async fn next(rx: &mut Receiver<FeedItem>) -> FeedItem {
-    timeout(LIMIT, rx.recv())
-        .await
-        .expect("no feed item within the time limit")
-        .expect("the source ended early")
-}
-
-async fn expect_state(rx: &mut Receiver<FeedItem>, want: SourceState) {
-    assert_eq!(next(rx).await, FeedItem::State(want));
-}
-
-/// The next item must be a `Down`; returns its cause and delay.
-async fn expect_down(rx: &mut Receiver<FeedItem>) -> (DownCause, Duration) {
-    match next(rx).await {
-        FeedItem::State(SourceState::Down { cause, retry_in }) => (cause, retry_in),
-        other => panic!("expected Down, got {other:?}"),
-    }
-}
-
-/// The next item must be an event for call `id` on line `line`.
-async fn expect_event(rx: &mut Receiver<FeedItem>, line: u64, id: &str) {
-    match next(rx).await {
-        FeedItem::Event {
-            line: got_line,
-            event,
-        } => {
-            assert_eq!(got_line, line, "line number of {id}");
-            match event.body {
-                EventBody::CallOffered { id: got_id, .. } => assert_eq!(&*got_id, id),
-                other => panic!("unexpected body {other:?}"),
-            }
-        }
-        other => panic!("expected event {id} on line {line}, got {other:?}"),
-    }
+    fast_with_idle_limit(Duration::from_secs(60))
 }
 
 fn assert_between(delay: Duration, low_ms: u64, high_ms: u64) {

@@ -1,1 +1,4 @@
+#![allow(dead_code)] // each test file uses some of it
+
 pub mod pty;
+pub mod source;

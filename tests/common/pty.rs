@@ -1,8 +1,6 @@
 //! The real binary in a pseudo-terminal, read back through a vt100 parser: what a person
 //! would see. Shared by the end-to-end tests.
 
-#![allow(dead_code)] // each test file uses some of it
-
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::thread;
