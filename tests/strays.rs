@@ -297,3 +297,35 @@ fn a_recordings_span_leaves_its_strays_out() {
         "every line is an event, and every event is kept"
     );
 }
+
+#[test]
+fn check_of_many_bad_lines_lists_the_first_and_last_twenty_and_counts_by_reason() {
+    // 1,000 lines: every third not JSON (334), the rest heartbeats of one minute.
+    let text: String = (0..1_000)
+        .map(|n| {
+            if n % 3 == 0 {
+                "not json\n".to_string()
+            } else {
+                format!(
+                    "{{\"kind\":\"heartbeat\",\"at\":\"2024-07-01T11:{:02}:00Z\"}}\n",
+                    n % 60
+                )
+            }
+        })
+        .collect();
+    let checked = check(text.as_bytes(), &Config::default()).expect("in memory");
+    assert_eq!(checked.rejected.total, 334);
+    assert_eq!(checked.rejected.all(), None, "too many to keep them all");
+    let mut out = Vec::new();
+    checked.write("bad", &mut out).expect("in memory");
+    let out = String::from_utf8(out).expect("UTF-8");
+    let lines: Vec<&str> = out.lines().collect();
+    // Lines 1, 4, … 58 (the first 20), then the gap, then lines 943 … 1000 (the last 20).
+    assert_eq!(lines[0], "line 1: not valid JSON");
+    assert_eq!(lines[19], "line 58: not valid JSON");
+    assert_eq!(lines[20], "… 294 more rejected lines …");
+    assert_eq!(lines[21], "line 943: not valid JSON");
+    assert_eq!(lines[40], "line 1000: not valid JSON");
+    assert_eq!(lines[41], "rejected lines by reason:");
+    assert_eq!(lines[42], "           334  not valid JSON");
+}
