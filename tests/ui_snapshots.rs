@@ -137,10 +137,16 @@ fn every_layout_at_each_size() {
     }
 }
 
+/// Under 80×24 (a tmux status line makes 80×23; a phone): the micro layout, whatever the
+/// layout chosen; under 40×12, one line of the most important figures.
 #[test]
-fn too_small() {
-    snap!("too_small_79x23", Case::new(LayoutChoice::Auto), 79, 23);
-    snap!("too_small_1x1", Case::new(LayoutChoice::Auto), 1, 1);
+fn micro_and_one_line() {
+    snap!("micro_79x23", Case::new(LayoutChoice::Auto), 79, 23);
+    snap!("micro_60x20", Case::new(LayoutChoice::Wall), 60, 20);
+    snap!("micro_40x12", Case::new(LayoutChoice::Standard), 40, 12);
+    snap!("one_line_39x11", Case::new(LayoutChoice::Auto), 39, 11);
+    snap!("one_line_20x1", Case::new(LayoutChoice::Auto), 20, 1);
+    snap!("one_line_1x1", Case::new(LayoutChoice::Auto), 1, 1);
 }
 
 #[test]
@@ -355,4 +361,41 @@ fn the_101_status_reads_the_same_on_the_board_and_in_report() {
         assert!(screen.contains(&format!(" {words} ")), "{screen}");
         assert!(!screen.contains("NO DATA"), "{screen}");
     }
+}
+
+/// A breached emergency among breached priorities that are further over, at 80×24 (an
+/// inspector over SSH): the emergency heads the breach watch, and the Priority tile keeps
+/// its breach count.
+#[test]
+fn a_breached_emergency_comes_first_and_breach_counts_are_never_dropped() {
+    // At 12:00: EM1 26 min open (11 min over its 15), four priorities 10–40 min over.
+    let feed = r#"
+{"kind":"incident_created","at":"2024-07-01T11:34:00Z","id":"EM1","grade":"emergency","lpa":"BIR"}
+{"kind":"incident_created","at":"2024-07-01T10:20:00Z","id":"PA","grade":"priority","lpa":"COV"}
+{"kind":"incident_created","at":"2024-07-01T10:40:00Z","id":"PB","grade":"priority","lpa":"DUD"}
+{"kind":"incident_created","at":"2024-07-01T10:45:00Z","id":"PC","grade":"priority","lpa":"SAN"}
+{"kind":"incident_created","at":"2024-07-01T10:50:00Z","id":"PD","grade":"priority","lpa":"WOL"}
+{"kind":"heartbeat","at":"2024-07-01T12:00:00Z"}
+"#;
+    let config = Config::default();
+    let (engine, _) = ingest_reader(
+        feed.as_bytes(),
+        Engine::new(config.engine_settings(None)),
+        config.reorder_horizon,
+        None,
+        &mut |_, _| {},
+    )
+    .expect("in-memory feed");
+    let mut view = View::for_config(&config, ColorDepth::TrueColor);
+    view.layout = LayoutChoice::Compact;
+    let board = Board::build(&engine, &config, &view, now(), Mode::Live, live_feed());
+    assert_eq!(board.breach_watch[0].id, "EM1");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| draw(frame, &board, &view)).unwrap();
+    let screen = format!("{:?}", terminal.backend());
+    assert!(screen.contains("4 BREACHED"), "{screen}");
+    let first_row = screen.find("EM1").expect("EM1 shown");
+    let first_priority = screen.find("PA").expect("PA shown");
+    assert!(first_row < first_priority, "{screen}");
+    insta::assert_snapshot!("compact_breached_emergency_first", terminal.backend());
 }

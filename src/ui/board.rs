@@ -59,8 +59,8 @@ pub struct Board {
     /// Every known area: configured ones first, in config order, then others by code.
     pub areas: Vec<AreaRow>,
     pub trends: Trends,
-    /// Open emergency and priority incidents in scope, nearest to (or furthest past)
-    /// their target first (at most [`LIST_LIMIT`]).
+    /// Open emergency and priority incidents in scope: emergencies first, each grade
+    /// nearest to (or furthest past) its target first (at most [`LIST_LIMIT`]).
     pub breach_watch: Vec<OpenIncident>,
     /// How many open emergency and priority incidents there are in all.
     pub open_total: usize,
@@ -129,6 +129,10 @@ impl Board {
         let trends = trends(engine, now, window.span, scope, &figures);
 
         let mut breach = engine.open_incidents_top(now, scope, LIST_LIMIT);
+        // Emergencies first: one 11 minutes over outranks any priority, however late.
+        breach
+            .rows
+            .sort_by_key(|row| row.grade != crate::model::Grade::Emergency);
         for row in &mut breach.rows {
             row.id = shown(&row.id);
             row.area = row.area.as_deref().map(shown);

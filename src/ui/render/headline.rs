@@ -262,8 +262,23 @@ impl Headline<'_> {
                             dim(" · "),
                             breached_span.clone(),
                         ]),
-                        Line::from(vec![dim("open "), count.clone(), dim(", "), breached_span]),
-                        Line::from(vec![dim("open "), count]),
+                        Line::from(vec![
+                            dim("open "),
+                            count.clone(),
+                            dim(", "),
+                            breached_span.clone(),
+                        ]),
+                        // Narrower: a breach count is never the part that goes.
+                        if breached > 0 {
+                            Line::from(vec![breached_span.clone(), dim(" of "), count.clone()])
+                        } else {
+                            Line::from(vec![dim("open "), count.clone()])
+                        },
+                        if breached > 0 {
+                            Line::from(vec![breached_span])
+                        } else {
+                            Line::from(vec![dim("open "), count])
+                        },
                     ],
                     vec![
                         Line::from(vec![dim("oldest open "), Span::raw(dur(oldest))]),

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod grid;
 pub mod header;
 pub mod headline;
+pub mod micro;
 pub mod overlays;
 pub mod paint;
 pub mod text;
@@ -18,7 +19,6 @@ pub mod wall;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
 
 use super::board::Board;
 use super::view::{LayoutChoice, Overlay, View};
@@ -50,7 +50,8 @@ impl Resolved {
     }
 }
 
-/// The layout for a choice at a size; `None` below 80×24.
+/// The layout for a choice at a size; `None` below 80×24, where the micro layout (or,
+/// under 40×12, one line) is drawn whatever the choice.
 ///
 /// `Auto` never picks the wall: a big terminal is as likely a supervisor's desk monitor
 /// (wanting every detail) as a screen across the room, and a room screen with a large
@@ -75,11 +76,11 @@ pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
     let area = frame.area();
     let theme = Theme::new(view);
     let Some(layout) = resolve(view.layout, area.width, area.height) else {
-        let line = Line::styled(
-            format!("terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT})"),
-            theme.bold(),
-        );
-        text::put_line(frame.buffer_mut(), area, area.x, area.y, &line);
+        if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
+            micro::draw_micro(frame, area, board, &theme);
+        } else {
+            micro::draw_one_line(frame, area, board, &theme);
+        }
         return;
     };
     let banners = header::banners(board);
