@@ -101,5 +101,8 @@ fn the_readme_screens_match_their_snapshots() {
 #[test]
 fn a_snapshot_picture_is_read_without_its_header_and_quotes() {
     let rows = snapshot_rows("ui_snapshots__too_small_79x23");
-    assert_eq!(rows.first().map(String::as_str), Some("terminal too small (need 80×24)"));
+    assert_eq!(
+        rows.first().map(String::as_str),
+        Some("terminal too small (need 80×24)")
+    );
 }
