@@ -2,8 +2,8 @@
 //! attendance times against their targets.
 //!
 //! The feed contract — the schema of the lines, the rules for each id's life, and every
-//! figure's definition — is written out in README.md ("The feed", "How figures are
-//! computed"); the code and its comments refer to it as "the feed contract".
+//! figure's definition — is written out in docs/feed.md and docs/figures.md (summed up in
+//! README.md); the code and its comments refer to it as "the feed contract".
 //!
 //! The library holds everything but the terminal itself; the binary (`main.rs`,
 //! `cli/`, `dashboard.rs`) parses the command line and runs the terminal loop.

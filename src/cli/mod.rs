@@ -177,8 +177,8 @@ pub struct ServeArgs {
     /// interface).
     #[arg(long, value_name = "ADDR", value_parser = Flag(parse_listen))]
     pub listen: SocketAddr,
-    /// Playback speed: virtual seconds per second, from 0.1 to 10000. Times sent are
-    /// shifted to now and, above 1, durations shrink by this factor.
+    /// Speed of the served clock, from 0.1 to 10000 times the wall clock. Times sent are
+    /// shifted onto it, never scaled: a 4 s answer stays 4 s, and boards follow the clock.
     #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = Flag(parse_speed))]
     pub speed: f64,
     /// Start the feed's clock here, RFC 3339 with an offset [default: the first event].
