@@ -13,7 +13,8 @@ terminal (120x40) with `--record`, and the script reports, as one JSON object:
 - RSS of the board at the start (after 30 s) and at the end, and its peak (VmHWM);
 - reconnects (connections the server accepted after the first);
 - lines sent, event lines sent, and event lines lost: sent but missing from the record file
-  (every event line is one the board must accept, so this must be 0);
+  (every event line is one the board must accept, so this must be 0; the server stops
+  three seconds before the board is asked to quit, so the last lines are not cut off);
 - frames drawn and the largest gap between two frames (the board draws at least once a
   second, so a gap much over 1 s is a stall).
 
@@ -206,9 +207,18 @@ def main():
                 last_frame = now
         if rss_start is None and now - started >= 30:
             rss_start = rss_kb(board.pid)
+    # Stop sending, and give the board a few seconds to take in and record the last lines
+    # before it is asked to quit (reading on, so that its output never blocks).
+    server.stopped = True
+    settle = time.monotonic() + 3
+    while time.monotonic() < settle:
+        if select.select([leader], [], [], 0.2)[0]:
+            try:
+                os.read(leader, 65536)
+            except OSError:
+                break
     rss_end = rss_kb(board.pid)
     peak = rss_kb(board.pid, "VmHWM")
-    server.stopped = True
     os.write(leader, b"q")
     try:
         board.wait(timeout=10)
@@ -222,6 +232,8 @@ def main():
     except OSError:
         pass
 
+    with open(os.path.join(workdir, "sent.ndjson"), "w") as sent_file:
+        sent_file.write("".join(text + "\n" for text in server.sent_events))
     with open(record) as recorded_file:
         recorded = {json.dumps(json.loads(line), sort_keys=True) for line in recorded_file if line.strip()}
     lost = sum(1 for text in server.sent_events if json.dumps(json.loads(text), sort_keys=True) not in recorded)
