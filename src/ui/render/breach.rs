@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use crate::engine::OpenIncident;
-use crate::format::human_duration;
+use crate::format::{human_duration, human_target};
 use crate::model::{CallLine, Grade};
 use crate::ui::board::Board;
 
@@ -121,6 +121,8 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         return;
     }
     let narrow = area.width < 64;
+    // Wide (a big desk screen): the target and the age against it as a bar as well.
+    let wide = area.width >= WIDE_FROM;
     let id_width = board
         .breach_watch
         .iter()
@@ -128,13 +130,23 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         .max()
         .unwrap_or(0)
         .clamp(if narrow { 4 } else { 8 }, 16) as u16;
+    let (time_left, extra) = if wide {
+        (
+            Constraint::Length(20),
+            [Constraint::Length(6), Constraint::Fill(1)],
+        )
+    } else {
+        (Constraint::Fill(1), [Constraint::Length(0); 2])
+    };
     let table = Grid {
         widths: [
             Constraint::Length(id_width),
             Constraint::Length(4),
             Constraint::Length(if narrow { 5 } else { 9 }),
             Constraint::Length(7),
-            Constraint::Fill(1),
+            time_left,
+            extra[0],
+            extra[1],
         ],
         header: [
             if narrow { "Id" } else { "Incident" },
@@ -142,6 +154,8 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
             "Grade",
             "Age",
             "Time left",
+            if wide { "Target" } else { "" },
+            if wide { "Age against target (│)" } else { "" },
         ],
         header_style: theme.bold(),
         title: Some(title),
@@ -152,14 +166,45 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         let incident = &incidents[i];
         let target = target_of(board, incident.grade);
         let grade = grade_word(incident.grade);
+        let countdown = countdown(incident, target, board.amber_factor, theme);
+        let (target_text, bar) = if wide {
+            let bar = progress(incident.age_s, target, PROGRESS_HALF);
+            (target.map_or_else(|| "-".to_string(), human_target), bar)
+        } else {
+            (String::new(), String::new())
+        };
+        let bar_style = countdown.style;
         [
             grid::text(&incident.id),
             grid::text(incident.area.as_deref().unwrap_or("-")),
             grid::text(if narrow { &grade[..5] } else { grade }),
             Span::raw(human_duration(incident.age_s)).into(),
-            countdown(incident, target, board.amber_factor, theme).into(),
+            countdown.into(),
+            Span::raw(target_text).into(),
+            Span::styled(bar, bar_style).into(),
         ]
     });
+}
+
+/// From this width the breach watch shows each incident's target and a bar.
+const WIDE_FROM: u16 = 110;
+/// The bar's cells each side of the target mark.
+const PROGRESS_HALF: usize = 20;
+
+/// An incident's age against its target as a bar, `half` cells to the target's `│` and
+/// `half` past it: `████████  │          ` at 80 %, `██████████│▓▓▓▓▓▓▓▓▓▓` at twice
+/// the target or more. Nothing without a target.
+fn progress(age_s: f64, target: Option<f64>, half: usize) -> String {
+    let Some(target) = target.filter(|t| *t > 0.0) else {
+        return String::new();
+    };
+    // `as` takes NaN to 0 and caps the rest; the clamp keeps it to the bar.
+    let filled = ((age_s / target) * half as f64)
+        .round()
+        .clamp(0.0, (2 * half) as f64) as usize;
+    let before = (0..half).map(|i| if i < filled { '█' } else { ' ' });
+    let after = (0..half).map(|i| if half + i < filled { '▓' } else { ' ' });
+    before.chain(['│']).chain(after).collect()
 }
 
 fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
@@ -274,5 +319,23 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
             Span::styled(format!("{mark}{}", human_duration(call.wait_s)), style),
         ]);
         put_line(buf, right, right.x, y, &line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_puts_the_target_in_the_middle() {
+        // 12 min of a 15 min target: 0.8 × 10 = 8 cells.
+        assert_eq!(progress(720.0, Some(900.0), 10), "████████  │          ");
+        // 30 min: twice the target, the whole bar.
+        assert_eq!(progress(1800.0, Some(900.0), 10), "██████████│▓▓▓▓▓▓▓▓▓▓");
+        // 20 min: 13.3 → 13 cells, three past the mark; 2 h is capped at the bar's end.
+        assert_eq!(progress(1200.0, Some(900.0), 10), "██████████│▓▓▓       ");
+        assert_eq!(progress(7200.0, Some(900.0), 2), "██│▓▓");
+        assert_eq!(progress(60.0, None, 10), "");
+        assert_eq!(progress(60.0, Some(0.0), 10), "");
     }
 }
