@@ -8,6 +8,7 @@ pub mod footer;
 pub mod grid;
 pub mod header;
 pub mod headline;
+pub mod notlive;
 pub mod overlays;
 pub mod paint;
 pub mod text;
@@ -136,8 +137,21 @@ fn stack<const N: usize>(area: Rect, heights: [u16; N]) -> [Rect; N] {
     })
 }
 
+/// While the feed is stale or down, a NOT LIVE bar of `rows` rows across the top of
+/// `area`; returns what is left below it.
+fn not_live_bar(frame: &mut Frame, area: Rect, board: &Board, rows: u16, theme: &Theme) -> Rect {
+    if !board.feed.state.is_not_live() {
+        return area;
+    }
+    let rows = rows.min(area.height);
+    let [bar, rest] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area);
+    notlive::draw(frame.buffer_mut(), bar, board, theme);
+    rest
+}
+
 /// Tiles, then breach watch and longest waits, then the area table.
 fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let area = not_live_bar(frame, area, board, 3, theme);
     let table_rows = areas::rows_needed(board, true);
     // Minimums first: tiles, then the breach watch, then the table; the breach watch
     // takes whatever is left at the end.
@@ -158,6 +172,7 @@ fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
 
 /// Everything essential in 80×24: tiles, short lists, the area table without borders.
 fn draw_compact(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let area = not_live_bar(frame, area, board, 1, theme);
     let table_rows = areas::rows_needed(board, false);
     let [tiles_h, lists_h, table_h] = allot(area.height, [(8, 9), (3, 3), (4, table_rows)]);
     let extra = area.height - tiles_h - lists_h - table_h;

@@ -1,4 +1,5 @@
-//! The wall layout's tiles: each headline figure in very large digits.
+//! The wall layout: the NOT LIVE block while the feed is stale or down, and each
+//! headline figure in very large digits.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,13 +10,27 @@ use crate::ui::board::Board;
 
 use super::bigtext;
 use super::headline::{Headline, headlines};
+use super::notlive;
 use super::paint;
 use super::text::{fit, put_centered};
 use super::theme::Theme;
 use super::trend;
 
-/// The four tiles as a 2×2 grid of big figures (wall).
+/// The NOT LIVE block when not live, then the four tiles as a 2×2 grid of big figures.
 pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let not_live_rows = if board.feed.state.is_not_live() {
+        notlive::wall_height(area)
+    } else {
+        0
+    };
+    let [not_live, tiles] =
+        Layout::vertical([Constraint::Length(not_live_rows), Constraint::Min(0)]).areas(area);
+    notlive::draw(frame.buffer_mut(), not_live, board, theme);
+    draw_tiles(frame, tiles, board, theme);
+}
+
+/// The four tiles as a 2×2 grid of big figures.
+fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
@@ -65,7 +80,7 @@ fn draw_wall_tile(
 ) {
     let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    paint::bordered(buf, area, theme.border(headline.status), None);
+    paint::bordered(buf, area, headline.border_style(theme), None);
     if inner.is_empty() {
         return;
     }
@@ -114,9 +129,9 @@ fn draw_wall_tile(
     let (big_area, trend_rows) = wall_rows(inner);
     put_centered(buf, inner, inner.y, &title);
     let text = headline.mean_text();
-    let style = theme.status(headline.status).patch(theme.bold());
+    let style = headline.mean_style(theme);
     match scale {
-        Some(scale) => bigtext::draw(buf, big_area, &text, scale, style),
+        Some(scale) => bigtext::draw(buf, big_area, &text, scale, (headline.digit_fill(), style)),
         None => {
             let line = Line::styled(text, style);
             put_centered(buf, big_area, big_area.y + big_area.height / 2, &line);
