@@ -254,6 +254,33 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 }
 
 #[test]
+fn the_wall_says_what_it_shows_where_in_the_rotation_and_when() {
+    // Sandwell is the fourth of the seven areas: fifth in the round after the force.
+    let mut case = Case::new(LayoutChoice::Wall);
+    case.view.rotating = true;
+    case.view.area = Some("SAN".into());
+    for (w, h) in [(120, 40), (200, 60), (300, 80)] {
+        snap!(format!("wall_rotating_{w}x{h}"), case, w, h);
+    }
+    // Under 30 rows of body there is no room for block type: one line under the header
+    // (from 24 rows of body; none at 80×24, where the header names the scope).
+    let terminal = case.render(100, 26);
+    let text = screen_text(&terminal);
+    assert_eq!(
+        text.lines().nth(1).map(str::trim),
+        Some("SANDWELL  ·  5 / 8  ·  13:00")
+    );
+    // Without rotation, no position; the force is WHOLE FORCE.
+    let mut case = Case::new(LayoutChoice::Wall);
+    case.view.area = None;
+    let text = screen_text(&case.render(100, 26));
+    assert_eq!(
+        text.lines().nth(1).map(str::trim),
+        Some("WHOLE FORCE  ·  13:00")
+    );
+}
+
+#[test]
 fn a_stale_or_dead_feed_is_not_live_on_every_layout() {
     let stale = FeedState::Stale { silent_s: 47 };
     let down = FeedState::Down { retry_in_s: 8 };

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod grid;
 pub mod header;
 pub mod headline;
+pub mod masthead;
 pub mod notlive;
 pub mod overlays;
 pub mod paint;
@@ -94,7 +95,7 @@ pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
     header::draw_header(frame, head, board, &theme);
     header::draw_banners(frame, banner_area, &banners, &theme);
     match layout {
-        Resolved::Wall => wall::draw_wall(frame, body, board, &theme),
+        Resolved::Wall => wall::draw_wall(frame, body, board, view.rotating, &theme),
         Resolved::Standard => draw_standard(frame, body, board, &theme),
         Resolved::Compact => draw_compact(frame, body, board, &theme),
     }

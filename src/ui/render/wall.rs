@@ -1,5 +1,5 @@
-//! The wall layout: the NOT LIVE block while the feed is stale or down, and each
-//! headline figure in very large digits.
+//! The wall layout: the masthead (area, rotation, clock), the NOT LIVE block while the
+//! feed is stale or down, and each headline figure in very large digits.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,21 +10,27 @@ use crate::ui::board::Board;
 
 use super::bigtext;
 use super::headline::{Headline, headlines};
-use super::notlive;
 use super::paint;
 use super::text::{fit, put_centered};
 use super::theme::Theme;
 use super::trend;
+use super::{masthead, notlive};
 
-/// The NOT LIVE block when not live, then the four tiles as a 2×2 grid of big figures.
-pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+/// The masthead, the NOT LIVE block when not live, then the four tiles as a 2×2 grid of
+/// big figures.
+pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
     let not_live_rows = if board.feed.state.is_not_live() {
         notlive::wall_height(area)
     } else {
         0
     };
-    let [not_live, tiles] =
-        Layout::vertical([Constraint::Length(not_live_rows), Constraint::Min(0)]).areas(area);
+    let [head, not_live, tiles] = Layout::vertical([
+        Constraint::Length(masthead::height(area)),
+        Constraint::Length(not_live_rows),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    masthead::draw(frame.buffer_mut(), head, board, rotating, theme);
     notlive::draw(frame.buffer_mut(), not_live, board, theme);
     draw_tiles(frame, tiles, board, theme);
 }
@@ -52,13 +58,16 @@ fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     }
 }
 
+/// The most rows a wall tile's trend takes from spare rows.
+const MAX_TREND_ROWS: u16 = 8;
+
 /// Inside a wall tile: the rows for the big digits (below the title line), and how many
-/// rows the trend gets at the bottom.
+/// rows the trend gets at the bottom: from two, a quarter of the rows, up to six.
 fn wall_rows(inner: Rect) -> (Rect, u16) {
     // Title, then digits, then badge, goal and live lines, then the trend.
     let fixed = 4u16;
     let trend_rows = if inner.height >= fixed + bigtext::ROWS + 4 {
-        2
+        ((inner.height - fixed) / 4).clamp(2, 6)
     } else {
         0
     };
@@ -126,7 +135,14 @@ fn draw_wall_tile(
         both.extend(live_count);
         fit(w, both)
     };
-    let (big_area, trend_rows) = wall_rows(inner);
+    let (mut big_area, mut trend_rows) = wall_rows(inner);
+    // Rows the digits leave over at their scale go to the trend, up to its most.
+    if let (Some((_, sy)), true) = (scale, trend_rows > 0) {
+        let spare = big_area.height.saturating_sub(bigtext::ROWS * sy);
+        let more = spare.min(MAX_TREND_ROWS.saturating_sub(trend_rows));
+        big_area.height -= more;
+        trend_rows += more;
+    }
     put_centered(buf, inner, inner.y, &title);
     let text = headline.mean_text();
     let style = headline.mean_style(theme);
@@ -143,11 +159,11 @@ fn draw_wall_tile(
         y = y.saturating_add(1);
     }
     if trend_rows > 0 && y < inner.bottom() {
-        let width = inner.width.min(48);
+        // The tile's width but a column each side, so the scale's labels stand clear.
         let trend_area = Rect::new(
-            inner.x + (inner.width - width) / 2,
+            inner.x + 1,
             y,
-            width,
+            inner.width.saturating_sub(2),
             trend_rows.min(inner.bottom() - y),
         );
         trend::draw(
