@@ -167,13 +167,11 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         let target = target_of(board, incident.grade);
         let grade = grade_word(incident.grade);
         let countdown = countdown(incident, target, board.amber_factor, theme);
-        let (target_text, bar) = if wide {
-            let bar = progress(incident.age_s, target, PROGRESS_HALF);
-            (target.map_or_else(|| "-".to_string(), human_target), bar)
-        } else {
-            (String::new(), String::new())
+        let target_text = match (wide, target) {
+            (true, Some(target)) => human_target(target),
+            (true, None) => "-".to_string(),
+            (false, _) => String::new(),
         };
-        let bar_style = countdown.style;
         [
             grid::text(&incident.id),
             grid::text(incident.area.as_deref().unwrap_or("-")),
@@ -181,9 +179,28 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
             Span::raw(human_duration(incident.age_s)).into(),
             countdown.into(),
             Span::raw(target_text).into(),
-            Span::styled(bar, bar_style).into(),
+            Span::raw("").into(),
         ]
     });
+    // The bars, cell by cell: as spans, their hundreds of block characters would each be
+    // measured for width, a quarter of the frame at 200x60.
+    if let Some(bars) = wide.then(|| grid::column_rows(area, &table, 6)).flatten() {
+        for (incident, y) in incidents.iter().zip(bars.top()..bars.bottom()) {
+            let target = target_of(board, incident.grade);
+            let style = countdown(incident, target, board.amber_factor, theme).style;
+            let Some(filled) = filled_cells(incident.age_s, target, PROGRESS_HALF) else {
+                continue;
+            };
+            let right = bars
+                .right()
+                .min(bars.x.saturating_add(2 * PROGRESS_HALF as u16 + 1));
+            let cells = paint::run(buf, bars.x, y, right);
+            for (i, cell) in cells.iter_mut().enumerate() {
+                cell.set_symbol(progress_symbol(i, filled, PROGRESS_HALF))
+                    .set_style(style);
+            }
+        }
+    }
 }
 
 /// From this width the breach watch shows each incident's target and a bar.
@@ -191,20 +208,27 @@ const WIDE_FROM: u16 = 110;
 /// The bar's cells each side of the target mark.
 const PROGRESS_HALF: usize = 20;
 
-/// An incident's age against its target as a bar, `half` cells to the target's `│` and
-/// `half` past it: `████████  │          ` at 80 %, `██████████│▓▓▓▓▓▓▓▓▓▓` at twice
-/// the target or more. Nothing without a target.
-fn progress(age_s: f64, target: Option<f64>, half: usize) -> String {
-    let Some(target) = target.filter(|t| *t > 0.0) else {
-        return String::new();
-    };
-    // `as` takes NaN to 0 and caps the rest; the clamp keeps it to the bar.
-    let filled = ((age_s / target) * half as f64)
-        .round()
-        .clamp(0.0, (2 * half) as f64) as usize;
-    let before = (0..half).map(|i| if i < filled { '█' } else { ' ' });
-    let after = (0..half).map(|i| if half + i < filled { '▓' } else { ' ' });
-    before.chain(['│']).chain(after).collect()
+/// How many of an incident's bar cells its age fills: `half` at the target, `2 · half`
+/// (the whole bar) at twice the target or more. `None` without a target.
+fn filled_cells(age_s: f64, target: Option<f64>, half: usize) -> Option<usize> {
+    let target = target.filter(|t| *t > 0.0)?;
+    // `as` takes NaN to 0; the clamp keeps it to the bar.
+    Some(
+        ((age_s / target) * half as f64)
+            .round()
+            .clamp(0.0, (2 * half) as f64) as usize,
+    )
+}
+
+/// Cell `i` of a bar `2 · half + 1` cells wide with `filled` cells filled: the target's
+/// `│` in the middle, `█` before it, `▓` past it.
+fn progress_symbol(i: usize, filled: usize, half: usize) -> &'static str {
+    match i.cmp(&half) {
+        std::cmp::Ordering::Equal => "│",
+        std::cmp::Ordering::Less if i < filled => "█",
+        std::cmp::Ordering::Greater if i <= filled => "▓",
+        _ => " ",
+    }
 }
 
 fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
@@ -328,6 +352,14 @@ mod tests {
 
     #[test]
     fn progress_puts_the_target_in_the_middle() {
+        let progress = |age_s: f64, target: Option<f64>, half: usize| -> String {
+            match filled_cells(age_s, target, half) {
+                Some(filled) => (0..=2 * half)
+                    .map(|i| progress_symbol(i, filled, half))
+                    .collect(),
+                None => String::new(),
+            }
+        };
         // 12 min of a 15 min target: 0.8 × 10 = 8 cells.
         assert_eq!(progress(720.0, Some(900.0), 10), "████████  │          ");
         // 30 min: twice the target, the whole bar.
