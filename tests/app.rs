@@ -136,6 +136,8 @@ fn rotation_moves_through_the_areas_on_ticks_and_back_to_the_force() {
         ..AppOptions::default()
     };
     let (config, mut feed, mut app, wall) = live_board(options);
+    // The view knows it rotates: the wall shows where in the round it is.
+    assert!(app.view().rotating);
     let mut seen = Vec::new();
     for step in 1..=9 {
         // A tick between rotations changes nothing.

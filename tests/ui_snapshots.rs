@@ -227,8 +227,100 @@ fn mono_has_no_colour_and_still_marks_trouble() {
             })
         })
     };
-    assert!(reversed_word("✖ OVER"));
+    // The feed is stale: the tiles' status words give way to NOT LIVE, in reverse video.
+    assert!(reversed_word("■ NOT LIVE"));
     assert!(reversed_word("BREACHED"));
+
+    // On a live feed, "✖ OVER" (999 is red) stands out in reverse video too.
+    case.feed = live_feed();
+    let terminal = case.render(120, 40);
+    let buffer = terminal.backend().buffer();
+    let over = (0..40).any(|y| {
+        let row: String = (0..120).map(|x| buffer[(x, y)].symbol()).collect();
+        row.find("✖ OVER").is_some_and(|byte| {
+            let x = row[..byte].chars().count() as u16;
+            buffer[(x, y)].modifier.contains(Modifier::REVERSED)
+        })
+    });
+    assert!(over);
+}
+
+/// The screen's text, row after row.
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn the_wall_says_what_it_shows_where_in_the_rotation_and_when() {
+    // Sandwell is the fourth of the seven areas: fifth in the round after the force.
+    let mut case = Case::new(LayoutChoice::Wall);
+    case.view.rotating = true;
+    case.view.area = Some("SAN".into());
+    for (w, h) in [(120, 40), (200, 60), (300, 80)] {
+        snap!(format!("wall_rotating_{w}x{h}"), case, w, h);
+    }
+    // Under 30 rows of body there is no room for block type: one line under the header
+    // (from 24 rows of body; none at 80×24, where the header names the scope).
+    let terminal = case.render(100, 26);
+    let text = screen_text(&terminal);
+    assert_eq!(
+        text.lines().nth(1).map(str::trim),
+        Some("SANDWELL  ·  5 / 8  ·  13:00")
+    );
+    // Without rotation, no position; the force is WHOLE FORCE.
+    let mut case = Case::new(LayoutChoice::Wall);
+    case.view.area = None;
+    let text = screen_text(&case.render(100, 26));
+    assert_eq!(
+        text.lines().nth(1).map(str::trim),
+        Some("WHOLE FORCE  ·  13:00")
+    );
+}
+
+#[test]
+fn a_stale_or_dead_feed_is_not_live_on_every_layout() {
+    let stale = FeedState::Stale { silent_s: 47 };
+    let down = FeedState::Down { retry_in_s: 8 };
+    let cases = [
+        ("wall", LayoutChoice::Wall, down, (120, 40)),
+        ("wall", LayoutChoice::Wall, stale, (200, 60)),
+        ("standard", LayoutChoice::Standard, down, (200, 60)),
+        ("standard", LayoutChoice::Standard, stale, (120, 40)),
+        ("compact", LayoutChoice::Compact, down, (80, 24)),
+        ("compact", LayoutChoice::Compact, stale, (120, 40)),
+    ];
+    for (name, layout, state, (w, h)) in cases {
+        let mut case = Case::new(layout);
+        case.view.mono = true;
+        case.feed.state = state;
+        let word = if state == down { "down" } else { "stale" };
+        let terminal = case.render(w, h);
+        insta::assert_snapshot!(
+            format!("not_live_{name}_{word}_{w}x{h}"),
+            terminal.backend()
+        );
+        // In the text, not only in colour: the words, and the four tiles' NOT LIVE.
+        let text = screen_text(&terminal);
+        assert!(text.contains("NOT LIVE — FEED"), "{name} {word}");
+        assert_eq!(text.matches("■ NOT LIVE").count(), 4, "{name} {word}");
+        assert!(!text.contains("ON TARGET"), "{name} {word}");
+    }
+    // The wall's digits are shaded, not solid, and NOT LIVE stands in block type.
+    let mut case = Case::new(LayoutChoice::Wall);
+    case.feed.state = down;
+    let text = screen_text(&case.render(120, 40));
+    assert!(text.contains('░'));
+    let block_n = "█  █";
+    assert!(text.lines().any(|line| line.contains(block_n)));
 }
 
 #[test]

@@ -92,6 +92,7 @@ impl App {
         let mut view = View::for_config(config, options.colors);
         view.layout = options.layout;
         view.mono = view.mono || options.mono;
+        view.rotating = options.rotate_every.is_some();
         App {
             view,
             windows: config.windows.len(),

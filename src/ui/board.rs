@@ -171,6 +171,20 @@ impl Board {
     pub fn area_codes(&self) -> Vec<String> {
         self.areas.iter().map(|a| a.code.clone()).collect()
     }
+
+    /// Where the scope shown stands in the round that `a` and `--rotate` go through
+    /// (the force, then each area): `(position from 1, how many)`.
+    pub fn scope_position(&self) -> (usize, usize) {
+        let position = match &self.scope_code {
+            None => 1,
+            Some(code) => self
+                .areas
+                .iter()
+                .position(|a| &a.code == code)
+                .map_or(1, |i| i + 2),
+        };
+        (position, self.areas.len() + 1)
+    }
 }
 
 /// The four headline means at the 23 marks before `now`'s mark, then at `now` (`current`).
@@ -316,6 +330,13 @@ mod tests {
         assert_eq!(rows[6], ("WOL", "Wolverhampton"));
         assert_eq!(rows[7], ("XYZ", "XYZ"));
         assert_eq!(board.area_codes()[7], "XYZ");
+        // The force, then the eight areas: nine in the round.
+        assert_eq!(board.scope_position(), (1, 9));
+        let view = View {
+            area: Some("COV".into()),
+            ..View::default()
+        };
+        assert_eq!(build(&view).scope_position(), (3, 9));
     }
 
     #[test]

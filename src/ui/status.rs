@@ -39,6 +39,14 @@ pub enum FeedState {
     Ended,
 }
 
+impl FeedState {
+    /// Stale or down: the figures on screen are no longer being kept up to date, and the
+    /// board says NOT LIVE instead of their status.
+    pub fn is_not_live(self) -> bool {
+        matches!(self, FeedState::Stale { .. } | FeedState::Down { .. })
+    }
+}
+
 /// What the footer and the banners say about the feed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeedStatus {

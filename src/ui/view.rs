@@ -106,6 +106,9 @@ pub struct View {
     /// No colour at all, whatever `colors` says.
     pub mono: bool,
     pub colors: ColorDepth,
+    /// The board moves through the force and the areas by itself (`--rotate`): the wall
+    /// shows where in that round it is.
+    pub rotating: bool,
 }
 
 impl View {

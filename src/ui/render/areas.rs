@@ -83,6 +83,20 @@ fn label(area: &AreaRow, wide: bool) -> Content<'_> {
     }
 }
 
+/// The most columns a wide screen adds to each of the table's columns.
+const MOST_SPREAD: u16 = 12;
+
+/// The columns' widths with the room a wide screen leaves shared out between them (up to
+/// [`MOST_SPREAD`] each), so that the table spans the screen rather than its left half.
+/// `width` is the table's inside, with its selection column and one-column gaps.
+fn spread<const N: usize>(widths: [u16; N], width: u16) -> [u16; N] {
+    let needed = widths
+        .iter()
+        .fold(N as u16, |sum, w| sum.saturating_add(*w));
+    let each = (width.saturating_sub(needed) / N as u16).min(MOST_SPREAD);
+    widths.map(|w| w + each)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordered: bool) {
     if area.is_empty() {
         return;
@@ -115,18 +129,20 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
         ]
     };
     let (mean_w, pct_w) = if wide { (11, 10) } else { (9, 7) };
+    let widths = [
+        name_width,
+        mean_w,
+        pct_w,
+        mean_w,
+        mean_w + u16::from(wide),
+        pct_w,
+        mean_w,
+        4,
+        if wide { 8 } else { 4 },
+    ];
+    let inner_width = area.width.saturating_sub(if bordered { 2 } else { 0 });
     let table = Grid {
-        widths: [
-            Constraint::Length(name_width),
-            Constraint::Length(mean_w),
-            Constraint::Length(pct_w),
-            Constraint::Length(mean_w),
-            Constraint::Length(mean_w + u16::from(wide)),
-            Constraint::Length(pct_w),
-            Constraint::Length(mean_w),
-            Constraint::Length(4),
-            Constraint::Length(if wide { 8 } else { 4 }),
-        ],
+        widths: spread(widths, inner_width).map(Constraint::Length),
         header,
         header_style: theme.bold(),
         title: bordered.then(|| {
@@ -152,4 +168,19 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             row(label(a, wide), &a.figures, theme)
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spare_width_is_shared_out_up_to_a_limit() {
+        // Needed: 10 + 20 and a column each for the selection and the gap: 32.
+        assert_eq!(spread([10, 20], 32), [10, 20]);
+        assert_eq!(spread([10, 20], 31), [10, 20]);
+        // 9 spare: 4 each.
+        assert_eq!(spread([10, 20], 41), [14, 24]);
+        assert_eq!(spread([10, 20], 200), [22, 32]);
+    }
 }

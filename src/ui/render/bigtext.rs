@@ -38,6 +38,40 @@ fn glyph(c: char) -> Option<&'static [&'static str; 5]> {
         'm' => &[".....", ".....", "####.", "#.#.#", "#.#.#"],
         'h' => &["#..", "#..", "###", "#.#", "#.#"],
         ' ' => &[".", ".", ".", ".", "."],
+        '/' => &["..#", "..#", ".#.", "#..", "#.."],
+        _ => return letter(c),
+    })
+}
+
+/// Capital letters, for the wall's area names: three pixels wide but for M, N and W.
+fn letter(c: char) -> Option<&'static [&'static str; 5]> {
+    Some(match c {
+        'A' => &["###", "#.#", "###", "#.#", "#.#"],
+        'B' => &["##.", "#.#", "##.", "#.#", "##."],
+        'C' => &["###", "#..", "#..", "#..", "###"],
+        'D' => &["##.", "#.#", "#.#", "#.#", "##."],
+        'E' => &["###", "#..", "##.", "#..", "###"],
+        'F' => &["###", "#..", "##.", "#..", "#.."],
+        'G' => &["###", "#..", "#.#", "#.#", "###"],
+        'H' => &["#.#", "#.#", "###", "#.#", "#.#"],
+        'I' => &["###", ".#.", ".#.", ".#.", "###"],
+        'J' => &["..#", "..#", "..#", "#.#", "###"],
+        'K' => &["#.#", "#.#", "##.", "#.#", "#.#"],
+        'L' => &["#..", "#..", "#..", "#..", "###"],
+        'M' => &["#...#", "##.##", "#.#.#", "#...#", "#...#"],
+        'N' => &["#..#", "##.#", "#.##", "#..#", "#..#"],
+        'O' => &["###", "#.#", "#.#", "#.#", "###"],
+        'P' => &["###", "#.#", "###", "#..", "#.."],
+        'Q' => &["###", "#.#", "#.#", "###", "..#"],
+        'R' => &["###", "#.#", "##.", "#.#", "#.#"],
+        'S' => &["###", "#..", "###", "..#", "###"],
+        'T' => &["###", ".#.", ".#.", ".#.", ".#."],
+        'U' => &["#.#", "#.#", "#.#", "#.#", "###"],
+        'V' => &["#.#", "#.#", "#.#", "#.#", ".#."],
+        'W' => &["#...#", "#...#", "#.#.#", "##.##", "#...#"],
+        'X' => &["#.#", "#.#", ".#.", "#.#", "#.#"],
+        'Y' => &["#.#", "#.#", ".#.", ".#.", ".#."],
+        'Z' => &["###", "..#", ".#.", "#..", "###"],
         _ => return None,
     })
 }
@@ -77,8 +111,20 @@ pub fn common_scale(scales: impl IntoIterator<Item = (u16, u16)>) -> Option<(u16
         .reduce(|(ax, ay), (bx, by)| (ax.min(bx), ay.min(by)))
 }
 
-/// Draws `text` centred in `area` at pixel size `(sx, sy)`, clipped to the area.
-pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), style: Style) {
+/// What a filled pixel is drawn with: solid for live figures, shaded for figures that
+/// are no longer live (so that the difference shows without colour, too).
+pub const SOLID: &str = "█";
+pub const SHADED: &str = "░";
+
+/// Draws `text` centred in `area` at pixel size `(sx, sy)` in `fill` cells, clipped to
+/// the area.
+pub fn draw(
+    buf: &mut Buffer,
+    area: Rect,
+    text: &str,
+    (sx, sy): (u16, u16),
+    (fill, style): (&str, Style),
+) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
@@ -96,7 +142,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), styl
             let y = top.saturating_add(r as u16 * sy);
             for y in y.max(area.top())..y.saturating_add(sy).min(area.bottom()) {
                 let cells = paint::run(buf, area.x, y, area.right());
-                pixel_row(cells, area.x, row, x0, sx, style);
+                pixel_row(cells, area.x, row, x0, sx, (fill, style));
             }
         }
         x0 = x0.saturating_add((gw + 1) * sx);
@@ -105,7 +151,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, text: &str, (sx, sy): (u16, u16), styl
 
 /// Fills the cells of one glyph row's `#` pixels, `sx` cells each from `x0`, within
 /// `cells` (a screen row starting at `left`).
-fn pixel_row(cells: &mut [Cell], left: u16, row: &str, x0: u16, sx: u16, style: Style) {
+fn pixel_row(
+    cells: &mut [Cell],
+    left: u16,
+    row: &str,
+    x0: u16,
+    sx: u16,
+    (fill, style): (&str, Style),
+) {
     let right = left + cells.len() as u16;
     for (col, pixel) in row.bytes().enumerate() {
         if pixel != b'#' {
@@ -118,7 +171,7 @@ fn pixel_row(cells: &mut [Cell], left: u16, row: &str, x0: u16, sx: u16, style: 
             .take(usize::from(to.saturating_sub(left)))
             .skip(usize::from(from - left))
         {
-            cell.set_symbol("█").set_style(style);
+            cell.set_symbol(fill).set_style(style);
         }
     }
 }
@@ -129,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_glyph_is_five_even_rows() {
-        for c in "0123456789.:-%smh ".chars() {
+        for c in "0123456789.:-%smh /ABCDEFGHIJKLMNOPQRSTUVWXYZ".chars() {
             let rows = glyph(c).unwrap();
             assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{c}");
         }
@@ -140,6 +193,9 @@ mod tests {
         assert_eq!(pixel_width("8.0s"), Some(3 + 1 + 1 + 1 + 3 + 1 + 3));
         assert_eq!(pixel_width("12m 30s"), Some(27));
         assert_eq!(pixel_width("x"), None);
+        // Letters: W is 5 wide, the space 1, the rest 3; 10 gaps.
+        assert_eq!(pixel_width("WHOLE FORCE"), Some(5 + 4 * 3 + 1 + 5 * 3 + 10));
+        assert_eq!(pixel_width("Ô"), None);
         // 13 pixels wide: (2,1) needs 26 × 5.
         assert_eq!(best_scale("8.0s", 26, 5), Some((2, 1)));
         assert_eq!(best_scale("8.0s", 25, 5), Some((1, 1)));
@@ -156,7 +212,7 @@ mod tests {
     fn draws_a_one_in_blocks() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 3, 5));
         let area = buf.area;
-        draw(&mut buf, area, "1", (1, 1), Style::new());
+        draw(&mut buf, area, "1", (1, 1), (SOLID, Style::new()));
         let rows: Vec<String> = (0..5)
             .map(|y| (0..3).map(|x| buf[(x, y)].symbol().to_string()).collect())
             .collect();
@@ -168,7 +224,7 @@ mod tests {
         // "10" at (2, 1) is 14 cells wide: in 9 only the 0's left column shows.
         let mut buf = Buffer::empty(Rect::new(0, 0, 9, 5));
         let area = buf.area;
-        draw(&mut buf, area, "10", (2, 1), Style::new());
+        draw(&mut buf, area, "10", (2, 1), (SOLID, Style::new()));
         let rows: Vec<String> = (0..5)
             .map(|y| (0..9).map(|x| buf[(x, y)].symbol().to_string()).collect())
             .collect();

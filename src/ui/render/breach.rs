@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 use crate::engine::OpenIncident;
-use crate::format::duration;
+use crate::format::{duration, human_target};
 use crate::model::{CallLine, Grade};
 use crate::ui::board::Board;
 
@@ -127,6 +127,8 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         return;
     }
     let narrow = area.width < 64;
+    // Wide (a big desk screen): the target and the age against it as a bar as well.
+    let wide = area.width >= WIDE_FROM;
     let id_width = board
         .breach_watch
         .iter()
@@ -134,13 +136,23 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         .max()
         .unwrap_or(0)
         .clamp(if narrow { 4 } else { 8 }, 16) as u16;
+    let (time_left, extra) = if wide {
+        (
+            Constraint::Length(20),
+            [Constraint::Length(6), Constraint::Fill(1)],
+        )
+    } else {
+        (Constraint::Fill(1), [Constraint::Length(0); 2])
+    };
     let table = Grid {
         widths: [
             Constraint::Length(id_width),
             Constraint::Length(4),
             Constraint::Length(if narrow { 5 } else { 9 }),
             Constraint::Length(7),
-            Constraint::Fill(1),
+            time_left,
+            extra[0],
+            extra[1],
         ],
         header: [
             if narrow { "Id" } else { "Incident" },
@@ -148,6 +160,8 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
             "Grade",
             "Age",
             "Time left",
+            if wide { "Target" } else { "" },
+            if wide { "Age against target (│)" } else { "" },
         ],
         header_style: theme.bold(),
         title: Some(title),
@@ -158,14 +172,69 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         let incident = &incidents[i];
         let target = target_of(board, incident.grade);
         let grade = grade_word(incident.grade);
+        let countdown = countdown(incident, target, board.amber_factor, theme);
+        let target_text = match (wide, target) {
+            (true, Some(target)) => human_target(target),
+            (true, None) => "-".to_string(),
+            (false, _) => String::new(),
+        };
         [
             grid::text(&incident.id),
             grid::text(incident.area.as_deref().unwrap_or("-")),
             grid::text(if narrow { &grade[..5] } else { grade }),
             Span::raw(duration(incident.age_s)).into(),
-            countdown(incident, target, board.amber_factor, theme).into(),
+            countdown.into(),
+            Span::raw(target_text).into(),
+            Span::raw("").into(),
         ]
     });
+    // The bars, cell by cell: as spans, their hundreds of block characters would each be
+    // measured for width, a quarter of the frame at 200x60.
+    if let Some(bars) = wide.then(|| grid::column_rows(area, &table, 6)).flatten() {
+        for (incident, y) in incidents.iter().zip(bars.top()..bars.bottom()) {
+            let target = target_of(board, incident.grade);
+            let style = countdown(incident, target, board.amber_factor, theme).style;
+            let Some(filled) = filled_cells(incident.age_s, target, PROGRESS_HALF) else {
+                continue;
+            };
+            let right = bars
+                .right()
+                .min(bars.x.saturating_add(2 * PROGRESS_HALF as u16 + 1));
+            let cells = paint::run(buf, bars.x, y, right);
+            for (i, cell) in cells.iter_mut().enumerate() {
+                cell.set_symbol(progress_symbol(i, filled, PROGRESS_HALF))
+                    .set_style(style);
+            }
+        }
+    }
+}
+
+/// From this width the breach watch shows each incident's target and a bar.
+const WIDE_FROM: u16 = 110;
+/// The bar's cells each side of the target mark.
+const PROGRESS_HALF: usize = 20;
+
+/// How many of an incident's bar cells its age fills: `half` at the target, `2 · half`
+/// (the whole bar) at twice the target or more. `None` without a target.
+fn filled_cells(age_s: f64, target: Option<f64>, half: usize) -> Option<usize> {
+    let target = target.filter(|t| *t > 0.0)?;
+    // `as` takes NaN to 0; the clamp keeps it to the bar.
+    Some(
+        ((age_s / target) * half as f64)
+            .round()
+            .clamp(0.0, (2 * half) as f64) as usize,
+    )
+}
+
+/// Cell `i` of a bar `2 · half + 1` cells wide with `filled` cells filled: the target's
+/// `│` in the middle, `█` before it, `▓` past it.
+fn progress_symbol(i: usize, filled: usize, half: usize) -> &'static str {
+    match i.cmp(&half) {
+        std::cmp::Ordering::Equal => "│",
+        std::cmp::Ordering::Less if i < filled => "█",
+        std::cmp::Ordering::Greater if i <= filled => "▓",
+        _ => " ",
+    }
 }
 
 fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
@@ -277,5 +346,31 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
             Span::styled(format!("{mark}{}", duration(call.wait_s)), style),
         ]);
         put_line(buf, right, right.x, y, &line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_puts_the_target_in_the_middle() {
+        let progress = |age_s: f64, target: Option<f64>, half: usize| -> String {
+            match filled_cells(age_s, target, half) {
+                Some(filled) => (0..=2 * half)
+                    .map(|i| progress_symbol(i, filled, half))
+                    .collect(),
+                None => String::new(),
+            }
+        };
+        // 12 min of a 15 min target: 0.8 × 10 = 8 cells.
+        assert_eq!(progress(720.0, Some(900.0), 10), "████████  │          ");
+        // 30 min: twice the target, the whole bar.
+        assert_eq!(progress(1800.0, Some(900.0), 10), "██████████│▓▓▓▓▓▓▓▓▓▓");
+        // 20 min: 13.3 → 13 cells, three past the mark; 2 h is capped at the bar's end.
+        assert_eq!(progress(1200.0, Some(900.0), 10), "██████████│▓▓▓       ");
+        assert_eq!(progress(7200.0, Some(900.0), 2), "██│▓▓");
+        assert_eq!(progress(60.0, None, 10), "");
+        assert_eq!(progress(60.0, Some(0.0), 10), "");
     }
 }

@@ -127,6 +127,25 @@ pub fn draw<'a, const N: usize>(
     }
 }
 
+/// Where column `index`'s cells are, below the header: its columns over the rows'
+/// height. For painting a column's cells directly, in a table with no selection (whose
+/// rows never scroll).
+pub fn column_rows<const N: usize>(area: Rect, grid: &Grid<'_, N>, index: usize) -> Option<Rect> {
+    let table_area = match grid.title {
+        Some(_) => Block::bordered().inner(area),
+        None => area,
+    };
+    let column = *column_areas(&grid.widths, table_area.width, 0).get(index)?;
+    let [_, rows] = split_header(table_area);
+    let cells = Rect::new(
+        rows.x.saturating_add(column.x),
+        rows.y,
+        column.width,
+        rows.height,
+    );
+    Some(cells.intersection(rows))
+}
+
 /// One cell of a row: `column` is its offset and width within the row.
 fn cell(buf: &mut Buffer, row: Rect, column: Rect, content: &Content<'_>) {
     let area = Rect::new(

@@ -1,6 +1,7 @@
 //! The four headline figures as the tiles show them: each figure's value, status, goal
 //! and queue, and the words for them at every width.
 
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::engine::Status;
@@ -43,9 +44,12 @@ pub(super) struct Headline<'a> {
     pub(super) time_text: fn(Option<f64>) -> String,
     pub(super) live: Live,
     pub(super) trend: &'a [Option<f64>],
+    /// The feed is stale or down: the status words say NOT LIVE and the figure is greyed.
+    pub(super) not_live: bool,
 }
 
 pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
+    let not_live = board.feed.state.is_not_live();
     let c999 = &board.figures.calls.line_999;
     let c101 = &board.figures.calls.line_101;
     let call = |title, c: &crate::engine::CallFigures, time_text, trend| Headline {
@@ -68,6 +72,7 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
             longest: c.longest_wait_s,
         },
         trend,
+        not_live,
     };
     let incident = |(title, short_title), i: &crate::engine::IncidentFigures, trend| Headline {
         title,
@@ -90,6 +95,7 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
             oldest: i.oldest_open_s,
         },
         trend,
+        not_live,
     };
     let t = &board.trends;
     [
@@ -120,11 +126,33 @@ impl Headline<'_> {
         }
     }
 
+    /// The mean's style: its status colour, or grey once it is no longer live.
+    pub(super) fn mean_style(&self, theme: &Theme) -> Style {
+        if self.not_live {
+            return theme.dim();
+        }
+        theme.status(self.status).patch(theme.bold())
+    }
+
+    /// What the big digits are drawn with: shaded once the figure is no longer live.
+    pub(super) fn digit_fill(&self) -> &'static str {
+        if self.not_live {
+            super::bigtext::SHADED
+        } else {
+            super::bigtext::SOLID
+        }
+    }
+
+    /// The tile's border: its status colour, or grey once it is no longer live.
+    pub(super) fn border_style(&self, theme: &Theme) -> Style {
+        if self.not_live {
+            return theme.dim();
+        }
+        theme.border(self.status)
+    }
+
     pub(super) fn mean_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
-        let mean = Span::styled(
-            self.mean_text(),
-            theme.status(self.status).patch(theme.bold()),
-        );
+        let mean = Span::styled(self.mean_text(), self.mean_style(theme));
         let target = self.target_text();
         let short_target = self.target.map_or_else(
             || "no target".to_string(),
@@ -147,14 +175,25 @@ impl Headline<'_> {
         ]
     }
 
-    /// The status words, as `report` writes them too.
+    /// The status words, as `report` writes them too; a figure from a stale or dead feed
+    /// has no status but NOT LIVE.
     pub(super) fn words(&self) -> &'static str {
+        if self.not_live {
+            return "■ NOT LIVE";
+        }
         self.status
             .words_for(self.mean.is_some(), self.target.is_some())
     }
 
+    fn badge_style(&self, theme: &Theme) -> Style {
+        if self.not_live {
+            return theme.not_live();
+        }
+        theme.badge(self.status)
+    }
+
     pub(super) fn badge(&self, theme: &Theme) -> Span<'static> {
-        Span::styled(format!(" {} ", self.words()), theme.badge(self.status))
+        Span::styled(format!(" {} ", self.words()), self.badge_style(theme))
     }
 
     pub(super) fn status_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
@@ -162,7 +201,7 @@ impl Headline<'_> {
         vec![
             Line::from(vec![self.badge(theme), Span::styled(count, theme.dim())]),
             Line::from(vec![self.badge(theme)]),
-            Line::styled(self.words(), theme.badge(self.status)),
+            Line::styled(self.words(), self.badge_style(theme)),
         ]
     }
 

@@ -8,7 +8,9 @@ pub mod footer;
 pub mod grid;
 pub mod header;
 pub mod headline;
+pub mod masthead;
 pub mod micro;
+pub mod notlive;
 pub mod overlays;
 pub mod paint;
 pub mod text;
@@ -94,7 +96,7 @@ pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
     header::draw_header(frame, head, board, &theme);
     header::draw_banners(frame, banner_area, &banners, &theme);
     match layout {
-        Resolved::Wall => wall::draw_wall(frame, body, board, &theme),
+        Resolved::Wall => wall::draw_wall(frame, body, board, view.rotating, &theme),
         Resolved::Standard => draw_standard(frame, body, board, &theme),
         Resolved::Compact => draw_compact(frame, body, board, &theme),
     }
@@ -137,8 +139,21 @@ fn stack<const N: usize>(area: Rect, heights: [u16; N]) -> [Rect; N] {
     })
 }
 
+/// While the feed is stale or down, a NOT LIVE bar of `rows` rows across the top of
+/// `area`; returns what is left below it.
+fn not_live_bar(frame: &mut Frame, area: Rect, board: &Board, rows: u16, theme: &Theme) -> Rect {
+    if !board.feed.state.is_not_live() {
+        return area;
+    }
+    let rows = rows.min(area.height);
+    let [bar, rest] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area);
+    notlive::draw(frame.buffer_mut(), bar, board, theme);
+    rest
+}
+
 /// Tiles, then breach watch and longest waits, then the area table.
 fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let area = not_live_bar(frame, area, board, 3, theme);
     let table_rows = areas::rows_needed(board, true);
     // Minimums first: tiles, then the breach watch, then the table; the breach watch
     // takes whatever is left at the end.
@@ -159,6 +174,7 @@ fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
 
 /// Everything essential in 80×24: tiles, short lists, the area table without borders.
 fn draw_compact(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let area = not_live_bar(frame, area, board, 1, theme);
     let table_rows = areas::rows_needed(board, false);
     let [tiles_h, lists_h, table_h] = allot(area.height, [(8, 9), (3, 3), (4, table_rows)]);
     let extra = area.height - tiles_h - lists_h - table_h;

@@ -26,6 +26,11 @@ pub fn clock(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M:%S %Z").to_string()
 }
 
+/// `14:32`: the wall's clock, read from across the room.
+pub fn hours_minutes(now: Timestamp, tz: Tz) -> String {
+    local(now, tz).format("%H:%M").to_string()
+}
+
 /// `14:32:05 Sat 26 Oct`.
 pub fn clock_and_date(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M:%S %a %-d %b").to_string()
@@ -88,6 +93,8 @@ mod tests {
         assert_eq!(clock(winter, london), "11:00:00 GMT");
         assert_eq!(clock(summer, chrono_tz::UTC), "11:00:00 UTC");
         assert_eq!(clock_and_date(summer, london), "12:00:00 Mon 1 Jul");
+        assert_eq!(hours_minutes(summer, london), "12:00");
+        assert_eq!(hours_minutes(winter, london), "11:00");
     }
 
     #[test]

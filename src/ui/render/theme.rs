@@ -126,6 +126,12 @@ impl Theme {
         })
     }
 
+    /// Figures that are no longer live (feed stale or down): solid grey, reverse video in
+    /// mono.
+    pub fn not_live(&self) -> Style {
+        self.solid(Hue::Grey)
+    }
+
     /// Past a target: solid red, reverse video in mono.
     pub fn alarm(&self) -> Style {
         self.solid(Hue::Red)

@@ -74,7 +74,7 @@ fn draw_tile(
     let title = tile_title(headline, area.width, theme);
     let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    paint::bordered(buf, area, theme.border(headline.status), Some(&title));
+    paint::bordered(buf, area, headline.border_style(theme), Some(&title));
     if inner.is_empty() {
         return;
     }
@@ -94,7 +94,6 @@ fn draw_tile(
     let big = tile_big_area(inner);
     if let Some(scale) = scale.filter(|_| !big.is_empty()) {
         let used = (bigtext::ROWS * scale.1).min(big.height);
-        let style = theme.status(headline.status).patch(theme.bold());
         let text = headline.mean_text();
         bigtext::draw(
             buf,
@@ -104,7 +103,7 @@ fn draw_tile(
             },
             &text,
             scale,
-            style,
+            (headline.digit_fill(), headline.mean_style(theme)),
         );
         let skip = (used + 1).min(inner.height);
         inner.y += skip;

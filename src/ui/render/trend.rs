@@ -1,17 +1,29 @@
-//! A trend as a sparkline: the 24 points stretched across the width, scaled from zero to
-//! the largest of the points and the target (so a line near the top means "near target").
+//! A trend: the 24 points stretched across the width.
+//!
+//! Two rows or more: a line chart scaled from the lowest to the highest of the points and
+//! the target, with the target drawn as a dashed line and the scale's ends labelled at the
+//! left, so that a figure crossing its target crosses the line. One row: a sparkline
+//! scaled from zero to the largest of the points and the target.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols::bar;
+use ratatui::text::Line;
 
 use crate::engine::Status;
+use crate::format::dur;
 
 use super::paint;
+use super::text;
 use super::theme::Theme;
 
-/// Draws `points` (oldest first) in `area`, each bar styled by its status against
+/// What the target line is drawn with.
+const TARGET_LINE: &str = "┄";
+/// The chart's labels are left off when they would leave it fewer columns than this.
+const MIN_CHART_WIDTH: u16 = 16;
+
+/// Draws `points` (oldest first) in `area`, each point styled by its status against
 /// `target`. Missing points are a dim `·` on the bottom row. When the area is narrower
 /// than the points, the newest points are shown.
 pub fn draw(
@@ -26,6 +38,129 @@ pub fn draw(
     if area.is_empty() || points.is_empty() {
         return;
     }
+    match range(points, target) {
+        Some(range) if area.height >= 2 => {
+            chart(buf, area, points, (target, range), amber_factor, theme)
+        }
+        _ => sparkline(buf, area, points, target, amber_factor, theme),
+    }
+}
+
+/// The lowest and highest of the points and the target; `None` without any.
+fn range(points: &[Option<f64>], target: Option<f64>) -> Option<(f64, f64)> {
+    let values = points.iter().flatten().copied().chain(target);
+    let (low, high) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), v| {
+            (low.min(v), high.max(v))
+        });
+    (low <= high).then_some((low, high))
+}
+
+/// A point's style: its status against the target, the trend colour without one.
+fn point_style(point: Option<f64>, target: Option<f64>, amber: f64, theme: &Theme) -> Style {
+    if point.is_none() {
+        return theme.dim();
+    }
+    match Status::of(point, target, amber) {
+        Status::None => theme.trend(),
+        status => theme.status(status),
+    }
+}
+
+/// The line chart: `levels` eighths of a row from `low` (bottom) to `high` (top).
+fn chart(
+    buf: &mut Buffer,
+    area: Rect,
+    points: &[Option<f64>],
+    (target, (low, high)): (Option<f64>, (f64, f64)),
+    amber: f64,
+    theme: &Theme,
+) {
+    let (top_label, bottom_label) = (dur(Some(high)), dur(Some(low)));
+    let label_width = text::width(&top_label).max(text::width(&bottom_label)) as u16;
+    let margin = label_width + 1;
+    let labelled = area.width >= margin.saturating_add(MIN_CHART_WIDTH);
+    let plot = if labelled {
+        Rect {
+            x: area.x + margin,
+            width: area.width - margin,
+            ..area
+        }
+    } else {
+        area
+    };
+    if labelled {
+        let right = |label: &str| {
+            let pad = usize::from(label_width).saturating_sub(text::width(label));
+            Line::styled(format!("{}{label}", " ".repeat(pad)), theme.dim())
+        };
+        text::put_line(buf, area, area.x, area.y, &right(&top_label));
+        text::put_line(buf, area, area.x, area.bottom() - 1, &right(&bottom_label));
+    }
+    let levels = u64::from(plot.height) * 8;
+    let level_of = |value: f64| -> u64 {
+        let span = high - low;
+        let level = if span > 0.0 {
+            ((value - low) / span * (levels - 1) as f64).round()
+        } else {
+            // One value only: mid-height.
+            ((levels - 1) / 2) as f64
+        };
+        (level.max(0.0) as u64).min(levels - 1)
+    };
+    let bottom = plot.bottom() - 1;
+    if let Some(target) = target {
+        let y = bottom - (level_of(target) / 8) as u16;
+        bar(buf, (plot.x, plot.width), y, TARGET_LINE, theme.dim());
+    }
+    let n = points.len();
+    let columns = usize::from(plot.width);
+    for column in 0..columns {
+        // Stretched across the width; narrower than the points, the newest one a column.
+        let index = if columns >= n {
+            column * n / columns
+        } else {
+            n - columns + column
+        };
+        let point = points[index];
+        let style = point_style(point, target, amber, theme);
+        let x = plot.x + column as u16;
+        match point {
+            None => bar(buf, (x, 1), bottom, "·", style),
+            Some(value) => {
+                let level = level_of(value);
+                let y = bottom - (level / 8) as u16;
+                bar(buf, (x, 1), y, eighths(level % 8 + 1), style);
+            }
+        }
+    }
+}
+
+/// The block `filled` eighths of a cell tall.
+fn eighths(filled: u64) -> &'static str {
+    match filled {
+        0 => " ",
+        1 => bar::ONE_EIGHTH,
+        2 => bar::ONE_QUARTER,
+        3 => bar::THREE_EIGHTHS,
+        4 => bar::HALF,
+        5 => bar::FIVE_EIGHTHS,
+        6 => bar::THREE_QUARTERS,
+        7 => bar::SEVEN_EIGHTHS,
+        _ => bar::FULL,
+    }
+}
+
+/// The sparkline of one row: bars from zero to the largest of the points and the target.
+fn sparkline(
+    buf: &mut Buffer,
+    area: Rect,
+    points: &[Option<f64>],
+    target: Option<f64>,
+    amber_factor: f64,
+    theme: &Theme,
+) {
     let n = points.len();
     let w = usize::from(area.width);
     let (shown, per_point) = if w >= n {
@@ -43,17 +178,7 @@ pub fn draw(
         .fold(0.0_f64, f64::max);
     let levels = u64::from(area.height) * 8;
     for (i, point) in shown.iter().enumerate() {
-        let style = match point {
-            Some(_) => {
-                let status = Status::of(*point, target, amber_factor);
-                if status == Status::None {
-                    theme.trend()
-                } else {
-                    theme.status(status)
-                }
-            }
-            None => theme.dim(),
-        };
+        let style = point_style(*point, target, amber_factor, theme);
         let x = left + (i * per_point) as u16;
         column(
             buf,
@@ -92,18 +217,10 @@ fn column(
     for row in 0..area.height {
         let y = bottom - row;
         let filled = height.saturating_sub(u64::from(row) * 8).min(8);
-        let symbol = match filled {
-            0 => break,
-            1 => bar::ONE_EIGHTH,
-            2 => bar::ONE_QUARTER,
-            3 => bar::THREE_EIGHTHS,
-            4 => bar::HALF,
-            5 => bar::FIVE_EIGHTHS,
-            6 => bar::THREE_QUARTERS,
-            7 => bar::SEVEN_EIGHTHS,
-            _ => bar::FULL,
-        };
-        bar(buf, (x, per_point), y, symbol, style);
+        if filled == 0 {
+            break;
+        }
+        bar(buf, (x, per_point), y, eighths(filled), style);
     }
 }
 
@@ -138,11 +255,39 @@ mod tests {
         let area = buf.area;
         draw(&mut buf, area, &points, Some(20.0), 1.2, &theme);
         assert_eq!(row(&buf, 0), "▂▄");
-        // Wider: each point repeated, centred.
+    }
+
+    #[test]
+    fn two_rows_are_a_line_from_the_lowest_to_the_highest() {
+        let theme = Theme::new(&View::default());
+        let points = [None, Some(0.0), Some(5.0), Some(10.0)];
+        // 9 columns: too few for labels. 16 levels from 0 (bottom) to 10 (top): 5 s is
+        // level 7.5 → 8, the top row's first eighth; the columns take points 0,0,0,1,1,2,
+        // 2,3,3 (column × 4 / 9).
         let mut buf = Buffer::empty(Rect::new(0, 0, 9, 2));
         let area = buf.area;
         draw(&mut buf, area, &points, None, 1.2, &theme);
-        assert_eq!(row(&buf, 0), "      ██ ");
-        assert_eq!(row(&buf, 1), "··▁▁████ ");
+        assert_eq!(row(&buf, 0), "     ▁▁██");
+        assert_eq!(row(&buf, 1), "···▁▁    ");
+    }
+
+    #[test]
+    fn the_target_is_a_line_and_the_ends_are_labelled() {
+        use ratatui::style::Color;
+        let theme = Theme::new(&View::default());
+        let points = [Some(40.0), Some(50.0), Some(60.0), Some(70.0)];
+        // Labels "1m 10s" / "   40s" (right-aligned) and a space: 16 columns left, four per
+        // point. 24 levels, 0 to 23, over 40 … 70 s: 50 → 7.7 → 8 (middle row, first
+        // eighth), 60 → 15.3 → 15 (middle row, full), 70 → 23; the 55 s target → 11.5 →
+        // 12, the middle row.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 23, 3));
+        let area = buf.area;
+        draw(&mut buf, area, &points, Some(55.0), 1.2, &theme);
+        assert_eq!(row(&buf, 0), "1m 10s             ████");
+        assert_eq!(row(&buf, 1), "       ┄┄┄┄▁▁▁▁████┄┄┄┄");
+        assert_eq!(row(&buf, 2), "   40s ▁▁▁▁            ");
+        // 70 s is over 55 × 1.2 = 66 s: red; 60 s is within it: amber.
+        assert_eq!(buf[(19, 0)].fg, Color::Rgb(255, 69, 58));
+        assert_eq!(buf[(15, 1)].fg, Color::Rgb(255, 176, 0));
     }
 }

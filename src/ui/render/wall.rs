@@ -1,4 +1,5 @@
-//! The wall layout's tiles: each headline figure in very large digits.
+//! The wall layout: the masthead (area, rotation, clock), the NOT LIVE block while the
+//! feed is stale or down, and each headline figure in very large digits.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,9 +14,29 @@ use super::paint;
 use super::text::{fit, put_centered};
 use super::theme::Theme;
 use super::trend;
+use super::{masthead, notlive};
 
-/// The four tiles as a 2×2 grid of big figures (wall).
-pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+/// The masthead, the NOT LIVE block when not live, then the four tiles as a 2×2 grid of
+/// big figures.
+pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
+    let not_live_rows = if board.feed.state.is_not_live() {
+        notlive::wall_height(area)
+    } else {
+        0
+    };
+    let [head, not_live, tiles] = Layout::vertical([
+        Constraint::Length(masthead::height(area)),
+        Constraint::Length(not_live_rows),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    masthead::draw(frame.buffer_mut(), head, board, rotating, theme);
+    notlive::draw(frame.buffer_mut(), not_live, board, theme);
+    draw_tiles(frame, tiles, board, theme);
+}
+
+/// The four tiles as a 2×2 grid of big figures.
+fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
@@ -37,13 +58,16 @@ pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     }
 }
 
+/// The most rows a wall tile's trend takes from spare rows.
+const MAX_TREND_ROWS: u16 = 8;
+
 /// Inside a wall tile: the rows for the big digits (below the title line), and how many
-/// rows the trend gets at the bottom.
+/// rows the trend gets at the bottom: from two, a quarter of the rows, up to six.
 fn wall_rows(inner: Rect) -> (Rect, u16) {
     // Title, then digits, then badge, goal and live lines, then the trend.
     let fixed = 4u16;
     let trend_rows = if inner.height >= fixed + bigtext::ROWS + 4 {
-        2
+        ((inner.height - fixed) / 4).clamp(2, 6)
     } else {
         0
     };
@@ -65,7 +89,7 @@ fn draw_wall_tile(
 ) {
     let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    paint::bordered(buf, area, theme.border(headline.status), None);
+    paint::bordered(buf, area, headline.border_style(theme), None);
     if inner.is_empty() {
         return;
     }
@@ -111,12 +135,19 @@ fn draw_wall_tile(
         both.extend(live_count);
         fit(w, both)
     };
-    let (big_area, trend_rows) = wall_rows(inner);
+    let (mut big_area, mut trend_rows) = wall_rows(inner);
+    // Rows the digits leave over at their scale go to the trend, up to its most.
+    if let (Some((_, sy)), true) = (scale, trend_rows > 0) {
+        let spare = big_area.height.saturating_sub(bigtext::ROWS * sy);
+        let more = spare.min(MAX_TREND_ROWS.saturating_sub(trend_rows));
+        big_area.height -= more;
+        trend_rows += more;
+    }
     put_centered(buf, inner, inner.y, &title);
     let text = headline.mean_text();
-    let style = theme.status(headline.status).patch(theme.bold());
+    let style = headline.mean_style(theme);
     match scale {
-        Some(scale) => bigtext::draw(buf, big_area, &text, scale, style),
+        Some(scale) => bigtext::draw(buf, big_area, &text, scale, (headline.digit_fill(), style)),
         None => {
             let line = Line::styled(text, style);
             put_centered(buf, big_area, big_area.y + big_area.height / 2, &line);
@@ -128,11 +159,11 @@ fn draw_wall_tile(
         y = y.saturating_add(1);
     }
     if trend_rows > 0 && y < inner.bottom() {
-        let width = inner.width.min(48);
+        // The tile's width but a column each side, so the scale's labels stand clear.
         let trend_area = Rect::new(
-            inner.x + (inner.width - width) / 2,
+            inner.x + 1,
             y,
-            width,
+            inner.width.saturating_sub(2),
             trend_rows.min(inner.bottom() - y),
         );
         trend::draw(
