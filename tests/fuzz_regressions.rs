@@ -54,7 +54,8 @@ fn a_huge_number_in_a_field_the_kind_does_not_read_leaves_the_event_accepted() {
 #[test]
 fn a_huge_negative_number_as_a_heartbeat_source_is_not_a_string_on_both_paths() {
     let fast = br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":-1e999}"#;
-    let escaped = br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":-1e999,"note":"a\nb"}"#;
+    let escaped =
+        br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":-1e999,"note":"a\nb"}"#;
     assert_eq!(parse_line(fast), Err(Reject::NotString("source")));
     assert_eq!(parse_line(escaped), Err(Reject::NotString("source")));
 }
