@@ -21,7 +21,8 @@ pub struct FeedInput {
     pub until: Option<TimeInput>,
     /// A time to compute the figures at, besides the latest accepted one.
     pub probe: TimeInput,
-    /// How far ahead of the latest event a second, settled, probe lies (seconds).
+    /// Whether the probe is instead `probe_ahead_secs` after the latest event.
+    pub probe_after_latest: bool,
     pub probe_ahead_secs: u16,
     /// How late (seconds) each event reaches the live ingest, in turn.
     pub live_delays: Vec<u8>,
