@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::model::Reject;
 
@@ -159,47 +160,53 @@ pub(super) fn scan_simple_object(b: &[u8]) -> Option<Fields<'_>> {
 }
 
 /// What serde_json keeps of a line: the schema's fields only (others are skipped unread).
+/// A known field is kept as its raw JSON text and read as a string only if it is one: a
+/// number is never converted, so one too large for an `f64` (`1e400`, valid JSON) gets the
+/// fast path's verdict here too, not a refusal of the whole line.
 #[derive(Deserialize)]
 struct KnownFields<'a> {
     #[serde(borrow)]
-    kind: Option<AnyValue<'a>>,
+    kind: Option<&'a RawValue>,
     #[serde(borrow)]
-    at: Option<AnyValue<'a>>,
+    at: Option<&'a RawValue>,
     #[serde(borrow)]
-    id: Option<AnyValue<'a>>,
+    id: Option<&'a RawValue>,
     #[serde(borrow)]
-    line: Option<AnyValue<'a>>,
+    line: Option<&'a RawValue>,
     #[serde(borrow)]
-    lpa: Option<AnyValue<'a>>,
+    lpa: Option<&'a RawValue>,
     #[serde(borrow)]
-    grade: Option<AnyValue<'a>>,
+    grade: Option<&'a RawValue>,
     #[serde(borrow)]
-    offered_at: Option<AnyValue<'a>>,
+    offered_at: Option<&'a RawValue>,
     #[serde(borrow)]
-    created_at: Option<AnyValue<'a>>,
+    created_at: Option<&'a RawValue>,
     #[serde(borrow)]
-    source: Option<AnyValue<'a>>,
+    source: Option<&'a RawValue>,
     #[serde(borrow)]
-    speed: Option<AnyValue<'a>>,
+    speed: Option<&'a RawValue>,
 }
 
-/// A string (borrowed when it has no escapes), a number, or any other JSON value, discarded.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum AnyValue<'a> {
-    #[serde(borrow)]
-    Text(Cow<'a, str>),
-    Number(f64),
-    Other(serde::de::IgnoredAny),
+fn keep(raw: Option<&RawValue>) -> Result<Option<Value<'_>>, Reject> {
+    raw.map(value_of).transpose()
 }
 
-impl<'a> From<Option<AnyValue<'a>>> for Value<'a> {
-    fn from(value: Option<AnyValue<'a>>) -> Self {
-        match value {
-            Some(AnyValue::Text(text)) => Value::Text(text),
-            Some(AnyValue::Number(number)) => Value::Number(number),
-            _ => Value::NotText,
-        }
+/// A known field's raw JSON as scanned: a string (borrowed when it has no escapes), a
+/// number (read as the fast path reads it: one too large is infinite), or anything else
+/// (only its type matters).
+fn value_of(raw: &RawValue) -> Result<Value<'_>, Reject> {
+    let json = raw.get();
+    if json.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+        return Ok(json.parse().map_or(Value::NotText, Value::Number));
+    }
+    if !json.starts_with('"') {
+        return Ok(Value::NotText);
+    }
+    match serde_json::from_str::<&str>(json) {
+        Ok(text) => Ok(Value::Text(Cow::Borrowed(text))),
+        Err(_) => serde_json::from_str::<String>(json)
+            .map(|text| Value::Text(Cow::Owned(text)))
+            .map_err(|_| Reject::NotJson),
     }
 }
 
@@ -215,20 +222,17 @@ pub(super) fn scan_with_serde(text: &str) -> Result<Fields<'_>, Reject> {
         );
     }
     let known: KnownFields<'_> = serde_json::from_str(text).map_err(|_| Reject::NotJson)?;
-    fn keep(value: Option<AnyValue<'_>>) -> Option<Value<'_>> {
-        value.map(|v| Value::from(Some(v)))
-    }
     Ok(Fields {
-        kind: keep(known.kind),
-        at: keep(known.at),
-        id: keep(known.id),
-        line: keep(known.line),
-        lpa: keep(known.lpa),
-        grade: keep(known.grade),
-        offered_at: keep(known.offered_at),
-        created_at: keep(known.created_at),
-        source: keep(known.source),
-        speed: keep(known.speed),
+        kind: keep(known.kind)?,
+        at: keep(known.at)?,
+        id: keep(known.id)?,
+        line: keep(known.line)?,
+        lpa: keep(known.lpa)?,
+        grade: keep(known.grade)?,
+        offered_at: keep(known.offered_at)?,
+        created_at: keep(known.created_at)?,
+        source: keep(known.source)?,
+        speed: keep(known.speed)?,
     })
 }
 

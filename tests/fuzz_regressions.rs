@@ -1,0 +1,77 @@
+//! Inputs the fuzz targets (`fuzz/`, see docs/fuzzing.md) found wrong, minimised, with the
+//! right outcome worked out by hand.
+
+use forceboard::feed::lines::Line;
+use forceboard::feed::parse::{Classified, classify};
+use forceboard::feed::parse_line;
+use forceboard::model::{CallLine, Event, EventBody, Reject};
+use forceboard::time::Timestamp;
+
+/// 2024-07-01T11:00:00Z.
+const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
+
+/// parse_line, minimised: `{"kind":3e333}`. A number too large for an `f64` is still valid
+/// JSON. The fast path (flat objects, no escapes) read `kind` as "not a string"; the same
+/// object with one escaped unknown field took the serde_json path, which converted the
+/// number, failed, and refused the whole line as "not valid JSON". One object, two verdicts.
+#[test]
+fn a_number_too_large_for_a_float_in_kind_is_not_a_string_on_both_paths() {
+    assert_eq!(
+        parse_line(br#"{"kind":3e333}"#),
+        Err(Reject::NotString("kind"))
+    );
+    // The escaped key sends the line down the serde_json path.
+    assert_eq!(
+        parse_line(br#"{"kind":3e333,"\u005ffuzz":[]}"#),
+        Err(Reject::NotString("kind"))
+    );
+    assert_eq!(
+        classify(Line::Text(br#"{"kind":3e333,"\u005ffuzz":[]}"#)),
+        Classified::Rejected(Reject::NotString("kind"))
+    );
+}
+
+/// The same cause where it changed an accepted line into a refused one: `grade` is not a
+/// field of `call_offered`, so it is never read, whatever its value; the escaped id
+/// (`\u0041` is `A`) sends the line down the serde_json path.
+#[test]
+fn a_huge_number_in_a_field_the_kind_does_not_read_leaves_the_event_accepted() {
+    let want = Ok(Event {
+        at: T0,
+        body: EventBody::CallOffered {
+            id: "A".into(),
+            line: CallLine::Emergency999,
+            lpa: None,
+        },
+    });
+    let fast = br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999","grade":1e400}"#;
+    let escaped = br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"\u0041","line":"999","grade":1e400}"#;
+    assert_eq!(parse_line(fast), want);
+    assert_eq!(parse_line(escaped), want);
+}
+
+/// And in a field the kind does read: "not a string", naming it, on both paths.
+#[test]
+fn a_huge_negative_number_as_a_heartbeat_source_is_not_a_string_on_both_paths() {
+    let fast = br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":-1e999}"#;
+    let escaped =
+        br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":-1e999,"note":"a\nb"}"#;
+    assert_eq!(parse_line(fast), Err(Reject::NotString("source")));
+    assert_eq!(parse_line(escaped), Err(Reject::NotString("source")));
+}
+
+/// The served clock's `speed` is the one field read as a number: a speed too large for an
+/// `f64`, and a good one, get the same verdict on both paths (the escaped `\u0068` is `h`).
+#[test]
+fn a_heartbeat_speed_gets_the_same_verdict_on_both_paths() {
+    let huge_fast = br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","speed":1e400}"#;
+    let huge_escaped = br#"{"kind":"\u0068eartbeat","at":"2024-07-01T11:00:00Z","speed":1e400}"#;
+    let fast = parse_line(huge_fast);
+    assert!(fast.is_err(), "{fast:?}");
+    assert_eq!(parse_line(huge_escaped), fast);
+    let good_fast = br#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","speed":20}"#;
+    let good_escaped = br#"{"kind":"\u0068eartbeat","at":"2024-07-01T11:00:00Z","speed":20}"#;
+    let good = parse_line(good_fast);
+    assert!(good.is_ok(), "{good:?}");
+    assert_eq!(parse_line(good_escaped), good);
+}
