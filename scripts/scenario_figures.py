@@ -2,8 +2,9 @@
 """The figures (README: "How figures are computed") computed straight from an NDJSON feed, independently of the crate.
 
 This is a second, deliberately plain implementation of the feed rules (README: "The feed"; the per-id life rules,
-what is rejected and what is a duplicate, time order with ties in file order) and §2 (the
-figures at T over the window (T - W, T]), written from the spec's words only. It fills the
+what is rejected and what is a duplicate, time order with ties in file order, stray lines) and the
+figures at T over the window (T - W, T], written from the definitions in docs/feed.md and
+docs/figures.md only. It fills the
 tables of fixtures/scenarios/README.md, and the numbers in tests/scenarios.rs are copied
 from those tables, so the crate is checked against something it did not compute itself.
 

@@ -1,5 +1,5 @@
 //! The crate against an independent implementation of the feed contract (scripts/scenario_figures.py,
-//! plain Python written from the spec's words), on the generated demo day and on the bad-data
+//! plain Python written from the feed and figure definitions), on the generated demo day and on the bad-data
 //! scenario, at several times and windows: every figure, for the force and every area.
 
 use std::process::Command;

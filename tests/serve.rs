@@ -1,5 +1,5 @@
 //! `serve` over loopback: many clients on one timeline, times on the served clock (the
-//! recording's durations, a clock running at the speed), only the spec's fields, late
+//! recording's durations, a clock running at the speed), only the schema's fields, late
 //! joiners' backlogs, slow clients, the clock's heartbeats and `--loop`.
 //!
 //! Every test binds port 0 on 127.0.0.1, plays an inline feed fast, and runs under a
@@ -815,7 +815,7 @@ fn the_command_serves_until_sigterm() {
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
-    // The spec's example: 14 events a board accepts (ZZ, the duplicates and the
+    // The worked example: 14 events a board accepts (ZZ, the duplicates and the
     // heartbeat are left out).
     let mut lines = StdBufReader::new(stream).lines();
     let mut events = Vec::new();

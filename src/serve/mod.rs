@@ -22,7 +22,7 @@
 //!
 //! # What is sent
 //!
-//! Events are re-serialised as canonical schema-v1 lines carrying only the spec's fields:
+//! Events are re-serialised as canonical schema-v1 lines carrying only the schema's fields:
 //! unknown fields of the input (which may be caller details) never leave the server.
 //! Every `call_answered`, `call_abandoned` and `incident_arrived` is made to stand alone:
 //! it carries its call's `offered_at` + `line` (incident's `created_at` + `grade`) and
