@@ -12,6 +12,8 @@ For each client count, on a fresh server (`serve FEED --listen 127.0.0.1:0 --spe
 2. connects that many clients with a 4 KiB receive buffer that never read a byte;
 3. samples RSS every 0.25 s for `--hold` seconds, then reads RSS again with the clients
    still connected, and serve's peak (`VmHWM`);
+   Also reads the kernel memory of all TCP sockets (`/proc/net/sockstat`, machine-wide)
+   before and after, which is where a client that never reads keeps its unsent lines;
 4. closes the clients, waits 2 s, reads RSS, and stops the server with SIGTERM.
 
 Prints one JSON object per client count: RSS in MiB at each step, the peak, and how many
@@ -35,6 +37,16 @@ def status_kib(pid, field):
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     raise RuntimeError(f"no {field} for {pid}")
+
+
+def tcp_memory_kib():
+    """Kernel memory held by every TCP socket on the machine (pages of 4 KiB)."""
+    with open("/proc/net/sockstat") as sockstat:
+        for line in sockstat:
+            if line.startswith("TCP:"):
+                fields = line.split()
+                return int(fields[fields.index("mem") + 1]) * 4
+    return 0
 
 
 def mib(kib):
@@ -71,6 +83,7 @@ def measure(args, clients):
         try:
             time.sleep(args.settle)
             before = status_kib(server.pid, "VmRSS")
+            tcp_before = tcp_memory_kib()
             sleepers = connect_sleepers(address, clients)
             peak_sampled = before
             deadline = time.monotonic() + args.hold
@@ -78,6 +91,7 @@ def measure(args, clients):
                 peak_sampled = max(peak_sampled, status_kib(server.pid, "VmRSS"))
                 time.sleep(0.25)
             held = status_kib(server.pid, "VmRSS")
+            tcp_held = tcp_memory_kib()
             hwm = status_kib(server.pid, "VmHWM")
             for sleeper in sleepers:
                 sleeper.close()
@@ -98,6 +112,8 @@ def measure(args, clients):
         "rss_after_hold_mib": mib(held),
         "vm_hwm_mib": mib(hwm),
         "rss_after_close_mib": mib(closed),
+        "tcp_kernel_before_mib": mib(tcp_before),
+        "tcp_kernel_after_hold_mib": mib(tcp_held),
         "dropped_logged": len(warnings),
         "hold_s": args.hold,
     }

@@ -35,8 +35,13 @@
 //! # Late joiners
 //!
 //! A client that connects first receives the clock heartbeat, then the backlog, then the
-//! live stream, with no gap and no duplicate between them (the producer sends under the
-//! same lock as a new client subscribes and copies the backlog). The backlog is every
+//! live stream, with no gap and no duplicate between them. Nothing is copied per client:
+//! there is one history of the lines sent (numbered in order; heartbeats numbered apart,
+//! each after the events it followed), and every client is a cursor into it, taking about
+//! 64 KiB of lines at a time under the lock and writing them. A joiner's cursor starts at
+//! the old openings, then the backlog, and marks where the live lines begin; lines are let
+//! go only once no client still needs them, so a client costs one write buffer whatever
+//! its backlog. The backlog is every
 //! event sent in the last [`ServeOptions::backlog`] of *served* time — the time the
 //! client's windows are computed in — plus the opening event of every call and incident
 //! still open, however old, so that `waiting`, `expired`, `open` and `oldest open` agree
@@ -48,9 +53,17 @@
 //!
 //! # Slow clients, the end, and `--loop`
 //!
-//! Each client has a bounded queue ([`ServeOptions::client_buffer`] lines). The producer
-//! never waits for a client: when a queue is full the client is disconnected (it may
-//! reconnect, and then gets the clock and the backlog again). Without `--loop` the server
+//! The producer never waits for a client. A client more than
+//! [`ServeOptions::client_buffer`] lines behind the live stream is disconnected (it may
+//! reconnect, and then gets the clock and the backlog again). So is a joiner that has not
+//! taken its whole backlog within [`ServeOptions::drain_limit`] of wall time, and any
+//! client that takes no line for that long while lines wait for it (it stopped reading,
+//! before or after the end of the file). Clients are checked every 100 ms; lines a joiner
+//! still has to take are kept meanwhile, so the history holds at most one backlog plus
+//! about `client_buffer` lines, however many clients there are. Connections past
+//! [`ServeOptions::max_clients`] are closed at once, with nothing written: any line would
+//! be data to a board, or a rejected line it shows only as a count; a closed connection
+//! shows `FEED DOWN` and is dialled again with back-off. Without `--loop` the server
 //! keeps the connections open after the last event, sending heartbeats, until it is
 //! stopped, so a board shows the final figures rather than "feed down". With `--loop` the
 //! served clock keeps going: the next pass is shifted to start one served second (at
@@ -72,6 +85,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use socket2::SockRef;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tracing::{info, warn};
@@ -101,6 +115,10 @@ pub const MAX_OLD_OPEN: usize = 100_000;
 
 /// How often clients are checked for being too slow or no longer reading.
 const SWEEP_EVERY: Duration = Duration::from_millis(100);
+
+/// Each connection's kernel send buffer (Linux doubles it): without a cap it grows to
+/// megabytes for a client that does not read, held outside the process for every one.
+const SEND_BUFFER_BYTES: usize = 128 * 1024;
 
 /// How the feed is played.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,6 +285,8 @@ fn admit(
         return;
     }
     let _ = stream.set_nodelay(true);
+    // A socket that refuses keeps the system's default: a cap, not a requirement.
+    let _ = SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
     let (id, clock, backlog, wake) = state.join(peer, wall.now());
     let task = feed_client(stream, shared.clone(), id, clock, wake);
     let abort = clients.spawn(async move { (id, peer, task.await) });
