@@ -196,7 +196,7 @@ pub struct ServeArgs {
     /// line for this long while lines wait for it (it stopped reading), is disconnected.
     #[arg(long, value_name = "SPAN", default_value = "60s", value_parser = Flag(parse_drain_limit))]
     pub drain_limit: Span,
-    /// Write logs to this file (clients connecting and leaving, slow clients dropped).
+    /// Write logs to this file (clients connecting and leaving, dropped or refused).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 }

@@ -40,9 +40,10 @@
 //! each after the events it followed), and every client is a cursor into it, taking about
 //! 64 KiB of lines at a time under the lock and writing them. A joiner's cursor starts at
 //! the old openings, then the backlog, and marks where the live lines begin; lines are let
-//! go only once no client still needs them, so a client costs one write buffer whatever
-//! its backlog. The backlog is every
-//! event sent in the last [`ServeOptions::backlog`] of *served* time — the time the
+//! go only once no client still needs them, and written from there (vectored), so a
+//! client costs a list of the lines it is writing, whatever its backlog.
+//!
+//! The backlog is every event sent in the last [`ServeOptions::backlog`] of *served* time — the time the
 //! client's windows are computed in — plus the opening event of every call and incident
 //! still open, however old, so that `waiting`, `expired`, `open` and `oldest open` agree
 //! with a client that was there from the start. (The command passes the largest configured
