@@ -205,3 +205,36 @@ async fn past_max_clients_a_connection_is_closed_and_the_first_ones_still_get_ev
     })
     .await;
 }
+
+#[test]
+fn the_command_refuses_a_bad_limit_in_one_sentence_with_exit_2() {
+    for (flag, value, expected) in [
+        ("--max-clients", "0", "--max-clients"),
+        (
+            "--drain-limit",
+            "0s",
+            "--drain-limit must be a duration from 1s to 24h",
+        ),
+        (
+            "--drain-limit",
+            "soon",
+            "--drain-limit must be a duration from 1s to 24h",
+        ),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+            .args([
+                "serve",
+                "fixtures/spec-example.ndjson",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .args([flag, value])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}
