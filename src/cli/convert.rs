@@ -149,6 +149,8 @@ impl ServeArgs {
             speed: self.speed,
             from: self.from,
             looping: self.looping,
+            max_clients: self.max_clients as usize,
+            drain_limit: self.drain_limit.to_duration(),
             backlog: largest_window.unwrap_or(Span::ZERO) + BACKLOG_MARGIN,
             max_call_duration: config.max_call_duration,
             max_incident_duration: config.max_incident_duration,

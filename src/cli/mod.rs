@@ -20,8 +20,8 @@ use forceboard::feed::source::FeedSource;
 use forceboard::time::{Span, Timestamp};
 pub use values::{FeedFile, not_this_machine};
 use values::{
-    Flag, parse_feed_file, parse_feed_source, parse_listen, parse_rotate, parse_speed, parse_start,
-    parse_time, parse_window,
+    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_listen, parse_rotate,
+    parse_speed, parse_start, parse_time, parse_window,
 };
 
 #[derive(Debug, Parser)]
@@ -188,7 +188,15 @@ pub struct ServeArgs {
     /// At the end, start again from the start, with ids made unique per pass (A~2, A~3…).
     #[arg(long = "loop")]
     pub looping: bool,
-    /// Write logs to this file (clients connecting and leaving, slow clients dropped).
+    /// Connections past this many are closed at once (and logged).
+    #[arg(long, value_name = "N", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_clients: u32,
+    /// A client that has not taken its backlog within this much wall time, or takes no
+    /// line for this long while lines wait for it (it stopped reading), is disconnected.
+    #[arg(long, value_name = "SPAN", default_value = "60s", value_parser = Flag(parse_drain_limit))]
+    pub drain_limit: Span,
+    /// Write logs to this file (clients connecting and leaving, dropped or refused).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 }

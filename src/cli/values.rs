@@ -103,6 +103,12 @@ pub(super) fn parse_rotate(text: &str, flag: &str) -> Result<Span, String> {
         .ok_or_else(|| format!("{flag} must be a duration of at least 1s, such as 20s"))
 }
 
+pub(super) fn parse_drain_limit(text: &str, flag: &str) -> Result<Span, String> {
+    parse_span(text)
+        .filter(|&span| span >= Span::SECOND && span <= Span::from_hours(24))
+        .ok_or_else(|| format!("{flag} must be a duration from 1s to 24h, such as 60s"))
+}
+
 pub(super) fn parse_listen(text: &str, _flag: &str) -> Result<SocketAddr, String> {
     text.to_socket_addrs()
         .ok()

@@ -1,97 +1,219 @@
-//! Shared state: the connected clients, and the backlog kept for late joiners.
+//! Shared state: the clock, the one history every client reads, and the connected clients
+//! with their cursors, dropped here when they are too slow or stop reading.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::watch;
 use tokio::task::AbortHandle;
 use tracing::warn;
 
+use super::ServeStats;
 use super::clock::ServedClock;
-use super::lines::{Key, Role, heartbeat_line};
-use super::{MAX_BACKLOG_LINES, MAX_OLD_OPEN, ServeStats};
+use super::history::{Cursor, History, Taken};
+use super::lines::{Role, heartbeat_line};
 use crate::time::{Span, Timestamp};
+
+/// A client takes lines of about this many bytes at a time, and writes them in one go.
+const TAKE_BYTES: usize = 64 * 1024;
 
 pub(super) fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-pub(super) struct Client {
-    pub(super) tx: mpsc::Sender<Arc<str>>,
-    pub(super) abort: AbortHandle,
-    pub(super) peer: SocketAddr,
+struct Client {
+    cursor: Cursor,
+    abort: Option<AbortHandle>,
+    peer: SocketAddr,
+    joined: Instant,
+    /// When it last came for lines: a client writing to a socket nobody reads stops coming.
+    last_take: Instant,
 }
 
-struct Entry {
-    /// Its served time (its `at`).
-    at: Timestamp,
-    line: Arc<str>,
-    /// For an opening: its id, to tell whether it is still open when it leaves.
-    opens: Option<Key>,
-    /// A cancellation whose creation has left the backlog: not for late joiners.
-    skip: bool,
+/// What a client's task does next.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Next {
+    /// Write the lines taken (none: wait for more).
+    Write,
+    /// The server has stopped and the client has everything: close the connection.
+    Close,
+    /// The client was dropped: stop at once.
+    Dropped,
+}
+
+/// Why a client is dropped.
+#[derive(Debug, Clone, Copy)]
+enum Reason {
+    /// More than the client buffer behind the live stream.
+    Slow,
+    /// Its backlog not taken within the drain limit.
+    Backlog,
+    /// Lines waiting for it, and it took none for the drain limit.
+    Stalled,
 }
 
 pub(super) struct Shared {
-    pub(super) clients: HashMap<u64, Client>,
-    pub(super) next_client: u64,
+    clients: HashMap<u64, Client>,
+    next_client: u64,
     /// The clock the lines are dated on.
     clock: ServedClock,
     /// The served time of the next event to send, if any: no line sent so far is later.
     pub(super) next_due: Option<Timestamp>,
     /// The latest `at` sent, so that a heartbeat never reads earlier.
     last_sent: Timestamp,
-    /// Lines sent in the last `backlog` of served time; `history[i]` has sequence number
-    /// `front_seq + i`.
-    history: VecDeque<Entry>,
-    front_seq: u64,
-    backlog: Span,
-    /// Every id open now, with its opening's sequence number.
-    open: HashMap<Key, u64>,
-    /// Openings that left `history` while still open, by sequence number.
-    old_open: BTreeMap<u64, (Key, Arc<str>)>,
-    /// Opening's sequence number → its cancellation's, while both are in `history`.
-    cancelled: HashMap<u64, u64>,
-    warned_cap: bool,
+    history: History,
+    live_depth: u64,
+    drain_limit: Duration,
+    /// Told whenever there are new lines, and when the server stops.
+    wake: watch::Sender<()>,
+    stopping: bool,
     pub(super) stats: ServeStats,
 }
 
 impl Shared {
-    pub(super) fn new(backlog: Span, clock: ServedClock) -> Shared {
+    /// `live_depth`: lines a client may be behind the live stream; `drain_limit`: how long
+    /// a joiner may take over its backlog, and any client over taking nothing.
+    pub(super) fn new(
+        backlog: Span,
+        clock: ServedClock,
+        live_depth: usize,
+        drain_limit: Duration,
+    ) -> Shared {
         Shared {
             clock,
             next_due: None,
             last_sent: Timestamp::MIN,
             clients: HashMap::new(),
             next_client: 0,
-            history: VecDeque::new(),
-            front_seq: 0,
-            backlog,
-            open: HashMap::new(),
-            old_open: BTreeMap::new(),
-            cancelled: HashMap::new(),
-            warned_cap: false,
+            history: History::new(backlog, live_depth),
+            live_depth: live_depth.max(1) as u64,
+            drain_limit,
+            wake: watch::Sender::new(()),
+            stopping: false,
             stats: ServeStats::default(),
         }
     }
 
-    fn next_seq(&self) -> u64 {
-        self.front_seq + self.history.len() as u64
+    pub(super) fn connected(&self) -> usize {
+        self.clients.len()
     }
 
-    /// What a client joining now receives first, oldest first.
-    pub(super) fn backlog(&self) -> Vec<Arc<str>> {
-        let mut lines = Vec::with_capacity(self.old_open.len() + self.history.len());
-        lines.extend(self.old_open.values().map(|(_, line)| line.clone()));
-        lines.extend(
-            self.history
-                .iter()
-                .filter(|entry| !entry.skip)
-                .map(|entry| entry.line.clone()),
-        );
-        lines
+    /// Registers a client joining now; returns its id, its first line (the clock), how
+    /// many lines its backlog holds, and what wakes it.
+    pub(super) fn join(
+        &mut self,
+        peer: SocketAddr,
+        wall: Timestamp,
+    ) -> (u64, Arc<str>, usize, watch::Receiver<()>) {
+        let clock = self.clock_heartbeat(wall);
+        let (cursor, backlog) = self.history.join();
+        let id = self.next_client;
+        self.next_client += 1;
+        let now = Instant::now();
+        let client = Client {
+            cursor,
+            abort: None,
+            peer,
+            joined: now,
+            last_take: now,
+        };
+        self.clients.insert(id, client);
+        self.stats.clients += 1;
+        (id, clock, backlog, self.wake.subscribe())
+    }
+
+    /// Lets the server drop client `id` by aborting its task.
+    pub(super) fn set_abort(&mut self, id: u64, abort: AbortHandle) {
+        if let Some(client) = self.clients.get_mut(&id) {
+            client.abort = Some(abort);
+        }
+    }
+
+    /// Forgets a client whose task has ended.
+    pub(super) fn leave(&mut self, id: u64) {
+        self.clients.remove(&id);
+    }
+
+    /// Adds to `out` the lines client `id` writes next.
+    pub(super) fn take(&mut self, id: u64, out: &mut Vec<Arc<str>>) -> Next {
+        let Some(client) = self.clients.get_mut(&id) else {
+            return Next::Dropped;
+        };
+        client.last_take = Instant::now();
+        let slow = self.history.waiting_live(&client.cursor) > self.live_depth
+            || self.history.take(&mut client.cursor, out, TAKE_BYTES) == Taken::FellBehind;
+        if slow {
+            self.drop_client(id, Reason::Slow);
+            return Next::Dropped;
+        }
+        if self.stopping && out.is_empty() {
+            Next::Close
+        } else {
+            Next::Write
+        }
+    }
+
+    /// Drops every client too slow, too long over its backlog, or no longer reading; then
+    /// lets go of what no client needs any more. Called every so often.
+    pub(super) fn sweep(&mut self, now: Instant) {
+        let mut dropped = Vec::new();
+        for (&id, client) in &self.clients {
+            let idle = now.saturating_duration_since(client.last_take);
+            let reason = if self.history.waiting_live(&client.cursor) > self.live_depth {
+                Reason::Slow
+            } else if client.cursor.in_backlog()
+                && now.saturating_duration_since(client.joined) > self.drain_limit
+            {
+                Reason::Backlog
+            } else if idle > self.drain_limit && self.history.has_waiting(&client.cursor) {
+                Reason::Stalled
+            } else {
+                continue;
+            };
+            dropped.push((id, reason));
+        }
+        for (id, reason) in dropped {
+            self.drop_client(id, reason);
+        }
+        let cursors = self.clients.values().map(|client| &client.cursor);
+        self.history.tidy(cursors);
+    }
+
+    fn drop_client(&mut self, id: u64, reason: Reason) {
+        let Some(client) = self.clients.remove(&id) else {
+            return;
+        };
+        if let Some(abort) = client.abort {
+            abort.abort();
+        }
+        let peer = client.peer;
+        match reason {
+            Reason::Slow => {
+                self.stats.dropped_slow += 1;
+                warn!(%peer, "client too slow: disconnected");
+            }
+            Reason::Backlog => {
+                self.stats.dropped_backlog += 1;
+                warn!(%peer, limit = ?self.drain_limit, "client did not take its backlog in time: disconnected");
+            }
+            Reason::Stalled => {
+                self.stats.dropped_stalled += 1;
+                warn!(%peer, limit = ?self.drain_limit, "client stopped reading: disconnected");
+            }
+        }
+    }
+
+    /// Tells every client there is more to take.
+    pub(super) fn wake_clients(&self) {
+        self.wake.send_replace(());
+    }
+
+    /// No more lines: each client writes what it has not taken, then closes.
+    pub(super) fn stop(&mut self) {
+        self.stopping = true;
+        self.wake_clients();
     }
 
     /// A heartbeat announcing the served clock as it reads at wall time `wall`: never
@@ -108,104 +230,19 @@ impl Shared {
         heartbeat_line(reading, self.clock.speed())
     }
 
-    /// Sends a line to every client; a client whose queue is full is disconnected.
-    pub(super) fn broadcast(&mut self, line: &Arc<str>) {
-        let mut gone = Vec::new();
-        for (&id, client) in &self.clients {
-            match client.tx.try_send(line.clone()) {
-                Ok(()) => {}
-                Err(TrySendError::Full(_)) => {
-                    client.abort.abort();
-                    self.stats.dropped_slow += 1;
-                    warn!(peer = %client.peer, "client too slow: disconnected");
-                    gone.push(id);
-                }
-                Err(TrySendError::Closed(_)) => gone.push(id),
-            }
-        }
-        for id in gone {
-            self.clients.remove(&id);
-        }
+    /// Sends a heartbeat to every client.
+    pub(super) fn beat(&mut self, wall: Timestamp) {
+        let line = self.clock_heartbeat(wall);
+        self.history.push_beat(line);
+        self.wake_clients();
     }
 
-    /// Sends an event's line dated `at` (served time), and keeps it for late joiners.
+    /// Sends an event's line dated `at` (served time), and keeps it for late joiners. The
+    /// caller wakes the clients.
     pub(super) fn publish(&mut self, at: Timestamp, line: Arc<str>, role: Role) {
         self.last_sent = self.last_sent.max(at);
-        let seq = self.next_seq();
-        let mut keep = true;
-        let mut opens = None;
-        match role {
-            Role::Open(key) => {
-                self.open.insert(key.clone(), seq);
-                opens = Some(key);
-            }
-            Role::Close(key) => {
-                if let Some(opened) = self.open.remove(&key) {
-                    self.old_open.remove(&opened);
-                }
-            }
-            Role::Cancel(key) => match self.open.remove(&key) {
-                // Its creation was never sent (before the start of a later pass): no
-                // board could match it.
-                None => return,
-                Some(opened) if opened < self.front_seq => {
-                    self.old_open.remove(&opened);
-                    keep = false;
-                }
-                Some(opened) => {
-                    self.cancelled.insert(opened, seq);
-                }
-            },
-        }
-        self.broadcast(&line);
-        self.stats.events += 1;
-        if keep {
-            self.history.push_back(Entry {
-                at,
-                line,
-                opens,
-                skip: false,
-            });
-        }
-        self.trim(at);
-    }
-
-    /// Lets go of lines older than the backlog, keeping openings still open.
-    fn trim(&mut self, now: Timestamp) {
-        let cutoff = now - self.backlog;
-        while let Some(front) = self.history.front() {
-            let over_cap = self.history.len() > MAX_BACKLOG_LINES;
-            if front.at > cutoff && !over_cap {
-                break;
-            }
-            if over_cap && !self.warned_cap {
-                self.warned_cap = true;
-                warn!(
-                    lines = MAX_BACKLOG_LINES,
-                    "backlog full: late joiners get only the most recent lines"
-                );
-            }
-            let seq = self.front_seq;
-            let Some(entry) = self.history.pop_front() else {
-                break;
-            };
-            self.front_seq += 1;
-            if let Some(cancel) = self.cancelled.remove(&seq) {
-                let index = (cancel - self.front_seq) as usize;
-                if let Some(later) = self.history.get_mut(index) {
-                    later.skip = true;
-                }
-            }
-            if let Some(key) = entry.opens
-                && self.open.get(&key) == Some(&seq)
-            {
-                self.old_open.insert(seq, (key, entry.line));
-                if self.old_open.len() > MAX_OLD_OPEN
-                    && let Some((_, (key, _))) = self.old_open.pop_first()
-                {
-                    self.open.remove(&key);
-                }
-            }
+        if self.history.push(at, line, role) {
+            self.stats.events += 1;
         }
     }
 }

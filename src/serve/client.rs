@@ -1,51 +1,45 @@
-//! One client's task: the backlog, then the live stream.
+//! One client's task: takes its lines from the shared history — the clock, its backlog,
+//! then the live stream — and writes them, until the server stops or drops it.
 
-use std::io;
-use std::sync::Arc;
+use std::io::{self, IoSlice};
+use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::sync::watch;
 
-/// Clients' lines are gathered into writes of about this size.
-const WRITE_CHUNK: usize = 64 * 1024;
+use super::backlog::{Next, Shared, lock};
 
-/// Writes the backlog, then every line queued for this client, until the queue closes or
-/// the connection fails. A client too slow to keep its queue from filling is aborted by
-/// the producer.
+/// Writes `first`, then whatever client `id` takes from the history, woken by `wake`
+/// when there is more. The lines are written from the history's own copies: a client
+/// holds only the list of those it is writing.
 pub(super) async fn feed_client(
     stream: TcpStream,
-    backlog: Vec<Arc<str>>,
-    mut queue: mpsc::Receiver<Arc<str>>,
+    shared: Arc<Mutex<Shared>>,
+    id: u64,
+    first: Arc<str>,
+    mut wake: watch::Receiver<()>,
 ) -> io::Result<()> {
     let (mut reader, mut writer) = stream.into_split();
-    let mut buffer = Vec::with_capacity(WRITE_CHUNK);
-    for line in &backlog {
-        buffer.extend_from_slice(line.as_bytes());
-        if buffer.len() >= WRITE_CHUNK {
-            writer.write_all(&buffer).await?;
-            buffer.clear();
-        }
-    }
-    drop(backlog);
+    let mut taken = vec![first];
     let mut reading = true;
     let mut scratch = [0_u8; 1024];
     loop {
-        if !buffer.is_empty() {
-            writer.write_all(&buffer).await?;
-            buffer.clear();
+        // Marked seen before taking, so a line sent after the take wakes the wait below.
+        wake.borrow_and_update();
+        match lock(&shared).take(id, &mut taken) {
+            Next::Write => {}
+            Next::Close => break,
+            Next::Dropped => return Ok(()),
+        }
+        if !taken.is_empty() {
+            write_lines(&mut writer, &taken).await?;
+            taken.clear();
+            continue;
         }
         tokio::select! {
-            line = queue.recv() => {
-                let Some(line) = line else { break };
-                buffer.extend_from_slice(line.as_bytes());
-                while buffer.len() < WRITE_CHUNK {
-                    match queue.try_recv() {
-                        Ok(line) => buffer.extend_from_slice(line.as_bytes()),
-                        Err(_) => break,
-                    }
-                }
-            }
+            woken = wake.changed() => if woken.is_err() { break },
             // Whatever a client sends is ignored; reading only notices a reset early.
             read = reader.read(&mut scratch), if reading => match read {
                 Ok(0) => reading = false,
@@ -55,4 +49,18 @@ pub(super) async fn feed_client(
         }
     }
     writer.shutdown().await
+}
+
+/// Writes `lines` in as few system calls as the socket takes.
+async fn write_lines(writer: &mut OwnedWriteHalf, lines: &[Arc<str>]) -> io::Result<()> {
+    let mut slices: Vec<IoSlice> = lines.iter().map(|l| IoSlice::new(l.as_bytes())).collect();
+    let mut unwritten = &mut slices[..];
+    while !unwritten.is_empty() {
+        let written = writer.write_vectored(unwritten).await?;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut unwritten, written);
+    }
+    Ok(())
 }

@@ -35,9 +35,15 @@
 //! # Late joiners
 //!
 //! A client that connects first receives the clock heartbeat, then the backlog, then the
-//! live stream, with no gap and no duplicate between them (the producer sends under the
-//! same lock as a new client subscribes and copies the backlog). The backlog is every
-//! event sent in the last [`ServeOptions::backlog`] of *served* time — the time the
+//! live stream, with no gap and no duplicate between them. Nothing is copied per client:
+//! there is one history of the lines sent (numbered in order; heartbeats numbered apart,
+//! each after the events it followed), and every client is a cursor into it, taking about
+//! 64 KiB of lines at a time under the lock and writing them. A joiner's cursor starts at
+//! the old openings, then the backlog, and marks where the live lines begin; lines are let
+//! go only once no client still needs them, and written from there (vectored), so a
+//! client costs a list of the lines it is writing, whatever its backlog.
+//!
+//! The backlog is every event sent in the last [`ServeOptions::backlog`] of *served* time — the time the
 //! client's windows are computed in — plus the opening event of every call and incident
 //! still open, however old, so that `waiting`, `expired`, `open` and `oldest open` agree
 //! with a client that was there from the start. (The command passes the largest configured
@@ -48,9 +54,17 @@
 //!
 //! # Slow clients, the end, and `--loop`
 //!
-//! Each client has a bounded queue ([`ServeOptions::client_buffer`] lines). The producer
-//! never waits for a client: when a queue is full the client is disconnected (it may
-//! reconnect, and then gets the clock and the backlog again). Without `--loop` the server
+//! The producer never waits for a client. A client more than
+//! [`ServeOptions::client_buffer`] lines behind the live stream is disconnected (it may
+//! reconnect, and then gets the clock and the backlog again). So is a joiner that has not
+//! taken its whole backlog within [`ServeOptions::drain_limit`] of wall time, and any
+//! client that takes no line for that long while lines wait for it (it stopped reading,
+//! before or after the end of the file). Clients are checked every 100 ms; lines a joiner
+//! still has to take are kept meanwhile, so the history holds at most one backlog plus
+//! about `client_buffer` lines, however many clients there are. Connections past
+//! [`ServeOptions::max_clients`] are closed at once, with nothing written: any line would
+//! be data to a board, or a rejected line it shows only as a count; a closed connection
+//! shows `FEED DOWN` and is dialled again with back-off. Without `--loop` the server
 //! keeps the connections open after the last event, sending heartbeats, until it is
 //! stopped, so a board shows the final figures rather than "feed down". With `--loop` the
 //! served clock keeps going: the next pass is shifted to start one served second (at
@@ -60,6 +74,7 @@
 mod backlog;
 mod client;
 mod clock;
+mod history;
 mod lines;
 mod plan;
 mod producer;
@@ -69,17 +84,17 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use socket2::SockRef;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 use crate::engine::{DEFAULT_MAX_CALL_DURATION, DEFAULT_MAX_INCIDENT_DURATION};
 use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
 use crate::time::{Span, Timestamp, WallClock};
-use backlog::{Client, Shared, lock};
+use backlog::{Shared, lock};
 use client::feed_client;
 use clock::ServedClock;
 use plan::plan;
@@ -99,6 +114,13 @@ pub const MAX_BACKLOG_LINES: usize = 250_000;
 /// At most this many openings of still-open calls and incidents older than the backlog.
 pub const MAX_OLD_OPEN: usize = 100_000;
 
+/// How often clients are checked for being too slow or no longer reading.
+const SWEEP_EVERY: Duration = Duration::from_millis(100);
+
+/// Each connection's kernel send buffer (Linux doubles it): without a cap it grows to
+/// megabytes for a client that does not read, held outside the process for every one.
+const SEND_BUFFER_BYTES: usize = 128 * 1024;
+
 /// How the feed is played.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServeOptions {
@@ -114,8 +136,14 @@ pub struct ServeOptions {
     pub backlog: Span,
     /// Wall time between the heartbeats that announce the served clock.
     pub heartbeat: Duration,
-    /// Lines queued per client before it counts as too slow and is disconnected.
+    /// Lines a client may be behind the live stream before it counts as too slow and is
+    /// disconnected.
     pub client_buffer: usize,
+    /// Wall time a joiner has to take its backlog, and any client to take a line while
+    /// lines wait for it, before it is disconnected.
+    pub drain_limit: Duration,
+    /// Connections past this many are closed at once.
+    pub max_clients: usize,
     /// Calls closed longer than this after their offer are left out, as a board refuses them.
     pub max_call_duration: Span,
     /// Incidents closed longer than this after their creation are left out likewise.
@@ -131,6 +159,8 @@ impl Default for ServeOptions {
             backlog: Span::from_hours(24) + BACKLOG_MARGIN,
             heartbeat: Duration::from_secs(1),
             client_buffer: 4096,
+            drain_limit: Duration::from_secs(60),
+            max_clients: 500,
             max_call_duration: DEFAULT_MAX_CALL_DURATION,
             max_incident_duration: DEFAULT_MAX_INCIDENT_DURATION,
         }
@@ -142,8 +172,14 @@ impl Default for ServeOptions {
 pub struct ServeStats {
     /// Connections accepted.
     pub clients: u64,
-    /// Clients disconnected because their queue was full.
+    /// Clients disconnected for being more than `client_buffer` lines behind.
     pub dropped_slow: u64,
+    /// Joiners disconnected for not taking their backlog within the drain limit.
+    pub dropped_backlog: u64,
+    /// Clients disconnected for taking no line for the drain limit while lines waited.
+    pub dropped_stalled: u64,
+    /// Connections closed at once because `max_clients` were connected.
+    pub refused: u64,
     /// Event lines sent (each to every client connected at the time).
     pub events: u64,
     /// Heartbeats sent (each client's first line among them).
@@ -174,34 +210,22 @@ pub async fn serve(
     }
     let wall = WallClock::new();
     let clock = ServedClock::new(wall.now(), options.speed.clamp(MIN_SPEED, MAX_SPEED));
-    let shared = Arc::new(Mutex::new(Shared::new(options.backlog, clock)));
+    let buffer = options.client_buffer.max(1);
+    let shared = Shared::new(options.backlog, clock, buffer, options.drain_limit);
+    let shared = Arc::new(Mutex::new(shared));
     lock(&shared).stats.left_out = left_out;
     let producer = produce(shared.clone(), events, options.clone(), clock, wall);
     let mut producer = tokio::spawn(producer);
-    let mut clients: JoinSet<(SocketAddr, io::Result<()>)> = JoinSet::new();
-    let buffer = options.client_buffer.max(1);
+    let mut clients: ClientTasks = JoinSet::new();
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    let mut state = lock(&shared);
-                    let (tx, rx) = mpsc::channel(buffer);
-                    // The clock first, so the backlog is read on it.
-                    let mut backlog = vec![state.clock_heartbeat(wall.now())];
-                    backlog.extend(state.backlog());
-                    let lines = backlog.len() - 1;
-                    let abort = clients.spawn(async move {
-                        (peer, feed_client(stream, backlog, rx).await)
-                    });
-                    let id = state.next_client;
-                    state.next_client += 1;
-                    state.clients.insert(id, Client { tx, abort, peer });
-                    state.stats.clients += 1;
-                    drop(state);
-                    info!(%peer, backlog = lines, "client connected");
+                    admit(&shared, &mut clients, stream, peer, &options, wall);
                 }
                 Err(error) => {
                     // Out of file descriptors, typically: wait rather than spin.
@@ -210,13 +234,16 @@ pub async fn serve(
                 }
             },
             Some(done) = clients.join_next(), if !clients.is_empty() => {
-                if let Ok((peer, result)) = done {
+                // A task aborted when its client was dropped was forgotten then.
+                if let Ok((id, peer, result)) = done {
+                    lock(&shared).leave(id);
                     match result {
                         Ok(()) => info!(%peer, "client disconnected"),
                         Err(error) => info!(%peer, %error, "client disconnected"),
                     }
                 }
             }
+            _ = sweep.tick() => lock(&shared).sweep(Instant::now()),
             result = &mut producer => {
                 // The producer only ends by panicking; carry on serving what was sent.
                 if let Err(error) = result {
@@ -227,12 +254,44 @@ pub async fn serve(
         }
     }
     producer.abort();
-    // Dropping the queues' senders lets each client write what it has, then close.
-    lock(&shared).clients.clear();
+    // Each client writes what it has not taken yet, then closes.
+    lock(&shared).stop();
     let drained = async { while clients.join_next().await.is_some() {} };
     let _ = tokio::time::timeout(Duration::from_secs(1), drained).await;
     clients.shutdown().await;
     let stats = lock(&shared).stats;
     info!(?stats, "stopped");
     Ok(stats)
+}
+
+/// The clients' tasks, each ending with its client's id and peer.
+type ClientTasks = JoinSet<(u64, SocketAddr, io::Result<()>)>;
+
+/// Starts serving a connection, or closes it at once when `max_clients` are connected.
+fn admit(
+    shared: &Arc<Mutex<Shared>>,
+    clients: &mut ClientTasks,
+    stream: TcpStream,
+    peer: SocketAddr,
+    options: &ServeOptions,
+    wall: WallClock,
+) {
+    let mut state = lock(shared);
+    if state.connected() >= options.max_clients {
+        state.stats.refused += 1;
+        drop(state);
+        // Nothing is written: a board sees the connection closed, and dials again.
+        drop(stream);
+        warn!(%peer, limit = options.max_clients, "too many clients: connection refused");
+        return;
+    }
+    let _ = stream.set_nodelay(true);
+    // A socket that refuses keeps the system's default: a cap, not a requirement.
+    let _ = SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
+    let (id, clock, backlog, wake) = state.join(peer, wall.now());
+    let task = feed_client(stream, shared.clone(), id, clock, wake);
+    let abort = clients.spawn(async move { (id, peer, task.await) });
+    state.set_abort(id, abort);
+    drop(state);
+    info!(%peer, backlog, "client connected");
 }

@@ -128,7 +128,11 @@ async fn play(
         }
         let now = wall.now();
         if next.is_some_and(|at| at <= now) {
-            player.publish_due(&mut lock(&shared), &clock, now, PUBLISH_CHUNK);
+            {
+                let mut state = lock(&shared);
+                player.publish_due(&mut state, &clock, now, PUBLISH_CHUNK);
+                state.wake_clients();
+            }
             tokio::task::yield_now().await;
             continue;
         }
@@ -145,8 +149,7 @@ async fn play(
                 let now = wall.now();
                 let mut state = lock(&shared);
                 player.publish_due(&mut state, &clock, now, usize::MAX);
-                let line = state.clock_heartbeat(now);
-                state.broadcast(&line);
+                state.beat(now);
             }
         }
     }
