@@ -28,6 +28,7 @@ use forceboard::feed::wire::schema_line;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::time::{Span, WallClock, format_utc};
+use forceboard::ui::render::glyphs::detect_utf8;
 use forceboard::ui::{ColorDepth, LayoutChoice, draw};
 
 /// Where the figures come from.
@@ -50,6 +51,8 @@ pub struct Options {
     pub input: Input,
     pub layout: LayoutChoice,
     pub mono: bool,
+    /// `--ascii`: plain ASCII whatever the locale says.
+    pub ascii: bool,
     pub rotate: Option<Span>,
     pub record: Option<PathBuf>,
 }
@@ -153,6 +156,17 @@ fn is_interrupt_key(key: &KeyEvent) -> bool {
         && matches!(key.code, KeyCode::Char('c' | 'C'))
 }
 
+/// Is the terminal UTF-8, by the locale and `TERM`?
+fn terminal_is_utf8() -> bool {
+    let var = |name: &str| std::env::var(name).ok();
+    detect_utf8(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+        var("TERM").as_deref(),
+    )
+}
+
 /// Sets up the feed, the app and the terminal, then runs the loop.
 async fn run_board(
     config: Config,
@@ -189,6 +203,7 @@ async fn run_board(
         layout: options.layout,
         mono: options.mono,
         colors,
+        ascii: options.ascii || !terminal_is_utf8(),
         rotate_every: options.rotate,
     };
     let mut app = App::new(&config, app_options, clock.now());
