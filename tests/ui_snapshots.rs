@@ -582,3 +582,28 @@ fn ascii_mode_overlays_are_ascii() {
         assert_all_ascii(&case.render(120, 40), &format!("{overlay:?}"));
     }
 }
+
+/// The lines a dumb terminal prints: the same figures as the compact board above, in
+/// ASCII; a banner for a demo.
+#[test]
+fn the_dumb_terminal_summary_says_the_headline_figures() {
+    use forceboard::ui::render::summary::summary;
+    use forceboard::ui::render::theme::Theme;
+    let mut case = ascii_case(LayoutChoice::Auto);
+    case.mode = Mode::Demo;
+    let summary = summary(&case.board(), &Theme::new(&case.view));
+    assert_eq!(
+        summary.heading,
+        "13:00:00 BST | West Midlands Police | whole force | window 1h"
+    );
+    assert_eq!(
+        summary.figures,
+        [
+            "  DEMO DATA - not a live feed",
+            "  999       6.3s  X OVER        SL 50.0% goal 90%         waiting 2",
+            "  101     3m 45s  - NO TARGET   SL 50.0% goal 80%         waiting 1",
+            "  Emerg  10m 30s  + ON TARGET   within 100.0% goal 90%    open 3, 2 BREACHED",
+            "  Prio   45m 00s  + ON TARGET   within 100.0%             open 2",
+        ]
+    );
+}

@@ -166,9 +166,9 @@ impl Glyphs {
 /// `TERM`, passed in so that this stays pure.
 ///
 /// With none of the three set, UTF-8 is assumed: that is a container or a bare SSH
-/// session, nearly always shown by a modern UTF-8 terminal emulator. The Linux console,
-/// the VT terminals and `TERM=dumb` get ASCII whatever the locale says: their fonts lack
-/// most of the symbols.
+/// session, nearly always shown by a modern UTF-8 terminal emulator. The Linux console
+/// and the VT terminals get ASCII whatever the locale says: their fonts lack most of the
+/// symbols. (`TERM=dumb` follows the locale: an editor's shell buffer shows UTF-8.)
 pub fn detect_utf8(
     lc_all: Option<&str>,
     lc_ctype: Option<&str>,
@@ -176,7 +176,7 @@ pub fn detect_utf8(
     term: Option<&str>,
 ) -> bool {
     let term = term.unwrap_or("").to_ascii_lowercase();
-    if term == "linux" || term == "dumb" || term.starts_with("vt") {
+    if term == "linux" || term.starts_with("vt") {
         return false;
     }
     match [lc_all, lc_ctype, lang]
@@ -284,11 +284,13 @@ mod tests {
         assert!(detect_utf8(None, None, None, xterm));
         assert!(detect_utf8(Some(""), Some(""), Some(""), None));
         // Consoles that cannot show the symbols.
-        for term in ["linux", "vt100", "VT220", "dumb"] {
+        for term in ["linux", "vt100", "VT220"] {
             assert!(
                 !detect_utf8(None, None, Some("en_GB.UTF-8"), Some(term)),
                 "{term}"
             );
         }
+        assert!(detect_utf8(None, None, Some("en_GB.UTF-8"), Some("dumb")));
+        assert!(!detect_utf8(Some("C"), None, None, Some("dumb")));
     }
 }

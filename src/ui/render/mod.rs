@@ -14,6 +14,7 @@ pub mod micro;
 pub mod notlive;
 pub mod overlays;
 pub mod paint;
+pub mod summary;
 pub mod text;
 pub mod theme;
 pub mod tiles;
