@@ -4,7 +4,10 @@
 //!
 //! It draws on change, on input, on resize and on the tick — never on a fixed frame rate —
 //! wraps each frame in synchronized output so it never tears over a slow SSH link, and
-//! restores the terminal on every way out.
+//! restores the terminal on every way out. On `TERM=dumb` there is no screen to draw:
+//! [`plain`] prints the figures as lines of text instead.
+
+mod plain;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -28,6 +31,7 @@ use forceboard::feed::wire::schema_line;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::time::{Span, WallClock, format_utc};
+use forceboard::ui::render::glyphs::detect_utf8;
 use forceboard::ui::{ColorDepth, LayoutChoice, draw};
 
 /// Where the figures come from.
@@ -50,6 +54,8 @@ pub struct Options {
     pub input: Input,
     pub layout: LayoutChoice,
     pub mono: bool,
+    /// `--ascii`: plain ASCII whatever the locale says.
+    pub ascii: bool,
     pub rotate: Option<Span>,
     pub record: Option<PathBuf>,
 }
@@ -153,6 +159,17 @@ fn is_interrupt_key(key: &KeyEvent) -> bool {
         && matches!(key.code, KeyCode::Char('c' | 'C'))
 }
 
+/// Is the terminal UTF-8, by the locale and `TERM`?
+fn terminal_is_utf8() -> bool {
+    let var = |name: &str| std::env::var(name).ok();
+    detect_utf8(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+        var("TERM").as_deref(),
+    )
+}
+
 /// Sets up the feed, the app and the terminal, then runs the loop.
 async fn run_board(
     config: Config,
@@ -163,6 +180,14 @@ async fn run_board(
     let signals = Signals::watch()?;
     let clock = WallClock::new();
     let (tx, mut rx) = mpsc::channel::<FeedItem>(4096);
+    // Standard input is either the keys or the feed, never both.
+    let keys = !matches!(
+        options.input,
+        Input::Live {
+            source: FeedSource::Stdin,
+            ..
+        }
+    );
     let mut feed = match options.input {
         Input::Live { source, token } => {
             let timings = SourceOptions {
@@ -189,9 +214,17 @@ async fn run_board(
         layout: options.layout,
         mono: options.mono,
         colors,
+        ascii: options.ascii || !terminal_is_utf8(),
         rotate_every: options.rotate,
     };
     let mut app = App::new(&config, app_options, clock.now());
+    let mut pump = Pump { clock, record };
+    if is_dumb_terminal() {
+        let parts = (&mut app, &mut feed);
+        let result = plain::run(&config, parts, &mut rx, signals, (&mut pump, keys)).await;
+        pump.finish();
+        return result;
+    }
     let terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let _guard = TerminalGuard;
     let size = terminal.size()?;
@@ -201,20 +234,19 @@ async fn run_board(
             height: size.height,
         },
         &mut feed,
-        clock.now(),
+        pump.clock.now(),
     );
-    let mut shell = Shell {
-        terminal,
-        clock,
-        record,
-    };
+    let mut shell = Shell { terminal, pump };
     let result = shell
         .run(&config, &mut app, &mut feed, &mut rx, signals)
         .await;
-    if let Some(recorder) = shell.record.take() {
-        recorder.finish(RECORD_DRAIN);
-    }
+    shell.pump.finish();
     result
+}
+
+/// `TERM=dumb`: a terminal that cannot place the cursor.
+fn is_dumb_terminal() -> bool {
+    std::env::var("TERM").is_ok_and(|term| term == "dumb")
 }
 
 /// On the way out, how long the recording may take to write what is queued.
@@ -229,8 +261,48 @@ async fn sleep_until(at: Option<std::time::Instant>) {
 
 struct Shell {
     terminal: DefaultTerminal,
+    pump: Pump,
+}
+
+/// What moves the feed into the app and the accepted lines into the recording, on the
+/// board and on a dumb terminal alike.
+struct Pump {
     clock: WallClock,
     record: Option<Recorder>,
+}
+
+impl Pump {
+    /// Hands one message to the app (a feed item with whatever else is queued behind it,
+    /// so a burst draws once) and records what the feed accepted.
+    fn take(
+        &mut self,
+        msg: Msg,
+        app: &mut App,
+        feed: &mut Feed,
+        rx: &mut mpsc::Receiver<FeedItem>,
+    ) -> Effect {
+        let batch = matches!(msg, Msg::Feed(_));
+        let mut effect = app.handle(msg, feed, self.clock.now());
+        let mut taken = 0;
+        while batch && taken < 10_000 {
+            let Ok(item) = rx.try_recv() else { break };
+            effect = app.handle(Msg::Feed(item), feed, self.clock.now());
+            taken += 1;
+        }
+        if let Some(recorder) = &mut self.record {
+            for event in feed.take_accepted() {
+                recorder.record(schema_line(&event, None, format_utc));
+            }
+        }
+        effect
+    }
+
+    /// Lets the recording write what is queued.
+    fn finish(&mut self) {
+        if let Some(recorder) = self.record.take() {
+            recorder.finish(RECORD_DRAIN);
+        }
+    }
 }
 
 impl Shell {
@@ -250,10 +322,10 @@ impl Shell {
         let mut feed_open = true;
         loop {
             let due = app.draw_due();
-            if due.is_some_and(|at| at <= self.clock.now()) {
+            if due.is_some_and(|at| at <= self.pump.clock.now()) {
                 self.draw(config, app, feed)?;
             }
-            let frame_due = app.draw_due().map(|at| self.clock.instant_at(at));
+            let frame_due = app.draw_due().map(|at| self.pump.clock.instant_at(at));
             let msg = tokio::select! {
                 item = rx.recv(), if feed_open => match item {
                     Some(item) => Msg::Feed(item),
@@ -276,42 +348,17 @@ impl Shell {
                 _ = sleep_until(frame_due), if frame_due.is_some() => continue,
                 signal = signals.any() => return Ok(Ending::Signal(signal)),
             };
-            if self.take(msg, app, feed, rx)? == Effect::Quit {
+            if self.pump.take(msg, app, feed, rx) == Effect::Quit {
                 return Ok(Ending::Quit);
             }
         }
     }
 
-    /// Hands one message to the app (a feed item with whatever else is queued behind it,
-    /// so a burst draws once) and records what the feed accepted.
-    fn take(
-        &mut self,
-        msg: Msg,
-        app: &mut App,
-        feed: &mut Feed,
-        rx: &mut mpsc::Receiver<FeedItem>,
-    ) -> anyhow::Result<Effect> {
-        let batch = matches!(msg, Msg::Feed(_));
-        let mut effect = app.handle(msg, feed, self.clock.now());
-        let mut taken = 0;
-        while batch && taken < 10_000 {
-            let Ok(item) = rx.try_recv() else { break };
-            effect = app.handle(Msg::Feed(item), feed, self.clock.now());
-            taken += 1;
-        }
-        if let Some(recorder) = &mut self.record {
-            for event in feed.take_accepted() {
-                recorder.record(schema_line(&event, None, format_utc));
-            }
-        }
-        Ok(effect)
-    }
-
     fn draw(&mut self, config: &Config, app: &mut App, feed: &mut Feed) -> anyhow::Result<()> {
-        if let Some(recorder) = &self.record {
+        if let Some(recorder) = &self.pump.record {
             feed.set_record_health(recorder.health());
         }
-        if let Some(board) = app.next_frame(feed, config, self.clock.now()) {
+        if let Some(board) = app.next_frame(feed, config, self.pump.clock.now()) {
             let view = app.view().clone();
             crossterm::queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
             self.terminal.draw(|frame| draw(frame, &board, &view))?;

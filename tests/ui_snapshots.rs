@@ -491,3 +491,119 @@ fn a_breached_emergency_comes_first_and_breach_counts_are_never_dropped() {
     assert!(first_row < first_priority, "{screen}");
     insta::assert_snapshot!("compact_breached_emergency_first", terminal.backend());
 }
+
+/// Every cell of the screen holds printable ASCII (a space at least).
+fn assert_all_ascii(terminal: &Terminal<TestBackend>, what: &str) {
+    for (i, cell) in terminal.backend().buffer().content().iter().enumerate() {
+        let symbol = cell.symbol();
+        assert!(
+            symbol.bytes().all(|b| (b' '..=b'~').contains(&b)),
+            "{what}: cell {i} holds {symbol:?}"
+        );
+    }
+}
+
+fn ascii_case(layout: LayoutChoice) -> Case {
+    let mut case = Case::new(layout);
+    case.view.ascii = true;
+    case
+}
+
+#[test]
+fn ascii_mode_draws_every_layout_in_plain_ascii() {
+    let compact = ascii_case(LayoutChoice::Auto).render(80, 24);
+    assert_all_ascii(&compact, "compact");
+    insta::assert_snapshot!("ascii_compact_80x24", compact.backend());
+
+    let mut standard = ascii_case(LayoutChoice::Auto);
+    standard.mode = Mode::Demo;
+    standard.feed.state = FeedState::Stale { silent_s: 47 };
+    let standard = standard.render(120, 40);
+    assert_all_ascii(&standard, "standard");
+    insta::assert_snapshot!("ascii_standard_stale_120x40", standard.backend());
+
+    let wall = ascii_case(LayoutChoice::Wall).render(200, 60);
+    assert_all_ascii(&wall, "wall");
+    insta::assert_snapshot!("ascii_wall_200x60", wall.backend());
+}
+
+/// The board's own symbols are ASCII in ASCII mode, not caught by the last guard: with
+/// no overlay (whose help shows `?` as a key) no `?` but the footer's `? help` appears at
+/// any size, layout, mode or feed state.
+#[test]
+fn ascii_mode_needs_no_question_marks_at_any_size() {
+    let states = [
+        FeedState::Live,
+        FeedState::Stale { silent_s: 47 },
+        FeedState::Down { retry_in_s: 8 },
+    ];
+    let modes = [
+        Mode::Live,
+        Mode::Demo,
+        Mode::Replay {
+            speed: 60.0,
+            paused: true,
+        },
+        Mode::Training { speed: 0.5 },
+    ];
+    let layouts = [
+        LayoutChoice::Auto,
+        LayoutChoice::Wall,
+        LayoutChoice::Standard,
+    ];
+    let sizes = [(30, 5), (50, 14), (80, 24), (120, 40), (200, 60)];
+    for (i, (state, mode)) in states
+        .iter()
+        .flat_map(|s| modes.map(|m| (s, m)))
+        .enumerate()
+    {
+        let mut case = ascii_case(layouts[i % layouts.len()]);
+        case.feed.state = *state;
+        case.mode = mode;
+        for (w, h) in sizes {
+            let terminal = case.render(w, h);
+            let what = format!("{state:?} {mode:?} {w}x{h}");
+            assert_all_ascii(&terminal, &what);
+            let text = screen_text(&terminal).replace("? help", "");
+            assert!(!text.contains('?'), "{what}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn ascii_mode_overlays_are_ascii() {
+    for overlay in [Overlay::Help, Overlay::Rejects] {
+        let mut case = ascii_case(LayoutChoice::Standard);
+        case.view.overlay = overlay;
+        case.mode = Mode::Replay {
+            speed: 60.0,
+            paused: false,
+        };
+        assert_all_ascii(&case.render(120, 40), &format!("{overlay:?}"));
+    }
+}
+
+/// The lines a dumb terminal prints: the same figures as the compact board above, in
+/// ASCII; a banner for a demo.
+#[test]
+fn the_dumb_terminal_summary_says_the_headline_figures() {
+    use forceboard::ui::render::summary::summary;
+    use forceboard::ui::render::theme::Theme;
+    let mut case = ascii_case(LayoutChoice::Auto);
+    case.mode = Mode::Demo;
+    let summary = summary(&case.board(), &Theme::new(&case.view));
+    assert_eq!(
+        summary.heading,
+        "13:00:00 BST | West Midlands Police | whole force | window 1h"
+    );
+    assert_eq!(
+        summary.figures,
+        [
+            "  DEMO DATA - not a live feed",
+            "  999       6.3s  X OVER        SL 50.0% goal 90%         waiting 2",
+            "  101     3m 45s  - NO TARGET   SL 50.0% goal 80%         waiting 1",
+            "  Emerg  10m 30s  + ON TARGET   within 100.0% goal 90%    open 3, 2 BREACHED",
+            "  Prio   45m 00s  + ON TARGET   within 100.0%             open 2",
+        ]
+    );
+}

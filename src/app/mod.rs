@@ -66,6 +66,8 @@ pub struct AppOptions {
     /// No colour, whatever the terminal can do.
     pub mono: bool,
     pub colors: ColorDepth,
+    /// Plain ASCII only: the terminal is not UTF-8, or `--ascii`.
+    pub ascii: bool,
     /// Move to the next area this often (wall screens).
     pub rotate_every: Option<Span>,
 }
@@ -92,6 +94,7 @@ impl App {
         let mut view = View::for_config(config, options.colors);
         view.layout = options.layout;
         view.mono = view.mono || options.mono;
+        view.ascii = options.ascii;
         view.rotating = options.rotate_every.is_some();
         App {
             view,

@@ -21,6 +21,7 @@ impl DashboardArgs {
         DashboardArgs {
             layout: after.layout.or(self.layout),
             mono: after.mono || self.mono,
+            ascii: after.ascii || self.ascii,
             rotate: after.rotate.or(self.rotate),
             log: after.log.or(self.log),
         }
@@ -31,6 +32,8 @@ impl DashboardArgs {
             Some("--layout")
         } else if self.mono {
             Some("--mono")
+        } else if self.ascii {
+            Some("--ascii")
         } else if self.rotate.is_some() {
             Some("--rotate")
         } else if self.log.is_some() {
@@ -51,6 +54,7 @@ impl DashboardArgs {
                 LayoutArg::Compact => LayoutChoice::Compact,
             },
             mono: self.mono,
+            ascii: self.ascii,
             rotate: self.rotate,
             record,
         }

@@ -59,6 +59,10 @@ pub struct DashboardArgs {
     /// No colour at all (also when the NO_COLOR environment variable is set).
     #[arg(long)]
     pub mono: bool,
+    /// Plain ASCII only: no box lines, blocks or symbols (also when the locale is not
+    /// UTF-8, and on TERM=linux, vt100 and the like).
+    #[arg(long)]
+    pub ascii: bool,
     /// Cycle the board through the force and each area on its own, e.g. every 20s.
     #[arg(long, value_name = "EVERY", value_parser = Flag(parse_rotate))]
     pub rotate: Option<Span>,

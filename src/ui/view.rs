@@ -106,6 +106,8 @@ pub struct View {
     /// No colour at all, whatever `colors` says.
     pub mono: bool,
     pub colors: ColorDepth,
+    /// Plain ASCII only (`--ascii`, or a terminal that is not UTF-8).
+    pub ascii: bool,
     /// The board moves through the force and the areas by itself (`--rotate`): the wall
     /// shows where in that round it is.
     pub rotating: bool,

@@ -39,6 +39,10 @@ impl Board {
         command.args(args);
         command.cwd(env!("CARGO_MANIFEST_DIR"));
         command.env("TERM", "xterm-256color");
+        // A UTF-8 locale whatever the machine's, so that the symbols are drawn.
+        command.env("LANG", "C.UTF-8");
+        command.env_remove("LC_ALL");
+        command.env_remove("LC_CTYPE");
         command.env_remove("NO_COLOR");
         command.env_remove("FORCEBOARD_TOKEN");
         for (key, value) in env {

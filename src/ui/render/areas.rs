@@ -9,7 +9,6 @@ use crate::engine::{Figures, Status};
 use crate::ui::board::{AreaRow, Board};
 
 use super::grid::{self, Content, Grid, Selection};
-use super::text::symbol;
 use super::theme::Theme;
 use crate::format::{dur, dur_999, pct};
 
@@ -21,7 +20,7 @@ fn mean_cell(
     theme: &Theme,
 ) -> Line<'static> {
     Line::from(vec![
-        Span::styled(symbol(status), theme.status(status)),
+        Span::styled(theme.glyphs().mark(status), theme.status(status)),
         Span::raw(" "),
         Span::styled(time_text(mean), theme.status(status)),
     ])
@@ -32,7 +31,10 @@ fn mean_cell(
 fn pct_cell(value: Option<f64>, goal: Option<f64>, theme: &Theme) -> Content<'static> {
     let text = pct(value);
     match (value, goal) {
-        (Some(v), Some(g)) if v < g => Span::styled(format!("✖{text:>6}"), theme.bad()).into(),
+        (Some(v), Some(g)) if v < g => {
+            let over = theme.glyphs().over;
+            Span::styled(format!("{over}{text:>6}"), theme.bad()).into()
+        }
         _ => Span::raw(format!(" {text:>6}")).into(),
     }
 }
@@ -111,6 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             .position(|a| &a.code == code)
             .map_or(0, |i| i + 1),
     };
+    let glyphs = theme.glyphs();
+    let within = format!("{}tgt", glyphs.at_most);
+    let emergency_within = format!("Emerg {within}");
     let header = if wide {
         [
             "Area",
@@ -118,14 +123,14 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             "999 SL",
             "101 mean",
             "Emerg mean",
-            "Emerg ≤tgt",
+            &emergency_within,
             "Prio mean",
             "Open",
             "Breached",
         ]
     } else {
         [
-            "Area", "999", "SL", "101", "Emerg", "≤tgt", "Prio", "Open", "Brch",
+            "Area", "999", "SL", "101", "Emerg", &within, "Prio", "Open", "Brch",
         ]
     };
     let (mean_w, pct_w) = if wide { (11, 10) } else { (9, 7) };
@@ -149,25 +154,36 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
             Line::from(vec![
                 Span::styled(" Areas ", theme.bold()),
                 Span::styled(
-                    format!("· window {} · a: next area ", board.window.label),
+                    format!(
+                        "{sep} window {} {sep} a: next area ",
+                        board.window.label,
+                        sep = glyphs.separator
+                    ),
                     theme.dim(),
                 ),
             ])
         }),
         selection: Some(Selection {
             row: selected,
-            symbol: "▶",
+            symbol: glyphs.pointer,
             style: theme.selected(),
         }),
     };
     let rows = 1 + board.areas.len();
-    grid::draw(frame.buffer_mut(), area, &table, rows, |i| match i {
-        0 => row(grid::text("Whole force"), &board.force_figures, theme),
-        _ => {
-            let a = &board.areas[i - 1];
-            row(label(a, wide), &a.figures, theme)
-        }
-    });
+    grid::draw_with(
+        frame.buffer_mut(),
+        area,
+        &table,
+        &glyphs.border,
+        rows,
+        |i| match i {
+            0 => row(grid::text("Whole force"), &board.force_figures, theme),
+            _ => {
+                let a = &board.areas[i - 1];
+                row(label(a, wide), &a.figures, theme)
+            }
+        },
+    );
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::format::{duration, human_target};
 use crate::model::{CallLine, Grade};
 use crate::ui::board::Board;
 
+use super::glyphs::Glyphs;
 use super::grid::{self, Grid};
 use super::paint;
 use super::text::{fit, put_line};
@@ -34,7 +35,8 @@ fn countdown(
             // default: 3 min of 15). The millisecond allows for 1.2 − 1.0 ≠ 0.2 in floats.
             let near = target.is_some_and(|t| left <= t * (amber - 1.0) + 1e-3);
             if near {
-                Span::styled(format!("▲ {} left", duration(left)), theme.warning())
+                let near = theme.glyphs().near;
+                Span::styled(format!("{near} {} left", duration(left)), theme.warning())
             } else {
                 Span::raw(format!("{} left", duration(left)))
             }
@@ -80,7 +82,10 @@ fn breach_title(board: &Board, theme: &Theme) -> Line<'static> {
     let breached = breached_count(board);
     let mut spans = vec![
         Span::styled(" Breach watch ", theme.bold()),
-        Span::styled(format!("· {} open ", board.open_total), theme.dim()),
+        Span::styled(
+            format!("{} {} open ", theme.glyphs().separator, board.open_total),
+            theme.dim(),
+        ),
     ];
     if breached > 0 {
         spans.push(Span::styled(
@@ -95,7 +100,14 @@ fn breach_title(board: &Board, theme: &Theme) -> Line<'static> {
 fn waits_title(board: &Board, theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(" Longest waits ", theme.bold()),
-        Span::styled(format!("· {} waiting ", board.waiting_total), theme.dim()),
+        Span::styled(
+            format!(
+                "{} {} waiting ",
+                theme.glyphs().separator,
+                board.waiting_total
+            ),
+            theme.dim(),
+        ),
     ])
 }
 
@@ -120,7 +132,8 @@ pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
 fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
     let title = breach_title(board, theme);
     if board.breach_watch.is_empty() {
-        paint::bordered(buf, area, Style::new(), Some(&title));
+        let border = &theme.glyphs().border;
+        paint::bordered_with(buf, area, Style::new(), Some(&title), border);
         let inner = Block::bordered().inner(area);
         let line = fit(inner.width, none_open(theme));
         put_line(buf, inner, inner.x + 1, inner.y, &line);
@@ -144,6 +157,7 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
     } else {
         (Constraint::Fill(1), [Constraint::Length(0); 2])
     };
+    let bar_header = format!("Age against target ({})", theme.glyphs().bar_target);
     let table = Grid {
         widths: [
             Constraint::Length(id_width),
@@ -161,14 +175,15 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
             "Age",
             "Time left",
             if wide { "Target" } else { "" },
-            if wide { "Age against target (│)" } else { "" },
+            if wide { &bar_header } else { "" },
         ],
         header_style: theme.bold(),
         title: Some(title),
         selection: None,
     };
     let incidents = &board.breach_watch;
-    grid::draw(buf, area, &table, incidents.len(), |i| {
+    let border = &theme.glyphs().border;
+    grid::draw_with(buf, area, &table, border, incidents.len(), |i| {
         let incident = &incidents[i];
         let target = target_of(board, incident.grade);
         let grade = grade_word(incident.grade);
@@ -202,7 +217,7 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
                 .min(bars.x.saturating_add(2 * PROGRESS_HALF as u16 + 1));
             let cells = paint::run(buf, bars.x, y, right);
             for (i, cell) in cells.iter_mut().enumerate() {
-                cell.set_symbol(progress_symbol(i, filled, PROGRESS_HALF))
+                cell.set_symbol(progress_symbol(i, filled, PROGRESS_HALF, theme.glyphs()))
                     .set_style(style);
             }
         }
@@ -227,12 +242,12 @@ fn filled_cells(age_s: f64, target: Option<f64>, half: usize) -> Option<usize> {
 }
 
 /// Cell `i` of a bar `2 · half + 1` cells wide with `filled` cells filled: the target's
-/// `│` in the middle, `█` before it, `▓` past it.
-fn progress_symbol(i: usize, filled: usize, half: usize) -> &'static str {
+/// `│` in the middle, `█` before it, `▓` past it (`|`, `#`, `=` in ASCII).
+fn progress_symbol(i: usize, filled: usize, half: usize, glyphs: &Glyphs) -> &'static str {
     match i.cmp(&half) {
-        std::cmp::Ordering::Equal => "│",
-        std::cmp::Ordering::Less if i < filled => "█",
-        std::cmp::Ordering::Greater if i <= filled => "▓",
+        std::cmp::Ordering::Equal => glyphs.bar_target,
+        std::cmp::Ordering::Less if i < filled => glyphs.bar_full,
+        std::cmp::Ordering::Greater if i <= filled => glyphs.bar_over,
         _ => " ",
     }
 }
@@ -240,7 +255,8 @@ fn progress_symbol(i: usize, filled: usize, half: usize) -> &'static str {
 fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
     let title = waits_title(board, theme);
     if board.longest_waits.is_empty() {
-        paint::bordered(buf, area, Style::new(), Some(&title));
+        let border = &theme.glyphs().border;
+        paint::bordered_with(buf, area, Style::new(), Some(&title), border);
         let inner = Block::bordered().inner(area);
         let line = fit(inner.width, none_waiting(theme));
         put_line(buf, inner, inner.x + 1, inner.y, &line);
@@ -266,11 +282,15 @@ fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) 
         selection: None,
     };
     let calls = &board.longest_waits;
-    grid::draw(buf, area, &table, calls.len(), |i| {
+    let glyphs = theme.glyphs();
+    grid::draw_with(buf, area, &table, &glyphs.border, calls.len(), |i| {
         let call = &calls[i];
         let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
         let wait = if over {
-            Span::styled(format!("▲ {}", duration(call.wait_s)), theme.warning())
+            Span::styled(
+                format!("{} {}", glyphs.near, duration(call.wait_s)),
+                theme.warning(),
+            )
         } else {
             Span::raw(duration(call.wait_s))
         };
@@ -335,7 +355,7 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         }
         let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
         let style = if over { theme.warning() } else { Style::new() };
-        let mark = if over { "▲" } else { " " };
+        let mark = if over { theme.glyphs().near } else { " " };
         let line = Line::from(vec![
             Span::raw(format!(
                 " {:<7.7} {} {:<3.3} ",
@@ -358,7 +378,7 @@ mod tests {
         let progress = |age_s: f64, target: Option<f64>, half: usize| -> String {
             match filled_cells(age_s, target, half) {
                 Some(filled) => (0..=2 * half)
-                    .map(|i| progress_symbol(i, filled, half))
+                    .map(|i| progress_symbol(i, filled, half, &crate::ui::render::glyphs::UNICODE))
                     .collect(),
                 None => String::new(),
             }

@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         FeedState::Live => match board.mode {
             Mode::Live => ("LIVE".to_string(), theme.good()),
             Mode::Training { speed } => (
-                format!("TRAINING {}", format::speed(speed)),
+                format!("TRAINING {}", theme.glyphs().speed(speed)),
                 theme.warning(),
             ),
             Mode::Demo => ("DEMO".to_string(), theme.warning()),
@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let last = feed
         .last_event_age_s
         .map(|age| format!("last event {age} s ago"));
-    let sep = || Span::styled(" · ", theme.dim());
+    let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
     let feed_word = Span::styled("feed ", theme.dim());
     let state = Span::styled(state, style);
     let (record_long, record_short) = recording(feed.recording.as_ref(), theme);
@@ -125,11 +125,11 @@ fn recording(
     let Some(recording) = recording else {
         return (Vec::new(), Vec::new());
     };
-    let sep = || Span::styled(" · ", theme.dim());
+    let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
     let lost = recording.lost;
     match &recording.failed {
         Some(reason) => {
-            let failed = format!("RECORDING FAILED — {reason}");
+            let failed = format!("RECORDING FAILED {} {reason}", theme.glyphs().dash);
             (
                 vec![
                     sep(),

@@ -5,6 +5,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
+use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
@@ -58,11 +59,23 @@ pub fn draw<'a, const N: usize>(
     area: Rect,
     grid: &Grid<'a, N>,
     rows: usize,
+    row: impl FnMut(usize) -> [Content<'a>; N],
+) {
+    draw_with(buf, area, grid, &border::PLAIN, rows, row);
+}
+
+/// As [`draw`], with the border lines of `set`.
+pub fn draw_with<'a, const N: usize>(
+    buf: &mut Buffer,
+    area: Rect,
+    grid: &Grid<'a, N>,
+    set: &border::Set,
+    rows: usize,
     mut row: impl FnMut(usize) -> [Content<'a>; N],
 ) {
     let table_area = match &grid.title {
         Some(title) => {
-            paint::bordered(buf, area, Style::new(), Some(title));
+            paint::bordered_with(buf, area, Style::new(), Some(title), set);
             Block::bordered().inner(area)
         }
         None => area,

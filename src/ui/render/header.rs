@@ -9,6 +9,7 @@ use crate::feed::DownCause;
 use crate::ui::board::Board;
 use crate::ui::status::{FeedState, Mode, RecordingStatus};
 
+use super::glyphs::Glyphs;
 use super::paint;
 use super::text::{clock, clock_and_date, date, fill_row, fit, put_centered, put_line, width};
 use super::theme::{Banner, Theme};
@@ -87,8 +88,8 @@ fn down_words(cause: Option<DownCause>, retry_in_s: u64) -> String {
 }
 
 /// A banner's words within `max` columns: whole if they fit, else without their
-/// parenthesised hints, else cut after the last whole word that fits, with "…".
-fn shortened(text: &str, max: usize) -> String {
+/// parenthesised hints, else cut after the last whole word that fits, with `ellipsis`.
+fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
     if width(text) <= max {
         return text.to_string();
     }
@@ -113,7 +114,7 @@ fn shortened(text: &str, max: usize) -> String {
         } else {
             format!("{cut} {word}")
         };
-        if width(&joined) + 1 > max {
+        if width(&joined) + width(ellipsis) > max {
             break;
         }
         cut = joined;
@@ -122,7 +123,7 @@ fn shortened(text: &str, max: usize) -> String {
         // Not even one word fits: show what fits of it; a banner must not vanish.
         return bare;
     }
-    cut.push('…');
+    cut.push_str(ellipsis);
     cut
 }
 
@@ -135,12 +136,20 @@ pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)],
             break;
         }
         let style = theme.banner(*kind);
+        let glyphs = theme.glyphs();
+        let text = &glyphs.words_in_set(text);
         fill_row(buf, area, y, style);
         let line = fit(
             area.width,
             [
-                Line::styled(format!("▶▶ {text} ◀◀"), style),
-                Line::styled(shortened(text, usize::from(area.width)), style),
+                Line::styled(
+                    format!("{0}{0} {text} {1}{1}", glyphs.pointer, glyphs.pointer_back),
+                    style,
+                ),
+                Line::styled(
+                    shortened(text, usize::from(area.width), glyphs.ellipsis),
+                    style,
+                ),
             ],
         );
         let line = if paint::line_width(&line) == 0 {
@@ -154,13 +163,14 @@ pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)],
 }
 
 /// The mode as a word for the header.
-fn mode_word(mode: Mode) -> String {
+fn mode_word(mode: Mode, glyphs: &Glyphs) -> String {
     match mode {
         Mode::Live => "LIVE".to_string(),
-        Mode::Training { speed: s } => format!("TRAINING {}", speed(s)),
+        Mode::Training { speed: s } => format!("TRAINING {}", glyphs.speed(s)),
         Mode::Demo => "DEMO".to_string(),
         Mode::Replay { speed: s, paused } => {
-            format!("REPLAY {}{}", speed(s), if paused { " PAUSED" } else { "" })
+            let paused = if paused { " PAUSED" } else { "" };
+            format!("REPLAY {}{paused}", glyphs.speed(s))
         }
     }
 }
@@ -189,10 +199,10 @@ pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) 
             [Span::raw(" "), span]
         })
         .collect();
-    let mode = Span::styled(mode_word(board.mode), theme.bold());
+    let mode = Span::styled(mode_word(board.mode, theme.glyphs()), theme.bold());
     let time = Span::styled(clock(board.now, board.tz), theme.bold());
     let day = Span::styled(date(board.now, board.tz), theme.dim());
-    let sep = || Span::styled(" · ", theme.dim());
+    let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
     let window_one = Span::styled(format!("window {}", board.window.label), theme.bold());
 
     let mut right_full = vec![Span::raw("window")];
@@ -298,16 +308,16 @@ mod tests {
     #[test]
     fn a_narrow_banner_drops_the_hint_then_whole_words() {
         // 76 columns in all; without " (check FORCEBOARD_TOKEN)" 51.
-        assert_eq!(shortened(UNAUTHORISED, 76), UNAUTHORISED);
+        assert_eq!(shortened(UNAUTHORISED, 76, "…"), UNAUTHORISED);
         assert_eq!(
-            shortened(UNAUTHORISED, 75),
+            shortened(UNAUTHORISED, 75, "…"),
             "FEED DOWN — HTTP 401 Unauthorized — retrying in 8 s"
         );
         // 34 columns: "FEED DOWN — HTTP 401 Unauthorized" is 33, and "…" makes 34.
         assert_eq!(
-            shortened(UNAUTHORISED, 34),
+            shortened(UNAUTHORISED, 34, "…"),
             "FEED DOWN — HTTP 401 Unauthorized…"
         );
-        assert_eq!(shortened(UNAUTHORISED, 33), "FEED DOWN — HTTP 401…");
+        assert_eq!(shortened(UNAUTHORISED, 33, "…"), "FEED DOWN — HTTP 401…");
     }
 }

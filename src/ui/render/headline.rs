@@ -135,11 +135,11 @@ impl Headline<'_> {
     }
 
     /// What the big digits are drawn with: shaded once the figure is no longer live.
-    pub(super) fn digit_fill(&self) -> &'static str {
+    pub(super) fn digit_fill(&self, theme: &Theme) -> &'static str {
         if self.not_live {
-            super::bigtext::SHADED
+            theme.glyphs().big_shaded
         } else {
-            super::bigtext::SOLID
+            theme.glyphs().big_solid
         }
     }
 
@@ -152,6 +152,7 @@ impl Headline<'_> {
     }
 
     pub(super) fn mean_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let sep = theme.glyphs().separator;
         let mean = Span::styled(self.mean_text(), self.mean_style(theme));
         let target = self.target_text();
         let short_target = self.target.map_or_else(
@@ -161,11 +162,11 @@ impl Headline<'_> {
         vec![
             Line::from(vec![
                 mean.clone(),
-                Span::styled(format!(" mean · {target}"), theme.dim()),
+                Span::styled(format!(" mean {sep} {target}"), theme.dim()),
             ]),
             Line::from(vec![
                 mean.clone(),
-                Span::styled(format!(" · {target}"), theme.dim()),
+                Span::styled(format!(" {sep} {target}"), theme.dim()),
             ]),
             Line::from(vec![
                 mean.clone(),
@@ -177,12 +178,15 @@ impl Headline<'_> {
 
     /// The status words, as `report` writes them too; a figure from a stale or dead feed
     /// has no status but NOT LIVE.
-    pub(super) fn words(&self) -> &'static str {
+    pub(super) fn words(&self, theme: &Theme) -> String {
+        let glyphs = theme.glyphs();
         if self.not_live {
-            return "■ NOT LIVE";
+            return format!("{} NOT LIVE", glyphs.stopped);
         }
-        self.status
-            .words_for(self.mean.is_some(), self.target.is_some())
+        glyphs.words(
+            self.status
+                .words_for(self.mean.is_some(), self.target.is_some()),
+        )
     }
 
     fn badge_style(&self, theme: &Theme) -> Style {
@@ -193,7 +197,7 @@ impl Headline<'_> {
     }
 
     pub(super) fn badge(&self, theme: &Theme) -> Span<'static> {
-        Span::styled(format!(" {} ", self.words()), self.badge_style(theme))
+        Span::styled(format!(" {} ", self.words(theme)), self.badge_style(theme))
     }
 
     pub(super) fn status_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
@@ -201,16 +205,18 @@ impl Headline<'_> {
         vec![
             Line::from(vec![self.badge(theme), Span::styled(count, theme.dim())]),
             Line::from(vec![self.badge(theme)]),
-            Line::styled(self.words(), self.badge_style(theme)),
+            Line::styled(self.words(theme), self.badge_style(theme)),
         ]
     }
 
     /// `✔` when the percentage meets its goal, `✖` when not, `·` without either.
     pub(super) fn goal_mark(&self, theme: &Theme) -> Span<'static> {
         match (self.actual_pct, self.goal_pct) {
-            (Some(actual), Some(goal)) if actual >= goal => Span::styled("✔", theme.good()),
-            (Some(_), Some(_)) => Span::styled("✖", theme.bad()),
-            _ => Span::styled("·", theme.dim()),
+            (Some(actual), Some(goal)) if actual >= goal => {
+                Span::styled(theme.glyphs().on_target, theme.good())
+            }
+            (Some(_), Some(_)) => Span::styled(theme.glyphs().over, theme.bad()),
+            _ => Span::styled(theme.glyphs().no_data, theme.dim()),
         }
     }
 
@@ -222,6 +228,7 @@ impl Headline<'_> {
         let threshold = human_target(threshold);
         let value = |text: String| Span::styled(text, theme.bold());
         let dim = |text: String| Span::styled(text, theme.dim());
+        let (at_most, at_least) = (theme.glyphs().at_most, theme.glyphs().at_least);
         match self.goal_pct {
             Some(g) => {
                 let mark = self.goal_mark(theme);
@@ -237,9 +244,12 @@ impl Headline<'_> {
                 };
                 let actual = pct(self.actual_pct);
                 vec![
-                    line(actual.clone(), format!(" goal {} ≤{threshold}", goal(g))),
+                    line(
+                        actual.clone(),
+                        format!(" goal {} {at_most}{threshold}", goal(g)),
+                    ),
                     line(actual.clone(), format!(" goal {}", goal(g))),
-                    line(actual.clone(), format!(" ≥{}", goal(g))),
+                    line(actual.clone(), format!(" {at_least}{}", goal(g))),
                     line(actual, String::new()),
                 ]
             }
@@ -247,7 +257,7 @@ impl Headline<'_> {
                 Line::from(vec![
                     dim(format!("{label} ")),
                     value(pct(self.actual_pct)),
-                    dim(format!(" ≤{threshold}")),
+                    dim(format!(" {at_most}{threshold}")),
                 ]),
                 Line::from(vec![dim(format!("{label} ")), value(pct(self.actual_pct))]),
             ],
@@ -256,10 +266,11 @@ impl Headline<'_> {
 
     pub(super) fn percentile_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let dim = |text: &str| Span::styled(text.to_string(), theme.dim());
+        let between = format!(" {} p90 ", theme.glyphs().separator);
         let p50 = Span::raw((self.time_text)(self.p50));
         let p90 = Span::raw((self.time_text)(self.p90));
         vec![
-            Line::from(vec![dim("p50 "), p50.clone(), dim(" · p90 "), p90.clone()]),
+            Line::from(vec![dim("p50 "), p50.clone(), dim(&between), p90.clone()]),
             Line::from(vec![dim("p50 "), p50, dim(" p90 "), p90.clone()]),
             Line::from(vec![dim("p90 "), p90]),
         ]
@@ -298,7 +309,7 @@ impl Headline<'_> {
                         Line::from(vec![
                             dim("open "),
                             count.clone(),
-                            dim(" · "),
+                            dim(&theme.glyphs().sep()),
                             breached_span.clone(),
                         ]),
                         Line::from(vec![

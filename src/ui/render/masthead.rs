@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use crate::ui::board::Board;
 
-use super::bigtext::{self, SOLID};
+use super::bigtext;
 use super::text::{fit, hours_minutes, put_centered};
 use super::theme::Theme;
 
@@ -61,7 +61,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, rotating: bool, theme: 
         return;
     }
     let bold = |text: &str| Span::styled(text.to_string(), theme.bold());
-    let sep = || Span::styled("  ·  ", theme.dim());
+    let sep = || Span::styled(format!("  {}  ", theme.glyphs().separator), theme.dim());
     let mut spans = vec![bold(&name)];
     if let Some(position) = &position {
         spans.extend([sep(), bold(&position.replace('/', " / "))]);
@@ -106,13 +106,21 @@ fn draw_big(
     let margin = u16::from(u32::from(total_px) * u32::from(sx) + 2 <= u32::from(area.width));
     let y = area.y;
     let left = area.x + margin;
-    let mut x = put_big(buf, area, (left, y), name, (sx, sy), theme.bold());
+    let fill = theme.glyphs().big_solid;
+    let mut x = put_big(buf, area, (left, y), name, (sx, sy), (fill, theme.bold()));
     if let (Some(position), true) = (position, position_px > 0) {
         x = x.saturating_add(GAP_PX * sx);
-        put_big(buf, area, (x, y), position, (sx, sy), theme.dim());
+        put_big(buf, area, (x, y), position, (sx, sy), (fill, theme.dim()));
     }
     let clock_x = area.right().saturating_sub(margin + clock_px * sx);
-    put_big(buf, area, (clock_x, y), clock, (sx, sy), theme.bold());
+    put_big(
+        buf,
+        area,
+        (clock_x, y),
+        clock,
+        (sx, sy),
+        (fill, theme.bold()),
+    );
     true
 }
 
@@ -123,11 +131,11 @@ fn put_big(
     (x, y): (u16, u16),
     text: &str,
     (sx, sy): (u16, u16),
-    style: Style,
+    (fill, style): (&str, Style),
 ) -> u16 {
     let width = bigtext::pixel_width(text).unwrap_or(0).saturating_mul(sx);
     let rect = Rect::new(x, y, width, bigtext::ROWS * sy).intersection(area);
-    bigtext::draw(buf, rect, text, (sx, sy), (SOLID, style));
+    bigtext::draw(buf, rect, text, (sx, sy), (fill, style));
     x.saturating_add(width)
 }
 

@@ -11,7 +11,7 @@ use crate::format::dur;
 use crate::ui::board::Board;
 
 use super::headline::{Headline, Live, headlines};
-use super::text::{fit, put_line, symbol};
+use super::text::{fit, put_line};
 use super::theme::Theme;
 use super::{footer, header};
 
@@ -73,7 +73,10 @@ pub fn draw_one_line(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme
         vec![
             Span::styled(format!("{label} "), theme.dim()),
             Span::styled(h.mean_text(), theme.status(h.status).patch(theme.bold())),
-            Span::styled(format!(" {} ", symbol(h.status)), theme.status(h.status)),
+            Span::styled(
+                format!(" {} ", theme.glyphs().mark(h.status)),
+                theme.status(h.status),
+            ),
         ]
     };
     let [c999, c101, emergency, priority] = &headlines;
@@ -89,7 +92,7 @@ pub fn draw_one_line(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme
     ];
     let state = header::banners(board)
         .first()
-        .map(|(_, text)| short_state(text))
+        .map(|(_, text)| theme.glyphs().words_in_set(&short_state(text)))
         .filter(|state| !state.is_empty())
         .map(|state| Span::styled(format!("{state} "), theme.alarm()));
     let candidates = (1..=parts.len()).rev().map(|count| {
@@ -111,8 +114,8 @@ fn figure_line(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'stat
         format!("{:>8}  ", headline.mean_text()),
         theme.status(headline.status).patch(theme.bold()),
     );
-    let words = Span::styled(headline.words(), theme.status(headline.status));
-    let mark = symbol(headline.status).to_string();
+    let words = Span::styled(headline.words(theme), theme.status(headline.status));
+    let mark = theme.glyphs().mark(headline.status).to_string();
     let goal = headline.actual_pct.map(|actual| {
         Span::styled(
             format!(

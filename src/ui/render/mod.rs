@@ -5,6 +5,7 @@ pub mod areas;
 pub mod bigtext;
 pub mod breach;
 pub mod footer;
+pub mod glyphs;
 pub mod grid;
 pub mod header;
 pub mod headline;
@@ -13,6 +14,7 @@ pub mod micro;
 pub mod notlive;
 pub mod overlays;
 pub mod paint;
+pub mod summary;
 pub mod text;
 pub mod theme;
 pub mod tiles;
@@ -20,6 +22,7 @@ pub mod trend;
 pub mod wall;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::board::Board;
@@ -75,13 +78,30 @@ pub fn resolve(choice: LayoutChoice, width: u16, height: u16) -> Option<Resolved
 
 /// Draws the whole board. Never panics, at any size.
 pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
-    let area = frame.area();
     let theme = Theme::new(view);
+    draw_layout(frame, board, view, &theme);
+    if theme.is_ascii() {
+        ascii_only(frame.buffer_mut());
+    }
+}
+
+/// The last guard of ASCII mode: the symbols are already ASCII, so what is left is text
+/// from the feed or the configuration (an area's name), shown as `?`.
+pub fn ascii_only(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        if !cell.symbol().is_ascii() {
+            cell.set_symbol("?");
+        }
+    }
+}
+
+fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
+    let area = frame.area();
     let Some(layout) = resolve(view.layout, area.width, area.height) else {
         if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
-            micro::draw_micro(frame, area, board, &theme);
+            micro::draw_micro(frame, area, board, theme);
         } else {
-            micro::draw_one_line(frame, area, board, &theme);
+            micro::draw_one_line(frame, area, board, theme);
         }
         return;
     };
@@ -93,18 +113,18 @@ pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw_header(frame, head, board, &theme);
-    header::draw_banners(frame, banner_area, &banners, &theme);
+    header::draw_header(frame, head, board, theme);
+    header::draw_banners(frame, banner_area, &banners, theme);
     match layout {
-        Resolved::Wall => wall::draw_wall(frame, body, board, view.rotating, &theme),
-        Resolved::Standard => draw_standard(frame, body, board, &theme),
-        Resolved::Compact => draw_compact(frame, body, board, &theme),
+        Resolved::Wall => wall::draw_wall(frame, body, board, view.rotating, theme),
+        Resolved::Standard => draw_standard(frame, body, board, theme),
+        Resolved::Compact => draw_compact(frame, body, board, theme),
     }
-    footer::draw(frame, foot, board, &theme);
+    footer::draw(frame, foot, board, theme);
     match view.overlay {
         Overlay::None => {}
-        Overlay::Help => overlays::draw_help(frame, body, board, view, layout.label(), &theme),
-        Overlay::Rejects => overlays::draw_rejects(frame, body, board, &theme),
+        Overlay::Help => overlays::draw_help(frame, body, board, view, layout.label(), theme),
+        Overlay::Rejects => overlays::draw_rejects(frame, body, board, theme),
     }
 }
 
@@ -200,6 +220,15 @@ mod tests {
         assert_eq!(resolve(Wall, 80, 24), Some(Resolved::Wall));
         assert_eq!(resolve(Standard, 80, 24), Some(Resolved::Standard));
         assert_eq!(resolve(Compact, 200, 60), Some(Resolved::Compact));
+    }
+
+    #[test]
+    fn the_last_guard_leaves_ascii_and_marks_the_rest() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        buf.set_string(0, 0, "MÔN a", ratatui::style::Style::new());
+        ascii_only(&mut buf);
+        let row: String = buf.content.iter().map(|cell| cell.symbol()).collect();
+        assert_eq!(row, "M?N a ");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use ratatui::text::Line;
 use crate::ui::board::Board;
 use crate::ui::status::FeedState;
 
-use super::bigtext::{self, SOLID};
+use super::bigtext;
 use super::text::{fill_row, fit, put_centered};
 use super::theme::{Banner, Theme};
 
@@ -64,11 +64,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
     for y in area.top()..area.bottom() {
         fill_row(buf, area, y, style);
     }
-    let [long, medium, short] = words(state);
+    let glyphs = theme.glyphs();
+    let [long, medium, short] = words(state).map(|words| glyphs.words_in_set(&words));
     let line = fit(
         area.width,
         [
-            Line::styled(format!("▶▶ {long} ◀◀"), style),
+            Line::styled(
+                format!("{0}{0} {long} {1}{1}", glyphs.pointer, glyphs.pointer_back),
+                style,
+            ),
             Line::styled(long, style),
             Line::styled(medium, style),
             Line::styled(short, style),
@@ -81,7 +85,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
         Some(scale) => {
             // A row of bar above the letters, the words under them.
             let letters = Rect::new(area.x, area.y + 1, area.width, bigtext::ROWS);
-            bigtext::draw(buf, letters, BIG_WORDS, scale, (SOLID, style));
+            bigtext::draw(buf, letters, BIG_WORDS, scale, (glyphs.big_solid, style));
             put_centered(buf, area, area.y + 1 + bigtext::ROWS, &line);
         }
         None => put_centered(buf, area, area.y + area.height / 2, &line),

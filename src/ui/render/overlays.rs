@@ -13,7 +13,13 @@ use super::text::put_line;
 use super::theme::Theme;
 
 /// A box of `lines` centred in `area`, as large as fits.
-fn popup(frame: &mut Frame, area: Rect, title: Line<'static>, lines: &[Line<'static>]) {
+fn popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: Line<'static>,
+    lines: &[Line<'static>],
+    theme: &Theme,
+) {
     let widest = lines
         .iter()
         .map(Line::width)
@@ -30,7 +36,9 @@ fn popup(frame: &mut Frame, area: Rect, title: Line<'static>, lines: &[Line<'sta
     );
     let buf = frame.buffer_mut();
     Clear.render(rect, buf);
-    let block = Block::bordered().title(title);
+    let block = Block::bordered()
+        .border_set(theme.glyphs().border)
+        .title(title);
     let inner = block.inner(rect);
     block.render(rect, buf);
     for (i, line) in lines.iter().enumerate() {
@@ -58,6 +66,8 @@ pub fn draw_help(
         .map(|(i, l)| format!("{} {l}", i + 1))
         .collect();
     let scope = board.scope_code.as_deref().unwrap_or("force");
+    let g = theme.glyphs();
+    let to = g.right;
     let mut lines = vec![
         Line::from(vec![
             key("1 2 3"),
@@ -66,13 +76,13 @@ pub fn draw_help(
         Line::from(vec![
             key("a"),
             Span::raw(format!(
-                "next area: force → each area → force (now {scope})"
+                "next area: force {to} each area {to} force (now {scope})"
             )),
         ]),
         Line::from(vec![
             key("v"),
             Span::raw(format!(
-                "layout: auto → wall → standard → compact (now {}, {layout})",
+                "layout: auto {to} wall {to} standard {to} compact (now {}, {layout})",
                 view.layout.label()
             )),
         ]),
@@ -95,13 +105,19 @@ pub fn draw_help(
     if matches!(board.mode, Mode::Replay { .. }) {
         lines.push(Line::from(vec![
             key("replay"),
-            Span::raw("space pause · + - speed · ← → [ ] move · Home start"),
+            Span::raw(format!(
+                "space pause {0} + - speed {0} {1} {2} [ ] move {0} Home start",
+                g.separator, g.left, g.right
+            )),
         ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::styled("Status  ", theme.bold()),
-        Span::raw("✔ ON TARGET  ▲ NEAR  ✖ OVER  · NO DATA"),
+        Span::raw(format!(
+            "{} ON TARGET  {} NEAR  {} OVER  {} NO DATA",
+            g.on_target, g.near, g.over, g.no_data
+        )),
     ]));
     lines.push(Line::from(vec![
         Span::styled("        ", theme.bold()),
@@ -109,13 +125,17 @@ pub fn draw_help(
     ]));
     lines.push(Line::from(vec![
         Span::styled("Lists   ", theme.bold()),
-        Span::raw("BREACHED +4m 10s past target · ▲ near target or past the SL time"),
+        Span::raw(format!(
+            "BREACHED +4m 10s past target {} {} near target or past the SL time",
+            g.separator, g.near
+        )),
     ]));
     popup(
         frame,
         area,
-        Line::styled(" Keys — ? or Esc to close ", theme.bold()),
+        Line::styled(format!(" Keys {} ? or Esc to close ", g.dash), theme.bold()),
         &lines,
+        theme,
     );
 }
 
@@ -145,7 +165,11 @@ pub fn draw_rejects(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme)
     popup(
         frame,
         area,
-        Line::styled(" Rejected lines — e or Esc to close ", theme.bold()),
+        Line::styled(
+            format!(" Rejected lines {} e or Esc to close ", theme.glyphs().dash),
+            theme.bold(),
+        ),
         &lines,
+        theme,
     );
 }

@@ -158,6 +158,17 @@ fn set_plain(buf: &mut Buffer, x: u16, y: u16, text: &str, max_width: u16, style
 /// As `Block::bordered().border_style(style).title(title).render(area, buf)`, with plain
 /// borders and the title (if any) on the top border from the left.
 pub fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: Option<&Line<'_>>) {
+    bordered_with(buf, area, style, title, &border::PLAIN);
+}
+
+/// As [`bordered`], with the lines of `set` (ASCII ones in ASCII mode).
+pub fn bordered_with(
+    buf: &mut Buffer,
+    area: Rect,
+    style: Style,
+    title: Option<&Line<'_>>,
+    set: &border::Set,
+) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
@@ -165,7 +176,6 @@ pub fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: Option<&Line<
     let (left, top) = (area.left(), area.top());
     let right = area.right() - 1;
     let bottom = area.bottom() - 1;
-    let set = border::PLAIN;
     // The sides in the widget's order, then the corners over them.
     for y in top..=bottom {
         buf[(left, y)]

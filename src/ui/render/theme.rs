@@ -6,6 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::engine::Status;
 use crate::ui::view::{ColorDepth, View};
 
+use super::glyphs::{self, Glyphs};
+
 /// The kinds of banner, each with its own colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Banner {
@@ -29,6 +31,7 @@ enum Hue {
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     depth: ColorDepth,
+    glyphs: &'static Glyphs,
 }
 
 impl Theme {
@@ -39,7 +42,22 @@ impl Theme {
             } else {
                 view.colors
             },
+            glyphs: if view.ascii {
+                &glyphs::ASCII
+            } else {
+                &glyphs::UNICODE
+            },
         }
+    }
+
+    /// The symbols to draw with.
+    pub fn glyphs(&self) -> &'static Glyphs {
+        self.glyphs
+    }
+
+    /// Only ASCII may be drawn.
+    pub fn is_ascii(&self) -> bool {
+        self.glyphs == &glyphs::ASCII
     }
 
     pub fn is_mono(&self) -> bool {

@@ -74,7 +74,8 @@ fn draw_tile(
     let title = tile_title(headline, area.width, theme);
     let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    paint::bordered(buf, area, headline.border_style(theme), Some(&title));
+    let (style, set) = (headline.border_style(theme), &theme.glyphs().border);
+    paint::bordered_with(buf, area, style, Some(&title), set);
     if inner.is_empty() {
         return;
     }
@@ -103,7 +104,7 @@ fn draw_tile(
             },
             &text,
             scale,
-            (headline.digit_fill(), headline.mean_style(theme)),
+            (headline.digit_fill(theme), headline.mean_style(theme)),
         );
         let skip = (used + 1).min(inner.height);
         inner.y += skip;

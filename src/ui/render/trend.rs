@@ -8,18 +8,16 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::symbols::bar;
 use ratatui::text::Line;
 
 use crate::engine::Status;
 use crate::format::dur;
 
+use super::glyphs::Glyphs;
 use super::paint;
 use super::text;
 use super::theme::Theme;
 
-/// What the target line is drawn with.
-const TARGET_LINE: &str = "┄";
 /// The chart's labels are left off when they would leave it fewer columns than this.
 const MIN_CHART_WIDTH: u16 = 16;
 
@@ -112,7 +110,8 @@ fn chart(
     let bottom = plot.bottom() - 1;
     if let Some(target) = target {
         let y = bottom - (level_of(target) / 8) as u16;
-        bar(buf, (plot.x, plot.width), y, TARGET_LINE, theme.dim());
+        let line = theme.glyphs().trend_target;
+        bar(buf, (plot.x, plot.width), y, line, theme.dim());
     }
     let n = points.len();
     let columns = usize::from(plot.width);
@@ -127,28 +126,23 @@ fn chart(
         let style = point_style(point, target, amber, theme);
         let x = plot.x + column as u16;
         match point {
-            None => bar(buf, (x, 1), bottom, "·", style),
+            None => bar(buf, (x, 1), bottom, theme.glyphs().trend_gap, style),
             Some(value) => {
                 let level = level_of(value);
                 let y = bottom - (level / 8) as u16;
-                bar(buf, (x, 1), y, eighths(level % 8 + 1), style);
+                let block = eighths(level % 8 + 1, theme.glyphs());
+                bar(buf, (x, 1), y, block, style);
             }
         }
     }
 }
 
 /// The block `filled` eighths of a cell tall.
-fn eighths(filled: u64) -> &'static str {
-    match filled {
+fn eighths(filled: u64, glyphs: &Glyphs) -> &'static str {
+    match filled.min(8) {
         0 => " ",
-        1 => bar::ONE_EIGHTH,
-        2 => bar::ONE_QUARTER,
-        3 => bar::THREE_EIGHTHS,
-        4 => bar::HALF,
-        5 => bar::FIVE_EIGHTHS,
-        6 => bar::THREE_QUARTERS,
-        7 => bar::SEVEN_EIGHTHS,
-        _ => bar::FULL,
+        // 1 ..= 8: in range.
+        eighths => glyphs.trend_levels[(eighths - 1) as usize],
     }
 }
 
@@ -187,7 +181,7 @@ fn sparkline(
             *point,
             top_value,
             levels,
-            style,
+            (style, theme.glyphs()),
         );
     }
 }
@@ -200,11 +194,11 @@ fn column(
     point: Option<f64>,
     top_value: f64,
     levels: u64,
-    style: Style,
+    (style, glyphs): (Style, &Glyphs),
 ) {
     let bottom = area.bottom() - 1;
     let Some(value) = point else {
-        bar(buf, (x, per_point), bottom, "·", style);
+        bar(buf, (x, per_point), bottom, glyphs.trend_gap, style);
         return;
     };
     // At least one eighth for any data, so that a zero still shows as a bar.
@@ -220,7 +214,7 @@ fn column(
         if filled == 0 {
             break;
         }
-        bar(buf, (x, per_point), y, eighths(filled), style);
+        bar(buf, (x, per_point), y, eighths(filled, glyphs), style);
     }
 }
 

@@ -89,7 +89,8 @@ fn draw_wall_tile(
 ) {
     let inner = Block::bordered().inner(area);
     let buf = frame.buffer_mut();
-    paint::bordered(buf, area, headline.border_style(theme), None);
+    let (style, set) = (headline.border_style(theme), &theme.glyphs().border);
+    paint::bordered_with(buf, area, style, None, set);
     if inner.is_empty() {
         return;
     }
@@ -98,7 +99,11 @@ fn draw_wall_tile(
         w,
         [
             Line::styled(
-                format!("{} — mean", headline.title.to_uppercase()),
+                format!(
+                    "{} {} mean",
+                    headline.title.to_uppercase(),
+                    theme.glyphs().dash
+                ),
                 theme.bold(),
             ),
             Line::styled(headline.title.to_uppercase(), theme.bold()),
@@ -127,7 +132,7 @@ fn draw_wall_tile(
         for count in &live_count {
             for age in &live_age {
                 let mut spans = count.spans.clone();
-                spans.push(Span::styled(" · ", theme.dim()));
+                spans.push(Span::styled(theme.glyphs().sep(), theme.dim()));
                 spans.extend(age.spans.iter().cloned());
                 both.push(Line::from(spans));
             }
@@ -147,7 +152,13 @@ fn draw_wall_tile(
     let text = headline.mean_text();
     let style = headline.mean_style(theme);
     match scale {
-        Some(scale) => bigtext::draw(buf, big_area, &text, scale, (headline.digit_fill(), style)),
+        Some(scale) => bigtext::draw(
+            buf,
+            big_area,
+            &text,
+            scale,
+            (headline.digit_fill(theme), style),
+        ),
         None => {
             let line = Line::styled(text, style);
             put_centered(buf, big_area, big_area.y + big_area.height / 2, &line);
