@@ -151,6 +151,16 @@ class Server(threading.Thread):
         return self.feed.rng.expovariate(stories_per_s)
 
 
+def canonical(line):
+    """A line as what it says: its fields, with `at` as an instant (the record writes a
+    whole second as `…:52Z` where it was sent as `…:52.000Z`)."""
+    event = json.loads(line)
+    at = event.get("at")
+    if isinstance(at, str):
+        event["at"] = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+    return json.dumps(event, sort_keys=True)
+
+
 def rss_kb(pid, field="VmRSS"):
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -235,8 +245,8 @@ def main():
     with open(os.path.join(workdir, "sent.ndjson"), "w") as sent_file:
         sent_file.write("".join(text + "\n" for text in server.sent_events))
     with open(record) as recorded_file:
-        recorded = {json.dumps(json.loads(line), sort_keys=True) for line in recorded_file if line.strip()}
-    lost = sum(1 for text in server.sent_events if json.dumps(json.loads(text), sort_keys=True) not in recorded)
+        recorded = {canonical(line) for line in recorded_file if line.strip()}
+    lost = sum(1 for text in server.sent_events if canonical(text) not in recorded)
     print(json.dumps({
         "minutes": args.minutes,
         "rate_lines_per_s": round(rate, 2),
