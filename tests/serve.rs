@@ -5,22 +5,21 @@
 //! Every test binds port 0 on 127.0.0.1, plays an inline feed fast, and runs under a
 //! timeout.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::io;
-use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use forceboard::engine::{Engine, EngineSettings, ScopedFigures};
 use forceboard::feed::parse_line;
-use forceboard::ingest::playback::Playback;
-use forceboard::serve::{HEARTBEAT_SOURCE, ServeOptions, ServeStats, serve};
+use forceboard::serve::{HEARTBEAT_SOURCE, ServeOptions};
 use forceboard::time::{Span, Timestamp, format_utc, parse_rfc3339};
 use serde_json::{Map, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::net::{TcpSocket, TcpStream};
+
+use common::serve::Server;
 
 /// 2024-07-01T11:00:00Z.
 const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
@@ -127,30 +126,6 @@ fn wall_now() -> Timestamp {
         .duration_since(UNIX_EPOCH)
         .expect("after 1970");
     Timestamp::UNIX_EPOCH + Span::from_duration(since_epoch)
-}
-
-struct Server {
-    addr: SocketAddr,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<io::Result<ServeStats>>,
-}
-
-impl Server {
-    async fn start(feed: &str, options: ServeOptions) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("bound");
-        let playback = Playback::read(feed.as_bytes()).expect("in memory");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, playback, options, async move {
-            let _ = stopped.await;
-        }));
-        Server { addr, stop, task }
-    }
-
-    async fn stop(self) -> ServeStats {
-        let _ = self.stop.send(());
-        self.task.await.expect("no panic").expect("served")
-    }
 }
 
 fn fast(speed: f64) -> ServeOptions {

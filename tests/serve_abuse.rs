@@ -3,19 +3,18 @@
 //! 127.0.0.1 and runs under a generous timeout; nothing is timed more tightly than "is
 //! dropped eventually".
 
+mod common;
+
 use std::future::Future;
-use std::io;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use forceboard::ingest::playback::Playback;
-use forceboard::serve::{ServeOptions, ServeStats, serve};
+use forceboard::serve::ServeOptions;
 use forceboard::time::{Span, Timestamp, format_utc};
 use socket2::{Domain, Socket, Type};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::net::{TcpSocket, TcpStream};
+
+use common::serve::Server;
 
 /// 2024-07-01T11:00:00Z.
 const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
@@ -36,29 +35,7 @@ fn busy_feed(calls: i64, per_second: i64) -> String {
     feed
 }
 
-struct Server {
-    addr: SocketAddr,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<io::Result<ServeStats>>,
-}
-
 impl Server {
-    async fn start(feed: &str, options: ServeOptions) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("bound");
-        let playback = Playback::read(feed.as_bytes()).expect("in memory");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, playback, options, async move {
-            let _ = stopped.await;
-        }));
-        Server { addr, stop, task }
-    }
-
-    async fn stop(self) -> ServeStats {
-        let _ = self.stop.send(());
-        self.task.await.expect("no panic").expect("served")
-    }
-
     /// A connection whose buffers fill after a few kilobytes: a small receive buffer,
     /// and small segments (on loopback the server's send buffer starts at ten segments).
     async fn cramped(&self) -> TcpStream {

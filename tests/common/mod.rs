@@ -1,4 +1,5 @@
 #![allow(dead_code)] // each test file uses some of it
 
 pub mod pty;
+pub mod serve;
 pub mod source;
