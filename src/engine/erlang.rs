@@ -8,9 +8,9 @@
 //!   formula. It only has a steady answer when N > A; otherwise calls arrive faster than
 //!   they are handled and the queue grows without end ([`Forecast::QueueGrows`]).
 //!   C is computed from the Erlang B recurrence, B(0) = 1 and
-//!   B(n) = A·B(n−1) / (n + A·B(n−1)), then C = N·B / (N − A·(1 − B)): every step stays
-//!   between 0 and 1, so nothing overflows even at 10,000 handlers, where the textbook
-//!   powers and factorials would.
+//!   B(n) = A·B(n−1) / (n + A·B(n−1)), then C = N·B / (N − A·(1 − B)), rather than
+//!   from the textbook powers and factorials, which overflow long before 10,000
+//!   handlers. The recurrence is carried as 1/B, which needs no division per step.
 //! - The share answered within t seconds is 1 − C·e^(−(N−A)·t / AHT), and the mean wait
 //!   over all calls is C·AHT / (N − A), AHT being the mean handle time.
 //!
@@ -81,11 +81,11 @@ pub fn erlang_c(handlers: Handlers, load: OfferedLoad) -> Option<f64> {
     if n <= a {
         return None;
     }
-    let mut blocking = 1.0;
-    for k in 1..=handlers.0 {
-        blocking = next_blocking(blocking, k, a);
+    if a == 0.0 {
+        return Some(0.0); // nobody calls, nobody waits
     }
-    Some(wait_from_blocking(n, a, blocking))
+    let inverse = (1..=handlers.0).fold(1.0, |inverse, k| next_inverse_blocking(inverse, k, a));
+    Some(wait_from_inverse_blocking(n, a, inverse))
 }
 
 /// The service level within `threshold_s` and the mean wait for `handlers` at `load`,
@@ -116,15 +116,18 @@ pub fn needed(load: OfferedLoad, aht_s: f64, threshold_s: f64, goal_pct: f64) ->
     if !(a > 0.0 && goal_is_valid && times_are_valid(aht_s, threshold_s)) {
         return None;
     }
-    // One pass of the recurrence: B(n) for each n is the step after B(n − 1).
-    let mut blocking = 1.0;
+    if a >= f64::from(MAX_HANDLERS) {
+        return None; // no team within the limit is larger than the load
+    }
+    // One pass of the recurrence: 1/B(n) for each n is the step after 1/B(n − 1).
+    let mut inverse = 1.0;
     for k in 1..=MAX_HANDLERS {
-        blocking = next_blocking(blocking, k, a);
+        inverse = next_inverse_blocking(inverse, k, a);
         let n = f64::from(k);
         if n <= a {
             continue;
         }
-        let wait = wait_from_blocking(n, a, blocking);
+        let wait = wait_from_inverse_blocking(n, a, inverse);
         if let Some(Forecast::Steady {
             service_level_pct, ..
         }) = steady(n, a, wait, aht_s, threshold_s)
@@ -140,14 +143,22 @@ fn times_are_valid(aht_s: f64, threshold_s: f64) -> bool {
     aht_s.is_finite() && aht_s > 0.0 && threshold_s.is_finite() && threshold_s >= 0.0
 }
 
-/// Erlang B for `k` handlers from B for `k − 1`: stays within [0, 1].
-fn next_blocking(previous: f64, k: u32, a: f64) -> f64 {
-    let carried = a * previous;
-    carried / (f64::from(k) + carried)
+/// 1/B for `k` handlers from 1/B for `k − 1`, for a > 0: the B recurrence turned over,
+/// 1/B(k) = 1 + (k/A)·1/B(k − 1). A multiply and an add on the chain from one step to
+/// the next rather than a division, which makes 10,000 steps several times faster. It
+/// stays at least 1, and runs to infinity (never NaN) only when B is below the smallest
+/// double, where 0 is B's nearest value (see `wait_from_inverse_blocking`).
+fn next_inverse_blocking(previous: f64, k: u32, a: f64) -> f64 {
+    1.0 + f64::from(k) / a * previous
 }
 
-/// Erlang C from Erlang B, for n > a (so the denominator is positive).
-fn wait_from_blocking(n: f64, a: f64, blocking: f64) -> f64 {
+/// Erlang C from 1/B, for n > a (so the denominator is positive).
+fn wait_from_inverse_blocking(n: f64, a: f64, inverse_blocking: f64) -> f64 {
+    let blocking = if inverse_blocking.is_finite() {
+        1.0 / inverse_blocking
+    } else {
+        0.0
+    };
     n * blocking / (n - a * (1.0 - blocking))
 }
 

@@ -208,3 +208,17 @@ fn a_huge_handle_time_over_a_sliver_of_capacity_is_refused() {
     let sliver = erlangs(5.0 - 1e-13);
     assert_eq!(forecast(handlers(5), sliver, 1e308, 10.0), None);
 }
+
+#[test]
+fn a_wait_probability_below_the_smallest_double_is_zero() {
+    // C(10,000, 0.5) is about 0.5^10,000 / 10,000!, some 10^-38,000: 0 as a double.
+    let light = erlangs(0.5);
+    assert_eq!(erlang_c(handlers(10_000), light), Some(0.0));
+    assert_eq!(
+        forecast(handlers(10_000), light, 180.0, 10.0),
+        Some(Forecast::Steady {
+            service_level_pct: 100.0,
+            mean_wait_s: 0.0
+        })
+    );
+}
