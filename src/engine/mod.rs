@@ -11,6 +11,7 @@
 
 mod accumulate;
 mod apply;
+pub mod erlang;
 mod figures;
 mod headline;
 mod id_key;
