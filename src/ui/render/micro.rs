@@ -153,30 +153,12 @@ fn short_label(headline: &Headline<'_>) -> &'static str {
 
 /// The calls waiting and the incidents open and breached: never dropped, only shortened.
 fn queue_lines(headlines: &[Headline<'_>], width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let (mut waiting, mut longest) = (0_u64, None::<f64>);
-    let (mut open, mut breached) = (0_u64, 0_u64);
-    for headline in headlines {
-        match headline.live {
-            Live::Calls {
-                waiting: w,
-                longest: l,
-            } => {
-                waiting += w;
-                longest = match (longest, l) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                };
-            }
-            Live::Incidents {
-                open: o,
-                breached: b,
-                ..
-            } => {
-                open += o;
-                breached += b;
-            }
-        }
-    }
+    let Queues {
+        waiting,
+        longest,
+        open,
+        breached,
+    } = queues(headlines);
     let waiting_style = if waiting > 0 {
         theme.warning()
     } else {
@@ -247,15 +229,43 @@ fn list_lines<'a>(board: &'a Board, theme: &'a Theme) -> impl Iterator<Item = Li
 
 /// `wait 3 br 2`: calls waiting and incidents breached, in the fewest characters.
 fn queue_counts(headlines: &[Headline<'_>]) -> String {
-    let mut waiting = 0_u64;
-    let mut breached = 0_u64;
+    let Queues {
+        waiting, breached, ..
+    } = queues(headlines);
+    format!("wait {waiting} br {breached}")
+}
+
+/// What the four headlines' live states add up to.
+struct Queues {
+    waiting: u64,
+    longest: Option<f64>,
+    open: u64,
+    breached: u64,
+}
+
+fn queues(headlines: &[Headline<'_>]) -> Queues {
+    let mut totals = Queues {
+        waiting: 0,
+        longest: None,
+        open: 0,
+        breached: 0,
+    };
     for headline in headlines {
         match headline.live {
-            Live::Calls { waiting: w, .. } => waiting += w,
-            Live::Incidents { breached: b, .. } => breached += b,
+            Live::Calls { waiting, longest } => {
+                totals.waiting = totals.waiting.saturating_add(waiting);
+                totals.longest = match (totals.longest, longest) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            Live::Incidents { open, breached, .. } => {
+                totals.open = totals.open.saturating_add(open);
+                totals.breached = totals.breached.saturating_add(breached);
+            }
         }
     }
-    format!("wait {waiting} br {breached}")
+    totals
 }
 
 /// The first words of a banner, before its first dash: `FEED DOWN`, `REPLAY ×60`.
