@@ -232,6 +232,8 @@ fn background(start: &str, seed: u64) -> Feed {
         seed,
         start: DateTime::parse_from_rfc3339(start).expect("a valid start"),
         tz: London,
+        // The background traffic of the v1 scenarios: no call handlers.
+        handlers: false,
     };
     let mut out = Vec::new();
     generate(&options, &mut out).expect("writing to memory");

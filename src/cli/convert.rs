@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use super::{
-    DashboardArgs, GenArgs, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError, WatchArgs,
+    DashboardArgs, GenArgs, GenSchema, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError,
+    WatchArgs,
 };
 use crate::dashboard::{Input, Options};
 use forceboard::config::Config;
@@ -120,6 +121,7 @@ impl GenArgs {
             seed: self.seed,
             start: self.start.unwrap_or_else(GenOptions::default_start),
             tz: config.timezone,
+            handlers: self.schema == GenSchema::V1_1,
         };
         if !options.is_plausible() {
             return Err(UsageError(format!(

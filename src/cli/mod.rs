@@ -170,6 +170,20 @@ pub struct GenArgs {
     /// First instant of the feed, RFC 3339 with an offset [default: 2024-07-01T00:00:00+01:00].
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_start))]
     pub start: Option<DateTime<FixedOffset>>,
+    /// Schema version: 1.1 also writes the call handlers (`call_ended` and `staffing`
+    /// lines); 1.0 writes only the lines every reader of the first schema knows. The
+    /// other lines are the same bytes either way.
+    #[arg(long, value_enum, value_name = "VERSION", default_value = "1.1")]
+    pub schema: GenSchema,
+}
+
+/// The schema `gen` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenSchema {
+    #[value(name = "1.0")]
+    V1,
+    #[value(name = "1.1")]
+    V1_1,
 }
 
 #[derive(Debug, Args)]

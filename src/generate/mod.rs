@@ -1,7 +1,10 @@
 //! Synthetic control-room feed generator (`forceboard gen`).
 //!
-//! Writes a realistic NDJSON feed (schema v1) of 999 / 101 calls, incidents
-//! and heartbeats, calibrated to West Midlands Police published figures.
+//! Writes a realistic NDJSON feed of 999 / 101 calls, incidents and heartbeats
+//! (schema v1), calibrated to West Midlands Police published figures, and — unless
+//! asked for v1 only — the call handlers of schema v1.1: when each answered call's
+//! handler is free again (`call_ended`) and how many handlers each line has on duty
+//! (`staffing`), from a shift roster (`roster`).
 //! Output is a pure function of [`GenOptions`]: the same options give the
 //! same bytes, on every platform, forever. To guarantee that, the module uses
 //! a fixed PRNG (splitmix64-seeded xoshiro256**) and the `libm` crate's
@@ -20,6 +23,7 @@
 
 mod model;
 mod rng;
+mod roster;
 mod write;
 
 use std::io::{self, Write};
@@ -39,8 +43,11 @@ pub struct GenOptions {
     pub seed: u64,
     /// First instant of the feed (inclusive).
     pub start: DateTime<FixedOffset>,
-    /// Zone whose local clock drives the daily shape.
+    /// Zone whose local clock drives the daily shape and the handlers' shifts.
     pub tz: Tz,
+    /// Also write schema v1.1's `call_ended` and `staffing` lines (the call handlers).
+    /// Every v1 line is the same either way.
+    pub handlers: bool,
 }
 
 impl GenOptions {
@@ -77,6 +84,7 @@ impl Default for GenOptions {
             seed: Self::DEFAULT_SEED,
             start: Self::default_start(),
             tz: chrono_tz::Europe::London,
+            handlers: true,
         }
     }
 }
@@ -96,6 +104,10 @@ pub struct GenSummary {
     pub priority: u64,
     /// `incident_created` lines with `"grade":"scheduled"`.
     pub scheduled: u64,
+    /// `call_ended` lines (schema v1.1).
+    pub call_ended: u64,
+    /// `staffing` lines (schema v1.1).
+    pub staffing: u64,
 }
 
 /// Writes the synthetic feed for `opts` to `out` and returns what was written.
@@ -108,16 +120,18 @@ pub fn generate<W: Write>(opts: &GenOptions, out: &mut W) -> io::Result<GenSumma
     let end = start + i64::from(opts.days) * DAY_MS;
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 256);
     let mut summary = GenSummary::default();
+    let mut busy = write::Busy::default();
 
     for day in 0..i64::from(opts.days) {
         let d0 = start + day * DAY_MS;
         let d1 = d0 + DAY_MS;
         g.heartbeats(d0, d1);
+        g.staffing(d0, d1);
         g.arrivals(d0, d1);
         // Every arrival of later days is at or after `d1`, so whatever is
         // pending before `d1` is final.
         while let Some(p) = g.pop_before(d1) {
-            write::write_line(&mut buf, &p, &mut summary);
+            write::write_line(&mut buf, &p, &mut summary, &mut busy);
             if buf.len() >= FLUSH_AT {
                 out.write_all(&buf)?;
                 buf.clear();
@@ -154,17 +168,26 @@ mod tests {
                 0x92f8_9756_082a_4514
             ]
         );
-        let mut out = Vec::new();
-        let summary = generate(&GenOptions::default(), &mut out).unwrap();
-        // FNV-1a over the default day's bytes.
-        let hash = out.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        assert_eq!((out.len(), hash), (1_257_025, 0xab93_a47e_e8f2_d840));
-        assert_eq!(
-            summary.lines,
-            out.iter().filter(|&&b| b == b'\n').count() as u64
-        );
+        // FNV-1a over the default day's bytes: schema v1 (as pinned before v1.1 existed:
+        // adding the handlers changed no v1 line), then v1.1.
+        let day = |handlers: bool| {
+            let mut out = Vec::new();
+            let options = GenOptions {
+                handlers,
+                ..GenOptions::default()
+            };
+            let summary = generate(&options, &mut out).unwrap();
+            assert_eq!(
+                summary.lines,
+                out.iter().filter(|&&b| b == b'\n').count() as u64
+            );
+            let hash = out.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+            (out.len(), hash)
+        };
+        assert_eq!(day(false), (1_257_025, 0xab93_a47e_e8f2_d840));
+        assert_eq!(day(true), (1_585_007, 0x6c4a_a23e_5cd0_309c));
     }
 
     #[test]

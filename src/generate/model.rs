@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 
 use super::GenOptions;
 use super::rng::Rng;
+use super::roster::{HandleTimes, Roster, SNAPSHOT_EVERY_MS};
 
 // ---------------------------------------------------------------------------
 // Calibration
@@ -90,6 +91,12 @@ pub(super) enum Event {
     },
     CallAnswered {
         id: u64,
+        line: Line,
+    },
+    /// The handler of an answered call is free again (schema v1.1).
+    CallEnded {
+        id: u64,
+        line: Line,
     },
     CallAbandoned {
         id: u64,
@@ -104,6 +111,11 @@ pub(super) enum Event {
     },
     IncidentCancelled {
         id: u64,
+    },
+    /// Handlers of `line` logged on now (schema v1.1); the writer adds how many are free.
+    Staffing {
+        line: Line,
+        on_duty: u32,
     },
 }
 
@@ -145,6 +157,8 @@ pub(super) struct Generator {
     shape: [f64; 24],
     /// Reused per-day arrival buffer: (time, stream, load weight).
     arrivals: Vec<(i64, Stream, f64)>,
+    /// The call handlers (schema v1.1), when the feed carries them.
+    handlers: Option<(HandleTimes, Roster)>,
 }
 
 impl Generator {
@@ -160,6 +174,9 @@ impl Generator {
             next_incident: 1,
             shape,
             arrivals: Vec::new(),
+            handlers: opts
+                .handlers
+                .then(|| (HandleTimes::new(opts.seed), Roster::new(opts.seed, opts.tz))),
         }
     }
 
@@ -192,6 +209,40 @@ impl Generator {
         while t < d1 {
             self.push(t, Event::Heartbeat);
             t += HEARTBEAT_MS;
+        }
+    }
+
+    /// The staffing snapshots of `[d0, d1)`: each line's count every five minutes (UTC)
+    /// and at every change of the roster.
+    pub(super) fn staffing(&mut self, d0: i64, d1: i64) {
+        let Some((_, roster)) = &mut self.handlers else {
+            return;
+        };
+        let changes = roster.changes(d0, d1);
+        let mut snapshots = Vec::new();
+        for line in [Line::L999, Line::L101] {
+            let of_line: Vec<_> = changes.iter().filter(|c| c.line == line).collect();
+            let mut t =
+                d0 + (SNAPSHOT_EVERY_MS - d0.rem_euclid(SNAPSHOT_EVERY_MS)) % SNAPSHOT_EVERY_MS;
+            let mut times: Vec<i64> = of_line.iter().map(|c| c.at).collect();
+            while t < d1 {
+                times.push(t);
+                t += SNAPSHOT_EVERY_MS;
+            }
+            times.sort_unstable();
+            times.dedup();
+            for at in times {
+                let on_duty = of_line
+                    .iter()
+                    .take_while(|c| c.at <= at)
+                    .last()
+                    .map_or(0, |c| c.on_duty);
+                snapshots.push((at, line == Line::L101, Event::Staffing { line, on_duty }));
+            }
+        }
+        snapshots.sort_by_key(|s| (s.0, s.1));
+        for (at, _, event) in snapshots {
+            self.push(at, event);
         }
     }
 
@@ -291,12 +342,15 @@ impl Generator {
             }
         };
         let close = at + secs_to_ms(secs);
-        let ev = if abandoned {
-            Event::CallAbandoned { id }
-        } else {
-            Event::CallAnswered { id }
-        };
-        self.push(close, ev);
+        if abandoned {
+            self.push(close, Event::CallAbandoned { id });
+            return;
+        }
+        self.push(close, Event::CallAnswered { id, line });
+        if let Some((handle_times, _)) = &mut self.handlers {
+            let handled = secs_to_ms(handle_times.draw(line));
+            self.push(close.saturating_add(handled), Event::CallEnded { id, line });
+        }
     }
 
     fn incident(&mut self, at: i64, grade: Grade, w: f64) {

@@ -7,13 +7,52 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use super::GenSummary;
 use super::model::{Event, Grade, LPAS, Line, Pending};
 
+/// Handlers busy on each line's answered calls (999, 101), as the lines written so far
+/// say: a staffing line's `available` is its `on_duty` less these.
+#[derive(Debug, Default)]
+pub(super) struct Busy([u32; 2]);
+
+impl Busy {
+    fn slot(&mut self, line: Line) -> &mut u32 {
+        &mut self.0[usize::from(line == Line::L101)]
+    }
+}
+
 /// Appends `p` as one line to `buf` and counts it in `summary`.
-pub(super) fn write_line(buf: &mut Vec<u8>, p: &Pending, summary: &mut GenSummary) {
+pub(super) fn write_line(
+    buf: &mut Vec<u8>,
+    p: &Pending,
+    summary: &mut GenSummary,
+    busy: &mut Busy,
+) {
     summary.lines += 1;
+    if let Event::Staffing { line, on_duty } = p.ev {
+        summary.staffing += 1;
+        let available = on_duty.saturating_sub(*busy.slot(line));
+        buf.extend_from_slice(b"{\"kind\":\"staffing\",\"at\":\"");
+        push_timestamp(buf, p.at);
+        buf.extend_from_slice(b"\",\"line\":\"");
+        buf.extend_from_slice(line_code(line));
+        buf.extend_from_slice(b"\",\"on_duty\":");
+        push_padded(buf, u64::from(on_duty), 1);
+        buf.extend_from_slice(b",\"available\":");
+        push_padded(buf, u64::from(available), 1);
+        buf.extend_from_slice(b"}\n");
+        return;
+    }
     let (kind, id_prefix, id) = match p.ev {
-        Event::Heartbeat => ("heartbeat", b'-', 0),
+        Event::Heartbeat | Event::Staffing { .. } => ("heartbeat", b'-', 0),
         Event::CallOffered { id, .. } => ("call_offered", b'C', id),
-        Event::CallAnswered { id } => ("call_answered", b'C', id),
+        Event::CallAnswered { id, line } => {
+            *busy.slot(line) += 1;
+            ("call_answered", b'C', id)
+        }
+        Event::CallEnded { id, line } => {
+            summary.call_ended += 1;
+            let slot = busy.slot(line);
+            *slot = slot.saturating_sub(1);
+            ("call_ended", b'C', id)
+        }
         Event::CallAbandoned { id } => ("call_abandoned", b'C', id),
         Event::IncidentCreated { id, .. } => ("incident_created", b'I', id),
         Event::IncidentArrived { id } => ("incident_arrived", b'I', id),
@@ -34,18 +73,12 @@ pub(super) fn write_line(buf: &mut Vec<u8>, p: &Pending, summary: &mut GenSummar
     buf.push(b'"');
     match p.ev {
         Event::CallOffered { line, lpa, .. } => {
-            let l: &[u8] = match line {
-                Line::L999 => {
-                    summary.calls_999 += 1;
-                    b"999"
-                }
-                Line::L101 => {
-                    summary.calls_101 += 1;
-                    b"101"
-                }
-            };
+            match line {
+                Line::L999 => summary.calls_999 += 1,
+                Line::L101 => summary.calls_101 += 1,
+            }
             buf.extend_from_slice(b",\"line\":\"");
-            buf.extend_from_slice(l);
+            buf.extend_from_slice(line_code(line));
             buf.push(b'"');
             if let Some(a) = lpa {
                 push_lpa(buf, a);
@@ -74,6 +107,13 @@ pub(super) fn write_line(buf: &mut Vec<u8>, p: &Pending, summary: &mut GenSummar
         _ => {}
     }
     buf.extend_from_slice(b"}\n");
+}
+
+fn line_code(line: Line) -> &'static [u8] {
+    match line {
+        Line::L999 => b"999",
+        Line::L101 => b"101",
+    }
 }
 
 fn push_lpa(buf: &mut Vec<u8>, lpa: u8) {
