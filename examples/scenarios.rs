@@ -21,13 +21,14 @@ use chrono_tz::Europe::London;
 use forceboard::generate::{GenOptions, generate};
 
 /// The scenarios, in the README's order: file `fixtures/scenarios/NAME.ndjson`.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 7] = [
     "quiet-night",
     "friday-surge",
     "major-incident",
     "feed-outage",
     "bad-data",
     "clock-change-night",
+    "handlers-off-sick",
 ];
 
 /// The bytes of scenario `name`'s feed file.
@@ -39,6 +40,7 @@ pub fn build(name: &str) -> Option<Vec<u8>> {
         "feed-outage" => render(&feed_outage()),
         "bad-data" => bad_data(),
         "clock-change-night" => render(&clock_change_night()),
+        "handlers-off-sick" => render(&handlers_off_sick()),
         _ => return None,
     };
     let mut out = Vec::with_capacity(lines.len() * 96);
@@ -167,6 +169,8 @@ struct Call {
     lpa: Option<String>,
     offered: i64,
     end: Option<(End, i64)>,
+    /// When an answered call's handler is free again (`call_ended`, schema v1.1).
+    handled: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +187,8 @@ struct Feed {
     calls: Vec<Call>,
     incidents: Vec<Incident>,
     heartbeats: Vec<i64>,
+    /// `staffing` snapshots (schema v1.1): time, line, on duty, available.
+    staffing: Vec<(i64, &'static str, u32, u32)>,
 }
 
 impl Feed {
@@ -191,6 +197,12 @@ impl Feed {
     fn keep(&mut self, from: i64, to: i64) {
         let inside = |at: i64| (from..to).contains(&at);
         self.heartbeats.retain(|&at| inside(at));
+        self.staffing.retain(|s| inside(s.0));
+        for c in &mut self.calls {
+            if c.handled.is_some_and(|at| at >= to) {
+                c.handled = None;
+            }
+        }
         self.calls.retain(|c| inside(c.offered));
         self.incidents.retain(|i| inside(i.created));
         for end in self
@@ -210,8 +222,14 @@ impl Feed {
         for at in &mut self.heartbeats {
             *at = f(*at);
         }
+        for s in &mut self.staffing {
+            s.0 = f(s.0);
+        }
         for c in &mut self.calls {
             c.offered = f(c.offered);
+            if let Some(at) = &mut c.handled {
+                *at = f(*at);
+            }
             if let Some((_, at)) = &mut c.end {
                 *at = f(*at);
             }
@@ -227,13 +245,18 @@ impl Feed {
 
 /// One day of `forceboard gen` from `start` with `seed`, read back into a [`Feed`].
 fn background(start: &str, seed: u64) -> Feed {
+    background_with(start, seed, false)
+}
+
+/// [`background`], with the call handlers' `call_ended` lines when `handlers` (gen's
+/// own staffing lines are left out: a scenario sets its own roster).
+fn background_with(start: &str, seed: u64, handlers: bool) -> Feed {
     let options = GenOptions {
         days: 1,
         seed,
         start: DateTime::parse_from_rfc3339(start).expect("a valid start"),
         tz: London,
-        // The background traffic of the v1 scenarios: no call handlers.
-        handlers: false,
+        handlers,
     };
     let mut out = Vec::new();
     generate(&options, &mut out).expect("writing to memory");
@@ -249,6 +272,8 @@ fn background(start: &str, seed: u64) -> Feed {
         let kind = field("kind").expect("every line has kind");
         match kind.as_str() {
             "heartbeat" => feed.heartbeats.push(at),
+            "staffing" => {}
+            "call_ended" => feed.calls[calls[&id]].handled = Some(at),
             "call_offered" => {
                 calls.insert(id.clone(), feed.calls.len());
                 let line = if field("line").as_deref() == Some("999") {
@@ -262,6 +287,7 @@ fn background(start: &str, seed: u64) -> Feed {
                     lpa: field("lpa"),
                     offered: at,
                     end: None,
+                    handled: None,
                 });
             }
             "incident_created" => {
@@ -326,6 +352,15 @@ fn render(feed: &Feed) -> Vec<Line> {
             ),
         });
     }
+    for &(at, line, on_duty, available) in &feed.staffing {
+        lines.push(Line {
+            at,
+            text: format!(
+                r#"{{"kind":"staffing","at":"{}","line":"{line}","on_duty":{on_duty},"available":{available}}}"#,
+                stamp(at)
+            ),
+        });
+    }
     for c in &feed.calls {
         lines.push(Line {
             at: c.offered,
@@ -339,6 +374,16 @@ fn render(feed: &Feed) -> Vec<Line> {
         });
         if let Some((end, at)) = c.end {
             lines.push(close_line(end, at, &c.id));
+        }
+        if let Some(at) = c.handled {
+            lines.push(Line {
+                at,
+                text: format!(
+                    r#"{{"kind":"call_ended","at":"{}","id":"{}"}}"#,
+                    stamp(at),
+                    c.id
+                ),
+            });
         }
     }
     for i in &feed.incidents {
@@ -494,6 +539,7 @@ fn major_incident() -> Feed {
             lpa,
             offered,
             end: None,
+            handled: None,
         });
     }
 
@@ -729,6 +775,7 @@ fn clock_change_night() -> Feed {
         lpa: Some("WOL".to_string()),
         offered: t("2024-10-27T01:59:57+01:00"),
         end: Some((End::Answered, t("2024-10-27T01:00:02+00:00"))),
+        handled: None,
     });
     feed.calls.push(Call {
         id: "CC-K2".to_string(),
@@ -736,6 +783,7 @@ fn clock_change_night() -> Feed {
         lpa: Some("WOL".to_string()),
         offered: t("2024-10-27T01:58:00+01:00"),
         end: Some((End::Answered, t("2024-10-27T01:01:30+00:00"))),
+        handled: None,
     });
     feed.incidents.push(Incident {
         id: "CC-Q1".to_string(),
@@ -744,5 +792,107 @@ fn clock_change_night() -> Feed {
         created: t("2024-10-27T01:50:00+01:00"),
         end: Some((End::Arrived, t("2024-10-27T01:04:00+00:00"))),
     });
+    feed
+}
+
+/// Thursday 4 July 2024, 14:00–21:00 BST: the evening peak with two 999 call handlers
+/// off sick. The early shift has 14 on 999; the late shift, due 15 from 15:00, starts
+/// with 13; one handler called in arrives at 18:30 and a second at 19:30. Every 999
+/// call of 12:00–21:00 is answered through one first-come-first-served queue of those
+/// handlers (2–5 s to pick up once one is free, gen's handle times; callers whose wait
+/// outruns their patience hang up), so answer times climb while the board says SHORT and come
+/// back when the handlers arrive. 101 keeps gen's times and its full roster (16, then 18).
+fn handlers_off_sick() -> Feed {
+    let start = "2024-07-04T12:00:00+01:00";
+    let (from, to) = (
+        t("2024-07-04T14:00:00+01:00"),
+        t("2024-07-04T21:00:00+01:00"),
+    );
+    let late_shift = t("2024-07-04T15:00:00+01:00");
+    let cover = [
+        t("2024-07-04T18:30:00+01:00"),
+        t("2024-07-04T19:30:00+01:00"),
+    ];
+    let mut feed = background_with(start, 45, true);
+    let mut rng = Rng(0x7_0000_51C4);
+
+    // The 999 handlers as seats, each staffed over a span: 14 early seats to 15:00, 13
+    // late seats from 15:00, and the two who cover.
+    let origin = t(start);
+    let mut seats: Vec<(i64, i64)> = vec![(origin, late_shift); 14];
+    seats.extend(vec![(late_shift, to); 13]);
+    seats.extend(cover.iter().map(|&at| (at, to)));
+    let mut free_at: Vec<i64> = seats.iter().map(|s| s.0).collect();
+
+    let mut order: Vec<usize> = (0..feed.calls.len())
+        .filter(|&n| feed.calls[n].line == "999")
+        .collect();
+    order.sort_by_key(|&n| (feed.calls[n].offered, n));
+    for n in order {
+        let c = &mut feed.calls[n];
+        let Some((End::Answered, answered)) = c.end else {
+            continue;
+        };
+        // Picking up takes 2–5 s once a handler is free; gen's handle time is kept.
+        let ring = ms(rng.range(2.0, 5.0));
+        let handle = c.handled.map_or(ms(210.0), |at| at - answered);
+        let ready = c.offered + ring;
+        // The seat that can take the call first (a seat's call may run past its shift's
+        // end: a handler finishes the call in hand).
+        let Some((seat, answer)) = seats
+            .iter()
+            .zip(&free_at)
+            .enumerate()
+            .filter(|(_, (span, _))| span.1 > ready)
+            .map(|(seat, (span, &free))| (seat, ready.max(free).max(span.0)))
+            .min_by_key(|&(seat, at)| (at, seat))
+        else {
+            continue;
+        };
+        let patience = ms(45.0 + 240.0 * rng.unit() * rng.unit());
+        if answer - c.offered > ring.max(patience) {
+            c.end = Some((End::Abandoned, c.offered + ring.max(patience)));
+            c.handled = None;
+        } else {
+            c.end = Some((End::Answered, answer));
+            c.handled = Some(answer + handle);
+            free_at[seat] = answer + handle;
+        }
+    }
+
+    // The roster as the CAD reports it: every five minutes and at each change.
+    let on_duty = |line: &str, at: i64| -> u32 {
+        match line {
+            "999" => seats.iter().filter(|s| (s.0..s.1).contains(&at)).count() as u32,
+            _ => {
+                if at < late_shift {
+                    16
+                } else {
+                    18
+                }
+            }
+        }
+    };
+    let mut times: Vec<i64> = (0..)
+        .map(|k| from + k * 5 * MIN)
+        .take_while(|&at| at < to)
+        .collect();
+    times.extend(cover);
+    times.sort_unstable();
+    for at in times {
+        for line in ["999", "101"] {
+            let busy = feed
+                .calls
+                .iter()
+                .filter(|c| c.line == line)
+                .filter(|c| matches!(c.end, Some((End::Answered, a)) if a <= at))
+                .filter(|c| c.handled.is_none_or(|ended| ended > at))
+                .count() as u32;
+            let staffed = on_duty(line, at);
+            feed.staffing
+                .push((at, line, staffed, staffed.saturating_sub(busy)));
+        }
+    }
+    feed.keep(from, to);
     feed
 }
