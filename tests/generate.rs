@@ -52,8 +52,16 @@ fn summary_matches_output_and_zero_days_is_empty() {
     let s = generate(&GenOptions::default(), &mut std::io::sink()).unwrap();
     assert_eq!(s.lines, text.lines().count() as u64);
     let count = |pat: &str| text.lines().filter(|l| l.contains(pat)).count() as u64;
-    assert_eq!(s.calls_999, count("\"line\":\"999\""));
-    assert_eq!(s.calls_101, count("\"line\":\"101\""));
+    let offered = |line: &str| {
+        let pat = format!("\"line\":\"{line}\"");
+        text.lines()
+            .filter(|l| l.contains("\"kind\":\"call_offered\"") && l.contains(&pat))
+            .count() as u64
+    };
+    assert_eq!(s.calls_999, offered("999"));
+    assert_eq!(s.calls_101, offered("101"));
+    assert_eq!(s.call_ended, count("\"kind\":\"call_ended\""));
+    assert_eq!(s.staffing, count("\"kind\":\"staffing\""));
     assert_eq!(s.emergency, count("\"grade\":\"emergency\""));
     assert_eq!(s.priority, count("\"grade\":\"priority\""));
     assert_eq!(s.scheduled, count("\"grade\":\"scheduled\""));
@@ -75,6 +83,8 @@ fn schema_order_and_ids() {
     let lpas = ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL"];
     let mut opened: HashMap<String, i64> = HashMap::new();
     let mut closed: HashSet<String> = HashSet::new();
+    let mut answered_at: HashMap<String, i64> = HashMap::new();
+    let mut ended: HashSet<String> = HashSet::new();
     let (mut last_call, mut last_incident) = (0u64, 0u64);
     let mut prev = i64::MIN;
     let mut no_lpa = 0;
@@ -88,9 +98,9 @@ fn schema_order_and_ids() {
             "call_offered" => &["kind", "at", "id", "line"],
             "incident_created" => &["kind", "at", "id", "grade", "lpa"],
             "heartbeat" => &["kind", "at", "source"],
-            "call_answered" | "call_abandoned" | "incident_arrived" | "incident_cancelled" => {
-                &["kind", "at", "id"]
-            }
+            "staffing" => &["kind", "at", "line", "on_duty", "available"],
+            "call_answered" | "call_abandoned" | "incident_arrived" | "incident_cancelled"
+            | "call_ended" => &["kind", "at", "id"],
             other => panic!("unknown kind {other}"),
         };
         let mut sorted_expected = expected.to_vec();
@@ -121,6 +131,11 @@ fn schema_order_and_ids() {
             assert_eq!(t % 15_000, 0);
             continue;
         }
+        if kind == "staffing" {
+            let on_duty = v["on_duty"].as_u64().unwrap();
+            assert!(v["available"].as_u64().unwrap() <= on_duty, "{line}");
+            continue;
+        }
         let id = v["id"].as_str().unwrap().to_string();
         match kind {
             "call_offered" | "incident_created" => {
@@ -146,7 +161,17 @@ fn schema_order_and_ids() {
                 *last = n;
                 assert!(opened.insert(id, t).is_none());
             }
+            "call_ended" => {
+                let answered = answered_at
+                    .get(&id)
+                    .unwrap_or_else(|| panic!("ended before answered: {line}"));
+                assert!(t > *answered, "ended not after answered: {line}");
+                assert!(ended.insert(id), "ended twice: {line}");
+            }
             _ => {
+                if kind == "call_answered" {
+                    answered_at.insert(id.clone(), t);
+                }
                 let want = if kind.starts_with("call") { 'C' } else { 'I' };
                 assert!(id.starts_with(want), "{line}");
                 let open = opened
@@ -268,6 +293,7 @@ fn feed_stops_at_the_end_and_leaves_late_closes_open() {
         seed: 7,
         start,
         tz: chrono_tz::Europe::London,
+        handlers: false,
     };
     let text = String::from_utf8(run(&opts)).unwrap();
     let events = parse(&text);
@@ -289,4 +315,83 @@ fn feed_stops_at_the_end_and_leaves_late_closes_open() {
     // Scheduled incidents created late on the last day are still open.
     assert!(!open.is_empty());
     assert!(open.iter().any(|id| id.starts_with('I')));
+}
+
+/// The default day without its v1.1 lines, line for line.
+#[test]
+fn the_handlers_change_no_v1_line() {
+    let v1 = run(&GenOptions {
+        handlers: false,
+        ..GenOptions::default()
+    });
+    let without: Vec<&str> = default_day()
+        .lines()
+        .filter(|l| !l.contains("\"kind\":\"call_ended\"") && !l.contains("\"kind\":\"staffing\""))
+        .collect();
+    let v1 = String::from_utf8(v1).unwrap();
+    assert_eq!(without, v1.lines().collect::<Vec<_>>());
+}
+
+/// Handle times (answer to `call_ended`) of the default day, and the roster as the
+/// `staffing` lines give it, against the calibration in fixtures/README.md.
+#[test]
+fn calibration_of_the_handlers() {
+    let events = parse(default_day());
+    let mut line_of: HashMap<String, String> = HashMap::new();
+    let mut answered: HashMap<String, i64> = HashMap::new();
+    let mut handle: HashMap<&str, Vec<f64>> = HashMap::new();
+    // Each line's on-duty count by local hour (BST = UTC + 1 on 1 July).
+    let mut on_duty: HashMap<(&str, u32), HashSet<u64>> = HashMap::new();
+    for v in &events {
+        let t = millis(v);
+        let id = v["id"].as_str().unwrap_or_default().to_string();
+        match v["kind"].as_str().unwrap() {
+            "call_offered" => {
+                line_of.insert(id, v["line"].as_str().unwrap().to_string());
+            }
+            "call_answered" => {
+                answered.insert(id, t);
+            }
+            "call_ended" => {
+                let line = if line_of[&id] == "999" { "999" } else { "101" };
+                handle
+                    .entry(line)
+                    .or_default()
+                    .push((t - answered[&id]) as f64 / 1000.0);
+            }
+            "staffing" => {
+                let line = if v["line"] == "999" { "999" } else { "101" };
+                let hour = (DateTime::parse_from_rfc3339(v["at"].as_str().unwrap())
+                    .unwrap()
+                    .hour()
+                    + 1)
+                    % 24;
+                on_duty
+                    .entry((line, hour))
+                    .or_default()
+                    .insert(v["on_duty"].as_u64().unwrap());
+            }
+            _ => {}
+        }
+    }
+    for (line, median, mean) in [
+        ("999", 195.0..230.0, 225.0..275.0),
+        ("101", 340.0..390.0, 390.0..470.0),
+    ] {
+        let times = handle.get_mut(line).unwrap();
+        times.sort_by(f64::total_cmp);
+        let m = times[times.len() / 2];
+        let avg = times.iter().sum::<f64>() / times.len() as f64;
+        assert!(median.contains(&m), "{line} median handle time {m}");
+        assert!(mean.contains(&avg), "{line} mean handle time {avg}");
+        // A long tail: some calls take over 15 minutes.
+        assert!(times.iter().any(|&s| s > 900.0), "{line}");
+    }
+    // Shift changes at 07:00, 15:00 and 23:00 local time; seed 1's late shift is whole.
+    let at = |line, hour| on_duty[&(line, hour)].iter().copied().collect::<Vec<_>>();
+    assert_eq!(at("999", 3), [11]);
+    assert_eq!(at("999", 10), [14]);
+    assert_eq!(at("999", 18), [15]);
+    assert_eq!(at("101", 18), [18]);
+    assert_eq!(at("101", 23), [12]);
 }
