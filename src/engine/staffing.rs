@@ -107,12 +107,17 @@ impl StaffingLog {
         Some(super::mean_seconds(total, recent.len() as u64))
     }
 
-    /// `line`'s latest snapshot at or before `at`, unless it is an hour old or more.
-    pub(super) fn snapshot_at(&self, line: CallLine, at: Timestamp) -> Option<Snapshot> {
+    /// `line`'s latest snapshot at or before `at`, however old.
+    fn latest_snapshot(&self, line: CallLine, at: Timestamp) -> Option<Snapshot> {
         let snapshots = &self.snapshots[line.index()];
         let latest = snapshots.partition_point(|s| s.at <= at).checked_sub(1)?;
-        let snapshot = *snapshots.get(latest)?;
-        (at - snapshot.at < SNAPSHOT_LIFE).then_some(snapshot)
+        snapshots.get(latest).copied()
+    }
+
+    /// `line`'s latest snapshot at or before `at`, unless it is an hour old or more.
+    pub(super) fn snapshot_at(&self, line: CallLine, at: Timestamp) -> Option<Snapshot> {
+        self.latest_snapshot(line, at)
+            .filter(|snapshot| at - snapshot.at < SNAPSHOT_LIFE)
     }
 }
 
@@ -130,6 +135,9 @@ pub struct Staffing {
     /// no staffing at all; with one, missing figures are said in words.
     #[serde(skip)]
     pub reported: bool,
+    /// The line's latest snapshot is an hour old or more (so `on_duty` is `None`).
+    #[serde(skip)]
+    pub stale: bool,
 }
 
 /// How the handlers on duty compare with those needed.
@@ -156,6 +164,22 @@ impl Staffing {
         }
     }
 
+    /// Why the forecast is missing, in words, when a feed reports staffing at all:
+    /// `staffing stale`, `no staffing`, `handle time unknown`; `None` otherwise.
+    pub fn missing_words(&self) -> Option<&'static str> {
+        if !self.reported {
+            None
+        } else if self.stale {
+            Some("staffing stale")
+        } else if self.on_duty.is_none() {
+            Some("no staffing")
+        } else if self.handle_s_mean.is_none() {
+            Some("handle time unknown")
+        } else {
+            None
+        }
+    }
+
     /// On duty against needed, when both are known.
     pub fn cover(&self) -> Option<Cover> {
         let (on_duty, needed) = (self.on_duty?, self.needed?);
@@ -163,6 +187,19 @@ impl Staffing {
             Some(short) if short > 0 => Cover::Short(short),
             _ => Cover::Covered,
         })
+    }
+}
+
+impl Cover {
+    /// The words shown with the colour: `▲ SHORT 1`, `✔ COVERED` (ASCII: `!! SHORT 1`,
+    /// `OK COVERED`).
+    pub fn words(self, ascii: bool) -> String {
+        match (self, ascii) {
+            (Cover::Short(short), false) => format!("▲ SHORT {short}"),
+            (Cover::Short(short), true) => format!("!! SHORT {short}"),
+            (Cover::Covered, false) => "✔ COVERED".to_string(),
+            (Cover::Covered, true) => "OK COVERED".to_string(),
+        }
     }
 }
 
@@ -205,6 +242,7 @@ pub(super) fn figures_of(
         on_duty: snapshot.map(|s| s.on_duty),
         available: snapshot.and_then(|s| s.available),
         reported: true,
+        stale: snapshot.is_none() && log.latest_snapshot(line, at).is_some(),
         ..Staffing::default()
     };
     let Some(aht_s) = handle_s_mean.filter(|aht| *aht > 0.0) else {
