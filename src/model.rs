@@ -263,6 +263,10 @@ impl fmt::Display for Reject {
                 "call_ended for an unknown id or a call not answered (unmatched)"
             ),
             Reject::Unmatched(kind) => write!(f, "{kind} for an unknown id (unmatched)"),
+            Reject::NegativeDuration(EventKind::CallEnded) => write!(
+                f,
+                "call_ended earlier than its call's answer (negative duration)"
+            ),
             Reject::NegativeDuration(kind) => {
                 write!(
                     f,
