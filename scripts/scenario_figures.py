@@ -30,6 +30,8 @@ import re
 import sys
 from datetime import datetime, timezone
 
+import staffing_figures
+
 NS = 1_000_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MAX_LINE_BYTES = 64 * 1024
@@ -53,6 +55,7 @@ MAX_CALL_DURATION_NS = 24 * 3600 * NS
 MAX_INCIDENT_DURATION_NS = 30 * 86_400 * NS
 KNOWN_FIELDS = {
     "kind", "at", "id", "line", "lpa", "grade", "offered_at", "created_at", "speed",
+    "on_duty", "available",
 }
 # Stray lines (README "Order, files"): the reorder horizon, the run of far-ahead lines that
 # shows a real jump, and the silence (in lines at the rest's average rate) before strays
@@ -155,6 +158,11 @@ def parse_line(raw):
         ):
             raise Reject("bad speed")
         return event
+    if kind in staffing_figures.KINDS:
+        try:
+            return staffing_figures.parse(obj, event, text_field, CALL_TARGETS)
+        except staffing_figures.BadCount as refusal:
+            raise Reject(str(refusal)) from None
     if kind not in (
         "call_offered",
         "call_answered",
@@ -195,12 +203,16 @@ class State:
         self.incidents = {}  # id -> dict(created, grade, lpa, end=None | (outcome, at))
         self.counts = dict(lines=0, accepted=0, rejected=0, duplicates=0, after_at=0)
         self.latest_accepted = None
+        self.snapshots = {}  # line -> [(at, on_duty, available)] in applied order
+        self.first_v11 = None  # the earliest accepted call_ended / staffing
 
     def apply(self, e):
         """'accepted', 'duplicate' or 'rejected'."""
         kind, at = e["kind"], e["at"]
         if kind == "heartbeat":
             return "accepted"
+        if kind in staffing_figures.KINDS:
+            return staffing_figures.apply(self, e)
         calls = kind.startswith("call_")
         table = self.calls if calls else self.incidents
         opening = kind in ("call_offered", "incident_created")
@@ -522,6 +534,11 @@ def figures(path, at=None, window="1h", lpas=()):
         }
 
     report = {"at": now, "window": window, **scope(None)}
+    for line, (_, threshold, goal) in CALL_TARGETS.items():
+        recent = call_figures(state, line, now, staffing_figures.ARRIVALS_SPAN_NS)["offered"]
+        report["calls"][line]["staffing"] = staffing_figures.figures(
+            state, line, now, recent, threshold, goal
+        )
     report["lpas"] = {code: scope(code) for code in lpas}
     report["feed"] = state.counts
     return report

@@ -125,7 +125,20 @@ pub enum EventBody {
     /// `speed`: the feed carries its own clock (a served recording): at this moment it
     /// reads `at`, and it runs at `speed` × real time. Within [`CLOCK_SPEEDS`] when read.
     Heartbeat { speed: Option<f64> },
+    /// `call_ended` (schema v1.1): the handler of answered call `id` is free again, talk
+    /// and wrap-up done. Handle time = this `at` − the answer's.
+    CallEnded { id: Box<str> },
+    /// `staffing` (schema v1.1): a snapshot of one line's call handlers, within
+    /// [`MAX_ON_DUTY`] and with `available` ≤ `on_duty` when read.
+    Staffing {
+        line: CallLine,
+        on_duty: u32,
+        available: Option<u32>,
+    },
 }
+
+/// The most call handlers a `staffing` event may report on one line.
+pub const MAX_ON_DUTY: u32 = 10_000;
 
 /// The speeds a feed's clock may announce: those `serve --speed` accepts.
 pub const CLOCK_SPEEDS: std::ops::RangeInclusive<f64> = 0.1..=10_000.0;
@@ -140,6 +153,8 @@ pub enum EventKind {
     IncidentArrived,
     IncidentCancelled,
     Heartbeat,
+    CallEnded,
+    Staffing,
 }
 
 impl EventKind {
@@ -153,6 +168,8 @@ impl EventKind {
             EventKind::IncidentArrived => "incident_arrived",
             EventKind::IncidentCancelled => "incident_cancelled",
             EventKind::Heartbeat => "heartbeat",
+            EventKind::CallEnded => "call_ended",
+            EventKind::Staffing => "staffing",
         }
     }
 }
@@ -186,6 +203,8 @@ impl EventBody {
                 ..
             } => EventKind::IncidentCancelled,
             EventBody::Heartbeat { .. } => EventKind::Heartbeat,
+            EventBody::CallEnded { .. } => EventKind::CallEnded,
+            EventBody::Staffing { .. } => EventKind::Staffing,
         }
     }
 }
@@ -214,6 +233,11 @@ pub enum Reject {
     ImplausibleDuration(EventKind),
     /// Live feeds only: too far ahead of the wall clock.
     FutureDated,
+    /// A `staffing` count (`on_duty`, `available`) that is not a whole number from 0 to
+    /// [`MAX_ON_DUTY`].
+    BadCount(&'static str),
+    /// A `staffing` event with more handlers available than on duty.
+    AvailableAboveOnDuty,
 }
 
 impl fmt::Display for Reject {
@@ -234,7 +258,15 @@ impl fmt::Display for Reject {
             Reject::NoOffset(field) => write!(f, "no offset in \"{field}\""),
             Reject::BadTime(field) => write!(f, "bad time in \"{field}\""),
             Reject::BadSpeed => write!(f, "\"speed\" is not a number from 0.1 to 10000"),
+            Reject::Unmatched(EventKind::CallEnded) => write!(
+                f,
+                "call_ended for an unknown id or a call not answered (unmatched)"
+            ),
             Reject::Unmatched(kind) => write!(f, "{kind} for an unknown id (unmatched)"),
+            Reject::NegativeDuration(EventKind::CallEnded) => write!(
+                f,
+                "call_ended earlier than its call's answer (negative duration)"
+            ),
             Reject::NegativeDuration(kind) => {
                 write!(
                     f,
@@ -246,6 +278,13 @@ impl fmt::Display for Reject {
                 "{kind} longer than the plausible maximum (implausible duration)"
             ),
             Reject::FutureDated => write!(f, "dated too far ahead of the clock (future-dated)"),
+            Reject::BadCount(field) => write!(
+                f,
+                "\"{field}\" is not a whole number from 0 to {MAX_ON_DUTY}"
+            ),
+            Reject::AvailableAboveOnDuty => {
+                write!(f, "\"available\" is more than \"on_duty\"")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 //! stacked layout of [`stacked`].
 
 mod stacked;
+mod staffing;
 
 use std::fmt::Write as _;
 use std::io::{self, BufRead};
@@ -12,7 +13,8 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::config::{Config, Window};
 use crate::engine::{
-    CallFigures, CallsByLine, Engine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures,
+    CallFigures, Engine, Figures, IncidentFigures, IncidentsByGrade, ScopedFigures, Staffing,
+    StaffingByLine,
 };
 use crate::format::{dur, dur_999, human_target, pct, printable};
 use crate::ingest::{FeedCounts, ingest_reader};
@@ -23,6 +25,8 @@ use crate::time::{Span, Timestamp, format_utc, to_utc};
 pub struct Report {
     pub at: Timestamp,
     pub figures: ScopedFigures,
+    /// Each call line's staffing at T (schema v1.1; all `None` without such events).
+    pub staffing: StaffingByLine,
     pub counts: FeedCounts,
 }
 
@@ -45,6 +49,7 @@ pub fn compute(
     Ok(until.or(counts.latest_accepted).map(|at| Report {
         at,
         figures: engine.scoped_figures(at, window.span),
+        staffing: engine.staffing_by_line(at),
         counts,
     }))
 }
@@ -69,20 +74,15 @@ impl Report {
     ) -> String {
         let text = match format {
             Format::Table => {
-                let wide = to_table(config, self.at, window, &self.figures, &self.counts);
+                let wide = to_table(config, self, window);
                 match width {
-                    Some(width) if stacked::widest(&wide) > width => stacked::to_text(
-                        config,
-                        self.at,
-                        window,
-                        &self.figures,
-                        &self.counts,
-                        width,
-                    ),
+                    Some(width) if stacked::widest(&wide) > width => {
+                        stacked::to_text(config, self, window, width)
+                    }
                     _ => wide,
                 }
             }
-            Format::Json => to_json(self.at, window, &self.figures, &self.counts),
+            Format::Json => to_json(self, window),
         };
         format!("{}\n", text.trim_end())
     }
@@ -106,10 +106,27 @@ pub fn demo_day(config: &Config, width: Option<usize>) -> io::Result<String> {
 pub struct ReportJson<'a> {
     pub at: String,
     pub window: &'a str,
-    pub calls: &'a CallsByLine,
+    pub calls: CallsJson<'a>,
     pub incidents: &'a IncidentsByGrade,
     pub lpas: AreaMap<'a>,
     pub feed: &'a FeedCounts,
+}
+
+/// The force's call lines: each line's figures over the window, and its staffing at T.
+#[derive(Serialize)]
+pub struct CallsJson<'a> {
+    #[serde(rename = "999")]
+    pub line_999: CallJson<'a>,
+    #[serde(rename = "101")]
+    pub line_101: CallJson<'a>,
+}
+
+/// One call line in `report --json`: the window's figures, then `staffing`.
+#[derive(Serialize)]
+pub struct CallJson<'a> {
+    #[serde(flatten)]
+    pub figures: &'a CallFigures,
+    pub staffing: &'a Staffing,
 }
 
 /// Areas in display order, serialized as a JSON object keyed by code.
@@ -126,19 +143,24 @@ impl Serialize for AreaMap<'_> {
 }
 
 /// `report --json`: one pretty-printed object.
-pub fn to_json(
-    at: Timestamp,
-    window: &Window,
-    figures: &ScopedFigures,
-    counts: &FeedCounts,
-) -> String {
+pub fn to_json(report: &Report, window: &Window) -> String {
+    let (calls, staffing) = (&report.figures.force.calls, &report.staffing);
     let report = ReportJson {
-        at: format_utc(at),
+        at: format_utc(report.at),
         window: &window.label,
-        calls: &figures.force.calls,
-        incidents: &figures.force.incidents,
-        lpas: AreaMap(&figures.areas),
-        feed: counts,
+        calls: CallsJson {
+            line_999: CallJson {
+                figures: &calls.line_999,
+                staffing: &staffing.line_999,
+            },
+            line_101: CallJson {
+                figures: &calls.line_101,
+                staffing: &staffing.line_101,
+            },
+        },
+        incidents: &report.figures.force.incidents,
+        lpas: AreaMap(&report.figures.areas),
+        feed: &report.counts,
     };
     // Serializing plain data with string keys cannot fail; fall back to an empty object.
     serde_json::to_string_pretty(&report).unwrap_or_else(|_| "{}".to_string())
@@ -213,16 +235,12 @@ fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: boo
 }
 
 /// `report`'s readable table.
-pub fn to_table(
-    config: &Config,
-    at: Timestamp,
-    window: &Window,
-    figures: &ScopedFigures,
-    counts: &FeedCounts,
-) -> String {
+pub fn to_table(config: &Config, report: &Report, window: &Window) -> String {
+    let (figures, counts) = (&report.figures, &report.counts);
     let mut out = String::new();
-    write_title(&mut out, config, at, window);
+    write_title(&mut out, config, report.at, window);
     write_calls(&mut out, &figures.force);
+    staffing::write_wide(&mut out, &report.staffing);
     write_incidents(&mut out, &figures.force);
     write_areas(&mut out, config, &figures.areas);
     let _ = writeln!(

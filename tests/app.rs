@@ -586,3 +586,40 @@ fn the_demos_first_frame_shows_the_rate_of_its_own_minute() {
     let text = text_of(&screen(&board, &app, 120, 40));
     assert!(text.contains(&format!("{in_minute} events/min")), "{text}");
 }
+
+#[test]
+fn a_call_end_that_overtakes_its_answer_waits_for_it_like_any_close() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    let offered = r#"{"kind":"call_offered","at":"2024-07-01T11:59:00Z","id":"H","line":"999"}"#;
+    let ended = r#"{"kind":"call_ended","at":"2024-07-01T11:59:50Z","id":"H"}"#;
+    let answered = r#"{"kind":"call_answered","at":"2024-07-01T11:59:10Z","id":"H"}"#;
+    // X is abandoned: its end never pairs and is refused once the grace runs out.
+    let abandoned_offer =
+        r#"{"kind":"call_offered","at":"2024-07-01T11:59:00Z","id":"X","line":"101"}"#;
+    let abandoned = r#"{"kind":"call_abandoned","at":"2024-07-01T11:59:05Z","id":"X"}"#;
+    let abandoned_end = r#"{"kind":"call_ended","at":"2024-07-01T11:59:30Z","id":"X"}"#;
+    for (line, text) in [offered, ended, abandoned_offer, abandoned, abandoned_end]
+        .into_iter()
+        .enumerate()
+    {
+        app.handle(event_item(20 + line as u64, text), &mut feed, wall);
+    }
+    app.handle(event_item(30, answered), &mut feed, wall + Span::SECOND);
+    app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(121));
+    let board = app.board(&feed, &config, wall + Span::from_secs(121));
+    assert_eq!(
+        board.feed.rejected, 2,
+        "ZZ of the example, and X's end: {:?}",
+        board.feed.recent_rejects
+    );
+    assert_eq!(
+        board.feed.recent_rejects.last(),
+        Some(&(
+            24,
+            "call_ended for an unknown id or a call not answered (unmatched)".to_string()
+        ))
+    );
+    // At 12:02:01 the hour starts after A's answer (11:00:04): B and H are answered.
+    let calls = &board.figures.calls.line_999;
+    assert_eq!((calls.answered, calls.waiting), (2, 1), "F still waits");
+}

@@ -21,7 +21,7 @@ fn report(fixture: &str, at: Option<&str>, window: &str) -> Value {
     let report = compute(BufReader::new(file), &Config::default(), until, &window)
         .expect("fixture reads")
         .expect("some event");
-    let json = to_json(report.at, &window, &report.figures, &report.counts);
+    let json = to_json(&report, &window);
     serde_json::from_str(&json).expect("report JSON parses")
 }
 
@@ -98,8 +98,25 @@ fn the_spec_worked_example() {
     // The JSON object has exactly the feed contract's keys, nothing more.
     let keys: Vec<&String> = report.as_object().expect("object").keys().collect();
     assert_eq!(keys, ["at", "calls", "feed", "incidents", "lpas", "window"]);
+    // 16 figures, and `staffing` (schema v1.1): seven keys, all null for a v1 feed.
     let call_keys = report["calls"]["999"].as_object().expect("object").len();
-    assert_eq!(call_keys, 16);
+    assert_eq!(call_keys, 17);
+    for line in ["999", "101"] {
+        assert_eq!(
+            report["calls"][line]["staffing"],
+            json!({
+                "arrivals_per_h": null, "handle_s_mean": null, "on_duty": null,
+                "available": null, "needed": null, "forecast_sl_pct": null,
+                "forecast_wait_s": null
+            })
+        );
+    }
+    // Areas carry no staffing: it is force-wide.
+    assert!(
+        report["lpas"]["BIR"]["calls"]["999"]
+            .get("staffing")
+            .is_none()
+    );
     let incident_keys = report["incidents"]["emergency"]
         .as_object()
         .expect("object")

@@ -75,3 +75,75 @@ fn a_heartbeat_speed_gets_the_same_verdict_on_both_paths() {
     assert!(good.is_ok(), "{good:?}");
     assert_eq!(parse_line(good_escaped), good);
 }
+
+/// Schema v1.1's counts (`on_duty`, `available`) are read as numbers too: every verdict
+/// is the same on the fast path and on the serde_json path (the escaped `\u0073` is `s`).
+#[test]
+fn staffing_counts_get_the_same_verdict_on_both_paths() {
+    let cases: &[(&str, Result<EventBody, Reject>)] = &[
+        (
+            r#""on_duty":7,"available":2"#,
+            Ok(EventBody::Staffing {
+                line: CallLine::Emergency999,
+                on_duty: 7,
+                available: Some(2),
+            }),
+        ),
+        (
+            r#""on_duty":7.0,"available":null"#,
+            Ok(EventBody::Staffing {
+                line: CallLine::Emergency999,
+                on_duty: 7,
+                available: None,
+            }),
+        ),
+        (
+            r#""on_duty":1e4"#,
+            Ok(EventBody::Staffing {
+                line: CallLine::Emergency999,
+                on_duty: 10_000,
+                available: None,
+            }),
+        ),
+        (r#""on_duty":1e400"#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":-1e400"#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":10001"#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":-1"#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":7.5"#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":"7""#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":[7]"#, Err(Reject::BadCount("on_duty"))),
+        (r#""on_duty":null"#, Err(Reject::Missing("on_duty"))),
+        (
+            r#""on_duty":7,"available":1e400"#,
+            Err(Reject::BadCount("available")),
+        ),
+        (
+            r#""on_duty":7,"available":8"#,
+            Err(Reject::AvailableAboveOnDuty),
+        ),
+    ];
+    for (counts, want) in cases {
+        let want = want.clone().map(|body| Event { at: T0, body });
+        let fast =
+            format!(r#"{{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999",{counts}}}"#);
+        let escaped = format!(
+            r#"{{"kind":"\u0073taffing","at":"2024-07-01T11:00:00Z","line":"999",{counts}}}"#
+        );
+        assert_eq!(parse_line(fast.as_bytes()), want, "{fast}");
+        assert_eq!(parse_line(escaped.as_bytes()), want, "{escaped}");
+    }
+}
+
+/// A `call_ended` reads its id alone; a count on it is a field it does not read.
+#[test]
+fn a_call_end_reads_the_same_on_both_paths() {
+    let want = Ok(Event {
+        at: T0,
+        body: EventBody::CallEnded { id: "A".into() },
+    });
+    let fast = br#"{"kind":"call_ended","at":"2024-07-01T11:00:00Z","id":"A","on_duty":1e400}"#;
+    let escaped =
+        br#"{"kind":"call_ended","at":"2024-07-01T11:00:00Z","id":"\u0041","on_duty":1e400}"#;
+    assert_eq!(parse_line(fast), want);
+    assert_eq!(parse_line(escaped), want);
+}

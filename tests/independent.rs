@@ -1,6 +1,7 @@
 //! The crate against an independent implementation of the feed contract (scripts/scenario_figures.py,
 //! plain Python written from the feed and figure definitions), on the generated demo day and on the bad-data
-//! scenario, at several times and windows: every figure, for the force and every area.
+//! scenario, and the staffing fixture (schema v1.1), at several times and windows: every
+//! figure, for the force and every area.
 
 use std::process::Command;
 
@@ -104,6 +105,44 @@ fn report_json_equals_the_independent_implementation() {
         (
             "fixtures/scenarios/clock-change-night.ndjson",
             Some("2024-10-27T01:30:00+00:00"),
+            "1h",
+        ),
+        // Schema v1.1: the staffing fixture before and at its first v1.1 event, with
+        // too few handle times, short, covered, a growing queue, no calls, stale.
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T17:29:59Z"),
+            "1h",
+        ),
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T17:30:00Z"),
+            "1h",
+        ),
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T18:35:00Z"),
+            "15m",
+        ),
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T18:44:00Z"),
+            "1h",
+        ),
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T18:44:30Z"),
+            "1h",
+        ),
+        ("fixtures/staffing.ndjson", None, "1h"),
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T19:32:34Z"),
+            "24h",
+        ),
+        (
+            "fixtures/staffing.ndjson",
+            Some("2024-07-01T19:44:40Z"),
             "1h",
         ),
     ];

@@ -64,7 +64,7 @@ fn report(name: &str, at: Option<&str>, window: &str) -> Value {
     let report = compute(text.as_bytes(), &Config::default(), until, &window)
         .expect("in memory")
         .expect("some event");
-    let json = to_json(report.at, &window, &report.figures, &report.counts);
+    let json = to_json(&report, &window);
     serde_json::from_str(&json).expect("report JSON parses")
 }
 

@@ -33,13 +33,7 @@ fn report_of(text: &str, window: &str) -> Report {
 
 fn json_of(report: &Report, window: &str) -> Value {
     let window = Window::parse(window).expect("test window");
-    serde_json::from_str(&to_json(
-        report.at,
-        &window,
-        &report.figures,
-        &report.counts,
-    ))
-    .expect("report JSON parses")
+    serde_json::from_str(&to_json(report, &window)).expect("report JSON parses")
 }
 
 fn at_of(line: &str) -> DateTime<Utc> {

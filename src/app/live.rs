@@ -8,11 +8,13 @@
 //!   faster) waits for the **pairing grace** and is applied as soon as its opening
 //!   arrives, as if the two had come in order. Only when the grace runs out is it
 //!   rejected as unmatched, so a real unmatched line is still shown, a grace later.
+//!   A `call_ended` (schema v1.1) pairs the same way with its call's answer: one that
+//!   arrives before the answer (or whose call is still waiting) waits for it.
 
 use std::collections::{HashMap, VecDeque};
 
 use crate::engine::{Applied, Engine};
-use crate::model::{Event, EventBody, Reject};
+use crate::model::{CallOutcome, Event, EventBody, Reject};
 use crate::time::{Span, Timestamp};
 
 /// At most this many closing events wait for their openings; past it a close with no
@@ -57,12 +59,19 @@ impl LiveIngest {
 enum Space {
     Call,
     Incident,
+    /// A call's handling: opened by its answer, closed by its `call_ended`.
+    Handling,
 }
 
 fn opening_of(event: &Event) -> Option<(Space, &str)> {
     match &event.body {
         EventBody::CallOffered { id, .. } => Some((Space::Call, id)),
         EventBody::IncidentCreated { id, .. } => Some((Space::Incident, id)),
+        EventBody::CallClosed {
+            id,
+            outcome: CallOutcome::Answered,
+            ..
+        } => Some((Space::Handling, id)),
         _ => None,
     }
 }
@@ -71,6 +80,7 @@ fn closing_of(event: &Event) -> Option<(Space, &str)> {
     match &event.body {
         EventBody::CallClosed { id, .. } => Some((Space::Call, id)),
         EventBody::IncidentClosed { id, .. } => Some((Space::Incident, id)),
+        EventBody::CallEnded { id } => Some((Space::Handling, id)),
         _ => None,
     }
 }

@@ -1,8 +1,12 @@
 //! Applying events: the records, under the rules of [`super::ledger`], and the indexes kept
 //! with them ([`super::live`]); and forgetting what no window can see any more.
 
-use super::ledger::{CloseVerdict, Life, OpenVerdict, OwnOpening, Refusal, rule_close, rule_open};
+use super::ledger::{
+    CloseVerdict, EndVerdict, Handling, Life, OpenVerdict, OwnOpening, Refusal, rule_close,
+    rule_end, rule_open,
+};
 use super::live::{ClosedCall, ClosedIncident};
+use super::staffing::{HANDLE_SPAN, SNAPSHOT_LIFE, Snapshot};
 use super::{Applied, AreaId, CallRecord, Engine, IncidentRecord};
 use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
 use crate::time::{Span, Timestamp};
@@ -60,6 +64,22 @@ impl Engine {
                     .map_err(|refusal| refusal.reject(kind))?
             }
             EventBody::Heartbeat { .. } => Applied::Accepted,
+            EventBody::CallEnded { id } => self
+                .end_call(&id, at)
+                .map_err(|refusal| refusal.reject(kind))?,
+            EventBody::Staffing {
+                line,
+                on_duty,
+                available,
+            } => {
+                let snapshot = Snapshot {
+                    at,
+                    on_duty,
+                    available,
+                };
+                self.staffing.record_snapshot(line, snapshot);
+                Applied::Accepted
+            }
         };
         if applied == Applied::Duplicate {
             return Ok(applied); // changes nothing, not even the latest time
@@ -102,6 +122,24 @@ impl Engine {
         Ok(Applied::Accepted)
     }
 
+    /// A `call_ended` for call `id` at `at`: its handle time joins its line's.
+    fn end_call(&mut self, id: &str, at: Timestamp) -> Result<Applied, Refusal> {
+        let record = self.calls.get_mut(id);
+        let handling = record
+            .as_deref()
+            .map_or(Handling::NotAnswered, CallRecord::handling);
+        match rule_end(handling, at)? {
+            EndVerdict::Duplicate => Ok(Applied::Duplicate),
+            EndVerdict::End { handle } => {
+                if let Some(record) = record {
+                    record.ended = true;
+                    self.staffing.record_end(record.line, at, handle);
+                }
+                Ok(Applied::Accepted)
+            }
+        }
+    }
+
     /// As [`Engine::close_call`], for incident `id`.
     fn close_incident(
         &mut self,
@@ -138,8 +176,9 @@ impl Engine {
     /// Forgets what no window can see any more: closed calls and incidents (and with them
     /// their ids) closed longer than the retention ago, and calls left open so long that
     /// they can only ever count as expired.
+    /// The retention is at least an hour, what the staffing figures look back over.
     pub(super) fn sweep(&mut self, latest: Timestamp) {
-        let retention = self.settings.retention;
+        let retention = self.settings.retention.max(HANDLE_SPAN);
         let cutoff = latest - retention;
         let open_call_cutoff = latest - retention.max(self.settings.call_expiry * 2);
         let (calls, forgotten) = (&mut self.calls, &mut self.expired_forgotten);
@@ -153,6 +192,9 @@ impl Engine {
         self.incidents
             .retain(|_, incident| incident.closed.is_none_or(|(_, closed)| closed > cutoff));
         self.live.forget_closed(cutoff);
+        // A T within the retention looks back an hour for handle times and snapshots.
+        self.staffing
+            .forget_until(cutoff - HANDLE_SPAN.max(SNAPSHOT_LIFE));
         // Sweeping every quarter of the retention keeps at most 1.25 × retention of
         // records while touching each record only a few times over its life.
         self.next_sweep = latest + (retention / 4).max(Span::MINUTE);
@@ -167,6 +209,7 @@ impl CallRecord {
             line,
             area,
             closed: None,
+            ended: false,
         }
     }
 
@@ -183,6 +226,7 @@ impl CallRecord {
             line: own.what,
             area,
             closed: Some((outcome, at)),
+            ended: false,
         }
     }
 

@@ -20,6 +20,7 @@ mod lists;
 mod live;
 mod ordered;
 mod scan;
+mod staffing;
 
 use std::collections::HashMap;
 
@@ -30,12 +31,17 @@ pub use figures::{
 pub use headline::HeadlineMeans;
 pub use lists::{OpenIncident, TopList, WaitingCall};
 pub use scan::ExactScan;
+pub use staffing::{
+    ARRIVALS_SPAN, Cover, HANDLE_SPAN, MIN_HANDLED, SNAPSHOT_LIFE, Snapshot, Staffing,
+    StaffingByLine,
+};
 
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 use accumulate::Accumulators;
-use ledger::Life;
+use ledger::{Handling, Life};
 use live::Live;
+use staffing::StaffingLog;
 
 /// Index of an area code in [`Engine::area_codes`].
 pub type AreaId = u16;
@@ -172,6 +178,8 @@ struct CallRecord {
     line: CallLine,
     area: Option<AreaId>,
     closed: Option<(CallOutcome, Timestamp)>,
+    /// Its handling has ended (`call_ended`, schema v1.1).
+    ended: bool,
 }
 
 impl CallRecord {
@@ -181,6 +189,14 @@ impl CallRecord {
                 opened: self.offered,
             },
             Some(_) => Life::Closed,
+        }
+    }
+
+    fn handling(&self) -> Handling {
+        match self.closed {
+            _ if self.ended => Handling::Ended,
+            Some((CallOutcome::Answered, at)) => Handling::Answered { at },
+            _ => Handling::NotAnswered,
         }
     }
 }
@@ -228,6 +244,8 @@ pub struct Engine {
     expired_forgotten: Vec<[u64; 2]>,
     latest: Option<Timestamp>,
     next_sweep: Timestamp,
+    /// Handle times and staffing snapshots (schema v1.1).
+    staffing: StaffingLog,
 }
 
 /// Area bucket: 0 for "no area", 1 + id for an area.
@@ -246,6 +264,7 @@ impl Engine {
             expired_forgotten: vec![[0; 2]],
             latest: None,
             next_sweep: Timestamp::MIN,
+            staffing: StaffingLog::default(),
             settings,
         };
         for code in engine.settings.areas.clone() {
@@ -377,6 +396,27 @@ impl Engine {
     /// Every call waiting at `now`, longest wait first.
     pub fn waiting_calls(&self, now: Timestamp, scope: Scope<'_>) -> Vec<WaitingCall> {
         self.waiting_calls_top(now, scope, usize::MAX).rows
+    }
+
+    /// `line`'s staffing figures at `at` (not windowed; see [`Staffing`]).
+    pub fn staffing(&self, line: CallLine, at: Timestamp) -> Staffing {
+        *self.staffing_by_line(at).get(line)
+    }
+
+    /// Both lines' staffing figures at `at`, from one count of the recent offers.
+    pub fn staffing_by_line(&self, at: Timestamp) -> StaffingByLine {
+        if !self.staffing.seen_by(at) {
+            return StaffingByLine::default();
+        }
+        let offered = self.scoped_figures(at, ARRIVALS_SPAN).force.calls;
+        let of = |line: CallLine, figures: &CallFigures| {
+            let targets = &self.settings.calls[line.index()];
+            staffing::figures_of(&self.staffing, line, at, figures.offered, targets)
+        };
+        StaffingByLine {
+            line_999: of(CallLine::Emergency999, &offered.line_999),
+            line_101: of(CallLine::NonEmergency101, &offered.line_101),
+        }
     }
 
     fn empty_accumulators(&self) -> (Accumulators, Vec<Accumulators>) {

@@ -1,4 +1,4 @@
-//! Writing events back out as schema-v1 lines carrying only the schema's fields, in a
+//! Writing events back out as schema-v1.1 lines carrying only the schema's fields, in a
 //! fixed order: what `serve` sends and `watch --record` keeps. Unknown fields of the input
 //! (which may carry caller details) were never read, so they cannot be written.
 
@@ -27,6 +27,10 @@ struct Wire<'a> {
     source: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     speed: Option<serde_json::Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_duty: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    available: Option<u32>,
 }
 
 impl Wire<'_> {
@@ -50,6 +54,8 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
         created_at: None,
         source: None,
         speed: None,
+        on_duty: None,
+        available: None,
     };
     let own_id = match &event.body {
         EventBody::CallOffered { id, line, lpa } => {
@@ -88,6 +94,17 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
         }
         // A clock's speed is not kept: a recording of a served feed is played on its own.
         EventBody::Heartbeat { .. } => None,
+        EventBody::CallEnded { id } => Some(id),
+        EventBody::Staffing {
+            line,
+            on_duty,
+            available,
+        } => {
+            wire.line = Some(line.label());
+            wire.on_duty = Some(*on_duty);
+            wire.available = *available;
+            None
+        }
     };
     wire.id = id.or(own_id.map(|id| &**id));
     wire.into_line()
@@ -107,6 +124,8 @@ pub fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
         created_at: None,
         source: Some(source),
         speed: speed.and_then(json_number),
+        on_duty: None,
+        available: None,
     }
     .into_line()
 }
@@ -142,6 +161,30 @@ mod tests {
             format_utc,
         );
         assert!(renamed.contains(r#""id":"A~2""#));
+    }
+
+    #[test]
+    fn schema_v1_1_lines_are_written_out_and_read_back_the_same() {
+        let cases = [
+            (
+                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","note":"x","available":2,"on_duty":7.0,"line":"999"}"#,
+                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999","on_duty":7,"available":2}"#,
+            ),
+            (
+                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"101","on_duty":0}"#,
+                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"101","on_duty":0}"#,
+            ),
+            (
+                r#"{"kind":"call_ended","at":"2024-07-01T11:04:00Z","id":"A","caller":"07700900123"}"#,
+                r#"{"kind":"call_ended","at":"2024-07-01T11:04:00Z","id":"A"}"#,
+            ),
+        ];
+        for (input, canonical) in cases {
+            let event = parse_line(input.as_bytes()).expect("valid");
+            let line = schema_line(&event, None, format_utc);
+            assert_eq!(line, canonical);
+            assert_eq!(parse_line(line.as_bytes()), Ok(event));
+        }
     }
 
     #[test]

@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::config::{Config, Window};
-use crate::engine::{CallFigures, Figures, IncidentFigures, ScopedFigures};
+use crate::engine::{CallFigures, Figures, IncidentFigures, Staffing};
 use crate::format::{dur, dur_999, pct, printable};
-use crate::ingest::FeedCounts;
+use crate::model::CallLine;
 use crate::time::{Timestamp, format_utc, to_utc};
 
-use super::{answer_text, area_label, goal_note, status_cell};
+use super::{Report, answer_text, area_label, goal_note, staffing, status_cell};
 
 /// A figure group's lines start here.
 const INDENT: &str = "  ";
@@ -30,19 +30,18 @@ pub(super) fn widest(text: &str) -> usize {
 }
 
 /// The whole report, stacked to fit `width` columns.
-pub(super) fn to_text(
-    config: &Config,
-    at: Timestamp,
-    window: &Window,
-    figures: &ScopedFigures,
-    counts: &FeedCounts,
-    width: usize,
-) -> String {
+pub(super) fn to_text(config: &Config, report: &Report, window: &Window, width: usize) -> String {
+    let (figures, counts) = (&report.figures, &report.counts);
     let mut out = String::new();
-    title(&mut out, config, at, window, width);
+    title(&mut out, config, report.at, window, width);
     let force = &figures.force;
     calls(&mut out, "999", &force.calls.line_999, width);
     calls(&mut out, "101", &force.calls.line_101, width);
+    if staffing::any(&report.staffing) {
+        for line in CallLine::ALL {
+            handlers(&mut out, line.label(), report.staffing.get(line), width);
+        }
+    }
     incidents(
         &mut out,
         "emergency",
@@ -73,6 +72,16 @@ pub(super) fn to_text(
         width,
     );
     out
+}
+
+fn handlers(out: &mut String, label: &str, s: &Staffing, width: usize) {
+    let _ = writeln!(
+        out,
+        "\nSTAFFING {label}  {} (Erlang C model)",
+        staffing::verdict(s)
+    );
+    let cells = staffing::cells(s).map(|(name, cell)| format!("{name} {cell}"));
+    flow(out, INDENT, &cells, " · ", width);
 }
 
 fn title(out: &mut String, config: &Config, at: Timestamp, window: &Window, width: usize) {

@@ -243,6 +243,7 @@ impl History {
                     self.close_old(opened, seq);
                 }
             }
+            Role::Note => {}
             Role::Cancel(key) => match self.open.remove(&key) {
                 // Its creation was never sent (before the start of a later pass): no
                 // board could match it.

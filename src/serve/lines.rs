@@ -35,6 +35,9 @@ pub(super) enum Role {
     Open(Key),
     Close(Key),
     Cancel(Key),
+    /// Opens and closes nothing: a `call_ended` (its call was closed by its answer) or a
+    /// `staffing` snapshot.
+    Note,
 }
 
 /// An event's line in pass `pass` (ids suffixed `~pass` from the second), with every time
@@ -61,9 +64,16 @@ pub(super) fn render(
             ..
         } => ((Space::Incident, id(raw)), Role::Cancel),
         EventBody::IncidentClosed { id: raw, .. } => ((Space::Incident, id(raw)), Role::Close),
+        EventBody::CallEnded { id: raw } => ((Space::Call, id(raw)), |_| Role::Note),
+        // No id: the empty key is never written (below) and opens nothing.
+        EventBody::Staffing { .. } => ((Space::Call, "".into()), |_| Role::Note),
         EventBody::Heartbeat { .. } => return None,
     };
-    let mut line = wire::schema_line(event, Some(&key.1), |t| stamp(map(t)));
+    let renamed = match &event.body {
+        EventBody::Staffing { .. } => None,
+        _ => Some(&*key.1),
+    };
+    let mut line = wire::schema_line(event, renamed, |t| stamp(map(t)));
     line.push('\n');
     Some((line.into(), role(key)))
 }

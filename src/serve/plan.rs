@@ -1,9 +1,11 @@
 //! Planning: which events to send, each as a board would accept it, with closing events
 //! made to stand alone.
 
+use std::collections::HashMap;
+
 use crate::engine::ledger::{Closing, Ledger, OpenVerdict, OwnOpening};
 use crate::ingest::playback::Playback;
-use crate::model::{Event, EventBody, IncidentOutcome};
+use crate::model::{CallOutcome, Event, EventBody, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 
 /// What a closing event is given from its opening: the line or grade, and the area.
@@ -40,6 +42,9 @@ pub(super) fn plan(
         .map(|(_, event)| event);
     let mut calls = Ledger::new(max_call);
     let mut incidents = Ledger::new(max_incident);
+    // Answered calls whose handling has not ended yet, with their answer times: what a
+    // `call_ended` needs (see [`Engine::ingest`](crate::engine::Engine::ingest)).
+    let mut handling: HashMap<Box<str>, Timestamp> = HashMap::new();
     let mut left_out = 0;
     for event in all {
         let at = event.at;
@@ -58,18 +63,29 @@ pub(super) fn plan(
             }
             EventBody::CallClosed {
                 id,
+                outcome,
                 offered_at,
                 line,
                 lpa,
-                ..
-            } => match calls.close(id, at, OwnOpening::from_fields(*offered_at, *line)) {
-                Err(_) | Ok(Closing::Duplicate) => false,
-                Ok(Closing::StandAlone) => true,
-                Ok(Closing::Opened { at: opened, data }) => {
-                    copy_in(offered_at, line, lpa, opened, data);
-                    true
+            } => {
+                let keep = match calls.close(id, at, OwnOpening::from_fields(*offered_at, *line)) {
+                    Err(_) | Ok(Closing::Duplicate) => false,
+                    Ok(Closing::StandAlone) => true,
+                    Ok(Closing::Opened { at: opened, data }) => {
+                        copy_in(offered_at, line, lpa, opened, data);
+                        true
+                    }
+                };
+                if keep && *outcome == CallOutcome::Answered {
+                    handling.insert(id.clone(), at);
                 }
+                keep
+            }
+            EventBody::CallEnded { id } => match handling.get(id) {
+                Some(&answered) if answered <= at => handling.remove(id).is_some(),
+                _ => false,
             },
+            EventBody::Staffing { .. } => true,
             EventBody::IncidentClosed {
                 id,
                 outcome,
@@ -114,12 +130,42 @@ mod tests {
                     EventBody::CallOffered { id, .. }
                     | EventBody::CallClosed { id, .. }
                     | EventBody::IncidentCreated { id, .. }
-                    | EventBody::IncidentClosed { id, .. } => id.to_string(),
-                    EventBody::Heartbeat { .. } => String::new(),
+                    | EventBody::IncidentClosed { id, .. }
+                    | EventBody::CallEnded { id } => id.to_string(),
+                    EventBody::Heartbeat { .. } | EventBody::Staffing { .. } => String::new(),
                 };
                 format!("{} {id}", event.body.kind())
             })
             .collect()
+    }
+
+    #[test]
+    fn a_call_end_is_served_once_after_its_answer_and_staffing_always() {
+        let (events, left_out) = planned(
+            r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}
+{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999","on_duty":7}
+{"kind":"call_ended","at":"2024-07-01T11:00:01Z","id":"A"}
+{"kind":"call_answered","at":"2024-07-01T11:00:04Z","id":"A"}
+{"kind":"call_ended","at":"2024-07-01T11:03:04Z","id":"A"}
+{"kind":"call_ended","at":"2024-07-01T11:03:05Z","id":"A"}
+{"kind":"call_offered","at":"2024-07-01T11:04:00Z","id":"B","line":"999"}
+{"kind":"call_abandoned","at":"2024-07-01T11:04:30Z","id":"B"}
+{"kind":"call_ended","at":"2024-07-01T11:05:00Z","id":"B"}
+"#,
+        );
+        assert_eq!(
+            kinds_and_ids(&events),
+            [
+                "call_offered A",
+                "staffing ",
+                "call_answered A",
+                "call_ended A",
+                "call_offered B",
+                "call_abandoned B",
+            ]
+        );
+        // A's end before its answer, its second end, and B's end (B was abandoned).
+        assert_eq!(left_out, 3);
     }
 
     #[test]
