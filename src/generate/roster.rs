@@ -33,11 +33,11 @@ const NIGHT_STARTS: u32 = 23;
 const ROSTER_999: [u32; 3] = [11, 14, 15];
 const ROSTER_101: [u32; 3] = [12, 16, 18];
 
-/// On about one weekday in three, two 999 handlers of the late shift are off sick:
-/// the late shift starts two short and is made up by 19:00 (one handler called in at
-/// 18:00, one at 19:00), so the evening peak shows a shortfall and its recovery.
+/// On about one day in three, three 999 handlers of the late shift are off sick: the
+/// late shift starts three short and is made up by 19:00 (one handler called in for
+/// 18:00, two for 19:00), so the evening peak shows a shortfall and its recovery.
 const SICK_DAY_CHANCE: f64 = 0.35;
-const SICK_HANDLERS: u32 = 2;
+const SICK_HANDLERS: u32 = 3;
 const FIRST_COVER_HOUR: u32 = 18;
 const SECOND_COVER_HOUR: u32 = 19;
 
@@ -132,7 +132,7 @@ impl Roster {
                 } else if hour < FIRST_COVER_HOUR {
                     base - SICK_HANDLERS
                 } else if hour < SECOND_COVER_HOUR {
-                    base - 1
+                    base - SICK_HANDLERS + 1
                 } else {
                     base
                 }
@@ -172,12 +172,12 @@ mod tests {
     }
 
     #[test]
-    fn a_sick_late_shift_starts_two_short_and_is_made_up_by_seven_pm() {
+    fn a_sick_late_shift_starts_three_short_and_is_made_up_by_seven_pm() {
         let roster = Roster::new(1, chrono_tz::Europe::London);
         let at = |h: i64| monday() + h * 3_600_000;
         assert_eq!(roster.on_duty(Line::L999, at(14), true), 14);
-        assert_eq!(roster.on_duty(Line::L999, at(15), true), 13);
-        assert_eq!(roster.on_duty(Line::L999, at(18), true), 14);
+        assert_eq!(roster.on_duty(Line::L999, at(15), true), 12);
+        assert_eq!(roster.on_duty(Line::L999, at(18), true), 13);
         assert_eq!(roster.on_duty(Line::L999, at(19), true), 15);
         assert_eq!(roster.on_duty(Line::L999, at(15), false), 15);
         assert_eq!(roster.on_duty(Line::L999, at(23), true), 11);
