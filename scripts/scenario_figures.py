@@ -572,7 +572,18 @@ HEADLINES = [
     ("priority open / breached", ("incidents.priority.open", "incidents.priority.open_breached"), ""),
 ]
 
-# Per scenario: the named times (label, --at, --window) and any area to show.
+# The call handlers (schema v1.1), for the scenarios that carry them.
+STAFFING_HEADLINES = [
+    ("999 arrivals per hour (last 15 min × 4)", "calls.999.staffing.arrivals_per_h", ""),
+    ("999 mean handle time (last 1 h)", "calls.999.staffing.handle_s_mean", "s"),
+    ("999 handlers on duty / available", ("calls.999.staffing.on_duty", "calls.999.staffing.available"), ""),
+    ("999 handlers needed (model)", "calls.999.staffing.needed", ""),
+    ("999 forecast service level (model)", "calls.999.staffing.forecast_sl_pct", "%"),
+    ("999 forecast mean wait (model)", "calls.999.staffing.forecast_wait_s", "s"),
+]
+
+# Per scenario: the named times (label, --at, --window), any area to show and whether
+# the staffing figures are in its table.
 SCENARIOS = {
     "quiet-night": dict(
         times=[
@@ -622,6 +633,16 @@ SCENARIOS = {
         ],
         lpas=(),
     ),
+    "handlers-off-sick": dict(
+        times=[
+            ("14:50 early shift", "2024-07-04T14:50:00+01:00", "1h"),
+            ("16:10 two off sick", "2024-07-04T16:10:00+01:00", "1h"),
+            ("18:45 one called in", "2024-07-04T18:45:00+01:00", "1h"),
+            ("20:30 both called in", "2024-07-04T20:30:00+01:00", "1h"),
+        ],
+        lpas=(),
+        staffing=True,
+    ),
 }
 
 
@@ -662,7 +683,7 @@ def tables(directory):
             f"{label} ({window})" for label, _, window in spec["times"]
         ) + " |"
         out_md.append(f"### {name}\n\n{header}\n|---|" + "---:|" * len(reports))
-        rows = list(HEADLINES)
+        rows = list(HEADLINES) + (STAFFING_HEADLINES if spec.get("staffing") else [])
         for code in spec["lpas"]:
             rows += [
                 (f"{code} 999 offered", f"lpas.{code}.calls.999.offered", ""),
