@@ -3,7 +3,9 @@
 use chrono_tz::Tz;
 
 use crate::config::{Config, Window};
-use crate::engine::{Engine, Figures, HeadlineMeans, OpenIncident, Scope, WaitingCall};
+use crate::engine::{
+    Engine, Figures, HeadlineMeans, OpenIncident, Scope, StaffingByLine, WaitingCall,
+};
 use crate::format::printable;
 use crate::time::{Span, Timestamp};
 
@@ -59,6 +61,9 @@ pub struct Board {
     /// Every known area: configured ones first, in config order, then others by code.
     pub areas: Vec<AreaRow>,
     pub trends: Trends,
+    /// Each call line's handlers and forecast at `now` (schema v1.1; force-wide, whatever
+    /// the scope). All `None`, and not drawn, for a feed that reports no staffing.
+    pub staffing: StaffingByLine,
     /// Open emergency and priority incidents in scope: emergencies first, each grade
     /// nearest to (or furthest past) its target first (at most [`LIST_LIMIT`]).
     pub breach_watch: Vec<OpenIncident>,
@@ -155,6 +160,7 @@ impl Board {
             force_figures: scoped.force,
             areas,
             trends,
+            staffing: engine.staffing_by_line(now),
             breach_watch: breach.rows,
             open_total: breach.total,
             longest_waits: waits.rows,

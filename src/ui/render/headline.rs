@@ -4,8 +4,9 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::engine::Status;
+use crate::engine::{Staffing, Status};
 use crate::format::{dur, dur_999, goal, human_target, pct};
+use crate::model::CallLine;
 use crate::ui::board::Board;
 
 use super::theme::Theme;
@@ -46,13 +47,16 @@ pub(super) struct Headline<'a> {
     pub(super) trend: &'a [Option<f64>],
     /// The feed is stale or down: the status words say NOT LIVE and the figure is greyed.
     pub(super) not_live: bool,
+    /// A call line's handlers, when the feed reports staffing at all (schema v1.1).
+    pub(super) staffing: Option<Staffing>,
 }
 
 pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
     let not_live = board.feed.state.is_not_live();
     let c999 = &board.figures.calls.line_999;
     let c101 = &board.figures.calls.line_101;
-    let call = |title, c: &crate::engine::CallFigures, time_text, trend| Headline {
+    let staffing = |line| Some(*board.staffing.get(line)).filter(|s: &Staffing| s.reported);
+    let call = |title, c: &crate::engine::CallFigures, time_text, trend, line| Headline {
         title,
         short_title: title,
         mean: c.mean_answer_s,
@@ -73,6 +77,7 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
         },
         trend,
         not_live,
+        staffing: staffing(line),
     };
     let incident = |(title, short_title), i: &crate::engine::IncidentFigures, trend| Headline {
         title,
@@ -96,11 +101,24 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
         },
         trend,
         not_live,
+        staffing: None,
     };
     let t = &board.trends;
     [
-        call("999 answer", c999, dur_999, &t.answer_999),
-        call("101 answer", c101, dur, &t.answer_101),
+        call(
+            "999 answer",
+            c999,
+            dur_999,
+            &t.answer_999,
+            CallLine::Emergency999,
+        ),
+        call(
+            "101 answer",
+            c101,
+            dur,
+            &t.answer_101,
+            CallLine::NonEmergency101,
+        ),
         incident(
             ("Emergency attendance", "Emerg. attendance"),
             &board.figures.incidents.emergency,

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use crate::format::dur;
 use crate::ui::board::Board;
 
+use super::handlers;
 use super::headline::{Headline, Live, headlines};
 use super::text::{fit, put_line};
 use super::theme::Theme;
@@ -80,6 +81,13 @@ pub fn draw_one_line(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme
         ]
     };
     let [c999, c101, emergency, priority] = &headlines;
+    // 999's handler shortfall (schema v1.1) after the queues, which it never displaces.
+    let short_999 = c999
+        .staffing
+        .as_ref()
+        .and_then(|s| handlers::shortfall(s, theme))
+        .map(|short| vec![Span::styled("999 ", theme.dim()), short, Span::raw(" ")])
+        .unwrap_or_default();
     let parts = [
         figure(c999, "999"),
         figure(emergency, "E"),
@@ -87,6 +95,7 @@ pub fn draw_one_line(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme
             format!("{} ", queue_counts(&headlines)),
             theme.warning(),
         )],
+        short_999,
         figure(c101, "101"),
         figure(priority, "P"),
     ];
@@ -128,18 +137,29 @@ fn figure_line(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'stat
     });
     let mut widest = vec![label.clone(), mean.clone(), words.clone()];
     widest.extend(goal);
-    fit(
-        width,
-        [
-            Line::from(widest),
-            Line::from(vec![label.clone(), mean.clone(), words]),
-            Line::from(vec![
-                label,
-                mean,
-                Span::styled(mark, theme.status(headline.status)),
-            ]),
-        ],
-    )
+    let plain = [
+        Line::from(widest),
+        Line::from(vec![label.clone(), mean.clone(), words]),
+        Line::from(vec![
+            label,
+            mean,
+            Span::styled(mark, theme.status(headline.status)),
+        ]),
+    ];
+    // A handler shortfall goes at the end of the line where it fits (schema v1.1).
+    let short = headline
+        .staffing
+        .as_ref()
+        .and_then(|s| handlers::shortfall(s, theme));
+    let with_short = short.into_iter().flat_map(|short| {
+        plain.clone().into_iter().map(move |line| {
+            let mut spans = line.spans;
+            spans.push(Span::raw("  "));
+            spans.push(short.clone());
+            Line::from(spans)
+        })
+    });
+    fit(width, with_short.chain(plain.clone()))
 }
 
 fn short_label(headline: &Headline<'_>) -> &'static str {

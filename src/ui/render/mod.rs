@@ -7,6 +7,7 @@ pub mod breach;
 pub mod footer;
 pub mod glyphs;
 pub mod grid;
+mod handlers;
 pub mod header;
 pub mod headline;
 pub mod masthead;

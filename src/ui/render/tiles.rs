@@ -9,6 +9,7 @@ use ratatui::widgets::Block;
 use crate::ui::board::Board;
 
 use super::bigtext;
+use super::handlers;
 use super::headline::{Headline, headlines};
 use super::paint;
 use super::text::{fit, put_line};
@@ -24,7 +25,7 @@ pub fn draw_row(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         .iter()
         .zip(cells.iter())
         .map(|(headline, cell)| {
-            let big = tile_big_area(Block::bordered().inner(*cell));
+            let big = tile_big_area(Block::bordered().inner(*cell), tile_lines(headline));
             bigtext::best_scale(&headline.mean_text(), big.width, big.height)
         })
         .collect();
@@ -38,13 +39,16 @@ pub fn draw_row(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     }
 }
 
-/// Lines of text in a tile.
-const TILE_LINES: u16 = 6;
+/// Lines of text in a tile: two more on a call tile when the feed reports staffing.
+fn tile_lines(headline: &Headline<'_>) -> u16 {
+    if headline.staffing.is_some() { 8 } else { 6 }
+}
 
-/// The rows above a tile's lines where big digits may go: what is left beyond the lines
-/// and a three-row trend, at most two digit heights; empty when that is under five rows.
-fn tile_big_area(inner: Rect) -> Rect {
-    let spare = inner.height.saturating_sub(TILE_LINES + 3);
+/// The rows above a tile's `lines` where big digits may go: what is left beyond the
+/// lines and a three-row trend, at most two digit heights; empty when that is under five
+/// rows.
+fn tile_big_area(inner: Rect, lines: u16) -> Rect {
+    let spare = inner.height.saturating_sub(lines + 3);
     if spare <= bigtext::ROWS {
         return Rect::new(inner.x, inner.y, inner.width, 0);
     }
@@ -61,6 +65,32 @@ fn tile_title(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'stati
             Line::styled(headline.short_title.to_string(), theme.bold()),
         ],
     )
+}
+
+/// A tile's lines in display order, each with the priority to keep it when rows are
+/// short (0 first). With staffing, the handlers come right after the waiting calls.
+fn tile_text(headline: &Headline<'_>, w: u16, theme: &Theme) -> Vec<(usize, Line<'static>)> {
+    let (live_count, live_age) = headline.live_lines(theme);
+    let Some(staffing) = &headline.staffing else {
+        return vec![
+            (0, fit(w, headline.mean_lines(theme))),
+            (1, fit(w, headline.status_lines(theme))),
+            (3, fit(w, headline.goal_lines(theme))),
+            (5, fit(w, headline.percentile_lines(theme))),
+            (2, fit(w, live_count)),
+            (4, fit(w, live_age)),
+        ];
+    };
+    vec![
+        (0, fit(w, headline.mean_lines(theme))),
+        (1, fit(w, headline.status_lines(theme))),
+        (4, fit(w, headline.goal_lines(theme))),
+        (7, fit(w, headline.percentile_lines(theme))),
+        (2, fit(w, live_count)),
+        (6, fit(w, live_age)),
+        (3, fit(w, handlers::handler_lines(staffing, theme))),
+        (5, fit(w, handlers::model_lines(staffing, theme))),
+    ]
 }
 
 fn draw_tile(
@@ -80,19 +110,10 @@ fn draw_tile(
         return;
     }
     let w = inner.width;
-    let (live_count, live_age) = headline.live_lines(theme);
-    // In display order, each with the priority to keep it when rows are short (0 first).
-    let lines = [
-        (0, fit(w, headline.mean_lines(theme))),
-        (1, fit(w, headline.status_lines(theme))),
-        (3, fit(w, headline.goal_lines(theme))),
-        (5, fit(w, headline.percentile_lines(theme))),
-        (2, fit(w, live_count)),
-        (4, fit(w, live_age)),
-    ];
+    let lines = tile_text(headline, w, theme);
     // With rows to spare (tall terminals), the mean also in big digits above the lines.
     let mut inner = inner;
-    let big = tile_big_area(inner);
+    let big = tile_big_area(inner, tile_lines(headline));
     if let Some(scale) = scale.filter(|_| !big.is_empty()) {
         let used = (bigtext::ROWS * scale.1).min(big.height);
         let text = headline.mean_text();

@@ -2,13 +2,16 @@
 //! feed is stale or down, and each headline figure in very large digits.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
+use crate::engine::Cover;
 use crate::ui::board::Board;
 
 use super::bigtext;
+use super::handlers;
 use super::headline::{Headline, headlines};
 use super::paint;
 use super::text::{fit, put_centered};
@@ -47,7 +50,7 @@ fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         .iter()
         .zip(cells)
         .map(|(headline, cell)| {
-            let (big, _) = wall_rows(Block::bordered().inner(cell));
+            let (big, _) = wall_rows(Block::bordered().inner(cell), headline);
             bigtext::best_scale(&headline.mean_text(), big.width, big.height)
         })
         .collect();
@@ -61,16 +64,33 @@ fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
 /// The most rows a wall tile's trend takes from spare rows.
 const MAX_TREND_ROWS: u16 = 8;
 
+/// The lines a wall tile adds for the handlers (schema v1.1): none without staffing.
+fn handler_rows(headline: &Headline<'_>) -> u16 {
+    if headline.staffing.is_some() { 2 } else { 0 }
+}
+
+/// `SHORT 1`: a call line's handler gap, shown in large type where the trend goes.
+fn gap_text(headline: &Headline<'_>) -> Option<String> {
+    match headline.staffing.as_ref()?.cover()? {
+        Cover::Short(short) => Some(format!("SHORT {short}")),
+        Cover::Covered => None,
+    }
+}
+
 /// Inside a wall tile: the rows for the big digits (below the title line), and how many
-/// rows the trend gets at the bottom: from two, a quarter of the rows, up to six.
-fn wall_rows(inner: Rect) -> (Rect, u16) {
-    // Title, then digits, then badge, goal and live lines, then the trend.
-    let fixed = 4u16;
-    let trend_rows = if inner.height >= fixed + bigtext::ROWS + 4 {
+/// rows the trend gets at the bottom: from two, a quarter of the rows, up to six; when
+/// the handlers are short, at least a digit's height for the gap in large type.
+fn wall_rows(inner: Rect, headline: &Headline<'_>) -> (Rect, u16) {
+    // Title, then digits, then badge, goal, live (and handler) lines, then the trend.
+    let fixed = 4u16 + handler_rows(headline);
+    let mut trend_rows = if inner.height >= fixed + bigtext::ROWS + 4 {
         ((inner.height - fixed) / 4).clamp(2, 6)
     } else {
         0
     };
+    if gap_text(headline).is_some() && inner.height >= fixed + 2 * bigtext::ROWS {
+        trend_rows = trend_rows.max(bigtext::ROWS);
+    }
     let spare = inner.height.saturating_sub(fixed + trend_rows);
     let y = inner.y.saturating_add(1).min(inner.bottom());
     (
@@ -140,7 +160,17 @@ fn draw_wall_tile(
         both.extend(live_count);
         fit(w, both)
     };
-    let (mut big_area, mut trend_rows) = wall_rows(inner);
+    let staffing_lines: Vec<Line<'static>> = headline
+        .staffing
+        .as_ref()
+        .map(|s| {
+            vec![
+                fit(w, handlers::handler_lines(s, theme)),
+                fit(w, handlers::model_lines(s, theme)),
+            ]
+        })
+        .unwrap_or_default();
+    let (mut big_area, mut trend_rows) = wall_rows(inner, headline);
     // Rows the digits leave over at their scale go to the trend, up to its most.
     if let (Some((_, sy)), true) = (scale, trend_rows > 0) {
         let spare = big_area.height.saturating_sub(bigtext::ROWS * sy);
@@ -165,7 +195,7 @@ fn draw_wall_tile(
         }
     }
     let mut y = big_area.bottom();
-    for line in [&badge, &goal, &live] {
+    for line in [&badge, &goal, &live].into_iter().chain(&staffing_lines) {
         put_centered(buf, inner, y, line);
         y = y.saturating_add(1);
     }
@@ -177,13 +207,29 @@ fn draw_wall_tile(
             inner.width.saturating_sub(2),
             trend_rows.min(inner.bottom() - y),
         );
-        trend::draw(
-            buf,
-            trend_area,
-            headline.trend,
-            headline.target,
-            amber,
-            theme,
-        );
+        if !draw_gap(buf, trend_area, headline, theme) {
+            trend::draw(
+                buf,
+                trend_area,
+                headline.trend,
+                headline.target,
+                amber,
+                theme,
+            );
+        }
     }
+}
+
+/// The handler gap in large type in `area`, in the shortfall's colour; `false` when there
+/// is none or it does not fit (the trend is drawn there instead).
+fn draw_gap(buf: &mut Buffer, area: Rect, headline: &Headline<'_>, theme: &Theme) -> bool {
+    let Some(text) = gap_text(headline) else {
+        return false;
+    };
+    let Some(scale) = bigtext::best_scale(&text, area.width, area.height) else {
+        return false;
+    };
+    let style = handlers::cover_style(Cover::Short(0), theme);
+    bigtext::draw(buf, area, &text, scale, (theme.glyphs().big_solid, style));
+    true
 }
