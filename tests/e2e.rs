@@ -135,6 +135,22 @@ fn ctrl_c_as_a_key_exits_130_like_sigint_and_q_exits_0() {
     assert_exit_code(&mut board, 0, "q");
 }
 
+/// The demo day is a sick evening (`fixtures/README.md`): at 17:00, 12 handlers on 999
+/// where the model needs 13 for 128 calls an hour of 227 s each (90 % within 10 s;
+/// `report fixtures/demo-day.ndjson --at 2024-07-01T17:00:00+01:00 --json`, and the
+/// independent Python implementation, agree).
+#[test]
+fn the_demo_shows_the_999_handlers_one_short_at_its_start() {
+    let board = Board::start(&[], 120, 40);
+    board.wait_until("the 999 handler line", |screen| {
+        // The tile's widest form, or its narrower one at this width.
+        (screen.contains("handlers 12 / need 13") || screen.contains("handlers 12/13"))
+            && screen.contains("SHORT 1")
+            && screen.contains("model SL")
+    });
+    board.quit();
+}
+
 #[test]
 fn a_phone_sized_terminal_gets_the_micro_layout_and_q_still_quits() {
     let mut board = Board::start(&[], 60, 20);
