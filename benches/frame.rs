@@ -4,7 +4,10 @@
 //! ratatui's `TestBackend` at 200×60 (the standard layout) and 80×24 (the compact one).
 //!
 //! - `build`: [`Board::build`] alone (the figures, 23 more for the trends, the lists):
-//!   `build/demo_17h` on the demo, and `build/open_1m` on a stuck feed — 1,000,000 calls
+//!   `build/demo_17h` on the demo, `build/demo_17h_staffing` on the demo with schema v1.1
+//!   lines added (each answered call ended 4 minutes after its answer, and both lines'
+//!   staffing every 15 minutes: the board then computes the handlers too), and
+//!   `build/open_1m` on a stuck feed — 1,000,000 calls
 //!   offered over the last 25 minutes and 100,000 incidents created over the last 2 hours,
 //!   none closed, across the seven areas, both lines and all grades — just after its last
 //!   event;
@@ -32,7 +35,7 @@ use forceboard::config::Config;
 use forceboard::engine::Engine;
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::{Replay, ReplayOptions};
-use forceboard::model::{CallLine, Event, EventBody, Grade};
+use forceboard::model::{CallLine, CallOutcome, Event, EventBody, Grade};
 use forceboard::time::{Span, Timestamp, parse_rfc3339};
 use forceboard::ui::{Board, ColorDepth, FeedState, FeedStatus, Mode, View, draw};
 
@@ -52,8 +55,49 @@ struct Demo {
 
 impl Demo {
     fn new() -> Demo {
+        Demo::of(forceboard::DEMO_DAY)
+    }
+
+    /// The demo day with a `call_ended` 4 minutes after each answer and a `staffing`
+    /// snapshot of each line every 15 minutes.
+    fn with_staffing() -> Demo {
+        let mut lines: Vec<String> = Vec::new();
+        let mut quarter = None;
+        for line in forceboard::DEMO_DAY.lines() {
+            lines.push(line.to_string());
+            let Ok(event) = forceboard::feed::parse_line(line.as_bytes()) else {
+                continue;
+            };
+            let at = |t: Timestamp| forceboard::time::format_utc(t);
+            if let EventBody::CallClosed {
+                id,
+                outcome: CallOutcome::Answered,
+                ..
+            } = &event.body
+            {
+                let ended = event.at + Span::from_mins(4);
+                lines.push(format!(
+                    r#"{{"kind":"call_ended","at":"{}","id":"{id}"}}"#,
+                    at(ended)
+                ));
+            }
+            let this_quarter = event.at.nanos().div_euclid(Span::from_mins(15).nanos());
+            if quarter != Some(this_quarter) {
+                quarter = Some(this_quarter);
+                for (line, on_duty) in [("999", 8), ("101", 5)] {
+                    lines.push(format!(
+                        r#"{{"kind":"staffing","at":"{}","line":"{line}","on_duty":{on_duty}}}"#,
+                        at(event.at)
+                    ));
+                }
+            }
+        }
+        Demo::of(&(lines.join("\n") + "\n"))
+    }
+
+    fn of(feed: &str) -> Demo {
         let config = Config::default();
-        let playback = Playback::read(forceboard::DEMO_DAY.as_bytes()).expect("the demo day");
+        let playback = Playback::read(feed.as_bytes()).expect("the demo day");
         let first = playback.first_at().expect("the demo day has events");
         let start = first + Span::from_hours(17);
         // The wall clock is at the epoch and stays there: the virtual clock stands at
@@ -201,6 +245,16 @@ fn build(c: &mut Criterion<CpuTime>) {
         b.iter(|| {
             frame += 1;
             demo.board(black_box(demo.at(frame)))
+        })
+    });
+    let staffed = Demo::with_staffing();
+    let board = staffed.board(staffed.now);
+    assert!(board.staffing.line_999.reported && board.staffing.line_999.needed.is_some());
+    group.bench_function("demo_17h_staffing", |b| {
+        let mut frame = 0u64;
+        b.iter(|| {
+            frame += 1;
+            staffed.board(black_box(staffed.at(frame)))
         })
     });
     let stuck = Stuck::new();

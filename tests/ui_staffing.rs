@@ -132,3 +132,44 @@ fn the_one_line_layout_keeps_the_breach_counts_before_the_shortfall() {
     assert!(wide.contains("999 ▲ SHORT 1"), "{wide}");
     assert!(line.contains("br 0"), "{line}");
 }
+
+/// The style of the first cell of `word` on the screen.
+fn style_of(terminal: &Terminal<TestBackend>, word: &str) -> ratatui::style::Style {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    let cells = buffer.content();
+    let letters: Vec<String> = word.chars().map(String::from).collect();
+    let start = (0..cells.len())
+        .find(|&i| {
+            i % width + letters.len() <= width
+                && letters
+                    .iter()
+                    .enumerate()
+                    .all(|(k, letter)| cells[i + k].symbol() == letter)
+        })
+        .unwrap_or_else(|| panic!("{word} on the screen"));
+    cells[start].style()
+}
+
+#[test]
+fn short_is_red_and_bold_and_covered_green_besides_their_words() {
+    use ratatui::style::{Color, Modifier};
+    let terminal = |time: &str| {
+        let config = Config::default();
+        let mut view = View::for_config(&config, ColorDepth::TrueColor);
+        view.layout = LayoutChoice::Standard;
+        let board = board(at(time), &view);
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+        terminal
+            .draw(|frame| draw(frame, &board, &view))
+            .expect("draws");
+        terminal
+    };
+    let short = style_of(&terminal("18:44:00"), "SHORT");
+    let covered = style_of(&terminal("18:44:30"), "COVERED");
+    let reddish = |color: Option<Color>| matches!(color, Some(Color::Rgb(r, g, _)) if r > g);
+    let greenish = |color: Option<Color>| matches!(color, Some(Color::Rgb(r, g, _)) if g > r);
+    assert!(reddish(short.fg), "{short:?}");
+    assert!(short.add_modifier.contains(Modifier::BOLD), "{short:?}");
+    assert!(greenish(covered.fg), "{covered:?}");
+}
