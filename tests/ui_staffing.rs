@@ -105,10 +105,13 @@ fn the_tiles_say_the_cover_in_words() {
 #[test]
 fn the_wall_shows_the_gap_in_large_type_only_when_short() {
     let wall = |time| render(time, LayoutChoice::Wall, false, (200, 60));
-    // "SHORT" in the five-row block font: its first row, S T at full width.
-    let block_row = |text: &str| text.lines().any(|line| line.contains("██████  ██  ██"));
-    assert!(block_row(&wall("18:44:00")) || wall("18:44:00").contains("SHORT 1"));
-    assert!(!wall("18:44:30").contains("SHORT"));
+    // "SHORT" in the five-row block font: the top row of S, H, O, R and T.
+    let top_row = "██████  ██  ██  ██████  ██████  ██████";
+    let block = |text: &str| text.lines().any(|line| line.contains(top_row));
+    assert!(block(&wall("18:44:00")));
+    assert!(block(&wall("18:45:00")), "short by 4");
+    let covered = wall("18:44:30");
+    assert!(!block(&covered) && !covered.contains("SHORT"));
 }
 
 #[test]
