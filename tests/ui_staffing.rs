@@ -176,3 +176,19 @@ fn short_is_red_and_bold_and_covered_green_besides_their_words() {
     assert!(short.add_modifier.contains(Modifier::BOLD), "{short:?}");
     assert!(greenish(covered.fg), "{covered:?}");
 }
+
+#[test]
+fn the_dumb_terminal_summary_says_the_handlers_under_each_call_line() {
+    use forceboard::ui::render::summary::summary;
+    use forceboard::ui::render::theme::Theme;
+    let config = Config::default();
+    let mut view = View::for_config(&config, ColorDepth::TrueColor);
+    view.ascii = true;
+    let lines = summary(&board(at("18:44:00"), &view), &Theme::new(&view)).figures;
+    assert_eq!(
+        lines[1],
+        "  999   handlers 7 / need 8 ! SHORT 1 | model SL 85.9% | wait 10.6s"
+    );
+    assert_eq!(lines[3], "  101   handlers: staffing stale | model -");
+    assert_eq!(lines.len(), 6, "four figures and two handler lines");
+}
