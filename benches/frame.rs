@@ -4,7 +4,10 @@
 //! ratatui's `TestBackend` at 200×60 (the standard layout) and 80×24 (the compact one).
 //!
 //! - `build`: [`Board::build`] alone (the figures, 23 more for the trends, the lists):
-//!   `build/demo_17h` on the demo, and `build/open_1m` on a stuck feed — 1,000,000 calls
+//!   `build/demo_17h` on the demo (with its call handlers, schema v1.1: the board computes
+//!   each line's handlers and forecast too), `build/demo_17h_v1` on the demo's v1 lines
+//!   alone (no handlers to compute), and
+//!   `build/open_1m` on a stuck feed — 1,000,000 calls
 //!   offered over the last 25 minutes and 100,000 incidents created over the last 2 hours,
 //!   none closed, across the seven areas, both lines and all grades — just after its last
 //!   event;
@@ -52,8 +55,23 @@ struct Demo {
 
 impl Demo {
     fn new() -> Demo {
+        Demo::of(forceboard::DEMO_DAY)
+    }
+
+    /// The demo day's schema v1 lines alone: no `call_ended`, no `staffing`.
+    fn v1_only() -> Demo {
+        let v1: Vec<&str> = forceboard::DEMO_DAY
+            .lines()
+            .filter(|line| {
+                !line.contains(r#""kind":"call_ended""#) && !line.contains(r#""kind":"staffing""#)
+            })
+            .collect();
+        Demo::of(&(v1.join("\n") + "\n"))
+    }
+
+    fn of(feed: &str) -> Demo {
         let config = Config::default();
-        let playback = Playback::read(forceboard::DEMO_DAY.as_bytes()).expect("the demo day");
+        let playback = Playback::read(feed.as_bytes()).expect("the demo day");
         let first = playback.first_at().expect("the demo day has events");
         let start = first + Span::from_hours(17);
         // The wall clock is at the epoch and stays there: the virtual clock stands at
@@ -196,11 +214,23 @@ fn build(c: &mut Criterion<CpuTime>) {
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(5));
     // The board does not depend on the terminal's size: one benchmark covers both.
+    let board = demo.board(demo.now);
+    assert!(board.staffing.line_999.reported && board.staffing.line_999.needed.is_some());
     group.bench_function("demo_17h", |b| {
         let mut frame = 0u64;
         b.iter(|| {
             frame += 1;
             demo.board(black_box(demo.at(frame)))
+        })
+    });
+    let v1 = Demo::v1_only();
+    let board = v1.board(v1.now);
+    assert!(!board.staffing.line_999.reported);
+    group.bench_function("demo_17h_v1", |b| {
+        let mut frame = 0u64;
+        b.iter(|| {
+            frame += 1;
+            v1.board(black_box(v1.at(frame)))
         })
     });
     let stuck = Stuck::new();

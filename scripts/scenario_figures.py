@@ -4,7 +4,8 @@
 This is a second, deliberately plain implementation of the feed rules (README: "The feed"; the per-id life rules,
 what is rejected and what is a duplicate, time order with ties in file order, stray lines) and the
 figures at T over the window (T - W, T], written from the definitions in docs/feed.md and
-docs/figures.md only. It fills the
+docs/figures.md only; schema v1.1 (`call_ended`, `staffing` and each call line's
+`staffing` figures, Erlang C in exact fractions) is in scripts/staffing_figures.py. It fills the
 tables of fixtures/scenarios/README.md, and the numbers in tests/scenarios.rs are copied
 from those tables, so the crate is checked against something it did not compute itself.
 

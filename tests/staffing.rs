@@ -382,3 +382,33 @@ fn the_engine_answers_one_line_as_the_report_does() {
         Some(8)
     );
 }
+
+#[test]
+fn the_report_table_adds_a_staffing_section_only_for_a_feed_that_reports_staffing() {
+    let config = Config::default();
+    let window = Window::parse("1h").expect("window");
+    let at = parse_rfc3339("2024-07-01T18:44:00Z").expect("time");
+    let table = report_at(FIXTURE, Some(at), "1h").render(
+        &config,
+        &window,
+        forceboard::report::Format::Table,
+        None,
+    );
+    let section: Vec<&str> = table
+        .lines()
+        .skip_while(|line| !line.starts_with("STAFFING"))
+        .take(3)
+        .collect();
+    assert_eq!(
+        section,
+        [
+            "STAFFING     arrivals/h  handle mean      on duty    available       needed     model SL   model wait  cover (Erlang C model)",
+            "999                  84       3m 00s            7            1            8        85.9%        10.6s  ▲ SHORT 1",
+            "101                   4            -            -            -            -            -            -  staffing stale",
+        ]
+    );
+    let v1 = include_str!("../fixtures/spec-example.ndjson");
+    let plain =
+        report_at(v1, None, "1h").render(&config, &window, forceboard::report::Format::Table, None);
+    assert!(!plain.contains("STAFFING"));
+}

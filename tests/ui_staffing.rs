@@ -105,10 +105,13 @@ fn the_tiles_say_the_cover_in_words() {
 #[test]
 fn the_wall_shows_the_gap_in_large_type_only_when_short() {
     let wall = |time| render(time, LayoutChoice::Wall, false, (200, 60));
-    // "SHORT" in the five-row block font: its first row, S T at full width.
-    let block_row = |text: &str| text.lines().any(|line| line.contains("██████  ██  ██"));
-    assert!(block_row(&wall("18:44:00")) || wall("18:44:00").contains("SHORT 1"));
-    assert!(!wall("18:44:30").contains("SHORT"));
+    // "SHORT" in the five-row block font: the top row of S, H, O, R and T.
+    let top_row = "██████  ██  ██  ██████  ██████  ██████";
+    let block = |text: &str| text.lines().any(|line| line.contains(top_row));
+    assert!(block(&wall("18:44:00")));
+    assert!(block(&wall("18:45:00")), "short by 4");
+    let covered = wall("18:44:30");
+    assert!(!block(&covered) && !covered.contains("SHORT"));
 }
 
 #[test]
@@ -131,4 +134,61 @@ fn the_one_line_layout_keeps_the_breach_counts_before_the_shortfall() {
     let wide = render("18:44:00", LayoutChoice::Auto, false, (120, 1));
     assert!(wide.contains("999 ▲ SHORT 1"), "{wide}");
     assert!(line.contains("br 0"), "{line}");
+}
+
+/// The style of the first cell of `word` on the screen.
+fn style_of(terminal: &Terminal<TestBackend>, word: &str) -> ratatui::style::Style {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    let cells = buffer.content();
+    let letters: Vec<String> = word.chars().map(String::from).collect();
+    let start = (0..cells.len())
+        .find(|&i| {
+            i % width + letters.len() <= width
+                && letters
+                    .iter()
+                    .enumerate()
+                    .all(|(k, letter)| cells[i + k].symbol() == letter)
+        })
+        .unwrap_or_else(|| panic!("{word} on the screen"));
+    cells[start].style()
+}
+
+#[test]
+fn short_is_red_and_bold_and_covered_green_besides_their_words() {
+    use ratatui::style::{Color, Modifier};
+    let terminal = |time: &str| {
+        let config = Config::default();
+        let mut view = View::for_config(&config, ColorDepth::TrueColor);
+        view.layout = LayoutChoice::Standard;
+        let board = board(at(time), &view);
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+        terminal
+            .draw(|frame| draw(frame, &board, &view))
+            .expect("draws");
+        terminal
+    };
+    let short = style_of(&terminal("18:44:00"), "SHORT");
+    let covered = style_of(&terminal("18:44:30"), "COVERED");
+    let reddish = |color: Option<Color>| matches!(color, Some(Color::Rgb(r, g, _)) if r > g);
+    let greenish = |color: Option<Color>| matches!(color, Some(Color::Rgb(r, g, _)) if g > r);
+    assert!(reddish(short.fg), "{short:?}");
+    assert!(short.add_modifier.contains(Modifier::BOLD), "{short:?}");
+    assert!(greenish(covered.fg), "{covered:?}");
+}
+
+#[test]
+fn the_dumb_terminal_summary_says_the_handlers_under_each_call_line() {
+    use forceboard::ui::render::summary::summary;
+    use forceboard::ui::render::theme::Theme;
+    let config = Config::default();
+    let mut view = View::for_config(&config, ColorDepth::TrueColor);
+    view.ascii = true;
+    let lines = summary(&board(at("18:44:00"), &view), &Theme::new(&view)).figures;
+    assert_eq!(
+        lines[1],
+        "  999   handlers 7 / need 8 ! SHORT 1 | model SL 85.9% | wait 10.6s"
+    );
+    assert_eq!(lines[3], "  101   handlers: staffing stale | model -");
+    assert_eq!(lines.len(), 6, "four figures and two handler lines");
 }

@@ -12,13 +12,17 @@
 //! - A `call_ended` (schema v1.1) ends the handling of an answered call: refused as
 //!   unmatched for an unknown id or a call not answered (abandoned, or still waiting),
 //!   as a negative duration before the answer, and a duplicate once ended
-//!   ([`rule_end`]).
+//!   ([`rule_end`], in `handling.rs`).
 //!
 //! Calls and incidents follow the same rules ([`rule_open`], [`rule_close`]); the engine
 //! applies them to its records, and [`Ledger`] applies them to a plain table of ids for a
 //! planner that needs the verdicts and each opening's data but no figures (`serve`).
 
+mod handling;
+
 use std::collections::HashMap;
+
+pub use handling::{EndVerdict, Handling, rule_end};
 
 use crate::model::{EventKind, Reject};
 use crate::time::{Span, Timestamp};
@@ -134,38 +138,6 @@ fn check_duration(opened: Timestamp, closed: Timestamp, max_duration: Span) -> R
         Err(Refusal::ImplausibleDuration)
     } else {
         Ok(())
-    }
-}
-
-/// What is known of a call's handling before a `call_ended`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handling {
-    /// Unknown, still waiting, or abandoned: no handler took it.
-    NotAnswered,
-    /// Answered at `at`, handling not ended yet.
-    Answered { at: Timestamp },
-    /// Its handling has ended already.
-    Ended,
-}
-
-/// What an accepted `call_ended` does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndVerdict {
-    /// Ends the handling: its handle time is the end − the answer.
-    End { handle: Span },
-    /// Ended already: changes nothing.
-    Duplicate,
-}
-
-/// A `call_ended` at `at` for a call in state `handling`.
-pub fn rule_end(handling: Handling, at: Timestamp) -> Result<EndVerdict, Refusal> {
-    match handling {
-        Handling::Ended => Ok(EndVerdict::Duplicate),
-        Handling::NotAnswered => Err(Refusal::Unmatched),
-        Handling::Answered { at: answered } if at < answered => Err(Refusal::NegativeDuration),
-        Handling::Answered { at: answered } => Ok(EndVerdict::End {
-            handle: at - answered,
-        }),
     }
 }
 
@@ -429,29 +401,6 @@ mod tests {
             Refusal::ImplausibleDuration.reject(kind),
             Reject::ImplausibleDuration(kind)
         );
-    }
-
-    #[test]
-    fn a_call_end_needs_an_answer_at_or_before_it_and_comes_once() {
-        let answered = Handling::Answered { at: OPENED };
-        assert_eq!(
-            rule_end(answered, OPENED + ns(240)),
-            Ok(EndVerdict::End { handle: ns(240) })
-        );
-        assert_eq!(
-            rule_end(answered, OPENED),
-            Ok(EndVerdict::End { handle: ns(0) })
-        );
-        assert_eq!(
-            rule_end(answered, OPENED - ns(1)),
-            Err(Refusal::NegativeDuration)
-        );
-        assert_eq!(
-            rule_end(Handling::NotAnswered, OPENED),
-            Err(Refusal::Unmatched)
-        );
-        // Once ended, any later end is a duplicate, even one before the answer.
-        assert_eq!(rule_end(Handling::Ended, at(0)), Ok(EndVerdict::Duplicate));
     }
 
     #[test]

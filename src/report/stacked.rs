@@ -75,11 +75,9 @@ pub(super) fn to_text(config: &Config, report: &Report, window: &Window, width: 
 }
 
 fn handlers(out: &mut String, label: &str, s: &Staffing, width: usize) {
-    let _ = writeln!(
-        out,
-        "\nSTAFFING {label}  {} (Erlang C model)",
-        staffing::verdict(s)
-    );
+    out.push('\n');
+    let verdict = [staffing::verdict(s), "(Erlang C model)".to_string()];
+    flow(out, &format!("STAFFING {label}  "), &verdict, " ", width);
     let cells = staffing::cells(s).map(|(name, cell)| format!("{name} {cell}"));
     flow(out, INDENT, &cells, " · ", width);
 }

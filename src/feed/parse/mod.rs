@@ -5,6 +5,7 @@
 //! and never stored, so caller details in a feed cannot reach the screen or the logs.
 
 mod scan;
+mod staffing;
 
 use std::borrow::Cow;
 
@@ -12,8 +13,7 @@ use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
 use crate::model::{
-    CLOCK_SPEEDS, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, MAX_ON_DUTY,
-    Reject,
+    CLOCK_SPEEDS, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject,
 };
 use crate::time::{TimeError, Timestamp, parse_plausible};
 
@@ -116,40 +116,6 @@ fn optional_speed(value: Option<Value<'_>>) -> Result<Option<f64>, Reject> {
     }
 }
 
-/// A handler count: a whole number from 0 to [`MAX_ON_DUTY`] (`7`, `7.0` and `7e0` are
-/// the same JSON number), or absent.
-fn optional_count(value: Option<Value<'_>>, name: &'static str) -> Result<Option<u32>, Reject> {
-    match value {
-        None => Ok(None),
-        Some(Value::Number(count))
-            if count.fract() == 0.0 && (0.0..=f64::from(MAX_ON_DUTY)).contains(&count) =>
-        {
-            // Whole and within 0–10,000: the conversion is exact.
-            Ok(Some(count as u32))
-        }
-        Some(_) => Err(Reject::BadCount(name)),
-    }
-}
-
-/// A `staffing` snapshot: `line`, `on_duty`, and `available` no more than `on_duty`.
-fn staffing_body(
-    line: Option<Value<'_>>,
-    on_duty: Option<Value<'_>>,
-    available: Option<Value<'_>>,
-) -> Result<EventBody, Reject> {
-    let line = optional_line(line)?.ok_or(Reject::Missing("line"))?;
-    let on_duty = optional_count(on_duty, "on_duty")?.ok_or(Reject::Missing("on_duty"))?;
-    let available = optional_count(available, "available")?;
-    if available.is_some_and(|available| available > on_duty) {
-        return Err(Reject::AvailableAboveOnDuty);
-    }
-    Ok(EventBody::Staffing {
-        line,
-        on_duty,
-        available,
-    })
-}
-
 fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
     let kind = required_text(fields.kind, "kind")?;
     let at = time_of(&required_text(fields.at, "at")?, "at")?;
@@ -199,7 +165,7 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
             }
         }
         "call_ended" => EventBody::CallEnded { id: id(fields.id)? },
-        "staffing" => staffing_body(fields.line, fields.on_duty, fields.available)?,
+        "staffing" => staffing::body(fields.line, fields.on_duty, fields.available)?,
         _ => return Err(Reject::UnknownKind),
     };
     Ok(Event { at, body })
@@ -412,71 +378,6 @@ mod tests {
                 ..
             })
         ));
-    }
-
-    #[test]
-    fn schema_v1_1_events_parse_with_their_fields() {
-        assert_eq!(
-            parse(r#"{"kind":"call_ended","at":"2024-07-01T11:00:00Z","id":"A"}"#),
-            Ok(Event {
-                at: T0,
-                body: EventBody::CallEnded { id: "A".into() }
-            })
-        );
-        assert_eq!(
-            parse(
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"101","on_duty":0,"available":0}"#
-            ),
-            Ok(Event {
-                at: T0,
-                body: EventBody::Staffing {
-                    line: CallLine::NonEmergency101,
-                    on_duty: 0,
-                    available: Some(0)
-                }
-            })
-        );
-        let cases: &[(&str, Reject)] = &[
-            (
-                r#"{"kind":"call_ended","at":"2024-07-01T11:00:00Z"}"#,
-                Reject::Missing("id"),
-            ),
-            (
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","on_duty":3}"#,
-                Reject::Missing("line"),
-            ),
-            (
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"112","on_duty":3}"#,
-                Reject::UnknownLine,
-            ),
-            (
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999"}"#,
-                Reject::Missing("on_duty"),
-            ),
-            (
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999","on_duty":10001}"#,
-                Reject::BadCount("on_duty"),
-            ),
-            (
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999","on_duty":3,"available":-1}"#,
-                Reject::BadCount("available"),
-            ),
-            (
-                r#"{"kind":"staffing","at":"2024-07-01T11:00:00Z","line":"999","on_duty":3,"available":4}"#,
-                Reject::AvailableAboveOnDuty,
-            ),
-        ];
-        for (line, reason) in cases {
-            assert_eq!(parse(line), Err(*reason), "{line}");
-        }
-        assert_eq!(
-            Reject::BadCount("on_duty").to_string(),
-            "\"on_duty\" is not a whole number from 0 to 10000"
-        );
-        assert_eq!(
-            Reject::AvailableAboveOnDuty.to_string(),
-            "\"available\" is more than \"on_duty\""
-        );
     }
 
     #[test]

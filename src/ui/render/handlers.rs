@@ -130,3 +130,25 @@ pub(super) fn shortfall(s: &Staffing, theme: &Theme) -> Option<Span<'static>> {
         Cover::Covered => None,
     }
 }
+
+/// The handlers as one line of plain text (the `TERM=dumb` summary): the widest forms of
+/// the tile's two lines, `handlers 7 / need 8 ▲ SHORT 1 · model SL 85.9% · wait 10.6s`.
+pub(super) fn plain_text(s: &Staffing, theme: &Theme) -> String {
+    let text = |lines: Vec<Line<'static>>| -> String {
+        lines
+            .first()
+            .map(|line| {
+                line.spans
+                    .iter()
+                    .map(|span| span.content.as_ref())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    format!(
+        "{}{}{}",
+        text(handler_lines(s, theme)),
+        theme.glyphs().sep(),
+        text(model_lines(s, theme))
+    )
+}

@@ -1,15 +1,15 @@
 //! The board as a few lines of plain text, for a terminal that cannot place the cursor
 //! (`TERM=dumb`): the scope, the four headline figures with their status words and
-//! goals, the queues, and any banner — `report`'s table in miniature. No escape
+//! goals, the queues, the call handlers (when the feed reports them), and any banner — `report`'s table in miniature. No escape
 //! sequences; ASCII when the theme is.
 
 use crate::format::{goal, pct};
 use crate::ui::board::Board;
 
-use super::header;
 use super::headline::{Headline, Live, headlines};
 use super::text::clock;
 use super::theme::Theme;
+use super::{handlers, header};
 
 /// What is printed: a heading with the clock, then the figures. The caller prints again
 /// only when `figures` change, so the ticking clock alone never prints.
@@ -37,7 +37,15 @@ pub fn summary(board: &Board, theme: &Theme) -> Summary {
         .iter()
         .map(|(_, words)| format!("  {}", glyphs.words_in_set(words)))
         .collect();
-    figures.extend(headlines(board).iter().map(|h| figure(h, theme)));
+    for headline in headlines(board) {
+        figures.push(figure(&headline, theme));
+        // A call line's handlers, when the feed reports staffing (schema v1.1).
+        if let Some(staffing) = &headline.staffing {
+            let label = &headline.title[..3];
+            let handlers = handlers::plain_text(staffing, theme);
+            figures.push(format!("  {label:<6}{handlers}"));
+        }
+    }
     Summary { heading, figures }
 }
 
