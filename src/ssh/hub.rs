@@ -370,3 +370,7 @@ async fn sleep_until(at: Option<Instant>) {
         tokio::time::sleep_until(at.into()).await;
     }
 }
+
+#[cfg(test)]
+#[path = "hub_tests.rs"]
+mod tests;

@@ -10,8 +10,10 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::style::ResetColor;
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
 };
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -44,34 +46,43 @@ impl io::Write for Bytes {
 }
 
 /// The client's screen as ratatui sees it: a fixed size (the pty's), bytes out.
+///
+/// ratatui's own `clear` and `resize` ask the backend for the terminal's size and
+/// cursor, which would be the server's own terminal (or none): a whole redraw is made
+/// instead with a fresh terminal of the new size and a clear-screen sent first.
 pub struct Screen {
     terminal: Terminal<CrosstermBackend<Bytes>>,
     written: Bytes,
+    size: (u16, u16),
     started: bool,
+    clear_first: bool,
 }
 
 impl Screen {
     pub fn new(width: u16, height: u16) -> io::Result<Screen> {
-        let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
-        let written = Bytes::default();
-        let backend = CrosstermBackend::new(written.clone());
-        let terminal = Terminal::with_options(backend, TerminalOptions { viewport })?;
+        let (terminal, written) = fixed_terminal(width, height)?;
         Ok(Screen {
             terminal,
             written,
+            size: (width, height),
             started: false,
+            clear_first: true,
         })
     }
 
     /// The client's window is now this size: the next frame is drawn whole.
     pub fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
-        self.terminal.resize(Rect::new(0, 0, width, height))?;
+        self.size = (width, height);
         self.redraw_whole()
     }
 
     /// The next frame clears the screen and draws every cell.
     pub fn redraw_whole(&mut self) -> io::Result<()> {
-        self.terminal.clear()
+        let (terminal, written) = fixed_terminal(self.size.0, self.size.1)?;
+        self.terminal = terminal;
+        self.written = written;
+        self.clear_first = true;
+        Ok(())
     }
 
     /// The bytes that take the client's screen from the last frame to this one, wrapped
@@ -83,13 +94,25 @@ impl Screen {
             crossterm::queue!(out, EnterAlternateScreen, Hide)?;
         }
         crossterm::queue!(out, BeginSynchronizedUpdate)?;
-        // What a resize or a redraw-whole wrote (the clear) goes first.
-        out.append(&mut self.written.buffer());
+        if std::mem::take(&mut self.clear_first) {
+            crossterm::queue!(out, ResetColor, Clear(ClearType::All))?;
+        }
         self.terminal.draw(|frame| draw(frame, board, view))?;
         out.append(&mut self.written.buffer());
         crossterm::queue!(out, EndSynchronizedUpdate)?;
         Ok(out)
     }
+}
+
+fn fixed_terminal(
+    width: u16,
+    height: u16,
+) -> io::Result<(Terminal<CrosstermBackend<Bytes>>, Bytes)> {
+    let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
+    let written = Bytes::default();
+    let backend = CrosstermBackend::new(written.clone());
+    let terminal = Terminal::with_options(backend, TerminalOptions { viewport })?;
+    Ok((terminal, written))
 }
 
 /// What gives the client's screen back: the cursor shown, the main screen again.
