@@ -310,3 +310,45 @@ fn a_new_host_key_is_made_once_with_mode_0600() {
         "{listed}"
     );
 }
+
+#[test]
+fn a_client_that_never_authenticates_is_closed_at_the_time_out() {
+    use std::io::Read;
+    let (server, _, _) = server("auth-timeout", &["--auth-timeout", "1s"]);
+    let started = Instant::now();
+    let mut silent = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connects");
+    silent
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read time-out");
+    // The server says hello, then hears nothing, and closes the connection.
+    let mut received = Vec::new();
+    let _ = silent.read_to_end(&mut received);
+    assert!(received.starts_with(b"SSH-2.0-"));
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+}
+
+#[test]
+fn too_many_wrong_keys_end_the_connection() {
+    let dir = key_dir("attempts");
+    let allowed = Key::new(&dir, "inspector");
+    let wrong: Vec<Key> = (0..4)
+        .map(|n| Key::new(&dir, &format!("wrong{n}")))
+        .collect();
+    let mut args = SPEC_AT_NOON.to_vec();
+    args.extend(["--max-auth-tries", "2"]);
+    let server = SshServer::start_in(dir, &args, &[&allowed.public]);
+    let mut extra: Vec<String> = Vec::new();
+    for key in &wrong[1..] {
+        extra.extend(["-i".to_string(), key.path.display().to_string()]);
+    }
+    extra.push("board@127.0.0.1".to_string());
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let output = server.run(&wrong[0], &extra);
+    assert_eq!(output.status.code(), Some(255));
+    let said = stderr(&output);
+    assert!(said.contains("Too many authentication attempts"), "{said}");
+}

@@ -32,8 +32,8 @@ pub struct Connection {
     channel: Option<(ChannelId, ChannelWriteHalf<Msg>)>,
     pty: Option<Pty>,
     locale: Option<String>,
-    /// The board has been opened in the hub.
-    open: bool,
+    /// The board's mailbox, once it has been opened in the hub.
+    mailbox: Option<Arc<Mailbox>>,
 }
 
 impl Connection {
@@ -54,7 +54,7 @@ impl Connection {
             channel: None,
             pty: None,
             locale: None,
-            open: false,
+            mailbox: None,
         }
     }
 
@@ -109,7 +109,8 @@ impl russh::server::Handler for Connection {
             .admit(key.public_key, self.peer.ip())
             .filter(|_| !self.refused)
         else {
-            info!(peer = %self.peer, "key refused");
+            let fingerprint = key.public_key.fingerprint(russh::keys::HashAlg::Sha256);
+            info!(peer = %self.peer, key = %fingerprint, "key refused");
             return Ok(Auth::reject());
         };
         self.who = Some(Who {
@@ -191,7 +192,7 @@ impl russh::server::Handler for Connection {
         pty.locale = self.locale.clone();
         let mailbox = Mailbox::new();
         tokio::spawn(write_frames(Arc::clone(&mailbox), write_half));
-        self.open = true;
+        self.mailbox = Some(Arc::clone(&mailbox));
         if let Some(who) = &self.who {
             self.shared.started(self.id, who.clone());
         }
@@ -245,7 +246,7 @@ impl russh::server::Handler for Connection {
         data: &[u8],
         _session: &mut Session,
     ) -> anyhow::Result<()> {
-        if self.open {
+        if self.mailbox.is_some() {
             let input = ToHub::Input {
                 id: self.id,
                 bytes: data.to_vec(),
@@ -265,7 +266,7 @@ impl russh::server::Handler for Connection {
         _: u32,
         _session: &mut Session,
     ) -> anyhow::Result<()> {
-        if self.open {
+        if self.mailbox.is_some() {
             let resize = ToHub::Resize {
                 id: self.id,
                 width: clamp(columns),
@@ -288,7 +289,8 @@ impl russh::server::Handler for Connection {
 
 impl Connection {
     fn gone(&mut self, reason: &'static str) {
-        if std::mem::take(&mut self.open) {
+        if let Some(mailbox) = self.mailbox.take() {
+            mailbox.abandon();
             let _ = self.hub().try_send(ToHub::Gone { id: self.id });
         }
         self.shared.ended(self.id, reason);
@@ -306,10 +308,18 @@ fn clamp(cells: u32) -> u16 {
     u16::try_from(cells).unwrap_or(u16::MAX).max(1)
 }
 
-/// Sends a session's frames as they come; closes the channel after the last bytes.
+/// Sends a session's frames as they come; closes the channel after the last bytes. Stops
+/// when the connection goes, even while waiting for the client to take a frame.
 async fn write_frames(mailbox: Arc<Mailbox>, channel: ChannelWriteHalf<Msg>) {
-    loop {
-        match mailbox.next().await {
+    tokio::select! {
+        _ = mailbox.gone() => {}
+        _ = send_frames(&mailbox, &channel) => {}
+    }
+}
+
+async fn send_frames(mailbox: &Mailbox, channel: &ChannelWriteHalf<Msg>) {
+    while let Some(outgoing) = mailbox.next().await {
+        match outgoing {
             Outgoing::Frame(bytes) => {
                 if channel.data_bytes(bytes).await.is_err() {
                     return;

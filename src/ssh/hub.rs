@@ -179,7 +179,9 @@ impl Hub {
                 }
             }
             ToHub::Gone { id } => {
-                self.sessions.remove(&id);
+                if let Some(session) = self.sessions.remove(&id) {
+                    session.mailbox.abandon();
+                }
             }
         }
     }

@@ -301,9 +301,12 @@ async fn connect(
     auth_timeout: Duration,
 ) {
     let _ = socket.set_nodelay(true);
+    // The time-out counts from the accept: a client that never even says hello is closed.
+    let deadline = tokio::time::Instant::now() + auth_timeout;
     let authenticated = Arc::new(AtomicBool::new(false));
     let handler = Connection::new(shared, peer, refused, Arc::clone(&authenticated));
-    let Ok(session) = run_stream(config, socket, handler).await else {
+    let started = tokio::time::timeout_at(deadline, run_stream(config, socket, handler)).await;
+    let Ok(Ok(session)) = started else {
         return;
     };
     let handle = session.handle();
@@ -317,7 +320,7 @@ async fn connect(
             .await;
     } else {
         tokio::spawn(async move {
-            tokio::time::sleep(auth_timeout).await;
+            tokio::time::sleep_until(deadline).await;
             if !authenticated.load(Ordering::SeqCst) {
                 info!(%peer, "authentication timed out");
                 let reason = "forceboard: authentication timed out".to_string();

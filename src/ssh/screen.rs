@@ -7,6 +7,7 @@
 //! otherwise be counted from a screen the client never saw.
 
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crossterm::cursor::{Hide, Show};
@@ -143,6 +144,9 @@ struct Slot {
 pub struct Mailbox {
     slot: Mutex<Slot>,
     ready: Notify,
+    /// The connection has gone: the writer stops, even mid-frame.
+    abandoned: AtomicBool,
+    gone: Notify,
 }
 
 impl Mailbox {
@@ -174,16 +178,40 @@ impl Mailbox {
         self.ready.notify_one();
     }
 
-    /// The next thing to send, waiting for one.
-    pub async fn next(&self) -> Outgoing {
+    /// The connection has gone: nothing more will be sent.
+    pub fn abandon(&self) {
+        self.abandoned.store(true, Ordering::SeqCst);
+        self.gone.notify_waiters();
+        self.ready.notify_one();
+    }
+
+    /// Waits until the connection has gone.
+    pub async fn gone(&self) {
         loop {
+            let notified = self.gone.notified();
+            let mut notified = std::pin::pin!(notified);
+            // Registered before the flag is read, so an abandon in between is not missed.
+            notified.as_mut().enable();
+            if self.abandoned.load(Ordering::SeqCst) {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// The next thing to send, waiting for one; `None` once the connection has gone.
+    pub async fn next(&self) -> Option<Outgoing> {
+        loop {
+            if self.abandoned.load(Ordering::SeqCst) {
+                return None;
+            }
             {
                 let mut slot = self.slot();
                 if let Some(frame) = slot.frame.take() {
-                    return Outgoing::Frame(frame);
+                    return Some(Outgoing::Frame(frame));
                 }
                 if let Some(last) = slot.close.take() {
-                    return Outgoing::Close(last);
+                    return Some(Outgoing::Close(last));
                 }
             }
             self.ready.notified().await;
@@ -202,8 +230,17 @@ mod tests {
         assert!(mailbox.take_unsent());
         mailbox.put(b"two".to_vec());
         mailbox.close(b"bye".to_vec());
-        assert_eq!(mailbox.next().await, Outgoing::Frame(b"two".to_vec()));
-        assert_eq!(mailbox.next().await, Outgoing::Close(b"bye".to_vec()));
+        assert_eq!(mailbox.next().await, Some(Outgoing::Frame(b"two".to_vec())));
+        assert_eq!(mailbox.next().await, Some(Outgoing::Close(b"bye".to_vec())));
         assert!(!mailbox.take_unsent());
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_mailbox_stops_its_writer() {
+        let mailbox = Mailbox::new();
+        mailbox.put(b"never sent".to_vec());
+        mailbox.abandon();
+        assert_eq!(mailbox.next().await, None);
+        mailbox.gone().await; // returns at once
     }
 }
