@@ -352,3 +352,17 @@ fn too_many_wrong_keys_end_the_connection() {
     let said = stderr(&output);
     assert!(said.contains("Too many authentication attempts"), "{said}");
 }
+
+#[test]
+fn stopping_the_server_restores_every_screen() {
+    let (server, allowed, _) = server("stop", &[]);
+    let mut first = server.connect(&allowed, 120, 40);
+    let mut second = server.connect(&allowed, 80, 24);
+    first.wait_for("SL 33.3%");
+    second.wait_for("33.3");
+    server.signal("-TERM");
+    for board in [&mut first, &mut second] {
+        assert!(board.wait_exit().success());
+        board.assert_restored();
+    }
+}

@@ -18,6 +18,8 @@ use super::shared::{Shared, Who};
 /// Said to a client that asks to run a command.
 pub const NO_COMMANDS: &str =
     "forceboard: this is a read-only board; it runs no commands (connect with plain ssh)\r\n";
+/// At most this much of one read of a client's input is taken as keys.
+const MAX_INPUT: usize = 1024;
 /// Said to a client that asks for the board with no terminal.
 pub const NEEDS_PTY: &str = "forceboard: the board needs a terminal (ssh -t)\r\n";
 
@@ -247,9 +249,12 @@ impl russh::server::Handler for Connection {
         _session: &mut Session,
     ) -> anyhow::Result<()> {
         if self.mailbox.is_some() {
+            // Keys come a few bytes at a time; a paste of more is not keys (and must not
+            // fill the hub's queue with megabytes).
+            let keys = data.get(..MAX_INPUT).unwrap_or(data);
             let input = ToHub::Input {
                 id: self.id,
-                bytes: data.to_vec(),
+                bytes: keys.to_vec(),
             };
             // A full hub queue holds up this client's keys only.
             let _ = self.hub().send(input).await;
