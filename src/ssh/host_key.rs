@@ -13,14 +13,14 @@ use russh::keys::{HashAlg, PrivateKey};
 /// Why the host key cannot be had.
 #[derive(Debug, thiserror::Error)]
 pub enum HostKeyError {
-    #[error("cannot read the host key {path}: {source}")]
+    #[error("cannot read the host key {path}")]
     Read {
         path: String,
         source: std::io::Error,
     },
     #[error("the host key {path} is not an unencrypted OpenSSH private key: {reason}")]
     Invalid { path: String, reason: String },
-    #[error("cannot write a new host key to {path}: {source}")]
+    #[error("cannot write a new host key to {path}")]
     Write {
         path: String,
         source: std::io::Error,

@@ -78,12 +78,12 @@ pub struct SshOptions {
 pub enum SshError {
     #[error(transparent)]
     HostKey(#[from] HostKeyError),
-    #[error("cannot read the authorized keys file {path}: {source}")]
+    #[error("cannot read the authorized keys file {path}")]
     AuthorizedKeys {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Listen {
         address: SocketAddr,
         source: std::io::Error,
