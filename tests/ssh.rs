@@ -366,3 +366,69 @@ fn stopping_the_server_restores_every_screen() {
         board.assert_restored();
     }
 }
+
+/// Live events around now: 999 calls answered in 4 s and 8 s (mean 6.0 s, amber against
+/// the 5 s target), one waiting since 5 s ago.
+fn live_lines() -> String {
+    let now = chrono::Utc::now();
+    let ago = |s: i64| common::pty::rfc3339(now - chrono::Duration::seconds(s));
+    [
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"A","line":"999"}}"#,
+            ago(60)
+        ),
+        format!(r#"{{"kind":"call_answered","at":"{}","id":"A"}}"#, ago(56)),
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"B","line":"999"}}"#,
+            ago(40)
+        ),
+        format!(r#"{{"kind":"call_answered","at":"{}","id":"B"}}"#, ago(32)),
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"C","line":"999"}}"#,
+            ago(5)
+        ),
+        format!(r#"{{"kind":"heartbeat","at":"{}"}}"#, ago(0)),
+    ]
+    .map(|line| line + "\n")
+    .concat()
+}
+
+#[test]
+fn one_live_feed_connection_serves_every_session() {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let feed = format!("tcp://{}", listener.local_addr().expect("address"));
+    let dir = key_dir("live");
+    let allowed = Key::new(&dir, "inspector");
+    let server = SshServer::start_in(
+        dir,
+        &["--feed", &feed, "--layout", "standard"],
+        &[&allowed.public],
+    );
+    let (mut stream, _) = listener.accept().expect("the server connects to the feed");
+    stream.write_all(live_lines().as_bytes()).expect("send");
+    let boards = [
+        server.connect(&allowed, 120, 40),
+        server.connect(&allowed, 100, 30),
+    ];
+    for board in &boards {
+        board.wait_for("6.0s");
+        board.wait_for("▲ NEAR");
+        board.wait_for("waiting now 1");
+    }
+    // C is answered now: every board follows the one feed.
+    let answered = format!(
+        r#"{{"kind":"call_answered","at":"{}","id":"C"}}"#,
+        common::pty::rfc3339(chrono::Utc::now())
+    );
+    stream
+        .write_all(format!("{answered}\n").as_bytes())
+        .expect("send");
+    for board in &boards {
+        board.wait_for("waiting now 0");
+        board.wait_for("3 answered");
+    }
+    // Two sessions, one connection to the feed.
+    listener.set_nonblocking(true).expect("non-blocking");
+    assert!(listener.accept().is_err(), "a second feed connection");
+}
