@@ -326,7 +326,7 @@ fn a_client_that_never_authenticates_is_closed_at_the_time_out() {
     assert!(received.starts_with(b"SSH-2.0-"));
     let waited = started.elapsed();
     assert!(
-        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(10),
         "closed after {waited:?}"
     );
 }
