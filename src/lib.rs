@@ -14,6 +14,7 @@
 //!
 //! | module     | owns |
 //! |------------|------|
+//! | `ssh`      | the board as an SSH server: keys, sessions, one hub owning the feed and every board |
 //! | `app`      | one board's state machine: feed items, keys, ticks and resizes in, a `Board` out |
 //! | `ui`       | view state and keys, the `Board` (a frame's plain data) and the render functions |
 //! | `report`   | headless figures: the `report` table and JSON |
@@ -39,6 +40,7 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod serve;
+pub mod ssh;
 pub mod time;
 pub mod ui;
 

@@ -71,6 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check(args)) => check_command(&config, &args),
         Some(Command::Gen(args)) => gen_command(&config, &args),
         Some(Command::Serve(args)) => serve_command(&config, &args),
+        Some(Command::Ssh(args)) => ssh_command(config, &args),
         Some(Command::Watch(args)) => show(config, args.options()?),
         Some(Command::Replay(args)) => {
             let playback = args.file.read_playback(config.reorder_horizon)?;
@@ -184,4 +185,11 @@ fn serve_command(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         }
         Err(error) => Err(error.into()),
     }
+}
+
+fn ssh_command(config: Config, args: &cli::SshArgs) -> anyhow::Result<ExitCode> {
+    let feed = args.feed(&config)?;
+    let announce = |line: &str| eprintln!("forceboard ssh: {}", printable(line));
+    forceboard::ssh::serve_until_stopped(args.listen, config, feed, args.options(), announce)?;
+    Ok(ExitCode::SUCCESS)
 }

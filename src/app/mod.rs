@@ -191,6 +191,12 @@ impl App {
         };
     }
 
+    /// The feed changed under this board (a server's hub applied an item to the feed that
+    /// several boards share): draw when the frame gap allows, as for [`Msg::Feed`].
+    pub fn feed_changed(&mut self) {
+        self.dirty = true;
+    }
+
     /// When the next frame may be drawn, if one is wanted: at once for keys and resizes,
     /// at most every [`MIN_FRAME_GAP`] for feed changes.
     pub fn draw_due(&self) -> Option<Timestamp> {

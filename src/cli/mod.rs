@@ -6,6 +6,7 @@
 //! binary exits 2.
 
 mod convert;
+mod ssh;
 mod values;
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::time::{Span, Timestamp};
+pub use ssh::SshArgs;
 pub use values::{FeedFile, not_this_machine};
 use values::{
     Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_listen, parse_rotate,
@@ -100,6 +102,10 @@ pub enum Command {
     /// (a trainer runs one `serve`; the room runs `watch --feed tcp://HOST:PORT`).
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// Serve the board over SSH: `ssh -p PORT board@host` shows it (public keys only,
+    /// read-only; one feed for every session).
+    #[command(after_help = ssh::SSH_HELP)]
+    Ssh(SshArgs),
 }
 
 #[derive(Debug, Args)]
@@ -316,6 +322,9 @@ impl Cli {
                 if let Command::Serve(args) = other {
                     args.log = args.log.take().or(before.log.take());
                 }
+                if let Command::Ssh(args) = other {
+                    args.log = args.log.take().or(before.log.take());
+                }
                 if let Some(flag) = before.first_given() {
                     let commands = if flag == "--log" {
                         "forceboard, watch, replay and serve"
@@ -336,6 +345,7 @@ impl Cli {
             Some(Command::Watch(args)) => args.dashboard.log.as_deref(),
             Some(Command::Replay(args)) => args.dashboard.log.as_deref(),
             Some(Command::Serve(args)) => args.log.as_deref(),
+            Some(Command::Ssh(args)) => args.log.as_deref(),
             Some(Command::Report(_) | Command::Check(_) | Command::Gen(_)) => None,
         }
     }

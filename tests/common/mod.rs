@@ -3,3 +3,4 @@
 pub mod pty;
 pub mod serve;
 pub mod source;
+pub mod ssh;

@@ -16,7 +16,7 @@ pub struct Board {
     raw: Arc<Mutex<Vec<u8>>>,
     child: Box<dyn Child + Send + Sync>,
     input: Box<dyn Write + Send>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Board {
@@ -27,6 +27,16 @@ impl Board {
 
     /// The same, with extra environment variables.
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Board {
+        Board::start_program(env!("CARGO_BIN_EXE_forceboard"), args, (cols, rows), env)
+    }
+
+    /// Any program (such as `ssh` to a board) in a `cols` × `rows` terminal.
+    pub fn start_program(
+        program: &str,
+        args: &[&str],
+        (cols, rows): (u16, u16),
+        env: &[(&str, &str)],
+    ) -> Board {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -35,7 +45,7 @@ impl Board {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_forceboard"));
+        let mut command = CommandBuilder::new(program);
         command.args(args);
         command.cwd(env!("CARGO_MANIFEST_DIR"));
         command.env("TERM", "xterm-256color");
@@ -77,8 +87,28 @@ impl Board {
             raw,
             child,
             input,
-            _master: pty.master,
+            master: pty.master,
         }
+    }
+
+    /// The terminal window is now `cols` × `rows` (the program gets SIGWINCH).
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self.master.resize(size).expect("resize the pty");
+        self.screen.lock().expect("screen").set_size(
+            std::num::NonZeroU16::new(rows).expect("rows > 0"),
+            std::num::NonZeroU16::new(cols).expect("cols > 0"),
+        );
+    }
+
+    /// Has the program exited (without waiting)?
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_some()
     }
 
     /// Every byte the board has written so far.

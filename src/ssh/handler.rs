@@ -1,0 +1,344 @@
+//! One SSH connection: who it is (public keys from the allow-list only), what it may ask
+//! for (one pty and the board; no exec, subsystem, forwarding or agent), and its bytes to
+//! and from the hub.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId, ChannelWriteHalf, Pty as PtyMode};
+use tokio::sync::mpsc;
+use tracing::{info, warn};
+
+use super::hub::{Pty, ToHub};
+use super::screen::{Mailbox, Outgoing};
+use super::shared::{Shared, Who};
+
+/// Said to a client that asks to run a command.
+pub const NO_COMMANDS: &str =
+    "forceboard: this is a read-only board; it runs no commands (connect with plain ssh)\r\n";
+/// At most this much of one read of a client's input is taken as keys.
+const MAX_INPUT: usize = 1024;
+/// Said to a client that asks for the board with no terminal.
+pub const NEEDS_PTY: &str = "forceboard: the board needs a terminal (ssh -t)\r\n";
+
+pub struct Connection {
+    shared: Arc<Shared>,
+    id: u64,
+    peer: SocketAddr,
+    /// Over the connection cap: every authentication is refused (the disconnect says why).
+    refused: bool,
+    authenticated: Arc<AtomicBool>,
+    who: Option<Who>,
+    channel: Option<(ChannelId, ChannelWriteHalf<Msg>)>,
+    pty: Option<Pty>,
+    locale: Option<String>,
+    /// The board's mailbox, once it has been opened in the hub.
+    mailbox: Option<Arc<Mailbox>>,
+}
+
+impl Connection {
+    pub fn new(
+        shared: Arc<Shared>,
+        peer: SocketAddr,
+        refused: bool,
+        authenticated: Arc<AtomicBool>,
+    ) -> Connection {
+        let id = shared.next_id();
+        Connection {
+            shared,
+            id,
+            peer,
+            refused,
+            authenticated,
+            who: None,
+            channel: None,
+            pty: None,
+            locale: None,
+            mailbox: None,
+        }
+    }
+
+    fn hub(&self) -> &mpsc::Sender<ToHub> {
+        &self.shared.hub
+    }
+
+    /// Refuses a channel request with a message on the client's stderr and exit status 1.
+    /// The request is answered "success" only so that the client shows the message:
+    /// OpenSSH drops a refused request's channel without printing what came on it.
+    fn refuse(
+        &self,
+        channel: ChannelId,
+        message: &str,
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
+        session.channel_success(channel)?;
+        session.extended_data(channel, 1, message.as_bytes().to_vec())?;
+        session.exit_status_request(channel, 1)?;
+        session.eof(channel)?;
+        session.close(channel)?;
+        Ok(())
+    }
+}
+
+impl russh::server::Handler for Connection {
+    type Error = anyhow::Error;
+
+    async fn auth_publickey_offered(
+        &mut self,
+        _user: &str,
+        offer: russh::server::PublicKeyOffer<'_>,
+    ) -> anyhow::Result<Auth> {
+        // Only keys on the list are worth a signature; the check is made again once the
+        // client has proved it holds the key.
+        let keys = self.shared.keys();
+        let known = keys.admit(offer.public_key, self.peer.ip()).is_some();
+        Ok(if known && !self.refused {
+            Auth::Accept
+        } else {
+            Auth::reject()
+        })
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        _user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> anyhow::Result<Auth> {
+        let keys = self.shared.keys();
+        let Some(entry) = keys
+            .admit(key.public_key, self.peer.ip())
+            .filter(|_| !self.refused)
+        else {
+            let fingerprint = key.public_key.fingerprint(russh::keys::HashAlg::Sha256);
+            info!(peer = %self.peer, key = %fingerprint, "key refused");
+            return Ok(Auth::reject());
+        };
+        self.who = Some(Who {
+            fingerprint: entry.fingerprint(),
+            comment: entry.comment.clone(),
+            peer: self.peer,
+        });
+        Ok(Auth::Accept)
+    }
+
+    async fn auth_succeeded(&mut self, _session: &mut Session) -> anyhow::Result<()> {
+        self.authenticated.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> anyhow::Result<()> {
+        // One board per connection.
+        if self.channel.is_some() {
+            return Ok(()); // dropping `reply` refuses the channel
+        }
+        // The read half is not read: the keys arrive through `data` below.
+        let (_, write_half) = channel.split();
+        self.channel = Some((write_half.id(), write_half));
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        term: &str,
+        columns: u32,
+        rows: u32,
+        _: u32,
+        _: u32,
+        _: &[(PtyMode, u32)],
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
+        self.pty = Some(Pty {
+            term: term.to_string(),
+            locale: None,
+            width: clamp(columns),
+            height: clamp(rows),
+        });
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        _channel: ChannelId,
+        name: &str,
+        value: &str,
+        _session: &mut Session,
+    ) -> anyhow::Result<()> {
+        // Only the locale is taken (to know whether the terminal shows UTF-8).
+        if matches!(name, "LANG" | "LC_ALL" | "LC_CTYPE") && self.locale.is_none() {
+            self.locale = Some(value.chars().take(64).collect());
+        }
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
+        let Some(mut pty) = self.pty.clone() else {
+            return self.refuse(channel, NEEDS_PTY, session);
+        };
+        let Some((_, write_half)) = self.channel.take() else {
+            return Ok(());
+        };
+        pty.locale = self.locale.clone();
+        let mailbox = Mailbox::new();
+        tokio::spawn(write_frames(Arc::clone(&mailbox), write_half));
+        self.mailbox = Some(Arc::clone(&mailbox));
+        if let Some(who) = &self.who {
+            self.shared.started(self.id, who.clone());
+        }
+        session.channel_success(channel)?;
+        let open = ToHub::Open {
+            id: self.id,
+            pty,
+            mailbox,
+        };
+        self.hub()
+            .send(open)
+            .await
+            .map_err(|_| anyhow::anyhow!("the board has stopped"))?;
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _: &[u8],
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
+        self.refuse(channel, NO_COMMANDS, session)
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _: &str,
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
+        self.refuse(channel, NO_COMMANDS, session)
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _: bool,
+        _: &str,
+        _: &str,
+        _: u32,
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        _channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> anyhow::Result<()> {
+        if self.mailbox.is_some() {
+            // Keys come a few bytes at a time; a paste of more is not keys (and must not
+            // fill the hub's queue with megabytes).
+            let keys = data.get(..MAX_INPUT).unwrap_or(data);
+            let input = ToHub::Input {
+                id: self.id,
+                bytes: keys.to_vec(),
+            };
+            // A full hub queue holds up this client's keys only.
+            let _ = self.hub().send(input).await;
+        }
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        _channel: ChannelId,
+        columns: u32,
+        rows: u32,
+        _: u32,
+        _: u32,
+        _session: &mut Session,
+    ) -> anyhow::Result<()> {
+        if self.mailbox.is_some() {
+            let resize = ToHub::Resize {
+                id: self.id,
+                width: clamp(columns),
+                height: clamp(rows),
+            };
+            let _ = self.hub().send(resize).await;
+        }
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> anyhow::Result<()> {
+        self.gone("client closed the channel");
+        Ok(())
+    }
+}
+
+impl Connection {
+    fn gone(&mut self, reason: &'static str) {
+        if let Some(mailbox) = self.mailbox.take() {
+            mailbox.abandon();
+            let _ = self.hub().try_send(ToHub::Gone { id: self.id });
+        }
+        self.shared.ended(self.id, reason);
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.gone("client disconnected");
+    }
+}
+
+/// A pty size as the board takes it: at least 1×1, at most what a u16 holds.
+fn clamp(cells: u32) -> u16 {
+    u16::try_from(cells).unwrap_or(u16::MAX).max(1)
+}
+
+/// Sends a session's frames as they come; closes the channel after the last bytes. Stops
+/// when the connection goes, even while waiting for the client to take a frame.
+async fn write_frames(mailbox: Arc<Mailbox>, channel: ChannelWriteHalf<Msg>) {
+    tokio::select! {
+        _ = mailbox.gone() => {}
+        _ = send_frames(&mailbox, &channel) => {}
+    }
+}
+
+async fn send_frames(mailbox: &Mailbox, channel: &ChannelWriteHalf<Msg>) {
+    while let Some(outgoing) = mailbox.next().await {
+        match outgoing {
+            Outgoing::Frame(bytes) => {
+                if channel.data_bytes(bytes).await.is_err() {
+                    return;
+                }
+            }
+            Outgoing::Close(bytes) => {
+                if channel.data_bytes(bytes).await.is_err() {
+                    warn!("could not restore a client's screen");
+                }
+                let _ = channel.exit_status(0).await;
+                let _ = channel.eof().await;
+                let _ = channel.close().await;
+                return;
+            }
+        }
+    }
+}
