@@ -280,6 +280,29 @@ fn sighup_reloads_the_keys_and_keeps_the_sessions() {
 }
 
 #[test]
+fn an_edited_keys_file_is_read_again_without_a_signal() {
+    let (server, allowed, newcomer) = server("edited", &[]);
+    let refused = server.run(&newcomer, &["-tt", "board@127.0.0.1"]);
+    assert_eq!(refused.status.code(), Some(255));
+    // A new file moved into place, as editors and configuration tools write it.
+    let keys = format!("{}{}", allowed.public, newcomer.public);
+    let staged = server.dir.join("authorized_keys.new");
+    std::fs::write(&staged, keys).expect("write the new keys");
+    std::fs::rename(&staged, server.dir.join("authorized_keys")).expect("move it into place");
+    // The file is looked at every 2 s.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut admitted = loop {
+        let board = server.connect(&newcomer, 100, 30);
+        if wait_some(&board, "SL 33.3%").is_some() {
+            break board;
+        }
+        assert!(Instant::now() < deadline, "the new key was never admitted");
+    };
+    admitted.press("q");
+    assert!(admitted.wait_exit().success());
+}
+
+#[test]
 fn an_idle_session_is_closed_and_its_screen_restored() {
     let (server, allowed, _) = server("idle", &["--idle-timeout", "1s"]);
     let mut board = server.connect(&allowed, 100, 30);

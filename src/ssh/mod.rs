@@ -242,15 +242,29 @@ impl Server {
 
     async fn accept_until_stopped(&self, shared: &Arc<Shared>) {
         let open = Arc::new(AtomicUsize::new(0));
-        // SIGHUP reloads the keys; SIGTERM or Ctrl-C stops the server.
+        // SIGHUP, or a change to the keys file, reloads the keys; SIGTERM or Ctrl-C stops
+        // the server.
         use tokio::signal::unix::{SignalKind, signal};
         let mut hangup = signal(SignalKind::hangup()).ok();
         let mut terminate = signal(SignalKind::terminate()).ok();
+        let mut keys_file = KeysFile::look(&self.options.authorized_keys);
+        let mut look_again = tokio::time::interval(KEYS_FILE_POLL);
+        look_again.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let accepted = tokio::select! {
                 accepted = self.listener.accept() => accepted,
                 _ = next_signal(&mut hangup) => {
+                    keys_file = KeysFile::look(&self.options.authorized_keys);
                     self.reload(shared);
+                    continue;
+                }
+                _ = look_again.tick() => {
+                    let now = KeysFile::look(&self.options.authorized_keys);
+                    if now != keys_file {
+                        keys_file = now;
+                        info!("the authorized keys file changed");
+                        self.reload(shared);
+                    }
                     continue;
                 }
                 _ = next_signal(&mut terminate) => return,
@@ -288,6 +302,26 @@ impl Server {
             }
             Err(error) => warn!(%error, "authorized keys not reloaded; the old list stays"),
         }
+    }
+}
+
+/// How often the keys file is looked at for a change (an edit, or a new file moved into
+/// its place), so an added or removed key takes effect without a SIGHUP.
+const KEYS_FILE_POLL: Duration = Duration::from_secs(2);
+
+/// What identifies one version of the keys file: its inode, size and modification time
+/// (`None` while it cannot be read: the old list stays until it can).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeysFile(Option<(u64, u64, Option<std::time::SystemTime>)>);
+
+impl KeysFile {
+    fn look(path: &std::path::Path) -> KeysFile {
+        use std::os::unix::fs::MetadataExt;
+        KeysFile(
+            std::fs::metadata(path)
+                .ok()
+                .map(|meta| (meta.ino(), meta.len(), meta.modified().ok())),
+        )
     }
 }
 
