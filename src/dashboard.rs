@@ -24,34 +24,16 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
 use forceboard::app::record::Recorder;
-use forceboard::app::{App, AppOptions, Effect, Feed, Msg};
+use forceboard::app::{App, AppOptions, Effect, Feed, FeedInput, Msg};
 use forceboard::config::Config;
-use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions};
+use forceboard::feed::source::{FeedItem, FeedSource};
 use forceboard::feed::wire::schema_line;
-use forceboard::ingest::playback::Playback;
-use forceboard::ingest::replay::ReplayOptions;
 use forceboard::time::{Span, WallClock, format_utc};
 use forceboard::ui::render::glyphs::detect_utf8;
 use forceboard::ui::{ColorDepth, LayoutChoice, draw};
 
-/// Where the figures come from.
-pub enum Input {
-    /// A live feed.
-    Live {
-        source: FeedSource,
-        token: Option<String>,
-    },
-    /// The built-in demo day, looping.
-    Demo,
-    /// A recorded feed on a virtual clock.
-    Replay {
-        playback: Playback,
-        options: ReplayOptions,
-    },
-}
-
 pub struct Options {
-    pub input: Input,
+    pub input: FeedInput,
     pub layout: LayoutChoice,
     pub mono: bool,
     /// `--ascii`: plain ASCII whatever the locale says.
@@ -179,29 +161,15 @@ async fn run_board(
     // Watched before the terminal is taken over, so that no signal finds it raw unwatched.
     let signals = Signals::watch()?;
     let clock = WallClock::new();
-    let (tx, mut rx) = mpsc::channel::<FeedItem>(4096);
     // Standard input is either the keys or the feed, never both.
     let keys = !matches!(
         options.input,
-        Input::Live {
+        FeedInput::Live {
             source: FeedSource::Stdin,
             ..
         }
     );
-    let mut feed = match options.input {
-        Input::Live { source, token } => {
-            let timings = SourceOptions {
-                idle_limit: config.idle_limit.to_duration(),
-                ..SourceOptions::default()
-            };
-            source::spawn_with(source, tx, token, timings);
-            Feed::live(&config, clock.now())
-        }
-        Input::Demo => Feed::demo(&config, clock.now())?,
-        Input::Replay { playback, options } => {
-            Feed::recording(&config, playback, options, clock.now())?
-        }
-    };
+    let (mut feed, mut rx) = options.input.start(&config, clock.now())?;
     if record.is_some() {
         feed.keep_accepted();
     }

@@ -77,9 +77,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let playback = args.file.read_playback(config.reorder_horizon)?;
             show(config, args.options(playback))
         }
-        None if io::stdout().is_terminal() => {
-            show(config, cli.dashboard.options(dashboard::Input::Demo, None))
-        }
+        None if io::stdout().is_terminal() => show(
+            config,
+            cli.dashboard
+                .options(forceboard::app::FeedInput::Demo, None),
+        ),
         // Not a terminal (a pipe, a script): the demo day's figures as text.
         None => print(&report::demo_day(&config, screen_width())?),
     }

@@ -11,6 +11,7 @@
 
 pub mod clock;
 pub mod feed;
+pub mod input;
 pub mod live;
 pub mod record;
 pub mod tracker;
@@ -23,6 +24,7 @@ use crate::time::{Span, Timestamp};
 use crate::ui::{Action, Board, ColorDepth, LayoutChoice, View};
 
 pub use feed::{Feed, PlaybackError, ReplayCommand};
+pub use input::FeedInput;
 
 /// Feed-driven redraws are coalesced to at most this often; keys and resizes draw at once.
 pub const MIN_FRAME_GAP: Span = Span::from_millis(100);

@@ -6,7 +6,8 @@ use super::{
     DashboardArgs, GenArgs, GenSchema, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError,
     WatchArgs,
 };
-use crate::dashboard::{Input, Options};
+use crate::dashboard::Options;
+use forceboard::app::FeedInput;
 use forceboard::config::Config;
 use forceboard::feed::source::{FeedSource, token_is_sendable};
 use forceboard::generate::GenOptions;
@@ -45,7 +46,7 @@ impl DashboardArgs {
     }
 
     /// The dashboard's options for `input`.
-    pub fn options(&self, input: Input, record: Option<PathBuf>) -> Options {
+    pub fn options(&self, input: FeedInput, record: Option<PathBuf>) -> Options {
         Options {
             input,
             layout: match self.layout.unwrap_or(LayoutArg::Auto) {
@@ -78,7 +79,7 @@ impl WatchArgs {
                     .to_string(),
             ));
         }
-        let input = Input::Live {
+        let input = FeedInput::Live {
             source: self.feed,
             token,
         };
@@ -89,7 +90,7 @@ impl WatchArgs {
 impl ReplayArgs {
     /// The dashboard on `playback`, read from [`ReplayArgs::file`].
     pub fn options(&self, playback: Playback) -> Options {
-        let input = Input::Replay {
+        let input = FeedInput::Replay {
             playback,
             options: ReplayOptions {
                 from: self.from,

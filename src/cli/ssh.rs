@@ -10,10 +10,11 @@ use super::values::{
     parse_speed, parse_time,
 };
 use super::{FeedFile, LayoutArg, UsageError};
+use forceboard::app::FeedInput;
 use forceboard::config::Config;
 use forceboard::feed::source::FeedSource;
 use forceboard::ingest::replay::ReplayOptions;
-use forceboard::ssh::{SshFeed, SshOptions};
+use forceboard::ssh::SshOptions;
 use forceboard::time::{Span, Timestamp};
 use forceboard::ui::LayoutChoice;
 
@@ -92,7 +93,7 @@ address in use); 2 a bad flag or config.";
 
 impl SshArgs {
     /// The feed, read now for --replay; a live feed's token comes from the environment.
-    pub fn feed(&self, config: &Config) -> anyhow::Result<SshFeed> {
+    pub fn feed(&self, config: &Config) -> anyhow::Result<FeedInput> {
         if let Some(file) = &self.replay {
             let playback = file.read_playback(config.reorder_horizon)?;
             let options = ReplayOptions {
@@ -100,7 +101,7 @@ impl SshArgs {
                 speed: self.speed,
                 ..ReplayOptions::default()
             };
-            return Ok(SshFeed::Replay { playback, options });
+            return Ok(FeedInput::Replay { playback, options });
         }
         match &self.feed {
             Some(source) => {
@@ -112,9 +113,9 @@ impl SshArgs {
                 let token = std::env::var("FORCEBOARD_TOKEN")
                     .ok()
                     .filter(|token| !token.is_empty());
-                Ok(SshFeed::Live { source, token })
+                Ok(FeedInput::Live { source, token })
             }
-            None => Ok(SshFeed::Demo),
+            None => Ok(FeedInput::Demo),
         }
     }
 

@@ -27,11 +27,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use crate::app::{Feed, PlaybackError};
+use crate::app::{Feed, FeedInput, PlaybackError};
 use crate::config::Config;
-use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions};
-use crate::ingest::playback::Playback;
-use crate::ingest::replay::ReplayOptions;
+use crate::feed::source::FeedItem;
 use crate::time::{Span, WallClock};
 use crate::ui::LayoutChoice;
 
@@ -45,19 +43,6 @@ use shared::Shared;
 pub const FULL: &str = "forceboard: the board is full (too many sessions); try again later";
 /// Past the cap, this many more connections are told why; beyond that they are dropped.
 const REFUSING: usize = 16;
-
-/// Where the figures come from.
-pub enum SshFeed {
-    Live {
-        source: FeedSource,
-        token: Option<String>,
-    },
-    Demo,
-    Replay {
-        playback: Playback,
-        options: ReplayOptions,
-    },
-}
 
 #[derive(Debug, Clone)]
 pub struct SshOptions {
@@ -100,7 +85,7 @@ pub enum SshError {
 pub fn serve_until_stopped(
     address: SocketAddr,
     config: Config,
-    feed: SshFeed,
+    feed: FeedInput,
     options: SshOptions,
     announce: impl Fn(&str),
 ) -> Result<(), SshError> {
@@ -121,7 +106,7 @@ pub fn serve_until_stopped(
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| SshError::Listen { address, source })?;
-        let (feed, items) = start_feed(&config, feed)?;
+        let (feed, items) = feed.start(&config, WallClock::new().now())?;
         announce(&format!(
             "listening on {}",
             listener.local_addr().unwrap_or(address)
@@ -132,7 +117,7 @@ pub fn serve_until_stopped(
             russh_config,
             options,
         };
-        server.run(config, feed, items, keys).await;
+        server.run(config, feed, Some(items), keys).await;
         Ok(())
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -150,28 +135,6 @@ fn read_keys(options: &SshOptions) -> Result<AuthorizedKeys, SshError> {
         warn!(line, reason, "an authorized_keys line was skipped");
     }
     Ok(keys)
-}
-
-fn start_feed(
-    config: &Config,
-    input: SshFeed,
-) -> Result<(Feed, Option<mpsc::Receiver<FeedItem>>), SshError> {
-    let wall = WallClock::new().now();
-    Ok(match input {
-        SshFeed::Live { source, token } => {
-            let (tx, rx) = mpsc::channel(4096);
-            let timings = SourceOptions {
-                idle_limit: config.idle_limit.to_duration(),
-                ..SourceOptions::default()
-            };
-            source::spawn_with(source, tx, token, timings);
-            (Feed::live(config, wall), Some(rx))
-        }
-        SshFeed::Demo => (Feed::demo(config, wall)?, None),
-        SshFeed::Replay { playback, options } => {
-            (Feed::recording(config, playback, options, wall)?, None)
-        }
-    })
 }
 
 fn russh_config(key: russh::keys::PrivateKey, options: &SshOptions) -> russh::server::Config {
