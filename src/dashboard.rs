@@ -194,6 +194,13 @@ async fn run_board(
                 idle_limit: config.idle_limit.to_duration(),
                 ..SourceOptions::default()
             };
+            let source = match source {
+                FeedSource::Nats { target, .. } => FeedSource::Nats {
+                    target,
+                    replay: crate::cli::backfill(&config),
+                },
+                source => source,
+            };
             source::spawn_with(source, tx, token, timings);
             Feed::live(&config, clock.now())
         }

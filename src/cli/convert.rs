@@ -77,10 +77,21 @@ impl WatchArgs {
                     .to_string(),
             ));
         }
-        let input = Input::Live {
-            source: self.feed,
-            token,
+        let (source, token) = match self.feed {
+            FeedSource::Nats { mut target, replay } => {
+                target.credentials = self.nats.credentials();
+                let token = self.nats.token()?;
+                (FeedSource::Nats { target, replay }, token)
+            }
+            _ if self.nats.given() => {
+                return Err(UsageError(
+                    "--nats-creds, --nats-nkey and --nats-token-file apply only to a nats:// or tls:// feed"
+                        .to_string(),
+                ));
+            }
+            source => (source, token),
         };
+        let input = Input::Live { source, token };
         Ok(self.dashboard.options(input, self.record))
     }
 }

@@ -9,11 +9,13 @@ use std::path::PathBuf;
 
 use url::{Host, Url};
 
+use super::nats::NatsTarget;
 use super::{DownCause, FeedSource};
 use crate::format::printable;
 
 /// The forms of `--feed`, for error messages.
-const FORMS: &str = "-, a file path, tcp://HOST:PORT, http://… or https://…";
+const FORMS: &str =
+    "-, a file path, tcp://HOST:PORT, http://…, https://… or nats://HOST:PORT/SUBJECT";
 
 impl FeedSource {
     /// Reads `--feed`: `-` (stdin), `tcp://HOST:PORT`, `http://…`, `https://…`, or a file path.
@@ -37,7 +39,7 @@ impl FeedSource {
 
     /// A name for logs: no path or query of a URL (they can carry secrets), and control
     /// characters escaped.
-    pub(super) fn label(&self) -> String {
+    pub fn label(&self) -> String {
         let label = match self {
             FeedSource::Stdin => "stdin".to_string(),
             FeedSource::File { path, .. } => path.display().to_string(),
@@ -46,6 +48,7 @@ impl FeedSource {
                 Ok(target) => target.label(),
                 Err(_) => "an HTTP feed".to_string(),
             },
+            FeedSource::Nats { target, .. } => target.label(),
         };
         printable(&label).into_owned()
     }
@@ -75,6 +78,11 @@ fn source_of(src: &str, follow: bool) -> Result<FeedSource, String> {
                 url: src.to_string(),
             })
         }
+        // The replay span is the board's to set (its largest window and pairing grace).
+        "nats" | "tls" => Ok(FeedSource::Nats {
+            target: NatsTarget::parse(src)?,
+            replay: std::time::Duration::ZERO,
+        }),
         _ => Err(format!(
             "the feed scheme \"{}\" is not supported: use {FORMS}",
             printable(scheme)
@@ -160,7 +168,7 @@ impl HttpTarget {
         })
     }
 
-    pub(super) fn label(&self) -> String {
+    pub fn label(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         format!("{scheme}://{}", self.authority)
     }

@@ -1,0 +1,206 @@
+//! A NATS JetStream feed: one force's subject on a stream, read by an ordered consumer.
+//!
+//! At start it asks for every message from `replay` ago (the largest window and the
+//! pairing grace, by the messages' publish times), so a board started at 3 a.m. has the
+//! last 24 hours at once, then follows live. Each message is one line; its number is the
+//! message's stream sequence, which a person can look up with the `nats` tool.
+//!
+//! When the link to the server is lost the board shows DOWN (the client reconnects by
+//! itself, to any server of the cluster it learnt of); once it is back, a new ordered
+//! consumer starts at the sequence after the last one received, and any message at or
+//! below it is dropped, so nothing is missed or counted twice.
+//!
+//! LIVE and STALE come from the messages themselves (events and the CAD's heartbeats), as
+//! for TCP: a link that is up but carries nothing for `stale_after` is STALE.
+
+mod connect;
+
+use std::time::Duration;
+
+use async_nats::connection::State;
+use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::push::OrderedConfig};
+use async_nats::{Client, Event};
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use tracing::info;
+
+pub use connect::{DEFAULT_NATS_PORT, NatsCredentials, NatsTarget, check_subject, connect};
+
+use super::{Closed, DownCause, Flow, Runner, SourceState, feed_item};
+use crate::feed::lines::{Line, MAX_LINE_BYTES};
+
+/// Where the next consumer starts.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    /// At the first message published at or after this time (the backfill).
+    Time(OffsetDateTime),
+    /// After this stream sequence: the last one delivered.
+    After(u64),
+}
+
+impl Start {
+    fn policy(self) -> DeliverPolicy {
+        match self {
+            Start::Time(start_time) => DeliverPolicy::ByStartTime { start_time },
+            Start::After(sequence) => DeliverPolicy::ByStartSequence {
+                start_sequence: sequence.saturating_add(1),
+            },
+        }
+    }
+}
+
+/// How one consumer's reading ended.
+enum Interrupted {
+    /// The connection dropped: wait for the client to reconnect.
+    Disconnected,
+    /// The consumer failed (or could not be made): try again after a back-off.
+    Failed(DownCause),
+}
+
+impl Runner {
+    pub(super) async fn run_nats(
+        &mut self,
+        target: &NatsTarget,
+        replay: Duration,
+        token: Option<String>,
+    ) -> Flow<()> {
+        let mut attempt = 0;
+        let (events_tx, mut events) = mpsc::unbounded_channel();
+        let mut start = Start::Time(OffsetDateTime::now_utc() - replay);
+        let client = loop {
+            self.state(SourceState::Connecting).await?;
+            let connecting = connect(
+                target,
+                token.as_deref(),
+                self.options.connect_timeout,
+                Some(events_tx.clone()),
+            );
+            let connected = tokio::select! {
+                connected = connecting => connected,
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            match connected {
+                Ok(client) => break client,
+                Err(cause) => self.back_off(&mut attempt, cause).await?,
+            }
+        };
+        let jetstream = jetstream::new(client.clone());
+        loop {
+            // Events from before this consumer tell nothing about it.
+            while events.try_recv().is_ok() {}
+            let interrupted = self
+                .follow(&client, &jetstream, target, &mut start, &mut events)
+                .await?;
+            match interrupted {
+                Interrupted::Disconnected => {
+                    attempt = 0;
+                    let retry_in = self.options.base_delay;
+                    let cause = DownCause::ConnectionClosed;
+                    info!(source = %self.label, error = %cause, "feed down");
+                    self.state(SourceState::Down { cause, retry_in }).await?;
+                    self.until_connected(&client).await?;
+                    self.state(SourceState::Connecting).await?;
+                }
+                Interrupted::Failed(cause) => self.back_off(&mut attempt, cause).await?,
+            }
+        }
+    }
+
+    /// Waits until the client has reconnected by itself.
+    async fn until_connected(&self, client: &Client) -> Flow<()> {
+        while client.connection_state() != State::Connected {
+            self.sleep(self.options.poll_interval).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes an ordered consumer from `start` and sends its messages until it fails.
+    async fn follow(
+        &self,
+        client: &Client,
+        jetstream: &jetstream::Context,
+        target: &NatsTarget,
+        start: &mut Start,
+        events: &mut mpsc::UnboundedReceiver<Event>,
+    ) -> Flow<Interrupted> {
+        let made = tokio::select! {
+            made = ordered_consumer(client, jetstream, &target.subject, *start) => made,
+            _ = self.tx.closed() => return Err(Closed),
+        };
+        let mut messages = match made {
+            Ok(messages) => messages,
+            Err(cause) => return Ok(Interrupted::Failed(cause)),
+        };
+        info!(source = %self.label, start = ?start, "feed connected");
+        self.state(SourceState::Connected).await?;
+        loop {
+            let next = tokio::select! {
+                next = messages.next() => next,
+                event = events.recv() => match event {
+                    Some(Event::Disconnected) => return Ok(Interrupted::Disconnected),
+                    _ => continue,
+                },
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            let message = match next {
+                Some(Ok(message)) => message,
+                Some(Err(error)) => {
+                    info!(source = %self.label, error = %error, "consumer failed");
+                    return Ok(Interrupted::Failed(DownCause::NatsConsumer));
+                }
+                None => return Ok(Interrupted::Failed(DownCause::ConnectionClosed)),
+            };
+            let Some(sequence) = message.info().ok().map(|info| info.stream_sequence) else {
+                continue;
+            };
+            // A consumer made again may deliver what was already sent.
+            if let Start::After(last) = *start
+                && sequence <= last
+            {
+                continue;
+            }
+            *start = Start::After(sequence);
+            let payload = &message.payload[..];
+            let line = if payload.len() > MAX_LINE_BYTES {
+                Line::TooLong
+            } else {
+                Line::Text(payload)
+            };
+            if let Some(item) = feed_item(sequence, line) {
+                self.send(item).await?;
+            }
+        }
+    }
+}
+
+/// An ordered push consumer on the stream that holds `subject`, starting at `start`.
+async fn ordered_consumer(
+    client: &Client,
+    jetstream: &jetstream::Context,
+    subject: &str,
+    start: Start,
+) -> Result<jetstream::consumer::push::Ordered, DownCause> {
+    let stream_name = jetstream
+        .stream_by_subject(subject)
+        .await
+        .map_err(|_| DownCause::NatsNoStream)?;
+    let stream = jetstream
+        .get_stream_no_info(&stream_name)
+        .await
+        .map_err(|_| DownCause::NatsNoStream)?;
+    let config = OrderedConfig {
+        deliver_subject: client.new_inbox(),
+        filter_subject: subject.to_string(),
+        deliver_policy: start.policy(),
+        ..OrderedConfig::default()
+    };
+    let consumer = stream
+        .create_consumer(config)
+        .await
+        .map_err(|_| DownCause::NatsConsumer)?;
+    consumer
+        .messages()
+        .await
+        .map_err(|_| DownCause::NatsConsumer)
+}

@@ -1,0 +1,271 @@
+//! The NATS JetStream path end to end, against real nats-server processes on loopback:
+//! `publish` onto a stream, boards that start late (the backfill), a publisher restarted,
+//! a server restarted, and a 3-node cluster losing its stream leader. Expected figures are
+//! worked by hand in fixtures/README.md (`spec-example.ndjson`).
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_nats::jetstream;
+use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::watch;
+
+use common::nats::{Cluster, NatsServer, TempDir};
+use forceboard::app::{App, AppOptions, Feed, Msg};
+use forceboard::config::Config;
+use forceboard::feed::source::nats::NatsTarget;
+use forceboard::feed::source::{self, DownCause, FeedItem, FeedSource, SourceState};
+use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish};
+use forceboard::time::{Span, parse_rfc3339};
+use forceboard::ui::FeedState;
+
+const SUBJECT: &str = "events.wmp";
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn target(url: &str) -> NatsTarget {
+    NatsTarget::parse(&format!("{url}/{SUBJECT}")).expect("a NATS feed URL")
+}
+
+fn settings(replicas: usize) -> StreamSettings {
+    StreamSettings {
+        name: "EVENTS".to_string(),
+        subjects: vec!["events.>".to_string()],
+        max_age: Duration::from_secs(25 * 3600),
+        duplicate_window: Duration::from_secs(600),
+        replicas,
+    }
+}
+
+/// Publishes the file `path` to its end through the library, as `forceboard publish`.
+async fn publish_file(url: &str, path: PathBuf, replicas: usize) -> PublishCounts {
+    let options = PublishOptions {
+        source: FeedSource::File {
+            path,
+            follow: false,
+        },
+        target: target(url),
+        token: None,
+        stream: settings(replicas),
+        source_options: common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    };
+    let (_stop, stopped) = watch::channel(false);
+    tokio::time::timeout(LIMIT * 2, publish(options, stopped))
+        .await
+        .expect("publish finishes in time")
+        .expect("publish succeeds")
+}
+
+/// Writes `lines` to a new file in `dir` and publishes it.
+async fn publish_lines(url: &str, dir: &TempDir, name: &str, lines: &[String]) -> PublishCounts {
+    let path = dir.0.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").expect("a feed file");
+    publish_file(url, path, 1).await
+}
+
+/// A board's source on the subject, replaying `replay`.
+fn board_source(url: &str, replay: Duration) -> Receiver<FeedItem> {
+    let (tx, rx) = mpsc::channel(4096);
+    let source = FeedSource::Nats {
+        target: target(url),
+        replay,
+    };
+    source::spawn_with(
+        source,
+        tx,
+        None,
+        common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    );
+    rx
+}
+
+async fn next(rx: &mut Receiver<FeedItem>) -> FeedItem {
+    tokio::time::timeout(LIMIT, rx.recv())
+        .await
+        .expect("a feed item in time")
+        .expect("the source is running")
+}
+
+/// The next `count` lines' numbers (stream sequences), and the states seen on the way.
+async fn lines(rx: &mut Receiver<FeedItem>, count: usize) -> (Vec<u64>, Vec<SourceState>) {
+    let mut numbers = Vec::new();
+    let mut states = Vec::new();
+    while numbers.len() < count {
+        match next(rx).await {
+            FeedItem::Event { line, .. } | FeedItem::Rejected { line, .. } => numbers.push(line),
+            FeedItem::State(state) => states.push(state),
+        }
+    }
+    (numbers, states)
+}
+
+fn heartbeats(from_second: u32, count: u32) -> Vec<String> {
+    (from_second..from_second + count)
+        .map(|s| {
+            format!(
+                r#"{{"kind":"heartbeat","at":"2024-07-01T11:{:02}:{:02}Z"}}"#,
+                s / 60,
+                s % 60
+            )
+        })
+        .collect()
+}
+
+async fn stream_messages(url: &str) -> u64 {
+    let client = async_nats::connect(url).await.expect("connect");
+    let jetstream = jetstream::new(client);
+    let mut stream = jetstream.get_stream("EVENTS").await.expect("the stream");
+    stream.info().await.expect("stream info").state.messages
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_started_late_gets_the_full_backfill_and_the_figures_of_report_at() {
+    let dir = TempDir::new("late");
+    let server = NatsServer::start(&dir.0);
+    let fixture = PathBuf::from("fixtures/spec-example.ndjson");
+    let counts = publish_file(&server.url(), fixture, 1).await;
+    // Every line of the fixture is schema-valid (ZZ is refused by the engine, not the parser).
+    assert_eq!((counts.published, counts.rejected), (18, 0));
+
+    // The board starts after everything was published: it still gets all 18, in order.
+    let mut rx = board_source(&server.url(), Duration::from_secs(24 * 3600 + 120));
+    let config = Config::default();
+    let at = parse_rfc3339("2024-07-01T12:00:00Z").expect("T");
+    let mut feed = Feed::live(&config, at);
+    let mut app = App::new(&config, AppOptions::default(), at);
+    let mut numbers = Vec::new();
+    while numbers.len() < 18 {
+        let item = next(&mut rx).await;
+        if let FeedItem::Event { line, .. } = &item {
+            numbers.push(*line);
+        }
+        app.handle(Msg::Feed(item), &mut feed, at);
+    }
+    assert_eq!(numbers, (1..=18).collect::<Vec<_>>());
+    app.handle(Msg::Tick, &mut feed, at);
+
+    // The board at T = 12:00:00Z shows report --at T (fixtures/README.md, spec-example).
+    let board = app.board(&feed, &config, at);
+    let c = &board.figures.calls.line_999;
+    assert_eq!((c.offered, c.answered, c.abandoned), (4, 2, 2));
+    assert_eq!(c.mean_answer_s, Some(8.0));
+    assert_eq!(
+        c.service_level_pct.map(|p| (p * 10.0).round() / 10.0),
+        Some(33.3)
+    );
+    assert_eq!((c.waiting, c.longest_wait_s, c.expired), (1, Some(60.0), 1));
+    let e = &board.figures.incidents.emergency;
+    assert_eq!(
+        (e.created, e.attended, e.mean_attend_s),
+        (1, 1, Some(600.0))
+    );
+    assert_eq!((e.open, e.oldest_open_s), (1, Some(1800.0)));
+    assert_eq!(board.feed.state, FeedState::Live);
+
+    // ZZ (a close with no opening) is refused once the pairing grace has passed.
+    let later = at + config.pairing_grace + Span::SECOND;
+    app.handle(Msg::Tick, &mut feed, later);
+    assert_eq!(app.board(&feed, &config, later).feed.rejected, 1);
+
+    // Then it follows live: a line published now arrives as sequence 19.
+    publish_lines(&server.url(), &dir, "more.ndjson", &heartbeats(0, 1)).await;
+    let (numbers, _) = lines(&mut rx, 1).await;
+    assert_eq!(numbers, vec![19]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_run_again_on_its_file_publishes_nothing_twice() {
+    let dir = TempDir::new("again");
+    let server = NatsServer::start(&dir.0);
+    let lines = heartbeats(0, 50);
+    let first = publish_lines(&server.url(), &dir, "day.ndjson", &lines).await;
+    assert_eq!(first.published, 50);
+    let again = publish_lines(&server.url(), &dir, "day.ndjson", &lines).await;
+    assert_eq!((again.published, again.skipped), (0, 50));
+    // The file grew: only the new lines go out.
+    let mut grown = lines.clone();
+    grown.extend(heartbeats(50, 7));
+    let grown_counts = publish_lines(&server.url(), &dir, "day.ndjson", &grown).await;
+    assert_eq!((grown_counts.published, grown_counts.skipped), (7, 50));
+    assert_eq!(stream_messages(&server.url()).await, 57);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_server_shows_down_with_the_cause_then_resumes_without_gaps() {
+    let dir = TempDir::new("restart");
+    let mut server = NatsServer::start(&dir.0);
+    publish_lines(&server.url(), &dir, "a.ndjson", &heartbeats(0, 5)).await;
+    let mut rx = board_source(&server.url(), Duration::from_secs(3600));
+    let (numbers, states) = lines(&mut rx, 5).await;
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        states,
+        vec![SourceState::Connecting, SourceState::Connected]
+    );
+
+    server.restart();
+    // Down, with the cause the board shows.
+    let down = loop {
+        if let FeedItem::State(SourceState::Down { cause, .. }) = next(&mut rx).await {
+            break cause;
+        }
+    };
+    assert_eq!(down, DownCause::ConnectionClosed);
+    assert_eq!(down.to_string(), "connection closed");
+
+    publish_lines(&server.url(), &dir, "b.ndjson", &heartbeats(5, 5)).await;
+    let (numbers, states) = lines(&mut rx, 5).await;
+    assert_eq!(numbers, vec![6, 7, 8, 9, 10], "no gap, no repeat");
+    assert!(states.contains(&SourceState::Connected), "{states:?}");
+}
+
+/// The name of the server that leads the stream now.
+async fn stream_leader(url: &str) -> Option<String> {
+    let client = async_nats::connect(url).await.ok()?;
+    let jetstream = jetstream::new(client);
+    let mut stream = jetstream.get_stream("EVENTS").await.ok()?;
+    let info = stream.info().await.ok()?;
+    info.cluster
+        .as_ref()
+        .and_then(|cluster| cluster.leader.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_keep_going_without_a_gap_when_the_stream_leader_is_stopped() {
+    let mut cluster = Cluster::start();
+    let dir = TempDir::new("cluster-feeds");
+    let urls: Vec<String> = cluster.nodes.iter().map(NatsServer::url).collect();
+    // The stream, with 3 replicas, is made by the first publish.
+    let path = dir.0.join("first.ndjson");
+    std::fs::write(&path, heartbeats(0, 10).join("\n") + "\n").expect("a feed file");
+    assert_eq!(publish_file(&urls[0], path, 3).await.published, 10);
+
+    // One board on each node.
+    let mut boards: Vec<_> = urls
+        .iter()
+        .map(|url| board_source(url, Duration::from_secs(3600)))
+        .collect();
+    for board in &mut boards {
+        assert_eq!(lines(board, 10).await.0, (1..=10).collect::<Vec<_>>());
+    }
+
+    let leader = stream_leader(&urls[0])
+        .await
+        .expect("the stream has a leader");
+    let index: usize = leader
+        .trim_start_matches('n')
+        .parse()
+        .expect("nodes are named n0, n1, n2");
+    cluster.nodes[index].kill();
+    let survivor = &urls[(index + 1) % 3];
+
+    let path = dir.0.join("second.ndjson");
+    std::fs::write(&path, heartbeats(10, 10).join("\n") + "\n").expect("a feed file");
+    assert_eq!(publish_file(survivor, path, 3).await.published, 10);
+    for board in &mut boards {
+        let (numbers, _) = lines(board, 10).await;
+        assert_eq!(numbers, (11..=20).collect::<Vec<_>>(), "no gap, no repeat");
+    }
+    assert_ne!(stream_leader(survivor).await, Some(leader));
+}
