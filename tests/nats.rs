@@ -269,3 +269,182 @@ async fn boards_keep_going_without_a_gap_when_the_stream_leader_is_stopped() {
     }
     assert_ne!(stream_leader(survivor).await, Some(leader));
 }
+
+/// `forceboard gen --days N` into a file in `dir`; its number of lines.
+fn generated(dir: &TempDir, days: u32) -> (PathBuf, u64) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["gen", "--days", &days.to_string(), "--seed", "12"])
+        .output()
+        .expect("gen runs");
+    assert!(output.status.success());
+    let path = dir.0.join("generated.ndjson");
+    std::fs::write(&path, &output.stdout).expect("the generated feed");
+    let lines = output.stdout.iter().filter(|byte| **byte == b'\n').count() as u64;
+    (path, lines)
+}
+
+fn publisher(url: &str, path: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["publish", "--feed"])
+        .arg(path)
+        .args(["--nats", url])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("publish runs")
+}
+
+/// Waits until the stream holds more than `count` messages.
+async fn until_more_than(url: &str, count: u64) {
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        let client = async_nats::connect(url).await.expect("connect");
+        let jetstream = jetstream::new(client);
+        if let Ok(mut stream) = jetstream.get_stream("EVENTS").await
+            && stream
+                .info()
+                .await
+                .is_ok_and(|info| info.state.messages > count)
+        {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "fewer than {count} messages"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The source line of the stream's last message.
+async fn last_line(url: &str) -> u64 {
+    let client = async_nats::connect(url).await.expect("connect");
+    let stream = jetstream::new(client)
+        .get_stream("EVENTS")
+        .await
+        .expect("the stream");
+    let message = stream
+        .get_last_raw_message_by_subject(SUBJECT)
+        .await
+        .expect("a last message");
+    let line = message.headers.get("Forceboard-Line").expect("its line");
+    line.as_str().parse().expect("a number")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_killed_and_restarted_leaves_each_line_in_the_stream_once() {
+    let dir = TempDir::new("killed");
+    let server = NatsServer::start(&dir.0);
+    let (path, lines) = generated(&dir, 2);
+    let mut first = publisher(&server.url(), &path);
+    until_more_than(&server.url(), 2000).await;
+    first.kill().expect("kill -9 the publisher");
+    first.wait().expect("it ends");
+    let before = stream_messages(&server.url()).await;
+    assert!(
+        before < lines,
+        "killed before the end ({before} of {lines})"
+    );
+
+    let second = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    // Every line once: as many messages as lines, the last one the file's last line.
+    assert_eq!(stream_messages(&server.url()).await, lines);
+    assert_eq!(last_line(&server.url()).await, lines);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_rides_out_a_server_restart_without_losing_or_repeating_a_line() {
+    let dir = TempDir::new("ride-out");
+    let mut server = NatsServer::start(&dir.0);
+    let (path, lines) = generated(&dir, 2);
+    let running = publisher(&server.url(), &path);
+    until_more_than(&server.url(), 2000).await;
+    let before = stream_messages(&server.url()).await;
+    server.restart();
+    assert!(
+        before < lines,
+        "restarted before the end ({before} of {lines})"
+    );
+    let output = tokio::task::spawn_blocking(move || running.wait_with_output())
+        .await
+        .expect("joined")
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stream_messages(&server.url()).await, lines);
+    assert_eq!(last_line(&server.url()).await, lines);
+}
+
+/// Lines dated just before now: A answered in 4 s, B in 8 s, C waiting, I1 open.
+fn live_lines() -> Vec<String> {
+    let ago =
+        |secs: i64| common::pty::rfc3339(chrono::Utc::now() - chrono::Duration::seconds(secs));
+    vec![
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"A","line":"999","lpa":"BIR"}}"#,
+            ago(60)
+        ),
+        format!(r#"{{"kind":"call_answered","at":"{}","id":"A"}}"#, ago(56)),
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"B","line":"999","lpa":"COV"}}"#,
+            ago(40)
+        ),
+        format!(r#"{{"kind":"call_answered","at":"{}","id":"B"}}"#, ago(32)),
+        format!(
+            r#"{{"kind":"call_offered","at":"{}","id":"C","line":"999"}}"#,
+            ago(5)
+        ),
+        format!(
+            r#"{{"kind":"incident_created","at":"{}","id":"I1","grade":"emergency","lpa":"BIR"}}"#,
+            ago(120)
+        ),
+        format!(r#"{{"kind":"heartbeat","at":"{}"}}"#, ago(0)),
+    ]
+}
+
+#[test]
+fn watch_on_a_nats_feed_shows_the_figures_and_a_server_outage() {
+    let dir = TempDir::new("pty");
+    let mut server = NatsServer::start(&dir.0);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let published = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+
+    // Started after the lines were published: the backfill brings them.
+    let feed = format!("{}/{SUBJECT}", server.url());
+    let mut board =
+        common::pty::Board::start(&["watch", "--feed", &feed, "--layout", "standard"], 120, 40);
+    // 999 mean (4 + 8) / 2 = 6.0 s: amber against the 5 s target.
+    board.wait_for("6.0s");
+    board.wait_for("▲ NEAR");
+    assert!(board.contents().contains("LIVE"), "{}", board.contents());
+
+    server.kill();
+    board.wait_for("FEED DOWN");
+    assert!(
+        board.contents().contains("connection closed"),
+        "{}",
+        board.contents()
+    );
+    assert!(server.launch(), "the server starts again");
+    board.wait_until("FEED DOWN gone", |screen| !screen.contains("FEED DOWN"));
+    assert!(board.contents().contains("6.0s"));
+
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
