@@ -448,3 +448,90 @@ fn watch_on_a_nats_feed_shows_the_figures_and_a_server_outage() {
     assert!(board.wait_exit().success());
     board.assert_restored();
 }
+
+/// The binary's stderr and exit code for `args`, with no standard input.
+fn run(args: &[&str]) -> (String, Option<i32>) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .env_remove("FORCEBOARD_NATS_TOKEN")
+        .output()
+        .expect("the binary runs");
+    (
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn nats_flags_are_checked_before_anything_is_read_and_secrets_are_never_echoed() {
+    let (stderr, code) = run(&["watch", "--feed", "nats://u:s3cret@h/events.wmp"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("credentials in a NATS URL are not supported"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+    let (stderr, code) = run(&["watch", "--feed", "nats://h/events.>"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no wildcards"), "{stderr}");
+    let (stderr, code) = run(&["watch", "--feed", "tcp://h:1", "--nats-creds", "x.creds"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("apply only to a nats:// or tls:// feed"),
+        "{stderr}"
+    );
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        "-",
+        "--nats",
+        "nats://h:4222/events.wmp",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("give the subject with --subject"),
+        "{stderr}"
+    );
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        "nats://h/events.wmp",
+        "--nats",
+        "nats://h",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not NATS"), "{stderr}");
+    // Nothing listens on port 1: a runtime failure, said in one line.
+    let (stderr, code) = run(&["publish", "--feed", "-", "--nats", "nats://127.0.0.1:1"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("cannot connect to NATS: connection refused"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_server_admits_the_token_from_the_environment_only() {
+    let dir = TempDir::new("token");
+    let mut server = NatsServer::start_with(&dir.0, &["--auth", "t0ken-for-tests"]);
+    let path = dir.0.join("feed.ndjson");
+    std::fs::write(&path, heartbeats(0, 3).join("\n") + "\n").expect("a feed file");
+    let url = server.url();
+    let path_text = path.display().to_string();
+    let args = ["publish", "--feed", &path_text, "--nats", &url];
+    let (stderr, code) = run(&args);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("NATS: authorization refused"), "{stderr}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .env("FORCEBOARD_NATS_TOKEN", "t0ken-for-tests")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    server.kill();
+}

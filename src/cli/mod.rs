@@ -330,7 +330,7 @@ impl Cli {
                 }
                 if let Some(flag) = before.first_given() {
                     let commands = if flag == "--log" {
-                        "forceboard, watch, replay, serve and publish"
+                        "forceboard, watch, replay and serve"
                     } else {
                         "the dashboard (forceboard, watch and replay)"
                     };

@@ -60,9 +60,14 @@ pub struct NatsServer {
 impl NatsServer {
     /// A single server with JetStream, storing under `store`.
     pub fn start(store: &Path) -> NatsServer {
+        NatsServer::start_with(store, &[])
+    }
+
+    /// The same, with `extra` arguments (such as `--auth TOKEN`).
+    pub fn start_with(store: &Path, extra: &[&str]) -> NatsServer {
         for _ in 0..5 {
             let port = free_port();
-            let args = vec![
+            let mut args = vec![
                 "-js".to_string(),
                 "-a".to_string(),
                 "127.0.0.1".to_string(),
@@ -71,6 +76,7 @@ impl NatsServer {
                 "-sd".to_string(),
                 store.join("js").display().to_string(),
             ];
+            args.extend(extra.iter().map(|arg| arg.to_string()));
             let mut server = NatsServer {
                 port,
                 child: None,
