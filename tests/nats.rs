@@ -535,3 +535,21 @@ async fn a_token_server_admits_the_token_from_the_environment_only() {
     );
     server.kill();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_no_stream_holds_is_down_with_that_cause() {
+    let dir = TempDir::new("no-stream");
+    let server = NatsServer::start(&dir.0);
+    let mut rx = board_source(&server.url(), Duration::from_secs(60));
+    assert_eq!(
+        next(&mut rx).await,
+        FeedItem::State(SourceState::Connecting)
+    );
+    match next(&mut rx).await {
+        FeedItem::State(SourceState::Down { cause, .. }) => {
+            assert_eq!(cause, DownCause::NatsNoStream);
+            assert_eq!(cause.to_string(), "NATS: no stream holds the subject");
+        }
+        other => panic!("expected Down, got {other:?}"),
+    }
+}

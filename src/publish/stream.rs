@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use async_nats::jetstream::{self, stream};
+use tracing::warn;
 
 use super::PublishError;
 use super::message::{LINE_HEADER, SOURCE_HEADER};
@@ -28,10 +29,16 @@ pub async fn ensure_stream(
     settings: &StreamSettings,
 ) -> Result<stream::Stream, PublishError> {
     if let Ok(name) = jetstream.stream_by_subject(subject).await {
-        return jetstream
+        let stream = jetstream
             .get_stream(&name)
             .await
-            .map_err(|error| PublishError::Stream(error.to_string()));
+            .map_err(|error| PublishError::Stream(error.to_string()))?;
+        let max_age = stream.cached_info().config.max_age;
+        if !max_age.is_zero() && max_age < settings.max_age {
+            // Boards started later would find less than a full window.
+            warn!(stream = %name, ?max_age, wanted = ?settings.max_age, "the stream keeps messages for less than the largest window + 1 h");
+        }
+        return Ok(stream);
     }
     let config = stream::Config {
         name: settings.name.clone(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use url::{Host, Url};
 
-use super::nats::NatsTarget;
+use super::nats::{DEFAULT_BACKFILL, NatsTarget};
 use super::{DownCause, FeedSource};
 use crate::format::printable;
 
@@ -78,10 +78,10 @@ fn source_of(src: &str, follow: bool) -> Result<FeedSource, String> {
                 url: src.to_string(),
             })
         }
-        // The replay span is the board's to set (its largest window and pairing grace).
+        // The board sets the replay from its configuration (largest window and grace).
         "nats" | "tls" => Ok(FeedSource::Nats {
             target: NatsTarget::parse(src)?,
-            replay: std::time::Duration::ZERO,
+            replay: DEFAULT_BACKFILL,
         }),
         _ => Err(format!(
             "the feed scheme \"{}\" is not supported: use {FORMS}",

@@ -30,6 +30,10 @@ pub use connect::{DEFAULT_NATS_PORT, NatsCredentials, NatsTarget, check_subject,
 use super::{Closed, DownCause, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
 
+/// The backfill of the default configuration: its largest window (24 h) and the pairing
+/// grace (2 min). A board replaces it with its own configuration's.
+pub const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
+
 /// Where the next consumer starts.
 #[derive(Debug, Clone, Copy)]
 enum Start {
@@ -203,4 +207,29 @@ async fn ordered_consumer(
         .messages()
         .await
         .map_err(|_| DownCause::NatsConsumer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::source::FeedSource;
+
+    #[test]
+    fn a_nats_feed_replays_a_day_and_two_minutes_unless_the_board_says_otherwise() {
+        let source = FeedSource::parse("nats://nats-1/events.wmp", false).expect("valid");
+        let FeedSource::Nats { target, replay } = source else {
+            panic!("a NATS feed");
+        };
+        assert_eq!(target.server, "nats://nats-1:4222");
+        assert_eq!(replay, Duration::from_secs(86_400 + 120));
+        assert!(FeedSource::parse("nats://nats-1/events.wmp", true).is_err());
+    }
+
+    #[test]
+    fn a_restarted_consumer_starts_after_the_last_sequence() {
+        assert_eq!(
+            Start::After(41).policy(),
+            DeliverPolicy::ByStartSequence { start_sequence: 42 }
+        );
+    }
 }
