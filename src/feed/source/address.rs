@@ -14,8 +14,7 @@ use super::{DownCause, FeedSource};
 use crate::format::printable;
 
 /// The forms of `--feed`, for error messages.
-const FORMS: &str =
-    "-, a file path, tcp://HOST:PORT, http://…, https://… or nats://HOST:PORT/SUBJECT";
+const FORMS: &str = "-, a file path, tcp://HOST:PORT, http://… or https://…";
 
 impl FeedSource {
     /// Reads `--feed`: `-` (stdin), `tcp://HOST:PORT`, `http://…`, `https://…`, or a file path.
