@@ -553,3 +553,111 @@ async fn a_subject_no_stream_holds_is_down_with_that_cause() {
         other => panic!("expected Down, got {other:?}"),
     }
 }
+
+/// A test CA and a server certificate for 127.0.0.1, made with openssl in `dir`:
+/// (CA file, server certificate, server key).
+fn tls_files(dir: &TempDir) -> (String, String, String) {
+    let path = |name: &str| dir.0.join(name).display().to_string();
+    let openssl = |args: &[&str]| {
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let (ca, ca_key) = (path("ca.pem"), path("ca.key"));
+    let (cert, key, csr, ext) = (
+        path("server.pem"),
+        path("server.key"),
+        path("server.csr"),
+        path("ext"),
+    );
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                &ca_key,
+                "-out",
+                &ca,
+                "-days",
+                "2",
+                "-subj",
+                "/CN=forceboard-test-ca",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &["-keyout", &key, "-out", &csr, "-subj", "/CN=127.0.0.1"],
+        ]
+        .concat(),
+    );
+    std::fs::write(&ext, "subjectAltName=IP:127.0.0.1\n").expect("extensions");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        &cert,
+        "-days",
+        "2",
+        "-extfile",
+        &ext,
+    ]);
+    (ca, cert, key)
+}
+
+#[test]
+fn a_tls_server_is_reached_with_its_ca_and_refused_without_it() {
+    let dir = TempDir::new("tls");
+    let (ca, cert, key) = tls_files(&dir);
+    let server = NatsServer::start_with(&dir.0, &["--tls", "--tlscert", &cert, "--tlskey", &key]);
+    let url = format!("tls://127.0.0.1:{}", server.port);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let path_text = path.display().to_string();
+    let args = ["publish", "--feed", &path_text, "--nats", &url];
+    let (stderr, code) = run(&args);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("TLS: certificate not trusted"), "{stderr}");
+    let trusted = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .env("SSL_CERT_FILE", &ca)
+        .output()
+        .expect("runs");
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+
+    let feed = format!("{url}/{SUBJECT}");
+    let board = common::pty::Board::start_with_env(
+        &["watch", "--feed", &feed, "--layout", "standard"],
+        120,
+        40,
+        &[("SSL_CERT_FILE", &ca)],
+    );
+    board.wait_for("6.0s");
+    board.quit();
+}

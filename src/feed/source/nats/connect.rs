@@ -155,20 +155,41 @@ pub async fn connect(
     options
         .connect(target.server.as_str())
         .await
-        .map_err(|error| cause_of_connect(error.kind()))
+        .map_err(|error| cause_of_connect(&error))
 }
 
-fn cause_of_connect(kind: ConnectErrorKind) -> DownCause {
-    match kind {
+fn cause_of_connect(error: &async_nats::ConnectError) -> DownCause {
+    match error.kind() {
         ConnectErrorKind::Dns => DownCause::HostNotFound,
         ConnectErrorKind::TimedOut => DownCause::ConnectTimedOut,
         ConnectErrorKind::Authentication | ConnectErrorKind::AuthorizationViolation => {
             DownCause::NatsAuthorization
         }
         ConnectErrorKind::Tls => DownCause::TlsHandshake,
-        ConnectErrorKind::Io | ConnectErrorKind::MaxReconnects => DownCause::ConnectionRefused,
+        ConnectErrorKind::Io => io_cause(error).unwrap_or(DownCause::ConnectionRefused),
+        ConnectErrorKind::MaxReconnects => DownCause::ConnectionRefused,
         ConnectErrorKind::ServerParse => DownCause::InvalidUrl,
     }
+}
+
+/// The I/O error under a failed connection, by its kind; a TLS failure (rustls's errors
+/// travel inside an `io::Error`) as the TLS cause.
+fn io_cause(error: &async_nats::ConnectError) -> Option<DownCause> {
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            let tls = io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<tokio_rustls::rustls::Error>());
+            return Some(if tls {
+                DownCause::from_tls_handshake(io)
+            } else {
+                DownCause::from_io(io)
+            });
+        }
+        source = inner.source();
+    }
+    None
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
 /// Where the next consumer starts.
 #[derive(Debug, Clone, Copy)]
 enum Start {
+    /// Everything the stream holds (a replay longer than the calendar can subtract).
+    All,
     /// At the first message published at or after this time (the backfill).
     Time(OffsetDateTime),
     /// After this stream sequence: the last one delivered.
@@ -46,6 +48,7 @@ enum Start {
 impl Start {
     fn policy(self) -> DeliverPolicy {
         match self {
+            Start::All => DeliverPolicy::All,
             Start::Time(start_time) => DeliverPolicy::ByStartTime { start_time },
             Start::After(sequence) => DeliverPolicy::ByStartSequence {
                 start_sequence: sequence.saturating_add(1),
@@ -71,7 +74,7 @@ impl Runner {
     ) -> Flow<()> {
         let mut attempt = 0;
         let (events_tx, mut events) = mpsc::unbounded_channel();
-        let mut start = Start::Time(OffsetDateTime::now_utc() - replay);
+        let mut start = backfill_start(replay);
         let client = loop {
             self.state(SourceState::Connecting).await?;
             let connecting = connect(
@@ -178,6 +181,14 @@ impl Runner {
     }
 }
 
+/// From `replay` ago; everything, if that is before the calendar's start.
+fn backfill_start(replay: Duration) -> Start {
+    time::Duration::try_from(replay)
+        .ok()
+        .and_then(|span| OffsetDateTime::now_utc().checked_sub(span))
+        .map_or(Start::All, Start::Time)
+}
+
 /// An ordered push consumer on the stream that holds `subject`, starting at `start`.
 async fn ordered_consumer(
     client: &Client,
@@ -223,6 +234,15 @@ mod tests {
         assert_eq!(target.server, "nats://nats-1:4222");
         assert_eq!(replay, Duration::from_secs(86_400 + 120));
         assert!(FeedSource::parse("nats://nats-1/events.wmp", true).is_err());
+    }
+
+    #[test]
+    fn a_replay_too_long_for_the_calendar_asks_for_everything() {
+        assert!(matches!(backfill_start(Duration::MAX), Start::All));
+        assert!(matches!(
+            backfill_start(Duration::from_secs(60)),
+            Start::Time(_)
+        ));
     }
 
     #[test]
