@@ -661,3 +661,42 @@ fn a_tls_server_is_reached_with_its_ca_and_refused_without_it() {
     board.wait_for("6.0s");
     board.quit();
 }
+
+#[test]
+fn an_nkey_server_admits_the_seed_file_given_by_path() {
+    let dir = TempDir::new("nkey");
+    let user = nkeys::KeyPair::new_user();
+    let seed_path = dir.0.join("board.nk");
+    std::fs::write(&seed_path, user.seed().expect("a seed") + "\n").expect("the seed file");
+    let config = dir.0.join("nkey.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "authorization {{ users: [ {{ nkey: {} }} ] }}\n",
+            user.public_key()
+        ),
+    )
+    .expect("the server's configuration");
+    let config_text = config.display().to_string();
+    let server = NatsServer::start_with(&dir.0, &["-c", &config_text]);
+    let path = dir.0.join("feed.ndjson");
+    std::fs::write(&path, heartbeats(0, 3).join("\n") + "\n").expect("a feed file");
+    let (path_text, seed_text) = (path.display().to_string(), seed_path.display().to_string());
+    let url = server.url();
+    let (stderr, code) = run(&["publish", "--feed", &path_text, "--nats", &url]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("NATS: authorization refused"), "{stderr}");
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        &path_text,
+        "--nats",
+        &url,
+        "--nats-nkey",
+        &seed_text,
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("published 3 lines"), "{stderr}");
+    // The seed never reaches the screen or the error.
+    assert!(!stderr.contains(&user.seed().expect("a seed")));
+}
