@@ -158,25 +158,31 @@ impl Runner {
                 }
                 None => return Ok(Interrupted::Failed(DownCause::ConnectionClosed)),
             };
-            let Some(sequence) = message.info().ok().map(|info| info.stream_sequence) else {
-                continue;
-            };
-            // A consumer made again may deliver what was already sent.
-            if let Start::After(last) = *start
-                && sequence <= last
-            {
-                continue;
-            }
-            *start = Start::After(sequence);
-            let payload = &message.payload[..];
-            let line = if payload.len() > MAX_LINE_BYTES {
-                Line::TooLong
-            } else {
-                Line::Text(payload)
-            };
-            if let Some(item) = feed_item(sequence, line) {
-                self.send(item).await?;
-            }
+            self.deliver(&message, start).await?;
+        }
+    }
+
+    /// Sends one message as a line, unless it was already sent (at or below `start`).
+    async fn deliver(&self, message: &jetstream::Message, start: &mut Start) -> Flow<()> {
+        let Some(sequence) = message.info().ok().map(|info| info.stream_sequence) else {
+            return Ok(());
+        };
+        // A consumer made again may deliver what was already sent.
+        if let Start::After(last) = *start
+            && sequence <= last
+        {
+            return Ok(());
+        }
+        *start = Start::After(sequence);
+        let payload = &message.payload[..];
+        let line = if payload.len() > MAX_LINE_BYTES {
+            Line::TooLong
+        } else {
+            Line::Text(payload)
+        };
+        match feed_item(sequence, line) {
+            Some(item) => self.send(item).await,
+            None => Ok(()),
         }
     }
 }
