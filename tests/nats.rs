@@ -502,6 +502,19 @@ fn nats_flags_are_checked_before_anything_is_read_and_secrets_are_never_echoed()
     ]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("not NATS"), "{stderr}");
+    // A file that is not there (and not followed) is refused before connecting.
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        "no-such-feed.ndjson",
+        "--nats",
+        "nats://127.0.0.1:1",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("cannot read no-such-feed.ndjson"),
+        "{stderr}"
+    );
     // Nothing listens on port 1: a runtime failure, said in one line.
     let (stderr, code) = run(&["publish", "--feed", "-", "--nats", "nats://127.0.0.1:1"]);
     assert_eq!(code, Some(1));

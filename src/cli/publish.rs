@@ -9,10 +9,21 @@ use tokio::sync::watch;
 
 use super::PublishArgs;
 use forceboard::config::Config;
+use forceboard::feed::FeedSource;
+use forceboard::format::printable;
 use forceboard::publish::{PublishCounts, publish};
 
 pub fn run(config: &Config, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     let options = args.options(config)?;
+    // A file read once must be there: unlike a followed file, it will not appear later.
+    if let FeedSource::File {
+        path,
+        follow: false,
+    } = &options.source
+    {
+        std::fs::File::open(path)
+            .with_context(|| format!("cannot read {}", printable(&path.display().to_string())))?;
+    }
     let subject = options.target.subject.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
