@@ -47,6 +47,7 @@ async fn publish_file(url: &str, path: PathBuf, replicas: usize) -> PublishCount
         },
         target: target(url),
         token: None,
+        http_token: None,
         stream: settings(replicas),
         source_options: common::source::fast_with_idle_limit(Duration::from_secs(60)),
     };
@@ -712,4 +713,77 @@ fn an_nkey_server_admits_the_seed_file_given_by_path() {
     assert!(stderr.contains("published 3 lines"), "{stderr}");
     // The seed never reaches the screen or the error.
     assert!(!stderr.contains(&user.seed().expect("a seed")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_source_gets_its_own_token_never_the_nats_one() {
+    let dir = TempDir::new("http-token");
+    let server = NatsServer::start_with(&dir.0, &["--auth", "nats-s3cret"]);
+    // A CAD's HTTP feed: answers each GET with three lines, and keeps what it was sent.
+    let cad = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let cad_addr = cad.local_addr().expect("address");
+    let (heard_tx, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in cad.incoming().take(5) {
+            let Ok(mut stream) = stream else { break };
+            let mut request = [0_u8; 4096];
+            let read = stream.read(&mut request).unwrap_or(0);
+            let _ = heard_tx.send(String::from_utf8_lossy(&request[..read]).into_owned());
+            let body = heartbeats(0, 3).join("\n") + "\n";
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    let options = PublishOptions {
+        source: FeedSource::Http {
+            url: format!("http://{cad_addr}/feed"),
+        },
+        target: target(&server.url()),
+        token: Some("nats-s3cret".to_string()),
+        http_token: Some("cad-t0ken".to_string()),
+        stream: settings(1),
+        source_options: common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    };
+    let (stop_tx, stop) = watch::channel(false);
+    let publishing = tokio::spawn(publish(options, stop));
+    let request = tokio::task::spawn_blocking(move || heard.recv_timeout(LIMIT))
+        .await
+        .expect("joined")
+        .expect("the CAD was asked");
+    assert!(request.contains("Bearer cad-t0ken"), "{request}");
+    assert!(!request.contains("nats-s3cret"), "{request}");
+    until_more_than_with_token(&server.url(), 2, "nats-s3cret").await;
+    stop_tx.send(true).expect("stop");
+    let counts = publishing.await.expect("joined").expect("published");
+    // The feed ends and is fetched again: the same lines, with the same ids, are stored once.
+    assert_eq!(counts.published, 3, "{counts:?}");
+}
+
+async fn until_more_than_with_token(url: &str, count: u64, token: &str) {
+    let client = async_nats::ConnectOptions::with_token(token.to_string())
+        .connect(url)
+        .await
+        .expect("connect");
+    let jetstream = jetstream::new(client);
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        if let Ok(mut stream) = jetstream.get_stream("EVENTS").await
+            && stream
+                .info()
+                .await
+                .is_ok_and(|info| info.state.messages > count)
+        {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "fewer than {count} messages"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }

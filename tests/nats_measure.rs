@@ -32,6 +32,7 @@ fn options(url: &str, subject: &str, source: FeedSource) -> PublishOptions {
         source,
         target: target(url, subject),
         token: None,
+        http_token: None,
         stream: StreamSettings {
             name: "EVENTS".to_string(),
             subjects: vec!["events.>".to_string()],

@@ -10,7 +10,7 @@ use super::UsageError;
 use super::values::{Flag, parse_feed_source};
 use forceboard::config::Config;
 use forceboard::feed::source::nats::{NatsCredentials, NatsTarget, check_subject};
-use forceboard::feed::source::{FeedSource, SourceOptions};
+use forceboard::feed::source::{FeedSource, SourceOptions, token_is_sendable};
 use forceboard::publish::{PublishOptions, StreamSettings};
 use forceboard::time::Span;
 
@@ -124,6 +124,7 @@ impl PublishArgs {
                     .to_string(),
             ));
         }
+        let http_token = http_token(&source)?;
         let largest = config.windows.iter().map(|window| window.span).max();
         let max_age = (largest.unwrap_or(Span::ZERO) + Span::from_hours(1)).to_duration();
         Ok(PublishOptions {
@@ -134,6 +135,7 @@ impl PublishArgs {
                 ..server
             },
             token: self.auth.token()?,
+            http_token,
             stream: StreamSettings {
                 name: self.stream.clone(),
                 subjects: vec![stream_subjects(&self.subject)],
@@ -146,6 +148,24 @@ impl PublishArgs {
                 ..SourceOptions::default()
             },
         })
+    }
+}
+
+/// FORCEBOARD_TOKEN for an HTTP(S) source, refused at once if it could never be sent.
+fn http_token(source: &FeedSource) -> Result<Option<String>, UsageError> {
+    if !matches!(source, FeedSource::Http { .. }) {
+        return Ok(None);
+    }
+    let token = std::env::var("FORCEBOARD_TOKEN")
+        .ok()
+        .filter(|token| !token.is_empty());
+    match token {
+        Some(token) if !token_is_sendable(&token) => Err(UsageError(
+            "FORCEBOARD_TOKEN cannot be sent as an HTTP header: it may hold printable ASCII \
+             only (no control characters or line breaks)"
+                .to_string(),
+        )),
+        token => Ok(token),
     }
 }
 

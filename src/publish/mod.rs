@@ -61,8 +61,11 @@ pub struct PublishOptions {
     pub source: FeedSource,
     /// The NATS server, the subject to publish on and the credentials.
     pub target: NatsTarget,
-    /// A NATS token (from a file or the environment); also a bearer token for an HTTP feed.
+    /// A NATS token (from a file or FORCEBOARD_NATS_TOKEN).
     pub token: Option<String>,
+    /// The bearer token for an HTTP(S) source (FORCEBOARD_TOKEN): never the NATS one, so
+    /// neither system is handed the other's secret.
+    pub http_token: Option<String>,
     pub stream: StreamSettings,
     pub source_options: SourceOptions,
 }
@@ -114,8 +117,12 @@ pub async fn publish(
         }
     };
     let (tx, rx) = mpsc::channel(1024);
-    let http_token = options.token.clone();
-    let reader = source::spawn_with(options.source, tx, http_token, options.source_options);
+    let reader = source::spawn_with(
+        options.source,
+        tx,
+        options.http_token,
+        options.source_options,
+    );
     let mut publisher = Publisher {
         jetstream,
         subject,
