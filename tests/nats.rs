@@ -787,3 +787,25 @@ async fn until_more_than_with_token(url: &str, count: u64, token: &str) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_outage_says_down_again_after_each_back_off_then_resumes() {
+    let dir = TempDir::new("outage");
+    let mut server = NatsServer::start(&dir.0);
+    publish_lines(&server.url(), &dir, "a.ndjson", &heartbeats(0, 2)).await;
+    let mut rx = board_source(&server.url(), Duration::from_secs(3600));
+    assert_eq!(lines(&mut rx, 2).await.0, vec![1, 2]);
+    server.kill();
+    // The test timings: 50 ms, then about 100 ms (±20 %), each shown as it starts.
+    let mut delays = Vec::new();
+    while delays.len() < 2 {
+        if let FeedItem::State(SourceState::Down { cause, retry_in }) = next(&mut rx).await {
+            assert_eq!(cause, DownCause::ConnectionClosed);
+            delays.push(retry_in);
+        }
+    }
+    assert!(delays[1] > delays[0], "{delays:?}");
+    assert!(server.launch(), "the server starts again");
+    publish_lines(&server.url(), &dir, "b.ndjson", &heartbeats(2, 1)).await;
+    assert_eq!(lines(&mut rx, 1).await.0, vec![3]);
+}

@@ -102,10 +102,6 @@ impl Runner {
             match interrupted {
                 Interrupted::Disconnected => {
                     attempt = 0;
-                    let retry_in = self.options.base_delay;
-                    let cause = DownCause::ConnectionClosed;
-                    info!(source = %self.label, error = %cause, "feed down");
-                    self.state(SourceState::Down { cause, retry_in }).await?;
                     self.until_connected(&client).await?;
                     self.state(SourceState::Connecting).await?;
                 }
@@ -114,12 +110,25 @@ impl Runner {
         }
     }
 
-    /// Waits until the client has reconnected by itself.
-    async fn until_connected(&self, client: &Client) -> Flow<()> {
-        while client.connection_state() != State::Connected {
-            self.sleep(self.options.poll_interval).await?;
+    /// Shows the link down until the client has reconnected by itself. The client keeps
+    /// its own time between tries; each back-off that passes with no link says DOWN again
+    /// with the next, so the banner's countdown never sits at zero.
+    async fn until_connected(&mut self, client: &Client) -> Flow<()> {
+        let cause = DownCause::ConnectionClosed;
+        let mut attempt = 0;
+        loop {
+            let retry_in = self.next_delay(&mut attempt);
+            info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
+            self.state(SourceState::Down { cause, retry_in }).await?;
+            let mut waited = Duration::ZERO;
+            while waited < retry_in {
+                if client.connection_state() == State::Connected {
+                    return Ok(());
+                }
+                self.sleep(self.options.poll_interval).await?;
+                waited = waited.saturating_add(self.options.poll_interval);
+            }
         }
-        Ok(())
     }
 
     /// Makes an ordered consumer from `start` and sends its messages until it fails.
