@@ -19,7 +19,7 @@ mod stream;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use async_nats::jetstream::{self, context::PublishAckFuture};
+use async_nats::jetstream::{self, context::PublishAckFuture, publish::PublishAck};
 use tokio::sync::{mpsc, watch};
 use tracing::{info, warn};
 
@@ -164,7 +164,7 @@ struct Publisher {
     subject: String,
     label: String,
     /// Sent (or, `None`, failed to send) and not yet acked, oldest first.
-    in_flight: VecDeque<(Outgoing, Option<PublishAckFuture>)>,
+    in_flight: VecDeque<(Outgoing, Option<AckFuture>)>,
     stop: watch::Receiver<bool>,
     counts: PublishCounts,
     resume: Resume,
@@ -174,9 +174,21 @@ impl Publisher {
     async fn run(&mut self, mut rx: mpsc::Receiver<FeedItem>) -> Result<(), PublishError> {
         let mut stop = self.stop.clone();
         loop {
-            let item = tokio::select! {
-                item = rx.recv() => item,
+            // The oldest ack is awaited alongside the source, so a publish lost while the
+            // line is quiet is sent again within the ack timeout, not when the next 512 come.
+            let next = tokio::select! {
+                item = rx.recv() => Next::Item(item),
+                acked = oldest_ack(&mut self.in_flight), if !self.in_flight.is_empty() => {
+                    Next::Acked(acked)
+                }
                 _ = stop.wait_for(|stopped| *stopped) => break,
+            };
+            let item = match next {
+                Next::Item(item) => item,
+                Next::Acked(acked) => {
+                    self.settled(acked).await;
+                    continue;
+                }
             };
             match item {
                 Some(FeedItem::Event { line, event }) => {
@@ -215,15 +227,10 @@ impl Publisher {
         self.in_flight.push_back((message, ack));
     }
 
-    async fn start(&self, message: &Outgoing) -> Option<PublishAckFuture> {
-        self.jetstream
-            .publish_with_headers(
-                self.subject.clone(),
-                message.headers.clone(),
-                message.payload.clone(),
-            )
-            .await
-            .ok()
+    /// Sends `message`; its ack is awaited later. (Borrows only what it needs: the acks in
+    /// flight are `Send` but not `Sync`.)
+    async fn start(&mut self, message: &Outgoing) -> Option<AckFuture> {
+        start(&self.jetstream, &self.subject, message).await
     }
 
     /// Waits for every ack due, unless stopped while the server is away.
@@ -237,12 +244,15 @@ impl Publisher {
 
     /// Waits for the oldest ack; if it fails, sends it and every later one again.
     async fn settle_oldest(&mut self) -> Settled {
-        let Some((message, ack)) = self.in_flight.pop_front() else {
+        let acked = oldest_ack(&mut self.in_flight).await;
+        self.settled(acked).await
+    }
+
+    /// The oldest publish was acked (`Some`) or not: counts it, or sends it and every
+    /// later one again.
+    async fn settled(&mut self, acked: Option<PublishAck>) -> Settled {
+        let Some((message, _)) = self.in_flight.pop_front() else {
             return Settled::Acked;
-        };
-        let acked = match ack {
-            Some(ack) => ack.await.ok(),
-            None => None,
         };
         match acked {
             Some(ack) => {
@@ -280,7 +290,7 @@ impl Publisher {
                     self.acked(ack.duplicate);
                     break;
                 }
-                let delay = backoff_delay(attempt, 0.5);
+                let delay = resend_delay(attempt);
                 attempt = attempt.saturating_add(1);
                 let mut stop = self.stop.clone();
                 let stopped = tokio::select! {
@@ -298,6 +308,47 @@ impl Publisher {
             }
         }
         Settled::Acked
+    }
+}
+
+/// The wait before sending an unacked message again: 250 ms doubling to 2 s. Short, since
+/// a cluster electing a new stream leader answers again within seconds, and every line
+/// behind waits on this one.
+fn resend_delay(attempt: u32) -> Duration {
+    Duration::from_millis(250).saturating_mul(1 << attempt.min(3))
+}
+
+async fn start(
+    jetstream: &jetstream::Context,
+    subject: &str,
+    message: &Outgoing,
+) -> Option<AckFuture> {
+    jetstream
+        .publish_with_headers(
+            subject.to_string(),
+            message.headers.clone(),
+            message.payload.clone(),
+        )
+        .await
+        .ok()
+        .map(IntoFuture::into_future)
+}
+
+/// A publish's ack on its way (JetStream's ack timeout included).
+type AckFuture = <PublishAckFuture as IntoFuture>::IntoFuture;
+
+/// What the publisher's loop woke for.
+enum Next {
+    Item(Option<FeedItem>),
+    Acked(Option<PublishAck>),
+}
+
+/// The oldest publish's ack, or `None` if it failed or was never sent. It stays in
+/// `in_flight` (awaited by reference), so a wait cut short loses nothing.
+async fn oldest_ack(in_flight: &mut VecDeque<(Outgoing, Option<AckFuture>)>) -> Option<PublishAck> {
+    match in_flight.front_mut() {
+        Some((_, Some(ack))) => ack.await.ok(),
+        _ => None,
     }
 }
 
