@@ -19,6 +19,7 @@
 //! | `ui`       | view state and keys, the `Board` (a frame's plain data) and the render functions |
 //! | `report`   | headless figures: the `report` table and JSON |
 //! | `check`    | headless validation: a feed's rejected lines and counts (`check`) |
+//! | `publish`  | bridges a live source onto a NATS JetStream subject, acked and de-duplicated |
 //! | `serve`    | plays a recording to TCP clients on one timeline, the served clock (training rooms) |
 //! | `ingest`   | time order for files (reorder horizon), playback clock, replay checkpoints |
 //! | `config`   | the TOML configuration and its defaults |
@@ -38,6 +39,7 @@ pub mod format;
 pub mod generate;
 pub mod ingest;
 pub mod model;
+pub mod publish;
 pub mod report;
 pub mod serve;
 pub mod ssh;

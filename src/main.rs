@@ -72,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Gen(args)) => gen_command(&config, &args),
         Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Ssh(args)) => ssh_command(config, &args),
+        Some(Command::Publish(args)) => cli::publish::run(&config, &args),
         Some(Command::Watch(args)) => show(config, args.options()?),
         Some(Command::Replay(args)) => {
             let playback = args.file.read_playback(config.reorder_horizon)?;

@@ -33,8 +33,9 @@ pub enum FeedInput {
 
 impl FeedInput {
     /// The board's feed at wall time `wall`, and the channel its live items arrive on. A
-    /// live source is spawned on the current Tokio runtime with the config's idle limit;
-    /// for a recording or the demo the channel is already closed (it never yields).
+    /// live source is spawned on the current Tokio runtime with the config's idle limit
+    /// (and, from NATS, the config's backfill); for a recording or the demo the channel
+    /// is already closed (it never yields).
     pub fn start(
         self,
         config: &Config,
@@ -46,6 +47,13 @@ impl FeedInput {
                 let timings = SourceOptions {
                     idle_limit: config.idle_limit.to_duration(),
                     ..SourceOptions::default()
+                };
+                let source = match source {
+                    FeedSource::Nats { target, .. } => FeedSource::Nats {
+                        target,
+                        replay: config.backfill().to_duration(),
+                    },
+                    source => source,
                 };
                 source::spawn_with(source, tx, token, timings);
                 Feed::live(config, wall)

@@ -79,10 +79,8 @@ impl WatchArgs {
                     .to_string(),
             ));
         }
-        let input = FeedInput::Live {
-            source: self.feed,
-            token,
-        };
+        let (source, token) = self.nats.live(self.feed, token)?;
+        let input = FeedInput::Live { source, token };
         Ok(self.dashboard.options(input, self.record))
     }
 }

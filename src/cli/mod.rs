@@ -6,6 +6,8 @@
 //! binary exits 2.
 
 mod convert;
+mod nats;
+pub mod publish;
 mod ssh;
 mod values;
 
@@ -19,6 +21,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::time::{Span, Timestamp};
+pub use nats::{NatsAuthArgs, PublishArgs};
 pub use ssh::SshArgs;
 pub use values::{FeedFile, not_this_machine};
 use values::{
@@ -106,11 +109,16 @@ pub enum Command {
     /// read-only; one feed for every session).
     #[command(after_help = ssh::SSH_HELP)]
     Ssh(SshArgs),
+    /// Publish a live feed onto a NATS JetStream subject (one per force), for boards
+    /// anywhere to follow with watch --feed nats://HOST:PORT/SUBJECT.
+    #[command(after_help = PUBLISH_HELP)]
+    Publish(PublishArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// The feed: - (stdin), a file path, tcp://HOST:PORT, or http(s)://… (an NDJSON stream).
+    /// The feed: - (stdin), a file path, tcp://HOST:PORT, http(s)://… (an NDJSON stream), or
+    /// nats://HOST:PORT/SUBJECT (tls://… for TLS) for a NATS JetStream subject.
     /// A bearer token for http(s) is read from FORCEBOARD_TOKEN, never from the command line.
     #[arg(long, value_name = "SRC", value_parser = Flag(parse_feed_source))]
     pub feed: FeedSource,
@@ -122,6 +130,8 @@ pub struct WatchArgs {
     pub record: Option<PathBuf>,
     #[command(flatten)]
     pub dashboard: DashboardArgs,
+    #[command(flatten)]
+    pub nats: NatsAuthArgs,
 }
 
 #[derive(Debug, Args)]
@@ -294,6 +304,19 @@ Exit codes: 0 stopped by a signal; 1 a runtime failure (a file that cannot be re
 no events, an address in use); 2 a bad flag or config, --from after the last event, or an \
 address that is not this machine's.";
 
+const PUBLISH_HELP: &str = "\
+Examples:
+  forceboard publish --feed tcp://cad-gw:7000 --nats nats://nats-1:4222 --subject events.wmp
+  forceboard publish --feed /var/log/cad/events.ndjson --follow --nats tls://nats-1:4222 --nats-creds wmp.creds
+  forceboard watch --feed nats://nats-1:4222/events.wmp
+
+Makes the stream (subjects events.>, file storage) if none holds the subject. A NATS token \
+is read from --nats-token-file or FORCEBOARD_NATS_TOKEN, never from the command line.
+
+Exit codes: 0 the source ended and every line was acked, or stopped by a signal; 1 a \
+runtime failure (NATS unreachable, the stream refused, a file changed since it was \
+published); 2 a bad flag or config.";
+
 /// A mistake in how forceboard was called that shows only once a file is read (such as
 /// `serve --from` after its last event): exit code 2, like clap's own.
 #[derive(Debug, thiserror::Error)]
@@ -325,6 +348,9 @@ impl Cli {
                 if let Command::Ssh(args) = other {
                     args.log = args.log.take().or(before.log.take());
                 }
+                if let Command::Publish(args) = other {
+                    args.log = args.log.take().or(before.log.take());
+                }
                 if let Some(flag) = before.first_given() {
                     let commands = if flag == "--log" {
                         "forceboard, watch, replay and serve"
@@ -346,6 +372,7 @@ impl Cli {
             Some(Command::Replay(args)) => args.dashboard.log.as_deref(),
             Some(Command::Serve(args)) => args.log.as_deref(),
             Some(Command::Ssh(args)) => args.log.as_deref(),
+            Some(Command::Publish(args)) => args.log.as_deref(),
             Some(Command::Report(_) | Command::Check(_) | Command::Gen(_)) => None,
         }
     }

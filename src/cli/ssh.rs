@@ -9,7 +9,7 @@ use super::values::{
     Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_listen, parse_rotate,
     parse_speed, parse_time,
 };
-use super::{FeedFile, LayoutArg, UsageError};
+use super::{FeedFile, LayoutArg, NatsAuthArgs, UsageError};
 use forceboard::app::FeedInput;
 use forceboard::config::Config;
 use forceboard::feed::source::FeedSource;
@@ -24,7 +24,8 @@ pub struct SshArgs {
     /// Address to listen on, HOST:PORT (e.g. 0.0.0.0:2222).
     #[arg(long, value_name = "ADDR", value_parser = Flag(parse_listen))]
     pub listen: SocketAddr,
-    /// The live feed: - (stdin), a file path, tcp://HOST:PORT or http(s)://… (as `watch`).
+    /// The live feed: - (stdin), a file path, tcp://HOST:PORT, http(s)://… or
+    /// nats://HOST:PORT/SUBJECT (as `watch`).
     #[arg(long, value_name = "SRC", value_parser = Flag(parse_feed_source))]
     pub feed: Option<FeedSource>,
     /// Keep reading a --feed file as it grows, like tail -F.
@@ -77,6 +78,9 @@ pub struct SshArgs {
     /// Write logs to this file: each session's key, address, start, end and reason.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Credentials for a nats:// or tls:// feed.
+    #[command(flatten)]
+    pub nats: NatsAuthArgs,
 }
 
 pub const SSH_HELP: &str = "\
@@ -113,6 +117,7 @@ impl SshArgs {
                 let token = std::env::var("FORCEBOARD_TOKEN")
                     .ok()
                     .filter(|token| !token.is_empty());
+                let (source, token) = self.nats.live(source, token)?;
                 Ok(FeedInput::Live { source, token })
             }
             None => Ok(FeedInput::Demo),

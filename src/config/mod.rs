@@ -230,6 +230,21 @@ impl Config {
         Ok(config)
     }
 
+    /// The largest configured window (zero when none is configured).
+    pub fn largest_window(&self) -> Span {
+        self.windows
+            .iter()
+            .map(|window| window.span)
+            .max()
+            .unwrap_or(Span::ZERO)
+    }
+
+    /// How far back a board reads a stored feed when it starts (NATS): its largest window
+    /// and the pairing grace, so every figure is whole from its first frame.
+    pub fn backfill(&self) -> Span {
+        self.largest_window() + self.pairing_grace
+    }
+
     /// The engine's settings, keeping closed records long enough for every configured
     /// window and for `extra_window` (e.g. `report --window 7d`).
     pub fn engine_settings(&self, extra_window: Option<Span>) -> EngineSettings {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use url::{Host, Url};
 
+use super::nats::{DEFAULT_BACKFILL, NatsTarget};
 use super::{DownCause, FeedSource};
 use crate::format::printable;
 
@@ -37,7 +38,7 @@ impl FeedSource {
 
     /// A name for logs: no path or query of a URL (they can carry secrets), and control
     /// characters escaped.
-    pub(super) fn label(&self) -> String {
+    pub fn label(&self) -> String {
         let label = match self {
             FeedSource::Stdin => "stdin".to_string(),
             FeedSource::File { path, .. } => path.display().to_string(),
@@ -46,6 +47,7 @@ impl FeedSource {
                 Ok(target) => target.label(),
                 Err(_) => "an HTTP feed".to_string(),
             },
+            FeedSource::Nats { target, .. } => target.label(),
         };
         printable(&label).into_owned()
     }
@@ -75,6 +77,11 @@ fn source_of(src: &str, follow: bool) -> Result<FeedSource, String> {
                 url: src.to_string(),
             })
         }
+        // The board sets the replay from its configuration (largest window and grace).
+        "nats" | "tls" => Ok(FeedSource::Nats {
+            target: NatsTarget::parse(src)?,
+            replay: DEFAULT_BACKFILL,
+        }),
         _ => Err(format!(
             "the feed scheme \"{}\" is not supported: use {FORMS}",
             printable(scheme)
@@ -160,7 +167,7 @@ impl HttpTarget {
         })
     }
 
-    pub(super) fn label(&self) -> String {
+    pub fn label(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         format!("{scheme}://{}", self.authority)
     }

@@ -66,6 +66,14 @@ pub enum DownCause {
     NoData {
         secs: u64,
     },
+    /// The NATS creds or nkey file cannot be read (or is not one).
+    NatsCredentials,
+    /// The NATS server refused the credentials (or their absence).
+    NatsAuthorization,
+    /// No JetStream stream holds the feed's subject (or JetStream is not answering).
+    NatsNoStream,
+    /// The JetStream consumer could not be made, or failed.
+    NatsConsumer,
 }
 
 impl DownCause {
@@ -88,6 +96,7 @@ impl DownCause {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             DownCause::Http { status: 401 | 403 } => Some("check FORCEBOARD_TOKEN"),
+            DownCause::NatsAuthorization => Some("check the NATS credentials"),
             _ => None,
         }
     }
@@ -170,6 +179,10 @@ impl fmt::Display for DownCause {
             }
             DownCause::InvalidToken => "the token is not a valid HTTP header value",
             DownCause::NoData { secs } => return write!(f, "no data for {secs} s"),
+            DownCause::NatsCredentials => "NATS: the credentials file cannot be read",
+            DownCause::NatsAuthorization => "NATS: authorization refused",
+            DownCause::NatsNoStream => "NATS: no stream holds the subject",
+            DownCause::NatsConsumer => "NATS: the consumer failed",
         };
         f.write_str(words)
     }

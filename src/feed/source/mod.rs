@@ -1,5 +1,5 @@
-//! Live feed sources: stdin, a file (optionally tailed like `tail -F`), a TCP stream and an
-//! HTTP(S) NDJSON stream.
+//! Live feed sources: stdin, a file (optionally tailed like `tail -F`), a TCP stream, an
+//! HTTP(S) NDJSON stream and a NATS JetStream subject.
 //!
 //! Each source is one tokio task that splits its bytes into lines with the shared
 //! [`LineSplitter`] (never holding more than [`MAX_LINE_BYTES`](crate::feed::lines::MAX_LINE_BYTES)
@@ -12,13 +12,14 @@
 //! Why a source is down is a [`DownCause`]; its words are made only when shown or logged.
 //!
 //! The parts: `address` reads `--feed`, `backoff` times the retries, `file` reads stdin and
-//! files, `tcp` and `http` the network feeds, `cause` names what went wrong.
+//! files, `tcp`, `http` and `nats` the network feeds, `cause` names what went wrong.
 
 mod address;
 mod backoff;
 mod cause;
 mod file;
 mod http;
+pub mod nats;
 mod tcp;
 
 use std::path::PathBuf;
@@ -37,6 +38,7 @@ use crate::feed::lines::{Line, LineSplitter};
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use backoff::{Jitter, scaled_backoff};
+use nats::NatsTarget;
 
 /// What a source sends to the board.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +86,11 @@ pub enum FeedSource {
     /// An `http://` or `https://` URL.
     Http {
         url: String,
+    },
+    /// One subject of a NATS JetStream stream, read from `replay` ago (the backfill).
+    Nats {
+        target: NatsTarget,
+        replay: Duration,
     },
 }
 
@@ -144,6 +151,7 @@ pub fn spawn_with(
             FeedSource::File { path, follow } => runner.run_file(&path, follow).await,
             FeedSource::Tcp { addr } => runner.run_tcp(&addr).await,
             FeedSource::Http { url } => runner.run_http(&url, token).await,
+            FeedSource::Nats { target, replay } => runner.run_nats(&target, replay, token).await,
         };
     })
 }

@@ -1,0 +1,270 @@
+//! A NATS JetStream feed: one force's subject on a stream, read by an ordered consumer.
+//!
+//! At start it asks for every message from `replay` ago (the largest window and the
+//! pairing grace, by the messages' publish times), so a board started at 3 a.m. has the
+//! last 24 hours at once, then follows live. Each message is one line; its number is the
+//! message's stream sequence, which a person can look up with the `nats` tool.
+//!
+//! When the link to the server is lost the board shows DOWN (the client reconnects by
+//! itself, to any server of the cluster it learnt of); once it is back, a new ordered
+//! consumer starts at the sequence after the last one received, and any message at or
+//! below it is dropped, so nothing is missed or counted twice.
+//!
+//! LIVE and STALE come from the messages themselves (events and the CAD's heartbeats), as
+//! for TCP: a link that is up but carries nothing for `stale_after` is STALE.
+
+mod connect;
+
+use std::time::Duration;
+
+use async_nats::connection::State;
+use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::push::OrderedConfig};
+use async_nats::{Client, Event};
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use tracing::info;
+
+pub use connect::{DEFAULT_NATS_PORT, NatsCredentials, NatsTarget, check_subject, connect};
+
+use super::{Closed, DownCause, Flow, Runner, SourceState, feed_item};
+use crate::feed::lines::{Line, MAX_LINE_BYTES};
+
+/// The backfill of the default configuration: its largest window (24 h) and the pairing
+/// grace (2 min). A board replaces it with its own configuration's.
+pub const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
+
+/// Where the next consumer starts.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    /// Everything the stream holds (a replay longer than the calendar can subtract).
+    All,
+    /// At the first message published at or after this time (the backfill).
+    Time(OffsetDateTime),
+    /// After this stream sequence: the last one delivered.
+    After(u64),
+}
+
+impl Start {
+    fn policy(self) -> DeliverPolicy {
+        match self {
+            Start::All => DeliverPolicy::All,
+            Start::Time(start_time) => DeliverPolicy::ByStartTime { start_time },
+            Start::After(sequence) => DeliverPolicy::ByStartSequence {
+                start_sequence: sequence.saturating_add(1),
+            },
+        }
+    }
+}
+
+/// How one consumer's reading ended.
+enum Interrupted {
+    /// The connection dropped: wait for the client to reconnect.
+    Disconnected,
+    /// The consumer failed (or could not be made): try again after a back-off.
+    Failed(DownCause),
+}
+
+impl Runner {
+    pub(super) async fn run_nats(
+        &mut self,
+        target: &NatsTarget,
+        replay: Duration,
+        token: Option<String>,
+    ) -> Flow<()> {
+        let mut attempt = 0;
+        let (events_tx, mut events) = mpsc::unbounded_channel();
+        let mut start = backfill_start(replay);
+        let client = loop {
+            self.state(SourceState::Connecting).await?;
+            let connecting = connect(
+                target,
+                token.as_deref(),
+                self.options.connect_timeout,
+                Some(events_tx.clone()),
+            );
+            let connected = tokio::select! {
+                connected = connecting => connected,
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            match connected {
+                Ok(client) => break client,
+                Err(cause) => self.back_off(&mut attempt, cause).await?,
+            }
+        };
+        let jetstream = jetstream::new(client.clone());
+        loop {
+            // Events from before this consumer tell nothing about it.
+            while events.try_recv().is_ok() {}
+            let interrupted = self
+                .follow(&client, &jetstream, target, &mut start, &mut events)
+                .await?;
+            match interrupted {
+                Interrupted::Disconnected => {
+                    attempt = 0;
+                    self.until_connected(&client).await?;
+                    self.state(SourceState::Connecting).await?;
+                }
+                Interrupted::Failed(cause) => self.back_off(&mut attempt, cause).await?,
+            }
+        }
+    }
+
+    /// Shows the link down until the client has reconnected by itself. The client keeps
+    /// its own time between tries; each back-off that passes with no link says DOWN again
+    /// with the next, so the banner's countdown never sits at zero.
+    async fn until_connected(&mut self, client: &Client) -> Flow<()> {
+        let cause = DownCause::ConnectionClosed;
+        let mut attempt = 0;
+        loop {
+            let retry_in = self.next_delay(&mut attempt);
+            info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
+            self.state(SourceState::Down { cause, retry_in }).await?;
+            let mut waited = Duration::ZERO;
+            while waited < retry_in {
+                if client.connection_state() == State::Connected {
+                    return Ok(());
+                }
+                self.sleep(self.options.poll_interval).await?;
+                waited = waited.saturating_add(self.options.poll_interval);
+            }
+        }
+    }
+
+    /// Makes an ordered consumer from `start` and sends its messages until it fails.
+    async fn follow(
+        &self,
+        client: &Client,
+        jetstream: &jetstream::Context,
+        target: &NatsTarget,
+        start: &mut Start,
+        events: &mut mpsc::UnboundedReceiver<Event>,
+    ) -> Flow<Interrupted> {
+        let made = tokio::select! {
+            made = ordered_consumer(client, jetstream, &target.subject, *start) => made,
+            _ = self.tx.closed() => return Err(Closed),
+        };
+        let mut messages = match made {
+            Ok(messages) => messages,
+            Err(cause) => return Ok(Interrupted::Failed(cause)),
+        };
+        info!(source = %self.label, start = ?start, "feed connected");
+        self.state(SourceState::Connected).await?;
+        loop {
+            let next = tokio::select! {
+                next = messages.next() => next,
+                event = events.recv() => match event {
+                    Some(Event::Disconnected) => return Ok(Interrupted::Disconnected),
+                    _ => continue,
+                },
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            let message = match next {
+                Some(Ok(message)) => message,
+                Some(Err(error)) => {
+                    info!(source = %self.label, error = %error, "consumer failed");
+                    return Ok(Interrupted::Failed(DownCause::NatsConsumer));
+                }
+                None => return Ok(Interrupted::Failed(DownCause::ConnectionClosed)),
+            };
+            self.deliver(&message, start).await?;
+        }
+    }
+
+    /// Sends one message as a line, unless it was already sent (at or below `start`).
+    async fn deliver(&self, message: &jetstream::Message, start: &mut Start) -> Flow<()> {
+        let Some(sequence) = message.info().ok().map(|info| info.stream_sequence) else {
+            return Ok(());
+        };
+        // A consumer made again may deliver what was already sent.
+        if let Start::After(last) = *start
+            && sequence <= last
+        {
+            return Ok(());
+        }
+        *start = Start::After(sequence);
+        let payload = &message.payload[..];
+        let line = if payload.len() > MAX_LINE_BYTES {
+            Line::TooLong
+        } else {
+            Line::Text(payload)
+        };
+        match feed_item(sequence, line) {
+            Some(item) => self.send(item).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// From `replay` ago; everything, if that is before the calendar's start.
+fn backfill_start(replay: Duration) -> Start {
+    time::Duration::try_from(replay)
+        .ok()
+        .and_then(|span| OffsetDateTime::now_utc().checked_sub(span))
+        .map_or(Start::All, Start::Time)
+}
+
+/// An ordered push consumer on the stream that holds `subject`, starting at `start`.
+async fn ordered_consumer(
+    client: &Client,
+    jetstream: &jetstream::Context,
+    subject: &str,
+    start: Start,
+) -> Result<jetstream::consumer::push::Ordered, DownCause> {
+    let stream_name = jetstream
+        .stream_by_subject(subject)
+        .await
+        .map_err(|_| DownCause::NatsNoStream)?;
+    let stream = jetstream
+        .get_stream_no_info(&stream_name)
+        .await
+        .map_err(|_| DownCause::NatsNoStream)?;
+    let config = OrderedConfig {
+        deliver_subject: client.new_inbox(),
+        filter_subject: subject.to_string(),
+        deliver_policy: start.policy(),
+        ..OrderedConfig::default()
+    };
+    let consumer = stream
+        .create_consumer(config)
+        .await
+        .map_err(|_| DownCause::NatsConsumer)?;
+    consumer
+        .messages()
+        .await
+        .map_err(|_| DownCause::NatsConsumer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::source::FeedSource;
+
+    #[test]
+    fn a_nats_feed_replays_a_day_and_two_minutes_unless_the_board_says_otherwise() {
+        let source = FeedSource::parse("nats://nats-1/events.wmp", false).expect("valid");
+        let FeedSource::Nats { target, replay } = source else {
+            panic!("a NATS feed");
+        };
+        assert_eq!(target.server, "nats://nats-1:4222");
+        assert_eq!(replay, Duration::from_secs(86_400 + 120));
+        assert!(FeedSource::parse("nats://nats-1/events.wmp", true).is_err());
+    }
+
+    #[test]
+    fn a_replay_too_long_for_the_calendar_asks_for_everything() {
+        assert!(matches!(backfill_start(Duration::MAX), Start::All));
+        assert!(matches!(
+            backfill_start(Duration::from_secs(60)),
+            Start::Time(_)
+        ));
+    }
+
+    #[test]
+    fn a_restarted_consumer_starts_after_the_last_sequence() {
+        assert_eq!(
+            Start::After(41).policy(),
+            DeliverPolicy::ByStartSequence { start_sequence: 42 }
+        );
+    }
+}
