@@ -450,6 +450,35 @@ fn watch_on_a_nats_feed_shows_the_figures_and_a_server_outage() {
     board.assert_restored();
 }
 
+/// `forceboard ssh --feed nats://…`: an SSH server started after the lines were published
+/// backfills them like `watch`, and its sessions show the same figures.
+#[test]
+fn an_ssh_server_on_a_nats_feed_shows_the_backfilled_figures() {
+    let dir = TempDir::new("ssh");
+    let server = NatsServer::start(&dir.0);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let published = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+
+    let keys = common::ssh::key_dir("nats-ssh");
+    let inspector = common::ssh::Key::new(&keys, "inspector");
+    let feed = format!("{}/{SUBJECT}", server.url());
+    let ssh = common::ssh::SshServer::start_in(
+        keys,
+        &["--feed", &feed, "--layout", "standard"],
+        &[&inspector.public],
+    );
+    let mut board = ssh.connect(&inspector, 120, 40);
+    // 999 mean (4 + 8) / 2 = 6.0 s, as on `watch` above.
+    board.wait_for("6.0s");
+    assert!(board.contents().contains("LIVE"), "{}", board.contents());
+    board.press("q");
+    assert!(board.wait_exit().success());
+}
+
 /// The binary's stderr and exit code for `args`, with no standard input.
 fn run(args: &[&str]) -> (String, Option<i32>) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
