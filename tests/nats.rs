@@ -12,6 +12,7 @@ use async_nats::jetstream;
 use tokio::sync::mpsc::{self, Receiver};
 use tokio::sync::watch;
 
+use common::feed::live_lines;
 use common::nats::{Cluster, NatsServer, TempDir};
 use forceboard::app::{App, AppOptions, Feed, Msg};
 use forceboard::config::Config;
@@ -385,33 +386,6 @@ async fn a_publisher_rides_out_a_server_restart_without_losing_or_repeating_a_li
     );
     assert_eq!(stream_messages(&server.url()).await, lines);
     assert_eq!(last_line(&server.url()).await, lines);
-}
-
-/// Lines dated just before now: A answered in 4 s, B in 8 s, C waiting, I1 open.
-fn live_lines() -> Vec<String> {
-    let ago =
-        |secs: i64| common::pty::rfc3339(chrono::Utc::now() - chrono::Duration::seconds(secs));
-    vec![
-        format!(
-            r#"{{"kind":"call_offered","at":"{}","id":"A","line":"999","lpa":"BIR"}}"#,
-            ago(60)
-        ),
-        format!(r#"{{"kind":"call_answered","at":"{}","id":"A"}}"#, ago(56)),
-        format!(
-            r#"{{"kind":"call_offered","at":"{}","id":"B","line":"999","lpa":"COV"}}"#,
-            ago(40)
-        ),
-        format!(r#"{{"kind":"call_answered","at":"{}","id":"B"}}"#, ago(32)),
-        format!(
-            r#"{{"kind":"call_offered","at":"{}","id":"C","line":"999"}}"#,
-            ago(5)
-        ),
-        format!(
-            r#"{{"kind":"incident_created","at":"{}","id":"I1","grade":"emergency","lpa":"BIR"}}"#,
-            ago(120)
-        ),
-        format!(r#"{{"kind":"heartbeat","at":"{}"}}"#, ago(0)),
-    ]
 }
 
 #[test]

@@ -390,32 +390,6 @@ fn stopping_the_server_restores_every_screen() {
     }
 }
 
-/// Live events around now: 999 calls answered in 4 s and 8 s (mean 6.0 s, amber against
-/// the 5 s target), one waiting since 5 s ago.
-fn live_lines() -> String {
-    let now = chrono::Utc::now();
-    let ago = |s: i64| common::pty::rfc3339(now - chrono::Duration::seconds(s));
-    [
-        format!(
-            r#"{{"kind":"call_offered","at":"{}","id":"A","line":"999"}}"#,
-            ago(60)
-        ),
-        format!(r#"{{"kind":"call_answered","at":"{}","id":"A"}}"#, ago(56)),
-        format!(
-            r#"{{"kind":"call_offered","at":"{}","id":"B","line":"999"}}"#,
-            ago(40)
-        ),
-        format!(r#"{{"kind":"call_answered","at":"{}","id":"B"}}"#, ago(32)),
-        format!(
-            r#"{{"kind":"call_offered","at":"{}","id":"C","line":"999"}}"#,
-            ago(5)
-        ),
-        format!(r#"{{"kind":"heartbeat","at":"{}"}}"#, ago(0)),
-    ]
-    .map(|line| line + "\n")
-    .concat()
-}
-
 #[test]
 fn one_live_feed_connection_serves_every_session() {
     use std::io::Write;
@@ -429,7 +403,9 @@ fn one_live_feed_connection_serves_every_session() {
         &[&allowed.public],
     );
     let (mut stream, _) = listener.accept().expect("the server connects to the feed");
-    stream.write_all(live_lines().as_bytes()).expect("send");
+    stream
+        .write_all((common::feed::live_lines().join("\n") + "\n").as_bytes())
+        .expect("send");
     let boards = [
         server.connect(&allowed, 120, 40),
         server.connect(&allowed, 100, 30),

@@ -1,5 +1,6 @@
 #![allow(dead_code)] // each test file uses some of it
 
+pub mod feed;
 pub mod nats;
 pub mod pty;
 pub mod serve;
