@@ -59,7 +59,16 @@ async fn publish_file(url: &str, subject: &str, path: &Path) -> (PublishCounts, 
 
 fn generate(dir: &TempDir, days: u32) -> (PathBuf, u64) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
-        .args(["gen", "--days", &days.to_string(), "--seed", "43"])
+        // Schema 1.0, as measured in BENCHMARKS.md §17 (before gen wrote the call handlers).
+        .args([
+            "gen",
+            "--days",
+            &days.to_string(),
+            "--seed",
+            "43",
+            "--schema",
+            "1.0",
+        ])
         .output()
         .expect("gen");
     let path = dir.0.join(format!("gen-{days}.ndjson"));
