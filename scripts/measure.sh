@@ -42,8 +42,8 @@ cargo build --release --quiet --bin forceboard --example serde_baseline
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$BIN" gen --days 1 --seed "$SEED" >"$tmp/day1.ndjson"
-"$BIN" gen --days 30 --seed "$SEED" >"$tmp/day30.ndjson"
+"$BIN" gen --days 1 --seed "$SEED" --schema 1.0 >"$tmp/day1.ndjson"
+"$BIN" gen --days 30 --seed "$SEED" --schema 1.0 >"$tmp/day30.ndjson"
 lines1=$(wc -l <"$tmp/day1.ndjson")
 lines30=$(wc -l <"$tmp/day30.ndjson")
 

@@ -54,7 +54,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         feed = os.path.join(tmp, "feed.ndjson")
         with open(feed, "wb") as out:
-            subprocess.run([BINARY, "gen", "--days", str(args.days), "--seed", "7"], stdout=out, check=True)
+            subprocess.run([BINARY, "gen", "--days", str(args.days), "--seed", "7", "--schema", "1.0"], stdout=out, check=True)
         pid, fd = pty.fork()
         if pid == 0:
             os.environ["TERM"] = "xterm-256color"
