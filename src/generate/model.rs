@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use super::GenOptions;
 use super::rng::Rng;
 use super::roster::{HandleTimes, Roster, SNAPSHOT_EVERY_MS};
+use crate::model::CallLine;
 
 // ---------------------------------------------------------------------------
 // Calibration
@@ -69,12 +70,6 @@ const STREAMS: [Stream; 5] = [
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Line {
-    L999,
-    L101,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Grade {
     Emergency,
     Priority,
@@ -86,17 +81,17 @@ pub(super) enum Event {
     Heartbeat,
     CallOffered {
         id: u64,
-        line: Line,
+        line: CallLine,
         lpa: Option<u8>,
     },
     CallAnswered {
         id: u64,
-        line: Line,
+        line: CallLine,
     },
     /// The handler of an answered call is free again (schema v1.1).
     CallEnded {
         id: u64,
-        line: Line,
+        line: CallLine,
     },
     CallAbandoned {
         id: u64,
@@ -114,7 +109,7 @@ pub(super) enum Event {
     },
     /// Handlers of `line` logged on now (schema v1.1); the writer adds how many are free.
     Staffing {
-        line: Line,
+        line: CallLine,
         on_duty: u32,
     },
 }
@@ -220,7 +215,7 @@ impl Generator {
         };
         let changes = roster.changes(d0, d1);
         let mut snapshots = Vec::new();
-        for line in [Line::L999, Line::L101] {
+        for line in CallLine::ALL {
             let of_line: Vec<_> = changes.iter().filter(|c| c.line == line).collect();
             let mut t =
                 d0 + (SNAPSHOT_EVERY_MS - d0.rem_euclid(SNAPSHOT_EVERY_MS)) % SNAPSHOT_EVERY_MS;
@@ -237,7 +232,11 @@ impl Generator {
                     .take_while(|c| c.at <= at)
                     .last()
                     .map_or(0, |c| c.on_duty);
-                snapshots.push((at, line == Line::L101, Event::Staffing { line, on_duty }));
+                snapshots.push((
+                    at,
+                    line == CallLine::NonEmergency101,
+                    Event::Staffing { line, on_duty },
+                ));
             }
         }
         snapshots.sort_by_key(|s| (s.0, s.1));
@@ -289,8 +288,8 @@ impl Generator {
         arrivals.sort_by_key(|a| (a.0, a.1));
         for &(at, s, w) in &arrivals {
             match s {
-                Stream::Call999 => self.call(at, Line::L999, w),
-                Stream::Call101 => self.call(at, Line::L101, w),
+                Stream::Call999 => self.call(at, CallLine::Emergency999, w),
+                Stream::Call101 => self.call(at, CallLine::NonEmergency101, w),
                 Stream::Emergency => self.incident(at, Grade::Emergency, w),
                 Stream::Priority => self.incident(at, Grade::Priority, w),
                 Stream::Scheduled => self.incident(at, Grade::Scheduled, w),
@@ -311,7 +310,7 @@ impl Generator {
         0
     }
 
-    fn call(&mut self, at: i64, line: Line, w: f64) {
+    fn call(&mut self, at: i64, line: CallLine, w: f64) {
         let id = self.next_call;
         self.next_call += 1;
         let lpa = if self.rng.f64() < CALL_NO_LPA {
@@ -324,7 +323,7 @@ impl Generator {
         let slow = 0.82 + 0.18 * w;
         let r = &mut self.rng;
         let (abandoned, secs) = match line {
-            Line::L999 => {
+            CallLine::Emergency999 => {
                 if r.f64() < 0.0095 * slow {
                     (true, r.lognormal(9.0, 0.9))
                 } else if r.f64() < 0.03 {
@@ -333,7 +332,7 @@ impl Generator {
                     (false, r.lognormal(3.3, 0.55) * slow)
                 }
             }
-            Line::L101 => {
+            CallLine::NonEmergency101 => {
                 if r.f64() < 0.098 * slow {
                     (true, r.lognormal(150.0, 0.5))
                 } else {

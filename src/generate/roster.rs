@@ -9,8 +9,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::model::{Line, MINUTE_MS};
 use super::rng::Rng;
+use crate::model::CallLine;
 
 /// The handle-time stream's seed is the feed's seed with these bits flipped.
 const HANDLE_STREAM: u64 = 0x6861_6e64_6c65_7321;
@@ -20,6 +20,9 @@ const ROSTER_STREAM: u64 = 0x726f_7374_6572_2130;
 
 /// A staffing snapshot per line this often, besides one at every change.
 pub(super) const SNAPSHOT_EVERY_MS: i64 = 5 * MINUTE_MS;
+
+/// The roster is looked at a minute at a time: every change is on the hour.
+const MINUTE_MS: i64 = 60_000;
 
 /// Shift changes, local time: night → early at 07:00, early → late at 15:00, late →
 /// night at 23:00.
@@ -55,13 +58,13 @@ impl HandleTimes {
 
     /// Seconds. 999: median 3.5 min (mean about 4 min 10 s with the tail); 101: median
     /// 6 min (mean about 7 min); one call in twenty is a long one (10 and 15 min medians).
-    pub(super) fn draw(&mut self, line: Line) -> f64 {
+    pub(super) fn draw(&mut self, line: CallLine) -> f64 {
         let long = self.rng.f64() < 0.05;
         match (line, long) {
-            (Line::L999, false) => self.rng.lognormal(210.0, 0.4),
-            (Line::L999, true) => self.rng.lognormal(600.0, 0.5),
-            (Line::L101, false) => self.rng.lognormal(360.0, 0.45),
-            (Line::L101, true) => self.rng.lognormal(900.0, 0.5),
+            (CallLine::Emergency999, false) => self.rng.lognormal(210.0, 0.4),
+            (CallLine::Emergency999, true) => self.rng.lognormal(600.0, 0.5),
+            (CallLine::NonEmergency101, false) => self.rng.lognormal(360.0, 0.45),
+            (CallLine::NonEmergency101, true) => self.rng.lognormal(900.0, 0.5),
         }
     }
 }
@@ -70,7 +73,7 @@ impl HandleTimes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Change {
     pub(super) at: i64,
-    pub(super) line: Line,
+    pub(super) line: CallLine,
     pub(super) on_duty: u32,
 }
 
@@ -93,7 +96,7 @@ impl Roster {
     pub(super) fn changes(&mut self, d0: i64, d1: i64) -> Vec<Change> {
         let sick = self.rng.f64() < SICK_DAY_CHANCE;
         let mut changes = Vec::new();
-        for line in [Line::L999, Line::L101] {
+        for line in CallLine::ALL {
             let mut last = None;
             let mut t = d0;
             while t < d1 {
@@ -109,13 +112,13 @@ impl Roster {
                 t += MINUTE_MS;
             }
         }
-        changes.sort_by_key(|c| (c.at, c.line == Line::L101));
+        changes.sort_by_key(|c| (c.at, c.line == CallLine::NonEmergency101));
         changes
     }
 
     /// Handlers of `line` on duty at UTC `ms` (looked at a minute at a time: every
     /// change is on the hour).
-    fn on_duty(&self, line: Line, ms: i64, sick: bool) -> u32 {
+    fn on_duty(&self, line: CallLine, ms: i64, sick: bool) -> u32 {
         let hour = self.local_hour(ms);
         let shift = if (EARLY_STARTS..LATE_STARTS).contains(&hour) {
             1
@@ -125,7 +128,7 @@ impl Roster {
             0
         };
         match line {
-            Line::L999 => {
+            CallLine::Emergency999 => {
                 let base = ROSTER_999[shift];
                 if shift != 2 || !sick {
                     base
@@ -137,7 +140,7 @@ impl Roster {
                     base
                 }
             }
-            Line::L101 => ROSTER_101[shift],
+            CallLine::NonEmergency101 => ROSTER_101[shift],
         }
     }
 
@@ -165,7 +168,7 @@ mod tests {
         let changes = roster.changes(d0, d0 + 86_400_000);
         let hours: Vec<(i64, u32)> = changes
             .iter()
-            .filter(|c| c.line == Line::L101)
+            .filter(|c| c.line == CallLine::NonEmergency101)
             .map(|c| ((c.at - d0) / 3_600_000, c.on_duty))
             .collect();
         assert_eq!(hours, [(0, 12), (7, 16), (15, 18), (23, 12)]);
@@ -175,19 +178,23 @@ mod tests {
     fn a_sick_late_shift_starts_three_short_and_is_made_up_by_seven_pm() {
         let roster = Roster::new(1, chrono_tz::Europe::London);
         let at = |h: i64| monday() + h * 3_600_000;
-        assert_eq!(roster.on_duty(Line::L999, at(14), true), 14);
-        assert_eq!(roster.on_duty(Line::L999, at(15), true), 12);
-        assert_eq!(roster.on_duty(Line::L999, at(18), true), 13);
-        assert_eq!(roster.on_duty(Line::L999, at(19), true), 15);
-        assert_eq!(roster.on_duty(Line::L999, at(15), false), 15);
-        assert_eq!(roster.on_duty(Line::L999, at(23), true), 11);
+        assert_eq!(roster.on_duty(CallLine::Emergency999, at(14), true), 14);
+        assert_eq!(roster.on_duty(CallLine::Emergency999, at(15), true), 12);
+        assert_eq!(roster.on_duty(CallLine::Emergency999, at(18), true), 13);
+        assert_eq!(roster.on_duty(CallLine::Emergency999, at(19), true), 15);
+        assert_eq!(roster.on_duty(CallLine::Emergency999, at(15), false), 15);
+        assert_eq!(roster.on_duty(CallLine::Emergency999, at(23), true), 11);
     }
 
     #[test]
     fn handle_times_have_the_calibrated_medians() {
         let mut times = HandleTimes::new(7);
-        let mut d999: Vec<f64> = (0..20_000).map(|_| times.draw(Line::L999)).collect();
-        let mut d101: Vec<f64> = (0..20_000).map(|_| times.draw(Line::L101)).collect();
+        let mut d999: Vec<f64> = (0..20_000)
+            .map(|_| times.draw(CallLine::Emergency999))
+            .collect();
+        let mut d101: Vec<f64> = (0..20_000)
+            .map(|_| times.draw(CallLine::NonEmergency101))
+            .collect();
         d999.sort_by(f64::total_cmp);
         d101.sort_by(f64::total_cmp);
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::GenSummary;
-use super::model::{Event, Grade, LPAS, Line, Pending};
+use super::model::{Event, Grade, LPAS, Pending};
+use crate::model::CallLine;
 
 /// Handlers busy on each line's answered calls (999, 101), as the lines written so far
 /// say: a staffing line's `available` is its `on_duty` less these.
@@ -13,8 +14,8 @@ use super::model::{Event, Grade, LPAS, Line, Pending};
 pub(super) struct Busy([u32; 2]);
 
 impl Busy {
-    fn slot(&mut self, line: Line) -> &mut u32 {
-        &mut self.0[usize::from(line == Line::L101)]
+    fn slot(&mut self, line: CallLine) -> &mut u32 {
+        &mut self.0[usize::from(line == CallLine::NonEmergency101)]
     }
 }
 
@@ -74,8 +75,8 @@ pub(super) fn write_line(
     match p.ev {
         Event::CallOffered { line, lpa, .. } => {
             match line {
-                Line::L999 => summary.calls_999 += 1,
-                Line::L101 => summary.calls_101 += 1,
+                CallLine::Emergency999 => summary.calls_999 += 1,
+                CallLine::NonEmergency101 => summary.calls_101 += 1,
             }
             buf.extend_from_slice(b",\"line\":\"");
             buf.extend_from_slice(line_code(line));
@@ -109,10 +110,10 @@ pub(super) fn write_line(
     buf.extend_from_slice(b"}\n");
 }
 
-fn line_code(line: Line) -> &'static [u8] {
+fn line_code(line: CallLine) -> &'static [u8] {
     match line {
-        Line::L999 => b"999",
-        Line::L101 => b"101",
+        CallLine::Emergency999 => b"999",
+        CallLine::NonEmergency101 => b"101",
     }
 }
 
