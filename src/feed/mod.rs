@@ -1,5 +1,5 @@
-//! The feed: schema v1 parsing, line splitting, the schema's wire form, and the live
-//! sources (stdin, file, TCP, HTTP).
+//! The feed: parsing a line of schema v1 (and v1.1's call handlers), line splitting, the
+//! schema's wire form, and the live sources (stdin, file, TCP, HTTP, NATS JetStream).
 
 pub mod lines;
 pub mod parse;
