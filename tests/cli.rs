@@ -716,7 +716,7 @@ fn dashboard_flags_are_refused_where_they_do_nothing() {
     );
     assert_eq!(
         refusal(&["--log", "board.log", "gen"]),
-        "forceboard: --log applies only to forceboard, watch, replay and serve \
+        "forceboard: --log applies only to forceboard, watch, replay, serve, ssh and publish \
          (see forceboard gen --help)\n"
     );
     assert!(refusal(&["report", ""]).contains("FILE must be a file path, or - for standard input"));

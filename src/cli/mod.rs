@@ -342,18 +342,19 @@ impl Cli {
                 args.dashboard = before.overridden_by(std::mem::take(&mut args.dashboard));
             }
             Some(other) => {
-                if let Command::Serve(args) = other {
-                    args.log = args.log.take().or(before.log.take());
-                }
-                if let Command::Ssh(args) = other {
-                    args.log = args.log.take().or(before.log.take());
-                }
-                if let Command::Publish(args) = other {
-                    args.log = args.log.take().or(before.log.take());
+                // The servers take --log given before the command too.
+                let log = match other {
+                    Command::Serve(args) => Some(&mut args.log),
+                    Command::Ssh(args) => Some(&mut args.log),
+                    Command::Publish(args) => Some(&mut args.log),
+                    _ => None,
+                };
+                if let Some(log) = log {
+                    *log = log.take().or(before.log.take());
                 }
                 if let Some(flag) = before.first_given() {
                     let commands = if flag == "--log" {
-                        "forceboard, watch, replay and serve"
+                        "forceboard, watch, replay, serve, ssh and publish"
                     } else {
                         "the dashboard (forceboard, watch and replay)"
                     };
