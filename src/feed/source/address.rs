@@ -14,10 +14,12 @@ use super::{DownCause, FeedSource};
 use crate::format::printable;
 
 /// The forms of `--feed`, for error messages.
-const FORMS: &str = "-, a file path, tcp://HOST:PORT, http://… or https://…";
+const FORMS: &str = "-, a file path, tcp://HOST:PORT, http://…, https://…, \
+                     nats://HOST:PORT/SUBJECT or tls://HOST:PORT/SUBJECT";
 
 impl FeedSource {
-    /// Reads `--feed`: `-` (stdin), `tcp://HOST:PORT`, `http://…`, `https://…`, or a file path.
+    /// Reads `--feed`: `-` (stdin), `tcp://HOST:PORT`, `http://…`, `https://…`,
+    /// `nats://HOST:PORT/SUBJECT`, `tls://HOST:PORT/SUBJECT`, or a file path.
     /// `follow` (tail the file) is allowed with a file path only. The error is one sentence.
     pub fn parse(src: &str, follow: bool) -> Result<FeedSource, String> {
         let source = source_of(src, follow)?;
@@ -217,7 +219,8 @@ mod tests {
             FeedSource::parse("gopher://cad.local/", false),
             Err(
                 "the feed scheme \"gopher\" is not supported: use -, a file path, \
-                 tcp://HOST:PORT, http://… or https://…"
+                 tcp://HOST:PORT, http://…, https://…, nats://HOST:PORT/SUBJECT or \
+                 tls://HOST:PORT/SUBJECT"
                     .to_string()
             )
         );
@@ -226,7 +229,8 @@ mod tests {
             FeedSource::parse("go\u{1b}[2J://cad.local/", false),
             Err(
                 "the feed scheme \"go\\u{1b}[2J\" is not supported: use -, a file path, \
-                 tcp://HOST:PORT, http://… or https://…"
+                 tcp://HOST:PORT, http://…, https://…, nats://HOST:PORT/SUBJECT or \
+                 tls://HOST:PORT/SUBJECT"
                     .to_string()
             )
         );
