@@ -299,10 +299,23 @@ fn publisher(url: &str, path: &std::path::Path) -> std::process::Child {
 
 /// Waits until the stream holds more than `count` messages.
 async fn until_more_than(url: &str, count: u64) {
+    let client = async_nats::connect(url).await.expect("connect");
+    until_client_sees_more_than(client, count).await;
+}
+
+/// [`until_more_than`] on a server that wants a token.
+async fn until_more_than_with_token(url: &str, count: u64, token: &str) {
+    let client = async_nats::ConnectOptions::with_token(token.to_string())
+        .connect(url)
+        .await
+        .expect("connect");
+    until_client_sees_more_than(client, count).await;
+}
+
+async fn until_client_sees_more_than(client: async_nats::Client, count: u64) {
+    let jetstream = jetstream::new(client);
     let deadline = tokio::time::Instant::now() + LIMIT;
     loop {
-        let client = async_nats::connect(url).await.expect("connect");
-        let jetstream = jetstream::new(client);
         if let Ok(mut stream) = jetstream.get_stream("EVENTS").await
             && stream
                 .info()
@@ -765,30 +778,6 @@ async fn an_http_source_gets_its_own_token_never_the_nats_one() {
     let counts = publishing.await.expect("joined").expect("published");
     // The feed ends and is fetched again: the same lines, with the same ids, are stored once.
     assert_eq!(counts.published, 3, "{counts:?}");
-}
-
-async fn until_more_than_with_token(url: &str, count: u64, token: &str) {
-    let client = async_nats::ConnectOptions::with_token(token.to_string())
-        .connect(url)
-        .await
-        .expect("connect");
-    let jetstream = jetstream::new(client);
-    let deadline = tokio::time::Instant::now() + LIMIT;
-    loop {
-        if let Ok(mut stream) = jetstream.get_stream("EVENTS").await
-            && stream
-                .info()
-                .await
-                .is_ok_and(|info| info.state.messages > count)
-        {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "fewer than {count} messages"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
