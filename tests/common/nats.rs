@@ -109,16 +109,7 @@ impl NatsServer {
     /// (the port was taken meanwhile).
     pub fn launch(&mut self) -> bool {
         let _ = std::fs::remove_file(&self.log);
-        let child = Command::new(nats_server())
-            .args(&self.args)
-            .arg("-l")
-            .arg(&self.log)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nats-server runs (install it: apt-get install nats-server)");
-        self.child = Some(child);
+        self.spawn_only();
         let deadline = Instant::now() + READY_LIMIT;
         while Instant::now() < deadline {
             if let Some(child) = self.child.as_mut()
@@ -232,7 +223,7 @@ impl NatsServer {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("nats-server runs");
+            .expect("nats-server runs (install it: apt-get install nats-server)");
         self.child = Some(child);
     }
 
