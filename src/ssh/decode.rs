@@ -175,19 +175,15 @@ fn ss3(bytes: &[u8]) -> Step {
         return Step::Incomplete;
     };
     let code = match last {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
         b'M' => KeyCode::Enter,
-        b'P'..=b'S' => KeyCode::F(last - b'P' + 1),
-        // Alt+O followed by an unrelated byte: take Alt+O, read the byte afresh.
-        _ => {
-            let alt_o = KeyEvent::new(KeyCode::Char('O'), KeyModifiers::ALT);
-            return Step::Key(Some(alt_o), 2);
-        }
+        _ => match final_key(last) {
+            Some(code) => code,
+            // Alt+O followed by an unrelated byte: take Alt+O, read the byte afresh.
+            None => {
+                let alt_o = KeyEvent::new(KeyCode::Char('O'), KeyModifiers::ALT);
+                return Step::Key(Some(alt_o), 2);
+            }
+        },
     };
     Step::Key(plain(code), 3)
 }
@@ -229,18 +225,26 @@ fn csi_key(params: &[u8], last: u8) -> Option<KeyEvent> {
         .flatten()
         .map_or(KeyModifiers::NONE, modifier_bits);
     let code = match last {
+        b'Z' => KeyCode::BackTab,
+        b'~' => tilde_key(first?)?,
+        _ => final_key(last)?,
+    };
+    Some(KeyEvent::new(code, modifiers))
+}
+
+/// The final byte that names the key in both `ESC O x` and `ESC [ … x`: the arrows,
+/// Home and End, F1–F4.
+fn final_key(last: u8) -> Option<KeyCode> {
+    Some(match last {
         b'A' => KeyCode::Up,
         b'B' => KeyCode::Down,
         b'C' => KeyCode::Right,
         b'D' => KeyCode::Left,
         b'H' => KeyCode::Home,
         b'F' => KeyCode::End,
-        b'Z' => KeyCode::BackTab,
         b'P'..=b'S' => KeyCode::F(last - b'P' + 1),
-        b'~' => tilde_key(first?)?,
         _ => return None,
-    };
-    Some(KeyEvent::new(code, modifiers))
+    })
 }
 
 /// `ESC [ n ~`: the VT220 editing keys and function keys.
