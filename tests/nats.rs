@@ -97,6 +97,7 @@ async fn lines(rx: &mut Receiver<FeedItem>, count: usize) -> (Vec<u64>, Vec<Sour
         match next(rx).await {
             FeedItem::Event { line, .. } | FeedItem::Rejected { line, .. } => numbers.push(line),
             FeedItem::State(state) => states.push(state),
+            FeedItem::WrittenAt(_) => {}
         }
     }
     (numbers, states)
@@ -464,6 +465,45 @@ fn an_ssh_server_on_a_nats_feed_shows_the_backfilled_figures() {
     assert!(board.contents().contains("LIVE"), "{}", board.contents());
     board.press("q");
     assert!(board.wait_exit().success());
+}
+
+/// A board started on a feed that has been quiet for longer than `stale_after` says
+/// STALE as soon as it has its backlog, not LIVE because the backlog has just arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_from_a_feed_gone_quiet_is_stale_at_once() {
+    let dir = TempDir::new("quiet");
+    let server = NatsServer::start(&dir.0);
+    let lines = live_lines();
+    publish_lines(&server.url(), &dir, "quiet.ndjson", &lines).await;
+    // The feed then says nothing for 3 s, longer than this board's 2 s limit.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let config = Config {
+        stale_after: Span::from_secs(2),
+        ..Config::default()
+    };
+    let mut rx = board_source(&server.url(), Duration::from_secs(3600));
+    let wall = || forceboard::time::WallClock::new().now();
+    let mut feed = Feed::live(&config, wall());
+    let mut delivered = 0;
+    let mut written = None;
+    while written.is_none() {
+        let item = next(&mut rx).await;
+        match &item {
+            FeedItem::Event { .. } | FeedItem::Rejected { .. } => delivered += 1,
+            FeedItem::WrittenAt(at) => written = Some(*at),
+            FeedItem::State(_) => {}
+        }
+        feed.apply(item, wall());
+    }
+    assert_eq!(delivered, lines.len(), "the whole backlog came first");
+    let status = feed.status(wall());
+    assert!(
+        matches!(status.state, FeedState::Stale { silent_s } if silent_s >= 3),
+        "{:?}",
+        status.state
+    );
+    // Its events are not a rate: they were written seconds ago.
+    assert_eq!(status.events_per_min, 0.0);
 }
 
 /// The binary's stderr and exit code for `args`, with no standard input.

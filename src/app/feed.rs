@@ -227,6 +227,7 @@ impl Feed {
                 self.tracker.reject(line, reason);
             }
             FeedItem::State(state) => self.tracker.set_state(state, wall),
+            FeedItem::WrittenAt(written) => self.tracker.written_at(written),
         }
     }
 

@@ -54,6 +54,16 @@ impl FeedTracker {
         self.last_line = Some(wall);
     }
 
+    /// The lines that just arrived were written at `written`, earlier (a stored feed's
+    /// backlog): the link is as silent as the feed has been since then, and the lines
+    /// counted in the last minute were the backlog, not a rate.
+    pub fn written_at(&mut self, written: Timestamp) {
+        let earlier = |t: Option<Timestamp>| t.map(|t| t.min(written));
+        self.last_line = earlier(self.last_line);
+        self.last_event = earlier(self.last_event);
+        self.recent_events.retain(|&t| t <= written);
+    }
+
     pub fn accepted(&mut self, wall: Timestamp) {
         self.last_event = Some(wall);
         self.recent_events.push_back(wall);
@@ -146,6 +156,25 @@ mod tests {
     }
 
     const LIMIT: Span = Span::from_secs(30);
+
+    #[test]
+    fn a_backlog_counts_its_silence_from_when_it_was_written() {
+        let mut tracker = FeedTracker::new(at(100));
+        tracker.set_state(SourceState::Connected, at(100));
+        // A backlog arrives at 100 s, its newest line written at 40 s.
+        for _ in 0..3 {
+            tracker.line_arrived(at(100));
+            tracker.accepted(at(100));
+        }
+        tracker.written_at(at(40));
+        let status = tracker.status(at(101), LIMIT, true);
+        assert_eq!(status.state, FeedState::Stale { silent_s: 61 });
+        assert_eq!(status.last_event_age_s, Some(61));
+        assert_eq!(status.events_per_min, 0.0);
+        // A line arriving now is live again.
+        tracker.line_arrived(at(102));
+        assert_eq!(tracker.status(at(103), LIMIT, true).state, FeedState::Live);
+    }
 
     #[test]
     fn a_connected_link_goes_stale_after_its_limit_of_silence() {

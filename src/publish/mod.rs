@@ -201,6 +201,7 @@ impl Publisher {
                 }
                 Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
                 Some(FeedItem::State(state)) => info!(source = %self.label, ?state, "source"),
+                Some(FeedItem::WrittenAt(_)) => {}
                 None => {
                     self.resume.check_reached(&self.label)?;
                     break;

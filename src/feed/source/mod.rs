@@ -37,6 +37,7 @@ pub use http::token_is_sendable;
 use crate::feed::lines::{Line, LineSplitter};
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
+use crate::time::Timestamp;
 use backoff::{Jitter, scaled_backoff};
 use nats::NatsTarget;
 
@@ -50,6 +51,10 @@ pub enum FeedItem {
     Rejected { line: u64, reason: Reject },
     /// The source's connection state changed.
     State(SourceState),
+    /// The line just delivered was written to a stored feed at this instant, some time
+    /// before it arrived: a backlog (NATS) comes all at once when a board starts, so the
+    /// link's silence counts from when its newest line was written, not from its arrival.
+    WrittenAt(Timestamp),
 }
 
 /// A source's connection state, for the board's status line and banners.
@@ -356,7 +361,7 @@ mod tests {
             .map(|item| match item {
                 FeedItem::Event { line, .. } => (*line, None),
                 FeedItem::Rejected { line, reason } => (*line, Some(*reason)),
-                FeedItem::State(_) => panic!("no states from a splitter"),
+                FeedItem::State(_) | FeedItem::WrittenAt(_) => panic!("only lines from a splitter"),
             })
             .collect()
     }

@@ -11,7 +11,9 @@
 //! below it is dropped, so nothing is missed or counted twice.
 //!
 //! LIVE and STALE come from the messages themselves (events and the CAD's heartbeats), as
-//! for TCP: a link that is up but carries nothing for `stale_after` is STALE.
+//! for TCP: a link that is up but carries nothing for `stale_after` is STALE. The last
+//! message of a backlog says when it was stored (`FeedItem::WrittenAt`), so a board
+//! started on a feed gone quiet is STALE at once, not LIVE on lines hours old.
 
 mod connect;
 
@@ -27,8 +29,9 @@ use tracing::info;
 
 pub use connect::{DEFAULT_NATS_PORT, NatsCredentials, NatsTarget, check_subject, connect};
 
-use super::{Closed, DownCause, Flow, Runner, SourceState, feed_item};
+use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
+use crate::time::Timestamp;
 
 /// The backfill of the default configuration: its largest window (24 h) and the pairing
 /// grace (2 min). A board replaces it with its own configuration's.
@@ -150,6 +153,7 @@ impl Runner {
         };
         info!(source = %self.label, start = ?start, "feed connected");
         self.state(SourceState::Connected).await?;
+        let mut backlog_done = false;
         loop {
             let next = tokio::select! {
                 next = messages.next() => next,
@@ -168,6 +172,9 @@ impl Runner {
                 None => return Ok(Interrupted::Failed(DownCause::ConnectionClosed)),
             };
             self.deliver(&message, start).await?;
+            if !backlog_done {
+                backlog_done = self.end_of_backlog(&message).await?;
+            }
         }
     }
 
@@ -194,6 +201,29 @@ impl Runner {
             None => Ok(()),
         }
     }
+
+    /// At the consumer's first message with nothing pending behind it — the end of its
+    /// backlog — says when that message was stored, so the board judges the link from
+    /// then and does not count the backlog as a rate. `true` once said.
+    async fn end_of_backlog(&self, message: &jetstream::Message) -> Flow<bool> {
+        let Ok(info) = message.info() else {
+            return Ok(false);
+        };
+        if info.pending > 0 {
+            return Ok(false);
+        }
+        if let Some(written) = stored_at(info.published) {
+            self.send(FeedItem::WrittenAt(written)).await?;
+        }
+        Ok(true)
+    }
+}
+
+/// When a message was stored, as an instant (`None` past the year 2262).
+fn stored_at(published: OffsetDateTime) -> Option<Timestamp> {
+    i64::try_from(published.unix_timestamp_nanos())
+        .ok()
+        .map(Timestamp::from_nanos)
 }
 
 /// From `replay` ago; everything, if that is before the calendar's start.
