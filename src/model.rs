@@ -207,6 +207,18 @@ impl EventBody {
             EventBody::Staffing { .. } => EventKind::Staffing,
         }
     }
+
+    /// The call's or incident's id; heartbeats and staffing snapshots have none.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            EventBody::CallOffered { id, .. }
+            | EventBody::CallClosed { id, .. }
+            | EventBody::CallEnded { id }
+            | EventBody::IncidentCreated { id, .. }
+            | EventBody::IncidentClosed { id, .. } => Some(id),
+            EventBody::Heartbeat { .. } | EventBody::Staffing { .. } => None,
+        }
+    }
 }
 
 /// Why a line was refused. The reasons name fields, never values from the line.

@@ -57,14 +57,12 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
         on_duty: None,
         available: None,
     };
-    let own_id = match &event.body {
-        EventBody::CallOffered { id, line, lpa } => {
+    match &event.body {
+        EventBody::CallOffered { line, lpa, .. } => {
             wire.line = Some(line.label());
             wire.lpa = lpa.as_deref();
-            Some(id)
         }
         EventBody::CallClosed {
-            id,
             offered_at,
             line,
             lpa,
@@ -73,15 +71,12 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
             wire.line = line.map(|l| l.label());
             wire.lpa = lpa.as_deref();
             wire.offered_at = offered_at.map(&time);
-            Some(id)
         }
-        EventBody::IncidentCreated { id, grade, lpa } => {
+        EventBody::IncidentCreated { grade, lpa, .. } => {
             wire.grade = Some(grade.label());
             wire.lpa = lpa.as_deref();
-            Some(id)
         }
         EventBody::IncidentClosed {
-            id,
             created_at,
             grade,
             lpa,
@@ -90,11 +85,10 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
             wire.grade = grade.map(|g| g.label());
             wire.lpa = lpa.as_deref();
             wire.created_at = created_at.map(&time);
-            Some(id)
         }
         // A clock's speed is not kept: a recording of a served feed is played on its own.
-        EventBody::Heartbeat { .. } => None,
-        EventBody::CallEnded { id } => Some(id),
+        EventBody::Heartbeat { .. } => {}
+        EventBody::CallEnded { .. } => {}
         EventBody::Staffing {
             line,
             on_duty,
@@ -103,10 +97,9 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
             wire.line = Some(line.label());
             wire.on_duty = Some(*on_duty);
             wire.available = *available;
-            None
         }
-    };
-    wire.id = id.or(own_id.map(|id| &**id));
+    }
+    wire.id = id.or(event.body.id());
     wire.into_line()
 }
 
