@@ -95,16 +95,17 @@ fn check_live(input: &FeedInput, events: Vec<(u64, Event)>) {
     let pushed = events.len();
     for ((number, event), delay) in events.into_iter().zip(input.live_delays.iter().cycle()) {
         wall = wall.max(event.at + Span::from_secs(i64::from(*delay % 64) - 8));
-        live.push(number, event, wall, &mut outcomes);
+        // No served clock here: the board's now is the wall time.
+        live.push(number, event, (wall, wall), &mut outcomes);
     }
     if let Some(latest) = live.engine().latest() {
         wall = wall.max(latest);
     }
     // Every event is due by `due`; a close held then waits one more grace.
     let due = wall + grace + Span::SECOND;
-    live.advance(due, &mut outcomes);
+    live.advance((due, due), &mut outcomes);
     let end = due + grace + Span::SECOND;
-    live.advance(end, &mut outcomes);
+    live.advance((end, end), &mut outcomes);
     assert_eq!(
         live.unpaired(),
         0,

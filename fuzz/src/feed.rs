@@ -132,6 +132,10 @@ pub enum Kind {
     IncidentArrived,
     IncidentCancelled,
     Heartbeat,
+    /// Schema v1.1: a handler free again.
+    CallEnded,
+    /// Schema v1.1: handlers on duty on a line.
+    Staffing,
     Unknown,
 }
 
@@ -145,6 +149,8 @@ impl Kind {
             Kind::IncidentArrived => "incident_arrived",
             Kind::IncidentCancelled => "incident_cancelled",
             Kind::Heartbeat => "heartbeat",
+            Kind::CallEnded => "call_ended",
+            Kind::Staffing => "staffing",
             Kind::Unknown => "call_transferred",
         }
     }
@@ -152,7 +158,11 @@ impl Kind {
     fn is_call(self) -> bool {
         matches!(
             self,
-            Kind::CallOffered | Kind::CallAnswered | Kind::CallAbandoned
+            Kind::CallOffered
+                | Kind::CallAnswered
+                | Kind::CallAbandoned
+                | Kind::CallEnded
+                | Kind::Staffing
         )
     }
 }
@@ -229,10 +239,15 @@ impl EventInput {
             self.kind,
             Kind::CallAnswered | Kind::CallAbandoned | Kind::IncidentArrived
         );
-        if matches!(self.kind, Kind::CallOffered | Kind::IncidentCreated)
-            || (closing && self.with_what)
+        if matches!(
+            self.kind,
+            Kind::CallOffered | Kind::IncidentCreated | Kind::Staffing
+        ) || (closing && self.with_what)
         {
             fields.push(self.what_field());
+        }
+        if let Kind::Staffing = self.kind {
+            fields.extend(self.staffing_fields());
         }
         if let Some(lpa) = LPAS.get(usize::from(self.lpa % 8)) {
             fields.push(format!("\"lpa\":{}", quoted(lpa)));
@@ -250,6 +265,19 @@ impl EventInput {
             fields.push("\"caller\":{\"number\":\"07700900123\",\"n\":[1,2.5e3]}".to_string());
         }
         format!("{{{}}}", fields.join(","))
+    }
+
+    /// `on_duty` and `available`: mostly within 0–10,000 and in order, sometimes not
+    /// (too many, more free than on duty, not whole, missing).
+    fn staffing_fields(&self) -> Vec<String> {
+        const COUNTS: [&str; 8] = ["0", "7", "12", "10000", "10001", "-1", "2.5", "\"8\""];
+        let on_duty = COUNTS[usize::from(self.lpa) % COUNTS.len()];
+        let mut fields = vec![format!("\"on_duty\":{on_duty}")];
+        if self.with_what {
+            let available = COUNTS[usize::from(self.id) % COUNTS.len()];
+            fields.push(format!("\"available\":{available}"));
+        }
+        fields
     }
 
     fn what_field(&self) -> String {

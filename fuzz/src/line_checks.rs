@@ -85,7 +85,7 @@ fn check_accepted(bytes: &[u8], event: &Event) {
     assert_eq!(fields.kind, event.body.kind().label());
     assert_eq!(parse_plausible(&fields.at), Ok(event.at));
     assert_agrees_with_chrono(&fields.at, event.at);
-    if let Some(id) = id_of(&event.body) {
+    if let Some(id) = event.body.id() {
         let read: IdOnly = serde_json::from_str(text).expect("id is a string");
         assert_eq!(read.id, id);
     }
@@ -104,16 +104,6 @@ fn check_accepted(bytes: &[u8], event: &Event) {
 fn assert_agrees_with_chrono(text: &str, at: Timestamp) {
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         assert_eq!(time.timestamp_nanos_opt(), Some(at.nanos()), "{text}");
-    }
-}
-
-fn id_of(body: &EventBody) -> Option<&str> {
-    match body {
-        EventBody::CallOffered { id, .. }
-        | EventBody::CallClosed { id, .. }
-        | EventBody::IncidentCreated { id, .. }
-        | EventBody::IncidentClosed { id, .. } => Some(id),
-        EventBody::Heartbeat => None,
     }
 }
 
