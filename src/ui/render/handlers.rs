@@ -21,6 +21,14 @@ pub(super) fn cover_words(cover: Cover, theme: &Theme) -> String {
     }
 }
 
+/// The cover in words alone, for the narrowest tiles: `SHORT 1`, `COVERED`.
+fn cover_bare_words(cover: Cover) -> String {
+    match cover {
+        Cover::Short(short) => format!("SHORT {short}"),
+        Cover::Covered => "COVERED".to_string(),
+    }
+}
+
 /// Short in the alarm's colour, covered in green: with the words, never colour alone.
 pub(super) fn cover_style(cover: Cover, theme: &Theme) -> Style {
     match cover {
@@ -84,6 +92,13 @@ pub(super) fn handler_lines(s: &Staffing, theme: &Theme) -> Vec<Line<'static>> {
             bold(format!("{on_duty}/{needed}")),
             Span::raw(" "),
             words.clone(),
+        ]),
+        // An 80×24 tile: the numbers still, the words without their glyph.
+        Line::from(vec![
+            dim("hdl ".into()),
+            bold(format!("{on_duty}/{needed}")),
+            Span::raw(" "),
+            Span::styled(cover_bare_words(cover), cover_style(cover, theme)),
         ]),
         Line::from(vec![words]),
     ]
