@@ -5,7 +5,7 @@
 //! `cargo build --release --example draw_frames`, then under
 //! `valgrind --tool=callgrind target/release/examples/draw_frames 200 60 N` for N = 0 and
 //! N = 100: the difference over 100 is the instructions of one `Terminal::draw`. Adding
-//! `--toggle-collect='forceboard::ui::render::draw'` counts only the board's render
+//! `--toggle-collect='forceboard::ui::draw::draw'` counts only the board's render
 //! (all N + 1 draws).
 
 use std::process::ExitCode;

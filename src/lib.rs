@@ -5,8 +5,8 @@
 //! figure's definition — is written out in docs/feed.md and docs/figures.md (summed up in
 //! README.md); the code and its comments refer to it as "the feed contract".
 //!
-//! The library holds everything but the terminal itself; the binary (`main.rs`,
-//! `cli/`, `dashboard.rs`) parses the command line and runs the terminal loop.
+//! The library holds everything; the binary (`main.rs`, `cli/`) parses the command line
+//! and calls one library function per command.
 //!
 //! # Module map
 //! Events flow source → ingest → engine → figures → app → render. Each module may import
@@ -14,21 +14,21 @@
 //!
 //! | module     | owns |
 //! |------------|------|
-//! | `ssh`      | the board as an SSH server: keys, sessions, one hub owning the feed and every board |
-//! | `app`      | one board's state machine: feed items, keys, ticks and resizes in, a `Board` out |
-//! | `ui`       | view state and keys, the `Board` (a frame's plain data) and the render functions |
+//! | `shell`    | the shells around an app, and all their I/O: the terminal, `TERM=dumb` lines, the SSH server; terminal capabilities; starting a board's sources; `--record`'s writer |
+//! | `app`      | one board's state machine: feed items, keys, ticks and resizes in, a `Board` out; the timeline of events and clock a board reads |
+//! | `ui`       | view state and keys, the `Board` (a frame's plain data), the regions of a screen and the widgets they draw with |
 //! | `report`   | headless figures: the `report` table and JSON |
 //! | `check`    | headless validation: a feed's rejected lines and counts (`check`) |
 //! | `publish`  | bridges a live source onto a NATS JetStream subject, acked and de-duplicated |
 //! | `serve`    | plays a recording to TCP clients on one timeline, the served clock (training rooms) |
-//! | `ingest`   | time order for files (reorder horizon), playback clock, replay checkpoints |
+//! | `ingest`   | time order for files (reorder horizon), live pairing grace, playback, replay checkpoints |
 //! | `config`   | the TOML configuration and its defaults |
 //! | `engine`   | applies events and computes figures; pure: no I/O, no clock |
 //! | `feed`     | parses a line into the model; line splitting; the wire form; live sources |
 //! | `format`   | durations, targets, percentages and speeds as people read them; text made safe to show |
 //! | `generate` | synthetic feeds (`gen`) |
 //! | `model`    | events, call lines, grades, outcomes, reject reasons: the shared types |
-//! | `time`     | instants and spans, RFC 3339, the one wall clock |
+//! | `time`     | instants and spans, RFC 3339, every clock: wall, virtual, served, feed |
 
 pub mod app;
 pub mod check;
@@ -42,7 +42,7 @@ pub mod model;
 pub mod publish;
 pub mod report;
 pub mod serve;
-pub mod ssh;
+pub mod shell;
 pub mod time;
 pub mod ui;
 

@@ -5,7 +5,6 @@
 //! signal n ended the dashboard.
 
 mod cli;
-mod dashboard;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -18,6 +17,7 @@ use cli::{CheckArgs, Cli, Command, GenArgs, ReportArgs, ServeArgs, UsageError};
 use forceboard::config::{Config, ConfigError};
 use forceboard::format::printable;
 use forceboard::serve::{ServeError, serve_until_stopped};
+use forceboard::shell::terminal;
 use forceboard::{check, generate, report};
 
 fn main() -> ExitCode {
@@ -81,15 +81,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None if io::stdout().is_terminal() => show(
             config,
             cli.dashboard
-                .options(forceboard::app::FeedInput::Demo, None),
+                .options(forceboard::shell::FeedInput::Demo, None),
         ),
         // Not a terminal (a pipe, a script): the demo day's figures as text.
         None => print(&report::demo_day(&config, screen_width())?),
     }
 }
 
-fn show(config: Config, options: dashboard::Options) -> anyhow::Result<ExitCode> {
-    let ending = dashboard::run(config, options)?;
+fn show(config: Config, options: terminal::Options) -> anyhow::Result<ExitCode> {
+    let ending = terminal::run(config, options)?;
     Ok(ExitCode::from(ending.exit_status()))
 }
 
@@ -193,6 +193,12 @@ fn serve_command(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> 
 fn ssh_command(config: Config, args: &cli::SshArgs) -> anyhow::Result<ExitCode> {
     let feed = args.feed(&config)?;
     let announce = |line: &str| eprintln!("forceboard ssh: {}", printable(line));
-    forceboard::ssh::serve_until_stopped(args.listen, config, feed, args.options(), announce)?;
+    forceboard::shell::ssh::serve_until_stopped(
+        args.listen,
+        config,
+        feed,
+        args.options(),
+        announce,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

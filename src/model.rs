@@ -123,7 +123,7 @@ pub enum EventBody {
         lpa: Option<Box<str>>,
     },
     /// `speed`: the feed carries its own clock (a served recording): at this moment it
-    /// reads `at`, and it runs at `speed` × real time. Within [`CLOCK_SPEEDS`] when read.
+    /// reads `at`, and it runs at `speed` × real time. Within [`SPEEDS`](crate::time::SPEEDS) when read.
     Heartbeat { speed: Option<f64> },
     /// `call_ended` (schema v1.1): the handler of answered call `id` is free again, talk
     /// and wrap-up done. Handle time = this `at` − the answer's.
@@ -139,9 +139,6 @@ pub enum EventBody {
 
 /// The most call handlers a `staffing` event may report on one line.
 pub const MAX_ON_DUTY: u32 = 10_000;
-
-/// The speeds a feed's clock may announce: those `serve --speed` accepts.
-pub const CLOCK_SPEEDS: std::ops::RangeInclusive<f64> = 0.1..=10_000.0;
 
 /// The schema's `kind` of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -235,7 +232,7 @@ pub enum Reject {
     UnknownGrade,
     NoOffset(&'static str),
     BadTime(&'static str),
-    /// A heartbeat's `speed` that is not a number within [`CLOCK_SPEEDS`].
+    /// A heartbeat's `speed` that is not a number within [`SPEEDS`](crate::time::SPEEDS).
     BadSpeed,
     /// A closing event for an id never opened, without the fields to stand alone.
     Unmatched(EventKind),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use forceboard::app::{App, AppOptions, Effect, Feed, MIN_FRAME_GAP, Msg};
+use forceboard::app::{App, AppOptions, Effect, MIN_FRAME_GAP, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::{DownCause, FeedItem, SourceState, parse_line};
 use forceboard::ingest::playback::Playback;
@@ -45,10 +45,10 @@ fn feed_items() -> Vec<FeedItem> {
 }
 
 /// A live feed that has delivered the worked example by 12:00:00Z, and a board on it.
-fn live_board(options: AppOptions) -> (Config, Feed, App, Timestamp) {
+fn live_board(options: AppOptions) -> (Config, Timeline, App, Timestamp) {
     let config = Config::default();
     let wall = t("2024-07-01T12:00:00Z");
-    let mut feed = Feed::live(&config, wall);
+    let mut feed = Timeline::live(&config, wall);
     let mut app = App::new(&config, options, wall);
     app.handle(
         Msg::Feed(FeedItem::State(SourceState::Connected)),
@@ -161,9 +161,9 @@ fn replay_keys_pause_seek_change_speed_and_go_home() {
         from: Some(t("2024-07-01T11:00:00Z")),
         ..ReplayOptions::default()
     };
-    let mut feed = Feed::recording(&config, playback, options, wall).expect("events");
+    let mut feed = Timeline::recording(&config, playback, options, wall).expect("events");
     let mut app = App::new(&config, AppOptions::default(), wall);
-    let mean_at = |app: &App, feed: &Feed, wall| {
+    let mean_at = |app: &App, feed: &Timeline, wall| {
         let board = app.board(feed, &config, wall);
         (board.now, board.figures.calls.line_999.mean_answer_s)
     };
@@ -257,8 +257,9 @@ fn stale_and_down_show_on_the_board_with_their_countdown() {
 #[test]
 fn an_event_dated_ahead_waits_for_its_time_and_one_too_far_ahead_is_refused() {
     let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
-    let waiting =
-        |feed: &Feed, app: &App, at| app.board(feed, &config, at).figures.calls.line_999.waiting;
+    let waiting = |feed: &Timeline, app: &App, at| {
+        app.board(feed, &config, at).figures.calls.line_999.waiting
+    };
     assert_eq!(waiting(&feed, &app, wall), 1);
     let ahead = r#"{"kind":"call_offered","at":"2024-07-01T12:00:30Z","id":"N","line":"999"}"#;
     let too_far = r#"{"kind":"call_offered","at":"2024-07-01T12:01:01Z","id":"M","line":"999"}"#;
@@ -458,7 +459,7 @@ mod arrival_order {
     fn board_after(lines: &[String]) -> Board {
         let config = Config::default();
         let wall = t("2024-07-01T12:00:00Z");
-        let mut feed = Feed::live(&config, wall);
+        let mut feed = Timeline::live(&config, wall);
         let mut app = App::new(&config, AppOptions::default(), wall);
         for (n, line) in lines.iter().enumerate() {
             app.handle(event_item(n as u64 + 1, line), &mut feed, wall);
@@ -520,7 +521,7 @@ fn ids_and_area_codes_from_the_feed_reach_the_screen_escaped() {
 }
 
 /// The footer's events/min on a board at `wall`.
-fn rate_at(app: &App, feed: &Feed, config: &Config, wall: Timestamp) -> f64 {
+fn rate_at(app: &App, feed: &Timeline, config: &Config, wall: Timestamp) -> f64 {
     app.board(feed, config, wall).feed.events_per_min
 }
 
@@ -534,7 +535,7 @@ fn replay_counts_events_per_minute_in_the_recordings_own_time() {
         speed: 100.0,
         ..ReplayOptions::default()
     };
-    let mut feed = Feed::recording(&config, playback, options, wall).expect("events");
+    let mut feed = Timeline::recording(&config, playback, options, wall).expect("events");
     let mut app = App::new(&config, AppOptions::default(), wall);
     // The first frame, at 11:00:00: the minute (10:59:00, 11:00:00] holds E's answer, A's
     // and G's offers and I1's creation; A's second offer is a duplicate, not counted.
@@ -564,7 +565,7 @@ fn replay_counts_events_per_minute_in_the_recordings_own_time() {
 fn the_demos_first_frame_shows_the_rate_of_its_own_minute() {
     let config = Config::default();
     let wall = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
-    let feed = Feed::demo(&config, wall).expect("the demo day");
+    let feed = Timeline::demo(&config, wall).expect("the demo day");
     let app = App::new(&config, AppOptions::default(), wall);
     // Counted here straight from the file: the lines dated in the minute up to 17:00
     // (the demo day is generated clean: every line is accepted).

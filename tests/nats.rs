@@ -14,7 +14,7 @@ use tokio::sync::watch;
 
 use common::feed::live_lines;
 use common::nats::{Cluster, NatsServer, TempDir};
-use forceboard::app::{App, AppOptions, Feed, Msg};
+use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
 use forceboard::feed::source::{self, DownCause, FeedItem, FeedSource, SourceState};
@@ -135,7 +135,7 @@ async fn a_board_started_late_gets_the_full_backfill_and_the_figures_of_report_a
     let mut rx = board_source(&server.url(), Duration::from_secs(24 * 3600 + 120));
     let config = Config::default();
     let at = parse_rfc3339("2024-07-01T12:00:00Z").expect("T");
-    let mut feed = Feed::live(&config, at);
+    let mut feed = Timeline::live(&config, at);
     let mut app = App::new(&config, AppOptions::default(), at);
     let mut numbers = Vec::new();
     while numbers.len() < 18 {
@@ -483,7 +483,7 @@ async fn a_backlog_from_a_feed_gone_quiet_is_stale_at_once() {
     };
     let mut rx = board_source(&server.url(), Duration::from_secs(3600));
     let wall = || forceboard::time::WallClock::new().now();
-    let mut feed = Feed::live(&config, wall());
+    let mut feed = Timeline::live(&config, wall());
     let mut delivered = 0;
     let mut written = None;
     while written.is_none() {

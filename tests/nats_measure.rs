@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use common::nats::{NatsServer, TempDir};
-use forceboard::app::Feed;
+use forceboard::app::Timeline;
 use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
 use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions};
@@ -91,7 +91,7 @@ fn board(url: &str, subject: &str) -> mpsc::Receiver<FeedItem> {
 async fn backfill(mut rx: mpsc::Receiver<FeedItem>, count: u64) -> Duration {
     let config = Config::default();
     let clock = WallClock::new();
-    let mut feed = Feed::live(&config, clock.now());
+    let mut feed = Timeline::live(&config, clock.now());
     let started = Instant::now();
     let mut events = 0;
     while events < count {
@@ -173,7 +173,7 @@ async fn latency(url: &str) {
     });
     let config = Config::default();
     let clock = WallClock::new();
-    let mut board_feed = Feed::live(&config, clock.now());
+    let mut board_feed = Timeline::live(&config, clock.now());
     let mut arrived = vec![None; total];
     let mut seen = 0;
     while seen < total {

@@ -1,4 +1,4 @@
-//! The render's cheap drawing primitives (`ui::render::paint`, `ui::render::grid`) put
+//! The render's cheap drawing primitives (`ui::widgets::paint`, `ui::widgets::grid`) put
 //! exactly the cells ratatui's own widgets put: random text (plain ASCII, symbols, wide
 //! and zero-width characters, combining marks, control characters), random styles
 //! (the empty one included) and random areas, some reaching past the buffer, drawn both
@@ -13,8 +13,8 @@ use ratatui::widgets::{
     Block, Cell, HighlightSpacing, Row, StatefulWidget, Table, TableState, Widget,
 };
 
-use forceboard::ui::render::grid::{self, Grid, Selection};
-use forceboard::ui::render::paint;
+use forceboard::ui::widgets::grid::{self, Grid, Selection};
+use forceboard::ui::widgets::paint;
 
 /// Pieces of text that each exercise a different path of the widgets.
 const PIECES: [&str; 24] = [

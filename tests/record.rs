@@ -9,10 +9,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use forceboard::app::record::{RecordHealth, Recorder};
-use forceboard::app::{App, AppOptions, Feed, Msg};
+use forceboard::app::RecordHealth;
+use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::{FeedItem, SourceState};
+use forceboard::shell::record::Recorder;
 use forceboard::time::parse_rfc3339;
 use forceboard::ui::{LayoutChoice, draw};
 use ratatui::Terminal;
@@ -206,7 +207,7 @@ fn a_record_file_cut_mid_line_is_continued_on_a_new_line() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn screen_text(app: &App, feed: &Feed, config: &Config, width: u16, height: u16) -> String {
+fn screen_text(app: &App, feed: &Timeline, config: &Config, width: u16, height: u16) -> String {
     let wall = parse_rfc3339("2024-07-01T12:00:00Z").expect("time");
     let board = app.board(feed, config, wall);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
@@ -220,7 +221,7 @@ fn screen_text(app: &App, feed: &Feed, config: &Config, width: u16, height: u16)
 fn the_board_says_recording_failed_until_r_and_the_footer_keeps_it() {
     let config = Config::default();
     let wall = parse_rfc3339("2024-07-01T12:00:00Z").expect("time");
-    let mut feed = Feed::live(&config, wall);
+    let mut feed = Timeline::live(&config, wall);
     let options = AppOptions {
         layout: LayoutChoice::Standard,
         ..AppOptions::default()

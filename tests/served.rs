@@ -3,7 +3,7 @@
 //! Expected figures are those of `forceboard report --at` on the recording at the matching
 //! recording time, worked by hand in fixtures/README.md (`served-training.ndjson`).
 
-use forceboard::app::{App, AppOptions, Feed, Msg};
+use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::engine::{CallFigures, Figures, IncidentFigures, Status};
 use forceboard::feed::{FeedItem, SourceState, parse_line};
@@ -76,7 +76,7 @@ fn served_lines(until: Timestamp) -> Vec<(Timestamp, String)> {
 /// A board that has received every served line up to wall time `wall`.
 struct Session {
     config: Config,
-    feed: Feed,
+    feed: Timeline,
     app: App,
     pending: Vec<(Timestamp, String)>,
     next_line: u64,
@@ -92,7 +92,7 @@ impl Session {
     fn with_lines(mut pending: Vec<(Timestamp, String)>) -> Session {
         let config = Config::default();
         let start = served_start();
-        let mut feed = Feed::live(&config, start);
+        let mut feed = Timeline::live(&config, start);
         let mut app = App::new(&config, AppOptions::default(), start);
         app.handle(
             Msg::Feed(FeedItem::State(SourceState::Connected)),
@@ -338,7 +338,7 @@ fn event_times_are_checked_on_the_feed_clock_and_the_pairing_grace_on_the_wall_c
         .app
         .board(&session.feed, &session.config, wall + Span::from_secs(121));
     assert_eq!(board.feed.rejected, 2);
-    // Feed health is judged on the wall clock too: 121 s without a line is stale.
+    // Timeline health is judged on the wall clock too: 121 s without a line is stale.
     assert_eq!(board.feed.state, FeedState::Stale { silent_s: 121 });
 }
 
@@ -346,7 +346,7 @@ fn event_times_are_checked_on_the_feed_clock_and_the_pairing_grace_on_the_wall_c
 fn a_feed_without_a_clock_stays_live_on_the_wall_clock() {
     let config = Config::default();
     let wall = t("2024-07-01T12:00:00Z");
-    let mut feed = Feed::live(&config, wall);
+    let mut feed = Timeline::live(&config, wall);
     let mut app = App::new(&config, AppOptions::default(), wall);
     let beat = parse_line(br#"{"kind":"heartbeat","at":"2024-07-01T12:00:00Z","source":"cad"}"#)
         .expect("a heartbeat");

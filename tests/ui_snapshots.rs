@@ -587,8 +587,8 @@ fn ascii_mode_overlays_are_ascii() {
 /// ASCII; a banner for a demo.
 #[test]
 fn the_dumb_terminal_summary_says_the_headline_figures() {
-    use forceboard::ui::render::summary::summary;
-    use forceboard::ui::render::theme::Theme;
+    use forceboard::ui::regions::summary::summary;
+    use forceboard::ui::widgets::theme::Theme;
     let mut case = ascii_case(LayoutChoice::Auto);
     case.mode = Mode::Demo;
     let summary = summary(&case.board(), &Theme::new(&case.view));

@@ -208,8 +208,8 @@ fn short_is_red_and_bold_and_covered_green_besides_their_words() {
 
 #[test]
 fn the_dumb_terminal_summary_says_the_handlers_under_each_call_line() {
-    use forceboard::ui::render::summary::summary;
-    use forceboard::ui::render::theme::Theme;
+    use forceboard::ui::regions::summary::summary;
+    use forceboard::ui::widgets::theme::Theme;
     let config = Config::default();
     let mut view = View::for_config(&config, ColorDepth::TrueColor);
     view.ascii = true;

@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use forceboard::app::live::{LiveIngest, Outcome};
+use forceboard::ingest::live::{LiveIngest, Outcome};
 use forceboard::engine::{Engine, EngineSettings};
 use forceboard::feed::parse::{Classified, classify};
 use forceboard::ingest::OrderedIngest;

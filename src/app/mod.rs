@@ -6,14 +6,11 @@
 //! is passed in, so the whole board — keys, seeking, banners, rotation — is tested by
 //! driving an `App` and drawing its board on ratatui's `TestBackend`.
 //!
-//! The figures come from a [`Feed`], which the app reads but does not own: several apps
-//! (each with its own window, area, layout and size) can show one feed.
+//! The figures come from a [`Timeline`] — the events behind a board and the clock they are
+//! read at — which the app reads but does not own: several apps (each with its own window,
+//! area, layout and size) can show one timeline.
 
-pub mod clock;
-pub mod feed;
-pub mod input;
-pub mod live;
-pub mod record;
+pub mod timeline;
 pub mod tracker;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
@@ -23,10 +20,9 @@ use crate::feed::FeedItem;
 use crate::time::{Span, Timestamp};
 use crate::ui::{Action, Board, ColorDepth, LayoutChoice, View};
 
-pub use feed::{Feed, PlaybackError, ReplayCommand};
-pub use input::FeedInput;
+pub use timeline::{PlaybackError, RecordHealth, ReplayCommand, Timeline};
 
-/// Feed-driven redraws are coalesced to at most this often; keys and resizes draw at once.
+/// Timeline-driven redraws are coalesced to at most this often; keys and resizes draw at once.
 pub const MIN_FRAME_GAP: Span = Span::from_millis(100);
 /// Redraw at least this often for the clock and the ageing waits.
 pub const TICK: Span = Span::SECOND;
@@ -116,13 +112,13 @@ impl App {
     }
 
     /// How often the shell should send [`Msg::Tick`].
-    pub fn tick_every(feed: &Feed) -> Span {
+    pub fn tick_every(feed: &Timeline) -> Span {
         if feed.is_replay() { REPLAY_TICK } else { TICK }
     }
 
     /// Takes one message. `feed` is the board's source of figures: a feed item is applied
     /// to it, a replay key moves its clock, a tick moves it on.
-    pub fn handle(&mut self, msg: Msg, feed: &mut Feed, wall: Timestamp) -> Effect {
+    pub fn handle(&mut self, msg: Msg, feed: &mut Timeline, wall: Timestamp) -> Effect {
         let effect = match msg {
             Msg::Feed(item) => {
                 feed.apply(item, wall);
@@ -151,7 +147,7 @@ impl App {
         effect
     }
 
-    fn handle_key(&mut self, key: KeyEvent, feed: &mut Feed, wall: Timestamp) -> Effect {
+    fn handle_key(&mut self, key: KeyEvent, feed: &mut Timeline, wall: Timestamp) -> Effect {
         if key.kind == KeyEventKind::Release {
             return Effect::None;
         }
@@ -174,7 +170,7 @@ impl App {
         }
     }
 
-    fn rotate_if_due(&mut self, feed: &Feed, wall: Timestamp) {
+    fn rotate_if_due(&mut self, feed: &Timeline, wall: Timestamp) {
         let Some(every) = self.rotate_every else {
             return;
         };
@@ -212,7 +208,7 @@ impl App {
     }
 
     /// The frame's data at `wall`.
-    pub fn board(&self, feed: &Feed, config: &Config, wall: Timestamp) -> Board {
+    pub fn board(&self, feed: &Timeline, config: &Config, wall: Timestamp) -> Board {
         Board::build(
             feed.engine(),
             config,
@@ -225,7 +221,12 @@ impl App {
 
     /// The frame to draw at `wall`, or `None` when it would show exactly what the screen
     /// shows already (then nothing at all is written). Marks the board drawn either way.
-    pub fn next_frame(&mut self, feed: &Feed, config: &Config, wall: Timestamp) -> Option<Board> {
+    pub fn next_frame(
+        &mut self,
+        feed: &Timeline,
+        config: &Config,
+        wall: Timestamp,
+    ) -> Option<Board> {
         self.dirty = false;
         self.urgent = false;
         self.last_draw = Some(wall);
@@ -249,10 +250,10 @@ fn replay_command(code: KeyCode) -> Option<ReplayCommand> {
         KeyCode::Char(' ') => ReplayCommand::TogglePause,
         KeyCode::Char('+' | '=') => ReplayCommand::Faster,
         KeyCode::Char('-' | '_') => ReplayCommand::Slower,
-        KeyCode::Left => ReplayCommand::Skip(-feed::SMALL_SKIP),
-        KeyCode::Right => ReplayCommand::Skip(feed::SMALL_SKIP),
-        KeyCode::Char('[') => ReplayCommand::Skip(-feed::LARGE_SKIP),
-        KeyCode::Char(']') => ReplayCommand::Skip(feed::LARGE_SKIP),
+        KeyCode::Left => ReplayCommand::Skip(-timeline::SMALL_SKIP),
+        KeyCode::Right => ReplayCommand::Skip(timeline::SMALL_SKIP),
+        KeyCode::Char('[') => ReplayCommand::Skip(-timeline::LARGE_SKIP),
+        KeyCode::Char(']') => ReplayCommand::Skip(timeline::LARGE_SKIP),
         KeyCode::Home => ReplayCommand::ToStart,
         _ => return None,
     })

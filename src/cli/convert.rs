@@ -6,8 +6,6 @@ use super::{
     DashboardArgs, GenArgs, GenSchema, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError,
     WatchArgs,
 };
-use crate::dashboard::Options;
-use forceboard::app::FeedInput;
 use forceboard::config::Config;
 use forceboard::feed::source::{FeedSource, token_is_sendable};
 use forceboard::generate::GenOptions;
@@ -15,6 +13,8 @@ use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::report;
 use forceboard::serve::{BACKLOG_MARGIN, ServeOptions};
+use forceboard::shell::FeedInput;
+use forceboard::shell::terminal::Options;
 use forceboard::time::{Span, Timestamp, format_utc};
 use forceboard::ui::LayoutChoice;
 

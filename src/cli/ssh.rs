@@ -10,11 +10,11 @@ use super::values::{
     parse_speed, parse_time,
 };
 use super::{FeedFile, LayoutArg, NatsAuthArgs, UsageError};
-use forceboard::app::FeedInput;
 use forceboard::config::Config;
 use forceboard::feed::source::FeedSource;
 use forceboard::ingest::replay::ReplayOptions;
-use forceboard::ssh::SshOptions;
+use forceboard::shell::FeedInput;
+use forceboard::shell::ssh::SshOptions;
 use forceboard::time::{Span, Timestamp};
 use forceboard::ui::LayoutChoice;
 

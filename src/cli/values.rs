@@ -16,7 +16,8 @@ use clap::error::ErrorKind;
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::format::printable;
-use forceboard::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use forceboard::ingest::playback::Playback;
+use forceboard::time::{MAX_SPEED, MIN_SPEED};
 use forceboard::time::{Span, TimeError, Timestamp, is_plausible, parse_rfc3339, parse_span};
 
 /// Runs a parser on a flag's value, as clap's `value_parser`.

@@ -3,6 +3,7 @@
 //! with checkpoints for seeking (`replay`).
 
 pub mod feed_time;
+pub mod live;
 pub mod ordered;
 pub mod playback;
 pub mod replay;

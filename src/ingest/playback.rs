@@ -1,4 +1,5 @@
-//! Playing a recorded feed on a virtual clock (the demo, and replay).
+//! A recorded feed's events in time order, played out as a virtual clock reaches them
+//! (the demo, and replay).
 //!
 //! Pure: the wall clock is always passed in as a [`Timestamp`], so speed, pause and seek
 //! are testable to the nanosecond.
@@ -11,70 +12,6 @@ use crate::feed::lines::LineReader;
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use crate::time::{Span, Timestamp};
-
-/// The fastest and slowest replay speeds.
-pub const MIN_SPEED: f64 = 0.1;
-pub const MAX_SPEED: f64 = 10_000.0;
-
-/// Virtual time that runs at `speed` × the wall clock, and can be paused and moved.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct VirtualClock {
-    anchor_virtual: Timestamp,
-    anchor_wall: Timestamp,
-    speed: f64,
-    paused: bool,
-}
-
-impl VirtualClock {
-    pub fn new(start: Timestamp, wall: Timestamp, speed: f64) -> VirtualClock {
-        VirtualClock {
-            anchor_virtual: start,
-            anchor_wall: wall,
-            speed: speed.clamp(MIN_SPEED, MAX_SPEED),
-            paused: false,
-        }
-    }
-
-    /// Virtual time at wall time `wall`.
-    pub fn now(&self, wall: Timestamp) -> Timestamp {
-        if self.paused {
-            return self.anchor_virtual;
-        }
-        // `as` from f64 saturates, so a huge speed-up stops at the end of time.
-        let elapsed = (wall - self.anchor_wall).nanos() as f64 * self.speed;
-        self.anchor_virtual + Span::from_nanos(elapsed as i64)
-    }
-
-    fn reanchor(&mut self, wall: Timestamp) {
-        self.anchor_virtual = self.now(wall);
-        self.anchor_wall = wall;
-    }
-
-    pub fn speed(&self) -> f64 {
-        self.speed
-    }
-
-    pub fn is_paused(&self) -> bool {
-        self.paused
-    }
-
-    /// Changes speed from now on, keeping the virtual time continuous.
-    pub fn set_speed(&mut self, speed: f64, wall: Timestamp) {
-        self.reanchor(wall);
-        self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
-    }
-
-    pub fn toggle_pause(&mut self, wall: Timestamp) {
-        self.reanchor(wall);
-        self.paused = !self.paused;
-    }
-
-    /// Moves the virtual time to `to` (paused or not).
-    pub fn seek(&mut self, to: Timestamp, wall: Timestamp) {
-        self.anchor_virtual = to;
-        self.anchor_wall = wall;
-    }
-}
 
 /// A feed file's events, sorted by time (ties in file order), with a cursor.
 #[derive(Debug, Clone, Default)]
@@ -190,29 +127,6 @@ fn span_without_strays(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `secs` seconds after the epoch.
-    fn s(secs: i64) -> Timestamp {
-        Timestamp::UNIX_EPOCH + Span::from_secs(secs)
-    }
-
-    #[test]
-    fn the_clock_runs_at_speed_pauses_and_seeks() {
-        let mut clock = VirtualClock::new(s(1_000), s(0), 60.0);
-        assert_eq!(clock.now(s(2)), s(1_120)); // 2 s of wall at ×60
-        clock.toggle_pause(s(2));
-        assert_eq!(clock.now(s(10)), s(1_120)); // paused: frozen
-        clock.toggle_pause(s(10));
-        assert_eq!(clock.now(s(11)), s(1_180));
-        clock.set_speed(2.0, s(11));
-        assert_eq!(clock.now(s(13)), s(1_184));
-        clock.seek(s(500), s(13));
-        assert_eq!(clock.now(s(14)), s(502));
-        clock.set_speed(1e9, s(14));
-        assert_eq!(clock.speed(), MAX_SPEED);
-        clock.set_speed(0.0, s(14));
-        assert_eq!(clock.speed(), MIN_SPEED);
-    }
 
     #[test]
     fn events_come_out_sorted_and_due() {

@@ -10,8 +10,9 @@
 use std::collections::VecDeque;
 
 use crate::engine::{Applied, Engine, EngineSettings};
-use crate::ingest::playback::{Playback, VirtualClock};
+use crate::ingest::playback::Playback;
 use crate::model::Reject;
+use crate::time::VirtualClock;
 use crate::time::{Span, Timestamp};
 
 /// Virtual time between checkpoints, to start with.

@@ -11,9 +11,9 @@ use tokio::task::AbortHandle;
 use tracing::warn;
 
 use super::ServeStats;
-use super::clock::ServedClock;
 use super::history::{Cursor, History, Taken};
 use super::lines::{Role, heartbeat_line};
+use crate::time::ServedClock;
 use crate::time::{Span, Timestamp};
 
 /// A client takes lines of about this many bytes at a time, and writes them in one go.

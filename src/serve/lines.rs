@@ -82,7 +82,7 @@ pub(super) fn render(
 mod tests {
     use super::*;
     use crate::ingest::playback::Playback;
-    use crate::serve::clock::Pass;
+    use crate::serve::pass::Pass;
     use crate::serve::plan::plan;
     use crate::time::Span;
 

@@ -73,9 +73,9 @@
 
 mod backlog;
 mod client;
-mod clock;
 mod history;
 mod lines;
+mod pass;
 mod plan;
 mod producer;
 mod run;
@@ -92,11 +92,12 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 use crate::engine::{DEFAULT_MAX_CALL_DURATION, DEFAULT_MAX_INCIDENT_DURATION};
-use crate::ingest::playback::{MAX_SPEED, MIN_SPEED, Playback};
+use crate::ingest::playback::Playback;
+use crate::time::ServedClock;
+use crate::time::{MAX_SPEED, MIN_SPEED};
 use crate::time::{Span, Timestamp, WallClock};
 use backlog::{Shared, lock};
 use client::feed_client;
-use clock::ServedClock;
 use plan::plan;
 use producer::produce;
 pub use run::{ServeError, serve_until_stopped};

@@ -7,9 +7,10 @@ use tracing::{debug, info};
 
 use super::ServeOptions;
 use super::backlog::{Shared, lock};
-use super::clock::{Pass, ServedClock};
 use super::lines::render;
+use super::pass::Pass;
 use crate::model::Event;
+use crate::time::ServedClock;
 use crate::time::{Span, Timestamp, WallClock};
 
 /// Events published in one go before the producer lets the clients' tasks run.

@@ -1,16 +1,25 @@
-//! Instants ([`Timestamp`]) and lengths of time ([`Span`]): nanoseconds in an `i64`, UTC.
+//! Instants ([`Timestamp`]) and lengths of time ([`Span`]): nanoseconds in an `i64`, UTC;
+//! and every clock: the one wall clock ([`WallClock`]), virtual time ([`VirtualClock`]),
+//! the clock a served feed carries ([`ServedClock`]) and a board's reading of it
+//! ([`FeedClock`]).
 //!
 //! Integers keep the arithmetic exact and cheap, and the two types keep an instant from
 //! being used as a duration; chrono is used only at the edges (the slow path of parsing,
 //! and formatting for people).
 
-mod clock;
+mod feed_clock;
 mod instant;
+mod served_clock;
 mod span;
+mod virtual_clock;
+mod wall;
 
-pub use clock::WallClock;
+pub use feed_clock::FeedClock;
 pub use instant::Timestamp;
+pub use served_clock::ServedClock;
 pub use span::Span;
+pub use virtual_clock::{MAX_SPEED, MIN_SPEED, SPEEDS, VirtualClock};
+pub use wall::WallClock;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 

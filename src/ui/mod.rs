@@ -1,13 +1,16 @@
 //! The dashboard's pure half: view state and keys ([`view`]), the data of a frame
-//! ([`board`], [`status`]), and drawing it ([`render`]). Nothing here does I/O or reads
-//! the clock.
+//! ([`board`], [`status`]), and drawing it ([`draw`] picks the layout; [`regions`] are
+//! the parts of a screen, drawn with [`widgets`]). Nothing here does I/O or reads the
+//! clock.
 
 pub mod board;
-pub mod render;
+pub mod draw;
+pub mod regions;
 pub mod status;
 pub mod view;
+pub mod widgets;
 
 pub use board::{AreaRow, Board, Trends};
-pub use render::draw;
+pub use draw::draw;
 pub use status::{FeedState, FeedStatus, Mode, RecordingStatus};
 pub use view::{Action, ColorDepth, LayoutChoice, Overlay, View};

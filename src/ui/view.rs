@@ -60,32 +60,6 @@ pub enum ColorDepth {
     Mono,
 }
 
-impl ColorDepth {
-    /// The depth from the usual environment variables, passed in so that this stays pure:
-    /// `NO_COLOR` set (to anything non-empty) → mono; `COLORTERM` `truecolor`/`24bit` →
-    /// true colour, as does a `TERM` ending in `-direct`; `TERM` containing `256color` → 256; `TERM=dumb` → mono; else 16.
-    pub fn detect(no_color: Option<&str>, colorterm: Option<&str>, term: Option<&str>) -> Self {
-        if no_color.is_some_and(|v| !v.is_empty()) {
-            return ColorDepth::Mono;
-        }
-        let colorterm = colorterm.unwrap_or("").to_ascii_lowercase();
-        let term = term.unwrap_or("").to_ascii_lowercase();
-        if colorterm.contains("truecolor")
-            || colorterm.contains("24bit")
-            || term.ends_with("-direct")
-        {
-            return ColorDepth::TrueColor;
-        }
-        if term == "dumb" {
-            ColorDepth::Mono
-        } else if term.contains("256color") {
-            ColorDepth::Ansi256
-        } else {
-            ColorDepth::Ansi16
-        }
-    }
-}
-
 /// What the caller should do after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -362,26 +336,5 @@ mod tests {
         assert_eq!(view.window_index, 1);
         assert!(!view.is_mono());
         assert!(View::for_config(&Config::default(), ColorDepth::Mono).is_mono());
-    }
-
-    #[test]
-    fn colour_depth_from_the_environment() {
-        use ColorDepth::*;
-        assert_eq!(ColorDepth::detect(Some("1"), Some("truecolor"), None), Mono);
-        assert_eq!(
-            ColorDepth::detect(Some(""), Some("truecolor"), None),
-            TrueColor
-        );
-        assert_eq!(
-            ColorDepth::detect(None, Some("24bit"), Some("xterm")),
-            TrueColor
-        );
-        assert_eq!(
-            ColorDepth::detect(None, None, Some("xterm-256color")),
-            Ansi256
-        );
-        assert_eq!(ColorDepth::detect(None, None, Some("screen")), Ansi16);
-        assert_eq!(ColorDepth::detect(None, None, Some("dumb")), Mono);
-        assert_eq!(ColorDepth::detect(None, None, None), Ansi16);
     }
 }

@@ -12,10 +12,8 @@ use std::borrow::Cow;
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
-use crate::model::{
-    CLOCK_SPEEDS, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject,
-};
-use crate::time::{TimeError, Timestamp, parse_plausible};
+use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
+use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
 
 /// Parses one line (without its newline) into an event.
 pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
@@ -107,11 +105,11 @@ fn optional_lpa(value: Option<Value<'_>>) -> Result<Option<Box<str>>, Reject> {
     Ok(optional_text(value, "lpa")?.map(|text| text.into()))
 }
 
-/// A heartbeat's clock speed: a finite number within [`CLOCK_SPEEDS`], or absent.
+/// A heartbeat's clock speed: a finite number within [`SPEEDS`], or absent.
 fn optional_speed(value: Option<Value<'_>>) -> Result<Option<f64>, Reject> {
     match value {
         None => Ok(None),
-        Some(Value::Number(speed)) if CLOCK_SPEEDS.contains(&speed) => Ok(Some(speed)),
+        Some(Value::Number(speed)) if SPEEDS.contains(&speed) => Ok(Some(speed)),
         Some(_) => Err(Reject::BadSpeed),
     }
 }

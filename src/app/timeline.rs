@@ -1,0 +1,353 @@
+//! The events behind a board and the clock they are read at: a live engine fed by a
+//! source, or a recording played on a virtual clock (replay and the demo). One
+//! `Timeline` can serve several boards: they read it, and only the shell that owns it
+//! feeds it.
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::feed::{FeedItem, SourceState};
+use crate::ingest::playback::Playback;
+use crate::ingest::replay::{Replay, ReplayOptions};
+use crate::model::{Event, EventBody, Reject};
+use crate::time::{MAX_SPEED, MIN_SPEED};
+use crate::time::{Span, Timestamp};
+use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus};
+
+use super::tracker::FeedTracker;
+use crate::ingest::live::{LiveIngest, Outcome};
+use crate::time::FeedClock;
+
+/// The demo starts this far into its day, when the board is busy.
+const DEMO_START: Span = Span::from_hours(17);
+
+/// How the recording is doing, for the board.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordHealth {
+    /// Why writes fail, while they do.
+    pub failed: Option<String>,
+    /// Lines that never reached the file, in all: a failed write's, or the queue's when full.
+    pub lost: u64,
+    /// How many times writes have started failing (each can be acknowledged on its own).
+    pub failures: u64,
+}
+
+/// Why a recording cannot be played.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaybackError {
+    #[error("the feed has no events to replay")]
+    Empty,
+    #[error("the built-in demo day cannot be read")]
+    DemoUnreadable,
+}
+
+/// What a replay key asks of the recording.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReplayCommand {
+    TogglePause,
+    Faster,
+    Slower,
+    /// Move the virtual clock by this much (negative: back).
+    Skip(Span),
+    ToStart,
+}
+
+enum Driver {
+    /// A live source: events are applied as they arrive, but for the waits of
+    /// [`LiveIngest`] (events dated a little ahead; closes ahead of their openings).
+    Live(LiveIngest),
+    Recording {
+        replay: Box<Replay>,
+        looping: bool,
+    },
+}
+
+pub struct Timeline {
+    driver: Driver,
+    tracker: FeedTracker,
+    stale_after: Span,
+    future_skew: Span,
+    /// A live feed's own clock, once its heartbeats announce one (a served recording).
+    clock: Option<FeedClock>,
+    /// Accepted events, kept for `--record` until the shell takes them.
+    recording: Option<Vec<Event>>,
+    /// `--record`'s health as the shell last saw it.
+    record_health: Option<RecordHealth>,
+    /// How many recording failures have been acknowledged (`r`).
+    acknowledged_failures: u64,
+}
+
+impl Timeline {
+    /// A live feed whose source has not connected yet.
+    pub fn live(config: &Config, wall: Timestamp) -> Timeline {
+        Timeline {
+            driver: Driver::Live(LiveIngest::new(
+                Engine::new(config.engine_settings(None)),
+                config.pairing_grace,
+            )),
+            tracker: FeedTracker::new(wall),
+            stale_after: config.stale_after,
+            future_skew: config.future_skew,
+            clock: None,
+            recording: None,
+            record_health: None,
+            acknowledged_failures: 0,
+        }
+    }
+
+    /// The built-in demo day from 17:00, looping for ever.
+    pub fn demo(config: &Config, wall: Timestamp) -> Result<Timeline, PlaybackError> {
+        let playback = Playback::read(crate::DEMO_DAY.as_bytes())
+            .map_err(|_| PlaybackError::DemoUnreadable)?;
+        let first = playback.first_at().ok_or(PlaybackError::DemoUnreadable)?;
+        let options = ReplayOptions {
+            from: Some(first + DEMO_START),
+            looping: true,
+            ..ReplayOptions::default()
+        };
+        Timeline::recording(config, playback, options, wall)
+    }
+
+    /// A recording on a virtual clock; lines refused while reading it are counted.
+    pub fn recording(
+        config: &Config,
+        playback: Playback,
+        options: ReplayOptions,
+        wall: Timestamp,
+    ) -> Result<Timeline, PlaybackError> {
+        if playback.is_empty() {
+            return Err(PlaybackError::Empty);
+        }
+        let mut tracker = FeedTracker::new(wall);
+        for (line, reason) in &playback.rejected {
+            tracker.reject(*line, *reason);
+        }
+        tracker.set_state(SourceState::Connected, wall);
+        let replay = Replay::new(playback, config.engine_settings(None), options, wall);
+        Ok(Timeline {
+            driver: Driver::Recording {
+                replay: Box::new(replay),
+                looping: options.looping,
+            },
+            tracker,
+            stale_after: config.stale_after,
+            future_skew: config.future_skew,
+            clock: None,
+            recording: None,
+            record_health: None,
+            acknowledged_failures: 0,
+        })
+    }
+
+    /// Keeps accepted events for [`take_accepted`](Self::take_accepted) (`--record`).
+    pub fn keep_accepted(&mut self) {
+        self.recording = Some(Vec::new());
+        if let Driver::Live(live) = &mut self.driver {
+            live.keep_events();
+        }
+    }
+
+    /// The accepted events since the last call (empty unless recording).
+    pub fn take_accepted(&mut self) -> Vec<Event> {
+        self.recording
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// How `--record` is doing now (the shell passes it on from its recorder).
+    pub fn set_record_health(&mut self, health: RecordHealth) {
+        self.record_health = Some(health);
+    }
+
+    /// Acknowledges a failing recording's banner; `false` if there is none to acknowledge.
+    pub fn acknowledge_record_failure(&mut self) -> bool {
+        match &self.record_health {
+            Some(health)
+                if health.failed.is_some() && health.failures > self.acknowledged_failures =>
+            {
+                self.acknowledged_failures = health.failures;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn recording_status(&self) -> Option<RecordingStatus> {
+        self.record_health.as_ref().map(|health| RecordingStatus {
+            failed: health.failed.clone(),
+            lost: health.lost,
+            acknowledged: health.failures <= self.acknowledged_failures,
+        })
+    }
+
+    pub fn engine(&self) -> &Engine {
+        match &self.driver {
+            Driver::Live(live) => live.engine(),
+            Driver::Recording { replay, .. } => replay.engine(),
+        }
+    }
+
+    /// The board's now: the wall clock live (the feed's own clock when it carries one),
+    /// the virtual clock for a recording.
+    pub fn now(&self, wall: Timestamp) -> Timestamp {
+        match &self.driver {
+            Driver::Live(_) => self.clock.map_or(wall, |clock| clock.now(wall)),
+            Driver::Recording { replay, .. } => replay.now(wall),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        match &self.driver {
+            Driver::Live(_) => match self.clock {
+                Some(clock) => Mode::Training {
+                    speed: clock.speed(),
+                },
+                None => Mode::Live,
+            },
+            Driver::Recording { looping: true, .. } => Mode::Demo,
+            Driver::Recording { replay, .. } => Mode::Replay {
+                speed: replay.speed(),
+                paused: replay.is_paused(),
+            },
+        }
+    }
+
+    /// Is this a recording played at the user's pace (keys move its clock)?
+    pub fn is_replay(&self) -> bool {
+        matches!(self.driver, Driver::Recording { looping: false, .. })
+    }
+
+    /// One item from a live source. Items never reach a recording.
+    pub fn apply(&mut self, item: FeedItem, wall: Timestamp) {
+        match item {
+            FeedItem::Event { line, event } => {
+                self.tracker.line_arrived(wall);
+                if let EventBody::Heartbeat { speed: Some(speed) } = event.body {
+                    self.follow_clock(event.at, speed, wall);
+                }
+                let now = self.now(wall);
+                if event.at > now + self.future_skew {
+                    self.tracker.reject(line, Reject::FutureDated);
+                } else if let Driver::Live(live) = &mut self.driver {
+                    let mut outcomes = Vec::new();
+                    live.push(line, event, (now, wall), &mut outcomes);
+                    self.take_outcomes(outcomes, wall);
+                }
+            }
+            FeedItem::Rejected { line, reason } => {
+                self.tracker.line_arrived(wall);
+                self.tracker.reject(line, reason);
+            }
+            FeedItem::State(state) => self.tracker.set_state(state, wall),
+            FeedItem::WrittenAt(written) => self.tracker.written_at(written),
+        }
+    }
+
+    /// A live feed announced its clock: it reads `at` now and runs at `speed`.
+    fn follow_clock(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
+        if !matches!(self.driver, Driver::Live(_)) {
+            return;
+        }
+        match &mut self.clock {
+            Some(clock) => clock.reanchor(at, speed, wall),
+            None => self.clock = Some(FeedClock::new(at, speed, wall)),
+        }
+    }
+
+    /// Moves the feed on to `wall`: a live feed applies the events whose time has come, a
+    /// recording plays up to its virtual now (the demo loops at its end).
+    pub fn advance(&mut self, wall: Timestamp) {
+        let now = self.now(wall);
+        match &mut self.driver {
+            Driver::Live(live) => {
+                let mut outcomes = Vec::new();
+                live.advance((now, wall), &mut outcomes);
+                self.take_outcomes(outcomes, wall);
+            }
+            Driver::Recording { replay, .. } => {
+                // The rate of a recording is counted in its own time (`status`).
+                let step = replay.advance(wall);
+                for (line, reason) in step.rejected {
+                    self.tracker.reject(line, reason);
+                }
+            }
+        }
+    }
+
+    fn take_outcomes(&mut self, outcomes: Vec<Outcome>, wall: Timestamp) {
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Accepted(event) => {
+                    self.tracker.accepted(wall);
+                    if let (Some(kept), Some(event)) = (self.recording.as_mut(), event) {
+                        kept.push(event);
+                    }
+                }
+                Outcome::Rejected { line, reason } => self.tracker.reject(line, reason),
+            }
+        }
+    }
+
+    /// Applies a replay key; `false` (and nothing changes) for the demo and live feeds.
+    pub fn command(&mut self, command: ReplayCommand, wall: Timestamp) -> bool {
+        let Driver::Recording {
+            replay,
+            looping: false,
+        } = &mut self.driver
+        else {
+            return false;
+        };
+        let now = replay.now(wall);
+        match command {
+            ReplayCommand::TogglePause => replay.toggle_pause(wall),
+            ReplayCommand::Faster => replay.set_speed((replay.speed() * 2.0).min(MAX_SPEED), wall),
+            ReplayCommand::Slower => replay.set_speed((replay.speed() / 2.0).max(MIN_SPEED), wall),
+            ReplayCommand::Skip(by) => replay.seek(now + by, wall),
+            ReplayCommand::ToStart => replay.seek(replay.start(), wall),
+        }
+        true
+    }
+
+    /// What the footer and banners say about the feed at `wall`.
+    pub fn status(&self, wall: Timestamp) -> FeedStatus {
+        let mut status = match &self.driver {
+            Driver::Live { .. } => self.tracker.status(wall, self.stale_after, true),
+            Driver::Recording { replay, looping } => {
+                let mut status = self.tracker.status(wall, self.stale_after, false);
+                status.events_per_min = replay.events_in_last_minute(wall) as f64;
+                recording_state(&mut status, replay, *looping, wall, self.stale_after);
+                status
+            }
+        };
+        status.recording = self.recording_status();
+        status
+    }
+}
+
+/// A recording's feed state: ended at its end; stale when the recording itself falls
+/// silent for longer than `stale_after` of virtual time (a recorded outage shows as one).
+fn recording_state(
+    status: &mut FeedStatus,
+    replay: &Replay,
+    looping: bool,
+    wall: Timestamp,
+    stale_after: Span,
+) {
+    let now = replay.now(wall);
+    let silent = replay.last_event_at().map(|at| (now - at).max(Span::ZERO));
+    status.last_event_age_s = silent.map(|s| s.whole_secs() as u64);
+    status.state = if !looping && replay.at_end(wall) {
+        FeedState::Ended
+    } else {
+        match silent {
+            Some(silent) if silent > stale_after => FeedState::Stale {
+                silent_s: silent.whole_secs() as u64,
+            },
+            _ => FeedState::Live,
+        }
+    };
+}
+
+/// The replay keys' steps: ← → a minute, [ ] a quarter of an hour.
+pub const SMALL_SKIP: Span = Span::MINUTE;
+pub const LARGE_SKIP: Span = Span::from_mins(15);

@@ -1,0 +1,379 @@
+//! The one task that owns the feed and every session's board: feed items, keys, resizes
+//! and ticks come in; each session's frame goes out to its [`Mailbox`]. Nothing here
+//! waits on a client, so a stalled one never slows the others or the feed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use tokio::sync::mpsc;
+
+use crate::app::{App, AppOptions, Effect, Msg, Timeline};
+use crate::config::Config;
+use crate::feed::FeedItem;
+use crate::shell::{Capabilities, TerminalEnv};
+use crate::time::{Span, Timestamp, WallClock};
+use crate::ui::LayoutChoice;
+
+use super::decode::Decoder;
+use super::screen::{Mailbox, Screen, restore};
+
+/// How long a lone ESC waits for the rest of a sequence before it counts as Esc.
+const ESC_WAIT: Span = Span::from_millis(30);
+
+/// What the server tells the hub.
+#[derive(Debug)]
+pub enum ToHub {
+    Open {
+        id: u64,
+        pty: Pty,
+        mailbox: Arc<Mailbox>,
+    },
+    Input {
+        id: u64,
+        bytes: Vec<u8>,
+    },
+    Resize {
+        id: u64,
+        width: u16,
+        height: u16,
+    },
+    /// The client has gone: forget the session (nothing more is sent).
+    Gone {
+        id: u64,
+    },
+}
+
+/// What the client's pty request said about its terminal.
+#[derive(Debug, Clone, Default)]
+pub struct Pty {
+    pub term: String,
+    /// The client's `LANG`/`LC_*`, if it sent them.
+    pub locale: Option<String>,
+    pub width: u16,
+    pub height: u16,
+}
+
+/// Why a session ended, for its writer and the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    Idle,
+    Shutdown,
+    DrawFailed,
+}
+
+impl Ending {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Ending::Quit => "quit",
+            Ending::Idle => "idle time-out",
+            Ending::Shutdown => "server shutting down",
+            Ending::DrawFailed => "drawing failed",
+        }
+    }
+}
+
+/// How the hub runs the boards.
+#[derive(Debug, Clone)]
+pub struct HubOptions {
+    pub layout: LayoutChoice,
+    pub rotate_every: Option<Span>,
+    /// Close a session after this long without a key (None: never; wall screens).
+    pub idle_after: Option<Span>,
+}
+
+struct Session {
+    app: App,
+    screen: Screen,
+    decoder: Decoder,
+    mailbox: Arc<Mailbox>,
+    /// When the decoder started waiting on an unfinished sequence.
+    waiting_since: Option<Timestamp>,
+    last_key: Timestamp,
+}
+
+pub struct Hub {
+    config: Config,
+    options: HubOptions,
+    feed: Timeline,
+    clock: WallClock,
+    sessions: HashMap<u64, Session>,
+    /// Ending reasons for the server's log, by session id.
+    endings: mpsc::UnboundedSender<(u64, Ending)>,
+}
+
+impl Hub {
+    pub fn new(
+        config: Config,
+        options: HubOptions,
+        feed: Timeline,
+        endings: mpsc::UnboundedSender<(u64, Ending)>,
+    ) -> Hub {
+        Hub {
+            config,
+            options,
+            feed,
+            clock: WallClock::new(),
+            sessions: HashMap::new(),
+            endings,
+        }
+    }
+
+    /// Runs until `stop`; then every session is ended (its screen restored).
+    pub async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<ToHub>,
+        mut items: Option<mpsc::Receiver<FeedItem>>,
+        stop: impl Future<Output = ()>,
+    ) {
+        let mut stop = std::pin::pin!(stop);
+        let mut tick = crate::shell::ticks(&self.feed);
+        loop {
+            self.draw_due();
+            let wake = self.next_wake();
+            tokio::select! {
+                _ = &mut stop => break,
+                command = commands.recv() => match command {
+                    Some(command) => self.command(command),
+                    None => break,
+                },
+                item = next_item(&mut items) => match item {
+                    Some(item) => self.feed_items(item, &mut items),
+                    None => items = None,
+                },
+                _ = tick.tick() => self.tick(),
+                _ = sleep_until(wake), if wake.is_some() => self.wake(),
+            }
+        }
+        let ids: Vec<u64> = self.sessions.keys().copied().collect();
+        for id in ids {
+            self.end(id, Ending::Shutdown);
+        }
+    }
+
+    fn command(&mut self, command: ToHub) {
+        let now = self.clock.now();
+        match command {
+            ToHub::Open { id, pty, mailbox } => self.open(id, pty, mailbox, now),
+            ToHub::Input { id, bytes } => {
+                let Some(session) = self.sessions.get_mut(&id) else {
+                    return;
+                };
+                let keys = session.decoder.feed(&bytes);
+                session.waiting_since = session.decoder.has_pending().then_some(now);
+                self.keys(id, keys, now);
+            }
+            ToHub::Resize { id, width, height } => {
+                if let Some(session) = self.sessions.get_mut(&id) {
+                    let resized = session.screen.resize(width, height);
+                    session
+                        .app
+                        .handle(Msg::Resize { width, height }, &mut self.feed, now);
+                    if resized.is_err() {
+                        self.end(id, Ending::DrawFailed);
+                    }
+                }
+            }
+            ToHub::Gone { id } => {
+                if let Some(session) = self.sessions.remove(&id) {
+                    session.mailbox.abandon();
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, id: u64, pty: Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
+        let Ok(screen) = Screen::new(pty.width, pty.height) else {
+            mailbox.close(Vec::new());
+            return;
+        };
+        let terminal = Capabilities::detect(TerminalEnv {
+            term: Some(pty.term.as_str()),
+            lang: pty.locale.as_deref(),
+            ..TerminalEnv::default()
+        });
+        let options = AppOptions {
+            layout: self.options.layout,
+            mono: false,
+            colors: terminal.colors,
+            ascii: !terminal.utf8,
+            rotate_every: self.options.rotate_every,
+        };
+        let mut app = App::new(&self.config, options, now);
+        let size = Msg::Resize {
+            width: pty.width,
+            height: pty.height,
+        };
+        app.handle(size, &mut self.feed, now);
+        let session = Session {
+            app,
+            screen,
+            decoder: Decoder::new(),
+            mailbox,
+            waiting_since: None,
+            last_key: now,
+        };
+        self.sessions.insert(id, session);
+    }
+
+    /// A session's keys. The replay keys are kept from the board: the recording's clock
+    /// is the room's, not one viewer's to move.
+    fn keys(&mut self, id: u64, keys: Vec<KeyEvent>, now: Timestamp) {
+        let Some(session) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        session.last_key = now;
+        let mut quit = false;
+        for key in keys.into_iter().filter(|key| !moves_the_clock(key)) {
+            quit |= session.app.handle(Msg::Key(key), &mut self.feed, now) == Effect::Quit;
+            if quit {
+                break;
+            }
+        }
+        if quit {
+            self.end(id, Ending::Quit);
+        }
+    }
+
+    fn feed_items(&mut self, first: FeedItem, items: &mut Option<mpsc::Receiver<FeedItem>>) {
+        let now = self.clock.now();
+        self.feed.apply(first, now);
+        // A burst is applied at once, then drawn once.
+        if let Some(receiver) = items {
+            for _ in 0..10_000 {
+                let Ok(item) = receiver.try_recv() else { break };
+                self.feed.apply(item, now);
+            }
+        }
+        for session in self.sessions.values_mut() {
+            session.app.feed_changed();
+        }
+    }
+
+    fn tick(&mut self) {
+        let now = self.clock.now();
+        self.feed.advance(now);
+        for session in self.sessions.values_mut() {
+            session.app.handle(Msg::Tick, &mut self.feed, now);
+        }
+        self.wake();
+    }
+
+    /// Esc waits run out; idle sessions end.
+    fn wake(&mut self) {
+        let now = self.clock.now();
+        let mut flushed = Vec::new();
+        let mut idle = Vec::new();
+        for (&id, session) in &mut self.sessions {
+            if session
+                .waiting_since
+                .is_some_and(|since| now - since >= ESC_WAIT)
+            {
+                session.waiting_since = None;
+                flushed.push((id, session.decoder.flush()));
+            }
+            if self
+                .options
+                .idle_after
+                .is_some_and(|limit| now - session.last_key >= limit)
+            {
+                idle.push(id);
+            }
+        }
+        for (id, keys) in flushed {
+            self.keys(id, keys, now);
+        }
+        for id in idle {
+            self.end(id, Ending::Idle);
+        }
+    }
+
+    /// The earliest Esc wait or idle limit, or frame due.
+    fn next_wake(&self) -> Option<Instant> {
+        let idle_after = self.options.idle_after;
+        self.sessions
+            .values()
+            .flat_map(|session| {
+                [
+                    session.waiting_since.map(|since| since + ESC_WAIT),
+                    idle_after.map(|limit| session.last_key + limit),
+                    session.app.draw_due(),
+                ]
+            })
+            .flatten()
+            .min()
+            .map(|at| self.clock.instant_at(at))
+    }
+
+    /// Draws every session whose frame is due.
+    fn draw_due(&mut self) {
+        let now = self.clock.now();
+        let mut failed = Vec::new();
+        for (&id, session) in &mut self.sessions {
+            if session.app.draw_due().is_none_or(|at| at > now) {
+                continue;
+            }
+            if draw(session, &self.feed, &self.config, now).is_err() {
+                failed.push(id);
+            }
+        }
+        for id in failed {
+            self.end(id, Ending::DrawFailed);
+        }
+    }
+
+    fn end(&mut self, id: u64, ending: Ending) {
+        if let Some(session) = self.sessions.remove(&id) {
+            session.mailbox.close(restore());
+            let _ = self.endings.send((id, ending));
+        }
+    }
+}
+
+/// One session's frame into its mailbox. A frame the client has not taken yet is
+/// replaced, and then this one is drawn whole.
+fn draw(
+    session: &mut Session,
+    feed: &Timeline,
+    config: &Config,
+    now: Timestamp,
+) -> std::io::Result<()> {
+    let Some(board) = session.app.next_frame(feed, config, now) else {
+        return Ok(());
+    };
+    if session.mailbox.take_unsent() {
+        session.screen.redraw_whole()?;
+    }
+    let bytes = session.screen.frame(&board, session.app.view())?;
+    session.mailbox.put(bytes);
+    Ok(())
+}
+
+/// The keys that would move a recording's clock (space, + −, ← →, [ ], Home).
+fn moves_the_clock(key: &KeyEvent) -> bool {
+    matches!(
+        key.code,
+        KeyCode::Char(' ' | '+' | '=' | '-' | '_' | '[' | ']')
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Home
+    )
+}
+
+async fn next_item(items: &mut Option<mpsc::Receiver<FeedItem>>) -> Option<FeedItem> {
+    match items {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at.into()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,124 @@
+//! The hub with a client that never takes its frames: one frame waits at most, and the
+//! frame that replaces an unsent one is a whole redraw.
+
+use crossterm::event::KeyModifiers;
+
+use super::*;
+use crate::shell::ssh::screen::Outgoing;
+
+const CLEAR_SCREEN: &[u8] = b"\x1b[2J";
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+fn hub() -> Hub {
+    let config = Config::default();
+    let feed = Timeline::demo(&config, WallClock::new().now()).unwrap();
+    let options = HubOptions {
+        layout: LayoutChoice::Auto,
+        rotate_every: None,
+        idle_after: None,
+    };
+    Hub::new(config, options, feed, mpsc::unbounded_channel().0)
+}
+
+fn open(hub: &mut Hub, id: u64) -> Arc<Mailbox> {
+    let mailbox = Mailbox::new();
+    let pty = Pty {
+        term: "xterm-256color".to_string(),
+        locale: None,
+        width: 80,
+        height: 24,
+    };
+    let now = hub.clock.now();
+    hub.open(id, pty, Arc::clone(&mailbox), now);
+    mailbox
+}
+
+/// `v` cycles the layout: a change the user waits for, so it is drawn at once.
+fn press_v(hub: &mut Hub, id: u64) {
+    let key = KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE);
+    let now = hub.clock.now();
+    hub.keys(id, vec![key], now);
+    hub.draw_due();
+}
+
+async fn next_frame(mailbox: &Mailbox) -> Vec<u8> {
+    match mailbox.next().await {
+        Some(Outgoing::Frame(bytes)) => bytes,
+        other => panic!("no frame but {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_unsent_frame_is_replaced_by_a_whole_redraw_never_queued() {
+    let mut hub = hub();
+    let mailbox = open(&mut hub, 1);
+    hub.draw_due();
+    // The client takes nothing while the board changes three times.
+    press_v(&mut hub, 1);
+    press_v(&mut hub, 1);
+    press_v(&mut hub, 1);
+    let waiting = next_frame(&mailbox).await;
+    assert!(contains(&waiting, CLEAR_SCREEN), "a whole redraw");
+    assert!(!mailbox.take_unsent(), "one frame waited, no more");
+    // Taken in time, the next frame carries only what changed.
+    press_v(&mut hub, 1);
+    let diff = next_frame(&mailbox).await;
+    assert!(!contains(&diff, CLEAR_SCREEN));
+}
+
+#[tokio::test]
+async fn a_stalled_session_holds_up_no_other() {
+    let mut hub = hub();
+    let stalled = open(&mut hub, 1);
+    let reading = open(&mut hub, 2);
+    hub.draw_due();
+    for _ in 0..100 {
+        press_v(&mut hub, 2);
+        let frame = next_frame(&reading).await;
+        assert!(!frame.is_empty());
+    }
+    // The stalled one still holds just its first frame.
+    assert!(matches!(stalled.next().await, Some(Outgoing::Frame(_))));
+    assert!(!stalled.take_unsent());
+}
+
+#[tokio::test]
+async fn q_ends_one_session_with_its_screen_restored() {
+    let mut hub = hub();
+    let leaving = open(&mut hub, 1);
+    let staying = open(&mut hub, 2);
+    hub.draw_due();
+    let _ = next_frame(&leaving).await;
+    let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    let now = hub.clock.now();
+    hub.keys(1, vec![q], now);
+    assert_eq!(leaving.next().await, Some(Outgoing::Close(restore())));
+    assert!(hub.sessions.contains_key(&2));
+    assert!(!hub.sessions.contains_key(&1));
+    assert!(matches!(staying.next().await, Some(Outgoing::Frame(_))));
+}
+
+#[test]
+fn the_replay_keys_never_reach_the_shared_clock() {
+    for code in [
+        KeyCode::Char(' '),
+        KeyCode::Char('+'),
+        KeyCode::Left,
+        KeyCode::Home,
+    ] {
+        assert!(moves_the_clock(&KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+    for code in [
+        KeyCode::Char('q'),
+        KeyCode::Char('a'),
+        KeyCode::Char('v'),
+        KeyCode::Esc,
+    ] {
+        assert!(!moves_the_clock(&KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+}

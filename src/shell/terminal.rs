@@ -1,0 +1,319 @@
+//! The terminal shell around one [`App`]: the terminal, the keyboard, the feed channel, a
+//! tick and the signals, in one `select!`. Everything the board does is the app's; this
+//! file only moves messages in and frames out.
+//!
+//! It draws on change, on input, on resize and on the tick — never on a fixed frame rate —
+//! wraps each frame in synchronized output so it never tears over a slow SSH link, and
+//! restores the terminal on every way out. On `TERM=dumb` there is no screen to draw:
+//! [`plain`] prints the figures as lines of text instead.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures_util::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::plain;
+use super::record::Recorder;
+use super::{Capabilities, FeedInput};
+use crate::app::{App, AppOptions, Effect, Msg, Timeline};
+use crate::config::Config;
+use crate::feed::source::{FeedItem, FeedSource};
+use crate::feed::wire::schema_line;
+use crate::time::{Span, WallClock, format_utc};
+use crate::ui::{LayoutChoice, draw};
+
+pub struct Options {
+    pub input: FeedInput,
+    pub layout: LayoutChoice,
+    pub mono: bool,
+    /// `--ascii`: plain ASCII whatever the locale says.
+    pub ascii: bool,
+    pub rotate: Option<Span>,
+    pub record: Option<PathBuf>,
+}
+
+/// How the board ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `q`, Esc, or the terminal gone.
+    Quit,
+    /// Ended by this signal, or by Ctrl-C (the key of SIGINT while the terminal is raw).
+    Signal(EndSignal),
+}
+
+/// The signals that end the board, by their numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSignal {
+    Hangup = 1,
+    Interrupt = 2,
+    Quit = 3,
+    Terminate = 15,
+}
+
+impl Ending {
+    /// 0 for a quit; 128 + the signal's number for a signal, as shells report a process
+    /// that a signal ended (SIGINT 130, SIGQUIT 131, SIGTERM 143, SIGHUP 129).
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Ending::Quit => 0,
+            Ending::Signal(signal) => 128 + signal as u8,
+        }
+    }
+}
+
+/// Runs the dashboard until the user quits or a signal arrives.
+pub fn run(config: Config, options: Options) -> anyhow::Result<Ending> {
+    if !io::stdout().is_terminal() {
+        return Err(anyhow!(
+            "the dashboard needs a terminal on standard output (use `forceboard report` for plain text)"
+        ));
+    }
+    let record = match &options.record {
+        Some(path) => Some(
+            Recorder::open(path)
+                .with_context(|| format!("cannot open record file {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(run_board(config, options, record));
+    // A source blocked on stdin must not hold the exit up.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
+}
+
+/// Restores the terminal when dropped: on `q`, on errors, and while unwinding a panic.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// The signals that end the board. Each one's default action would leave the terminal
+/// raw and on the alternate screen (SIGQUIT's with a core dump too).
+pub(super) struct Signals {
+    terminate: Signal,
+    hangup: Signal,
+    interrupt: Signal,
+    quit: Signal,
+}
+
+impl Signals {
+    pub(super) fn watch() -> anyhow::Result<Signals> {
+        Ok(Signals {
+            terminate: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            hangup: signal(SignalKind::hangup()).context("cannot watch SIGHUP")?,
+            interrupt: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            quit: signal(SignalKind::quit()).context("cannot watch SIGQUIT")?,
+        })
+    }
+
+    pub(super) async fn any(&mut self) -> EndSignal {
+        tokio::select! {
+            _ = self.terminate.recv() => EndSignal::Terminate,
+            _ = self.hangup.recv() => EndSignal::Hangup,
+            _ = self.interrupt.recv() => EndSignal::Interrupt,
+            _ = self.quit.recv() => EndSignal::Quit,
+        }
+    }
+}
+
+/// Ctrl-C pressed: with the terminal raw it arrives as a key instead of SIGINT, and ends
+/// the board the same way.
+fn is_interrupt_key(key: &KeyEvent) -> bool {
+    key.kind != KeyEventKind::Release
+        && key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c' | 'C'))
+}
+
+/// Sets up the feed, the app and the terminal, then runs the loop.
+async fn run_board(
+    config: Config,
+    options: Options,
+    record: Option<Recorder>,
+) -> anyhow::Result<Ending> {
+    // Watched before the terminal is taken over, so that no signal finds it raw unwatched.
+    let signals = Signals::watch()?;
+    let clock = WallClock::new();
+    // Standard input is either the keys or the feed, never both.
+    let keys = !matches!(
+        options.input,
+        FeedInput::Live {
+            source: FeedSource::Stdin,
+            ..
+        }
+    );
+    let (mut feed, mut rx) = options.input.start(&config, clock.now())?;
+    if record.is_some() {
+        feed.keep_accepted();
+    }
+    let terminal = Capabilities::of_this_terminal();
+    let app_options = AppOptions {
+        layout: options.layout,
+        mono: options.mono,
+        colors: terminal.colors,
+        ascii: options.ascii || !terminal.utf8,
+        rotate_every: options.rotate,
+    };
+    let mut app = App::new(&config, app_options, clock.now());
+    let mut pump = Pump { clock, record };
+    if is_dumb_terminal() {
+        let parts = (&mut app, &mut feed);
+        let result = plain::run(&config, parts, &mut rx, signals, (&mut pump, keys)).await;
+        pump.finish();
+        return result;
+    }
+    let terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let _guard = TerminalGuard;
+    let size = terminal.size()?;
+    app.handle(
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        &mut feed,
+        pump.clock.now(),
+    );
+    let mut shell = Shell { terminal, pump };
+    let result = shell
+        .run(&config, &mut app, &mut feed, &mut rx, signals)
+        .await;
+    shell.pump.finish();
+    result
+}
+
+/// `TERM=dumb`: a terminal that cannot place the cursor.
+fn is_dumb_terminal() -> bool {
+    std::env::var("TERM").is_ok_and(|term| term == "dumb")
+}
+
+/// On the way out, how long the recording may take to write what is queued.
+const RECORD_DRAIN: Duration = Duration::from_secs(2);
+
+/// Sleeps until `at` (at once for `None`; the caller only waits on it when there is one).
+async fn sleep_until(at: Option<std::time::Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at.into()).await;
+    }
+}
+
+struct Shell {
+    terminal: DefaultTerminal,
+    pump: Pump,
+}
+
+/// What moves the feed into the app and the accepted lines into the recording, on the
+/// board and on a dumb terminal alike.
+pub(super) struct Pump {
+    pub(super) clock: WallClock,
+    record: Option<Recorder>,
+}
+
+impl Pump {
+    /// Hands one message to the app (a feed item with whatever else is queued behind it,
+    /// so a burst draws once) and records what the feed accepted.
+    pub(super) fn take(
+        &mut self,
+        msg: Msg,
+        app: &mut App,
+        feed: &mut Timeline,
+        rx: &mut mpsc::Receiver<FeedItem>,
+    ) -> Effect {
+        let batch = matches!(msg, Msg::Feed(_));
+        let mut effect = app.handle(msg, feed, self.clock.now());
+        let mut taken = 0;
+        while batch && taken < 10_000 {
+            let Ok(item) = rx.try_recv() else { break };
+            effect = app.handle(Msg::Feed(item), feed, self.clock.now());
+            taken += 1;
+        }
+        if let Some(recorder) = &mut self.record {
+            for event in feed.take_accepted() {
+                recorder.record(schema_line(&event, None, format_utc));
+            }
+        }
+        effect
+    }
+
+    /// Lets the recording write what is queued.
+    pub(super) fn finish(&mut self) {
+        if let Some(recorder) = self.record.take() {
+            recorder.finish(RECORD_DRAIN);
+        }
+    }
+}
+
+impl Shell {
+    /// Draws when the app wants a frame, then waits for the next message.
+    async fn run(
+        &mut self,
+        config: &Config,
+        app: &mut App,
+        feed: &mut Timeline,
+        rx: &mut mpsc::Receiver<FeedItem>,
+        mut signals: Signals,
+    ) -> anyhow::Result<Ending> {
+        let mut keys = EventStream::new();
+        let mut tick = super::ticks(feed);
+        let mut feed_open = true;
+        loop {
+            let due = app.draw_due();
+            if due.is_some_and(|at| at <= self.pump.clock.now()) {
+                self.draw(config, app, feed)?;
+            }
+            let frame_due = app.draw_due().map(|at| self.pump.clock.instant_at(at));
+            let msg = tokio::select! {
+                item = rx.recv(), if feed_open => match item {
+                    Some(item) => Msg::Feed(item),
+                    None => { feed_open = false; continue; }
+                },
+                key = keys.next() => match key {
+                    Some(Ok(TermEvent::Key(key))) if is_interrupt_key(&key) => {
+                        return Ok(Ending::Signal(EndSignal::Interrupt));
+                    }
+                    Some(Ok(TermEvent::Key(key))) => Msg::Key(key),
+                    Some(Ok(TermEvent::Resize(width, height))) => {
+                        self.terminal.autoresize()?;
+                        Msg::Resize { width, height }
+                    }
+                    Some(Ok(_)) => continue,
+                    // The terminal has gone (e.g. the SSH link dropped): leave.
+                    Some(Err(_)) | None => return Ok(Ending::Quit),
+                },
+                _ = tick.tick() => Msg::Tick,
+                _ = sleep_until(frame_due), if frame_due.is_some() => continue,
+                signal = signals.any() => return Ok(Ending::Signal(signal)),
+            };
+            if self.pump.take(msg, app, feed, rx) == Effect::Quit {
+                return Ok(Ending::Quit);
+            }
+        }
+    }
+
+    fn draw(&mut self, config: &Config, app: &mut App, feed: &mut Timeline) -> anyhow::Result<()> {
+        if let Some(recorder) = &self.pump.record {
+            feed.set_record_health(recorder.health());
+        }
+        if let Some(board) = app.next_frame(feed, config, self.pump.clock.now()) {
+            let view = app.view().clone();
+            crossterm::queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+            self.terminal.draw(|frame| draw(frame, &board, &view))?;
+            crossterm::execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
+        }
+        Ok(())
+    }
+}

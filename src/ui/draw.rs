@@ -1,0 +1,220 @@
+//! Drawing a [`Board`] on a frame: which layout fits the screen, and which regions it
+//! is made of. Pure: nothing here reads the engine, the feed or the clock.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::board::Board;
+use super::regions::{areas, breach, footer, header, micro, notlive, overlays, tiles, wall};
+use super::view::{LayoutChoice, Overlay, View};
+use super::widgets::theme::Theme;
+
+/// The smallest terminal the board is drawn in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this size, `Auto` picks the standard layout.
+pub const STANDARD_WIDTH: u16 = 120;
+pub const STANDARD_HEIGHT: u16 = 40;
+
+/// The layout actually drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Wall,
+    Standard,
+    Compact,
+}
+
+impl Resolved {
+    pub fn label(self) -> &'static str {
+        match self {
+            Resolved::Wall => "wall",
+            Resolved::Standard => "standard",
+            Resolved::Compact => "compact",
+        }
+    }
+}
+
+/// The layout for a choice at a size; `None` below 80×24, where the micro layout (or,
+/// under 40×12, one line) is drawn whatever the choice.
+///
+/// `Auto` never picks the wall: a big terminal is as likely a supervisor's desk monitor
+/// (wanting every detail) as a screen across the room, and a room screen with a large
+/// font has few cells. The wall is chosen with `v` (or by the caller's option).
+pub fn resolve(choice: LayoutChoice, width: u16, height: u16) -> Option<Resolved> {
+    if width < MIN_WIDTH || height < MIN_HEIGHT {
+        return None;
+    }
+    Some(match choice {
+        LayoutChoice::Wall => Resolved::Wall,
+        LayoutChoice::Standard => Resolved::Standard,
+        LayoutChoice::Compact => Resolved::Compact,
+        LayoutChoice::Auto if width >= STANDARD_WIDTH && height >= STANDARD_HEIGHT => {
+            Resolved::Standard
+        }
+        LayoutChoice::Auto => Resolved::Compact,
+    })
+}
+
+/// Draws the whole board. Never panics, at any size.
+pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
+    let theme = Theme::new(view);
+    draw_layout(frame, board, view, &theme);
+    if theme.is_ascii() {
+        ascii_only(frame.buffer_mut());
+    }
+}
+
+/// The last guard of ASCII mode: the symbols are already ASCII, so what is left is text
+/// from the feed or the configuration (an area's name), shown as `?`.
+pub fn ascii_only(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        if !cell.symbol().is_ascii() {
+            cell.set_symbol("?");
+        }
+    }
+}
+
+fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
+    let area = frame.area();
+    let Some(layout) = resolve(view.layout, area.width, area.height) else {
+        if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
+            micro::draw_micro(frame, area, board, theme);
+        } else {
+            micro::draw_one_line(frame, area, board, theme);
+        }
+        return;
+    };
+    let banners = header::banners(board);
+    let [head, banner_area, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banners.len() as u16),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw_header(frame, head, board, theme);
+    header::draw_banners(frame, banner_area, &banners, theme);
+    match layout {
+        Resolved::Wall => wall::draw_wall(frame, body, board, view.rotating, theme),
+        Resolved::Standard => draw_standard(frame, body, board, theme),
+        Resolved::Compact => draw_compact(frame, body, board, theme),
+    }
+    footer::draw(frame, foot, board, theme);
+    match view.overlay {
+        Overlay::None => {}
+        Overlay::Help => overlays::draw_help(frame, body, board, view, layout.label(), theme),
+        Overlay::Rejects => overlays::draw_rejects(frame, body, board, theme),
+    }
+}
+
+/// Splits `total` rows between regions: each gets its minimum, then what is left goes
+/// to each in turn up to its wish. Returns the heights.
+fn allot<const N: usize>(total: u16, wants: [(u16, u16); N]) -> [u16; N] {
+    let mut heights = [0u16; N];
+    let mut left = total;
+    for (h, (min, _)) in heights.iter_mut().zip(wants) {
+        *h = min.min(left);
+        left -= *h;
+    }
+    for (h, (_, wish)) in heights.iter_mut().zip(wants) {
+        let more = wish.saturating_sub(*h).min(left);
+        *h += more;
+        left -= more;
+    }
+    heights
+}
+
+fn stack<const N: usize>(area: Rect, heights: [u16; N]) -> [Rect; N] {
+    let mut y = area.y;
+    heights.map(|h| {
+        let rect = Rect::new(
+            area.x,
+            y,
+            area.width,
+            h.min(area.bottom().saturating_sub(y)),
+        );
+        y = y.saturating_add(h);
+        rect
+    })
+}
+
+/// While the feed is stale or down, a NOT LIVE bar of `rows` rows across the top of
+/// `area`; returns what is left below it.
+fn not_live_bar(frame: &mut Frame, area: Rect, board: &Board, rows: u16, theme: &Theme) -> Rect {
+    if !board.feed.state.is_not_live() {
+        return area;
+    }
+    let rows = rows.min(area.height);
+    let [bar, rest] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area);
+    notlive::draw(frame.buffer_mut(), bar, board, theme);
+    rest
+}
+
+/// Tiles, then breach watch and longest waits, then the area table.
+fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let area = not_live_bar(frame, area, board, 3, theme);
+    let table_rows = areas::rows_needed(board, true);
+    // Minimums first: tiles, then the breach watch, then the table; the breach watch
+    // takes whatever is left at the end.
+    let [tiles_h, table_h, _lists] = allot(
+        area.height,
+        [
+            (8, if area.height >= 50 { 19 } else { 11 }),
+            (5, table_rows.min(area.height / 3).max(5)),
+            (5, 5),
+        ],
+    );
+    let lists_h = area.height - tiles_h - table_h;
+    let [tiles_area, lists_area, table_area] = stack(area, [tiles_h, lists_h, table_h]);
+    tiles::draw_row(frame, tiles_area, board, theme);
+    breach::draw_tables(frame, lists_area, board, theme);
+    areas::draw(frame, table_area, board, theme, true);
+}
+
+/// Everything essential in 80×24: tiles, short lists, the area table without borders.
+fn draw_compact(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let area = not_live_bar(frame, area, board, 1, theme);
+    let table_rows = areas::rows_needed(board, false);
+    let [tiles_h, lists_h, table_h] = allot(area.height, [(8, 9), (3, 3), (4, table_rows)]);
+    let extra = area.height - tiles_h - lists_h - table_h;
+    let [tiles_area, lists_area, table_area] = stack(area, [tiles_h, lists_h + extra, table_h]);
+    tiles::draw_row(frame, tiles_area, board, theme);
+    breach::draw_lists(frame, lists_area, board, theme);
+    areas::draw(frame, table_area, board, theme, false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_by_size() {
+        use LayoutChoice::*;
+        assert_eq!(resolve(Auto, 79, 40), None);
+        assert_eq!(resolve(Wall, 200, 23), None);
+        assert_eq!(resolve(Auto, 80, 24), Some(Resolved::Compact));
+        assert_eq!(resolve(Auto, 119, 60), Some(Resolved::Compact));
+        assert_eq!(resolve(Auto, 120, 40), Some(Resolved::Standard));
+        assert_eq!(resolve(Auto, 300, 100), Some(Resolved::Standard));
+        assert_eq!(resolve(Wall, 80, 24), Some(Resolved::Wall));
+        assert_eq!(resolve(Standard, 80, 24), Some(Resolved::Standard));
+        assert_eq!(resolve(Compact, 200, 60), Some(Resolved::Compact));
+    }
+
+    #[test]
+    fn the_last_guard_leaves_ascii_and_marks_the_rest() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        buf.set_string(0, 0, "MÔN a", ratatui::style::Style::new());
+        ascii_only(&mut buf);
+        let row: String = buf.content.iter().map(|cell| cell.symbol()).collect();
+        assert_eq!(row, "M?N a ");
+    }
+
+    #[test]
+    fn allot_gives_minimums_then_wishes_in_order() {
+        assert_eq!(allot(30, [(8, 11), (5, 10), (5, 5)]), [11, 10, 5]);
+        assert_eq!(allot(20, [(8, 11), (5, 10), (5, 5)]), [10, 5, 5]);
+        assert_eq!(allot(10, [(8, 11), (5, 10), (5, 5)]), [8, 2, 0]);
+    }
+}

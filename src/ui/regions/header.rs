@@ -1,0 +1,325 @@
+//! The header line (force, scope, window, mode, clock) and the banners that cannot be
+//! missed (training, demo, replay, feed stale / down).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::feed::DownCause;
+use crate::ui::board::Board;
+use crate::ui::status::{FeedState, Mode, RecordingStatus};
+
+use crate::format::speed;
+use crate::ui::widgets::glyphs::Glyphs;
+use crate::ui::widgets::paint;
+use crate::ui::widgets::text::{
+    clock, clock_and_date, date, fill_row, fit, put_centered, put_line, width,
+};
+use crate::ui::widgets::theme::{Banner, Theme};
+
+/// The banners for a board, most important first.
+pub fn banners(board: &Board) -> Vec<(Banner, String)> {
+    let mut banners = Vec::new();
+    match board.mode {
+        Mode::Live => {}
+        Mode::Training { speed: s } => banners.push((
+            Banner::Replay,
+            format!(
+                "TRAINING {} — {} — a served recording, not the live feed",
+                speed(s),
+                clock_and_date(board.now, board.tz)
+            ),
+        )),
+        Mode::Demo => banners.push((Banner::Demo, "DEMO DATA — not a live feed".to_string())),
+        Mode::Replay { speed: s, paused } => {
+            let mut text = format!(
+                "REPLAY {} — {}",
+                speed(s),
+                clock_and_date(board.now, board.tz)
+            );
+            if paused {
+                text.push_str(" — PAUSED");
+            }
+            banners.push((Banner::Replay, text));
+        }
+    }
+    match board.feed.state {
+        FeedState::Live => {}
+        FeedState::Connecting => banners.push((
+            Banner::Warning,
+            "CONNECTING TO FEED — no events yet".to_string(),
+        )),
+        FeedState::Stale { silent_s } => banners.push((
+            Banner::Warning,
+            format!("FEED STALE — last event {silent_s} s ago"),
+        )),
+        FeedState::Down { retry_in_s } => {
+            banners.push((Banner::Alarm, down_words(board.feed.down_cause, retry_in_s)))
+        }
+        FeedState::Ended => {
+            banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()))
+        }
+    }
+    if let Some(words) = recording_failed(board.feed.recording.as_ref()) {
+        banners.push((Banner::Alarm, words));
+    }
+    banners
+}
+
+/// `RECORDING FAILED — disk full — 12 lines lost (r to dismiss)`, until acknowledged.
+fn recording_failed(recording: Option<&RecordingStatus>) -> Option<String> {
+    let recording = recording.filter(|recording| !recording.acknowledged)?;
+    let reason = recording.failed.as_ref()?;
+    let lost = recording.lost;
+    let lines = if lost == 1 { "line" } else { "lines" };
+    Some(format!(
+        "RECORDING FAILED — {reason} — {lost} {lines} lost (r to dismiss)"
+    ))
+}
+
+/// `FEED DOWN — HTTP 401 Unauthorized (check FORCEBOARD_TOKEN) — retrying in 8 s`.
+fn down_words(cause: Option<DownCause>, retry_in_s: u64) -> String {
+    let why = match cause {
+        Some(cause) => match cause.hint() {
+            Some(hint) => format!(" — {cause} ({hint})"),
+            None => format!(" — {cause}"),
+        },
+        None => String::new(),
+    };
+    format!("FEED DOWN{why} — retrying in {retry_in_s} s")
+}
+
+/// A banner's words within `max` columns: whole if they fit, else without their
+/// parenthesised hints, else cut after the last whole word that fits, with `ellipsis`.
+fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    let mut bare = String::new();
+    let mut depth = 0_usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    let bare = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+    if width(&bare) <= max {
+        return bare;
+    }
+    let mut cut = String::new();
+    for word in bare.split(' ') {
+        let joined = if cut.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cut} {word}")
+        };
+        if width(&joined) + width(ellipsis) > max {
+            break;
+        }
+        cut = joined;
+    }
+    if cut.is_empty() {
+        // Not even one word fits: show what fits of it; a banner must not vanish.
+        return bare;
+    }
+    cut.push_str(ellipsis);
+    cut
+}
+
+/// Draws the banners, one full-width reversed row each, from the top of `area`.
+pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)], theme: &Theme) {
+    let buf = frame.buffer_mut();
+    for (i, (kind, text)) in banners.iter().enumerate() {
+        let y = area.y + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let style = theme.banner(*kind);
+        let glyphs = theme.glyphs();
+        let text = &glyphs.words_in_set(text);
+        fill_row(buf, area, y, style);
+        let line = fit(
+            area.width,
+            [
+                Line::styled(
+                    format!("{0}{0} {text} {1}{1}", glyphs.pointer, glyphs.pointer_back),
+                    style,
+                ),
+                Line::styled(
+                    shortened(text, usize::from(area.width), glyphs.ellipsis),
+                    style,
+                ),
+            ],
+        );
+        let line = if paint::line_width(&line) == 0 {
+            // Too narrow even for the words: show what fits; a banner must not vanish.
+            Line::styled(text.clone(), style)
+        } else {
+            line
+        };
+        put_centered(buf, area, y, &line);
+    }
+}
+
+/// The mode as a word for the header.
+fn mode_word(mode: Mode, glyphs: &Glyphs) -> String {
+    match mode {
+        Mode::Live => "LIVE".to_string(),
+        Mode::Training { speed: s } => format!("TRAINING {}", glyphs.speed(s)),
+        Mode::Demo => "DEMO".to_string(),
+        Mode::Replay { speed: s, paused } => {
+            let paused = if paused { " PAUSED" } else { "" };
+            format!("REPLAY {}{paused}", glyphs.speed(s))
+        }
+    }
+}
+
+/// One line: force name and scope on the left; window, mode and clock on the right.
+pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let buf = frame.buffer_mut();
+    if area.is_empty() {
+        return;
+    }
+    let scope = match &board.scope_code {
+        Some(code) => format!("{} ({code})", board.scope_label),
+        None => "whole force".to_string(),
+    };
+    let windows: Vec<Span> = board
+        .window_labels
+        .iter()
+        .enumerate()
+        .flat_map(|(i, label)| {
+            let text = format!("{}:{label}", i + 1);
+            let span = if *label == board.window.label {
+                Span::styled(format!("[{text}]"), theme.selected())
+            } else {
+                Span::styled(text, theme.dim())
+            };
+            [Span::raw(" "), span]
+        })
+        .collect();
+    let mode = Span::styled(mode_word(board.mode, theme.glyphs()), theme.bold());
+    let time = Span::styled(clock(board.now, board.tz), theme.bold());
+    let day = Span::styled(date(board.now, board.tz), theme.dim());
+    let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
+    let window_one = Span::styled(format!("window {}", board.window.label), theme.bold());
+
+    let mut right_full = vec![Span::raw("window")];
+    right_full.extend(windows.iter().cloned());
+    right_full.extend([
+        sep(),
+        mode.clone(),
+        sep(),
+        day.clone(),
+        Span::raw(" "),
+        time.clone(),
+    ]);
+    // Keep room on the left for at least the scope's own name.
+    let scope_min = match &board.scope_code {
+        Some(_) => scope.clone(),
+        None => board.force_name.clone(),
+    };
+    let reserve = (crate::ui::widgets::text::width(&scope_min) as u16 + 1).min(area.width / 3);
+    let right = fit(
+        area.width - reserve,
+        [
+            Line::from(right_full),
+            Line::from(vec![
+                window_one.clone(),
+                sep(),
+                mode.clone(),
+                sep(),
+                day,
+                Span::raw(" "),
+                time.clone(),
+            ]),
+            Line::from(vec![window_one, sep(), mode.clone(), sep(), time.clone()]),
+            Line::from(vec![mode, Span::raw(" "), time.clone()]),
+            Line::from(vec![time]),
+        ],
+    );
+    let room = area
+        .width
+        .saturating_sub(paint::line_width(&right) as u16 + 1);
+    let name = Span::styled(board.force_name.clone(), theme.bold());
+    let scope_span = Span::styled(scope.clone(), theme.bold());
+    let mut candidates = vec![Line::from(vec![
+        name.clone(),
+        sep(),
+        Span::raw(scope.clone()),
+    ])];
+    if board.scope_code.is_some() {
+        candidates.push(Line::from(vec![scope_span]));
+    }
+    candidates.push(Line::from(vec![name]));
+    candidates.push(Line::styled(
+        board.scope_code.clone().unwrap_or_else(|| "force".into()),
+        theme.bold(),
+    ));
+    let left = fit(room, candidates);
+    put_line(buf, area, area.x, area.y, &left);
+    let x = area
+        .right()
+        .saturating_sub(paint::line_width(&right) as u16);
+    put_line(buf, area, x, area.y, &right);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UNAUTHORISED: &str =
+        "FEED DOWN — HTTP 401 Unauthorized (check FORCEBOARD_TOKEN) — retrying in 8 s";
+
+    #[test]
+    fn the_down_banner_names_its_cause_and_what_to_check() {
+        let cause = Some(DownCause::Http { status: 401 });
+        assert_eq!(down_words(cause, 8), UNAUTHORISED);
+        assert_eq!(
+            down_words(Some(DownCause::ConnectionRefused), 3),
+            "FEED DOWN — connection refused — retrying in 3 s"
+        );
+        assert_eq!(down_words(None, 3), "FEED DOWN — retrying in 3 s");
+    }
+
+    #[test]
+    fn a_failing_recording_has_a_banner_until_acknowledged() {
+        let mut failing = RecordingStatus {
+            failed: Some("disk full".to_string()),
+            lost: 12,
+            acknowledged: false,
+        };
+        assert_eq!(
+            recording_failed(Some(&failing)).as_deref(),
+            Some("RECORDING FAILED — disk full — 12 lines lost (r to dismiss)")
+        );
+        failing.acknowledged = true;
+        assert_eq!(recording_failed(Some(&failing)), None);
+        let resumed = RecordingStatus {
+            failed: None,
+            lost: 12,
+            acknowledged: false,
+        };
+        assert_eq!(recording_failed(Some(&resumed)), None);
+        assert_eq!(recording_failed(None), None);
+    }
+
+    #[test]
+    fn a_narrow_banner_drops_the_hint_then_whole_words() {
+        // 76 columns in all; without " (check FORCEBOARD_TOKEN)" 51.
+        assert_eq!(shortened(UNAUTHORISED, 76, "…"), UNAUTHORISED);
+        assert_eq!(
+            shortened(UNAUTHORISED, 75, "…"),
+            "FEED DOWN — HTTP 401 Unauthorized — retrying in 8 s"
+        );
+        // 34 columns: "FEED DOWN — HTTP 401 Unauthorized" is 33, and "…" makes 34.
+        assert_eq!(
+            shortened(UNAUTHORISED, 34, "…"),
+            "FEED DOWN — HTTP 401 Unauthorized…"
+        );
+        assert_eq!(shortened(UNAUTHORISED, 33, "…"), "FEED DOWN — HTTP 401…");
+    }
+}

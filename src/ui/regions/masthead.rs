@@ -1,0 +1,163 @@
+//! The wall's masthead, read from across the room: what the figures below are of (the
+//! area, or WHOLE FORCE), where that stands in the rotation (`3/8`), and the time (HH:MM
+//! in the force's zone; on a replay or a served feed, the feed's own time), in the same
+//! block type as the figures.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::ui::board::Board;
+
+use crate::ui::widgets::bigtext;
+use crate::ui::widgets::text::{fit, hours_minutes, put_centered};
+use crate::ui::widgets::theme::Theme;
+
+/// From this many rows of body, the masthead is in block type; from [`TEXT_FROM`] a line.
+const BIG_FROM: u16 = 30;
+const TEXT_FROM: u16 = 24;
+/// Pixels between the masthead's pieces.
+const GAP_PX: u16 = 3;
+
+/// The masthead's rows in a wall body of `body` (a blank row under block type).
+pub fn height(body: Rect) -> u16 {
+    if body.height >= BIG_FROM {
+        bigtext::ROWS * pixel_height(body) + 1
+    } else if body.height >= TEXT_FROM {
+        1
+    } else {
+        0
+    }
+}
+
+/// How many rows one pixel of the block type is: 1, and 2 from a body of 70 rows.
+fn pixel_height(body: Rect) -> u16 {
+    (body.height / 35).max(1)
+}
+
+/// The masthead's pieces: the scope's name, the rotation's position when rotating, and
+/// the clock.
+fn pieces(board: &Board, rotating: bool) -> (String, Option<String>, String) {
+    let name = match board.scope_code {
+        Some(_) => board.scope_label.to_uppercase(),
+        None => "WHOLE FORCE".to_string(),
+    };
+    let position = rotating.then(|| {
+        let (at, of) = board.scope_position();
+        format!("{at}/{of}")
+    });
+    (name, position, hours_minutes(board.now, board.tz))
+}
+
+/// Draws the masthead in `area` (as tall as [`height`] says).
+pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
+    if area.is_empty() {
+        return;
+    }
+    let (name, position, clock) = pieces(board, rotating);
+    let rows = area.height.saturating_sub(1);
+    if rows >= bigtext::ROWS && draw_big(buf, area, (&name, position.as_deref(), &clock), theme) {
+        return;
+    }
+    let bold = |text: &str| Span::styled(text.to_string(), theme.bold());
+    let sep = || Span::styled(format!("  {}  ", theme.glyphs().separator), theme.dim());
+    let mut spans = vec![bold(&name)];
+    if let Some(position) = &position {
+        spans.extend([sep(), bold(&position.replace('/', " / "))]);
+    }
+    spans.extend([sep(), bold(&clock)]);
+    let line = fit(area.width, [Line::from(spans), Line::from(bold(&clock))]);
+    put_centered(buf, area, area.y, &line);
+}
+
+/// The name at the left, the position after it, the clock at the right, in block type
+/// at the largest scale at which all three fit; `false` when they do not (or the name
+/// has a character the type lacks).
+fn draw_big(
+    buf: &mut Buffer,
+    area: Rect,
+    (name, position, clock): (&str, Option<&str>, &str),
+    theme: &Theme,
+) -> bool {
+    let sy = (area.height.saturating_sub(1) / bigtext::ROWS).max(1);
+    let widths = (
+        bigtext::pixel_width(name),
+        position.map(bigtext::pixel_width),
+        bigtext::pixel_width(clock),
+    );
+    let (Some(name_px), Some(position_px), Some(clock_px)) =
+        (widths.0, widths.1.unwrap_or(Some(0)), widths.2)
+    else {
+        return false;
+    };
+    let gaps = if position.is_some() { 2 } else { 1 };
+    let total_px = name_px
+        .saturating_add(position_px)
+        .saturating_add(clock_px)
+        .saturating_add(gaps * GAP_PX);
+    let Some(sx) = [2 * sy, sy]
+        .into_iter()
+        .find(|&sx| u32::from(total_px) * u32::from(sx) <= u32::from(area.width))
+    else {
+        return false;
+    };
+    // A column's margin at each end when there is room for it.
+    let margin = u16::from(u32::from(total_px) * u32::from(sx) + 2 <= u32::from(area.width));
+    let y = area.y;
+    let left = area.x + margin;
+    let fill = theme.glyphs().big_solid;
+    let mut x = put_big(buf, area, (left, y), name, (sx, sy), (fill, theme.bold()));
+    if let (Some(position), true) = (position, position_px > 0) {
+        x = x.saturating_add(GAP_PX * sx);
+        put_big(buf, area, (x, y), position, (sx, sy), (fill, theme.dim()));
+    }
+    let clock_x = area.right().saturating_sub(margin + clock_px * sx);
+    put_big(
+        buf,
+        area,
+        (clock_x, y),
+        clock,
+        (sx, sy),
+        (fill, theme.bold()),
+    );
+    true
+}
+
+/// Draws `text` in block type with its top left at `(x, y)`; returns the column after it.
+fn put_big(
+    buf: &mut Buffer,
+    area: Rect,
+    (x, y): (u16, u16),
+    text: &str,
+    (sx, sy): (u16, u16),
+    (fill, style): (&str, Style),
+) -> u16 {
+    let width = bigtext::pixel_width(text).unwrap_or(0).saturating_mul(sx);
+    let rect = Rect::new(x, y, width, bigtext::ROWS * sy).intersection(area);
+    bigtext::draw(buf, rect, text, (sx, sy), (fill, style));
+    x.saturating_add(width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::view::View;
+
+    fn drawn(width: u16, pieces: (&str, Option<&str>, &str)) -> bool {
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, 6));
+        let area = buf.area;
+        draw_big(&mut buf, area, pieces, &Theme::new(&View::default()))
+    }
+
+    #[test]
+    fn block_type_only_when_everything_fits() {
+        // "WALSALL" is 7 letters of 3 and 5 pixels (W) with gaps: 5 + 6 × 3 + 6 = 29;
+        // "6/8" 3 + 1 + 3 + 1 + 3 = 11; "13:00" 3 + 3 + 1 + 3 + 3 and four gaps = 17; two
+        // gaps of 3 between them: 63 pixels, 63 columns at (1, 1).
+        assert!(drawn(63, ("WALSALL", Some("6/8"), "13:00")));
+        assert!(!drawn(62, ("WALSALL", Some("6/8"), "13:00")));
+        // A character the type lacks: words instead.
+        assert!(!drawn(300, ("YNYS MÔN", None, "13:00")));
+    }
+}
