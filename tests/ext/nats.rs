@@ -1,0 +1,899 @@
+//! The NATS JetStream path end to end, against real nats-server processes on loopback:
+//! `publish` onto a stream, boards that start late (the backfill), a publisher restarted,
+//! a server restarted, and a 3-node cluster losing its stream leader. Expected figures are
+//! worked by hand in fixtures/README.md (`spec-example.ndjson`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_nats::jetstream;
+use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::watch;
+
+use crate::common::feed::live_lines;
+use crate::common::nats::{Cluster, NatsServer, TempDir};
+use forceboard::app::{App, AppOptions, Msg, Timeline};
+use forceboard::config::Config;
+use forceboard::feed::source::nats::NatsTarget;
+use forceboard::feed::source::{self, DownCause, FeedItem, FeedSource, SourceState};
+use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish};
+use forceboard::time::{Span, parse_rfc3339};
+use forceboard::ui::FeedState;
+
+const SUBJECT: &str = "events.wmp";
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn target(url: &str) -> NatsTarget {
+    NatsTarget::parse(&format!("{url}/{SUBJECT}")).expect("a NATS feed URL")
+}
+
+fn settings(replicas: usize) -> StreamSettings {
+    StreamSettings {
+        name: "EVENTS".to_string(),
+        subjects: vec!["events.>".to_string()],
+        max_age: Duration::from_secs(25 * 3600),
+        duplicate_window: Duration::from_secs(600),
+        replicas,
+    }
+}
+
+/// Publishes the file `path` to its end through the library, as `forceboard publish`.
+async fn publish_file(url: &str, path: PathBuf, replicas: usize) -> PublishCounts {
+    let options = PublishOptions {
+        source: FeedSource::File {
+            path,
+            follow: false,
+        },
+        target: target(url),
+        token: None,
+        http_token: None,
+        stream: settings(replicas),
+        source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    };
+    let (_stop, stopped) = watch::channel(false);
+    tokio::time::timeout(LIMIT * 2, publish(options, stopped))
+        .await
+        .expect("publish finishes in time")
+        .expect("publish succeeds")
+}
+
+/// Writes `lines` to a new file in `dir` and publishes it.
+async fn publish_lines(url: &str, dir: &TempDir, name: &str, lines: &[String]) -> PublishCounts {
+    let path = dir.0.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").expect("a feed file");
+    publish_file(url, path, 1).await
+}
+
+/// A board's source on the subject, replaying `replay`.
+fn board_source(url: &str, replay: Duration) -> Receiver<FeedItem> {
+    let (tx, rx) = mpsc::channel(4096);
+    let source = FeedSource::Nats {
+        target: target(url),
+        replay,
+    };
+    source::spawn_with(
+        source,
+        tx,
+        None,
+        crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    );
+    rx
+}
+
+async fn next(rx: &mut Receiver<FeedItem>) -> FeedItem {
+    tokio::time::timeout(LIMIT, rx.recv())
+        .await
+        .expect("a feed item in time")
+        .expect("the source is running")
+}
+
+/// The next `count` lines' numbers (stream sequences), and the states seen on the way.
+async fn lines(rx: &mut Receiver<FeedItem>, count: usize) -> (Vec<u64>, Vec<SourceState>) {
+    let mut numbers = Vec::new();
+    let mut states = Vec::new();
+    while numbers.len() < count {
+        match next(rx).await {
+            FeedItem::Event { line, .. } | FeedItem::Rejected { line, .. } => numbers.push(line),
+            FeedItem::State(state) => states.push(state),
+            FeedItem::WrittenAt(_) => {}
+        }
+    }
+    (numbers, states)
+}
+
+fn heartbeats(from_second: u32, count: u32) -> Vec<String> {
+    (from_second..from_second + count)
+        .map(|s| {
+            format!(
+                r#"{{"kind":"heartbeat","at":"2024-07-01T11:{:02}:{:02}Z"}}"#,
+                s / 60,
+                s % 60
+            )
+        })
+        .collect()
+}
+
+async fn stream_messages(url: &str) -> u64 {
+    let client = async_nats::connect(url).await.expect("connect");
+    let jetstream = jetstream::new(client);
+    let mut stream = jetstream.get_stream("EVENTS").await.expect("the stream");
+    stream.info().await.expect("stream info").state.messages
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_started_late_gets_the_full_backfill_and_the_figures_of_report_at() {
+    let dir = TempDir::new("late");
+    let server = NatsServer::start(&dir.0);
+    let fixture = PathBuf::from("fixtures/spec-example.ndjson");
+    let counts = publish_file(&server.url(), fixture, 1).await;
+    // Every line of the fixture is schema-valid (ZZ is refused by the engine, not the parser).
+    assert_eq!((counts.published, counts.rejected), (18, 0));
+
+    // The board starts after everything was published: it still gets all 18, in order.
+    let mut rx = board_source(&server.url(), Duration::from_secs(24 * 3600 + 120));
+    let config = Config::default();
+    let at = parse_rfc3339("2024-07-01T12:00:00Z").expect("T");
+    let mut feed = Timeline::live(&config, at);
+    let mut app = App::new(&config, AppOptions::default(), at);
+    let mut numbers = Vec::new();
+    while numbers.len() < 18 {
+        let item = next(&mut rx).await;
+        if let FeedItem::Event { line, .. } = &item {
+            numbers.push(*line);
+        }
+        app.handle(Msg::Feed(item), &mut feed, at);
+    }
+    assert_eq!(numbers, (1..=18).collect::<Vec<_>>());
+    app.handle(Msg::Tick, &mut feed, at);
+
+    // The board at T = 12:00:00Z shows report --at T (fixtures/README.md, spec-example).
+    let board = app.board(&feed, &config, at);
+    let c = &board.figures.calls.line_999;
+    assert_eq!((c.offered, c.answered, c.abandoned), (4, 2, 2));
+    assert_eq!(c.mean_answer_s, Some(8.0));
+    assert_eq!(
+        c.service_level_pct.map(|p| (p * 10.0).round() / 10.0),
+        Some(33.3)
+    );
+    assert_eq!((c.waiting, c.longest_wait_s, c.expired), (1, Some(60.0), 1));
+    let e = &board.figures.incidents.emergency;
+    assert_eq!(
+        (e.created, e.attended, e.mean_attend_s),
+        (1, 1, Some(600.0))
+    );
+    assert_eq!((e.open, e.oldest_open_s), (1, Some(1800.0)));
+    assert_eq!(board.feed.state, FeedState::Live);
+
+    // ZZ (a close with no opening) is refused once the pairing grace has passed.
+    let later = at + config.pairing_grace + Span::SECOND;
+    app.handle(Msg::Tick, &mut feed, later);
+    assert_eq!(app.board(&feed, &config, later).feed.rejected, 1);
+
+    // Then it follows live: a line published now arrives as sequence 19.
+    publish_lines(&server.url(), &dir, "more.ndjson", &heartbeats(0, 1)).await;
+    let (numbers, _) = lines(&mut rx, 1).await;
+    assert_eq!(numbers, vec![19]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_run_again_on_its_file_publishes_nothing_twice() {
+    let dir = TempDir::new("again");
+    let server = NatsServer::start(&dir.0);
+    let lines = heartbeats(0, 50);
+    let first = publish_lines(&server.url(), &dir, "day.ndjson", &lines).await;
+    assert_eq!(first.published, 50);
+    let again = publish_lines(&server.url(), &dir, "day.ndjson", &lines).await;
+    assert_eq!((again.published, again.skipped), (0, 50));
+    // The file grew: only the new lines go out.
+    let mut grown = lines.clone();
+    grown.extend(heartbeats(50, 7));
+    let grown_counts = publish_lines(&server.url(), &dir, "day.ndjson", &grown).await;
+    assert_eq!((grown_counts.published, grown_counts.skipped), (7, 50));
+    assert_eq!(stream_messages(&server.url()).await, 57);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_server_shows_down_with_the_cause_then_resumes_without_gaps() {
+    let dir = TempDir::new("restart");
+    let mut server = NatsServer::start(&dir.0);
+    publish_lines(&server.url(), &dir, "a.ndjson", &heartbeats(0, 5)).await;
+    let mut rx = board_source(&server.url(), Duration::from_secs(3600));
+    let (numbers, states) = lines(&mut rx, 5).await;
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        states,
+        vec![SourceState::Connecting, SourceState::Connected]
+    );
+
+    server.restart();
+    // Down, with the cause the board shows.
+    let down = loop {
+        if let FeedItem::State(SourceState::Down { cause, .. }) = next(&mut rx).await {
+            break cause;
+        }
+    };
+    assert_eq!(down, DownCause::ConnectionClosed);
+    assert_eq!(down.to_string(), "connection closed");
+
+    publish_lines(&server.url(), &dir, "b.ndjson", &heartbeats(5, 5)).await;
+    let (numbers, states) = lines(&mut rx, 5).await;
+    assert_eq!(numbers, vec![6, 7, 8, 9, 10], "no gap, no repeat");
+    assert!(states.contains(&SourceState::Connected), "{states:?}");
+}
+
+/// The name of the server that leads the stream now.
+async fn stream_leader(url: &str) -> Option<String> {
+    let client = async_nats::connect(url).await.ok()?;
+    let jetstream = jetstream::new(client);
+    let mut stream = jetstream.get_stream("EVENTS").await.ok()?;
+    let info = stream.info().await.ok()?;
+    info.cluster
+        .as_ref()
+        .and_then(|cluster| cluster.leader.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_keep_going_without_a_gap_when_the_stream_leader_is_stopped() {
+    let mut cluster = Cluster::start();
+    let dir = TempDir::new("cluster-feeds");
+    let urls: Vec<String> = cluster.nodes.iter().map(NatsServer::url).collect();
+    // The stream, with 3 replicas, is made by the first publish.
+    let path = dir.0.join("first.ndjson");
+    std::fs::write(&path, heartbeats(0, 10).join("\n") + "\n").expect("a feed file");
+    assert_eq!(publish_file(&urls[0], path, 3).await.published, 10);
+
+    // One board on each node.
+    let mut boards: Vec<_> = urls
+        .iter()
+        .map(|url| board_source(url, Duration::from_secs(3600)))
+        .collect();
+    for board in &mut boards {
+        assert_eq!(lines(board, 10).await.0, (1..=10).collect::<Vec<_>>());
+    }
+
+    let leader = stream_leader(&urls[0])
+        .await
+        .expect("the stream has a leader");
+    let index: usize = leader
+        .trim_start_matches('n')
+        .parse()
+        .expect("nodes are named n0, n1, n2");
+    cluster.nodes[index].kill();
+    let survivor = &urls[(index + 1) % 3];
+
+    let path = dir.0.join("second.ndjson");
+    std::fs::write(&path, heartbeats(10, 10).join("\n") + "\n").expect("a feed file");
+    assert_eq!(publish_file(survivor, path, 3).await.published, 10);
+    for board in &mut boards {
+        let (numbers, _) = lines(board, 10).await;
+        assert_eq!(numbers, (11..=20).collect::<Vec<_>>(), "no gap, no repeat");
+    }
+    assert_ne!(stream_leader(survivor).await, Some(leader));
+}
+
+/// `forceboard gen --days N` into a file in `dir`; its number of lines.
+fn generated(dir: &TempDir, days: u32) -> (PathBuf, u64) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["gen", "--days", &days.to_string(), "--seed", "12"])
+        .output()
+        .expect("gen runs");
+    assert!(output.status.success());
+    let path = dir.0.join("generated.ndjson");
+    std::fs::write(&path, &output.stdout).expect("the generated feed");
+    let lines = output.stdout.iter().filter(|byte| **byte == b'\n').count() as u64;
+    (path, lines)
+}
+
+fn publisher(url: &str, path: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["publish", "--feed"])
+        .arg(path)
+        .args(["--nats", url])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("publish runs")
+}
+
+/// Waits until the stream holds more than `count` messages.
+async fn until_more_than(url: &str, count: u64) {
+    let client = async_nats::connect(url).await.expect("connect");
+    until_client_sees_more_than(client, count).await;
+}
+
+/// [`until_more_than`] on a server that wants a token.
+async fn until_more_than_with_token(url: &str, count: u64, token: &str) {
+    let client = async_nats::ConnectOptions::with_token(token.to_string())
+        .connect(url)
+        .await
+        .expect("connect");
+    until_client_sees_more_than(client, count).await;
+}
+
+async fn until_client_sees_more_than(client: async_nats::Client, count: u64) {
+    let jetstream = jetstream::new(client);
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        if let Ok(mut stream) = jetstream.get_stream("EVENTS").await
+            && stream
+                .info()
+                .await
+                .is_ok_and(|info| info.state.messages > count)
+        {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "fewer than {count} messages"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The source line of the stream's last message.
+async fn last_line(url: &str) -> u64 {
+    let client = async_nats::connect(url).await.expect("connect");
+    let stream = jetstream::new(client)
+        .get_stream("EVENTS")
+        .await
+        .expect("the stream");
+    let message = stream
+        .get_last_raw_message_by_subject(SUBJECT)
+        .await
+        .expect("a last message");
+    let line = message.headers.get("Forceboard-Line").expect("its line");
+    line.as_str().parse().expect("a number")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_killed_and_restarted_leaves_each_line_in_the_stream_once() {
+    let dir = TempDir::new("killed");
+    let server = NatsServer::start(&dir.0);
+    let (path, lines) = generated(&dir, 2);
+    let mut first = publisher(&server.url(), &path);
+    until_more_than(&server.url(), 2000).await;
+    first.kill().expect("kill -9 the publisher");
+    first.wait().expect("it ends");
+    let before = stream_messages(&server.url()).await;
+    assert!(
+        before < lines,
+        "killed before the end ({before} of {lines})"
+    );
+
+    let second = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    // Every line once: as many messages as lines, the last one the file's last line.
+    assert_eq!(stream_messages(&server.url()).await, lines);
+    assert_eq!(last_line(&server.url()).await, lines);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_rides_out_a_server_restart_without_losing_or_repeating_a_line() {
+    let dir = TempDir::new("ride-out");
+    let mut server = NatsServer::start(&dir.0);
+    let (path, lines) = generated(&dir, 2);
+    let running = publisher(&server.url(), &path);
+    until_more_than(&server.url(), 2000).await;
+    let before = stream_messages(&server.url()).await;
+    server.restart();
+    assert!(
+        before < lines,
+        "restarted before the end ({before} of {lines})"
+    );
+    let output = tokio::task::spawn_blocking(move || running.wait_with_output())
+        .await
+        .expect("joined")
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stream_messages(&server.url()).await, lines);
+    assert_eq!(last_line(&server.url()).await, lines);
+}
+
+#[test]
+fn watch_on_a_nats_feed_shows_the_figures_and_a_server_outage() {
+    let dir = TempDir::new("pty");
+    let mut server = NatsServer::start(&dir.0);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let published = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+
+    // Started after the lines were published: the backfill brings them.
+    let feed = format!("{}/{SUBJECT}", server.url());
+    let mut board = crate::common::pty::Board::start(
+        &["watch", "--feed", &feed, "--layout", "standard"],
+        120,
+        40,
+    );
+    // 999 mean (4 + 8) / 2 = 6.0 s. (Its colour also weighs C's wait, which grows with
+    // the time a loaded machine takes to get here, so it is not asserted.)
+    board.wait_for("6.0s");
+    assert!(board.contents().contains("LIVE"), "{}", board.contents());
+
+    server.kill();
+    board.wait_for("FEED DOWN");
+    assert!(
+        board.contents().contains("connection closed"),
+        "{}",
+        board.contents()
+    );
+    assert!(server.launch(), "the server starts again");
+    board.wait_until("FEED DOWN gone", |screen| !screen.contains("FEED DOWN"));
+    assert!(board.contents().contains("6.0s"));
+
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
+
+/// `forceboard ssh --feed nats://…`: an SSH server started after the lines were published
+/// backfills them like `watch`, and its sessions show the same figures.
+#[test]
+fn an_ssh_server_on_a_nats_feed_shows_the_backfilled_figures() {
+    let dir = TempDir::new("ssh");
+    let server = NatsServer::start(&dir.0);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let published = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+
+    let keys = crate::common::ssh::key_dir("nats-ssh");
+    let inspector = crate::common::ssh::Key::new(&keys, "inspector");
+    let feed = format!("{}/{SUBJECT}", server.url());
+    let ssh = crate::common::ssh::SshServer::start_in(
+        keys,
+        &["--feed", &feed, "--layout", "standard"],
+        &[&inspector.public],
+    );
+    let mut board = ssh.connect(&inspector, 120, 40);
+    // 999 mean (4 + 8) / 2 = 6.0 s, as on `watch` above.
+    board.wait_for("6.0s");
+    assert!(board.contents().contains("LIVE"), "{}", board.contents());
+    board.press("q");
+    assert!(board.wait_exit().success());
+}
+
+/// A board started on a feed that has been quiet for longer than `stale_after` says
+/// STALE as soon as it has its backlog, not LIVE because the backlog has just arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_from_a_feed_gone_quiet_is_stale_at_once() {
+    let dir = TempDir::new("quiet");
+    let server = NatsServer::start(&dir.0);
+    let lines = live_lines();
+    publish_lines(&server.url(), &dir, "quiet.ndjson", &lines).await;
+    // The feed then says nothing for 3 s, longer than this board's 2 s limit.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let config = Config {
+        stale_after: Span::from_secs(2),
+        ..Config::default()
+    };
+    let mut rx = board_source(&server.url(), Duration::from_secs(3600));
+    let wall = || forceboard::time::WallClock::new().now();
+    let mut feed = Timeline::live(&config, wall());
+    let mut delivered = 0;
+    let mut written = None;
+    while written.is_none() {
+        let item = next(&mut rx).await;
+        match &item {
+            FeedItem::Event { .. } | FeedItem::Rejected { .. } => delivered += 1,
+            FeedItem::WrittenAt(at) => written = Some(*at),
+            FeedItem::State(_) => {}
+        }
+        feed.apply(item, wall());
+    }
+    assert_eq!(delivered, lines.len(), "the whole backlog came first");
+    let status = feed.status(wall());
+    assert!(
+        matches!(status.state, FeedState::Stale { silent_s } if silent_s >= 3),
+        "{:?}",
+        status.state
+    );
+    // Its events are not a rate: they were written seconds ago.
+    assert_eq!(status.events_per_min, 0.0);
+}
+
+/// The binary's stderr and exit code for `args`, with no standard input.
+fn run(args: &[&str]) -> (String, Option<i32>) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .env_remove("FORCEBOARD_NATS_TOKEN")
+        .output()
+        .expect("the binary runs");
+    (
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn nats_flags_are_checked_before_anything_is_read_and_secrets_are_never_echoed() {
+    let (stderr, code) = run(&["watch", "--feed", "nats://u:s3cret@h/events.wmp"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("credentials in a NATS URL are not supported"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+    let (stderr, code) = run(&["watch", "--feed", "nats://h/events.>"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no wildcards"), "{stderr}");
+    let (stderr, code) = run(&["watch", "--feed", "tcp://h:1", "--nats-creds", "x.creds"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("apply only to a nats:// or tls:// feed"),
+        "{stderr}"
+    );
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        "-",
+        "--nats",
+        "nats://h:4222/events.wmp",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("give the subject with --subject"),
+        "{stderr}"
+    );
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        "nats://h/events.wmp",
+        "--nats",
+        "nats://h",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not NATS"), "{stderr}");
+    // A file that is not there (and not followed) is refused before connecting.
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        "no-such-feed.ndjson",
+        "--nats",
+        "nats://127.0.0.1:1",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("cannot read no-such-feed.ndjson"),
+        "{stderr}"
+    );
+    // Nothing listens on port 1: a runtime failure, said in one line.
+    let (stderr, code) = run(&["publish", "--feed", "-", "--nats", "nats://127.0.0.1:1"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("cannot connect to NATS: connection refused"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_server_admits_the_token_from_the_environment_only() {
+    let dir = TempDir::new("token");
+    let mut server = NatsServer::start_with(&dir.0, &["--auth", "t0ken-for-tests"]);
+    let path = dir.0.join("feed.ndjson");
+    std::fs::write(&path, heartbeats(0, 3).join("\n") + "\n").expect("a feed file");
+    let url = server.url();
+    let path_text = path.display().to_string();
+    let args = ["publish", "--feed", &path_text, "--nats", &url];
+    let (stderr, code) = run(&args);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("NATS: authorization refused"), "{stderr}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .env("FORCEBOARD_NATS_TOKEN", "t0ken-for-tests")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    server.kill();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_no_stream_holds_is_down_with_that_cause() {
+    let dir = TempDir::new("no-stream");
+    let server = NatsServer::start(&dir.0);
+    let mut rx = board_source(&server.url(), Duration::from_secs(60));
+    assert_eq!(
+        next(&mut rx).await,
+        FeedItem::State(SourceState::Connecting)
+    );
+    match next(&mut rx).await {
+        FeedItem::State(SourceState::Down { cause, .. }) => {
+            assert_eq!(cause, DownCause::NatsNoStream);
+            assert_eq!(cause.to_string(), "NATS: no stream holds the subject");
+        }
+        other => panic!("expected Down, got {other:?}"),
+    }
+}
+
+/// A test CA and a server certificate for 127.0.0.1, made with openssl in `dir`:
+/// (CA file, server certificate, server key).
+fn tls_files(dir: &TempDir) -> (String, String, String) {
+    let path = |name: &str| dir.0.join(name).display().to_string();
+    let openssl = |args: &[&str]| {
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let (ca, ca_key) = (path("ca.pem"), path("ca.key"));
+    let (cert, key, csr, ext) = (
+        path("server.pem"),
+        path("server.key"),
+        path("server.csr"),
+        path("ext"),
+    );
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                &ca_key,
+                "-out",
+                &ca,
+                "-days",
+                "2",
+                "-subj",
+                "/CN=forceboard-test-ca",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &["-keyout", &key, "-out", &csr, "-subj", "/CN=127.0.0.1"],
+        ]
+        .concat(),
+    );
+    std::fs::write(&ext, "subjectAltName=IP:127.0.0.1\n").expect("extensions");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        &cert,
+        "-days",
+        "2",
+        "-extfile",
+        &ext,
+    ]);
+    (ca, cert, key)
+}
+
+#[test]
+fn a_tls_server_is_reached_with_its_ca_and_refused_without_it() {
+    let dir = TempDir::new("tls");
+    let (ca, cert, key) = tls_files(&dir);
+    let server = NatsServer::start_with(&dir.0, &["--tls", "--tlscert", &cert, "--tlskey", &key]);
+    let url = format!("tls://127.0.0.1:{}", server.port);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let path_text = path.display().to_string();
+    let args = ["publish", "--feed", &path_text, "--nats", &url];
+    let (stderr, code) = run(&args);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("TLS: certificate not trusted"), "{stderr}");
+    let trusted = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .env("SSL_CERT_FILE", &ca)
+        .output()
+        .expect("runs");
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+
+    let feed = format!("{url}/{SUBJECT}");
+    let board = crate::common::pty::Board::start_with_env(
+        &["watch", "--feed", &feed, "--layout", "standard"],
+        120,
+        40,
+        &[("SSL_CERT_FILE", &ca)],
+    );
+    board.wait_for("6.0s");
+    board.quit();
+}
+
+#[test]
+fn an_nkey_server_admits_the_seed_file_given_by_path() {
+    let dir = TempDir::new("nkey");
+    let user = nkeys::KeyPair::new_user();
+    let seed_path = dir.0.join("board.nk");
+    std::fs::write(&seed_path, user.seed().expect("a seed") + "\n").expect("the seed file");
+    let config = dir.0.join("nkey.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "authorization {{ users: [ {{ nkey: {} }} ] }}\n",
+            user.public_key()
+        ),
+    )
+    .expect("the server's configuration");
+    let config_text = config.display().to_string();
+    let server = NatsServer::start_with(&dir.0, &["-c", &config_text]);
+    let path = dir.0.join("feed.ndjson");
+    std::fs::write(&path, heartbeats(0, 3).join("\n") + "\n").expect("a feed file");
+    let (path_text, seed_text) = (path.display().to_string(), seed_path.display().to_string());
+    let url = server.url();
+    let (stderr, code) = run(&["publish", "--feed", &path_text, "--nats", &url]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("NATS: authorization refused"), "{stderr}");
+    let (stderr, code) = run(&[
+        "publish",
+        "--feed",
+        &path_text,
+        "--nats",
+        &url,
+        "--nats-nkey",
+        &seed_text,
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("published 3 lines"), "{stderr}");
+    // The seed never reaches the screen or the error.
+    assert!(!stderr.contains(&user.seed().expect("a seed")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_source_gets_its_own_token_never_the_nats_one() {
+    let dir = TempDir::new("http-token");
+    let server = NatsServer::start_with(&dir.0, &["--auth", "nats-s3cret"]);
+    // A CAD's HTTP feed: answers each GET with three lines, and keeps what it was sent.
+    let cad = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let cad_addr = cad.local_addr().expect("address");
+    let (heard_tx, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in cad.incoming().take(5) {
+            let Ok(mut stream) = stream else { break };
+            let mut request = [0_u8; 4096];
+            let read = stream.read(&mut request).unwrap_or(0);
+            let _ = heard_tx.send(String::from_utf8_lossy(&request[..read]).into_owned());
+            let body = heartbeats(0, 3).join("\n") + "\n";
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    let options = PublishOptions {
+        source: FeedSource::Http {
+            url: format!("http://{cad_addr}/feed"),
+        },
+        target: target(&server.url()),
+        token: Some("nats-s3cret".to_string()),
+        http_token: Some("cad-t0ken".to_string()),
+        stream: settings(1),
+        source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    };
+    let (stop_tx, stop) = watch::channel(false);
+    let publishing = tokio::spawn(publish(options, stop));
+    let request = tokio::task::spawn_blocking(move || heard.recv_timeout(LIMIT))
+        .await
+        .expect("joined")
+        .expect("the CAD was asked");
+    assert!(request.contains("Bearer cad-t0ken"), "{request}");
+    assert!(!request.contains("nats-s3cret"), "{request}");
+    until_more_than_with_token(&server.url(), 2, "nats-s3cret").await;
+    stop_tx.send(true).expect("stop");
+    let counts = publishing.await.expect("joined").expect("published");
+    // The feed ends and is fetched again: the same lines, with the same ids, are stored once.
+    assert_eq!(counts.published, 3, "{counts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_outage_says_down_again_after_each_back_off_then_resumes() {
+    let dir = TempDir::new("outage");
+    let mut server = NatsServer::start(&dir.0);
+    publish_lines(&server.url(), &dir, "a.ndjson", &heartbeats(0, 2)).await;
+    let mut rx = board_source(&server.url(), Duration::from_secs(3600));
+    assert_eq!(lines(&mut rx, 2).await.0, vec![1, 2]);
+    server.kill();
+    // The test timings: 50 ms, then about 100 ms (±20 %), each shown as it starts.
+    let mut delays = Vec::new();
+    while delays.len() < 2 {
+        if let FeedItem::State(SourceState::Down { cause, retry_in }) = next(&mut rx).await {
+            assert_eq!(cause, DownCause::ConnectionClosed);
+            delays.push(retry_in);
+        }
+    }
+    assert!(delays[1] > delays[0], "{delays:?}");
+    assert!(server.launch(), "the server starts again");
+    publish_lines(&server.url(), &dir, "b.ndjson", &heartbeats(2, 1)).await;
+    assert_eq!(lines(&mut rx, 1).await.0, vec![3]);
+}
+
+fn append(path: &std::path::Path, lines: &[String]) {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("the followed file");
+    file.write_all((lines.join("\n") + "\n").as_bytes())
+        .expect("appended");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publisher_following_a_file_rides_out_the_leader_stopping_under_it() {
+    let mut cluster = Cluster::start();
+    let dir = TempDir::new("cluster-follow");
+    let urls: Vec<String> = cluster.nodes.iter().map(NatsServer::url).collect();
+    let path = dir.0.join("cad.ndjson");
+    append(&path, &heartbeats(0, 10));
+    let options = PublishOptions {
+        source: FeedSource::File {
+            path: path.clone(),
+            follow: true,
+        },
+        target: target(&urls[0]),
+        token: None,
+        http_token: None,
+        stream: settings(3),
+        source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    };
+    let (stop_tx, stop) = watch::channel(false);
+    let publishing = tokio::spawn(publish(options, stop));
+    let mut board = board_source(&urls[1], Duration::from_secs(3600));
+    assert_eq!(lines(&mut board, 10).await.0, (1..=10).collect::<Vec<_>>());
+
+    let leader = stream_leader(&urls[2])
+        .await
+        .expect("the stream has a leader");
+    let index: usize = leader
+        .trim_start_matches('n')
+        .parse()
+        .expect("n0, n1 or n2");
+    cluster.nodes[index].kill();
+    append(&path, &heartbeats(10, 10));
+    let (numbers, _) = lines(&mut board, 10).await;
+    assert_eq!(numbers, (11..=20).collect::<Vec<_>>(), "no gap, no repeat");
+
+    stop_tx.send(true).expect("stop");
+    let counts = publishing.await.expect("joined").expect("published");
+    assert_eq!(
+        (counts.published, counts.unconfirmed),
+        (20, 0),
+        "{counts:?}"
+    );
+}

@@ -1,0 +1,431 @@
+//! `forceboard ssh` against the real OpenSSH client, in pseudo-terminals read back through
+//! vt100: what an inspector would see, and what the server refuses.
+
+use std::time::{Duration, Instant};
+
+use crate::common::pty::Board;
+use crate::common::ssh::{Key, SshServer, key_dir};
+
+/// The worked example (fixtures/README.md) replayed from its last line, 12:00:00Z: the
+/// clock stands at the end, so the figures are those of the README's table.
+const SPEC_AT_NOON: [&str; 4] = [
+    "--replay",
+    "fixtures/spec-example.ndjson",
+    "--from",
+    "2024-07-01T12:00:00Z",
+];
+
+/// The worked example's figures as the standard layout shows them.
+const WORKED_EXAMPLE: [&str; 8] = [
+    "8.0s mean",
+    "SL 33.3%",
+    "p50 4.0s · p90 12.0s",
+    "waiting now 1",
+    "longest wait 1m 00s",
+    "10m 00s mean",
+    "open 1 · 1 BREACHED",
+    "oldest open 30m 00s",
+];
+
+/// One allowed key, one not on the list, and the server on the worked example.
+fn server(name: &str, extra: &[&str]) -> (SshServer, Key, Key) {
+    let dir = key_dir(name);
+    let allowed = Key::new(&dir, "inspector");
+    let stranger = Key::new(&dir, "stranger");
+    let mut args = SPEC_AT_NOON.to_vec();
+    args.extend(extra);
+    let server = SshServer::start_in(dir, &args, &[&allowed.public]);
+    (server, allowed, stranger)
+}
+
+/// The lines of a screen that carry figures: everything but the clock's line.
+fn figure_lines(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|line| !line.contains("REPLAY"))
+        .map(|line| line.trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn an_allowed_key_gets_the_board_with_the_figures_of_the_local_board() {
+    let (server, allowed, _) = server("figures", &[]);
+    let mut remote = server.connect(&allowed, 120, 40);
+    // fixtures/README.md's worked example at 12:00Z over 1h: 999 mean 8 s (p50 4 s,
+    // p90 12 s), service level 33.3 %, one call waiting for 60 s; emergency attended in
+    // 600 s, I2 open 1,800 s and breached.
+    remote.wait_until("the worked example's figures", |screen| {
+        WORKED_EXAMPLE.iter().all(|part| screen.contains(part))
+    });
+    let local = Board::start(
+        &["replay", SPEC_AT_NOON[1], "--from", SPEC_AT_NOON[3]],
+        120,
+        40,
+    );
+    local.wait_for("ENDED");
+    assert_eq!(
+        figure_lines(&remote.contents()),
+        figure_lines(&local.contents()),
+        "the board over SSH:\n{}\nthe local board:\n{}",
+        remote.contents(),
+        local.contents()
+    );
+    local.quit();
+    remote.press("q");
+    assert!(remote.wait_exit().success());
+    remote.assert_restored();
+}
+
+/// The client's stderr, as text.
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_unknown_key_a_password_and_none_are_refused() {
+    let (server, allowed, stranger) = server("refused", &[]);
+    let target = "board@127.0.0.1";
+    let unknown = server.run(&stranger, &["-tt", target]);
+    let password = server.run(
+        &allowed,
+        &["-o", "PreferredAuthentications=password", target],
+    );
+    let keyboard = server.run(
+        &allowed,
+        &[
+            "-o",
+            "PreferredAuthentications=keyboard-interactive",
+            target,
+        ],
+    );
+    let none = server.run(&allowed, &["-o", "PreferredAuthentications=none", target]);
+    for (what, output) in [
+        ("an unknown key", unknown),
+        ("a password", password),
+        ("keyboard-interactive", keyboard),
+        ("none", none),
+    ] {
+        assert_eq!(
+            output.status.code(),
+            Some(255),
+            "{what}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("Permission denied (publickey)"),
+            "{what}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_command_or_a_subsystem_is_refused_with_a_reason() {
+    let (server, allowed, _) = server("exec", &[]);
+    let command = server.run(&allowed, &["board@127.0.0.1", "cat", "/etc/passwd"]);
+    assert_eq!(command.status.code(), Some(1));
+    assert!(
+        stderr(&command).contains("it runs no commands"),
+        "{}",
+        stderr(&command)
+    );
+    assert!(command.stdout.is_empty());
+    let subsystem = server.run(&allowed, &["-s", "board@127.0.0.1", "sftp"]);
+    assert_eq!(subsystem.status.code(), Some(1));
+    assert!(stderr(&subsystem).contains("it runs no commands"));
+    // With no terminal asked for, the board says it needs one.
+    let no_pty = server.run(&allowed, &["-T", "board@127.0.0.1"]);
+    assert_eq!(no_pty.status.code(), Some(1));
+    assert!(
+        stderr(&no_pty).contains("needs a terminal"),
+        "{}",
+        stderr(&no_pty)
+    );
+}
+
+#[test]
+fn forwarding_is_refused() {
+    let (server, allowed, _) = server("forward", &[]);
+    // -N: no session at all, only the forward; ExitOnForwardFailure makes the refusal
+    // the client's exit status.
+    let forward = server.run(
+        &allowed,
+        &[
+            "-N",
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-R",
+            "0:127.0.0.1:9",
+            "board@127.0.0.1",
+        ],
+    );
+    assert_eq!(forward.status.code(), Some(255), "{}", stderr(&forward));
+    assert!(
+        stderr(&forward).contains("forwarding failed"),
+        "{}",
+        stderr(&forward)
+    );
+}
+
+#[test]
+fn a_window_change_redraws_the_board_at_the_new_size() {
+    let (server, allowed, _) = server("resize", &[]);
+    let mut board = server.connect(&allowed, 120, 40);
+    board.wait_for("Breach watch");
+    // 60×20 is the micro layout: the four figures by name and the queue, one line each.
+    board.resize(60, 20);
+    board.wait_until("the micro layout", |screen| {
+        ["999 ", "101 ", "Emerg ", "Prio ", "calls waiting"]
+            .iter()
+            .all(|part| screen.contains(part))
+            && !screen.contains("Breach watch")
+    });
+    board.resize(120, 40);
+    board.wait_for("Breach watch");
+    board.press("q");
+    assert!(board.wait_exit().success());
+}
+
+#[test]
+fn q_ends_that_session_only() {
+    let (server, allowed, _) = server("quit", &[]);
+    let mut first = server.connect(&allowed, 120, 40);
+    let mut second = server.connect(&allowed, 100, 30);
+    first.wait_for("SL 33.3%");
+    second.wait_for("SL 33.3%");
+    first.press("q");
+    assert!(first.wait_exit().success());
+    first.assert_restored();
+    // The other board still answers its keys: ? opens its help.
+    second.press("?");
+    second.wait_until("the help overlay", |screen| screen.contains("quit"));
+    assert!(!second.exited());
+    second.press("\x1b"); // Esc closes the overlay; the board stays
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!second.exited());
+    second.press("q");
+    assert!(second.wait_exit().success());
+}
+
+#[test]
+fn fifty_sessions_get_the_board_and_the_fifty_first_is_refused_with_the_reason() {
+    let (server, allowed, _) = server("fifty", &[]);
+    let boards: Vec<Board> = (0..50).map(|_| server.connect(&allowed, 80, 24)).collect();
+    for board in &boards {
+        board.wait_for("33.3");
+    }
+    let refused = server.run(&allowed, &["-tt", "board@127.0.0.1"]);
+    assert_eq!(refused.status.code(), Some(255));
+    assert!(
+        stderr(&refused).contains("the board is full (too many sessions); try again later"),
+        "{}",
+        stderr(&refused)
+    );
+    // One leaves; a new one gets in.
+    let mut boards = boards;
+    let mut leaving = boards.pop().expect("fifty");
+    leaving.press("q");
+    assert!(leaving.wait_exit().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let late = loop {
+        let board = server.connect(&allowed, 80, 24);
+        if let Some(()) = wait_some(&board, "33.3") {
+            break board;
+        }
+        assert!(Instant::now() < deadline, "a place never came free");
+    };
+    drop(late);
+}
+
+/// Waits a little for `text`; `None` if the client exited first.
+fn wait_some(board: &Board, text: &str) -> Option<()> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if board.contents().contains(text) {
+            return Some(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+#[test]
+fn sighup_reloads_the_keys_and_keeps_the_sessions() {
+    let (server, allowed, newcomer) = server("reload", &[]);
+    let mut open = server.connect(&allowed, 120, 40);
+    open.wait_for("SL 33.3%");
+    let refused = server.run(&newcomer, &["-tt", "board@127.0.0.1"]);
+    assert_eq!(refused.status.code(), Some(255));
+    let keys = format!("{}{}", allowed.public, newcomer.public);
+    std::fs::write(server.dir.join("authorized_keys"), keys).expect("rewrite the keys");
+    server.signal("-HUP");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut admitted = loop {
+        let board = server.connect(&newcomer, 100, 30);
+        if wait_some(&board, "SL 33.3%").is_some() {
+            break board;
+        }
+        assert!(Instant::now() < deadline, "the new key was never admitted");
+    };
+    // The session from before the reload is still there and still answers.
+    assert!(!open.exited());
+    open.press("?");
+    open.wait_until("the help overlay", |screen| screen.contains("quit"));
+    admitted.press("q");
+    assert!(admitted.wait_exit().success());
+    open.press("q");
+    assert!(open.wait_exit().success());
+}
+
+#[test]
+fn an_edited_keys_file_is_read_again_without_a_signal() {
+    let (server, allowed, newcomer) = server("edited", &[]);
+    let refused = server.run(&newcomer, &["-tt", "board@127.0.0.1"]);
+    assert_eq!(refused.status.code(), Some(255));
+    // A new file moved into place, as editors and configuration tools write it.
+    let keys = format!("{}{}", allowed.public, newcomer.public);
+    let staged = server.dir.join("authorized_keys.new");
+    std::fs::write(&staged, keys).expect("write the new keys");
+    std::fs::rename(&staged, server.dir.join("authorized_keys")).expect("move it into place");
+    // The file is looked at every 2 s.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut admitted = loop {
+        let board = server.connect(&newcomer, 100, 30);
+        if wait_some(&board, "SL 33.3%").is_some() {
+            break board;
+        }
+        assert!(Instant::now() < deadline, "the new key was never admitted");
+    };
+    admitted.press("q");
+    assert!(admitted.wait_exit().success());
+}
+
+#[test]
+fn an_idle_session_is_closed_and_its_screen_restored() {
+    let (server, allowed, _) = server("idle", &["--idle-timeout", "1s"]);
+    let mut board = server.connect(&allowed, 100, 30);
+    board.wait_for("SL 33.3%");
+    let status = board.wait_exit();
+    assert!(status.success());
+    board.assert_restored();
+}
+
+#[test]
+fn a_new_host_key_is_made_once_with_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let (server, _, _) = server("hostkey", &[]);
+    let path = server.dir.join("host_key");
+    let mode = std::fs::metadata(&path)
+        .expect("the host key")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let fingerprint = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen runs");
+    let listed = String::from_utf8_lossy(&fingerprint.stdout);
+    assert!(
+        listed.contains("SHA256:") && listed.contains("(ED25519)"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_client_that_never_authenticates_is_closed_at_the_time_out() {
+    use std::io::Read;
+    let (server, _, _) = server("auth-timeout", &["--auth-timeout", "1s"]);
+    let started = Instant::now();
+    let mut silent = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connects");
+    silent
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read time-out");
+    // The server says hello, then hears nothing, and closes the connection.
+    let mut received = Vec::new();
+    let _ = silent.read_to_end(&mut received);
+    assert!(received.starts_with(b"SSH-2.0-"));
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(10),
+        "closed after {waited:?}"
+    );
+}
+
+#[test]
+fn too_many_wrong_keys_end_the_connection() {
+    let dir = key_dir("attempts");
+    let allowed = Key::new(&dir, "inspector");
+    let wrong: Vec<Key> = (0..4)
+        .map(|n| Key::new(&dir, &format!("wrong{n}")))
+        .collect();
+    let mut args = SPEC_AT_NOON.to_vec();
+    args.extend(["--max-auth-tries", "2"]);
+    let server = SshServer::start_in(dir, &args, &[&allowed.public]);
+    let mut extra: Vec<String> = Vec::new();
+    for key in &wrong[1..] {
+        extra.extend(["-i".to_string(), key.path.display().to_string()]);
+    }
+    extra.push("board@127.0.0.1".to_string());
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let output = server.run(&wrong[0], &extra);
+    assert_eq!(output.status.code(), Some(255));
+    let said = stderr(&output);
+    assert!(said.contains("Too many authentication attempts"), "{said}");
+}
+
+#[test]
+fn stopping_the_server_restores_every_screen() {
+    let (server, allowed, _) = server("stop", &[]);
+    let mut first = server.connect(&allowed, 120, 40);
+    let mut second = server.connect(&allowed, 80, 24);
+    first.wait_for("SL 33.3%");
+    second.wait_for("33.3");
+    server.signal("-TERM");
+    for board in [&mut first, &mut second] {
+        assert!(board.wait_exit().success());
+        board.assert_restored();
+    }
+}
+
+#[test]
+fn one_live_feed_connection_serves_every_session() {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let feed = format!("tcp://{}", listener.local_addr().expect("address"));
+    let dir = key_dir("live");
+    let allowed = Key::new(&dir, "inspector");
+    let server = SshServer::start_in(
+        dir,
+        &["--feed", &feed, "--layout", "standard"],
+        &[&allowed.public],
+    );
+    let (mut stream, _) = listener.accept().expect("the server connects to the feed");
+    stream
+        .write_all((crate::common::feed::live_lines().join("\n") + "\n").as_bytes())
+        .expect("send");
+    let boards = [
+        server.connect(&allowed, 120, 40),
+        server.connect(&allowed, 100, 30),
+    ];
+    for board in &boards {
+        board.wait_for("6.0s");
+        board.wait_for("▲ NEAR");
+        board.wait_for("waiting now 1");
+    }
+    // C is answered now: every board follows the one feed.
+    let answered = format!(
+        r#"{{"kind":"call_answered","at":"{}","id":"C"}}"#,
+        crate::common::pty::rfc3339(chrono::Utc::now())
+    );
+    stream
+        .write_all(format!("{answered}\n").as_bytes())
+        .expect("send");
+    for board in &boards {
+        board.wait_for("waiting now 0");
+        board.wait_for("3 answered");
+    }
+    // Two sessions, one connection to the feed.
+    listener.set_nonblocking(true).expect("non-blocking");
+    assert!(listener.accept().is_err(), "a second feed connection");
+}

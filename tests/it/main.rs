@@ -1,0 +1,30 @@
+//! The library's tests, in one binary: the engine and its figures against hand-worked
+//! and independent results, the app driven on `TestBackend` (screens as insta snapshots),
+//! sources and `serve` against real loopback sockets, and the house rules (layers, README
+//! screens).
+
+// The helpers the three test binaries share (servers on free ports, a pty, feeds).
+#[path = "../common/mod.rs"]
+mod common;
+
+mod app;
+mod engine;
+mod erlang;
+mod figures;
+mod fuzz_regressions;
+mod generate;
+mod independent;
+mod layers;
+mod paint;
+mod property;
+mod readme_screens;
+mod record;
+mod replay;
+mod scenarios;
+mod serve;
+mod silent_links;
+mod sources;
+mod staffing;
+mod strays;
+mod ui_snapshots;
+mod ui_staffing;
