@@ -11,7 +11,7 @@
 //! Europe/London local time (`+01:00` in summer time, `+00:00` after the October change).
 //! The output is a pure function of the code: the same bytes on every run and machine
 //! (only `+ - * /`, `sqrt` and `round` touch floating point here, all exactly specified).
-//! `tests/scenarios.rs` rebuilds every file and compares it with the committed one.
+//! `tests/it/scenarios.rs` rebuilds every file and compares it with the committed one.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Erlang C computed exactly, independently of the crate, for tests/erlang.rs.
+"""Erlang C computed exactly, independently of the crate, for tests/it/erlang.rs.
 
 The probability of waiting comes straight from the closed form, summed in exact rational
 arithmetic (fractions.Fraction), so it shares nothing with the crate's Erlang B

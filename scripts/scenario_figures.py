@@ -3,10 +3,10 @@
 
 This is a second, deliberately plain implementation of the feed rules (README: "The feed"; the per-id life rules,
 what is rejected and what is a duplicate, time order with ties in file order, stray lines) and the
-figures at T over the window (T - W, T], written from the definitions in docs/feed.md and
-docs/figures.md only; schema v1.1 (`call_ended`, `staffing` and each call line's
+figures at T over the window (T - W, T], written from the definitions in docs/reference/feed.md and
+docs/reference/figures.md only; schema v1.1 (`call_ended`, `staffing` and each call line's
 `staffing` figures, Erlang C in exact fractions) is in scripts/staffing_figures.py. It fills the
-tables of fixtures/scenarios/README.md, and the numbers in tests/scenarios.rs are copied
+tables of fixtures/scenarios/README.md, and the numbers in tests/it/scenarios.rs are copied
 from those tables, so the crate is checked against something it did not compute itself.
 
 Standard library only (Python 3.11+).
@@ -17,7 +17,7 @@ Standard library only (Python 3.11+).
     scripts/scenario_figures.py --tables DIR [--rust]
         prints the headline-figure tables of every scenario in DIR (Markdown, for
         fixtures/scenarios/README.md), or with --rust the same numbers as the checks of
-        tests/scenarios.rs.
+        tests/it/scenarios.rs.
 
 Defaults: 999 mean target 5 s, service level within 10 s (goal 90 %);
 101 no mean target, within 180 s (goal 80 %); emergency 15 min (goal 90 %); priority

@@ -1,5 +1,5 @@
 """Schema v1.1 for scripts/scenario_figures.py: the `call_ended` and `staffing` events and
-each call line's staffing figures, written from docs/feed.md and docs/figures.md only.
+each call line's staffing figures, written from docs/reference/feed.md and docs/reference/figures.md only.
 
 Erlang C comes from scripts/erlang_exact.py: the closed form summed in exact fractions,
 with the load and the mean handle time exact too; only the service level's exponential is

@@ -2,7 +2,7 @@
 //! attendance times against their targets.
 //!
 //! The feed contract — the schema of the lines, the rules for each id's life, and every
-//! figure's definition — is written out in docs/feed.md and docs/figures.md (summed up in
+//! figure's definition — is written out in docs/reference/feed.md and docs/reference/figures.md (summed up in
 //! README.md); the code and its comments refer to it as "the feed contract".
 //!
 //! The library holds everything; the binary (`main.rs`, `cli/`) parses the command line
@@ -10,7 +10,7 @@
 //!
 //! # Module map
 //! Events flow source → ingest → engine → figures → app → render. Each module may import
-//! only from the modules listed below it (`tests/layers.rs` checks this):
+//! only from the modules listed below it (`tests/it/layers.rs` checks this):
 //!
 //! | module     | owns |
 //! |------------|------|

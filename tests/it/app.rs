@@ -1,6 +1,6 @@
 //! The whole board driven as the terminal and a server drive it — messages in, frames out
 //! — with no pty: keys, feed items, ticks and resizes into an `App`, its board drawn on
-//! ratatui's `TestBackend`. Expected figures are the worked example (docs/figures.md), worked by hand in
+//! ratatui's `TestBackend`. Expected figures are the worked example (docs/reference/figures.md), worked by hand in
 //! fixtures/README.md.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Inputs the fuzz targets (`fuzz/`, see docs/fuzzing.md) found wrong, minimised, with the
+//! Inputs the fuzz targets (`fuzz/`, see docs/development/fuzzing.md) found wrong, minimised, with the
 //! right outcome worked out by hand.
 
 use forceboard::feed::lines::Line;

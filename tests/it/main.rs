@@ -8,6 +8,7 @@
 mod common;
 
 mod app;
+mod docs;
 mod engine;
 mod erlang;
 mod figures;
@@ -17,10 +18,11 @@ mod independent;
 mod layers;
 mod paint;
 mod property;
-mod readme_screens;
 mod record;
 mod replay;
+mod report_schema;
 mod scenarios;
+mod screens;
 mod serve;
 mod silent_links;
 mod sources;

@@ -3,7 +3,7 @@
 //! The headline figures below were computed by `scripts/scenario_figures.py`, an
 //! independent implementation of the feed contract in plain Python, and are the numbers of the
 //! README's tables (six decimals): the crate did not compute them. The crate's
-//! `report --json`, produced here through the library exactly as `tests/figures.rs` does,
+//! `report --json`, produced here through the library exactly as `tests/it/figures.rs` does,
 //! must match each one within 1e-6.
 //!
 //! Further checks: the builder (`examples/scenarios.rs`) still writes the committed files

@@ -1,5 +1,5 @@
 //! Whole-screen snapshots of the dashboard on `TestBackend`, from a real engine fed the
-//! the worked example (docs/figures.md) plus a few calls and incidents, at a fixed `now`
+//! the worked example (docs/reference/figures.md) plus a few calls and incidents, at a fixed `now`
 //! (2024-07-01T12:00:00Z, 13:00:00 BST) — never the live clock.
 
 use forceboard::config::Config;

@@ -6,7 +6,7 @@
 //! table did that four or five times over each of its cells. Here an empty style is skipped,
 //! a style is patched along rows of the buffer's cells, and plain text (printable ASCII and
 //! the few symbols the board uses) is written a character a cell, without splitting it into
-//! graphemes. `tests/paint.rs` checks every primitive against the widget it stands for.
+//! graphemes. `tests/it/paint.rs` checks every primitive against the widget it stands for.
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
@@ -37,7 +37,7 @@ pub fn style_area(buf: &mut Buffer, area: Rect, style: Style) {
 }
 
 /// Characters the board writes besides printable ASCII that are one cell wide and never
-/// join the character before or after them into one grapheme (`tests/paint.rs` draws each
+/// join the character before or after them into one grapheme (`tests/it/paint.rs` draws each
 /// both ways).
 const SINGLE_CELL: [char; 12] = ['·', '×', '—', '←', '→', '≤', '≥', '▲', '▶', '◀', '✔', '✖'];
 
