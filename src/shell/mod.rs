@@ -4,8 +4,10 @@
 //! come from ([`input`]) and `--record`'s writer ([`record`]).
 
 pub mod capabilities;
+pub mod ending;
 pub mod input;
 mod plain;
+mod pump;
 pub mod record;
 pub mod ssh;
 pub mod terminal;

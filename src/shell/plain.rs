@@ -16,7 +16,8 @@ use crate::feed::source::FeedItem;
 use crate::ui::regions::summary::{Summary, summary};
 use crate::ui::widgets::theme::Theme;
 
-use super::terminal::{Ending, Pump, Signals};
+use super::ending::{Ending, Signals};
+use super::pump::Pump;
 
 /// At most one summary this often, however fast the feed moves.
 pub const PRINT_GAP: Duration = Duration::from_secs(5);

@@ -18,17 +18,17 @@ use crossterm::event::{
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
+use super::ending::{EndSignal, Ending, Signals};
 use super::plain;
+use super::pump::Pump;
 use super::record::Recorder;
 use super::{Capabilities, FeedInput};
 use crate::app::{App, AppOptions, Effect, Msg, Timeline};
 use crate::config::Config;
 use crate::feed::source::{FeedItem, FeedSource};
-use crate::feed::wire::schema_line;
-use crate::time::{Span, WallClock, format_utc};
+use crate::time::{Span, WallClock};
 use crate::ui::{LayoutChoice, draw};
 
 pub struct Options {
@@ -39,35 +39,6 @@ pub struct Options {
     pub ascii: bool,
     pub rotate: Option<Span>,
     pub record: Option<PathBuf>,
-}
-
-/// How the board ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// `q`, Esc, or the terminal gone.
-    Quit,
-    /// Ended by this signal, or by Ctrl-C (the key of SIGINT while the terminal is raw).
-    Signal(EndSignal),
-}
-
-/// The signals that end the board, by their numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndSignal {
-    Hangup = 1,
-    Interrupt = 2,
-    Quit = 3,
-    Terminate = 15,
-}
-
-impl Ending {
-    /// 0 for a quit; 128 + the signal's number for a signal, as shells report a process
-    /// that a signal ended (SIGINT 130, SIGQUIT 131, SIGTERM 143, SIGHUP 129).
-    pub fn exit_status(self) -> u8 {
-        match self {
-            Ending::Quit => 0,
-            Ending::Signal(signal) => 128 + signal as u8,
-        }
-    }
 }
 
 /// Runs the dashboard until the user quits or a signal arrives.
@@ -100,35 +71,6 @@ struct TerminalGuard;
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         ratatui::restore();
-    }
-}
-
-/// The signals that end the board. Each one's default action would leave the terminal
-/// raw and on the alternate screen (SIGQUIT's with a core dump too).
-pub(super) struct Signals {
-    terminate: Signal,
-    hangup: Signal,
-    interrupt: Signal,
-    quit: Signal,
-}
-
-impl Signals {
-    pub(super) fn watch() -> anyhow::Result<Signals> {
-        Ok(Signals {
-            terminate: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
-            hangup: signal(SignalKind::hangup()).context("cannot watch SIGHUP")?,
-            interrupt: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
-            quit: signal(SignalKind::quit()).context("cannot watch SIGQUIT")?,
-        })
-    }
-
-    pub(super) async fn any(&mut self) -> EndSignal {
-        tokio::select! {
-            _ = self.terminate.recv() => EndSignal::Terminate,
-            _ = self.hangup.recv() => EndSignal::Hangup,
-            _ = self.interrupt.recv() => EndSignal::Interrupt,
-            _ = self.quit.recv() => EndSignal::Quit,
-        }
     }
 }
 
@@ -170,7 +112,7 @@ async fn run_board(
         rotate_every: options.rotate,
     };
     let mut app = App::new(&config, app_options, clock.now());
-    let mut pump = Pump { clock, record };
+    let mut pump = Pump::new(clock, record);
     if is_dumb_terminal() {
         let parts = (&mut app, &mut feed);
         let result = plain::run(&config, parts, &mut rx, signals, (&mut pump, keys)).await;
@@ -201,9 +143,6 @@ fn is_dumb_terminal() -> bool {
     std::env::var("TERM").is_ok_and(|term| term == "dumb")
 }
 
-/// On the way out, how long the recording may take to write what is queued.
-const RECORD_DRAIN: Duration = Duration::from_secs(2);
-
 /// Sleeps until `at` (at once for `None`; the caller only waits on it when there is one).
 async fn sleep_until(at: Option<std::time::Instant>) {
     if let Some(at) = at {
@@ -214,47 +153,6 @@ async fn sleep_until(at: Option<std::time::Instant>) {
 struct Shell {
     terminal: DefaultTerminal,
     pump: Pump,
-}
-
-/// What moves the feed into the app and the accepted lines into the recording, on the
-/// board and on a dumb terminal alike.
-pub(super) struct Pump {
-    pub(super) clock: WallClock,
-    record: Option<Recorder>,
-}
-
-impl Pump {
-    /// Hands one message to the app (a feed item with whatever else is queued behind it,
-    /// so a burst draws once) and records what the feed accepted.
-    pub(super) fn take(
-        &mut self,
-        msg: Msg,
-        app: &mut App,
-        feed: &mut Timeline,
-        rx: &mut mpsc::Receiver<FeedItem>,
-    ) -> Effect {
-        let batch = matches!(msg, Msg::Feed(_));
-        let mut effect = app.handle(msg, feed, self.clock.now());
-        let mut taken = 0;
-        while batch && taken < 10_000 {
-            let Ok(item) = rx.try_recv() else { break };
-            effect = app.handle(Msg::Feed(item), feed, self.clock.now());
-            taken += 1;
-        }
-        if let Some(recorder) = &mut self.record {
-            for event in feed.take_accepted() {
-                recorder.record(schema_line(&event, None, format_utc));
-            }
-        }
-        effect
-    }
-
-    /// Lets the recording write what is queued.
-    pub(super) fn finish(&mut self) {
-        if let Some(recorder) = self.record.take() {
-            recorder.finish(RECORD_DRAIN);
-        }
-    }
 }
 
 impl Shell {
@@ -305,9 +203,7 @@ impl Shell {
     }
 
     fn draw(&mut self, config: &Config, app: &mut App, feed: &mut Timeline) -> anyhow::Result<()> {
-        if let Some(recorder) = &self.pump.record {
-            feed.set_record_health(recorder.health());
-        }
+        self.pump.report_record_health(feed);
         if let Some(board) = app.next_frame(feed, config, self.pump.clock.now()) {
             let view = app.view().clone();
             crossterm::queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
