@@ -429,3 +429,62 @@ fn one_live_feed_connection_serves_every_session() {
     listener.set_nonblocking(true).expect("non-blocking");
     assert!(listener.accept().is_err(), "a second feed connection");
 }
+
+#[test]
+fn a_client_that_does_not_know_its_size_gets_the_board_at_80_by_24() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::sync::{Arc, Mutex};
+
+    let (server, allowed, _) = server("unknown-size", &[]);
+    // With no terminal of its own, OpenSSH's `-tt` asks for a pty of 0×0 (RFC 4254 §6.2:
+    // zero dimensions are to be ignored).
+    let mut args = vec!["-tt".to_string()];
+    args.extend(server.client_args(&allowed));
+    args.push("board@127.0.0.1".to_string());
+    let mut client = Command::new("ssh")
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh runs");
+    let mut out = client.stdout.take().expect("piped");
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let received = Arc::clone(&received);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n @ 1..) = out.read(&mut chunk) {
+                received
+                    .lock()
+                    .expect("no panic")
+                    .extend_from_slice(&chunk[..n]);
+            }
+        })
+    };
+    // The board drawn for 80×24: the compact layout's header and tiles, read back by a
+    // terminal of that size.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let screen = loop {
+        let size = |cells| std::num::NonZeroU16::new(cells).expect("not 0");
+        let mut parser = vt100::Parser::new(size(24), size(80), 0);
+        parser.process(&received.lock().expect("no panic"));
+        let screen = parser.screen().contents();
+        if screen.contains("West Midlands Police") && screen.contains("999 answer") {
+            break screen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no board at 80×24 after 60 s:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        screen.contains("8.0s"),
+        "the worked example's 999 mean:\n{screen}"
+    );
+    let _ = client.kill();
+    let _ = client.wait();
+    let _ = reader.join();
+}

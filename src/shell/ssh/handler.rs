@@ -156,11 +156,15 @@ impl russh::server::Handler for Connection {
         _: &[(PtyMode, u32)],
         session: &mut Session,
     ) -> anyhow::Result<()> {
+        // A client that does not know its size (OpenSSH's `-tt` with no terminal of its
+        // own) sends 0×0, which RFC 4254 §6.2 says to ignore: it gets 80×24 until a
+        // window change says otherwise.
+        let (width, height) = cells(columns, rows).unwrap_or(UNKNOWN_SIZE);
         self.pty = Some(Pty {
             term: term.to_string(),
             locale: None,
-            width: clamp(columns),
-            height: clamp(rows),
+            width,
+            height,
         });
         session.channel_success(channel)?;
         Ok(())
@@ -271,11 +275,12 @@ impl russh::server::Handler for Connection {
         _: u32,
         _session: &mut Session,
     ) -> anyhow::Result<()> {
-        if self.mailbox.is_some() {
+        // A change to an unknown size (0×0) is ignored, as at the pty request.
+        if let (Some(_), Some((width, height))) = (&self.mailbox, cells(columns, rows)) {
             let resize = ToHub::Resize {
                 id: self.id,
-                width: clamp(columns),
-                height: clamp(rows),
+                width,
+                height,
             };
             let _ = self.hub().send(resize).await;
         }
@@ -308,9 +313,14 @@ impl Drop for Connection {
     }
 }
 
-/// A pty size as the board takes it: at least 1×1, at most what a u16 holds.
-fn clamp(cells: u32) -> u16 {
-    u16::try_from(cells).unwrap_or(u16::MAX).max(1)
+/// The board's size for a client that does not say its own.
+const UNKNOWN_SIZE: (u16, u16) = (80, 24);
+
+/// A pty size in cells as the board takes it: `None` when either side is 0 (the client
+/// does not know), each side at most what a u16 holds.
+fn cells(columns: u32, rows: u32) -> Option<(u16, u16)> {
+    let side = |cells: u32| (cells > 0).then(|| u16::try_from(cells).unwrap_or(u16::MAX));
+    Some((side(columns)?, side(rows)?))
 }
 
 /// Sends a session's frames as they come; closes the channel after the last bytes. Stops
