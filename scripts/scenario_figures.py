@@ -21,7 +21,9 @@ Standard library only (Python 3.11+).
 
 Defaults: 999 mean target 5 s, service level within 10 s (goal 90 %);
 101 no mean target, within 180 s (goal 80 %); emergency 15 min (goal 90 %); priority
-60 min; amber up to target x 1.2; call expiry 30 min.
+60 min; call expiry 30 min. Verdicts (v1.2): a mean is green up to 0.8 x its target,
+amber up to the target, red above; a share is green from its goal + 5 points, amber from
+the goal, red below; open breached incidents are red; a status is the worst verdict.
 """
 
 import argparse
@@ -405,14 +407,33 @@ def percent(part, whole):
     return None if whole == 0 else 100.0 * part / whole
 
 
-def status(mean, target):
-    if mean is None or target is None:
+WARN_FRACTION = 0.8
+SHARE_MARGIN = 5.0
+RANK = {"none": 0, "green": 1, "amber": 2, "red": 3}
+
+
+def duration_verdict(value, target):
+    if value is None or target is None:
         return "none"
-    if mean <= target:
+    if value <= target * WARN_FRACTION:
         return "green"
-    if mean <= target * AMBER_FACTOR:
+    if value <= target:
         return "amber"
     return "red"
+
+
+def share_verdict(value, goal):
+    if value is None or goal is None:
+        return "none"
+    if value >= goal + SHARE_MARGIN:
+        return "green"
+    if value >= goal:
+        return "amber"
+    return "red"
+
+
+def worst(verdicts):
+    return max(verdicts.values(), key=RANK.__getitem__)
 
 
 def call_figures(state, line, now, window, lpa=None):
@@ -451,6 +472,11 @@ def call_figures(state, line, now, window, lpa=None):
                 longest = wait if longest is None else max(longest, wait)
     mean, p50, p90, mx = duration_stats(answer_times)
     answered = len(answer_times)
+    service_level = percent(within, answered + abandoned_after)
+    verdicts = {
+        "mean": duration_verdict(mean, target),
+        "service_level": share_verdict(service_level, goal),
+    }
     return {
         "offered": offered,
         "answered": answered,
@@ -459,7 +485,7 @@ def call_figures(state, line, now, window, lpa=None):
         "p50_answer_s": p50,
         "p90_answer_s": p90,
         "max_answer_s": mx,
-        "service_level_pct": percent(within, answered + abandoned_after),
+        "service_level_pct": service_level,
         "abandon_rate_pct": percent(abandoned, answered + abandoned),
         "waiting": waiting,
         "expired": expired,
@@ -467,7 +493,8 @@ def call_figures(state, line, now, window, lpa=None):
         "target_s": target,
         "sl_threshold_s": threshold,
         "sl_goal_pct": goal,
-        "status": status(mean, target),
+        "status": worst(verdicts),
+        "verdicts": verdicts,
     }
 
 
@@ -499,6 +526,12 @@ def incident_figures(state, grade, now, window, lpa=None):
                 breached += 1
             oldest = age if oldest is None else max(oldest, age)
     mean, p50, p90, mx = duration_stats(attend_times)
+    within_pct = None if target is None else percent(within, len(attend_times))
+    verdicts = {
+        "mean": duration_verdict(mean, target),
+        "within_target": share_verdict(within_pct, goal),
+        "breached": "red" if breached > 0 else "none",
+    }
     return {
         "created": created,
         "attended": len(attend_times),
@@ -506,13 +539,14 @@ def incident_figures(state, grade, now, window, lpa=None):
         "p50_attend_s": p50,
         "p90_attend_s": p90,
         "max_attend_s": mx,
-        "within_target_pct": None if target is None else percent(within, len(attend_times)),
+        "within_target_pct": within_pct,
         "open": open_,
         "open_breached": breached,
         "oldest_open_s": None if oldest is None else oldest / 1e9,
         "target_s": target,
         "goal_pct": goal,
-        "status": status(mean, target),
+        "status": worst(verdicts),
+        "verdicts": verdicts,
     }
 
 

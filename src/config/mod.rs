@@ -59,7 +59,8 @@ pub struct Config {
     pub force_name: String,
     pub timezone: Tz,
     pub windows: Vec<Window>,
-    pub amber_factor: f64,
+    /// A duration is amber (approaching) from this fraction of its target, red past it.
+    pub warn_fraction: f64,
     pub call_expiry: Span,
     pub reorder_horizon: Span,
     pub stale_after: Span,
@@ -90,7 +91,7 @@ impl Default for Config {
                 .iter()
                 .filter_map(|text| Window::parse(text))
                 .collect(),
-            amber_factor: engine.amber_factor,
+            warn_fraction: engine.warn_fraction,
             call_expiry: engine.call_expiry,
             reorder_horizon: DEFAULT_REORDER_HORIZON,
             stale_after: Span::from_secs(30),
@@ -161,12 +162,19 @@ impl Config {
         if let Some(value) = walker.take("windows") {
             config.windows = walker.windows(&value)?;
         }
-        if let Some(value) = walker.take("amber_factor") {
-            let factor = walker.number(&value, "amber_factor")?;
-            if !(1.0..=10.0).contains(&factor) {
-                return Err(walker.error("amber_factor", "must be between 1.0 and 10.0"));
+        if walker.take("amber_factor").is_some() {
+            return Err(walker.error(
+                "amber_factor",
+                "is no longer read: amber now means approaching the target, set by \
+                 warn_fraction (0.8: amber from 80 % of the target)",
+            ));
+        }
+        if let Some(value) = walker.take("warn_fraction") {
+            let fraction = walker.number(&value, "warn_fraction")?;
+            if !(fraction > 0.0 && fraction <= 1.0) {
+                return Err(walker.error("warn_fraction", "must be more than 0 and at most 1"));
             }
-            config.amber_factor = factor;
+            config.warn_fraction = fraction;
         }
         for (key, slot) in [
             ("call_expiry", &mut config.call_expiry),
@@ -259,7 +267,7 @@ impl Config {
         EngineSettings {
             calls: self.calls,
             incidents: [self.incidents[0], self.incidents[1], defaults.incidents[2]],
-            amber_factor: self.amber_factor,
+            warn_fraction: self.warn_fraction,
             call_expiry: self.call_expiry,
             retention,
             areas: self.areas.iter().map(|a| a.code.clone()).collect(),
@@ -324,7 +332,7 @@ mod tests {
             force_name = "Test Force"
             timezone = "UTC"
             windows = ["30m", "7d"]
-            amber_factor = 1.5
+            warn_fraction = 0.75
             call_expiry = 600
             pairing_grace = "30s"
             [calls.999]
@@ -341,7 +349,7 @@ mod tests {
         assert_eq!(config.force_name, "Test Force");
         assert_eq!(config.timezone, chrono_tz::UTC);
         assert_eq!(config.windows[1].span, Span::from_days(7));
-        assert_eq!(config.amber_factor, 1.5);
+        assert_eq!(config.warn_fraction, 0.75);
         assert_eq!(config.call_expiry, Span::from_secs(600));
         assert_eq!(config.pairing_grace, Span::from_secs(30));
         assert_eq!(config.calls[0].mean, Some(secs(8)));
@@ -408,10 +416,13 @@ mod tests {
                 "timezone = \"Europe/Lodnon\"",
                 "`timezone` \"Europe/Lodnon\" is not an IANA time zone",
             ),
-            ("amber_factor = \"high\"", "`amber_factor` must be a number"),
             (
-                "amber_factor = 0.5",
-                "`amber_factor` must be between 1.0 and 10.0",
+                "warn_fraction = \"high\"",
+                "`warn_fraction` must be a number",
+            ),
+            (
+                "warn_fraction = 1.5",
+                "`warn_fraction` must be more than 0 and at most 1",
             ),
             ("windows = []", "`windows` must be a list"),
             ("windows = [\"15q\"]", "`windows` must be a list"),

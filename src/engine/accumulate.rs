@@ -4,9 +4,9 @@
 
 use super::EngineSettings;
 use super::figures::{
-    CallFigures, CallsByLine, DurationStats, Figures, IncidentFigures, IncidentsByGrade, Status,
-    percent,
+    CallFigures, CallsByLine, DurationStats, Figures, IncidentFigures, IncidentsByGrade, percent,
 };
+use super::verdict::{CallVerdicts, IncidentVerdicts, Status};
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 
@@ -116,6 +116,13 @@ impl CallAcc {
         let answered = self.answer_times.len() as u64;
         let mean = stats.map(|s| s.mean_s);
         let target = targets.mean.map(Span::as_secs_f64);
+        let service_level_pct = targets
+            .sl_threshold
+            .and_then(|_| percent(self.answered_within_sl, answered + self.abandoned_after_sl));
+        let verdicts = CallVerdicts {
+            mean: Status::of_duration(mean, target, settings.warn_fraction),
+            service_level: Status::of_share(service_level_pct, targets.sl_goal_pct),
+        };
         CallFigures {
             offered: self.offered,
             answered,
@@ -124,9 +131,7 @@ impl CallAcc {
             p50_answer_s: stats.map(|s| s.p50_s),
             p90_answer_s: stats.map(|s| s.p90_s),
             max_answer_s: stats.map(|s| s.max_s),
-            service_level_pct: targets
-                .sl_threshold
-                .and_then(|_| percent(self.answered_within_sl, answered + self.abandoned_after_sl)),
+            service_level_pct,
             abandon_rate_pct: percent(self.abandoned, answered + self.abandoned),
             waiting: self.waiting,
             expired: self.expired,
@@ -134,7 +139,8 @@ impl CallAcc {
             target_s: target,
             sl_threshold_s: targets.sl_threshold.map(Span::as_secs_f64),
             sl_goal_pct: targets.sl_goal_pct,
-            status: Status::of(mean, target, settings.amber_factor),
+            status: verdicts.worst(),
+            verdicts,
         }
     }
 }
@@ -207,6 +213,14 @@ impl IncidentAcc {
         let attended = self.attend_times.len() as u64;
         let mean = stats.map(|s| s.mean_s);
         let target = targets.target.map(Span::as_secs_f64);
+        let within_target_pct = targets
+            .target
+            .and_then(|_| percent(self.attended_within, attended));
+        let verdicts = IncidentVerdicts {
+            mean: Status::of_duration(mean, target, settings.warn_fraction),
+            within_target: Status::of_share(within_target_pct, targets.goal_pct),
+            breached: Status::of_breaches(self.open_breached),
+        };
         IncidentFigures {
             created: self.created,
             attended,
@@ -214,15 +228,14 @@ impl IncidentAcc {
             p50_attend_s: stats.map(|s| s.p50_s),
             p90_attend_s: stats.map(|s| s.p90_s),
             max_attend_s: stats.map(|s| s.max_s),
-            within_target_pct: targets
-                .target
-                .and_then(|_| percent(self.attended_within, attended)),
+            within_target_pct,
             open: self.open,
             open_breached: self.open_breached,
             oldest_open_s: self.oldest_open.map(Span::as_secs_f64),
             target_s: target,
             goal_pct: targets.goal_pct,
-            status: Status::of(mean, target, settings.amber_factor),
+            status: verdicts.worst(),
+            verdicts,
         }
     }
 }

@@ -3,59 +3,8 @@
 
 use serde::Serialize;
 
+use super::verdict::{CallVerdicts, IncidentVerdicts, Status};
 use crate::time::Span;
-
-/// RAG status of a figure's mean against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Green,
-    Amber,
-    Red,
-    None,
-}
-
-impl Status {
-    /// `green` mean ≤ target; `amber` mean ≤ target × amber factor; `red` above;
-    /// `none` without a target or without data.
-    pub fn of(mean: Option<f64>, target: Option<f64>, amber_factor: f64) -> Status {
-        match (mean, target) {
-            (Some(mean), Some(target)) if mean <= target => Status::Green,
-            (Some(mean), Some(target)) if mean <= target * amber_factor => Status::Amber,
-            (Some(_), Some(_)) => Status::Red,
-            _ => Status::None,
-        }
-    }
-
-    /// The words shown beside the colour, so that status never rests on colour alone.
-    pub fn words(self) -> &'static str {
-        match self {
-            Status::Green => "✔ ON TARGET",
-            Status::Amber => "▲ NEAR",
-            Status::Red => "✖ OVER",
-            Status::None => "· NO DATA",
-        }
-    }
-
-    /// The words shown with a figure, the same on the board and in `report`: a figure
-    /// with data but no target (101's mean) says `· NO TARGET`, not `· NO DATA`.
-    pub fn words_for(self, has_data: bool, has_target: bool) -> &'static str {
-        match (self, has_data, has_target) {
-            (Status::None, true, false) => "· NO TARGET",
-            (status, _, _) => status.words(),
-        }
-    }
-
-    /// The same in plain ASCII, for terminals and logs that cannot show symbols.
-    pub fn ascii_words(self) -> &'static str {
-        match self {
-            Status::Green => "OK ON TARGET",
-            Status::Amber => "!! NEAR",
-            Status::Red => "XX OVER",
-            Status::None => "-- NO DATA",
-        }
-    }
-}
 
 /// One call line's figures over a window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,7 +24,9 @@ pub struct CallFigures {
     pub target_s: Option<f64>,
     pub sl_threshold_s: Option<f64>,
     pub sl_goal_pct: Option<f64>,
+    /// The worst of [`verdicts`](Self::verdicts).
     pub status: Status,
+    pub verdicts: CallVerdicts,
 }
 
 /// One incident grade's figures over a window.
@@ -93,7 +44,9 @@ pub struct IncidentFigures {
     pub oldest_open_s: Option<f64>,
     pub target_s: Option<f64>,
     pub goal_pct: Option<f64>,
+    /// The worst of [`verdicts`](Self::verdicts).
     pub status: Status,
+    pub verdicts: IncidentVerdicts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -180,14 +133,5 @@ mod tests {
         assert_eq!(nearest_rank(&sorted[..1], 50), 1);
         assert_eq!(nearest_rank(&sorted[..2], 50), 1); // ceil(1.0) = 1st
         assert_eq!(nearest_rank(&sorted[..2], 90), 2); // ceil(1.8) = 2nd
-    }
-
-    #[test]
-    fn status_against_target_and_amber_factor() {
-        assert_eq!(Status::of(Some(5.0), Some(5.0), 1.2), Status::Green);
-        assert_eq!(Status::of(Some(6.0), Some(5.0), 1.2), Status::Amber);
-        assert_eq!(Status::of(Some(6.01), Some(5.0), 1.2), Status::Red);
-        assert_eq!(Status::of(None, Some(5.0), 1.2), Status::None);
-        assert_eq!(Status::of(Some(60.0), None, 1.2), Status::None);
     }
 }

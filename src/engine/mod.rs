@@ -21,11 +21,12 @@ mod live;
 mod ordered;
 mod scan;
 mod staffing;
+mod verdict;
 
 use std::collections::HashMap;
 
 pub use figures::{
-    CallFigures, CallsByLine, DurationStats, Figures, IncidentFigures, IncidentsByGrade, Status,
+    CallFigures, CallsByLine, DurationStats, Figures, IncidentFigures, IncidentsByGrade,
     mean_seconds, nearest_rank, percent,
 };
 pub use headline::HeadlineMeans;
@@ -34,6 +35,9 @@ pub use scan::ExactScan;
 pub use staffing::{
     ARRIVALS_SPAN, Cover, HANDLE_SPAN, MIN_HANDLED, SNAPSHOT_LIFE, Snapshot, Staffing,
     StaffingByLine,
+};
+pub use verdict::{
+    CallVerdicts, DEFAULT_WARN_FRACTION, IncidentVerdicts, SHARE_MARGIN_POINTS, Status,
 };
 
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
@@ -83,7 +87,8 @@ pub struct EngineSettings {
     pub calls: [CallTargets; 2],
     /// Indexed by [`Grade::index`]; scheduled has no targets by definition.
     pub incidents: [IncidentTargets; 3],
-    pub amber_factor: f64,
+    /// A duration is amber (approaching) from this fraction of its target.
+    pub warn_fraction: f64,
     /// Open calls older than this are `expired`, not `waiting`.
     pub call_expiry: Span,
     /// How far back closed calls and incidents are kept: the largest window in use.
@@ -141,7 +146,7 @@ impl Default for EngineSettings {
                     goal_pct: None,
                 },
             ],
-            amber_factor: 1.2,
+            warn_fraction: verdict::DEFAULT_WARN_FRACTION,
             call_expiry: Span::from_mins(30),
             retention: Span::from_hours(24),
             areas: DEFAULT_AREAS

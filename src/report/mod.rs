@@ -18,6 +18,7 @@ use crate::engine::{
 };
 use crate::format::{dur, dur_999, human_target, pct, printable};
 use crate::ingest::{FeedCounts, ingest_reader};
+use crate::model::CallLine;
 use crate::time::{Span, Timestamp, format_utc, to_utc};
 
 /// What `report` computes: the figures at T over one window, and the feed's line counts.
@@ -174,19 +175,30 @@ fn goal_note(goal: Option<f64>, threshold: Option<f64>) -> String {
     }
 }
 
-/// A figure's status in the board's words, with its target: `✖ OVER (target 5s)`,
-/// `· NO TARGET`.
-fn status_cell(status: crate::engine::Status, mean: Option<f64>, target: Option<f64>) -> String {
-    let words = status.words_for(mean.is_some(), target.is_some());
+/// A figure's status in the board's words, naming what decided it, with its target:
+/// `✖ 33.3% IN 10s (target 5s)`, `· NO TARGET`.
+fn status_cell(words: String, target: Option<f64>) -> String {
     match target {
         Some(target) => format!("{words} (target {})", human_target(target)),
-        None => words.to_string(),
+        None => words,
+    }
+}
+
+/// The call line a table row's label names.
+fn line_of(label: &str) -> CallLine {
+    if label == "999" {
+        CallLine::Emergency999
+    } else {
+        CallLine::NonEmergency101
     }
 }
 
 /// How a call line's answer times are written: tenths of a second for 999.
 fn answer_text(label: &str) -> fn(Option<f64>) -> String {
-    if label == "999" { dur_999 } else { dur }
+    match line_of(label) {
+        CallLine::Emergency999 => dur_999,
+        CallLine::NonEmergency101 => dur,
+    }
 }
 
 fn call_row(out: &mut String, label: &str, c: &CallFigures) {
@@ -207,7 +219,7 @@ fn call_row(out: &mut String, label: &str, c: &CallFigures) {
         c.waiting,
         c.expired,
         dur(c.longest_wait_s),
-        status_cell(c.status, c.mean_answer_s, c.target_s),
+        status_cell(c.status_words(line_of(label)), c.target_s),
     );
 }
 
@@ -227,7 +239,7 @@ fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: boo
         i.open_breached,
         dur(i.oldest_open_s),
         if tracked {
-            status_cell(i.status, i.mean_attend_s, i.target_s)
+            status_cell(i.status_words(), i.target_s)
         } else {
             "counted only".to_string()
         },

@@ -13,7 +13,7 @@ use crate::format::{dur, dur_999, pct, printable};
 use crate::model::CallLine;
 use crate::time::{Timestamp, format_utc, to_utc};
 
-use super::{Report, answer_text, area_label, goal_note, staffing, status_cell};
+use super::{Report, answer_text, area_label, goal_note, line_of, staffing, status_cell};
 
 /// A figure group's lines start here.
 const INDENT: &str = "  ";
@@ -113,7 +113,7 @@ fn calls(out: &mut String, label: &str, c: &CallFigures, width: usize) {
     let _ = writeln!(
         out,
         "\nCALLS {label}  {}",
-        status_cell(c.status, c.mean_answer_s, c.target_s)
+        status_cell(c.status_words(line_of(label)), c.target_s)
     );
     let counts = [
         format!("offered {}", c.offered),
@@ -149,7 +149,7 @@ fn calls(out: &mut String, label: &str, c: &CallFigures, width: usize) {
 
 fn incidents(out: &mut String, label: &str, i: &IncidentFigures, tracked: bool, width: usize) {
     let status = if tracked {
-        status_cell(i.status, i.mean_attend_s, i.target_s)
+        status_cell(i.status_words(), i.target_s)
     } else {
         "counted only".to_string()
     };

@@ -73,7 +73,7 @@ pub struct Board {
     pub longest_waits: Vec<WaitingCall>,
     /// How many calls are waiting in all.
     pub waiting_total: usize,
-    pub amber_factor: f64,
+    pub warn_fraction: f64,
     pub mode: Mode,
     pub feed: FeedStatus,
 }
@@ -165,7 +165,7 @@ impl Board {
             open_total: breach.total,
             longest_waits: waits.rows,
             waiting_total: waits.total,
-            amber_factor: config.amber_factor,
+            warn_fraction: config.warn_fraction,
             mode,
             feed,
         }

@@ -68,19 +68,26 @@ fn the_spec_worked_example() {
                 "mean_answer_s": 8.0, "p50_answer_s": 4.0, "p90_answer_s": 12.0, "max_answer_s": 12.0,
                 "service_level_pct": 100.0 / 3.0, "abandon_rate_pct": 50.0,
                 "waiting": 1, "expired": 1, "longest_wait_s": 60.0,
-                "target_s": 5, "sl_threshold_s": 10, "sl_goal_pct": 90, "status": "red"
+                "target_s": 5, "sl_threshold_s": 10, "sl_goal_pct": 90, "status": "red",
+                // 8 s > 5 s; 33.3 % < 90 %.
+                "verdicts": {"mean": "red", "service_level": "red"}
             }, "101": {
                 "offered": 0, "answered": 0, "abandoned": 0,
                 "mean_answer_s": null, "p50_answer_s": null, "p90_answer_s": null, "max_answer_s": null,
                 "service_level_pct": null, "abandon_rate_pct": null,
                 "waiting": 0, "expired": 0, "longest_wait_s": null,
-                "target_s": null, "sl_threshold_s": 180, "sl_goal_pct": 80, "status": "none"
+                "target_s": null, "sl_threshold_s": 180, "sl_goal_pct": 80, "status": "none",
+                "verdicts": {"mean": "none", "service_level": "none"}
             }},
             "incidents": {"emergency": {
                 "created": 1, "attended": 1,
                 "mean_attend_s": 600, "p50_attend_s": 600, "p90_attend_s": 600, "max_attend_s": 600,
                 "within_target_pct": 100.0, "open": 1, "open_breached": 1, "oldest_open_s": 1800,
-                "target_s": 900, "goal_pct": 90, "status": "green"
+                "target_s": 900, "goal_pct": 90,
+                // The mean (600 s ≤ 0.8 × 900 s) and the share (100 % ≥ 95 %) alone would
+                // be green; I2, open 1,800 s past its 900 s target, makes it red.
+                "status": "red",
+                "verdicts": {"mean": "green", "within_target": "green", "breached": "red"}
             }, "priority": {
                 "created": 0, "attended": 0, "mean_attend_s": null, "within_target_pct": null,
                 "open": 0, "open_breached": 0, "oldest_open_s": null,
@@ -89,6 +96,7 @@ fn the_spec_worked_example() {
             // Only A carries an area: answered in 4 s inside the window, offered at T-W (out).
             "lpas": {"BIR": {"calls": {"999": {
                 "offered": 0, "answered": 1, "abandoned": 0, "mean_answer_s": 4.0,
+                // 4 s ≤ 0.8 × 5 s and 100 % ≥ 95 %.
                 "service_level_pct": 100.0, "waiting": 0, "status": "green"
             }}}},
             "feed": {"lines": 18, "accepted": 15, "rejected": 1, "duplicates": 2, "after_at": 0}
@@ -98,9 +106,10 @@ fn the_spec_worked_example() {
     // The JSON object has exactly the feed contract's keys, nothing more.
     let keys: Vec<&String> = report.as_object().expect("object").keys().collect();
     assert_eq!(keys, ["at", "calls", "feed", "incidents", "lpas", "window"]);
-    // 16 figures, and `staffing` (schema v1.1): seven keys, all null for a v1 feed.
+    // 16 figures, the verdicts (v1.2), and `staffing` (schema v1.1): seven keys, all null
+    // for a v1 feed.
     let call_keys = report["calls"]["999"].as_object().expect("object").len();
-    assert_eq!(call_keys, 17);
+    assert_eq!(call_keys, 18);
     for line in ["999", "101"] {
         assert_eq!(
             report["calls"][line]["staffing"],
@@ -121,7 +130,7 @@ fn the_spec_worked_example() {
         .as_object()
         .expect("object")
         .len();
-    assert_eq!(incident_keys, 13);
+    assert_eq!(incident_keys, 14);
     // Every configured area is listed, in config order, even without events.
     let areas: Vec<&String> = report["lpas"].as_object().expect("object").keys().collect();
     assert_eq!(areas.len(), 7);
@@ -158,18 +167,24 @@ fn window_edges_at_t_minus_w_are_out_and_at_t_are_in() {
                 "offered": 2, "answered": 1, "abandoned": 2,
                 "mean_answer_s": 180.0, "p50_answer_s": 180.0, "p90_answer_s": 180.0, "max_answer_s": 180.0,
                 "service_level_pct": 50.0, "abandon_rate_pct": 200.0 / 3.0,
-                "waiting": 1, "expired": 1, "longest_wait_s": 1800.0, "status": "none"
+                "waiting": 1, "expired": 1, "longest_wait_s": 1800.0,
+                // No mean target; 50 % within 180 s against an 80 % goal: red.
+                "status": "red", "verdicts": {"mean": "none", "service_level": "red"}
             }},
             "incidents": {"emergency": {
-                // E1 created at T-W (out), attended at T in exactly 900 s (within, green);
-                // E2 open 901 s (breached), E3 open 899.5 s (not).
+                // E1 created at T-W (out), attended at T in exactly 900 s (within target,
+                // but past 0.8 × 900 s: amber); E2 open 901 s (breached: red), E3 open
+                // 899.5 s (not).
                 "created": 1, "attended": 1, "mean_attend_s": 900.0, "within_target_pct": 100.0,
-                "open": 2, "open_breached": 1, "oldest_open_s": 901.0, "status": "green"
+                "open": 2, "open_breached": 1, "oldest_open_s": 901.0, "status": "red",
+                "verdicts": {"mean": "amber", "within_target": "green", "breached": "red"}
             }, "priority": {
                 // P1 3000 s, P2 7199 s; P3 open 3601 s (breached).
                 "created": 0, "attended": 2, "mean_attend_s": 5099.5, "p50_attend_s": 3000.0,
                 "p90_attend_s": 7199.0, "max_attend_s": 7199.0, "within_target_pct": 50.0,
-                "open": 1, "open_breached": 1, "oldest_open_s": 3601.0, "status": "red"
+                "open": 1, "open_breached": 1, "oldest_open_s": 3601.0, "status": "red",
+                // No goal for priority: the share has no verdict.
+                "verdicts": {"mean": "red", "within_target": "none", "breached": "red"}
             }},
             "lpas": {"COV": {
                 "calls": {"999": {"offered": 1, "answered": 2, "mean_answer_s": 300.25, "waiting": 0}},
@@ -194,24 +209,28 @@ fn the_october_clock_change_is_read_by_offset_not_by_local_time() {
             "at": "2024-10-27T01:45:00Z",
             "calls": {"999": {
                 "offered": 2, "answered": 2, "mean_answer_s": 7.0, "p50_answer_s": 5.0,
-                "p90_answer_s": 9.0, "max_answer_s": 9.0, "service_level_pct": 100.0, "status": "red"
+                "p90_answer_s": 9.0, "max_answer_s": 9.0, "service_level_pct": 100.0, "status": "red",
+                "verdicts": {"mean": "red", "service_level": "green"}
             }},
             "incidents": {"emergency": {
+                // 900 s is the target itself: within it, but approaching (amber).
                 "created": 1, "attended": 1, "mean_attend_s": 900.0, "within_target_pct": 100.0,
-                "open": 0, "status": "green"
+                "open": 0, "status": "amber",
+                "verdicts": {"mean": "amber", "within_target": "green", "breached": "none"}
             }},
             "lpas": {"WOL": {"calls": {"999": {"answered": 2, "mean_answer_s": 7.0}}}},
             "feed": {"lines": 9, "accepted": 9, "rejected": 0}
         }),
         "",
     );
-    // Over 24 h K2 (4 s) is in too: mean 6 s = 5 s x 1.2 exactly, so amber.
+    // Over 24 h K2 (4 s) is in too: mean 6 s, over the 5 s target, so red (anything over
+    // its target is over).
     let day = report("clock-change.ndjson", None, "24h");
     assert_matches(
         &day,
         &json!({"calls": {"999": {
             "offered": 3, "answered": 3, "mean_answer_s": 6.0, "p50_answer_s": 5.0,
-            "p90_answer_s": 9.0, "status": "amber"
+            "p90_answer_s": 9.0, "status": "red"
         }}}),
         "",
     );

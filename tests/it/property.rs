@@ -24,8 +24,9 @@ use proptest::test_runner::{RngAlgorithm, TestCaseError};
 use serde_json::{Map, Value, json};
 
 use forceboard::engine::{
-    Applied, CallFigures, CallsByLine, Engine, EngineSettings, Figures, HeadlineMeans,
-    IncidentFigures, IncidentsByGrade, Scope, ScopedFigures, Status, TopList,
+    Applied, CallFigures, CallVerdicts, CallsByLine, Engine, EngineSettings, Figures,
+    HeadlineMeans, IncidentFigures, IncidentVerdicts, IncidentsByGrade, Scope, ScopedFigures,
+    Status, TopList,
 };
 use forceboard::feed::parse_line;
 use forceboard::ingest::{FeedCounts, ingest_reader};
@@ -745,9 +746,9 @@ fn summary(durations: &[TimeDelta]) -> [Option<f64>; 4] {
     ]
 }
 
-/// green: mean ≤ target; amber: mean ≤ target × 1.2; red above; none without either.
-/// Decided exactly, on whole nanoseconds: Σd ≤ target·n and 10·Σd ≤ 12·target·n.
-fn naive_status(durations: &[TimeDelta], target_s: Option<i64>) -> Status {
+/// A mean's verdict, in integers: green while the total is at most 0.8 × the target's
+/// total (10 · total ≤ 8 · limit), amber to the target, red past it.
+fn naive_mean_verdict(durations: &[TimeDelta], target_s: Option<i64>) -> Status {
     let Some(target) = target_s else {
         return Status::None;
     };
@@ -756,13 +757,33 @@ fn naive_status(durations: &[TimeDelta], target_s: Option<i64>) -> Status {
     }
     let total: i128 = durations.iter().map(|d| nanos(*d)).sum();
     let limit = i128::from(target) * i128::from(NS) * durations.len() as i128;
-    if total <= limit {
+    if 10 * total <= 8 * limit {
         Status::Green
-    } else if 10 * total <= 12 * limit {
+    } else if total <= limit {
         Status::Amber
     } else {
         Status::Red
     }
+}
+
+/// A share's verdict: green from 5 points above the goal, amber from the goal, red below.
+fn naive_share_verdict(share: Option<f64>, goal: Option<f64>) -> Status {
+    match (share, goal) {
+        (Some(share), Some(goal)) if share >= goal + 5.0 => Status::Green,
+        (Some(share), Some(goal)) if share >= goal => Status::Amber,
+        (Some(_), Some(_)) => Status::Red,
+        _ => Status::None,
+    }
+}
+
+/// The worst of several verdicts: red, then amber, then green, then none.
+fn naive_worst(verdicts: &[Status]) -> Status {
+    for status in [Status::Red, Status::Amber, Status::Green] {
+        if verdicts.contains(&status) {
+            return status;
+        }
+    }
+    Status::None
 }
 
 fn pct(part: usize, whole: usize) -> Option<f64> {
@@ -825,6 +846,11 @@ fn naive_calls(
     let within = answered.iter().filter(|d| **d <= threshold).count();
     let abandoned_after = abandoned.iter().filter(|d| **d > threshold).count();
     let [mean, p50, p90, max] = summary(&answered);
+    let service_level = pct(within, answered.len() + abandoned_after);
+    let verdicts = CallVerdicts {
+        mean: naive_mean_verdict(&answered, target_s),
+        service_level: naive_share_verdict(service_level, Some(goal)),
+    };
     CallFigures {
         offered,
         answered: answered.len() as u64,
@@ -833,7 +859,7 @@ fn naive_calls(
         p50_answer_s: p50,
         p90_answer_s: p90,
         max_answer_s: max,
-        service_level_pct: pct(within, answered.len() + abandoned_after),
+        service_level_pct: service_level,
         abandon_rate_pct: pct(abandoned.len(), answered.len() + abandoned.len()),
         waiting,
         expired,
@@ -841,7 +867,8 @@ fn naive_calls(
         target_s: target_s.map(|s| s as f64),
         sl_threshold_s: Some(threshold_s as f64),
         sl_goal_pct: Some(goal),
-        status: naive_status(&answered, target_s),
+        status: naive_worst(&[verdicts.mean, verdicts.service_level]),
+        verdicts,
     }
 }
 
@@ -898,6 +925,15 @@ fn naive_incidents(
             attended.len(),
         )
     });
+    let verdicts = IncidentVerdicts {
+        mean: naive_mean_verdict(&attended, target_s),
+        within_target: naive_share_verdict(within, goal),
+        breached: if breached > 0 {
+            Status::Red
+        } else {
+            Status::None
+        },
+    };
     IncidentFigures {
         created,
         attended: attended.len() as u64,
@@ -911,7 +947,8 @@ fn naive_incidents(
         oldest_open_s: oldest.map(secs),
         target_s: target_s.map(|s| s as f64),
         goal_pct: goal,
-        status: naive_status(&attended, target_s),
+        status: naive_worst(&[verdicts.mean, verdicts.within_target, verdicts.breached]),
+        verdicts,
     }
 }
 
@@ -1865,7 +1902,8 @@ fn the_model_reproduces_the_worked_example() {
         (e.open, e.open_breached, e.oldest_open_s),
         (1, 1, Some(1800.0))
     );
-    assert_eq!(e.status, Status::Green);
+    // I2 is open and breached: red, though the mean (600 s) alone would be green.
+    assert_eq!(e.status, Status::Red);
 
     // And the engine agrees with the model on it, everywhere.
     let (engine, counts) = run_engine(&feed, EngineSettings::default(), HUGE_HORIZON);

@@ -231,13 +231,14 @@ fn mono_has_no_colour_and_still_marks_trouble() {
     assert!(reversed_word("■ NOT LIVE"));
     assert!(reversed_word("BREACHED"));
 
-    // On a live feed, "✖ OVER" (999 is red) stands out in reverse video too.
+    // On a live feed, 999's red status ("✖ 50.0% IN 10s": its service level is below the
+    // goal) stands out in reverse video too.
     case.feed = live_feed();
     let terminal = case.render(120, 40);
     let buffer = terminal.backend().buffer();
     let over = (0..40).any(|y| {
         let row: String = (0..120).map(|x| buffer[(x, y)].symbol()).collect();
-        row.find("✖ OVER").is_some_and(|byte| {
+        row.find("✖ 50.0% IN 10s").is_some_and(|byte| {
             let x = row[..byte].chars().count() as u16;
             buffer[(x, y)].modifier.contains(Modifier::REVERSED)
         })
@@ -439,7 +440,8 @@ fn the_101_status_reads_the_same_on_the_board_and_in_report() {
     let report = compute(feed.as_bytes(), &config, Some(now()), &window)
         .expect("in memory")
         .expect("a time to report at");
-    let words = "· NO TARGET";
+    // 101 has no mean target, but 50.0 % within 3 min is below its 80 % goal.
+    let words = "✖ 50.0% IN 3m";
     for width in [None, Some(80)] {
         let table = report.render(&config, &window, Format::Table, width);
         let status = table
@@ -603,10 +605,10 @@ fn the_dumb_terminal_summary_says_the_headline_figures() {
         summary.figures,
         [
             "  DEMO DATA - not a live feed",
-            "  999       6.3s  X OVER        SL 50.0% goal 90%         waiting 2",
-            "  101     3m 45s  - NO TARGET   SL 50.0% goal 80%         waiting 1",
-            "  Emerg  10m 30s  + ON TARGET   within 100.0% goal 90%    open 3, 2 BREACHED",
-            "  Prio   45m 00s  + ON TARGET   within 100.0%             open 2",
+            "  999       6.3s  X 50.0% IN 10s  SL 50.0% goal 90%         waiting 2",
+            "  101     3m 45s  X 50.0% IN 3m   SL 50.0% goal 80%         waiting 1",
+            "  Emerg  10m 30s  X 2 BREACHED    within 100.0% goal 90%    open 3, 2 BREACHED",
+            "  Prio   45m 00s  + ON TARGET     within 100.0%             open 2",
         ]
     );
 }

@@ -26,20 +26,27 @@ fn mean_cell(
     ])
 }
 
-/// A percentage right-aligned after its mark (`✖ 79.2%`, `  100.0%`): seven columns,
-/// the same one-decimal figure at every width.
-fn pct_cell(value: Option<f64>, goal: Option<f64>, theme: &Theme) -> Content<'static> {
+/// A percentage right-aligned after the mark of its verdict against its goal (`✖ 79.2%`
+/// below it, `▲ 92.0%` within 5 points of it, `  100.0%`): seven columns, the same
+/// one-decimal figure at every width.
+fn pct_cell(value: Option<f64>, verdict: Status, theme: &Theme) -> Content<'static> {
     let text = pct(value);
-    match (value, goal) {
-        (Some(v), Some(g)) if v < g => {
-            let over = theme.glyphs().over;
-            Span::styled(format!("{over}{text:>6}"), theme.bad()).into()
+    match verdict {
+        Status::Red => {
+            let mark = theme.glyphs().mark(verdict);
+            Span::styled(format!("{mark}{text:>6}"), theme.bad()).into()
         }
-        _ => Span::raw(format!(" {text:>6}")).into(),
+        Status::Amber => {
+            let mark = theme.glyphs().mark(verdict);
+            Span::styled(format!("{mark}{text:>6}"), theme.warning()).into()
+        }
+        Status::Green | Status::None => Span::raw(format!(" {text:>6}")).into(),
     }
 }
 
-/// The cells of one row; `label` is the area's name as a table cell shows it.
+/// The cells of one row; `label` is the area's name as a table cell shows it. Each cell
+/// is marked with its own measure's verdict (a mean against its target, a share against
+/// its goal); open breaches have their own column.
 fn row<'a>(label: Content<'a>, f: &Figures, theme: &Theme) -> [Content<'a>; 9] {
     let c999 = &f.calls.line_999;
     let c101 = &f.calls.line_101;
@@ -54,12 +61,12 @@ fn row<'a>(label: Content<'a>, f: &Figures, theme: &Theme) -> [Content<'a>; 9] {
     };
     [
         label,
-        mean_cell(c999.mean_answer_s, c999.status, dur_999, theme).into(),
-        pct_cell(c999.service_level_pct, c999.sl_goal_pct, theme),
-        mean_cell(c101.mean_answer_s, c101.status, dur, theme).into(),
-        mean_cell(e.mean_attend_s, e.status, dur, theme).into(),
-        pct_cell(e.within_target_pct, e.goal_pct, theme),
-        mean_cell(p.mean_attend_s, p.status, dur, theme).into(),
+        mean_cell(c999.mean_answer_s, c999.verdicts.mean, dur_999, theme).into(),
+        pct_cell(c999.service_level_pct, c999.verdicts.service_level, theme),
+        mean_cell(c101.mean_answer_s, c101.verdicts.mean, dur, theme).into(),
+        mean_cell(e.mean_attend_s, e.verdicts.mean, dur, theme).into(),
+        pct_cell(e.within_target_pct, e.verdicts.within_target, theme),
+        mean_cell(p.mean_attend_s, p.verdicts.mean, dur, theme).into(),
         Span::raw(open.to_string()).into(),
         breached_cell.into(),
     ]

@@ -23,7 +23,7 @@ use crate::ui::widgets::theme::Theme;
 fn countdown(
     incident: &OpenIncident,
     target: Option<f64>,
-    amber: f64,
+    warn_fraction: f64,
     theme: &Theme,
 ) -> Span<'static> {
     match incident.time_left_s {
@@ -31,9 +31,10 @@ fn countdown(
             Span::styled(format!("BREACHED +{}", duration(-left)), theme.alarm())
         }
         Some(left) => {
-            // "Near" when no more than the amber margin of the target is left (20 % by
-            // default: 3 min of 15). The millisecond allows for 1.2 − 1.0 ≠ 0.2 in floats.
-            let near = target.is_some_and(|t| left <= t * (amber - 1.0) + 1e-3);
+            // "Near" (amber) only in the last part of the target, past the warning
+            // fraction (the last 20 % by default: 3 min of 15). The millisecond allows for
+            // 1.0 − 0.8 ≠ 0.2 in floats.
+            let near = target.is_some_and(|t| left <= t * (1.0 - warn_fraction) + 1e-3);
             if near {
                 let near = theme.glyphs().near;
                 Span::styled(format!("{near} {} left", duration(left)), theme.warning())
@@ -187,7 +188,7 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
         let incident = &incidents[i];
         let target = target_of(board, incident.grade);
         let grade = grade_word(incident.grade);
-        let countdown = countdown(incident, target, board.amber_factor, theme);
+        let countdown = countdown(incident, target, board.warn_fraction, theme);
         let target_text = match (wide, target) {
             (true, Some(target)) => human_target(target),
             (true, None) => "-".to_string(),
@@ -208,7 +209,7 @@ fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme)
     if let Some(bars) = wide.then(|| grid::column_rows(area, &table, 6)).flatten() {
         for (incident, y) in incidents.iter().zip(bars.top()..bars.bottom()) {
             let target = target_of(board, incident.grade);
-            let style = countdown(incident, target, board.amber_factor, theme).style;
+            let style = countdown(incident, target, board.warn_fraction, theme).style;
             let Some(filled) = filled_cells(incident.age_s, target, PROGRESS_HALF) else {
                 continue;
             };
@@ -338,7 +339,7 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
                 incident.area.as_deref().unwrap_or("-"),
                 duration(incident.age_s)
             )),
-            countdown(incident, target, board.amber_factor, theme),
+            countdown(incident, target, board.warn_fraction, theme),
         ]);
         put_line(buf, left, left.x, y, &line);
     }

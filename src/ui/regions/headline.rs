@@ -31,6 +31,8 @@ pub(super) struct Headline<'a> {
     pub(super) mean: Option<f64>,
     pub(super) target: Option<f64>,
     pub(super) status: Status,
+    /// The status's words, naming the measure that decided it (`✖ 2 BREACHED`).
+    pub(super) status_words: String,
     /// How many calls answered / incidents attended the mean is over.
     pub(super) count: u64,
     pub(super) count_word: &'static str,
@@ -38,6 +40,8 @@ pub(super) struct Headline<'a> {
     pub(super) goal_label: &'static str,
     pub(super) goal_pct: Option<f64>,
     pub(super) actual_pct: Option<f64>,
+    /// The share's verdict against its goal.
+    pub(super) share_verdict: Status,
     pub(super) threshold: Option<f64>,
     pub(super) p50: Option<f64>,
     pub(super) p90: Option<f64>,
@@ -62,11 +66,13 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
         mean: c.mean_answer_s,
         target: c.target_s,
         status: c.status,
+        status_words: c.status_words(line),
         count: c.answered,
         count_word: "answered",
         goal_label: "SL",
         goal_pct: c.sl_goal_pct,
         actual_pct: c.service_level_pct,
+        share_verdict: c.verdicts.service_level,
         threshold: c.sl_threshold_s,
         p50: c.p50_answer_s,
         p90: c.p90_answer_s,
@@ -85,11 +91,13 @@ pub(super) fn headlines(board: &Board) -> [Headline<'_>; 4] {
         mean: i.mean_attend_s,
         target: i.target_s,
         status: i.status,
+        status_words: i.status_words(),
         count: i.attended,
         count_word: "attended",
         goal_label: "within",
         goal_pct: i.goal_pct,
         actual_pct: i.within_target_pct,
+        share_verdict: i.verdicts.within_target,
         threshold: i.target_s,
         p50: i.p50_attend_s,
         p90: i.p90_attend_s,
@@ -201,10 +209,7 @@ impl Headline<'_> {
         if self.not_live {
             return format!("{} NOT LIVE", glyphs.stopped);
         }
-        glyphs.words(
-            self.status
-                .words_for(self.mean.is_some(), self.target.is_some()),
-        )
+        glyphs.words(&self.status_words)
     }
 
     fn badge_style(&self, theme: &Theme) -> Style {
@@ -227,15 +232,16 @@ impl Headline<'_> {
         ]
     }
 
-    /// `✔` when the percentage meets its goal, `✖` when not, `·` without either.
+    /// The share's verdict: `✔` 5 points or more above its goal, `▲` within 5 points of
+    /// it, `✖` below it, `·` without either.
     pub(super) fn goal_mark(&self, theme: &Theme) -> Span<'static> {
-        match (self.actual_pct, self.goal_pct) {
-            (Some(actual), Some(goal)) if actual >= goal => {
-                Span::styled(theme.glyphs().on_target, theme.good())
-            }
-            (Some(_), Some(_)) => Span::styled(theme.glyphs().over, theme.bad()),
-            _ => Span::styled(theme.glyphs().no_data, theme.dim()),
-        }
+        let style = match self.share_verdict {
+            Status::Green => theme.good(),
+            Status::Amber => theme.warning(),
+            Status::Red => theme.bad(),
+            Status::None => theme.dim(),
+        };
+        Span::styled(theme.glyphs().mark(self.share_verdict), style)
     }
 
     pub(super) fn goal_lines(&self, theme: &Theme) -> Vec<Line<'static>> {

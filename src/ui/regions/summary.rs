@@ -49,7 +49,7 @@ pub fn summary(board: &Board, theme: &Theme) -> Summary {
     Summary { heading, figures }
 }
 
-/// `  999       6.3s  X OVER        SL 50.0% goal 90%  waiting 2`.
+/// `  999       6.3s  X 50.0% IN 10s  SL 50.0% goal 90%  waiting 2`.
 fn figure(headline: &Headline<'_>, theme: &Theme) -> String {
     let label = match headline.live {
         Live::Calls { .. } => &headline.title[..3],
@@ -68,7 +68,7 @@ fn figure(headline: &Headline<'_>, theme: &Theme) -> String {
         Live::Incidents { open, .. } => format!("open {open}"),
     };
     let line = format!(
-        "  {label:<6}{:>8}  {:<12}  {share:<24}  {queue}",
+        "  {label:<6}{:>8}  {:<14}  {share:<24}  {queue}",
         headline.mean_text(),
         headline.words(theme),
     );

@@ -35,7 +35,7 @@ pub fn draw_row(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         None
     };
     for (headline, cell) in headlines.iter().zip(cells.iter()) {
-        draw_tile(frame, *cell, headline, common, board.amber_factor, theme);
+        draw_tile(frame, *cell, headline, common, board.warn_fraction, theme);
     }
 }
 

@@ -57,7 +57,7 @@ fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let common = bigtext::common_scale(scales.iter().flatten().copied());
     for ((headline, cell), own) in headlines.iter().zip(cells).zip(&scales) {
         let scale = own.and(common);
-        draw_wall_tile(frame, cell, headline, scale, board.amber_factor, theme);
+        draw_wall_tile(frame, cell, headline, scale, board.warn_fraction, theme);
     }
 }
 

@@ -14,7 +14,7 @@ use super::paint;
 
 /// The symbol at the start of a status's words: `✔`, `▲`, `✖`, `·`.
 pub fn symbol(status: Status) -> &'static str {
-    status.words().split(' ').next().unwrap_or("")
+    status.mark()
 }
 
 fn local(now: Timestamp, tz: Tz) -> chrono::DateTime<Tz> {

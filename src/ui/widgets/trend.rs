@@ -29,7 +29,7 @@ pub fn draw(
     area: Rect,
     points: &[Option<f64>],
     target: Option<f64>,
-    amber_factor: f64,
+    warn_fraction: f64,
     theme: &Theme,
 ) {
     let area = area.intersection(buf.area);
@@ -38,9 +38,9 @@ pub fn draw(
     }
     match range(points, target) {
         Some(range) if area.height >= 2 => {
-            chart(buf, area, points, (target, range), amber_factor, theme)
+            chart(buf, area, points, (target, range), warn_fraction, theme)
         }
-        _ => sparkline(buf, area, points, target, amber_factor, theme),
+        _ => sparkline(buf, area, points, target, warn_fraction, theme),
     }
 }
 
@@ -56,11 +56,16 @@ fn range(points: &[Option<f64>], target: Option<f64>) -> Option<(f64, f64)> {
 }
 
 /// A point's style: its status against the target, the trend colour without one.
-fn point_style(point: Option<f64>, target: Option<f64>, amber: f64, theme: &Theme) -> Style {
+fn point_style(
+    point: Option<f64>,
+    target: Option<f64>,
+    warn_fraction: f64,
+    theme: &Theme,
+) -> Style {
     if point.is_none() {
         return theme.dim();
     }
-    match Status::of(point, target, amber) {
+    match Status::of_duration(point, target, warn_fraction) {
         Status::None => theme.trend(),
         status => theme.status(status),
     }
@@ -152,7 +157,7 @@ fn sparkline(
     area: Rect,
     points: &[Option<f64>],
     target: Option<f64>,
-    amber_factor: f64,
+    warn_fraction: f64,
     theme: &Theme,
 ) {
     let n = points.len();
@@ -172,7 +177,7 @@ fn sparkline(
         .fold(0.0_f64, f64::max);
     let levels = u64::from(area.height) * 8;
     for (i, point) in shown.iter().enumerate() {
-        let style = point_style(*point, target, amber_factor, theme);
+        let style = point_style(*point, target, warn_fraction, theme);
         let x = left + (i * per_point) as u16;
         column(
             buf,
@@ -242,12 +247,12 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
         let points = [None, Some(0.0), Some(5.0), Some(10.0)];
         let area = buf.area;
-        draw(&mut buf, area, &points, Some(5.0), 1.2, &theme);
+        draw(&mut buf, area, &points, Some(5.0), 0.8, &theme);
         assert_eq!(row(&buf, 0), "·▁▄█");
         // Narrower than the points: the newest are shown.
         let mut buf = Buffer::empty(Rect::new(0, 0, 2, 1));
         let area = buf.area;
-        draw(&mut buf, area, &points, Some(20.0), 1.2, &theme);
+        draw(&mut buf, area, &points, Some(20.0), 0.8, &theme);
         assert_eq!(row(&buf, 0), "▂▄");
     }
 
@@ -260,7 +265,7 @@ mod tests {
         // 2,3,3 (column × 4 / 9).
         let mut buf = Buffer::empty(Rect::new(0, 0, 9, 2));
         let area = buf.area;
-        draw(&mut buf, area, &points, None, 1.2, &theme);
+        draw(&mut buf, area, &points, None, 0.8, &theme);
         assert_eq!(row(&buf, 0), "     ▁▁██");
         assert_eq!(row(&buf, 1), "···▁▁    ");
     }
@@ -276,12 +281,14 @@ mod tests {
         // 12, the middle row.
         let mut buf = Buffer::empty(Rect::new(0, 0, 23, 3));
         let area = buf.area;
-        draw(&mut buf, area, &points, Some(55.0), 1.2, &theme);
+        draw(&mut buf, area, &points, Some(55.0), 0.8, &theme);
         assert_eq!(row(&buf, 0), "1m 10s             ████");
         assert_eq!(row(&buf, 1), "       ┄┄┄┄▁▁▁▁████┄┄┄┄");
         assert_eq!(row(&buf, 2), "   40s ▁▁▁▁            ");
-        // 70 s is over 55 × 1.2 = 66 s: red; 60 s is within it: amber.
+        // Past the 55 s target, 60 s and 70 s are red; 50 s is past 0.8 × 55 = 44 s but
+        // within the target: amber (approaching).
         assert_eq!(buf[(19, 0)].fg, Color::Rgb(255, 69, 58));
-        assert_eq!(buf[(15, 1)].fg, Color::Rgb(255, 176, 0));
+        assert_eq!(buf[(15, 1)].fg, Color::Rgb(255, 69, 58));
+        assert_eq!(buf[(11, 1)].fg, Color::Rgb(255, 176, 0));
     }
 }

@@ -183,24 +183,21 @@ fn screen(board: &Board, app: &App, width: u16, height: u16) -> Terminal<TestBac
 #[test]
 fn at_each_moment_the_board_shows_what_report_at_shows_on_the_recording() {
     let mut session = Session::new(served_start() + Span::from_mins(2));
-    use Status::{Amber, Red};
+    use Status::Red;
 
-    // 10:00:20 (1 s of wall time in): A answered in 6 s.
+    // 10:00:20 (1 s of wall time in): A answered in 6 s, over the 5 s target.
     let (board, wall) = session.board_at("2024-07-01T10:00:20Z");
     assert_eq!(wall, served_start() + Span::SECOND);
     assert_eq!(board.now, t("2025-03-03T09:00:20Z"));
     assert_eq!(board.mode, Mode::Training { speed: 20.0 });
     assert_eq!(board.window.label, "1h");
     let c = &board.figures.calls.line_999;
-    assert_eq!(calls(c), (1, 1, Some(6.0), Some(100.0), 0, None, Amber));
+    assert_eq!(calls(c), (1, 1, Some(6.0), Some(100.0), 0, None, Red));
 
     // 10:00:35: B has been waiting 5 s.
     let (board, _) = session.board_at("2024-07-01T10:00:35Z");
     let c = &board.figures.calls.line_999;
-    assert_eq!(
-        calls(c),
-        (2, 1, Some(6.0), Some(100.0), 1, Some(5.0), Amber)
-    );
+    assert_eq!(calls(c), (2, 1, Some(6.0), Some(100.0), 1, Some(5.0), Red));
 
     // 10:04:00: A 6 s, B 10 s, D 14 s: mean 10.0 s, over the 5 s target.
     let (board, _) = session.board_at("2024-07-01T10:04:00Z");
