@@ -1,7 +1,6 @@
 //! The wall layout: the masthead (area, rotation, clock), the NOT LIVE block while the
 //! feed is stale or down, and each headline figure in very large digits.
 
-use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -21,7 +20,7 @@ use crate::ui::widgets::trend;
 
 /// The masthead, the NOT LIVE block when not live, then the four tiles as a 2×2 grid of
 /// big figures.
-pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
+pub fn draw_wall(area: Rect, buf: &mut Buffer, board: &Board, rotating: bool, theme: &Theme) {
     let not_live_rows = if board.feed.state.is_not_live() {
         notlive::wall_height(area)
     } else {
@@ -33,13 +32,13 @@ pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, t
         Constraint::Min(0),
     ])
     .areas(area);
-    masthead::draw(frame.buffer_mut(), head, board, rotating, theme);
-    notlive::draw(frame.buffer_mut(), not_live, board, theme);
-    draw_tiles(frame, tiles, board, theme);
+    masthead::draw(head, buf, board, rotating, theme);
+    notlive::draw(not_live, buf, board, theme);
+    draw_tiles(tiles, buf, board, theme);
 }
 
 /// The four tiles as a 2×2 grid of big figures.
-fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+fn draw_tiles(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
@@ -57,7 +56,7 @@ fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let common = bigtext::common_scale(scales.iter().flatten().copied());
     for ((headline, cell), own) in headlines.iter().zip(cells).zip(&scales) {
         let scale = own.and(common);
-        draw_wall_tile(frame, cell, headline, scale, board.amber_factor, theme);
+        draw_wall_tile(cell, buf, headline, scale, board.amber_factor, theme);
     }
 }
 
@@ -100,15 +99,14 @@ fn wall_rows(inner: Rect, headline: &Headline<'_>) -> (Rect, u16) {
 }
 
 fn draw_wall_tile(
-    frame: &mut Frame,
     area: Rect,
+    buf: &mut Buffer,
     headline: &Headline<'_>,
     scale: Option<(u16, u16)>,
     amber: f64,
     theme: &Theme,
 ) {
     let inner = Block::bordered().inner(area);
-    let buf = frame.buffer_mut();
     let (style, set) = (headline.border_style(theme), &theme.glyphs().border);
     paint::bordered_with(buf, area, style, None, set);
     if inner.is_empty() {
@@ -207,7 +205,7 @@ fn draw_wall_tile(
             inner.width.saturating_sub(2),
             trend_rows.min(inner.bottom() - y),
         );
-        if !draw_gap(buf, trend_area, headline, theme) {
+        if !draw_gap(trend_area, buf, headline, theme) {
             trend::draw(
                 buf,
                 trend_area,
@@ -222,7 +220,7 @@ fn draw_wall_tile(
 
 /// The handler gap in large type in `area`, in the shortfall's colour; `false` when there
 /// is none or it does not fit (the trend is drawn there instead).
-fn draw_gap(buf: &mut Buffer, area: Rect, headline: &Headline<'_>, theme: &Theme) -> bool {
+fn draw_gap(area: Rect, buf: &mut Buffer, headline: &Headline<'_>, theme: &Theme) -> bool {
     let Some(text) = gap_text(headline) else {
         return false;
     };
