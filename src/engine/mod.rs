@@ -43,7 +43,7 @@ pub use verdict::{
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 use accumulate::Accumulators;
-use ledger::{Handling, Life};
+use ledger::{Handling, Life, Outcome};
 use live::Live;
 use staffing::StaffingLog;
 
@@ -200,8 +200,8 @@ impl CallRecord {
     fn handling(&self) -> Handling {
         match self.closed {
             _ if self.ended => Handling::Ended,
-            Some((CallOutcome::Answered, at)) => Handling::Answered { at },
-            _ => Handling::NotAnswered,
+            Some((outcome, at)) => outcome.handling(at),
+            None => Handling::NotAnswered,
         }
     }
 }

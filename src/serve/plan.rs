@@ -1,11 +1,9 @@
 //! Planning: which events to send, each as a board would accept it, with closing events
 //! made to stand alone.
 
-use std::collections::HashMap;
-
-use crate::engine::ledger::{Closing, Ledger, OpenVerdict, OwnOpening};
+use crate::engine::ledger::{Closing, EndVerdict, Ledger, OpenVerdict, OwnOpening};
 use crate::ingest::playback::Playback;
-use crate::model::{CallOutcome, Event, EventBody, IncidentOutcome};
+use crate::model::{Event, EventBody, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 
 /// What a closing event is given from its opening: the line or grade, and the area.
@@ -42,9 +40,6 @@ pub(super) fn plan(
         .map(|(_, event)| event);
     let mut calls = Ledger::new(max_call);
     let mut incidents = Ledger::new(max_incident);
-    // Answered calls whose handling has not ended yet, with their answer times: what a
-    // `call_ended` needs (see [`Engine::ingest`](crate::engine::Engine::ingest)).
-    let mut handling: HashMap<Box<str>, Timestamp> = HashMap::new();
     let mut left_out = 0;
     for event in all {
         let at = event.at;
@@ -68,23 +63,19 @@ pub(super) fn plan(
                 line,
                 lpa,
             } => {
-                let keep = match calls.close(id, at, OwnOpening::from_fields(*offered_at, *line)) {
+                let own = OwnOpening::from_fields(*offered_at, *line);
+                match calls.close(id, at, own, *outcome) {
                     Err(_) | Ok(Closing::Duplicate) => false,
                     Ok(Closing::StandAlone) => true,
                     Ok(Closing::Opened { at: opened, data }) => {
                         copy_in(offered_at, line, lpa, opened, data);
                         true
                     }
-                };
-                if keep && *outcome == CallOutcome::Answered {
-                    handling.insert(id.clone(), at);
                 }
-                keep
             }
-            EventBody::CallEnded { id } => match handling.get(id) {
-                Some(&answered) if answered <= at => handling.remove(id).is_some(),
-                _ => false,
-            },
+            EventBody::CallEnded { id } => {
+                matches!(calls.end(id, at), Ok(EndVerdict::End { .. }))
+            }
             EventBody::Staffing { .. } => true,
             EventBody::IncidentClosed {
                 id,
@@ -92,16 +83,19 @@ pub(super) fn plan(
                 created_at,
                 grade,
                 lpa,
-            } => match incidents.close(id, at, OwnOpening::from_fields(*created_at, *grade)) {
-                Err(_) | Ok(Closing::Duplicate) => false,
-                Ok(Closing::StandAlone) => true,
-                // The schema gives a cancellation no optional fields.
-                Ok(Closing::Opened { .. }) if *outcome == IncidentOutcome::Cancelled => true,
-                Ok(Closing::Opened { at: opened, data }) => {
-                    copy_in(created_at, grade, lpa, opened, data);
-                    true
+            } => {
+                let own = OwnOpening::from_fields(*created_at, *grade);
+                match incidents.close(id, at, own, *outcome) {
+                    Err(_) | Ok(Closing::Duplicate) => false,
+                    Ok(Closing::StandAlone) => true,
+                    // The schema gives a cancellation no optional fields.
+                    Ok(Closing::Opened { .. }) if *outcome == IncidentOutcome::Cancelled => true,
+                    Ok(Closing::Opened { at: opened, data }) => {
+                        copy_in(created_at, grade, lpa, opened, data);
+                        true
+                    }
                 }
-            },
+            }
         };
         if keep {
             planned.push(event);

@@ -81,7 +81,7 @@ fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
         if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
             micro::draw_micro(frame, area, board, theme);
         } else {
-            micro::draw_one_line(frame, area, board, theme);
+            micro::draw_one_line(area, frame.buffer_mut(), board, theme);
         }
         return;
     };
@@ -93,12 +93,13 @@ fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw_header(frame, head, board, theme);
-    header::draw_banners(frame, banner_area, &banners, theme);
+    let buf = frame.buffer_mut();
+    header::draw_header(head, buf, board, theme);
+    header::draw_banners(banner_area, buf, &banners, theme);
     match layout {
-        Resolved::Wall => wall::draw_wall(frame, body, board, view.rotating, theme),
-        Resolved::Standard => draw_standard(frame, body, board, theme),
-        Resolved::Compact => draw_compact(frame, body, board, theme),
+        Resolved::Wall => wall::draw_wall(body, buf, board, view.rotating, theme),
+        Resolved::Standard => draw_standard(body, buf, board, theme),
+        Resolved::Compact => draw_compact(body, buf, board, theme),
     }
     footer::draw(frame, foot, board, theme);
     match view.overlay {
@@ -141,19 +142,19 @@ fn stack<const N: usize>(area: Rect, heights: [u16; N]) -> [Rect; N] {
 
 /// While the feed is stale or down, a NOT LIVE bar of `rows` rows across the top of
 /// `area`; returns what is left below it.
-fn not_live_bar(frame: &mut Frame, area: Rect, board: &Board, rows: u16, theme: &Theme) -> Rect {
+fn not_live_bar(area: Rect, buf: &mut Buffer, board: &Board, rows: u16, theme: &Theme) -> Rect {
     if !board.feed.state.is_not_live() {
         return area;
     }
     let rows = rows.min(area.height);
     let [bar, rest] = Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area);
-    notlive::draw(frame.buffer_mut(), bar, board, theme);
+    notlive::draw(bar, buf, board, theme);
     rest
 }
 
 /// Tiles, then breach watch and longest waits, then the area table.
-fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
-    let area = not_live_bar(frame, area, board, 3, theme);
+fn draw_standard(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+    let area = not_live_bar(area, buf, board, 3, theme);
     let table_rows = areas::rows_needed(board, true);
     // Minimums first: tiles, then the breach watch, then the table; the breach watch
     // takes whatever is left at the end.
@@ -167,21 +168,21 @@ fn draw_standard(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     );
     let lists_h = area.height - tiles_h - table_h;
     let [tiles_area, lists_area, table_area] = stack(area, [tiles_h, lists_h, table_h]);
-    tiles::draw_row(frame, tiles_area, board, theme);
-    breach::draw_tables(frame, lists_area, board, theme);
-    areas::draw(frame, table_area, board, theme, true);
+    tiles::draw_row(tiles_area, buf, board, theme);
+    breach::draw_tables(lists_area, buf, board, theme);
+    areas::draw(table_area, buf, board, theme, true);
 }
 
 /// Everything essential in 80×24: tiles, short lists, the area table without borders.
-fn draw_compact(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
-    let area = not_live_bar(frame, area, board, 1, theme);
+fn draw_compact(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+    let area = not_live_bar(area, buf, board, 1, theme);
     let table_rows = areas::rows_needed(board, false);
     let [tiles_h, lists_h, table_h] = allot(area.height, [(8, 9), (3, 3), (4, table_rows)]);
     let extra = area.height - tiles_h - lists_h - table_h;
     let [tiles_area, lists_area, table_area] = stack(area, [tiles_h, lists_h + extra, table_h]);
-    tiles::draw_row(frame, tiles_area, board, theme);
-    breach::draw_lists(frame, lists_area, board, theme);
-    areas::draw(frame, table_area, board, theme, false);
+    tiles::draw_row(tiles_area, buf, board, theme);
+    breach::draw_lists(lists_area, buf, board, theme);
+    areas::draw(table_area, buf, board, theme, false);
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! A call's handling (schema v1.1): answered → ended, by the rules of the module above.
 
 use super::Refusal;
+use crate::model::{CallOutcome, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 
 /// What is known of a call's handling before a `call_ended`.
@@ -12,6 +13,28 @@ pub enum Handling {
     Answered { at: Timestamp },
     /// Its handling has ended already.
     Ended,
+}
+
+/// A closing event's outcome, as a later `call_ended` sees it: only an answered call has
+/// a handling to end.
+pub trait Outcome: Copy {
+    /// The handling left by a closing event with this outcome at `closed`.
+    fn handling(self, closed: Timestamp) -> Handling;
+}
+
+impl Outcome for CallOutcome {
+    fn handling(self, closed: Timestamp) -> Handling {
+        match self {
+            CallOutcome::Answered => Handling::Answered { at: closed },
+            CallOutcome::Abandoned => Handling::NotAnswered,
+        }
+    }
+}
+
+impl Outcome for IncidentOutcome {
+    fn handling(self, _closed: Timestamp) -> Handling {
+        Handling::NotAnswered
+    }
 }
 
 /// What an accepted `call_ended` does.

@@ -14,15 +14,16 @@
 //!   as a negative duration before the answer, and a duplicate once ended
 //!   ([`rule_end`], in `handling.rs`).
 //!
-//! Calls and incidents follow the same rules ([`rule_open`], [`rule_close`]); the engine
-//! applies them to its records, and [`Ledger`] applies them to a plain table of ids for a
-//! planner that needs the verdicts and each opening's data but no figures (`serve`).
+//! Calls and incidents follow the same rules ([`rule_open`], [`rule_close`], and for calls
+//! [`rule_end`]); the engine applies them to its records, and [`Ledger`] applies them to a
+//! plain table of ids for a planner that needs the verdicts and each opening's data but
+//! no figures (`serve`).
 
 mod handling;
 
 use std::collections::HashMap;
 
-pub use handling::{EndVerdict, Handling, rule_end};
+pub use handling::{EndVerdict, Handling, Outcome, rule_end};
 
 use crate::model::{EventKind, Reject};
 use crate::time::{Span, Timestamp};
@@ -154,12 +155,19 @@ pub enum Closing<D> {
 
 #[derive(Debug, Clone)]
 enum Entry<D> {
-    Open { at: Timestamp, data: D },
-    Closed,
+    Open {
+        at: Timestamp,
+        data: D,
+    },
+    /// Closed, with what a `call_ended` would find (an incident's is never answered).
+    Closed {
+        handling: Handling,
+    },
 }
 
 /// A table of ids under the rules, keeping each open id's opening data (`D`) until its
-/// closing event takes it. Nothing is ever forgotten.
+/// closing event takes it, and a closed call's handling until its `call_ended`. Nothing
+/// is ever forgotten.
 #[derive(Debug, Clone)]
 pub struct Ledger<D> {
     ids: HashMap<Box<str>, Entry<D>>,
@@ -179,7 +187,7 @@ impl<D> Ledger<D> {
         match self.ids.get(id) {
             None => Life::Unknown,
             Some(Entry::Open { at, .. }) => Life::Open { opened: *at },
-            Some(Entry::Closed) => Life::Closed,
+            Some(Entry::Closed { .. }) => Life::Closed,
         }
     }
 
@@ -192,23 +200,27 @@ impl<D> Ledger<D> {
         verdict
     }
 
-    /// A closing event for `id` at `at`; `own` as for [`rule_close`].
+    /// A closing event for `id` at `at` with `outcome`; `own` as for [`rule_close`].
     pub fn close<T>(
         &mut self,
         id: &str,
         at: Timestamp,
         own: Option<OwnOpening<T>>,
+        outcome: impl Outcome,
     ) -> Result<Closing<D>, Refusal> {
+        let closed = Entry::Closed {
+            handling: outcome.handling(at),
+        };
         match rule_close(self.life(id), at, own, self.max_duration)? {
             CloseVerdict::Duplicate => Ok(Closing::Duplicate),
             CloseVerdict::StandAlone(_) => {
-                self.ids.insert(id.into(), Entry::Closed);
+                self.ids.insert(id.into(), closed);
                 Ok(Closing::StandAlone)
             }
             CloseVerdict::Close => match self
                 .ids
                 .get_mut(id)
-                .map(|entry| std::mem::replace(entry, Entry::Closed))
+                .map(|entry| std::mem::replace(entry, closed))
             {
                 Some(Entry::Open { at, data }) => Ok(Closing::Opened { at, data }),
                 // `life` said open: the table cannot have changed since.
@@ -216,15 +228,29 @@ impl<D> Ledger<D> {
             },
         }
     }
+
+    /// A `call_ended` for `id` at `at`, under [`rule_end`].
+    pub fn end(&mut self, id: &str, at: Timestamp) -> Result<EndVerdict, Refusal> {
+        let Some(Entry::Closed { handling }) = self.ids.get_mut(id) else {
+            // Unknown, or still waiting: not answered.
+            return rule_end(Handling::NotAnswered, at);
+        };
+        let verdict = rule_end(*handling, at)?;
+        if let EndVerdict::End { .. } = verdict {
+            *handling = Handling::Ended;
+        }
+        Ok(verdict)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CallLine, Grade};
+    use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
     use crate::time::Span;
 
     const OPENED: Timestamp = Timestamp::from_nanos(1_000);
+    const ANSWERED: CallOutcome = CallOutcome::Answered;
     /// The default plausible maximum of a call.
     const MAX: Span = Span::from_hours(24);
 
@@ -413,23 +439,23 @@ mod tests {
         );
         // Too early: refused, and A stays open.
         assert_eq!(
-            ledger.close("A", OPENED - ns(1), own(at(0))),
+            ledger.close("A", OPENED - ns(1), own(at(0)), ANSWERED),
             Err(Refusal::NegativeDuration)
         );
         // Too late: refused, and A stays open.
         assert_eq!(
-            ledger.close("A", OPENED + MAX + ns(1), own(at(0))),
+            ledger.close("A", OPENED + MAX + ns(1), own(at(0)), ANSWERED),
             Err(Refusal::ImplausibleDuration)
         );
         assert_eq!(
-            ledger.close("A", OPENED + ns(4), own(at(0))),
+            ledger.close("A", OPENED + ns(4), own(at(0)), ANSWERED),
             Ok(Closing::Opened {
                 at: OPENED,
                 data: "BIR"
             })
         );
         assert_eq!(
-            ledger.close("A", OPENED + ns(9), own(at(0))),
+            ledger.close("A", OPENED + ns(9), own(at(0)), ANSWERED),
             Ok(Closing::Duplicate)
         );
         assert_eq!(
@@ -442,17 +468,56 @@ mod tests {
     fn the_ledger_remembers_a_stand_alone_close() {
         let mut ledger: Ledger<()> = Ledger::new(MAX);
         assert_eq!(
-            ledger.close("B", OPENED, None::<OwnOpening<CallLine>>),
+            ledger.close("B", OPENED, None::<OwnOpening<CallLine>>, ANSWERED),
             Err(Refusal::Unmatched)
         );
         assert_eq!(
-            ledger.close("B", OPENED, own(OPENED - ns(3))),
+            ledger.close("B", OPENED, own(OPENED - ns(3)), ANSWERED),
             Ok(Closing::StandAlone)
         );
         assert_eq!(
-            ledger.close("B", OPENED + ns(1), own(at(0))),
+            ledger.close("B", OPENED + ns(1), own(at(0)), ANSWERED),
             Ok(Closing::Duplicate)
         );
         assert_eq!(ledger.open("B", OPENED + ns(2), ()), OpenVerdict::Duplicate);
+    }
+
+    #[test]
+    fn the_ledger_ends_an_answered_call_once_and_nothing_else() {
+        let mut ledger: Ledger<()> = Ledger::new(MAX);
+        let answered_at = OPENED + ns(4);
+        assert_eq!(ledger.open("A", OPENED, ()), OpenVerdict::Open);
+        // Still waiting: not answered.
+        assert_eq!(ledger.end("A", answered_at), Err(Refusal::Unmatched));
+        let closed = ledger.close("A", answered_at, own(at(0)), ANSWERED);
+        assert_eq!(
+            closed,
+            Ok(Closing::Opened {
+                at: OPENED,
+                data: ()
+            })
+        );
+        // Before the answer: refused, and the handling goes on.
+        assert_eq!(
+            ledger.end("A", answered_at - ns(1)),
+            Err(Refusal::NegativeDuration)
+        );
+        assert_eq!(
+            ledger.end("A", answered_at + ns(6)),
+            Ok(EndVerdict::End { handle: ns(6) })
+        );
+        assert_eq!(
+            ledger.end("A", answered_at + ns(7)),
+            Ok(EndVerdict::Duplicate)
+        );
+        // Abandoned, unknown, or an incident: nothing to end.
+        let abandoned = ledger.close("B", OPENED, own(OPENED), CallOutcome::Abandoned);
+        assert_eq!(abandoned, Ok(Closing::StandAlone));
+        assert_eq!(ledger.end("B", OPENED), Err(Refusal::Unmatched));
+        assert_eq!(ledger.end("Z", OPENED), Err(Refusal::Unmatched));
+        let mut incidents: Ledger<()> = Ledger::new(MAX);
+        let arrived = incidents.close("I", OPENED, own(OPENED), IncidentOutcome::Arrived);
+        assert_eq!(arrived, Ok(Closing::StandAlone));
+        assert_eq!(incidents.end("I", OPENED), Err(Refusal::Unmatched));
     }
 }

@@ -1,7 +1,7 @@
 //! The area table: each area's headline figures side by side, the selected scope
 //! highlighted. The first row is the whole force.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 
@@ -106,7 +106,7 @@ fn spread<const N: usize>(widths: [u16; N], width: u16) -> [u16; N] {
     widths.map(|w| w + each)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordered: bool) {
+pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme, bordered: bool) {
     if area.is_empty() {
         return;
     }
@@ -177,20 +177,13 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme, bordere
         }),
     };
     let rows = 1 + board.areas.len();
-    grid::draw_with(
-        frame.buffer_mut(),
-        area,
-        &table,
-        &glyphs.border,
-        rows,
-        |i| match i {
-            0 => row(grid::text("Whole force"), &board.force_figures, theme),
-            _ => {
-                let a = &board.areas[i - 1];
-                row(label(a, wide), &a.figures, theme)
-            }
-        },
-    );
+    grid::draw_with(buf, area, &table, &glyphs.border, rows, |i| match i {
+        0 => row(grid::text("Whole force"), &board.force_figures, theme),
+        _ => {
+            let a = &board.areas[i - 1];
+            row(label(a, wide), &a.figures, theme)
+        }
+    });
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! The breach watch (open emergency and priority incidents nearest to or past their
 //! target, with a countdown) and the longest-waiting calls.
 
-use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -120,17 +119,16 @@ fn threshold_of(board: &Board, line: CallLine) -> Option<f64> {
 }
 
 /// Bordered tables: breach watch on the left, longest waits on the right (standard).
-pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub fn draw_tables(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let waits_width = (area.width * 2 / 5).clamp(0, 44);
     let [left, right] =
         ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
             .areas(area);
-    let buf = frame.buffer_mut();
-    draw_breach_table(buf, left, board, theme);
-    draw_waits_table(buf, right, board, theme);
+    draw_breach_table(left, buf, board, theme);
+    draw_waits_table(right, buf, board, theme);
 }
 
-fn draw_breach_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
+fn draw_breach_table(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let title = breach_title(board, theme);
     if board.breach_watch.is_empty() {
         let border = &theme.glyphs().border;
@@ -253,7 +251,7 @@ fn progress_symbol(i: usize, filled: usize, half: usize, glyphs: &Glyphs) -> &'s
     }
 }
 
-fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
+fn draw_waits_table(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let title = waits_title(board, theme);
     if board.longest_waits.is_empty() {
         let border = &theme.glyphs().border;
@@ -305,7 +303,7 @@ fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) 
 }
 
 /// Unbordered lists under a title line each (compact).
-pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub fn draw_lists(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }
@@ -314,7 +312,6 @@ pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
             .spacing(1)
             .areas(area);
-    let buf = frame.buffer_mut();
 
     put_line(buf, left, left.x, left.y, &breach_title(board, theme));
     if board.breach_watch.is_empty() {

@@ -1,7 +1,7 @@
 //! The header line (force, scope, window, mode, clock) and the banners that cannot be
 //! missed (training, demo, replay, feed stale / down).
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -130,8 +130,7 @@ fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
 }
 
 /// Draws the banners, one full-width reversed row each, from the top of `area`.
-pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)], theme: &Theme) {
-    let buf = frame.buffer_mut();
+pub fn draw_banners(area: Rect, buf: &mut Buffer, banners: &[(Banner, String)], theme: &Theme) {
     for (i, (kind, text)) in banners.iter().enumerate() {
         let y = area.y + i as u16;
         if y >= area.bottom() {
@@ -178,8 +177,7 @@ fn mode_word(mode: Mode, glyphs: &Glyphs) -> String {
 }
 
 /// One line: force name and scope on the left; window, mode and clock on the right.
-pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
-    let buf = frame.buffer_mut();
+pub fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }

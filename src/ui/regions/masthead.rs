@@ -51,13 +51,13 @@ fn pieces(board: &Board, rotating: bool) -> (String, Option<String>, String) {
 }
 
 /// Draws the masthead in `area` (as tall as [`height`] says).
-pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
+pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, rotating: bool, theme: &Theme) {
     if area.is_empty() {
         return;
     }
     let (name, position, clock) = pieces(board, rotating);
     let rows = area.height.saturating_sub(1);
-    if rows >= bigtext::ROWS && draw_big(buf, area, (&name, position.as_deref(), &clock), theme) {
+    if rows >= bigtext::ROWS && draw_big(area, buf, (&name, position.as_deref(), &clock), theme) {
         return;
     }
     let bold = |text: &str| Span::styled(text.to_string(), theme.bold());
@@ -75,8 +75,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, rotating: bool, theme: 
 /// at the largest scale at which all three fit; `false` when they do not (or the name
 /// has a character the type lacks).
 fn draw_big(
-    buf: &mut Buffer,
     area: Rect,
+    buf: &mut Buffer,
     (name, position, clock): (&str, Option<&str>, &str),
     theme: &Theme,
 ) -> bool {
@@ -147,7 +147,7 @@ mod tests {
     fn drawn(width: u16, pieces: (&str, Option<&str>, &str)) -> bool {
         let mut buf = Buffer::empty(Rect::new(0, 0, width, 6));
         let area = buf.area;
-        draw_big(&mut buf, area, pieces, &Theme::new(&View::default()))
+        draw_big(area, &mut buf, pieces, &Theme::new(&View::default()))
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! the most important figures rather than nothing.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
@@ -21,8 +22,14 @@ pub const MICRO_WIDTH: u16 = 40;
 pub const MICRO_HEIGHT: u16 = 12;
 
 /// The micro layout: header, banners (as many as fit), the four figures, the queues, the
-/// footer.
+/// footer. The frame is only for the footer, which still draws on one.
 pub fn draw_micro(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+    let foot = draw_micro_above_footer(area, frame.buffer_mut(), board, theme);
+    footer::draw(frame, foot, board, theme);
+}
+
+/// The micro layout but its footer; returns the footer's row.
+fn draw_micro_above_footer(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) -> Rect {
     let banners = header::banners(board);
     // Four figures and two queue lines come first; banners get what is left.
     let spare = area.height.saturating_sub(2 + 4 + 2);
@@ -34,41 +41,30 @@ pub fn draw_micro(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw_header(frame, head, board, theme);
-    header::draw_banners(frame, banner_area, &banners, theme);
+    header::draw_header(head, buf, board, theme);
+    header::draw_banners(banner_area, buf, &banners, theme);
+    draw_figures_and_queues(body, buf, board, theme);
+    foot
+}
+
+/// The four figures, then the queues, then the lists as far as rows allow.
+fn draw_figures_and_queues(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let headlines = headlines(board);
-    let buf = frame.buffer_mut();
-    let mut y = body.y;
-    for headline in &headlines {
-        if y >= body.bottom() {
-            break;
-        }
-        put_line(
-            buf,
-            body,
-            body.x,
-            y,
-            &figure_line(headline, body.width, theme),
-        );
-        y += 1;
-    }
-    let rows = queue_lines(&headlines, body.width, theme)
-        .into_iter()
+    let figures = headlines
+        .iter()
+        .map(|headline| figure_line(headline, area.width, theme));
+    let rows = figures
+        .chain(queue_lines(&headlines, area.width, theme))
         .chain(list_lines(board, theme));
-    for line in rows {
-        if y >= body.bottom() {
-            break;
-        }
-        put_line(buf, body, body.x, y, &line);
-        y += 1;
+    for (y, line) in (area.top()..area.bottom()).zip(rows) {
+        put_line(buf, area, area.x, y, &line);
     }
-    footer::draw(frame, foot, board, theme);
 }
 
 /// One line at any width, however small: the feed's state when it is not live, then in
 /// order of importance 999, emergency attendance, the queues, 101 and priority, as many as
 /// fit.
-pub fn draw_one_line(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub fn draw_one_line(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let headlines = headlines(board);
     let figure = |h: &Headline<'_>, label: &str| -> Vec<Span<'static>> {
         vec![
@@ -113,7 +109,7 @@ pub fn draw_one_line(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme
         Line::from(spans)
     });
     let line = fit(area.width, candidates);
-    put_line(frame.buffer_mut(), area, area.x, area.y, &line);
+    put_line(buf, area, area.x, area.y, &line);
 }
 
 /// `999  4.2s  ✔ ON TARGET  93.3% SL`, shortened to fit.

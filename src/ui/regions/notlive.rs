@@ -55,7 +55,7 @@ fn style(state: FeedState, theme: &Theme) -> Style {
 
 /// Draws the block over all of `area`: a bar of the banner's colour, the words on its
 /// middle row (or, with room for it, NOT LIVE in block type and the words under it).
-pub fn draw(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) {
+pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let state = board.feed.state;
     if area.is_empty() || !state.is_not_live() {
         return;

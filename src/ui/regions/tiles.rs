@@ -1,7 +1,7 @@
 //! The four headline tiles of the standard and compact layouts: 999 answer, 101 answer,
 //! emergency and priority attendance, each as lines of text with its trend.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Block;
@@ -17,7 +17,7 @@ use crate::ui::widgets::theme::Theme;
 use crate::ui::widgets::trend;
 
 /// The four tiles side by side (standard and compact).
-pub fn draw_row(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub fn draw_row(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let cells = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(area);
     let headlines = headlines(board);
     // Big digits only when all four fit, all at the same size.
@@ -35,7 +35,7 @@ pub fn draw_row(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         None
     };
     for (headline, cell) in headlines.iter().zip(cells.iter()) {
-        draw_tile(frame, *cell, headline, common, board.warn_fraction, theme);
+        draw_tile(*cell, buf, headline, common, board.warn_fraction, theme);
     }
 }
 
@@ -94,16 +94,15 @@ fn tile_text(headline: &Headline<'_>, w: u16, theme: &Theme) -> Vec<(usize, Line
 }
 
 fn draw_tile(
-    frame: &mut Frame,
     area: Rect,
+    buf: &mut Buffer,
     headline: &Headline<'_>,
     scale: Option<(u16, u16)>,
-    amber: f64,
+    warn_fraction: f64,
     theme: &Theme,
 ) {
     let title = tile_title(headline, area.width, theme);
     let inner = Block::bordered().inner(area);
-    let buf = frame.buffer_mut();
     let (style, set) = (headline.border_style(theme), &theme.glyphs().border);
     paint::bordered_with(buf, area, style, Some(&title), set);
     if inner.is_empty() {
@@ -153,7 +152,7 @@ fn draw_tile(
             trend_area,
             headline.trend,
             headline.target,
-            amber,
+            warn_fraction,
             theme,
         );
     }

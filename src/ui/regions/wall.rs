@@ -1,11 +1,10 @@
 //! The wall layout: the masthead (area, rotation, clock), the NOT LIVE block while the
 //! feed is stale or down, and each headline figure in very large digits.
 
-use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
+use ratatui::widgets::{Block, Widget};
 
 use crate::engine::Cover;
 use crate::ui::board::Board;
@@ -21,7 +20,7 @@ use crate::ui::widgets::trend;
 
 /// The masthead, the NOT LIVE block when not live, then the four tiles as a 2×2 grid of
 /// big figures.
-pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
+pub fn draw_wall(area: Rect, buf: &mut Buffer, board: &Board, rotating: bool, theme: &Theme) {
     let not_live_rows = if board.feed.state.is_not_live() {
         notlive::wall_height(area)
     } else {
@@ -33,13 +32,13 @@ pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, t
         Constraint::Min(0),
     ])
     .areas(area);
-    masthead::draw(frame.buffer_mut(), head, board, rotating, theme);
-    notlive::draw(frame.buffer_mut(), not_live, board, theme);
-    draw_tiles(frame, tiles, board, theme);
+    masthead::draw(head, buf, board, rotating, theme);
+    notlive::draw(not_live, buf, board, theme);
+    draw_tiles(tiles, buf, board, theme);
 }
 
 /// The four tiles as a 2×2 grid of big figures.
-fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+fn draw_tiles(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
@@ -56,8 +55,13 @@ fn draw_tiles(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         .collect();
     let common = bigtext::common_scale(scales.iter().flatten().copied());
     for ((headline, cell), own) in headlines.iter().zip(cells).zip(&scales) {
-        let scale = own.and(common);
-        draw_wall_tile(frame, cell, headline, scale, board.warn_fraction, theme);
+        let tile = WallTile {
+            headline,
+            scale: own.and(common),
+            warn_fraction: board.warn_fraction,
+            theme,
+        };
+        tile.render(cell, buf);
     }
 }
 
@@ -99,130 +103,161 @@ fn wall_rows(inner: Rect, headline: &Headline<'_>) -> (Rect, u16) {
     )
 }
 
-fn draw_wall_tile(
-    frame: &mut Frame,
-    area: Rect,
-    headline: &Headline<'_>,
+/// One wall tile: its headline's mean at the digit size the four share.
+struct WallTile<'a> {
+    headline: &'a Headline<'a>,
     scale: Option<(u16, u16)>,
-    amber: f64,
-    theme: &Theme,
-) {
-    let inner = Block::bordered().inner(area);
-    let buf = frame.buffer_mut();
-    let (style, set) = (headline.border_style(theme), &theme.glyphs().border);
-    paint::bordered_with(buf, area, style, None, set);
-    if inner.is_empty() {
-        return;
-    }
-    let w = inner.width;
-    let title = fit(
-        w,
-        [
-            Line::styled(
-                format!(
-                    "{} {} mean",
-                    headline.title.to_uppercase(),
-                    theme.glyphs().dash
-                ),
-                theme.bold(),
-            ),
-            Line::styled(headline.title.to_uppercase(), theme.bold()),
-        ],
-    );
-    let badge = fit(
-        w,
-        [
-            Line::from(vec![
-                headline.badge(theme),
-                Span::styled(
-                    match headline.target {
-                        Some(_) => format!("  {}", headline.target_text()),
-                        None => String::new(),
-                    },
-                    theme.dim(),
-                ),
-            ]),
-            Line::from(vec![headline.badge(theme)]),
-        ],
-    );
-    let (live_count, live_age) = headline.live_lines(theme);
-    let goal = fit(w, headline.goal_lines(theme));
-    let live = {
-        let mut both = Vec::new();
-        for count in &live_count {
-            for age in &live_age {
-                let mut spans = count.spans.clone();
-                spans.push(Span::styled(theme.glyphs().sep(), theme.dim()));
-                spans.extend(age.spans.iter().cloned());
-                both.push(Line::from(spans));
-            }
+    warn_fraction: f64,
+    theme: &'a Theme,
+}
+
+impl Widget for WallTile<'_> {
+    /// The border, the title, the mean in big digits, the lines under them, and the
+    /// trend (or the handler gap) at the bottom.
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (headline, theme) = (self.headline, self.theme);
+        let inner = Block::bordered().inner(area);
+        let (style, set) = (headline.border_style(theme), &theme.glyphs().border);
+        paint::bordered_with(buf, area, style, None, set);
+        if inner.is_empty() {
+            return;
         }
-        both.extend(live_count);
-        fit(w, both)
-    };
-    let staffing_lines: Vec<Line<'static>> = headline
-        .staffing
-        .as_ref()
-        .map(|s| {
-            vec![
-                fit(w, handlers::handler_lines(s, theme)),
-                fit(w, handlers::model_lines(s, theme)),
-            ]
-        })
-        .unwrap_or_default();
-    let (mut big_area, mut trend_rows) = wall_rows(inner, headline);
-    // Rows the digits leave over at their scale go to the trend, up to its most.
-    if let (Some((_, sy)), true) = (scale, trend_rows > 0) {
-        let spare = big_area.height.saturating_sub(bigtext::ROWS * sy);
-        let more = spare.min(MAX_TREND_ROWS.saturating_sub(trend_rows));
-        big_area.height -= more;
-        trend_rows += more;
-    }
-    put_centered(buf, inner, inner.y, &title);
-    let text = headline.mean_text();
-    let style = headline.mean_style(theme);
-    match scale {
-        Some(scale) => bigtext::draw(
-            buf,
-            big_area,
-            &text,
-            scale,
-            (headline.digit_fill(theme), style),
-        ),
-        None => {
-            let line = Line::styled(text, style);
-            put_centered(buf, big_area, big_area.y + big_area.height / 2, &line);
+        let (digits, trend_rows) = self.digits_and_trend_rows(inner);
+        let title = wall_title(headline, inner.width, theme);
+        put_centered(buf, inner, inner.y, &title);
+        self.draw_mean(digits, buf);
+        let mut y = digits.bottom();
+        for line in lines_under_digits(headline, inner.width, theme) {
+            put_centered(buf, inner, y, &line);
+            y = y.saturating_add(1);
         }
-    }
-    let mut y = big_area.bottom();
-    for line in [&badge, &goal, &live].into_iter().chain(&staffing_lines) {
-        put_centered(buf, inner, y, line);
-        y = y.saturating_add(1);
-    }
-    if trend_rows > 0 && y < inner.bottom() {
-        // The tile's width but a column each side, so the scale's labels stand clear.
-        let trend_area = Rect::new(
-            inner.x + 1,
-            y,
-            inner.width.saturating_sub(2),
-            trend_rows.min(inner.bottom() - y),
-        );
-        if !draw_gap(buf, trend_area, headline, theme) {
-            trend::draw(
-                buf,
-                trend_area,
-                headline.trend,
-                headline.target,
-                amber,
-                theme,
-            );
+        if let Some(area) = trend_area(inner, y, trend_rows) {
+            self.draw_trend_or_gap(area, buf);
         }
     }
 }
 
+/// The trend's `rows` from row `y` of the tile's inside, as many as are left; `None`
+/// when there are none.
+fn trend_area(inner: Rect, y: u16, rows: u16) -> Option<Rect> {
+    if rows == 0 || y >= inner.bottom() {
+        return None;
+    }
+    // The tile's width but a column each side, so the scale's labels stand clear.
+    Some(Rect::new(
+        inner.x + 1,
+        y,
+        inner.width.saturating_sub(2),
+        rows.min(inner.bottom() - y),
+    ))
+}
+
+impl WallTile<'_> {
+    /// As [`wall_rows`], with the rows the digits leave over at their scale given to the
+    /// trend, up to its most.
+    fn digits_and_trend_rows(&self, inner: Rect) -> (Rect, u16) {
+        let (mut digits, mut trend_rows) = wall_rows(inner, self.headline);
+        if let (Some((_, sy)), true) = (self.scale, trend_rows > 0) {
+            let spare = digits.height.saturating_sub(bigtext::ROWS * sy);
+            let more = spare.min(MAX_TREND_ROWS.saturating_sub(trend_rows));
+            digits.height -= more;
+            trend_rows += more;
+        }
+        (digits, trend_rows)
+    }
+
+    /// The mean in big digits, or as a line in the middle of `area` when no scale fits.
+    fn draw_mean(&self, area: Rect, buf: &mut Buffer) {
+        let (headline, theme) = (self.headline, self.theme);
+        let text = headline.mean_text();
+        let style = headline.mean_style(theme);
+        match self.scale {
+            Some(scale) => {
+                bigtext::draw(buf, area, &text, scale, (headline.digit_fill(theme), style))
+            }
+            None => {
+                let line = Line::styled(text, style);
+                put_centered(buf, area, area.y + area.height / 2, &line);
+            }
+        }
+    }
+
+    /// The handler gap in large type when the line is short of handlers, else the trend.
+    fn draw_trend_or_gap(&self, area: Rect, buf: &mut Buffer) {
+        let (headline, theme) = (self.headline, self.theme);
+        if !draw_gap(area, buf, headline, theme) {
+            let (trend, target) = (headline.trend, headline.target);
+            trend::draw(buf, area, trend, target, self.warn_fraction, theme);
+        }
+    }
+}
+
+/// `999 ANSWER — mean`, or without `— mean` when narrow.
+fn wall_title(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'static> {
+    let title = headline.title.to_uppercase();
+    let dash = theme.glyphs().dash;
+    fit(
+        width,
+        [
+            Line::styled(format!("{title} {dash} mean"), theme.bold()),
+            Line::styled(title, theme.bold()),
+        ],
+    )
+}
+
+/// The lines under the digits, each fitted to `width`: the badge with the target, the
+/// goal, the live counts, and the handlers' two lines when the feed reports staffing.
+fn lines_under_digits(headline: &Headline<'_>, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        badge_line(headline, width, theme),
+        fit(width, headline.goal_lines(theme)),
+        live_line(headline, width, theme),
+    ];
+    if let Some(staffing) = &headline.staffing {
+        lines.push(fit(width, handlers::handler_lines(staffing, theme)));
+        lines.push(fit(width, handlers::model_lines(staffing, theme)));
+    }
+    lines
+}
+
+/// The status badge and the target after it, or the badge alone when narrow.
+fn badge_line(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'static> {
+    let target = match headline.target {
+        Some(_) => format!("  {}", headline.target_text()),
+        None => String::new(),
+    };
+    fit(
+        width,
+        [
+            Line::from(vec![
+                headline.badge(theme),
+                Span::styled(target, theme.dim()),
+            ]),
+            Line::from(vec![headline.badge(theme)]),
+        ],
+    )
+}
+
+/// The live count and age on one line, every width of each tried together before the
+/// count alone.
+fn live_line(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'static> {
+    let (live_count, live_age) = headline.live_lines(theme);
+    let mut both = Vec::new();
+    for count in &live_count {
+        for age in &live_age {
+            let mut spans = count.spans.clone();
+            spans.push(Span::styled(theme.glyphs().sep(), theme.dim()));
+            spans.extend(age.spans.iter().cloned());
+            both.push(Line::from(spans));
+        }
+    }
+    both.extend(live_count);
+    fit(width, both)
+}
+
 /// The handler gap in large type in `area`, in the shortfall's colour; `false` when there
 /// is none or it does not fit (the trend is drawn there instead).
-fn draw_gap(buf: &mut Buffer, area: Rect, headline: &Headline<'_>, theme: &Theme) -> bool {
+fn draw_gap(area: Rect, buf: &mut Buffer, headline: &Headline<'_>, theme: &Theme) -> bool {
     let Some(text) = gap_text(headline) else {
         return false;
     };
