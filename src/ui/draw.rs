@@ -100,11 +100,12 @@ fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
         Resolved::Standard => draw_standard(frame, body, board, theme),
         Resolved::Compact => draw_compact(frame, body, board, theme),
     }
-    footer::draw(frame, foot, board, theme);
+    let buf = frame.buffer_mut();
+    footer::draw(foot, buf, board, theme);
     match view.overlay {
         Overlay::None => {}
-        Overlay::Help => overlays::draw_help(frame, body, board, view, layout.label(), theme),
-        Overlay::Rejects => overlays::draw_rejects(frame, body, board, theme),
+        Overlay::Help => overlays::draw_help(body, buf, board, view, layout.label(), theme),
+        Overlay::Rejects => overlays::draw_rejects(body, buf, board, theme),
     }
 }
 

@@ -62,7 +62,7 @@ pub fn draw_micro(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         put_line(buf, body, body.x, y, &line);
         y += 1;
     }
-    footer::draw(frame, foot, board, theme);
+    footer::draw(foot, buf, board, theme);
 }
 
 /// One line at any width, however small: the feed's state when it is not live, then in
