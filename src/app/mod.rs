@@ -13,14 +13,16 @@
 pub mod timeline;
 pub mod tracker;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 
 use crate::config::Config;
 use crate::feed::FeedItem;
 use crate::time::{Span, Timestamp};
+use crate::ui::keymap::{self, KeyAction};
 use crate::ui::{Action, Board, ColorDepth, LayoutChoice, View};
 
-pub use timeline::{PlaybackError, RecordHealth, ReplayCommand, Timeline};
+pub use crate::ui::ReplayCommand;
+pub use timeline::{PlaybackError, RecordHealth, Timeline};
 
 /// Timeline-driven redraws are coalesced to at most this often; keys and resizes draw at once.
 pub const MIN_FRAME_GAP: Span = Span::from_millis(100);
@@ -148,25 +150,27 @@ impl App {
     }
 
     fn handle_key(&mut self, key: KeyEvent, feed: &mut Timeline, wall: Timestamp) -> Effect {
-        if key.kind == KeyEventKind::Release {
+        let Some(action) = keymap::action_for(&key) else {
             return Effect::None;
-        }
-        if let Some(command) = replay_command(key.code)
-            && feed.command(command, wall)
-        {
-            return Effect::RedrawNow;
-        }
-        // `r` takes down a RECORDING FAILED banner (the footer keeps saying so).
-        if key.code == KeyCode::Char('r') && feed.acknowledge_record_failure() {
-            return Effect::RedrawNow;
-        }
-        match self
-            .view
-            .handle_key(key, self.windows, feed.engine().area_codes())
-        {
-            Action::Quit => Effect::Quit,
-            Action::Redraw => Effect::RedrawNow,
-            Action::Nothing => Effect::None,
+        };
+        let changed = match action {
+            // Each does nothing where it does not apply: on a feed that is not a replay,
+            // with no RECORDING FAILED banner up.
+            KeyAction::Replay(command) => feed.command(command, wall),
+            KeyAction::AcknowledgeRecording => feed.acknowledge_record_failure(),
+            _ => match self
+                .view
+                .apply(action, self.windows, feed.engine().area_codes())
+            {
+                Action::Quit => return Effect::Quit,
+                Action::Redraw => true,
+                Action::Nothing => false,
+            },
+        };
+        if changed {
+            Effect::RedrawNow
+        } else {
+            Effect::None
         }
     }
 
@@ -241,20 +245,4 @@ impl App {
         self.last_frame = Some((board.clone(), self.view.clone(), self.size));
         Some(board)
     }
-}
-
-/// The replay keys: space pauses, `+`/`-` double or halve the speed, ←/→ move a minute,
-/// `[`/`]` a quarter of an hour, Home goes back to the start.
-fn replay_command(code: KeyCode) -> Option<ReplayCommand> {
-    Some(match code {
-        KeyCode::Char(' ') => ReplayCommand::TogglePause,
-        KeyCode::Char('+' | '=') => ReplayCommand::Faster,
-        KeyCode::Char('-' | '_') => ReplayCommand::Slower,
-        KeyCode::Left => ReplayCommand::Skip(-timeline::SMALL_SKIP),
-        KeyCode::Right => ReplayCommand::Skip(timeline::SMALL_SKIP),
-        KeyCode::Char('[') => ReplayCommand::Skip(-timeline::LARGE_SKIP),
-        KeyCode::Char(']') => ReplayCommand::Skip(timeline::LARGE_SKIP),
-        KeyCode::Home => ReplayCommand::ToStart,
-        _ => return None,
-    })
 }

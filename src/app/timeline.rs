@@ -11,7 +11,7 @@ use crate::ingest::replay::{Replay, ReplayOptions};
 use crate::model::{Event, EventBody, Reject};
 use crate::time::{MAX_SPEED, MIN_SPEED};
 use crate::time::{Span, Timestamp};
-use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus};
+use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus, ReplayCommand};
 
 use super::tracker::FeedTracker;
 use crate::ingest::live::{LiveIngest, Outcome};
@@ -38,17 +38,6 @@ pub enum PlaybackError {
     Empty,
     #[error("the built-in demo day cannot be read")]
     DemoUnreadable,
-}
-
-/// What a replay key asks of the recording.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ReplayCommand {
-    TogglePause,
-    Faster,
-    Slower,
-    /// Move the virtual clock by this much (negative: back).
-    Skip(Span),
-    ToStart,
 }
 
 enum Driver {
@@ -347,7 +336,3 @@ fn recording_state(
         }
     };
 }
-
-/// The replay keys' steps: ← → a minute, [ ] a quarter of an hour.
-pub const SMALL_SKIP: Span = Span::MINUTE;
-pub const LARGE_SKIP: Span = Span::from_mins(15);

@@ -12,9 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
-use crossterm::event::{
-    Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEvent};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
@@ -29,6 +27,7 @@ use crate::app::{App, AppOptions, Effect, Msg, Timeline};
 use crate::config::Config;
 use crate::feed::source::{FeedItem, FeedSource};
 use crate::time::{Span, WallClock};
+use crate::ui::keymap::{self, KeyAction};
 use crate::ui::{LayoutChoice, draw};
 
 pub struct Options {
@@ -77,9 +76,7 @@ impl Drop for TerminalGuard {
 /// Ctrl-C pressed: with the terminal raw it arrives as a key instead of SIGINT, and ends
 /// the board the same way.
 fn is_interrupt_key(key: &KeyEvent) -> bool {
-    key.kind != KeyEventKind::Release
-        && key.modifiers.contains(KeyModifiers::CONTROL)
-        && matches!(key.code, KeyCode::Char('c' | 'C'))
+    keymap::action_for(key) == Some(KeyAction::Interrupt)
 }
 
 /// Sets up the feed, the app and the terminal, then runs the loop.

@@ -59,7 +59,8 @@ pub fn resolve(choice: LayoutChoice, width: u16, height: u16) -> Option<Resolved
 /// Draws the whole board. Never panics, at any size.
 pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
     let theme = Theme::new(view);
-    draw_layout(frame, board, view, &theme);
+    let area = frame.area();
+    draw_layout(area, frame.buffer_mut(), board, view, &theme);
     if theme.is_ascii() {
         ascii_only(frame.buffer_mut());
     }
@@ -75,13 +76,12 @@ pub fn ascii_only(buf: &mut Buffer) {
     }
 }
 
-fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
-    let area = frame.area();
+fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: &Theme) {
     let Some(layout) = resolve(view.layout, area.width, area.height) else {
         if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
-            micro::draw_micro(frame, area, board, theme);
+            micro::draw_micro(area, buf, board, theme);
         } else {
-            micro::draw_one_line(area, frame.buffer_mut(), board, theme);
+            micro::draw_one_line(area, buf, board, theme);
         }
         return;
     };
@@ -93,7 +93,6 @@ fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let buf = frame.buffer_mut();
     header::draw_header(head, buf, board, theme);
     header::draw_banners(banner_area, buf, &banners, theme);
     match layout {
@@ -101,11 +100,11 @@ fn draw_layout(frame: &mut Frame, board: &Board, view: &View, theme: &Theme) {
         Resolved::Standard => draw_standard(body, buf, board, theme),
         Resolved::Compact => draw_compact(body, buf, board, theme),
     }
-    footer::draw(frame, foot, board, theme);
+    footer::draw(foot, buf, board, theme);
     match view.overlay {
         Overlay::None => {}
-        Overlay::Help => overlays::draw_help(frame, body, board, view, layout.label(), theme),
-        Overlay::Rejects => overlays::draw_rejects(frame, body, board, theme),
+        Overlay::Help => overlays::draw_help(body, buf, board, view, layout.label(), theme),
+        Overlay::Rejects => overlays::draw_rejects(body, buf, board, theme),
     }
 }
 

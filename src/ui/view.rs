@@ -1,7 +1,9 @@
-//! The dashboard's view state and what each key does to it. Pure: no terminal, no clock.
+//! The dashboard's view state and what each key does to it (the keys themselves are in
+//! [`keymap`](super::keymap)). Pure: no terminal, no clock.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEvent;
 
+use super::keymap::{self, KeyAction};
 use crate::config::Config;
 use crate::time::Span;
 
@@ -109,25 +111,27 @@ impl View {
         self.mono || self.colors == ColorDepth::Mono
     }
 
-    /// Applies a key. `windows` is how many windows are configured; `areas` the area
-    /// codes that `a` cycles through, in display order. Replay keys (space, `+`, `-`,
-    /// arrows, `[`, `]`, Home) are the caller's: they return [`Action::Nothing`] here.
+    /// Applies a key: looks it up in the [keymap](super::keymap) and does what it asks of
+    /// the view ([`View::apply`]).
     pub fn handle_key(&mut self, key: KeyEvent, windows: usize, areas: &[String]) -> Action {
-        if key.kind == KeyEventKind::Release {
-            return Action::Nothing;
+        match keymap::action_for(&key) {
+            Some(action) => self.apply(action, windows, areas),
+            None => Action::Nothing,
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('c' | 'C') if ctrl => Action::Quit,
-            _ if ctrl || key.modifiers.contains(KeyModifiers::ALT) => Action::Nothing,
-            KeyCode::Char('q' | 'Q') => Action::Quit,
-            KeyCode::Esc if self.overlay != Overlay::None => {
+    }
+
+    /// Does what a key asks of the view. `windows` is how many windows are configured;
+    /// `areas` the area codes that `a` cycles through, in display order. The replay clock
+    /// and the recording are the caller's: their actions return [`Action::Nothing`] here.
+    pub fn apply(&mut self, action: KeyAction, windows: usize, areas: &[String]) -> Action {
+        match action {
+            KeyAction::Quit | KeyAction::Interrupt => Action::Quit,
+            KeyAction::CloseOrQuit if self.overlay != Overlay::None => {
                 self.overlay = Overlay::None;
                 Action::Redraw
             }
-            KeyCode::Esc => Action::Quit,
-            KeyCode::Char(digit @ '1'..='9') => {
-                let index = usize::from(digit as u8 - b'1');
+            KeyAction::CloseOrQuit => Action::Quit,
+            KeyAction::Window(index) => {
                 if index < windows && index != self.window_index {
                     self.window_index = index;
                     Action::Redraw
@@ -135,7 +139,7 @@ impl View {
                     Action::Nothing
                 }
             }
-            KeyCode::Char('a') => {
+            KeyAction::NextArea => {
                 let next = match &self.area {
                     None => areas.first(),
                     Some(current) => match areas.iter().position(|code| code == current) {
@@ -150,32 +154,31 @@ impl View {
                 self.area = next;
                 Action::Redraw
             }
-            KeyCode::Char('v') => {
+            KeyAction::NextLayout => {
                 self.layout = self.layout.next();
                 Action::Redraw
             }
-            KeyCode::Char('e') => {
-                self.overlay = match self.overlay {
-                    Overlay::Rejects => Overlay::None,
-                    _ => Overlay::Rejects,
-                };
-                Action::Redraw
-            }
-            KeyCode::Char('?') => {
-                self.overlay = match self.overlay {
-                    Overlay::Help => Overlay::None,
-                    _ => Overlay::Help,
-                };
-                Action::Redraw
-            }
-            _ => Action::Nothing,
+            KeyAction::ToggleRejects => self.toggle(Overlay::Rejects),
+            KeyAction::ToggleHelp => self.toggle(Overlay::Help),
+            KeyAction::AcknowledgeRecording | KeyAction::Replay(_) => Action::Nothing,
         }
+    }
+
+    /// Opens `overlay` (in place of any other), or closes it when it is the one open.
+    fn toggle(&mut self, overlay: Overlay) -> Action {
+        self.overlay = if self.overlay == overlay {
+            Overlay::None
+        } else {
+            overlay
+        };
+        Action::Redraw
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

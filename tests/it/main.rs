@@ -1,7 +1,7 @@
 //! The library's tests, in one binary: the engine and its figures against hand-worked
 //! and independent results, the app driven on `TestBackend` (screens as insta snapshots),
 //! sources and `serve` against real loopback sockets, and the house rules (layers, README
-//! screens).
+//! screens, the docs' key list).
 
 // The helpers the three test binaries share (servers on free ports, a pty, feeds).
 #[path = "../common/mod.rs"]
@@ -15,6 +15,7 @@ mod figures;
 mod fuzz_regressions;
 mod generate;
 mod independent;
+mod keys;
 mod layers;
 mod paint;
 mod property;

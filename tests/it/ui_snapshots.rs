@@ -184,6 +184,15 @@ fn overlays() {
     help.view.overlay = Overlay::Help;
     snap!("overlay_help_120x40", help, 120, 40);
 
+    // A replay adds its keys: they fit the smallest board, under the replay's banner.
+    let mut replay_help = Case::new(LayoutChoice::Auto);
+    replay_help.view.overlay = Overlay::Help;
+    replay_help.mode = Mode::Replay {
+        speed: 60.0,
+        paused: true,
+    };
+    snap!("overlay_help_replay_80x24", replay_help, 80, 24);
+
     let mut rejects = Case::new(LayoutChoice::Auto);
     rejects.view.overlay = Overlay::Rejects;
     snap!("overlay_rejects_80x24", rejects, 80, 24);

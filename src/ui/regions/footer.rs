@@ -1,23 +1,44 @@
 //! The footer: feed state, events per minute, rejected lines, and the keys.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::format;
 use crate::ui::board::Board;
+use crate::ui::keymap::{self, Applies, Binding, Hint};
 use crate::ui::status::{FeedState, Mode, RecordingStatus};
 
 use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{fit, put_line};
 use crate::ui::widgets::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+/// The feed's words at the left, as many as fit beside the keys' hints at the right.
+pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }
-    let feed = &board.feed;
-    let (state, style) = match feed.state {
+    let [every_hint, essential_hints] = key_hints(board, theme);
+    // Always leave room for the essential hints ("? help  q quit").
+    let hints_room = paint::line_width(&essential_hints) as u16 + 2;
+    let left = fit(
+        area.width.saturating_sub(hints_room),
+        feed_lines(board, theme),
+    );
+    let room = area
+        .width
+        .saturating_sub(paint::line_width(&left) as u16 + 2);
+    let right = fit(room, [every_hint, essential_hints]);
+    put_line(buf, area, area.x, area.y, &left);
+    let x = area
+        .right()
+        .saturating_sub(paint::line_width(&right) as u16);
+    put_line(buf, area, x, area.y, &right);
+}
+
+/// The feed's state: the word, and its style.
+fn feed_state(board: &Board, theme: &Theme) -> Span<'static> {
+    let (state, style) = match board.feed.state {
         FeedState::Connecting => ("CONNECTING".to_string(), theme.warning()),
         // Flowing: say where from, so a demo or a replay is never taken for the live feed.
         FeedState::Live => match board.mode {
@@ -33,18 +54,22 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         FeedState::Down { retry_in_s } => (format!("DOWN retry {retry_in_s} s"), theme.bad()),
         FeedState::Ended => ("ENDED".to_string(), theme.warning()),
     };
+    Span::styled(state, style)
+}
+
+/// The feed's words, longest first: state, rate, last event, rejected lines and the
+/// recording; then shorter; then the state alone.
+fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 3] {
+    let feed = &board.feed;
     let rate = format::per_minute(feed.events_per_min);
     let rejected_style = if feed.rejected > 0 {
         theme.warning()
     } else {
         theme.dim()
     };
-    let last = feed
-        .last_event_age_s
-        .map(|age| format!("last event {age} s ago"));
     let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
     let feed_word = Span::styled("feed ", theme.dim());
-    let state = Span::styled(state, style);
+    let state = feed_state(board, theme);
     let (record_long, record_short) = recording(feed.recording.as_ref(), theme);
     let mut long = vec![
         feed_word.clone(),
@@ -52,8 +77,8 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
         sep(),
         Span::raw(format!("{rate} events/min")),
     ];
-    if let Some(last) = &last {
-        long.extend([sep(), Span::raw(last.clone())]);
+    if let Some(age) = feed.last_event_age_s {
+        long.extend([sep(), Span::raw(format!("last event {age} s ago"))]);
     }
     long.extend([
         sep(),
@@ -71,49 +96,52 @@ pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     short.extend(record_short.clone());
     let mut least = vec![state];
     least.extend(record_short);
-    // Always leave room for "? help  q quit".
-    let left_room = area.width.saturating_sub(16);
-    let left = fit(
-        left_room,
-        [Line::from(long), Line::from(short), Line::from(least)],
-    );
+    [Line::from(long), Line::from(short), Line::from(least)]
+}
 
-    let key = |k: &str| Span::styled(k.to_string(), theme.bold());
-    let word = |w: &str| Span::styled(w.to_string(), theme.dim());
-    let windows = match board.window_labels.len() {
-        0 | 1 => "1".to_string(),
-        n => format!("1-{}", n.min(9)),
-    };
-    let mut full = vec![
-        key(&windows),
-        word(" window  "),
-        key("a"),
-        word(" area  "),
-        key("v"),
-        word(" layout  "),
-        key("e"),
-        word(" rejects  "),
-        key("?"),
-        word(" help  "),
-        key("q"),
-        word(" quit"),
-    ];
-    if matches!(board.mode, Mode::Replay { .. }) {
-        full.insert(0, word("  "));
-        full.insert(0, word(" pause"));
-        full.insert(0, key("space"));
+/// The keys' hints from the keymap: every one that applies to this board (the keys
+/// particular to it, such as a replay's, first), and the essential ones alone.
+fn key_hints(board: &Board, theme: &Theme) -> [Line<'static>; 2] {
+    let mut offered: Vec<&Binding> = keymap::KEYMAP
+        .iter()
+        .filter(|binding| binding.hint != Hint::Never && binding.applies.to(board))
+        .collect();
+    offered.sort_by_key(|binding| binding.applies == Applies::Everywhere);
+    let essential = offered
+        .iter()
+        .copied()
+        .filter(|binding| matches!(binding.hint, Hint::Always(_)));
+    [
+        hint_line(offered.iter().copied(), board, theme),
+        hint_line(essential, board, theme),
+    ]
+}
+
+/// `? help  q quit`: each row's keys in bold and its hint, two spaces apart.
+fn hint_line<'a>(
+    bindings: impl Iterator<Item = &'a Binding>,
+    board: &Board,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    for binding in bindings {
+        let Some(label) = binding.hint.label() else {
+            continue;
+        };
+        let keys = binding.footer_keys(board.window_labels.len());
+        if keys.is_empty() {
+            continue;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled("  ", theme.dim()));
+        }
+        spans.push(Span::styled(
+            keymap::in_glyphs(&keys, theme.glyphs()),
+            theme.bold(),
+        ));
+        spans.push(Span::styled(format!(" {label}"), theme.dim()));
     }
-    let brief = vec![key("?"), word(" help  "), key("q"), word(" quit")];
-    let room = area
-        .width
-        .saturating_sub(paint::line_width(&left) as u16 + 2);
-    let right = fit(room, [Line::from(full), Line::from(brief)]);
-    let buf = frame.buffer_mut();
-    put_line(buf, area, area.x, area.y, &left);
-    let x = area
-        .right()
-        .saturating_sub(paint::line_width(&right) as u16);
-    put_line(buf, area, x, area.y, &right);
+    Line::from(spans)
 }
 
 /// The footer's words on `--record` (long and short): RECORDING FAILED and why while

@@ -3,7 +3,6 @@
 //! breached, and the feed's state. Under [`MICRO_WIDTH`]×[`MICRO_HEIGHT`] it is one line of
 //! the most important figures rather than nothing.
 
-use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,14 +21,8 @@ pub const MICRO_WIDTH: u16 = 40;
 pub const MICRO_HEIGHT: u16 = 12;
 
 /// The micro layout: header, banners (as many as fit), the four figures, the queues, the
-/// footer. The frame is only for the footer, which still draws on one.
-pub fn draw_micro(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
-    let foot = draw_micro_above_footer(area, frame.buffer_mut(), board, theme);
-    footer::draw(frame, foot, board, theme);
-}
-
-/// The micro layout but its footer; returns the footer's row.
-fn draw_micro_above_footer(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) -> Rect {
+/// footer.
+pub fn draw_micro(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let banners = header::banners(board);
     // Four figures and two queue lines come first; banners get what is left.
     let spare = area.height.saturating_sub(2 + 4 + 2);
@@ -44,7 +37,7 @@ fn draw_micro_above_footer(area: Rect, buf: &mut Buffer, board: &Board, theme: &
     header::draw_header(head, buf, board, theme);
     header::draw_banners(banner_area, buf, &banners, theme);
     draw_figures_and_queues(body, buf, board, theme);
-    foot
+    footer::draw(foot, buf, board, theme);
 }
 
 /// The four figures, then the queues, then the lists as far as rows allow.

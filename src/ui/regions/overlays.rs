@@ -1,12 +1,12 @@
 //! Windows over the board: the keys (`?`) and the newest rejected lines (`e`).
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
 use crate::ui::board::Board;
-use crate::ui::status::Mode;
+use crate::ui::keymap::{self, Binding, Key, KeyAction};
 use crate::ui::view::View;
 
 use crate::ui::widgets::text::put_line;
@@ -14,8 +14,8 @@ use crate::ui::widgets::theme::Theme;
 
 /// A box of `lines` centred in `area`, as large as fits.
 fn popup(
-    frame: &mut Frame,
     area: Rect,
+    buf: &mut Buffer,
     title: Line<'static>,
     lines: &[Line<'static>],
     theme: &Theme,
@@ -34,7 +34,6 @@ fn popup(
         width,
         height,
     );
-    let buf = frame.buffer_mut();
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_set(theme.glyphs().border)
@@ -50,96 +49,106 @@ fn popup(
     }
 }
 
+/// The title of an overlay: its name and the keys that close it (`Keys — ? or Esc to
+/// close`).
+fn title(name: &str, toggle: KeyAction, theme: &Theme) -> Line<'static> {
+    let key = |action| keymap::key_for(action).map(Key::name).unwrap_or_default();
+    Line::styled(
+        format!(
+            " {name} {} {} or {} to close ",
+            theme.glyphs().dash,
+            key(toggle),
+            key(KeyAction::CloseOrQuit)
+        ),
+        theme.bold(),
+    )
+}
+
+/// The keys that do something on this board, one row of the keymap a line, then what the
+/// marks on the board mean. `layout` is the layout drawn (the view may say `auto`).
 pub fn draw_help(
-    frame: &mut Frame,
     area: Rect,
+    buf: &mut Buffer,
     board: &Board,
     view: &View,
     layout: &str,
     theme: &Theme,
 ) {
-    let key = |k: &str| Span::styled(format!("{k:<8}"), theme.bold());
-    let windows: Vec<String> = board
-        .window_labels
+    let mut lines: Vec<Line<'static>> = keymap::KEYMAP
         .iter()
-        .enumerate()
-        .map(|(i, l)| format!("{} {l}", i + 1))
+        .filter(|binding| binding.applies.to(board))
+        .map(|binding| key_line(binding, board, view, layout, theme))
         .collect();
-    let scope = board.scope_code.as_deref().unwrap_or("force");
-    let g = theme.glyphs();
-    let to = g.right;
-    let mut lines = vec![
-        Line::from(vec![
-            key("1 2 3"),
-            Span::raw(format!("window: {}", windows.join(", "))),
-        ]),
-        Line::from(vec![
-            key("a"),
-            Span::raw(format!(
-                "next area: force {to} each area {to} force (now {scope})"
-            )),
-        ]),
-        Line::from(vec![
-            key("v"),
-            Span::raw(format!(
-                "layout: auto {to} wall {to} standard {to} compact (now {}, {layout})",
-                view.layout.label()
-            )),
-        ]),
-        Line::from(vec![key("e"), Span::raw("rejected lines")]),
-    ];
-    if board.feed.recording.is_some() {
-        lines.push(Line::from(vec![
-            key("r"),
-            Span::raw("dismiss a RECORDING FAILED banner (the footer keeps it)"),
-        ]));
-    }
-    lines.extend([
-        Line::from(vec![key("?"), Span::raw("this help")]),
-        Line::from(vec![
-            key("q Esc"),
-            Span::raw("quit (Esc closes a window first)"),
-        ]),
-        Line::from(vec![key("Ctrl-C"), Span::raw("quit")]),
-    ]);
-    if matches!(board.mode, Mode::Replay { .. }) {
-        lines.push(Line::from(vec![
-            key("replay"),
-            Span::raw(format!(
-                "space pause {0} + - speed {0} {1} {2} [ ] move {0} Home start",
-                g.separator, g.left, g.right
-            )),
-        ]));
-    }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("Status  ", theme.bold()),
-        Span::raw(format!(
-            "{} ON TARGET  {} NEAR  {} OVER  {} NO DATA",
-            g.on_target, g.near, g.over, g.no_data
-        )),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled("        ", theme.bold()),
-        Span::raw("a mean against its target (colour is never the only sign)"),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled("Lists   ", theme.bold()),
-        Span::raw(format!(
-            "BREACHED +4m 10s past target {} {} near target or past the SL time",
-            g.separator, g.near
-        )),
-    ]));
+    lines.extend(legend(theme));
     popup(
-        frame,
         area,
-        Line::styled(format!(" Keys {} ? or Esc to close ", g.dash), theme.bold()),
+        buf,
+        title("Keys", KeyAction::ToggleHelp, theme),
         &lines,
         theme,
     );
 }
 
-pub fn draw_rejects(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+/// `a       next area: force → each area → force (now BIR)`: the row's keys, its help,
+/// and for the keys that cycle, where the board is in the cycle.
+fn key_line(
+    binding: &Binding,
+    board: &Board,
+    view: &View,
+    layout: &str,
+    theme: &Theme,
+) -> Line<'static> {
+    let g = theme.glyphs();
+    let keys: Vec<String> = binding
+        .keys(board.window_labels.len())
+        .map(Key::name)
+        .collect();
+    let mut help = binding.describe(&board.window_labels);
+    if binding.does(KeyAction::NextArea) {
+        let scope = board.scope_code.as_deref().unwrap_or("force");
+        help.push_str(&format!(" (now {scope})"));
+    }
+    if binding.does(KeyAction::NextLayout) {
+        help.push_str(&format!(" (now {}, {layout})", view.layout.label()));
+    }
+    Line::from(vec![
+        Span::styled(
+            // A column of eight, and a space after keys that are wider.
+            format!("{:<7} ", keymap::in_glyphs(&keys.join(" "), g)),
+            theme.bold(),
+        ),
+        Span::raw(keymap::in_glyphs(&help, g)),
+    ])
+}
+
+/// What the marks on the board mean.
+fn legend(theme: &Theme) -> [Line<'static>; 3] {
+    let g = theme.glyphs();
+    [
+        Line::from(vec![
+            Span::styled("Status  ", theme.bold()),
+            Span::raw(format!(
+                "{} ON TARGET  {} NEAR  {} OVER  {} NO DATA",
+                g.on_target, g.near, g.over, g.no_data
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled("        ", theme.bold()),
+            Span::raw("a mean against its target (colour is never the only sign)"),
+        ]),
+        Line::from(vec![
+            Span::styled("Lists   ", theme.bold()),
+            Span::raw(format!(
+                "BREACHED +4m 10s past target {} {} near target or past the SL time",
+                g.separator, g.near
+            )),
+        ]),
+    ]
+}
+
+/// The newest rejected lines, newest first, as many as fit.
+pub fn draw_rejects(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let feed = &board.feed;
     // Room for the box's border and the title line.
     let room = usize::from(area.height.saturating_sub(2)).max(1);
@@ -163,12 +172,9 @@ pub fn draw_rejects(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme)
         }
     }
     popup(
-        frame,
         area,
-        Line::styled(
-            format!(" Rejected lines {} e or Esc to close ", theme.glyphs().dash),
-            theme.bold(),
-        ),
+        buf,
+        title("Rejected lines", KeyAction::ToggleRejects, theme),
         &lines,
         theme,
     );

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use tokio::sync::mpsc;
 
 use crate::app::{App, AppOptions, Effect, Msg, Timeline};
@@ -15,6 +15,7 @@ use crate::feed::FeedItem;
 use crate::shell::{Capabilities, TerminalEnv};
 use crate::time::{Span, Timestamp, WallClock};
 use crate::ui::LayoutChoice;
+use crate::ui::keymap::{self, KeyAction};
 
 use super::decode::Decoder;
 use super::screen::{Mailbox, Screen, restore};
@@ -353,13 +354,7 @@ fn draw(
 
 /// The keys that would move a recording's clock (space, + −, ← →, [ ], Home).
 fn moves_the_clock(key: &KeyEvent) -> bool {
-    matches!(
-        key.code,
-        KeyCode::Char(' ' | '+' | '=' | '-' | '_' | '[' | ']')
-            | KeyCode::Left
-            | KeyCode::Right
-            | KeyCode::Home
-    )
+    matches!(keymap::action_for(key), Some(KeyAction::Replay(_)))
 }
 
 async fn next_item(items: &mut Option<mpsc::Receiver<FeedItem>>) -> Option<FeedItem> {

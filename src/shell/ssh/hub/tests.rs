@@ -1,7 +1,7 @@
 //! The hub with a client that never takes its frames: one frame waits at most, and the
 //! frame that replaces an unsent one is a whole redraw.
 
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::*;
 use crate::shell::ssh::screen::Outgoing;
