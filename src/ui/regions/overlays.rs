@@ -155,10 +155,10 @@ pub fn draw_rejects(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme)
             ),
             theme.dim(),
         ));
-        for (number, reason) in feed.recent_rejects.iter().rev().take(shown) {
+        for rejected in feed.recent_rejects.iter().rev().take(shown) {
             lines.push(Line::from(vec![
-                Span::styled(format!("line {number:>6}  "), theme.bold()),
-                Span::raw(reason.clone()),
+                Span::styled(format!("line {:>6}  ", rejected.line), theme.bold()),
+                Span::raw(rejected.reason.to_string()),
             ]));
         }
     }
