@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, watch};
 use forceboard::app::Timeline;
 use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
-use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions};
+use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions, TcpAddr};
 use forceboard::model::EventBody;
 use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish};
 use forceboard::time::WallClock;
@@ -158,7 +158,7 @@ async fn measure_publish_backfill_boards_and_latency() {
 async fn latency(url: &str) {
     let cad = TcpListener::bind("127.0.0.1:0").await.expect("listen");
     let feed = FeedSource::Tcp {
-        addr: cad.local_addr().expect("address").to_string(),
+        addr: TcpAddr::from(cad.local_addr().expect("address")),
     };
     let (stop_tx, stop) = watch::channel(false);
     let publisher = tokio::spawn(publish(options(url, "events.latency", feed), stop));

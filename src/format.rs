@@ -26,6 +26,22 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// An error and its causes on one line, joined by `": "`, each said once: an error whose
+/// message already ends with its cause's (async-nats's do) does not have it said twice.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = inner.source();
+    }
+    text
+}
+
 /// Control characters (Unicode's Cc: C0, DEL and C1) and the bidi embeddings, overrides
 /// and isolates, which reorder the text around them.
 fn needs_escape(c: char) -> bool {
@@ -113,6 +129,25 @@ pub fn speed(speed: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum Outer {
+        #[error("the stream")]
+        Plain(#[source] Inner),
+    }
+
+    /// Says its cause in its own message, and gives it as its source too.
+    #[derive(Debug, thiserror::Error)]
+    #[error("timed out: {0}")]
+    struct Inner(#[source] std::io::Error);
+
+    #[test]
+    fn an_error_chain_says_each_cause_once() {
+        let error = Outer::Plain(Inner(std::io::Error::other("no answer")));
+        assert_eq!(error_chain(&error), "the stream: timed out: no answer");
+        let io = std::io::Error::other("broken pipe");
+        assert_eq!(error_chain(&io), "broken pipe");
+    }
 
     #[test]
     fn durations_change_unit_where_the_clock_does() {

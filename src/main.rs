@@ -15,7 +15,7 @@ use clap::error::ErrorKind;
 
 use cli::{CheckArgs, Cli, Command, GenArgs, ReportArgs, ServeArgs, UsageError};
 use forceboard::config::{Config, ConfigError};
-use forceboard::format::printable;
+use forceboard::format::{error_chain, printable};
 use forceboard::serve::{ServeError, serve_until_stopped};
 use forceboard::shell::terminal;
 use forceboard::{check, generate, report};
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
             }
             // The values quoted are escaped where they are quoted; this catches any other
             // (an OS or library message) before it reaches the terminal.
-            eprintln!("forceboard: {}", printable(&format!("{error:#}")));
+            eprintln!("forceboard: {}", printable(&error_chain(error.as_ref())));
             let usage = error.downcast_ref::<ConfigError>().is_some()
                 || error.downcast_ref::<UsageError>().is_some();
             ExitCode::from(if usage { 2 } else { 1 })

@@ -218,6 +218,14 @@ impl EventBody {
     }
 }
 
+/// A refused line: its number in its stream and why. Never its content: the board shows
+/// reasons and line numbers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RejectedLine {
+    pub line: u64,
+    pub reason: Reject,
+}
+
 /// Why a line was refused. The reasons name fields, never values from the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reject {

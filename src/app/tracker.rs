@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 
 use crate::feed::SourceState;
-use crate::model::Reject;
+use crate::model::{Reject, RejectedLine};
 use crate::time::{Span, Timestamp};
 use crate::ui::{FeedState, FeedStatus};
 
@@ -24,7 +24,7 @@ pub struct FeedTracker {
     /// Wall times of the events accepted in the last minute.
     recent_events: VecDeque<Timestamp>,
     rejected: u64,
-    recent_rejects: VecDeque<(u64, Reject)>,
+    recent_rejects: VecDeque<RejectedLine>,
 }
 
 impl FeedTracker {
@@ -73,7 +73,7 @@ impl FeedTracker {
 
     pub fn reject(&mut self, line: u64, reason: Reject) {
         self.rejected = self.rejected.saturating_add(1);
-        self.recent_rejects.push_back((line, reason));
+        self.recent_rejects.push_back(RejectedLine { line, reason });
         while self.recent_rejects.len() > RECENT_REJECTS {
             self.recent_rejects.pop_front();
         }
@@ -126,11 +126,7 @@ impl FeedTracker {
             state,
             events_per_min: in_last_minute as f64,
             rejected: self.rejected,
-            recent_rejects: self
-                .recent_rejects
-                .iter()
-                .map(|(line, reason)| (*line, reason.to_string()))
-                .collect(),
+            recent_rejects: self.recent_rejects.iter().copied().collect(),
             last_event_age_s: self.last_event.map(|t| since(t).whole_secs() as u64),
             down_cause,
             recording: None,
@@ -249,6 +245,12 @@ mod tests {
         let status = tracker.status(at(90), LIMIT, true);
         assert_eq!(status.rejected, 60);
         assert_eq!(status.recent_rejects.len(), RECENT_REJECTS);
-        assert_eq!(status.recent_rejects[0], (11, "not valid JSON".to_string()));
+        assert_eq!(
+            status.recent_rejects[0],
+            RejectedLine {
+                line: 11,
+                reason: Reject::NotJson
+            }
+        );
     }
 }

@@ -19,7 +19,8 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use forceboard::config::Window;
-use forceboard::feed::source::FeedSource;
+use forceboard::feed::source::nats::NatsAddressError;
+use forceboard::feed::source::{FeedSource, FeedSourceError};
 use forceboard::time::{Span, Timestamp};
 pub use nats::{NatsAuthArgs, PublishArgs};
 pub use ssh::SshArgs;
@@ -323,6 +324,18 @@ published); 2 a bad flag or config.";
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+impl From<FeedSourceError> for UsageError {
+    fn from(error: FeedSourceError) -> Self {
+        UsageError(error.to_string())
+    }
+}
+
+impl From<NatsAddressError> for UsageError {
+    fn from(error: NatsAddressError) -> Self {
+        UsageError(error.to_string())
+    }
+}
+
 impl Cli {
     /// Parses the command line. Dashboard options given before `watch` or `replay` apply
     /// to it (options after the command win), `--log` also to `serve`; before any other
@@ -335,7 +348,11 @@ impl Cli {
             Some(Command::Watch(args)) => {
                 args.dashboard = before.overridden_by(std::mem::take(&mut args.dashboard));
                 if args.follow {
-                    args.feed = args.feed.clone().followed().map_err(conflict)?;
+                    args.feed = args
+                        .feed
+                        .clone()
+                        .followed()
+                        .map_err(|error| conflict(error.to_string()))?;
                 }
             }
             Some(Command::Replay(args)) => {

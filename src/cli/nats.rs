@@ -9,7 +9,9 @@ use clap::Args;
 use super::UsageError;
 use super::values::{Flag, parse_feed_source};
 use forceboard::config::Config;
-use forceboard::feed::source::nats::{NatsCredentials, NatsTarget, check_subject};
+use forceboard::feed::source::nats::{
+    NatsAddressError, NatsCredentials, NatsTarget, check_subject,
+};
 use forceboard::feed::source::{FeedSource, SourceOptions, token_is_sendable};
 use forceboard::publish::{PublishOptions, StreamSettings};
 use forceboard::time::Span;
@@ -119,16 +121,16 @@ pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 impl PublishArgs {
     pub fn options(&self, config: &Config) -> Result<PublishOptions, UsageError> {
-        let (server, path) = NatsTarget::parse_server(&self.nats).map_err(UsageError)?;
+        let (server, path) = NatsTarget::parse_server(&self.nats)?;
         if !path.trim_start_matches('/').is_empty() {
             return Err(UsageError(
                 "--nats is the server only (nats://HOST:PORT): give the subject with --subject"
                     .to_string(),
             ));
         }
-        check_subject(&self.subject).map_err(UsageError)?;
+        check_subject(&self.subject).map_err(NatsAddressError::from)?;
         let source = if self.follow {
-            self.feed.clone().followed().map_err(UsageError)?
+            self.feed.clone().followed()?
         } else {
             self.feed.clone()
         };

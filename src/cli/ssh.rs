@@ -110,7 +110,7 @@ impl SshArgs {
         match &self.feed {
             Some(source) => {
                 let source = if self.follow {
-                    source.clone().followed().map_err(UsageError)?
+                    source.clone().followed().map_err(UsageError::from)?
                 } else {
                     source.clone()
                 };

@@ -118,7 +118,7 @@ pub(super) fn parse_listen(text: &str, _flag: &str) -> Result<SocketAddr, String
 }
 
 pub(super) fn parse_feed_source(text: &str, _flag: &str) -> Result<FeedSource, String> {
-    FeedSource::parse(text, false)
+    FeedSource::parse(text, false).map_err(|error| error.to_string())
 }
 
 pub(super) fn parse_feed_file(text: &str, flag: &str) -> Result<FeedFile, String> {

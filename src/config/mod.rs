@@ -1,21 +1,25 @@
 //! The TOML configuration, with the feed contract's defaults built in.
 //!
-//! Every key is optional; an unknown key or a bad value is one sentence naming the key.
-//! The file is walked by hand rather than through serde derive so that each message can
-//! name the exact key (`calls.999.sl_goal_pct`) and say what would be accepted.
+//! Every key is optional; an unknown key or a bad value is one sentence naming the key
+//! (`calls.999.sl_goal_pct`) and its line, and saying what would be accepted. The file is
+//! read with serde (`file`): each table refuses keys it does not know, each value checks
+//! itself, and `serde_path_to_error` and toml's spans say which key and where.
 
-use std::path::Path;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use toml::Table;
+use serde_path_to_error::Segment;
+use toml::Value;
 
 use crate::engine::{CallTargets, DEFAULT_AREAS, EngineSettings, IncidentTargets};
 use crate::format::printable;
 use crate::time::{Span, format_span, parse_span};
 
-mod walk;
+mod file;
 
-use walk::Walker;
+pub use file::Problem;
+use file::{AreaKeys, ConfigFile, Table, Text};
 
 /// A Local Policing Area.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,128 +117,209 @@ impl Default for Config {
     }
 }
 
-/// A configuration that cannot be used; its message is one sentence naming the key.
+/// A configuration file that cannot be used. Its message names the file; its source says
+/// what is wrong (the binary prints both, as one sentence).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}", shown(.path))]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {}", shown(.path))]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: InvalidConfig,
+    },
+}
+
+/// What is wrong with a configuration's text: one sentence, naming the key and, where
+/// the file has one, its line. What the file holds is quoted with control characters
+/// escaped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+pub enum InvalidConfig {
+    /// Not TOML: the parser's words.
+    #[error("{}{}", at(.line), printable(.message))]
+    Syntax {
+        line: Option<usize>,
+        message: String,
+    },
+    #[error(
+        "{}unknown key `{}` (see forceboard.example.toml for every key)",
+        at(.line),
+        printable(.key)
+    )]
+    UnknownKey { key: String, line: Option<usize> },
+    /// A key whose value is not what it must be. `problem` is a [`Problem`]'s words
+    /// (serde carries a value's problem as text).
+    #[error("{}{}", at(.line), printable(&format!("`{key}` {problem}")))]
+    BadValue {
+        key: String,
+        line: Option<usize>,
+        problem: String,
+    },
+}
+
+impl InvalidConfig {
+    fn bad_value(key: String, line: Option<usize>, problem: Problem) -> InvalidConfig {
+        InvalidConfig::BadValue {
+            key,
+            line,
+            problem: problem.to_string(),
+        }
+    }
+}
+
+/// The start of the key toml gives a date as, when serde asks it for a table.
+const TOML_DATE_KEY: &str = "$__toml_private_datetime";
+
+/// A key's path as the messages write it: `calls.999.sl_goal_pct`, `areas[1].code`.
+fn key_path(path: &[Segment]) -> String {
+    let mut text = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(key);
+            }
+            Segment::Unknown => text.push_str(".?"),
+        }
+    }
+    text
+}
+
+/// `line 3: `, or nothing where there is no line to name.
+fn at(line: &Option<usize>) -> String {
+    line.map(|line| format!("line {line}: "))
+        .unwrap_or_default()
+}
+
+fn shown(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
+}
 
 impl Config {
     /// Reads and checks a TOML file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let shown = path.display().to_string();
-        let shown = printable(&shown);
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| ConfigError(format!("cannot read config file {shown}: {error}")))?;
-        Config::parse(&text)
-            .map_err(|ConfigError(message)| ConfigError(format!("config file {shown}: {message}")))
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text).map_err(|source| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Checks TOML text; every key not given keeps its default.
-    pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let table: Table = text.parse().map_err(|error: toml::de::Error| {
-            let line = error.span().map(|span| line_number_at(text, span.start));
-            // toml's message can quote the file's text.
-            let message = printable(error.message().trim().trim_end_matches('.')).into_owned();
-            ConfigError(match line {
-                Some(line) => format!("line {line}: {message}"),
-                None => message,
-            })
+    pub fn parse(text: &str) -> Result<Config, InvalidConfig> {
+        let line_of =
+            |span: Option<Range<usize>>| span.map(|span| line_number_at(text, span.start));
+        let document = toml::Deserializer::parse(text).map_err(|error| InvalidConfig::Syntax {
+            line: line_of(error.span()),
+            message: error.message().trim().trim_end_matches('.').to_string(),
         })?;
+        let file: ConfigFile = serde_path_to_error::deserialize(document).map_err(|error| {
+            let path: Vec<Segment> = error.path().iter().cloned().collect();
+            let error = error.into_inner();
+            let line = line_of(error.span());
+            // What serde says of a key that `deny_unknown_fields` refused.
+            if !error.message().starts_with("unknown field") {
+                return InvalidConfig::BadValue {
+                    key: key_path(&path),
+                    line,
+                    problem: error.message().to_string(),
+                };
+            }
+            match path.split_last() {
+                // toml hands serde a date as a table of one key of its own: a date given
+                // where a table belongs.
+                Some((Segment::Map { key }, table)) if key.starts_with(TOML_DATE_KEY) => {
+                    InvalidConfig::bad_value(key_path(table), line, Problem::NotTable)
+                }
+                _ => InvalidConfig::UnknownKey {
+                    key: key_path(&path),
+                    line,
+                },
+            }
+        })?;
+        Config::from_file(file, text)
+    }
+
+    /// The defaults with the file's keys put in; `text` is the file, for the areas' lines.
+    fn from_file(file: ConfigFile, text: &str) -> Result<Config, InvalidConfig> {
         let mut config = Config::default();
-        let mut walker = Walker::new(table, "");
-        if let Some(value) = walker.take("force_name") {
-            config.force_name = walker.text(&value, "force_name")?;
-            if config.force_name.trim().is_empty() {
-                return Err(walker.error("force_name", "must not be empty"));
-            }
+        if let Some(name) = file.force_name {
+            config.force_name = name.0;
         }
-        if let Some(value) = walker.take("timezone") {
-            let name = walker.text(&value, "timezone")?;
-            config.timezone = name.parse().map_err(|_| {
-                walker.error(
-                    "timezone",
-                    &format!(
-                        "\"{name}\" is not an IANA time zone (e.g. \"Europe/London\", \"UTC\")"
-                    ),
-                )
-            })?;
+        if let Some(zone) = file.timezone {
+            config.timezone = zone.0;
         }
-        if let Some(value) = walker.take("windows") {
-            config.windows = walker.windows(&value)?;
+        if let Some(windows) = file.windows {
+            config.windows = windows.0;
         }
-        if walker.take("amber_factor").is_some() {
-            return Err(walker.error(
-                "amber_factor",
-                "is no longer read: amber now means approaching the target, set by \
-                 warn_fraction (0.8: amber from 80 % of the target)",
-            ));
+        if let Some(fraction) = file.warn_fraction {
+            config.warn_fraction = fraction.0;
         }
-        if let Some(value) = walker.take("warn_fraction") {
-            let fraction = walker.number(&value, "warn_fraction")?;
-            if !(fraction > 0.0 && fraction <= 1.0) {
-                return Err(walker.error("warn_fraction", "must be more than 0 and at most 1"));
-            }
-            config.warn_fraction = fraction;
-        }
-        for (key, slot) in [
-            ("call_expiry", &mut config.call_expiry),
-            ("reorder_horizon", &mut config.reorder_horizon),
-            ("stale_after", &mut config.stale_after),
-            ("future_skew", &mut config.future_skew),
-            ("pairing_grace", &mut config.pairing_grace),
-            ("max_call_duration", &mut config.max_call_duration),
-            ("max_incident_duration", &mut config.max_incident_duration),
+        for (given, slot) in [
+            (file.call_expiry, &mut config.call_expiry),
+            (file.reorder_horizon, &mut config.reorder_horizon),
+            (file.stale_after, &mut config.stale_after),
+            (file.future_skew, &mut config.future_skew),
+            (file.pairing_grace, &mut config.pairing_grace),
+            (file.max_call_duration, &mut config.max_call_duration),
+            (
+                file.max_incident_duration,
+                &mut config.max_incident_duration,
+            ),
         ] {
-            if let Some(value) = walker.take(key) {
-                *slot = walker.span(&value, key)?;
+            if let Some(duration) = given {
+                *slot = duration.0;
             }
         }
-        config.idle_limit = match walker.take("idle_limit") {
-            Some(value) => walker.span(&value, "idle_limit")?,
+        config.idle_limit = match file.idle_limit {
+            Some(duration) => duration.0,
             None => config.stale_after * 2,
         };
-        if let Some(value) = walker.take("calls") {
-            let mut calls = walker.table(value, "calls")?;
-            for (line, targets) in ["999", "101"].iter().zip(config.calls.iter_mut()) {
-                if let Some(value) = calls.take(line) {
-                    let mut keys = calls.table(value, line)?;
-                    if let Some(v) = keys.take("mean_target") {
-                        targets.mean = keys.optional_span(&v, "mean_target")?;
-                    }
-                    if let Some(v) = keys.take("sl_threshold") {
-                        targets.sl_threshold = keys.optional_span(&v, "sl_threshold")?;
-                    }
-                    if let Some(v) = keys.take("sl_goal_pct") {
-                        targets.sl_goal_pct = keys.optional_percent(&v, "sl_goal_pct")?;
-                    }
-                    keys.finish()?;
+        if let Some(Table(calls)) = file.calls {
+            for (given, targets) in [calls.line_999, calls.line_101]
+                .into_iter()
+                .zip(config.calls.iter_mut())
+            {
+                let Some(Table(keys)) = given else { continue };
+                if let Some(target) = keys.mean_target {
+                    targets.mean = target.0;
+                }
+                if let Some(target) = keys.sl_threshold {
+                    targets.sl_threshold = target.0;
+                }
+                if let Some(goal) = keys.sl_goal_pct {
+                    targets.sl_goal_pct = goal.0;
                 }
             }
-            calls.finish()?;
         }
-        if let Some(value) = walker.take("incidents") {
-            let mut incidents = walker.table(value, "incidents")?;
-            for (grade, targets) in ["emergency", "priority"]
-                .iter()
+        if let Some(Table(incidents)) = file.incidents {
+            for (given, targets) in [incidents.emergency, incidents.priority]
+                .into_iter()
                 .zip(config.incidents.iter_mut())
             {
-                if let Some(value) = incidents.take(grade) {
-                    let mut keys = incidents.table(value, grade)?;
-                    if let Some(v) = keys.take("target") {
-                        targets.target = keys.optional_span(&v, "target")?;
-                    }
-                    if let Some(v) = keys.take("goal_pct") {
-                        targets.goal_pct = keys.optional_percent(&v, "goal_pct")?;
-                    }
-                    keys.finish()?;
+                let Some(Table(keys)) = given else { continue };
+                if let Some(target) = keys.target {
+                    targets.target = target.0;
+                }
+                if let Some(goal) = keys.goal_pct {
+                    targets.goal_pct = goal.0;
                 }
             }
-            incidents.finish()?;
         }
-        if let Some(value) = walker.take("areas") {
-            config.areas = walker.areas(value)?;
+        if let Some(areas) = file.areas {
+            config.areas = areas_of(areas.0, text)?;
         }
-        walker.finish()?;
         Ok(config)
     }
 
@@ -290,6 +375,37 @@ impl Config {
 fn line_number_at(text: &str, offset: usize) -> usize {
     let before = &text.as_bytes()[..offset.min(text.len())];
     memchr::memchr_iter(b'\n', before).count().saturating_add(1)
+}
+
+/// The `[[areas]]` as areas: each code a string, not blank, and given once. Linear in the
+/// number of areas: a long list must not stall start-up.
+fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig> {
+    let mut areas: Vec<Area> = Vec::with_capacity(list.len());
+    let mut codes = std::collections::HashSet::with_capacity(list.len());
+    for (index, keys) in list.into_iter().enumerate() {
+        let key = format!("areas[{index}].code");
+        let Some(code) = keys.code else {
+            return Err(InvalidConfig::bad_value(key, None, Problem::Missing));
+        };
+        let line = Some(line_number_at(text, code.span().start));
+        let code = match code.into_inner() {
+            Value::String(code) => code.trim().to_string(),
+            _ => return Err(InvalidConfig::bad_value(key, line, Problem::NotText)),
+        };
+        if code.is_empty() {
+            return Err(InvalidConfig::bad_value(key, line, Problem::Empty));
+        }
+        if !codes.insert(code.clone()) {
+            return Err(InvalidConfig::bad_value(
+                key,
+                line,
+                Problem::GivenTwice(code),
+            ));
+        }
+        let name = keys.name.map_or_else(|| code.clone(), |Text(name)| name);
+        areas.push(Area { code, name });
+    }
+    Ok(areas)
 }
 
 #[cfg(test)]
@@ -377,7 +493,7 @@ mod tests {
             .expect_err("zero")
             .to_string();
         assert!(
-            message.starts_with("`idle_limit` must be a positive duration"),
+            message.starts_with("line 1: `idle_limit` must be a positive duration"),
             "{message}"
         );
     }
@@ -403,57 +519,100 @@ mod tests {
             .expect_err("zero")
             .to_string();
         assert!(
-            message.starts_with("`max_call_duration` must be a positive duration"),
+            message.starts_with("line 1: `max_call_duration` must be a positive duration"),
             "{message}"
         );
     }
 
     #[test]
-    fn bad_keys_and_values_are_one_sentence_naming_the_key() {
+    fn bad_keys_and_values_are_one_sentence_naming_the_key_and_its_line() {
         let cases = [
-            ("tz = \"UTC\"", "unknown key `tz`"),
+            (
+                "tz = \"UTC\"",
+                "line 1: unknown key `tz` (see forceboard.example.toml for every key)",
+            ),
             (
                 "timezone = \"Europe/Lodnon\"",
-                "`timezone` \"Europe/Lodnon\" is not an IANA time zone",
+                "line 1: `timezone` \"Europe/Lodnon\" is not an IANA time zone",
+            ),
+            (
+                "amber_factor = 1.2",
+                "line 1: `amber_factor` is no longer read: amber now means approaching the \
+                 target, set by warn_fraction",
             ),
             (
                 "warn_fraction = \"high\"",
-                "`warn_fraction` must be a number",
+                "line 1: `warn_fraction` must be a number",
             ),
             (
                 "warn_fraction = 1.5",
-                "`warn_fraction` must be more than 0 and at most 1",
+                "line 1: `warn_fraction` must be more than 0 and at most 1",
             ),
-            ("windows = []", "`windows` must be a list"),
-            ("windows = [\"15q\"]", "`windows` must be a list"),
+            ("windows = []", "line 1: `windows` must be a list"),
+            ("windows = [\"15q\"]", "line 1: `windows` must be a list"),
+            ("windows = \"15m\"", "line 1: `windows` must be a list"),
             (
                 "stale_after = \"soon\"",
-                "`stale_after` must be a positive duration",
+                "line 1: `stale_after` must be a positive duration",
+            ),
+            (
+                "stale_after = 1979-05-27",
+                "line 1: `stale_after` must be a positive duration",
             ),
             (
                 "[calls.999]\nmean_target = \"5x\"",
-                "`calls.999.mean_target` must be a duration",
+                "line 2: `calls.999.mean_target` must be a duration",
             ),
             (
-                "[calls.999]\nsl_goal_pct = 120",
-                "`calls.999.sl_goal_pct` must be a percentage",
+                "\n\n[calls.999]\n\nsl_goal_pct = 120",
+                "line 5: `calls.999.sl_goal_pct` must be a percentage",
             ),
             (
                 "[calls.999]\ntarget = \"5s\"",
-                "unknown key `calls.999.target`",
+                "line 2: unknown key `calls.999.target`",
             ),
             (
                 "[calls.112]\nmean_target = \"5s\"",
-                "unknown key `calls.112`",
+                "line 1: unknown key `calls.112`",
             ),
             (
                 "[incidents.emergency]\ntarget = -3",
-                "`incidents.emergency.target` must be a duration",
+                "line 2: `incidents.emergency.target` must be a duration",
+            ),
+            ("calls = 3", "line 1: `calls` must be a table"),
+            ("calls = [\"999\"]", "line 1: `calls` must be a table"),
+            (
+                "[calls]\n999 = \"5s\"",
+                "line 2: `calls.999` must be a table",
+            ),
+            // A date is a table of one hidden key to serde: still not a table.
+            ("calls = 1979-05-27", "line 1: `calls` must be a table"),
+            ("force_name = 3", "line 1: `force_name` must be a string"),
+            (
+                "force_name = \" \"",
+                "line 1: `force_name` must not be empty",
             ),
             ("[[areas]]\nname = \"North\"", "`areas[0].code` is missing"),
             (
+                "[[areas]]\ncode = 5",
+                "line 2: `areas[0].code` must be a string",
+            ),
+            (
+                "[[areas]]\ncode = \" \"",
+                "line 2: `areas[0].code` must not be empty",
+            ),
+            (
+                "[[areas]]\ncode = \"N\"\nlpa = \"N\"",
+                "line 3: unknown key `areas[0].lpa`",
+            ),
+            (
+                "areas = 3",
+                "line 1: `areas` must be a list of [[areas]] tables",
+            ),
+            ("areas = [1]", "line 1: `areas[0]` must be a table"),
+            (
                 "[[areas]]\ncode = \"N\"\n[[areas]]\ncode = \"N\"",
-                "`areas[1].code` \"N\" is given twice",
+                "line 4: `areas[1].code` \"N\" is given twice",
             ),
             ("force_name = ", "line 1: "),
             // The second `force_name` is on line 3 (its span starts that line).
@@ -464,12 +623,12 @@ mod tests {
             // Values and keys from the file are quoted with control characters escaped.
             (
                 "timezone = \"\\u001b[2J\"",
-                r#"`timezone` "\u{1b}[2J" is not an IANA time zone"#,
+                r#"line 1: `timezone` "\u{1b}[2J" is not an IANA time zone"#,
             ),
-            ("\"\\u009b\" = 1", r"unknown key `\u{9b}`"),
+            ("\"\\u009b\" = 1", r"line 1: unknown key `\u{9b}`"),
             (
                 "[[areas]]\ncode = \"N\\u0007\"\n[[areas]]\ncode = \"N\\u0007\"",
-                r#"`areas[1].code` "N\u{7}" is given twice"#,
+                r#"line 4: `areas[1].code` "N\u{7}" is given twice"#,
             ),
         ];
         for (text, expected) in cases {
@@ -477,6 +636,30 @@ mod tests {
             assert!(message.starts_with(expected), "{text:?} gave {message:?}");
             assert!(!message.contains('\n'), "one line: {message:?}");
         }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_or_is_wrong_is_named_with_the_cause() {
+        let missing = Config::load(Path::new("no/such/site.toml")).expect_err("missing");
+        assert!(matches!(missing, ConfigError::Read { .. }), "{missing:?}");
+        let said = crate::format::error_chain(&missing);
+        assert!(
+            said.starts_with("cannot read config file no/such/site.toml: "),
+            "{said}"
+        );
+        let dir = std::env::temp_dir().join(format!("forceboard-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("site.toml");
+        std::fs::write(&path, "force_name = \"Test\"\nwarn_fraction = 0\n").expect("write");
+        let wrong = Config::load(&path).expect_err("a bad value");
+        assert_eq!(
+            crate::format::error_chain(&wrong),
+            format!(
+                "config file {}: line 2: `warn_fraction` must be more than 0 and at most 1",
+                path.display()
+            )
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     /// `count` areas coded A1, A2…
@@ -497,7 +680,7 @@ mod tests {
             .to_string();
         assert_eq!(
             message,
-            "`areas` lists 1025 areas, but at most 1024 can be configured"
+            "line 1: `areas` lists 1025 areas, but at most 1024 can be configured"
         );
     }
 

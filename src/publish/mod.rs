@@ -24,10 +24,11 @@ use tokio::sync::{mpsc, watch};
 use tracing::{info, warn};
 
 pub use message::{LINE_HEADER, SOURCE_HEADER, message_id};
-pub use stream::{LastPublished, StreamSettings, ensure_stream, last_published};
+pub use stream::{LastPublished, StreamError, StreamSettings, ensure_stream, last_published};
 
 use crate::feed::source::nats::{NatsTarget, connect};
 use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, backoff_delay};
+use crate::format::error_chain;
 use message::{Outgoing, outgoing};
 use resume::Resume;
 
@@ -41,8 +42,8 @@ const FLUSH_LIMIT: Duration = Duration::from_secs(10);
 pub enum PublishError {
     #[error("cannot connect to NATS: {0}")]
     Connect(crate::feed::DownCause),
-    #[error("the JetStream stream: {0}")]
-    Stream(String),
+    #[error("the JetStream stream")]
+    Stream(#[from] StreamError),
     #[error(
         "line {line} of {feed} is not the line the stream last holds from it: the file \
          was changed; publish it under another subject, or move the old file away"
@@ -109,7 +110,7 @@ pub async fn publish(
         match start_point(&jetstream, &subject, &options.stream, resumes, &label).await {
             Ok(resume) => break resume,
             Err(error) if attempt + 1 < START_ATTEMPTS => {
-                warn!(error = %error, "the stream is not answering yet; asking again");
+                warn!(error = %error_chain(&error), "the stream is not answering yet; asking again");
                 tokio::time::sleep(backoff_delay(attempt, 0.5)).await;
                 attempt += 1;
             }

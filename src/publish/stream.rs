@@ -3,11 +3,27 @@
 
 use std::time::Duration;
 
+use async_nats::jetstream::context::{CreateStreamError, GetStreamError};
+use async_nats::jetstream::stream::LastRawMessageError;
 use async_nats::jetstream::{self, stream};
 use tracing::warn;
 
 use super::PublishError;
 use super::message::{LINE_HEADER, SOURCE_HEADER};
+
+/// What JetStream refused or did not answer, in its own words.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// Reading the stream that holds the subject.
+    #[error(transparent)]
+    Get(#[from] GetStreamError),
+    /// Making the stream.
+    #[error(transparent)]
+    Create(#[from] CreateStreamError),
+    /// Reading the last message on the subject (where a publisher resumes).
+    #[error(transparent)]
+    LastMessage(#[from] LastRawMessageError),
+}
 
 /// The settings of a stream made by `publish` (README: "The stream").
 #[derive(Debug, Clone)]
@@ -32,7 +48,7 @@ pub async fn ensure_stream(
         let stream = jetstream
             .get_stream(&name)
             .await
-            .map_err(|error| PublishError::Stream(error.to_string()))?;
+            .map_err(StreamError::from)?;
         let max_age = stream.cached_info().config.max_age;
         if !max_age.is_zero() && max_age < settings.max_age {
             // Boards started later would find less than a full window.
@@ -52,7 +68,7 @@ pub async fn ensure_stream(
     jetstream
         .create_stream(config)
         .await
-        .map_err(|error| PublishError::Stream(error.to_string()))
+        .map_err(|error| StreamError::from(error).into())
 }
 
 /// What the stream last holds on a subject: the source it came from, its line there and
@@ -74,7 +90,7 @@ pub async fn last_published(
         Err(error) if error.kind() == stream::LastRawMessageErrorKind::NoMessageFound => {
             return Ok(None);
         }
-        Err(error) => return Err(PublishError::Stream(error.to_string())),
+        Err(error) => return Err(StreamError::from(error).into()),
     };
     let header = |name: &str| {
         message

@@ -2,6 +2,7 @@
 //! demo, replay) and the feed's state. Plain data: the app fills it in, the render functions show it.
 
 use crate::feed::DownCause;
+use crate::model::RejectedLine;
 
 /// Where the figures come from; shown in the header and, for demo and replay, as a banner.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +56,7 @@ pub struct FeedStatus {
     /// Rejected lines so far.
     pub rejected: u64,
     /// The newest rejected lines, newest last: line number and reason (never the content).
-    pub recent_rejects: Vec<(u64, String)>,
+    pub recent_rejects: Vec<RejectedLine>,
     /// Seconds since the last accepted event, if there was one.
     pub last_event_age_s: Option<u64>,
     /// Why the feed is down, while it is (the DOWN banner names it).

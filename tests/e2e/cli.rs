@@ -428,7 +428,7 @@ fn a_bad_config_names_the_key_and_exits_2() {
     let message = stderr(&output);
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(
-        message.contains("`calls.999.sl_goal_pct` must be a percentage"),
+        message.contains("line 2: `calls.999.sl_goal_pct` must be a percentage"),
         "{message}"
     );
 
@@ -474,7 +474,7 @@ fn a_config_file_that_is_missing_unreadable_or_has_too_many_areas_exits_2() {
     assert_eq!(
         message,
         format!(
-            "forceboard: config file {path_text}: `areas` lists 1025 areas, \
+            "forceboard: config file {path_text}: line 1: `areas` lists 1025 areas, \
              but at most 1024 can be configured\n"
         )
     );

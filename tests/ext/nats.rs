@@ -15,7 +15,7 @@ use crate::common::nats::{Cluster, NatsServer, TempDir};
 use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
-use forceboard::feed::source::{self, DownCause, FeedItem, FeedSource, SourceState};
+use forceboard::feed::source::{self, DownCause, FeedItem, FeedSource, HttpUrl, SourceState};
 use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish};
 use forceboard::time::{Span, parse_rfc3339};
 use forceboard::ui::FeedState;
@@ -798,7 +798,7 @@ async fn an_http_source_gets_its_own_token_never_the_nats_one() {
     });
     let options = PublishOptions {
         source: FeedSource::Http {
-            url: format!("http://{cad_addr}/feed"),
+            url: HttpUrl::parse(&format!("http://{cad_addr}/feed")).expect("a feed URL"),
         },
         target: target(&server.url()),
         token: Some("nats-s3cret".to_string()),

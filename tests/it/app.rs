@@ -11,7 +11,7 @@ use forceboard::config::Config;
 use forceboard::feed::{DownCause, FeedItem, SourceState, parse_line};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
-use forceboard::model::Reject;
+use forceboard::model::{EventKind, Reject, RejectedLine};
 use forceboard::time::{Span, Timestamp, parse_rfc3339};
 use forceboard::ui::{Board, FeedState, LayoutChoice, Mode, Overlay, draw};
 use ratatui::Terminal;
@@ -274,7 +274,10 @@ fn an_event_dated_ahead_waits_for_its_time_and_one_too_far_ahead_is_refused() {
     );
     assert_eq!(
         board.feed.recent_rejects.last(),
-        Some(&(21, Reject::FutureDated.to_string()))
+        Some(&RejectedLine {
+            line: 21,
+            reason: Reject::FutureDated
+        })
     );
     assert_eq!(waiting(&feed, &app, wall + Span::from_secs(29)), 1);
     app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(30));
@@ -413,10 +416,10 @@ fn a_close_whose_opening_never_comes_is_rejected_when_the_grace_runs_out() {
     assert_eq!(board.feed.rejected, 2, "ZZ and Q once their grace ran out");
     assert_eq!(
         board.feed.recent_rejects.last(),
-        Some(&(
-            20,
-            "incident_arrived for an unknown id (unmatched)".to_string()
-        ))
+        Some(&RejectedLine {
+            line: 20,
+            reason: Reject::Unmatched(EventKind::IncidentArrived)
+        })
     );
 }
 
@@ -615,10 +618,10 @@ fn a_call_end_that_overtakes_its_answer_waits_for_it_like_any_close() {
     );
     assert_eq!(
         board.feed.recent_rejects.last(),
-        Some(&(
-            24,
-            "call_ended for an unknown id or a call not answered (unmatched)".to_string()
-        ))
+        Some(&RejectedLine {
+            line: 24,
+            reason: Reject::Unmatched(EventKind::CallEnded)
+        })
     );
     // At 12:02:01 the hour starts after A's answer (11:00:04): B and H are answered.
     let calls = &board.figures.calls.line_999;

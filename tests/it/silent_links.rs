@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use forceboard::feed::source::{
-    DownCause, FeedItem, FeedSource, SourceOptions, SourceState, spawn_with,
+    DownCause, FeedItem, FeedSource, HttpUrl, SourceOptions, SourceState, TcpAddr, spawn_with,
 };
 use forceboard::model::EventBody;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -34,7 +34,7 @@ async fn expect_call(rx: &mut Receiver<FeedItem>, id: &str) {
 #[tokio::test]
 async fn a_silent_tcp_link_is_closed_after_the_idle_limit_and_dialled_again() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+    let addr = TcpAddr::from(listener.local_addr().unwrap());
     let (tx, mut rx) = mpsc::channel(16);
     let task = spawn_with(FeedSource::Tcp { addr }, tx, None, fast());
 
@@ -66,7 +66,7 @@ async fn a_silent_tcp_link_is_closed_after_the_idle_limit_and_dialled_again() {
 #[tokio::test]
 async fn a_trickle_within_the_idle_limit_keeps_the_link() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+    let addr = TcpAddr::from(listener.local_addr().unwrap());
     let (tx, mut rx) = mpsc::channel(16);
     let task = spawn_with(FeedSource::Tcp { addr }, tx, None, fast());
     let (mut socket, _) = timeout(LIMIT, listener.accept()).await.unwrap().unwrap();
@@ -116,7 +116,7 @@ async fn an_http_response_that_goes_silent_is_closed_and_asked_again() {
         drop(socket);
     });
     let (tx, mut rx) = mpsc::channel(16);
-    let url = format!("http://{addr}/feed");
+    let url = HttpUrl::parse(&format!("http://{addr}/feed")).unwrap();
     let task = spawn_with(FeedSource::Http { url }, tx, None, fast());
     expect_state(&mut rx, SourceState::Connecting).await;
     expect_state(&mut rx, SourceState::Connected).await;
@@ -145,7 +145,7 @@ async fn a_file_served_over_http_ends_and_is_polled_with_a_growing_back_off() {
         }
     });
     let (tx, mut rx) = mpsc::channel(16);
-    let url = format!("http://{addr}/day.ndjson");
+    let url = HttpUrl::parse(&format!("http://{addr}/day.ndjson")).unwrap();
     let task = spawn_with(FeedSource::Http { url }, tx, None, fast());
     expect_state(&mut rx, SourceState::Connecting).await;
     // Each fetch: connected, the one line, ended; never DOWN, never CONNECTING again.

@@ -1,11 +1,13 @@
 //! Live feed sources against real sockets and files: TCP and HTTP servers on 127.0.0.1 with
 //! ephemeral ports, and files in a fresh temporary directory. Every wait has a time limit.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use forceboard::feed::source::{
-    DownCause, FeedItem, FeedSource, SourceOptions, SourceState, backoff_delay, spawn_with,
+    DownCause, FeedItem, FeedSource, HttpUrl, SourceOptions, SourceState, TcpAddr, backoff_delay,
+    spawn_with,
 };
 use forceboard::model::Reject;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -66,13 +68,13 @@ fn feed_source_forms() {
     assert_eq!(
         FeedSource::parse("tcp://127.0.0.1:7070", false),
         Ok(FeedSource::Tcp {
-            addr: "127.0.0.1:7070".to_string()
+            addr: TcpAddr::from(SocketAddr::from(([127, 0, 0, 1], 7070)))
         })
     );
     assert_eq!(
         FeedSource::parse("tcp://[::1]:7070", false),
         Ok(FeedSource::Tcp {
-            addr: "[::1]:7070".to_string()
+            addr: TcpAddr::from(SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], 7070)))
         })
     );
     for url in [
@@ -82,7 +84,7 @@ fn feed_source_forms() {
         assert_eq!(
             FeedSource::parse(url, false),
             Ok(FeedSource::Http {
-                url: url.to_string()
+                url: HttpUrl::parse(url).expect("an HTTP feed URL")
             })
         );
     }
@@ -99,13 +101,14 @@ fn feed_source_forms() {
         ("https://user:hunter2@cad.local/", false),
     ];
     for (src, follow) in refused {
-        let error = FeedSource::parse(src, follow).expect_err(src);
+        let error = FeedSource::parse(src, follow).expect_err(src).to_string();
         assert!(!error.contains('\n') && error.len() < 160, "{error}");
         assert!(!error.contains("hunter2"), "{error}");
     }
     assert!(
         FeedSource::parse("ftp://x", false)
             .unwrap_err()
+            .to_string()
             .contains("ftp")
     );
 }
@@ -113,7 +116,7 @@ fn feed_source_forms() {
 #[tokio::test]
 async fn tcp_lines_rejects_disconnect_and_reconnect() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+    let addr = TcpAddr::from(listener.local_addr().unwrap());
     let (tx, mut rx) = mpsc::channel(16);
     let task = spawn_with(FeedSource::Tcp { addr }, tx, None, fast());
 
@@ -165,7 +168,7 @@ async fn tcp_lines_rejects_disconnect_and_reconnect() {
 #[tokio::test]
 async fn tcp_skips_a_byte_order_mark_split_across_segments_at_the_start_only() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+    let addr = TcpAddr::from(listener.local_addr().unwrap());
     let (tx, mut rx) = mpsc::channel(16);
     let task = spawn_with(FeedSource::Tcp { addr }, tx, None, fast());
 
@@ -199,7 +202,7 @@ async fn tcp_skips_a_byte_order_mark_split_across_segments_at_the_start_only() {
 #[tokio::test]
 async fn tcp_refused_backs_off_doubling() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+    let addr = TcpAddr::from(listener.local_addr().unwrap());
     drop(listener);
     let (tx, mut rx) = mpsc::channel(16);
     let task = spawn_with(FeedSource::Tcp { addr }, tx, None, fast());
@@ -282,7 +285,7 @@ async fn http_chunked_stream_with_bearer_token_then_503() {
     });
 
     let (tx, mut rx) = mpsc::channel(16);
-    let url = format!("http://{addr}/feed?from=now");
+    let url = HttpUrl::parse(&format!("http://{addr}/feed?from=now")).unwrap();
     let task = spawn_with(
         FeedSource::Http { url },
         tx,
@@ -335,7 +338,7 @@ async fn http_without_the_token_is_refused_and_https_needs_tls() {
     let (tx, mut rx) = mpsc::channel(16);
     let plain = spawn_with(
         FeedSource::Http {
-            url: format!("http://{addr}/"),
+            url: HttpUrl::parse(&format!("http://{addr}/")).unwrap(),
         },
         tx,
         None,
@@ -352,7 +355,7 @@ async fn http_without_the_token_is_refused_and_https_needs_tls() {
     let (tx, mut rx) = mpsc::channel(16);
     let secure = spawn_with(
         FeedSource::Http {
-            url: format!("https://{addr}/"),
+            url: HttpUrl::parse(&format!("https://{addr}/")).unwrap(),
         },
         tx,
         Some("tok".to_string()),

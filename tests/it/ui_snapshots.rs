@@ -5,6 +5,7 @@
 use forceboard::config::Config;
 use forceboard::engine::Engine;
 use forceboard::ingest::ingest_reader;
+use forceboard::model::{EventKind, Reject, RejectedLine};
 use forceboard::time::{Timestamp, parse_rfc3339};
 use forceboard::ui::{
     Board, ColorDepth, FeedState, FeedStatus, LayoutChoice, Mode, Overlay, View, draw,
@@ -66,9 +67,18 @@ fn live_feed() -> FeedStatus {
         events_per_min: 12.5,
         rejected: 3,
         recent_rejects: vec![
-            (14, "call_answered for an unknown id (unmatched)".into()),
-            (31, "not valid JSON".into()),
-            (52, "no offset in \"at\"".into()),
+            RejectedLine {
+                line: 14,
+                reason: Reject::Unmatched(EventKind::CallAnswered),
+            },
+            RejectedLine {
+                line: 31,
+                reason: Reject::NotJson,
+            },
+            RejectedLine {
+                line: 52,
+                reason: Reject::NoOffset("at"),
+            },
         ],
         last_event_age_s: Some(2),
         ..FeedStatus::default()

@@ -57,8 +57,6 @@ pub enum DownCause {
     InvalidRequest,
     /// The URL of an HTTP feed is not a valid `http://` or `https://` URL.
     InvalidUrl,
-    /// The URL of an HTTP feed has a `user:password@` part.
-    CredentialsInUrl,
     /// The token cannot be sent as an HTTP header.
     InvalidToken,
     /// An open connection delivered no byte (not even a heartbeat) for this many seconds:
@@ -174,9 +172,6 @@ impl fmt::Display for DownCause {
             DownCause::HttpError => "HTTP error",
             DownCause::InvalidRequest => "invalid HTTP request",
             DownCause::InvalidUrl => "the feed URL is not a valid http:// or https:// URL",
-            DownCause::CredentialsInUrl => {
-                "credentials in the feed URL are not supported: set FORCEBOARD_TOKEN instead"
-            }
             DownCause::InvalidToken => "the token is not a valid HTTP header value",
             DownCause::NoData { secs } => return write!(f, "no data for {secs} s"),
             DownCause::NatsCredentials => "NATS: the credentials file cannot be read",

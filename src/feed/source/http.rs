@@ -17,17 +17,16 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls;
 use tracing::{info, warn};
 
-use super::address::HttpTarget;
+use super::address::HttpUrl;
 use super::{Closed, DownCause, Flow, Runner, Session, SourceState};
 use crate::feed::lines::LineSplitter;
 
 impl Runner {
-    pub(super) async fn run_http(&mut self, url: &str, token: Option<String>) -> Flow<()> {
+    pub(super) async fn run_http(&mut self, url: &HttpUrl, token: Option<String>) -> Flow<()> {
         let mut attempt = 0;
-        let target = HttpTarget::from_url(url);
         let authorization = token.as_deref().map(bearer).transpose();
-        if let (Ok(target), Ok(Some(_))) = (&target, &authorization)
-            && !target.https
+        if let Ok(Some(_)) = &authorization
+            && !url.is_https()
         {
             warn!(source = %self.label, "the token is sent over plain http");
         }
@@ -38,10 +37,10 @@ impl Runner {
             if !ended {
                 self.state(SourceState::Connecting).await?;
             }
-            let session = match (&target, &authorization) {
-                (Err(cause), _) | (_, Err(cause)) => Session::failed(*cause),
-                (Ok(target), Ok(authorization)) => {
-                    self.http_session(target, authorization.as_ref(), &mut tls)
+            let session = match &authorization {
+                Err(cause) => Session::failed(*cause),
+                Ok(authorization) => {
+                    self.http_session(url, authorization.as_ref(), &mut tls)
                         .await?
                 }
             };
@@ -70,22 +69,22 @@ impl Runner {
 
     async fn http_session(
         &self,
-        target: &HttpTarget,
+        url: &HttpUrl,
         authorization: Option<&HeaderValue>,
         tls: &mut Option<TlsConnector>,
     ) -> Flow<Session> {
-        let stream = match self.connect(&target.connect_addr).await? {
+        let stream = match self.connect(&url.connect_addr()).await? {
             Ok(stream) => stream,
             Err(cause) => return Ok(Session::failed(cause)),
         };
-        if !target.https {
+        if !url.is_https() {
             return self
-                .http_exchange(TokioIo::new(stream), target, authorization)
+                .http_exchange(TokioIo::new(stream), url, authorization)
                 .await;
         }
-        match self.tls_handshake(stream, target, tls).await? {
+        match self.tls_handshake(stream, url, tls).await? {
             Ok(stream) => {
-                self.http_exchange(TokioIo::new(stream), target, authorization)
+                self.http_exchange(TokioIo::new(stream), url, authorization)
                     .await
             }
             Err(cause) => Ok(Session::failed(cause)),
@@ -97,7 +96,7 @@ impl Runner {
     async fn tls_handshake(
         &self,
         stream: TcpStream,
-        target: &HttpTarget,
+        url: &HttpUrl,
         tls: &mut Option<TlsConnector>,
     ) -> Flow<Result<TlsStream<TcpStream>, DownCause>> {
         let connector = match tls {
@@ -107,7 +106,7 @@ impl Runner {
                 Err(cause) => return Ok(Err(cause)),
             },
         };
-        let Ok(server_name) = rustls::pki_types::ServerName::try_from(target.host.clone()) else {
+        let Ok(server_name) = rustls::pki_types::ServerName::try_from(url.bare_host()) else {
             return Ok(Err(DownCause::TlsInvalidServerName));
         };
         let handshake = tokio::time::timeout(
@@ -128,14 +127,14 @@ impl Runner {
     async fn http_exchange<S>(
         &self,
         io: TokioIo<S>,
-        target: &HttpTarget,
+        url: &HttpUrl,
         authorization: Option<&HeaderValue>,
     ) -> Flow<Session>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         // `_driver` keeps the connection running until the body has been read.
-        let (response, _driver) = match self.get(io, target, authorization).await? {
+        let (response, _driver) = match self.get(io, url, authorization).await? {
             Ok(answer) => answer,
             Err(cause) => return Ok(Session::failed(cause)),
         };
@@ -153,7 +152,7 @@ impl Runner {
     async fn get<S>(
         &self,
         io: TokioIo<S>,
-        target: &HttpTarget,
+        url: &HttpUrl,
         authorization: Option<&HeaderValue>,
     ) -> Flow<Result<(Response<Incoming>, AbortOnDrop), DownCause>>
     where
@@ -167,7 +166,7 @@ impl Runner {
             // Its errors surface through the request and the body.
             let _ = connection.await;
         }));
-        let request = match get_request(target, authorization) {
+        let request = match get_request(url, authorization) {
             Ok(request) => request,
             Err(cause) => return Ok(Err(cause)),
         };
@@ -239,11 +238,11 @@ fn bearer(token: &str) -> Result<HeaderValue, DownCause> {
 }
 
 fn get_request(
-    target: &HttpTarget,
+    url: &HttpUrl,
     authorization: Option<&HeaderValue>,
 ) -> Result<Request<Empty<Bytes>>, DownCause> {
-    let mut request = Request::get(target.path_and_query.as_str())
-        .header(header::HOST, target.authority.as_str())
+    let mut request = Request::get(url.path_and_query())
+        .header(header::HOST, url.authority())
         .header(header::ACCEPT, "application/x-ndjson")
         .header(
             header::USER_AGENT,

@@ -30,6 +30,7 @@ use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
 use tracing::info;
 
+pub use address::{FeedSourceError, HttpUrl, HttpUrlError, TcpAddr, TcpAddrError, UrlSyntaxError};
 pub use backoff::backoff_delay;
 pub use cause::DownCause;
 pub use http::token_is_sendable;
@@ -84,13 +85,13 @@ pub enum FeedSource {
         path: PathBuf,
         follow: bool,
     },
-    /// `addr` is `HOST:PORT`, without the `tcp://`.
+    /// `tcp://HOST:PORT`.
     Tcp {
-        addr: String,
+        addr: TcpAddr,
     },
     /// An `http://` or `https://` URL.
     Http {
-        url: String,
+        url: HttpUrl,
     },
     /// One subject of a NATS JetStream stream, read from `replay` ago (the backfill).
     Nats {

@@ -7,7 +7,7 @@ use socket2::{SockRef, TcpKeepalive};
 use tokio::net::TcpStream;
 use tracing::{info, warn};
 
-use super::{Closed, DownCause, Flow, Runner, Session, SourceState};
+use super::{Closed, DownCause, Flow, Runner, Session, SourceState, TcpAddr};
 
 impl Runner {
     /// Resolves and connects, within the connect timeout. Each address the name resolves
@@ -38,11 +38,12 @@ impl Runner {
         }
     }
 
-    pub(super) async fn run_tcp(&mut self, addr: &str) -> Flow<()> {
+    pub(super) async fn run_tcp(&mut self, addr: &TcpAddr) -> Flow<()> {
         let mut attempt = 0;
+        let addr = addr.to_string();
         loop {
             self.state(SourceState::Connecting).await?;
-            let session = match self.connect(addr).await? {
+            let session = match self.connect(&addr).await? {
                 Ok(stream) => {
                     info!(source = %self.label, "feed connected");
                     self.state(SourceState::Connected).await?;

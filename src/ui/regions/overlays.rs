@@ -164,10 +164,10 @@ pub fn draw_rejects(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) 
             ),
             theme.dim(),
         ));
-        for (number, reason) in feed.recent_rejects.iter().rev().take(shown) {
+        for rejected in feed.recent_rejects.iter().rev().take(shown) {
             lines.push(Line::from(vec![
-                Span::styled(format!("line {number:>6}  "), theme.bold()),
-                Span::raw(reason.clone()),
+                Span::styled(format!("line {:>6}  ", rejected.line), theme.bold()),
+                Span::raw(rejected.reason.to_string()),
             ]));
         }
     }

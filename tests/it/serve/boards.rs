@@ -7,7 +7,7 @@ use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::engine::{CallFigures, Figures, IncidentFigures, Status};
 use forceboard::feed::{FeedItem, SourceState, parse_line};
-use forceboard::model::Reject;
+use forceboard::model::{Reject, RejectedLine};
 use forceboard::time::{Span, Timestamp, format_utc, parse_rfc3339};
 use forceboard::ui::{Board, FeedState, LayoutChoice, Mode, draw};
 use ratatui::Terminal;
@@ -314,7 +314,10 @@ fn event_times_are_checked_on_the_feed_clock_and_the_pairing_grace_on_the_wall_c
     assert_eq!(board.feed.rejected, 1);
     assert_eq!(
         board.feed.recent_rejects,
-        vec![(3, Reject::FutureDated.to_string())]
+        vec![RejectedLine {
+            line: 3,
+            reason: Reject::FutureDated
+        }]
     );
     // A close with no opening waits the 2 min pairing grace of *wall* time (40 min of
     // the feed's), then is refused as unmatched.

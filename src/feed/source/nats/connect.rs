@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use async_nats::{ConnectErrorKind, ConnectOptions, Event};
 use tokio::sync::mpsc;
-use url::{Host, Url};
+use url::Host;
 
 use crate::feed::source::DownCause;
+use crate::feed::source::address::{UrlSyntaxError, parse_url};
 use crate::format::printable;
 
 /// The NATS port when a URL names none.
@@ -37,9 +38,47 @@ pub struct NatsTarget {
     pub credentials: NatsCredentials,
 }
 
+/// Why a NATS address (`nats://HOST:PORT/SUBJECT`, `tls://…`, or `--nats`) was refused.
+/// Each is one sentence; none quotes a credential.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NatsAddressError {
+    #[error("{NATS_FORM}")]
+    Syntax(#[source] UrlSyntaxError),
+    /// Not `nats://` or `tls://`.
+    #[error("{NATS_FORM}")]
+    Scheme,
+    /// No host, or port 0.
+    #[error("{NATS_FORM}")]
+    HostAndPort,
+    /// A query or a fragment.
+    #[error("{NATS_FORM}")]
+    MoreThanServerAndSubject,
+    /// A `user:password@` part: credentials come from files or the environment.
+    #[error(
+        "credentials in a NATS URL are not supported: use --nats-creds, --nats-nkey or FORCEBOARD_NATS_TOKEN"
+    )]
+    Credentials,
+    #[error(transparent)]
+    Subject(#[from] SubjectError),
+}
+
+/// The one form a NATS feed takes, for error messages.
+const NATS_FORM: &str =
+    "a NATS feed must be given as nats://HOST:PORT/SUBJECT or tls://HOST:PORT/SUBJECT";
+
+/// A subject that is not one force's: see [`check_subject`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the NATS subject \"{}\" is not valid: give dot-separated words of letters, digits, - and _ (e.g. events.wmp), no wildcards",
+    printable(.subject)
+)]
+pub struct SubjectError {
+    pub subject: String,
+}
+
 impl NatsTarget {
-    /// Reads `nats://HOST[:PORT]/SUBJECT` or `tls://…`; the error is one sentence.
-    pub fn parse(text: &str) -> Result<NatsTarget, String> {
+    /// Reads `nats://HOST[:PORT]/SUBJECT` or `tls://…`.
+    pub fn parse(text: &str) -> Result<NatsTarget, NatsAddressError> {
         let (server, path) = NatsTarget::parse_server(text)?;
         let subject = path.trim_start_matches('/');
         check_subject(subject)?;
@@ -51,36 +90,26 @@ impl NatsTarget {
 
     /// Reads `nats://HOST[:PORT]` or `tls://HOST[:PORT]` (a subject given apart); a path
     /// is returned for [`parse`](Self::parse) to read as the subject.
-    pub fn parse_server(text: &str) -> Result<(NatsTarget, String), String> {
-        let invalid = || {
-            "a NATS feed must be given as nats://HOST:PORT/SUBJECT or tls://HOST:PORT/SUBJECT"
-                .to_string()
-        };
-        if text.contains(|c: char| c.is_whitespace() || c.is_control()) {
-            return Err(invalid());
-        }
-        let url = Url::parse(text).map_err(|_| invalid())?;
+    pub fn parse_server(text: &str) -> Result<(NatsTarget, String), NatsAddressError> {
+        let url = parse_url(text).map_err(NatsAddressError::Syntax)?;
         let tls = match url.scheme() {
             "nats" => false,
             "tls" => true,
-            _ => return Err(invalid()),
+            _ => return Err(NatsAddressError::Scheme),
         };
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(
-                "credentials in a NATS URL are not supported: use --nats-creds, --nats-nkey or FORCEBOARD_NATS_TOKEN"
-                    .to_string(),
-            );
+            return Err(NatsAddressError::Credentials);
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid());
+            return Err(NatsAddressError::MoreThanServerAndSubject);
         }
         let host = match url.host() {
-            Some(Host::Domain("")) | None => return Err(invalid()),
+            Some(Host::Domain("")) | None => return Err(NatsAddressError::HostAndPort),
             Some(host) => host.to_string(),
         };
         let port = url.port().unwrap_or(DEFAULT_NATS_PORT);
         if port == 0 {
-            return Err(invalid());
+            return Err(NatsAddressError::HostAndPort);
         }
         let scheme = if tls { "tls" } else { "nats" };
         let target = NatsTarget {
@@ -100,7 +129,7 @@ impl NatsTarget {
 
 /// A subject a force's events travel on: dot-separated tokens of letters, digits, `-`
 /// and `_`; no wildcards (one subject is one force's ordered feed).
-pub fn check_subject(subject: &str) -> Result<(), String> {
+pub fn check_subject(subject: &str) -> Result<(), SubjectError> {
     let token_ok = |token: &str| {
         !token.is_empty()
             && token
@@ -110,10 +139,9 @@ pub fn check_subject(subject: &str) -> Result<(), String> {
     if subject.len() <= 255 && subject.split('.').all(token_ok) {
         Ok(())
     } else {
-        Err(format!(
-            "the NATS subject \"{}\" is not valid: give dot-separated words of letters, digits, - and _ (e.g. events.wmp), no wildcards",
-            printable(subject)
-        ))
+        Err(SubjectError {
+            subject: subject.to_string(),
+        })
     }
 }
 
@@ -224,6 +252,20 @@ mod tests {
             assert!(NatsTarget::parse(bad).is_err(), "{bad}");
         }
         let refused = NatsTarget::parse("nats://u:secret@h/events.wmp").unwrap_err();
-        assert!(!refused.contains("secret"), "{refused}");
+        assert_eq!(refused, NatsAddressError::Credentials);
+        assert!(!refused.to_string().contains("secret"), "{refused}");
+        assert_eq!(
+            NatsTarget::parse("nats://host:4222/events.*")
+                .unwrap_err()
+                .to_string(),
+            "the NATS subject \"events.*\" is not valid: give dot-separated words of letters, \
+             digits, - and _ (e.g. events.wmp), no wildcards"
+        );
+        assert_eq!(
+            NatsTarget::parse("nats://host:0/events.wmp")
+                .unwrap_err()
+                .to_string(),
+            NATS_FORM
+        );
     }
 }

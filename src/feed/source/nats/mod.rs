@@ -27,7 +27,10 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tracing::info;
 
-pub use connect::{DEFAULT_NATS_PORT, NatsCredentials, NatsTarget, check_subject, connect};
+pub use connect::{
+    DEFAULT_NATS_PORT, NatsAddressError, NatsCredentials, NatsTarget, SubjectError, check_subject,
+    connect,
+};
 
 use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
