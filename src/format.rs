@@ -41,12 +41,14 @@ pub fn duration(seconds: f64) -> String {
     let sign = if seconds < 0.0 { "-" } else { "" };
     let seconds = seconds.abs();
     // `as` saturates, so no value from a feed can overflow the arithmetic below.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let whole = seconds.round() as u64;
     if whole < 60 {
         format!("{sign}{whole}s")
     } else if whole < 3600 {
         format!("{sign}{}m {:02}s", whole / 60, whole % 60)
     } else {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let minutes = (seconds / 60.0).round() as u64;
         format!("{sign}{}h {:02}m", minutes / 60, minutes % 60)
     }
@@ -65,6 +67,8 @@ pub fn answer_999(seconds: f64) -> String {
 
 /// A target or threshold for people: `5s`, `10s`, `3m`, `15m`, `1h`.
 pub fn human_target(seconds: f64) -> String {
+    // `as` saturates: a target past i64's range (none is) would still print.
+    #[allow(clippy::cast_possible_truncation)]
     let whole = seconds.round() as i64;
     if whole % 3600 == 0 && whole >= 3600 {
         format!("{}h", whole / 3600)
@@ -104,7 +108,10 @@ pub fn per_minute(rate: f64) -> String {
 /// A replay speed: `×60`, `×0.5`, `×1`.
 pub fn speed(speed: f64) -> String {
     if speed.fract() == 0.0 && speed.abs() < 1e9 {
-        format!("×{}", speed as i64)
+        // Whole and well within i64: the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = speed as i64;
+        format!("×{whole}")
     } else {
         format!("×{}", (speed * 100.0).round() / 100.0)
     }

@@ -58,7 +58,7 @@ pub enum Effect {
 }
 
 /// How one board starts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct AppOptions {
     pub layout: LayoutChoice,
     /// No colour, whatever the terminal can do.

@@ -335,13 +335,13 @@ fn recording_state(
 ) {
     let now = replay.now(wall);
     let silent = replay.last_event_at().map(|at| (now - at).max(Span::ZERO));
-    status.last_event_age_s = silent.map(|s| s.whole_secs() as u64);
+    status.last_event_age_s = silent.map(Span::whole_secs_unsigned);
     status.state = if !looping && replay.at_end(wall) {
         FeedState::Ended
     } else {
         match silent {
             Some(silent) if silent > stale_after => FeedState::Stale {
-                silent_s: silent.whole_secs() as u64,
+                silent_s: silent.whole_secs_unsigned(),
             },
             _ => FeedState::Live,
         }

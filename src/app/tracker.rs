@@ -115,7 +115,7 @@ impl FeedTracker {
                 let silent = since(self.last_line.unwrap_or(self.state_since));
                 if check_stale && silent > stale_after {
                     FeedState::Stale {
-                        silent_s: silent.whole_secs() as u64,
+                        silent_s: silent.whole_secs_unsigned(),
                     }
                 } else {
                     FeedState::Live
@@ -131,7 +131,7 @@ impl FeedTracker {
                 .iter()
                 .map(|(line, reason)| (*line, reason.to_string()))
                 .collect(),
-            last_event_age_s: self.last_event.map(|t| since(t).whole_secs() as u64),
+            last_event_age_s: self.last_event.map(|t| since(t).whole_secs_unsigned()),
             down_cause,
             recording: None,
         }
@@ -140,7 +140,8 @@ impl FeedTracker {
 
 /// Seconds, rounded up: a retry 2.1 s away reads "3 s".
 fn whole_seconds_up(span: Span) -> u64 {
-    (span.max(Span::ZERO).nanos() as u64).div_ceil(Span::SECOND.nanos() as u64)
+    let nanos = u64::try_from(span.nanos()).unwrap_or(0);
+    nanos.div_ceil(Span::SECOND.nanos().unsigned_abs())
 }
 
 #[cfg(test)]

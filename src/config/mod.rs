@@ -287,6 +287,7 @@ fn line_number_at(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn secs(secs: i64) -> Span {
         Span::from_secs(secs)
@@ -470,9 +471,10 @@ mod tests {
 
     /// `count` areas coded A1, A2…
     fn areas_toml(count: usize) -> String {
-        (1..=count)
-            .map(|n| format!("[[areas]]\ncode = \"A{n}\"\n"))
-            .collect()
+        (1..=count).fold(String::new(), |mut toml, n| {
+            let _ = writeln!(toml, "[[areas]]\ncode = \"A{n}\"");
+            toml
+        })
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl Walker {
             // Checked, not saturated: too many seconds is an error, not 292 years.
             Value::Integer(n) => n.checked_mul(Span::SECOND.nanos()).map(Span::from_nanos),
             Value::Float(x) if x.is_finite() && *x < 1e9 => {
-                Some(Span::from_nanos((x * 1e9).round() as i64))
+                Some(Span::from_nanos_f64((x * 1e9).round()))
             }
             _ => None,
         };

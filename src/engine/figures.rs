@@ -132,8 +132,10 @@ pub struct DurationStats {
 /// The k-th smallest with k = ceil(p/100 · n) (at least 1), of a sorted, non-empty slice.
 pub fn nearest_rank<T: Copy>(sorted: &[T], percent: u64) -> T {
     let n = sorted.len() as u64;
-    let rank = (percent * n).div_ceil(100).clamp(1, n);
-    sorted[(rank - 1) as usize]
+    let rank = percent.saturating_mul(n).div_ceil(100).clamp(1, n);
+    // 1 ≤ rank ≤ n, the slice's length, so rank - 1 is an index into it.
+    let index = usize::try_from(rank - 1).unwrap_or(sorted.len() - 1);
+    sorted[index]
 }
 
 impl DurationStats {

@@ -299,7 +299,7 @@ impl Engine {
         if self.area_codes.len() >= MAX_AREAS {
             return None;
         }
-        let id = self.area_codes.len() as AreaId;
+        let id = AreaId::try_from(self.area_codes.len()).ok()?;
         self.area_codes.push(code.to_string());
         self.area_index.insert(code.to_string(), id);
         self.expired_forgotten.push([0; 2]);
@@ -461,8 +461,10 @@ impl Engine {
                 .areas
                 .into_iter()
                 .find(|(known, _)| known == code)
-                .map(|(_, figures)| figures)
-                .unwrap_or_else(|| Accumulators::default().finish(&self.settings)),
+                .map_or_else(
+                    || Accumulators::default().finish(&self.settings),
+                    |(_, figures)| figures,
+                ),
         }
     }
 }

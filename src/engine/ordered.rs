@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn in_order_arrivals_fill_whole_blocks() {
         let mut set = Ordered::default();
-        for i in 0..(3 * BLOCK as u32) {
+        for i in 0..u32::try_from(3 * BLOCK).unwrap() {
             set.insert(i);
         }
         assert_eq!(set.blocks(), 3);

@@ -13,7 +13,7 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One physical line of a feed.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line<'a> {
     /// The line's bytes, without its `\n` (or `\r\n`).
     Text(&'a [u8]),

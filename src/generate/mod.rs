@@ -193,7 +193,7 @@ mod tests {
             let summary = generate(&options, &mut out).unwrap();
             assert_eq!(
                 summary.lines,
-                out.iter().filter(|&&b| b == b'\n').count() as u64
+                memchr::memchr_iter(b'\n', &out).count() as u64
             );
             let hash = out.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)

@@ -253,7 +253,7 @@ impl<T> FeedTime<T> {
     fn isolated_below(&self, run: &[Timestamp]) -> Option<Timestamp> {
         let top = *run.last()?;
         let mut below = None;
-        for pair in run[..run.len() / 2 + 1].windows(2) {
+        for pair in run[..=run.len() / 2].windows(2) {
             let gap = pair[1] - pair[0];
             if gap > self.horizon && gap > top - pair[1] {
                 below = Some(pair[0]);
@@ -306,11 +306,11 @@ mod tests {
         let mut out = Vec::new();
         for (line, &minute) in minutes.iter().enumerate() {
             gate.push(m(minute), line + 1, &mut |_, line, placement| {
-                out.push((line, placement))
+                out.push((line, placement));
             });
         }
         gate.finish(minutes.len() as u64, &mut |_, line, placement| {
-            out.push((line, placement))
+            out.push((line, placement));
         });
         out
     }
@@ -422,7 +422,7 @@ mod tests {
         // Nine lines in a row, each a day after the last: strays, not the feed moving on.
         let mut minutes: Vec<i64> = (0..200).collect();
         for day in 1..=9 {
-            minutes.insert(100 + day as usize, day * 1_440);
+            minutes.insert(100 + usize::try_from(day).unwrap(), day * 1_440);
         }
         let out = run(&minutes);
         // Each is a cluster of its own; 1 % of 209 lines is 2: the two latest are past the end.
@@ -435,7 +435,7 @@ mod tests {
         // In a file of 1,000 lines they are strays past the end, the rest in order.
         let mut minutes: Vec<i64> = (0..1_000).map(|m| m / 5).collect();
         for day in 1..=9 {
-            minutes.insert(100 + day as usize, day * 1_440);
+            minutes.insert(100 + usize::try_from(day).unwrap(), day * 1_440);
         }
         let out = run(&minutes);
         assert_eq!(out.iter().filter(|(_, p)| *p == BeyondEnd).count(), 9);
@@ -450,7 +450,7 @@ mod tests {
             gate.push(m(line), line, &mut |_, _, _| let_go += 1);
         }
         // Far-ahead lines, each broken off its run by an ordinary line.
-        for line in 0..(MAX_HELD as i64 + 5) {
+        for line in 0..(i64::try_from(MAX_HELD).unwrap() + 5) {
             gate.push(m(1_000_000 + line), 0, &mut |_, _, _| let_go += 1);
             gate.push(m(9), 0, &mut |_, _, _| let_go += 1);
         }

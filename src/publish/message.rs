@@ -73,7 +73,10 @@ mod tests {
             br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#
         );
         assert_eq!(
-            message.headers.get(LINE_HEADER).map(|v| v.as_str()),
+            message
+                .headers
+                .get(LINE_HEADER)
+                .map(async_nats::HeaderValue::as_str),
             Some("3")
         );
     }

@@ -61,9 +61,9 @@ pub struct PublishOptions {
     pub source: FeedSource,
     /// The NATS server, the subject to publish on and the credentials.
     pub target: NatsTarget,
-    /// A NATS token (from a file or FORCEBOARD_NATS_TOKEN).
+    /// A NATS token (from a file or `FORCEBOARD_NATS_TOKEN`).
     pub token: Option<String>,
-    /// The bearer token for an HTTP(S) source (FORCEBOARD_TOKEN): never the NATS one, so
+    /// The bearer token for an HTTP(S) source (`FORCEBOARD_TOKEN`): never the NATS one, so
     /// neither system is handed the other's secret.
     pub http_token: Option<String>,
     pub stream: StreamSettings,

@@ -59,7 +59,7 @@ impl Recorder {
             health: Arc::clone(&health),
         };
         std::thread::spawn(move || {
-            writer.run(lines);
+            writer.run(&lines);
             drop(done);
         });
         Recorder {
@@ -128,7 +128,7 @@ struct Batch {
 }
 
 impl<W: Write> Writer<W> {
-    fn run(mut self, lines: Receiver<String>) {
+    fn run(mut self, lines: &Receiver<String>) {
         let mut batch = Batch::default();
         while let Ok(first) = lines.recv() {
             batch.bytes.clear();

@@ -21,6 +21,8 @@ pub use span::Span;
 pub use virtual_clock::{MAX_SPEED, MIN_SPEED, SPEEDS, VirtualClock};
 pub use wall::WallClock;
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
 /// Why a time stamp was refused.
@@ -127,7 +129,10 @@ fn parse_fixed_layout(b: &[u8]) -> Option<i64> {
         for &digit in &b[start..pos] {
             fraction = fraction * 10 + i64::from(digit - b'0');
         }
-        fraction *= 10_i64.pow((9 - digits) as u32);
+        // Nanoseconds: as many zeros again as the digits fall short of nine.
+        for _ in digits..9 {
+            fraction *= 10;
+        }
     }
     let offset_seconds = match b.get(pos..)? {
         [b'Z'] => 0,
@@ -211,7 +216,7 @@ pub fn parse_span(text: &str) -> Option<Span> {
         rest = &rest[unit_len..];
         total += number * unit;
     }
-    (total.is_finite() && total < 1e18).then_some(Span::from_nanos(total.round() as i64))
+    (total.is_finite() && total < 1e18).then_some(Span::from_nanos_f64(total.round()))
 }
 
 /// A short human label for a span: `15m`, `1h`, `24h`, `90m`, `7d`, `45s`, `1h30m`.
@@ -229,14 +234,15 @@ pub fn format_span(span: Span) -> String {
     let minutes = (total_seconds % 3600) / 60;
     let secs = total_seconds % 60;
     let mut label = String::new();
+    // Writing into a String cannot fail.
     if hours > 0 {
-        label.push_str(&format!("{hours}h"));
+        let _ = write!(label, "{hours}h");
     }
     if minutes > 0 {
-        label.push_str(&format!("{minutes}m"));
+        let _ = write!(label, "{minutes}m");
     }
     if secs > 0 {
-        label.push_str(&format!("{secs}s"));
+        let _ = write!(label, "{secs}s");
     }
     label
 }

@@ -40,7 +40,7 @@ impl ServedClock {
     /// monotonic in `served`).
     pub fn wall_at(&self, served: Timestamp) -> Timestamp {
         let elapsed = (served - self.origin).nanos() as f64 / self.speed();
-        self.origin + Span::from_nanos(elapsed.floor() as i64)
+        self.origin + Span::from_nanos_f64(elapsed.floor())
     }
 }
 
@@ -70,7 +70,7 @@ mod tests {
             for served in [s(7), s(8), s(3_607), s(4)] {
                 let wall = clock.wall_at(served);
                 assert!(
-                    (clock.at(wall) - served).abs() <= Span::from_nanos(speed.ceil() as i64),
+                    (clock.at(wall) - served).abs() <= Span::from_nanos_f64(speed.ceil()),
                     "{speed} {served:?}"
                 );
             }

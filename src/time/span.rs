@@ -31,6 +31,15 @@ impl Span {
         self.0
     }
 
+    /// Nanoseconds computed in floating point (a clock's speed applied), the fraction
+    /// dropped (towards zero), saturating at [`Span::MIN`] and [`Span::MAX`]; NaN is zero.
+    pub const fn from_nanos_f64(nanos: f64) -> Span {
+        // `as` from f64 to an integer is exactly that: it truncates and saturates.
+        #[allow(clippy::cast_possible_truncation)]
+        let nanos = nanos as i64;
+        Span(nanos)
+    }
+
     /// Milliseconds, saturating at [`Span::MIN`] and [`Span::MAX`].
     pub const fn from_millis(millis: i64) -> Span {
         Span(millis.saturating_mul(1_000_000))
@@ -66,7 +75,18 @@ impl Span {
         self.0 / NANOS_IN_SECOND
     }
 
+    /// Whole seconds of a length that is never negative (an age, a silence); a negative
+    /// span counts as zero.
+    pub const fn whole_secs_unsigned(self) -> u64 {
+        if self.0 < 0 {
+            0
+        } else {
+            self.whole_secs().unsigned_abs()
+        }
+    }
+
     /// The length without its sign; `MIN`'s saturates to `MAX`.
+    #[must_use]
     pub const fn abs(self) -> Span {
         Span(self.0.saturating_abs())
     }

@@ -35,9 +35,9 @@ impl VirtualClock {
         if self.paused {
             return self.anchor_virtual;
         }
-        // `as` from f64 saturates, so a huge speed-up stops at the end of time.
+        // The conversion saturates, so a huge speed-up stops at the end of time.
         let elapsed = (wall - self.anchor_wall).nanos() as f64 * self.speed;
-        self.anchor_virtual + Span::from_nanos(elapsed as i64)
+        self.anchor_virtual + Span::from_nanos_f64(elapsed)
     }
 
     fn reanchor(&mut self, wall: Timestamp) {

@@ -116,8 +116,10 @@ impl Board {
                 .areas
                 .iter()
                 .find(|(known, _)| known == code)
-                .map(|(_, f)| f.clone())
-                .unwrap_or_else(|| engine.figures(now, window.span, scope)),
+                .map_or_else(
+                    || engine.figures(now, window.span, scope),
+                    |(_, f)| f.clone(),
+                ),
             None => scoped.force.clone(),
         };
         let areas = scoped

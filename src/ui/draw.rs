@@ -207,7 +207,11 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
         buf.set_string(0, 0, "MÔN a", ratatui::style::Style::new());
         ascii_only(&mut buf);
-        let row: String = buf.content.iter().map(|cell| cell.symbol()).collect();
+        let row: String = buf
+            .content
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
         assert_eq!(row, "M?N a ");
     }
 

@@ -3,6 +3,14 @@
 //! the parts of a screen, drawn with [`widgets`]). Nothing here does I/O or reads the
 //! clock.
 
+// A screen's geometry is u16 (ratatui's): rows, columns and widths counted in usize are
+// cast into it, bounded by the screen they are drawn on.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 pub mod board;
 pub mod draw;
 pub mod regions;

@@ -21,6 +21,7 @@ pub enum LayoutChoice {
 
 impl LayoutChoice {
     /// The next choice for the `v` key: Auto → Wall → Standard → Compact → Auto.
+    #[must_use]
     pub fn next(self) -> LayoutChoice {
         match self {
             LayoutChoice::Auto => LayoutChoice::Wall,

@@ -67,12 +67,7 @@ impl Connection {
     /// Refuses a channel request with a message on the client's stderr and exit status 1.
     /// The request is answered "success" only so that the client shows the message:
     /// OpenSSH drops a refused request's channel without printing what came on it.
-    fn refuse(
-        &self,
-        channel: ChannelId,
-        message: &str,
-        session: &mut Session,
-    ) -> anyhow::Result<()> {
+    fn refuse(channel: ChannelId, message: &str, session: &mut Session) -> anyhow::Result<()> {
         session.channel_success(channel)?;
         session.extended_data(channel, 1, message.as_bytes().to_vec())?;
         session.exit_status_request(channel, 1)?;
@@ -186,7 +181,7 @@ impl russh::server::Handler for Connection {
         session: &mut Session,
     ) -> anyhow::Result<()> {
         let Some(mut pty) = self.pty.clone() else {
-            return self.refuse(channel, NEEDS_PTY, session);
+            return Self::refuse(channel, NEEDS_PTY, session);
         };
         let Some((_, write_half)) = self.channel.take() else {
             return Ok(());
@@ -217,7 +212,7 @@ impl russh::server::Handler for Connection {
         _: &[u8],
         session: &mut Session,
     ) -> anyhow::Result<()> {
-        self.refuse(channel, NO_COMMANDS, session)
+        Self::refuse(channel, NO_COMMANDS, session)
     }
 
     async fn subsystem_request(
@@ -226,7 +221,7 @@ impl russh::server::Handler for Connection {
         _: &str,
         session: &mut Session,
     ) -> anyhow::Result<()> {
-        self.refuse(channel, NO_COMMANDS, session)
+        Self::refuse(channel, NO_COMMANDS, session)
     }
 
     async fn x11_request(

@@ -205,10 +205,10 @@ impl Server {
     }
 
     async fn accept_until_stopped(&self, shared: &Arc<Shared>) {
+        use tokio::signal::unix::{SignalKind, signal};
         let open = Arc::new(AtomicUsize::new(0));
         // SIGHUP, or a change to the keys file, reloads the keys; SIGTERM or Ctrl-C stops
         // the server.
-        use tokio::signal::unix::{SignalKind, signal};
         let mut hangup = signal(SignalKind::hangup()).ok();
         let mut terminate = signal(SignalKind::terminate()).ok();
         let mut keys_file = KeysFile::look(&self.options.authorized_keys);

@@ -8,7 +8,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::style::ResetColor;
@@ -29,9 +29,7 @@ struct Bytes(Arc<Mutex<Vec<u8>>>);
 
 impl Bytes {
     fn buffer(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -156,9 +154,7 @@ impl Mailbox {
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
         // The slot holds plain bytes: a panic elsewhere cannot leave it half-written.
-        self.slot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Takes back a frame the writer has not sent yet: `true` if there was one (then the

@@ -54,10 +54,10 @@ pub fn banners(board: &Board) -> Vec<(Banner, String)> {
             format!("FEED STALE — last event {silent_s} s ago"),
         )),
         FeedState::Down { retry_in_s } => {
-            banners.push((Banner::Alarm, down_words(board.feed.down_cause, retry_in_s)))
+            banners.push((Banner::Alarm, down_words(board.feed.down_cause, retry_in_s)));
         }
         FeedState::Ended => {
-            banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()))
+            banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()));
         }
     }
     if let Some(words) = recording_failed(board.feed.recording.as_ref()) {

@@ -24,10 +24,8 @@ const GAP_PX: u16 = 3;
 pub fn height(body: Rect) -> u16 {
     if body.height >= BIG_FROM {
         bigtext::ROWS * pixel_height(body) + 1
-    } else if body.height >= TEXT_FROM {
-        1
     } else {
-        0
+        u16::from(body.height >= TEXT_FROM)
     }
 }
 

@@ -38,7 +38,7 @@ pub fn draw(
     }
     match range(points, target) {
         Some(range) if area.height >= 2 => {
-            chart(buf, area, points, (target, range), amber_factor, theme)
+            chart(buf, area, points, (target, range), amber_factor, theme);
         }
         _ => sparkline(buf, area, points, target, amber_factor, theme),
     }

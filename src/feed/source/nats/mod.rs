@@ -121,7 +121,7 @@ impl Runner {
         let mut attempt = 0;
         loop {
             let retry_in = self.next_delay(&mut attempt);
-            info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
+            info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis(), "feed down");
             self.state(SourceState::Down { cause, retry_in }).await?;
             let mut waited = Duration::ZERO;
             while waited < retry_in {

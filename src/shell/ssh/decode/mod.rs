@@ -256,9 +256,9 @@ fn tilde_key(number: u16) -> Option<KeyCode> {
         4 | 8 => KeyCode::End,
         5 => KeyCode::PageUp,
         6 => KeyCode::PageDown,
-        11..=15 => KeyCode::F((number - 10) as u8),
-        17..=21 => KeyCode::F((number - 11) as u8),
-        23 | 24 => KeyCode::F((number - 12) as u8),
+        11..=15 => KeyCode::F(u8::try_from(number - 10).ok()?),
+        17..=21 => KeyCode::F(u8::try_from(number - 11).ok()?),
+        23 | 24 => KeyCode::F(u8::try_from(number - 12).ok()?),
         _ => return None,
     })
 }

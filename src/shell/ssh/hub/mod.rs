@@ -156,7 +156,7 @@ impl Hub {
     fn command(&mut self, command: ToHub) {
         let now = self.clock.now();
         match command {
-            ToHub::Open { id, pty, mailbox } => self.open(id, pty, mailbox, now),
+            ToHub::Open { id, pty, mailbox } => self.open(id, &pty, mailbox, now),
             ToHub::Input { id, bytes } => {
                 let Some(session) = self.sessions.get_mut(&id) else {
                     return;
@@ -184,7 +184,7 @@ impl Hub {
         }
     }
 
-    fn open(&mut self, id: u64, pty: Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
+    fn open(&mut self, id: u64, pty: &Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
         let Ok(screen) = Screen::new(pty.width, pty.height) else {
             mailbox.close(Vec::new());
             return;
