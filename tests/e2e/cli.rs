@@ -1,5 +1,6 @@
 //! The real binary: `report`, `check`, `gen`, config and flag errors, exit codes.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -465,9 +466,10 @@ fn a_config_file_that_is_missing_unreadable_or_has_too_many_areas_exits_2() {
     let dir = std::env::temp_dir().join(format!("forceboard-areas-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("areas.toml");
-    let areas: String = (1..=1025)
-        .map(|n| format!("[[areas]]\ncode = \"A{n}\"\n"))
-        .collect();
+    let areas = (1..=1025).fold(String::new(), |mut areas, n| {
+        writeln!(areas, "[[areas]]\ncode = \"A{n}\"").unwrap();
+        areas
+    });
     std::fs::write(&path, areas).expect("write config");
     let path_text = path.to_string_lossy().into_owned();
     let message = refusal(&["--config", &path_text, "check", "-"]);

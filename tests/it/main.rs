@@ -3,6 +3,16 @@
 //! sources and `serve` against real loopback sockets, and the house rules (layers, README
 //! screens).
 
+// Tests fail by panicking: an unwrap or expect is how a test says what it expected. Test
+// data is small and made here, so its indices and counts are cast without checks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 // The helpers the three test binaries share (servers on free ports, a pty, feeds).
 #[path = "../common/mod.rs"]
 mod common;
