@@ -1,5 +1,5 @@
 //! The cost of one dashboard frame, as `forceboard` with no arguments draws it: the built-in
-//! demo day loaded into a [`Replay`] at 17:00 (as `src/dashboard.rs` starts the demo), the
+//! demo day loaded into a [`Replay`] at 17:00 (as `Timeline::demo` starts it), the
 //! starting view (`1h` window, whole force, automatic layout, true colour), drawn on
 //! ratatui's `TestBackend` at 200×60 (the standard layout) and 80×24 (the compact one).
 //!

@@ -1,4 +1,4 @@
-//! The shells around an [`App`](crate::app::App): each moves messages in and frames out,
+//! The shells around an [`App`]: each moves messages in and frames out,
 //! and does all the I/O a board needs. The terminal ([`terminal`], and [`plain`] lines on
 //! `TERM=dumb`), the SSH server ([`ssh`], one app per session), where a board's events
 //! come from ([`input`]) and `--record`'s writer ([`record`]).

@@ -1,5 +1,5 @@
 //! The dashboard's pure half: view state and keys ([`view`]), the data of a frame
-//! ([`board`], [`status`]), and drawing it ([`draw`] picks the layout; [`regions`] are
+//! ([`board`], [`status`]), and drawing it ([`mod@draw`] picks the layout; [`regions`] are
 //! the parts of a screen, drawn with [`widgets`]). Nothing here does I/O or reads the
 //! clock.
 
