@@ -14,9 +14,9 @@ mod span;
 mod virtual_clock;
 mod wall;
 
-pub use feed_clock::FeedClock;
+pub(crate) use feed_clock::FeedClock;
 pub use instant::Timestamp;
-pub use served_clock::ServedClock;
+pub(crate) use served_clock::ServedClock;
 pub use span::Span;
 pub use virtual_clock::{MAX_SPEED, MIN_SPEED, SPEEDS, VirtualClock};
 pub use wall::WallClock;
@@ -40,7 +40,7 @@ pub enum TimeError {
 /// The earliest plausible instant, 2000-01-01T00:00:00Z (inclusive).
 pub const PLAUSIBLE_FROM: Timestamp = Timestamp::from_nanos(946_684_800_000_000_000);
 /// The end of the plausible instants, 2200-01-01T00:00:00Z (exclusive).
-pub const PLAUSIBLE_UNTIL: Timestamp = Timestamp::from_nanos(7_258_118_400_000_000_000);
+pub(crate) const PLAUSIBLE_UNTIL: Timestamp = Timestamp::from_nanos(7_258_118_400_000_000_000);
 
 /// Is `at` within the years 2000–2199 (UTC)?
 pub fn is_plausible(at: Timestamp) -> bool {
@@ -179,7 +179,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// A chrono UTC time for an instant (for formatting and zone conversion).
-pub fn to_utc(at: Timestamp) -> DateTime<Utc> {
+pub(crate) fn to_utc(at: Timestamp) -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(at.nanos())
 }
 
@@ -220,7 +220,7 @@ pub fn parse_span(text: &str) -> Option<Span> {
 }
 
 /// A short human label for a span: `15m`, `1h`, `24h`, `90m`, `7d`, `45s`, `1h30m`.
-pub fn format_span(span: Span) -> String {
+pub(crate) fn format_span(span: Span) -> String {
     let nanos = span.nanos();
     let total_seconds = span.whole_secs();
     if nanos % Span::SECOND.nanos() != 0 || total_seconds == 0 {
