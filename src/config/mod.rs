@@ -20,8 +20,8 @@ use walk::Walker;
 /// A Local Policing Area.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Area {
-    pub code: String,
-    pub name: String,
+    pub(crate) code: String,
+    pub(crate) name: String,
 }
 
 /// A rolling window, with the label it was configured as.
@@ -51,7 +51,7 @@ impl Window {
 }
 
 /// How far a file's line may be from its place and still be put in it (README "Order").
-pub const DEFAULT_REORDER_HORIZON: Span = Span::from_mins(10);
+pub(crate) const DEFAULT_REORDER_HORIZON: Span = Span::from_mins(10);
 
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,7 @@ impl Default for Config {
 /// A configuration that cannot be used; its message is one sentence naming the key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct ConfigError(pub String);
+pub struct ConfigError(pub(crate) String);
 
 impl Config {
     /// Reads and checks a TOML file.
@@ -129,7 +129,7 @@ impl Config {
     }
 
     /// Checks TOML text; every key not given keeps its default.
-    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+    pub(crate) fn parse(text: &str) -> Result<Config, ConfigError> {
         let table: Table = text.parse().map_err(|error: toml::de::Error| {
             let line = error.span().map(|span| line_number_at(text, span.start));
             // toml's message can quote the file's text.
@@ -241,7 +241,7 @@ impl Config {
 
     /// How far back a board reads a stored feed when it starts (NATS): its largest window
     /// and the pairing grace, so every figure is whole from its first frame.
-    pub fn backfill(&self) -> Span {
+    pub(crate) fn backfill(&self) -> Span {
         self.largest_window() + self.pairing_grace
     }
 
@@ -269,7 +269,7 @@ impl Config {
     }
 
     /// An area's display name, or its code when it is not configured.
-    pub fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
+    pub(crate) fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
         self.areas
             .iter()
             .find(|area| area.code == code)
