@@ -105,7 +105,7 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
 
 /// A heartbeat line from `source` (without its newline); with `speed`, it announces that
 /// the feed carries its own clock, reading `at` now and running at `speed` × real time.
-pub fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
+pub(crate) fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
     Wire {
         kind: "heartbeat",
         at,

@@ -40,7 +40,7 @@ impl FeedSource {
 
     /// A name for logs: no path or query of a URL (they can carry secrets), and control
     /// characters escaped.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let label = match self {
             FeedSource::Stdin => "stdin".to_string(),
             FeedSource::File { path, .. } => path.display().to_string(),
@@ -169,7 +169,7 @@ impl HttpTarget {
         })
     }
 
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         format!("{scheme}://{}", self.authority)
     }

@@ -93,7 +93,7 @@ impl NatsTarget {
     }
 
     /// For logs and the board: the server and subject (never a credential).
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         printable(&format!("{}/{}", self.server, self.subject)).into_owned()
     }
 }

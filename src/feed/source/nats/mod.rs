@@ -35,7 +35,7 @@ use crate::time::Timestamp;
 
 /// The backfill of the default configuration: its largest window (24 h) and the pairing
 /// grace (2 min). A board replaces it with its own configuration's.
-pub const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
+pub(crate) const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
 
 /// Where the next consumer starts.
 #[derive(Debug, Clone, Copy)]
