@@ -18,7 +18,7 @@ pub enum Status {
 impl Status {
     /// `green` mean ≤ target; `amber` mean ≤ target × amber factor; `red` above;
     /// `none` without a target or without data.
-    pub fn of(mean: Option<f64>, target: Option<f64>, amber_factor: f64) -> Status {
+    pub(crate) fn of(mean: Option<f64>, target: Option<f64>, amber_factor: f64) -> Status {
         match (mean, target) {
             (Some(mean), Some(target)) if mean <= target => Status::Green,
             (Some(mean), Some(target)) if mean <= target * amber_factor => Status::Amber,
@@ -28,7 +28,7 @@ impl Status {
     }
 
     /// The words shown beside the colour, so that status never rests on colour alone.
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Status::Green => "✔ ON TARGET",
             Status::Amber => "▲ NEAR",
@@ -39,7 +39,7 @@ impl Status {
 
     /// The words shown with a figure, the same on the board and in `report`: a figure
     /// with data but no target (101's mean) says `· NO TARGET`, not `· NO DATA`.
-    pub fn words_for(self, has_data: bool, has_target: bool) -> &'static str {
+    pub(crate) fn words_for(self, has_data: bool, has_target: bool) -> &'static str {
         match (self, has_data, has_target) {
             (Status::None, true, false) => "· NO TARGET",
             (status, _, _) => status.words(),
@@ -121,12 +121,14 @@ pub struct Figures {
 }
 
 /// Summary statistics of a set of durations, nearest-rank percentiles.
+// Each name ends in its unit, seconds, as everywhere in the figures.
+#[allow(clippy::struct_field_names)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DurationStats {
-    pub mean_s: f64,
-    pub p50_s: f64,
-    pub p90_s: f64,
-    pub max_s: f64,
+    pub(crate) mean_s: f64,
+    pub(crate) p50_s: f64,
+    pub(crate) p90_s: f64,
+    pub(crate) max_s: f64,
 }
 
 /// The k-th smallest with k = ceil(p/100 · n) (at least 1), of a sorted, non-empty slice.
@@ -140,7 +142,7 @@ pub fn nearest_rank<T: Copy>(sorted: &[T], percent: u64) -> T {
 
 impl DurationStats {
     /// Sorts `durations` in place; `None` when it is empty.
-    pub fn of(durations: &mut [Span]) -> Option<DurationStats> {
+    pub(crate) fn of(durations: &mut [Span]) -> Option<DurationStats> {
         if durations.is_empty() {
             return None;
         }

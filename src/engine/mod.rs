@@ -15,7 +15,7 @@ pub mod erlang;
 mod figures;
 mod headline;
 mod id_key;
-pub mod ledger;
+pub(crate) mod ledger;
 mod lists;
 mod live;
 mod ordered;
@@ -30,7 +30,7 @@ pub use figures::{
 };
 pub use headline::HeadlineMeans;
 pub use lists::{OpenIncident, TopList, WaitingCall};
-pub use scan::ExactScan;
+pub(crate) use scan::ExactScan;
 pub use staffing::{
     ARRIVALS_SPAN, Cover, HANDLE_SPAN, MIN_HANDLED, SNAPSHOT_LIFE, Snapshot, Staffing,
     StaffingByLine,
@@ -44,21 +44,21 @@ use live::Live;
 use staffing::StaffingLog;
 
 /// Index of an area code in [`Engine::area_codes`].
-pub type AreaId = u16;
+pub(crate) type AreaId = u16;
 
 /// Beyond this many distinct area codes, new codes count in the force totals only, so a
 /// feed full of junk codes cannot grow memory without bound.
-pub const MAX_AREAS: usize = 1024;
+pub(crate) const MAX_AREAS: usize = 1024;
 
 /// A call line's targets.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CallTargets {
     /// The mean answer time the force aims for (999: 5 s).
-    pub mean: Option<Span>,
+    pub(crate) mean: Option<Span>,
     /// Service level: answered within this time (999: 10 s).
-    pub sl_threshold: Option<Span>,
+    pub(crate) sl_threshold: Option<Span>,
     /// Service level goal in percent (999: 90).
-    pub sl_goal_pct: Option<f64>,
+    pub(crate) sl_goal_pct: Option<f64>,
 }
 
 /// An incident grade's targets.
@@ -67,14 +67,14 @@ pub struct IncidentTargets {
     /// Attendance target: the mean's target, the within-target threshold and the breach line.
     pub target: Option<Span>,
     /// Within-target goal in percent.
-    pub goal_pct: Option<f64>,
+    pub(crate) goal_pct: Option<f64>,
 }
 
 /// The default longest a call can plausibly wait to be answered or abandoned.
-pub const DEFAULT_MAX_CALL_DURATION: Span = Span::from_hours(24);
+pub(crate) const DEFAULT_MAX_CALL_DURATION: Span = Span::from_hours(24);
 
 /// The default longest an incident can plausibly wait for attendance or cancellation.
-pub const DEFAULT_MAX_INCIDENT_DURATION: Span = Span::from_days(30);
+pub(crate) const DEFAULT_MAX_INCIDENT_DURATION: Span = Span::from_days(30);
 
 /// Everything the engine needs to know from the configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +99,7 @@ pub struct EngineSettings {
 
 /// The default force's Local Policing Areas (West Midlands Police), code and name, in
 /// display order: the one list both the engine's and the configuration's defaults use.
-pub const DEFAULT_AREAS: [(&str, &str); 7] = [
+pub(crate) const DEFAULT_AREAS: [(&str, &str); 7] = [
     ("BIR", "Birmingham"),
     ("COV", "Coventry"),
     ("DUD", "Dudley"),
@@ -404,7 +404,7 @@ impl Engine {
     }
 
     /// Both lines' staffing figures at `at`, from one count of the recent offers.
-    pub fn staffing_by_line(&self, at: Timestamp) -> StaffingByLine {
+    pub(crate) fn staffing_by_line(&self, at: Timestamp) -> StaffingByLine {
         if !self.staffing.seen_by(at) {
             return StaffingByLine::default();
         }
