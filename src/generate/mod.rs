@@ -52,7 +52,7 @@ pub struct GenOptions {
 
 impl GenOptions {
     /// The default seed (`--seed`).
-    pub const DEFAULT_SEED: u64 = 1;
+    pub(crate) const DEFAULT_SEED: u64 = 1;
 
     /// The default start, 2024-07-01T00:00:00+01:00 (midnight in London).
     pub fn default_start() -> DateTime<FixedOffset> {
