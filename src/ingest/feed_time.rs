@@ -30,18 +30,18 @@ use std::collections::{BTreeMap, HashSet};
 use crate::time::{Span, Timestamp};
 
 /// Lines in a row dated more than the horizon ahead that show the feed itself has moved on.
-pub const JUMP_CONFIRMATION: usize = 8;
+pub(crate) const JUMP_CONFIRMATION: usize = 8;
 
 /// At most this many lines are held; past it the nearest is let go, so memory stays bounded
 /// whatever the file holds.
-pub const MAX_HELD: usize = 100_000;
+pub(crate) const MAX_HELD: usize = 100_000;
 
 /// The largest share of a file's lines that can be strays past its end: 1 in 100.
 const STRAY_SHARE_DIVISOR: u64 = 100;
 
 /// A silence before lines past the end in which the rest of the file would have written
 /// this many lines shows a wrong clock rather than a quiet spell.
-pub const SILENCE_LINES: i128 = 100;
+pub(crate) const SILENCE_LINES: i128 = 100;
 
 /// Where a line was put relative to the feed's time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,7 +58,7 @@ pub enum Placement {
 
 impl Placement {
     /// A stray: a line more than the horizon from its place, listed by `check`.
-    pub fn is_stray(self) -> bool {
+    pub(crate) fn is_stray(self) -> bool {
         self != Placement::InOrder
     }
 }
@@ -71,7 +71,7 @@ struct Held<T> {
 
 /// Keeps the feed's time and holds lines dated too far ahead of it. `T` is what the caller
 /// keeps per line; lines come back through `admit` with their time and [`Placement`].
-pub struct FeedTime<T> {
+pub(crate) struct FeedTime<T> {
     horizon: Span,
     now: Option<Timestamp>,
     /// The earliest time among lines put in order: where the feed's believed span starts.
@@ -87,7 +87,7 @@ pub struct FeedTime<T> {
 }
 
 impl<T> FeedTime<T> {
-    pub fn new(horizon: Span) -> Self {
+    pub(crate) fn new(horizon: Span) -> Self {
         FeedTime {
             horizon,
             now: None,
@@ -101,18 +101,19 @@ impl<T> FeedTime<T> {
     }
 
     /// The feed's time: the latest time among the lines believed so far.
-    pub fn now(&self) -> Option<Timestamp> {
+    pub(crate) fn now(&self) -> Option<Timestamp> {
         self.now
     }
 
     /// How many lines are held.
-    pub fn held(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
         self.held.len()
     }
 
     /// Takes the next line of the file. `admit` hears of every line let go, this one or held
     /// ones, in an order that keeps ties in reading order.
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         at: Timestamp,
         item: T,
@@ -162,7 +163,7 @@ impl<T> FeedTime<T> {
 
     /// Lets every held line go at the end of the file of `lines` lines: the latest clusters,
     /// up to 1 % of the lines, as [`Placement::BeyondEnd`], the rest in order.
-    pub fn finish(mut self, lines: u64, admit: &mut impl FnMut(Timestamp, T, Placement)) {
+    pub(crate) fn finish(mut self, lines: u64, admit: &mut impl FnMut(Timestamp, T, Placement)) {
         let held: Vec<(Timestamp, T)> = std::mem::take(&mut self.held)
             .into_iter()
             .map(|((at, _), held)| (at, held.item))

@@ -83,7 +83,7 @@ impl OrderedIngest {
     /// also make the engine forget everything older than its retention before 2099);
     /// `check` judges every line.
     #[must_use]
-    pub fn applying_strays_past_end(mut self) -> Self {
+    pub(crate) fn applying_strays_past_end(mut self) -> Self {
         self.apply_past_end = true;
         self
     }
@@ -110,7 +110,7 @@ impl OrderedIngest {
 
     /// Takes one parsed event (its line already counted by the caller when not via
     /// [`push_line`](Self::push_line)).
-    pub fn push_event(&mut self, line_number: u64, event: Event, on_line: &mut impl OnLine) {
+    pub(crate) fn push_event(&mut self, line_number: u64, event: Event, on_line: &mut impl OnLine) {
         if self.until.is_some_and(|until| event.at > until) {
             self.counts.after_at += 1;
             return;
