@@ -32,7 +32,7 @@ use message::{Outgoing, outgoing};
 use resume::Resume;
 
 /// At most this many publishes wait for their acks at once.
-pub const MAX_IN_FLIGHT: usize = 512;
+pub(crate) const MAX_IN_FLIGHT: usize = 512;
 
 /// How long a stopped publisher waits for the acks still due.
 const FLUSH_LIMIT: Duration = Duration::from_secs(10);
