@@ -10,8 +10,8 @@
 //! read at — which the app reads but does not own: several apps (each with its own window,
 //! area, layout and size) can show one timeline.
 
-pub mod timeline;
-pub mod tracker;
+pub(crate) mod timeline;
+pub(crate) mod tracker;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
@@ -25,9 +25,9 @@ pub use timeline::{PlaybackError, RecordHealth, ReplayCommand, Timeline};
 /// Timeline-driven redraws are coalesced to at most this often; keys and resizes draw at once.
 pub const MIN_FRAME_GAP: Span = Span::from_millis(100);
 /// Redraw at least this often for the clock and the ageing waits.
-pub const TICK: Span = Span::SECOND;
+pub(crate) const TICK: Span = Span::SECOND;
 /// A replay, whose virtual clock may run thousands of times faster, moves on this often.
-pub const REPLAY_TICK: Span = Span::from_millis(250);
+pub(crate) const REPLAY_TICK: Span = Span::from_millis(250);
 
 /// What happened, for the board to take in.
 #[derive(Debug, Clone)]
@@ -112,7 +112,7 @@ impl App {
     }
 
     /// How often the shell should send [`Msg::Tick`].
-    pub fn tick_every(feed: &Timeline) -> Span {
+    pub(crate) fn tick_every(feed: &Timeline) -> Span {
         if feed.is_replay() { REPLAY_TICK } else { TICK }
     }
 
@@ -191,7 +191,7 @@ impl App {
 
     /// The feed changed under this board (a server's hub applied an item to the feed that
     /// several boards share): draw when the frame gap allows, as for [`Msg::Feed`].
-    pub fn feed_changed(&mut self) {
+    pub(crate) fn feed_changed(&mut self) {
         self.dirty = true;
     }
 

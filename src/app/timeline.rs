@@ -139,7 +139,7 @@ impl Timeline {
     }
 
     /// Keeps accepted events for [`take_accepted`](Self::take_accepted) (`--record`).
-    pub fn keep_accepted(&mut self) {
+    pub(crate) fn keep_accepted(&mut self) {
         self.recording = Some(Vec::new());
         if let Driver::Live(live) = &mut self.driver {
             live.keep_events();
@@ -147,7 +147,7 @@ impl Timeline {
     }
 
     /// The accepted events since the last call (empty unless recording).
-    pub fn take_accepted(&mut self) -> Vec<Event> {
+    pub(crate) fn take_accepted(&mut self) -> Vec<Event> {
         self.recording
             .as_mut()
             .map(std::mem::take)
@@ -160,7 +160,7 @@ impl Timeline {
     }
 
     /// Acknowledges a failing recording's banner; `false` if there is none to acknowledge.
-    pub fn acknowledge_record_failure(&mut self) -> bool {
+    pub(crate) fn acknowledge_record_failure(&mut self) -> bool {
         match &self.record_health {
             Some(health)
                 if health.failed.is_some() && health.failures > self.acknowledged_failures =>
@@ -180,7 +180,7 @@ impl Timeline {
         })
     }
 
-    pub fn engine(&self) -> &Engine {
+    pub(crate) fn engine(&self) -> &Engine {
         match &self.driver {
             Driver::Live(live) => live.engine(),
             Driver::Recording { replay, .. } => replay.engine(),
@@ -213,7 +213,7 @@ impl Timeline {
     }
 
     /// Is this a recording played at the user's pace (keys move its clock)?
-    pub fn is_replay(&self) -> bool {
+    pub(crate) fn is_replay(&self) -> bool {
         matches!(self.driver, Driver::Recording { looping: false, .. })
     }
 
@@ -289,7 +289,7 @@ impl Timeline {
     }
 
     /// Applies a replay key; `false` (and nothing changes) for the demo and live feeds.
-    pub fn command(&mut self, command: ReplayCommand, wall: Timestamp) -> bool {
+    pub(crate) fn command(&mut self, command: ReplayCommand, wall: Timestamp) -> bool {
         let Driver::Recording {
             replay,
             looping: false,
@@ -349,5 +349,5 @@ fn recording_state(
 }
 
 /// The replay keys' steps: ← → a minute, [ ] a quarter of an hour.
-pub const SMALL_SKIP: Span = Span::MINUTE;
-pub const LARGE_SKIP: Span = Span::from_mins(15);
+pub(crate) const SMALL_SKIP: Span = Span::MINUTE;
+pub(crate) const LARGE_SKIP: Span = Span::from_mins(15);
