@@ -11,11 +11,11 @@
     clippy::cast_possible_wrap
 )]
 
-pub mod board;
+pub(crate) mod board;
 pub mod draw;
 pub mod regions;
-pub mod status;
-pub mod view;
+pub(crate) mod status;
+pub(crate) mod view;
 pub mod widgets;
 
 pub use board::{AreaRow, Board, Trends};

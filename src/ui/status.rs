@@ -42,7 +42,7 @@ pub enum FeedState {
 impl FeedState {
     /// Stale or down: the figures on screen are no longer being kept up to date, and the
     /// board says NOT LIVE instead of their status.
-    pub fn is_not_live(self) -> bool {
+    pub(crate) fn is_not_live(self) -> bool {
         matches!(self, FeedState::Stale { .. } | FeedState::Down { .. })
     }
 }
@@ -69,9 +69,9 @@ pub struct FeedStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RecordingStatus {
     /// Why writes fail, while they do.
-    pub failed: Option<String>,
+    pub(crate) failed: Option<String>,
     /// Lines that never reached the file, in all.
-    pub lost: u64,
+    pub(crate) lost: u64,
     /// This failure has been acknowledged: the banner goes, the footer keeps it.
-    pub acknowledged: bool,
+    pub(crate) acknowledged: bool,
 }

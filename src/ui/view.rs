@@ -22,7 +22,7 @@ pub enum LayoutChoice {
 impl LayoutChoice {
     /// The next choice for the `v` key: Auto → Wall → Standard → Compact → Auto.
     #[must_use]
-    pub fn next(self) -> LayoutChoice {
+    pub(crate) fn next(self) -> LayoutChoice {
         match self {
             LayoutChoice::Auto => LayoutChoice::Wall,
             LayoutChoice::Wall => LayoutChoice::Standard,
@@ -31,7 +31,7 @@ impl LayoutChoice {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             LayoutChoice::Auto => "auto",
             LayoutChoice::Wall => "wall",
@@ -74,7 +74,7 @@ pub enum Action {
 pub struct View {
     pub layout: LayoutChoice,
     /// Index into the configured windows (key `1` is index 0).
-    pub window_index: usize,
+    pub(crate) window_index: usize,
     /// The area shown, by code; `None` = the whole force.
     pub area: Option<String>,
     pub overlay: Overlay,
@@ -106,14 +106,14 @@ impl View {
     }
 
     /// Is colour off (either `mono` or a mono colour depth)?
-    pub fn is_mono(&self) -> bool {
+    pub(crate) fn is_mono(&self) -> bool {
         self.mono || self.colors == ColorDepth::Mono
     }
 
     /// Applies a key. `windows` is how many windows are configured; `areas` the area
     /// codes that `a` cycles through, in display order. Replay keys (space, `+`, `-`,
     /// arrows, `[`, `]`, Home) are the caller's: they return [`Action::Nothing`] here.
-    pub fn handle_key(&mut self, key: KeyEvent, windows: usize, areas: &[String]) -> Action {
+    pub(crate) fn handle_key(&mut self, key: KeyEvent, windows: usize, areas: &[String]) -> Action {
         if key.kind == KeyEventKind::Release {
             return Action::Nothing;
         }

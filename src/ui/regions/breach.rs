@@ -119,7 +119,7 @@ fn threshold_of(board: &Board, line: CallLine) -> Option<f64> {
 }
 
 /// Bordered tables: breach watch on the left, longest waits on the right (standard).
-pub fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub(crate) fn draw_tables(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let waits_width = (area.width * 2 / 5).clamp(0, 44);
     let [left, right] =
         ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
@@ -304,7 +304,7 @@ fn draw_waits_table(buf: &mut Buffer, area: Rect, board: &Board, theme: &Theme) 
 }
 
 /// Unbordered lists under a title line each (compact).
-pub fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub(crate) fn draw_lists(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }

@@ -12,7 +12,7 @@ use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{fit, put_line};
 use crate::ui::widgets::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }

@@ -18,7 +18,7 @@ use crate::ui::widgets::text::{
 use crate::ui::widgets::theme::{Banner, Theme};
 
 /// The banners for a board, most important first.
-pub fn banners(board: &Board) -> Vec<(Banner, String)> {
+pub(crate) fn banners(board: &Board) -> Vec<(Banner, String)> {
     let mut banners = Vec::new();
     match board.mode {
         Mode::Live => {}
@@ -130,7 +130,12 @@ fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
 }
 
 /// Draws the banners, one full-width reversed row each, from the top of `area`.
-pub fn draw_banners(frame: &mut Frame, area: Rect, banners: &[(Banner, String)], theme: &Theme) {
+pub(crate) fn draw_banners(
+    frame: &mut Frame,
+    area: Rect,
+    banners: &[(Banner, String)],
+    theme: &Theme,
+) {
     let buf = frame.buffer_mut();
     for (i, (kind, text)) in banners.iter().enumerate() {
         let y = area.y + i as u16;
@@ -178,7 +183,7 @@ fn mode_word(mode: Mode, glyphs: &Glyphs) -> String {
 }
 
 /// One line: force name and scope on the left; window, mode and clock on the right.
-pub fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub(crate) fn draw_header(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let buf = frame.buffer_mut();
     if area.is_empty() {
         return;

@@ -3,16 +3,16 @@
 //! and one-line layouts of small screens. Each draws one part of a [`Board`](super::Board)
 //! with the [`widgets`](super::widgets).
 
-pub mod areas;
-pub mod breach;
-pub mod footer;
+pub(crate) mod areas;
+pub(crate) mod breach;
+pub(crate) mod footer;
 mod handlers;
-pub mod header;
-pub mod headline;
-pub mod masthead;
-pub mod micro;
-pub mod notlive;
-pub mod overlays;
+pub(crate) mod header;
+pub(crate) mod headline;
+pub(crate) mod masthead;
+pub(crate) mod micro;
+pub(crate) mod notlive;
+pub(crate) mod overlays;
 pub mod summary;
-pub mod tiles;
-pub mod wall;
+pub(crate) mod tiles;
+pub(crate) mod wall;

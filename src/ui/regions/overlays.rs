@@ -50,7 +50,7 @@ fn popup(
     }
 }
 
-pub fn draw_help(
+pub(crate) fn draw_help(
     frame: &mut Frame,
     area: Rect,
     board: &Board,
@@ -139,7 +139,7 @@ pub fn draw_help(
     );
 }
 
-pub fn draw_rejects(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
+pub(crate) fn draw_rejects(frame: &mut Frame, area: Rect, board: &Board, theme: &Theme) {
     let feed = &board.feed;
     // Room for the box's border and the title line.
     let room = usize::from(area.height.saturating_sub(2)).max(1);

@@ -21,7 +21,13 @@ use crate::ui::widgets::trend;
 
 /// The masthead, the NOT LIVE block when not live, then the four tiles as a 2×2 grid of
 /// big figures.
-pub fn draw_wall(frame: &mut Frame, area: Rect, board: &Board, rotating: bool, theme: &Theme) {
+pub(crate) fn draw_wall(
+    frame: &mut Frame,
+    area: Rect,
+    board: &Board,
+    rotating: bool,
+    theme: &Theme,
+) {
     let not_live_rows = if board.feed.state.is_not_live() {
         notlive::wall_height(area)
     } else {
