@@ -19,7 +19,7 @@ use crate::ui::widgets::theme::Theme;
 use super::terminal::{Ending, Pump, Signals};
 
 /// At most one summary this often, however fast the feed moves.
-pub const PRINT_GAP: Duration = Duration::from_secs(5);
+pub(crate) const PRINT_GAP: Duration = Duration::from_secs(5);
 
 /// Prints summaries until `q`, a signal, or standard output going away. `keys` is false
 /// when standard input is the feed itself.

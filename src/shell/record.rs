@@ -19,7 +19,7 @@ use tracing::{info, warn};
 use crate::app::RecordHealth;
 
 /// Lines waiting for the disk; past this they are dropped (and counted as lost).
-pub const RECORD_QUEUE: usize = 16_384;
+pub(crate) const RECORD_QUEUE: usize = 16_384;
 
 /// At most this many bytes go to the disk in one write.
 const BATCH_BYTES: usize = 256 * 1024;

@@ -16,14 +16,14 @@ use super::screen::{Mailbox, Outgoing};
 use super::shared::{Shared, Who};
 
 /// Said to a client that asks to run a command.
-pub const NO_COMMANDS: &str =
+pub(crate) const NO_COMMANDS: &str =
     "forceboard: this is a read-only board; it runs no commands (connect with plain ssh)\r\n";
 /// At most this much of one read of a client's input is taken as keys.
 const MAX_INPUT: usize = 1024;
 /// Said to a client that asks for the board with no terminal.
-pub const NEEDS_PTY: &str = "forceboard: the board needs a terminal (ssh -t)\r\n";
+pub(crate) const NEEDS_PTY: &str = "forceboard: the board needs a terminal (ssh -t)\r\n";
 
-pub struct Connection {
+pub(crate) struct Connection {
     shared: Arc<Shared>,
     id: u64,
     peer: SocketAddr,
@@ -39,7 +39,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn new(
+    pub(crate) fn new(
         shared: Arc<Shared>,
         peer: SocketAddr,
         refused: bool,

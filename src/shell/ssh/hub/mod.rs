@@ -24,7 +24,7 @@ const ESC_WAIT: Span = Span::from_millis(30);
 
 /// What the server tells the hub.
 #[derive(Debug)]
-pub enum ToHub {
+pub(crate) enum ToHub {
     Open {
         id: u64,
         pty: Pty,
@@ -47,17 +47,17 @@ pub enum ToHub {
 
 /// What the client's pty request said about its terminal.
 #[derive(Debug, Clone, Default)]
-pub struct Pty {
-    pub term: String,
+pub(crate) struct Pty {
+    pub(crate) term: String,
     /// The client's `LANG`/`LC_*`, if it sent them.
-    pub locale: Option<String>,
-    pub width: u16,
-    pub height: u16,
+    pub(crate) locale: Option<String>,
+    pub(crate) width: u16,
+    pub(crate) height: u16,
 }
 
 /// Why a session ended, for its writer and the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     Quit,
     Idle,
     Shutdown,
@@ -65,7 +65,7 @@ pub enum Ending {
 }
 
 impl Ending {
-    pub fn reason(self) -> &'static str {
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             Ending::Quit => "quit",
             Ending::Idle => "idle time-out",
@@ -77,11 +77,11 @@ impl Ending {
 
 /// How the hub runs the boards.
 #[derive(Debug, Clone)]
-pub struct HubOptions {
-    pub layout: LayoutChoice,
-    pub rotate_every: Option<Span>,
+pub(crate) struct HubOptions {
+    pub(crate) layout: LayoutChoice,
+    pub(crate) rotate_every: Option<Span>,
     /// Close a session after this long without a key (None: never; wall screens).
-    pub idle_after: Option<Span>,
+    pub(crate) idle_after: Option<Span>,
 }
 
 struct Session {
@@ -94,7 +94,7 @@ struct Session {
     last_key: Timestamp,
 }
 
-pub struct Hub {
+pub(crate) struct Hub {
     config: Config,
     options: HubOptions,
     feed: Timeline,
@@ -105,7 +105,7 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(
+    pub(crate) fn new(
         config: Config,
         options: HubOptions,
         feed: Timeline,
@@ -122,7 +122,7 @@ impl Hub {
     }
 
     /// Runs until `stop`; then every session is ended (its screen restored).
-    pub async fn run(
+    pub(crate) async fn run(
         mut self,
         mut commands: mpsc::Receiver<ToHub>,
         mut items: Option<mpsc::Receiver<FeedItem>>,
