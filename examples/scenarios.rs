@@ -14,8 +14,10 @@
 //! `tests/it/scenarios.rs` rebuilds every file and compares it with the committed one.
 
 // A bench or example stops at the first thing that goes wrong: unwrap and expect say where.
-// Its data is small and made here, so its indices and counts are cast without checks.
+// Its data is small and made here, so its indices and counts are cast without checks. It
+// exports nothing: `pub` says what its modules share.
 #![allow(
+    unreachable_pub,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::cast_possible_truncation,

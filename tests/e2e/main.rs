@@ -2,8 +2,10 @@
 //! in a pseudo-terminal read back through a vt100 parser, as a person would see it.
 
 // Tests fail by panicking: an unwrap or expect is how a test says what it expected. Test
-// data is small and made here, so its indices and counts are cast without checks.
+// data is small and made here, so its indices and counts are cast without checks. A test
+// crate exports nothing: `pub` says what its modules share.
 #![allow(
+    unreachable_pub,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::cast_possible_truncation,
