@@ -1,5 +1,5 @@
 //! The cost of one dashboard frame, as `forceboard` with no arguments draws it: the built-in
-//! demo day loaded into a [`Replay`] at 17:00 (as `src/dashboard.rs` starts the demo), the
+//! demo day loaded into a [`Replay`] at 17:00 (as `Timeline::demo` starts it), the
 //! starting view (`1h` window, whole force, automatic layout, true colour), drawn on
 //! ratatui's `TestBackend` at 200×60 (the standard layout) and 80×24 (the compact one).
 //!
@@ -21,6 +21,18 @@
 //!
 //! `cargo bench --bench frame`. Times are the benchmark thread's CPU time (see
 //! `benches/cpu_time`), not wall time.
+
+// A bench or example stops at the first thing that goes wrong: unwrap and expect say where.
+// Its data is small and made here, so its indices and counts are cast without checks. It
+// exports nothing: `pub` says what its modules share.
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
 
 mod cpu_time;
 
@@ -221,7 +233,7 @@ fn build(c: &mut Criterion<CpuTime>) {
         b.iter(|| {
             frame += 1;
             demo.board(black_box(demo.at(frame)))
-        })
+        });
     });
     let v1 = Demo::v1_only();
     let board = v1.board(v1.now);
@@ -231,7 +243,7 @@ fn build(c: &mut Criterion<CpuTime>) {
         b.iter(|| {
             frame += 1;
             v1.board(black_box(v1.at(frame)))
-        })
+        });
     });
     let stuck = Stuck::new();
     let board = stuck.board(stuck.now);
@@ -246,7 +258,7 @@ fn build(c: &mut Criterion<CpuTime>) {
             frame += 1;
             let now = stuck.now + Span::SECOND * (frame % 2) as i64;
             stuck.board(black_box(now))
-        })
+        });
     });
     group.finish();
 }
@@ -273,7 +285,7 @@ fn drawing(c: &mut Criterion<CpuTime>) {
                 term.draw(|f| draw(f, black_box(board), &demo.view))
                     .expect("drawing on TestBackend")
                     .area
-            })
+            });
         });
     }
     group.finish();
@@ -296,7 +308,7 @@ fn whole_frame(c: &mut Criterion<CpuTime>) {
                 term.draw(|f| draw(f, &board, &demo.view))
                     .expect("drawing on TestBackend")
                     .area
-            })
+            });
         });
     }
     group.finish();

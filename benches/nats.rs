@@ -1,6 +1,18 @@
 //! Measurements of the NATS path for BENCHMARKS.md, against a real nats-server on
 //! loopback (Debian's `nats-server` package): `cargo bench --bench nats`.
 
+// A bench or example stops at the first thing that goes wrong: unwrap and expect say where.
+// Its data is small and made here, so its indices and counts are cast without checks. It
+// exports nothing: `pub` says what its modules share.
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 // The nats-server helper the tests use, so the bench starts its server the same way.
 #[path = "../tests/common/nats.rs"]
 #[allow(dead_code)] // the tests use more of it than the bench
@@ -75,7 +87,7 @@ fn generate(dir: &TempDir, days: u32) -> (PathBuf, u64) {
         .expect("gen");
     let path = dir.0.join(format!("gen-{days}.ndjson"));
     std::fs::write(&path, &output.stdout).expect("written");
-    let lines = output.stdout.iter().filter(|b| **b == b'\n').count() as u64;
+    let lines = memchr::memchr_iter(b'\n', &output.stdout).count() as u64;
     (path, lines)
 }
 

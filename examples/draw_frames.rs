@@ -8,6 +8,18 @@
 //! `--toggle-collect='forceboard::ui::draw::draw'` counts only the board's render
 //! (all N + 1 draws).
 
+// A bench or example stops at the first thing that goes wrong: unwrap and expect say where.
+// Its data is small and made here, so its indices and counts are cast without checks. It
+// exports nothing: `pub` says what its modules share.
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 use std::process::ExitCode;
 
 use ratatui::Terminal;

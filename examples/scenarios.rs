@@ -13,6 +13,18 @@
 //! (only `+ - * /`, `sqrt` and `round` touch floating point here, all exactly specified).
 //! `tests/it/scenarios.rs` rebuilds every file and compares it with the committed one.
 
+// A bench or example stops at the first thing that goes wrong: unwrap and expect say where.
+// Its data is small and made here, so its indices and counts are cast without checks. It
+// exports nothing: `pub` says what its modules share.
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -69,7 +81,7 @@ fn main() {
             eprintln!("scenarios: cannot write {}: {error}", path.display());
             std::process::exit(1);
         }
-        let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+        let lines = memchr::memchr_iter(b'\n', &bytes).count();
         println!("{}: {lines} lines, {} bytes", path.display(), bytes.len());
     }
 }
@@ -333,9 +345,8 @@ struct Line {
     text: String,
 }
 
-fn lpa_field(lpa: &Option<String>) -> String {
-    lpa.as_ref()
-        .map(|code| format!(",\"lpa\":\"{code}\""))
+fn lpa_field(lpa: Option<&str>) -> String {
+    lpa.map(|code| format!(",\"lpa\":\"{code}\""))
         .unwrap_or_default()
 }
 
@@ -369,7 +380,7 @@ fn render(feed: &Feed) -> Vec<Line> {
                 stamp(c.offered),
                 c.id,
                 c.line,
-                lpa_field(&c.lpa)
+                lpa_field(c.lpa.as_deref())
             ),
         });
         if let Some((end, at)) = c.end {
@@ -394,7 +405,7 @@ fn render(feed: &Feed) -> Vec<Line> {
                 stamp(i.created),
                 i.id,
                 i.grade,
-                lpa_field(&i.lpa)
+                lpa_field(i.lpa.as_deref())
             ),
         });
         if let Some((end, at)) = i.end {
@@ -873,10 +884,7 @@ fn handlers_off_sick() -> Feed {
             }
         }
     };
-    let mut times: Vec<i64> = (0..)
-        .map(|k| from + k * 5 * MIN)
-        .take_while(|&at| at < to)
-        .collect();
+    let mut times: Vec<i64> = (from..to).step_by(5 * MIN as usize).collect();
     times.extend(cover);
     times.sort_unstable();
     for at in times {

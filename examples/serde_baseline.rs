@@ -3,6 +3,18 @@
 //!
 //! `cargo run --release --example serde_baseline -- FILE` (used by scripts/measure.sh).
 
+// A bench or example stops at the first thing that goes wrong: unwrap and expect say where.
+// Its data is small and made here, so its indices and counts are cast without checks. It
+// exports nothing: `pub` says what its modules share.
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::process::ExitCode;

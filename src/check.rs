@@ -15,7 +15,7 @@ use crate::ingest::{FeedCounts, OnLine, OrderedIngest, Placement};
 use crate::model::Reject;
 
 /// How many of the first and of the last findings of a kind are listed line by line.
-pub const SHOWN: usize = 20;
+pub(crate) const SHOWN: usize = 20;
 
 /// What `check` found in a feed.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +67,7 @@ impl OnLine for Found {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Findings<R: Copy + Eq + std::hash::Hash> {
     pub total: u64,
-    pub by_reason: HashMap<R, u64>,
+    pub(crate) by_reason: HashMap<R, u64>,
     /// The lowest-numbered lines, ascending.
     first: Vec<(u64, R)>,
     /// The highest-numbered lines, ascending.
@@ -86,7 +86,7 @@ impl<R: Copy + Eq + std::hash::Hash> Default for Findings<R> {
 }
 
 impl<R: Copy + Eq + std::hash::Hash> Findings<R> {
-    pub fn add(&mut self, line_number: u64, reason: R) {
+    pub(crate) fn add(&mut self, line_number: u64, reason: R) {
         self.total += 1;
         *self.by_reason.entry(reason).or_insert(0) += 1;
         if self.first.len() < SHOWN || self.first.last().is_some_and(|&(n, _)| line_number < n) {
@@ -118,18 +118,18 @@ impl<R: Copy + Eq + std::hash::Hash> Findings<R> {
     }
 
     /// The first lines kept.
-    pub fn first(&self) -> &[(u64, R)] {
+    pub(crate) fn first(&self) -> &[(u64, R)] {
         &self.first
     }
 
     /// The last lines kept.
-    pub fn last(&self) -> &[(u64, R)] {
+    pub(crate) fn last(&self) -> &[(u64, R)] {
         &self.last
     }
 }
 
 /// What a stray line's placement means, for people.
-pub fn describe_stray(placement: Placement) -> &'static str {
+pub(crate) fn describe_stray(placement: Placement) -> &'static str {
     match placement {
         Placement::InOrder => "in order",
         Placement::Behind => {

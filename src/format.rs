@@ -53,16 +53,18 @@ fn needs_escape(c: char) -> bool {
 /// from an hour (rounded to the minute). The unit always changes where the clock's does,
 /// so one column never mixes two ways of writing the same size. A negative span (time
 /// past a target) keeps its sign: `-4m 10s`.
-pub fn duration(seconds: f64) -> String {
+pub(crate) fn duration(seconds: f64) -> String {
     let sign = if seconds < 0.0 { "-" } else { "" };
     let seconds = seconds.abs();
     // `as` saturates, so no value from a feed can overflow the arithmetic below.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let whole = seconds.round() as u64;
     if whole < 60 {
         format!("{sign}{whole}s")
     } else if whole < 3600 {
         format!("{sign}{}m {:02}s", whole / 60, whole % 60)
     } else {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let minutes = (seconds / 60.0).round() as u64;
         format!("{sign}{}h {:02}m", minutes / 60, minutes % 60)
     }
@@ -70,7 +72,7 @@ pub fn duration(seconds: f64) -> String {
 
 /// A 999 answer time (mean, p50, p90, max): tenths of a second matter against a 5 s
 /// target, so under a minute it is `4.2s`, `59.9s`; from a minute on, as [`duration`].
-pub fn answer_999(seconds: f64) -> String {
+pub(crate) fn answer_999(seconds: f64) -> String {
     // Decided on the tenths as written, so 59.96 s is never shown as "60.0s".
     let tenths = format!("{seconds:.1}");
     match tenths.parse::<f64>() {
@@ -80,7 +82,9 @@ pub fn answer_999(seconds: f64) -> String {
 }
 
 /// A target or threshold for people: `5s`, `10s`, `3m`, `15m`, `1h`.
-pub fn human_target(seconds: f64) -> String {
+pub(crate) fn human_target(seconds: f64) -> String {
+    // `as` saturates: a target past i64's range (none is) would still print.
+    #[allow(clippy::cast_possible_truncation)]
     let whole = seconds.round() as i64;
     if whole % 3600 == 0 && whole >= 3600 {
         format!("{}h", whole / 3600)
@@ -92,35 +96,38 @@ pub fn human_target(seconds: f64) -> String {
 }
 
 /// A duration ([`duration`]), or `-` without data.
-pub fn dur(seconds: Option<f64>) -> String {
+pub(crate) fn dur(seconds: Option<f64>) -> String {
     seconds.map_or_else(|| "-".to_string(), duration)
 }
 
 /// A 999 answer time ([`answer_999`]), or `-` without data.
-pub fn dur_999(seconds: Option<f64>) -> String {
+pub(crate) fn dur_999(seconds: Option<f64>) -> String {
     seconds.map_or_else(|| "-".to_string(), answer_999)
 }
 
 /// A measured percentage (service level, within target, abandon rate): always one
 /// decimal, `79.2%`, `100.0%`, everywhere it is shown; or `-` without data.
-pub fn pct(value: Option<f64>) -> String {
+pub(crate) fn pct(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
 }
 
 /// A goal percentage as configured: `90%`, `92.5%`.
-pub fn goal(value: f64) -> String {
+pub(crate) fn goal(value: f64) -> String {
     format!("{value}%")
 }
 
 /// Events a minute: a count, so a whole number (`0`, `42`, `2088`).
-pub fn per_minute(rate: f64) -> String {
+pub(crate) fn per_minute(rate: f64) -> String {
     format!("{:.0}", rate.max(0.0))
 }
 
 /// A replay speed: `×60`, `×0.5`, `×1`.
-pub fn speed(speed: f64) -> String {
+pub(crate) fn speed(speed: f64) -> String {
     if speed.fract() == 0.0 && speed.abs() < 1e9 {
-        format!("×{}", speed as i64)
+        // Whole and well within i64: the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = speed as i64;
+        format!("×{whole}")
     } else {
         format!("×{}", (speed * 100.0).round() / 100.0)
     }

@@ -4,6 +4,9 @@
 //! 2 a bad flag or configuration (a config file that cannot be read too), 128 + n when
 //! signal n ended the dashboard.
 
+// A binary exports nothing: `pub` in cli/ says what main.rs uses, as pub(crate) would.
+#![allow(unreachable_pub)]
+
 mod cli;
 
 use std::io::{self, BufWriter, IsTerminal, Write};

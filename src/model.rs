@@ -16,19 +16,19 @@ pub enum CallLine {
 impl CallLine {
     pub const ALL: [CallLine; 2] = [CallLine::Emergency999, CallLine::NonEmergency101];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CallLine::Emergency999 => "999",
             CallLine::NonEmergency101 => "101",
         }
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
     /// The schema's text for it (`"999"`, `"emergency"`…), if it is one.
-    pub fn from_text(text: &str) -> Option<Self> {
+    pub(crate) fn from_text(text: &str) -> Option<Self> {
         match text {
             "999" => Some(CallLine::Emergency999),
             "101" => Some(CallLine::NonEmergency101),
@@ -48,7 +48,7 @@ pub enum Grade {
 impl Grade {
     pub const ALL: [Grade; 3] = [Grade::Emergency, Grade::Priority, Grade::Scheduled];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Grade::Emergency => "emergency",
             Grade::Priority => "priority",
@@ -61,7 +61,7 @@ impl Grade {
     }
 
     /// The schema's text for it (`"999"`, `"emergency"`…), if it is one.
-    pub fn from_text(text: &str) -> Option<Self> {
+    pub(crate) fn from_text(text: &str) -> Option<Self> {
         match text {
             "emergency" => Some(Grade::Emergency),
             "priority" => Some(Grade::Priority),
@@ -138,7 +138,7 @@ pub enum EventBody {
 }
 
 /// The most call handlers a `staffing` event may report on one line.
-pub const MAX_ON_DUTY: u32 = 10_000;
+pub(crate) const MAX_ON_DUTY: u32 = 10_000;
 
 /// The schema's `kind` of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

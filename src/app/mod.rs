@@ -10,8 +10,8 @@
 //! read at — which the app reads but does not own: several apps (each with its own window,
 //! area, layout and size) can show one timeline.
 
-pub mod timeline;
-pub mod tracker;
+pub(crate) mod timeline;
+pub(crate) mod tracker;
 
 use crossterm::event::KeyEvent;
 
@@ -27,9 +27,9 @@ pub use timeline::{PlaybackError, RecordHealth, Timeline};
 /// Timeline-driven redraws are coalesced to at most this often; keys and resizes draw at once.
 pub const MIN_FRAME_GAP: Span = Span::from_millis(100);
 /// Redraw at least this often for the clock and the ageing waits.
-pub const TICK: Span = Span::SECOND;
+pub(crate) const TICK: Span = Span::SECOND;
 /// A replay, whose virtual clock may run thousands of times faster, moves on this often.
-pub const REPLAY_TICK: Span = Span::from_millis(250);
+pub(crate) const REPLAY_TICK: Span = Span::from_millis(250);
 
 /// What happened, for the board to take in.
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ pub enum Effect {
 }
 
 /// How one board starts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct AppOptions {
     pub layout: LayoutChoice,
     /// No colour, whatever the terminal can do.
@@ -114,7 +114,7 @@ impl App {
     }
 
     /// How often the shell should send [`Msg::Tick`].
-    pub fn tick_every(feed: &Timeline) -> Span {
+    pub(crate) fn tick_every(feed: &Timeline) -> Span {
         if feed.is_replay() { REPLAY_TICK } else { TICK }
     }
 
@@ -195,7 +195,7 @@ impl App {
 
     /// The feed changed under this board (a server's hub applied an item to the feed that
     /// several boards share): draw when the frame gap allows, as for [`Msg::Feed`].
-    pub fn feed_changed(&mut self) {
+    pub(crate) fn feed_changed(&mut self) {
         self.dirty = true;
     }
 

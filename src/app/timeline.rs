@@ -128,7 +128,7 @@ impl Timeline {
     }
 
     /// Keeps accepted events for [`take_accepted`](Self::take_accepted) (`--record`).
-    pub fn keep_accepted(&mut self) {
+    pub(crate) fn keep_accepted(&mut self) {
         self.recording = Some(Vec::new());
         if let Driver::Live(live) = &mut self.driver {
             live.keep_events();
@@ -136,7 +136,7 @@ impl Timeline {
     }
 
     /// The accepted events since the last call (empty unless recording).
-    pub fn take_accepted(&mut self) -> Vec<Event> {
+    pub(crate) fn take_accepted(&mut self) -> Vec<Event> {
         self.recording
             .as_mut()
             .map(std::mem::take)
@@ -149,7 +149,7 @@ impl Timeline {
     }
 
     /// Acknowledges a failing recording's banner; `false` if there is none to acknowledge.
-    pub fn acknowledge_record_failure(&mut self) -> bool {
+    pub(crate) fn acknowledge_record_failure(&mut self) -> bool {
         match &self.record_health {
             Some(health)
                 if health.failed.is_some() && health.failures > self.acknowledged_failures =>
@@ -169,7 +169,7 @@ impl Timeline {
         })
     }
 
-    pub fn engine(&self) -> &Engine {
+    pub(crate) fn engine(&self) -> &Engine {
         match &self.driver {
             Driver::Live(live) => live.engine(),
             Driver::Recording { replay, .. } => replay.engine(),
@@ -202,7 +202,7 @@ impl Timeline {
     }
 
     /// Is this a recording played at the user's pace (keys move its clock)?
-    pub fn is_replay(&self) -> bool {
+    pub(crate) fn is_replay(&self) -> bool {
         matches!(self.driver, Driver::Recording { looping: false, .. })
     }
 
@@ -278,7 +278,7 @@ impl Timeline {
     }
 
     /// Applies a replay key; `false` (and nothing changes) for the demo and live feeds.
-    pub fn command(&mut self, command: ReplayCommand, wall: Timestamp) -> bool {
+    pub(crate) fn command(&mut self, command: ReplayCommand, wall: Timestamp) -> bool {
         let Driver::Recording {
             replay,
             looping: false,
@@ -324,13 +324,13 @@ fn recording_state(
 ) {
     let now = replay.now(wall);
     let silent = replay.last_event_at().map(|at| (now - at).max(Span::ZERO));
-    status.last_event_age_s = silent.map(|s| s.whole_secs() as u64);
+    status.last_event_age_s = silent.map(Span::whole_secs_unsigned);
     status.state = if !looping && replay.at_end(wall) {
         FeedState::Ended
     } else {
         match silent {
             Some(silent) if silent > stale_after => FeedState::Stale {
-                silent_s: silent.whole_secs() as u64,
+                silent_s: silent.whole_secs_unsigned(),
             },
             _ => FeedState::Live,
         }

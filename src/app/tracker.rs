@@ -10,11 +10,11 @@ use crate::time::{Span, Timestamp};
 use crate::ui::{FeedState, FeedStatus};
 
 /// How many rejected lines the `e` overlay keeps.
-pub const RECENT_REJECTS: usize = 50;
+pub(crate) const RECENT_REJECTS: usize = 50;
 
 /// A live or played feed's health, as the footer and the banners show it.
 #[derive(Debug, Clone)]
-pub struct FeedTracker {
+pub(crate) struct FeedTracker {
     state: SourceState,
     /// When the source last went down or (re)connected: the retry countdown and the
     /// "silent since connecting" stale check count from here.
@@ -29,7 +29,7 @@ pub struct FeedTracker {
 
 impl FeedTracker {
     /// A tracker for a source that is still connecting, as of `wall`.
-    pub fn new(wall: Timestamp) -> FeedTracker {
+    pub(crate) fn new(wall: Timestamp) -> FeedTracker {
         FeedTracker {
             state: SourceState::Connecting,
             state_since: wall,
@@ -42,7 +42,7 @@ impl FeedTracker {
     }
 
     /// The source says it is connecting, connected, down or ended.
-    pub fn set_state(&mut self, state: SourceState, wall: Timestamp) {
+    pub(crate) fn set_state(&mut self, state: SourceState, wall: Timestamp) {
         if matches!(state, SourceState::Down { .. } | SourceState::Connected) {
             self.state_since = wall;
         }
@@ -50,28 +50,28 @@ impl FeedTracker {
     }
 
     /// A line arrived (accepted or not): the link is alive.
-    pub fn line_arrived(&mut self, wall: Timestamp) {
+    pub(crate) fn line_arrived(&mut self, wall: Timestamp) {
         self.last_line = Some(wall);
     }
 
     /// The lines that just arrived were written at `written`, earlier (a stored feed's
     /// backlog): the link is as silent as the feed has been since then, and the lines
     /// counted in the last minute were the backlog, not a rate.
-    pub fn written_at(&mut self, written: Timestamp) {
+    pub(crate) fn written_at(&mut self, written: Timestamp) {
         let earlier = |t: Option<Timestamp>| t.map(|t| t.min(written));
         self.last_line = earlier(self.last_line);
         self.last_event = earlier(self.last_event);
         self.recent_events.retain(|&t| t <= written);
     }
 
-    pub fn accepted(&mut self, wall: Timestamp) {
+    pub(crate) fn accepted(&mut self, wall: Timestamp) {
         self.last_event = Some(wall);
         self.recent_events.push_back(wall);
         // Bounded whatever the rate: only the last minute is ever counted.
         self.forget_old_events(wall);
     }
 
-    pub fn reject(&mut self, line: u64, reason: Reject) {
+    pub(crate) fn reject(&mut self, line: u64, reason: Reject) {
         self.rejected = self.rejected.saturating_add(1);
         self.recent_rejects.push_back(RejectedLine { line, reason });
         while self.recent_rejects.len() > RECENT_REJECTS {
@@ -91,7 +91,12 @@ impl FeedTracker {
 
     /// The status at `wall`. `check_stale`: a live link that has been silent for longer
     /// than `stale_after` shows STALE (recordings judge staleness on their own clock).
-    pub fn status(&self, wall: Timestamp, stale_after: Span, check_stale: bool) -> FeedStatus {
+    pub(crate) fn status(
+        &self,
+        wall: Timestamp,
+        stale_after: Span,
+        check_stale: bool,
+    ) -> FeedStatus {
         let in_last_minute = self
             .recent_events
             .iter()
@@ -115,7 +120,7 @@ impl FeedTracker {
                 let silent = since(self.last_line.unwrap_or(self.state_since));
                 if check_stale && silent > stale_after {
                     FeedState::Stale {
-                        silent_s: silent.whole_secs() as u64,
+                        silent_s: silent.whole_secs_unsigned(),
                     }
                 } else {
                     FeedState::Live
@@ -127,7 +132,7 @@ impl FeedTracker {
             events_per_min: in_last_minute as f64,
             rejected: self.rejected,
             recent_rejects: self.recent_rejects.iter().copied().collect(),
-            last_event_age_s: self.last_event.map(|t| since(t).whole_secs() as u64),
+            last_event_age_s: self.last_event.map(|t| since(t).whole_secs_unsigned()),
             down_cause,
             recording: None,
         }
@@ -136,7 +141,8 @@ impl FeedTracker {
 
 /// Seconds, rounded up: a retry 2.1 s away reads "3 s".
 fn whole_seconds_up(span: Span) -> u64 {
-    (span.max(Span::ZERO).nanos() as u64).div_ceil(Span::SECOND.nanos() as u64)
+    let nanos = u64::try_from(span.nanos()).unwrap_or(0);
+    nanos.div_ceil(Span::SECOND.nanos().unsigned_abs())
 }
 
 #[cfg(test)]

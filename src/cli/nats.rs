@@ -1,5 +1,5 @@
 //! The NATS flags: `publish`'s own, and the credentials `watch` and `publish` share.
-//! A secret is never a flag's value: a token comes from a file or FORCEBOARD_NATS_TOKEN.
+//! A secret is never a flag's value: a token comes from a file or `FORCEBOARD_NATS_TOKEN`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,6 +20,8 @@ use forceboard::time::Span;
 pub const NATS_TOKEN_VAR: &str = "FORCEBOARD_NATS_TOKEN";
 
 /// How a NATS client proves who it is.
+// The fields are the flags' names (--nats-creds, …): their common prefix is the point.
+#[allow(clippy::struct_field_names)]
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "NATS")]
 pub struct NatsAuthArgs {
@@ -43,7 +45,7 @@ impl NatsAuthArgs {
         }
     }
 
-    /// The token: the file's first line, else FORCEBOARD_NATS_TOKEN; `None` without either.
+    /// The token: the file's first line, else `FORCEBOARD_NATS_TOKEN`; `None` without either.
     pub fn token(&self) -> Result<Option<String>, UsageError> {
         let token = match &self.nats_token_file {
             Some(path) => std::fs::read_to_string(path)
@@ -166,7 +168,7 @@ impl PublishArgs {
     }
 }
 
-/// FORCEBOARD_TOKEN for an HTTP(S) source, refused at once if it could never be sent.
+/// `FORCEBOARD_TOKEN` for an HTTP(S) source, refused at once if it could never be sent.
 fn http_token(source: &FeedSource) -> Result<Option<String>, UsageError> {
     if !matches!(source, FeedSource::Http { .. }) {
         return Ok(None);

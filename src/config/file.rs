@@ -59,7 +59,7 @@ pub enum Problem {
 /// The whole file: every key optional.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+pub(super) struct ConfigFile {
     pub force_name: Option<ForceName>,
     pub timezone: Option<TimeZone>,
     pub windows: Option<Windows>,
@@ -84,7 +84,7 @@ pub struct ConfigFile {
 /// `[calls.999]` and `[calls.101]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Calls {
+pub(super) struct Calls {
     #[serde(rename = "999")]
     pub line_999: Option<Table<CallKeys>>,
     #[serde(rename = "101")]
@@ -93,7 +93,7 @@ pub struct Calls {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CallKeys {
+pub(super) struct CallKeys {
     pub mean_target: Option<Target>,
     pub sl_threshold: Option<Target>,
     pub sl_goal_pct: Option<Goal>,
@@ -102,14 +102,14 @@ pub struct CallKeys {
 /// `[incidents.emergency]` and `[incidents.priority]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Incidents {
+pub(super) struct Incidents {
     pub emergency: Option<Table<IncidentKeys>>,
     pub priority: Option<Table<IncidentKeys>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IncidentKeys {
+pub(super) struct IncidentKeys {
     pub target: Option<Target>,
     pub goal_pct: Option<Goal>,
 }
@@ -118,7 +118,7 @@ pub struct IncidentKeys {
 /// the others), so it keeps its place in the file for the message.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AreaKeys {
+pub(super) struct AreaKeys {
     pub code: Option<Spanned<Value>>,
     pub name: Option<Text>,
 }
@@ -126,7 +126,7 @@ pub struct AreaKeys {
 /// Any string.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Text(pub String);
+pub(super) struct Text(pub String);
 
 impl TryFrom<Value> for Text {
     type Error = Problem;
@@ -142,7 +142,7 @@ impl TryFrom<Value> for Text {
 /// A string that is not blank.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct ForceName(pub String);
+pub(super) struct ForceName(pub String);
 
 impl TryFrom<Value> for ForceName {
     type Error = Problem;
@@ -159,7 +159,7 @@ impl TryFrom<Value> for ForceName {
 /// An IANA time zone's name.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct TimeZone(pub Tz);
+pub(super) struct TimeZone(pub Tz);
 
 impl TryFrom<Value> for TimeZone {
     type Error = Problem;
@@ -175,7 +175,7 @@ impl TryFrom<Value> for TimeZone {
 /// 1 to 9 windows.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Windows(pub Vec<Window>);
+pub(super) struct Windows(pub Vec<Window>);
 
 impl TryFrom<Value> for Windows {
     type Error = Problem;
@@ -198,7 +198,7 @@ impl TryFrom<Value> for Windows {
 /// most 1.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct WarnFraction(pub f64);
+pub(super) struct WarnFraction(pub f64);
 
 impl TryFrom<Value> for WarnFraction {
     type Error = Problem;
@@ -216,7 +216,7 @@ impl TryFrom<Value> for WarnFraction {
 /// saying what replaced it.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Retired;
+pub(super) struct Retired;
 
 impl TryFrom<Value> for Retired {
     type Error = Problem;
@@ -229,7 +229,7 @@ impl TryFrom<Value> for Retired {
 /// A positive duration: `"30s"`, `"15m"`, `"1h"`, or a number of seconds.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Duration(pub Span);
+pub(super) struct Duration(pub Span);
 
 impl TryFrom<Value> for Duration {
     type Error = Problem;
@@ -244,7 +244,7 @@ impl TryFrom<Value> for Duration {
 /// A target: a positive duration, or `"off"` (`"none"`) for none.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Target(pub Option<Span>);
+pub(super) struct Target(pub Option<Span>);
 
 impl TryFrom<Value> for Target {
     type Error = Problem;
@@ -262,7 +262,7 @@ impl TryFrom<Value> for Target {
 /// A goal: a percentage from 0 to 100, or `"off"` (`"none"`) for none.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
-pub struct Goal(pub Option<f64>);
+pub(super) struct Goal(pub Option<f64>);
 
 impl TryFrom<Value> for Goal {
     type Error = Problem;
@@ -297,7 +297,7 @@ fn positive_span(value: &Value) -> Option<Span> {
         // Checked, not saturated: too many seconds is an error, not 292 years.
         Value::Integer(n) => n.checked_mul(Span::SECOND.nanos()).map(Span::from_nanos),
         Value::Float(x) if x.is_finite() && *x < 1e9 => {
-            Some(Span::from_nanos((x * 1e9).round() as i64))
+            Some(Span::from_nanos_f64((x * 1e9).round()))
         }
         _ => None,
     };
@@ -306,7 +306,7 @@ fn positive_span(value: &Value) -> Option<Span> {
 
 /// A table of the keys `T` knows; any other value is [`Problem::NotTable`].
 #[derive(Debug)]
-pub struct Table<T>(pub T);
+pub(super) struct Table<T>(pub T);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Table<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Table<T>, D::Error> {
@@ -364,7 +364,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for TableVisitor<T> {
 /// The `[[areas]]` tables, at most [`MAX_AREAS`] (the engine keeps no more): a longer
 /// list is refused as soon as its length is known, before any area is read.
 #[derive(Debug)]
-pub struct AreaList(pub Vec<AreaKeys>);
+pub(super) struct AreaList(pub Vec<AreaKeys>);
 
 impl<'de> Deserialize<'de> for AreaList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<AreaList, D::Error> {

@@ -5,6 +5,7 @@
 //! read with serde (`file`): each table refuses keys it does not know, each value checks
 //! itself, and `serde_path_to_error` and toml's spans say which key and where.
 
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -24,8 +25,8 @@ use file::{AreaKeys, ConfigFile, Table, Text};
 /// A Local Policing Area.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Area {
-    pub code: String,
-    pub name: String,
+    pub(crate) code: String,
+    pub(crate) name: String,
 }
 
 /// A rolling window, with the label it was configured as.
@@ -55,7 +56,7 @@ impl Window {
 }
 
 /// How far a file's line may be from its place and still be put in it (README "Order").
-pub const DEFAULT_REORDER_HORIZON: Span = Span::from_mins(10);
+pub(crate) const DEFAULT_REORDER_HORIZON: Span = Span::from_mins(10);
 
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,20 +142,20 @@ pub enum ConfigError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidConfig {
     /// Not TOML: the parser's words.
-    #[error("{}{}", at(.line), printable(.message))]
+    #[error("{}{}", at(.line.as_ref()), printable(.message))]
     Syntax {
         line: Option<usize>,
         message: String,
     },
     #[error(
         "{}unknown key `{}` (see forceboard.example.toml for every key)",
-        at(.line),
+        at(.line.as_ref()),
         printable(.key)
     )]
     UnknownKey { key: String, line: Option<usize> },
     /// A key whose value is not what it must be. `problem` is a [`Problem`]'s words
     /// (serde carries a value's problem as text).
-    #[error("{}{}", at(.line), printable(&format!("`{key}` {problem}")))]
+    #[error("{}{}", at(.line.as_ref()), printable(&format!("`{key}` {problem}")))]
     BadValue {
         key: String,
         line: Option<usize>,
@@ -163,7 +164,7 @@ pub enum InvalidConfig {
 }
 
 impl InvalidConfig {
-    fn bad_value(key: String, line: Option<usize>, problem: Problem) -> InvalidConfig {
+    fn bad_value(key: String, line: Option<usize>, problem: &Problem) -> InvalidConfig {
         InvalidConfig::BadValue {
             key,
             line,
@@ -180,7 +181,9 @@ fn key_path(path: &[Segment]) -> String {
     let mut text = String::new();
     for segment in path {
         match segment {
-            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Seq { index } => {
+                let _ = write!(text, "[{index}]");
+            }
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 if !text.is_empty() {
                     text.push('.');
@@ -194,7 +197,7 @@ fn key_path(path: &[Segment]) -> String {
 }
 
 /// `line 3: `, or nothing where there is no line to name.
-fn at(line: &Option<usize>) -> String {
+fn at(line: Option<&usize>) -> String {
     line.map(|line| format!("line {line}: "))
         .unwrap_or_default()
 }
@@ -240,7 +243,7 @@ impl Config {
                 // toml hands serde a date as a table of one key of its own: a date given
                 // where a table belongs.
                 Some((Segment::Map { key }, table)) if key.starts_with(TOML_DATE_KEY) => {
-                    InvalidConfig::bad_value(key_path(table), line, Problem::NotTable)
+                    InvalidConfig::bad_value(key_path(table), line, &Problem::NotTable)
                 }
                 _ => InvalidConfig::UnknownKey {
                     key: key_path(&path),
@@ -334,7 +337,7 @@ impl Config {
 
     /// How far back a board reads a stored feed when it starts (NATS): its largest window
     /// and the pairing grace, so every figure is whole from its first frame.
-    pub fn backfill(&self) -> Span {
+    pub(crate) fn backfill(&self) -> Span {
         self.largest_window() + self.pairing_grace
     }
 
@@ -362,7 +365,7 @@ impl Config {
     }
 
     /// An area's display name, or its code when it is not configured.
-    pub fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
+    pub(crate) fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
         self.areas
             .iter()
             .find(|area| area.code == code)
@@ -385,21 +388,21 @@ fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig>
     for (index, keys) in list.into_iter().enumerate() {
         let key = format!("areas[{index}].code");
         let Some(code) = keys.code else {
-            return Err(InvalidConfig::bad_value(key, None, Problem::Missing));
+            return Err(InvalidConfig::bad_value(key, None, &Problem::Missing));
         };
         let line = Some(line_number_at(text, code.span().start));
         let code = match code.into_inner() {
             Value::String(code) => code.trim().to_string(),
-            _ => return Err(InvalidConfig::bad_value(key, line, Problem::NotText)),
+            _ => return Err(InvalidConfig::bad_value(key, line, &Problem::NotText)),
         };
         if code.is_empty() {
-            return Err(InvalidConfig::bad_value(key, line, Problem::Empty));
+            return Err(InvalidConfig::bad_value(key, line, &Problem::Empty));
         }
         if !codes.insert(code.clone()) {
             return Err(InvalidConfig::bad_value(
                 key,
                 line,
-                Problem::GivenTwice(code),
+                &Problem::GivenTwice(code),
             ));
         }
         let name = keys.name.map_or_else(|| code.clone(), |Text(name)| name);
@@ -664,9 +667,10 @@ mod tests {
 
     /// `count` areas coded A1, A2…
     fn areas_toml(count: usize) -> String {
-        (1..=count)
-            .map(|n| format!("[[areas]]\ncode = \"A{n}\"\n"))
-            .collect()
+        (1..=count).fold(String::new(), |mut toml, n| {
+            let _ = writeln!(toml, "[[areas]]\ncode = \"A{n}\"");
+            toml
+        })
     }
 
     #[test]

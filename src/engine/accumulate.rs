@@ -12,12 +12,12 @@ use crate::time::{Span, Timestamp};
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Accumulators {
-    pub calls: [CallAcc; 2],
-    pub incidents: [IncidentAcc; 3],
+    pub(crate) calls: [CallAcc; 2],
+    pub(crate) incidents: [IncidentAcc; 3],
 }
 
 impl Accumulators {
-    pub fn finish(&self, settings: &EngineSettings) -> Figures {
+    pub(crate) fn finish(&self, settings: &EngineSettings) -> Figures {
         let call = |line: CallLine| self.calls[line.index()].finish(settings, line);
         let incident = |grade: Grade| self.incidents[grade.index()].finish(settings, grade);
         Figures {
@@ -42,14 +42,14 @@ pub(super) struct CallAcc {
     answered_within_sl: u64,
     abandoned_after_sl: u64,
     waiting: u64,
-    pub expired: u64,
+    pub(crate) expired: u64,
     longest_wait: Option<Span>,
 }
 
 impl CallAcc {
     /// A call offered at `offered` and closed at `closed` (at or before now), for the
     /// window `(from, now]`.
-    pub fn add_closed(
+    pub(crate) fn add_closed(
         &mut self,
         offered: Timestamp,
         outcome: CallOutcome,
@@ -82,7 +82,13 @@ impl CallAcc {
     }
 
     /// A call offered at `offered` (at or before now) and still open at `now`.
-    pub fn add_open(&mut self, offered: Timestamp, now: Timestamp, from: Timestamp, expiry: Span) {
+    pub(crate) fn add_open(
+        &mut self,
+        offered: Timestamp,
+        now: Timestamp,
+        from: Timestamp,
+        expiry: Span,
+    ) {
         if offered > from {
             self.offered += 1;
         }
@@ -96,7 +102,7 @@ impl CallAcc {
 
     /// Open calls counted together: how many were offered in the window, how many are
     /// waiting and expired, and the longest wait.
-    pub fn add_open_counts(
+    pub(crate) fn add_open_counts(
         &mut self,
         offered: u64,
         waiting: u64,
@@ -158,7 +164,7 @@ pub(super) struct IncidentAcc {
 impl IncidentAcc {
     /// An incident created at `created` and closed at `closed` (at or before now), for
     /// the window `(from, now]`.
-    pub fn add_closed(
+    pub(crate) fn add_closed(
         &mut self,
         created: Timestamp,
         outcome: IncidentOutcome,
@@ -179,7 +185,7 @@ impl IncidentAcc {
     }
 
     /// An incident created at `created` (at or before now) and still open at `now`.
-    pub fn add_open(
+    pub(crate) fn add_open(
         &mut self,
         created: Timestamp,
         now: Timestamp,
@@ -193,7 +199,7 @@ impl IncidentAcc {
 
     /// Open incidents counted together: how many were created in the window, how many
     /// are open and breached, and the oldest's age.
-    pub fn add_open_counts(
+    pub(crate) fn add_open_counts(
         &mut self,
         created: u64,
         open: u64,

@@ -74,24 +74,28 @@ pub struct Figures {
 }
 
 /// Summary statistics of a set of durations, nearest-rank percentiles.
+// Each name ends in its unit, seconds, as everywhere in the figures.
+#[allow(clippy::struct_field_names)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DurationStats {
-    pub mean_s: f64,
-    pub p50_s: f64,
-    pub p90_s: f64,
-    pub max_s: f64,
+    pub(crate) mean_s: f64,
+    pub(crate) p50_s: f64,
+    pub(crate) p90_s: f64,
+    pub(crate) max_s: f64,
 }
 
 /// The k-th smallest with k = ceil(p/100 · n) (at least 1), of a sorted, non-empty slice.
 pub fn nearest_rank<T: Copy>(sorted: &[T], percent: u64) -> T {
     let n = sorted.len() as u64;
-    let rank = (percent * n).div_ceil(100).clamp(1, n);
-    sorted[(rank - 1) as usize]
+    let rank = percent.saturating_mul(n).div_ceil(100).clamp(1, n);
+    // 1 ≤ rank ≤ n, the slice's length, so rank - 1 is an index into it.
+    let index = usize::try_from(rank - 1).unwrap_or(sorted.len() - 1);
+    sorted[index]
 }
 
 impl DurationStats {
     /// Sorts `durations` in place; `None` when it is empty.
-    pub fn of(durations: &mut [Span]) -> Option<DurationStats> {
+    pub(crate) fn of(durations: &mut [Span]) -> Option<DurationStats> {
         if durations.is_empty() {
             return None;
         }

@@ -16,7 +16,7 @@ pub struct HeadlineMeans {
     pub answer_999: Option<f64>,
     pub answer_101: Option<f64>,
     pub emergency: Option<f64>,
-    pub priority: Option<f64>,
+    pub(crate) priority: Option<f64>,
 }
 
 impl HeadlineMeans {
@@ -47,9 +47,9 @@ pub(super) fn incident_series(grade: Grade, outcome: IncidentOutcome) -> Option<
 /// A close as a headline mean sees it: when, which series, how long it took.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct HeadlineClose {
-    pub at: Timestamp,
-    pub series: usize,
-    pub duration: Span,
+    pub(crate) at: Timestamp,
+    pub(crate) series: usize,
+    pub(crate) duration: Span,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -68,7 +68,7 @@ pub(super) struct RunningSums {
 
 impl RunningSums {
     /// Sums to be taken at every point and a window before it.
-    pub fn new(points: &[Timestamp], window: Span) -> RunningSums {
+    pub(crate) fn new(points: &[Timestamp], window: Span) -> RunningSums {
         let mut instants: Vec<Timestamp> =
             points.iter().flat_map(|&at| [at, at - window]).collect();
         instants.sort_unstable();
@@ -78,12 +78,12 @@ impl RunningSums {
     }
 
     /// The first instant: closes at or before it play no part.
-    pub fn first(&self) -> Option<Timestamp> {
+    pub(crate) fn first(&self) -> Option<Timestamp> {
         self.instants.first().copied()
     }
 
     /// Adds closes after the first instant, given in order of close time.
-    pub fn add(&mut self, closes: impl Iterator<Item = HeadlineClose>) {
+    pub(crate) fn add(&mut self, closes: impl Iterator<Item = HeadlineClose>) {
         let mut closes = closes.peekable();
         let mut running = [Sum::default(); 4];
         for (instant, sums) in self.instants.iter().zip(&mut self.sums) {
@@ -106,7 +106,7 @@ impl RunningSums {
     }
 
     /// The means over `(at − window, at]`, for a point `at` given to [`RunningSums::new`].
-    pub fn means(&self, at: Timestamp, window: Span) -> HeadlineMeans {
+    pub(crate) fn means(&self, at: Timestamp, window: Span) -> HeadlineMeans {
         let from = at - window;
         if from >= at {
             return HeadlineMeans::default(); // an empty (or backwards) window

@@ -14,7 +14,7 @@ pub(super) enum IdKey {
 }
 
 impl IdKey {
-    pub fn new(id: &str) -> IdKey {
+    pub(crate) fn new(id: &str) -> IdKey {
         let bytes = id.as_bytes();
         match u8::try_from(bytes.len()) {
             Ok(len) if bytes.len() <= INLINE => {
@@ -35,7 +35,7 @@ impl IdKey {
 
     /// The id's text. An inline id was whole UTF-8 text when copied in, so this never
     /// comes back empty for a non-empty id.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             IdKey::Inline(..) => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
             IdKey::Boxed(id) => id,
@@ -43,7 +43,7 @@ impl IdKey {
     }
 
     /// Compares with an id's text (text order is byte order).
-    pub fn cmp_str(&self, id: &str) -> Ordering {
+    pub(crate) fn cmp_str(&self, id: &str) -> Ordering {
         self.as_bytes().cmp(id.as_bytes())
     }
 }

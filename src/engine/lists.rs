@@ -17,7 +17,7 @@ pub struct OpenIncident {
     pub id: String,
     pub area: Option<String>,
     pub grade: Grade,
-    pub age_s: f64,
+    pub(crate) age_s: f64,
     /// Target minus age: negative once breached.
     pub time_left_s: Option<f64>,
 }
@@ -26,8 +26,8 @@ pub struct OpenIncident {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitingCall {
     pub id: String,
-    pub area: Option<String>,
-    pub line: CallLine,
+    pub(crate) area: Option<String>,
+    pub(crate) line: CallLine,
     pub wait_s: f64,
 }
 

@@ -31,30 +31,30 @@ fn key_order(at: Timestamp, id: &str) -> impl Fn(&OpenKey) -> std::cmp::Ordering
 /// Open incidents of one area and grade.
 #[derive(Debug, Clone, Default)]
 pub(super) struct OpenIncidents {
-    pub by_created: Ordered<OpenKey>,
+    pub(crate) by_created: Ordered<OpenKey>,
     /// By id too, for an emergency or priority grade configured without a target: the
     /// breach watch lists those last, by id.
-    pub by_id: Option<BTreeSet<IdKey>>,
+    pub(crate) by_id: Option<BTreeSet<IdKey>>,
 }
 
 /// A closed call, as its window needs it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ClosedCall {
-    pub closed: Timestamp,
-    pub offered: Timestamp,
-    pub outcome: CallOutcome,
-    pub line: CallLine,
-    pub area: Option<AreaId>,
+    pub(crate) closed: Timestamp,
+    pub(crate) offered: Timestamp,
+    pub(crate) outcome: CallOutcome,
+    pub(crate) line: CallLine,
+    pub(crate) area: Option<AreaId>,
 }
 
 /// A closed incident, as its window needs it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ClosedIncident {
-    pub closed: Timestamp,
-    pub created: Timestamp,
-    pub outcome: IncidentOutcome,
-    pub grade: Grade,
-    pub area: Option<AreaId>,
+    pub(crate) closed: Timestamp,
+    pub(crate) created: Timestamp,
+    pub(crate) outcome: IncidentOutcome,
+    pub(crate) grade: Grade,
+    pub(crate) area: Option<AreaId>,
 }
 
 trait ClosedAt {
@@ -104,9 +104,9 @@ impl<T: ClosedAt> ByCloseTime<T> {
 #[derive(Debug, Clone)]
 pub(super) struct Live {
     /// Per area bucket (0 for no area, 1 + id), per line.
-    pub open_calls: Vec<[Ordered<OpenKey>; 2]>,
+    pub(crate) open_calls: Vec<[Ordered<OpenKey>; 2]>,
     /// Per area bucket, per grade.
-    pub open_incidents: Vec<[OpenIncidents; 3]>,
+    pub(crate) open_incidents: Vec<[OpenIncidents; 3]>,
     closed_calls: ByCloseTime<ClosedCall>,
     closed_incidents: ByCloseTime<ClosedIncident>,
     /// Grades whose open incidents are also kept by id.
@@ -114,7 +114,7 @@ pub(super) struct Live {
 }
 
 impl Live {
-    pub fn new(settings: &EngineSettings) -> Live {
+    pub(crate) fn new(settings: &EngineSettings) -> Live {
         let by_id = Grade::ALL.map(|grade| {
             grade != Grade::Scheduled && settings.incidents[grade.index()].target.is_none()
         });
@@ -140,11 +140,11 @@ impl Live {
     }
 
     /// Room for one more area.
-    pub fn add_area(&mut self) {
+    pub(crate) fn add_area(&mut self) {
         self.add_bucket();
     }
 
-    pub fn open_call(
+    pub(crate) fn open_call(
         &mut self,
         id: &str,
         offered: Timestamp,
@@ -157,7 +157,7 @@ impl Live {
     }
 
     /// An open call's close: out of the open index, into the closed list.
-    pub fn close_call(&mut self, id: &str, closed: ClosedCall) {
+    pub(crate) fn close_call(&mut self, id: &str, closed: ClosedCall) {
         if let Some(lines) = self.open_calls.get_mut(bucket(closed.area)) {
             lines[closed.line.index()].remove(key_order(closed.offered, id));
         }
@@ -165,11 +165,11 @@ impl Live {
     }
 
     /// A closed call: a close of an open one, or one standing alone.
-    pub fn add_closed_call(&mut self, closed: ClosedCall) {
+    pub(crate) fn add_closed_call(&mut self, closed: ClosedCall) {
         self.closed_calls.insert(closed);
     }
 
-    pub fn open_incident(
+    pub(crate) fn open_incident(
         &mut self,
         id: &str,
         created: Timestamp,
@@ -186,7 +186,7 @@ impl Live {
     }
 
     /// An open incident's close: out of the open index, into the closed list.
-    pub fn close_incident(&mut self, id: &str, closed: ClosedIncident) {
+    pub(crate) fn close_incident(&mut self, id: &str, closed: ClosedIncident) {
         if let Some(grades) = self.open_incidents.get_mut(bucket(closed.area)) {
             let open = &mut grades[closed.grade.index()];
             open.by_created.remove(key_order(closed.created, id));
@@ -198,12 +198,12 @@ impl Live {
     }
 
     /// A closed incident: a close of an open one, or one standing alone.
-    pub fn add_closed_incident(&mut self, closed: ClosedIncident) {
+    pub(crate) fn add_closed_incident(&mut self, closed: ClosedIncident) {
         self.closed_incidents.insert(closed);
     }
 
     /// Forgets closed records closed at or before `cutoff`, as the engine forgets them.
-    pub fn forget_closed(&mut self, cutoff: Timestamp) {
+    pub(crate) fn forget_closed(&mut self, cutoff: Timestamp) {
         self.closed_calls.drain_until(cutoff);
         self.closed_incidents.drain_until(cutoff);
     }
@@ -211,7 +211,7 @@ impl Live {
     /// The headline means over `(at − window, at]` for each of `points`, for the force
     /// (`area` `None`) or one area: from the closes alone, which is exact at any point,
     /// since a close at or before a point is known there.
-    pub fn headline_means(
+    pub(crate) fn headline_means(
         &self,
         points: &[Timestamp],
         window: Span,
@@ -245,7 +245,7 @@ impl Live {
 
     /// Forgets open calls offered at or before `cutoff`, handing each one's id, area
     /// bucket and line to `forget`.
-    pub fn forget_open_calls(
+    pub(crate) fn forget_open_calls(
         &mut self,
         cutoff: Timestamp,
         mut forget: impl FnMut(&str, usize, CallLine),
@@ -260,7 +260,7 @@ impl Live {
 
     /// Every figure for the window `(now − window, now]`, for the force and each area,
     /// given that every event held is at or before `now`.
-    pub fn accumulate(
+    pub(crate) fn accumulate(
         &self,
         settings: &EngineSettings,
         now: Timestamp,

@@ -15,7 +15,7 @@ pub mod erlang;
 mod figures;
 mod headline;
 mod id_key;
-pub mod ledger;
+pub(crate) mod ledger;
 mod lists;
 mod live;
 mod ordered;
@@ -31,7 +31,7 @@ pub use figures::{
 };
 pub use headline::HeadlineMeans;
 pub use lists::{OpenIncident, TopList, WaitingCall};
-pub use scan::ExactScan;
+pub(crate) use scan::ExactScan;
 pub use staffing::{
     ARRIVALS_SPAN, Cover, HANDLE_SPAN, MIN_HANDLED, SNAPSHOT_LIFE, Snapshot, Staffing,
     StaffingByLine,
@@ -48,21 +48,21 @@ use live::Live;
 use staffing::StaffingLog;
 
 /// Index of an area code in [`Engine::area_codes`].
-pub type AreaId = u16;
+pub(crate) type AreaId = u16;
 
 /// Beyond this many distinct area codes, new codes count in the force totals only, so a
 /// feed full of junk codes cannot grow memory without bound.
-pub const MAX_AREAS: usize = 1024;
+pub(crate) const MAX_AREAS: usize = 1024;
 
 /// A call line's targets.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CallTargets {
     /// The mean answer time the force aims for (999: 5 s).
-    pub mean: Option<Span>,
+    pub(crate) mean: Option<Span>,
     /// Service level: answered within this time (999: 10 s).
-    pub sl_threshold: Option<Span>,
+    pub(crate) sl_threshold: Option<Span>,
     /// Service level goal in percent (999: 90).
-    pub sl_goal_pct: Option<f64>,
+    pub(crate) sl_goal_pct: Option<f64>,
 }
 
 /// An incident grade's targets.
@@ -71,14 +71,14 @@ pub struct IncidentTargets {
     /// Attendance target: the mean's target, the within-target threshold and the breach line.
     pub target: Option<Span>,
     /// Within-target goal in percent.
-    pub goal_pct: Option<f64>,
+    pub(crate) goal_pct: Option<f64>,
 }
 
 /// The default longest a call can plausibly wait to be answered or abandoned.
-pub const DEFAULT_MAX_CALL_DURATION: Span = Span::from_hours(24);
+pub(crate) const DEFAULT_MAX_CALL_DURATION: Span = Span::from_hours(24);
 
 /// The default longest an incident can plausibly wait for attendance or cancellation.
-pub const DEFAULT_MAX_INCIDENT_DURATION: Span = Span::from_days(30);
+pub(crate) const DEFAULT_MAX_INCIDENT_DURATION: Span = Span::from_days(30);
 
 /// Everything the engine needs to know from the configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +104,7 @@ pub struct EngineSettings {
 
 /// The default force's Local Policing Areas (West Midlands Police), code and name, in
 /// display order: the one list both the engine's and the configuration's defaults use.
-pub const DEFAULT_AREAS: [(&str, &str); 7] = [
+pub(crate) const DEFAULT_AREAS: [(&str, &str); 7] = [
     ("BIR", "Birmingham"),
     ("COV", "Coventry"),
     ("DUD", "Dudley"),
@@ -304,7 +304,7 @@ impl Engine {
         if self.area_codes.len() >= MAX_AREAS {
             return None;
         }
-        let id = self.area_codes.len() as AreaId;
+        let id = AreaId::try_from(self.area_codes.len()).ok()?;
         self.area_codes.push(code.to_string());
         self.area_index.insert(code.to_string(), id);
         self.expired_forgotten.push([0; 2]);
@@ -409,7 +409,7 @@ impl Engine {
     }
 
     /// Both lines' staffing figures at `at`, from one count of the recent offers.
-    pub fn staffing_by_line(&self, at: Timestamp) -> StaffingByLine {
+    pub(crate) fn staffing_by_line(&self, at: Timestamp) -> StaffingByLine {
         if !self.staffing.seen_by(at) {
             return StaffingByLine::default();
         }
@@ -466,8 +466,10 @@ impl Engine {
                 .areas
                 .into_iter()
                 .find(|(known, _)| known == code)
-                .map(|(_, figures)| figures)
-                .unwrap_or_else(|| Accumulators::default().finish(&self.settings)),
+                .map_or_else(
+                    || Accumulators::default().finish(&self.settings),
+                    |(_, figures)| figures,
+                ),
         }
     }
 }

@@ -17,7 +17,7 @@ const BLOCK: usize = 512;
 /// Unique keys in order. No block is ever empty but a lone one, kept so that a set that
 /// empties and fills again (a quiet area's open calls) does not allocate each time.
 #[derive(Debug, Clone)]
-pub struct Ordered<K> {
+pub(crate) struct Ordered<K> {
     blocks: Vec<Vec<K>>,
     len: usize,
 }
@@ -32,16 +32,16 @@ impl<K> Default for Ordered<K> {
 }
 
 impl<K: Ord> Ordered<K> {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
-    pub fn first(&self) -> Option<&K> {
+    pub(crate) fn first(&self) -> Option<&K> {
         self.blocks.first().and_then(|block| block.first())
     }
 
     /// Adds `key`, which must not be there already.
-    pub fn insert(&mut self, key: K) {
+    pub(crate) fn insert(&mut self, key: K) {
         self.len += 1;
         let Some(last) = self.blocks.len().checked_sub(1) else {
             self.blocks.push(vec![key]);
@@ -78,7 +78,7 @@ impl<K: Ord> Ordered<K> {
     }
 
     /// Takes out the key for which `compare` (the key against the one sought) is `Equal`.
-    pub fn remove(&mut self, compare: impl Fn(&K) -> Ordering) -> Option<K> {
+    pub(crate) fn remove(&mut self, compare: impl Fn(&K) -> Ordering) -> Option<K> {
         let b = match self.blocks.len() {
             1 => 0, // most sets are small: no search over blocks
             _ => self.blocks.partition_point(|block| {
@@ -96,7 +96,7 @@ impl<K: Ord> Ordered<K> {
     }
 
     /// How many keys satisfy `below`, which holds for a prefix of the order.
-    pub fn count_below(&self, below: impl Fn(&K) -> bool) -> usize {
+    pub(crate) fn count_below(&self, below: impl Fn(&K) -> bool) -> usize {
         let b = self.first_block_not_below(&below);
         let Some(block) = self.blocks.get(b) else {
             return self.len;
@@ -110,7 +110,7 @@ impl<K: Ord> Ordered<K> {
     }
 
     /// The keys after those satisfying `below` (a prefix of the order), in order.
-    pub fn iter_from(&self, below: impl Fn(&K) -> bool) -> impl Iterator<Item = &K> {
+    pub(crate) fn iter_from(&self, below: impl Fn(&K) -> bool) -> impl Iterator<Item = &K> {
         let b = self.first_block_not_below(&below);
         let blocks = self.blocks.get(b..).unwrap_or_default();
         let skip = blocks
@@ -120,7 +120,7 @@ impl<K: Ord> Ordered<K> {
     }
 
     /// Takes out the keys satisfying `below` (a prefix of the order), handing each to `take`.
-    pub fn drain_below(&mut self, below: impl Fn(&K) -> bool, mut take: impl FnMut(K)) {
+    pub(crate) fn drain_below(&mut self, below: impl Fn(&K) -> bool, mut take: impl FnMut(K)) {
         let b = self.first_block_not_below(&below);
         let partial = self
             .blocks
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn in_order_arrivals_fill_whole_blocks() {
         let mut set = Ordered::default();
-        for i in 0..(3 * BLOCK as u32) {
+        for i in 0..u32::try_from(3 * BLOCK).unwrap() {
             set.insert(i);
         }
         assert_eq!(set.blocks(), 3);

@@ -122,22 +122,22 @@ fn area_acc(areas: &mut [Accumulators], area: Option<AreaId>) -> Option<&mut Acc
 pub struct ExactScan<'a>(pub(super) &'a Engine);
 
 impl ExactScan<'_> {
-    pub fn scoped_figures(&self, now: Timestamp, window: Span) -> ScopedFigures {
+    pub fn scoped_figures(self, now: Timestamp, window: Span) -> ScopedFigures {
         let engine = self.0;
         let (mut force, mut areas) = engine.empty_accumulators();
         engine.scan_accumulate(now, window, &mut force, &mut areas);
         engine.finish_scoped(force, areas)
     }
 
-    pub fn figures(&self, now: Timestamp, window: Span, scope: Scope<'_>) -> Figures {
+    pub fn figures(self, now: Timestamp, window: Span, scope: Scope<'_>) -> Figures {
         self.0.pick(self.scoped_figures(now, window), scope)
     }
 
-    pub fn open_incidents(&self, now: Timestamp, scope: Scope<'_>) -> Vec<OpenIncident> {
+    pub fn open_incidents(self, now: Timestamp, scope: Scope<'_>) -> Vec<OpenIncident> {
         self.0.scan_open_incidents(now, scope)
     }
 
-    pub fn waiting_calls(&self, now: Timestamp, scope: Scope<'_>) -> Vec<WaitingCall> {
+    pub fn waiting_calls(self, now: Timestamp, scope: Scope<'_>) -> Vec<WaitingCall> {
         self.0.scan_waiting_calls(now, scope)
     }
 }

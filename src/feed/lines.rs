@@ -13,7 +13,7 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One physical line of a feed.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line<'a> {
     /// The line's bytes, without its `\n` (or `\r\n`).
     Text(&'a [u8]),
@@ -176,13 +176,13 @@ fn line_of(bytes: &[u8]) -> Line<'_> {
 }
 
 /// Reads lines from a `BufRead`, numbering them from 1 (blank lines included in the count).
-pub struct LineReader<R> {
+pub(crate) struct LineReader<R> {
     reader: R,
     splitter: LineSplitter,
 }
 
 impl<R: BufRead> LineReader<R> {
-    pub fn new(reader: R) -> Self {
+    pub(crate) fn new(reader: R) -> Self {
         Self {
             reader,
             splitter: LineSplitter::new(),
@@ -190,7 +190,7 @@ impl<R: BufRead> LineReader<R> {
     }
 
     /// The next line and its number, or `None` at the end of the stream.
-    pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
+    pub(crate) fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
         loop {
             let available = match self.reader.fill_buf() {
                 Ok(bytes) => bytes,

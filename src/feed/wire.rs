@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Event, EventBody};
+use crate::model::{CallLine, Event, EventBody, Grade};
 use crate::time::Timestamp;
 
 #[derive(Serialize)]
@@ -68,7 +68,7 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
             lpa,
             ..
         } => {
-            wire.line = line.map(|l| l.label());
+            wire.line = line.map(CallLine::label);
             wire.lpa = lpa.as_deref();
             wire.offered_at = offered_at.map(&time);
         }
@@ -82,7 +82,7 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
             lpa,
             ..
         } => {
-            wire.grade = grade.map(|g| g.label());
+            wire.grade = grade.map(Grade::label);
             wire.lpa = lpa.as_deref();
             wire.created_at = created_at.map(&time);
         }
@@ -105,7 +105,7 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
 
 /// A heartbeat line from `source` (without its newline); with `speed`, it announces that
 /// the feed carries its own clock, reading `at` now and running at `speed` × real time.
-pub fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
+pub(crate) fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
     Wire {
         kind: "heartbeat",
         at,
@@ -126,7 +126,10 @@ pub fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
 /// A whole number as an integer (`20`, not `20.0`); `None` for a non-finite one.
 fn json_number(value: f64) -> Option<serde_json::Number> {
     if value.fract() == 0.0 && value.abs() < 1e15 {
-        Some(serde_json::Number::from(value as i64))
+        // Whole and below 1e15 (exact in an f64): the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = value as i64;
+        Some(serde_json::Number::from(whole))
     } else {
         serde_json::Number::from_f64(value)
     }

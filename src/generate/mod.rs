@@ -28,7 +28,7 @@ mod write;
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::time::{PLAUSIBLE_UNTIL, Span, Timestamp, is_plausible};
@@ -52,15 +52,11 @@ pub struct GenOptions {
 
 impl GenOptions {
     /// The default seed (`--seed`).
-    pub const DEFAULT_SEED: u64 = 1;
+    pub(crate) const DEFAULT_SEED: u64 = 1;
 
     /// The default start, 2024-07-01T00:00:00+01:00 (midnight in London).
     pub fn default_start() -> DateTime<FixedOffset> {
-        FixedOffset::east_opt(3600)
-            .expect("valid offset")
-            .with_ymd_and_hms(2024, 7, 1, 0, 0, 0)
-            .single()
-            .expect("valid date")
+        DEFAULT_START
     }
 }
 
@@ -75,6 +71,24 @@ impl GenOptions {
         is_plausible(start) && end <= PLAUSIBLE_UNTIL
     }
 }
+
+/// [`GenOptions::default_start`], built when compiling: a date or offset out of range fails
+/// the build rather than a run.
+const DEFAULT_START: DateTime<FixedOffset> = {
+    let Some(offset) = FixedOffset::east_opt(3600) else {
+        panic!("+01:00 is a valid offset")
+    };
+    let Some(date) = NaiveDate::from_ymd_opt(2024, 7, 1) else {
+        panic!("2024-07-01 is a valid date")
+    };
+    let Some(local) = date.and_hms_opt(0, 0, 0) else {
+        panic!("00:00:00 is a valid time")
+    };
+    let Some(utc) = local.checked_sub_offset(offset) else {
+        panic!("2024-06-30T23:00:00Z is in range")
+    };
+    DateTime::from_naive_utc_and_offset(utc, offset)
+};
 
 impl Default for GenOptions {
     /// One day from [`GenOptions::default_start`], seed 1, Europe/London.
@@ -179,7 +193,7 @@ mod tests {
             let summary = generate(&options, &mut out).unwrap();
             assert_eq!(
                 summary.lines,
-                out.iter().filter(|&&b| b == b'\n').count() as u64
+                memchr::memchr_iter(b'\n', &out).count() as u64
             );
             let hash = out.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)

@@ -279,7 +279,8 @@ impl Generator {
                 let mean = DAILY_RATE[s as usize] / 1440.0 * w * minutes;
                 let n = self.rng.poisson(mean);
                 for _ in 0..n {
-                    let at = t0 + self.rng.below(span as u64) as i64;
+                    // 0 < span ≤ a minute, and below(span) < span: both casts keep the value.
+                    let at = t0 + self.rng.below(span.cast_unsigned()).cast_signed();
                     arrivals.push((at, s, w));
                 }
             }
@@ -300,12 +301,12 @@ impl Generator {
 
     fn lpa(&mut self) -> u8 {
         let total: u32 = LPAS.iter().map(|l| l.1).sum();
-        let mut r = self.rng.below(u64::from(total)) as u32;
-        for (i, &(_, weight)) in LPAS.iter().enumerate() {
-            if r < weight {
-                return i as u8;
+        let mut r = self.rng.below(u64::from(total));
+        for (i, &(_, weight)) in (0_u8..).zip(LPAS.iter()) {
+            if r < u64::from(weight) {
+                return i;
             }
-            r -= weight;
+            r -= u64::from(weight);
         }
         0
     }
@@ -408,7 +409,9 @@ fn secs_to_ms(secs: f64) -> i64 {
     let ms = (secs * 1000.0).round();
     if ms >= 1.0 {
         // Saturating float-to-int cast; waits are far below i64::MAX anyway.
-        ms as i64
+        #[allow(clippy::cast_possible_truncation)]
+        let ms = ms as i64;
+        ms
     } else {
         1
     }

@@ -93,12 +93,12 @@ mod tests {
 
     #[test]
     fn exp_and_log_match_std_closely() {
-        let mut r = Rng::new(7);
+        let mut rng = Rng::new(7);
         for _ in 0..20_000 {
-            let x = (r.f64() - 0.5) * 80.0;
+            let x = (rng.f64() - 0.5) * 80.0;
             let (a, b) = (libm::exp(x), x.exp());
             assert!(((a - b) / b).abs() < 1e-14, "exp({x}) = {a} vs {b}");
-            let y = libm::exp((r.f64() - 0.5) * 1400.0);
+            let y = libm::exp((rng.f64() - 0.5) * 1400.0);
             if y > 0.0 && y.is_finite() {
                 let (a, b) = (libm::log(y), y.ln());
                 assert!((a - b).abs() <= 1e-15 * b.abs().max(1.0), "ln({y})");
@@ -117,7 +117,7 @@ mod tests {
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
         let normals: Vec<f64> = (0..n).map(|_| r.normal()).collect();
         let m = mean(&normals);
-        let var = normals.iter().map(|z| (z - m) * (z - m)).sum::<f64>() / n as f64;
+        let var = normals.iter().map(|z| (z - m) * (z - m)).sum::<f64>() / f64::from(n);
         assert!(m.abs() < 0.02 && (var - 1.0).abs() < 0.02, "{m} {var}");
         let exps: Vec<f64> = (0..n).map(|_| r.exponential(3.0)).collect();
         assert!((mean(&exps) - 3.0).abs() < 0.05);
@@ -131,7 +131,7 @@ mod tests {
         }
         let mut hits = [0u32; 7];
         for _ in 0..n {
-            hits[r.below(7) as usize] += 1;
+            hits[usize::try_from(r.below(7)).unwrap()] += 1;
         }
         assert!(
             hits.iter().all(|&h| (13_500..15_100).contains(&h)),

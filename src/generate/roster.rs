@@ -147,8 +147,7 @@ impl Roster {
     fn local_hour(&self, ms: i64) -> u32 {
         use chrono::Timelike;
         DateTime::<Utc>::from_timestamp_millis(ms)
-            .map(|utc| self.tz.from_utc_datetime(&utc.naive_utc()).hour())
-            .unwrap_or(0)
+            .map_or(0, |utc| self.tz.from_utc_datetime(&utc.naive_utc()).hour())
     }
 }
 

@@ -30,18 +30,18 @@ use std::collections::{BTreeMap, HashSet};
 use crate::time::{Span, Timestamp};
 
 /// Lines in a row dated more than the horizon ahead that show the feed itself has moved on.
-pub const JUMP_CONFIRMATION: usize = 8;
+pub(crate) const JUMP_CONFIRMATION: usize = 8;
 
 /// At most this many lines are held; past it the nearest is let go, so memory stays bounded
 /// whatever the file holds.
-pub const MAX_HELD: usize = 100_000;
+pub(crate) const MAX_HELD: usize = 100_000;
 
 /// The largest share of a file's lines that can be strays past its end: 1 in 100.
 const STRAY_SHARE_DIVISOR: u64 = 100;
 
 /// A silence before lines past the end in which the rest of the file would have written
 /// this many lines shows a wrong clock rather than a quiet spell.
-pub const SILENCE_LINES: i128 = 100;
+pub(crate) const SILENCE_LINES: i128 = 100;
 
 /// Where a line was put relative to the feed's time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,7 +58,7 @@ pub enum Placement {
 
 impl Placement {
     /// A stray: a line more than the horizon from its place, listed by `check`.
-    pub fn is_stray(self) -> bool {
+    pub(crate) fn is_stray(self) -> bool {
         self != Placement::InOrder
     }
 }
@@ -71,7 +71,7 @@ struct Held<T> {
 
 /// Keeps the feed's time and holds lines dated too far ahead of it. `T` is what the caller
 /// keeps per line; lines come back through `admit` with their time and [`Placement`].
-pub struct FeedTime<T> {
+pub(crate) struct FeedTime<T> {
     horizon: Span,
     now: Option<Timestamp>,
     /// The earliest time among lines put in order: where the feed's believed span starts.
@@ -87,7 +87,7 @@ pub struct FeedTime<T> {
 }
 
 impl<T> FeedTime<T> {
-    pub fn new(horizon: Span) -> Self {
+    pub(crate) fn new(horizon: Span) -> Self {
         FeedTime {
             horizon,
             now: None,
@@ -101,18 +101,19 @@ impl<T> FeedTime<T> {
     }
 
     /// The feed's time: the latest time among the lines believed so far.
-    pub fn now(&self) -> Option<Timestamp> {
+    pub(crate) fn now(&self) -> Option<Timestamp> {
         self.now
     }
 
     /// How many lines are held.
-    pub fn held(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
         self.held.len()
     }
 
     /// Takes the next line of the file. `admit` hears of every line let go, this one or held
     /// ones, in an order that keeps ties in reading order.
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         at: Timestamp,
         item: T,
@@ -162,7 +163,7 @@ impl<T> FeedTime<T> {
 
     /// Lets every held line go at the end of the file of `lines` lines: the latest clusters,
     /// up to 1 % of the lines, as [`Placement::BeyondEnd`], the rest in order.
-    pub fn finish(mut self, lines: u64, admit: &mut impl FnMut(Timestamp, T, Placement)) {
+    pub(crate) fn finish(mut self, lines: u64, admit: &mut impl FnMut(Timestamp, T, Placement)) {
         let held: Vec<(Timestamp, T)> = std::mem::take(&mut self.held)
             .into_iter()
             .map(|((at, _), held)| (at, held.item))
@@ -253,7 +254,7 @@ impl<T> FeedTime<T> {
     fn isolated_below(&self, run: &[Timestamp]) -> Option<Timestamp> {
         let top = *run.last()?;
         let mut below = None;
-        for pair in run[..run.len() / 2 + 1].windows(2) {
+        for pair in run[..=run.len() / 2].windows(2) {
             let gap = pair[1] - pair[0];
             if gap > self.horizon && gap > top - pair[1] {
                 below = Some(pair[0]);
@@ -306,11 +307,11 @@ mod tests {
         let mut out = Vec::new();
         for (line, &minute) in minutes.iter().enumerate() {
             gate.push(m(minute), line + 1, &mut |_, line, placement| {
-                out.push((line, placement))
+                out.push((line, placement));
             });
         }
         gate.finish(minutes.len() as u64, &mut |_, line, placement| {
-            out.push((line, placement))
+            out.push((line, placement));
         });
         out
     }
@@ -422,7 +423,7 @@ mod tests {
         // Nine lines in a row, each a day after the last: strays, not the feed moving on.
         let mut minutes: Vec<i64> = (0..200).collect();
         for day in 1..=9 {
-            minutes.insert(100 + day as usize, day * 1_440);
+            minutes.insert(100 + usize::try_from(day).unwrap(), day * 1_440);
         }
         let out = run(&minutes);
         // Each is a cluster of its own; 1 % of 209 lines is 2: the two latest are past the end.
@@ -435,7 +436,7 @@ mod tests {
         // In a file of 1,000 lines they are strays past the end, the rest in order.
         let mut minutes: Vec<i64> = (0..1_000).map(|m| m / 5).collect();
         for day in 1..=9 {
-            minutes.insert(100 + day as usize, day * 1_440);
+            minutes.insert(100 + usize::try_from(day).unwrap(), day * 1_440);
         }
         let out = run(&minutes);
         assert_eq!(out.iter().filter(|(_, p)| *p == BeyondEnd).count(), 9);
@@ -450,7 +451,7 @@ mod tests {
             gate.push(m(line), line, &mut |_, _, _| let_go += 1);
         }
         // Far-ahead lines, each broken off its run by an ordinary line.
-        for line in 0..(MAX_HELD as i64 + 5) {
+        for line in 0..(i64::try_from(MAX_HELD).unwrap() + 5) {
             gate.push(m(1_000_000 + line), 0, &mut |_, _, _| let_go += 1);
             gate.push(m(9), 0, &mut |_, _, _| let_go += 1);
         }

@@ -19,7 +19,7 @@ use crate::time::{Span, Timestamp};
 
 /// At most this many closing events wait for their openings; past it a close with no
 /// opening is rejected at once, so a feed of nothing but orphans cannot grow memory.
-pub const MAX_UNPAIRED: usize = 100_000;
+pub(crate) const MAX_UNPAIRED: usize = 100_000;
 
 /// What applying the due events did, for the feed's health and `--record`.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +116,7 @@ impl LiveIngest {
     }
 
     /// Hands every accepted event back in its [`Outcome`], for `--record`.
-    pub fn keep_events(&mut self) {
+    pub(crate) fn keep_events(&mut self) {
         self.keep_events = true;
     }
 

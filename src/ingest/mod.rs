@@ -2,9 +2,9 @@
 //! reorder horizon (`ordered`), a recording on a virtual clock (`playback`), and replay
 //! with checkpoints for seeking (`replay`).
 
-pub mod feed_time;
+pub(crate) mod feed_time;
 pub mod live;
-pub mod ordered;
+pub(crate) mod ordered;
 pub mod playback;
 pub mod replay;
 

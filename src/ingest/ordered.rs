@@ -82,7 +82,8 @@ impl OrderedIngest {
     /// leaves them out as `after_at`, as `--at` would (a line dated 2099, applied, would
     /// also make the engine forget everything older than its retention before 2099);
     /// `check` judges every line.
-    pub fn applying_strays_past_end(mut self) -> Self {
+    #[must_use]
+    pub(crate) fn applying_strays_past_end(mut self) -> Self {
         self.apply_past_end = true;
         self
     }
@@ -109,7 +110,7 @@ impl OrderedIngest {
 
     /// Takes one parsed event (its line already counted by the caller when not via
     /// [`push_line`](Self::push_line)).
-    pub fn push_event(&mut self, line_number: u64, event: Event, on_line: &mut impl OnLine) {
+    pub(crate) fn push_event(&mut self, line_number: u64, event: Event, on_line: &mut impl OnLine) {
         if self.until.is_some_and(|until| event.at > until) {
             self.counts.after_at += 1;
             return;
@@ -184,7 +185,7 @@ pub trait OnLine {
 /// Any closure over refused lines is an [`OnLine`] that ignores strays.
 impl<F: FnMut(u64, Reject)> OnLine for F {
     fn rejected(&mut self, line_number: u64, reason: Reject) {
-        self(line_number, reason)
+        self(line_number, reason);
     }
 }
 
@@ -201,7 +202,7 @@ fn into_queue(
                 event,
                 placement,
             },
-        )
+        );
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Playback {
     span: Option<(Timestamp, Timestamp)>,
     next: usize,
     /// Lines refused while reading, with their numbers.
-    pub rejected: Vec<(u64, Reject)>,
+    pub(crate) rejected: Vec<(u64, Reject)>,
 }
 
 impl Playback {
@@ -71,22 +71,22 @@ impl Playback {
     }
 
     /// Back to the first event.
-    pub fn rewind(&mut self) {
+    pub(crate) fn rewind(&mut self) {
         self.next = 0;
     }
 
     /// How many events have been handed out.
-    pub fn position(&self) -> usize {
+    pub(crate) fn position(&self) -> usize {
         self.next
     }
 
     /// Goes back (or forward) to a position [`position`](Self::position) gave.
-    pub fn set_position(&mut self, position: usize) {
+    pub(crate) fn set_position(&mut self, position: usize) {
         self.next = position.min(self.events.len());
     }
 
     /// The events dated at or before `now` not yet handed out, in order.
-    pub fn take_due(&mut self, now: Timestamp) -> &[(u64, Event)] {
+    pub(crate) fn take_due(&mut self, now: Timestamp) -> &[(u64, Event)] {
         let start = self.next;
         let end = start + self.events[start..].partition_point(|(_, event)| event.at <= now);
         self.next = end;

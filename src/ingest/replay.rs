@@ -31,9 +31,9 @@ struct Checkpoint {
 /// What one step forward did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Step {
-    pub accepted: usize,
+    pub(crate) accepted: usize,
     /// Lines refused by the engine (unmatched, negative duration), with their numbers.
-    pub rejected: Vec<(u64, Reject)>,
+    pub(crate) rejected: Vec<(u64, Reject)>,
     /// The demo went back to its start.
     pub looped: bool,
 }
@@ -131,7 +131,7 @@ impl Replay {
         self.clock.now(wall).min(self.end)
     }
 
-    pub fn start(&self) -> Timestamp {
+    pub(crate) fn start(&self) -> Timestamp {
         self.start
     }
 
@@ -139,11 +139,11 @@ impl Replay {
         self.end
     }
 
-    pub fn speed(&self) -> f64 {
+    pub(crate) fn speed(&self) -> f64 {
         self.clock.speed()
     }
 
-    pub fn is_paused(&self) -> bool {
+    pub(crate) fn is_paused(&self) -> bool {
         self.clock.is_paused()
     }
 
@@ -158,7 +158,7 @@ impl Replay {
 
     /// Events accepted in the virtual minute up to now, `(now − 1 min, now]`: the rate
     /// the recording itself ran at, right from the first frame.
-    pub fn events_in_last_minute(&self, wall: Timestamp) -> usize {
+    pub(crate) fn events_in_last_minute(&self, wall: Timestamp) -> usize {
         let now = self.now(wall);
         self.recent
             .iter()

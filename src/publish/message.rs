@@ -16,15 +16,15 @@ pub const LINE_HEADER: &str = "Forceboard-Line";
 
 /// A message ready to publish (kept until its ack arrives, to publish again if need be).
 #[derive(Debug, Clone)]
-pub struct Outgoing {
-    pub headers: HeaderMap,
-    pub payload: Bytes,
+pub(crate) struct Outgoing {
+    pub(crate) headers: HeaderMap,
+    pub(crate) payload: Bytes,
 }
 
 /// The message for `event`, line `line` of `source`. Its id is the same whenever the
 /// same line is read again at the same place in the same source, so JetStream drops a
 /// second copy published within its duplicate window.
-pub fn outgoing(source: &str, line: u64, event: &Event) -> Outgoing {
+pub(crate) fn outgoing(source: &str, line: u64, event: &Event) -> Outgoing {
     let text = schema_line(event, None, format_utc);
     let mut headers = HeaderMap::new();
     headers.insert("Nats-Msg-Id", message_id(source, line, &text).as_str());
@@ -73,7 +73,10 @@ mod tests {
             br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#
         );
         assert_eq!(
-            message.headers.get(LINE_HEADER).map(|v| v.as_str()),
+            message
+                .headers
+                .get(LINE_HEADER)
+                .map(async_nats::HeaderValue::as_str),
             Some("3")
         );
     }

@@ -33,7 +33,7 @@ use message::{Outgoing, outgoing};
 use resume::Resume;
 
 /// At most this many publishes wait for their acks at once.
-pub const MAX_IN_FLIGHT: usize = 512;
+pub(crate) const MAX_IN_FLIGHT: usize = 512;
 
 /// How long a stopped publisher waits for the acks still due.
 const FLUSH_LIMIT: Duration = Duration::from_secs(10);
@@ -62,9 +62,9 @@ pub struct PublishOptions {
     pub source: FeedSource,
     /// The NATS server, the subject to publish on and the credentials.
     pub target: NatsTarget,
-    /// A NATS token (from a file or FORCEBOARD_NATS_TOKEN).
+    /// A NATS token (from a file or `FORCEBOARD_NATS_TOKEN`).
     pub token: Option<String>,
-    /// The bearer token for an HTTP(S) source (FORCEBOARD_TOKEN): never the NATS one, so
+    /// The bearer token for an HTTP(S) source (`FORCEBOARD_TOKEN`): never the NATS one, so
     /// neither system is handed the other's secret.
     pub http_token: Option<String>,
     pub stream: StreamSettings,

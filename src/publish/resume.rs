@@ -14,19 +14,19 @@ use crate::time::format_utc;
 
 /// The lines still to skip, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resume {
+pub(crate) struct Resume {
     /// The last line the stream holds from this source, and its text; `None` when there is
     /// nothing to skip (or no more).
     until: Option<(u64, String)>,
 }
 
 impl Resume {
-    pub fn nothing() -> Resume {
+    pub(crate) fn nothing() -> Resume {
         Resume { until: None }
     }
 
     /// Resumes after `last` if it came from `source`.
-    pub fn after(last: Option<LastPublished>, source: &str) -> Resume {
+    pub(crate) fn after(last: Option<LastPublished>, source: &str) -> Resume {
         let until = last
             .filter(|last| last.source == source)
             .map(|last| (last.line, last.text));
@@ -34,7 +34,12 @@ impl Resume {
     }
 
     /// Whether line `line` (`event`) of `source` is already in the stream.
-    pub fn skips(&mut self, line: u64, event: &Event, source: &str) -> Result<bool, PublishError> {
+    pub(crate) fn skips(
+        &mut self,
+        line: u64,
+        event: &Event,
+        source: &str,
+    ) -> Result<bool, PublishError> {
         let Some((last_line, last_text)) = &self.until else {
             return Ok(false);
         };
@@ -53,7 +58,7 @@ impl Resume {
     }
 
     /// At the source's end: every line to skip must have been seen.
-    pub fn check_reached(&self, source: &str) -> Result<(), PublishError> {
+    pub(crate) fn check_reached(&self, source: &str) -> Result<(), PublishError> {
         match &self.until {
             Some((line, _)) => Err(PublishError::ResumeShort {
                 feed: source.to_string(),

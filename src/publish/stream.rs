@@ -75,9 +75,9 @@ pub async fn ensure_stream(
 /// the line itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastPublished {
-    pub source: String,
-    pub line: u64,
-    pub text: String,
+    pub(crate) source: String,
+    pub(crate) line: u64,
+    pub(crate) text: String,
 }
 
 /// The last message on `subject`, if any and if it was written by `publish`.

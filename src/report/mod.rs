@@ -104,34 +104,34 @@ pub fn demo_day(config: &Config, width: Option<usize>) -> io::Result<String> {
 
 /// The object `report --json` prints (the feed contract).
 #[derive(Serialize)]
-pub struct ReportJson<'a> {
-    pub at: String,
-    pub window: &'a str,
-    pub calls: CallsJson<'a>,
-    pub incidents: &'a IncidentsByGrade,
-    pub lpas: AreaMap<'a>,
-    pub feed: &'a FeedCounts,
+pub(crate) struct ReportJson<'a> {
+    pub(crate) at: String,
+    pub(crate) window: &'a str,
+    pub(crate) calls: CallsJson<'a>,
+    pub(crate) incidents: &'a IncidentsByGrade,
+    pub(crate) lpas: AreaMap<'a>,
+    pub(crate) feed: &'a FeedCounts,
 }
 
 /// The force's call lines: each line's figures over the window, and its staffing at T.
 #[derive(Serialize)]
-pub struct CallsJson<'a> {
+pub(crate) struct CallsJson<'a> {
     #[serde(rename = "999")]
-    pub line_999: CallJson<'a>,
+    pub(crate) line_999: CallJson<'a>,
     #[serde(rename = "101")]
-    pub line_101: CallJson<'a>,
+    pub(crate) line_101: CallJson<'a>,
 }
 
 /// One call line in `report --json`: the window's figures, then `staffing`.
 #[derive(Serialize)]
-pub struct CallJson<'a> {
+pub(crate) struct CallJson<'a> {
     #[serde(flatten)]
-    pub figures: &'a CallFigures,
-    pub staffing: &'a Staffing,
+    pub(crate) figures: &'a CallFigures,
+    pub(crate) staffing: &'a Staffing,
 }
 
 /// Areas in display order, serialized as a JSON object keyed by code.
-pub struct AreaMap<'a>(pub &'a [(String, Figures)]);
+pub(crate) struct AreaMap<'a>(pub &'a [(String, Figures)]);
 
 impl Serialize for AreaMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -247,7 +247,7 @@ fn incident_row(out: &mut String, label: &str, i: &IncidentFigures, tracked: boo
 }
 
 /// `report`'s readable table.
-pub fn to_table(config: &Config, report: &Report, window: &Window) -> String {
+pub(crate) fn to_table(config: &Config, report: &Report, window: &Window) -> String {
     let (figures, counts) = (&report.figures, &report.counts);
     let mut out = String::new();
     write_title(&mut out, config, report.at, window);

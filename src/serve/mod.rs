@@ -110,10 +110,10 @@ pub const BACKLOG_MARGIN: Span = Span::MINUTE;
 pub const HEARTBEAT_SOURCE: &str = "forceboard-serve";
 
 /// At most this many recent lines are kept for late joiners.
-pub const MAX_BACKLOG_LINES: usize = 250_000;
+pub(crate) const MAX_BACKLOG_LINES: usize = 250_000;
 
 /// At most this many openings of still-open calls and incidents older than the backlog.
-pub const MAX_OLD_OPEN: usize = 100_000;
+pub(crate) const MAX_OLD_OPEN: usize = 100_000;
 
 /// How often clients are checked for being too slow or no longer reading.
 const SWEEP_EVERY: Duration = Duration::from_millis(100);
@@ -182,13 +182,13 @@ pub struct ServeStats {
     /// Connections closed at once because `max_clients` were connected.
     pub refused: u64,
     /// Event lines sent (each to every client connected at the time).
-    pub events: u64,
+    pub(crate) events: u64,
     /// Heartbeats sent (each client's first line among them).
     pub heartbeats: u64,
     /// Passes over the feed started (more than one only with `looping`).
     pub passes: u64,
     /// Events of the file left out as a board would not accept them (per pass).
-    pub left_out: u64,
+    pub(crate) left_out: u64,
 }
 
 /// Plays `playback` to every client of `listener` until `shutdown` completes.

@@ -90,7 +90,7 @@ pub(super) fn produce(
         .unwrap_or(Timestamp::UNIX_EPOCH);
     // Later passes start at the start time; earlier events were sent once, on the first.
     let replay_from = events.partition_point(|event| event.at < start_recorded);
-    let min_gap = Span::from_nanos((MIN_WALL_GAP_MS * 1e6 * clock.speed()) as i64);
+    let min_gap = Span::from_nanos_f64(MIN_WALL_GAP_MS * 1e6 * clock.speed());
     let mut player = Player {
         events,
         pass: Pass::new(1, start_recorded, clock.origin()),

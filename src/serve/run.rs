@@ -1,5 +1,5 @@
 //! `forceboard serve` as a blocking call: its own runtime, the listening socket, and
-//! [`serve`](super::serve) until Ctrl-C, SIGTERM or SIGHUP.
+//! [`serve`] until Ctrl-C, SIGTERM or SIGHUP.
 
 use std::io;
 use std::net::SocketAddr;

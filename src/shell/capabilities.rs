@@ -6,27 +6,27 @@ use crate::ui::ColorDepth;
 
 /// What one terminal can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Capabilities {
-    pub colors: ColorDepth,
+pub(crate) struct Capabilities {
+    pub(crate) colors: ColorDepth,
     /// The terminal shows UTF-8; otherwise the board is drawn in plain ASCII.
-    pub utf8: bool,
+    pub(crate) utf8: bool,
 }
 
 /// The environment variables that decide a terminal's capabilities, as a local terminal
 /// has them or an SSH session's pty request gives them (`None` where unset).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TerminalEnv<'a> {
-    pub no_color: Option<&'a str>,
-    pub colorterm: Option<&'a str>,
-    pub term: Option<&'a str>,
-    pub lc_all: Option<&'a str>,
-    pub lc_ctype: Option<&'a str>,
-    pub lang: Option<&'a str>,
+pub(crate) struct TerminalEnv<'a> {
+    pub(crate) no_color: Option<&'a str>,
+    pub(crate) colorterm: Option<&'a str>,
+    pub(crate) term: Option<&'a str>,
+    pub(crate) lc_all: Option<&'a str>,
+    pub(crate) lc_ctype: Option<&'a str>,
+    pub(crate) lang: Option<&'a str>,
 }
 
 impl Capabilities {
     /// The capabilities `env` describes.
-    pub fn detect(env: TerminalEnv<'_>) -> Capabilities {
+    pub(crate) fn detect(env: TerminalEnv<'_>) -> Capabilities {
         Capabilities {
             colors: color_depth(env.no_color, env.colorterm, env.term),
             utf8: is_utf8(env.lc_all, env.lc_ctype, env.lang, env.term),
@@ -34,7 +34,7 @@ impl Capabilities {
     }
 
     /// This process's terminal, from its environment.
-    pub fn of_this_terminal() -> Capabilities {
+    pub(crate) fn of_this_terminal() -> Capabilities {
         let var = |name: &str| std::env::var(name).ok();
         let (no_color, colorterm, term) = (var("NO_COLOR"), var("COLORTERM"), var("TERM"));
         let (lc_all, lc_ctype, lang) = (var("LC_ALL"), var("LC_CTYPE"), var("LANG"));

@@ -36,7 +36,7 @@ impl FeedInput {
     /// live source is spawned on the current Tokio runtime with the config's idle limit
     /// (and, from NATS, the config's backfill); for a recording or the demo the channel
     /// is already closed (it never yields).
-    pub fn start(
+    pub(crate) fn start(
         self,
         config: &Config,
         wall: Timestamp,

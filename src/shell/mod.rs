@@ -1,18 +1,18 @@
-//! The shells around an [`App`](crate::app::App): each moves messages in and frames out,
+//! The shells around an [`App`]: each moves messages in and frames out,
 //! and does all the I/O a board needs. The terminal ([`terminal`], and [`plain`] lines on
 //! `TERM=dumb`), the SSH server ([`ssh`], one app per session), where a board's events
 //! come from ([`input`]) and `--record`'s writer ([`record`]).
 
-pub mod capabilities;
+pub(crate) mod capabilities;
 pub mod ending;
-pub mod input;
+pub(crate) mod input;
 mod plain;
 mod pump;
 pub mod record;
 pub mod ssh;
 pub mod terminal;
 
-pub use capabilities::{Capabilities, TerminalEnv};
+pub(crate) use capabilities::{Capabilities, TerminalEnv};
 pub use input::FeedInput;
 
 use crate::app::{App, Timeline};
@@ -21,7 +21,7 @@ use crate::time::Span;
 /// The tick a shell sends its boards ([`Msg::Tick`](crate::app::Msg::Tick)): as often as
 /// the timeline asks ([`App::tick_every`]); a tick missed while busy is sent late, not
 /// twice.
-pub fn ticks(timeline: &Timeline) -> tokio::time::Interval {
+pub(crate) fn ticks(timeline: &Timeline) -> tokio::time::Interval {
     let every = App::tick_every(timeline).max(Span::from_millis(1));
     let mut tick = tokio::time::interval(every.to_duration());
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -20,7 +20,7 @@ use super::ending::{Ending, Signals};
 use super::pump::Pump;
 
 /// At most one summary this often, however fast the feed moves.
-pub const PRINT_GAP: Duration = Duration::from_secs(5);
+pub(crate) const PRINT_GAP: Duration = Duration::from_secs(5);
 
 /// Prints summaries until `q`, a signal, or standard output going away. `keys` is false
 /// when standard input is the feed itself.

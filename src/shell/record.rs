@@ -19,7 +19,7 @@ use tracing::{info, warn};
 use crate::app::RecordHealth;
 
 /// Lines waiting for the disk; past this they are dropped (and counted as lost).
-pub const RECORD_QUEUE: usize = 16_384;
+pub(crate) const RECORD_QUEUE: usize = 16_384;
 
 /// At most this many bytes go to the disk in one write.
 const BATCH_BYTES: usize = 256 * 1024;
@@ -59,7 +59,7 @@ impl Recorder {
             health: Arc::clone(&health),
         };
         std::thread::spawn(move || {
-            writer.run(lines);
+            writer.run(&lines);
             drop(done);
         });
         Recorder {
@@ -128,7 +128,7 @@ struct Batch {
 }
 
 impl<W: Write> Writer<W> {
-    fn run(mut self, lines: Receiver<String>) {
+    fn run(mut self, lines: &Receiver<String>) {
         let mut batch = Batch::default();
         while let Ok(first) = lines.recv() {
             batch.bytes.clear();

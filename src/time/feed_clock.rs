@@ -6,7 +6,7 @@ use super::{Timestamp, VirtualClock};
 /// The feed's clock as last announced: it read `at` when the heartbeat arrived and runs at
 /// `speed` × the wall clock. Each heartbeat re-anchors it; it never runs backwards.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FeedClock {
+pub(crate) struct FeedClock {
     clock: VirtualClock,
     /// Never read earlier than this: the time shown when the clock was last re-anchored.
     floor: Timestamp,
@@ -14,7 +14,7 @@ pub struct FeedClock {
 
 impl FeedClock {
     /// A heartbeat that arrived at `wall` said the clock reads `at` and runs at `speed`.
-    pub fn new(at: Timestamp, speed: f64, wall: Timestamp) -> FeedClock {
+    pub(crate) fn new(at: Timestamp, speed: f64, wall: Timestamp) -> FeedClock {
         FeedClock {
             clock: VirtualClock::new(at, wall, speed),
             floor: at,
@@ -24,18 +24,18 @@ impl FeedClock {
     /// Another heartbeat: the clock follows it from now on. A reading behind the time
     /// already shown (the heartbeat was slow to arrive) holds the clock there until the
     /// announced time catches up, rather than stepping it back.
-    pub fn reanchor(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
+    pub(crate) fn reanchor(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
         let shown = self.now(wall);
         self.clock = VirtualClock::new(at, wall, speed);
         self.floor = shown;
     }
 
     /// The feed's time at wall time `wall`.
-    pub fn now(&self, wall: Timestamp) -> Timestamp {
+    pub(crate) fn now(&self, wall: Timestamp) -> Timestamp {
         self.clock.now(wall).max(self.floor)
     }
 
-    pub fn speed(&self) -> f64 {
+    pub(crate) fn speed(&self) -> f64 {
         self.clock.speed()
     }
 }

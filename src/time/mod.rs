@@ -14,12 +14,14 @@ mod span;
 mod virtual_clock;
 mod wall;
 
-pub use feed_clock::FeedClock;
+pub(crate) use feed_clock::FeedClock;
 pub use instant::Timestamp;
-pub use served_clock::ServedClock;
+pub(crate) use served_clock::ServedClock;
 pub use span::Span;
 pub use virtual_clock::{MAX_SPEED, MIN_SPEED, SPEEDS, VirtualClock};
 pub use wall::WallClock;
+
+use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
@@ -38,7 +40,7 @@ pub enum TimeError {
 /// The earliest plausible instant, 2000-01-01T00:00:00Z (inclusive).
 pub const PLAUSIBLE_FROM: Timestamp = Timestamp::from_nanos(946_684_800_000_000_000);
 /// The end of the plausible instants, 2200-01-01T00:00:00Z (exclusive).
-pub const PLAUSIBLE_UNTIL: Timestamp = Timestamp::from_nanos(7_258_118_400_000_000_000);
+pub(crate) const PLAUSIBLE_UNTIL: Timestamp = Timestamp::from_nanos(7_258_118_400_000_000_000);
 
 /// Is `at` within the years 2000–2199 (UTC)?
 pub fn is_plausible(at: Timestamp) -> bool {
@@ -127,7 +129,10 @@ fn parse_fixed_layout(b: &[u8]) -> Option<i64> {
         for &digit in &b[start..pos] {
             fraction = fraction * 10 + i64::from(digit - b'0');
         }
-        fraction *= 10_i64.pow((9 - digits) as u32);
+        // Nanoseconds: as many zeros again as the digits fall short of nine.
+        for _ in digits..9 {
+            fraction *= 10;
+        }
     }
     let offset_seconds = match b.get(pos..)? {
         [b'Z'] => 0,
@@ -174,7 +179,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// A chrono UTC time for an instant (for formatting and zone conversion).
-pub fn to_utc(at: Timestamp) -> DateTime<Utc> {
+pub(crate) fn to_utc(at: Timestamp) -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(at.nanos())
 }
 
@@ -211,11 +216,11 @@ pub fn parse_span(text: &str) -> Option<Span> {
         rest = &rest[unit_len..];
         total += number * unit;
     }
-    (total.is_finite() && total < 1e18).then_some(Span::from_nanos(total.round() as i64))
+    (total.is_finite() && total < 1e18).then_some(Span::from_nanos_f64(total.round()))
 }
 
 /// A short human label for a span: `15m`, `1h`, `24h`, `90m`, `7d`, `45s`, `1h30m`.
-pub fn format_span(span: Span) -> String {
+pub(crate) fn format_span(span: Span) -> String {
     let nanos = span.nanos();
     let total_seconds = span.whole_secs();
     if nanos % Span::SECOND.nanos() != 0 || total_seconds == 0 {
@@ -229,14 +234,15 @@ pub fn format_span(span: Span) -> String {
     let minutes = (total_seconds % 3600) / 60;
     let secs = total_seconds % 60;
     let mut label = String::new();
+    // Writing into a String cannot fail.
     if hours > 0 {
-        label.push_str(&format!("{hours}h"));
+        let _ = write!(label, "{hours}h");
     }
     if minutes > 0 {
-        label.push_str(&format!("{minutes}m"));
+        let _ = write!(label, "{minutes}m");
     }
     if secs > 0 {
-        label.push_str(&format!("{secs}s"));
+        let _ = write!(label, "{secs}s");
     }
     label
 }

@@ -6,14 +6,14 @@ use super::{Span, Timestamp, VirtualClock};
 /// The time a served feed carries: it reads the wall time when the server starts (to the
 /// whole millisecond, so that millisecond times stay exact) and runs `speed` times faster.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ServedClock {
+pub(crate) struct ServedClock {
     clock: VirtualClock,
     origin: Timestamp,
 }
 
 impl ServedClock {
     /// `speed` is clamped to the virtual clock's range.
-    pub fn new(wall: Timestamp, speed: f64) -> ServedClock {
+    pub(crate) fn new(wall: Timestamp, speed: f64) -> ServedClock {
         let past_millisecond = wall.nanos().rem_euclid(Span::MILLISECOND.nanos());
         let origin = Timestamp::from_nanos(wall.nanos() - past_millisecond);
         ServedClock {
@@ -22,25 +22,25 @@ impl ServedClock {
         }
     }
 
-    pub fn speed(&self) -> f64 {
+    pub(crate) fn speed(&self) -> f64 {
         self.clock.speed()
     }
 
     /// Where the clock starts: the served time of the first pass's start.
-    pub fn origin(&self) -> Timestamp {
+    pub(crate) fn origin(&self) -> Timestamp {
         self.origin
     }
 
     /// The served time at wall time `wall`.
-    pub fn at(&self, wall: Timestamp) -> Timestamp {
+    pub(crate) fn at(&self, wall: Timestamp) -> Timestamp {
         self.clock.now(wall)
     }
 
     /// The wall time at which the clock reads `served` (the inverse of [`at`](Self::at);
     /// monotonic in `served`).
-    pub fn wall_at(&self, served: Timestamp) -> Timestamp {
+    pub(crate) fn wall_at(&self, served: Timestamp) -> Timestamp {
         let elapsed = (served - self.origin).nanos() as f64 / self.speed();
-        self.origin + Span::from_nanos(elapsed.floor() as i64)
+        self.origin + Span::from_nanos_f64(elapsed.floor())
     }
 }
 
@@ -70,7 +70,7 @@ mod tests {
             for served in [s(7), s(8), s(3_607), s(4)] {
                 let wall = clock.wall_at(served);
                 assert!(
-                    (clock.at(wall) - served).abs() <= Span::from_nanos(speed.ceil() as i64),
+                    (clock.at(wall) - served).abs() <= Span::from_nanos_f64(speed.ceil()),
                     "{speed} {served:?}"
                 );
             }

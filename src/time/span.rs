@@ -13,11 +13,11 @@ pub struct Span(i64);
 
 impl Span {
     pub const ZERO: Span = Span(0);
-    pub const MILLISECOND: Span = Span(1_000_000);
+    pub(crate) const MILLISECOND: Span = Span(1_000_000);
     pub const SECOND: Span = Span(NANOS_IN_SECOND);
     pub const MINUTE: Span = Span(60 * NANOS_IN_SECOND);
     pub const HOUR: Span = Span(3600 * NANOS_IN_SECOND);
-    pub const DAY: Span = Span(86_400 * NANOS_IN_SECOND);
+    pub(crate) const DAY: Span = Span(86_400 * NANOS_IN_SECOND);
     /// The longest span (about 292 years); where saturated sums stop.
     pub const MAX: Span = Span(i64::MAX);
     /// The most negative span; where saturated differences stop.
@@ -29,6 +29,15 @@ impl Span {
 
     pub const fn nanos(self) -> i64 {
         self.0
+    }
+
+    /// Nanoseconds computed in floating point (a clock's speed applied), the fraction
+    /// dropped (towards zero), saturating at [`Span::MIN`] and [`Span::MAX`]; NaN is zero.
+    pub(crate) const fn from_nanos_f64(nanos: f64) -> Span {
+        // `as` from f64 to an integer is exactly that: it truncates and saturates.
+        #[allow(clippy::cast_possible_truncation)]
+        let nanos = nanos as i64;
+        Span(nanos)
     }
 
     /// Milliseconds, saturating at [`Span::MIN`] and [`Span::MAX`].
@@ -66,16 +75,27 @@ impl Span {
         self.0 / NANOS_IN_SECOND
     }
 
+    /// Whole seconds of a length that is never negative (an age, a silence); a negative
+    /// span counts as zero.
+    pub(crate) const fn whole_secs_unsigned(self) -> u64 {
+        if self.0 < 0 {
+            0
+        } else {
+            self.whole_secs().unsigned_abs()
+        }
+    }
+
     /// The length without its sign; `MIN`'s saturates to `MAX`.
+    #[must_use]
     pub const fn abs(self) -> Span {
         Span(self.0.saturating_abs())
     }
 
-    pub const fn is_negative(self) -> bool {
+    pub(crate) const fn is_negative(self) -> bool {
         self.0 < 0
     }
 
-    pub const fn is_positive(self) -> bool {
+    pub(crate) const fn is_positive(self) -> bool {
         self.0 > 0
     }
 

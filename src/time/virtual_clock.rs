@@ -21,7 +21,7 @@ pub struct VirtualClock {
 }
 
 impl VirtualClock {
-    pub fn new(start: Timestamp, wall: Timestamp, speed: f64) -> VirtualClock {
+    pub(crate) fn new(start: Timestamp, wall: Timestamp, speed: f64) -> VirtualClock {
         VirtualClock {
             anchor_virtual: start,
             anchor_wall: wall,
@@ -31,13 +31,13 @@ impl VirtualClock {
     }
 
     /// Virtual time at wall time `wall`.
-    pub fn now(&self, wall: Timestamp) -> Timestamp {
+    pub(crate) fn now(&self, wall: Timestamp) -> Timestamp {
         if self.paused {
             return self.anchor_virtual;
         }
-        // `as` from f64 saturates, so a huge speed-up stops at the end of time.
+        // The conversion saturates, so a huge speed-up stops at the end of time.
         let elapsed = (wall - self.anchor_wall).nanos() as f64 * self.speed;
-        self.anchor_virtual + Span::from_nanos(elapsed as i64)
+        self.anchor_virtual + Span::from_nanos_f64(elapsed)
     }
 
     fn reanchor(&mut self, wall: Timestamp) {
@@ -45,27 +45,27 @@ impl VirtualClock {
         self.anchor_wall = wall;
     }
 
-    pub fn speed(&self) -> f64 {
+    pub(crate) fn speed(&self) -> f64 {
         self.speed
     }
 
-    pub fn is_paused(&self) -> bool {
+    pub(crate) fn is_paused(&self) -> bool {
         self.paused
     }
 
     /// Changes speed from now on, keeping the virtual time continuous.
-    pub fn set_speed(&mut self, speed: f64, wall: Timestamp) {
+    pub(crate) fn set_speed(&mut self, speed: f64, wall: Timestamp) {
         self.reanchor(wall);
         self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
     }
 
-    pub fn toggle_pause(&mut self, wall: Timestamp) {
+    pub(crate) fn toggle_pause(&mut self, wall: Timestamp) {
         self.reanchor(wall);
         self.paused = !self.paused;
     }
 
     /// Moves the virtual time to `to` (paused or not).
-    pub fn seek(&mut self, to: Timestamp, wall: Timestamp) {
+    pub(crate) fn seek(&mut self, to: Timestamp, wall: Timestamp) {
         self.anchor_virtual = to;
         self.anchor_wall = wall;
     }

@@ -33,7 +33,7 @@ impl WallClock {
 
     /// The monotonic instant at which this clock reads `wall` (for timers); the base
     /// instant for any time before it.
-    pub fn instant_at(&self, wall: Timestamp) -> Instant {
+    pub(crate) fn instant_at(&self, wall: Timestamp) -> Instant {
         self.base_instant + (wall - self.base).to_duration()
     }
 }

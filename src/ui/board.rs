@@ -13,19 +13,19 @@ use super::status::{FeedStatus, Mode};
 use super::view::View;
 
 /// How many points each trend has.
-pub const TREND_POINTS: usize = 24;
+pub(crate) const TREND_POINTS: usize = 24;
 /// The step between trend points.
-pub const TREND_STEP: Span = Span::from_mins(5);
+pub(crate) const TREND_STEP: Span = Span::from_mins(5);
 /// At most this many rows of the breach watch and of the longest waits are kept.
-pub const LIST_LIMIT: usize = 50;
+pub(crate) const LIST_LIMIT: usize = 50;
 
 /// One area's row of the area table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaRow {
     pub code: String,
     /// The configured name, or the code for an area seen only in the feed.
-    pub name: String,
-    pub figures: Figures,
+    pub(crate) name: String,
+    pub(crate) figures: Figures,
 }
 
 /// The four headline means over the selected window: oldest first, the 23 past points on
@@ -35,21 +35,21 @@ pub struct AreaRow {
 /// ticks between marks, so the line does not wobble from one second to the next.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trends {
-    pub answer_999: Vec<Option<f64>>,
-    pub answer_101: Vec<Option<f64>>,
-    pub emergency: Vec<Option<f64>>,
-    pub priority: Vec<Option<f64>>,
+    pub(crate) answer_999: Vec<Option<f64>>,
+    pub(crate) answer_101: Vec<Option<f64>>,
+    pub(crate) emergency: Vec<Option<f64>>,
+    pub(crate) priority: Vec<Option<f64>>,
 }
 
 /// Everything a frame shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Board {
-    pub force_name: String,
+    pub(crate) force_name: String,
     pub now: Timestamp,
-    pub tz: Tz,
+    pub(crate) tz: Tz,
     pub window: Window,
     /// Every configured window's label, in key order (`1`, `2`, `3`…).
-    pub window_labels: Vec<String>,
+    pub(crate) window_labels: Vec<String>,
     /// "West Midlands Police" for the force, else the area's name.
     pub scope_label: String,
     /// The area shown, by code; `None` = the force.
@@ -60,7 +60,7 @@ pub struct Board {
     pub force_figures: Figures,
     /// Every known area: configured ones first, in config order, then others by code.
     pub areas: Vec<AreaRow>,
-    pub trends: Trends,
+    pub(crate) trends: Trends,
     /// Each call line's handlers and forecast at `now` (schema v1.1; force-wide, whatever
     /// the scope). All `None`, and not drawn, for a feed that reports no staffing.
     pub staffing: StaffingByLine,
@@ -116,8 +116,10 @@ impl Board {
                 .areas
                 .iter()
                 .find(|(known, _)| known == code)
-                .map(|(_, f)| f.clone())
-                .unwrap_or_else(|| engine.figures(now, window.span, scope)),
+                .map_or_else(
+                    || engine.figures(now, window.span, scope),
+                    |(_, f)| f.clone(),
+                ),
             None => scoped.force.clone(),
         };
         let areas = scoped
@@ -173,14 +175,14 @@ impl Board {
 }
 
 impl Board {
-    /// The area codes in table order: what `a` cycles through ([`View::handle_key`]).
+    /// The area codes in table order: what `a` cycles through ([`View::apply`]).
     pub fn area_codes(&self) -> Vec<String> {
         self.areas.iter().map(|a| a.code.clone()).collect()
     }
 
     /// Where the scope shown stands in the round that `a` and `--rotate` go through
     /// (the force, then each area): `(position from 1, how many)`.
-    pub fn scope_position(&self) -> (usize, usize) {
+    pub(crate) fn scope_position(&self) -> (usize, usize) {
         let position = match &self.scope_code {
             None => 1,
             Some(code) => self

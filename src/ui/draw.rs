@@ -11,22 +11,22 @@ use super::view::{LayoutChoice, Overlay, View};
 use super::widgets::theme::Theme;
 
 /// The smallest terminal the board is drawn in.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub(crate) const MIN_WIDTH: u16 = 80;
+pub(crate) const MIN_HEIGHT: u16 = 24;
 /// From this size, `Auto` picks the standard layout.
-pub const STANDARD_WIDTH: u16 = 120;
-pub const STANDARD_HEIGHT: u16 = 40;
+pub(crate) const STANDARD_WIDTH: u16 = 120;
+pub(crate) const STANDARD_HEIGHT: u16 = 40;
 
 /// The layout actually drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     Wall,
     Standard,
     Compact,
 }
 
 impl Resolved {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Resolved::Wall => "wall",
             Resolved::Standard => "standard",
@@ -41,7 +41,7 @@ impl Resolved {
 /// `Auto` never picks the wall: a big terminal is as likely a supervisor's desk monitor
 /// (wanting every detail) as a screen across the room, and a room screen with a large
 /// font has few cells. The wall is chosen with `v` (or by the caller's option).
-pub fn resolve(choice: LayoutChoice, width: u16, height: u16) -> Option<Resolved> {
+pub(crate) fn resolve(choice: LayoutChoice, width: u16, height: u16) -> Option<Resolved> {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return None;
     }
@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, board: &Board, view: &View) {
 
 /// The last guard of ASCII mode: the symbols are already ASCII, so what is left is text
 /// from the feed or the configuration (an area's name), shown as `?`.
-pub fn ascii_only(buf: &mut Buffer) {
+pub(crate) fn ascii_only(buf: &mut Buffer) {
     for cell in &mut buf.content {
         if !cell.symbol().is_ascii() {
             cell.set_symbol("?");
@@ -207,7 +207,11 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
         buf.set_string(0, 0, "MÔN a", ratatui::style::Style::new());
         ascii_only(&mut buf);
-        let row: String = buf.content.iter().map(|cell| cell.symbol()).collect();
+        let row: String = buf
+            .content
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
         assert_eq!(row, "M?N a ");
     }
 

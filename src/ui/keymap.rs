@@ -9,6 +9,7 @@
 //! key on a live feed).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::fmt::Write as _;
 
 use crate::config::Config;
 use crate::time::Span;
@@ -382,7 +383,7 @@ pub fn key_for(action: KeyAction) -> Option<Key> {
 }
 
 /// `text` with the table's arrows drawn in `glyphs` (`->` on an ASCII terminal).
-pub fn in_glyphs(text: &str, glyphs: &Glyphs) -> String {
+pub(crate) fn in_glyphs(text: &str, glyphs: &Glyphs) -> String {
     text.replace('←', glyphs.left).replace('→', glyphs.right)
 }
 
@@ -397,12 +398,13 @@ pub fn markdown_table() -> String {
     let mut table = String::from("| Key | Does | Where |\n|---|---|---|\n");
     for binding in &KEYMAP {
         let keys: Vec<String> = binding.keys(labels.len()).map(markdown_key).collect();
-        table.push_str(&format!(
-            "| {} | {} | {} |\n",
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} |",
             keys.join(" / "),
             binding.describe(&labels),
             binding.applies.in_docs()
-        ));
+        );
     }
     table
 }

@@ -1,14 +1,22 @@
 //! The dashboard's pure half: every key in one table ([`keymap`]), view state ([`view`]),
-//! the data of a frame ([`board`], [`status`]), and drawing it ([`draw`] picks the layout;
+//! the data of a frame ([`board`], [`status`]), and drawing it ([`draw`](mod@draw) picks the layout;
 //! [`regions`] are the parts of a screen, drawn with [`widgets`]). Nothing here does I/O
 //! or reads the clock.
 
-pub mod board;
+// A screen's geometry is u16 (ratatui's): rows, columns and widths counted in usize are
+// cast into it, bounded by the screen they are drawn on.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
+pub(crate) mod board;
 pub mod draw;
 pub mod keymap;
 pub mod regions;
-pub mod status;
-pub mod view;
+pub(crate) mod status;
+pub(crate) mod view;
 pub mod widgets;
 
 pub use board::{AreaRow, Board, Trends};

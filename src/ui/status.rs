@@ -43,7 +43,7 @@ pub enum FeedState {
 impl FeedState {
     /// Stale or down: the figures on screen are no longer being kept up to date, and the
     /// board says NOT LIVE instead of their status.
-    pub fn is_not_live(self) -> bool {
+    pub(crate) fn is_not_live(self) -> bool {
         matches!(self, FeedState::Stale { .. } | FeedState::Down { .. })
     }
 }

@@ -1,9 +1,7 @@
 //! The dashboard's view state and what each key does to it (the keys themselves are in
 //! [`keymap`](super::keymap)). Pure: no terminal, no clock.
 
-use crossterm::event::KeyEvent;
-
-use super::keymap::{self, KeyAction};
+use super::keymap::KeyAction;
 use crate::config::Config;
 use crate::time::Span;
 
@@ -23,7 +21,8 @@ pub enum LayoutChoice {
 
 impl LayoutChoice {
     /// The next choice for the `v` key: Auto → Wall → Standard → Compact → Auto.
-    pub fn next(self) -> LayoutChoice {
+    #[must_use]
+    pub(crate) fn next(self) -> LayoutChoice {
         match self {
             LayoutChoice::Auto => LayoutChoice::Wall,
             LayoutChoice::Wall => LayoutChoice::Standard,
@@ -32,7 +31,7 @@ impl LayoutChoice {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             LayoutChoice::Auto => "auto",
             LayoutChoice::Wall => "wall",
@@ -75,7 +74,7 @@ pub enum Action {
 pub struct View {
     pub layout: LayoutChoice,
     /// Index into the configured windows (key `1` is index 0).
-    pub window_index: usize,
+    pub(crate) window_index: usize,
     /// The area shown, by code; `None` = the whole force.
     pub area: Option<String>,
     pub overlay: Overlay,
@@ -107,17 +106,8 @@ impl View {
     }
 
     /// Is colour off (either `mono` or a mono colour depth)?
-    pub fn is_mono(&self) -> bool {
+    pub(crate) fn is_mono(&self) -> bool {
         self.mono || self.colors == ColorDepth::Mono
-    }
-
-    /// Applies a key: looks it up in the [keymap](super::keymap) and does what it asks of
-    /// the view ([`View::apply`]).
-    pub fn handle_key(&mut self, key: KeyEvent, windows: usize, areas: &[String]) -> Action {
-        match keymap::action_for(&key) {
-            Some(action) => self.apply(action, windows, areas),
-            None => Action::Nothing,
-        }
     }
 
     /// Does what a key asks of the view. `windows` is how many windows are configured;
@@ -178,7 +168,18 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    use crate::ui::keymap;
+    use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+    impl View {
+        /// A key as the app applies it: looked up in the keymap, then [`View::apply`].
+        fn handle_key(&mut self, key: KeyEvent, windows: usize, areas: &[String]) -> Action {
+            match keymap::action_for(&key) {
+                Some(action) => self.apply(action, windows, areas),
+                None => Action::Nothing,
+            }
+        }
+    }
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

@@ -76,7 +76,7 @@ impl NatsServer {
                 "-sd".to_string(),
                 store.join("js").display().to_string(),
             ];
-            args.extend(extra.iter().map(|arg| arg.to_string()));
+            args.extend(extra.iter().map(ToString::to_string));
             let mut server = NatsServer {
                 port,
                 child: None,

@@ -1,5 +1,5 @@
 //! `forceboard ssh` in a test, and the real OpenSSH client (`ssh`, `ssh-keygen`) against
-//! it: keys made with ssh-keygen, an authorized_keys file, the server on a free loopback
+//! it: keys made with ssh-keygen, an `authorized_keys` file, the server on a free loopback
 //! port (it says which on stderr).
 
 use std::io::{BufRead, BufReader};
@@ -95,7 +95,7 @@ impl SshServer {
         }
     }
 
-    /// The OpenSSH client's options: no known_hosts, no agent, no prompts, this key only.
+    /// The OpenSSH client's options: no `known_hosts`, no agent, no prompts, this key only.
     pub fn client_args(&self, key: &Key) -> Vec<String> {
         let mut args: Vec<String> = [
             "-o",

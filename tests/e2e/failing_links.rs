@@ -26,7 +26,7 @@ fn two_calls() -> String {
         format!(r#"{{"kind":"call_answered","at":"{}","id":"B"}}"#, ago(32)),
     ]
     .iter()
-    .map(|line| format!("{line}\n"))
+    .flat_map(|line| [line.as_str(), "\n"])
     .collect()
 }
 

@@ -410,7 +410,7 @@ fn one_live_feed_connection_serves_every_session() {
     ];
     for board in &boards {
         board.wait_for("6.0s");
-        board.wait_for("▲ NEAR");
+        board.wait_for("✖ MEAN 6.0s");
         board.wait_for("waiting now 1");
     }
     // C is answered now: every board follows the one feed.

@@ -33,7 +33,7 @@ pub(crate) fn markdown_under(dir: &Path) -> Vec<PathBuf> {
                 if !name.starts_with('.') && name != "target" {
                     todo.push(path);
                 }
-            } else if name.ends_with(".md") {
+            } else if path.extension().is_some_and(|extension| extension == "md") {
                 found.push(path);
             }
         }

@@ -231,7 +231,7 @@ fn memory_stays_bounded_by_the_retention_over_a_long_feed() {
     for minute in 0..20 * 60 {
         let (h, m) = (minute / 60, minute % 60);
         let id = format!("C{minute}");
-        let at = |s: u32| format!("{:02}:{:02}:{:02}", h, m, s);
+        let at = |s: u32| format!("{h:02}:{m:02}:{s:02}");
         feed(&mut engine, &offered(&id, &at(0), "999", None)).expect("offer");
         feed(&mut engine, &closed("call_answered", &id, &at(4))).expect("answer");
         most_held = most_held.max(engine.records_held());
@@ -300,7 +300,7 @@ fn an_incident_exactly_at_its_target_is_not_breached() {
     let incidents = agreed_figures(&engine, now, Span::HOUR).incidents;
     let emergency = &incidents.emergency;
     assert_eq!((emergency.open, emergency.open_breached), (2, 1));
-    assert_eq!(emergency.oldest_open_s, Some(900.000000001));
+    assert_eq!(emergency.oldest_open_s, Some(900.000_000_001));
     assert_eq!(
         (incidents.priority.open, incidents.priority.open_breached),
         (1, 0)

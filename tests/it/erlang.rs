@@ -1,4 +1,4 @@
-//! The Erlang C model against an independent evaluation (scripts/erlang_exact.py: the
+//! The Erlang C model against an independent evaluation (`scripts/erlang_exact.py`: the
 //! closed form summed in exact rationals, nothing shared with the crate's recurrence) over
 //! loads 0.5–50 erlangs, 21 team sizes above each and three handle times and thresholds:
 //! the wait probability, service level and mean wait agree within 1e-9 relative.

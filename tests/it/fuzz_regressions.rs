@@ -10,9 +10,9 @@ use forceboard::time::Timestamp;
 /// 2024-07-01T11:00:00Z.
 const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
 
-/// parse_line, minimised: `{"kind":3e333}`. A number too large for an `f64` is still valid
+/// `parse_line`, minimised: `{"kind":3e333}`. A number too large for an `f64` is still valid
 /// JSON. The fast path (flat objects, no escapes) read `kind` as "not a string"; the same
-/// object with one escaped unknown field took the serde_json path, which converted the
+/// object with one escaped unknown field took the `serde_json` path, which converted the
 /// number, failed, and refused the whole line as "not valid JSON". One object, two verdicts.
 #[test]
 fn a_number_too_large_for_a_float_in_kind_is_not_a_string_on_both_paths() {
@@ -33,7 +33,7 @@ fn a_number_too_large_for_a_float_in_kind_is_not_a_string_on_both_paths() {
 
 /// The same cause where it changed an accepted line into a refused one: `grade` is not a
 /// field of `call_offered`, so it is never read, whatever its value; the escaped id
-/// (`\u0041` is `A`) sends the line down the serde_json path.
+/// (`\u0041` is `A`) sends the line down the `serde_json` path.
 #[test]
 fn a_huge_number_in_a_field_the_kind_does_not_read_leaves_the_event_accepted() {
     let want = Ok(Event {
@@ -77,7 +77,7 @@ fn a_heartbeat_speed_gets_the_same_verdict_on_both_paths() {
 }
 
 /// Schema v1.1's counts (`on_duty`, `available`) are read as numbers too: every verdict
-/// is the same on the fast path and on the serde_json path (the escaped `\u0073` is `s`).
+/// is the same on the fast path and on the `serde_json` path (the escaped `\u0073` is `s`).
 #[test]
 fn staffing_counts_get_the_same_verdict_on_both_paths() {
     let cases: &[(&str, Result<EventBody, Reject>)] = &[

@@ -1,4 +1,4 @@
-//! The crate against an independent implementation of the feed contract (scripts/scenario_figures.py,
+//! The crate against an independent implementation of the feed contract (`scripts/scenario_figures.py`,
 //! plain Python written from the feed and figure definitions), on the generated demo day and on the bad-data
 //! scenario, and the staffing fixture (schema v1.1), at several times and windows: every
 //! figure, for the force and every area.
@@ -24,6 +24,8 @@ fn run(program: &str, args: &[&str]) -> Value {
 }
 
 /// Every number equal within 1e-9 (relative), every other value equal, the same keys.
+// `path` is a JSON key path ("calls.999.at"), not a file name.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
 fn assert_same(crate_side: &Value, python_side: &Value, path: &str) {
     match (crate_side, python_side) {
         (Value::Object(a), Value::Object(b)) => {

@@ -1424,7 +1424,7 @@ fn sorted_and_shuffled(
         .enumerate()
         .map(|(position, (at, _))| (at + (next() % jitter as u64) as i64, position))
         .collect();
-    keyed.sort();
+    keyed.sort_unstable();
     // Lines of one time keep their sorted-feed order: ties are applied in file order.
     let mut order: Vec<usize> = keyed.into_iter().map(|(_, position)| position).collect();
     let mut by_time: HashMap<i64, Vec<usize>> = HashMap::new();
@@ -1437,7 +1437,7 @@ fn sorted_and_shuffled(
     for positions in by_time.values_mut() {
         positions.sort_unstable_by(|a, b| b.cmp(a));
     }
-    for slot in order.iter_mut() {
+    for slot in &mut order {
         *slot = by_time
             .get_mut(&sorted[*slot].0)
             .and_then(Vec::pop)

@@ -77,11 +77,15 @@ fn refreshed(lines: &[&str], screens: &[Screen]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut next = 0;
     for screen in screens {
-        out.extend(lines[next..screen.rows.start].iter().map(|l| l.to_string()));
+        out.extend(
+            lines[next..screen.rows.start]
+                .iter()
+                .map(ToString::to_string),
+        );
         out.extend(snapshot_rows(&snapshot_path(&screen.name)));
         next = screen.rows.end;
     }
-    out.extend(lines[next..].iter().map(|l| l.to_string()));
+    out.extend(lines[next..].iter().map(ToString::to_string));
     out.join("\n") + "\n"
 }
 

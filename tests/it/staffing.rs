@@ -255,7 +255,7 @@ fn taking_the_v1_1_lines_out_changes_no_other_figure() {
     let v1: String = FIXTURE
         .lines()
         .filter(|line| !line.contains("call_ended") && !line.contains("staffing"))
-        .map(|line| format!("{line}\n"))
+        .flat_map(|line| [line, "\n"])
         .collect();
     for at in ["17:29:59", "18:35:00", "18:44:00", "18:45:00"] {
         let at = parse_rfc3339(&format!("2024-07-01T{at}Z")).expect("time");

@@ -375,7 +375,7 @@ fn colour_depths_use_their_palettes() {
 }
 
 /// Draws `case` at every size from 1×1 to `max` and at a few big and odd ones.
-fn never_panics(case: Case, min: (u16, u16), max: (u16, u16)) {
+fn never_panics(case: &Case, min: (u16, u16), max: (u16, u16)) {
     let board = case.board();
     let mut sizes: Vec<(u16, u16)> = Vec::new();
     for w in min.0..=max.0 {
@@ -410,7 +410,7 @@ const NEAR_MIN: ((u16, u16), (u16, u16)) = ((70, 18), (90, 30));
 
 #[test]
 fn never_panics_auto() {
-    never_panics(Case::new(LayoutChoice::Auto), ALL.0, ALL.1);
+    never_panics(&Case::new(LayoutChoice::Auto), ALL.0, ALL.1);
 }
 
 #[test]
@@ -422,7 +422,7 @@ fn never_panics_wall_with_banners_and_help() {
     };
     case.feed.state = FeedState::Down { retry_in_s: 8 };
     case.view.overlay = Overlay::Help;
-    never_panics(case, ALL.0, ALL.1);
+    never_panics(&case, ALL.0, ALL.1);
 }
 
 #[test]
@@ -430,7 +430,7 @@ fn never_panics_standard_with_an_area_and_rejects() {
     let mut case = Case::new(LayoutChoice::Standard);
     case.view.overlay = Overlay::Rejects;
     case.view.area = Some("BIR".into());
-    never_panics(case, NEAR_MIN.0, NEAR_MIN.1);
+    never_panics(&case, NEAR_MIN.0, NEAR_MIN.1);
 }
 
 #[test]
@@ -439,7 +439,7 @@ fn never_panics_compact_mono_demo() {
     case.view.mono = true;
     case.mode = Mode::Demo;
     case.feed.state = FeedState::Stale { silent_s: 47 };
-    never_panics(case, NEAR_MIN.0, NEAR_MIN.1);
+    never_panics(&case, NEAR_MIN.0, NEAR_MIN.1);
 }
 
 /// 101 has answered calls here (O1 in 2m 30s, O2 in 5m 00s) and no mean target: the

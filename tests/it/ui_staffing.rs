@@ -2,7 +2,7 @@
 //! fixtures/staffing.ndjson (figures worked in fixtures/README.md), at the times of its
 //! states: 999 one short, covered, a growing queue, and handle time unknown (with 101's
 //! staffing there, then stale) — at every layout. A feed with no staffing at all keeps
-//! the tiles exactly as before: tests/it/ui_snapshots.rs is unchanged.
+//! the tiles exactly as before: `tests/it/ui_snapshots.rs` is unchanged.
 
 use forceboard::config::Config;
 use forceboard::engine::Engine;

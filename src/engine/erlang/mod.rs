@@ -17,7 +17,7 @@
 //! Percentages are 0–100 throughout (`_pct`), as in the rest of the engine's targets.
 
 /// The most handlers the model considers: far beyond any control room.
-pub const MAX_HANDLERS: u32 = 10_000;
+pub(crate) const MAX_HANDLERS: u32 = 10_000;
 
 /// Offered load in erlangs: finite and not negative.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -31,7 +31,7 @@ impl OfferedLoad {
 
     /// The load of `calls_per_hour` calls each taking `mean_handle_s` seconds on average;
     /// `None` unless both are finite and not negative and the product is finite.
-    pub fn from_rate(calls_per_hour: f64, mean_handle_s: f64) -> Option<OfferedLoad> {
+    pub(crate) fn from_rate(calls_per_hour: f64, mean_handle_s: f64) -> Option<OfferedLoad> {
         if !(calls_per_hour >= 0.0 && mean_handle_s >= 0.0) {
             return None; // also NaN
         }

@@ -115,7 +115,7 @@ fn as_many_handlers_as_load_is_a_growing_queue() {
 }
 
 /// C(10,000, 9,990) = 0.8805417113739897 and C(9,999, 9,990) = 0.8919905587570145, from
-/// the closed form in exact rationals (scripts/erlang_exact.py's `wait_probability`,
+/// the closed form in exact rationals (`scripts/erlang_exact.py`'s `wait_probability`,
 /// about 30 s each). With AHT 180 s and t = 10 s: SL = 1 − C·e^(−(N−A)·10/180) is
 /// 49.47862 % with 10,000 and 45.89804 % with 9,999; ASA = C·180/(N − A) = 15.84975 s.
 #[test]
@@ -139,6 +139,7 @@ fn more_handlers_never_serve_worse() {
         .map(|half| f64::from(half) / 2.0)
         .chain([4.2, 8.0 / 3.0]);
     for a in loads {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let first = a.floor() as u32 + 1;
         let mut previous: Option<(f64, f64, f64)> = None;
         for n in first..first + 40 {

@@ -6,7 +6,7 @@ use crate::time::{Span, Timestamp};
 
 /// What is known of a call's handling before a `call_ended`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handling {
+pub(crate) enum Handling {
     /// Unknown, still waiting, or abandoned: no handler took it.
     NotAnswered,
     /// Answered at `at`, handling not ended yet.
@@ -17,7 +17,7 @@ pub enum Handling {
 
 /// A closing event's outcome, as a later `call_ended` sees it: only an answered call has
 /// a handling to end.
-pub trait Outcome: Copy {
+pub(crate) trait Outcome: Copy {
     /// The handling left by a closing event with this outcome at `closed`.
     fn handling(self, closed: Timestamp) -> Handling;
 }
@@ -39,7 +39,7 @@ impl Outcome for IncidentOutcome {
 
 /// What an accepted `call_ended` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndVerdict {
+pub(crate) enum EndVerdict {
     /// Ends the handling: its handle time is the end − the answer.
     End { handle: Span },
     /// Ended already: changes nothing.
@@ -47,7 +47,7 @@ pub enum EndVerdict {
 }
 
 /// A `call_ended` at `at` for a call in state `handling`.
-pub fn rule_end(handling: Handling, at: Timestamp) -> Result<EndVerdict, Refusal> {
+pub(crate) fn rule_end(handling: Handling, at: Timestamp) -> Result<EndVerdict, Refusal> {
     match handling {
         Handling::Ended => Ok(EndVerdict::Duplicate),
         Handling::NotAnswered => Err(Refusal::Unmatched),

@@ -23,14 +23,14 @@ mod handling;
 
 use std::collections::HashMap;
 
-pub use handling::{EndVerdict, Handling, Outcome, rule_end};
+pub(crate) use handling::{EndVerdict, Handling, Outcome, rule_end};
 
 use crate::model::{EventKind, Reject};
 use crate::time::{Span, Timestamp};
 
 /// What is known of an id before an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Life {
+pub(crate) enum Life {
     Unknown,
     Open { opened: Timestamp },
     Closed,
@@ -38,7 +38,7 @@ pub enum Life {
 
 /// What an opening event does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenVerdict {
+pub(crate) enum OpenVerdict {
     /// Opens the id.
     Open,
     /// The id is open or closed already: changes nothing.
@@ -47,15 +47,15 @@ pub enum OpenVerdict {
 
 /// A closing event's own account of its opening: when, and what (line or grade).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OwnOpening<T> {
-    pub at: Timestamp,
-    pub what: T,
+pub(crate) struct OwnOpening<T> {
+    pub(crate) at: Timestamp,
+    pub(crate) what: T,
 }
 
 impl<T> OwnOpening<T> {
     /// Only a closing event carrying both its opening time and its line / grade can
     /// stand alone.
-    pub fn from_fields(at: Option<Timestamp>, what: Option<T>) -> Option<OwnOpening<T>> {
+    pub(crate) fn from_fields(at: Option<Timestamp>, what: Option<T>) -> Option<OwnOpening<T>> {
         Some(OwnOpening {
             at: at?,
             what: what?,
@@ -65,7 +65,7 @@ impl<T> OwnOpening<T> {
 
 /// What an accepted closing event does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CloseVerdict<T> {
+pub(crate) enum CloseVerdict<T> {
     /// Closes the open id. Its opening's line, grade and area stand: the closing event's
     /// own optional fields are ignored.
     Close,
@@ -77,7 +77,7 @@ pub enum CloseVerdict<T> {
 
 /// Why a closing event is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// An unknown id, without what it needs to stand alone.
     Unmatched,
     /// Earlier than the opening.
@@ -88,7 +88,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// The reason a line of `kind` is rejected.
-    pub fn reject(self, kind: EventKind) -> Reject {
+    pub(crate) fn reject(self, kind: EventKind) -> Reject {
         match self {
             Refusal::Unmatched => Reject::Unmatched(kind),
             Refusal::NegativeDuration => Reject::NegativeDuration(kind),
@@ -98,7 +98,7 @@ impl Refusal {
 }
 
 /// An opening event for an id in state `life`.
-pub fn rule_open(life: Life) -> OpenVerdict {
+pub(crate) fn rule_open(life: Life) -> OpenVerdict {
     match life {
         Life::Unknown => OpenVerdict::Open,
         Life::Open { .. } | Life::Closed => OpenVerdict::Duplicate,
@@ -108,7 +108,7 @@ pub fn rule_open(life: Life) -> OpenVerdict {
 /// A closing event at `at` for an id in state `life`; `own` is its own opening, when it
 /// carries one (see [`OwnOpening::from_fields`]); `max_duration` is the longest a call or
 /// incident can plausibly last.
-pub fn rule_close<T>(
+pub(crate) fn rule_close<T>(
     life: Life,
     at: Timestamp,
     own: Option<OwnOpening<T>>,
@@ -144,7 +144,7 @@ fn check_duration(opened: Timestamp, closed: Timestamp, max_duration: Span) -> R
 
 /// What [`Ledger::close`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Closing<D> {
+pub(crate) enum Closing<D> {
     /// Closed an open id: its opening's time and data.
     Opened { at: Timestamp, data: D },
     /// An unknown id, standing alone: now remembered as closed.
@@ -169,14 +169,14 @@ enum Entry<D> {
 /// closing event takes it, and a closed call's handling until its `call_ended`. Nothing
 /// is ever forgotten.
 #[derive(Debug, Clone)]
-pub struct Ledger<D> {
+pub(crate) struct Ledger<D> {
     ids: HashMap<Box<str>, Entry<D>>,
     max_duration: Span,
 }
 
 impl<D> Ledger<D> {
     /// An empty table for ids that last at most `max_duration` (see [`rule_close`]).
-    pub fn new(max_duration: Span) -> Self {
+    pub(crate) fn new(max_duration: Span) -> Self {
         Ledger {
             ids: HashMap::new(),
             max_duration,
@@ -192,7 +192,7 @@ impl<D> Ledger<D> {
     }
 
     /// An opening event for `id` at `at`, with what a later closing event needs copied in.
-    pub fn open(&mut self, id: &str, at: Timestamp, data: D) -> OpenVerdict {
+    pub(crate) fn open(&mut self, id: &str, at: Timestamp, data: D) -> OpenVerdict {
         let verdict = rule_open(self.life(id));
         if verdict == OpenVerdict::Open {
             self.ids.insert(id.into(), Entry::Open { at, data });
@@ -201,7 +201,7 @@ impl<D> Ledger<D> {
     }
 
     /// A closing event for `id` at `at` with `outcome`; `own` as for [`rule_close`].
-    pub fn close<T>(
+    pub(crate) fn close<T>(
         &mut self,
         id: &str,
         at: Timestamp,
@@ -230,7 +230,7 @@ impl<D> Ledger<D> {
     }
 
     /// A `call_ended` for `id` at `at`, under [`rule_end`].
-    pub fn end(&mut self, id: &str, at: Timestamp) -> Result<EndVerdict, Refusal> {
+    pub(crate) fn end(&mut self, id: &str, at: Timestamp) -> Result<EndVerdict, Refusal> {
         let Some(Entry::Closed { handling }) = self.ids.get_mut(id) else {
             // Unknown, or still waiting: not answered.
             return rule_end(Handling::NotAnswered, at);

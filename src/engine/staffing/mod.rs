@@ -40,9 +40,9 @@ struct Handled {
 /// One `staffing` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Snapshot {
-    pub at: Timestamp,
-    pub on_duty: u32,
-    pub available: Option<u32>,
+    pub(crate) at: Timestamp,
+    pub(crate) on_duty: u32,
+    pub(crate) available: Option<u32>,
 }
 
 /// The handle times and snapshots, per line in time order, for any T the engine keeps.
@@ -151,7 +151,7 @@ pub enum Cover {
 
 impl Staffing {
     /// The offered load in erlangs, when both the arrivals and the handle time are known.
-    pub fn load_erlangs(&self) -> Option<f64> {
+    pub(crate) fn load_erlangs(&self) -> Option<f64> {
         let load = OfferedLoad::from_rate(self.arrivals_per_h? as f64, self.handle_s_mean?)?;
         Some(load.erlangs())
     }

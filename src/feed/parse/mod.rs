@@ -27,7 +27,7 @@ pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
 
 /// Is this line empty or white space only (skipped, not counted)?
 pub fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|b| b.is_ascii_whitespace())
+    bytes.iter().all(u8::is_ascii_whitespace)
 }
 
 /// What one physical line of a feed is.
@@ -102,14 +102,14 @@ fn optional_grade(value: Option<Value<'_>>) -> Result<Option<Grade>, Reject> {
 }
 
 fn optional_lpa(value: Option<Value<'_>>) -> Result<Option<Box<str>>, Reject> {
-    Ok(optional_text(value, "lpa")?.map(|text| text.into()))
+    Ok(optional_text(value, "lpa")?.map(Into::into))
 }
 
 /// A heartbeat's clock speed: a finite number within [`SPEEDS`], or absent.
-fn optional_speed(value: Option<Value<'_>>) -> Result<Option<f64>, Reject> {
+fn optional_speed(value: Option<&Value<'_>>) -> Result<Option<f64>, Reject> {
     match value {
         None => Ok(None),
-        Some(Value::Number(speed)) if SPEEDS.contains(&speed) => Ok(Some(speed)),
+        Some(&Value::Number(speed)) if SPEEDS.contains(&speed) => Ok(Some(speed)),
         Some(_) => Err(Reject::BadSpeed),
     }
 }
@@ -159,11 +159,15 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
             // Checked for its type like any field of the schema, then not kept.
             optional_text(fields.source, "source")?;
             EventBody::Heartbeat {
-                speed: optional_speed(fields.speed)?,
+                speed: optional_speed(fields.speed.as_ref())?,
             }
         }
         "call_ended" => EventBody::CallEnded { id: id(fields.id)? },
-        "staffing" => staffing::body(fields.line, fields.on_duty, fields.available)?,
+        "staffing" => staffing::body(
+            fields.line,
+            fields.on_duty.as_ref(),
+            fields.available.as_ref(),
+        )?,
         _ => return Err(Reject::UnknownKind),
     };
     Ok(Event { at, body })

@@ -1,5 +1,5 @@
 //! Scanning a line for the schema's fields: a hand-written fast path for the flat objects
-//! feeds are made of, and serde_json for anything unusual. Every other field is skipped
+//! feeds are made of, and `serde_json` for anything unusual. Every other field is skipped
 //! unread, so caller details never reach memory that outlives the line.
 
 use std::borrow::Cow;
@@ -107,7 +107,7 @@ fn number_end(b: &[u8], mut pos: usize) -> Option<usize> {
 
 /// The fast path: a flat object of plain strings, numbers, booleans and nulls.
 /// Returns `None` for anything else (escapes, nesting, repeated keys, invalid JSON), and
-/// the caller lets serde_json decide; so this never accepts what serde_json would refuse.
+/// the caller lets `serde_json` decide; so this never accepts what `serde_json` would refuse.
 pub(super) fn scan_simple_object(b: &[u8]) -> Option<Fields<'_>> {
     let mut fields = Fields::default();
     let mut pos = skip_ws(b, 0);
@@ -163,7 +163,7 @@ pub(super) fn scan_simple_object(b: &[u8]) -> Option<Fields<'_>> {
     (skip_ws(b, pos + 1) == b.len()).then_some(fields)
 }
 
-/// What serde_json keeps of a line: the schema's fields only (others are skipped unread).
+/// What `serde_json` keeps of a line: the schema's fields only (others are skipped unread).
 /// A known field is kept as its raw JSON text and read as a string only if it is one: a
 /// number is never converted, so one too large for an `f64` (`1e400`, valid JSON) gets the
 /// fast path's verdict here too, not a refusal of the whole line.

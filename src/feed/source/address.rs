@@ -61,7 +61,7 @@ impl FeedSource {
 
     /// A name for logs: no path or query of a URL (they can carry secrets), and control
     /// characters escaped.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let label = match self {
             FeedSource::Stdin => "stdin".to_string(),
             FeedSource::File { path, .. } => path.display().to_string(),
@@ -292,7 +292,7 @@ impl HttpUrl {
     }
 
     /// For logs: the scheme and authority only (a path or query can carry secrets).
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         format!("{}://{}", self.0.scheme(), self.authority())
     }
 }

@@ -42,7 +42,7 @@ pub(super) struct Jitter(u64);
 impl Jitter {
     pub(super) fn from_clock() -> Self {
         static STARTED: AtomicU64 = AtomicU64::new(0);
-        let nanos = WallClock::new().now().nanos() as u64;
+        let nanos = WallClock::new().now().nanos().cast_unsigned();
         let nth = STARTED.fetch_add(1, Ordering::Relaxed);
         Jitter((nanos ^ nth.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1)
     }

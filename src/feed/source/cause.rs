@@ -76,7 +76,7 @@ pub enum DownCause {
 
 impl DownCause {
     /// An I/O error on a connection or an open file, by its kind (never its message).
-    pub fn from_io(error: &io::Error) -> DownCause {
+    pub(crate) fn from_io(error: &io::Error) -> DownCause {
         DownCause::from_io_kind(error.kind())
     }
 
@@ -91,7 +91,7 @@ impl DownCause {
     }
 
     /// What the person at the board can do about it, when there is one clear thing.
-    pub fn hint(&self) -> Option<&'static str> {
+    pub(crate) fn hint(&self) -> Option<&'static str> {
         match self {
             DownCause::Http { status: 401 | 403 } => Some("check FORCEBOARD_TOKEN"),
             DownCause::NatsAuthorization => Some("check the NATS credentials"),
@@ -100,7 +100,7 @@ impl DownCause {
     }
 
     /// An error opening the feed file.
-    pub fn from_file_open(error: &io::Error) -> DownCause {
+    pub(crate) fn from_file_open(error: &io::Error) -> DownCause {
         match error.kind() {
             io::ErrorKind::NotFound => DownCause::FileNotFound,
             io::ErrorKind::PermissionDenied => DownCause::PermissionDenied,
@@ -110,7 +110,7 @@ impl DownCause {
     }
 
     /// An error from the TLS handshake: rustls's own errors travel inside an `io::Error`.
-    pub fn from_tls_handshake(error: &io::Error) -> DownCause {
+    pub(crate) fn from_tls_handshake(error: &io::Error) -> DownCause {
         let tls = error
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>());
@@ -123,7 +123,7 @@ impl DownCause {
     }
 
     /// An error from hyper while sending the request or reading the response.
-    pub fn from_hyper(error: &hyper::Error) -> DownCause {
+    pub(crate) fn from_hyper(error: &hyper::Error) -> DownCause {
         if error.is_timeout() {
             return DownCause::TimedOut;
         }

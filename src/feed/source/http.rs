@@ -62,7 +62,7 @@ impl Runner {
     /// finished file is fetched again every 30 s at most often, not every second.
     async fn poll_later(&mut self, attempt: &mut u32) -> Flow<()> {
         let retry_in = self.next_delay(attempt);
-        info!(source = %self.label, retry_in_ms = retry_in.as_millis() as u64, "feed ended; asking again later");
+        info!(source = %self.label, retry_in_ms = retry_in.as_millis(), "feed ended; asking again later");
         self.state(SourceState::Ended).await?;
         self.sleep(retry_in).await
     }

@@ -256,7 +256,7 @@ impl Runner {
     /// Reports the source down, waits out the back-off for `attempt`, and counts the attempt.
     async fn back_off(&mut self, attempt: &mut u32, cause: DownCause) -> Flow<()> {
         let retry_in = self.next_delay(attempt);
-        info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
+        info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis(), "feed down");
         self.state(SourceState::Down { cause, retry_in }).await?;
         self.sleep(retry_in).await
     }

@@ -138,7 +138,7 @@ impl History {
         };
         let lines = self.old_open.range(..backlog_start).count() as u64
             + (cursor.joined_at - backlog_start);
-        (cursor, lines as usize)
+        (cursor, usize::try_from(lines).unwrap_or(usize::MAX))
     }
 
     /// Lines sent since `cursor` joined that it has not taken: more than the live depth,
@@ -187,7 +187,8 @@ impl History {
             let Some(entry) = cursor
                 .next
                 .checked_sub(self.front_seq)
-                .and_then(|index| self.entries.get(index as usize))
+                .and_then(|index| usize::try_from(index).ok())
+                .and_then(|index| self.entries.get(index))
             else {
                 return Taken::FellBehind;
             };
@@ -213,7 +214,7 @@ impl History {
         cursor.next_beat = cursor.next_beat.max(self.first_beat);
         let beat = self
             .beats
-            .get((cursor.next_beat - self.first_beat) as usize)?;
+            .get(usize::try_from(cursor.next_beat - self.first_beat).ok()?)?;
         (beat.after <= cursor.next).then_some(&beat.line)
     }
 
@@ -277,7 +278,10 @@ impl History {
         let cutoff = now - self.backlog;
         while let Some(index) = self.backlog_seq.checked_sub(self.front_seq) {
             let over_cap = self.next_seq() - self.backlog_seq > MAX_BACKLOG_LINES as u64;
-            let Some(entry) = self.entries.get_mut(index as usize) else {
+            let Some(entry) = usize::try_from(index)
+                .ok()
+                .and_then(|index| self.entries.get_mut(index))
+            else {
                 break;
             };
             if entry.at > cutoff && !over_cap {

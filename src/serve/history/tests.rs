@@ -111,7 +111,7 @@ fn a_client_behind_by_more_than_the_live_depth_has_lost_lines() {
     let mut history = History::new(Span::ZERO, 2);
     let (mut slow, _) = history.join();
     for (at, text) in ["a", "b", "c", "d", "e"].iter().enumerate() {
-        plain(&mut history, at as i64, text);
+        plain(&mut history, i64::try_from(at).unwrap(), text);
     }
     assert_eq!(history.waiting_live(&slow), 5);
     let (mut joiner, backlog) = history.join();
@@ -127,7 +127,7 @@ fn a_client_behind_by_more_than_the_live_depth_has_lost_lines() {
 fn lines_a_joiner_still_has_to_take_are_kept_after_they_leave_the_backlog() {
     let mut history = History::new(Span::from_secs(10), 1);
     for (at, text) in ["p0", "p1", "p2", "p3", "p4"].iter().enumerate() {
-        plain(&mut history, at as i64, text);
+        plain(&mut history, i64::try_from(at).unwrap(), text);
     }
     let (mut joiner, backlog) = history.join();
     assert_eq!(backlog, 5);

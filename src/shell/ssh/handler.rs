@@ -16,14 +16,14 @@ use super::screen::{Mailbox, Outgoing};
 use super::shared::{Shared, Who};
 
 /// Said to a client that asks to run a command.
-pub const NO_COMMANDS: &str =
+pub(crate) const NO_COMMANDS: &str =
     "forceboard: this is a read-only board; it runs no commands (connect with plain ssh)\r\n";
 /// At most this much of one read of a client's input is taken as keys.
 const MAX_INPUT: usize = 1024;
 /// Said to a client that asks for the board with no terminal.
-pub const NEEDS_PTY: &str = "forceboard: the board needs a terminal (ssh -t)\r\n";
+pub(crate) const NEEDS_PTY: &str = "forceboard: the board needs a terminal (ssh -t)\r\n";
 
-pub struct Connection {
+pub(crate) struct Connection {
     shared: Arc<Shared>,
     id: u64,
     peer: SocketAddr,
@@ -39,7 +39,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn new(
+    pub(crate) fn new(
         shared: Arc<Shared>,
         peer: SocketAddr,
         refused: bool,
@@ -67,12 +67,7 @@ impl Connection {
     /// Refuses a channel request with a message on the client's stderr and exit status 1.
     /// The request is answered "success" only so that the client shows the message:
     /// OpenSSH drops a refused request's channel without printing what came on it.
-    fn refuse(
-        &self,
-        channel: ChannelId,
-        message: &str,
-        session: &mut Session,
-    ) -> anyhow::Result<()> {
+    fn refuse(channel: ChannelId, message: &str, session: &mut Session) -> anyhow::Result<()> {
         session.channel_success(channel)?;
         session.extended_data(channel, 1, message.as_bytes().to_vec())?;
         session.exit_status_request(channel, 1)?;
@@ -190,7 +185,7 @@ impl russh::server::Handler for Connection {
         session: &mut Session,
     ) -> anyhow::Result<()> {
         let Some(mut pty) = self.pty.clone() else {
-            return self.refuse(channel, NEEDS_PTY, session);
+            return Self::refuse(channel, NEEDS_PTY, session);
         };
         let Some((_, write_half)) = self.channel.take() else {
             return Ok(());
@@ -221,7 +216,7 @@ impl russh::server::Handler for Connection {
         _: &[u8],
         session: &mut Session,
     ) -> anyhow::Result<()> {
-        self.refuse(channel, NO_COMMANDS, session)
+        Self::refuse(channel, NO_COMMANDS, session)
     }
 
     async fn subsystem_request(
@@ -230,7 +225,7 @@ impl russh::server::Handler for Connection {
         _: &str,
         session: &mut Session,
     ) -> anyhow::Result<()> {
-        self.refuse(channel, NO_COMMANDS, session)
+        Self::refuse(channel, NO_COMMANDS, session)
     }
 
     async fn x11_request(

@@ -28,21 +28,21 @@ pub enum HostKeyError {
 }
 
 /// The key and whether it was made just now (then its fingerprint is announced once).
-pub struct HostKey {
-    pub key: PrivateKey,
-    pub created: bool,
+pub(crate) struct HostKey {
+    pub(crate) key: PrivateKey,
+    pub(crate) created: bool,
 }
 
 impl HostKey {
     /// The SHA256 fingerprint, as `ssh-keygen -l` and the client's first-connect prompt
     /// show it.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         self.key.fingerprint(HashAlg::Sha256).to_string()
     }
 }
 
 /// The host key at `path`, made there (ed25519, mode 0600) if no file is there yet.
-pub fn load_or_create(path: &Path) -> Result<HostKey, HostKeyError> {
+pub(crate) fn load_or_create(path: &Path) -> Result<HostKey, HostKeyError> {
     let shown = path.display().to_string();
     match std::fs::read(path) {
         Ok(pem) => {

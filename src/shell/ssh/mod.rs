@@ -7,12 +7,12 @@
 //! terminal; [`handler`] is one connection; [`screen`] draws a session's frames into
 //! bytes; [`decode`] reads its keys; [`authorized`] and [`host_key`] are the keys.
 
-pub mod authorized;
-pub mod decode;
+pub(crate) mod authorized;
+pub(crate) mod decode;
 mod handler;
-pub mod host_key;
-pub mod hub;
-pub mod screen;
+pub(crate) mod host_key;
+pub(crate) mod hub;
+pub(crate) mod screen;
 mod shared;
 
 use std::net::SocketAddr;
@@ -41,7 +41,7 @@ use hub::{Hub, HubOptions};
 use shared::Shared;
 
 /// The one line a connection past the cap is told before it is closed.
-pub const FULL: &str = "forceboard: the board is full (too many sessions); try again later";
+pub(crate) const FULL: &str = "forceboard: the board is full (too many sessions); try again later";
 /// Past the cap, this many more connections are told why; beyond that they are dropped.
 const REFUSING: usize = 16;
 
@@ -205,10 +205,10 @@ impl Server {
     }
 
     async fn accept_until_stopped(&self, shared: &Arc<Shared>) {
+        use tokio::signal::unix::{SignalKind, signal};
         let open = Arc::new(AtomicUsize::new(0));
         // SIGHUP, or a change to the keys file, reloads the keys; SIGTERM or Ctrl-C stops
         // the server.
-        use tokio::signal::unix::{SignalKind, signal};
         let mut hangup = signal(SignalKind::hangup()).ok();
         let mut terminate = signal(SignalKind::terminate()).ok();
         let mut keys_file = KeysFile::look(&self.options.authorized_keys);

@@ -8,7 +8,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::style::ResetColor;
@@ -29,9 +29,7 @@ struct Bytes(Arc<Mutex<Vec<u8>>>);
 
 impl Bytes {
     fn buffer(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -51,7 +49,7 @@ impl io::Write for Bytes {
 /// ratatui's own `clear` and `resize` ask the backend for the terminal's size and
 /// cursor, which would be the server's own terminal (or none): a whole redraw is made
 /// instead with a fresh terminal of the new size and a clear-screen sent first.
-pub struct Screen {
+pub(crate) struct Screen {
     terminal: Terminal<CrosstermBackend<Bytes>>,
     written: Bytes,
     size: (u16, u16),
@@ -60,7 +58,7 @@ pub struct Screen {
 }
 
 impl Screen {
-    pub fn new(width: u16, height: u16) -> io::Result<Screen> {
+    pub(crate) fn new(width: u16, height: u16) -> io::Result<Screen> {
         let (terminal, written) = fixed_terminal(width, height)?;
         Ok(Screen {
             terminal,
@@ -72,13 +70,13 @@ impl Screen {
     }
 
     /// The client's window is now this size: the next frame is drawn whole.
-    pub fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
+    pub(crate) fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
         self.size = (width, height);
         self.redraw_whole()
     }
 
     /// The next frame clears the screen and draws every cell.
-    pub fn redraw_whole(&mut self) -> io::Result<()> {
+    pub(crate) fn redraw_whole(&mut self) -> io::Result<()> {
         let (terminal, written) = fixed_terminal(self.size.0, self.size.1)?;
         self.terminal = terminal;
         self.written = written;
@@ -88,7 +86,7 @@ impl Screen {
 
     /// The bytes that take the client's screen from the last frame to this one, wrapped
     /// in synchronized output so a slow link never shows half a frame.
-    pub fn frame(&mut self, board: &Board, view: &View) -> io::Result<Vec<u8>> {
+    pub(crate) fn frame(&mut self, board: &Board, view: &View) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
         if !self.started {
             self.started = true;
@@ -117,7 +115,7 @@ fn fixed_terminal(
 }
 
 /// What gives the client's screen back: the cursor shown, the main screen again.
-pub fn restore() -> Vec<u8> {
+pub(crate) fn restore() -> Vec<u8> {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = crossterm::queue!(out, Show, LeaveAlternateScreen);
@@ -126,7 +124,7 @@ pub fn restore() -> Vec<u8> {
 
 /// What a session's writer is handed next.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outgoing {
+pub(crate) enum Outgoing {
     Frame(Vec<u8>),
     /// The last bytes, then the channel is closed.
     Close(Vec<u8>),
@@ -141,7 +139,7 @@ struct Slot {
 /// A one-frame mailbox between the hub and a session's writer: the latest frame wins, so
 /// a stalled client holds one frame at most and never holds up the hub or the feed.
 #[derive(Default, Debug)]
-pub struct Mailbox {
+pub(crate) struct Mailbox {
     slot: Mutex<Slot>,
     ready: Notify,
     /// The connection has gone: the writer stops, even mid-frame.
@@ -150,43 +148,41 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    pub fn new() -> Arc<Mailbox> {
+    pub(crate) fn new() -> Arc<Mailbox> {
         Arc::new(Mailbox::default())
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
         // The slot holds plain bytes: a panic elsewhere cannot leave it half-written.
-        self.slot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Takes back a frame the writer has not sent yet: `true` if there was one (then the
     /// next frame must be drawn whole).
-    pub fn take_unsent(&self) -> bool {
+    pub(crate) fn take_unsent(&self) -> bool {
         self.slot().frame.take().is_some()
     }
 
-    pub fn put(&self, frame: Vec<u8>) {
+    pub(crate) fn put(&self, frame: Vec<u8>) {
         self.slot().frame = Some(frame);
         self.ready.notify_one();
     }
 
     /// The session is over: these bytes go after any frame waiting, then the channel closes.
-    pub fn close(&self, last: Vec<u8>) {
+    pub(crate) fn close(&self, last: Vec<u8>) {
         self.slot().close = Some(last);
         self.ready.notify_one();
     }
 
     /// The connection has gone: nothing more will be sent.
-    pub fn abandon(&self) {
+    pub(crate) fn abandon(&self) {
         self.abandoned.store(true, Ordering::SeqCst);
         self.gone.notify_waiters();
         self.ready.notify_one();
     }
 
     /// Waits until the connection has gone.
-    pub async fn gone(&self) {
+    pub(crate) async fn gone(&self) {
         loop {
             let notified = self.gone.notified();
             let mut notified = std::pin::pin!(notified);
@@ -200,7 +196,7 @@ impl Mailbox {
     }
 
     /// The next thing to send, waiting for one; `None` once the connection has gone.
-    pub async fn next(&self) -> Option<Outgoing> {
+    pub(crate) async fn next(&self) -> Option<Outgoing> {
         loop {
             if self.abandoned.load(Ordering::SeqCst) {
                 return None;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
 use tokio::sync::mpsc;
@@ -17,14 +17,14 @@ use super::hub::ToHub;
 
 /// Who a session is, for the log: never anything of the feed.
 #[derive(Debug, Clone)]
-pub struct Who {
-    pub fingerprint: String,
-    pub comment: String,
-    pub peer: SocketAddr,
+pub(crate) struct Who {
+    pub(crate) fingerprint: String,
+    pub(crate) comment: String,
+    pub(crate) peer: SocketAddr,
 }
 
-pub struct Shared {
-    pub hub: mpsc::Sender<ToHub>,
+pub(crate) struct Shared {
+    pub(crate) hub: mpsc::Sender<ToHub>,
     keys: RwLock<Arc<AuthorizedKeys>>,
     ids: AtomicU64,
     /// The sessions showing the board, for the line logged when each ends.
@@ -32,7 +32,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(hub: mpsc::Sender<ToHub>, keys: AuthorizedKeys) -> Shared {
+    pub(crate) fn new(hub: mpsc::Sender<ToHub>, keys: AuthorizedKeys) -> Shared {
         Shared {
             hub,
             keys: RwLock::new(Arc::new(keys)),
@@ -41,34 +41,26 @@ impl Shared {
         }
     }
 
-    pub fn next_id(&self) -> u64 {
+    pub(crate) fn next_id(&self) -> u64 {
         self.ids.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub fn keys(&self) -> Arc<AuthorizedKeys> {
-        let keys = self
-            .keys
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub(crate) fn keys(&self) -> Arc<AuthorizedKeys> {
+        let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(&keys)
     }
 
     /// The new allow-list; sessions already open stay open.
-    pub fn set_keys(&self, keys: AuthorizedKeys) {
-        let mut current = self
-            .keys
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub(crate) fn set_keys(&self, keys: AuthorizedKeys) {
+        let mut current = self.keys.write().unwrap_or_else(PoisonError::into_inner);
         *current = Arc::new(keys);
     }
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Who, Instant)>> {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn started(&self, id: u64, who: Who) {
+    pub(crate) fn started(&self, id: u64, who: Who) {
         info!(
             session = id,
             key = %who.fingerprint,
@@ -80,7 +72,7 @@ impl Shared {
     }
 
     /// Logs the end of session `id` once, whichever side saw it first.
-    pub fn ended(&self, id: u64, reason: &str) {
+    pub(crate) fn ended(&self, id: u64, reason: &str) {
         let Some((who, started)) = self.sessions().remove(&id) else {
             return;
         };

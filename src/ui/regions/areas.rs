@@ -73,7 +73,7 @@ fn row<'a>(label: Content<'a>, f: &Figures, theme: &Theme) -> [Content<'a>; 9] {
 }
 
 /// Rows needed for `areas` areas: header, force and one per area (+ 2 when bordered).
-pub fn rows_needed(board: &Board, bordered: bool) -> u16 {
+pub(crate) fn rows_needed(board: &Board, bordered: bool) -> u16 {
     let rows = 2 + board.areas.len() as u16;
     if bordered { rows + 2 } else { rows }
 }
@@ -106,7 +106,7 @@ fn spread<const N: usize>(widths: [u16; N], width: u16) -> [u16; N] {
     widths.map(|w| w + each)
 }
 
-pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme, bordered: bool) {
+pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme, bordered: bool) {
     if area.is_empty() {
         return;
     }

@@ -119,7 +119,7 @@ fn threshold_of(board: &Board, line: CallLine) -> Option<f64> {
 }
 
 /// Bordered tables: breach watch on the left, longest waits on the right (standard).
-pub fn draw_tables(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_tables(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let waits_width = (area.width * 2 / 5).clamp(0, 44);
     let [left, right] =
         ratatui::layout::Layout::horizontal([Constraint::Min(0), Constraint::Length(waits_width)])
@@ -303,7 +303,7 @@ fn draw_waits_table(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) 
 }
 
 /// Unbordered lists under a title line each (compact).
-pub fn draw_lists(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_lists(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }

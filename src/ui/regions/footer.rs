@@ -14,7 +14,7 @@ use crate::ui::widgets::text::{fit, put_line};
 use crate::ui::widgets::theme::Theme;
 
 /// The feed's words at the left, as many as fit beside the keys' hints at the right.
-pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }

@@ -18,7 +18,7 @@ use crate::ui::widgets::text::{
 use crate::ui::widgets::theme::{Banner, Theme};
 
 /// The banners for a board, most important first.
-pub fn banners(board: &Board) -> Vec<(Banner, String)> {
+pub(crate) fn banners(board: &Board) -> Vec<(Banner, String)> {
     let mut banners = Vec::new();
     match board.mode {
         Mode::Live => {}
@@ -54,10 +54,10 @@ pub fn banners(board: &Board) -> Vec<(Banner, String)> {
             format!("FEED STALE — last event {silent_s} s ago"),
         )),
         FeedState::Down { retry_in_s } => {
-            banners.push((Banner::Alarm, down_words(board.feed.down_cause, retry_in_s)))
+            banners.push((Banner::Alarm, down_words(board.feed.down_cause, retry_in_s)));
         }
         FeedState::Ended => {
-            banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()))
+            banners.push((Banner::Warning, "FEED ENDED — no new events".to_string()));
         }
     }
     if let Some(words) = recording_failed(board.feed.recording.as_ref()) {
@@ -130,7 +130,12 @@ fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
 }
 
 /// Draws the banners, one full-width reversed row each, from the top of `area`.
-pub fn draw_banners(area: Rect, buf: &mut Buffer, banners: &[(Banner, String)], theme: &Theme) {
+pub(crate) fn draw_banners(
+    area: Rect,
+    buf: &mut Buffer,
+    banners: &[(Banner, String)],
+    theme: &Theme,
+) {
     for (i, (kind, text)) in banners.iter().enumerate() {
         let y = area.y + i as u16;
         if y >= area.bottom() {
@@ -177,7 +182,7 @@ fn mode_word(mode: Mode, glyphs: &Glyphs) -> String {
 }
 
 /// One line: force name and scope on the left; window, mode and clock on the right.
-pub fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.is_empty() {
         return;
     }

@@ -21,13 +21,11 @@ const TEXT_FROM: u16 = 24;
 const GAP_PX: u16 = 3;
 
 /// The masthead's rows in a wall body of `body` (a blank row under block type).
-pub fn height(body: Rect) -> u16 {
+pub(crate) fn height(body: Rect) -> u16 {
     if body.height >= BIG_FROM {
         bigtext::ROWS * pixel_height(body) + 1
-    } else if body.height >= TEXT_FROM {
-        1
     } else {
-        0
+        u16::from(body.height >= TEXT_FROM)
     }
 }
 
@@ -51,7 +49,7 @@ fn pieces(board: &Board, rotating: bool) -> (String, Option<String>, String) {
 }
 
 /// Draws the masthead in `area` (as tall as [`height`] says).
-pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, rotating: bool, theme: &Theme) {
+pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, rotating: bool, theme: &Theme) {
     if area.is_empty() {
         return;
     }

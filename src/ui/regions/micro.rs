@@ -17,12 +17,12 @@ use crate::ui::widgets::text::{fit, put_line};
 use crate::ui::widgets::theme::Theme;
 
 /// The smallest terminal the micro layout is drawn in; below it, one line.
-pub const MICRO_WIDTH: u16 = 40;
-pub const MICRO_HEIGHT: u16 = 12;
+pub(crate) const MICRO_WIDTH: u16 = 40;
+pub(crate) const MICRO_HEIGHT: u16 = 12;
 
 /// The micro layout: header, banners (as many as fit), the four figures, the queues, the
 /// footer.
-pub fn draw_micro(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_micro(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let banners = header::banners(board);
     // Four figures and two queue lines come first; banners get what is left.
     let spare = area.height.saturating_sub(2 + 4 + 2);
@@ -57,7 +57,7 @@ fn draw_figures_and_queues(area: Rect, buf: &mut Buffer, board: &Board, theme: &
 /// One line at any width, however small: the feed's state when it is not live, then in
 /// order of importance 999, emergency attendance, the queues, 101 and priority, as many as
 /// fit.
-pub fn draw_one_line(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_one_line(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let headlines = headlines(board);
     let figure = |h: &Headline<'_>, label: &str| -> Vec<Span<'static>> {
         vec![

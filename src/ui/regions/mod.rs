@@ -4,16 +4,16 @@
 //! with the [`widgets`](super::widgets), into the `Rect` and `Buffer` it is given (the
 //! footer and the overlays still take the `Frame`).
 
-pub mod areas;
-pub mod breach;
-pub mod footer;
+pub(crate) mod areas;
+pub(crate) mod breach;
+pub(crate) mod footer;
 mod handlers;
-pub mod header;
-pub mod headline;
-pub mod masthead;
-pub mod micro;
-pub mod notlive;
-pub mod overlays;
+pub(crate) mod header;
+pub(crate) mod headline;
+pub(crate) mod masthead;
+pub(crate) mod micro;
+pub(crate) mod notlive;
+pub(crate) mod overlays;
 pub mod summary;
-pub mod tiles;
-pub mod wall;
+pub(crate) mod tiles;
+pub(crate) mod wall;

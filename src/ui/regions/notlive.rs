@@ -19,7 +19,7 @@ const BIG_WORDS: &str = "NOT LIVE";
 
 /// The block's rows on the wall: NOT LIVE in block type with a line of words under it
 /// when the body has room, else three rows of words.
-pub fn wall_height(body: Rect) -> u16 {
+pub(crate) fn wall_height(body: Rect) -> u16 {
     if body.height >= 34 {
         bigtext::ROWS + 2
     } else {
@@ -55,7 +55,7 @@ fn style(state: FeedState, theme: &Theme) -> Style {
 
 /// Draws the block over all of `area`: a bar of the banner's colour, the words on its
 /// middle row (or, with room for it, NOT LIVE in block type and the words under it).
-pub fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let state = board.feed.state;
     if area.is_empty() || !state.is_not_live() {
         return;

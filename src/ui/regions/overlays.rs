@@ -4,6 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
+use std::fmt::Write as _;
 
 use crate::ui::board::Board;
 use crate::ui::keymap::{self, Binding, Key, KeyAction};
@@ -66,7 +67,7 @@ fn title(name: &str, toggle: KeyAction, theme: &Theme) -> Line<'static> {
 
 /// The keys that do something on this board, one row of the keymap a line, then what the
 /// marks on the board mean. `layout` is the layout drawn (the view may say `auto`).
-pub fn draw_help(
+pub(crate) fn draw_help(
     area: Rect,
     buf: &mut Buffer,
     board: &Board,
@@ -107,10 +108,10 @@ fn key_line(
     let mut help = binding.describe(&board.window_labels);
     if binding.does(KeyAction::NextArea) {
         let scope = board.scope_code.as_deref().unwrap_or("force");
-        help.push_str(&format!(" (now {scope})"));
+        let _ = write!(help, " (now {scope})");
     }
     if binding.does(KeyAction::NextLayout) {
-        help.push_str(&format!(" (now {}, {layout})", view.layout.label()));
+        let _ = write!(help, " (now {}, {layout})", view.layout.label());
     }
     Line::from(vec![
         Span::styled(
@@ -148,7 +149,7 @@ fn legend(theme: &Theme) -> [Line<'static>; 3] {
 }
 
 /// The newest rejected lines, newest first, as many as fit.
-pub fn draw_rejects(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_rejects(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let feed = &board.feed;
     // Room for the box's border and the title line.
     let room = usize::from(area.height.saturating_sub(2)).max(1);

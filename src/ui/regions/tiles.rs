@@ -17,7 +17,7 @@ use crate::ui::widgets::theme::Theme;
 use crate::ui::widgets::trend;
 
 /// The four tiles side by side (standard and compact).
-pub fn draw_row(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+pub(crate) fn draw_row(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let cells = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(area);
     let headlines = headlines(board);
     // Big digits only when all four fit, all at the same size.

@@ -20,7 +20,13 @@ use crate::ui::widgets::trend;
 
 /// The masthead, the NOT LIVE block when not live, then the four tiles as a 2×2 grid of
 /// big figures.
-pub fn draw_wall(area: Rect, buf: &mut Buffer, board: &Board, rotating: bool, theme: &Theme) {
+pub(crate) fn draw_wall(
+    area: Rect,
+    buf: &mut Buffer,
+    board: &Board,
+    rotating: bool,
+    theme: &Theme,
+) {
     let not_live_rows = if board.feed.state.is_not_live() {
         notlive::wall_height(area)
     } else {
@@ -173,7 +179,7 @@ impl WallTile<'_> {
         let style = headline.mean_style(theme);
         match self.scale {
             Some(scale) => {
-                bigtext::draw(buf, area, &text, scale, (headline.digit_fill(theme), style))
+                bigtext::draw(buf, area, &text, scale, (headline.digit_fill(theme), style));
             }
             None => {
                 let line = Line::styled(text, style);

@@ -15,7 +15,7 @@ use ratatui::style::Style;
 use super::paint;
 
 /// Rows in every glyph.
-pub const ROWS: u16 = 5;
+pub(crate) const ROWS: u16 = 5;
 
 /// A glyph's rows, `#` for a filled pixel.
 fn glyph(c: char) -> Option<&'static [&'static str; 5]> {
@@ -78,7 +78,7 @@ fn letter(c: char) -> Option<&'static [&'static str; 5]> {
 
 /// Width of `text` in pixels, one blank pixel between glyphs; `None` when a character
 /// has no glyph.
-pub fn pixel_width(text: &str) -> Option<u16> {
+pub(crate) fn pixel_width(text: &str) -> Option<u16> {
     let mut total: u16 = 0;
     for (i, c) in text.chars().enumerate() {
         let w = glyph(c)?[0].len() as u16;
@@ -90,7 +90,7 @@ pub fn pixel_width(text: &str) -> Option<u16> {
 /// The largest pixel size `(sx, sy)` at which `text` fits in `width` × `height`, with
 /// pixels between square (`sx = 2·sy`) and twice as tall as wide (`sx = sy`, condensed
 /// digits when width is short); `None` when even `(1, 1)` does not fit.
-pub fn best_scale(text: &str, width: u16, height: u16) -> Option<(u16, u16)> {
+pub(crate) fn best_scale(text: &str, width: u16, height: u16) -> Option<(u16, u16)> {
     let px = pixel_width(text)?;
     if px == 0 {
         return None;
@@ -105,20 +105,20 @@ pub fn best_scale(text: &str, width: u16, height: u16) -> Option<(u16, u16)> {
 }
 
 /// The largest scale at which every one of `scales` still fits: the smallest of each.
-pub fn common_scale(scales: impl IntoIterator<Item = (u16, u16)>) -> Option<(u16, u16)> {
+pub(crate) fn common_scale(scales: impl IntoIterator<Item = (u16, u16)>) -> Option<(u16, u16)> {
     scales
         .into_iter()
         .reduce(|(ax, ay), (bx, by)| (ax.min(bx), ay.min(by)))
 }
 
-/// What a filled pixel is drawn with: solid for live figures, shaded for figures that
-/// are no longer live (so that the difference shows without colour, too).
-pub const SOLID: &str = "█";
-pub const SHADED: &str = "░";
+/// The solid pixel the tests draw with (a board takes its pixels from its glyphs:
+/// `big_solid`, and `big_shaded` for figures no longer live).
+#[cfg(test)]
+pub(crate) const SOLID: &str = "█";
 
 /// Draws `text` centred in `area` at pixel size `(sx, sy)` in `fill` cells, clipped to
 /// the area.
-pub fn draw(
+pub(crate) fn draw(
     buf: &mut Buffer,
     area: Rect,
     text: &str,

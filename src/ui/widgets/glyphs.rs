@@ -8,47 +8,47 @@ use crate::engine::Status;
 
 /// One set of symbols.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Glyphs {
+pub(crate) struct Glyphs {
     /// Between items on a line.
-    pub separator: &'static str,
+    pub(crate) separator: &'static str,
     /// Between a headline and what it means (`FEED DOWN — retrying`).
-    pub dash: &'static str,
+    pub(crate) dash: &'static str,
     /// Where text was cut short.
-    pub ellipsis: &'static str,
+    pub(crate) ellipsis: &'static str,
     /// Before a replay's speed (`×60`).
-    pub times: &'static str,
+    pub(crate) times: &'static str,
     /// `≤` and `≥` before a target.
-    pub at_most: &'static str,
-    pub at_least: &'static str,
+    pub(crate) at_most: &'static str,
+    pub(crate) at_least: &'static str,
     /// Arrows in the help.
-    pub left: &'static str,
-    pub right: &'static str,
+    pub(crate) left: &'static str,
+    pub(crate) right: &'static str,
     /// The marks before the status words: on target, near, over, no data.
-    pub on_target: &'static str,
-    pub near: &'static str,
-    pub over: &'static str,
-    pub no_data: &'static str,
+    pub(crate) on_target: &'static str,
+    pub(crate) near: &'static str,
+    pub(crate) over: &'static str,
+    pub(crate) no_data: &'static str,
     /// The selected row's pointer, and the marks either side of an alarm.
-    pub pointer: &'static str,
-    pub pointer_back: &'static str,
+    pub(crate) pointer: &'static str,
+    pub(crate) pointer_back: &'static str,
     /// Before NOT LIVE on a tile.
-    pub stopped: &'static str,
+    pub(crate) stopped: &'static str,
     /// Progress bars: up to the target, past it, and the target itself.
-    pub bar_full: &'static str,
-    pub bar_over: &'static str,
-    pub bar_target: &'static str,
+    pub(crate) bar_full: &'static str,
+    pub(crate) bar_over: &'static str,
+    pub(crate) bar_target: &'static str,
     /// Large digits: solid, and shaded (figures no longer live).
-    pub big_solid: &'static str,
-    pub big_shaded: &'static str,
+    pub(crate) big_solid: &'static str,
+    pub(crate) big_shaded: &'static str,
     /// A trend's bars by eighths of a cell (index 0 = one eighth … 7 = full).
-    pub trend_levels: [&'static str; 8],
+    pub(crate) trend_levels: [&'static str; 8],
     /// A trend's missing point and its target line.
-    pub trend_gap: &'static str,
-    pub trend_target: &'static str,
-    pub border: border::Set<'static>,
+    pub(crate) trend_gap: &'static str,
+    pub(crate) trend_target: &'static str,
+    pub(crate) border: border::Set<'static>,
 }
 
-pub const UNICODE: Glyphs = Glyphs {
+pub(crate) const UNICODE: Glyphs = Glyphs {
     separator: "·",
     dash: "—",
     ellipsis: "…",
@@ -77,7 +77,7 @@ pub const UNICODE: Glyphs = Glyphs {
 
 /// Every symbol one character wide like its Unicode twin where it can be, so that the
 /// layouts stay the same.
-pub const ASCII: Glyphs = Glyphs {
+pub(crate) const ASCII: Glyphs = Glyphs {
     separator: "|",
     dash: "-",
     ellipsis: "...",
@@ -115,7 +115,7 @@ pub const ASCII: Glyphs = Glyphs {
 
 impl Glyphs {
     /// The mark at the start of a status's words.
-    pub fn mark(&self, status: Status) -> &'static str {
+    pub(crate) fn mark(&self, status: Status) -> &'static str {
         match status {
             Status::Green => self.on_target,
             Status::Amber => self.near,
@@ -125,7 +125,7 @@ impl Glyphs {
     }
 
     /// A status's words with this set's mark: `✔ ON TARGET` or `+ ON TARGET`.
-    pub fn words(&self, words: &str) -> String {
+    pub(crate) fn words(&self, words: &str) -> String {
         match words.split_once(' ') {
             Some((_, rest)) if !words.starts_with(|c: char| c.is_ascii_alphanumeric()) => {
                 let mark = match words.chars().next() {
@@ -141,13 +141,13 @@ impl Glyphs {
     }
 
     /// Words the board builds with its dash and speed sign (the banners), in this set.
-    pub fn words_in_set(&self, text: &str) -> String {
+    pub(crate) fn words_in_set(&self, text: &str) -> String {
         text.replace(" — ", &format!(" {} ", self.dash))
             .replace('×', self.times)
     }
 
     /// A replay's speed: `×60`, `×0.5`.
-    pub fn speed(&self, speed: f64) -> String {
+    pub(crate) fn speed(&self, speed: f64) -> String {
         let text = crate::format::speed(speed);
         match text.strip_prefix('×') {
             Some(number) => format!("{}{number}", self.times),
@@ -156,7 +156,7 @@ impl Glyphs {
     }
 
     /// `" · "`: a separator with a space either side.
-    pub fn sep(&self) -> String {
+    pub(crate) fn sep(&self) -> String {
         format!(" {} ", self.separator)
     }
 }

@@ -65,7 +65,7 @@ pub fn draw<'a, const N: usize>(
 }
 
 /// As [`draw`], with the border lines of `set`.
-pub fn draw_with<'a, const N: usize>(
+pub(crate) fn draw_with<'a, const N: usize>(
     buf: &mut Buffer,
     area: Rect,
     grid: &Grid<'a, N>,
@@ -143,7 +143,11 @@ pub fn draw_with<'a, const N: usize>(
 /// Where column `index`'s cells are, below the header: its columns over the rows'
 /// height. For painting a column's cells directly, in a table with no selection (whose
 /// rows never scroll).
-pub fn column_rows<const N: usize>(area: Rect, grid: &Grid<'_, N>, index: usize) -> Option<Rect> {
+pub(crate) fn column_rows<const N: usize>(
+    area: Rect,
+    grid: &Grid<'_, N>,
+    index: usize,
+) -> Option<Rect> {
     let table_area = match grid.title {
         Some(_) => Block::bordered().inner(area),
         None => area,

@@ -3,10 +3,10 @@
 //! terminal (`glyphs`), colours for each status (`theme`) and the small trend charts
 //! (`trend`). They know nothing of the board's parts.
 
-pub mod bigtext;
-pub mod glyphs;
+pub(crate) mod bigtext;
+pub(crate) mod glyphs;
 pub mod grid;
 pub mod paint;
-pub mod text;
+pub(crate) mod text;
 pub mod theme;
-pub mod trend;
+pub(crate) mod trend;

@@ -17,7 +17,7 @@ use ratatui::widgets::Widget;
 
 /// The cells of row `y` from `x` to `right` (exclusive), which the caller keeps inside
 /// the buffer (as `buf[(x, y)]` would, it panics otherwise).
-pub fn run(buf: &mut Buffer, x: u16, y: u16, right: u16) -> &mut [Cell] {
+pub(crate) fn run(buf: &mut Buffer, x: u16, y: u16, right: u16) -> &mut [Cell] {
     let start = buf.index_of(x, y);
     let len = usize::from(right.saturating_sub(x));
     &mut buf.content[start..start + len]
@@ -100,7 +100,7 @@ pub fn line(buf: &mut Buffer, area: Rect, line: &Line<'_>) {
 }
 
 /// As `Line::from(spans).style(style).render(area, buf)`.
-pub fn spans(buf: &mut Buffer, area: Rect, spans: &[Span<'_>], style: Style) {
+pub(crate) fn spans(buf: &mut Buffer, area: Rect, spans: &[Span<'_>], style: Style) {
     let area = area.intersection(buf.area);
     if area.is_empty() || spans.iter().all(|s| text_width(&s.content) == 0) {
         return;
@@ -162,7 +162,7 @@ pub fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: Option<&Line<
 }
 
 /// As [`bordered`], with the lines of `set` (ASCII ones in ASCII mode).
-pub fn bordered_with(
+pub(crate) fn bordered_with(
     buf: &mut Buffer,
     area: Rect,
     style: Style,

@@ -1,4 +1,4 @@
-//! Text on the screen: status symbols, the clock, and fitting text into a width.
+//! Text on the screen: the clock, and fitting text into a width.
 
 use chrono::TimeZone;
 use chrono_tz::Tz;
@@ -7,49 +7,43 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use crate::engine::Status;
 use crate::time::{Timestamp, to_utc};
 
 use super::paint;
-
-/// The symbol at the start of a status's words: `✔`, `▲`, `✖`, `·`.
-pub fn symbol(status: Status) -> &'static str {
-    status.mark()
-}
 
 fn local(now: Timestamp, tz: Tz) -> chrono::DateTime<Tz> {
     tz.from_utc_datetime(&to_utc(now).naive_utc())
 }
 
 /// `14:32:05 BST`.
-pub fn clock(now: Timestamp, tz: Tz) -> String {
+pub(crate) fn clock(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M:%S %Z").to_string()
 }
 
 /// `14:32`: the wall's clock, read from across the room.
-pub fn hours_minutes(now: Timestamp, tz: Tz) -> String {
+pub(crate) fn hours_minutes(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M").to_string()
 }
 
 /// `14:32:05 Sat 26 Oct`.
-pub fn clock_and_date(now: Timestamp, tz: Tz) -> String {
+pub(crate) fn clock_and_date(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M:%S %a %-d %b").to_string()
 }
 
 /// `Sat 26 Oct`.
-pub fn date(now: Timestamp, tz: Tz) -> String {
+pub(crate) fn date(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%a %-d %b").to_string()
 }
 
 /// Display width of a string.
-pub fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     // As `Line::raw(text).width()`: the line breaks are left out.
     text.lines().map(paint::text_width).sum()
 }
 
 /// The first candidate that fits in `width` cells; an empty line when none does (a
 /// number cut short would mislead, so nothing is better than part of one).
-pub fn fit<'a>(max: u16, candidates: impl IntoIterator<Item = Line<'a>>) -> Line<'a> {
+pub(crate) fn fit<'a>(max: u16, candidates: impl IntoIterator<Item = Line<'a>>) -> Line<'a> {
     candidates
         .into_iter()
         .find(|line| paint::line_width(line) <= usize::from(max))
@@ -58,7 +52,7 @@ pub fn fit<'a>(max: u16, candidates: impl IntoIterator<Item = Line<'a>>) -> Line
 
 /// Writes a line at row `y` of `area` (left-aligned at `x`), clipped to the area; does
 /// nothing outside it.
-pub fn put_line(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>) {
+pub(crate) fn put_line(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>) {
     let area = area.intersection(buf.area);
     if y < area.top() || y >= area.bottom() || x >= area.right() || x < area.left() {
         return;
@@ -67,14 +61,14 @@ pub fn put_line(buf: &mut Buffer, area: Rect, x: u16, y: u16, line: &Line<'_>) {
 }
 
 /// Writes a line centred in row `y` of `area`.
-pub fn put_centered(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
+pub(crate) fn put_centered(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>) {
     let w = u16::try_from(paint::line_width(line)).unwrap_or(u16::MAX);
     let x = area.x + area.width.saturating_sub(w) / 2;
     put_line(buf, area, x, y, line);
 }
 
 /// Fills a row of `area` with a style (a full-width bar).
-pub fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
+pub(crate) fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
     let row = Rect::new(area.x, y, area.width, 1).intersection(area.intersection(buf.area));
     paint::style_area(buf, row, style);
 }
@@ -95,12 +89,6 @@ mod tests {
         assert_eq!(clock_and_date(summer, london), "12:00:00 Mon 1 Jul");
         assert_eq!(hours_minutes(summer, london), "12:00");
         assert_eq!(hours_minutes(winter, london), "11:00");
-    }
-
-    #[test]
-    fn symbols() {
-        assert_eq!(symbol(Status::Red), "✖");
-        assert_eq!(symbol(Status::None), "·");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::glyphs::{self, Glyphs};
 
 /// The kinds of banner, each with its own colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Banner {
+pub(crate) enum Banner {
     Demo,
     Replay,
     Warning,
@@ -51,16 +51,16 @@ impl Theme {
     }
 
     /// The symbols to draw with.
-    pub fn glyphs(&self) -> &'static Glyphs {
+    pub(crate) fn glyphs(&self) -> &'static Glyphs {
         self.glyphs
     }
 
     /// Only ASCII may be drawn.
-    pub fn is_ascii(&self) -> bool {
+    pub(crate) fn is_ascii(&self) -> bool {
         self.glyphs == &glyphs::ASCII
     }
 
-    pub fn is_mono(&self) -> bool {
+    pub(crate) fn is_mono(&self) -> bool {
         self.depth == ColorDepth::Mono
     }
 
@@ -109,7 +109,7 @@ impl Theme {
     }
 
     /// A figure coloured by its status (bold when off target, so mono still shows it).
-    pub fn status(&self, status: Status) -> Style {
+    pub(crate) fn status(&self, status: Status) -> Style {
         let style = self.fg(Self::hue(status));
         match status {
             Status::Red | Status::Amber => style.add_modifier(Modifier::BOLD),
@@ -119,7 +119,7 @@ impl Theme {
 
     /// The status words as a badge: solid colour; in mono, reverse video for amber and
     /// red so that trouble stands out, plain bold for the rest.
-    pub fn badge(&self, status: Status) -> Style {
+    pub(crate) fn badge(&self, status: Status) -> Style {
         if self.is_mono() {
             return match status {
                 Status::Red | Status::Amber => self.solid(Hue::Red),
@@ -131,11 +131,11 @@ impl Theme {
     }
 
     /// A tile's border, in its status colour.
-    pub fn border(&self, status: Status) -> Style {
+    pub(crate) fn border(&self, status: Status) -> Style {
         self.fg(Self::hue(status))
     }
 
-    pub fn banner(&self, banner: Banner) -> Style {
+    pub(crate) fn banner(&self, banner: Banner) -> Style {
         self.solid(match banner {
             Banner::Demo => Hue::Magenta,
             Banner::Replay => Hue::Blue,
@@ -146,46 +146,49 @@ impl Theme {
 
     /// Figures that are no longer live (feed stale or down): solid grey, reverse video in
     /// mono.
-    pub fn not_live(&self) -> Style {
+    pub(crate) fn not_live(&self) -> Style {
         self.solid(Hue::Grey)
     }
 
     /// Past a target: solid red, reverse video in mono.
-    pub fn alarm(&self) -> Style {
+    pub(crate) fn alarm(&self) -> Style {
         self.solid(Hue::Red)
     }
 
     /// Near a target.
-    pub fn warning(&self) -> Style {
+    pub(crate) fn warning(&self) -> Style {
         self.fg(Hue::Amber).add_modifier(Modifier::BOLD)
     }
 
-    pub fn good(&self) -> Style {
+    pub(crate) fn good(&self) -> Style {
         self.fg(Hue::Green)
     }
 
-    pub fn bad(&self) -> Style {
+    pub(crate) fn bad(&self) -> Style {
         self.fg(Hue::Red).add_modifier(Modifier::BOLD)
     }
 
     /// Labels and secondary text.
-    pub fn dim(&self) -> Style {
+    pub(crate) fn dim(&self) -> Style {
         match self.color(Hue::Grey) {
             Some(color) => Style::new().fg(color),
             None => Style::new(),
         }
     }
 
-    pub fn bold(&self) -> Style {
+    // Every style comes from the theme, even those that are the same in all of them.
+    #[allow(clippy::unused_self)]
+    pub(crate) fn bold(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
     /// The selected row of a table.
-    pub fn selected(&self) -> Style {
+    #[allow(clippy::unused_self)]
+    pub(crate) fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
-    pub fn trend(&self) -> Style {
+    pub(crate) fn trend(&self) -> Style {
         self.fg(Hue::Blue)
     }
 }

@@ -24,7 +24,7 @@ const MIN_CHART_WIDTH: u16 = 16;
 /// Draws `points` (oldest first) in `area`, each point styled by its status against
 /// `target`. Missing points are a dim `·` on the bottom row. When the area is narrower
 /// than the points, the newest points are shown.
-pub fn draw(
+pub(crate) fn draw(
     buf: &mut Buffer,
     area: Rect,
     points: &[Option<f64>],
@@ -38,7 +38,7 @@ pub fn draw(
     }
     match range(points, target) {
         Some(range) if area.height >= 2 => {
-            chart(buf, area, points, (target, range), warn_fraction, theme)
+            chart(buf, area, points, (target, range), warn_fraction, theme);
         }
         _ => sparkline(buf, area, points, target, warn_fraction, theme),
     }

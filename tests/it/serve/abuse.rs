@@ -3,6 +3,7 @@
 //! 127.0.0.1 and runs under a generous timeout; nothing is timed more tightly than "is
 //! dropped eventually".
 
+use std::fmt::Write as _;
 use std::future::Future;
 use std::time::Duration;
 
@@ -23,12 +24,14 @@ fn busy_feed(calls: i64, per_second: i64) -> String {
     let mut feed = String::new();
     for i in 0..calls {
         let offered = T0 + Span::from_secs(i / per_second);
-        feed.push_str(&format!(
+        write!(
+            feed,
             "{{\"kind\":\"call_offered\",\"at\":\"{}\",\"id\":\"B{i}\",\"line\":\"999\",\"lpa\":\"WAL\"}}\n\
              {{\"kind\":\"call_answered\",\"at\":\"{}\",\"id\":\"B{i}\"}}\n",
             format_utc(offered),
             format_utc(offered + Span::from_secs(2))
-        ));
+        )
+        .unwrap();
     }
     feed
 }

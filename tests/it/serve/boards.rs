@@ -182,8 +182,8 @@ fn screen(board: &Board, app: &App, width: u16, height: u16) -> Terminal<TestBac
 
 #[test]
 fn at_each_moment_the_board_shows_what_report_at_shows_on_the_recording() {
-    let mut session = Session::new(served_start() + Span::from_mins(2));
     use Status::Red;
+    let mut session = Session::new(served_start() + Span::from_mins(2));
 
     // 10:00:20 (1 s of wall time in): A answered in 6 s, over the 5 s target.
     let (board, wall) = session.board_at("2024-07-01T10:00:20Z");

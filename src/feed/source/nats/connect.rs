@@ -122,7 +122,7 @@ impl NatsTarget {
     }
 
     /// For logs and the board: the server and subject (never a credential).
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         printable(&format!("{}/{}", self.server, self.subject)).into_owned()
     }
 }
@@ -206,9 +206,9 @@ fn io_cause(error: &async_nats::ConnectError) -> Option<DownCause> {
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
         if let Some(io) = inner.downcast_ref::<std::io::Error>() {
-            let tls = io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<tokio_rustls::rustls::Error>());
+            let tls = io.get_ref().is_some_and(
+                <dyn std::error::Error + Send + Sync>::is::<tokio_rustls::rustls::Error>,
+            );
             return Some(if tls {
                 DownCause::from_tls_handshake(io)
             } else {

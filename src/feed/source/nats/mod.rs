@@ -38,7 +38,7 @@ use crate::time::Timestamp;
 
 /// The backfill of the default configuration: its largest window (24 h) and the pairing
 /// grace (2 min). A board replaces it with its own configuration's.
-pub const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
+pub(crate) const DEFAULT_BACKFILL: Duration = Duration::from_secs(24 * 3600 + 120);
 
 /// Where the next consumer starts.
 #[derive(Debug, Clone, Copy)]
@@ -124,7 +124,7 @@ impl Runner {
         let mut attempt = 0;
         loop {
             let retry_in = self.next_delay(&mut attempt);
-            info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis() as u64, "feed down");
+            info!(source = %self.label, error = %cause, retry_in_ms = retry_in.as_millis(), "feed down");
             self.state(SourceState::Down { cause, retry_in }).await?;
             let mut waited = Duration::ZERO;
             while waited < retry_in {

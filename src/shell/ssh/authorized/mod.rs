@@ -12,22 +12,22 @@ use russh::keys::{Algorithm, HashAlg, PublicKey};
 
 /// One allowed key.
 #[derive(Debug, Clone)]
-pub struct AuthorizedKey {
-    pub key: PublicKey,
+pub(crate) struct AuthorizedKey {
+    pub(crate) key: PublicKey,
     /// The line's comment (who the key is), for the log.
-    pub comment: String,
+    pub(crate) comment: String,
     /// `from="…"`: the patterns the source address must match.
     from: Option<Vec<String>>,
 }
 
 impl AuthorizedKey {
     /// The key's SHA256 fingerprint, as `ssh-keygen -l` shows it.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         self.key.fingerprint(HashAlg::Sha256).to_string()
     }
 
     /// May this key connect from `address`?
-    pub fn allows(&self, address: IpAddr) -> bool {
+    pub(crate) fn allows(&self, address: IpAddr) -> bool {
         match &self.from {
             None => true,
             Some(patterns) => from_allows(patterns, address),
@@ -37,13 +37,13 @@ impl AuthorizedKey {
 
 /// The allowed keys, and the lines that could not be read (by number, for the log).
 #[derive(Debug, Clone, Default)]
-pub struct AuthorizedKeys {
+pub(crate) struct AuthorizedKeys {
     keys: Vec<AuthorizedKey>,
-    pub skipped: Vec<(usize, &'static str)>,
+    pub(crate) skipped: Vec<(usize, &'static str)>,
 }
 
 impl AuthorizedKeys {
-    pub fn parse(text: &str) -> AuthorizedKeys {
+    pub(crate) fn parse(text: &str) -> AuthorizedKeys {
         let mut parsed = AuthorizedKeys::default();
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -58,20 +58,21 @@ impl AuthorizedKeys {
         parsed
     }
 
-    pub fn load(path: &std::path::Path) -> std::io::Result<AuthorizedKeys> {
+    pub(crate) fn load(path: &std::path::Path) -> std::io::Result<AuthorizedKeys> {
         std::fs::read_to_string(path).map(|text| AuthorizedKeys::parse(&text))
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.keys.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
     /// The entry that lets `key` in from `address`, if one does.
-    pub fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
+    pub(crate) fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
         self.keys
             .iter()
             .find(|entry| entry.key.key_data() == key.key_data() && entry.allows(address))

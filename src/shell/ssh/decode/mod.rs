@@ -18,7 +18,7 @@ const MAX_SEQUENCE: usize = 32;
 /// Turns a client's byte stream into key presses; keeps an unfinished sequence between
 /// reads.
 #[derive(Debug, Default)]
-pub struct Decoder {
+pub(crate) struct Decoder {
     pending: Vec<u8>,
     /// The last byte taken was CR: an LF right after it is the same Enter.
     after_cr: bool,
@@ -33,12 +33,12 @@ enum Step {
 }
 
 impl Decoder {
-    pub fn new() -> Decoder {
+    pub(crate) fn new() -> Decoder {
         Decoder::default()
     }
 
     /// The keys in `bytes` (with whatever an earlier read left unfinished).
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<KeyEvent> {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Vec<KeyEvent> {
         self.pending.extend_from_slice(bytes);
         let mut keys = Vec::new();
         let mut at = 0;
@@ -65,13 +65,13 @@ impl Decoder {
 
     /// Something is waiting for more bytes (the caller should call [`flush`](Self::flush)
     /// if none come soon).
-    pub fn has_pending(&self) -> bool {
+    pub(crate) fn has_pending(&self) -> bool {
         !self.pending.is_empty()
     }
 
     /// No more bytes came: what is waiting is taken as it stands — a lone ESC is Esc,
     /// `ESC x` is Alt+x, and an unfinished sequence or character is dropped.
-    pub fn flush(&mut self) -> Vec<KeyEvent> {
+    pub(crate) fn flush(&mut self) -> Vec<KeyEvent> {
         let pending = std::mem::take(&mut self.pending);
         self.after_cr = false;
         let key = match pending.as_slice() {
@@ -256,9 +256,9 @@ fn tilde_key(number: u16) -> Option<KeyCode> {
         4 | 8 => KeyCode::End,
         5 => KeyCode::PageUp,
         6 => KeyCode::PageDown,
-        11..=15 => KeyCode::F((number - 10) as u8),
-        17..=21 => KeyCode::F((number - 11) as u8),
-        23 | 24 => KeyCode::F((number - 12) as u8),
+        11..=15 => KeyCode::F(u8::try_from(number - 10).ok()?),
+        17..=21 => KeyCode::F(u8::try_from(number - 11).ok()?),
+        23 | 24 => KeyCode::F(u8::try_from(number - 12).ok()?),
         _ => return None,
     })
 }

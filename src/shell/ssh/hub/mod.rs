@@ -25,7 +25,7 @@ const ESC_WAIT: Span = Span::from_millis(30);
 
 /// What the server tells the hub.
 #[derive(Debug)]
-pub enum ToHub {
+pub(crate) enum ToHub {
     Open {
         id: u64,
         pty: Pty,
@@ -48,17 +48,17 @@ pub enum ToHub {
 
 /// What the client's pty request said about its terminal.
 #[derive(Debug, Clone, Default)]
-pub struct Pty {
-    pub term: String,
+pub(crate) struct Pty {
+    pub(crate) term: String,
     /// The client's `LANG`/`LC_*`, if it sent them.
-    pub locale: Option<String>,
-    pub width: u16,
-    pub height: u16,
+    pub(crate) locale: Option<String>,
+    pub(crate) width: u16,
+    pub(crate) height: u16,
 }
 
 /// Why a session ended, for its writer and the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     Quit,
     Idle,
     Shutdown,
@@ -66,7 +66,7 @@ pub enum Ending {
 }
 
 impl Ending {
-    pub fn reason(self) -> &'static str {
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             Ending::Quit => "quit",
             Ending::Idle => "idle time-out",
@@ -78,11 +78,11 @@ impl Ending {
 
 /// How the hub runs the boards.
 #[derive(Debug, Clone)]
-pub struct HubOptions {
-    pub layout: LayoutChoice,
-    pub rotate_every: Option<Span>,
+pub(crate) struct HubOptions {
+    pub(crate) layout: LayoutChoice,
+    pub(crate) rotate_every: Option<Span>,
     /// Close a session after this long without a key (None: never; wall screens).
-    pub idle_after: Option<Span>,
+    pub(crate) idle_after: Option<Span>,
 }
 
 struct Session {
@@ -95,7 +95,7 @@ struct Session {
     last_key: Timestamp,
 }
 
-pub struct Hub {
+pub(crate) struct Hub {
     config: Config,
     options: HubOptions,
     feed: Timeline,
@@ -106,7 +106,7 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(
+    pub(crate) fn new(
         config: Config,
         options: HubOptions,
         feed: Timeline,
@@ -123,7 +123,7 @@ impl Hub {
     }
 
     /// Runs until `stop`; then every session is ended (its screen restored).
-    pub async fn run(
+    pub(crate) async fn run(
         mut self,
         mut commands: mpsc::Receiver<ToHub>,
         mut items: Option<mpsc::Receiver<FeedItem>>,
@@ -157,7 +157,7 @@ impl Hub {
     fn command(&mut self, command: ToHub) {
         let now = self.clock.now();
         match command {
-            ToHub::Open { id, pty, mailbox } => self.open(id, pty, mailbox, now),
+            ToHub::Open { id, pty, mailbox } => self.open(id, &pty, mailbox, now),
             ToHub::Input { id, bytes } => {
                 let Some(session) = self.sessions.get_mut(&id) else {
                     return;
@@ -185,7 +185,7 @@ impl Hub {
         }
     }
 
-    fn open(&mut self, id: u64, pty: Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
+    fn open(&mut self, id: u64, pty: &Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
         let Ok(screen) = Screen::new(pty.width, pty.height) else {
             mailbox.close(Vec::new());
             return;

@@ -34,7 +34,7 @@ fn open(hub: &mut Hub, id: u64) -> Arc<Mailbox> {
         height: 24,
     };
     let now = hub.clock.now();
-    hub.open(id, pty, Arc::clone(&mailbox), now);
+    hub.open(id, &pty, Arc::clone(&mailbox), now);
     mailbox
 }
 
