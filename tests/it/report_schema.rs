@@ -5,8 +5,7 @@
 //! The validator knows just the keywords the schema uses, and refuses any other, so a
 //! schema that grows a keyword it cannot check fails here rather than passing unchecked.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
