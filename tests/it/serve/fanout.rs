@@ -625,6 +625,34 @@ async fn from_starts_later_with_earlier_events_already_sent() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_joining_at_once_gets_a_clock_no_earlier_than_the_lines_before_from() {
+    within(30, async {
+        // 9,999 lines up to `from`, at ×1: all of them count as sent at the start. A
+        // client that connects at once gets them as its backlog, after its clock, and
+        // none may be dated after the clock (a board refuses a line more than a minute
+        // ahead of its feed's clock as dated in the future).
+        let feed = dense_feed(5_000, 1);
+        let options = ServeOptions {
+            from: Some(T0 + Span::from_secs(5_000)),
+            ..fast(1.0)
+        };
+        let server = Server::start(&feed, options).await;
+        let stream = TcpStream::connect(server.addr).await.expect("connects");
+        let lines = read_events(stream, 9_999).await;
+        server.stop().await;
+        let clock = time_of(&object(&lines[0]), "at");
+        assert!(is_heartbeat(&lines[0]), "{}", lines[0]);
+        for line in &lines[1..] {
+            assert!(
+                time_of(&object(line), "at") <= clock,
+                "{line} after {clock:?}"
+            );
+        }
+    })
+    .await;
+}
+
 /// Not a test: measures 200 clients on loopback, on the demo day at ×10,000 (about 1,200
 /// lines a second to each) and on a dense feed (about 5,000 a second to each). Run with
 /// `cargo test --release --test it serve::fanout -- --ignored --nocapture`.
