@@ -204,8 +204,9 @@ impl Board {
     /// Waits until a whole frame drawn after the first `since` (see
     /// [`Board::frames_drawn`]), or the screen now, passes `test`: for a state the board
     /// shows only for a while (STALE before DOWN, DOWN during a back-off), which a test
-    /// on a busy machine may look for too late to see on the screen.
-    pub fn wait_until_drawn(&self, since: usize, what: &str, test: impl Fn(&str) -> bool) {
+    /// on a busy machine may look for too late to see on the screen. Returns the frames
+    /// drawn up to the one that passed: a mark for what must come after it.
+    pub fn wait_until_drawn(&self, since: usize, what: &str, test: impl Fn(&str) -> bool) -> usize {
         let deadline = Instant::now() + PATIENCE;
         let mut next = since;
         loop {
@@ -214,9 +215,12 @@ impl Board {
                 let frames = output.frames.get(next..).unwrap_or_default().to_vec();
                 (frames, output.screen.screen().contents())
             };
+            if let Some(found) = frames.iter().position(|frame| test(frame)) {
+                return next + found + 1;
+            }
             next += frames.len();
-            if frames.iter().any(|frame| test(frame)) || test(&screen) {
-                return;
+            if test(&screen) {
+                return next;
             }
             assert!(
                 Instant::now() < deadline,
@@ -227,8 +231,8 @@ impl Board {
     }
 
     /// [`Board::wait_until_drawn`] for `text`.
-    pub fn wait_for_drawn(&self, since: usize, text: &str) {
-        self.wait_until_drawn(since, &format!("{text:?}"), |screen| screen.contains(text));
+    pub fn wait_for_drawn(&self, since: usize, text: &str) -> usize {
+        self.wait_until_drawn(since, &format!("{text:?}"), |screen| screen.contains(text))
     }
 
     pub fn press(&mut self, keys: &str) {

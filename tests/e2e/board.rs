@@ -276,13 +276,16 @@ fn a_trainer_serves_the_demo_day_and_a_trainee_board_shows_its_figures() {
 fn rotate_cycles_the_board_through_the_areas_and_a_cycles_by_hand() {
     let mut board = Board::start(&["--rotate", "1s", "--layout", "standard"], 120, 40);
     let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
-    board.wait_until("the whole force in the header", |s| {
+    // Each area is shown for a second: looked for among the frames drawn, in order.
+    let at = board.wait_until_drawn(0, "the whole force in the header", |s| {
         header(s).contains("whole force")
     });
-    board.wait_until("Birmingham in the header", |s| {
+    let at = board.wait_until_drawn(at, "Birmingham in the header", |s| {
         header(s).contains("Birmingham")
     });
-    board.wait_until("Coventry in the header", |s| header(s).contains("Coventry"));
+    board.wait_until_drawn(at, "Coventry in the header", |s| {
+        header(s).contains("Coventry")
+    });
     board.press("q");
     assert!(board.wait_exit().success());
 
