@@ -402,7 +402,7 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
     within(async {
         // 40 calls 45 s apart, the last incident attended about 45 min after it was
         // created: 55 min of feed, 6.6 s at ×500, after a lead-in of 500 served seconds
-        // (1 s) in which nothing is sent. The backlog is 500 s of served time (1 s), so
+        // (1 s) in which no event is sent. The backlog is 500 s of served time (1 s), so
         // the early client gets everything if it joins within about 2 s, rather than the
         // milliseconds it takes. The late one joins once 1,400 s of the feed have been
         // sent, so it misses the start; it has until the last event, 3.8 s later, to join
