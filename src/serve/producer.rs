@@ -75,8 +75,13 @@ impl Player {
     }
 }
 
-/// The producer's task. What it will send first is known before it returns, so a client
-/// that connects before the task runs is not given a clock ahead of the first events.
+/// The producer's task. Before it returns, everything already due is in the history (the
+/// events before `--from`, which count as sent) and what it will send next is known: a
+/// client that connects before the task runs gets them as its backlog, after a clock
+/// that is neither ahead of the next event nor behind any line it is sent. (Published by
+/// the task instead, the events before `--from` could reach a client that joined
+/// meanwhile as live lines dated hours after its clock, which a board refuses as dated
+/// in the future.)
 pub(super) fn produce(
     shared: Arc<Mutex<Shared>>,
     events: Vec<Event>,
@@ -102,7 +107,7 @@ pub(super) fn produce(
     {
         let mut state = lock(&shared);
         state.stats.passes = 1;
-        state.next_due = player.next_due();
+        player.publish_due(&mut state, &clock, wall.now(), usize::MAX);
     }
     play(shared, player, options, clock, wall)
 }

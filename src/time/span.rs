@@ -13,7 +13,7 @@ pub struct Span(i64);
 
 impl Span {
     pub const ZERO: Span = Span(0);
-    pub(crate) const MILLISECOND: Span = Span(1_000_000);
+    pub const MILLISECOND: Span = Span(1_000_000);
     pub const SECOND: Span = Span(NANOS_IN_SECOND);
     pub const MINUTE: Span = Span(60 * NANOS_IN_SECOND);
     pub const HOUR: Span = Span(3600 * NANOS_IN_SECOND);

@@ -7,8 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long a server may take to say it is ready on a loaded 2-core machine.
-const READY_LIMIT: Duration = Duration::from_secs(30);
+/// How long a server (or a cluster electing its leader) may take to be ready before a
+/// test fails: a safety net far beyond the second or two it takes on a loaded machine.
+const READY_LIMIT: Duration = Duration::from_secs(90);
 
 /// A port free on 127.0.0.1 now (bound, then released: a clash is retried by the caller).
 pub fn free_port() -> u16 {

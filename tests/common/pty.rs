@@ -8,12 +8,57 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
-/// Long enough for a loaded 2-core CI machine; a pass is usually well under a second.
-const PATIENCE: Duration = Duration::from_secs(20);
+/// Only a safety net: every wait is for something on the screen (or the program's end),
+/// which usually comes well within a second, even on a loaded 2-core machine.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// How a board ends each frame: the end of a synchronized update.
+const END_OF_FRAME: &[u8] = b"\x1b[?2026l";
+
+/// What the program has written, as the reader thread has taken it.
+struct Output {
+    screen: vt100::Parser,
+    raw: Vec<u8>,
+    /// The screen at the end of every whole frame so far: a state shown only briefly (a
+    /// banner during a back-off) is still seen however late the test looks.
+    frames: Vec<String>,
+    /// The reader reached the end: the program, and everything that held its terminal,
+    /// has gone, and every byte is in.
+    ended: bool,
+}
+
+impl Output {
+    /// Takes `chunk`, keeping the screen at each frame's end; `tail` holds the last
+    /// bytes of the chunk before, for a frame's end split across two reads.
+    fn take(&mut self, chunk: &[u8], tail: &mut Vec<u8>) {
+        self.raw.extend_from_slice(chunk);
+        let mut joined = std::mem::take(tail);
+        let carried = joined.len();
+        joined.extend_from_slice(chunk);
+        let mut from = 0;
+        let mut at = 0;
+        while let Some(found) = find(&joined[at..], END_OF_FRAME) {
+            // A whole marker cannot lie in the carried bytes: they were searched before.
+            let end = at + found + END_OF_FRAME.len();
+            self.screen.process(&chunk[from..end - carried]);
+            self.frames.push(self.screen.screen().contents());
+            from = end - carried;
+            at = end;
+        }
+        self.screen.process(&chunk[from..]);
+        let keep = joined.len().saturating_sub(END_OF_FRAME.len() - 1);
+        *tail = joined[keep..].to_vec();
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
 
 pub struct Board {
-    screen: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
+    output: Arc<Mutex<Output>>,
     child: Box<dyn Child + Send + Sync>,
     input: Box<dyn Write + Send>,
     master: Box<dyn portable_pty::MasterPty + Send>,
@@ -62,29 +107,32 @@ impl Board {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let input = pty.master.take_writer().expect("pty writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(rows).expect("rows > 0"),
-            std::num::NonZeroU16::new(cols).expect("cols > 0"),
-            0,
-        )));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (screen_writer, raw_writer) = (Arc::clone(&screen), Arc::clone(&raw));
+        let output = Arc::new(Mutex::new(Output {
+            screen: vt100::Parser::new(
+                std::num::NonZeroU16::new(rows).expect("rows > 0"),
+                std::num::NonZeroU16::new(cols).expect("cols > 0"),
+                0,
+            ),
+            raw: Vec::new(),
+            frames: Vec::new(),
+            ended: false,
+        }));
+        let writer = Arc::clone(&output);
         thread::spawn(move || {
             let mut buffer = [0u8; 8192];
+            let mut tail = Vec::new();
+            // Linux says EIO once the program and every other holder of the terminal
+            // have gone: that, like a zero read, is the end.
             while let Ok(n) = reader.read(&mut buffer) {
                 if n == 0 {
                     break;
                 }
-                screen_writer.lock().expect("screen").process(&buffer[..n]);
-                raw_writer
-                    .lock()
-                    .expect("raw")
-                    .extend_from_slice(&buffer[..n]);
+                writer.lock().expect("output").take(&buffer[..n], &mut tail);
             }
+            writer.lock().expect("output").ended = true;
         });
         Board {
-            screen,
-            raw,
+            output,
             child,
             input,
             master: pty.master,
@@ -100,7 +148,7 @@ impl Board {
             pixel_height: 0,
         };
         self.master.resize(size).expect("resize the pty");
-        self.screen.lock().expect("screen").set_size(
+        self.output.lock().expect("output").screen.set_size(
             std::num::NonZeroU16::new(rows).expect("rows > 0"),
             std::num::NonZeroU16::new(cols).expect("cols > 0"),
         );
@@ -113,11 +161,21 @@ impl Board {
 
     /// Every byte the board has written so far.
     pub fn raw(&self) -> Vec<u8> {
-        self.raw.lock().expect("raw").clone()
+        self.output.lock().expect("output").raw.clone()
     }
 
     pub fn contents(&self) -> String {
-        self.screen.lock().expect("screen").screen().contents()
+        self.output
+            .lock()
+            .expect("output")
+            .screen
+            .screen()
+            .contents()
+    }
+
+    /// How many whole frames have been drawn so far: a mark for [`Board::wait_until_drawn`].
+    pub fn frames_drawn(&self) -> usize {
+        self.output.lock().expect("output").frames.len()
     }
 
     /// Waits until the screen shows `text`; panics with the screen if it never does.
@@ -127,6 +185,7 @@ impl Board {
         });
     }
 
+    /// Waits until the screen passes `test` now; for what stays on the screen.
     pub fn wait_until(&self, what: &str, test: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + PATIENCE;
         loop {
@@ -140,6 +199,40 @@ impl Board {
             );
             thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Waits until a whole frame drawn after the first `since` (see
+    /// [`Board::frames_drawn`]), or the screen now, passes `test`: for a state the board
+    /// shows only for a while (STALE before DOWN, DOWN during a back-off), which a test
+    /// on a busy machine may look for too late to see on the screen. Returns the frames
+    /// drawn up to the one that passed: a mark for what must come after it.
+    pub fn wait_until_drawn(&self, since: usize, what: &str, test: impl Fn(&str) -> bool) -> usize {
+        let deadline = Instant::now() + PATIENCE;
+        let mut next = since;
+        loop {
+            let (frames, screen) = {
+                let output = self.output.lock().expect("output");
+                let frames = output.frames.get(next..).unwrap_or_default().to_vec();
+                (frames, output.screen.screen().contents())
+            };
+            if let Some(found) = frames.iter().position(|frame| test(frame)) {
+                return next + found + 1;
+            }
+            next += frames.len();
+            if test(&screen) {
+                return next;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what} to be drawn; the screen:\n{screen}"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// [`Board::wait_until_drawn`] for `text`.
+    pub fn wait_for_drawn(&self, since: usize, text: &str) -> usize {
+        self.wait_until_drawn(since, &format!("{text:?}"), |screen| screen.contains(text))
     }
 
     pub fn press(&mut self, keys: &str) {
@@ -158,14 +251,13 @@ impl Board {
         assert!(status.success());
     }
 
-    /// Waits for the process to exit; panics if it is still running after `PATIENCE`.
+    /// Waits for the process to exit and for the reader to take its last byte; panics if
+    /// that has not happened after `PATIENCE`.
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + PATIENCE;
-        loop {
+        let status = loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
-                // Let the reader thread take the last bytes.
-                thread::sleep(Duration::from_millis(100));
-                return status;
+                break status;
             }
             assert!(
                 Instant::now() < deadline,
@@ -173,20 +265,28 @@ impl Board {
                 self.contents()
             );
             thread::sleep(Duration::from_millis(20));
+        };
+        while !self.output.lock().expect("output").ended {
+            assert!(
+                Instant::now() < deadline,
+                "the board exited but its terminal's output never ended:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(10));
         }
+        status
     }
 
     /// The terminal is back to normal: main screen, cursor shown, and the raw output ends
     /// by leaving the alternate screen.
     pub fn assert_restored(&self) {
-        let parser = self.screen.lock().expect("screen");
+        let output = self.output.lock().expect("output");
         assert!(
-            !parser.screen().alternate_screen(),
+            !output.screen.screen().alternate_screen(),
             "still on the alternate screen"
         );
-        assert!(!parser.screen().hide_cursor(), "cursor still hidden");
-        let raw = self.raw.lock().expect("raw");
-        let text = String::from_utf8_lossy(&raw);
+        assert!(!output.screen.screen().hide_cursor(), "cursor still hidden");
+        let text = String::from_utf8_lossy(&output.raw);
         let left = text
             .rfind("\x1b[?1049l")
             .expect("left the alternate screen");

@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
 
-use super::pty::Board;
+use super::pty::{Board, PATIENCE};
 
 /// A directory of its own for each server in the test process.
 fn scratch(name: &str) -> PathBuf {
@@ -80,7 +79,7 @@ impl SshServer {
         });
         let port = loop {
             let line = rx
-                .recv_timeout(Duration::from_secs(20))
+                .recv_timeout(PATIENCE)
                 .expect("the server says where it listens");
             if let Some(address) = line.split("listening on ").nth(1) {
                 let port = address.rsplit(':').next().expect("a port");

@@ -33,9 +33,11 @@ fn a_tcp_feed_shows_its_figures_counts_bad_lines_and_survives_an_outage() {
     send(&mut stream, &["this is not json".to_string()]);
     board.wait_for("1 rejected");
 
-    // The server goes away: FEED DOWN, and the figures stay up.
+    // The server goes away: FEED DOWN (shown for the back-off, about a second, before
+    // the board dials again), and the figures stay up.
+    let since = board.frames_drawn();
     drop(stream);
-    board.wait_for("FEED DOWN");
+    board.wait_for_drawn(since, "FEED DOWN");
     assert!(board.contents().contains("6.0s"));
 
     // It comes back on the same port: the board reconnects and the banner goes.
@@ -241,20 +243,20 @@ fn record_keeps_accepted_lines_with_the_schema_fields_only() {
 
 #[test]
 fn a_trainer_serves_the_demo_day_and_a_trainee_board_shows_its_figures() {
-    // A free port for serve (bound and released: the race with other tests is harmless).
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+    // serve picks a free port itself and says which once it listens.
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
-        .args(["serve", "fixtures/demo-day.ndjson", "--listen", &listen])
+        .args([
+            "serve",
+            "fixtures/demo-day.ndjson",
+            "--listen",
+            "127.0.0.1:0",
+        ])
         .args(["--from", "2024-07-01T17:00:00+01:00"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("serve starts");
-    let feed = format!("tcp://{listen}");
+    let feed = format!("tcp://{}", serving_on(&mut server));
     let mut board = Board::start(&["watch", "--feed", &feed], 120, 40);
     // The late joiner's backlog holds the day so far: the demo's 17:00 figures (the same
     // as `forceboard report fixtures/demo-day.ndjson --at 2024-07-01T17:00:00+01:00`:
@@ -274,13 +276,16 @@ fn a_trainer_serves_the_demo_day_and_a_trainee_board_shows_its_figures() {
 fn rotate_cycles_the_board_through_the_areas_and_a_cycles_by_hand() {
     let mut board = Board::start(&["--rotate", "1s", "--layout", "standard"], 120, 40);
     let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
-    board.wait_until("the whole force in the header", |s| {
+    // Each area is shown for a second: looked for among the frames drawn, in order.
+    let at = board.wait_until_drawn(0, "the whole force in the header", |s| {
         header(s).contains("whole force")
     });
-    board.wait_until("Birmingham in the header", |s| {
+    let at = board.wait_until_drawn(at, "Birmingham in the header", |s| {
         header(s).contains("Birmingham")
     });
-    board.wait_until("Coventry in the header", |s| header(s).contains("Coventry"));
+    board.wait_until_drawn(at, "Coventry in the header", |s| {
+        header(s).contains("Coventry")
+    });
     board.press("q");
     assert!(board.wait_exit().success());
 
@@ -364,10 +369,24 @@ fn closes_that_overtake_their_openings_leave_no_phantom_caller_waiting() {
     board.assert_restored();
 }
 
-#[test]
-fn a_trainee_board_on_a_recording_served_at_x20_shows_its_durations_and_says_training() {
+/// The address `serve` listens on, from its first line on stderr.
+fn serving_on(server: &mut std::process::Child) -> String {
     use std::io::BufRead;
 
+    let mut first = String::new();
+    std::io::BufReader::new(server.stderr.take().expect("stderr"))
+        .read_line(&mut first)
+        .expect("serve says where it listens");
+    first
+        .split(" on ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("an address")
+        .to_string()
+}
+
+#[test]
+fn a_trainee_board_on_a_recording_served_at_x20_shows_its_durations_and_says_training() {
     // serve picks a free port itself and says which on its first line.
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
         .args(["serve", "fixtures/served-training.ndjson"])
@@ -377,17 +396,7 @@ fn a_trainee_board_on_a_recording_served_at_x20_shows_its_durations_and_says_tra
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("serve starts");
-    let mut first = String::new();
-    std::io::BufReader::new(server.stderr.take().expect("stderr"))
-        .read_line(&mut first)
-        .expect("serve says where it listens");
-    let address = first
-        .split(" on ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .expect("an address")
-        .to_string();
-    let feed = format!("tcp://{address}");
+    let feed = format!("tcp://{}", serving_on(&mut server));
     let mut board = Board::start(&["watch", "--feed", &feed, "--layout", "standard"], 120, 40);
     // The recording's 999 answers by 10:04:00 (A 6 s, B 10 s, D 14 s): mean 10.0 s, over
     // the 5 s target (fixtures/README.md); at ×20 the compressing clock showed 0.5 s. It

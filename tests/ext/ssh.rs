@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::pty::Board;
+use crate::common::pty::{Board, PATIENCE};
 use crate::common::ssh::{Key, SshServer, key_dir};
 
 /// The worked example (fixtures/README.md) replayed from its last line, 12:00:00Z: the
@@ -198,10 +198,12 @@ fn q_ends_that_session_only() {
     first.assert_restored();
     // The other board still answers its keys: ? opens its help.
     second.press("?");
-    second.wait_until("the help overlay", |screen| screen.contains("quit"));
+    second.wait_until("the help overlay", |screen| screen.contains("Keys — ? or Esc to close"));
     assert!(!second.exited());
     second.press("\x1b"); // Esc closes the overlay; the board stays
-    std::thread::sleep(Duration::from_millis(300));
+    second.wait_until("the board without the overlay", |screen| {
+        !screen.contains("Keys — ? or Esc to close") && screen.contains("SL 33.3%")
+    });
     assert!(!second.exited());
     second.press("q");
     assert!(second.wait_exit().success());
@@ -226,27 +228,42 @@ fn fifty_sessions_get_the_board_and_the_fifty_first_is_refused_with_the_reason()
     let mut leaving = boards.pop().expect("fifty");
     leaving.press("q");
     assert!(leaving.wait_exit().success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let late = loop {
-        let board = server.connect(&allowed, 80, 24);
-        if let Some(()) = wait_some(&board, "33.3") {
-            break board;
-        }
-        assert!(Instant::now() < deadline, "a place never came free");
-    };
+    let late = let_in(
+        &server,
+        &allowed,
+        (80, 24),
+        "33.3",
+        "a place never came free",
+    );
     drop(late);
 }
 
-/// Waits a little for `text`; `None` if the client exited first.
-fn wait_some(board: &Board, text: &str) -> Option<()> {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if board.contents().contains(text) {
-            return Some(());
+/// Connects with `key` until the session is let in and shows `text`. A client the server
+/// turns away exits at once, and is tried again; one let in is waited for however long a
+/// busy machine takes to draw its board.
+fn let_in(
+    server: &SshServer,
+    key: &Key,
+    (cols, rows): (u16, u16),
+    text: &str,
+    what: &str,
+) -> Board {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut board = server.connect(key, cols, rows);
+        loop {
+            if board.contents().contains(text) {
+                return board;
+            }
+            if board.exited() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{what}:\n{}", board.contents());
+            std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(50));
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(100));
     }
-    None
 }
 
 #[test]
@@ -259,14 +276,13 @@ fn sighup_reloads_the_keys_and_keeps_the_sessions() {
     let keys = format!("{}{}", allowed.public, newcomer.public);
     std::fs::write(server.dir.join("authorized_keys"), keys).expect("rewrite the keys");
     server.signal("-HUP");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut admitted = loop {
-        let board = server.connect(&newcomer, 100, 30);
-        if wait_some(&board, "SL 33.3%").is_some() {
-            break board;
-        }
-        assert!(Instant::now() < deadline, "the new key was never admitted");
-    };
+    let mut admitted = let_in(
+        &server,
+        &newcomer,
+        (100, 30),
+        "SL 33.3%",
+        "the new key was never admitted",
+    );
     // The session from before the reload is still there and still answers.
     assert!(!open.exited());
     open.press("?");
@@ -288,14 +304,13 @@ fn an_edited_keys_file_is_read_again_without_a_signal() {
     std::fs::write(&staged, keys).expect("write the new keys");
     std::fs::rename(&staged, server.dir.join("authorized_keys")).expect("move it into place");
     // The file is looked at every 2 s.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut admitted = loop {
-        let board = server.connect(&newcomer, 100, 30);
-        if wait_some(&board, "SL 33.3%").is_some() {
-            break board;
-        }
-        assert!(Instant::now() < deadline, "the new key was never admitted");
-    };
+    let mut admitted = let_in(
+        &server,
+        &newcomer,
+        (100, 30),
+        "SL 33.3%",
+        "the new key was never admitted",
+    );
     admitted.press("q");
     assert!(admitted.wait_exit().success());
 }
@@ -303,11 +318,18 @@ fn an_edited_keys_file_is_read_again_without_a_signal() {
 #[test]
 fn an_idle_session_is_closed_and_its_screen_restored() {
     let (server, allowed, _) = server("idle", &["--idle-timeout", "1s"]);
+    let started = Instant::now();
     let mut board = server.connect(&allowed, 100, 30);
-    board.wait_for("SL 33.3%");
+    // The board was drawn: looked for among the frames, as on a busy machine the session
+    // may be over by the time the test looks.
+    board.wait_for_drawn(0, "SL 33.3%");
     let status = board.wait_exit();
     assert!(status.success());
     board.assert_restored();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "closed before the idle time-out"
+    );
 }
 
 #[test]
@@ -339,17 +361,22 @@ fn a_client_that_never_authenticates_is_closed_at_the_time_out() {
     let started = Instant::now();
     let mut silent = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connects");
     silent
-        .set_read_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(Some(PATIENCE))
         .expect("a read time-out");
-    // The server says hello, then hears nothing, and closes the connection.
+    // The server says hello, then hears nothing, and closes the connection: not sooner
+    // than the time-out (later only on a busy machine), and not never.
     let mut received = Vec::new();
-    let _ = silent.read_to_end(&mut received);
+    let ended = silent.read_to_end(&mut received);
+    assert!(
+        !ended.as_ref().is_err_and(|error| matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        )),
+        "never closed: {ended:?}"
+    );
     assert!(received.starts_with(b"SSH-2.0-"));
     let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(900) && waited < Duration::from_secs(10),
-        "closed after {waited:?}"
-    );
+    assert!(waited >= Duration::from_secs(1), "closed after {waited:?}");
 }
 
 #[test]

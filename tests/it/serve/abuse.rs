@@ -1,19 +1,20 @@
 //! `serve` under abuse: clients that never read, clients that stop reading after the end
 //! of the file, and more connections than `max_clients`. Every test binds port 0 on
-//! 127.0.0.1 and runs under a generous timeout; nothing is timed more tightly than "is
-//! dropped eventually".
+//! 127.0.0.1 and waits for what the server does, never for a while: that a client has been
+//! dropped shows in a second connection being let in past `max_clients`. Each runs under
+//! a safety net far beyond the seconds it takes.
 
 use std::fmt::Write as _;
 use std::future::Future;
 use std::time::Duration;
 
 use forceboard::serve::ServeOptions;
-use forceboard::time::{Span, Timestamp, format_utc};
+use forceboard::time::{Span, Timestamp, format_utc, parse_rfc3339};
 use socket2::{Domain, Socket, Type};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
 use tokio::net::{TcpSocket, TcpStream};
 
-use crate::common::serve::Server;
+use crate::common::serve::{SAFETY, Server, first_line, wall_now};
 
 /// 2024-07-01T11:00:00Z.
 const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
@@ -54,14 +55,21 @@ impl Server {
     }
 }
 
-async fn within<T>(seconds: u64, test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(seconds), test)
+/// The test, failing if it has not finished within the safety net.
+async fn within<T>(test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(SAFETY, test)
         .await
-        .expect("finished in time")
+        .expect("finished within the safety net")
 }
 
 fn is_heartbeat(line: &str) -> bool {
     line.starts_with(r#"{"kind":"heartbeat""#)
+}
+
+/// The served time a line is dated.
+fn served_at(line: &str) -> Timestamp {
+    let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+    parse_rfc3339(value["at"].as_str().expect("an at")).expect("a time")
 }
 
 /// Reads until `events` event lines have come; returns how many lines came in all.
@@ -87,29 +95,42 @@ async fn read_to_the_end(mut stream: TcpStream) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_joiner_that_never_reads_its_backlog_is_dropped_after_the_drain_limit() {
-    within(30, async {
-        // 200,000 lines (about 25 MB), 50 calls a served second: 0.2 s at ×10,000, all
-        // of it in the backlog (24 h), far more than the socket buffers hold.
-        let feed = busy_feed(100_000, 50);
+    within(async {
+        // 20,000 lines (about 2.5 MB), all dated an hour or more before `from`: sent at
+        // once, they are the backlog of every joiner, far more than the socket buffers
+        // hold.
+        let calls = 10_000;
+        let feed = busy_feed(calls, 50);
+        let last_event = T0 + Span::from_secs(calls / 50 + 2);
         let options = ServeOptions {
-            speed: 10_000.0,
+            from: Some(last_event + Span::HOUR),
             heartbeat: Duration::from_millis(20),
-            drain_limit: Duration::from_millis(500),
-            // Never too slow for the live lines, should it join before the end.
+            // Far longer than the test holds any other connection open.
+            drain_limit: Duration::from_secs(2),
+            // Never too slow for the heartbeats, whatever the drain limit.
             client_buffer: 1_000_000,
+            // One client: while the sleeper is connected, every other connection is refused.
+            max_clients: 1,
             ..ServeOptions::default()
         };
+        let before = wall_now();
         let server = Server::start(&feed, options).await;
-        // By now most or all of the file has been sent (it takes a debug build longer
-        // than 0.2 s): it is the backlog.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let sleeper = server.cramped().await;
-        // Dropped after the limit and a check; the bound is generous. It gets what the
-        // socket's buffers held, then the end.
-        let sent = within(10, read_to_the_end(sleeper)).await;
+        // The whole file is sent before the server lets anyone in: the sleeper's first
+        // line, its clock, reads the start (and every event an hour or more before it).
+        let mut sleeper = server.cramped().await;
+        let clock = first_line(&mut sleeper).await.expect("let in");
+        assert!(
+            served_at(&clock) >= before - Span::MILLISECOND,
+            "{clock} before {before:?}"
+        );
+        // It reads nothing more. Another connection is let in once it has been dropped,
+        // after the drain limit and a check.
+        drop(server.wait_until_admitted().await);
+        // Dropped: it gets what the socket's buffers held, then the end.
+        let sent = read_to_the_end(sleeper).await;
         assert!(sent > 0);
         let stats = server.stop().await;
-        assert_eq!(stats.clients, 1);
+        assert_eq!(stats.clients, 2, "{stats:?}");
         assert_eq!(stats.dropped_backlog, 1, "{stats:?}");
         assert_eq!(stats.dropped_slow + stats.dropped_stalled, 0, "{stats:?}");
     })
@@ -118,31 +139,38 @@ async fn a_joiner_that_never_reads_its_backlog_is_dropped_after_the_drain_limit(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_after_the_end_is_dropped() {
-    within(30, async {
+    within(async {
         let feed = busy_feed(50, 5);
         let options = ServeOptions {
             speed: 10_000.0,
             // A heartbeat a millisecond fills its socket's buffers within a second or so.
             heartbeat: Duration::from_millis(1),
-            drain_limit: Duration::from_millis(300),
+            drain_limit: Duration::from_secs(1),
+            // Never too slow: it is dropped for taking nothing, however late it is checked.
+            client_buffer: 1_000_000,
+            // While it is connected, every other connection is refused.
+            max_clients: 1,
             ..ServeOptions::default()
         };
         let server = Server::start(&feed, options).await;
         let stream = server.cramped().await;
         let mut lines = BufReader::new(stream).lines();
-        // It reads the whole file, then stops reading.
+        // It reads the whole file, then stops reading (and stays connected).
         read_events(&mut lines, 100).await;
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // Another connection is let in once it has been dropped.
+        drop(server.wait_until_admitted().await);
         let stats = server.stop().await;
+        assert_eq!(stats.clients, 2, "{stats:?}");
         assert_eq!(stats.dropped_stalled, 1, "{stats:?}");
         assert_eq!(stats.dropped_slow + stats.dropped_backlog, 0, "{stats:?}");
+        drop(lines);
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_max_clients_a_connection_is_closed_and_the_first_ones_still_get_every_line() {
-    within(30, async {
+    within(async {
         // 400 lines over 200 served seconds: 2 s at ×100.
         let feed = busy_feed(200, 1);
         let options = ServeOptions {
@@ -161,20 +189,13 @@ async fn past_max_clients_a_connection_is_closed_and_the_first_ones_still_get_ev
         }
         // The fourth is closed at once, without a line.
         let fourth = TcpStream::connect(server.addr).await.expect("connects");
-        assert_eq!(within(5, read_to_the_end(fourth)).await, 0);
+        assert_eq!(read_to_the_end(fourth).await, 0);
         for lines in &mut first {
             read_events(lines, 400).await;
         }
         // A place freed is taken again.
         drop(first.pop());
-        let again = loop {
-            let stream = TcpStream::connect(server.addr).await.expect("connects");
-            let mut lines = BufReader::new(stream).lines();
-            if let Ok(Some(line)) = lines.next_line().await {
-                break line;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
+        let (again, _) = server.wait_until_admitted().await;
         assert!(is_heartbeat(&again), "{again}");
         let stats = server.stop().await;
         assert_eq!(stats.clients, 4, "{stats:?}");

@@ -2,13 +2,14 @@
 //! recording's durations, a clock running at the speed), only the schema's fields, late
 //! joiners' backlogs, slow clients, the clock's heartbeats and `--loop`.
 //!
-//! Every test binds port 0 on 127.0.0.1, plays an inline feed fast, and runs under a
-//! timeout.
+//! Every test binds port 0 on 127.0.0.1, plays an inline feed fast, and waits for lines
+//! (or for a connection to be let in), never for a while; each runs under a safety net far
+//! beyond the seconds it takes.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::future::Future;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use forceboard::engine::{Engine, EngineSettings, ScopedFigures};
 use forceboard::feed::parse_line;
@@ -17,8 +18,9 @@ use forceboard::time::{Span, Timestamp, format_utc, parse_rfc3339};
 use serde_json::{Map, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::{TcpSocket, TcpStream};
+use tokio::sync::watch;
 
-use crate::common::serve::Server;
+use crate::common::serve::{SAFETY, Server, wall_now};
 
 /// 2024-07-01T11:00:00Z.
 const T0: Timestamp = Timestamp::from_nanos(1_719_831_600_000_000_000);
@@ -122,13 +124,6 @@ fn dense_feed(calls: i64, step: i64) -> String {
     feed
 }
 
-fn wall_now() -> Timestamp {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970");
-    Timestamp::UNIX_EPOCH + Span::from_duration(since_epoch)
-}
-
 fn fast(speed: f64) -> ServeOptions {
     ServeOptions {
         speed,
@@ -159,23 +154,107 @@ async fn read_events(stream: TcpStream, events: usize) -> Vec<String> {
     all
 }
 
-/// Every line that arrives within `span`.
-async fn read_for(stream: TcpStream, span: Duration) -> Vec<String> {
+/// [`read_events`], telling `progress` the dates of the first event and of the latest.
+async fn read_events_telling(
+    stream: TcpStream,
+    events: usize,
+    progress: watch::Sender<Option<(Timestamp, Timestamp)>>,
+) -> Vec<String> {
     let mut lines = BufReader::new(stream).lines();
     let mut all = Vec::new();
-    let _ = tokio::time::timeout(span, async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            all.push(line);
+    let mut first = None;
+    let mut seen = 0;
+    while seen < events {
+        let line = lines
+            .next_line()
+            .await
+            .expect("reads")
+            .expect("still connected");
+        if !is_heartbeat(&line) {
+            seen += 1;
+            let at = time_of(&object(&line), "at");
+            let first = *first.get_or_insert(at);
+            progress.send_replace(Some((first, at)));
         }
-    })
-    .await;
+        all.push(line);
+    }
     all
 }
 
-async fn within<T>(seconds: u64, test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(seconds), test)
+/// Every line up to and including `last`.
+async fn read_until(stream: TcpStream, last: &str) -> Vec<String> {
+    let mut lines = BufReader::new(stream).lines();
+    let mut all = Vec::new();
+    loop {
+        let line = lines
+            .next_line()
+            .await
+            .expect("reads")
+            .expect("still connected");
+        let done = line == last;
+        all.push(line);
+        if done {
+            return all;
+        }
+    }
+}
+
+/// Every line up to and including the `beats`th heartbeat after the `events`th event.
+async fn read_past_the_end(stream: TcpStream, events: usize, beats: usize) -> Vec<String> {
+    let mut lines = BufReader::new(stream).lines();
+    let mut all = Vec::new();
+    let (mut seen, mut after) = (0, 0);
+    while after < beats {
+        let line = lines
+            .next_line()
+            .await
+            .expect("reads")
+            .expect("still connected");
+        if !is_heartbeat(&line) {
+            seen += 1;
+        } else if seen == events {
+            after += 1;
+        }
+        all.push(line);
+    }
+    all
+}
+
+/// Every line until one equal to what `until` is set to has come; and whether the server
+/// ended the connection first.
+async fn read_until_told(
+    stream: TcpStream,
+    mut until: watch::Receiver<Option<String>>,
+) -> (Vec<String>, bool) {
+    let mut lines = BufReader::new(stream).lines();
+    let mut all: Vec<String> = Vec::new();
+    loop {
+        tokio::select! {
+            line = lines.next_line() => match line {
+                Ok(Some(line)) => {
+                    let done = until.borrow().as_deref() == Some(line.as_str());
+                    all.push(line);
+                    if done {
+                        return (all, false);
+                    }
+                }
+                _ => return (all, true),
+            },
+            _ = until.changed() => {
+                let target = until.borrow().clone();
+                if target.is_some_and(|target| all.contains(&target)) {
+                    return (all, false);
+                }
+            }
+        }
+    }
+}
+
+/// The test, failing if it has not finished within the safety net.
+async fn within<T>(test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(SAFETY, test)
         .await
-        .expect("finished in time")
+        .expect("finished within the safety net")
 }
 
 fn object(line: &str) -> Map<String, Value> {
@@ -199,7 +278,7 @@ fn without_heartbeats(lines: &[String]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
-    within(12, async {
+    within(async {
         let (feed, expected) = training_feed(14, 120);
         let before = wall_now();
         let server = Server::start(&feed, fast(1000.0)).await;
@@ -222,7 +301,8 @@ async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
         }
         // Times are on the served clock, never going back: it started at the wall time
         // (the first event is dated then) and the recording's 2,214 s keep their length,
-        // though at ×1000 they took about 2.2 s to send.
+        // though at ×1000 they took about 2.2 s to send (how long is not asserted: on a
+        // busy machine it is longer).
         let first = time_of(&object(&received[0][0]), "at");
         assert!(
             first >= before - Span::SECOND && first <= after,
@@ -235,14 +315,13 @@ async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
             previous = at;
         }
         assert_eq!(previous - first, Span::from_secs(2_214));
-        assert!(after - before < Span::from_secs(60), "sent at ×1000");
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lines_carry_only_the_spec_fields_and_closes_stand_alone() {
-    within(10, async {
+    within(async {
         let (feed, expected) = training_feed(14, 120);
         let server = Server::start(&feed, fast(2000.0)).await;
         let stream = TcpStream::connect(server.addr).await.expect("connects");
@@ -323,30 +402,40 @@ fn engine_of(lines: &[String]) -> (Engine, usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
-    within(12, async {
+    within(async {
         // 40 calls 45 s apart, the last incident attended about 45 min after it was
-        // created: 1 h 15 min of feed, 2.2 s at ×2000. The backlog is 500 s of served
-        // time (0.25 s of wall time), so a client joining after 0.7 s misses the start.
+        // created: 55 min of feed, 6.6 s at ×500, after a lead-in of 500 served seconds
+        // (1 s) in which no event is sent. The backlog is 500 s of served time (1 s), so
+        // the early client gets everything if it joins within about 2 s, rather than the
+        // milliseconds it takes. The late one joins once 1,400 s of the feed have been
+        // sent, so it misses the start; it has until the last event, 3.8 s later, to join
+        // while the comparisons below still cover its join.
         let (feed, expected) = training_feed(40, 45);
         let backlog = Span::from_secs(500);
         let options = ServeOptions {
             backlog,
-            ..fast(2000.0)
+            from: Some(T0 - Span::from_secs(500)),
+            ..fast(500.0)
         };
         let server = Server::start(&feed, options).await;
         let early = TcpStream::connect(server.addr).await.expect("connects");
-        let early = tokio::spawn(read_events(early, expected));
-        tokio::time::sleep(Duration::from_millis(700)).await;
+        let (progress, mut sent) = watch::channel(None);
+        let early = tokio::spawn(read_events_telling(early, expected, progress));
+        sent.wait_for(|sent| {
+            sent.is_some_and(|(first, latest)| latest - first >= Span::from_secs(1_400))
+        })
+        .await
+        .expect("the early client is reading");
         let late = TcpStream::connect(server.addr).await.expect("connects");
-        // Whatever the late joiner got, the last line is the feed's last: read to it.
-        let late = read_for(late, Duration::from_millis(2500)).await;
         let early = early.await.expect("client ran");
+        // The late joiner reads to the feed's last line.
+        let late = read_until(late, early.last().expect("lines")).await;
         server.stop().await;
         // Each client's first line is the clock, read before its backlog.
         for lines in [&early, &late] {
             let clock = object(&lines[0]);
             assert_eq!(clock["kind"], "heartbeat", "{}", lines[0]);
-            assert_eq!(clock["speed"], 2000, "{}", lines[0]);
+            assert_eq!(clock["speed"], 500, "{}", lines[0]);
         }
         let early = without_heartbeats(&early);
         let late = without_heartbeats(&late);
@@ -412,7 +501,7 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
             compared += 1;
         }
         assert_eq!(compared, 5);
-        // Something to compare: calls still open (C1, offered 1 h 14 min before the end:
+        // Something to compare: calls still open (C1, offered 54 min before the end:
         // expired, as the recording's durations are kept), incidents open, answers.
         let figures = early_engine.scoped_figures(end, end - from).force;
         let calls = &figures.calls;
@@ -425,50 +514,66 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_dropped_and_the_others_keep_receiving() {
-    within(12, async {
-        // 1,200 calls a second apart, looped at ×10,000: 20,000 lines a second.
+    within(async {
+        // 1,200 calls a second apart, looped at ×1000: 2,000 lines a second. The sleeper
+        // never reads: once its buffers are full it falls behind, and more than 4,096
+        // lines behind (about 2 s later) it is dropped. A reader is dropped only if it
+        // stops for as long, not for the milliseconds a busy machine holds it up.
         let feed = dense_feed(1200, 1);
         let options = ServeOptions {
             looping: true,
             client_buffer: 4096,
             backlog: Span::SECOND / 5,
-            ..fast(10_000.0)
+            // The reader and the sleeper: any other connection is refused until one of
+            // them has been dropped.
+            max_clients: 2,
+            ..fast(1000.0)
         };
         let server = Server::start(&feed, options).await;
         let reader = TcpStream::connect(server.addr).await.expect("connects");
-        let reader = tokio::spawn(read_for(reader, Duration::from_millis(2500)));
+        let (until, told) = watch::channel(None);
+        let reader = tokio::spawn(read_until_told(reader, told));
         let socket = TcpSocket::new_v4().expect("socket");
         socket.set_recv_buffer_size(2048).expect("small buffer");
         let mut sleeper = socket.connect(server.addr).await.expect("connects");
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        // By now the server has let go of it: what was in flight, then the end.
+        // It may reconnect, and is served again: the first connection let in.
+        let (_, mut again) = server.wait_until_admitted().await;
+        let mut events = Vec::new();
+        while events.len() < 100 {
+            let line = again.next_line().await.expect("reads").expect("connected");
+            if !is_heartbeat(&line) {
+                events.push(line);
+            }
+        }
+        // The reader gets every line, up to the last the new connection got.
+        until.send_replace(events.last().cloned());
+        let (received, ended) = reader.await.expect("client ran");
+        assert!(!ended, "the reading client was dropped");
+        // The server let go of the sleeper: it gets what was in flight, then the end.
         let mut drained = Vec::new();
-        let ended =
-            tokio::time::timeout(Duration::from_secs(3), sleeper.read_to_end(&mut drained)).await;
-        assert!(
-            matches!(ended, Ok(Ok(_) | Err(_))),
-            "the slow client was disconnected"
-        );
-        // It may reconnect, and is served again.
-        let again = TcpStream::connect(server.addr).await.expect("reconnects");
-        let again = read_events(again, 100).await;
-        assert_eq!(without_heartbeats(&again).len(), 100);
-        let received = without_heartbeats(&reader.await.expect("client ran"));
+        let _ = sleeper.read_to_end(&mut drained).await;
         let stats = server.stop().await;
         assert_eq!(stats.dropped_slow, 1, "{stats:?}");
-        assert!(stats.passes >= 3, "{stats:?}");
-        // The reading client was never dropped and kept up all along.
-        assert!(received.len() > 10_000, "{}", received.len());
-        let first = time_of(&object(&received[0]), "at");
-        let last = time_of(&object(received.last().expect("lines")), "at");
-        assert!(last - first > Span::from_secs(2), "{:?}", last - first);
+        assert_eq!(stats.clients, 3, "{stats:?}");
+        // More than 4,096 lines (2,048 calls) were sent after the sleeper joined: a
+        // second pass had started.
+        assert!(stats.passes >= 2, "{stats:?}");
+        // The reading client kept receiving all along: every one of those lines.
+        let received = without_heartbeats(&received);
+        assert!(received.len() > 4000, "{}", received.len());
+        let mut previous = Timestamp::MIN;
+        for line in &received {
+            let at = time_of(&object(line), "at");
+            assert!(at >= previous, "{line}");
+            previous = at;
+        }
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
-    within(10, async {
+    within(async {
         let (feed, expected) = training_feed(5, 60);
         let options = ServeOptions {
             heartbeat: Duration::from_millis(100),
@@ -477,20 +582,14 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
         let server = Server::start(&feed, options).await;
         let one = TcpStream::connect(server.addr).await.expect("connects");
         let two = TcpStream::connect(server.addr).await.expect("connects");
-        let one = tokio::spawn(read_for(one, Duration::from_secs(1)));
-        let two = tokio::spawn(read_for(two, Duration::from_secs(1)));
-        let (one, two) = (one.await.expect("ran"), two.await.expect("ran"));
+        // The feed (about 0.15 s) ends, and the connections stay open with heartbeats:
+        // one reads ten after the last event, two up to the same last one.
+        let one = read_past_the_end(one, expected, 10).await;
+        let two = read_until(two, one.last().expect("lines")).await;
         let stats = server.stop().await;
-        // The feed (about 0.15 s) ended, and the connections stayed open with heartbeats.
         assert_eq!(without_heartbeats(&one).len(), expected);
         let beats: Vec<&String> = one.iter().filter(|l| is_heartbeat(l)).collect();
-        assert!(beats.len() >= 6, "{}", beats.len());
         assert!(stats.heartbeats as usize >= beats.len());
-        let last_event = one.iter().rposition(|l| !is_heartbeat(l)).expect("events");
-        assert!(
-            one.len() - last_event > 4,
-            "heartbeats after the last event"
-        );
         assert!(
             is_heartbeat(&one[0]) && is_heartbeat(&two[0]),
             "the clock first"
@@ -501,16 +600,16 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
             assert_eq!(map["speed"], 5000, "{beat}");
             assert_eq!(map.len(), 4, "{beat}");
         }
-        // After the end, heartbeats 100 ms apart read about 500 s apart on the clock.
-        let last_two: Vec<Timestamp> = beats[beats.len() - 2..]
+        // After the end, heartbeats at least 100 ms apart read about 500 s apart on the
+        // clock: the last ten, nine gaps, read at least half that (a busy machine may hold
+        // a beat up, which only makes the gaps longer, or its reading of the clock by a
+        // moment, which shortens one gap by as much).
+        let last_ten: Vec<Timestamp> = beats[beats.len() - 10..]
             .iter()
             .map(|beat| time_of(&object(beat), "at"))
             .collect();
-        let apart = last_two[1] - last_two[0];
-        assert!(
-            apart > Span::from_secs(250) && apart < Span::from_secs(2_000),
-            "{apart:?}"
-        );
+        let apart = last_ten[9] - last_ten[0];
+        assert!(apart >= Span::from_secs(9 * 250), "{apart:?}");
         // After the clock come the backlog and the live lines, in time order: the backlog
         // may be older than the clock, but no heartbeat after it reads earlier.
         let clock = time_of(&object(&one[0]), "at");
@@ -525,17 +624,18 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
             assert!(at >= previous, "{line}");
             previous = at;
         }
-        // The same heartbeats to everyone (give or take one at either end).
-        let other: HashSet<&String> = two.iter().filter(|l| is_heartbeat(l)).collect();
-        let common = beats.iter().filter(|beat| other.contains(*beat)).count();
-        assert!(common + 2 >= beats.len().max(other.len()), "{common}");
+        // The same heartbeats to everyone: after their clocks, two got every one that one
+        // did from the moment two joined, a moment after one.
+        let other: Vec<&String> = two[1..].iter().filter(|l| is_heartbeat(l)).collect();
+        assert!(beats[1..].ends_with(&other), "{beats:?}\n{other:?}");
+        assert!(other.len() >= 10, "{other:?}");
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn looping_makes_ids_unique_per_pass() {
-    within(10, async {
+    within(async {
         let feed = [
             r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#,
             r#"{"kind":"incident_created","at":"2024-07-01T11:00:01Z","id":"A","grade":"priority"}"#,
@@ -598,7 +698,7 @@ async fn looping_makes_ids_unique_per_pass() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn from_starts_later_with_earlier_events_already_sent() {
-    within(10, async {
+    within(async {
         let (feed, expected) = training_feed(14, 120);
         // Start 20 min in: earlier events are dated up to 20 min before the start.
         let options = ServeOptions {
@@ -609,21 +709,51 @@ async fn from_starts_later_with_earlier_events_already_sent() {
         let server = Server::start(&feed, options).await;
         let stream = TcpStream::connect(server.addr).await.expect("connects");
         let lines = without_heartbeats(&read_events(stream, expected).await);
+        let after = wall_now();
         server.stop().await;
-        let first = time_of(&object(&lines[0]), "at");
-        assert!(first < before - Span::from_secs(1_199), "dated in the past");
-        assert!(first > before - Span::from_secs(1_201));
-        // C10 was offered at 20 min: the start, dated now.
+        // C10 was offered at 20 min: the start, dated when the server started (to the
+        // millisecond), however long that took on a busy machine.
         let start = lines
             .iter()
             .find(|l| l.contains(r#""id":"C10""#))
             .map(|l| time_of(&object(l), "at"))
             .expect("C10");
         assert!(
-            (start - before).abs() < Span::SECOND / 2,
-            "{:?}",
-            start - before
+            start >= before - Span::MILLISECOND && start <= after,
+            "{before:?} {start:?} {after:?}"
         );
+        // C0, the first, 20 min before: dated in the past.
+        let first = time_of(&object(&lines[0]), "at");
+        assert!(lines[0].contains(r#""id":"C0""#), "{}", lines[0]);
+        assert_eq!(start - first, Span::from_mins(20));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_joining_at_once_gets_a_clock_no_earlier_than_the_lines_before_from() {
+    within(async {
+        // 9,999 lines up to `from`, at ×1: all of them count as sent at the start. A
+        // client that connects at once gets them as its backlog, after its clock, and
+        // none may be dated after the clock (a board refuses a line more than a minute
+        // ahead of its feed's clock as dated in the future).
+        let feed = dense_feed(5_000, 1);
+        let options = ServeOptions {
+            from: Some(T0 + Span::from_secs(5_000)),
+            ..fast(1.0)
+        };
+        let server = Server::start(&feed, options).await;
+        let stream = TcpStream::connect(server.addr).await.expect("connects");
+        let lines = read_events(stream, 9_999).await;
+        server.stop().await;
+        let clock = time_of(&object(&lines[0]), "at");
+        assert!(is_heartbeat(&lines[0]), "{}", lines[0]);
+        for line in &lines[1..] {
+            assert!(
+                time_of(&object(line), "at") <= clock,
+                "{line} after {clock:?}"
+            );
+        }
     })
     .await;
 }
@@ -788,9 +918,7 @@ fn the_command_serves_until_sigterm() {
         .expect("an address")
         .to_string();
     let stream = std::net::TcpStream::connect(&addr).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("timeout");
+    stream.set_read_timeout(Some(SAFETY)).expect("timeout");
     // The worked example: 14 events a board accepts (ZZ, the duplicates and the
     // heartbeat are left out).
     let mut lines = StdBufReader::new(stream).lines();
@@ -811,7 +939,7 @@ fn the_command_serves_until_sigterm() {
         .status()
         .expect("kill runs");
     assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let deadline = std::time::Instant::now() + SAFETY;
     let code = loop {
         if let Some(status) = child.try_wait().expect("waits") {
             break status.code();
