@@ -21,6 +21,7 @@ mod live;
 mod ordered;
 mod scan;
 mod staffing;
+mod status_words;
 mod verdict;
 
 use std::collections::HashMap;
