@@ -79,7 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Watch(args)) => show(config, args.options()?),
         Some(Command::Replay(args)) => {
             let playback = args.file.read_playback(config.reorder_horizon)?;
-            show(config, args.options(playback))
+            show(config, args.options(playback)?)
         }
         None if io::stdout().is_terminal() => show(
             config,

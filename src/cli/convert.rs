@@ -86,8 +86,27 @@ impl WatchArgs {
 }
 
 impl ReplayArgs {
-    /// The dashboard on `playback`, read from [`ReplayArgs::file`].
-    pub fn options(&self, playback: Playback) -> Options {
+    /// The dashboard on `playback`, read from [`ReplayArgs::file`]; refused, as `serve`
+    /// refuses it, when `--from` is after the last event or `--until` before `--from`.
+    pub fn options(&self, playback: Playback) -> Result<Options, UsageError> {
+        if let (Some(from), Some(last)) = (self.from, playback.last_at())
+            && from > last
+        {
+            return Err(UsageError(format!(
+                "--from is after the last event of {} ({})",
+                self.file,
+                format_utc(last)
+            )));
+        }
+        if let (Some(from), Some(until)) = (self.from, self.until)
+            && until < from
+        {
+            return Err(UsageError(format!(
+                "--until ({}) is before --from ({})",
+                format_utc(until),
+                format_utc(from)
+            )));
+        }
         let input = FeedInput::Replay {
             playback,
             options: ReplayOptions {
@@ -97,7 +116,7 @@ impl ReplayArgs {
                 looping: false,
             },
         };
-        self.dashboard.options(input, None)
+        Ok(self.dashboard.options(input, None))
     }
 }
 

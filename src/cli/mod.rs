@@ -145,7 +145,7 @@ pub struct ReplayArgs {
     #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
     pub file: FeedFile,
     /// Virtual-clock speed, 0.1 to 10000 times real time.
-    #[arg(long, default_value_t = 1.0, value_name = "X", value_parser = Flag(parse_speed))]
+    #[arg(long, default_value_t = 1.0, value_name = "X", allow_negative_numbers = true, value_parser = Flag(parse_speed))]
     pub speed: f64,
     /// Start the virtual clock here (RFC 3339 with an offset) [default: the first event].
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
@@ -182,7 +182,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct GenArgs {
-    /// How many days of feed to write.
+    /// How many days of feed to write, 1 to 366.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=366))]
     pub days: u32,
     /// Random seed: the same seed gives the same bytes.
@@ -218,7 +218,7 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     /// Speed of the served clock, from 0.1 to 10000 times the wall clock. Times sent are
     /// shifted onto it, never scaled: a 4 s answer stays 4 s, and boards follow the clock.
-    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = Flag(parse_speed))]
+    #[arg(long, value_name = "X", default_value_t = 1.0, allow_negative_numbers = true, value_parser = Flag(parse_speed))]
     pub speed: f64,
     /// Start the feed's clock here, RFC 3339 with an offset [default: the first event].
     /// Earlier events count as already sent, for clients' backlogs.

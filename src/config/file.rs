@@ -71,7 +71,8 @@ pub(super) struct ConfigFile {
     pub call_expiry: Option<Duration>,
     pub reorder_horizon: Option<Duration>,
     pub stale_after: Option<Duration>,
-    pub idle_limit: Option<Duration>,
+    /// Spanned: a limit shorter than `stale_after` is refused naming its line.
+    pub idle_limit: Option<toml::Spanned<Duration>>,
     pub future_skew: Option<Duration>,
     pub pairing_grace: Option<Duration>,
     pub max_call_duration: Option<Duration>,
@@ -272,7 +273,8 @@ impl TryFrom<Value> for Goal {
             return Ok(Goal(None));
         }
         match number(&value) {
-            Some(pct) if (0.0..=100.0).contains(&pct) => Ok(Goal(Some(pct))),
+            // `+ 0.0` turns -0.0 into 0.0, so a goal never reads `-0%`.
+            Some(pct) if (0.0..=100.0).contains(&pct) => Ok(Goal(Some(pct + 0.0))),
             _ => Err(Problem::NotGoal),
         }
     }

@@ -173,6 +173,9 @@ impl InvalidConfig {
     }
 }
 
+/// The start of the keys a spanned value is read through.
+const SPANNED_KEY: &str = "$__serde_spanned_private";
+
 /// The start of the key toml gives a date as, when serde asks it for a table.
 const TOML_DATE_KEY: &str = "$__toml_private_datetime";
 
@@ -184,6 +187,8 @@ fn key_path(path: &[Segment]) -> String {
             Segment::Seq { index } => {
                 let _ = write!(text, "[{index}]");
             }
+            // A spanned value's inner key is toml's, not the file's.
+            Segment::Map { key } if key.starts_with(SPANNED_KEY) => {}
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 if !text.is_empty() {
                     text.push('.');
@@ -286,7 +291,21 @@ impl Config {
             }
         }
         config.idle_limit = match file.idle_limit {
-            Some(duration) => duration.0,
+            // A link closed for silence before the board says STALE would hide the
+            // silence: the limit is at least `stale_after`.
+            Some(given) if given.get_ref().0 < config.stale_after => {
+                return Err(InvalidConfig::BadValue {
+                    key: "idle_limit".to_string(),
+                    line: Some(line_number_at(text, given.span().start)),
+                    problem: format!(
+                        "({}) must be at least stale_after ({}): a link is closed for silence \
+                         only after the board has said it is stale",
+                        format_span(given.get_ref().0),
+                        format_span(config.stale_after)
+                    ),
+                });
+            }
+            Some(given) => given.into_inner().0,
             None => config.stale_after * 2,
         };
         if let Some(Table(calls)) = file.calls {
@@ -483,6 +502,27 @@ mod tests {
             }]
         );
         assert_eq!(config.engine_settings(None).retention, Span::from_days(7));
+    }
+
+    #[test]
+    fn an_idle_limit_shorter_than_stale_after_is_refused_naming_both() {
+        let message = Config::parse("stale_after = \"2m\"\n\nidle_limit = \"30s\"")
+            .expect_err("shorter than stale_after")
+            .to_string();
+        assert_eq!(
+            message,
+            "line 3: `idle_limit` (30s) must be at least stale_after (2m): a link is closed \
+             for silence only after the board has said it is stale"
+        );
+        let config = Config::parse("stale_after = \"2m\"\nidle_limit = \"2m\"").expect("equal");
+        assert_eq!(config.idle_limit, secs(120));
+    }
+
+    #[test]
+    fn a_goal_of_minus_zero_is_zero() {
+        let config = Config::parse("[calls.999]\nsl_goal_pct = -0.0").expect("valid");
+        let goal = config.calls[0].sl_goal_pct.expect("a goal");
+        assert!(goal == 0.0 && goal.is_sign_positive(), "{goal}");
     }
 
     #[test]

@@ -71,7 +71,9 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, TimeError> {
 
 fn parse_with_chrono(text: &str) -> Result<i64, TimeError> {
     match DateTime::parse_from_rfc3339(text) {
-        Ok(time) => time.timestamp_nanos_opt().ok_or(TimeError::Malformed),
+        // A valid time beyond what nanoseconds in an i64 hold (after 2262) is far outside
+        // the plausible years, not malformed.
+        Ok(time) => time.timestamp_nanos_opt().ok_or(TimeError::Implausible),
         Err(_) => {
             let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
                 .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"));
@@ -328,10 +330,14 @@ mod tests {
             "2024-07-01T11:00:00.Z",
             "2024-07-01T11:00:00Zjunk",
             "2024-07-01",
-            "9999-12-31T23:59:59Z",
         ] {
             assert_eq!(parse_rfc3339(text), Err(TimeError::Malformed), "{text}");
         }
+        // Well formed, but beyond the nanoseconds an i64 holds.
+        assert_eq!(
+            parse_rfc3339("9999-12-31T23:59:59Z"),
+            Err(TimeError::Implausible)
+        );
     }
 
     #[test]

@@ -550,7 +550,8 @@ fn each_command_lists_only_its_own_flags_with_examples_and_exit_codes() {
 #[test]
 fn a_bad_speed_is_the_same_sentence_on_replay_and_serve() {
     let feed = "fixtures/spec-example.ndjson";
-    for speed in ["0", "0.09", "fast", "10001", "NaN", "inf"] {
+    // A negative speed is a value, not a flag clap does not know.
+    for speed in ["0", "0.09", "fast", "10001", "NaN", "inf", "-1"] {
         let replay = refusal(&["replay", feed, "--speed", speed]);
         let serve = refusal(&["serve", feed, "--listen", "127.0.0.1:0", "--speed", speed]);
         let sentence = "forceboard: --speed must be a number from 0.1 to 10000";
@@ -841,5 +842,54 @@ fn paths_and_flag_values_in_errors_are_quoted_escaped() {
     assert!(
         message.starts_with(r"forceboard: cannot open feed file no/such/\u{202e}day.ndjson"),
         "{message}"
+    );
+}
+
+#[test]
+fn a_time_far_in_the_future_is_refused_with_the_range() {
+    // 9999 is a well-formed year, beyond the nanoseconds an i64 holds: outside the range,
+    // not malformed.
+    assert_eq!(
+        refusal(&[
+            "report",
+            "fixtures/spec-example.ndjson",
+            "--at",
+            "9999-12-31T23:59:59Z"
+        ]),
+        "forceboard: --at must be within the years 2000 to 2199 (see forceboard report --help)\n"
+    );
+}
+
+#[test]
+fn replay_refuses_from_after_the_last_event_and_until_before_from_as_serve_does() {
+    let feed = "fixtures/spec-example.ndjson";
+    // The worked example's last event is the 12:00:00Z heartbeat.
+    for command in ["replay", "serve"] {
+        let mut args = vec![command, feed, "--from", "2024-07-01T12:00:01Z"];
+        if command == "serve" {
+            args.extend(["--listen", "127.0.0.1:0"]);
+        }
+        let output = forceboard(&args);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "forceboard: --from is after the last event of {feed} (2024-07-01T12:00:00Z)\n"
+            ),
+            "{command}"
+        );
+    }
+    let output = forceboard(&[
+        "replay",
+        feed,
+        "--from",
+        "2024-07-01T11:30:00Z",
+        "--until",
+        "2024-07-01T11:00:00Z",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "forceboard: --until (2024-07-01T11:00:00Z) is before --from (2024-07-01T11:30:00Z)\n"
     );
 }
