@@ -198,7 +198,9 @@ fn q_ends_that_session_only() {
     first.assert_restored();
     // The other board still answers its keys: ? opens its help.
     second.press("?");
-    second.wait_until("the help overlay", |screen| screen.contains("Keys — ? or Esc to close"));
+    second.wait_until("the help overlay", |screen| {
+        screen.contains("Keys — ? or Esc to close")
+    });
     assert!(!second.exited());
     second.press("\x1b"); // Esc closes the overlay; the board stays
     second.wait_until("the board without the overlay", |screen| {
