@@ -60,8 +60,9 @@ fn feed_state(board: &Board, theme: &Theme) -> Span<'static> {
 }
 
 /// The feed's words, longest first: state, rate, last event, rejected lines and the
-/// recording; then shorter; then the state and the source; then the state alone.
-fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 4] {
+/// recording; then without the last event's age; then shorter; then the state and the
+/// source; then the state alone.
+fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 5] {
     let feed = &board.feed;
     let rate = format::per_minute(feed.events_per_min);
     let rejected_style = if feed.rejected > 0 {
@@ -82,14 +83,19 @@ fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 4] {
     let mut long = vec![feed_word.clone(), state.clone()];
     long.extend(source.iter().cloned());
     long.extend([sep(), Span::raw(format!("{rate} events/min"))]);
+    // Without the last event's age, when the whole does not fit.
+    let mut shorter = long.clone();
     if let Some(age) = feed.last_event_age_s {
         long.extend([sep(), Span::raw(format!("last event {age} s ago"))]);
     }
-    long.extend([
+    let rejected = [
         sep(),
         Span::styled(format!("{} rejected", feed.rejected), rejected_style),
-    ]);
-    long.extend(record_long);
+    ];
+    long.extend(rejected.clone());
+    long.extend(record_long.clone());
+    shorter.extend(rejected);
+    shorter.extend(record_long);
     let mut short = vec![feed_word, state.clone()];
     short.extend(source.iter().cloned());
     short.extend([
@@ -106,6 +112,7 @@ fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 4] {
     least.extend(record_short);
     [
         Line::from(long),
+        Line::from(shorter),
         Line::from(short),
         Line::from(named),
         Line::from(least),
