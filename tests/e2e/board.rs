@@ -53,7 +53,11 @@ fn a_tcp_feed_shows_its_figures_counts_bad_lines_and_survives_an_outage() {
         !stopped.replace("NOT LIVE", "").contains("LIVE"),
         "{stopped}"
     );
-    assert!(board.contents().contains("figures as of"), "{}", board.contents());
+    assert!(
+        board.contents().contains("figures as of"),
+        "{}",
+        board.contents()
+    );
 
     // It comes back on the same port: the board reconnects and the banner goes.
     let (mut stream, _) = listener.accept().expect("the board reconnects");

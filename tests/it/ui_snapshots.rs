@@ -663,7 +663,10 @@ fn the_dumb_terminal_summary_of_a_feed_that_is_down_says_as_of_when() {
         ]
     );
     assert!(
-        summary.figures.iter().all(|line| !line.contains("ON TARGET")),
+        summary
+            .figures
+            .iter()
+            .all(|line| !line.contains("ON TARGET")),
         "{:?}",
         summary.figures
     );
