@@ -211,13 +211,14 @@ impl App {
         }
     }
 
-    /// The frame's data at `wall`.
+    /// The frame's data at `wall`: the figures at the feed's [`Timeline::figures_at`],
+    /// which stops while a live feed is not live.
     pub fn board(&self, feed: &Timeline, config: &Config, wall: Timestamp) -> Board {
         Board::build(
             feed.engine(),
             config,
             &self.view,
-            feed.now(wall),
+            feed.figures_at(wall),
             feed.mode(),
             feed.status(wall),
         )

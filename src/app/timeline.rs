@@ -11,6 +11,7 @@ use crate::ingest::replay::{Replay, ReplayOptions};
 use crate::model::{Event, EventBody, Reject};
 use crate::time::{MAX_SPEED, MIN_SPEED};
 use crate::time::{Span, Timestamp};
+use crate::ui::status::{AsOf, SourceLabel};
 use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus, ReplayCommand};
 
 use super::tracker::FeedTracker;
@@ -63,6 +64,11 @@ pub struct Timeline {
     record_health: Option<RecordHealth>,
     /// How many recording failures have been acknowledged (`r`).
     acknowledged_failures: u64,
+    /// Where a live feed comes from, as the board names it.
+    source: Option<SourceLabel>,
+    /// The board's now when the last line arrived: what a live feed's figures are
+    /// computed at while it is not live.
+    known_now: Option<Timestamp>,
 }
 
 impl Timeline {
@@ -80,6 +86,8 @@ impl Timeline {
             recording: None,
             record_health: None,
             acknowledged_failures: 0,
+            source: None,
+            known_now: None,
         }
     }
 
@@ -124,7 +132,15 @@ impl Timeline {
             recording: None,
             record_health: None,
             acknowledged_failures: 0,
+            source: None,
+            known_now: None,
         })
+    }
+
+    /// Names the live feed's source on the board (`tcp 10.0.0.5:7000`, a file's path, a
+    /// NATS subject).
+    pub fn set_source(&mut self, source: SourceLabel) {
+        self.source = Some(source);
     }
 
     /// Keeps accepted events for [`take_accepted`](Self::take_accepted) (`--record`).
@@ -185,6 +201,24 @@ impl Timeline {
         }
     }
 
+    /// The time the figures are computed at: the board's now while the feed is live; while
+    /// a live feed is not (stale, down, reconnecting, ended), the board's now when its
+    /// last line arrived, so that nothing keeps moving on figures the board no longer
+    /// knows. A recording always plays on its own clock.
+    pub fn figures_at(&self, wall: Timestamp) -> Timestamp {
+        let now = self.now(wall);
+        match (&self.driver, self.known_now) {
+            (Driver::Live(_), Some(known)) if !self.live_state(wall).is_live() => known.min(now),
+            _ => now,
+        }
+    }
+
+    fn live_state(&self, wall: Timestamp) -> FeedState {
+        self.tracker
+            .status(wall, self.now(wall), self.stale_after, true)
+            .state
+    }
+
     pub fn mode(&self) -> Mode {
         match &self.driver {
             Driver::Live(_) => match self.clock {
@@ -210,11 +244,12 @@ impl Timeline {
     pub fn apply(&mut self, item: FeedItem, wall: Timestamp) {
         match item {
             FeedItem::Event { line, event } => {
-                self.tracker.line_arrived(wall);
+                self.tracker.event_arrived(wall);
                 if let EventBody::Heartbeat { speed: Some(speed) } = event.body {
                     self.follow_clock(event.at, speed, wall);
                 }
                 let now = self.now(wall);
+                self.known_now = Some(now);
                 if event.at > now + self.future_skew {
                     self.tracker.reject(line, Reject::FutureDated);
                 } else if let Driver::Live(live) = &mut self.driver {
@@ -225,10 +260,18 @@ impl Timeline {
             }
             FeedItem::Rejected { line, reason } => {
                 self.tracker.line_arrived(wall);
+                self.known_now = Some(self.now(wall));
                 self.tracker.reject(line, reason);
             }
             FeedItem::State(state) => self.tracker.set_state(state, wall),
-            FeedItem::WrittenAt(written) => self.tracker.written_at(written),
+            FeedItem::WrittenAt(written) => {
+                self.tracker.written_at(written);
+                // The lines were written then: the board knew the feed as of then (on the
+                // wall clock; a feed with its own clock says its time in heartbeats).
+                if self.clock.is_none() {
+                    self.known_now = self.known_now.map(|known| known.min(written));
+                }
+            }
         }
     }
 
@@ -266,8 +309,8 @@ impl Timeline {
     fn take_outcomes(&mut self, outcomes: Vec<Outcome>, wall: Timestamp) {
         for outcome in outcomes {
             match outcome {
-                Outcome::Accepted(event) => {
-                    self.tracker.accepted(wall);
+                Outcome::Accepted { at, event } => {
+                    self.tracker.accepted(at, wall);
                     if let (Some(kept), Some(event)) = (self.recording.as_mut(), event) {
                         kept.push(event);
                     }
@@ -300,9 +343,22 @@ impl Timeline {
     /// What the footer and banners say about the feed at `wall`.
     pub fn status(&self, wall: Timestamp) -> FeedStatus {
         let mut status = match &self.driver {
-            Driver::Live { .. } => self.tracker.status(wall, self.stale_after, true),
+            Driver::Live { .. } => {
+                let now = self.now(wall);
+                let at = self.figures_at(wall);
+                let mut status = self.tracker.status(wall, at, self.stale_after, true);
+                if !status.state.is_live() && self.known_now.is_some() {
+                    status.as_of = Some(AsOf {
+                        at,
+                        ago_s: (now - at).max(Span::ZERO).whole_secs_unsigned(),
+                    });
+                }
+                status.source.clone_from(&self.source);
+                status
+            }
             Driver::Recording { replay, looping } => {
-                let mut status = self.tracker.status(wall, self.stale_after, false);
+                let now = replay.now(wall);
+                let mut status = self.tracker.status(wall, now, self.stale_after, false);
                 status.events_per_min = replay.events_in_last_minute(wall) as f64;
                 recording_state(&mut status, replay, *looping, wall, self.stale_after);
                 status

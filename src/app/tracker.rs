@@ -1,6 +1,6 @@
 //! What the board knows about its feed's health: the source's last state, when lines
 //! last arrived, the event rate, and the newest rejected lines. Pure: every method is
-//! given the wall clock.
+//! given the wall clock (and the rate the board's own time).
 
 use std::collections::VecDeque;
 
@@ -21,8 +21,15 @@ pub(crate) struct FeedTracker {
     state_since: Timestamp,
     last_line: Option<Timestamp>,
     last_event: Option<Timestamp>,
-    /// Wall times of the events accepted in the last minute.
+    /// An event (or a heartbeat) has arrived at some time: a source that never delivered
+    /// one says so rather than LIVE.
+    had_event: bool,
+    /// The feed's own times (`at`) of the events accepted lately: the rate counts those
+    /// in the minute before the board's now, so every board on one feed counts the same,
+    /// whether it was sent a backlog or the events one by one.
     recent_events: VecDeque<Timestamp>,
+    /// The latest `at` accepted: events more than a minute before it are forgotten.
+    newest_event: Option<Timestamp>,
     rejected: u64,
     recent_rejects: VecDeque<RejectedLine>,
 }
@@ -35,7 +42,9 @@ impl FeedTracker {
             state_since: wall,
             last_line: None,
             last_event: None,
+            had_event: false,
             recent_events: VecDeque::new(),
+            newest_event: None,
             rejected: 0,
             recent_rejects: VecDeque::new(),
         }
@@ -54,21 +63,29 @@ impl FeedTracker {
         self.last_line = Some(wall);
     }
 
+    /// An event line (or a heartbeat) arrived: the source delivers.
+    pub(crate) fn event_arrived(&mut self, wall: Timestamp) {
+        self.last_line = Some(wall);
+        self.had_event = true;
+    }
+
     /// The lines that just arrived were written at `written`, earlier (a stored feed's
-    /// backlog): the link is as silent as the feed has been since then, and the lines
-    /// counted in the last minute were the backlog, not a rate.
+    /// backlog): the link is as silent as the feed has been since then.
     pub(crate) fn written_at(&mut self, written: Timestamp) {
         let earlier = |t: Option<Timestamp>| t.map(|t| t.min(written));
         self.last_line = earlier(self.last_line);
         self.last_event = earlier(self.last_event);
-        self.recent_events.retain(|&t| t <= written);
     }
 
-    pub(crate) fn accepted(&mut self, wall: Timestamp) {
+    /// An event dated `at` (the feed's time) was accepted at `wall`.
+    pub(crate) fn accepted(&mut self, at: Timestamp, wall: Timestamp) {
         self.last_event = Some(wall);
-        self.recent_events.push_back(wall);
-        // Bounded whatever the rate: only the last minute is ever counted.
-        self.forget_old_events(wall);
+        self.had_event = true;
+        self.recent_events.push_back(at);
+        let newest = self.newest_event.map_or(at, |newest| newest.max(at));
+        self.newest_event = Some(newest);
+        // Bounded whatever the rate: only a minute before the newest is ever counted.
+        self.forget_old_events(newest);
     }
 
     pub(crate) fn reject(&mut self, line: u64, reason: Reject) {
@@ -79,33 +96,40 @@ impl FeedTracker {
         }
     }
 
-    fn forget_old_events(&mut self, wall: Timestamp) {
+    fn forget_old_events(&mut self, newest: Timestamp) {
         while self
             .recent_events
             .front()
-            .is_some_and(|t| wall - *t > Span::MINUTE)
+            .is_some_and(|t| newest - *t > Span::MINUTE)
         {
             self.recent_events.pop_front();
         }
     }
 
-    /// The status at `wall`. `check_stale`: a live link that has been silent for longer
-    /// than `stale_after` shows STALE (recordings judge staleness on their own clock).
+    /// The events accepted in the minute up to `now`, the board's time, counted by their
+    /// own times: `now − 60 s < at ≤ now`.
+    pub(crate) fn events_in_minute_to(&self, now: Timestamp) -> usize {
+        self.recent_events
+            .iter()
+            .filter(|&&at| at <= now && now - at < Span::MINUTE)
+            .count()
+    }
+
+    /// The status at `wall`, its rate counted up to the board's `now`. `check_stale`: a
+    /// live link that has been silent for longer than `stale_after` shows STALE
+    /// (recordings judge staleness on their own clock).
     pub(crate) fn status(
         &self,
         wall: Timestamp,
+        now: Timestamp,
         stale_after: Span,
         check_stale: bool,
     ) -> FeedStatus {
-        let in_last_minute = self
-            .recent_events
-            .iter()
-            .rev()
-            .take_while(|t| wall - **t <= Span::MINUTE)
-            .count();
+        let in_last_minute = self.events_in_minute_to(now);
         let since = |t: Timestamp| (wall - t).max(Span::ZERO);
         let mut down_cause = None;
         let state = match &self.state {
+            SourceState::Connecting if self.had_event => FeedState::Reconnecting,
             SourceState::Connecting => FeedState::Connecting,
             SourceState::Ended => FeedState::Ended,
             SourceState::Down { retry_in, cause } => {
@@ -116,6 +140,7 @@ impl FeedTracker {
                     retry_in_s: whole_seconds_up(left),
                 }
             }
+            SourceState::Connected if !self.had_event => FeedState::NoEvents,
             SourceState::Connected => {
                 let silent = since(self.last_line.unwrap_or(self.state_since));
                 if check_stale && silent > stale_after {
@@ -135,6 +160,8 @@ impl FeedTracker {
             last_event_age_s: self.last_event.map(|t| since(t).whole_secs_unsigned()),
             down_cause,
             recording: None,
+            source: None,
+            as_of: None,
         }
     }
 }
@@ -164,33 +191,84 @@ mod tests {
         let mut tracker = FeedTracker::new(at(100));
         tracker.set_state(SourceState::Connected, at(100));
         // A backlog arrives at 100 s, its newest line written at 40 s.
-        for _ in 0..3 {
-            tracker.line_arrived(at(100));
-            tracker.accepted(at(100));
+        for second in [38, 39, 40] {
+            tracker.event_arrived(at(100));
+            tracker.accepted(at(second), at(100));
         }
         tracker.written_at(at(40));
-        let status = tracker.status(at(101), LIMIT, true);
+        let status = tracker.status(at(101), at(101), LIMIT, true);
         assert_eq!(status.state, FeedState::Stale { silent_s: 61 });
         assert_eq!(status.last_event_age_s, Some(61));
+        // Counted by their own times: none in the minute before 101 s, all three in the
+        // minute before 40 s.
         assert_eq!(status.events_per_min, 0.0);
+        assert_eq!(tracker.events_in_minute_to(at(40)), 3);
         // A line arriving now is live again.
         tracker.line_arrived(at(102));
-        assert_eq!(tracker.status(at(103), LIMIT, true).state, FeedState::Live);
+        assert_eq!(
+            tracker.status(at(103), at(103), LIMIT, true).state,
+            FeedState::Live
+        );
+    }
+
+    #[test]
+    fn a_source_that_never_delivered_an_event_says_so_and_reconnecting_is_not_connecting() {
+        let mut tracker = FeedTracker::new(at(0));
+        assert_eq!(
+            tracker.status(at(1), at(1), LIMIT, true).state,
+            FeedState::Connecting
+        );
+        tracker.set_state(SourceState::Connected, at(1));
+        // Connected, no line: never LIVE, and never STALE "since the last event" either.
+        assert_eq!(
+            tracker.status(at(2), at(2), LIMIT, true).state,
+            FeedState::NoEvents
+        );
+        assert_eq!(
+            tracker.status(at(100), at(100), LIMIT, true).state,
+            FeedState::NoEvents
+        );
+        // A rejected line is not an event.
+        tracker.line_arrived(at(101));
+        assert_eq!(
+            tracker.status(at(102), at(102), LIMIT, true).state,
+            FeedState::NoEvents
+        );
+        tracker.event_arrived(at(103));
+        assert_eq!(
+            tracker.status(at(104), at(104), LIMIT, true).state,
+            FeedState::Live
+        );
+        tracker.set_state(SourceState::Connecting, at(105));
+        assert_eq!(
+            tracker.status(at(106), at(106), LIMIT, true).state,
+            FeedState::Reconnecting
+        );
     }
 
     #[test]
     fn a_connected_link_goes_stale_after_its_limit_of_silence() {
         let mut tracker = FeedTracker::new(at(0));
         tracker.set_state(SourceState::Connected, at(0));
-        assert_eq!(tracker.status(at(30), LIMIT, true).state, FeedState::Live);
+        tracker.event_arrived(at(0));
         assert_eq!(
-            tracker.status(at(31), LIMIT, true).state,
+            tracker.status(at(30), at(30), LIMIT, true).state,
+            FeedState::Live
+        );
+        assert_eq!(
+            tracker.status(at(31), at(31), LIMIT, true).state,
             FeedState::Stale { silent_s: 31 }
         );
         tracker.line_arrived(at(40));
-        assert_eq!(tracker.status(at(41), LIMIT, true).state, FeedState::Live);
+        assert_eq!(
+            tracker.status(at(41), at(41), LIMIT, true).state,
+            FeedState::Live
+        );
         // A recording is never stale by the wall clock.
-        assert_eq!(tracker.status(at(500), LIMIT, false).state, FeedState::Live);
+        assert_eq!(
+            tracker.status(at(500), at(500), LIMIT, false).state,
+            FeedState::Live
+        );
     }
 
     #[test]
@@ -202,17 +280,17 @@ mod tests {
         };
         tracker.set_state(down, at(10));
         assert_eq!(
-            tracker.status(at(10), LIMIT, true).state,
+            tracker.status(at(10), at(10), LIMIT, true).state,
             FeedState::Down { retry_in_s: 8 }
         );
         assert_eq!(
             tracker
-                .status(at(15) + Span::from_millis(500), LIMIT, true)
+                .status(at(15) + Span::from_millis(500), at(15), LIMIT, true)
                 .state,
             FeedState::Down { retry_in_s: 3 }
         );
         assert_eq!(
-            tracker.status(at(30), LIMIT, true).state,
+            tracker.status(at(30), at(30), LIMIT, true).state,
             FeedState::Down { retry_in_s: 0 }
         );
     }
@@ -226,29 +304,38 @@ mod tests {
         };
         tracker.set_state(refused, at(1));
         assert_eq!(
-            tracker.status(at(2), LIMIT, true).down_cause,
+            tracker.status(at(2), at(2), LIMIT, true).down_cause,
             Some(DownCause::Http { status: 401 })
         );
         tracker.set_state(SourceState::Connected, at(9));
-        assert_eq!(tracker.status(at(10), LIMIT, true).down_cause, None);
+        assert_eq!(tracker.status(at(10), at(10), LIMIT, true).down_cause, None);
     }
 
     #[test]
     fn the_rate_counts_the_last_minute_and_rejects_keep_the_newest() {
         let mut tracker = FeedTracker::new(at(0));
+        // Events dated 0 s … 89 s, all arriving at 200 s (a backlog).
         for second in 0..90 {
-            tracker.accepted(at(second));
+            tracker.accepted(at(second), at(200));
         }
-        // Events at 30 s … 89 s are within a minute of 90 s.
-        assert_eq!(tracker.status(at(90), LIMIT, true).events_per_min, 60.0);
+        // Events at 31 s … 89 s are within the minute before 90 s: 59 of them.
         assert_eq!(
-            tracker.status(at(90), LIMIT, true).last_event_age_s,
+            tracker.status(at(200), at(90), LIMIT, true).events_per_min,
+            59.0
+        );
+        // Before 60 s, the events dated 1 s … 60 s would be; but 0 s … 28 s were
+        // forgotten (more than a minute before the newest, 89 s): 29 … 60, 32 of them.
+        assert_eq!(tracker.events_in_minute_to(at(60)), 32);
+        assert_eq!(
+            tracker
+                .status(at(201), at(90), LIMIT, true)
+                .last_event_age_s,
             Some(1)
         );
         for line in 1..=60 {
             tracker.reject(line, Reject::NotJson);
         }
-        let status = tracker.status(at(90), LIMIT, true);
+        let status = tracker.status(at(90), at(90), LIMIT, true);
         assert_eq!(status.rejected, 60);
         assert_eq!(status.recent_rejects.len(), RECENT_REJECTS);
         assert_eq!(

@@ -24,8 +24,12 @@ pub(crate) const MAX_UNPAIRED: usize = 100_000;
 /// What applying the due events did, for the feed's health and `--record`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// The event itself only when accepted events are kept ([`LiveIngest::keep_events`]).
-    Accepted(Option<Event>),
+    /// An event dated `at` (the feed's time: what the rate counts by) was accepted; the
+    /// event itself only when accepted events are kept ([`LiveIngest::keep_events`]).
+    Accepted {
+        at: Timestamp,
+        event: Option<Event>,
+    },
     Rejected {
         line: u64,
         reason: Reject,
@@ -171,12 +175,16 @@ impl LiveIngest {
         // wait for its opening. An opening needs its id only if some close waits.
         let closing = closing_of(&event).is_some();
         let copy = (self.keep_events || closing).then(|| event.clone());
+        let at = event.at;
         let opened = opening_of(&event)
             .filter(|_| !self.waiting_ids.is_empty())
             .map(|(space, id)| (space, Box::<str>::from(id)));
         match self.engine.ingest(event) {
             Ok(Applied::Accepted) => {
-                out.push(Outcome::Accepted(copy.filter(|_| self.keep_events)));
+                out.push(Outcome::Accepted {
+                    at,
+                    event: copy.filter(|_| self.keep_events),
+                });
                 if let Some((space, id)) = opened {
                     self.pair(space, &id, wall, out);
                 }

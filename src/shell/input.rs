@@ -11,6 +11,7 @@ use crate::ingest::replay::ReplayOptions;
 use crate::time::Timestamp;
 
 use crate::app::{PlaybackError, Timeline};
+use crate::ui::status::SourceLabel;
 
 /// Live feed items wait here for the board; far more than a second of any real feed.
 const QUEUE: usize = 4096;
@@ -55,8 +56,11 @@ impl FeedInput {
                     },
                     source => source,
                 };
+                let label = source_label(&source);
                 source::spawn_with(source, tx, token, timings);
-                Timeline::live(config, wall)
+                let mut feed = Timeline::live(config, wall);
+                feed.set_source(label);
+                feed
             }
             FeedInput::Demo => Timeline::demo(config, wall)?,
             FeedInput::Replay { playback, options } => {
@@ -64,5 +68,32 @@ impl FeedInput {
             }
         };
         Ok((feed, rx))
+    }
+}
+
+/// How the board names a live source: never a credential, a token or a URL's path.
+pub(crate) fn source_label(source: &FeedSource) -> SourceLabel {
+    match source {
+        FeedSource::Stdin => SourceLabel {
+            name: "stdin".to_string(),
+            check: "the program writing to it",
+        },
+        FeedSource::File { path, .. } => SourceLabel {
+            name: crate::format::printable(&path.display().to_string()).into_owned(),
+            check: "the file",
+        },
+        FeedSource::Tcp { addr } => SourceLabel {
+            name: format!("tcp {addr}"),
+            check: "the address",
+        },
+        FeedSource::Http { url } => SourceLabel {
+            name: url.label(),
+            check: "the URL",
+        },
+        FeedSource::Nats { target, .. } => SourceLabel {
+            name: crate::format::printable(&format!("{}/{}", target.server, target.subject))
+                .into_owned(),
+            check: "the subject",
+        },
     }
 }

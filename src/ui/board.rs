@@ -4,7 +4,7 @@ use chrono_tz::Tz;
 
 use crate::config::{Config, Window};
 use crate::engine::{
-    Engine, Figures, HeadlineMeans, OpenIncident, Scope, StaffingByLine, WaitingCall,
+    Engine, Figures, HeadlineMeans, OpenIncident, Scope, StaffingByLine, Status, WaitingCall,
 };
 use crate::format::printable;
 use crate::time::{Span, Timestamp};
@@ -122,6 +122,15 @@ impl Board {
                 ),
             None => scoped.force.clone(),
         };
+        // While the feed is not live the table gives no verdicts: no ✔ over figures the
+        // board no longer keeps up to date.
+        let not_live = feed.state.is_not_live();
+        let judged = |mut figures: Figures| {
+            if not_live {
+                without_verdicts(&mut figures);
+            }
+            figures
+        };
         let areas = scoped
             .areas
             .iter()
@@ -129,7 +138,7 @@ impl Board {
             .map(|(code, figures)| AreaRow {
                 name: shown(config.area_name(&code)),
                 code: shown(&code),
-                figures,
+                figures: judged(figures),
             })
             .collect();
 
@@ -159,7 +168,7 @@ impl Board {
             scope_label,
             scope_code: scope_code.as_deref().map(shown),
             figures,
-            force_figures: scoped.force,
+            force_figures: judged(scoped.force),
             areas,
             trends,
             staffing: engine.staffing_by_line(now),
@@ -219,6 +228,26 @@ fn trends(
         trends.priority.push(means.priority);
     }
     trends
+}
+
+/// The figures with no verdict at all (each [`Status::None`]).
+fn without_verdicts(figures: &mut Figures) {
+    for line in [&mut figures.calls.line_999, &mut figures.calls.line_101] {
+        line.status = Status::None;
+        line.verdicts.mean = Status::None;
+        line.verdicts.service_level = Status::None;
+    }
+    let grades = &mut figures.incidents;
+    for grade in [
+        &mut grades.emergency,
+        &mut grades.priority,
+        &mut grades.scheduled,
+    ] {
+        grade.status = Status::None;
+        grade.verdicts.mean = Status::None;
+        grade.verdicts.within_target = Status::None;
+        grade.verdicts.breached = Status::None;
+    }
 }
 
 /// Text from the feed or the configuration as the screen shows it: control characters

@@ -22,5 +22,5 @@ pub mod widgets;
 pub use board::{AreaRow, Board, Trends};
 pub use draw::draw;
 pub use keymap::{KeyAction, ReplayCommand};
-pub use status::{FeedState, FeedStatus, Mode, RecordingStatus};
+pub use status::{AsOf, FeedState, FeedStatus, Mode, RecordingStatus, SourceLabel};
 pub use view::{Action, ColorDepth, LayoutChoice, Overlay, View};

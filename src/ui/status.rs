@@ -38,14 +38,41 @@ pub enum FeedState {
     },
     /// The feed has ended (end of file, end of a replay).
     Ended,
+    /// Connected, but the source has never delivered a line: a wrong subject, port or
+    /// file, or a feed that has not started.
+    NoEvents,
+    /// The source is connecting again after it had delivered lines: the figures on
+    /// screen are from before the link went.
+    Reconnecting,
 }
 
 impl FeedState {
-    /// Stale or down: the figures on screen are no longer being kept up to date, and the
-    /// board says NOT LIVE instead of their status.
-    pub(crate) fn is_not_live(self) -> bool {
-        matches!(self, FeedState::Stale { .. } | FeedState::Down { .. })
+    /// The one place that says the feed is live: LIVE is shown only when this holds.
+    pub(crate) fn is_live(self) -> bool {
+        self == FeedState::Live
     }
+
+    /// Stale, down, reconnecting or never a line: the figures on screen are no longer
+    /// (or were never) kept up to date, and the board says NOT LIVE instead of their
+    /// status.
+    pub(crate) fn is_not_live(self) -> bool {
+        matches!(
+            self,
+            FeedState::Stale { .. }
+                | FeedState::Down { .. }
+                | FeedState::NoEvents
+                | FeedState::Reconnecting
+        )
+    }
+}
+
+/// Where the feed comes from, as the board names it: `tcp 10.0.0.5:7000`, a file's path,
+/// `nats://host:4222/events.wpm`. Never a credential or a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLabel {
+    pub name: String,
+    /// What to check when it never delivers an event: "the subject", "the address"…
+    pub check: &'static str,
 }
 
 /// What the footer and the banners say about the feed.
@@ -63,6 +90,18 @@ pub struct FeedStatus {
     pub down_cause: Option<DownCause>,
     /// `--record`'s health, when recording.
     pub recording: Option<RecordingStatus>,
+    /// Where a live feed comes from (none for the demo and replays).
+    pub source: Option<SourceLabel>,
+    /// While the feed is not live: the board's time the figures are computed at (the
+    /// last moment it knew), and how many seconds ago that was.
+    pub as_of: Option<AsOf>,
+}
+
+/// The time the figures stopped at, while the feed is not live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub at: crate::time::Timestamp,
+    pub ago_s: u64,
 }
 
 /// How `--record` is doing: the footer always says when it fails, a banner until the

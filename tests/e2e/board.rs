@@ -29,6 +29,8 @@ fn a_tcp_feed_shows_its_figures_counts_bad_lines_and_survives_an_outage() {
     board.wait_for("6.0s");
     board.wait_for("✖ MEAN 6.0s");
     assert!(board.contents().contains("LIVE"), "{}", board.contents());
+    // The footer names the source.
+    board.wait_for(&format!("tcp {address}"));
 
     send(&mut stream, &["this is not json".to_string()]);
     board.wait_for("1 rejected");
@@ -39,6 +41,23 @@ fn a_tcp_feed_shows_its_figures_counts_bad_lines_and_survives_an_outage() {
     drop(stream);
     board.wait_for_drawn(since, "FEED DOWN");
     assert!(board.contents().contains("6.0s"));
+    // Not live, down or dialling again: the header never says LIVE, and the figures say
+    // when they stopped.
+    let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
+    board.wait_until("the header says NOT LIVE and as of when", |screen| {
+        let header = header(screen);
+        header.contains("NOT LIVE") && header.contains("as of")
+    });
+    let stopped = header(&board.contents());
+    assert!(
+        !stopped.replace("NOT LIVE", "").contains("LIVE"),
+        "{stopped}"
+    );
+    assert!(
+        board.contents().contains("figures as of"),
+        "{}",
+        board.contents()
+    );
 
     // It comes back on the same port: the board reconnects and the banner goes.
     let (mut stream, _) = listener.accept().expect("the board reconnects");

@@ -105,14 +105,19 @@ fn a_silent_link_goes_stale_then_down_and_is_dialled_again() {
     let config = dir.0.join("board.toml");
     std::fs::write(&config, "stale_after = \"1s\"\nidle_limit = \"3s\"\n").expect("config");
     let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
-    let feed = format!("tcp://{}", listener.local_addr().expect("address"));
+    let address = listener.local_addr().expect("address");
+    let feed = format!("tcp://{address}");
     let config = config.to_string_lossy().into_owned();
     let board = Board::start(&["--config", &config, "watch", "--feed", &feed], 120, 40);
-    // Accepted, then not a byte: the board shows STALE (for 2 s), then gives up on the
-    // link (and says so for the back-off, about a second). Each is looked for among the
-    // frames drawn, so a test held up on a busy machine still sees it.
+    // Accepted, then not a byte: the board says it has had no event from where (never
+    // LIVE, nor STALE "since an event" it never had), then gives up on the link (and says
+    // so for the back-off, about a second). Each is looked for among the frames drawn,
+    // so a test held up on a busy machine still sees it.
     let (silent, _) = listener.accept().expect("the board connects");
-    board.wait_for_drawn(0, "FEED STALE");
+    board.wait_for_drawn(
+        0,
+        &format!("NO EVENTS YET on tcp {address} — check the address"),
+    );
     board.wait_for_drawn(0, "FEED DOWN — no data for 3 s — retrying in");
     // It dials again, and what the new link sends is shown, with no banner until the
     // new link too has been silent for a second.

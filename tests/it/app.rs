@@ -13,7 +13,7 @@ use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::model::{EventKind, Reject, RejectedLine};
 use forceboard::time::{Span, Timestamp, parse_rfc3339};
-use forceboard::ui::{Board, FeedState, LayoutChoice, Mode, Overlay, draw};
+use forceboard::ui::{Board, FeedState, LayoutChoice, Mode, Overlay, SourceLabel, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -92,7 +92,10 @@ fn a_live_board_shows_the_worked_example() {
     // close with no opening, waits for the 2-minute pairing grace before it is rejected.
     assert_eq!(board.feed.rejected, 0);
     assert_eq!(board.feed.state, FeedState::Live);
-    assert_eq!(board.feed.events_per_min, 15.0);
+    // Counted by the events' own times, in (11:59:00, 12:00:00]: only the heartbeat at
+    // 12:00:00 (F, offered at 11:59:00, is a whole minute old), however many lines
+    // arrived at once.
+    assert_eq!(board.feed.events_per_min, 1.0);
     let terminal = screen(&board, &app, 80, 24);
     insta::assert_snapshot!("app_live_80x24", terminal.backend());
 }
@@ -360,7 +363,7 @@ fn feed_frames_are_coalesced_keys_draw_at_once_and_an_unchanged_frame_writes_not
     let frame = app.next_frame(&feed, &config, wall + MIN_FRAME_GAP);
     assert!(
         frame.is_some(),
-        "the event rate went from 15 to 16 a minute"
+        "the event rate went from 1 to 2 a minute (two heartbeats at 12:00:00)"
     );
     // The same wall time again: exactly the same frame, so nothing is written.
     app.handle(Msg::Tick, &mut feed, wall + MIN_FRAME_GAP);
@@ -609,6 +612,13 @@ fn a_call_end_that_overtakes_its_answer_waits_for_it_like_any_close() {
         app.handle(event_item(20 + line as u64, text), &mut feed, wall);
     }
     app.handle(event_item(30, answered), &mut feed, wall + Span::SECOND);
+    // A heartbeat keeps the feed live (a silent one would stop its figures at 12:00:01).
+    let heartbeat = r#"{"kind":"heartbeat","at":"2024-07-01T12:02:01Z"}"#;
+    app.handle(
+        event_item(31, heartbeat),
+        &mut feed,
+        wall + Span::from_secs(121),
+    );
     app.handle(Msg::Tick, &mut feed, wall + Span::from_secs(121));
     let board = app.board(&feed, &config, wall + Span::from_secs(121));
     assert_eq!(
@@ -626,4 +636,201 @@ fn a_call_end_that_overtakes_its_answer_waits_for_it_like_any_close() {
     // At 12:02:01 the hour starts after A's answer (11:00:04): B and H are answered.
     let calls = &board.figures.calls.line_999;
     assert_eq!((calls.answered, calls.waiting), (2, 1), "F still waits");
+}
+
+/// The header row of a drawn board.
+fn header_row(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+/// Does the text say LIVE anywhere other than in "NOT LIVE"?
+fn says_live(text: &str) -> bool {
+    text.replace("NOT LIVE", "").contains("LIVE")
+}
+
+#[test]
+fn a_feed_that_is_down_stops_every_figure_and_says_as_of_when() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    // F has waited since 11:59:00; the last line arrived at 12:00:00.
+    let live = app.board(&feed, &config, wall);
+    assert_eq!(live.figures.calls.line_999.longest_wait_s, Some(60.0));
+    assert!(says_live(&header_row(&text_of(&screen(
+        &live, &app, 80, 24
+    )))));
+
+    let down = SourceState::Down {
+        cause: DownCause::ConnectionRefused,
+        retry_in: Duration::from_secs(8),
+    };
+    app.handle(
+        Msg::Feed(FeedItem::State(down)),
+        &mut feed,
+        wall + Span::from_secs(10),
+    );
+    let first = wall + Span::from_mins(1);
+    let later = first + Span::from_mins(5);
+    for at in [first, later] {
+        app.handle(Msg::Tick, &mut feed, at);
+    }
+    let before = app.board(&feed, &config, first);
+    let after = app.board(&feed, &config, later);
+    // Nothing moves while down: the wait is still the 60 s it was at 12:00:00, and so is
+    // every other figure.
+    assert_eq!(before.figures.calls.line_999.longest_wait_s, Some(60.0));
+    assert_eq!(after.figures.calls.line_999.longest_wait_s, Some(60.0));
+    assert_eq!(after.figures, before.figures);
+    assert_eq!(after.longest_waits, before.longest_waits);
+    assert_eq!(after.breach_watch, before.breach_watch);
+    assert_eq!(after.staffing, before.staffing);
+    assert_eq!(after.now, t("2024-07-01T12:00:00Z"));
+    assert_eq!(after.feed.events_per_min, before.feed.events_per_min);
+    // 12:00:00Z is 13:00:00 in London (BST); 1 minute, then 6 minutes, ago.
+    let before_text = text_of(&screen(&before, &app, 80, 24));
+    let after_text = text_of(&screen(&after, &app, 80, 24));
+    assert!(
+        before_text.contains("as of 13:00:00 BST (1 m ago)"),
+        "{before_text}"
+    );
+    assert!(
+        after_text.contains("as of 13:00:00 BST (6 m ago)"),
+        "{after_text}"
+    );
+    for text in [&before_text, &after_text] {
+        assert!(!says_live(text), "never LIVE while down:\n{text}");
+        assert!(header_row(text).contains("NOT LIVE"), "{text}");
+    }
+    // Nothing is judged ON TARGET while down: no ✔ anywhere over stopped figures, and
+    // the area table has no marks at all.
+    let wide = text_of(&screen(&after, &app, 120, 40));
+    assert!(!wide.contains('✔'), "{wide}");
+    let table = wide
+        .lines()
+        .skip_while(|line| !line.contains("Whole force"))
+        .take(9)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(table.contains("Whole force"), "{wide}");
+    assert!(!table.contains('✖') && !table.contains('▲'), "{table}");
+}
+
+#[test]
+fn a_reconnecting_feed_is_not_live_until_a_line_arrives_again() {
+    let (config, mut feed, mut app, wall) = live_board(AppOptions::default());
+    let at = wall + Span::from_secs(5);
+    app.handle(
+        Msg::Feed(FeedItem::State(SourceState::Connecting)),
+        &mut feed,
+        at,
+    );
+    let board = app.board(&feed, &config, wall + Span::from_secs(65));
+    assert_eq!(board.feed.state, FeedState::Reconnecting);
+    assert_eq!(board.now, wall, "the figures stopped at the last line");
+    let text = text_of(&screen(&board, &app, 80, 24));
+    assert!(!says_live(&text), "{text}");
+    assert!(!text.contains("no events yet"), "{text}");
+    assert!(text.contains("RECONNECTING"), "{text}");
+
+    // Back: connected, and a heartbeat at 12:01:10 — live, and the figures move on.
+    let back = wall + Span::from_secs(70);
+    app.handle(
+        Msg::Feed(FeedItem::State(SourceState::Connected)),
+        &mut feed,
+        back,
+    );
+    let heartbeat = r#"{"kind":"heartbeat","at":"2024-07-01T12:01:10Z"}"#;
+    app.handle(event_item(40, heartbeat), &mut feed, back);
+    let board = app.board(&feed, &config, back);
+    assert_eq!(board.feed.state, FeedState::Live);
+    assert_eq!(board.feed.as_of, None);
+    assert_eq!(board.now, back);
+    assert_eq!(board.figures.calls.line_999.longest_wait_s, Some(130.0));
+    assert!(says_live(&header_row(&text_of(&screen(
+        &board, &app, 80, 24
+    )))));
+}
+
+#[test]
+fn a_source_that_never_delivered_an_event_names_itself_and_is_never_live() {
+    let config = Config::default();
+    let wall = t("2024-07-01T12:00:00Z");
+    let mut feed = Timeline::live(&config, wall);
+    feed.set_source(SourceLabel {
+        name: "nats://127.0.0.1:4222/events.wpm".to_string(),
+        check: "the subject",
+    });
+    let mut app = App::new(&config, AppOptions::default(), wall);
+    app.handle(
+        Msg::Feed(FeedItem::State(SourceState::Connected)),
+        &mut feed,
+        wall,
+    );
+    for seconds in [1, 31, 37] {
+        let at = wall + Span::from_secs(seconds);
+        app.handle(Msg::Tick, &mut feed, at);
+        let board = app.board(&feed, &config, at);
+        assert_eq!(board.feed.state, FeedState::NoEvents);
+        let text = text_of(&screen(&board, &app, 80, 24));
+        assert!(
+            text.contains("NO EVENTS YET on nats://127.0.0.1:4222/events.wpm — check the subject"),
+            "{text}"
+        );
+        assert!(!says_live(&text), "{text}");
+        assert!(!text.contains("STALE"), "{text}");
+    }
+    let board = app.board(&feed, &config, wall + Span::from_secs(37));
+    insta::assert_snapshot!(
+        "app_no_events_80x24",
+        screen(&board, &app, 80, 24).backend()
+    );
+}
+
+/// 120 call offers, one a second from 11:58:00 to 11:59:59, on the 101 line.
+fn two_minutes_of_offers() -> Vec<(Timestamp, FeedItem)> {
+    (0..120_i64)
+        .map(|i| {
+            let at = t("2024-07-01T11:58:00Z") + Span::from_secs(i);
+            let (minute, second) = (58 + i / 60, i % 60);
+            let line = format!(
+                r#"{{"kind":"call_offered","at":"2024-07-01T11:{minute}:{second:02}Z","id":"Q{i}","line":"101"}}"#
+            );
+            let event = parse_line(line.as_bytes()).expect("parses");
+            let item = FeedItem::Event {
+                line: i as u64 + 1,
+                event,
+            };
+            (at, item)
+        })
+        .collect()
+}
+
+#[test]
+fn events_a_minute_are_counted_by_their_own_time_backlog_or_not() {
+    let config = Config::default();
+    let start = t("2024-07-01T11:58:00Z");
+    let noon = t("2024-07-01T12:00:00Z");
+    let connected = || Msg::Feed(FeedItem::State(SourceState::Connected));
+
+    // One board is sent the two minutes at once on joining at noon (a backlog)...
+    let mut backlog = Timeline::live(&config, noon);
+    let mut joiner = App::new(&config, AppOptions::default(), noon);
+    joiner.handle(connected(), &mut backlog, noon);
+    for (_, item) in two_minutes_of_offers() {
+        joiner.handle(Msg::Feed(item), &mut backlog, noon);
+    }
+    // ... the other has them one by one as they happen.
+    let mut live = Timeline::live(&config, start);
+    let mut watcher = App::new(&config, AppOptions::default(), start);
+    watcher.handle(connected(), &mut live, start);
+    for (at, item) in two_minutes_of_offers() {
+        watcher.handle(Msg::Feed(item), &mut live, at);
+    }
+    watcher.handle(Msg::Tick, &mut live, noon);
+
+    let joined = joiner.board(&backlog, &config, noon);
+    let watched = watcher.board(&live, &config, noon);
+    assert_eq!(joined.feed.state, FeedState::Live);
+    assert_eq!(watched.feed.state, FeedState::Live);
+    // The minute (11:59:00, 12:00:00] holds the offers at 11:59:01 … 11:59:59: 59.
+    assert_eq!(joined.feed.events_per_min, 59.0);
+    assert_eq!(watched.feed.events_per_min, 59.0);
 }

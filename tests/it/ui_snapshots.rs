@@ -631,3 +631,43 @@ fn the_dumb_terminal_summary_says_the_headline_figures() {
         ]
     );
 }
+
+/// A dumb terminal on a feed that is down: the heading names the source, the lines say
+/// NOT LIVE and the time the figures stopped at, and no figure is judged ON TARGET.
+#[test]
+fn the_dumb_terminal_summary_of_a_feed_that_is_down_says_as_of_when() {
+    use forceboard::ui::regions::summary::summary;
+    use forceboard::ui::widgets::theme::Theme;
+    use forceboard::ui::{AsOf, SourceLabel};
+    let mut case = ascii_case(LayoutChoice::Auto);
+    case.feed.state = FeedState::Down { retry_in_s: 8 };
+    case.feed.down_cause = Some(forceboard::feed::DownCause::ConnectionRefused);
+    case.feed.source = Some(SourceLabel {
+        name: "tcp 10.0.0.5:7000".to_string(),
+        check: "the address",
+    });
+    case.feed.as_of = Some(AsOf {
+        at: now(),
+        ago_s: 180,
+    });
+    let summary = summary(&case.board(), &Theme::new(&case.view));
+    assert_eq!(
+        summary.heading,
+        "13:00:00 BST | West Midlands Police | whole force | window 1h | tcp 10.0.0.5:7000"
+    );
+    assert_eq!(
+        summary.figures[..2],
+        [
+            "  FEED DOWN - connection refused - retrying in 8 s",
+            "  NOT LIVE - figures as of 13:00:00 BST",
+        ]
+    );
+    assert!(
+        summary
+            .figures
+            .iter()
+            .all(|line| !line.contains("ON TARGET")),
+        "{:?}",
+        summary.figures
+    );
+}

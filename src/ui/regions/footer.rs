@@ -53,13 +53,16 @@ fn feed_state(board: &Board, theme: &Theme) -> Span<'static> {
         FeedState::Stale { silent_s } => (format!("STALE {silent_s} s"), theme.warning()),
         FeedState::Down { retry_in_s } => (format!("DOWN retry {retry_in_s} s"), theme.bad()),
         FeedState::Ended => ("ENDED".to_string(), theme.warning()),
+        FeedState::NoEvents => ("NO EVENTS YET".to_string(), theme.warning()),
+        FeedState::Reconnecting => ("RECONNECTING".to_string(), theme.warning()),
     };
     Span::styled(state, style)
 }
 
 /// The feed's words, longest first: state, rate, last event, rejected lines and the
-/// recording; then shorter; then the state alone.
-fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 3] {
+/// recording; then without the last event's age; then shorter; then the state and the
+/// source; then the state alone.
+fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 5] {
     let feed = &board.feed;
     let rate = format::per_minute(feed.events_per_min);
     let rejected_style = if feed.rejected > 0 {
@@ -71,32 +74,49 @@ fn feed_lines(board: &Board, theme: &Theme) -> [Line<'static>; 3] {
     let feed_word = Span::styled("feed ", theme.dim());
     let state = feed_state(board, theme);
     let (record_long, record_short) = recording(feed.recording.as_ref(), theme);
-    let mut long = vec![
-        feed_word.clone(),
-        state.clone(),
-        sep(),
-        Span::raw(format!("{rate} events/min")),
-    ];
+    // Where the feed comes from, on every layout that has a footer.
+    let source: Vec<Span<'static>> = feed
+        .source
+        .iter()
+        .flat_map(|source| [sep(), Span::raw(source.name.clone())])
+        .collect();
+    let mut long = vec![feed_word.clone(), state.clone()];
+    long.extend(source.iter().cloned());
+    long.extend([sep(), Span::raw(format!("{rate} events/min"))]);
+    // Without the last event's age, when the whole does not fit.
+    let mut shorter = long.clone();
     if let Some(age) = feed.last_event_age_s {
         long.extend([sep(), Span::raw(format!("last event {age} s ago"))]);
     }
-    long.extend([
+    let rejected = [
         sep(),
         Span::styled(format!("{} rejected", feed.rejected), rejected_style),
-    ]);
-    long.extend(record_long);
-    let mut short = vec![
-        feed_word,
-        state.clone(),
+    ];
+    long.extend(rejected.clone());
+    long.extend(record_long.clone());
+    shorter.extend(rejected);
+    shorter.extend(record_long);
+    let mut short = vec![feed_word, state.clone()];
+    short.extend(source.iter().cloned());
+    short.extend([
         sep(),
         Span::raw(format!("{rate}/min")),
         sep(),
         Span::styled(format!("{} rej", feed.rejected), rejected_style),
-    ];
+    ]);
     short.extend(record_short.clone());
+    let mut named = vec![state.clone()];
+    named.extend(source);
+    named.extend(record_short.clone());
     let mut least = vec![state];
     least.extend(record_short);
-    [Line::from(long), Line::from(short), Line::from(least)]
+    [
+        Line::from(long),
+        Line::from(shorter),
+        Line::from(short),
+        Line::from(named),
+        Line::from(least),
+    ]
 }
 
 /// The keys' hints from the keymap: every one that applies to this board (the keys

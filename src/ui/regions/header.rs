@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use crate::feed::DownCause;
 use crate::ui::board::Board;
-use crate::ui::status::{FeedState, Mode, RecordingStatus};
+use crate::ui::status::{AsOf, FeedState, FeedStatus, Mode, RecordingStatus};
 
 use crate::format::speed;
 use crate::ui::widgets::glyphs::Glyphs;
@@ -43,11 +43,31 @@ pub(crate) fn banners(board: &Board) -> Vec<(Banner, String)> {
             banners.push((Banner::Replay, text));
         }
     }
+    let source = board.feed.source.as_ref();
     match board.feed.state {
         FeedState::Live => {}
         FeedState::Connecting => banners.push((
             Banner::Warning,
-            "CONNECTING TO FEED — no events yet".to_string(),
+            match source {
+                Some(source) => format!("CONNECTING TO {} — no events yet", source.name),
+                None => "CONNECTING TO FEED — no events yet".to_string(),
+            },
+        )),
+        FeedState::Reconnecting => banners.push((
+            Banner::Warning,
+            match source {
+                Some(source) => format!("RECONNECTING TO {}", source.name),
+                None => "RECONNECTING TO FEED".to_string(),
+            },
+        )),
+        FeedState::NoEvents => banners.push((
+            Banner::Warning,
+            match source {
+                Some(source) => {
+                    format!("NO EVENTS YET on {} — check {}", source.name, source.check)
+                }
+                None => "NO EVENTS YET".to_string(),
+            },
         )),
         FeedState::Stale { silent_s } => banners.push((
             Banner::Warning,
@@ -168,10 +188,32 @@ pub(crate) fn draw_banners(
     }
 }
 
-/// The mode as a word for the header.
-fn mode_word(mode: Mode, glyphs: &Glyphs) -> String {
+/// `as of 11:20:34 (3 m ago)`: the time the figures stopped at, and how long ago.
+pub(crate) fn as_of_words(as_of: AsOf, tz: chrono_tz::Tz) -> String {
+    format!("as of {} ({} ago)", clock(as_of.at, tz), ago(as_of.ago_s))
+}
+
+/// `45 s`, `3 m`, `2 h 5 m`.
+pub(crate) fn ago(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3600 => format!("{} m", seconds / 60),
+        _ => match (seconds / 3600, seconds % 3600 / 60) {
+            (hours, 0) => format!("{hours} h"),
+            (hours, minutes) => format!("{hours} h {minutes} m"),
+        },
+    }
+}
+
+/// The mode as a word for the header: LIVE only when the feed is live.
+fn mode_word(mode: Mode, feed: &FeedStatus, glyphs: &Glyphs) -> String {
     match mode {
-        Mode::Live => "LIVE".to_string(),
+        Mode::Live | Mode::Training { .. } if feed.state.is_not_live() => "NOT LIVE".to_string(),
+        Mode::Live => match feed.state {
+            FeedState::Live => "LIVE".to_string(),
+            FeedState::Ended => "ENDED".to_string(),
+            _ => "CONNECTING".to_string(),
+        },
         Mode::Training { speed: s } => format!("TRAINING {}", glyphs.speed(s)),
         Mode::Demo => "DEMO".to_string(),
         Mode::Replay { speed: s, paused } => {
@@ -204,8 +246,15 @@ pub(crate) fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &T
             [Span::raw(" "), span]
         })
         .collect();
-    let mode = Span::styled(mode_word(board.mode, theme.glyphs()), theme.bold());
-    let time = Span::styled(clock(board.now, board.tz), theme.bold());
+    let mode = Span::styled(
+        mode_word(board.mode, &board.feed, theme.glyphs()),
+        theme.bold(),
+    );
+    // While the feed is not live the figures stop: the time says when, and how long ago.
+    let time = match board.feed.as_of {
+        Some(as_of) => Span::styled(as_of_words(as_of, board.tz), theme.bold()),
+        None => Span::styled(clock(board.now, board.tz), theme.bold()),
+    };
     let day = Span::styled(date(board.now, board.tz), theme.dim());
     let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
     let window_one = Span::styled(format!("window {}", board.window.label), theme.bold());

@@ -233,8 +233,12 @@ impl Headline<'_> {
     }
 
     /// The share's verdict: `✔` 5 points or more above its goal, `▲` within 5 points of
-    /// it, `✖` below it, `·` without either.
+    /// it, `✖` below it, `·` without either — or while the feed is not live (no verdict
+    /// over figures that stopped).
     pub(super) fn goal_mark(&self, theme: &Theme) -> Span<'static> {
+        if self.not_live {
+            return Span::styled(theme.glyphs().mark(Status::None), theme.not_live());
+        }
         let style = match self.share_verdict {
             Status::Green => theme.good(),
             Status::Amber => theme.warning(),

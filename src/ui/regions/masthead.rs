@@ -45,7 +45,13 @@ fn pieces(board: &Board, rotating: bool) -> (String, Option<String>, String) {
         let (at, of) = board.scope_position();
         format!("{at}/{of}")
     });
-    (name, position, hours_minutes(board.now, board.tz))
+    // While the feed is not live the figures stopped: the time is theirs, and says so.
+    let clock = hours_minutes(board.now, board.tz);
+    let clock = match board.feed.as_of {
+        Some(_) => format!("AS OF {clock}"),
+        None => clock,
+    };
+    (name, position, clock)
 }
 
 /// Draws the masthead in `area` (as tall as [`height`] says).

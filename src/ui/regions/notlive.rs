@@ -27,23 +27,33 @@ pub(crate) fn wall_height(body: Rect) -> u16 {
     }
 }
 
-/// The words, longest first: what is wrong and what it means for the figures.
-fn words(state: FeedState) -> [String; 3] {
-    let (what, meaning) = match state {
-        FeedState::Stale { silent_s } => (
-            format!("FEED STALE — no event for {silent_s} s"),
-            "these figures may be out of date",
-        ),
-        _ => (
-            "FEED DOWN".to_string(),
-            "these figures stopped at the feed's last event",
-        ),
+/// The words, longest first: what is wrong and what it means for the figures (`as_of`:
+/// `as of 11:20:34 (3 m ago)`, when the figures stopped).
+fn words(state: FeedState, as_of: Option<&str>) -> [String; 3] {
+    let what = match state {
+        FeedState::Stale { silent_s } => format!("FEED STALE — no event for {silent_s} s"),
+        FeedState::NoEvents => "NO EVENTS YET".to_string(),
+        FeedState::Reconnecting => "FEED RECONNECTING".to_string(),
+        _ => "FEED DOWN".to_string(),
     };
-    [
-        format!("NOT LIVE — {what} — {meaning}"),
-        format!("NOT LIVE — {what}"),
-        BIG_WORDS.to_string(),
-    ]
+    match as_of {
+        Some(as_of) => [
+            format!("NOT LIVE — {what} — figures {as_of}"),
+            format!("NOT LIVE — figures {as_of}"),
+            BIG_WORDS.to_string(),
+        ],
+        None => {
+            let meaning = match state {
+                FeedState::NoEvents => "no figures yet",
+                _ => "these figures stopped at the feed's last event",
+            };
+            [
+                format!("NOT LIVE — {what} — {meaning}"),
+                format!("NOT LIVE — {what}"),
+                BIG_WORDS.to_string(),
+            ]
+        }
+    }
 }
 
 fn style(state: FeedState, theme: &Theme) -> Style {
@@ -65,7 +75,12 @@ pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
         fill_row(buf, area, y, style);
     }
     let glyphs = theme.glyphs();
-    let [long, medium, short] = words(state).map(|words| glyphs.words_in_set(&words));
+    let as_of = board
+        .feed
+        .as_of
+        .map(|as_of| super::header::as_of_words(as_of, board.tz));
+    let [long, medium, short] =
+        words(state, as_of.as_deref()).map(|words| glyphs.words_in_set(&words));
     let line = fit(
         area.width,
         [
@@ -98,18 +113,21 @@ mod tests {
 
     #[test]
     fn words_say_not_live_and_why() {
-        let [long, medium, short] = words(FeedState::Stale { silent_s: 47 });
+        let as_of = Some("as of 11:20:34 (47 s ago)");
+        let [long, medium, short] = words(FeedState::Stale { silent_s: 47 }, as_of);
         assert_eq!(
             long,
-            "NOT LIVE — FEED STALE — no event for 47 s — these figures may be out of date"
+            "NOT LIVE — FEED STALE — no event for 47 s — figures as of 11:20:34 (47 s ago)"
         );
-        assert_eq!(medium, "NOT LIVE — FEED STALE — no event for 47 s");
+        assert_eq!(medium, "NOT LIVE — figures as of 11:20:34 (47 s ago)");
         assert_eq!(short, "NOT LIVE");
-        let [long, medium, _] = words(FeedState::Down { retry_in_s: 8 });
+        let [long, medium, _] = words(FeedState::Down { retry_in_s: 8 }, None);
         assert_eq!(
             long,
             "NOT LIVE — FEED DOWN — these figures stopped at the feed's last event"
         );
         assert_eq!(medium, "NOT LIVE — FEED DOWN");
+        let [long, _, _] = words(FeedState::NoEvents, None);
+        assert_eq!(long, "NOT LIVE — NO EVENTS YET — no figures yet");
     }
 }

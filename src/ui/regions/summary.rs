@@ -25,8 +25,14 @@ pub fn summary(board: &Board, theme: &Theme) -> Summary {
         Some(code) => format!("{} ({code})", board.scope_label),
         None => "whole force".to_string(),
     };
+    let source = board
+        .feed
+        .source
+        .as_ref()
+        .map(|source| format!(" {} {}", glyphs.separator, source.name))
+        .unwrap_or_default();
     let heading = format!(
-        "{} {} {} {sep} {scope} {sep} window {}",
+        "{} {} {} {sep} {scope} {sep} window {}{source}",
         clock(board.now, board.tz),
         glyphs.separator,
         board.force_name,
@@ -37,6 +43,12 @@ pub fn summary(board: &Board, theme: &Theme) -> Summary {
         .iter()
         .map(|(_, words)| format!("  {}", glyphs.words_in_set(words)))
         .collect();
+    // While the feed is not live the figures stopped: say when, with them (without the
+    // ageing "ago", so that a stopped board does not print again every second).
+    if let Some(as_of) = board.feed.as_of {
+        let words = format!("NOT LIVE — figures as of {}", clock(as_of.at, board.tz));
+        figures.push(format!("  {}", glyphs.words_in_set(&words)));
+    }
     for headline in headlines(board) {
         figures.push(figure(&headline, theme));
         // A call line's handlers, when the feed reports staffing (schema v1.1).
