@@ -198,7 +198,9 @@ fn q_ends_that_session_only() {
     first.assert_restored();
     // The other board still answers its keys: ? opens its help.
     second.press("?");
-    second.wait_until("the help overlay", |screen| screen.contains("Keys — ? or Esc to close"));
+    second.wait_until("the help overlay", |screen| {
+        screen.contains("Keys — ? or Esc to close")
+    });
     assert!(!second.exited());
     second.press("\x1b"); // Esc closes the overlay; the board stays
     second.wait_until("the board without the overlay", |screen| {
@@ -515,4 +517,35 @@ fn a_client_that_does_not_know_its_size_gets_the_board_at_80_by_24() {
     let _ = client.kill();
     let _ = client.wait();
     let _ = reader.join();
+}
+
+/// The most the server may hold, in KiB, with two sessions open whatever their sizes: a
+/// board drawn at 500×200 is about 12 MB; a session drawn at its claimed 10000×10000
+/// asked for gigabytes and aborted the server.
+const RSS_BOUND_KIB: u64 = 200 * 1024;
+
+#[test]
+fn a_huge_terminal_is_drawn_at_the_cap_and_the_server_lives() {
+    let (mut server, allowed, _) = server("huge", &[]);
+    let mut huge = server.connect(&allowed, 10_000, 10_000);
+    huge.wait_for("drawn at 500×200 of 10000×10000");
+    huge.wait_for(WORKED_EXAMPLE[0]);
+    // A window change to the largest size a client can say.
+    huge.resize(65_535, 65_535);
+    huge.wait_for("drawn at 500×200 of 65535×65535");
+    // Wider only: the note goes right of the board.
+    huge.resize(560, 100);
+    huge.wait_for("drawn at 500×100 of 560×100");
+    assert!(server.alive(), "the server died");
+    let mut other = server.connect(&allowed, 80, 24);
+    other.wait_for("8.0s");
+    let rss = server.rss_kib();
+    assert!(
+        rss < RSS_BOUND_KIB,
+        "the server holds {rss} KiB, over {RSS_BOUND_KIB}"
+    );
+    other.press("q");
+    assert!(other.wait_exit().success());
+    huge.press("q");
+    assert!(huge.wait_exit().success());
 }

@@ -156,7 +156,8 @@ impl russh::server::Handler for Connection {
         // window change says otherwise.
         let (width, height) = cells(columns, rows).unwrap_or(UNKNOWN_SIZE);
         self.pty = Some(Pty {
-            term: term.to_string(),
+            // A terminal's name is a few letters; a client's megabytes are not kept.
+            term: term.chars().take(64).collect(),
             locale: None,
             width,
             height,

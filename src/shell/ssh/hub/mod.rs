@@ -169,6 +169,7 @@ impl Hub {
             ToHub::Resize { id, width, height } => {
                 if let Some(session) = self.sessions.get_mut(&id) {
                     let resized = session.screen.resize(width, height);
+                    let (width, height) = session.screen.drawn();
                     session
                         .app
                         .handle(Msg::Resize { width, height }, &mut self.feed, now);
@@ -186,15 +187,16 @@ impl Hub {
     }
 
     fn open(&mut self, id: u64, pty: &Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
-        let Ok(screen) = Screen::new(pty.width, pty.height) else {
-            mailbox.close(Vec::new());
-            return;
-        };
         let terminal = Capabilities::detect(TerminalEnv {
             term: Some(pty.term.as_str()),
             lang: pty.locale.as_deref(),
             ..TerminalEnv::default()
         });
+        let Ok(screen) = Screen::new(pty.width, pty.height, terminal.utf8) else {
+            mailbox.close(Vec::new());
+            return;
+        };
+        let (width, height) = screen.drawn();
         let options = AppOptions {
             layout: self.options.layout,
             mono: false,
@@ -203,10 +205,7 @@ impl Hub {
             rotate_every: self.options.rotate_every,
         };
         let mut app = App::new(&self.config, options, now);
-        let size = Msg::Resize {
-            width: pty.width,
-            height: pty.height,
-        };
+        let size = Msg::Resize { width, height };
         app.handle(size, &mut self.feed, now);
         let session = Session {
             app,
