@@ -213,7 +213,12 @@ fn q_ends_that_session_only() {
 
 #[test]
 fn fifty_sessions_get_the_board_and_the_fifty_first_is_refused_with_the_reason() {
-    let (server, allowed, _) = server("fifty", &[]);
+    // All fifty connect at once from one address: the limits on connections not yet
+    // signed in are raised out of the way.
+    let (server, allowed, _) = server(
+        "fifty",
+        &["--max-startups", "100", "--per-source-max-startups", "100"],
+    );
     let boards: Vec<Board> = (0..50).map(|_| server.connect(&allowed, 80, 24)).collect();
     for board in &boards {
         board.wait_for("33.3");
@@ -548,4 +553,80 @@ fn a_huge_terminal_is_drawn_at_the_cap_and_the_server_lives() {
     assert!(other.wait_exit().success());
     huge.press("q");
     assert!(huge.wait_exit().success());
+}
+
+/// A plain TCP connection to the server from `source` (another loopback address), that
+/// sends `hello` and then nothing.
+fn stalled(server: &SshServer, source: [u8; 4], hello: &[u8]) -> std::net::TcpStream {
+    use std::io::Write;
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    let from = std::net::SocketAddr::from((source, 0));
+    socket
+        .bind(&from.into())
+        .expect("bind to the source address");
+    let to = std::net::SocketAddr::from(([127, 0, 0, 1], server.port));
+    socket.connect(&to.into()).expect("connects");
+    let mut stream: std::net::TcpStream = socket.into();
+    stream.write_all(hello).expect("sends its hello");
+    stream
+}
+
+#[test]
+fn two_hundred_stalled_connections_lock_no_inspector_out_and_each_is_closed() {
+    use std::io::Read;
+    let timeout = Duration::from_secs(10);
+    let (server, allowed, _) = server("stalled", &["--auth-timeout", "10s"]);
+    let started = Instant::now();
+    // 100 that never say a word and 100 that send only their version line, from
+    // 127.0.0.2; the inspector comes from 127.0.0.1.
+    let mut flood: Vec<std::net::TcpStream> = (0..200)
+        .map(|n| {
+            let hello: &[u8] = if n % 2 == 0 { b"" } else { b"SSH-2.0-x\r\n" };
+            stalled(&server, [127, 0, 0, 2], hello)
+        })
+        .collect();
+    let mut inspector = let_in(
+        &server,
+        &allowed,
+        (80, 24),
+        "33.3",
+        "the inspector never got the board",
+    );
+    let got_in = started.elapsed();
+    assert!(
+        got_in < timeout,
+        "the inspector waited {got_in:?}, as long as the stalled connections"
+    );
+    // Every stalled connection is closed: at once if it was over the limits, at the
+    // time-out if it was let in to start its handshake.
+    let mut let_in_count = 0;
+    for socket in &mut flood {
+        socket
+            .set_read_timeout(Some(PATIENCE))
+            .expect("a read time-out");
+        let mut received = Vec::new();
+        let ended = socket.read_to_end(&mut received);
+        assert!(
+            !ended.as_ref().is_err_and(|error| matches!(
+                error.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )),
+            "a stalled connection was never closed: {ended:?}"
+        );
+        if received.starts_with(b"SSH-2.0-") {
+            let_in_count += 1;
+        }
+    }
+    assert!(let_in_count > 0, "none was let in to start a handshake");
+    assert!(
+        let_in_count <= 10,
+        "{let_in_count} from one address were let in"
+    );
+    let waited = started.elapsed();
+    assert!(waited >= timeout, "closed after {waited:?}");
+    // The inspector's session outlives them all.
+    inspector.wait_for("33.3");
+    inspector.press("q");
+    assert!(inspector.wait_exit().success());
 }

@@ -4,13 +4,13 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelWriteHalf, Pty as PtyMode};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
+use super::gate::Ticket;
 use super::hub::{Pty, ToHub};
 use super::screen::{Mailbox, Outgoing};
 use super::shared::{Shared, Who};
@@ -29,7 +29,7 @@ pub(crate) struct Connection {
     peer: SocketAddr,
     /// Over the connection cap: every authentication is refused (the disconnect says why).
     refused: bool,
-    authenticated: Arc<AtomicBool>,
+    ticket: Arc<Ticket>,
     who: Option<Who>,
     channel: Option<(ChannelId, ChannelWriteHalf<Msg>)>,
     pty: Option<Pty>,
@@ -43,7 +43,7 @@ impl Connection {
         shared: Arc<Shared>,
         peer: SocketAddr,
         refused: bool,
-        authenticated: Arc<AtomicBool>,
+        ticket: Arc<Ticket>,
     ) -> Connection {
         let id = shared.next_id();
         Connection {
@@ -51,7 +51,7 @@ impl Connection {
             id,
             peer,
             refused,
-            authenticated,
+            ticket,
             who: None,
             channel: None,
             pty: None,
@@ -119,7 +119,7 @@ impl russh::server::Handler for Connection {
     }
 
     async fn auth_succeeded(&mut self, _session: &mut Session) -> anyhow::Result<()> {
-        self.authenticated.store(true, Ordering::SeqCst);
+        self.ticket.sign_in();
         Ok(())
     }
 
