@@ -630,3 +630,42 @@ fn two_hundred_stalled_connections_lock_no_inspector_out_and_each_is_closed() {
     inspector.press("q");
     assert!(inspector.wait_exit().success());
 }
+
+#[test]
+fn a_host_key_others_may_read_or_an_empty_one_is_refused_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = key_dir("hostkey-mode");
+    let path = dir.join("host_key");
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(status.success());
+    std::fs::write(dir.join("authorized_keys"), "").expect("authorized_keys");
+    let start = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+            .args(["ssh", "--listen", "127.0.0.1:0", "--demo", "--host-key"])
+            .arg(&path)
+            .arg("--authorized-keys")
+            .arg(dir.join("authorized_keys"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("forceboard runs")
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let open = start();
+    assert_eq!(open.status.code(), Some(1), "{}", stderr(&open));
+    let said = stderr(&open);
+    assert!(
+        said.contains(&path.display().to_string())
+            && said.contains(&format!("chmod 600 {}", path.display())),
+        "{said}"
+    );
+    std::fs::write(&path, "").expect("emptied");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let empty = start();
+    assert_eq!(empty.status.code(), Some(1), "{}", stderr(&empty));
+    assert!(stderr(&empty).contains("is empty"), "{}", stderr(&empty));
+    let _ = std::fs::remove_dir_all(&dir);
+}
