@@ -121,11 +121,25 @@ impl SshServer {
 
     /// `ssh -tt` to the board in a `cols` × `rows` terminal.
     pub fn connect(&self, key: &Key, cols: u16, rows: u16) -> Board {
+        self.connect_with_env(key, (cols, rows), &[])
+    }
+
+    /// The same, with `env` for the client: `TERM` goes to the server with the pty, and
+    /// `LANG` is sent (`SetEnv`).
+    pub fn connect_with_env(
+        &self,
+        key: &Key,
+        (cols, rows): (u16, u16),
+        env: &[(&str, &str)],
+    ) -> Board {
         let mut args = vec!["-tt".to_string()];
+        for (name, value) in env.iter().filter(|(name, _)| *name == "LANG") {
+            args.extend(["-o".to_string(), format!("SetEnv={name}={value}")]);
+        }
         args.extend(self.client_args(key));
         args.push("board@127.0.0.1".to_string());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        Board::start_program("ssh", &args, (cols, rows), &[])
+        Board::start_program("ssh", &args, (cols, rows), env)
     }
 
     /// `ssh` with `extra` options and arguments, no terminal: its status and output.

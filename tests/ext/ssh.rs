@@ -669,3 +669,60 @@ fn a_host_key_others_may_read_or_an_empty_one_is_refused_at_start() {
     assert!(stderr(&empty).contains("is empty"), "{}", stderr(&empty));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The text lines in a terminal's bytes, without their carriage returns.
+fn text_lines(raw: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(raw)
+        .split('\n')
+        .map(|line| line.trim_end_matches('\r').to_string())
+        .collect()
+}
+
+#[test]
+fn a_dumb_terminal_gets_the_plain_lines_of_a_local_dumb_terminal() {
+    let (server, allowed, _) = server("dumb", &[]);
+    let dumb = [("TERM", "dumb"), ("LANG", "C")];
+    let local = Board::start_with_env(
+        &["replay", SPEC_AT_NOON[1], "--from", SPEC_AT_NOON[3]],
+        80,
+        24,
+        &dumb,
+    );
+    local.wait_for("FEED ENDED");
+    // The local lines with figures, and the heading (the clock stands at the end).
+    let local_lines: Vec<String> = local
+        .contents()
+        .lines()
+        .filter(|line| {
+            [
+                "  999 ",
+                "  101 ",
+                "  Emerg ",
+                "  Prio ",
+                "FEED ENDED",
+                " | ",
+            ]
+            .iter()
+            .any(|start| line.contains(start))
+        })
+        .map(|line| line.trim_end().to_string())
+        .collect();
+    assert!(local_lines.len() >= 6, "{local_lines:?}");
+    let mut remote = server.connect_with_env(&allowed, (80, 24), &dumb);
+    remote.wait_until("the local dumb terminal's lines", |_| {
+        let lines = text_lines(&remote.raw());
+        local_lines.iter().all(|line| lines.contains(line))
+    });
+    let raw = remote.raw();
+    assert!(
+        raw.iter().all(|&byte| byte != 0x1b && byte.is_ascii()),
+        "escape codes or non-ASCII bytes: {:?}",
+        String::from_utf8_lossy(&raw)
+    );
+    // A local dumb terminal is in line mode: q, then Enter.
+    let mut local = local;
+    local.press("q\r");
+    assert!(local.wait_exit().success());
+    remote.press("q");
+    assert!(remote.wait_exit().success());
+}

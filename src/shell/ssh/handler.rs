@@ -337,7 +337,8 @@ async fn send_frames(mailbox: &Mailbox, channel: &ChannelWriteHalf<Msg>) {
                 }
             }
             Outgoing::Close(bytes) => {
-                if channel.data_bytes(bytes).await.is_err() {
+                // A dumb terminal has no screen to restore: nothing is sent.
+                if !bytes.is_empty() && channel.data_bytes(bytes).await.is_err() {
                     warn!("could not restore a client's screen");
                 }
                 let _ = channel.exit_status(0).await;

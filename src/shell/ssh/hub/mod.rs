@@ -17,6 +17,10 @@ use crate::time::{Span, Timestamp, WallClock};
 use crate::ui::LayoutChoice;
 use crate::ui::keymap::{self, KeyAction};
 
+use crate::shell::plain::PRINT_GAP;
+use crate::ui::regions::summary::summary;
+use crate::ui::widgets::theme::Theme;
+
 use super::decode::Decoder;
 use super::screen::{Mailbox, Screen, restore};
 
@@ -85,9 +89,18 @@ pub(crate) struct HubOptions {
     pub(crate) idle_after: Option<Span>,
 }
 
+/// What a dumb terminal's session last printed, and when.
+#[derive(Default)]
+struct Plain {
+    printed: Option<(Vec<String>, Instant)>,
+}
+
 struct Session {
     app: App,
     screen: Screen,
+    /// On `TERM=dumb`: the lines last printed and when, for the plain lines a local dumb
+    /// terminal gets (no screen, no escape sequences); `None` for a full screen.
+    plain: Option<Plain>,
     decoder: Decoder,
     mailbox: Arc<Mailbox>,
     /// When the decoder started waiting on an unfinished sequence.
@@ -210,6 +223,7 @@ impl Hub {
         let session = Session {
             app,
             screen,
+            plain: (pty.term == "dumb").then(Plain::default),
             decoder: Decoder::new(),
             mailbox,
             waiting_since: None,
@@ -326,7 +340,12 @@ impl Hub {
 
     fn end(&mut self, id: u64, ending: Ending) {
         if let Some(session) = self.sessions.remove(&id) {
-            session.mailbox.close(restore());
+            let last = if session.plain.is_some() {
+                Vec::new()
+            } else {
+                restore()
+            };
+            session.mailbox.close(last);
             let _ = self.endings.send((id, ending));
         }
     }
@@ -343,12 +362,49 @@ fn draw(
     let Some(board) = session.app.next_frame(feed, config, now) else {
         return Ok(());
     };
+    if let Some(plain) = &mut session.plain {
+        if let Some(lines) = plain_lines(&mut plain.printed, &board, session.app.view()) {
+            session.mailbox.put(lines);
+        }
+        return Ok(());
+    }
     if session.mailbox.take_unsent() {
         session.screen.redraw_whole()?;
     }
     let bytes = session.screen.frame(&board, session.app.view())?;
     session.mailbox.put(bytes);
     Ok(())
+}
+
+/// On a dumb terminal, the summary a local one prints (its heading and figures, then a
+/// blank line), when it is due: the figures changed, at most every [`PRINT_GAP`].
+fn plain_lines(
+    printed: &mut Option<(Vec<String>, Instant)>,
+    board: &crate::ui::Board,
+    view: &crate::ui::View,
+) -> Option<Vec<u8>> {
+    if printed
+        .as_ref()
+        .is_some_and(|(_, at)| at.elapsed() < PRINT_GAP)
+    {
+        return None;
+    }
+    let now = summary(board, &Theme::new(view));
+    if printed
+        .as_ref()
+        .is_some_and(|(figures, _)| *figures == now.figures)
+    {
+        return None;
+    }
+    // The client's terminal is in raw mode: each line ends in CR LF.
+    let mut text = String::new();
+    for line in std::iter::once(&now.heading).chain(&now.figures) {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    *printed = Some((now.figures, Instant::now()));
+    Some(text.into_bytes())
 }
 
 /// The keys that would move a recording's clock (space, + −, ← →, [ ], Home).
