@@ -726,3 +726,48 @@ fn a_dumb_terminal_gets_the_plain_lines_of_a_local_dumb_terminal() {
     remote.press("q");
     assert!(remote.wait_exit().success());
 }
+
+#[test]
+fn refusals_are_logged_with_who_and_why_and_a_flood_is_not() {
+    let dir = key_dir("refusals-log");
+    let allowed = Key::new(&dir, "inspector");
+    let stranger = Key::new(&dir, "stranger");
+    let log = dir.join("ssh.log");
+    let log_arg = log.display().to_string();
+    let mut args = SPEC_AT_NOON.to_vec();
+    args.extend(["--log", log_arg.as_str()]);
+    let server = SshServer::start_in(dir, &args, &[&allowed.public]);
+    let listed = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(&stranger.path)
+        .output()
+        .expect("ssh-keygen runs");
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let fingerprint = listed.split_whitespace().nth(1).expect("a fingerprint");
+    let exec = server.run(&allowed, &["board@127.0.0.1", "ls"]);
+    assert_eq!(exec.status.code(), Some(1));
+    for _ in 0..12 {
+        let unknown = server.run(&stranger, &["mallory@127.0.0.1"]);
+        assert_eq!(unknown.status.code(), Some(255));
+    }
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    let deadline = Instant::now() + PATIENCE;
+    while !read().contains("are not logged") {
+        assert!(Instant::now() < deadline, "{}", read());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = read();
+    assert!(text.contains("asked for a command (exec)"), "{text}");
+    let unknown = text
+        .lines()
+        .find(|line| line.contains("not on the list"))
+        .unwrap_or_else(|| panic!("no refusal of the unknown key: {text}"));
+    for part in ["127.0.0.1", "mallory", fingerprint] {
+        assert!(unknown.contains(part), "{part} not in {unknown}");
+    }
+    let logged = text
+        .lines()
+        .filter(|line| line.contains(" refused"))
+        .count();
+    assert!(logged <= 10, "{logged} refusals logged:\n{text}");
+}

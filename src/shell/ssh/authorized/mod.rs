@@ -71,6 +71,13 @@ impl AuthorizedKeys {
         self.keys.is_empty()
     }
 
+    /// Whether `key` is on the list at all, from whatever address.
+    pub(crate) fn lists(&self, key: &PublicKey) -> bool {
+        self.keys
+            .iter()
+            .any(|entry| entry.key.key_data() == key.key_data())
+    }
+
     /// The entry that lets `key` in from `address`, if one does.
     pub(crate) fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
         self.keys
