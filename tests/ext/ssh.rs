@@ -771,3 +771,24 @@ fn refusals_are_logged_with_who_and_why_and_a_flood_is_not() {
         .count();
     assert!(logged <= 10, "{logged} refusals logged:\n{text}");
 }
+
+#[test]
+fn a_key_removed_from_the_file_ends_its_open_session() {
+    let (server, allowed, other) = server("revoke", &[]);
+    std::fs::write(
+        server.dir.join("authorized_keys"),
+        format!("{}{}", allowed.public, other.public),
+    )
+    .expect("both keys");
+    server.signal("-HUP");
+    let mut staying = let_in(&server, &other, (80, 24), "33.3", "the other key");
+    let mut removed = server.connect(&allowed, 80, 24);
+    removed.wait_for("33.3");
+    std::fs::write(server.dir.join("authorized_keys"), &other.public).expect("rewrite");
+    server.signal("-HUP");
+    assert!(removed.wait_exit().success());
+    removed.assert_restored();
+    assert!(!staying.exited());
+    staying.press("q");
+    assert!(staying.wait_exit().success());
+}

@@ -57,10 +57,21 @@ impl Shared {
         Arc::clone(&keys)
     }
 
-    /// The new allow-list; sessions already open stay open.
+    /// The new allow-list; sessions whose key it no longer lets in are ended.
     pub(crate) fn set_keys(&self, keys: AuthorizedKeys) {
-        let mut current = self.keys.write().unwrap_or_else(PoisonError::into_inner);
-        *current = Arc::new(keys);
+        let revoked: Vec<u64> = self
+            .sessions()
+            .iter()
+            .filter(|(_, (who, _))| !keys.still_admits(&who.fingerprint, who.peer.ip()))
+            .map(|(&id, _)| id)
+            .collect();
+        {
+            let mut current = self.keys.write().unwrap_or_else(PoisonError::into_inner);
+            *current = Arc::new(keys);
+        }
+        for id in revoked {
+            let _ = self.hub.try_send(ToHub::Revoke { id });
+        }
     }
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Who, Instant)>> {

@@ -80,6 +80,15 @@ impl AuthorizedKeys {
             .any(|entry| entry.key.key_data() == key.key_data())
     }
 
+    /// Whether the key with this fingerprint is still let in from `address`.
+    pub(crate) fn still_admits(&self, fingerprint: &str, address: IpAddr) -> bool {
+        self.keys.iter().any(|entry| {
+            entry.fingerprint() == fingerprint
+                && entry.allows(address)
+                && entry.expires.is_none_or(|at| chrono::Utc::now() < at)
+        })
+    }
+
     /// The entry that lets `key` in from `address`, if one does.
     pub(crate) fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
         self.keys.iter().find(|entry| {

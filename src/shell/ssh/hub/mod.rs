@@ -44,6 +44,10 @@ pub(crate) enum ToHub {
         width: u16,
         height: u16,
     },
+    /// The session's key is no longer allowed: end it, its screen restored.
+    Revoke {
+        id: u64,
+    },
     /// The client has gone: forget the session (nothing more is sent).
     Gone {
         id: u64,
@@ -67,6 +71,8 @@ pub(crate) enum Ending {
     Idle,
     Shutdown,
     DrawFailed,
+    /// Its key was removed from the authorized keys (or no longer allows it).
+    KeyRemoved,
 }
 
 impl Ending {
@@ -76,6 +82,7 @@ impl Ending {
             Ending::Idle => "idle time-out",
             Ending::Shutdown => "server shutting down",
             Ending::DrawFailed => "drawing failed",
+            Ending::KeyRemoved => "key removed from the authorized keys",
         }
     }
 }
@@ -191,6 +198,7 @@ impl Hub {
                     }
                 }
             }
+            ToHub::Revoke { id } => self.end(id, Ending::KeyRemoved),
             ToHub::Gone { id } => {
                 if let Some(session) = self.sessions.remove(&id) {
                     session.mailbox.abandon();
