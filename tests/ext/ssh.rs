@@ -792,3 +792,29 @@ fn a_key_removed_from_the_file_ends_its_open_session() {
     staying.press("q");
     assert!(staying.wait_exit().success());
 }
+
+#[test]
+fn an_option_that_restricts_access_and_is_not_supported_stops_the_start() {
+    let dir = key_dir("unsupported-option");
+    let key = Key::new(&dir, "inspector");
+    std::fs::write(
+        dir.join("authorized_keys"),
+        format!("# keys\nverify-required {}", key.public),
+    )
+    .expect("authorized_keys");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["ssh", "--listen", "127.0.0.1:0", "--demo", "--host-key"])
+        .arg(dir.join("host_key"))
+        .arg("--authorized-keys")
+        .arg(dir.join("authorized_keys"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("forceboard runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("line 2") && said.contains("verify-required"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

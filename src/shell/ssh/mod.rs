@@ -74,6 +74,14 @@ pub enum SshError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "the authorized keys file {path}, line {line}: {reason}; remove the option or the line"
+    )]
+    UnsupportedOption {
+        path: String,
+        line: usize,
+        reason: &'static str,
+    },
     #[error("cannot listen on {address}")]
     Listen {
         address: SocketAddr,
@@ -137,7 +145,19 @@ fn read_keys(options: &SshOptions) -> Result<AuthorizedKeys, SshError> {
             source,
         }
     })?;
-    for (line, reason) in &keys.skipped {
+    for &(line, reason) in &keys.skipped {
+        if [
+            authorized::RESTRICTS_VERIFY,
+            authorized::RESTRICTS_PRINCIPALS,
+        ]
+        .contains(&reason)
+        {
+            return Err(SshError::UnsupportedOption {
+                path: options.authorized_keys.display().to_string(),
+                line,
+                reason,
+            });
+        }
         warn!(line, reason, "an authorized_keys line was skipped");
     }
     Ok(keys)

@@ -99,6 +99,12 @@ impl AuthorizedKeys {
     }
 }
 
+/// A line with an option that restricts access in a way not supported here.
+pub(crate) const RESTRICTS_VERIFY: &str =
+    "verify-required restricts access and is not supported (no FIDO keys)";
+pub(crate) const RESTRICTS_PRINCIPALS: &str =
+    "principals= restricts access and is not supported (no certificates)";
+
 fn parse_line(line: &str) -> Result<AuthorizedKey, &'static str> {
     let (options, rest) = if starts_with_key_type(line) {
         ("", line)
@@ -112,6 +118,10 @@ fn parse_line(line: &str) -> Result<AuthorizedKey, &'static str> {
         match name.to_ascii_lowercase().as_str() {
             "from" => from = Some(unquote(value).split(',').map(str::to_string).collect()),
             "cert-authority" => return Err("cert-authority lines are not supported"),
+            // Options that would restrict who gets in, which this server cannot check:
+            // letting the key in without them would widen access.
+            "verify-required" => return Err(RESTRICTS_VERIFY),
+            "principals" => return Err(RESTRICTS_PRINCIPALS),
             "expiry-time" => {
                 let at =
                     expiry_time(unquote(value)).ok_or("expiry-time is not YYYYMMDD[HHMM[SS]]")?;
