@@ -14,7 +14,7 @@ use forceboard::config::Config;
 use forceboard::feed::source::FeedSource;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::shell::FeedInput;
-use forceboard::shell::ssh::SshOptions;
+use forceboard::shell::ssh::{SshOptions, Startups};
 use forceboard::time::{Span, Timestamp};
 use forceboard::ui::LayoutChoice;
 
@@ -55,10 +55,20 @@ pub struct SshArgs {
     /// SIGHUP reads it again without dropping sessions.
     #[arg(long, value_name = "FILE", default_value = "authorized_keys")]
     pub authorized_keys: PathBuf,
-    /// Connections at once, past which one is refused with a one-line reason.
+    /// Signed-in sessions at once, past which a connection is refused with a one-line
+    /// reason.
     #[arg(long, value_name = "N", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_sessions: u32,
+    /// Connections not yet signed in: past START, new ones are dropped at random (RATE %
+    /// of them, rising to all at FULL), as OpenSSH's MaxStartups.
+    #[arg(long, value_name = "START:RATE:FULL", default_value = "10:30:100",
+          value_parser = parse_startups)]
+    pub max_startups: Startups,
+    /// Connections not yet signed in from one address, past which new ones are dropped.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub per_source_max_startups: u32,
     /// Close a session after this long without a key [default: never, for wall screens].
     #[arg(long, value_name = "SPAN", value_parser = Flag(parse_drain_limit))]
     pub idle_timeout: Option<Span>,
@@ -95,6 +105,33 @@ keys; SIGTERM or Ctrl-C stops the server (each session's screen is restored).
 Exit codes: 0 stopped; 1 a runtime failure (a key file that cannot be read or written, an \
 address in use); 2 a bad flag or config.";
 
+/// `START:RATE:FULL` (or `START` alone: none dropped at random before it, all after).
+fn parse_startups(text: &str) -> Result<Startups, String> {
+    let bad = || format!("{text:?}: expected START:RATE:FULL, e.g. 10:30:100");
+    let parts: Vec<&str> = text.split(':').collect();
+    let number = |part: &str| part.trim().parse::<usize>().map_err(|_| bad());
+    let startups = match parts.as_slice() {
+        [start] => {
+            let start = number(start)?;
+            Startups {
+                start,
+                rate: 100,
+                full: start,
+            }
+        }
+        [start, rate, full] => Startups {
+            start: number(start)?,
+            rate: u32::try_from(number(rate)?).map_err(|_| bad())?,
+            full: number(full)?,
+        },
+        _ => return Err(bad()),
+    };
+    if startups.start == 0 || startups.rate > 100 || startups.full < startups.start {
+        return Err(bad());
+    }
+    Ok(startups)
+}
+
 impl SshArgs {
     /// The feed, read now for --replay; a live feed's token comes from the environment.
     pub fn feed(&self, config: &Config) -> anyhow::Result<FeedInput> {
@@ -129,6 +166,8 @@ impl SshArgs {
             host_key: self.host_key.clone(),
             authorized_keys: self.authorized_keys.clone(),
             max_connections: self.max_sessions as usize,
+            max_startups: self.max_startups,
+            per_source_max_startups: self.per_source_max_startups as usize,
             auth_timeout: self.auth_timeout.to_duration(),
             max_auth_attempts: self.max_auth_tries as usize,
             idle_after: self.idle_timeout,

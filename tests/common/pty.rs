@@ -57,6 +57,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
+/// The most of a terminal the test reads back: a pty may say it is 65535×65535, but a
+/// screen of that many cells would not fit in the test's memory.
+const MAX_PARSED: (u16, u16) = (600, 300);
+
+/// A parser for a `cols` × `rows` terminal, at most [`MAX_PARSED`].
+fn parsed_size(cols: u16, rows: u16) -> (std::num::NonZeroU16, std::num::NonZeroU16) {
+    (
+        std::num::NonZeroU16::new(rows.min(MAX_PARSED.1)).expect("rows > 0"),
+        std::num::NonZeroU16::new(cols.min(MAX_PARSED.0)).expect("cols > 0"),
+    )
+}
+
 pub struct Board {
     output: Arc<Mutex<Output>>,
     child: Box<dyn Child + Send + Sync>,
@@ -108,11 +120,10 @@ impl Board {
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let input = pty.master.take_writer().expect("pty writer");
         let output = Arc::new(Mutex::new(Output {
-            screen: vt100::Parser::new(
-                std::num::NonZeroU16::new(rows).expect("rows > 0"),
-                std::num::NonZeroU16::new(cols).expect("cols > 0"),
-                0,
-            ),
+            screen: {
+                let (rows, cols) = parsed_size(cols, rows);
+                vt100::Parser::new(rows, cols, 0)
+            },
             raw: Vec::new(),
             frames: Vec::new(),
             ended: false,
@@ -148,10 +159,12 @@ impl Board {
             pixel_height: 0,
         };
         self.master.resize(size).expect("resize the pty");
-        self.output.lock().expect("output").screen.set_size(
-            std::num::NonZeroU16::new(rows).expect("rows > 0"),
-            std::num::NonZeroU16::new(cols).expect("cols > 0"),
-        );
+        let (rows, cols) = parsed_size(cols, rows);
+        self.output
+            .lock()
+            .expect("output")
+            .screen
+            .set_size(rows, cols);
     }
 
     /// Has the program exited (without waiting)?

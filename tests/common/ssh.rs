@@ -121,11 +121,25 @@ impl SshServer {
 
     /// `ssh -tt` to the board in a `cols` × `rows` terminal.
     pub fn connect(&self, key: &Key, cols: u16, rows: u16) -> Board {
+        self.connect_with_env(key, (cols, rows), &[])
+    }
+
+    /// The same, with `env` for the client: `TERM` goes to the server with the pty, and
+    /// `LANG` is sent (`SetEnv`).
+    pub fn connect_with_env(
+        &self,
+        key: &Key,
+        (cols, rows): (u16, u16),
+        env: &[(&str, &str)],
+    ) -> Board {
         let mut args = vec!["-tt".to_string()];
+        for (name, value) in env.iter().filter(|(name, _)| *name == "LANG") {
+            args.extend(["-o".to_string(), format!("SetEnv={name}={value}")]);
+        }
         args.extend(self.client_args(key));
         args.push("board@127.0.0.1".to_string());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        Board::start_program("ssh", &args, (cols, rows), &[])
+        Board::start_program("ssh", &args, (cols, rows), env)
     }
 
     /// `ssh` with `extra` options and arguments, no terminal: its status and output.
@@ -135,6 +149,25 @@ impl SshServer {
         command.args(extra);
         command.stdin(Stdio::null());
         command.output().expect("ssh runs")
+    }
+
+    /// The server's resident memory now, in KiB (`VmRSS` in `/proc/PID/status`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server is running");
+        let line = status
+            .lines()
+            .find(|line| line.starts_with("VmRSS:"))
+            .expect("a VmRSS line");
+        line.split_whitespace()
+            .nth(1)
+            .and_then(|kib| kib.parse().ok())
+            .expect("VmRSS in kB")
+    }
+
+    /// Is the server still running?
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
     }
 
     pub fn signal(&self, signal: &str) {

@@ -213,7 +213,12 @@ fn q_ends_that_session_only() {
 
 #[test]
 fn fifty_sessions_get_the_board_and_the_fifty_first_is_refused_with_the_reason() {
-    let (server, allowed, _) = server("fifty", &[]);
+    // All fifty connect at once from one address: the limits on connections not yet
+    // signed in are raised out of the way.
+    let (server, allowed, _) = server(
+        "fifty",
+        &["--max-startups", "100", "--per-source-max-startups", "100"],
+    );
     let boards: Vec<Board> = (0..50).map(|_| server.connect(&allowed, 80, 24)).collect();
     for board in &boards {
         board.wait_for("33.3");
@@ -523,4 +528,299 @@ fn a_client_that_does_not_know_its_size_gets_the_board_at_80_by_24() {
     let _ = client.kill();
     let _ = client.wait();
     let _ = reader.join();
+}
+
+/// The most the server may hold, in KiB, with two sessions open whatever their sizes: a
+/// board drawn at 500×200 is about 12 MB; a session drawn at its claimed 10000×10000
+/// asked for gigabytes and aborted the server.
+const RSS_BOUND_KIB: u64 = 200 * 1024;
+
+#[test]
+fn a_huge_terminal_is_drawn_at_the_cap_and_the_server_lives() {
+    let (mut server, allowed, _) = server("huge", &[]);
+    let mut huge = server.connect(&allowed, 10_000, 10_000);
+    huge.wait_for("drawn at 500×200 of 10000×10000");
+    huge.wait_for(WORKED_EXAMPLE[0]);
+    // A window change to the largest size a client can say.
+    huge.resize(65_535, 65_535);
+    huge.wait_for("drawn at 500×200 of 65535×65535");
+    // Wider only: the note goes right of the board.
+    huge.resize(560, 100);
+    huge.wait_for("drawn at 500×100 of 560×100");
+    assert!(server.alive(), "the server died");
+    let mut other = server.connect(&allowed, 80, 24);
+    other.wait_for("8.0s");
+    let rss = server.rss_kib();
+    assert!(
+        rss < RSS_BOUND_KIB,
+        "the server holds {rss} KiB, over {RSS_BOUND_KIB}"
+    );
+    other.press("q");
+    assert!(other.wait_exit().success());
+    huge.press("q");
+    assert!(huge.wait_exit().success());
+}
+
+/// A plain TCP connection to the server from `source` (another loopback address), that
+/// sends `hello` and then nothing.
+fn stalled(server: &SshServer, source: [u8; 4], hello: &[u8]) -> std::net::TcpStream {
+    use std::io::Write;
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    let from = std::net::SocketAddr::from((source, 0));
+    socket
+        .bind(&from.into())
+        .expect("bind to the source address");
+    let to = std::net::SocketAddr::from(([127, 0, 0, 1], server.port));
+    socket.connect(&to.into()).expect("connects");
+    let mut stream: std::net::TcpStream = socket.into();
+    stream.write_all(hello).expect("sends its hello");
+    stream
+}
+
+#[test]
+fn two_hundred_stalled_connections_lock_no_inspector_out_and_each_is_closed() {
+    use std::io::Read;
+    let timeout = Duration::from_secs(10);
+    let (server, allowed, _) = server("stalled", &["--auth-timeout", "10s"]);
+    let started = Instant::now();
+    // 100 that never say a word and 100 that send only their version line, from
+    // 127.0.0.2; the inspector comes from 127.0.0.1.
+    let mut flood: Vec<std::net::TcpStream> = (0..200)
+        .map(|n| {
+            let hello: &[u8] = if n % 2 == 0 { b"" } else { b"SSH-2.0-x\r\n" };
+            stalled(&server, [127, 0, 0, 2], hello)
+        })
+        .collect();
+    let mut inspector = let_in(
+        &server,
+        &allowed,
+        (80, 24),
+        "33.3",
+        "the inspector never got the board",
+    );
+    let got_in = started.elapsed();
+    assert!(
+        got_in < timeout,
+        "the inspector waited {got_in:?}, as long as the stalled connections"
+    );
+    // Every stalled connection is closed: at once if it was over the limits, at the
+    // time-out if it was let in to start its handshake.
+    let mut let_in_count = 0;
+    for socket in &mut flood {
+        socket
+            .set_read_timeout(Some(PATIENCE))
+            .expect("a read time-out");
+        let mut received = Vec::new();
+        let ended = socket.read_to_end(&mut received);
+        assert!(
+            !ended.as_ref().is_err_and(|error| matches!(
+                error.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )),
+            "a stalled connection was never closed: {ended:?}"
+        );
+        if received.starts_with(b"SSH-2.0-") {
+            let_in_count += 1;
+        }
+    }
+    assert!(let_in_count > 0, "none was let in to start a handshake");
+    assert!(
+        let_in_count <= 10,
+        "{let_in_count} from one address were let in"
+    );
+    let waited = started.elapsed();
+    assert!(waited >= timeout, "closed after {waited:?}");
+    // The inspector's session outlives them all.
+    inspector.wait_for("33.3");
+    inspector.press("q");
+    assert!(inspector.wait_exit().success());
+}
+
+#[test]
+fn a_host_key_others_may_read_or_an_empty_one_is_refused_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = key_dir("hostkey-mode");
+    let path = dir.join("host_key");
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(status.success());
+    std::fs::write(dir.join("authorized_keys"), "").expect("authorized_keys");
+    let start = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+            .args(["ssh", "--listen", "127.0.0.1:0", "--demo", "--host-key"])
+            .arg(&path)
+            .arg("--authorized-keys")
+            .arg(dir.join("authorized_keys"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("forceboard runs")
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let open = start();
+    assert_eq!(open.status.code(), Some(1), "{}", stderr(&open));
+    let said = stderr(&open);
+    assert!(
+        said.contains(&path.display().to_string())
+            && said.contains(&format!("chmod 600 {}", path.display())),
+        "{said}"
+    );
+    std::fs::write(&path, "").expect("emptied");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let empty = start();
+    assert_eq!(empty.status.code(), Some(1), "{}", stderr(&empty));
+    assert!(stderr(&empty).contains("is empty"), "{}", stderr(&empty));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The text lines in a terminal's bytes, without their carriage returns.
+fn text_lines(raw: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(raw)
+        .split('\n')
+        .map(|line| line.trim_end_matches('\r').to_string())
+        .collect()
+}
+
+#[test]
+fn a_dumb_terminal_gets_the_plain_lines_of_a_local_dumb_terminal() {
+    let (server, allowed, _) = server("dumb", &[]);
+    let dumb = [("TERM", "dumb"), ("LANG", "C")];
+    let local = Board::start_with_env(
+        &["replay", SPEC_AT_NOON[1], "--from", SPEC_AT_NOON[3]],
+        80,
+        24,
+        &dumb,
+    );
+    local.wait_for("FEED ENDED");
+    // The local lines with figures, and the heading (the clock stands at the end).
+    let local_lines: Vec<String> = local
+        .contents()
+        .lines()
+        .filter(|line| {
+            [
+                "  999 ",
+                "  101 ",
+                "  Emerg ",
+                "  Prio ",
+                "FEED ENDED",
+                " | ",
+            ]
+            .iter()
+            .any(|start| line.contains(start))
+        })
+        .map(|line| line.trim_end().to_string())
+        .collect();
+    assert!(local_lines.len() >= 6, "{local_lines:?}");
+    let mut remote = server.connect_with_env(&allowed, (80, 24), &dumb);
+    remote.wait_until("the local dumb terminal's lines", |_| {
+        let lines = text_lines(&remote.raw());
+        local_lines.iter().all(|line| lines.contains(line))
+    });
+    let raw = remote.raw();
+    assert!(
+        raw.iter().all(|&byte| byte != 0x1b && byte.is_ascii()),
+        "escape codes or non-ASCII bytes: {:?}",
+        String::from_utf8_lossy(&raw)
+    );
+    // A local dumb terminal is in line mode: q, then Enter.
+    let mut local = local;
+    local.press("q\r");
+    assert!(local.wait_exit().success());
+    remote.press("q");
+    assert!(remote.wait_exit().success());
+}
+
+#[test]
+fn refusals_are_logged_with_who_and_why_and_a_flood_is_not() {
+    let dir = key_dir("refusals-log");
+    let allowed = Key::new(&dir, "inspector");
+    let stranger = Key::new(&dir, "stranger");
+    let log = dir.join("ssh.log");
+    let log_arg = log.display().to_string();
+    let mut args = SPEC_AT_NOON.to_vec();
+    args.extend(["--log", log_arg.as_str()]);
+    let server = SshServer::start_in(dir, &args, &[&allowed.public]);
+    let listed = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(&stranger.path)
+        .output()
+        .expect("ssh-keygen runs");
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let fingerprint = listed.split_whitespace().nth(1).expect("a fingerprint");
+    let exec = server.run(&allowed, &["board@127.0.0.1", "ls"]);
+    assert_eq!(exec.status.code(), Some(1));
+    for _ in 0..12 {
+        let unknown = server.run(&stranger, &["mallory@127.0.0.1"]);
+        assert_eq!(unknown.status.code(), Some(255));
+    }
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    let deadline = Instant::now() + PATIENCE;
+    while !read().contains("are not logged") {
+        assert!(Instant::now() < deadline, "{}", read());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = read();
+    assert!(text.contains("asked for a command (exec)"), "{text}");
+    let unknown = text
+        .lines()
+        .find(|line| line.contains("not on the list"))
+        .unwrap_or_else(|| panic!("no refusal of the unknown key: {text}"));
+    for part in ["127.0.0.1", "mallory", fingerprint] {
+        assert!(unknown.contains(part), "{part} not in {unknown}");
+    }
+    let logged = text
+        .lines()
+        .filter(|line| line.contains(" refused"))
+        .count();
+    assert!(logged <= 10, "{logged} refusals logged:\n{text}");
+}
+
+#[test]
+fn a_key_removed_from_the_file_ends_its_open_session() {
+    let (server, allowed, other) = server("revoke", &[]);
+    std::fs::write(
+        server.dir.join("authorized_keys"),
+        format!("{}{}", allowed.public, other.public),
+    )
+    .expect("both keys");
+    server.signal("-HUP");
+    let mut staying = let_in(&server, &other, (80, 24), "33.3", "the other key");
+    let mut removed = server.connect(&allowed, 80, 24);
+    removed.wait_for("33.3");
+    std::fs::write(server.dir.join("authorized_keys"), &other.public).expect("rewrite");
+    server.signal("-HUP");
+    assert!(removed.wait_exit().success());
+    removed.assert_restored();
+    assert!(!staying.exited());
+    staying.press("q");
+    assert!(staying.wait_exit().success());
+}
+
+#[test]
+fn an_option_that_restricts_access_and_is_not_supported_stops_the_start() {
+    let dir = key_dir("unsupported-option");
+    let key = Key::new(&dir, "inspector");
+    std::fs::write(
+        dir.join("authorized_keys"),
+        format!("# keys\nverify-required {}", key.public),
+    )
+    .expect("authorized_keys");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["ssh", "--listen", "127.0.0.1:0", "--demo", "--host-key"])
+        .arg(dir.join("host_key"))
+        .arg("--authorized-keys")
+        .arg(dir.join("authorized_keys"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("forceboard runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("line 2") && said.contains("verify-required"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

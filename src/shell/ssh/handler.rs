@@ -4,13 +4,13 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelWriteHalf, Pty as PtyMode};
 use tokio::sync::mpsc;
-use tracing::{info, warn};
+use tracing::warn;
 
+use super::gate::Ticket;
 use super::hub::{Pty, ToHub};
 use super::screen::{Mailbox, Outgoing};
 use super::shared::{Shared, Who};
@@ -29,7 +29,7 @@ pub(crate) struct Connection {
     peer: SocketAddr,
     /// Over the connection cap: every authentication is refused (the disconnect says why).
     refused: bool,
-    authenticated: Arc<AtomicBool>,
+    ticket: Arc<Ticket>,
     who: Option<Who>,
     channel: Option<(ChannelId, ChannelWriteHalf<Msg>)>,
     pty: Option<Pty>,
@@ -43,7 +43,7 @@ impl Connection {
         shared: Arc<Shared>,
         peer: SocketAddr,
         refused: bool,
-        authenticated: Arc<AtomicBool>,
+        ticket: Arc<Ticket>,
     ) -> Connection {
         let id = shared.next_id();
         Connection {
@@ -51,7 +51,7 @@ impl Connection {
             id,
             peer,
             refused,
-            authenticated,
+            ticket,
             who: None,
             channel: None,
             pty: None,
@@ -82,23 +82,34 @@ impl russh::server::Handler for Connection {
 
     async fn auth_publickey_offered(
         &mut self,
-        _user: &str,
+        user: &str,
         offer: russh::server::PublicKeyOffer<'_>,
     ) -> anyhow::Result<Auth> {
         // Only keys on the list are worth a signature; the check is made again once the
         // client has proved it holds the key.
         let keys = self.shared.keys();
         let known = keys.admit(offer.public_key, self.peer.ip()).is_some();
-        Ok(if known && !self.refused {
-            Auth::Accept
+        if known && !self.refused {
+            return Ok(Auth::Accept);
+        }
+        let reason = if self.refused {
+            "the board is full"
+        } else if keys.lists(offer.public_key) {
+            "the key's from= does not allow this address"
         } else {
-            Auth::reject()
-        })
+            "the key is not on the list"
+        };
+        let fingerprint = offer
+            .public_key
+            .fingerprint(russh::keys::HashAlg::Sha256)
+            .to_string();
+        self.shared.refused(self.peer, user, &fingerprint, reason);
+        Ok(Auth::reject())
     }
 
     async fn auth_publickey(
         &mut self,
-        _user: &str,
+        user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> anyhow::Result<Auth> {
         let keys = self.shared.keys();
@@ -107,7 +118,9 @@ impl russh::server::Handler for Connection {
             .filter(|_| !self.refused)
         else {
             let fingerprint = key.public_key.fingerprint(russh::keys::HashAlg::Sha256);
-            info!(peer = %self.peer, key = %fingerprint, "key refused");
+            let reason = "the key is no longer allowed";
+            self.shared
+                .refused(self.peer, user, &fingerprint.to_string(), reason);
             return Ok(Auth::reject());
         };
         self.who = Some(Who {
@@ -119,7 +132,7 @@ impl russh::server::Handler for Connection {
     }
 
     async fn auth_succeeded(&mut self, _session: &mut Session) -> anyhow::Result<()> {
-        self.authenticated.store(true, Ordering::SeqCst);
+        self.ticket.sign_in();
         Ok(())
     }
 
@@ -156,7 +169,8 @@ impl russh::server::Handler for Connection {
         // window change says otherwise.
         let (width, height) = cells(columns, rows).unwrap_or(UNKNOWN_SIZE);
         self.pty = Some(Pty {
-            term: term.to_string(),
+            // A terminal's name is a few letters; a client's megabytes are not kept.
+            term: term.chars().take(64).collect(),
             locale: None,
             width,
             height,
@@ -216,15 +230,18 @@ impl russh::server::Handler for Connection {
         _: &[u8],
         session: &mut Session,
     ) -> anyhow::Result<()> {
+        self.refused_request("a command (exec)");
         Self::refuse(channel, NO_COMMANDS, session)
     }
 
     async fn subsystem_request(
         &mut self,
         channel: ChannelId,
-        _: &str,
+        name: &str,
         session: &mut Session,
     ) -> anyhow::Result<()> {
+        let name: String = name.chars().take(32).collect();
+        self.refused_request(&format!("the subsystem {name:?}"));
         Self::refuse(channel, NO_COMMANDS, session)
     }
 
@@ -293,6 +310,16 @@ impl russh::server::Handler for Connection {
 }
 
 impl Connection {
+    /// Logs a request the board does not grant, with who asked.
+    fn refused_request(&self, what: &str) {
+        let key = self
+            .who
+            .as_ref()
+            .map_or("-", |who| who.fingerprint.as_str());
+        let reason = format!("asked for {what}");
+        self.shared.refused(self.peer, "-", key, &reason);
+    }
+
     fn gone(&mut self, reason: &'static str) {
         if let Some(mailbox) = self.mailbox.take() {
             mailbox.abandon();
@@ -336,7 +363,8 @@ async fn send_frames(mailbox: &Mailbox, channel: &ChannelWriteHalf<Msg>) {
                 }
             }
             Outgoing::Close(bytes) => {
-                if channel.data_bytes(bytes).await.is_err() {
+                // A dumb terminal has no screen to restore: nothing is sent.
+                if !bytes.is_empty() && channel.data_bytes(bytes).await.is_err() {
                     warn!("could not restore a client's screen");
                 }
                 let _ = channel.exit_status(0).await;

@@ -3,7 +3,7 @@
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use russh::keys::ssh_key::LineEnding;
@@ -18,6 +18,13 @@ pub enum HostKeyError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "the host key {path} is readable by others (mode {mode:04o}): a private key must be \
+         its owner's only; run `chmod 600 {path}`"
+    )]
+    TooOpen { path: String, mode: u32 },
+    #[error("the host key {path} is empty: remove it to have a new key made, or restore it")]
+    Empty { path: String },
     #[error("the host key {path} is not an unencrypted OpenSSH private key: {reason}")]
     Invalid { path: String, reason: String },
     #[error("cannot write a new host key to {path}")]
@@ -46,6 +53,21 @@ pub(crate) fn load_or_create(path: &Path) -> Result<HostKey, HostKeyError> {
     let shown = path.display().to_string();
     match std::fs::read(path) {
         Ok(pem) => {
+            if pem.iter().all(u8::is_ascii_whitespace) {
+                return Err(HostKeyError::Empty { path: shown });
+            }
+            // As sshd: a key any other user may read is no longer the server's own.
+            let mode = std::fs::metadata(path)
+                .map_err(|source| HostKeyError::Read {
+                    path: shown.clone(),
+                    source,
+                })?
+                .permissions()
+                .mode()
+                & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(HostKeyError::TooOpen { path: shown, mode });
+            }
             let key = PrivateKey::from_openssh(&pem).map_err(|error| HostKeyError::Invalid {
                 path: shown.clone(),
                 reason: error.to_string(),
@@ -96,9 +118,39 @@ fn create(path: &Path) -> std::io::Result<PrivateKey> {
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::PermissionsExt;
-
     use super::*;
+
+    #[test]
+    fn a_key_others_may_read_is_refused_with_the_chmod_that_fixes_it() {
+        let dir = std::env::temp_dir().join(format!("forceboard-hostmode-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("host_key");
+        load_or_create(&path).unwrap();
+        for mode in [0o640, 0o604, 0o644] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let error = load_or_create(&path).err().unwrap();
+            assert!(matches!(error, HostKeyError::TooOpen { .. }), "{error}");
+            let said = error.to_string();
+            assert!(
+                said.contains(&format!("chmod 600 {}", path.display())),
+                "{said}"
+            );
+            assert!(said.contains(&format!("{mode:04o}")), "{said}");
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(load_or_create(&path).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_empty_key_file_is_said_to_be_empty() {
+        let path = std::env::temp_dir().join(format!("forceboard-emptykey-{}", std::process::id()));
+        std::fs::write(&path, "").unwrap();
+        let error = load_or_create(&path).err().unwrap();
+        assert!(error.to_string().contains("is empty"), "{error}");
+        std::fs::remove_file(&path).unwrap();
+    }
 
     #[test]
     fn a_missing_key_is_made_once_with_mode_0600_and_then_read_back() {
@@ -121,6 +173,7 @@ mod tests {
     fn a_file_that_is_not_a_key_is_refused() {
         let path = std::env::temp_dir().join(format!("forceboard-notakey-{}", std::process::id()));
         std::fs::write(&path, "not a key").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(matches!(
             load_or_create(&path),
             Err(HostKeyError::Invalid { .. })

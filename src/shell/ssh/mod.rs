@@ -9,6 +9,7 @@
 
 pub(crate) mod authorized;
 pub(crate) mod decode;
+mod gate;
 mod handler;
 pub(crate) mod host_key;
 pub(crate) mod hub;
@@ -18,7 +19,6 @@ mod shared;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use russh::MethodKind;
@@ -35,6 +35,7 @@ use crate::time::{Span, WallClock};
 use crate::ui::LayoutChoice;
 
 use authorized::AuthorizedKeys;
+use gate::{Gate, Ticket};
 use handler::Connection;
 use host_key::HostKeyError;
 use hub::{Hub, HubOptions};
@@ -42,16 +43,20 @@ use shared::Shared;
 
 /// The one line a connection past the cap is told before it is closed.
 pub(crate) const FULL: &str = "forceboard: the board is full (too many sessions); try again later";
-/// Past the cap, this many more connections are told why; beyond that they are dropped.
-const REFUSING: usize = 16;
+pub use gate::Startups;
 
 #[derive(Debug, Clone)]
 pub struct SshOptions {
     pub host_key: PathBuf,
     pub authorized_keys: PathBuf,
-    /// Connections open at once, authenticated or not; past it, refused with [`FULL`].
+    /// Signed-in sessions open at once; past it, a new connection is refused with [`FULL`].
     pub max_connections: usize,
-    /// A connection that has not authenticated within this long is closed.
+    /// Connections not yet signed in, past which new ones are dropped at random.
+    pub max_startups: Startups,
+    /// Connections not yet signed in from one address, past which new ones are dropped.
+    pub per_source_max_startups: usize,
+    /// A connection that has not authenticated within this long of its accept is closed,
+    /// whatever stage its handshake is in.
     pub auth_timeout: Duration,
     pub max_auth_attempts: usize,
     /// A session with no key for this long is closed (None: never, for wall screens).
@@ -68,6 +73,14 @@ pub enum SshError {
     AuthorizedKeys {
         path: String,
         source: std::io::Error,
+    },
+    #[error(
+        "the authorized keys file {path}, line {line}: {reason}; remove the option or the line"
+    )]
+    UnsupportedOption {
+        path: String,
+        line: usize,
+        reason: &'static str,
     },
     #[error("cannot listen on {address}")]
     Listen {
@@ -132,7 +145,19 @@ fn read_keys(options: &SshOptions) -> Result<AuthorizedKeys, SshError> {
             source,
         }
     })?;
-    for (line, reason) in &keys.skipped {
+    for &(line, reason) in &keys.skipped {
+        if [
+            authorized::RESTRICTS_VERIFY,
+            authorized::RESTRICTS_PRINCIPALS,
+        ]
+        .contains(&reason)
+        {
+            return Err(SshError::UnsupportedOption {
+                path: options.authorized_keys.display().to_string(),
+                line,
+                reason,
+            });
+        }
         warn!(line, reason, "an authorized_keys line was skipped");
     }
     Ok(keys)
@@ -159,15 +184,6 @@ struct Server {
     listener: TcpListener,
     russh_config: Arc<russh::server::Config>,
     options: SshOptions,
-}
-
-/// Counts a connection while it is open.
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 impl Server {
@@ -206,7 +222,10 @@ impl Server {
 
     async fn accept_until_stopped(&self, shared: &Arc<Shared>) {
         use tokio::signal::unix::{SignalKind, signal};
-        let open = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(Gate::new(
+            self.options.max_startups,
+            self.options.per_source_max_startups,
+        ));
         // SIGHUP, or a change to the keys file, reloads the keys; SIGTERM or Ctrl-C stops
         // the server.
         let mut hangup = signal(SignalKind::hangup()).ok();
@@ -239,21 +258,33 @@ impl Server {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             };
-            let already = open.fetch_add(1, Ordering::SeqCst);
-            let counted = Counted(Arc::clone(&open));
-            if already >= self.options.max_connections.saturating_add(REFUSING) {
-                continue; // dropped: far past the cap, not even told
-            }
-            let refused = already >= self.options.max_connections;
+            let ticket = match gate.enter(peer.ip()) {
+                Ok(ticket) => Arc::new(ticket),
+                Err(dropped) => {
+                    // Closed at once, not even told: a flood gets nothing for its bytes.
+                    info!(%peer, reason = dropped.reason(), "connection dropped");
+                    continue;
+                }
+            };
+            let sessions = gate.sessions();
+            let refused = sessions >= self.options.max_connections;
             if refused {
-                info!(%peer, open = already, "connection refused: the board is full");
+                info!(%peer, sessions, "connection refused: the board is full");
             }
             let connection = Arc::clone(shared);
             let config = Arc::clone(&self.russh_config);
             let auth_timeout = self.options.auth_timeout;
             tokio::spawn(async move {
-                let _counted = counted;
-                connect(config, socket, peer, connection, refused, auth_timeout).await;
+                connect(
+                    config,
+                    socket,
+                    peer,
+                    connection,
+                    refused,
+                    auth_timeout,
+                    ticket,
+                )
+                .await;
             });
         }
     }
@@ -297,36 +328,59 @@ async fn connect(
     shared: Arc<Shared>,
     refused: bool,
     auth_timeout: Duration,
+    ticket: Arc<Ticket>,
 ) {
     let _ = socket.set_nodelay(true);
-    // The time-out counts from the accept: a client that never even says hello is closed.
+    // The time-out counts from the accept, whatever stage the handshake is in (a client
+    // that sends only its version line, or never says hello): at it, the socket is shut
+    // down under the SSH session, which then ends.
     let deadline = tokio::time::Instant::now() + auth_timeout;
-    let authenticated = Arc::new(AtomicBool::new(false));
-    let handler = Connection::new(shared, peer, refused, Arc::clone(&authenticated));
-    let started = tokio::time::timeout_at(deadline, run_stream(config, socket, handler)).await;
-    let Ok(Ok(session)) = started else {
+    let Ok((socket, killer)) = with_killer(socket) else {
         return;
     };
-    let handle = session.handle();
+    let handler = Connection::new(shared, peer, refused, Arc::clone(&ticket));
+    let watched = Arc::clone(&ticket);
+    let timed_out = async move {
+        tokio::time::sleep_until(deadline).await;
+        if watched.is_signed_in() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        () = run(config, socket, handler, refused) => {}
+        () = timed_out => {
+            info!(%peer, "authentication timed out");
+            let _ = killer.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+/// The socket, and a second handle on it that can shut it down whatever the session is
+/// doing with it.
+fn with_killer(socket: TcpStream) -> std::io::Result<(TcpStream, std::net::TcpStream)> {
+    let socket = socket.into_std()?;
+    let killer = socket.try_clone()?;
+    Ok((TcpStream::from_std(socket)?, killer))
+}
+
+async fn run(
+    config: Arc<russh::server::Config>,
+    socket: TcpStream,
+    handler: Connection,
+    refused: bool,
+) {
+    let Ok(session) = run_stream(config, socket, handler).await else {
+        return;
+    };
     if refused {
-        let _ = handle
+        let _ = session
+            .handle()
             .disconnect(
                 russh::Disconnect::TooManyConnections,
                 FULL.into(),
                 String::new(),
             )
             .await;
-    } else {
-        tokio::spawn(async move {
-            tokio::time::sleep_until(deadline).await;
-            if !authenticated.load(Ordering::SeqCst) {
-                info!(%peer, "authentication timed out");
-                let reason = "forceboard: authentication timed out".to_string();
-                let _ = handle
-                    .disconnect(russh::Disconnect::ByApplication, reason, String::new())
-                    .await;
-            }
-        });
     }
     let _ = session.await;
 }

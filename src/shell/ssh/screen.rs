@@ -10,8 +10,8 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crossterm::cursor::{Hide, Show};
-use crossterm::style::ResetColor;
+use crossterm::cursor::{Hide, MoveTo, Show};
+use crossterm::style::{Print, ResetColor};
 use crossterm::terminal::{
     BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen,
@@ -44,7 +44,16 @@ impl io::Write for Bytes {
     }
 }
 
-/// The client's screen as ratatui sees it: a fixed size (the pty's), bytes out.
+/// The most a session draws, whatever size its terminal says: 500 columns by 200 rows,
+/// more than the largest wall display a control room would show the board on (a 4K
+/// screen at a legible 8×18-pixel cell is 480×120), and about 12 MB of cells and board
+/// per session. Past it the board is drawn in the top-left corner with a note of the
+/// size drawn; a session's memory does not grow with the size it claims (a pty of
+/// 65535×65535 would otherwise ask for gigabytes).
+pub(crate) const MAX_DRAWN: (u16, u16) = (500, 200);
+
+/// The client's screen as ratatui sees it: a fixed size (the pty's, up to [`MAX_DRAWN`]),
+/// bytes out.
 ///
 /// ratatui's own `clear` and `resize` ask the backend for the terminal's size and
 /// cursor, which would be the server's own terminal (or none): a whole redraw is made
@@ -52,27 +61,60 @@ impl io::Write for Bytes {
 pub(crate) struct Screen {
     terminal: Terminal<CrosstermBackend<Bytes>>,
     written: Bytes,
+    /// The size drawn: the terminal's, at most [`MAX_DRAWN`].
     size: (u16, u16),
+    /// The size the terminal says it is.
+    asked: (u16, u16),
+    /// `×` in the cap note, or `x` on a terminal without UTF-8.
+    times: char,
     started: bool,
     clear_first: bool,
 }
 
 impl Screen {
-    pub(crate) fn new(width: u16, height: u16) -> io::Result<Screen> {
-        let (terminal, written) = fixed_terminal(width, height)?;
+    /// A screen for a terminal of `width` × `height`; `utf8` if it shows UTF-8.
+    pub(crate) fn new(width: u16, height: u16, utf8: bool) -> io::Result<Screen> {
+        let size = capped(width, height);
+        let (terminal, written) = fixed_terminal(size.0, size.1)?;
         Ok(Screen {
             terminal,
             written,
-            size: (width, height),
+            size,
+            asked: (width, height),
+            times: if utf8 { '×' } else { 'x' },
             started: false,
             clear_first: true,
         })
     }
 
+    /// The size the board is drawn at (what the board should lay itself out for).
+    pub(crate) fn drawn(&self) -> (u16, u16) {
+        self.size
+    }
+
     /// The client's window is now this size: the next frame is drawn whole.
     pub(crate) fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
-        self.size = (width, height);
+        self.asked = (width, height);
+        self.size = capped(width, height);
         self.redraw_whole()
+    }
+
+    /// Past the cap, the note of what was drawn: below the board, or else right of it.
+    fn cap_note(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        let ((width, height), (asked_width, asked_height)) = (self.size, self.asked);
+        if (width, height) == (asked_width, asked_height) {
+            return Ok(());
+        }
+        let x = self.times;
+        let note = format!("drawn at {width}{x}{height} of {asked_width}{x}{asked_height}");
+        if asked_height > height {
+            crossterm::queue!(out, MoveTo(0, height), Print(note))?;
+        } else {
+            let room = usize::from(asked_width - width - 1);
+            let note: String = note.chars().take(room).collect();
+            crossterm::queue!(out, MoveTo(width + 1, 0), Print(note))?;
+        }
+        Ok(())
     }
 
     /// The next frame clears the screen and draws every cell.
@@ -95,12 +137,18 @@ impl Screen {
         crossterm::queue!(out, BeginSynchronizedUpdate)?;
         if std::mem::take(&mut self.clear_first) {
             crossterm::queue!(out, ResetColor, Clear(ClearType::All))?;
+            self.cap_note(&mut out)?;
         }
         self.terminal.draw(|frame| draw(frame, board, view))?;
         out.append(&mut self.written.buffer());
         crossterm::queue!(out, EndSynchronizedUpdate)?;
         Ok(out)
     }
+}
+
+/// A terminal's size as drawn: each side at most [`MAX_DRAWN`]'s.
+fn capped(width: u16, height: u16) -> (u16, u16) {
+    (width.min(MAX_DRAWN.0), height.min(MAX_DRAWN.1))
 }
 
 fn fixed_terminal(

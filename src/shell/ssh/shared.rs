@@ -2,7 +2,7 @@
 //! reload, so a check never sees half a file), and the session log.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
@@ -29,7 +29,13 @@ pub(crate) struct Shared {
     ids: AtomicU64,
     /// The sessions showing the board, for the line logged when each ends.
     sessions: Mutex<HashMap<u64, (Who, Instant)>>,
+    /// Refusals logged per source address in the current minute.
+    refusals: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
+
+/// At most this many refusals from one address are logged a minute (then one line says
+/// the rest are not), so a flood cannot fill the disk.
+pub(crate) const REFUSALS_PER_MINUTE: u32 = 10;
 
 impl Shared {
     pub(crate) fn new(hub: mpsc::Sender<ToHub>, keys: AuthorizedKeys) -> Shared {
@@ -38,6 +44,7 @@ impl Shared {
             keys: RwLock::new(Arc::new(keys)),
             ids: AtomicU64::new(1),
             sessions: Mutex::new(HashMap::new()),
+            refusals: Mutex::new(HashMap::new()),
         }
     }
 
@@ -50,14 +57,50 @@ impl Shared {
         Arc::clone(&keys)
     }
 
-    /// The new allow-list; sessions already open stay open.
+    /// The new allow-list; sessions whose key it no longer lets in are ended.
     pub(crate) fn set_keys(&self, keys: AuthorizedKeys) {
-        let mut current = self.keys.write().unwrap_or_else(PoisonError::into_inner);
-        *current = Arc::new(keys);
+        let revoked: Vec<u64> = self
+            .sessions()
+            .iter()
+            .filter(|(_, (who, _))| !keys.still_admits(&who.fingerprint, who.peer.ip()))
+            .map(|(&id, _)| id)
+            .collect();
+        {
+            let mut current = self.keys.write().unwrap_or_else(PoisonError::into_inner);
+            *current = Arc::new(keys);
+        }
+        for id in revoked {
+            let _ = self.hub.try_send(ToHub::Revoke { id });
+        }
     }
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Who, Instant)>> {
         self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Logs a refusal: the address, user name, key fingerprint (or `-`) and reason, at
+    /// most [`REFUSALS_PER_MINUTE`] a minute from one address.
+    pub(crate) fn refused(&self, peer: SocketAddr, user: &str, key: &str, reason: &str) {
+        let count = {
+            let mut refusals = self.refusals.lock().unwrap_or_else(PoisonError::into_inner);
+            if refusals.len() > 10_000 {
+                refusals.retain(|_, (since, _)| since.elapsed().as_secs() < 60);
+            }
+            let entry = refusals
+                .entry(peer.ip())
+                .or_insert_with(|| (Instant::now(), 0));
+            if entry.0.elapsed().as_secs() >= 60 {
+                *entry = (Instant::now(), 0);
+            }
+            entry.1 = entry.1.saturating_add(1);
+            entry.1
+        };
+        let user: String = printable(user).chars().take(64).collect();
+        if count <= REFUSALS_PER_MINUTE {
+            info!(%peer, user = %user, key, reason, "refused");
+        } else if count == REFUSALS_PER_MINUTE + 1 {
+            info!(%peer, "more refusals from this address are not logged for a minute");
+        }
     }
 
     pub(crate) fn started(&self, id: u64, who: Who) {

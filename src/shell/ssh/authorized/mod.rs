@@ -18,6 +18,8 @@ pub(crate) struct AuthorizedKey {
     pub(crate) comment: String,
     /// `from="…"`: the patterns the source address must match.
     from: Option<Vec<String>>,
+    /// `expiry-time="YYYYMMDD[HHMM[SS]]"` (UTC): not let in from then on.
+    expires: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl AuthorizedKey {
@@ -71,13 +73,37 @@ impl AuthorizedKeys {
         self.keys.is_empty()
     }
 
-    /// The entry that lets `key` in from `address`, if one does.
-    pub(crate) fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
+    /// Whether `key` is on the list at all, from whatever address.
+    pub(crate) fn lists(&self, key: &PublicKey) -> bool {
         self.keys
             .iter()
-            .find(|entry| entry.key.key_data() == key.key_data() && entry.allows(address))
+            .any(|entry| entry.key.key_data() == key.key_data())
+    }
+
+    /// Whether the key with this fingerprint is still let in from `address`.
+    pub(crate) fn still_admits(&self, fingerprint: &str, address: IpAddr) -> bool {
+        self.keys.iter().any(|entry| {
+            entry.fingerprint() == fingerprint
+                && entry.allows(address)
+                && entry.expires.is_none_or(|at| chrono::Utc::now() < at)
+        })
+    }
+
+    /// The entry that lets `key` in from `address`, if one does.
+    pub(crate) fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
+        self.keys.iter().find(|entry| {
+            entry.key.key_data() == key.key_data()
+                && entry.allows(address)
+                && entry.expires.is_none_or(|at| chrono::Utc::now() < at)
+        })
     }
 }
+
+/// A line with an option that restricts access in a way not supported here.
+pub(crate) const RESTRICTS_VERIFY: &str =
+    "verify-required restricts access and is not supported (no FIDO keys)";
+pub(crate) const RESTRICTS_PRINCIPALS: &str =
+    "principals= restricts access and is not supported (no certificates)";
 
 fn parse_line(line: &str) -> Result<AuthorizedKey, &'static str> {
     let (options, rest) = if starts_with_key_type(line) {
@@ -86,11 +112,21 @@ fn parse_line(line: &str) -> Result<AuthorizedKey, &'static str> {
         split_options(line).ok_or("unterminated quote in the options")?
     };
     let mut from = None;
+    let mut expires = None;
     for option in split_unquoted(options, ',') {
         let (name, value) = option.split_once('=').unwrap_or((option, ""));
         match name.to_ascii_lowercase().as_str() {
             "from" => from = Some(unquote(value).split(',').map(str::to_string).collect()),
             "cert-authority" => return Err("cert-authority lines are not supported"),
+            // Options that would restrict who gets in, which this server cannot check:
+            // letting the key in without them would widen access.
+            "verify-required" => return Err(RESTRICTS_VERIFY),
+            "principals" => return Err(RESTRICTS_PRINCIPALS),
+            "expiry-time" => {
+                let at =
+                    expiry_time(unquote(value)).ok_or("expiry-time is not YYYYMMDD[HHMM[SS]]")?;
+                expires = Some(at);
+            }
             _ => {}
         }
     }
@@ -101,7 +137,29 @@ fn parse_line(line: &str) -> Result<AuthorizedKey, &'static str> {
     let key =
         PublicKey::from_openssh(&format!("{kind} {base64}")).map_err(|_| "not a public key")?;
     let comment = fields.collect::<Vec<_>>().join(" ");
-    Ok(AuthorizedKey { key, comment, from })
+    Ok(AuthorizedKey {
+        key,
+        comment,
+        from,
+        expires,
+    })
+}
+
+/// `YYYYMMDD`, `YYYYMMDDHHMM` or `YYYYMMDDHHMMSS`, taken as UTC.
+fn expiry_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = text.trim();
+    if !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let full = match text.len() {
+        8 => format!("{text}000000"),
+        12 => format!("{text}00"),
+        14 => text.to_string(),
+        _ => return None,
+    };
+    chrono::NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%S")
+        .ok()
+        .map(|at| at.and_utc())
 }
 
 fn starts_with_key_type(line: &str) -> bool {

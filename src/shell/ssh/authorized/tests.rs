@@ -85,3 +85,17 @@ fn wildcards_never_take_long() {
     assert!(wildcard_match(b"*", b""));
     assert!(wildcard_match(b"1?.*", b"10.0.0.1"));
 }
+
+#[test]
+fn an_expired_key_is_not_let_in_and_a_bad_expiry_skips_the_line() {
+    let text = format!(
+        "expiry-time=\"200101010000\" ssh-ed25519 {ONE} expired\n\
+         expiry-time=\"29990101\" ssh-ed25519 {TWO} not yet\n\
+         expiry-time=\"tomorrow\" ssh-ed25519 {ONE} unreadable\n"
+    );
+    let keys = AuthorizedKeys::parse(&text);
+    assert!(keys.admit(&key(ONE), ip("192.0.2.7")).is_none());
+    assert!(keys.admit(&key(TWO), ip("192.0.2.7")).is_some());
+    assert_eq!(keys.skipped.len(), 1, "{:?}", keys.skipped);
+    assert_eq!(keys.skipped[0].0, 3);
+}

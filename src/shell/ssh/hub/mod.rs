@@ -17,6 +17,10 @@ use crate::time::{Span, Timestamp, WallClock};
 use crate::ui::LayoutChoice;
 use crate::ui::keymap::{self, KeyAction};
 
+use crate::shell::plain::PRINT_GAP;
+use crate::ui::regions::summary::summary;
+use crate::ui::widgets::theme::Theme;
+
 use super::decode::Decoder;
 use super::screen::{Mailbox, Screen, restore};
 
@@ -39,6 +43,10 @@ pub(crate) enum ToHub {
         id: u64,
         width: u16,
         height: u16,
+    },
+    /// The session's key is no longer allowed: end it, its screen restored.
+    Revoke {
+        id: u64,
     },
     /// The client has gone: forget the session (nothing more is sent).
     Gone {
@@ -63,6 +71,8 @@ pub(crate) enum Ending {
     Idle,
     Shutdown,
     DrawFailed,
+    /// Its key was removed from the authorized keys (or no longer allows it).
+    KeyRemoved,
 }
 
 impl Ending {
@@ -72,6 +82,7 @@ impl Ending {
             Ending::Idle => "idle time-out",
             Ending::Shutdown => "server shutting down",
             Ending::DrawFailed => "drawing failed",
+            Ending::KeyRemoved => "key removed from the authorized keys",
         }
     }
 }
@@ -85,9 +96,18 @@ pub(crate) struct HubOptions {
     pub(crate) idle_after: Option<Span>,
 }
 
+/// What a dumb terminal's session last printed, and when.
+#[derive(Default)]
+struct Plain {
+    printed: Option<(Vec<String>, Instant)>,
+}
+
 struct Session {
     app: App,
     screen: Screen,
+    /// On `TERM=dumb`: the lines last printed and when, for the plain lines a local dumb
+    /// terminal gets (no screen, no escape sequences); `None` for a full screen.
+    plain: Option<Plain>,
     decoder: Decoder,
     mailbox: Arc<Mailbox>,
     /// When the decoder started waiting on an unfinished sequence.
@@ -169,6 +189,7 @@ impl Hub {
             ToHub::Resize { id, width, height } => {
                 if let Some(session) = self.sessions.get_mut(&id) {
                     let resized = session.screen.resize(width, height);
+                    let (width, height) = session.screen.drawn();
                     session
                         .app
                         .handle(Msg::Resize { width, height }, &mut self.feed, now);
@@ -177,6 +198,7 @@ impl Hub {
                     }
                 }
             }
+            ToHub::Revoke { id } => self.end(id, Ending::KeyRemoved),
             ToHub::Gone { id } => {
                 if let Some(session) = self.sessions.remove(&id) {
                     session.mailbox.abandon();
@@ -186,15 +208,16 @@ impl Hub {
     }
 
     fn open(&mut self, id: u64, pty: &Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
-        let Ok(screen) = Screen::new(pty.width, pty.height) else {
-            mailbox.close(Vec::new());
-            return;
-        };
         let terminal = Capabilities::detect(TerminalEnv {
             term: Some(pty.term.as_str()),
             lang: pty.locale.as_deref(),
             ..TerminalEnv::default()
         });
+        let Ok(screen) = Screen::new(pty.width, pty.height, terminal.utf8) else {
+            mailbox.close(Vec::new());
+            return;
+        };
+        let (width, height) = screen.drawn();
         let options = AppOptions {
             layout: self.options.layout,
             mono: false,
@@ -203,14 +226,12 @@ impl Hub {
             rotate_every: self.options.rotate_every,
         };
         let mut app = App::new(&self.config, options, now);
-        let size = Msg::Resize {
-            width: pty.width,
-            height: pty.height,
-        };
+        let size = Msg::Resize { width, height };
         app.handle(size, &mut self.feed, now);
         let session = Session {
             app,
             screen,
+            plain: (pty.term == "dumb").then(Plain::default),
             decoder: Decoder::new(),
             mailbox,
             waiting_since: None,
@@ -327,7 +348,12 @@ impl Hub {
 
     fn end(&mut self, id: u64, ending: Ending) {
         if let Some(session) = self.sessions.remove(&id) {
-            session.mailbox.close(restore());
+            let last = if session.plain.is_some() {
+                Vec::new()
+            } else {
+                restore()
+            };
+            session.mailbox.close(last);
             let _ = self.endings.send((id, ending));
         }
     }
@@ -344,12 +370,49 @@ fn draw(
     let Some(board) = session.app.next_frame(feed, config, now) else {
         return Ok(());
     };
+    if let Some(plain) = &mut session.plain {
+        if let Some(lines) = plain_lines(&mut plain.printed, &board, session.app.view()) {
+            session.mailbox.put(lines);
+        }
+        return Ok(());
+    }
     if session.mailbox.take_unsent() {
         session.screen.redraw_whole()?;
     }
     let bytes = session.screen.frame(&board, session.app.view())?;
     session.mailbox.put(bytes);
     Ok(())
+}
+
+/// On a dumb terminal, the summary a local one prints (its heading and figures, then a
+/// blank line), when it is due: the figures changed, at most every [`PRINT_GAP`].
+fn plain_lines(
+    printed: &mut Option<(Vec<String>, Instant)>,
+    board: &crate::ui::Board,
+    view: &crate::ui::View,
+) -> Option<Vec<u8>> {
+    if printed
+        .as_ref()
+        .is_some_and(|(_, at)| at.elapsed() < PRINT_GAP)
+    {
+        return None;
+    }
+    let now = summary(board, &Theme::new(view));
+    if printed
+        .as_ref()
+        .is_some_and(|(figures, _)| *figures == now.figures)
+    {
+        return None;
+    }
+    // The client's terminal is in raw mode: each line ends in CR LF.
+    let mut text = String::new();
+    for line in std::iter::once(&now.heading).chain(&now.figures) {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    *printed = Some((now.figures, Instant::now()));
+    Some(text.into_bytes())
 }
 
 /// The keys that would move a recording's clock (space, + −, ← →, [ ], Home).
