@@ -295,7 +295,7 @@ fn the_wall_says_what_it_shows_where_in_the_rotation_and_when() {
     let text = screen_text(&terminal);
     assert_eq!(
         text.lines().nth(1).map(str::trim),
-        Some("SANDWELL  ·  5 / 8  ·  13:00")
+        Some("SANDWELL  ·  5 / 8  ·  [2:1h]  ·  13:00")
     );
     // Without rotation, no position; the force is WHOLE FORCE.
     let mut case = Case::new(LayoutChoice::Wall);
@@ -303,7 +303,7 @@ fn the_wall_says_what_it_shows_where_in_the_rotation_and_when() {
     let text = screen_text(&case.render(100, 26));
     assert_eq!(
         text.lines().nth(1).map(str::trim),
-        Some("WHOLE FORCE  ·  13:00")
+        Some("WHOLE FORCE  ·  [2:1h]  ·  13:00")
     );
 }
 
@@ -332,7 +332,18 @@ fn a_stale_or_dead_feed_is_not_live_on_every_layout() {
         // In the text, not only in colour: the words, and the four tiles' NOT LIVE.
         let text = screen_text(&terminal);
         assert!(text.contains("NOT LIVE — FEED"), "{name} {word}");
-        assert_eq!(text.matches("■ NOT LIVE").count(), 4, "{name} {word}");
+        if (name, w) == ("wall", 200) {
+            // From 20 rows inside a tile the words are in block type, shaded: the top
+            // pixel row of `NOT LIVE` (N "#..#", O T "###", L "#..", I "###", V "#.#", E
+            // "###", a space and gaps of one) two cells a pixel, in each of the four.
+            let top: String = "#..#.###.###...#...###.#.#.###"
+                .chars()
+                .map(|p| if p == '#' { "░░" } else { "  " })
+                .collect();
+            assert_eq!(text.matches(&top).count(), 4, "{name} {word}: {text}");
+        } else {
+            assert_eq!(text.matches("■ NOT LIVE").count(), 4, "{name} {word}");
+        }
         assert!(!text.contains("ON TARGET"), "{name} {word}");
     }
     // The wall's digits are shaded, not solid, and NOT LIVE stands in block type.
@@ -751,4 +762,39 @@ fn micro_countdowns_are_graded_and_a_breach_reads_breached() {
     // E2: 3 min of 15 left, the last 20 %: amber. P3: 55 min of 60 left: plain.
     assert_ne!(fg_of("▲ 3m 00s left"), Color::Reset);
     assert_eq!(fg_of("55m 00s left"), Color::Reset);
+}
+
+#[test]
+fn the_wall_says_its_status_words_and_window_in_block_type() {
+    // The top pixel row of `✖ 2 BREACHED` — ✖ "#...#", 2 "###", B "##.", R, E, A, C
+    // "###", H "#.#", E "###", D "##." — one cell a pixel at 200×60 (the widest status,
+    // `✖ 50.0% IN 10s`, is 50 pixels of the tile's 96 columns), two at 300×80.
+    let top = |sx: usize| {
+        let pixels = "#...#...###...##..###.###.###.###.#.#.###.##.";
+        pixels
+            .chars()
+            .map(|p| {
+                if p == '#' {
+                    "█".repeat(sx)
+                } else {
+                    " ".repeat(sx)
+                }
+            })
+            .collect::<String>()
+    };
+    let case = Case::new(LayoutChoice::Wall);
+    for ((w, h), sx) in [((200, 60), 1), ((300, 80), 2)] {
+        let text = screen_text(&case.render(w, h));
+        assert!(text.contains(&top(sx)), "{w}x{h}: {text}");
+        // The words are no longer a line of text in the tiles.
+        assert!(!text.contains("✖ 2 BREACHED"), "{w}x{h}: {text}");
+        // The window in the masthead: `[` is "##", `2` "###", `:` ".", `1` ".#.", `h`
+        // "#..", `]` "##".
+        let window = "##.###....#..#...##"
+            .chars()
+            .map(|p| if p == '#' { "██" } else { "  " })
+            .collect::<String>();
+        let masthead: String = text.lines().skip(1).take(3).collect();
+        assert!(masthead.contains(&window), "{w}x{h}: {text}");
+    }
 }
