@@ -84,13 +84,34 @@ impl OpenIncident {
     }
 }
 
-/// The breach watch's order, before the id: least time left first — that is, earliest
-/// `created + target` — and incidents of a grade without a target last.
-pub(super) fn breach_order(created: Timestamp, target: Option<Span>) -> (bool, i128) {
+/// The breach watch's order, before the id: breached incidents first — emergencies, then
+/// priorities, each most overdue first — then the rest by least time left (earliest
+/// `created + target`) whatever their grade, and incidents of a grade without a target
+/// last. Along one grade's incidents in order of creation the key never falls, so streams
+/// in that order merge on it.
+pub(super) fn breach_order(
+    created: Timestamp,
+    grade: Grade,
+    target: Option<Span>,
+    now: Timestamp,
+) -> (u8, u8, i128) {
     match target {
-        // In i128, not `created + t`: a saturated sum would tie far-off deadlines.
-        Some(t) => (false, i128::from(created.nanos()) + i128::from(t.nanos())),
-        None => (true, 0),
+        Some(t) => {
+            // In i128, not `created + t`: a saturated sum would tie far-off deadlines.
+            let deadline = i128::from(created.nanos()) + i128::from(t.nanos());
+            // Breached once the age is over the target, as the figures count it.
+            if deadline < i128::from(now.nanos()) {
+                let rank = match grade {
+                    Grade::Emergency => 0,
+                    Grade::Priority => 1,
+                    Grade::Scheduled => 2,
+                };
+                (0, rank, deadline)
+            } else {
+                (1, 0, deadline)
+            }
+        }
+        None => (2, 0, 0),
     }
 }
 
@@ -198,7 +219,7 @@ impl Engine {
             }
         }
         let order = |&(_, grade, created, id): &(usize, Grade, Timestamp, &'a IdKey)| {
-            (breach_order(created, target(grade)), id)
+            (breach_order(created, grade, target(grade), now), id)
         };
         let mut rows: Vec<OpenIncident> = merge_first(timed, order, limit)
             .into_iter()

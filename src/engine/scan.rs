@@ -51,8 +51,8 @@ impl Engine {
         }
     }
 
-    /// Open emergency and priority incidents at `now`, nearest to (or furthest past) their
-    /// target first, then by id.
+    /// Open emergency and priority incidents at `now` in breach-watch order
+    /// ([`breach_order`]), then by id.
     pub(super) fn scan_open_incidents(
         &self,
         now: Timestamp,
@@ -64,7 +64,15 @@ impl Engine {
             .iter()
             .filter(|(_, inc)| inc.grade != Grade::Scheduled && self.in_scope(inc.area, scope))
             .filter(|(_, inc)| inc.known_from <= now && inc.closed.is_none_or(|(_, at)| at > now))
-            .map(|(id, inc)| ((breach_order(inc.created, target(inc.grade)), &**id), inc))
+            .map(|(id, inc)| {
+                (
+                    (
+                        breach_order(inc.created, inc.grade, target(inc.grade), now),
+                        &**id,
+                    ),
+                    inc,
+                )
+            })
             .collect();
         open.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         open.into_iter()

@@ -64,8 +64,9 @@ pub struct Board {
     /// Each call line's handlers and forecast at `now` (schema v1.1; force-wide, whatever
     /// the scope). All `None`, and not drawn, for a feed that reports no staffing.
     pub staffing: StaffingByLine,
-    /// Open emergency and priority incidents in scope: emergencies first, each grade
-    /// nearest to (or furthest past) its target first (at most [`LIST_LIMIT`]).
+    /// Open emergency and priority incidents in scope: the breached first (emergencies,
+    /// then priorities, most overdue first), then the nearest to breaching (at most
+    /// [`LIST_LIMIT`]).
     pub breach_watch: Vec<OpenIncident>,
     /// How many open emergency and priority incidents there are in all.
     pub open_total: usize,
@@ -144,11 +145,8 @@ impl Board {
 
         let trends = trends(engine, now, window.span, scope, &figures);
 
+        // Breached first, emergencies before priorities, then the nearest to breaching.
         let mut breach = engine.open_incidents_top(now, scope, LIST_LIMIT);
-        // Emergencies first: one 11 minutes over outranks any priority, however late.
-        breach
-            .rows
-            .sort_by_key(|row| row.grade != crate::model::Grade::Emergency);
         for row in &mut breach.rows {
             row.id = shown(&row.id);
             row.area = row.area.as_deref().map(shown);

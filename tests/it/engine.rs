@@ -370,6 +370,50 @@ fn the_breach_watch_interleaves_grades_by_time_left() {
 }
 
 #[test]
+fn the_breach_watch_puts_every_breach_first_emergencies_then_priorities() {
+    // At 12:00: EA 11:40 + 15 min → 5 min over; PA 10:30 + 1 h → 30 min over; PB 10:50
+    // + 1 h → 10 min over; PC 11:03 + 1 h → 3 min left; EB 11:50 + 15 min → 5 min left;
+    // EC 11:52 + 15 min → 7 min left. By deadline alone PA and PB would lead, and with
+    // emergencies moved up EB and EC would push the breached priorities down.
+    let mut engine = Engine::new(EngineSettings::default());
+    for (id, at, grade) in [
+        ("EA", "11:40:00", "emergency"),
+        ("EB", "11:50:00", "emergency"),
+        ("EC", "11:52:00", "emergency"),
+        ("PA", "10:30:00", "priority"),
+        ("PB", "10:50:00", "priority"),
+        ("PC", "11:03:00", "priority"),
+    ] {
+        let line = format!(
+            r#"{{"kind":"incident_created","at":"2024-07-01T{at}Z","id":"{id}","grade":"{grade}"}}"#
+        );
+        assert_eq!(feed(&mut engine, &line), Ok(Applied::Accepted), "{line}");
+    }
+    assert_eq!(
+        feed(&mut engine, &heartbeat("12:00:00")),
+        Ok(Applied::Accepted)
+    );
+    let now = t("12:00:00");
+    let ids = |limit| {
+        let top = engine.open_incidents_top(now, Scope::Force, limit);
+        let ids: Vec<String> = top.rows.iter().map(|row| row.id.clone()).collect();
+        (ids, top.total)
+    };
+    let all = ["EA", "PA", "PB", "PC", "EB", "EC"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(ids(50), (all.clone(), 6));
+    assert_eq!(ids(3), (all[..3].to_vec(), 6));
+    let scanned: Vec<String> = engine
+        .exact_scan()
+        .open_incidents(now, Scope::Force)
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    assert_eq!(scanned, all);
+}
+
+#[test]
 fn a_grade_without_a_target_comes_last_in_the_breach_watch_by_id() {
     let mut settings = EngineSettings::default();
     settings.incidents[Grade::Priority.index()].target = None;

@@ -13,6 +13,7 @@ use forceboard::ui::{
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
+use std::fmt::Write as _;
 
 /// Besides the worked example (whose events carry no area but the first call's): calls
 /// and incidents in several areas, some waiting or open, some near or past target, and
@@ -294,7 +295,7 @@ fn the_wall_says_what_it_shows_where_in_the_rotation_and_when() {
     let text = screen_text(&terminal);
     assert_eq!(
         text.lines().nth(1).map(str::trim),
-        Some("SANDWELL  ·  5 / 8  ·  13:00")
+        Some("SANDWELL  ·  5 / 8  ·  [2:1h]  ·  13:00")
     );
     // Without rotation, no position; the force is WHOLE FORCE.
     let mut case = Case::new(LayoutChoice::Wall);
@@ -302,7 +303,7 @@ fn the_wall_says_what_it_shows_where_in_the_rotation_and_when() {
     let text = screen_text(&case.render(100, 26));
     assert_eq!(
         text.lines().nth(1).map(str::trim),
-        Some("WHOLE FORCE  ·  13:00")
+        Some("WHOLE FORCE  ·  [2:1h]  ·  13:00")
     );
 }
 
@@ -331,7 +332,18 @@ fn a_stale_or_dead_feed_is_not_live_on_every_layout() {
         // In the text, not only in colour: the words, and the four tiles' NOT LIVE.
         let text = screen_text(&terminal);
         assert!(text.contains("NOT LIVE — FEED"), "{name} {word}");
-        assert_eq!(text.matches("■ NOT LIVE").count(), 4, "{name} {word}");
+        if (name, w) == ("wall", 200) {
+            // From 20 rows inside a tile the words are in block type, shaded: the top
+            // pixel row of `NOT LIVE` (N "#..#", O T "###", L "#..", I "###", V "#.#", E
+            // "###", a space and gaps of one) two cells a pixel, in each of the four.
+            let top: String = "#..#.###.###...#...###.#.#.###"
+                .chars()
+                .map(|p| if p == '#' { "░░" } else { "  " })
+                .collect();
+            assert_eq!(text.matches(&top).count(), 4, "{name} {word}: {text}");
+        } else {
+            assert_eq!(text.matches("■ NOT LIVE").count(), 4, "{name} {word}");
+        }
         assert!(!text.contains("ON TARGET"), "{name} {word}");
     }
     // The wall's digits are shaded, not solid, and NOT LIVE stands in block type.
@@ -632,42 +644,157 @@ fn the_dumb_terminal_summary_says_the_headline_figures() {
     );
 }
 
-/// A dumb terminal on a feed that is down: the heading names the source, the lines say
-/// NOT LIVE and the time the figures stopped at, and no figure is judged ON TARGET.
-#[test]
-fn the_dumb_terminal_summary_of_a_feed_that_is_down_says_as_of_when() {
-    use forceboard::ui::regions::summary::summary;
-    use forceboard::ui::widgets::theme::Theme;
-    use forceboard::ui::{AsOf, SourceLabel};
-    let mut case = ascii_case(LayoutChoice::Auto);
-    case.feed.state = FeedState::Down { retry_in_s: 8 };
-    case.feed.down_cause = Some(forceboard::feed::DownCause::ConnectionRefused);
-    case.feed.source = Some(SourceLabel {
-        name: "tcp 10.0.0.5:7000".to_string(),
-        check: "the address",
-    });
-    case.feed.as_of = Some(AsOf {
-        at: now(),
-        ago_s: 180,
-    });
-    let summary = summary(&case.board(), &Theme::new(&case.view));
-    assert_eq!(
-        summary.heading,
-        "13:00:00 BST | West Midlands Police | whole force | window 1h | tcp 10.0.0.5:7000"
+/// 29 open at 12:00: two breached priorities (PX 20 min over, PY 5 min over), three
+/// emergencies with 5, 7 and 10 min left, and 24 priorities with 11 … 34 min left.
+fn crowded_board(layout: LayoutChoice) -> (Board, View) {
+    let mut feed = String::from(
+        r#"
+{"kind":"incident_created","at":"2024-07-01T10:40:00Z","id":"PX","grade":"priority","lpa":"COV"}
+{"kind":"incident_created","at":"2024-07-01T10:55:00Z","id":"PY","grade":"priority","lpa":"DUD"}
+{"kind":"incident_created","at":"2024-07-01T11:50:00Z","id":"EA","grade":"emergency","lpa":"BIR"}
+{"kind":"incident_created","at":"2024-07-01T11:52:00Z","id":"EB","grade":"emergency","lpa":"BIR"}
+{"kind":"incident_created","at":"2024-07-01T11:55:00Z","id":"EC","grade":"emergency","lpa":"BIR"}
+"#,
     );
-    assert_eq!(
-        summary.figures[..2],
-        [
-            "  FEED DOWN - connection refused - retrying in 8 s",
-            "  NOT LIVE - figures as of 13:00:00 BST",
-        ]
+    for i in 0..24 {
+        let minute = 11 + i;
+        let _ = writeln!(
+            feed,
+            r#"{{"kind":"incident_created","at":"2024-07-01T11:{minute:02}:00Z","id":"Q{i:02}","grade":"priority","lpa":"WOL"}}"#
+        );
+    }
+    feed.push_str(r#"{"kind":"heartbeat","at":"2024-07-01T12:00:00Z"}"#);
+    let config = Config::default();
+    let (engine, _) = ingest_reader(
+        feed.as_bytes(),
+        Engine::new(config.engine_settings(None)),
+        config.reorder_horizon,
+        None,
+        &mut |_, _| {},
+    )
+    .expect("in-memory feed");
+    let mut view = View::for_config(&config, ColorDepth::TrueColor);
+    view.layout = layout;
+    let board = Board::build(&engine, &config, &view, now(), Mode::Live, live_feed());
+    (board, view)
+}
+
+fn drawn(board: &Board, view: &View, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|frame| draw(frame, board, view)).unwrap();
+    terminal
+}
+
+#[test]
+fn the_breach_watch_shows_every_breach_first_and_says_what_it_cuts() {
+    let (board, view) = crowded_board(LayoutChoice::Compact);
+    let ids: Vec<&str> = board
+        .breach_watch
+        .iter()
+        .take(6)
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["PX", "PY", "EA", "EB", "EC", "Q00"]);
+    assert_eq!(board.open_total, 29);
+
+    // Compact at 80×24: a title and three rows; two incidents and `+27 more`.
+    let text = screen_text(&drawn(&board, &view, (80, 24)));
+    let rows: Vec<&str> = text.lines().skip(10).take(4).collect();
+    assert!(rows[0].contains("29 open  2 BREACHED"), "{text}");
+    assert!(
+        rows[1].starts_with(" PX      COV P  1h 20m BREACHED +20m 00s"),
+        "{text}"
     );
     assert!(
-        summary
-            .figures
-            .iter()
-            .all(|line| !line.contains("ON TARGET")),
-        "{:?}",
-        summary.figures
+        rows[2].starts_with(" PY      DUD P  1h 05m BREACHED +5m 00s"),
+        "{text}"
     );
+    assert!(rows[3].starts_with(" +27 more"), "{text}");
+
+    // Standard at 120×40: the table's border says how many rows it had no room for.
+    let (board, view) = crowded_board(LayoutChoice::Standard);
+    let text = screen_text(&drawn(&board, &view, (120, 40)));
+    let watch: Vec<&str> = text
+        .lines()
+        .filter(|row| row.contains("BREACHED +"))
+        .collect();
+    assert_eq!(watch.len(), 2, "{text}");
+    assert!(watch[0].contains("PX"), "{text}");
+    let shown = text
+        .lines()
+        .filter(|row| row.contains(" priority ") || row.contains(" emergency "))
+        .count();
+    let more = format!("+{} more", 29 - shown);
+    assert!(text.contains(&more), "{more}: {text}");
+}
+
+#[test]
+fn the_area_table_says_when_areas_are_cut() {
+    // Standard at 80×24 has room for the force and two of the seven areas: `+5 more`.
+    let text = screen_text(&Case::new(LayoutChoice::Standard).render(80, 24));
+    assert!(!text.contains("Wolverhampton"), "{text}");
+    let bottom = text.lines().nth(22).unwrap_or("");
+    assert!(
+        bottom.starts_with('└') && bottom.contains(" +5 more "),
+        "{text}"
+    );
+}
+
+#[test]
+fn micro_countdowns_are_graded_and_a_breach_reads_breached() {
+    let terminal = Case::new(LayoutChoice::Auto).render(60, 20);
+    let text = screen_text(&terminal);
+    assert!(!text.contains("OVER"), "{text}");
+    assert!(
+        text.contains("Emerg I2            BREACHED +15m 00s"),
+        "{text}"
+    );
+    let buffer = terminal.backend().buffer();
+    let fg_of = |needle: &str| {
+        let (y, row) = text
+            .lines()
+            .enumerate()
+            .find(|(_, row)| row.contains(needle))
+            .expect(needle);
+        let x = row[..row.find(needle).unwrap()].chars().count();
+        buffer[(x as u16, y as u16)].fg
+    };
+    // E2: 3 min of 15 left, the last 20 %: amber. P3: 55 min of 60 left: plain.
+    assert_ne!(fg_of("▲ 3m 00s left"), Color::Reset);
+    assert_eq!(fg_of("55m 00s left"), Color::Reset);
+}
+
+#[test]
+fn the_wall_says_its_status_words_and_window_in_block_type() {
+    // The top pixel row of `✖ 2 BREACHED` — ✖ "#...#", 2 "###", B "##.", R, E, A, C
+    // "###", H "#.#", E "###", D "##." — one cell a pixel at 200×60 (the widest status,
+    // `✖ 50.0% IN 10s`, is 50 pixels of the tile's 96 columns), two at 300×80.
+    let top = |sx: usize| {
+        let pixels = "#...#...###...##..###.###.###.###.#.#.###.##.";
+        pixels
+            .chars()
+            .map(|p| {
+                if p == '#' {
+                    "█".repeat(sx)
+                } else {
+                    " ".repeat(sx)
+                }
+            })
+            .collect::<String>()
+    };
+    let case = Case::new(LayoutChoice::Wall);
+    for ((w, h), sx) in [((200, 60), 1), ((300, 80), 2)] {
+        let text = screen_text(&case.render(w, h));
+        assert!(text.contains(&top(sx)), "{w}x{h}: {text}");
+        // The words are no longer a line of text in the tiles.
+        assert!(!text.contains("✖ 2 BREACHED"), "{w}x{h}: {text}");
+        // The window in the masthead: `[` is "##", `2` "###", `:` ".", `1` ".#.", `h`
+        // "#..", `]` "##".
+        let window = "##.###....#..#...##"
+            .chars()
+            .map(|p| if p == '#' { "██" } else { "  " })
+            .collect::<String>();
+        let masthead: String = text.lines().skip(1).take(3).collect();
+        assert!(masthead.contains(&window), "{w}x{h}: {text}");
+    }
 }

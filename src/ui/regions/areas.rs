@@ -8,8 +8,10 @@ use ratatui::text::{Line, Span};
 use crate::engine::{Figures, Status};
 use crate::ui::board::{AreaRow, Board};
 
+use super::breach;
 use crate::format::{dur, dur_999, pct};
 use crate::ui::widgets::grid::{self, Content, Grid, Selection};
+use crate::ui::widgets::text::put_line;
 use crate::ui::widgets::theme::Theme;
 
 /// `time_text` writes the mean: tenths of a second for 999, `m ss` otherwise.
@@ -177,13 +179,32 @@ pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme, b
         }),
     };
     let rows = 1 + board.areas.len();
-    grid::draw_with(buf, area, &table, &glyphs.border, rows, |i| match i {
+    // Cut short, the table says so: on its border, or unbordered on its last row.
+    let room = usize::from(area.height.saturating_sub(if bordered { 3 } else { 1 }));
+    let (shown, hidden) = breach::cut(rows, rows, room);
+    let grid_area = if bordered || hidden == 0 {
+        area
+    } else {
+        Rect {
+            height: area.height - 1,
+            ..area
+        }
+    };
+    if !bordered && hidden > 0 {
+        let y = area.y + 1 + shown as u16;
+        put_line(buf, area, area.x + 1, y, &breach::more_line(hidden, theme));
+    }
+    grid::draw_with(buf, grid_area, &table, &glyphs.border, rows, |i| match i {
         0 => row(grid::text("Whole force"), &board.force_figures, theme),
         _ => {
             let a = &board.areas[i - 1];
             row(label(a, wide), &a.figures, theme)
         }
     });
+    if bordered {
+        let hidden = rows - breach::rows_shown(area, rows);
+        breach::more_on_border(buf, area, hidden, theme);
+    }
 }
 
 #[cfg(test)]

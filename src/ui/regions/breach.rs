@@ -18,8 +18,9 @@ use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{fit, put_line};
 use crate::ui::widgets::theme::Theme;
 
-/// `BREACHED +4m 10s`, `▲ 2m 30s left`, `12m 00s left`, `no target`.
-fn countdown(
+/// `BREACHED +4m 10s`, `▲ 2m 30s left`, `12m 00s left`, `no target`: the same words and
+/// colours on every layout.
+pub(crate) fn countdown(
     incident: &OpenIncident,
     target: Option<f64>,
     warn_fraction: f64,
@@ -45,6 +46,46 @@ fn countdown(
     }
 }
 
+/// `+17 more`: what a list or table cut short says about the rows it could not show.
+pub(crate) fn more_line(hidden: usize, theme: &Theme) -> Line<'static> {
+    Line::styled(format!("+{hidden} more"), theme.bold())
+}
+
+/// Says ` +17 more ` at the right of a bordered box's bottom border when `hidden` rows of
+/// its table did not fit; nothing when all did.
+pub(crate) fn more_on_border(buf: &mut Buffer, area: Rect, hidden: usize, theme: &Theme) {
+    if hidden == 0 || area.height < 2 {
+        return;
+    }
+    let line = Line::from(vec![
+        Span::raw(" "),
+        Span::styled(format!("+{hidden} more"), theme.bold()),
+        Span::raw(" "),
+    ]);
+    let width = crate::ui::widgets::text::width(&format!(" +{hidden} more ")) as u16;
+    let y = area.bottom() - 1;
+    let x = area.right().saturating_sub(width + 1).max(area.x + 1);
+    put_line(buf, area, x, y, &line);
+}
+
+/// The rows a bordered table of `area` shows under its header, of `rows`.
+pub(crate) fn rows_shown(area: Rect, rows: usize) -> usize {
+    rows.min(usize::from(area.height.saturating_sub(3)))
+}
+
+/// The rows an unbordered list of `room` rows shows, of the `rows` it holds and the
+/// `total` there are, with the last row kept for `+N more` when they do not all fit:
+/// `(rows shown, rows hidden)`.
+pub(crate) fn cut(rows: usize, total: usize, room: usize) -> (usize, usize) {
+    let shown = if total <= room {
+        total
+    } else {
+        room.saturating_sub(1)
+    };
+    let shown = shown.min(rows);
+    (shown, total.saturating_sub(shown))
+}
+
 /// What an empty breach watch says, widest first: the same words in every layout.
 fn none_open(theme: &Theme) -> [Line<'static>; 2] {
     [
@@ -66,7 +107,7 @@ fn grade_word(grade: Grade) -> &'static str {
     }
 }
 
-fn target_of(board: &Board, grade: Grade) -> Option<f64> {
+pub(crate) fn target_of(board: &Board, grade: Grade) -> Option<f64> {
     match grade {
         Grade::Emergency => board.figures.incidents.emergency.target_s,
         Grade::Priority => board.figures.incidents.priority.target_s,
@@ -202,6 +243,14 @@ fn draw_breach_table(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme)
             Span::raw("").into(),
         ]
     });
+    more_on_border(
+        buf,
+        area,
+        board
+            .open_total
+            .saturating_sub(rows_shown(area, incidents.len())),
+        theme,
+    );
     // The bars, cell by cell: as spans, their hundreds of block characters would each be
     // measured for width, a quarter of the frame at 200x60.
     if let Some(bars) = wide.then(|| grid::column_rows(area, &table, 6)).flatten() {
@@ -300,6 +349,10 @@ fn draw_waits_table(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) 
             wait.into(),
         ]
     });
+    let hidden = board
+        .waiting_total
+        .saturating_sub(rows_shown(area, calls.len()));
+    more_on_border(buf, area, hidden, theme);
 }
 
 /// Unbordered lists under a title line each (compact).
@@ -318,11 +371,10 @@ pub(crate) fn draw_lists(area: Rect, buf: &mut Buffer, board: &Board, theme: &Th
         let line = fit(left.width.saturating_sub(1), none_open(theme));
         put_line(buf, left, left.x + 1, left.y + 1, &line);
     }
-    for (i, incident) in board.breach_watch.iter().enumerate() {
+    let room = usize::from(left.height.saturating_sub(1));
+    let (shown, hidden) = cut(board.breach_watch.len(), board.open_total, room);
+    for (i, incident) in board.breach_watch.iter().take(shown).enumerate() {
         let y = left.y + 1 + i as u16;
-        if y >= left.bottom() {
-            break;
-        }
         let target = target_of(board, incident.grade);
         let grade = match incident.grade {
             Grade::Emergency => "E",
@@ -340,17 +392,20 @@ pub(crate) fn draw_lists(area: Rect, buf: &mut Buffer, board: &Board, theme: &Th
         ]);
         put_line(buf, left, left.x, y, &line);
     }
+    if hidden > 0 {
+        let y = left.y + 1 + shown as u16;
+        put_line(buf, left, left.x + 1, y, &more_line(hidden, theme));
+    }
 
     put_line(buf, right, right.x, right.y, &waits_title(board, theme));
     if board.longest_waits.is_empty() {
         let line = fit(right.width.saturating_sub(1), none_waiting(theme));
         put_line(buf, right, right.x + 1, right.y + 1, &line);
     }
-    for (i, call) in board.longest_waits.iter().enumerate() {
+    let room = usize::from(right.height.saturating_sub(1));
+    let (shown, hidden) = cut(board.longest_waits.len(), board.waiting_total, room);
+    for (i, call) in board.longest_waits.iter().take(shown).enumerate() {
         let y = right.y + 1 + i as u16;
-        if y >= right.bottom() {
-            break;
-        }
         let over = threshold_of(board, call.line).is_some_and(|t| call.wait_s > t);
         let style = if over { theme.warning() } else { Style::new() };
         let mark = if over { theme.glyphs().near } else { " " };
@@ -364,6 +419,10 @@ pub(crate) fn draw_lists(area: Rect, buf: &mut Buffer, board: &Board, theme: &Th
             Span::styled(format!("{mark}{}", duration(call.wait_s)), style),
         ]);
         put_line(buf, right, right.x, y, &line);
+    }
+    if hidden > 0 {
+        let y = right.y + 1 + shown as u16;
+        put_line(buf, right, right.x + 1, y, &more_line(hidden, theme));
     }
 }
 

@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use crate::format::dur;
 use crate::ui::board::Board;
 
-use super::handlers;
 use super::headline::{Headline, Live, headlines};
+use super::{breach, handlers};
 use super::{footer, header};
 use crate::ui::widgets::text::{fit, put_line};
 use crate::ui::widgets::theme::Theme;
@@ -46,9 +46,9 @@ fn draw_figures_and_queues(area: Rect, buf: &mut Buffer, board: &Board, theme: &
     let figures = headlines
         .iter()
         .map(|headline| figure_line(headline, area.width, theme));
-    let rows = figures
-        .chain(queue_lines(&headlines, area.width, theme))
-        .chain(list_lines(board, theme));
+    let queues = queue_lines(&headlines, area.width, theme);
+    let room = usize::from(area.height).saturating_sub(headlines.len() + queues.len());
+    let rows = figures.chain(queues).chain(list_lines(board, room, theme));
     for (y, line) in (area.top()..area.bottom()).zip(rows) {
         put_line(buf, area, area.x, y, &line);
     }
@@ -201,26 +201,37 @@ fn queue_lines(headlines: &[Headline<'_>], width: u16, theme: &Theme) -> Vec<Lin
     vec![calls, incidents]
 }
 
-/// With rows to spare: the breach watch (emergencies first), then the longest waits.
-fn list_lines<'a>(board: &'a Board, theme: &'a Theme) -> impl Iterator<Item = Line<'static>> + 'a {
-    let incidents = board.breach_watch.iter().map(|row| {
+/// With rows to spare (`room`): the breach watch (breached first), then the longest
+/// waits, each saying `+N more` when cut short.
+fn list_lines<'a>(
+    board: &'a Board,
+    room: usize,
+    theme: &'a Theme,
+) -> impl Iterator<Item = Line<'static>> + 'a {
+    let (incidents_shown, incidents_hidden) =
+        breach::cut(board.breach_watch.len(), board.open_total, room);
+    let used = incidents_shown + usize::from(incidents_hidden > 0);
+    let (waits_shown, waits_hidden) = breach::cut(
+        board.longest_waits.len(),
+        board.waiting_total,
+        room.saturating_sub(used),
+    );
+    let incidents = board.breach_watch.iter().take(incidents_shown).map(|row| {
         let grade = match row.grade {
             crate::model::Grade::Emergency => "Emerg",
             crate::model::Grade::Priority => "Prio",
             crate::model::Grade::Scheduled => "Sched",
         };
-        let (when, style) = match row.time_left_s {
-            Some(left) if left < 0.0 => (format!("{} OVER", dur(Some(-left))), theme.alarm()),
-            Some(left) => (format!("{} left", dur(Some(left))), theme.warning()),
-            None => (format!("open {}", dur(Some(row.age_s))), theme.dim()),
-        };
+        let target = breach::target_of(board, row.grade);
+        let when = breach::countdown(row, target, board.warn_fraction, theme);
         let area = row.area.as_deref().unwrap_or("");
         Line::from(vec![
             Span::styled(format!("{grade:<5} {:<8} {area:<4} ", row.id), theme.dim()),
-            Span::styled(when, style),
+            when,
         ])
     });
-    let waits = board.longest_waits.iter().map(|row| {
+    let more = |hidden: usize| (hidden > 0).then(|| breach::more_line(hidden, theme));
+    let waits = board.longest_waits.iter().take(waits_shown).map(|row| {
         let area = row.area.as_deref().unwrap_or("");
         Line::from(vec![
             Span::styled(
@@ -233,7 +244,10 @@ fn list_lines<'a>(board: &'a Board, theme: &'a Theme) -> impl Iterator<Item = Li
             ),
         ])
     });
-    incidents.chain(waits)
+    incidents
+        .chain(more(incidents_hidden))
+        .chain(waits)
+        .chain(more(waits_hidden))
 }
 
 /// `wait 3 br 2`: calls waiting and incidents breached, in the fewest characters.

@@ -50,24 +50,57 @@ fn draw_tiles(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
     let cells = [a, b, c, d];
     let headlines = headlines(board);
+    // The status words in block type where the tiles are tall enough: the same rows in
+    // all four, so that their digits can share a size too.
+    let status_rows = status_rows(Block::bordered().inner(a));
+    let status_scales: Vec<Option<(u16, u16)>> = headlines
+        .iter()
+        .zip(cells)
+        .map(|(headline, cell)| {
+            let inner = Block::bordered().inner(cell);
+            let width = inner.width.saturating_sub(2);
+            (status_rows > 0)
+                .then(|| bigtext::best_scale(&headline.words(theme), width, status_rows))
+                .flatten()
+        })
+        .collect();
+    let status_common = bigtext::common_scale(status_scales.iter().flatten().copied());
     // One digit size for all four, so that no figure looks more important by accident.
     let scales: Vec<Option<(u16, u16)>> = headlines
         .iter()
         .zip(cells)
         .map(|(headline, cell)| {
-            let (big, _) = wall_rows(Block::bordered().inner(cell), headline);
+            let inner = Block::bordered().inner(cell);
+            let (big, _) = wall_rows(inner, headline, status_rows);
             bigtext::best_scale(&headline.mean_text(), big.width, big.height)
         })
         .collect();
     let common = bigtext::common_scale(scales.iter().flatten().copied());
-    for ((headline, cell), own) in headlines.iter().zip(cells).zip(&scales) {
+    for (((headline, cell), own), status_own) in
+        headlines.iter().zip(cells).zip(&scales).zip(&status_scales)
+    {
         let tile = WallTile {
             headline,
             scale: own.and(common),
+            status_rows,
+            status_scale: status_own.and(status_common),
             warn_fraction: board.warn_fraction,
             theme,
         };
         tile.render(cell, buf);
+    }
+}
+
+/// From this many rows inside a tile, its status words (`✖ 2 BREACHED`, `✔ ON TARGET`)
+/// are in block type a digit's height, one row a pixel, rather than a line.
+const BIG_STATUS_FROM: u16 = 20;
+
+/// The rows a tile of this inside gives its status words in block type: none when short.
+fn status_rows(inner: Rect) -> u16 {
+    if inner.height >= BIG_STATUS_FROM {
+        bigtext::ROWS
+    } else {
+        0
     }
 }
 
@@ -90,9 +123,10 @@ fn gap_text(headline: &Headline<'_>) -> Option<String> {
 /// Inside a wall tile: the rows for the big digits (below the title line), and how many
 /// rows the trend gets at the bottom: from two, a quarter of the rows, up to six; when
 /// the handlers are short, at least a digit's height for the gap in large type.
-fn wall_rows(inner: Rect, headline: &Headline<'_>) -> (Rect, u16) {
-    // Title, then digits, then badge, goal, live (and handler) lines, then the trend.
-    let fixed = 4u16 + handler_rows(headline);
+fn wall_rows(inner: Rect, headline: &Headline<'_>, status_rows: u16) -> (Rect, u16) {
+    // Title, then digits, then the status (a badge line, or `status_rows` in block type),
+    // goal, live (and handler) lines, then the trend.
+    let fixed = 3u16 + status_rows.max(1) + handler_rows(headline);
     let mut trend_rows = if inner.height >= fixed + bigtext::ROWS + 4 {
         ((inner.height - fixed) / 4).clamp(2, 6)
     } else {
@@ -113,6 +147,10 @@ fn wall_rows(inner: Rect, headline: &Headline<'_>) -> (Rect, u16) {
 struct WallTile<'a> {
     headline: &'a Headline<'a>,
     scale: Option<(u16, u16)>,
+    /// Rows for the status words in block type (0: a badge line), and their scale
+    /// (`None`: the badge line in the middle of those rows).
+    status_rows: u16,
+    status_scale: Option<(u16, u16)>,
     warn_fraction: f64,
     theme: &'a Theme,
 }
@@ -129,11 +167,17 @@ impl Widget for WallTile<'_> {
             return;
         }
         let (digits, trend_rows) = self.digits_and_trend_rows(inner);
-        let title = wall_title(headline, inner.width, theme);
+        let big_status = self.status_rows > 0;
+        let title = wall_title(headline, inner.width, big_status, theme);
         put_centered(buf, inner, inner.y, &title);
         self.draw_mean(digits, buf);
         let mut y = digits.bottom();
-        for line in lines_under_digits(headline, inner.width, theme) {
+        if big_status {
+            let rows = self.status_rows.min(inner.bottom().saturating_sub(y));
+            self.draw_status(Rect::new(inner.x, y, inner.width, rows), buf);
+            y = y.saturating_add(rows);
+        }
+        for line in lines_under_digits(headline, inner.width, big_status, theme) {
             put_centered(buf, inner, y, &line);
             y = y.saturating_add(1);
         }
@@ -162,7 +206,7 @@ impl WallTile<'_> {
     /// As [`wall_rows`], with the rows the digits leave over at their scale given to the
     /// trend, up to its most.
     fn digits_and_trend_rows(&self, inner: Rect) -> (Rect, u16) {
-        let (mut digits, mut trend_rows) = wall_rows(inner, self.headline);
+        let (mut digits, mut trend_rows) = wall_rows(inner, self.headline, self.status_rows);
         if let (Some((_, sy)), true) = (self.scale, trend_rows > 0) {
             let spare = digits.height.saturating_sub(bigtext::ROWS * sy);
             let more = spare.min(MAX_TREND_ROWS.saturating_sub(trend_rows));
@@ -188,6 +232,22 @@ impl WallTile<'_> {
         }
     }
 
+    /// The status words in block type in `area`, in the mean's colour; the badge line in
+    /// its middle when they do not fit.
+    fn draw_status(&self, area: Rect, buf: &mut Buffer) {
+        let (headline, theme) = (self.headline, self.theme);
+        match self.status_scale {
+            Some(scale) => {
+                let fill = (headline.digit_fill(theme), headline.mean_style(theme));
+                bigtext::draw(buf, area, &headline.words(theme), scale, fill);
+            }
+            None => {
+                let line = Line::from(headline.badge(theme));
+                put_centered(buf, area, area.y + area.height / 2, &line);
+            }
+        }
+    }
+
     /// The handler gap in large type when the line is short of handlers, else the trend.
     fn draw_trend_or_gap(&self, area: Rect, buf: &mut Buffer) {
         let (headline, theme) = (self.headline, self.theme);
@@ -198,27 +258,45 @@ impl WallTile<'_> {
     }
 }
 
-/// `999 ANSWER — mean`, or without `— mean` when narrow.
-fn wall_title(headline: &Headline<'_>, width: u16, theme: &Theme) -> Line<'static> {
+/// `999 ANSWER — mean`, or without `— mean` when narrow; with the target after it
+/// (`· target 5s`) when the status words are in block type, the badge line's place.
+fn wall_title(
+    headline: &Headline<'_>,
+    width: u16,
+    with_target: bool,
+    theme: &Theme,
+) -> Line<'static> {
     let title = headline.title.to_uppercase();
     let dash = theme.glyphs().dash;
-    fit(
-        width,
-        [
-            Line::styled(format!("{title} {dash} mean"), theme.bold()),
-            Line::styled(title, theme.bold()),
-        ],
-    )
+    let mut lines = Vec::with_capacity(3);
+    if with_target && headline.target.is_some() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{title} {dash} mean"), theme.bold()),
+            Span::styled(
+                format!("{}{}", theme.glyphs().sep(), headline.target_text()),
+                theme.dim(),
+            ),
+        ]));
+    }
+    lines.push(Line::styled(format!("{title} {dash} mean"), theme.bold()));
+    lines.push(Line::styled(title, theme.bold()));
+    fit(width, lines)
 }
 
-/// The lines under the digits, each fitted to `width`: the badge with the target, the
-/// goal, the live counts, and the handlers' two lines when the feed reports staffing.
-fn lines_under_digits(headline: &Headline<'_>, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![
-        badge_line(headline, width, theme),
-        fit(width, headline.goal_lines(theme)),
-        live_line(headline, width, theme),
-    ];
+/// The lines under the digits, each fitted to `width`: the badge with the target (unless
+/// the status is in block type), the goal, the live counts, and the handlers' two lines when the feed reports staffing.
+fn lines_under_digits(
+    headline: &Headline<'_>,
+    width: u16,
+    big_status: bool,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::with_capacity(5);
+    if !big_status {
+        lines.push(badge_line(headline, width, theme));
+    }
+    lines.push(fit(width, headline.goal_lines(theme)));
+    lines.push(live_line(headline, width, theme));
     if let Some(staffing) = &headline.staffing {
         lines.push(fit(width, handlers::handler_lines(staffing, theme)));
         lines.push(fit(width, handlers::model_lines(staffing, theme)));

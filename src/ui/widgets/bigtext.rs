@@ -39,7 +39,7 @@ fn glyph(c: char) -> Option<&'static [&'static str; 5]> {
         'h' => &["#..", "#..", "###", "#.#", "#.#"],
         ' ' => &[".", ".", ".", ".", "."],
         '/' => &["..#", "..#", ".#.", "#..", "#.."],
-        _ => return letter(c),
+        _ => return letter(c).or_else(|| symbol(c)),
     })
 }
 
@@ -72,6 +72,23 @@ fn letter(c: char) -> Option<&'static [&'static str; 5]> {
         'X' => &["#.#", "#.#", ".#.", "#.#", "#.#"],
         'Y' => &["#.#", "#.#", ".#.", ".#.", ".#."],
         'Z' => &["###", "..#", ".#.", "#..", "###"],
+        _ => return None,
+    })
+}
+
+/// The status marks and brackets, for the wall's status words (`✖ 2 BREACHED`, `✔ ON
+/// TARGET`, in ASCII `X`, `+`, `!`) and its window (`[2:1h]`).
+fn symbol(c: char) -> Option<&'static [&'static str; 5]> {
+    Some(match c {
+        '✖' => &["#...#", ".#.#.", "..#..", ".#.#.", "#...#"],
+        '✔' => &["....#", "...#.", "#.#..", ".#...", "....."],
+        '▲' => &["..#..", "..#..", ".###.", ".###.", "#####"],
+        '·' => &[".", ".", "#", ".", "."],
+        '■' => &["...", "###", "###", "###", "..."],
+        '+' => &["...", ".#.", "###", ".#.", "..."],
+        '!' => &["#", "#", "#", ".", "#"],
+        '[' => &["##", "#.", "#.", "#.", "##"],
+        ']' => &["##", ".#", ".#", ".#", "##"],
         _ => return None,
     })
 }
@@ -182,7 +199,7 @@ mod tests {
 
     #[test]
     fn every_glyph_is_five_even_rows() {
-        for c in "0123456789.:-%smh /ABCDEFGHIJKLMNOPQRSTUVWXYZ".chars() {
+        for c in "0123456789.:-%smh /ABCDEFGHIJKLMNOPQRSTUVWXYZ✖✔▲·■+![]".chars() {
             let rows = glyph(c).unwrap();
             assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{c}");
         }
@@ -206,6 +223,37 @@ mod tests {
         assert_eq!(common_scale([(7, 4), (3, 3), (4, 2)]), Some((3, 2)));
         assert_eq!(common_scale([]), None);
         assert_eq!(best_scale("8.0s", 100, 4), None);
+    }
+
+    #[test]
+    fn status_words_and_the_window_in_blocks() {
+        // ✖ 5, B R E A C H E D 3 each, the spaces 1, 2 is 3; 11 gaps between 12 glyphs.
+        assert_eq!(
+            pixel_width("✖ 2 BREACHED"),
+            Some(5 + 1 + 3 + 1 + 8 * 3 + 11)
+        );
+        // [ and ] 2, : 1, 2 1 h 3 each; 5 gaps.
+        assert_eq!(pixel_width("[2:1h]"), Some(2 + 3 + 1 + 3 + 3 + 2 + 5));
+        assert_eq!(
+            pixel_width("+ ON TARGET"),
+            Some(3 + 1 + 3 + 4 + 1 + 5 * 3 + 3 + 10)
+        );
+        let mut buf = Buffer::empty(Rect::new(0, 0, 14, 5));
+        let area = buf.area;
+        draw(&mut buf, area, "✖[✔", (1, 1), (SOLID, Style::new()));
+        let rows: Vec<String> = (0..5)
+            .map(|y| (0..14).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "█   █ ██     █",
+                " █ █  █     █ ",
+                "  █   █  █ █  ",
+                " █ █  █   █   ",
+                "█   █ ██      ",
+            ]
+        );
     }
 
     #[test]
