@@ -211,15 +211,10 @@ fn legend(board: &Board, theme: &Theme) -> Vec<Line<'static>> {
         entry(
             "Status",
             format!(
-                "{ok} ON TARGET  {near} NEAR  {over} OVER  {none} NO DATA  {none} NO TARGET"
+                "{ok} {near} {over} {none}  a tile's status: the worst verdict of its \
+                 measures, in words that name what decided it (colour is never the only \
+                 sign):"
             ),
-            theme,
-        ),
-        entry(
-            "",
-            "the worst verdict of a tile's measures; the words name what decided it \
-             (colour is never the only sign):"
-                .to_string(),
             theme,
         ),
         entry("", format!("{over} 2 BREACHED  incidents past their target"), theme),
@@ -242,7 +237,7 @@ fn legend(board: &Board, theme: &Theme) -> Vec<Line<'static>> {
             "",
             format!(
                 "{ok} ON TARGET  every measure met  {none} NO DATA  nothing in the window \
-                 yet  {none} NO TARGET  none set"
+                 yet  {none} NO TARGET  no target set"
             ),
             theme,
         ),
@@ -322,8 +317,8 @@ fn legend(board: &Board, theme: &Theme) -> Vec<Line<'static>> {
         ),
         entry(
             "Small",
-            "Emerg / Prio: emergency / priority attendance; one line: E P, wait 3 calls \
-             waiting, br 2 incidents breached; rej: rejected lines"
+            "Emerg / Prio: emergency / priority attendance; in one line E P the same, \
+             wait 3 br 2 calls waiting and incidents breached; rej: rejected lines"
                 .to_string(),
             theme,
         ),

@@ -25,7 +25,7 @@ use super::theme::Theme;
 /// The chart's labels are left off when they would leave it fewer columns than this.
 const MIN_CHART_WIDTH: u16 = 16;
 /// The sparkline's labels are left off when they would leave it fewer columns than this.
-const MIN_SPARK_WIDTH: u16 = 8;
+const MIN_SPARK_WIDTH: u16 = 6;
 
 /// The time `points` points cover: `2h`, `1h30`, `50m`.
 fn span_label(points: usize) -> String {
