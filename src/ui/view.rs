@@ -1,7 +1,8 @@
 //! The dashboard's view state and what each key does to it (the keys themselves are in
 //! [`keymap`](super::keymap)). Pure: no terminal, no clock.
 
-use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::keymap::KeyAction;
 use crate::config::Config;
@@ -59,6 +60,34 @@ pub(crate) struct OverlayRoom {
     pub(crate) page: u16,
 }
 
+/// An [`OverlayRoom`] that a view and its clones share, set by whichever is drawn. Not
+/// part of what the user chose: two views are equal whatever their rooms.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SharedRoom(Arc<AtomicU32>);
+
+impl SharedRoom {
+    pub(crate) fn get(&self) -> OverlayRoom {
+        let packed = self.0.load(Ordering::Relaxed);
+        OverlayRoom {
+            max_scroll: (packed >> 16) as u16,
+            page: (packed & 0xffff) as u16,
+        }
+    }
+
+    pub(crate) fn set(&self, room: OverlayRoom) {
+        let packed = (u32::from(room.max_scroll) << 16) | u32::from(room.page);
+        self.0.store(packed, Ordering::Relaxed);
+    }
+}
+
+impl PartialEq for SharedRoom {
+    fn eq(&self, _: &SharedRoom) -> bool {
+        true
+    }
+}
+
+impl Eq for SharedRoom {}
+
 /// How many colours the terminal can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorDepth {
@@ -90,8 +119,9 @@ pub struct View {
     /// How many lines the open overlay is scrolled down; 0 when it opens.
     pub overlay_scroll: u16,
     /// What the last drawing found for the open overlay: how far it can scroll, and how
-    /// many lines a page shows. Set while drawing, so that the keys stop at the end.
-    pub(crate) overlay_room: Cell<OverlayRoom>,
+    /// many lines a page shows. Set while drawing, so that the keys stop at the end; the
+    /// clones of a view share it (a terminal draws a copy of the app's view).
+    pub(crate) overlay_room: SharedRoom,
     /// No colour at all, whatever `colors` says.
     pub mono: bool,
     pub colors: ColorDepth,
@@ -332,6 +362,16 @@ mod tests {
         view.handle_key(ch('e'), 3, &[]);
         assert_eq!(view.overlay_scroll, 0);
         assert_eq!(view.handle_key(press(KeyCode::Up), 3, &[]), Action::Nothing);
+        // A copy drawn (as a terminal draws) tells the original how far it can go.
+        let drawn = view.clone();
+        drawn.overlay_room.set(OverlayRoom {
+            max_scroll: 2,
+            page: 1,
+        });
+        view.handle_key(press(KeyCode::PageDown), 3, &[]);
+        view.handle_key(press(KeyCode::PageDown), 3, &[]);
+        assert_eq!(view.handle_key(press(KeyCode::Down), 3, &[]), Action::Nothing);
+        assert_eq!(view.overlay_scroll, 2);
     }
 
     #[test]
