@@ -490,7 +490,10 @@ mod tests {
         );
         assert_eq!(action_for(&plain(KeyCode::Enter)), None);
         assert_eq!(action_for(&plain(KeyCode::Up)), Some(KeyAction::Scroll(-1)));
-        assert_eq!(action_for(&plain(KeyCode::Down)), Some(KeyAction::Scroll(1)));
+        assert_eq!(
+            action_for(&plain(KeyCode::Down)),
+            Some(KeyAction::Scroll(1))
+        );
         assert_eq!(
             action_for(&plain(KeyCode::PageUp)),
             Some(KeyAction::ScrollPage(-1))

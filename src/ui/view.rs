@@ -339,24 +339,42 @@ mod tests {
     fn arrows_and_pages_scroll_an_open_overlay_within_its_room() {
         let mut view = View::default();
         // No overlay: nothing to scroll.
-        assert_eq!(view.handle_key(press(KeyCode::Down), 3, &[]), Action::Nothing);
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Nothing
+        );
         view.handle_key(ch('?'), 3, &[]);
         view.overlay_room.set(OverlayRoom {
             max_scroll: 12,
             page: 5,
         });
-        assert_eq!(view.handle_key(press(KeyCode::Down), 3, &[]), Action::Redraw);
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Redraw
+        );
         assert_eq!(view.overlay_scroll, 1);
-        assert_eq!(view.handle_key(press(KeyCode::PageDown), 3, &[]), Action::Redraw);
+        assert_eq!(
+            view.handle_key(press(KeyCode::PageDown), 3, &[]),
+            Action::Redraw
+        );
         assert_eq!(view.overlay_scroll, 6);
         view.handle_key(press(KeyCode::PageDown), 3, &[]);
-        assert_eq!(view.handle_key(press(KeyCode::PageDown), 3, &[]), Action::Redraw);
+        assert_eq!(
+            view.handle_key(press(KeyCode::PageDown), 3, &[]),
+            Action::Redraw
+        );
         assert_eq!(view.overlay_scroll, 12);
         // At the end, down does nothing; up comes back at once.
-        assert_eq!(view.handle_key(press(KeyCode::Down), 3, &[]), Action::Nothing);
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Nothing
+        );
         assert_eq!(view.handle_key(press(KeyCode::Up), 3, &[]), Action::Redraw);
         assert_eq!(view.overlay_scroll, 11);
-        assert_eq!(view.handle_key(press(KeyCode::PageUp), 3, &[]), Action::Redraw);
+        assert_eq!(
+            view.handle_key(press(KeyCode::PageUp), 3, &[]),
+            Action::Redraw
+        );
         assert_eq!(view.overlay_scroll, 6);
         // Another overlay, or the same again, starts at the top.
         view.handle_key(ch('e'), 3, &[]);
@@ -370,7 +388,10 @@ mod tests {
         });
         view.handle_key(press(KeyCode::PageDown), 3, &[]);
         view.handle_key(press(KeyCode::PageDown), 3, &[]);
-        assert_eq!(view.handle_key(press(KeyCode::Down), 3, &[]), Action::Nothing);
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Nothing
+        );
         assert_eq!(view.overlay_scroll, 2);
     }
 

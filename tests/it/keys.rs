@@ -238,7 +238,10 @@ fn every_key_the_footer_offers_works_at_every_size() {
     for size in [(40, 12), (45, 20), (60, 20), (79, 23), (80, 24), (120, 40)] {
         let view = View::for_config(&config, ColorDepth::TrueColor);
         let before = render(&view, size);
-        assert!(footer(&before).ends_with("? help  q quit"), "{size:?}\n{before}");
+        assert!(
+            footer(&before).ends_with("? help  q quit"),
+            "{size:?}\n{before}"
+        );
         let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
         assert!(header(&before).contains("1h"), "{size:?}\n{before}");
         for (key, shows) in [('?', "Keys — ? or Esc"), ('e', "Rejected lines — e")] {

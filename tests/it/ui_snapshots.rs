@@ -666,9 +666,20 @@ fn the_window_is_always_in_the_header() {
         assert!(header.contains("1h"), "{w}×{h}: {header}");
     }
     let wide = screen_text(&Case::new(LayoutChoice::Auto).render(120, 40));
-    assert!(wide.lines().next().unwrap_or_default().contains("layout standard"));
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("layout standard")
+    );
     let compact = screen_text(&Case::new(LayoutChoice::Compact).render(200, 60));
-    assert!(compact.lines().next().unwrap_or_default().contains("layout compact"));
+    assert!(
+        compact
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("layout compact")
+    );
 }
 
 /// Marks and abbreviations these boards draw, each as the board draws it.
@@ -731,10 +742,16 @@ fn the_legend_names_every_mark_and_abbreviation_the_board_draws() {
     let legend = screen_text(&help.render(200, 100));
     for term in DRAWN {
         assert!(boards.contains(term), "the boards no longer draw {term:?}");
-        assert!(legend.contains(term), "the legend does not explain {term:?}\n{legend}");
+        assert!(
+            legend.contains(term),
+            "the legend does not explain {term:?}\n{legend}"
+        );
     }
     for term in DRAWN_ELSEWHERE {
-        assert!(legend.contains(term), "the legend does not explain {term:?}\n{legend}");
+        assert!(
+            legend.contains(term),
+            "the legend does not explain {term:?}\n{legend}"
+        );
     }
     // The v1.2 status words, not the old ones.
     assert!(!legend.contains("✖ OVER"), "{legend}");

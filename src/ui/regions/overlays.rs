@@ -73,7 +73,11 @@ fn popup(
 fn scroll_hint(scroll: u16, visible: u16, total: usize, theme: &Theme) -> Line<'static> {
     let key = |action| keymap::key_for(action).map(Key::name).unwrap_or_default();
     let keys = keymap::in_glyphs(
-        &format!("{}{}", key(KeyAction::Scroll(-1)), key(KeyAction::Scroll(1))),
+        &format!(
+            "{}{}",
+            key(KeyAction::Scroll(-1)),
+            key(KeyAction::Scroll(1))
+        ),
         theme.glyphs(),
     );
     let first = usize::from(scroll) + 1;
@@ -217,13 +221,21 @@ fn legend(board: &Board, theme: &Theme) -> Vec<Line<'static>> {
             ),
             theme,
         ),
-        entry("", format!("{over} 2 BREACHED  incidents past their target"), theme),
+        entry(
+            "",
+            format!("{over} 2 BREACHED  incidents past their target"),
+            theme,
+        ),
         entry(
             "",
             format!("{over} 75.0% IN 15m  the share within 15m is under its goal"),
             theme,
         ),
-        entry("", format!("{over} MEAN 16m 47s  the mean is over its target"), theme),
+        entry(
+            "",
+            format!("{over} MEAN 16m 47s  the mean is over its target"),
+            theme,
+        ),
         entry(
             "",
             format!(
@@ -284,8 +296,7 @@ fn legend(board: &Board, theme: &Theme) -> Vec<Line<'static>> {
                 "{}{}{} the mean every 5 min over the last 2h, oldest at the left \
                  (-2h ... now); the highest and lowest at the left, {} the target, {} no \
                  data; in one row (2h {}{} 12s), bars from 0 up to the figure at the right",
-                levels[0], levels[3], levels[7], g.trend_target, g.trend_gap, levels[2],
-                levels[7]
+                levels[0], levels[3], levels[7], g.trend_target, g.trend_gap, levels[2], levels[7]
             ),
             theme,
         ),

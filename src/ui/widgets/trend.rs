@@ -29,7 +29,8 @@ const MIN_SPARK_WIDTH: u16 = 6;
 
 /// The time `points` points cover: `2h`, `1h30`, `50m`.
 fn span_label(points: usize) -> String {
-    let minutes = (points as u64).saturating_mul(TREND_STEP.nanos().unsigned_abs() / 60_000_000_000);
+    let minutes =
+        (points as u64).saturating_mul(TREND_STEP.nanos().unsigned_abs() / 60_000_000_000);
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m}m"),
         (h, 0) => format!("{h}h"),
@@ -100,7 +101,14 @@ fn labelled_sparkline(
         width: room as u16,
         ..area
     };
-    sparkline(buf, bars, &points[points.len() - shown..], target, warn_fraction, theme);
+    sparkline(
+        buf,
+        bars,
+        &points[points.len() - shown..],
+        target,
+        warn_fraction,
+        theme,
+    );
 }
 
 /// The lowest and highest of the points and the target; `None` without any.
