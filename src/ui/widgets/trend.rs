@@ -62,7 +62,8 @@ pub(crate) fn draw(
 }
 
 /// The sparkline with the time it covers at the left and its top at the right, where
-/// that leaves it [`MIN_SPARK_WIDTH`] columns.
+/// that leaves it [`MIN_SPARK_WIDTH`] columns. Taller (a trend with no point and no
+/// target), only the gaps, as before.
 fn labelled_sparkline(
     buf: &mut Buffer,
     area: Rect,
@@ -86,7 +87,7 @@ fn labelled_sparkline(
         room = usize::from(area.width).saturating_sub(labels);
         shown = points.len().min(room);
     }
-    if room < usize::from(MIN_SPARK_WIDTH) || shown == 0 {
+    if area.height != 1 || room < usize::from(MIN_SPARK_WIDTH) || shown == 0 {
         sparkline(buf, area, points, target, warn_fraction, theme);
         return;
     }
@@ -379,6 +380,12 @@ mod tests {
         assert!(line.starts_with("2h "), "{line}");
         assert!(line.ends_with(" 3s"), "{line}");
         assert_eq!(span_label(18), "1h30");
+        // No point and no target, three rows: the gaps along the bottom, no labels.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 3));
+        let area = buf.area;
+        draw(&mut buf, area, &[None; 24], None, 0.8, &theme);
+        assert_eq!(row(&buf, 0).trim(), "");
+        assert_eq!(row(&buf, 2).trim(), "·".repeat(24));
     }
 
     #[test]
