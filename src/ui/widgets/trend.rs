@@ -87,7 +87,8 @@ fn labelled_sparkline(
         room = usize::from(area.width).saturating_sub(labels);
         shown = points.len().min(room);
     }
-    if area.height != 1 || room < usize::from(MIN_SPARK_WIDTH) || shown == 0 {
+    let nothing = target.is_none() && points.iter().all(Option::is_none);
+    if nothing || area.height != 1 || room < usize::from(MIN_SPARK_WIDTH) || shown == 0 {
         sparkline(buf, area, points, target, warn_fraction, theme);
         return;
     }
@@ -380,6 +381,11 @@ mod tests {
         assert!(line.starts_with("2h "), "{line}");
         assert!(line.ends_with(" 3s"), "{line}");
         assert_eq!(span_label(18), "1h30");
+        // No point and no target: no scale to label.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 1));
+        let area = buf.area;
+        draw(&mut buf, area, &[None; 24], None, 0.8, &theme);
+        assert_eq!(row(&buf, 0).trim(), "·".repeat(24));
         // No point and no target, three rows: the gaps along the bottom, no labels.
         let mut buf = Buffer::empty(Rect::new(0, 0, 30, 3));
         let area = buf.area;
