@@ -80,6 +80,13 @@ fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: 
     let Some(layout) = resolve(view.layout, area.width, area.height) else {
         if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
             micro::draw_micro(area, buf, board, theme);
+            // Over everything but the header (the window, the clock) and the footer.
+            let body = Rect {
+                y: area.y + 1,
+                height: area.height.saturating_sub(2),
+                ..area
+            };
+            draw_overlay(body, buf, board, view, micro::LABEL, theme);
         } else {
             micro::draw_one_line(area, buf, board, theme);
         }
@@ -93,7 +100,7 @@ fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: 
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw_header(head, buf, board, theme);
+    header::draw_header(head, buf, board, layout.label(), theme);
     header::draw_banners(banner_area, buf, &banners, theme);
     match layout {
         Resolved::Wall => wall::draw_wall(body, buf, board, view.rotating, theme),
@@ -101,10 +108,22 @@ fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: 
         Resolved::Compact => draw_compact(body, buf, board, theme),
     }
     footer::draw(foot, buf, board, theme);
+    draw_overlay(body, buf, board, view, layout.label(), theme);
+}
+
+/// The overlay open, if any, over `body`; `layout` names the layout drawn.
+fn draw_overlay(
+    body: Rect,
+    buf: &mut Buffer,
+    board: &Board,
+    view: &View,
+    layout: &str,
+    theme: &Theme,
+) {
     match view.overlay {
         Overlay::None => {}
-        Overlay::Help => overlays::draw_help(body, buf, board, view, layout.label(), theme),
-        Overlay::Rejects => overlays::draw_rejects(body, buf, board, theme),
+        Overlay::Help => overlays::draw_help(body, buf, board, view, layout, theme),
+        Overlay::Rejects => overlays::draw_rejects(body, buf, board, view, theme),
     }
 }
 

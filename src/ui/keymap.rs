@@ -50,6 +50,10 @@ pub enum KeyAction {
     Interrupt,
     /// Take down the RECORDING FAILED banner.
     AcknowledgeRecording,
+    /// Scroll the open overlay by this many lines (negative: up); nothing without one.
+    Scroll(i16),
+    /// Scroll the open overlay by a page (negative: up).
+    ScrollPage(i16),
     Replay(ReplayCommand),
 }
 
@@ -97,6 +101,8 @@ impl Key {
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Left => "←".to_string(),
             KeyCode::Right => "→".to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
             other => other.to_string(),
         };
         if self.ctrl {
@@ -257,7 +263,7 @@ const fn back(by: Span) -> ReplayCommand {
 }
 
 /// Every key of the board, in the order the help and the docs list them.
-pub static KEYMAP: [Binding; 13] = [
+pub static KEYMAP: [Binding; 15] = [
     Binding {
         presses: &[
             window('1', 0),
@@ -305,6 +311,24 @@ pub static KEYMAP: [Binding; 13] = [
         ],
         help: "quit (Esc closes help or rejected lines first)",
         hint: Hint::Always("quit"),
+        applies: Applies::Everywhere,
+    },
+    Binding {
+        presses: &[
+            Press::new(Key::plain(KeyCode::Up), KeyAction::Scroll(-1)),
+            Press::new(Key::plain(KeyCode::Down), KeyAction::Scroll(1)),
+        ],
+        help: "scroll help or rejected lines a line up / down",
+        hint: Hint::Never,
+        applies: Applies::Everywhere,
+    },
+    Binding {
+        presses: &[
+            Press::new(Key::plain(KeyCode::PageUp), KeyAction::ScrollPage(-1)),
+            Press::new(Key::plain(KeyCode::PageDown), KeyAction::ScrollPage(1)),
+        ],
+        help: "scroll help or rejected lines a page up / down",
+        hint: Hint::Never,
         applies: Applies::Everywhere,
     },
     Binding {
@@ -384,7 +408,12 @@ pub fn key_for(action: KeyAction) -> Option<Key> {
 
 /// `text` with the table's arrows drawn in `glyphs` (`->` on an ASCII terminal).
 pub(crate) fn in_glyphs(text: &str, glyphs: &Glyphs) -> String {
-    text.replace('←', glyphs.left).replace('→', glyphs.right)
+    let text = text.replace('←', glyphs.left).replace('→', glyphs.right);
+    if glyphs.left.is_ascii() {
+        text.replace('↑', "Up").replace('↓', "Down")
+    } else {
+        text
+    }
 }
 
 /// The key list of docs/guide/dashboard.md: a markdown table of every row, with the
@@ -460,6 +489,19 @@ mod tests {
             Some(KeyAction::CloseOrQuit)
         );
         assert_eq!(action_for(&plain(KeyCode::Enter)), None);
+        assert_eq!(action_for(&plain(KeyCode::Up)), Some(KeyAction::Scroll(-1)));
+        assert_eq!(
+            action_for(&plain(KeyCode::Down)),
+            Some(KeyAction::Scroll(1))
+        );
+        assert_eq!(
+            action_for(&plain(KeyCode::PageUp)),
+            Some(KeyAction::ScrollPage(-1))
+        );
+        assert_eq!(
+            action_for(&plain(KeyCode::PageDown)),
+            Some(KeyAction::ScrollPage(1))
+        );
     }
 
     #[test]
@@ -562,5 +604,6 @@ mod tests {
     fn arrows_follow_the_glyphs() {
         use crate::ui::widgets::glyphs::ASCII;
         assert_eq!(in_glyphs("← force → area", &ASCII), "<- force -> area");
+        assert_eq!(in_glyphs("↑ ↓", &ASCII), "Up Down");
     }
 }

@@ -1,6 +1,9 @@
 //! The dashboard's view state and what each key does to it (the keys themselves are in
 //! [`keymap`](super::keymap)). Pure: no terminal, no clock.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use super::keymap::KeyAction;
 use crate::config::Config;
 use crate::time::Span;
@@ -50,6 +53,41 @@ pub enum Overlay {
     Rejects,
 }
 
+/// How far an overlay can scroll, and its page, as last drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct OverlayRoom {
+    pub(crate) max_scroll: u16,
+    pub(crate) page: u16,
+}
+
+/// An [`OverlayRoom`] that a view and its clones share, set by whichever is drawn. Not
+/// part of what the user chose: two views are equal whatever their rooms.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SharedRoom(Arc<AtomicU32>);
+
+impl SharedRoom {
+    pub(crate) fn get(&self) -> OverlayRoom {
+        let packed = self.0.load(Ordering::Relaxed);
+        OverlayRoom {
+            max_scroll: (packed >> 16) as u16,
+            page: (packed & 0xffff) as u16,
+        }
+    }
+
+    pub(crate) fn set(&self, room: OverlayRoom) {
+        let packed = (u32::from(room.max_scroll) << 16) | u32::from(room.page);
+        self.0.store(packed, Ordering::Relaxed);
+    }
+}
+
+impl PartialEq for SharedRoom {
+    fn eq(&self, _: &SharedRoom) -> bool {
+        true
+    }
+}
+
+impl Eq for SharedRoom {}
+
 /// How many colours the terminal can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorDepth {
@@ -78,6 +116,12 @@ pub struct View {
     /// The area shown, by code; `None` = the whole force.
     pub area: Option<String>,
     pub overlay: Overlay,
+    /// How many lines the open overlay is scrolled down; 0 when it opens.
+    pub overlay_scroll: u16,
+    /// What the last drawing found for the open overlay: how far it can scroll, and how
+    /// many lines a page shows. Set while drawing, so that the keys stop at the end; the
+    /// clones of a view share it (a terminal draws a copy of the app's view).
+    pub(crate) overlay_room: SharedRoom,
     /// No colour at all, whatever `colors` says.
     pub mono: bool,
     pub colors: ColorDepth,
@@ -118,6 +162,7 @@ impl View {
             KeyAction::Quit | KeyAction::Interrupt => Action::Quit,
             KeyAction::CloseOrQuit if self.overlay != Overlay::None => {
                 self.overlay = Overlay::None;
+                self.overlay_scroll = 0;
                 Action::Redraw
             }
             KeyAction::CloseOrQuit => Action::Quit,
@@ -150,12 +195,33 @@ impl View {
             }
             KeyAction::ToggleRejects => self.toggle(Overlay::Rejects),
             KeyAction::ToggleHelp => self.toggle(Overlay::Help),
+            KeyAction::Scroll(lines) => self.scroll(i32::from(lines)),
+            KeyAction::ScrollPage(pages) => {
+                let page = i32::from(self.overlay_room.get().page.max(1));
+                self.scroll(i32::from(pages) * page)
+            }
             KeyAction::AcknowledgeRecording | KeyAction::Replay(_) => Action::Nothing,
         }
     }
 
+    /// Scrolls the open overlay by `lines` (negative: up), within what it last drew.
+    fn scroll(&mut self, lines: i32) -> Action {
+        if self.overlay == Overlay::None {
+            return Action::Nothing;
+        }
+        let max = i32::from(self.overlay_room.get().max_scroll);
+        let to = (i32::from(self.overlay_scroll) + lines).clamp(0, max);
+        let to = u16::try_from(to).unwrap_or(0);
+        if to == self.overlay_scroll {
+            return Action::Nothing;
+        }
+        self.overlay_scroll = to;
+        Action::Redraw
+    }
+
     /// Opens `overlay` (in place of any other), or closes it when it is the one open.
     fn toggle(&mut self, overlay: Overlay) -> Action {
+        self.overlay_scroll = 0;
         self.overlay = if self.overlay == overlay {
             Overlay::None
         } else {
@@ -267,6 +333,66 @@ mod tests {
         assert_eq!(view.overlay, Overlay::Help);
         assert_eq!(view.handle_key(ch('?'), 3, &[]), Action::Redraw);
         assert_eq!(view.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn arrows_and_pages_scroll_an_open_overlay_within_its_room() {
+        let mut view = View::default();
+        // No overlay: nothing to scroll.
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Nothing
+        );
+        view.handle_key(ch('?'), 3, &[]);
+        view.overlay_room.set(OverlayRoom {
+            max_scroll: 12,
+            page: 5,
+        });
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Redraw
+        );
+        assert_eq!(view.overlay_scroll, 1);
+        assert_eq!(
+            view.handle_key(press(KeyCode::PageDown), 3, &[]),
+            Action::Redraw
+        );
+        assert_eq!(view.overlay_scroll, 6);
+        view.handle_key(press(KeyCode::PageDown), 3, &[]);
+        assert_eq!(
+            view.handle_key(press(KeyCode::PageDown), 3, &[]),
+            Action::Redraw
+        );
+        assert_eq!(view.overlay_scroll, 12);
+        // At the end, down does nothing; up comes back at once.
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Nothing
+        );
+        assert_eq!(view.handle_key(press(KeyCode::Up), 3, &[]), Action::Redraw);
+        assert_eq!(view.overlay_scroll, 11);
+        assert_eq!(
+            view.handle_key(press(KeyCode::PageUp), 3, &[]),
+            Action::Redraw
+        );
+        assert_eq!(view.overlay_scroll, 6);
+        // Another overlay, or the same again, starts at the top.
+        view.handle_key(ch('e'), 3, &[]);
+        assert_eq!(view.overlay_scroll, 0);
+        assert_eq!(view.handle_key(press(KeyCode::Up), 3, &[]), Action::Nothing);
+        // A copy drawn (as a terminal draws) tells the original how far it can go.
+        let drawn = view.clone();
+        drawn.overlay_room.set(OverlayRoom {
+            max_scroll: 2,
+            page: 1,
+        });
+        view.handle_key(press(KeyCode::PageDown), 3, &[]);
+        view.handle_key(press(KeyCode::PageDown), 3, &[]);
+        assert_eq!(
+            view.handle_key(press(KeyCode::Down), 3, &[]),
+            Action::Nothing
+        );
+        assert_eq!(view.overlay_scroll, 2);
     }
 
     #[test]

@@ -20,7 +20,7 @@ fn a_c_locale_gets_no_byte_above_0x7f() {
         !screen.contains("Incident Area") && screen.contains("Breach watch |")
     });
     board.press("?");
-    board.wait_for("ON TARGET  ! NEAR  X OVER  - NO DATA");
+    board.wait_for("+ ON TARGET  every measure met  - NO DATA");
     board.press("?");
     let raw = board.raw();
     assert!(raw.len() > 1000, "the board drew: {} bytes", raw.len());

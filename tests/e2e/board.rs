@@ -157,6 +157,37 @@ fn a_phone_sized_terminal_gets_the_micro_layout_and_q_still_quits() {
     board.assert_restored();
 }
 
+/// A phone over SSH (45×20): the header names the window and `1` changes it; `?` and `e`,
+/// which the footer offers, open their overlays, and the help scrolls.
+#[test]
+fn a_phone_sized_terminal_opens_help_and_rejects_and_shows_the_window() {
+    let mut board = Board::start(&[], 45, 20);
+    let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
+    board.wait_until("the window in the header", |screen| {
+        header(screen).contains("1h") && screen.contains("? help")
+    });
+    board.press("?");
+    board.wait_for("Keys — ? or Esc to close");
+    board.wait_for("↑↓ 1-");
+    board.press("\x1b[B");
+    board.wait_for("↑↓ 2-");
+    board.press("?");
+    board.wait_until("the help closed", |screen| !screen.contains("Keys — "));
+    board.press("e");
+    board.wait_for("Rejected lines — e or Esc to close");
+    board.press("e");
+    board.wait_until("the rejected lines closed", |screen| {
+        !screen.contains("Rejected lines — ")
+    });
+    board.press("1");
+    board.wait_until("the 15m window in the header", |screen| {
+        header(screen).contains("15m")
+    });
+    board.press("q");
+    assert!(board.wait_exit().success());
+    board.assert_restored();
+}
+
 #[test]
 fn replay_shows_its_banner_pauses_seeks_and_changes_speed() {
     let mut board = Board::start(

@@ -143,16 +143,28 @@ fn the_help_lists_the_replay_keys_only_on_a_replay_and_r_only_while_recording() 
     }
 }
 
-/// The help of a replay fits an 80×24 terminal, banner and all.
+/// The keys of a replay's help fit an 80×24 terminal, banner and all; the legend below
+/// them is reached by scrolling, to its last line.
 #[test]
 fn the_replay_help_fits_the_smallest_board() {
-    let help = screen(&Config::default(), REPLAY, live(), Overlay::Help, (80, 24));
-    for line in [
-        "1 2 3   window",
-        "Home    back to the start",
-        "Lists   BREACHED",
-    ] {
+    let config = Config::default();
+    let help = screen(&config, REPLAY, live(), Overlay::Help, (80, 24));
+    for line in ["1 2 3   window", "Home    back to the start", "↑↓ 1-"] {
         assert!(help.contains(line), "{line:?} in\n{help}");
+    }
+    assert!(!help.contains("Layout  auto picks"), "{help}");
+    let engine = Engine::new(config.engine_settings(None));
+    let mut view = View::for_config(&config, ColorDepth::TrueColor);
+    view.overlay = Overlay::Help;
+    view.overlay_scroll = u16::MAX;
+    let board = Board::build(&engine, &config, &view, now(), REPLAY, live());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+    terminal
+        .draw(|frame| draw(frame, &board, &view))
+        .expect("drawing on TestBackend");
+    let end = terminal.backend().to_string();
+    for line in ["Lists   BREACHED", "Layout  auto picks"] {
+        assert!(end.contains(line), "{line:?} in\n{end}");
     }
 }
 
@@ -202,4 +214,48 @@ fn the_window_keys_follow_the_configured_windows() {
     assert!(wide.contains("  1 window  a area"), "{wide}");
     let help = screen(&one, Mode::Live, live(), Overlay::Help, (120, 40));
     assert!(help.contains("1       window: 1 1h"), "{help}");
+}
+
+/// Every key the footer offers does something visible at every size from 40×12, the
+/// micro layout included: `?` and `e` open their overlays, `1` changes the window the
+/// header names.
+#[test]
+fn every_key_the_footer_offers_works_at_every_size() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use forceboard::ui::keymap::action_for;
+    let config = Config::default();
+    let engine = Engine::new(config.engine_settings(None));
+    let areas: Vec<String> = Vec::new();
+    let render = |view: &View, size: (u16, u16)| {
+        let board = Board::build(&engine, &config, view, now(), Mode::Live, live());
+        let mut terminal =
+            Terminal::new(TestBackend::new(size.0, size.1)).expect("a test terminal");
+        terminal
+            .draw(|frame| draw(frame, &board, view))
+            .expect("drawing on TestBackend");
+        terminal.backend().to_string()
+    };
+    for size in [(40, 12), (45, 20), (60, 20), (79, 23), (80, 24), (120, 40)] {
+        let view = View::for_config(&config, ColorDepth::TrueColor);
+        let before = render(&view, size);
+        assert!(
+            footer(&before).ends_with("? help  q quit"),
+            "{size:?}\n{before}"
+        );
+        let header = |screen: &str| screen.lines().next().unwrap_or_default().to_string();
+        assert!(header(&before).contains("1h"), "{size:?}\n{before}");
+        for (key, shows) in [('?', "Keys — ? or Esc"), ('e', "Rejected lines — e")] {
+            let mut view = view.clone();
+            let event = KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE);
+            let action = action_for(&event).expect("a key of the table");
+            view.apply(action, config.windows.len(), &areas);
+            let after = render(&view, size);
+            assert!(after.contains(shows), "{key} at {size:?}\n{after}");
+        }
+        let mut view = view.clone();
+        let one = KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE);
+        view.apply(action_for(&one).expect("a window key"), 3, &areas);
+        let after = render(&view, size);
+        assert!(header(&after).contains("15m"), "{size:?}\n{after}");
+    }
 }

@@ -798,3 +798,128 @@ fn the_wall_says_its_status_words_and_window_in_block_type() {
         assert!(masthead.contains(&window), "{w}x{h}: {text}");
     }
 }
+
+/// A phone over SSH (45×20) and the smallest micro board (40×12): the help and the
+/// rejected lines open over the micro layout, wrapped to its width, and scroll.
+#[test]
+fn overlays_on_small_screens() {
+    for (w, h) in [(45, 20), (40, 12)] {
+        let mut help = Case::new(LayoutChoice::Auto);
+        help.view.overlay = Overlay::Help;
+        snap!(format!("overlay_help_{w}x{h}"), help, w, h);
+        let mut rejects = Case::new(LayoutChoice::Auto);
+        rejects.view.overlay = Overlay::Rejects;
+        snap!(format!("overlay_rejects_{w}x{h}"), rejects, w, h);
+    }
+    let mut scrolled = Case::new(LayoutChoice::Auto);
+    scrolled.view.overlay = Overlay::Help;
+    scrolled.view.overlay_scroll = 12;
+    snap!("overlay_help_scrolled_45x20", scrolled, 45, 20);
+    // Past the end, the last page.
+    let mut past = Case::new(LayoutChoice::Auto);
+    past.view.overlay = Overlay::Help;
+    past.view.overlay_scroll = 999;
+    let text = screen_text(&past.render(45, 20));
+    assert!(text.contains("under 40×12 one line"), "{text}");
+}
+
+/// The header names the window at every size from 40 columns, and the layout drawn where
+/// there is room.
+#[test]
+fn the_window_is_always_in_the_header() {
+    for (w, h) in [(40, 12), (45, 20), (60, 20), (79, 23), (80, 24), (120, 40)] {
+        let text = screen_text(&Case::new(LayoutChoice::Auto).render(w, h));
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains("1h"), "{w}×{h}: {header}");
+    }
+    let wide = screen_text(&Case::new(LayoutChoice::Auto).render(120, 40));
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("layout standard")
+    );
+    let compact = screen_text(&Case::new(LayoutChoice::Compact).render(200, 60));
+    assert!(
+        compact
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("layout compact")
+    );
+}
+
+/// Marks and abbreviations these boards draw, each as the board draws it.
+const DRAWN: &[&str] = &[
+    "✔ ON TARGET",
+    "✖ 2 BREACHED",
+    "% IN ",
+    "SL ",
+    "goal 90%",
+    "≥90%",
+    "within ",
+    "p50",
+    "p90",
+    "≤tgt",
+    "2!",
+    "Brch",
+    "▶",
+    "┄",
+    "now",
+    "-2h",
+    "Emerg",
+    "Prio",
+    "wait 3 br 2",
+    "rej",
+    "[2:1h]",
+    "layout",
+];
+
+/// Marks the boards draw in other states (staffing, no target, a mean over): named in
+/// the legend too.
+const DRAWN_ELSEWHERE: &[&str] = &[
+    "▲ NEAR",
+    "· NO DATA",
+    "· NO TARGET",
+    "MEAN",
+    "handlers 12/13 ▲ SHORT 1",
+    "hdl",
+    "COVERED",
+    "model SL",
+    "wait 8.6s",
+    "×60",
+    "E P S",
+];
+
+#[test]
+fn the_legend_names_every_mark_and_abbreviation_the_board_draws() {
+    let mut boards = String::new();
+    for (layout, w, h) in [
+        (LayoutChoice::Standard, 200, 60),
+        (LayoutChoice::Standard, 120, 40),
+        (LayoutChoice::Compact, 80, 24),
+        (LayoutChoice::Wall, 120, 40),
+        (LayoutChoice::Auto, 60, 20),
+        (LayoutChoice::Auto, 39, 11),
+    ] {
+        boards.push_str(&screen_text(&Case::new(layout).render(w, h)));
+    }
+    let mut help = Case::new(LayoutChoice::Standard);
+    help.view.overlay = Overlay::Help;
+    let legend = screen_text(&help.render(200, 100));
+    for term in DRAWN {
+        assert!(boards.contains(term), "the boards no longer draw {term:?}");
+        assert!(
+            legend.contains(term),
+            "the legend does not explain {term:?}\n{legend}"
+        );
+    }
+    for term in DRAWN_ELSEWHERE {
+        assert!(
+            legend.contains(term),
+            "the legend does not explain {term:?}\n{legend}"
+        );
+    }
+    // The v1.2 status words, not the old ones.
+    assert!(!legend.contains("✖ OVER"), "{legend}");
+}

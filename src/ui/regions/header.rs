@@ -223,8 +223,15 @@ fn mode_word(mode: Mode, feed: &FeedStatus, glyphs: &Glyphs) -> String {
     }
 }
 
-/// One line: force name and scope on the left; window, mode and clock on the right.
-pub(crate) fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+/// One line: force name and scope on the left; window, layout (where room), mode and
+/// clock on the right. The window is never dropped before the mode.
+pub(crate) fn draw_header(
+    area: Rect,
+    buf: &mut Buffer,
+    board: &Board,
+    layout: &str,
+    theme: &Theme,
+) {
     if area.is_empty() {
         return;
     }
@@ -261,6 +268,8 @@ pub(crate) fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &T
 
     let mut right_full = vec![Span::raw("window")];
     right_full.extend(windows.iter().cloned());
+    let mut right_layout = right_full.clone();
+    right_layout.extend([sep(), Span::styled(format!("layout {layout}"), theme.dim())]);
     right_full.extend([
         sep(),
         mode.clone(),
@@ -275,9 +284,12 @@ pub(crate) fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &T
         None => board.force_name.clone(),
     };
     let reserve = (crate::ui::widgets::text::width(&scope_min) as u16 + 1).min(area.width / 3);
+    right_layout.extend(right_full[right_full.len() - 6..].iter().cloned());
+    let window_short = Span::styled(board.window.label.clone(), theme.bold());
     let right = fit(
         area.width - reserve,
         [
+            Line::from(right_layout),
             Line::from(right_full),
             Line::from(vec![
                 window_one.clone(),
@@ -289,7 +301,8 @@ pub(crate) fn draw_header(area: Rect, buf: &mut Buffer, board: &Board, theme: &T
                 time.clone(),
             ]),
             Line::from(vec![window_one, sep(), mode.clone(), sep(), time.clone()]),
-            Line::from(vec![mode, Span::raw(" "), time.clone()]),
+            Line::from(vec![window_short.clone(), sep(), mode, sep(), time.clone()]),
+            Line::from(vec![window_short, Span::raw(" "), time.clone()]),
             Line::from(vec![time]),
         ],
     );

@@ -19,6 +19,8 @@ use crate::ui::widgets::theme::Theme;
 /// The smallest terminal the micro layout is drawn in; below it, one line.
 pub(crate) const MICRO_WIDTH: u16 = 40;
 pub(crate) const MICRO_HEIGHT: u16 = 12;
+/// The layout's name, in the header and the help.
+pub(crate) const LABEL: &str = "micro";
 
 /// The micro layout: header, banners (as many as fit), the four figures, the queues, the
 /// footer.
@@ -34,7 +36,7 @@ pub(crate) fn draw_micro(area: Rect, buf: &mut Buffer, board: &Board, theme: &Th
         Constraint::Length(1),
     ])
     .areas(area);
-    header::draw_header(head, buf, board, theme);
+    header::draw_header(head, buf, board, LABEL, theme);
     header::draw_banners(banner_area, buf, &banners, theme);
     draw_figures_and_queues(body, buf, board, theme);
     footer::draw(foot, buf, board, theme);

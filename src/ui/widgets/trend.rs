@@ -1,9 +1,12 @@
-//! A trend: the 24 points stretched across the width.
+//! A trend: the 24 points (a mean every 5 minutes, the last 2 hours) stretched across the
+//! width.
 //!
 //! Two rows or more: a line chart scaled from the lowest to the highest of the points and
 //! the target, with the target drawn as a dashed line and the scale's ends labelled at the
-//! left, so that a figure crossing its target crosses the line. One row: a sparkline
-//! scaled from zero to the largest of the points and the target.
+//! left, so that a figure crossing its target crosses the line; from three rows, a time
+//! axis under it (`-2h … now`). One row: a sparkline scaled from zero to the largest of
+//! the points and the target, labelled with the time it covers at the left and its top
+//! at the right (`2h ▂▅█ 12s`) where there is room.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,6 +15,7 @@ use ratatui::text::Line;
 
 use crate::engine::Status;
 use crate::format::dur;
+use crate::ui::board::TREND_STEP;
 
 use super::glyphs::Glyphs;
 use super::paint;
@@ -20,6 +24,19 @@ use super::theme::Theme;
 
 /// The chart's labels are left off when they would leave it fewer columns than this.
 const MIN_CHART_WIDTH: u16 = 16;
+/// The sparkline's labels are left off when they would leave it fewer columns than this.
+const MIN_SPARK_WIDTH: u16 = 6;
+
+/// The time `points` points cover: `2h`, `1h30`, `50m`.
+fn span_label(points: usize) -> String {
+    let minutes =
+        (points as u64).saturating_mul(TREND_STEP.nanos().unsigned_abs() / 60_000_000_000);
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m:02}"),
+    }
+}
 
 /// Draws `points` (oldest first) in `area`, each point styled by its status against
 /// `target`. Missing points are a dim `·` on the bottom row. When the area is narrower
@@ -40,8 +57,60 @@ pub(crate) fn draw(
         Some(range) if area.height >= 2 => {
             chart(buf, area, points, (target, range), warn_fraction, theme);
         }
-        _ => sparkline(buf, area, points, target, warn_fraction, theme),
+        _ => labelled_sparkline(buf, area, points, target, warn_fraction, theme),
     }
+}
+
+/// The sparkline with the time it covers at the left and its top at the right, where
+/// that leaves it [`MIN_SPARK_WIDTH`] columns. Taller (a trend with no point and no
+/// target), only the gaps, as before.
+fn labelled_sparkline(
+    buf: &mut Buffer,
+    area: Rect,
+    points: &[Option<f64>],
+    target: Option<f64>,
+    warn_fraction: f64,
+    theme: &Theme,
+) {
+    let top = points
+        .iter()
+        .flatten()
+        .copied()
+        .chain(target)
+        .fold(0.0_f64, f64::max);
+    let top_label = dur(Some(top));
+    // The newest points that fit are shown, so the time label follows the room left.
+    let mut shown = points.len();
+    let mut room = 0;
+    for _ in 0..3 {
+        let labels = text::width(&span_label(shown)) + text::width(&top_label) + 2;
+        room = usize::from(area.width).saturating_sub(labels);
+        shown = points.len().min(room);
+    }
+    let nothing = target.is_none() && points.iter().all(Option::is_none);
+    if nothing || area.height != 1 || room < usize::from(MIN_SPARK_WIDTH) || shown == 0 {
+        sparkline(buf, area, points, target, warn_fraction, theme);
+        return;
+    }
+    let left = span_label(shown);
+    let left_width = text::width(&left) as u16 + 1;
+    text::put_line(buf, area, area.x, area.y, &Line::styled(left, theme.dim()));
+    let right = Line::styled(top_label, theme.dim());
+    let right_x = area.right() - paint::line_width(&right) as u16;
+    text::put_line(buf, area, right_x, area.y, &right);
+    let bars = Rect {
+        x: area.x + left_width,
+        width: room as u16,
+        ..area
+    };
+    sparkline(
+        buf,
+        bars,
+        &points[points.len() - shown..],
+        target,
+        warn_fraction,
+        theme,
+    );
 }
 
 /// The lowest and highest of the points and the target; `None` without any.
@@ -80,6 +149,16 @@ fn chart(
     amber: f64,
     theme: &Theme,
 ) {
+    // From three rows, the last is a time axis.
+    let axis = area.height >= 3;
+    let area = if axis {
+        Rect {
+            height: area.height - 1,
+            ..area
+        }
+    } else {
+        area
+    };
     let (top_label, bottom_label) = (dur(Some(high)), dur(Some(low)));
     let label_width = text::width(&top_label).max(text::width(&bottom_label)) as u16;
     let margin = label_width + 1;
@@ -100,6 +179,9 @@ fn chart(
         };
         text::put_line(buf, area, area.x, area.y, &right(&top_label));
         text::put_line(buf, area, area.x, area.bottom() - 1, &right(&bottom_label));
+    }
+    if axis {
+        time_axis(buf, plot, points.len(), theme);
     }
     let levels = u64::from(plot.height) * 8;
     let level_of = |value: f64| -> u64 {
@@ -140,6 +222,29 @@ fn chart(
             }
         }
     }
+}
+
+/// `-2h … now` on the row under `plot`: the time at its left end and now at its right.
+fn time_axis(buf: &mut Buffer, plot: Rect, points: usize, theme: &Theme) {
+    let columns = usize::from(plot.width);
+    let shown = points.min(columns);
+    let start = format!("-{}", span_label(shown));
+    let now = "now";
+    if columns < text::width(&start) + text::width(now) + 1 {
+        return;
+    }
+    let row = Rect {
+        y: plot.bottom(),
+        height: 1,
+        ..plot
+    };
+    let row = row.intersection(buf.area);
+    if row.is_empty() {
+        return;
+    }
+    text::put_line(buf, row, row.x, row.y, &Line::styled(start, theme.dim()));
+    let x = row.right() - text::width(now) as u16;
+    text::put_line(buf, row, x, row.y, &Line::styled(now, theme.dim()));
 }
 
 /// The block `filled` eighths of a cell tall.
@@ -257,6 +362,39 @@ mod tests {
     }
 
     #[test]
+    fn a_row_wide_enough_says_the_time_it_covers_and_its_top() {
+        let theme = Theme::new(&View::default());
+        let points: Vec<Option<f64>> = (0..24).map(|i| Some(f64::from(i % 4))).collect();
+        // 18 columns (a compact tile): "1h " and " 5s" leave twelve for the newest twelve
+        // points, an hour of them; the target of 5 s is the top.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 18, 1));
+        let area = buf.area;
+        draw(&mut buf, area, &points, Some(5.0), 0.8, &theme);
+        let line = row(&buf, 0);
+        assert_eq!(line, "1h ▁▂▃▅▁▂▃▅▁▂▃▅ 5s");
+        assert!(line.ends_with(" 5s"), "{line}");
+        // Wide: all 24 points, two hours.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
+        let area = buf.area;
+        draw(&mut buf, area, &points, None, 0.8, &theme);
+        let line = row(&buf, 0);
+        assert!(line.starts_with("2h "), "{line}");
+        assert!(line.ends_with(" 3s"), "{line}");
+        assert_eq!(span_label(18), "1h30");
+        // No point and no target: no scale to label.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 1));
+        let area = buf.area;
+        draw(&mut buf, area, &[None; 24], None, 0.8, &theme);
+        assert_eq!(row(&buf, 0).trim(), "·".repeat(24));
+        // No point and no target, three rows: the gaps along the bottom, no labels.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 3));
+        let area = buf.area;
+        draw(&mut buf, area, &[None; 24], None, 0.8, &theme);
+        assert_eq!(row(&buf, 0).trim(), "");
+        assert_eq!(row(&buf, 2).trim(), "·".repeat(24));
+    }
+
+    #[test]
     fn two_rows_are_a_line_from_the_lowest_to_the_highest() {
         let theme = Theme::new(&View::default());
         let points = [None, Some(0.0), Some(5.0), Some(10.0)];
@@ -278,13 +416,14 @@ mod tests {
         // Labels "1m 10s" / "   40s" (right-aligned) and a space: 16 columns left, four per
         // point. 24 levels, 0 to 23, over 40 … 70 s: 50 → 7.7 → 8 (middle row, first
         // eighth), 60 → 15.3 → 15 (middle row, full), 70 → 23; the 55 s target → 11.5 →
-        // 12, the middle row.
-        let mut buf = Buffer::empty(Rect::new(0, 0, 23, 3));
+        // 12, the middle row. The fourth row is the time axis: four points, 20 minutes.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 23, 4));
         let area = buf.area;
         draw(&mut buf, area, &points, Some(55.0), 0.8, &theme);
         assert_eq!(row(&buf, 0), "1m 10s             ████");
         assert_eq!(row(&buf, 1), "       ┄┄┄┄▁▁▁▁████┄┄┄┄");
         assert_eq!(row(&buf, 2), "   40s ▁▁▁▁            ");
+        assert_eq!(row(&buf, 3), "       -20m         now");
         // Past the 55 s target, 60 s and 70 s are red; 50 s is past 0.8 × 55 = 44 s but
         // within the target: amber (approaching).
         assert_eq!(buf[(19, 0)].fg, Color::Rgb(255, 69, 58));
