@@ -1,0 +1,307 @@
+use super::*;
+
+fn secs(secs: i64) -> Span {
+    Span::from_secs(secs)
+}
+
+#[test]
+fn an_empty_file_gives_the_spec_defaults() {
+    let config = Config::parse("").expect("empty config");
+    assert_eq!(config, Config::default());
+    assert_eq!(config.calls[0].mean, Some(secs(5)));
+    assert_eq!(config.calls[0].sl_threshold, Some(secs(10)));
+    assert_eq!(config.calls[0].sl_goal_pct, Some(90.0));
+    assert_eq!(config.calls[1].mean, None);
+    assert_eq!(config.calls[1].sl_threshold, Some(secs(180)));
+    assert_eq!(config.calls[1].sl_goal_pct, Some(80.0));
+    assert_eq!(config.incidents[0].target, Some(secs(900)));
+    assert_eq!(config.incidents[0].goal_pct, Some(90.0));
+    assert_eq!(config.incidents[1].target, Some(secs(3600)));
+    assert_eq!(config.incidents[1].goal_pct, None);
+    assert_eq!(config.areas.len(), 7);
+    assert_eq!(config.area_name("BIR"), "Birmingham");
+    assert_eq!(config.area_name("XYZ"), "XYZ");
+}
+
+#[test]
+fn the_example_file_parses_and_equals_the_defaults() {
+    let text = include_str!("../../forceboard.example.toml");
+    assert_eq!(Config::parse(text), Ok(Config::default()));
+}
+
+#[test]
+fn keys_override_defaults() {
+    let config = Config::parse(
+        r#"
+        force_name = "Test Force"
+        timezone = "UTC"
+        windows = ["30m", "7d"]
+        warn_fraction = 0.75
+        call_expiry = 600
+        pairing_grace = "30s"
+        [calls.999]
+        mean_target = "8s"
+        sl_goal_pct = "off"
+        [incidents.priority]
+        goal_pct = 75
+        [[areas]]
+        code = "N"
+        name = "North"
+        "#,
+    )
+    .expect("valid config");
+    assert_eq!(config.force_name, "Test Force");
+    assert_eq!(config.timezone, chrono_tz::UTC);
+    assert_eq!(config.windows[1].span, Span::from_days(7));
+    assert_eq!(config.warn_fraction, 0.75);
+    assert_eq!(config.call_expiry, Span::from_secs(600));
+    assert_eq!(config.pairing_grace, Span::from_secs(30));
+    assert_eq!(config.calls[0].mean, Some(secs(8)));
+    assert_eq!(config.calls[0].sl_threshold, Some(secs(10)));
+    assert_eq!(config.calls[0].sl_goal_pct, None);
+    assert_eq!(config.incidents[1].goal_pct, Some(75.0));
+    assert_eq!(
+        config.areas,
+        vec![Area {
+            code: "N".into(),
+            name: "North".into()
+        }]
+    );
+    assert_eq!(config.engine_settings(None).retention, Span::from_days(7));
+}
+
+#[test]
+fn an_idle_limit_shorter_than_stale_after_is_refused_naming_both() {
+    let message = Config::parse("stale_after = \"2m\"\n\nidle_limit = \"30s\"")
+        .expect_err("shorter than stale_after")
+        .to_string();
+    assert_eq!(
+        message,
+        "line 3: `idle_limit` (30s) must be at least stale_after (2m): a link is closed \
+         for silence only after the board has said it is stale"
+    );
+    let config = Config::parse("stale_after = \"2m\"\nidle_limit = \"2m\"").expect("equal");
+    assert_eq!(config.idle_limit, secs(120));
+}
+
+#[test]
+fn a_goal_of_minus_zero_is_zero() {
+    let config = Config::parse("[calls.999]\nsl_goal_pct = -0.0").expect("valid");
+    let goal = config.calls[0].sl_goal_pct.expect("a goal");
+    assert!(goal == 0.0 && goal.is_sign_positive(), "{goal}");
+}
+
+#[test]
+fn the_idle_limit_is_twice_stale_after_unless_set() {
+    assert_eq!(Config::default().idle_limit, secs(60));
+    let config = Config::parse("stale_after = \"45s\"").expect("valid config");
+    assert_eq!(config.idle_limit, secs(90));
+    let config = Config::parse("stale_after = \"45s\"\nidle_limit = \"2m\"").expect("valid");
+    assert_eq!(config.idle_limit, secs(120));
+    let message = Config::parse("idle_limit = \"0s\"")
+        .expect_err("zero")
+        .to_string();
+    assert!(
+        message.starts_with("line 1: `idle_limit` must be a positive duration"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_plausible_maxima_default_to_a_day_and_thirty_days_and_can_be_set() {
+    let defaults = Config::default();
+    assert_eq!(defaults.max_call_duration, secs(86_400));
+    assert_eq!(defaults.max_incident_duration, secs(30 * 86_400));
+    let config = Config::parse(
+        r#"
+        max_call_duration = "2h"
+        max_incident_duration = "7d"
+        "#,
+    )
+    .expect("valid config");
+    assert_eq!(config.max_call_duration, secs(7_200));
+    assert_eq!(config.max_incident_duration, secs(604_800));
+    let settings = config.engine_settings(None);
+    assert_eq!(settings.max_call_duration, secs(7_200));
+    assert_eq!(settings.max_incident_duration, secs(604_800));
+    let message = Config::parse("max_call_duration = \"0s\"")
+        .expect_err("zero")
+        .to_string();
+    assert!(
+        message.starts_with("line 1: `max_call_duration` must be a positive duration"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bad_keys_and_values_are_one_sentence_naming_the_key_and_its_line() {
+    let cases = [
+        (
+            "tz = \"UTC\"",
+            "line 1: unknown key `tz` (see forceboard.example.toml for every key)",
+        ),
+        (
+            "timezone = \"Europe/Lodnon\"",
+            "line 1: `timezone` \"Europe/Lodnon\" is not an IANA time zone",
+        ),
+        (
+            "amber_factor = 1.2",
+            "line 1: `amber_factor` is no longer read: amber now means approaching the \
+             target, set by warn_fraction",
+        ),
+        (
+            "warn_fraction = \"high\"",
+            "line 1: `warn_fraction` must be a number",
+        ),
+        (
+            "warn_fraction = 1.5",
+            "line 1: `warn_fraction` must be more than 0 and at most 1",
+        ),
+        ("windows = []", "line 1: `windows` must be a list"),
+        ("windows = [\"15q\"]", "line 1: `windows` must be a list"),
+        ("windows = \"15m\"", "line 1: `windows` must be a list"),
+        (
+            "stale_after = \"soon\"",
+            "line 1: `stale_after` must be a positive duration",
+        ),
+        (
+            "stale_after = 1979-05-27",
+            "line 1: `stale_after` must be a positive duration",
+        ),
+        (
+            "[calls.999]\nmean_target = \"5x\"",
+            "line 2: `calls.999.mean_target` must be a duration",
+        ),
+        (
+            "\n\n[calls.999]\n\nsl_goal_pct = 120",
+            "line 5: `calls.999.sl_goal_pct` must be a percentage",
+        ),
+        (
+            "[calls.999]\ntarget = \"5s\"",
+            "line 2: unknown key `calls.999.target`",
+        ),
+        (
+            "[calls.112]\nmean_target = \"5s\"",
+            "line 1: unknown key `calls.112`",
+        ),
+        (
+            "[incidents.emergency]\ntarget = -3",
+            "line 2: `incidents.emergency.target` must be a duration",
+        ),
+        ("calls = 3", "line 1: `calls` must be a table"),
+        ("calls = [\"999\"]", "line 1: `calls` must be a table"),
+        (
+            "[calls]\n999 = \"5s\"",
+            "line 2: `calls.999` must be a table",
+        ),
+        // A date is a table of one hidden key to serde: still not a table.
+        ("calls = 1979-05-27", "line 1: `calls` must be a table"),
+        ("force_name = 3", "line 1: `force_name` must be a string"),
+        (
+            "force_name = \" \"",
+            "line 1: `force_name` must not be empty",
+        ),
+        ("[[areas]]\nname = \"North\"", "`areas[0].code` is missing"),
+        (
+            "[[areas]]\ncode = 5",
+            "line 2: `areas[0].code` must be a string",
+        ),
+        (
+            "[[areas]]\ncode = \" \"",
+            "line 2: `areas[0].code` must not be empty",
+        ),
+        (
+            "[[areas]]\ncode = \"N\"\nlpa = \"N\"",
+            "line 3: unknown key `areas[0].lpa`",
+        ),
+        (
+            "areas = 3",
+            "line 1: `areas` must be a list of [[areas]] tables",
+        ),
+        ("areas = [1]", "line 1: `areas[0]` must be a table"),
+        (
+            "[[areas]]\ncode = \"N\"\n[[areas]]\ncode = \"N\"",
+            "line 4: `areas[1].code` \"N\" is given twice",
+        ),
+        ("force_name = ", "line 1: "),
+        // The second `force_name` is on line 3 (its span starts that line).
+        (
+            "force_name = \"A\"\ntimezone = \"UTC\"\nforce_name = \"B\"",
+            "line 3: duplicate key",
+        ),
+        // Values and keys from the file are quoted with control characters escaped.
+        (
+            "timezone = \"\\u001b[2J\"",
+            r#"line 1: `timezone` "\u{1b}[2J" is not an IANA time zone"#,
+        ),
+        ("\"\\u009b\" = 1", r"line 1: unknown key `\u{9b}`"),
+        (
+            "[[areas]]\ncode = \"N\\u0007\"\n[[areas]]\ncode = \"N\\u0007\"",
+            r#"line 4: `areas[1].code` "N\u{7}" is given twice"#,
+        ),
+    ];
+    for (text, expected) in cases {
+        let message = Config::parse(text).expect_err(text).to_string();
+        assert!(message.starts_with(expected), "{text:?} gave {message:?}");
+        assert!(!message.contains('\n'), "one line: {message:?}");
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_read_or_is_wrong_is_named_with_the_cause() {
+    let missing = Config::load(Path::new("no/such/site.toml")).expect_err("missing");
+    assert!(matches!(missing, ConfigError::Read { .. }), "{missing:?}");
+    let said = crate::format::error_chain(&missing);
+    assert!(
+        said.starts_with("cannot read config file no/such/site.toml: "),
+        "{said}"
+    );
+    let dir = std::env::temp_dir().join(format!("forceboard-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("site.toml");
+    std::fs::write(&path, "force_name = \"Test\"\nwarn_fraction = 0\n").expect("write");
+    let wrong = Config::load(&path).expect_err("a bad value");
+    assert_eq!(
+        crate::format::error_chain(&wrong),
+        format!(
+            "config file {}: line 2: `warn_fraction` must be more than 0 and at most 1",
+            path.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `count` areas coded A1, A2…
+fn areas_toml(count: usize) -> String {
+    (1..=count).fold(String::new(), |mut toml, n| {
+        let _ = writeln!(toml, "[[areas]]\ncode = \"A{n}\"");
+        toml
+    })
+}
+
+#[test]
+fn up_to_1024_areas_load_and_more_are_one_sentence_naming_the_key() {
+    let config = Config::parse(&areas_toml(1024)).expect("1024 areas");
+    assert_eq!(config.areas.len(), 1024);
+    assert_eq!(config.areas[1023].code, "A1024");
+    assert_eq!(config.area_name("A1024"), "A1024");
+    let message = Config::parse(&areas_toml(1025))
+        .expect_err("1025 areas")
+        .to_string();
+    assert_eq!(
+        message,
+        "line 1: `areas` lists 1025 areas, but at most 1024 can be configured"
+    );
+}
+
+#[test]
+fn a_line_number_counts_the_newlines_before_the_offset() {
+    let text = "a = 1\nb = 2\n";
+    assert_eq!(line_number_at(text, 0), 1);
+    assert_eq!(line_number_at(text, 5), 1);
+    // Just past the first `\n`: the start of line 2.
+    assert_eq!(line_number_at(text, 6), 2);
+    assert_eq!(line_number_at(text, 12), 3);
+    // An offset past the end is clamped, never a panic.
+    assert_eq!(line_number_at(text, 1000), 3);
+}
