@@ -1553,6 +1553,10 @@ proptest! {
     ) {
         let settings = EngineSettings { retention: RETENTION, ..EngineSettings::default() };
         let (engine, counts) = run_engine(&lines, settings, DEFAULT_HORIZON);
+        // A last line dated far past the rest is a stray past the end (after T, by the
+        // feed rules), which this model does not know: strays are the subject of
+        // tests/it/strays.rs, eviction is this test's.
+        prop_assume!(counts.strays == 0);
         let model = Model::run(&lines, None);
         if let Err(problem) = compare_counts(&model, &counts) {
             return Err(TestCaseError::fail(format!("{problem}\nfeed:\n{}", show(&lines))));
