@@ -74,12 +74,18 @@ pub struct Timeline {
 impl Timeline {
     /// A live feed whose source has not connected yet.
     pub fn live(config: &Config, wall: Timestamp) -> Timeline {
+        let ingest = LiveIngest::new(
+            Engine::new(config.engine_settings(None)),
+            config.pairing_grace,
+        );
+        Timeline::driven(config, Driver::Live(ingest), FeedTracker::new(wall))
+    }
+
+    /// A timeline driven by `driver`, its health in `tracker`, nothing else known yet.
+    fn driven(config: &Config, driver: Driver, tracker: FeedTracker) -> Timeline {
         Timeline {
-            driver: Driver::Live(LiveIngest::new(
-                Engine::new(config.engine_settings(None)),
-                config.pairing_grace,
-            )),
-            tracker: FeedTracker::new(wall),
+            driver,
+            tracker,
             stale_after: config.stale_after,
             future_skew: config.future_skew,
             clock: None,
@@ -120,21 +126,11 @@ impl Timeline {
         }
         tracker.set_state(SourceState::Connected, wall);
         let replay = Replay::new(playback, config.engine_settings(None), options, wall);
-        Ok(Timeline {
-            driver: Driver::Recording {
-                replay: Box::new(replay),
-                looping: options.looping,
-            },
-            tracker,
-            stale_after: config.stale_after,
-            future_skew: config.future_skew,
-            clock: None,
-            recording: None,
-            record_health: None,
-            acknowledged_failures: 0,
-            source: None,
-            known_now: None,
-        })
+        let driver = Driver::Recording {
+            replay: Box::new(replay),
+            looping: options.looping,
+        };
+        Ok(Timeline::driven(config, driver, tracker))
     }
 
     /// Names the live feed's source on the board (`tcp 10.0.0.5:7000`, a file's path, a
