@@ -363,24 +363,12 @@ fn a_new_host_key_is_made_once_with_mode_0600() {
 
 #[test]
 fn a_client_that_never_authenticates_is_closed_at_the_time_out() {
-    use std::io::Read;
     let (server, _, _) = server("auth-timeout", &["--auth-timeout", "1s"]);
     let started = Instant::now();
     let mut silent = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connects");
-    silent
-        .set_read_timeout(Some(PATIENCE))
-        .expect("a read time-out");
     // The server says hello, then hears nothing, and closes the connection: not sooner
     // than the time-out (later only on a busy machine), and not never.
-    let mut received = Vec::new();
-    let ended = silent.read_to_end(&mut received);
-    assert!(
-        !ended.as_ref().is_err_and(|error| matches!(
-            error.kind(),
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-        )),
-        "never closed: {ended:?}"
-    );
+    let received = read_until_closed(&mut silent, "the silent connection");
     assert!(received.starts_with(b"SSH-2.0-"));
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(1), "closed after {waited:?}");
@@ -580,7 +568,6 @@ fn stalled(server: &SshServer, source: [u8; 4], hello: &[u8]) -> std::net::TcpSt
 
 #[test]
 fn two_hundred_stalled_connections_lock_no_inspector_out_and_each_is_closed() {
-    use std::io::Read;
     let timeout = Duration::from_secs(10);
     let (server, allowed, _) = server("stalled", &["--auth-timeout", "10s"]);
     let started = Instant::now();
@@ -608,18 +595,7 @@ fn two_hundred_stalled_connections_lock_no_inspector_out_and_each_is_closed() {
     // time-out if it was let in to start its handshake.
     let mut let_in_count = 0;
     for socket in &mut flood {
-        socket
-            .set_read_timeout(Some(PATIENCE))
-            .expect("a read time-out");
-        let mut received = Vec::new();
-        let ended = socket.read_to_end(&mut received);
-        assert!(
-            !ended.as_ref().is_err_and(|error| matches!(
-                error.kind(),
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-            )),
-            "a stalled connection was never closed: {ended:?}"
-        );
+        let received = read_until_closed(socket, "a stalled connection");
         if received.starts_with(b"SSH-2.0-") {
             let_in_count += 1;
         }
@@ -823,4 +799,23 @@ fn an_option_that_restricts_access_and_is_not_supported_stops_the_start() {
         "{said}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What the server sent on `socket` until it closed it; fails if it is still open after
+/// the safety net.
+fn read_until_closed(socket: &mut std::net::TcpStream, what: &str) -> Vec<u8> {
+    use std::io::Read;
+    socket
+        .set_read_timeout(Some(PATIENCE))
+        .expect("a read time-out");
+    let mut received = Vec::new();
+    let ended = socket.read_to_end(&mut received);
+    assert!(
+        !ended.as_ref().is_err_and(|error| matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        )),
+        "{what} was never closed: {ended:?}"
+    );
+    received
 }
