@@ -94,6 +94,24 @@ pub struct Event {
     pub body: EventBody,
 }
 
+/// The clock a served feed announces in its heartbeats: at the heartbeat's `at` it reads
+/// that time, and from then on it runs at `speed` × real time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnnouncedClock {
+    /// 0 while the trainer has paused it; otherwise within [`SPEEDS`](crate::time::SPEEDS).
+    pub speed: f64,
+    /// The served timeline's number. It changes when the served timeline starts again
+    /// (the trainer moved the clock, or a looping recording began again): a board drops
+    /// what it knows and rebuilds from the lines that follow, which are the new backlog.
+    pub epoch: u64,
+}
+
+impl AnnouncedClock {
+    pub fn is_paused(&self) -> bool {
+        self.speed == 0.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventBody {
     CallOffered {
@@ -122,9 +140,9 @@ pub enum EventBody {
         grade: Option<Grade>,
         lpa: Option<Box<str>>,
     },
-    /// `speed`: the feed carries its own clock (a served recording): at this moment it
-    /// reads `at`, and it runs at `speed` × real time. Within [`SPEEDS`](crate::time::SPEEDS) when read.
-    Heartbeat { speed: Option<f64> },
+    /// With `clock`, the feed carries its own clock (a served recording): at this
+    /// moment it reads `at`; see [`AnnouncedClock`].
+    Heartbeat { clock: Option<AnnouncedClock> },
     /// `call_ended` (schema v1.1): the handler of answered call `id` is free again, talk
     /// and wrap-up done. Handle time = this `at` − the answer's.
     CallEnded { id: Box<str> },
@@ -240,8 +258,10 @@ pub enum Reject {
     UnknownGrade,
     NoOffset(&'static str),
     BadTime(&'static str),
-    /// A heartbeat's `speed` that is not a number within [`SPEEDS`](crate::time::SPEEDS).
+    /// A heartbeat's `speed` that is not 0 or a number within [`SPEEDS`](crate::time::SPEEDS).
     BadSpeed,
+    /// A heartbeat's `epoch` that is not a whole number from 0 to 2^53, or one without `speed`.
+    BadEpoch,
     /// A closing event for an id never opened, without the fields to stand alone.
     Unmatched(EventKind),
     /// A closing event earlier than its opening time.
@@ -274,7 +294,11 @@ impl fmt::Display for Reject {
             ),
             Reject::NoOffset(field) => write!(f, "no offset in \"{field}\""),
             Reject::BadTime(field) => write!(f, "bad time in \"{field}\""),
-            Reject::BadSpeed => write!(f, "\"speed\" is not a number from 0.1 to 10000"),
+            Reject::BadSpeed => write!(f, "\"speed\" is not 0 or a number from 0.1 to 10000"),
+            Reject::BadEpoch => write!(
+                f,
+                "\"epoch\" is not a whole number from 0 to 2^53, or comes without \"speed\""
+            ),
             Reject::Unmatched(EventKind::CallEnded) => write!(
                 f,
                 "call_ended for an unknown id or a call not answered (unmatched)"

@@ -241,8 +241,8 @@ impl Timeline {
         match item {
             FeedItem::Event { line, event } => {
                 self.tracker.event_arrived(wall);
-                if let EventBody::Heartbeat { speed: Some(speed) } = event.body {
-                    self.follow_clock(event.at, speed, wall);
+                if let EventBody::Heartbeat { clock: Some(clock) } = event.body {
+                    self.follow_clock(event.at, clock.speed, wall);
                 }
                 let now = self.now(wall);
                 self.known_now = Some(now);

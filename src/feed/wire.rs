@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{CallLine, Event, EventBody, Grade};
+use crate::model::{AnnouncedClock, CallLine, Event, EventBody, Grade};
 use crate::time::Timestamp;
 
 #[derive(Serialize)]
@@ -27,6 +27,8 @@ struct Wire<'a> {
     source: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     speed: Option<serde_json::Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epoch: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     on_duty: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +56,7 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
         created_at: None,
         source: None,
         speed: None,
+        epoch: None,
         on_duty: None,
         available: None,
     };
@@ -103,9 +106,9 @@ pub fn schema_line(event: &Event, id: Option<&str>, time: impl Fn(Timestamp) -> 
     wire.into_line()
 }
 
-/// A heartbeat line from `source` (without its newline); with `speed`, it announces that
-/// the feed carries its own clock, reading `at` now and running at `speed` × real time.
-pub(crate) fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> String {
+/// A heartbeat line from `source` (without its newline); with `clock`, it announces that
+/// the feed carries its own clock, reading `at` now (`speed`, `epoch`).
+pub(crate) fn heartbeat_line(at: String, source: &str, clock: Option<AnnouncedClock>) -> String {
     Wire {
         kind: "heartbeat",
         at,
@@ -116,7 +119,8 @@ pub(crate) fn heartbeat_line(at: String, source: &str, speed: Option<f64>) -> St
         offered_at: None,
         created_at: None,
         source: Some(source),
-        speed: speed.and_then(json_number),
+        speed: clock.and_then(|clock| json_number(clock.speed)),
+        epoch: clock.map(|clock| clock.epoch),
         on_duty: None,
         available: None,
     }
@@ -186,15 +190,23 @@ mod tests {
     #[test]
     fn a_clock_heartbeat_reads_back_with_its_speed_and_a_recorded_one_without() {
         let at = "2024-07-01T11:00:00.000Z".to_string();
-        let whole = heartbeat_line(at.clone(), "serve", Some(20.0));
+        let clock = |speed, epoch| Some(AnnouncedClock { speed, epoch });
+        let whole = heartbeat_line(at.clone(), "serve", clock(20.0, 3));
         assert_eq!(
             whole,
-            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00.000Z","source":"serve","speed":20}"#
+            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00.000Z","source":"serve","speed":20,"epoch":3}"#
         );
         let event = parse_line(whole.as_bytes()).expect("valid");
-        assert_eq!(event.body, EventBody::Heartbeat { speed: Some(20.0) });
-        let half = heartbeat_line(at.clone(), "serve", Some(0.5));
-        assert!(half.ends_with(r#""speed":0.5}"#), "{half}");
+        assert_eq!(
+            event.body,
+            EventBody::Heartbeat {
+                clock: clock(20.0, 3)
+            }
+        );
+        let half = heartbeat_line(at.clone(), "serve", clock(0.5, 0));
+        assert!(half.ends_with(r#""speed":0.5,"epoch":0}"#), "{half}");
+        let paused = heartbeat_line(at.clone(), "serve", clock(0.0, 1));
+        assert!(paused.ends_with(r#""speed":0,"epoch":1}"#), "{paused}");
         assert!(!heartbeat_line(at, "cad", None).contains("speed"));
         // `watch --record` keeps heartbeats, never a clock.
         assert_eq!(

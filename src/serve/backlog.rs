@@ -13,6 +13,7 @@ use tracing::warn;
 use super::ServeStats;
 use super::history::{Cursor, History, Taken};
 use super::lines::{Role, heartbeat_line};
+use crate::model::AnnouncedClock;
 use crate::time::ServedClock;
 use crate::time::{Span, Timestamp};
 
@@ -227,7 +228,13 @@ impl Shared {
         reading = reading.max(self.last_sent);
         self.last_sent = reading;
         self.stats.heartbeats += 1;
-        heartbeat_line(reading, self.clock.speed())
+        heartbeat_line(
+            reading,
+            AnnouncedClock {
+                speed: self.clock.speed(),
+                epoch: 0,
+            },
+        )
     }
 
     /// Sends a heartbeat to every client.

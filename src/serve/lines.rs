@@ -6,7 +6,7 @@ use chrono::SecondsFormat;
 
 use super::HEARTBEAT_SOURCE;
 use crate::feed::wire;
-use crate::model::{Event, EventBody, IncidentOutcome};
+use crate::model::{AnnouncedClock, Event, EventBody, IncidentOutcome};
 use crate::time::{Timestamp, to_utc};
 
 /// RFC 3339 UTC with milliseconds.
@@ -14,9 +14,10 @@ fn stamp(at: Timestamp) -> String {
     to_utc(at).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// A heartbeat announcing the served clock: it reads `at` now and runs at `speed`.
-pub(super) fn heartbeat_line(at: Timestamp, speed: f64) -> Arc<str> {
-    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE, Some(speed));
+/// A heartbeat announcing the served clock: it reads `at` now (`clock`: its speed, 0 while
+/// paused, and the timeline's epoch).
+pub(super) fn heartbeat_line(at: Timestamp, clock: AnnouncedClock) -> Arc<str> {
+    let mut line = wire::heartbeat_line(stamp(at), HEARTBEAT_SOURCE, Some(clock));
     line.push('\n');
     line.into()
 }
@@ -118,8 +119,14 @@ mod tests {
             ]
         );
         assert_eq!(
-            &*heartbeat_line(Timestamp::UNIX_EPOCH, 20.0),
-            "{\"kind\":\"heartbeat\",\"at\":\"1970-01-01T00:00:00.000Z\",\"source\":\"forceboard-serve\",\"speed\":20}\n"
+            &*heartbeat_line(
+                Timestamp::UNIX_EPOCH,
+                AnnouncedClock {
+                    speed: 20.0,
+                    epoch: 2
+                }
+            ),
+            "{\"kind\":\"heartbeat\",\"at\":\"1970-01-01T00:00:00.000Z\",\"source\":\"forceboard-serve\",\"speed\":20,\"epoch\":2}\n"
         );
     }
 }

@@ -13,10 +13,11 @@ pub(crate) struct FeedClock {
 }
 
 impl FeedClock {
-    /// A heartbeat that arrived at `wall` said the clock reads `at` and runs at `speed`.
+    /// A heartbeat that arrived at `wall` said the clock reads `at` and runs at `speed`
+    /// (0: it stands still, paused).
     pub(crate) fn new(at: Timestamp, speed: f64, wall: Timestamp) -> FeedClock {
         FeedClock {
-            clock: VirtualClock::new(at, wall, speed),
+            clock: running_at(at, speed, wall),
             floor: at,
         }
     }
@@ -26,7 +27,7 @@ impl FeedClock {
     /// announced time catches up, rather than stepping it back.
     pub(crate) fn reanchor(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
         let shown = self.now(wall);
-        self.clock = VirtualClock::new(at, wall, speed);
+        self.clock = running_at(at, speed, wall);
         self.floor = shown;
     }
 
@@ -38,6 +39,15 @@ impl FeedClock {
     pub(crate) fn speed(&self) -> f64 {
         self.clock.speed()
     }
+}
+
+/// A clock reading `at` at `wall`, running at `speed`, or standing still at 0.
+fn running_at(at: Timestamp, speed: f64, wall: Timestamp) -> VirtualClock {
+    let mut clock = VirtualClock::new(at, wall, speed);
+    if speed == 0.0 {
+        clock.toggle_pause(wall);
+    }
+    clock
 }
 
 #[cfg(test)]

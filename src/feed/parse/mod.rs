@@ -12,7 +12,9 @@ use std::borrow::Cow;
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
-use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
+use crate::model::{
+    AnnouncedClock, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject,
+};
 use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
 
 /// Parses one line (without its newline) into an event.
@@ -105,12 +107,41 @@ fn optional_lpa(value: Option<Value<'_>>) -> Result<Option<Box<str>>, Reject> {
     Ok(optional_text(value, "lpa")?.map(Into::into))
 }
 
-/// A heartbeat's clock speed: a finite number within [`SPEEDS`], or absent.
-fn optional_speed(value: Option<&Value<'_>>) -> Result<Option<f64>, Reject> {
-    match value {
-        None => Ok(None),
-        Some(&Value::Number(speed)) if SPEEDS.contains(&speed) => Ok(Some(speed)),
-        Some(_) => Err(Reject::BadSpeed),
+/// The largest `epoch`: every whole number up to it is exact in a JSON number.
+const MAX_EPOCH: f64 = 9_007_199_254_740_992.0;
+
+/// A heartbeat's announced clock: `speed` 0 (paused) or within [`SPEEDS`], and `epoch` a
+/// whole number (0 when absent); none without `speed`.
+fn announced_clock(
+    speed: Option<&Value<'_>>,
+    epoch: Option<&Value<'_>>,
+) -> Result<Option<AnnouncedClock>, Reject> {
+    let speed = match speed {
+        None => None,
+        Some(&Value::Number(speed)) if speed == 0.0 || SPEEDS.contains(&speed) => {
+            // `-0` is a pause too, written back as 0.
+            Some(speed.abs())
+        }
+        Some(_) => return Err(Reject::BadSpeed),
+    };
+    let epoch = match epoch {
+        None => None,
+        Some(&Value::Number(epoch))
+            if (0.0..=MAX_EPOCH).contains(&epoch) && epoch.fract() == 0.0 =>
+        {
+            // Whole and within 2^53: the conversion is exact.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Some(epoch as u64)
+        }
+        Some(_) => return Err(Reject::BadEpoch),
+    };
+    match (speed, epoch) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(Reject::BadEpoch),
+        (Some(speed), epoch) => Ok(Some(AnnouncedClock {
+            speed,
+            epoch: epoch.unwrap_or(0),
+        })),
     }
 }
 
@@ -159,7 +190,7 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
             // Checked for its type like any field of the schema, then not kept.
             optional_text(fields.source, "source")?;
             EventBody::Heartbeat {
-                speed: optional_speed(fields.speed.as_ref())?,
+                clock: announced_clock(fields.speed.as_ref(), fields.epoch.as_ref())?,
             }
         }
         "call_ended" => EventBody::CallEnded { id: id(fields.id)? },
@@ -229,7 +260,7 @@ mod tests {
             event,
             Ok(Event {
                 at: T0,
-                body: EventBody::Heartbeat { speed: None }
+                body: EventBody::Heartbeat { clock: None }
             })
         );
     }
@@ -330,11 +361,11 @@ mod tests {
 
     #[test]
     fn a_heartbeat_may_announce_its_clock_speed_and_only_a_heartbeat_is_read_for_one() {
-        let speed_of = |line: &str| match parse(line) {
+        let clock_of = |line: &str| match parse(line) {
             Ok(Event {
-                body: EventBody::Heartbeat { speed },
+                body: EventBody::Heartbeat { clock },
                 ..
-            }) => Ok(speed),
+            }) => Ok(clock.map(|clock| (clock.speed, clock.epoch))),
             Ok(other) => panic!("not a heartbeat: {other:?}"),
             Err(reason) => Err(reason),
         };
@@ -343,16 +374,22 @@ mod tests {
                 r#"{{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"s","speed":{speed}}}"#
             )
         };
-        assert_eq!(speed_of(&beat("20")), Ok(Some(20.0)));
-        assert_eq!(speed_of(&beat("0.1")), Ok(Some(0.1)));
-        assert_eq!(speed_of(&beat("1e4")), Ok(Some(10_000.0)));
-        assert_eq!(speed_of(&beat("null")), Ok(None));
+        assert_eq!(clock_of(&beat("20")), Ok(Some((20.0, 0))));
+        assert_eq!(clock_of(&beat("0.1")), Ok(Some((0.1, 0))));
+        assert_eq!(clock_of(&beat("1e4")), Ok(Some((10_000.0, 0))));
+        assert_eq!(clock_of(&beat("null")), Ok(None));
+        // Paused: the clock stands still.
+        assert_eq!(clock_of(&beat("0")), Ok(Some((0.0, 0))));
+        assert_eq!(clock_of(&beat("-0")), Ok(Some((0.0, 0))));
+        assert_eq!(clock_of(&beat("20,\"epoch\":7")), Ok(Some((20.0, 7))));
+        assert_eq!(
+            clock_of(&beat("0,\"epoch\":9007199254740992")),
+            Ok(Some((0.0, 9_007_199_254_740_992)))
+        );
         // The serde path (an escape elsewhere in the line) reads it the same.
-        let escaped =
-            r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"\u0073","speed":2.5}"#;
-        assert_eq!(speed_of(escaped), Ok(Some(2.5)));
+        let escaped = r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","source":"\u0073","speed":2.5,"epoch":3}"#;
+        assert_eq!(clock_of(escaped), Ok(Some((2.5, 3))));
         for bad in [
-            "0",
             "-20",
             "0.05",
             "10000.5",
@@ -363,11 +400,17 @@ mod tests {
             "[20]",
             r#"{"x":1}"#,
         ] {
-            assert_eq!(speed_of(&beat(bad)), Err(Reject::BadSpeed), "{bad}");
+            assert_eq!(clock_of(&beat(bad)), Err(Reject::BadSpeed), "{bad}");
         }
+        for bad in ["-1", "1.5", "9007199254740994", r#""3""#, "true", "1e400"] {
+            let line = beat(&format!("20,\"epoch\":{bad}"));
+            assert_eq!(clock_of(&line), Err(Reject::BadEpoch), "{bad}");
+        }
+        let epoch_alone = r#"{"kind":"heartbeat","at":"2024-07-01T11:00:00Z","epoch":2}"#;
+        assert_eq!(clock_of(epoch_alone), Err(Reject::BadEpoch));
         assert_eq!(
             Reject::BadSpeed.to_string(),
-            "\"speed\" is not a number from 0.1 to 10000"
+            "\"speed\" is not 0 or a number from 0.1 to 10000"
         );
         // Any other kind ignores a `speed`, whatever it holds.
         let offer = parse(
@@ -467,7 +510,7 @@ mod tests {
             )),
             Classified::Event(Event {
                 at: T0,
-                body: EventBody::Heartbeat { speed: None }
+                body: EventBody::Heartbeat { clock: None }
             })
         );
         assert_eq!(

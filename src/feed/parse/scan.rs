@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use crate::model::Reject;
 
-/// A known field's value as scanned: a string, a number (`speed`, `on_duty`, `available`), or
+/// A known field's value as scanned: a string, a number (`speed`, `epoch`, `on_duty`, `available`), or
 /// something else (its type is enough).
 #[derive(Debug)]
 pub(super) enum Value<'a> {
@@ -31,6 +31,7 @@ pub(super) struct Fields<'a> {
     pub(super) created_at: Option<Value<'a>>,
     pub(super) source: Option<Value<'a>>,
     pub(super) speed: Option<Value<'a>>,
+    pub(super) epoch: Option<Value<'a>>,
     pub(super) on_duty: Option<Value<'a>>,
     pub(super) available: Option<Value<'a>>,
 }
@@ -48,6 +49,7 @@ impl<'a> Fields<'a> {
             b"created_at" => &mut self.created_at,
             b"source" => &mut self.source,
             b"speed" => &mut self.speed,
+            b"epoch" => &mut self.epoch,
             b"on_duty" => &mut self.on_duty,
             b"available" => &mut self.available,
             _ => return None,
@@ -190,6 +192,8 @@ struct KnownFields<'a> {
     #[serde(borrow)]
     speed: Option<&'a RawValue>,
     #[serde(borrow)]
+    epoch: Option<&'a RawValue>,
+    #[serde(borrow)]
     on_duty: Option<&'a RawValue>,
     #[serde(borrow)]
     available: Option<&'a RawValue>,
@@ -241,6 +245,7 @@ pub(super) fn scan_with_serde(text: &str) -> Result<Fields<'_>, Reject> {
         created_at: keep(known.created_at)?,
         source: keep(known.source)?,
         speed: keep(known.speed)?,
+        epoch: keep(known.epoch)?,
         on_duty: keep(known.on_duty)?,
         available: keep(known.available)?,
     })
