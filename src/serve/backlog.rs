@@ -31,6 +31,9 @@ struct Client {
     joined: Instant,
     /// When it last came for lines: a client writing to a socket nobody reads stops coming.
     last_take: Instant,
+    /// The new timeline's clock, to write before anything else it takes: the served
+    /// timeline started again (the trainer moved the clock) since it last took lines.
+    restarted: Option<Arc<str>>,
 }
 
 /// What a client's task does next.
@@ -58,13 +61,17 @@ enum Reason {
 pub(super) struct Shared {
     clients: HashMap<u64, Client>,
     next_client: u64,
-    /// The clock the lines are dated on.
-    clock: ServedClock,
+    /// The clock the lines are dated on: the trainer's.
+    pub(super) clock: ServedClock,
+    /// The served timeline's number, announced in every heartbeat: it changes when the
+    /// timeline starts again (a seek, a new pass).
+    pub(super) epoch: u64,
     /// The served time of the next event to send, if any: no line sent so far is later.
     pub(super) next_due: Option<Timestamp>,
     /// The latest `at` sent, so that a heartbeat never reads earlier.
     last_sent: Timestamp,
     history: History,
+    backlog: Span,
     live_depth: u64,
     drain_limit: Duration,
     /// Told whenever there are new lines, and when the server stops.
@@ -84,11 +91,13 @@ impl Shared {
     ) -> Shared {
         Shared {
             clock,
+            epoch: 0,
             next_due: None,
             last_sent: Timestamp::MIN,
             clients: HashMap::new(),
             next_client: 0,
             history: History::new(backlog, live_depth),
+            backlog,
             live_depth: live_depth.max(1) as u64,
             drain_limit,
             wake: watch::Sender::new(()),
@@ -119,6 +128,7 @@ impl Shared {
             peer,
             joined: now,
             last_take: now,
+            restarted: None,
         };
         self.clients.insert(id, client);
         self.stats.clients += 1;
@@ -143,6 +153,9 @@ impl Shared {
             return Next::Dropped;
         };
         client.last_take = Instant::now();
+        if let Some(clock) = client.restarted.take() {
+            out.push(clock);
+        }
         let slow = self.history.waiting_live(&client.cursor) > self.live_depth
             || self.history.take(&mut client.cursor, out, TAKE_BYTES) == Taken::FellBehind;
         if slow {
@@ -231,10 +244,32 @@ impl Shared {
         heartbeat_line(
             reading,
             AnnouncedClock {
-                speed: self.clock.speed(),
-                epoch: 0,
+                speed: self.clock.announced_speed(),
+                epoch: self.epoch,
             },
         )
+    }
+
+    /// Starts the served timeline again: a new epoch and an empty history, for the
+    /// producer to fill with the new backlog before [`rejoin`](Self::rejoin).
+    pub(super) fn restart(&mut self) {
+        self.epoch += 1;
+        self.history = History::new(self.backlog, usize::try_from(self.live_depth).unwrap_or(usize::MAX));
+        self.last_sent = Timestamp::MIN;
+        self.next_due = None;
+    }
+
+    /// Every client joins the restarted timeline: the new clock first, then its backlog,
+    /// as a client connecting now (with as long again to take it).
+    pub(super) fn rejoin(&mut self, wall: Timestamp) {
+        let clock = self.clock_heartbeat(wall);
+        let now = Instant::now();
+        for client in self.clients.values_mut() {
+            client.cursor = self.history.join().0;
+            client.restarted = Some(clock.clone());
+            client.joined = now;
+        }
+        self.wake_clients();
     }
 
     /// Sends a heartbeat to every client.

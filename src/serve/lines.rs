@@ -41,20 +41,10 @@ pub(super) enum Role {
     Note,
 }
 
-/// An event's line in pass `pass` (ids suffixed `~pass` from the second), with every time
-/// mapped to served time by `map`; `None` for a heartbeat (the server sends its own).
-pub(super) fn render(
-    event: &Event,
-    pass: u64,
-    map: impl Fn(Timestamp) -> Timestamp,
-) -> Option<(Arc<str>, Role)> {
-    let id = |id: &str| -> Box<str> {
-        if pass > 1 {
-            format!("{id}~{pass}").into()
-        } else {
-            id.into()
-        }
-    };
+/// An event's line, with every time mapped to served time by `map`; `None` for a
+/// heartbeat (the server sends its own).
+pub(super) fn render(event: &Event, map: impl Fn(Timestamp) -> Timestamp) -> Option<(Arc<str>, Role)> {
+    let id = |id: &str| -> Box<str> { id.into() };
     let (key, role): (Key, fn(Key) -> Role) = match &event.body {
         EventBody::CallOffered { id: raw, .. } => ((Space::Call, id(raw)), Role::Open),
         EventBody::CallClosed { id: raw, .. } => ((Space::Call, id(raw)), Role::Close),
@@ -70,11 +60,7 @@ pub(super) fn render(
         EventBody::Staffing { .. } => ((Space::Call, "".into()), |_| Role::Note),
         EventBody::Heartbeat { .. } => return None,
     };
-    let renamed = match &event.body {
-        EventBody::Staffing { .. } => None,
-        _ => Some(&*key.1),
-    };
-    let mut line = wire::schema_line(event, renamed, |t| stamp(map(t)));
+    let mut line = wire::schema_line(event, None, |t| stamp(map(t)));
     line.push('\n');
     Some((line.into(), role(key)))
 }
@@ -83,7 +69,6 @@ pub(super) fn render(
 mod tests {
     use super::*;
     use crate::ingest::playback::Playback;
-    use crate::serve::pass::Pass;
     use crate::serve::plan::plan;
     use crate::time::Span;
 
@@ -93,29 +78,22 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_canonical_with_times_mapped_and_ids_suffixed() {
+    fn lines_are_canonical_with_times_mapped() {
         let (events, _) = planned(
             r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A\"1","line":"999","lpa":"BIR","name":"x"}
 {"kind":"call_answered","at":"2024-07-01T11:00:04.5Z","id":"A\"1"}
 "#,
         );
-        let start = events[0].at;
-        let served_start = Timestamp::UNIX_EPOCH + Span::from_secs(1_000);
-        let pass = Pass::new(2, start, served_start);
+        let shift = (Timestamp::UNIX_EPOCH + Span::from_secs(1_000)) - events[0].at;
         let lines: Vec<String> = events
             .iter()
-            .map(|e| {
-                render(e, pass.number, |t| pass.served(t))
-                    .expect("line")
-                    .0
-                    .to_string()
-            })
+            .map(|e| render(e, |t| t + shift).expect("line").0.to_string())
             .collect();
         assert_eq!(
             lines,
             [
-                "{\"kind\":\"call_offered\",\"at\":\"1970-01-01T00:16:40.000Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\"}\n",
-                "{\"kind\":\"call_answered\",\"at\":\"1970-01-01T00:16:44.500Z\",\"id\":\"A\\\"1~2\",\"line\":\"999\",\"lpa\":\"BIR\",\"offered_at\":\"1970-01-01T00:16:40.000Z\"}\n",
+                "{\"kind\":\"call_offered\",\"at\":\"1970-01-01T00:16:40.000Z\",\"id\":\"A\\\"1\",\"line\":\"999\",\"lpa\":\"BIR\"}\n",
+                "{\"kind\":\"call_answered\",\"at\":\"1970-01-01T00:16:44.500Z\",\"id\":\"A\\\"1\",\"line\":\"999\",\"lpa\":\"BIR\",\"offered_at\":\"1970-01-01T00:16:40.000Z\"}\n",
             ]
         );
         assert_eq!(

@@ -75,10 +75,10 @@ mod backlog;
 mod client;
 mod history;
 mod lines;
-mod pass;
 mod plan;
 mod producer;
 mod run;
+mod trainer;
 
 use std::future::Future;
 use std::io;
@@ -101,6 +101,7 @@ use client::feed_client;
 use plan::plan;
 use producer::produce;
 pub use run::{ServeError, serve_until_stopped};
+pub use trainer::{RoomStatus, Trainer, TrainerCommand, TrainerDesk};
 
 /// Added by the command to the largest window to make the backlog (served time): covers
 /// the moments between a client's connecting and computing.
@@ -127,11 +128,15 @@ const SEND_BUFFER_BYTES: usize = 128 * 1024;
 pub struct ServeOptions {
     /// Served seconds per wall second, clamped to 0.1–10,000.
     pub speed: f64,
-    /// The recording time served first (dated now); `None` for the first event. Earlier
-    /// events count as already sent (they are in the backlog of the first clients).
+    /// The recording time served first; `None` for the first event. Earlier events count
+    /// as already sent (they are in the backlog of the first clients). The start key and
+    /// `--loop` come back here.
     pub from: Option<Timestamp>,
-    /// Start again at the end, with ids made unique per pass.
+    /// Start again at the end (a new epoch: boards rebuild, as after a seek).
     pub looping: bool,
+    /// Re-date the recording: served times start at the wall time the server starts,
+    /// instead of the recording's own (for demos that need today's date).
+    pub redate: bool,
     /// How much served time of sent events a late joiner receives first: the largest
     /// window a client shows, plus a margin.
     pub backlog: Span,
@@ -157,6 +162,7 @@ impl Default for ServeOptions {
             speed: 1.0,
             from: None,
             looping: false,
+            redate: false,
             backlog: Span::from_hours(24) + BACKLOG_MARGIN,
             heartbeat: Duration::from_secs(1),
             client_buffer: 4096,
@@ -191,11 +197,25 @@ pub struct ServeStats {
     pub(crate) left_out: u64,
 }
 
-/// Plays `playback` to every client of `listener` until `shutdown` completes.
+/// Plays `playback` to every client of `listener` until `shutdown` completes, with no
+/// trainer to pause or move it.
 pub async fn serve(
     listener: TcpListener,
     playback: Playback,
     options: ServeOptions,
+    shutdown: impl Future,
+) -> io::Result<ServeStats> {
+    let (_trainer, desk) = Trainer::new();
+    serve_with_trainer(listener, playback, options, desk, shutdown).await
+}
+
+/// Plays `playback` to every client of `listener` until `shutdown` completes, taking the
+/// commands of the [`Trainer`] whose `desk` this is.
+pub async fn serve_with_trainer(
+    listener: TcpListener,
+    playback: Playback,
+    options: ServeOptions,
+    desk: TrainerDesk,
     shutdown: impl Future,
 ) -> io::Result<ServeStats> {
     if !options.speed.is_finite() || options.backlog.is_negative() || options.heartbeat.is_zero() {
@@ -210,12 +230,17 @@ pub async fn serve(
         info!(left_out, "events a board would not accept are left out");
     }
     let wall = WallClock::new();
-    let clock = ServedClock::new(wall.now(), options.speed.clamp(MIN_SPEED, MAX_SPEED));
+    let start = options
+        .from
+        .or_else(|| events.first().map(|event| event.at))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let speed = options.speed.clamp(MIN_SPEED, MAX_SPEED);
+    let clock = ServedClock::new(start, wall.now(), speed, options.redate);
     let buffer = options.client_buffer.max(1);
     let shared = Shared::new(options.backlog, clock, buffer, options.drain_limit);
     let shared = Arc::new(Mutex::new(shared));
     lock(&shared).stats.left_out = left_out;
-    let producer = produce(shared.clone(), events, options.clone(), clock, wall);
+    let producer = produce(shared.clone(), events, options.clone(), desk, wall);
     let mut producer = tokio::spawn(producer);
     let mut clients: ClientTasks = JoinSet::new();
     let mut sweep = tokio::time::interval(SWEEP_EVERY);

@@ -1,46 +1,87 @@
-//! The clock a served feed carries: it starts at the wall time when the server starts
-//! and runs at the served speed.
+//! The clock a served feed carries: the recording's own time as the trainer plays it —
+//! paused, sped up, moved — optionally re-dated by a fixed shift.
 
 use super::{Span, Timestamp, VirtualClock};
 
-/// The time a served feed carries: it reads the wall time when the server starts (to the
-/// whole millisecond, so that millisecond times stay exact) and runs `speed` times faster.
+/// The time a served feed carries. Underneath is the *position*: recording time, played
+/// at a speed from a wall moment, paused and moved by the trainer. The served time is the
+/// position shifted by a fixed offset: zero (the recording's own clock, the default), or
+/// for a re-dated feed the wall time when the server started (to the whole millisecond,
+/// so that millisecond times stay exact) minus the recording time it started at.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct ServedClock {
-    clock: VirtualClock,
-    origin: Timestamp,
+    position: VirtualClock,
+    /// Served time − recording time.
+    offset: Span,
 }
 
 impl ServedClock {
-    /// `speed` is clamped to the virtual clock's range.
-    pub(crate) fn new(wall: Timestamp, speed: f64) -> ServedClock {
-        let past_millisecond = wall.nanos().rem_euclid(Span::MILLISECOND.nanos());
-        let origin = Timestamp::from_nanos(wall.nanos() - past_millisecond);
+    /// Plays recording time `start` from wall time `wall` at `speed` (clamped to the
+    /// virtual clock's range). `redate`: served times read the wall time at `start`.
+    pub(crate) fn new(start: Timestamp, wall: Timestamp, speed: f64, redate: bool) -> ServedClock {
+        let offset = if redate {
+            let past_millisecond = wall.nanos().rem_euclid(Span::MILLISECOND.nanos());
+            Timestamp::from_nanos(wall.nanos() - past_millisecond) - start
+        } else {
+            Span::ZERO
+        };
         ServedClock {
-            clock: VirtualClock::new(origin, origin, speed),
-            origin,
+            position: VirtualClock::new(start, wall, speed),
+            offset,
         }
     }
 
+    /// The speed it runs at when playing (kept while paused).
     pub(crate) fn speed(&self) -> f64 {
-        self.clock.speed()
+        self.position.speed()
     }
 
-    /// Where the clock starts: the served time of the first pass's start.
-    pub(crate) fn origin(&self) -> Timestamp {
-        self.origin
+    pub(crate) fn is_paused(&self) -> bool {
+        self.position.is_paused()
+    }
+
+    /// The speed a heartbeat announces: 0 while paused.
+    pub(crate) fn announced_speed(&self) -> f64 {
+        if self.is_paused() { 0.0 } else { self.speed() }
+    }
+
+    /// Served time − recording time: zero on the recording's own clock.
+    pub(crate) fn offset(&self) -> Span {
+        self.offset
+    }
+
+    /// The served time of recording time `recorded`.
+    pub(crate) fn served(&self, recorded: Timestamp) -> Timestamp {
+        recorded + self.offset
+    }
+
+    /// The recording time being played at wall time `wall`.
+    pub(crate) fn position(&self, wall: Timestamp) -> Timestamp {
+        self.position.now(wall)
     }
 
     /// The served time at wall time `wall`.
     pub(crate) fn at(&self, wall: Timestamp) -> Timestamp {
-        self.clock.now(wall)
+        self.served(self.position(wall))
     }
 
-    /// The wall time at which the clock reads `served` (the inverse of [`at`](Self::at);
-    /// monotonic in `served`).
-    pub(crate) fn wall_at(&self, served: Timestamp) -> Timestamp {
-        let elapsed = (served - self.origin).nanos() as f64 / self.speed();
-        self.origin + Span::from_nanos_f64(elapsed.floor())
+    /// The first wall time at which the clock reads `served` or later; `None` while
+    /// paused.
+    pub(crate) fn wall_at(&self, served: Timestamp) -> Option<Timestamp> {
+        self.position.wall_at(served - self.offset)
+    }
+
+    pub(crate) fn set_speed(&mut self, speed: f64, wall: Timestamp) {
+        self.position.set_speed(speed, wall);
+    }
+
+    pub(crate) fn set_paused(&mut self, paused: bool, wall: Timestamp) {
+        self.position.set_paused(paused, wall);
+    }
+
+    /// Plays from recording time `to` (paused or not, at the same speed).
+    pub(crate) fn seek(&mut self, to: Timestamp, wall: Timestamp) {
+        self.position.seek(to, wall);
     }
 }
 
@@ -53,24 +94,50 @@ mod tests {
     }
 
     #[test]
-    fn the_clock_starts_at_the_wall_time_to_the_millisecond_and_runs_at_its_speed() {
-        let wall = s(1_000) + Span::from_nanos(2_345_678);
-        let clock = ServedClock::new(wall, 20.0);
-        assert_eq!(clock.origin(), s(1_000) + Span::from_millis(2));
+    fn the_recordings_own_clock_reads_the_recording_time_and_runs_at_its_speed() {
+        let clock = ServedClock::new(s(5_000), s(1_000), 20.0, false);
+        assert_eq!(clock.offset(), Span::ZERO);
         // 1.5 s of wall time later it reads 30 s later.
-        let later = clock.origin() + Span::from_millis(1_500);
-        assert_eq!(clock.at(later), clock.origin() + Span::from_secs(30));
-        assert_eq!(clock.wall_at(clock.origin() + Span::from_secs(30)), later);
+        let later = s(1_000) + Span::from_millis(1_500);
+        assert_eq!(clock.at(later), s(5_030));
+        assert_eq!(clock.wall_at(s(5_030)), Some(later));
+    }
+
+    #[test]
+    fn a_redated_clock_starts_at_the_wall_time_to_the_millisecond() {
+        let wall = s(1_000) + Span::from_nanos(2_345_678);
+        let clock = ServedClock::new(s(5_000), wall, 20.0, true);
+        let origin = s(1_000) + Span::from_millis(2);
+        assert_eq!(clock.served(s(5_000)), origin);
+        assert_eq!(clock.offset(), origin - s(5_000));
+        // A 4 s answer is 4 s on the re-dated clock too.
+        assert_eq!(clock.served(s(5_004)) - clock.served(s(5_000)), Span::from_secs(4));
+    }
+
+    #[test]
+    fn the_trainer_pauses_moves_and_speeds_it() {
+        let mut clock = ServedClock::new(s(5_000), s(0), 20.0, false);
+        clock.set_paused(true, s(3)); // at 5,060
+        assert_eq!(clock.at(s(100)), s(5_060));
+        assert_eq!(clock.announced_speed(), 0.0);
+        assert_eq!(clock.wall_at(s(5_061)), None);
+        clock.seek(s(4_100), s(100));
+        assert_eq!(clock.at(s(200)), s(4_100));
+        clock.set_speed(60.0, s(200));
+        clock.set_paused(false, s(200));
+        assert_eq!(clock.at(s(201)), s(4_160));
+        assert_eq!(clock.announced_speed(), 60.0);
     }
 
     #[test]
     fn the_wall_mapping_inverts_the_clock() {
         for speed in [0.1, 1.0, 20.0, 10_000.0] {
-            let clock = ServedClock::new(s(7), speed);
-            for served in [s(7), s(8), s(3_607), s(4)] {
-                let wall = clock.wall_at(served);
+            let clock = ServedClock::new(s(7), s(7), speed, true);
+            for served in [s(7), s(8), s(3_607)] {
+                let wall = clock.wall_at(served).expect("playing");
+                assert!(clock.at(wall) >= served, "{speed} {served:?}");
                 assert!(
-                    (clock.at(wall) - served).abs() <= Span::from_nanos_f64(speed.ceil()),
+                    clock.at(wall) - served <= Span::from_nanos_f64(speed.ceil()),
                     "{speed} {served:?}"
                 );
             }

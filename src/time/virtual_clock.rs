@@ -64,6 +64,23 @@ impl VirtualClock {
         self.paused = !self.paused;
     }
 
+    /// The first wall time at which the clock reads `at` or later: `None` while paused
+    /// (it never will); `anchor` for a time already passed.
+    pub(crate) fn wall_at(&self, at: Timestamp) -> Option<Timestamp> {
+        if self.paused {
+            return None;
+        }
+        let ahead = (at - self.anchor_virtual).max(Span::ZERO).nanos() as f64 / self.speed;
+        Some(self.anchor_wall + Span::from_nanos_f64(ahead.ceil()))
+    }
+
+    /// Pauses or resumes.
+    pub(crate) fn set_paused(&mut self, paused: bool, wall: Timestamp) {
+        if self.paused != paused {
+            self.toggle_pause(wall);
+        }
+    }
+
     /// Moves the virtual time to `to` (paused or not).
     pub(crate) fn seek(&mut self, to: Timestamp, wall: Timestamp) {
         self.anchor_virtual = to;
@@ -96,5 +113,21 @@ mod tests {
         assert_eq!(clock.speed(), MAX_SPEED);
         clock.set_speed(0.0, s(14));
         assert_eq!(clock.speed(), MIN_SPEED);
+    }
+
+    #[test]
+    fn the_wall_time_of_a_reading_inverts_the_clock_and_a_paused_clock_has_none() {
+        let mut clock = VirtualClock::new(s(1_000), s(0), 60.0);
+        // 1,120 is 120 s of virtual time ahead: 2 s of wall at ×60.
+        assert_eq!(clock.wall_at(s(1_120)), Some(s(2)));
+        // Already passed: due at once (the anchor).
+        assert_eq!(clock.wall_at(s(10)), Some(s(0)));
+        clock.set_paused(true, s(1));
+        assert_eq!(clock.wall_at(s(1_120)), None);
+        clock.set_paused(true, s(5));
+        assert!(clock.is_paused());
+        clock.set_paused(false, s(7));
+        // Paused at 1,060 from wall 1 to 7: 1,120 is 1 s of wall after 7.
+        assert_eq!(clock.wall_at(s(1_120)), Some(s(8)));
     }
 }

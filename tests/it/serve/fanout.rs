@@ -280,7 +280,6 @@ fn without_heartbeats(lines: &[String]) -> Vec<String> {
 async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
     within(async {
         let (feed, expected) = training_feed(14, 120);
-        let before = wall_now();
         let server = Server::start(&feed, fast(1000.0)).await;
         let mut clients = Vec::new();
         for _ in 0..50 {
@@ -291,7 +290,6 @@ async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
         for client in clients {
             received.push(without_heartbeats(&client.await.expect("client ran")));
         }
-        let after = wall_now();
         let stats = server.stop().await;
         assert_eq!(stats.clients, 50);
         assert_eq!(stats.dropped_slow, 0);
@@ -299,15 +297,12 @@ async fn fifty_clients_receive_the_same_lines_in_the_same_order() {
         for lines in &received[1..] {
             assert_eq!(lines, &received[0]);
         }
-        // Times are on the served clock, never going back: it started at the wall time
-        // (the first event is dated then) and the recording's 2,214 s keep their length,
-        // though at ×1000 they took about 2.2 s to send (how long is not asserted: on a
-        // busy machine it is longer).
+        // Times are the recording's own, never going back: the first event is dated as
+        // recorded and the recording's 2,214 s keep their length, though at ×1000 they
+        // took about 2.2 s to send (how long is not asserted: on a busy machine it is
+        // longer).
         let first = time_of(&object(&received[0][0]), "at");
-        assert!(
-            first >= before - Span::SECOND && first <= after,
-            "{first:?}"
-        );
+        assert_eq!(first, T0);
         let mut previous = Timestamp::MIN;
         for line in &received[0] {
             let at = time_of(&object(line), "at");
@@ -515,13 +510,12 @@ async fn a_late_joiner_gets_the_backlog_and_the_same_figures() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_dropped_and_the_others_keep_receiving() {
     within(async {
-        // 1,200 calls a second apart, looped at ×1000: 2,000 lines a second. The sleeper
+        // 6,000 calls a second apart at ×1000: 2,000 lines a second for 6 s. The sleeper
         // never reads: once its buffers are full it falls behind, and more than 4,096
         // lines behind (about 2 s later) it is dropped. A reader is dropped only if it
         // stops for as long, not for the milliseconds a busy machine holds it up.
-        let feed = dense_feed(1200, 1);
+        let feed = dense_feed(6000, 1);
         let options = ServeOptions {
-            looping: true,
             client_buffer: 4096,
             backlog: Span::SECOND / 5,
             // The reader and the sleeper: any other connection is refused until one of
@@ -555,9 +549,6 @@ async fn a_client_that_never_reads_is_dropped_and_the_others_keep_receiving() {
         let stats = server.stop().await;
         assert_eq!(stats.dropped_slow, 1, "{stats:?}");
         assert_eq!(stats.clients, 3, "{stats:?}");
-        // More than 4,096 lines (2,048 calls) were sent after the sleeper joined: a
-        // second pass had started.
-        assert!(stats.passes >= 2, "{stats:?}");
         // The reading client kept receiving all along: every one of those lines.
         let received = without_heartbeats(&received);
         assert!(received.len() > 4000, "{}", received.len());
@@ -598,7 +589,8 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
             let map = object(beat);
             assert_eq!(map["source"], HEARTBEAT_SOURCE);
             assert_eq!(map["speed"], 5000, "{beat}");
-            assert_eq!(map.len(), 4, "{beat}");
+            assert_eq!(map["epoch"], 0, "{beat}");
+            assert_eq!(map.len(), 5, "{beat}");
         }
         // After the end, heartbeats at least 100 ms apart read about 500 s apart on the
         // clock: the last ten, nine gaps, read at least half that (a busy machine may hold
@@ -634,7 +626,7 @@ async fn heartbeats_reach_everyone_and_go_on_after_the_end() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn looping_makes_ids_unique_per_pass() {
+async fn looping_starts_the_recording_again_as_a_new_timeline() {
     within(async {
         let feed = [
             r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#,
@@ -649,49 +641,47 @@ async fn looping_makes_ids_unique_per_pass() {
         };
         let server = Server::start(&feed, options).await;
         let stream = TcpStream::connect(server.addr).await.expect("connects");
-        let lines = without_heartbeats(&read_events(stream, 12).await);
+        // The first pass's four events, then two more passes: each begins with the new
+        // timeline's clock (its epoch one more), then the start's backlog (the offer at
+        // 11:00:00, due at the start) and the rest, as recorded.
+        let lines = read_events(stream, 12).await;
         let stats = server.stop().await;
         assert!(stats.passes >= 3);
-        let ids: Vec<String> = lines
+        let described: Vec<String> = lines
             .iter()
             .map(|l| {
                 let map = object(l);
-                format!("{} {}", map["kind"].as_str().unwrap(), map["id"].as_str().unwrap())
+                let kind = map["kind"].as_str().unwrap();
+                if kind == "heartbeat" {
+                    format!("heartbeat epoch {}", map["epoch"])
+                } else {
+                    format!("{kind} {} {}", map["id"].as_str().unwrap(), map["at"].as_str().unwrap())
+                }
             })
+            .filter(|text| !text.starts_with("heartbeat epoch 0"))
             .collect();
-        assert_eq!(
-            ids,
-            [
-                "call_offered A",
-                "incident_created A",
-                "call_answered A",
-                "incident_arrived A",
-                "call_offered A~2",
-                "incident_created A~2",
-                "call_answered A~2",
-                "incident_arrived A~2",
-                "call_offered A~3",
-                "incident_created A~3",
-                "call_answered A~3",
-                "incident_arrived A~3",
-            ]
-        );
-        // Each pass is dated after the one before, and its closes stand alone.
-        let mut previous = Timestamp::MIN;
-        for line in &lines {
-            let at = time_of(&object(line), "at");
-            assert!(at >= previous, "{line}");
-            previous = at;
+        let pass = [
+            "call_offered A 2024-07-01T11:00:00.000Z",
+            "incident_created A 2024-07-01T11:00:01.000Z",
+            "call_answered A 2024-07-01T11:00:04.000Z",
+            "incident_arrived A 2024-07-01T11:00:09.000Z",
+        ];
+        // Heartbeats of an epoch other than the pass's first may come between events.
+        let mut expected: Vec<String> = pass.iter().map(ToString::to_string).collect();
+        for epoch in [1, 2] {
+            expected.push(format!("heartbeat epoch {epoch}"));
+            expected.extend(pass.iter().map(ToString::to_string));
         }
-        let answered = object(&lines[6]);
-        let offered = object(&lines[4]);
-        assert_eq!(answered["offered_at"], offered["at"]);
-        // At ×100 the 4 s answer is still 4 s (sent 40 ms apart).
-        let answer = time_of(&answered, "at") - time_of(&offered, "at");
-        assert_eq!(answer, Span::from_secs(4));
-        // The second pass starts a served second after the first pass's last event.
-        let gap = time_of(&offered, "at") - time_of(&object(&lines[3]), "at");
-        assert_eq!(gap, Span::SECOND);
+        let events_and_restarts: Vec<String> = described
+            .iter()
+            .enumerate()
+            .filter(|(i, text)| {
+                !text.starts_with("heartbeat")
+                    || described[..*i].iter().all(|before| before != *text)
+            })
+            .map(|(_, text)| text.clone())
+            .collect();
+        assert_eq!(events_and_restarts, expected);
     })
     .await;
 }
@@ -705,23 +695,24 @@ async fn from_starts_later_with_earlier_events_already_sent() {
             from: Some(T0 + Span::from_mins(20)),
             ..fast(1000.0)
         };
-        let before = wall_now();
         let server = Server::start(&feed, options).await;
         let stream = TcpStream::connect(server.addr).await.expect("connects");
-        let lines = without_heartbeats(&read_events(stream, expected).await);
-        let after = wall_now();
+        let lines = read_events(stream, expected).await;
         server.stop().await;
-        // C10 was offered at 20 min: the start, dated when the server started (to the
-        // millisecond), however long that took on a busy machine.
+        // The clock first, on the recording's own time: from the start, 20 min in, and
+        // never ahead of a line still to come (the last is at about 28 min).
+        assert!(is_heartbeat(&lines[0]), "{}", lines[0]);
+        let clock = time_of(&object(&lines[0]), "at");
+        let lines = without_heartbeats(&lines);
+        let last = time_of(&object(lines.last().expect("lines")), "at");
+        assert!(clock >= T0 + Span::from_mins(20) && clock <= last, "{clock:?}");
+        // C10 was offered at 20 min: the start.
         let start = lines
             .iter()
             .find(|l| l.contains(r#""id":"C10""#))
             .map(|l| time_of(&object(l), "at"))
             .expect("C10");
-        assert!(
-            start >= before - Span::MILLISECOND && start <= after,
-            "{before:?} {start:?} {after:?}"
-        );
+        assert_eq!(start, T0 + Span::from_mins(20));
         // C0, the first, 20 min before: dated in the past.
         let first = time_of(&object(&lines[0]), "at");
         assert!(lines[0].contains(r#""id":"C0""#), "{}", lines[0]);
