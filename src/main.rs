@@ -19,7 +19,7 @@ use clap::error::ErrorKind;
 use cli::{CheckArgs, Cli, Command, GenArgs, ReportArgs, ServeArgs, UsageError};
 use forceboard::config::{Config, ConfigError};
 use forceboard::format::{error_chain, printable};
-use forceboard::serve::{ServeError, serve_until_stopped};
+use forceboard::serve::{ServeError, TrainerControls, serve_until_stopped};
 use forceboard::shell::terminal;
 use forceboard::{check, generate, report};
 
@@ -74,6 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check(args)) => check_command(&config, &args),
         Some(Command::Gen(args)) => gen_command(&config, &args),
         Some(Command::Serve(args)) => serve_command(&config, &args),
+        Some(Command::Control(args)) => control_command(&args),
         Some(Command::Ssh(args)) => ssh_command(config, &args),
         Some(Command::Publish(args)) => cli::publish::run(&config, &args),
         Some(Command::Watch(args)) => show(config, args.options()?),
@@ -183,14 +184,43 @@ fn serve_command(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         .last_at()
         .ok_or_else(|| anyhow!("{} has no events to serve", args.file))?;
     let options = args.options(config, last_event)?;
+    let in_terminal = io::stdin().is_terminal() && io::stdout().is_terminal();
+    let controls = TrainerControls {
+        console: (in_terminal && !args.no_console)
+            .then(|| forceboard::shell::console::console(config.timezone)),
+        control: args.control.clone(),
+        zone: config.timezone,
+    };
     let announce = |bound| eprintln!("serving {} on {bound} at ×{}", args.file, args.speed);
-    match serve_until_stopped(args.listen, playback, options, announce) {
+    match serve_until_stopped(args.listen, playback, options, controls, announce) {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(ServeError::NotHere(address)) => {
             Err(UsageError(cli::not_this_machine(&address.to_string())).into())
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Sends one command to a running serve's control socket and prints its answer.
+fn control_command(args: &cli::ControlArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let command = args.command.join(" ");
+    let answer = runtime
+        .block_on(forceboard::serve::send_command(&args.socket, &command))
+        .map_err(|error| {
+            anyhow!(
+                "cannot reach the serve control socket {}: {error}",
+                args.socket.display()
+            )
+        })?;
+    println!("{answer}");
+    Ok(if answer.starts_with("ok") {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn ssh_command(config: Config, args: &cli::SshArgs) -> anyhow::Result<ExitCode> {

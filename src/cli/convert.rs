@@ -173,6 +173,7 @@ impl ServeArgs {
             speed: self.speed,
             from: self.from,
             looping: self.looping,
+            redate: self.redate,
             max_clients: self.max_clients as usize,
             drain_limit: self.drain_limit.to_duration(),
             backlog: largest_window.unwrap_or(Span::ZERO) + BACKLOG_MARGIN,

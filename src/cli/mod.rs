@@ -107,9 +107,14 @@ pub enum Command {
     #[command(after_help = GEN_HELP)]
     Gen(GenArgs),
     /// Play a recorded feed over TCP to every client that connects, timed as a live feed
-    /// (a trainer runs one `serve`; the room runs `watch --feed tcp://HOST:PORT`).
+    /// on the recording's own clock (a trainer runs one `serve` and pauses, seeks and
+    /// speeds it for the room; the room runs `watch --feed tcp://HOST:PORT`).
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// Send a trainer's command to a `serve --control SOCKET` (pause, resume, skip -15m,
+    /// goto 21:45, speed 60, status…) and print its answer.
+    #[command(after_help = CONTROL_HELP)]
+    Control(ControlArgs),
     /// Serve the board over SSH: `ssh -p PORT board@host` shows it (public keys only,
     /// read-only; one feed for every session).
     #[command(after_help = ssh::SSH_HELP)]
@@ -208,6 +213,16 @@ pub enum GenSchema {
 }
 
 #[derive(Debug, Args)]
+pub struct ControlArgs {
+    /// The control socket of a running `serve --control SOCKET`.
+    #[arg(value_name = "SOCKET")]
+    pub socket: PathBuf,
+    /// The command and its argument, such as `pause`, `skip -15m`, `goto 21:45`.
+    #[arg(value_name = "COMMAND", required = true, num_args = 1.., allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Feed file (NDJSON, schema v1), or - for standard input.
     #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
@@ -224,9 +239,20 @@ pub struct ServeArgs {
     /// Earlier events count as already sent, for clients' backlogs.
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
     pub from: Option<Timestamp>,
-    /// At the end, start again from the start, with ids made unique per pass (A~2, A~3…).
+    /// At the end, start again from the start (every board rebuilds, as after a seek).
     #[arg(long = "loop")]
     pub looping: bool,
+    /// Date the served feed from now instead of the recording's own times (for demos that
+    /// need today's date); durations stay the recording's.
+    #[arg(long)]
+    pub redate: bool,
+    /// Also take the trainer's commands on this Unix socket, one per line (for serve run
+    /// as a service; forceboard control SOCKET COMMAND sends one). Owner only (0600).
+    #[arg(long, value_name = "SOCKET")]
+    pub control: Option<PathBuf>,
+    /// No trainer's console, even in a terminal (the mapping is printed instead).
+    #[arg(long)]
+    pub no_console: bool,
     /// Connections past this many are closed at once (and logged).
     #[arg(long, value_name = "N", default_value_t = 500,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
@@ -300,14 +326,34 @@ Exit codes: 0 ok; 1 the feed cannot be written; 2 a bad flag or config.";
 
 const SERVE_HELP: &str = "\
 Examples:
-  forceboard serve fixtures/demo-day.ndjson --listen 127.0.0.1:7000 --speed 60 --loop
-  forceboard serve day.ndjson --listen 0.0.0.0:7000 --from 2024-07-01T17:00:00+01:00
+  forceboard serve fixtures/friday-surge.ndjson --listen 0.0.0.0:7000 --speed 20
+  forceboard serve day.ndjson --listen 0.0.0.0:7000 --from 2024-07-01T17:00:00+01:00 --control /run/forceboard/room.sock
+  forceboard serve fixtures/demo-day.ndjson --listen 127.0.0.1:7000 --speed 60 --loop --redate
 
-Runs until Ctrl-C, SIGTERM or SIGHUP.
+In a terminal, serve shows the trainer's console: space pauses and resumes every board, \
+←/→ seek a minute, [/] fifteen minutes, Home goes back to the start, +/- double or halve \
+the speed, g goes to a time, q stops serving. Without a terminal (or with --no-console) \
+it prints the mapping (recording 21:30:00 Fri 5 Jul 2024 = now, ×20 …) whenever it \
+changes, and --control takes the same commands on a socket.
+
+Runs until q, Ctrl-C, SIGTERM or SIGHUP.
 
 Exit codes: 0 stopped by a signal; 1 a runtime failure (a file that cannot be read or has \
 no events, an address in use); 2 a bad flag or config, --from after the last event, or an \
 address that is not this machine's.";
+
+const CONTROL_HELP: &str = "\
+Examples:
+  forceboard control /run/forceboard/room.sock pause
+  forceboard control /run/forceboard/room.sock skip -15m
+  forceboard control /run/forceboard/room.sock goto 21:45
+  forceboard control /run/forceboard/room.sock status
+
+Commands: pause, resume, toggle, faster, slower, speed X, skip ±SPAN, start, goto HH:MM[:SS] \
+(in the config's zone, nearest the recording's time) or goto RFC3339, status. The answer \
+is the room's clock afterwards: ok recording 21:45:00 Fri 5 Jul 2024 = now, paused …
+
+Exit codes: 0 done; 1 the server refused the command or cannot be reached; 2 a bad flag.";
 
 const PUBLISH_HELP: &str = "\
 Examples:
@@ -395,7 +441,9 @@ impl Cli {
             Some(Command::Serve(args)) => args.log.as_deref(),
             Some(Command::Ssh(args)) => args.log.as_deref(),
             Some(Command::Publish(args)) => args.log.as_deref(),
-            Some(Command::Report(_) | Command::Check(_) | Command::Gen(_)) => None,
+            Some(
+                Command::Report(_) | Command::Check(_) | Command::Gen(_) | Command::Control(_),
+            ) => None,
         }
     }
 }

@@ -254,7 +254,10 @@ impl Shared {
     /// producer to fill with the new backlog before [`rejoin`](Self::rejoin).
     pub(super) fn restart(&mut self) {
         self.epoch += 1;
-        self.history = History::new(self.backlog, usize::try_from(self.live_depth).unwrap_or(usize::MAX));
+        self.history = History::new(
+            self.backlog,
+            usize::try_from(self.live_depth).unwrap_or(usize::MAX),
+        );
         self.last_sent = Timestamp::MIN;
         self.next_due = None;
     }

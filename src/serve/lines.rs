@@ -43,7 +43,10 @@ pub(super) enum Role {
 
 /// An event's line, with every time mapped to served time by `map`; `None` for a
 /// heartbeat (the server sends its own).
-pub(super) fn render(event: &Event, map: impl Fn(Timestamp) -> Timestamp) -> Option<(Arc<str>, Role)> {
+pub(super) fn render(
+    event: &Event,
+    map: impl Fn(Timestamp) -> Timestamp,
+) -> Option<(Arc<str>, Role)> {
     let id = |id: &str| -> Box<str> { id.into() };
     let (key, role): (Key, fn(Key) -> Role) = match &event.body {
         EventBody::CallOffered { id: raw, .. } => ((Space::Call, id(raw)), Role::Open),

@@ -73,6 +73,7 @@
 
 mod backlog;
 mod client;
+mod control;
 mod history;
 mod lines;
 mod plan;
@@ -98,9 +99,10 @@ use crate::time::{MAX_SPEED, MIN_SPEED};
 use crate::time::{Span, Timestamp, WallClock};
 use backlog::{Shared, lock};
 use client::feed_client;
+pub use control::{COMMANDS, send_command};
 use plan::plan;
 use producer::produce;
-pub use run::{ServeError, serve_until_stopped};
+pub use run::{Console, ServeError, TrainerControls, serve_until_stopped};
 pub use trainer::{RoomStatus, Trainer, TrainerCommand, TrainerDesk};
 
 /// Added by the command to the largest window to make the backlog (served time): covers

@@ -154,7 +154,9 @@ pub(super) fn produce(
     desk: TrainerDesk,
     wall: WallClock,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let first = events.first().map_or(Timestamp::UNIX_EPOCH, |event| event.at);
+    let first = events
+        .first()
+        .map_or(Timestamp::UNIX_EPOCH, |event| event.at);
     let last = events.last().map_or(first, |event| event.at);
     let start = options.from.unwrap_or(first);
     let speed = lock(&shared).clock.speed();

@@ -2,10 +2,14 @@
 //! every board at once — and the room's state as the console and the control socket
 //! show it.
 
+use chrono::{NaiveTime, TimeZone};
+use chrono_tz::Tz;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::model::EventKind;
-use crate::time::{MAX_SPEED, MIN_SPEED, ServedClock, Span, Timestamp};
+use crate::time::{
+    MAX_SPEED, MIN_SPEED, SPEEDS, ServedClock, Span, Timestamp, parse_rfc3339, parse_span, to_utc,
+};
 use crate::ui::ReplayCommand;
 
 /// What the trainer asks of the room.
@@ -39,6 +43,73 @@ impl From<ReplayCommand> for TrainerCommand {
             ReplayCommand::ToStart => TrainerCommand::ToStart,
         }
     }
+}
+
+impl TrainerCommand {
+    /// A command as the control socket takes it, one per line: `pause`, `resume`,
+    /// `toggle`, `faster`, `slower`, `speed 60`, `skip -15m` (or `+1m`, `90s`), `start`,
+    /// `goto 21:45` (or `21:45:30`, in `zone`, the occurrence nearest `position`) or
+    /// `goto 2024-07-05T21:45:00+01:00`. The error says what is accepted.
+    pub fn parse(text: &str, zone: Tz, position: Timestamp) -> Result<TrainerCommand, String> {
+        let mut words = text.split_whitespace();
+        let verb = words.next().unwrap_or_default().to_ascii_lowercase();
+        let argument = words.next();
+        if words.next().is_some() {
+            return Err(format!("one argument at most: {USAGE}"));
+        }
+        let command = match (verb.as_str(), argument) {
+            ("pause", None) => TrainerCommand::Pause,
+            ("resume" | "play", None) => TrainerCommand::Resume,
+            ("toggle", None) => TrainerCommand::TogglePause,
+            ("faster", None) => TrainerCommand::Faster,
+            ("slower", None) => TrainerCommand::Slower,
+            ("start", None) => TrainerCommand::ToStart,
+            ("speed", Some(speed)) => match speed.trim_start_matches(['x', '×']).parse::<f64>() {
+                Ok(speed) if SPEEDS.contains(&speed) => TrainerCommand::Speed(speed),
+                _ => return Err("speed takes a number from 0.1 to 10000".to_string()),
+            },
+            ("skip", Some(by)) => {
+                let (back, span) = match by.strip_prefix('-') {
+                    Some(span) => (true, span),
+                    None => (false, by.strip_prefix('+').unwrap_or(by)),
+                };
+                match parse_span(span) {
+                    Some(span) if back => TrainerCommand::Skip(Span::ZERO - span),
+                    Some(span) => TrainerCommand::Skip(span),
+                    None => return Err("skip takes a span such as -15m, +1m or 90s".to_string()),
+                }
+            }
+            ("goto", Some(time)) => TrainerCommand::GoTo(time_of_day(time, zone, position)?),
+            _ => return Err(format!("unknown command {text:?}: {USAGE}")),
+        };
+        Ok(command)
+    }
+}
+
+/// The commands the control socket takes, for its error messages.
+pub(crate) const USAGE: &str = "pause, resume, toggle, faster, slower, speed X, skip ±SPAN, \
+                                start, goto HH:MM[:SS] or goto RFC3339, status";
+
+/// `goto`'s time: RFC 3339, or a time of day in `zone` taken on the day nearest `position`
+/// (the day before, of, or after), so `goto 00:10` near midnight goes forward.
+fn time_of_day(text: &str, zone: Tz, position: Timestamp) -> Result<Timestamp, String> {
+    if let Ok(at) = parse_rfc3339(text) {
+        return Ok(at);
+    }
+    let refused = || format!("goto takes HH:MM, HH:MM:SS or an RFC 3339 time, not {text:?}");
+    let time = NaiveTime::parse_from_str(text, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
+        .map_err(|_| refused())?;
+    let today = zone
+        .from_utc_datetime(&to_utc(position).naive_utc())
+        .date_naive();
+    [today.pred_opt(), Some(today), today.succ_opt()]
+        .into_iter()
+        .flatten()
+        .filter_map(|day| zone.from_local_datetime(&day.and_time(time)).earliest())
+        .filter_map(|local| local.timestamp_nanos_opt().map(Timestamp::from_nanos))
+        .min_by_key(|at| (*at - position).abs())
+        .ok_or_else(refused)
 }
 
 /// Where a seek lands: `target` held within the recording, `first`–`last`.
@@ -92,6 +163,44 @@ impl RoomStatus {
     pub fn offset(&self) -> Span {
         self.clock.offset()
     }
+}
+
+impl RoomStatus {
+    /// The mapping in words, as `serve` prints it and the control socket answers:
+    /// `recording 21:30:00 Fri 5 Jul 2024 = now, ×20, playing; 3 boards`.
+    pub fn describe(&self, zone: Tz, wall: Timestamp) -> String {
+        let local = |at: Timestamp| {
+            zone.from_utc_datetime(&to_utc(at).naive_utc())
+                .format("%H:%M:%S %a %-d %b %Y")
+                .to_string()
+        };
+        let position = self.position(wall);
+        let speed = format_speed(self.speed());
+        let state = if self.is_paused() {
+            format!("paused (×{speed} when resumed)")
+        } else {
+            format!("×{speed}, playing")
+        };
+        let served = if self.offset() == Span::ZERO {
+            String::new()
+        } else {
+            format!(" (served as {})", local(self.clock.served(position)))
+        };
+        let boards = match self.clients {
+            1 => "1 board".to_string(),
+            n => format!("{n} boards"),
+        };
+        format!(
+            "recording {} = now{served}, {state}; {boards}",
+            local(position)
+        )
+    }
+}
+
+/// `20`, `0.5`, `2.5`: a speed as the trainer typed it.
+fn format_speed(speed: f64) -> String {
+    let text = format!("{speed:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// One command, with where to say what the room looks like once it is done.
@@ -179,5 +288,80 @@ mod tests {
         assert_eq!(clamp_seek(s(5), s(10), s(20)), s(10));
         assert_eq!(clamp_seek(s(25), s(10), s(20)), s(20));
         assert_eq!(clamp_seek(s(15), s(10), s(20)), s(15));
+    }
+
+    #[test]
+    fn the_mapping_reads_in_the_forces_zone_with_the_speed_and_the_boards() {
+        let zone: Tz = "Europe/London".parse().expect("zone");
+        let start = parse_rfc3339("2024-07-05T20:30:00Z").expect("time");
+        let wall = s(1_000);
+        let mut status = RoomStatus {
+            clock: ServedClock::new(start, wall, 20.0, false),
+            epoch: 0,
+            clients: 3,
+            first: start,
+            last: start,
+            start,
+            next: None,
+            passes: 1,
+        };
+        assert_eq!(
+            status.describe(zone, wall + Span::from_secs(3)),
+            "recording 21:31:00 Fri 5 Jul 2024 = now, ×20, playing; 3 boards"
+        );
+        status.clock.set_paused(true, wall);
+        status.clock.set_speed(0.5, wall);
+        status.clients = 1;
+        assert_eq!(
+            status.describe(zone, wall + Span::from_secs(3)),
+            "recording 21:30:00 Fri 5 Jul 2024 = now, paused (×0.5 when resumed); 1 board"
+        );
+    }
+
+    #[test]
+    fn the_control_sockets_commands_read_as_the_trainer_means_them() {
+        let zone: Tz = "Europe/London".parse().expect("zone");
+        // Fri 5 Jul 2024 21:40 BST (20:40Z).
+        let position = parse_rfc3339("2024-07-05T20:40:00Z").expect("time");
+        let parse = |text| TrainerCommand::parse(text, zone, position);
+        assert_eq!(parse("pause"), Ok(TrainerCommand::Pause));
+        assert_eq!(parse(" Resume "), Ok(TrainerCommand::Resume));
+        assert_eq!(parse("speed 60"), Ok(TrainerCommand::Speed(60.0)));
+        assert_eq!(parse("speed ×20"), Ok(TrainerCommand::Speed(20.0)));
+        assert_eq!(
+            parse("skip -15m"),
+            Ok(TrainerCommand::Skip(Span::from_mins(-15)))
+        );
+        assert_eq!(parse("skip +1m"), Ok(TrainerCommand::Skip(Span::MINUTE)));
+        assert_eq!(
+            parse("skip 90s"),
+            Ok(TrainerCommand::Skip(Span::from_secs(90)))
+        );
+        // 21:45 BST is 20:45Z, the same evening.
+        let at = |text| parse_rfc3339(text).expect("time");
+        assert_eq!(
+            parse("goto 21:45"),
+            Ok(TrainerCommand::GoTo(at("2024-07-05T20:45:00Z")))
+        );
+        // 00:10 is nearest the next morning; 21:00 of 4 Jul is further than of 5 Jul.
+        assert_eq!(
+            parse("goto 00:10"),
+            Ok(TrainerCommand::GoTo(at("2024-07-05T23:10:00Z")))
+        );
+        assert_eq!(
+            parse("goto 2024-07-05T21:45:30+01:00"),
+            Ok(TrainerCommand::GoTo(at("2024-07-05T20:45:30Z")))
+        );
+        for bad in [
+            "",
+            "speed 0",
+            "speed fast",
+            "skip 15",
+            "goto 25:00",
+            "jump",
+            "pause now",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 }

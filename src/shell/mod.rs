@@ -4,6 +4,7 @@
 //! come from ([`input`]) and `--record`'s writer ([`record`]).
 
 pub(crate) mod capabilities;
+pub mod console;
 pub mod ending;
 pub(crate) mod input;
 mod plain;

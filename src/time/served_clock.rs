@@ -111,7 +111,10 @@ mod tests {
         assert_eq!(clock.served(s(5_000)), origin);
         assert_eq!(clock.offset(), origin - s(5_000));
         // A 4 s answer is 4 s on the re-dated clock too.
-        assert_eq!(clock.served(s(5_004)) - clock.served(s(5_000)), Span::from_secs(4));
+        assert_eq!(
+            clock.served(s(5_004)) - clock.served(s(5_000)),
+            Span::from_secs(4)
+        );
     }
 
     #[test]

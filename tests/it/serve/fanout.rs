@@ -705,7 +705,10 @@ async fn from_starts_later_with_earlier_events_already_sent() {
         let clock = time_of(&object(&lines[0]), "at");
         let lines = without_heartbeats(&lines);
         let last = time_of(&object(lines.last().expect("lines")), "at");
-        assert!(clock >= T0 + Span::from_mins(20) && clock <= last, "{clock:?}");
+        assert!(
+            clock >= T0 + Span::from_mins(20) && clock <= last,
+            "{clock:?}"
+        );
         // C10 was offered at 20 min: the start.
         let start = lines
             .iter()
