@@ -301,6 +301,7 @@ mod tests {
 
     #[test]
     fn tls_handshake_errors() {
+        use rustls::CertificateError as Refusal;
         let untrusted = io::Error::new(
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
@@ -316,7 +317,6 @@ mod tests {
             );
             DownCause::from_tls_handshake(&error)
         };
-        use rustls::CertificateError as Refusal;
         assert_eq!(refused(Refusal::Expired), DownCause::TlsCertificateExpired);
         assert_eq!(
             refused(Refusal::NotValidYet),
