@@ -109,20 +109,24 @@ def service_level(n, load, aht, threshold_s):
 
 
 def needed(load, aht, threshold_s, goal):
+    """(needed, needed_more_than): the fewest meeting the goal, or (None, MAX_ON_DUTY)
+    when no team of up to MAX_ON_DUTY does; (None, None) for a goal never met."""
     if load == 0:
-        return 1
+        return 1, None
+    if not 0 < goal < 100:
+        return None, None
     n = math.floor(load) + 1
     while n <= MAX_ON_DUTY:
         if service_level(n, load, aht, threshold_s)[0] >= goal:
-            return n
+            return n, None
         n += 1
-    return None
+    return None, MAX_ON_DUTY
 
 
 def figures(state, line, now, offered_15m, threshold_s, goal):
-    """The seven staffing figures of `line` at `now`, as `report --json` prints them."""
+    """The eight staffing figures of `line` at `now`, as `report --json` prints them."""
     keys = ("arrivals_per_h", "handle_s_mean", "on_duty", "available", "needed",
-            "forecast_sl_pct", "forecast_wait_s")
+            "needed_more_than", "forecast_sl_pct", "forecast_wait_s")
     out = dict.fromkeys(keys)
     if state.first_v11 is None or state.first_v11 > now:
         return out
@@ -137,7 +141,7 @@ def figures(state, line, now, offered_15m, threshold_s, goal):
         return out
     load = Fraction(arrivals, 3600) * aht
     if threshold_s is not None and goal is not None:
-        out["needed"] = needed(load, aht, threshold_s, goal)
+        out["needed"], out["needed_more_than"] = needed(load, aht, threshold_s, goal)
     n = out["on_duty"]
     if n is None:
         return out

@@ -21,6 +21,9 @@ pub(super) fn verdict(s: &Staffing) -> String {
     if let Some(cover) = s.cover() {
         words.push(cover.words(false));
     }
+    if let Some(past_model) = s.needed_past_model_words() {
+        words.push(past_model);
+    }
     if s.queue_grows() {
         words.push("queue will grow".to_string());
     }
@@ -45,7 +48,7 @@ pub(super) fn cells(s: &Staffing) -> [(&'static str, String); 7] {
         ("handle mean", dur(s.handle_s_mean)),
         ("on duty", count(s.on_duty)),
         ("available", count(s.available)),
-        ("needed", count(s.needed)),
+        ("needed", s.needed_cell()),
         ("model SL", pct(s.forecast_sl_pct)),
         ("model wait", dur_999(s.forecast_wait_s)),
     ]

@@ -21,3 +21,4 @@ mod ascii;
 mod board;
 mod cli;
 mod failing_links;
+mod tls;

@@ -115,8 +115,8 @@ fn the_spec_worked_example() {
             report["calls"][line]["staffing"],
             json!({
                 "arrivals_per_h": null, "handle_s_mean": null, "on_duty": null,
-                "available": null, "needed": null, "forecast_sl_pct": null,
-                "forecast_wait_s": null
+                "available": null, "needed": null, "needed_more_than": null,
+                "forecast_sl_pct": null, "forecast_wait_s": null
             })
         );
     }

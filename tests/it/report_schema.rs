@@ -265,3 +265,45 @@ fn the_report_json_page_lists_every_key_of_the_schema() {
         .collect();
     assert!(absent.is_empty(), "report-json.md does not name {absent:?}");
 }
+
+/// `forceboard report FILE --json --at AT` on a feed written to a scratch file.
+fn report_json_of_feed(name: &str, feed: &str, at: &str) -> Value {
+    let path =
+        std::env::temp_dir().join(format!("forceboard-{}-{name}.ndjson", std::process::id()));
+    std::fs::write(&path, feed).expect("scratch feed written");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(["report", "--json", "--at", at])
+        .arg(&path)
+        .output()
+        .expect("forceboard runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        output.status.success(),
+        "report {name} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("report --json prints JSON")
+}
+
+#[test]
+fn past_the_models_limit_needed_is_null_and_needed_more_than_says_the_limit() {
+    use super::ui_staffing::{handle_zero_feed, past_model_feed};
+    // 9,992 erlangs, 10,000 on duty, a 90 % goal: no team of up to 10,000 meets it.
+    let report = report_json_of_feed("past-model", &past_model_feed(), "2024-07-01T11:10:00Z");
+    let errors = schema_errors(&report);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let staffing = &report["calls"]["999"]["staffing"];
+    assert_eq!(staffing["needed"], Value::Null);
+    assert_eq!(staffing["needed_more_than"], Value::from(10_000));
+    assert_eq!(staffing["arrivals_per_h"], Value::from(9_992));
+    assert_eq!(
+        report["calls"]["101"]["staffing"]["needed_more_than"],
+        Value::Null
+    );
+    // A handle time of 0 s: no model, so neither.
+    let report = report_json_of_feed("handle-zero", &handle_zero_feed(), "2024-07-01T11:05:00Z");
+    let staffing = &report["calls"]["999"]["staffing"];
+    assert_eq!(staffing["handle_s_mean"], Value::from(0.0));
+    assert_eq!(staffing["needed"], Value::Null);
+    assert_eq!(staffing["needed_more_than"], Value::Null);
+}

@@ -223,7 +223,7 @@ fn with_no_calls_arriving_one_handler_is_needed_until_the_handle_times_age_out()
 }
 
 #[test]
-fn the_json_carries_the_seven_keys_on_the_force_lines_only() {
+fn the_json_carries_the_eight_keys_on_the_force_lines_only() {
     let at = parse_rfc3339("2024-07-01T18:44:00Z").expect("time");
     let window = Window::parse("1h").expect("window");
     let report = report_at(FIXTURE, Some(at), "1h");
@@ -243,10 +243,12 @@ fn the_json_carries_the_seven_keys_on_the_force_lines_only() {
             "forecast_wait_s",
             "handle_s_mean",
             "needed",
+            "needed_more_than",
             "on_duty",
         ]
     );
     assert_eq!(json["calls"]["999"]["staffing"]["needed"], 8);
+    assert!(json["calls"]["999"]["staffing"]["needed_more_than"].is_null());
     assert!(json["calls"]["101"]["staffing"]["on_duty"].is_null());
 }
 

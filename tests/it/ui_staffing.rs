@@ -221,3 +221,98 @@ fn the_dumb_terminal_summary_says_the_handlers_under_each_call_line() {
     assert_eq!(lines[3], "  101   handlers: staffing stale | model -");
     assert_eq!(lines.len(), 6, "four figures and two handler lines");
 }
+
+/// Ten 999 calls answered at `answered` and ended at `ended`, 999's snapshot of
+/// `on_duty` at `ended`, and `offered` more 999 calls at `offered_at`: one feed.
+fn handled_feed(
+    answered: &str,
+    ended: &str,
+    on_duty: u32,
+    offered: u32,
+    offered_at: &str,
+) -> String {
+    let mut lines = Vec::new();
+    let event = |kind: &str, time: &str, rest: &str| {
+        format!(r#"{{"kind":"{kind}","at":"2024-07-01T{time}Z"{rest}}}"#)
+    };
+    for k in 0..10 {
+        let id = format!(r#","id":"H{k}""#);
+        lines.push(event(
+            "call_offered",
+            answered,
+            &format!(r#"{id},"line":"999""#),
+        ));
+        lines.push(event("call_answered", answered, &id));
+    }
+    for k in 0..10 {
+        lines.push(event("call_ended", ended, &format!(r#","id":"H{k}""#)));
+    }
+    let snapshot = format!(r#","line":"999","on_duty":{on_duty}"#);
+    lines.push(event("staffing", ended, &snapshot));
+    for k in 0..offered {
+        let call = format!(r#","id":"W{k}","line":"999""#);
+        lines.push(event("call_offered", offered_at, &call));
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Past the model's limit, at 11:10: ten calls handled in 3,600 s each (answered 10:00,
+/// ended 11:00), 10,000 on duty, and 2,498 offered in the last 15 min, 9,992 an hour:
+/// A = 9,992 / 3,600 × 3,600 = 9,992 erlangs. 10,000 handlers answer
+/// 1 − C·e^(−8 × 10 / 3,600) with C(10,000, 9,992) = 0.90356: 11.6 % within 10 s, mean
+/// wait C × 3,600 / 8 = 406.6 s (worked with Python's floats) — far from 90 %, and no
+/// team within the model's 10,000 reaches it.
+pub(crate) fn past_model_feed() -> String {
+    handled_feed("10:00:00", "11:00:00", 10_000, 2_498, "11:05:00")
+}
+
+/// Handle time 0 s at 11:05: ten calls answered and ended at 11:00, 7 on duty.
+pub(crate) fn handle_zero_feed() -> String {
+    handled_feed("11:00:00", "11:00:00", 7, 0, "11:00:00")
+}
+
+#[test]
+fn more_than_the_model_counts_to_is_said_in_words_and_short() {
+    let past = past_model_feed();
+    let standard = render_of(
+        &past,
+        at("11:10:00"),
+        LayoutChoice::Standard,
+        false,
+        (200, 60),
+    );
+    assert!(
+        standard.contains("handlers 10000 / more than 10,000 needed ▲ SHORT"),
+        "{standard}"
+    );
+    assert!(standard.contains("model SL 11.6%"), "{standard}");
+    assert!(!standard.contains("no model"), "{standard}");
+    for (name, layout, size) in LAYOUTS {
+        insta::assert_snapshot!(
+            format!("staffing_past_model_{name}"),
+            render_of(&past, at("11:10:00"), layout, false, size)
+        );
+    }
+}
+
+#[test]
+fn a_handle_time_of_zero_says_why_there_is_no_model() {
+    let zero = handle_zero_feed();
+    let standard = render_of(
+        &zero,
+        at("11:05:00"),
+        LayoutChoice::Standard,
+        false,
+        (200, 60),
+    );
+    assert!(
+        standard.contains("handlers 7 / need - no model: handle time 0 s"),
+        "{standard}"
+    );
+    for (name, layout, size) in LAYOUTS {
+        insta::assert_snapshot!(
+            format!("staffing_handle_zero_{name}"),
+            render_of(&zero, at("11:05:00"), layout, false, size)
+        );
+    }
+}

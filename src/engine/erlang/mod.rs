@@ -106,18 +106,28 @@ pub fn forecast(
     }
 }
 
-/// The fewest handlers whose service level within `threshold_s` is at least `goal_pct`.
-/// `None` when no team of up to [`MAX_HANDLERS`] reaches it, or when the load, `aht_s`
-/// or the goal is not finite and positive, the goal is 100 or more (never met while
-/// any call arrives) or `threshold_s` is negative or not finite.
-pub fn needed(load: OfferedLoad, aht_s: f64, threshold_s: f64, goal_pct: f64) -> Option<u32> {
+/// How many handlers a goal needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needed {
+    /// This many, the fewest that meet the goal (at most [`MAX_HANDLERS`]).
+    Team(u32),
+    /// No team of up to [`MAX_HANDLERS`] meets the goal: more than that are needed.
+    MoreThanMax,
+}
+
+/// The fewest handlers whose service level within `threshold_s` is at least `goal_pct`,
+/// or [`Needed::MoreThanMax`] when no team of up to [`MAX_HANDLERS`] reaches it. `None`
+/// when the load, `aht_s` or the goal is not finite and positive, the goal is 100 or more
+/// (never met while any call arrives, whatever the team) or `threshold_s` is negative or
+/// not finite.
+pub fn needed(load: OfferedLoad, aht_s: f64, threshold_s: f64, goal_pct: f64) -> Option<Needed> {
     let a = load.0;
     let goal_is_valid = goal_pct > 0.0 && goal_pct < 100.0;
     if !(a > 0.0 && goal_is_valid && times_are_valid(aht_s, threshold_s)) {
         return None;
     }
     if a >= f64::from(MAX_HANDLERS) {
-        return None; // no team within the limit is larger than the load
+        return Some(Needed::MoreThanMax); // no team within the limit is larger than the load
     }
     // One pass of the recurrence: 1/B(n) for each n is the step after 1/B(n − 1).
     let mut inverse = 1.0;
@@ -133,10 +143,10 @@ pub fn needed(load: OfferedLoad, aht_s: f64, threshold_s: f64, goal_pct: f64) ->
         }) = steady(n, a, wait, aht_s, threshold_s)
             && service_level_pct >= goal_pct
         {
-            return Some(k);
+            return Some(Needed::Team(k));
         }
     }
-    None
+    Some(Needed::MoreThanMax)
 }
 
 fn times_are_valid(aht_s: f64, threshold_s: f64) -> bool {

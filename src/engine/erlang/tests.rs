@@ -48,7 +48,7 @@ fn offered_load_is_calls_per_second_times_handle_time() {
 #[test]
 fn eighty_four_calls_an_hour_of_three_minutes() {
     let demand = load(84.0, 180.0);
-    assert_eq!(needed(demand, 180.0, 10.0, 90.0), Some(8));
+    assert_eq!(needed(demand, 180.0, 10.0, 90.0), Some(Needed::Team(8)));
     let cases = [
         (8, 93.9, None),
         (7, 85.9, Some(10.6)),
@@ -67,7 +67,7 @@ fn eighty_four_calls_an_hour_of_three_minutes() {
 #[test]
 fn a_hundred_and_twenty_calls_an_hour_of_two_and_a_half_minutes() {
     let demand = load(120.0, 150.0);
-    assert_eq!(needed(demand, 150.0, 10.0, 90.0), Some(9));
+    assert_eq!(needed(demand, 150.0, 10.0, 90.0), Some(Needed::Team(9)));
     let five = forecast(handlers(5), demand, 150.0, 10.0);
     assert_eq!(five, Some(Forecast::QueueGrows));
     assert_eq!(erlang_c(handlers(5), demand), None);
@@ -76,7 +76,7 @@ fn a_hundred_and_twenty_calls_an_hour_of_two_and_a_half_minutes() {
 #[test]
 fn forty_calls_an_hour_of_four_minutes() {
     let demand = load(40.0, 240.0);
-    assert_eq!(needed(demand, 240.0, 10.0, 90.0), Some(6));
+    assert_eq!(needed(demand, 240.0, 10.0, 90.0), Some(Needed::Team(6)));
     let (service_level, _) = steady_figures(6, demand, 240.0, 10.0);
     assert_near(service_level, 94.6, 0.05, "SL with 6");
 }
@@ -129,8 +129,27 @@ fn ten_thousand_handlers_do_not_overflow() {
     assert_near(service_level, 49.478_62, 1e-5, "SL");
     assert_near(mean_wait, 15.849_75, 1e-5, "ASA");
     // Between the two service levels: only the full 10,000 will do; above both, none.
-    assert_eq!(needed(busy, 180.0, 10.0, 47.0), Some(10_000));
-    assert_eq!(needed(busy, 180.0, 10.0, 50.0), None);
+    assert_eq!(needed(busy, 180.0, 10.0, 47.0), Some(Needed::Team(10_000)));
+    assert_eq!(needed(busy, 180.0, 10.0, 50.0), Some(Needed::MoreThanMax));
+}
+
+/// A load of 10,000 erlangs (36,000 calls an hour, 10 a second, of 1,000 s) keeps 10,000
+/// handlers busy: no team within the limit is larger, so more than 10,000 are needed,
+/// whatever the goal below 100 %.
+#[test]
+fn a_load_past_the_limit_needs_more_than_the_limit() {
+    let beyond = load(36_000.0, 1_000.0);
+    assert_eq!(beyond.erlangs(), 10_000.0);
+    assert_eq!(
+        needed(beyond, 1_000.0, 10.0, 1.0),
+        Some(Needed::MoreThanMax)
+    );
+    assert_eq!(
+        needed(beyond, 1_000.0, 10.0, 90.0),
+        Some(Needed::MoreThanMax)
+    );
+    // A goal of 100 % is never met by any team: no answer, not "more than 10,000".
+    assert_eq!(needed(beyond, 1_000.0, 10.0, 100.0), None);
 }
 
 #[test]
@@ -198,7 +217,9 @@ fn hostile_numbers_are_refused_not_panicked_on() {
         assert!(need.is_none() || x == 1e308, "aht {x}: {need:?}");
         if let Some(a) = OfferedLoad::new(x) {
             let need = needed(a, 180.0, 10.0, 90.0);
-            assert!(need.is_none(), "load {x}: {need:?}");
+            // 1e308 erlangs is a real load, beyond any team; the others are no load.
+            let expected = (x == 1e308).then_some(Needed::MoreThanMax);
+            assert_eq!(need, expected, "load {x}");
         }
     }
 }

@@ -9,7 +9,8 @@
 //! - `on_duty`, `available`: the latest snapshot at or before T (ties: the later line),
 //!   while T − its time < 1 h; after that it is stale.
 //! - With load A = arrivals / 3,600 × mean handle time: `needed`, the fewest handlers
-//!   N > A meeting the line's service-level goal; the forecast for `on_duty` handlers.
+//!   N > A meeting the line's service-level goal (or `needed_more_than`, the model's
+//!   limit, when no team within it does); the forecast for `on_duty` handlers.
 //!
 //! Before the first v1.1 event at or before T every field is `None`, so a v1 feed's
 //! figures read exactly as they always have.
@@ -17,7 +18,7 @@
 use serde::Serialize;
 
 use super::CallTargets;
-use super::erlang::{self, Forecast, Handlers, OfferedLoad};
+use super::erlang::{self, Forecast, Handlers, MAX_HANDLERS, Needed, OfferedLoad};
 use crate::model::CallLine;
 use crate::time::{Span, Timestamp};
 
@@ -129,6 +130,9 @@ pub struct Staffing {
     pub on_duty: Option<u32>,
     pub available: Option<u32>,
     pub needed: Option<u32>,
+    /// [`MAX_HANDLERS`] when no team of up to that many meets the goal (`needed` is
+    /// then `None`): more than this many are needed.
+    pub needed_more_than: Option<u32>,
     pub forecast_sl_pct: Option<f64>,
     pub forecast_wait_s: Option<f64>,
     /// Whether the feed had any v1.1 event at or before T: without one the board shows
@@ -147,6 +151,9 @@ pub enum Cover {
     Covered,
     /// This many fewer on duty than needed.
     Short(u32),
+    /// Short by an unknown number: more handlers are needed than the model counts to
+    /// ([`MAX_HANDLERS`]).
+    ShortPastModel,
 }
 
 impl Staffing {
@@ -165,7 +172,8 @@ impl Staffing {
     }
 
     /// Why the forecast is missing, in words, when a feed reports staffing at all:
-    /// `staffing stale`, `no staffing`, `handle time unknown`; `None` otherwise.
+    /// `staffing stale`, `no staffing`, `handle time unknown`, `no model: handle time 0 s`;
+    /// `None` otherwise.
     pub fn missing_words(&self) -> Option<&'static str> {
         if !self.reported {
             None
@@ -175,14 +183,36 @@ impl Staffing {
             Some("no staffing")
         } else if self.handle_s_mean.is_none() {
             Some("handle time unknown")
+        } else if self.handle_s_mean == Some(0.0) {
+            // Calls that take no time make no load: the model has nothing to work on.
+            Some(HANDLE_TIME_ZERO)
         } else {
             None
         }
     }
 
+    /// `more than 10,000 needed` when no team within the model's limit meets the goal.
+    pub fn needed_past_model_words(&self) -> Option<String> {
+        let limit = self.needed_more_than?;
+        Some(format!("more than {} needed", thousands(limit)))
+    }
+
+    /// The needed count as a cell shows it: `8`, `>10,000` past the model's limit, `-`.
+    pub fn needed_cell(&self) -> String {
+        match (self.needed, self.needed_more_than) {
+            (Some(team), _) => team.to_string(),
+            (None, Some(limit)) => format!(">{}", thousands(limit)),
+            (None, None) => "-".to_string(),
+        }
+    }
+
     /// On duty against needed, when both are known.
     pub fn cover(&self) -> Option<Cover> {
-        let (on_duty, needed) = (self.on_duty?, self.needed?);
+        let on_duty = self.on_duty?;
+        if self.needed_more_than.is_some() {
+            return Some(Cover::ShortPastModel);
+        }
+        let needed = self.needed?;
         Some(match needed.checked_sub(on_duty) {
             Some(short) if short > 0 => Cover::Short(short),
             _ => Cover::Covered,
@@ -197,10 +227,28 @@ impl Cover {
         match (self, ascii) {
             (Cover::Short(short), false) => format!("▲ SHORT {short}"),
             (Cover::Short(short), true) => format!("!! SHORT {short}"),
+            (Cover::ShortPastModel, false) => "▲ SHORT".to_string(),
+            (Cover::ShortPastModel, true) => "!! SHORT".to_string(),
             (Cover::Covered, false) => "✔ COVERED".to_string(),
             (Cover::Covered, true) => "OK COVERED".to_string(),
         }
     }
+}
+
+/// Why a line with a handle time of 0 s has no model.
+const HANDLE_TIME_ZERO: &str = "no model: handle time 0 s";
+
+/// `10,000`: a count with its thousands grouped, as the board's sentences write them.
+fn thousands(count: u32) -> String {
+    let digits = count.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// Both lines' staffing figures, keyed as `report --json` keys the lines.
@@ -253,7 +301,11 @@ pub(super) fn figures_of(
     };
     let threshold_s = targets.sl_threshold.map(Span::as_secs_f64);
     if let (Some(threshold_s), Some(goal_pct)) = (threshold_s, targets.sl_goal_pct) {
-        staffing.needed = needed_for(load, aht_s, threshold_s, goal_pct);
+        match needed_for(load, aht_s, threshold_s, goal_pct) {
+            Some(Needed::Team(team)) => staffing.needed = Some(team),
+            Some(Needed::MoreThanMax) => staffing.needed_more_than = Some(MAX_HANDLERS),
+            None => {}
+        }
     }
     let handlers = staffing.on_duty.and_then(Handlers::new);
     let forecast =
@@ -274,9 +326,9 @@ pub(super) fn figures_of(
 
 /// The fewest handlers N > A meeting the goal. With no calls arriving that is one: the
 /// model's smallest steady team.
-fn needed_for(load: OfferedLoad, aht_s: f64, threshold_s: f64, goal_pct: f64) -> Option<u32> {
+fn needed_for(load: OfferedLoad, aht_s: f64, threshold_s: f64, goal_pct: f64) -> Option<Needed> {
     if load.erlangs() == 0.0 {
-        return Some(1);
+        return Some(Needed::Team(1));
     }
     erlang::needed(load, aht_s, threshold_s, goal_pct)
 }

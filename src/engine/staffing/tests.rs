@@ -132,3 +132,104 @@ fn no_calls_arriving_needs_one_handler_and_nothing_before_the_first_event() {
         Staffing::default()
     );
 }
+
+/// Ten calls ended at T0 + 1 s … T0 + 10 s, each handled in `handle`.
+fn ten_handled_in(handle: Span) -> StaffingLog {
+    let mut log = StaffingLog::default();
+    for k in 0..10 {
+        log.record_end(LINE, T0 + secs(k + 1), handle);
+    }
+    log
+}
+
+fn on_duty_at(log: &mut StaffingLog, at: Timestamp, on_duty: u32) {
+    let snapshot = Snapshot {
+        at,
+        on_duty,
+        available: None,
+    };
+    log.record_snapshot(LINE, snapshot);
+}
+
+#[test]
+fn when_no_team_within_the_limit_meets_the_goal_more_than_ten_thousand_are_needed() {
+    let mut log = ten_handled(); // a mean of 180 s
+    let at = T0 + secs(10);
+    on_duty_at(&mut log, at, 10_000);
+    // 49,950 offered in 15 min: 199,800 an hour; A = 199,800 / 3,600 × 180 = 9,990.
+    // 10,000 handlers answer 49.47862 % within 10 s (the Erlang tests work it out),
+    // short of a 50 % goal: no team of up to 10,000 meets it.
+    let half_in_ten = CallTargets {
+        sl_goal_pct: Some(50.0),
+        ..default_999()
+    };
+    let staffing = figures_of(&log, LINE, at, 49_950, &half_in_ten);
+    assert_eq!(staffing.arrivals_per_h, Some(199_800));
+    assert_eq!(staffing.needed, None);
+    assert_eq!(staffing.needed_more_than, Some(10_000));
+    assert_eq!(staffing.cover(), Some(Cover::ShortPastModel));
+    assert_eq!(
+        staffing.cover().map(|c| c.words(false)).as_deref(),
+        Some("▲ SHORT")
+    );
+    assert_eq!(
+        staffing.needed_past_model_words().as_deref(),
+        Some("more than 10,000 needed")
+    );
+    assert_eq!(staffing.needed_cell(), ">10,000");
+    let sl = staffing.forecast_sl_pct.expect("steady with 10,000");
+    assert!((sl - 49.478_62).abs() < 1e-4, "{sl}");
+    // At a 47 % goal the full 10,000 do: needed, and covered.
+    let staffing = figures_of(
+        &log,
+        LINE,
+        at,
+        49_950,
+        &CallTargets {
+            sl_goal_pct: Some(47.0),
+            ..default_999()
+        },
+    );
+    assert_eq!(
+        (staffing.needed, staffing.needed_more_than),
+        (Some(10_000), None)
+    );
+    assert_eq!(staffing.cover(), Some(Cover::Covered));
+}
+
+#[test]
+fn a_load_past_the_limit_is_short_whoever_is_on_duty() {
+    // 9,000 offered in 15 min: 36,000 an hour of 1,000 s, A = 10 × 1,000 = 10,000
+    // erlangs: no team of up to 10,000 is larger than the load.
+    let mut log = ten_handled_in(secs(1_000));
+    let at = T0 + secs(10);
+    on_duty_at(&mut log, at, 7);
+    let staffing = figures_of(&log, LINE, at, 9_000, &default_999());
+    assert_eq!(staffing.handle_s_mean, Some(1_000.0));
+    assert_eq!(staffing.needed_more_than, Some(10_000));
+    assert_eq!(staffing.cover(), Some(Cover::ShortPastModel));
+    assert!(staffing.queue_grows());
+    assert_eq!(staffing.missing_words(), None);
+}
+
+#[test]
+fn a_handle_time_of_zero_says_why_there_is_no_model() {
+    let mut log = ten_handled_in(secs(0));
+    let at = T0 + secs(10);
+    on_duty_at(&mut log, at, 7);
+    let staffing = figures_of(&log, LINE, at, 21, &default_999());
+    assert_eq!(staffing.handle_s_mean, Some(0.0));
+    assert_eq!((staffing.needed, staffing.needed_more_than), (None, None));
+    assert_eq!(staffing.forecast_sl_pct, None);
+    assert_eq!(staffing.cover(), None);
+    assert_eq!(staffing.missing_words(), Some("no model: handle time 0 s"));
+}
+
+#[test]
+fn thousands_are_grouped_by_three() {
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(1_000), "1,000");
+    assert_eq!(thousands(10_000), "10,000");
+    assert_eq!(thousands(1_234_567), "1,234,567");
+}

@@ -35,7 +35,17 @@ pub enum DownCause {
     TlsSetup,
     /// The URL's host is not a name TLS can check a certificate against.
     TlsInvalidServerName,
+    /// The certificate chains to no trusted root (an unknown issuer), or is refused for
+    /// a reason without words of its own.
     TlsCertificateNotTrusted,
+    /// The certificate's validity ended.
+    TlsCertificateExpired,
+    /// The certificate's validity has not begun.
+    TlsCertificateNotYetValid,
+    /// The certificate names other hosts than the URL's.
+    TlsCertificateWrongHost,
+    /// The certificate is its own issuer and is not trusted.
+    TlsCertificateSelfSigned,
     /// The TLS handshake was refused or garbled.
     TlsHandshake,
     /// The connection failed during the TLS handshake, with this kind of I/O error.
@@ -115,10 +125,30 @@ impl DownCause {
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>());
         match tls {
-            Some(rustls::Error::InvalidCertificate(_)) => DownCause::TlsCertificateNotTrusted,
+            Some(rustls::Error::InvalidCertificate(refusal)) => {
+                DownCause::from_certificate_refusal(refusal)
+            }
             Some(_) => DownCause::TlsHandshake,
             None if error.kind() == io::ErrorKind::InvalidData => DownCause::TlsHandshake,
             None => DownCause::TlsHandshakeBroken(error.kind()),
+        }
+    }
+
+    /// Which of the certificate's faults it was, so IT is told which to fix.
+    fn from_certificate_refusal(refusal: &rustls::CertificateError) -> DownCause {
+        use rustls::CertificateError as Refusal;
+        match refusal {
+            Refusal::Expired | Refusal::ExpiredContext { .. } => DownCause::TlsCertificateExpired,
+            Refusal::NotValidYet | Refusal::NotValidYetContext { .. } => {
+                DownCause::TlsCertificateNotYetValid
+            }
+            Refusal::NotValidForName | Refusal::NotValidForNameContext { .. } => {
+                DownCause::TlsCertificateWrongHost
+            }
+            Refusal::Other(other) if other.0.is::<SelfSignedCertificate>() => {
+                DownCause::TlsCertificateSelfSigned
+            }
+            _ => DownCause::TlsCertificateNotTrusted,
         }
     }
 
@@ -159,6 +189,10 @@ impl fmt::Display for DownCause {
             DownCause::TlsSetup => "TLS: set-up failed",
             DownCause::TlsInvalidServerName => "TLS: invalid server name",
             DownCause::TlsCertificateNotTrusted => "TLS: certificate not trusted",
+            DownCause::TlsCertificateExpired => "TLS: certificate expired",
+            DownCause::TlsCertificateNotYetValid => "TLS: certificate not yet valid",
+            DownCause::TlsCertificateWrongHost => "TLS: certificate is for another host",
+            DownCause::TlsCertificateSelfSigned => "TLS: certificate self-signed, not trusted",
             DownCause::TlsHandshake => "TLS: handshake failed",
             DownCause::TlsHandshakeBroken(kind) => {
                 let broken = DownCause::from_io_kind(*kind);
@@ -182,6 +216,20 @@ impl fmt::Display for DownCause {
         f.write_str(words)
     }
 }
+
+/// What the HTTPS client's verifier reports for an untrusted certificate that is its own
+/// issuer, inside rustls's `CertificateError::Other`: rustls itself says only "unknown
+/// issuer" for it.
+#[derive(Debug)]
+pub(crate) struct SelfSignedCertificate;
+
+impl fmt::Display for SelfSignedCertificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("self-signed certificate")
+    }
+}
+
+impl std::error::Error for SelfSignedCertificate {}
 
 /// `HTTP 503 Service Unavailable`, or `HTTP 599` for a status without a standard phrase.
 fn write_http_status(f: &mut fmt::Formatter<'_>, status: u16) -> fmt::Result {
@@ -253,12 +301,38 @@ mod tests {
 
     #[test]
     fn tls_handshake_errors() {
+        use rustls::CertificateError as Refusal;
         let untrusted = io::Error::new(
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
         );
         assert_eq!(
             DownCause::from_tls_handshake(&untrusted),
+            DownCause::TlsCertificateNotTrusted
+        );
+        let refused = |refusal| {
+            let error = io::Error::new(
+                io::ErrorKind::InvalidData,
+                rustls::Error::InvalidCertificate(refusal),
+            );
+            DownCause::from_tls_handshake(&error)
+        };
+        assert_eq!(refused(Refusal::Expired), DownCause::TlsCertificateExpired);
+        assert_eq!(
+            refused(Refusal::NotValidYet),
+            DownCause::TlsCertificateNotYetValid
+        );
+        assert_eq!(
+            refused(Refusal::NotValidForName),
+            DownCause::TlsCertificateWrongHost
+        );
+        let self_signed = rustls::OtherError(std::sync::Arc::new(SelfSignedCertificate));
+        assert_eq!(
+            refused(Refusal::Other(self_signed)),
+            DownCause::TlsCertificateSelfSigned
+        );
+        assert_eq!(
+            refused(Refusal::Revoked),
             DownCause::TlsCertificateNotTrusted
         );
         let garbled = io::Error::new(
@@ -298,6 +372,15 @@ mod tests {
             (
                 DownCause::TlsCertificateNotTrusted,
                 "TLS: certificate not trusted",
+            ),
+            (DownCause::TlsCertificateExpired, "TLS: certificate expired"),
+            (
+                DownCause::TlsCertificateWrongHost,
+                "TLS: certificate is for another host",
+            ),
+            (
+                DownCause::TlsCertificateSelfSigned,
+                "TLS: certificate self-signed, not trusted",
             ),
             (DownCause::Other(io::ErrorKind::BrokenPipe), "broken pipe"),
             (DownCause::NoData { secs: 60 }, "no data for 60 s"),

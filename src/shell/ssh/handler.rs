@@ -8,6 +8,7 @@ use std::sync::Arc;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelWriteHalf, Pty as PtyMode};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tracing::warn;
 
 use super::gate::Ticket;
@@ -36,6 +37,8 @@ pub(crate) struct Connection {
     locale: Option<String>,
     /// The board's mailbox, once it has been opened in the hub.
     mailbox: Option<Arc<Mailbox>>,
+    /// The timer that ends the session at its key's `expiry-time`, if it has one.
+    expiry: Option<JoinHandle<()>>,
 }
 
 impl Connection {
@@ -57,6 +60,7 @@ impl Connection {
             pty: None,
             locale: None,
             mailbox: None,
+            expiry: None,
         }
     }
 
@@ -104,6 +108,13 @@ impl russh::server::Handler for Connection {
             .fingerprint(russh::keys::HashAlg::Sha256)
             .to_string();
         self.shared.refused(self.peer, user, &fingerprint, reason);
+        Ok(Auth::reject())
+    }
+
+    async fn auth_password(&mut self, user: &str, _password: &str) -> anyhow::Result<Auth> {
+        // Never offered, but a script may try: logged (never the password) and refused.
+        let reason = "password sign-in is not accepted";
+        self.shared.refused(self.peer, user, "-", reason);
         Ok(Auth::reject())
     }
 
@@ -210,6 +221,7 @@ impl russh::server::Handler for Connection {
         self.mailbox = Some(Arc::clone(&mailbox));
         if let Some(who) = &self.who {
             self.shared.started(self.id, who.clone());
+            self.expiry = Some(self.shared.end_at_expiry(self.id, who));
         }
         session.channel_success(channel)?;
         let open = ToHub::Open {
@@ -321,6 +333,9 @@ impl Connection {
     }
 
     fn gone(&mut self, reason: &'static str) {
+        if let Some(expiry) = self.expiry.take() {
+            expiry.abort();
+        }
         if let Some(mailbox) = self.mailbox.take() {
             mailbox.abandon();
             let _ = self.hub().try_send(ToHub::Gone { id: self.id });

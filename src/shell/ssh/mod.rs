@@ -262,14 +262,14 @@ impl Server {
                 Ok(ticket) => Arc::new(ticket),
                 Err(dropped) => {
                     // Closed at once, not even told: a flood gets nothing for its bytes.
-                    info!(%peer, reason = dropped.reason(), "connection dropped");
+                    shared.dropped(peer, dropped.reason());
                     continue;
                 }
             };
             let sessions = gate.sessions();
             let refused = sessions >= self.options.max_connections;
             if refused {
-                info!(%peer, sessions, "connection refused: the board is full");
+                shared.full(peer, sessions);
             }
             let connection = Arc::clone(shared);
             let config = Arc::clone(&self.russh_config);
@@ -338,7 +338,7 @@ async fn connect(
     let Ok((socket, killer)) = with_killer(socket) else {
         return;
     };
-    let handler = Connection::new(shared, peer, refused, Arc::clone(&ticket));
+    let handler = Connection::new(Arc::clone(&shared), peer, refused, Arc::clone(&ticket));
     let watched = Arc::clone(&ticket);
     let timed_out = async move {
         tokio::time::sleep_until(deadline).await;
@@ -349,7 +349,7 @@ async fn connect(
     tokio::select! {
         () = run(config, socket, handler, refused) => {}
         () = timed_out => {
-            info!(%peer, "authentication timed out");
+            shared.timed_out(peer);
             let _ = killer.shutdown(std::net::Shutdown::Both);
         }
     }

@@ -17,6 +17,7 @@ pub(super) fn cover_words(cover: Cover, theme: &Theme) -> String {
     let glyphs = theme.glyphs();
     match cover {
         Cover::Short(short) => format!("{} SHORT {short}", glyphs.near),
+        Cover::ShortPastModel => format!("{} SHORT", glyphs.near),
         Cover::Covered => format!("{} COVERED", glyphs.on_target),
     }
 }
@@ -25,6 +26,7 @@ pub(super) fn cover_words(cover: Cover, theme: &Theme) -> String {
 fn cover_bare_words(cover: Cover) -> String {
     match cover {
         Cover::Short(short) => format!("SHORT {short}"),
+        Cover::ShortPastModel => "SHORT".to_string(),
         Cover::Covered => "COVERED".to_string(),
     }
 }
@@ -32,7 +34,7 @@ fn cover_bare_words(cover: Cover) -> String {
 /// Short in the alarm's colour, covered in green: with the words, never colour alone.
 pub(super) fn cover_style(cover: Cover, theme: &Theme) -> Style {
     match cover {
-        Cover::Short(_) => theme.bad(),
+        Cover::Short(_) | Cover::ShortPastModel => theme.bad(),
         Cover::Covered => theme.good(),
     }
 }
@@ -45,7 +47,7 @@ fn count(value: Option<u32>) -> String {
 pub(super) fn handler_lines(s: &Staffing, theme: &Theme) -> Vec<Line<'static>> {
     let dim = |text: String| Span::styled(text, theme.dim());
     let bold = |text: String| Span::styled(text, theme.bold());
-    let (on_duty, needed) = (count(s.on_duty), count(s.needed));
+    let (on_duty, needed) = (count(s.on_duty), s.needed_cell());
     let Some(cover) = s.cover() else {
         let why = s.missing_words().unwrap_or("no model");
         let why = Span::styled(why.to_string(), theme.warning());
@@ -72,36 +74,50 @@ pub(super) fn handler_lines(s: &Staffing, theme: &Theme) -> Vec<Line<'static>> {
         };
     };
     let words = Span::styled(cover_words(cover, theme), cover_style(cover, theme));
-    vec![
+    // Past the model's limit the widest line says so in a sentence.
+    let past_model = s.needed_past_model_words().map(|sentence| {
         Line::from(vec![
             dim("handlers ".into()),
             bold(on_duty.clone()),
-            dim(" / need ".into()),
-            bold(needed.clone()),
+            dim(" / ".into()),
+            bold(sentence),
             Span::raw(" "),
             words.clone(),
-        ]),
-        Line::from(vec![
-            dim("handlers ".into()),
-            bold(format!("{on_duty}/{needed}")),
-            Span::raw(" "),
-            words.clone(),
-        ]),
-        Line::from(vec![
-            dim("hdl ".into()),
-            bold(format!("{on_duty}/{needed}")),
-            Span::raw(" "),
-            words.clone(),
-        ]),
-        // An 80×24 tile: the numbers still, the words without their glyph.
-        Line::from(vec![
-            dim("hdl ".into()),
-            bold(format!("{on_duty}/{needed}")),
-            Span::raw(" "),
-            Span::styled(cover_bare_words(cover), cover_style(cover, theme)),
-        ]),
-        Line::from(vec![words]),
-    ]
+        ])
+    });
+    past_model
+        .into_iter()
+        .chain([
+            Line::from(vec![
+                dim("handlers ".into()),
+                bold(on_duty.clone()),
+                dim(" / need ".into()),
+                bold(needed.clone()),
+                Span::raw(" "),
+                words.clone(),
+            ]),
+            Line::from(vec![
+                dim("handlers ".into()),
+                bold(format!("{on_duty}/{needed}")),
+                Span::raw(" "),
+                words.clone(),
+            ]),
+            Line::from(vec![
+                dim("hdl ".into()),
+                bold(format!("{on_duty}/{needed}")),
+                Span::raw(" "),
+                words.clone(),
+            ]),
+            // An 80×24 tile: the numbers still, the words without their glyph.
+            Line::from(vec![
+                dim("hdl ".into()),
+                bold(format!("{on_duty}/{needed}")),
+                Span::raw(" "),
+                Span::styled(cover_bare_words(cover), cover_style(cover, theme)),
+            ]),
+            Line::from(vec![words]),
+        ])
+        .collect()
 }
 
 /// `model SL 85.9% · wait 10.6s`, or `model: queue will grow`, widest first; nothing when
@@ -138,7 +154,7 @@ pub(super) fn model_lines(s: &Staffing, theme: &Theme) -> Vec<Line<'static>> {
 /// The one-line and micro layouts' compact shortfall: `▲ SHORT 1`, only when short.
 pub(super) fn shortfall(s: &Staffing, theme: &Theme) -> Option<Span<'static>> {
     match s.cover()? {
-        cover @ Cover::Short(_) => Some(Span::styled(
+        cover @ (Cover::Short(_) | Cover::ShortPastModel) => Some(Span::styled(
             cover_words(cover, theme),
             cover_style(cover, theme),
         )),

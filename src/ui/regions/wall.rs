@@ -116,6 +116,7 @@ fn handler_rows(headline: &Headline<'_>) -> u16 {
 fn gap_text(headline: &Headline<'_>) -> Option<String> {
     match headline.staffing.as_ref()?.cover()? {
         Cover::Short(short) => Some(format!("SHORT {short}")),
+        Cover::ShortPastModel => Some("SHORT".to_string()),
         Cover::Covered => None,
     }
 }

@@ -89,6 +89,26 @@ impl AuthorizedKeys {
         })
     }
 
+    /// Until when the key with this fingerprint is let in from `address`: the latest
+    /// expiry of the lines that let it in now.
+    pub(crate) fn admitted_until(&self, fingerprint: &str, address: IpAddr) -> Admitted {
+        let now = chrono::Utc::now();
+        let admitting = self.keys.iter().filter(|entry| {
+            entry.fingerprint() == fingerprint
+                && entry.allows(address)
+                && entry.expires.is_none_or(|at| now < at)
+        });
+        let mut admitted = Admitted::No;
+        for entry in admitting {
+            admitted = match (admitted, entry.expires) {
+                (_, None) | (Admitted::Always, _) => Admitted::Always,
+                (Admitted::Until(before), Some(at)) => Admitted::Until(before.max(at)),
+                (Admitted::No, Some(at)) => Admitted::Until(at),
+            };
+        }
+        admitted
+    }
+
     /// The entry that lets `key` in from `address`, if one does.
     pub(crate) fn admit(&self, key: &PublicKey, address: IpAddr) -> Option<&AuthorizedKey> {
         self.keys.iter().find(|entry| {
@@ -97,6 +117,17 @@ impl AuthorizedKeys {
                 && entry.expires.is_none_or(|at| chrono::Utc::now() < at)
         })
     }
+}
+
+/// How long a signed-in key is let in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Admitted {
+    /// Not now (removed, expired, or not from this address).
+    No,
+    /// Until its `expiry-time`.
+    Until(chrono::DateTime<chrono::Utc>),
+    /// With no expiry.
+    Always,
 }
 
 /// A line with an option that restricts access in a way not supported here.

@@ -99,3 +99,30 @@ fn an_expired_key_is_not_let_in_and_a_bad_expiry_skips_the_line() {
     assert_eq!(keys.skipped.len(), 1, "{:?}", keys.skipped);
     assert_eq!(keys.skipped[0].0, 3);
 }
+
+#[test]
+fn a_key_is_admitted_until_the_latest_expiry_of_its_lines() {
+    let here = ip("192.0.2.7");
+    let at = |text: &str| expiry_time(text).unwrap();
+    let keys = AuthorizedKeys::parse(&format!(
+        "expiry-time=\"29980101\" ssh-ed25519 {ONE} a\n\
+         expiry-time=\"29990101\" ssh-ed25519 {ONE} b\n\
+         expiry-time=\"200101010000\" ssh-ed25519 {TWO} expired\n"
+    ));
+    // Two lines for ONE: the later expiry, 2999-01-01T00:00:00Z, counts.
+    assert_eq!(
+        keys.admitted_until(ONE_FINGERPRINT, here),
+        Admitted::Until(at("29990101"))
+    );
+    assert_eq!(at("29990101").to_rfc3339(), "2999-01-01T00:00:00+00:00");
+    let two = key(TWO).fingerprint(HashAlg::Sha256).to_string();
+    assert_eq!(keys.admitted_until(&two, here), Admitted::No);
+    // A line with no expiry lets the key in for good.
+    let forever = AuthorizedKeys::parse(&format!(
+        "expiry-time=\"29990101\" ssh-ed25519 {ONE} a\nssh-ed25519 {ONE} b\n"
+    ));
+    assert_eq!(
+        forever.admitted_until(ONE_FINGERPRINT, here),
+        Admitted::Always
+    );
+}

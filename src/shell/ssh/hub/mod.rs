@@ -48,6 +48,10 @@ pub(crate) enum ToHub {
     Revoke {
         id: u64,
     },
+    /// The session's key has reached its `expiry-time`: end it, its screen restored.
+    Expire {
+        id: u64,
+    },
     /// The client has gone: forget the session (nothing more is sent).
     Gone {
         id: u64,
@@ -73,6 +77,8 @@ pub(crate) enum Ending {
     DrawFailed,
     /// Its key was removed from the authorized keys (or no longer allows it).
     KeyRemoved,
+    /// Its key reached its `expiry-time` while it was open.
+    KeyExpired,
 }
 
 impl Ending {
@@ -83,6 +89,7 @@ impl Ending {
             Ending::Shutdown => "server shutting down",
             Ending::DrawFailed => "drawing failed",
             Ending::KeyRemoved => "key removed from the authorized keys",
+            Ending::KeyExpired => "the key's expiry-time has passed",
         }
     }
 }
@@ -199,6 +206,7 @@ impl Hub {
                 }
             }
             ToHub::Revoke { id } => self.end(id, Ending::KeyRemoved),
+            ToHub::Expire { id } => self.end(id, Ending::KeyExpired),
             ToHub::Gone { id } => {
                 if let Some(session) = self.sessions.remove(&id) {
                     session.mailbox.abandon();
