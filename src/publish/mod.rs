@@ -23,14 +23,14 @@ use async_nats::jetstream::{self, context::PublishAckFuture, publish::PublishAck
 use tokio::sync::{mpsc, watch};
 use tracing::{info, warn};
 
-pub use message::{LINE_HEADER, SOURCE_HEADER, message_id};
+pub use message::{FILE_ID_HEADER, LINE_HEADER, SOURCE_HEADER, message_id};
 pub use stream::{LastPublished, StreamError, StreamSettings, ensure_stream, last_published};
 
 use crate::feed::source::nats::{NatsTarget, connect};
 use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, backoff_delay};
 use crate::format::error_chain;
 use message::{Outgoing, outgoing};
-use resume::Resume;
+use resume::{Resume, SourceIdentity};
 
 /// At most this many publishes wait for their acks at once.
 pub(crate) const MAX_IN_FLIGHT: usize = 512;
@@ -101,13 +101,13 @@ pub async fn publish(
     .map_err(PublishError::Connect)?;
     let jetstream = jetstream::new(client);
     let subject = options.target.subject.clone();
-    let label = options.source.label();
+    let source = SourceIdentity::of(&options.source);
     let resumes = matches!(options.source, FeedSource::File { .. });
     let mut attempt = 0;
     // A cluster electing its leaders, or a server still starting, answers nothing for a
     // few seconds: asked again with back-off before giving up.
     let resume = loop {
-        match start_point(&jetstream, &subject, &options.stream, resumes, &label).await {
+        match start_point(&jetstream, &subject, &options.stream, resumes, &source).await {
             Ok(resume) => break resume,
             Err(error) if attempt + 1 < START_ATTEMPTS => {
                 warn!(error = %error_chain(&error), "the stream is not answering yet; asking again");
@@ -127,7 +127,7 @@ pub async fn publish(
     let mut publisher = Publisher {
         jetstream,
         subject,
-        label,
+        source,
         in_flight: VecDeque::new(),
         counts: PublishCounts::default(),
         resume,
@@ -147,13 +147,13 @@ async fn start_point(
     subject: &str,
     settings: &StreamSettings,
     resumes: bool,
-    label: &str,
+    source: &SourceIdentity,
 ) -> Result<Resume, PublishError> {
     let stream = ensure_stream(jetstream, subject, settings).await?;
     if resumes {
         Ok(Resume::after(
             last_published(&stream, subject).await?,
-            label,
+            source,
         ))
     } else {
         Ok(Resume::nothing())
@@ -163,7 +163,7 @@ async fn start_point(
 struct Publisher {
     jetstream: jetstream::Context,
     subject: String,
-    label: String,
+    source: SourceIdentity,
     /// Sent (or, `None`, failed to send) and not yet acked, oldest first.
     in_flight: VecDeque<(Outgoing, Option<AckFuture>)>,
     stop: watch::Receiver<bool>,
@@ -193,18 +193,20 @@ impl Publisher {
             };
             match item {
                 Some(FeedItem::Event { line, event }) => {
-                    if self.resume.skips(line, &event, &self.label)? {
+                    if self.resume.skips(line, &event, &self.source.label)? {
                         self.counts.skipped += 1;
                         continue;
                     }
-                    let message = outgoing(&self.label, line, &event);
+                    let message = outgoing(&self.source, line, &event);
                     self.send(message).await;
                 }
                 Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
-                Some(FeedItem::State(state)) => info!(source = %self.label, ?state, "source"),
+                Some(FeedItem::State(state)) => {
+                    info!(source = %self.source.label, ?state, "source")
+                }
                 Some(FeedItem::WrittenAt(_)) => {}
                 None => {
-                    self.resume.check_reached(&self.label)?;
+                    self.resume.check_reached(&self.source.label)?;
                     break;
                 }
             }
