@@ -7,9 +7,10 @@ use std::time::Duration;
 use async_nats::jetstream;
 
 use super::{
-    LIMIT, append, board_source, heartbeats, lines, next, publish_lines, publisher, publisher_with,
-    run, settings, stream_messages, until_all,
+    LIMIT, SUBJECT, append, board_source, heartbeats, lines, next, publish_lines, publisher,
+    publisher_with, run, settings, stream_messages, until_all,
 };
+use crate::common::feed::live_lines;
 use crate::common::nats::{NatsServer, TempDir};
 use forceboard::feed::source::{DownCause, FeedItem, SourceState};
 
@@ -263,4 +264,43 @@ async fn the_same_file_under_another_spelling_is_not_published_again() {
         );
     }
     assert_eq!(stream_messages(&url).await, 20);
+}
+
+/// `watch` on a stream deleted and made again: the banner says so, and once the feed's
+/// lines are published again the board is LIVE on the same figures (each line once).
+#[test]
+fn watch_says_stream_re_created_on_screen_and_reads_the_new_stream() {
+    let dir = TempDir::new("recreated-pty");
+    let server = NatsServer::start(&dir.0);
+    let path = dir.0.join("live.ndjson");
+    std::fs::write(&path, live_lines().join("\n") + "\n").expect("a feed file");
+    let published = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+    let feed = format!("{}/{SUBJECT}", server.url());
+    let mut board = crate::common::pty::Board::start(
+        &["watch", "--feed", &feed, "--layout", "standard"],
+        120,
+        40,
+    );
+    // 999 mean (4 + 8) / 2 = 6.0 s, as in the other `watch` test.
+    board.wait_for("6.0s");
+
+    let since = board.frames_drawn();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(recreate_stream(&server.url()));
+    board.wait_until_drawn(since, "FEED DOWN — NATS: stream re-created", |screen| {
+        screen.contains("FEED DOWN") && screen.contains("stream re-created")
+    });
+    // The CAD's lines published again onto the new stream (as a publisher does when
+    // its stream is lost): read from its start, counted once.
+    let published = publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+    board.wait_until("FEED DOWN gone", |screen| !screen.contains("FEED DOWN"));
+    assert!(board.contents().contains("6.0s"), "{}", board.contents());
+    board.press("q");
+    assert!(board.wait_exit().success());
 }
