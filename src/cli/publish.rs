@@ -1,5 +1,6 @@
 //! `forceboard publish`: runs the library's publisher until its source ends or a signal
-//! (Ctrl-C, SIGTERM, SIGHUP) stops it, then says what it did on stderr.
+//! (Ctrl-C, SIGTERM, SIGHUP) stops it — within 10 s, whether NATS answers or not — then
+//! says what it did on stderr, lines left unconfirmed included.
 
 use std::process::ExitCode;
 
@@ -37,14 +38,20 @@ pub fn run(config: &Config, args: &PublishArgs) -> anyhow::Result<ExitCode> {
             signal(SignalKind::terminate())?,
             signal(SignalKind::hangup())?,
         ];
+        // The first signal stops the publisher (within 10 s); each one after it cuts its
+        // wait for the acks still due short.
         tokio::spawn(async move {
             let [interrupt, terminate, hangup] = &mut signals;
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-                _ = hangup.recv() => {}
+            loop {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                    _ = hangup.recv() => {}
+                }
+                if stop_tx.send(true).is_err() {
+                    break;
+                }
             }
-            let _ = stop_tx.send(true);
         });
         eprintln!("publishing on {subject}");
         anyhow::Ok(publish(options, stop).await?)

@@ -5,6 +5,7 @@
 use async_nats::HeaderMap;
 use bytes::Bytes;
 
+use super::resume::SourceIdentity;
 use crate::feed::wire::schema_line;
 use crate::model::Event;
 use crate::time::format_utc;
@@ -13,6 +14,9 @@ use crate::time::format_utc;
 pub const SOURCE_HEADER: &str = "Forceboard-Source";
 /// The header giving the message's line number in its source.
 pub const LINE_HEADER: &str = "Forceboard-Line";
+/// The header giving a file source's device and inode (`DEV:INODE`), which stay the same
+/// however the file's path is spelt.
+pub const FILE_ID_HEADER: &str = "Forceboard-File-Id";
 
 /// A message ready to publish (kept until its ack arrives, to publish again if need be).
 #[derive(Debug, Clone)]
@@ -24,11 +28,17 @@ pub(crate) struct Outgoing {
 /// The message for `event`, line `line` of `source`. Its id is the same whenever the
 /// same line is read again at the same place in the same source, so JetStream drops a
 /// second copy published within its duplicate window.
-pub(crate) fn outgoing(source: &str, line: u64, event: &Event) -> Outgoing {
+pub(crate) fn outgoing(source: &SourceIdentity, line: u64, event: &Event) -> Outgoing {
     let text = schema_line(event, None, format_utc);
     let mut headers = HeaderMap::new();
-    headers.insert("Nats-Msg-Id", message_id(source, line, &text).as_str());
-    headers.insert(SOURCE_HEADER, source);
+    headers.insert(
+        "Nats-Msg-Id",
+        message_id(&source.label, line, &text).as_str(),
+    );
+    headers.insert(SOURCE_HEADER, source.label.as_str());
+    if let Some(file_id) = &source.file_id {
+        headers.insert(FILE_ID_HEADER, file_id.as_str());
+    }
     headers.insert(LINE_HEADER, line.to_string().as_str());
     Outgoing {
         headers,
@@ -67,7 +77,11 @@ mod tests {
     fn the_payload_is_the_canonical_line_without_unknown_fields() {
         let input = r#"{"caller":"07700900123","kind":"call_offered","at":"2024-07-01T12:00:00+01:00","id":"A","line":"999"}"#;
         let event = crate::feed::parse_line(input.as_bytes()).expect("valid");
-        let message = outgoing("cad.ndjson", 3, &event);
+        let source = SourceIdentity {
+            label: "cad.ndjson".to_string(),
+            file_id: Some("2049:77".to_string()),
+        };
+        let message = outgoing(&source, 3, &event);
         assert_eq!(
             &message.payload[..],
             br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#

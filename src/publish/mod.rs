@@ -11,6 +11,11 @@
 //!
 //! A publisher restarted on the file it was publishing resumes after the last line the
 //! stream holds from it (see [`resume`]); other sources rely on the duplicate window.
+//!
+//! A stop (Ctrl-C, SIGTERM) ends it within [`STOP_LIMIT`] whatever the server does: every
+//! wait (connecting, asking for the stream, sending again while the server is away) gives
+//! way to it, then the acks still due are awaited for at most [`FLUSH_LIMIT`] (a second
+//! stop cuts that short), and what was sent but not acked is counted as unconfirmed.
 
 mod message;
 mod resume;
@@ -23,25 +28,30 @@ use async_nats::jetstream::{self, context::PublishAckFuture, publish::PublishAck
 use tokio::sync::{mpsc, watch};
 use tracing::{info, warn};
 
-pub use message::{LINE_HEADER, SOURCE_HEADER, message_id};
+pub use message::{FILE_ID_HEADER, LINE_HEADER, SOURCE_HEADER, message_id};
 pub use stream::{LastPublished, StreamError, StreamSettings, ensure_stream, last_published};
 
-use crate::feed::source::nats::{NatsTarget, connect};
+use crate::feed::source::nats::{NatsTarget, connect, jetstream_missing};
 use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, backoff_delay};
 use crate::format::error_chain;
 use message::{Outgoing, outgoing};
-use resume::Resume;
+use resume::{Resume, SourceIdentity};
 
 /// At most this many publishes wait for their acks at once.
 pub(crate) const MAX_IN_FLIGHT: usize = 512;
 
 /// How long a stopped publisher waits for the acks still due.
-const FLUSH_LIMIT: Duration = Duration::from_secs(10);
+const FLUSH_LIMIT: Duration = Duration::from_secs(8);
+
+/// A stopped publisher has ended within this: the wait for acks and its last words.
+pub const STOP_LIMIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error("cannot connect to NATS: {0}")]
     Connect(crate::feed::DownCause),
+    #[error("JetStream is not enabled on the NATS server: start nats-server with -js")]
+    NoJetStream,
     #[error("the JetStream stream")]
     Stream(#[from] StreamError),
     #[error(
@@ -86,37 +96,32 @@ pub struct PublishCounts {
     pub unconfirmed: u64,
 }
 
-/// Publishes `options.source` until it ends or `stop` turns true.
+/// Publishes `options.source` until it ends or `stop` turns true; `true` sent again while
+/// it waits for the last acks ends it at once.
 pub async fn publish(
     options: PublishOptions,
-    stop: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
 ) -> Result<PublishCounts, PublishError> {
-    let client = connect(
+    let connecting = connect(
         &options.target,
         options.token.as_deref(),
         options.source_options.connect_timeout,
         None,
-    )
-    .await
-    .map_err(PublishError::Connect)?;
-    let jetstream = jetstream::new(client);
-    let subject = options.target.subject.clone();
-    let label = options.source.label();
-    let resumes = matches!(options.source, FeedSource::File { .. });
-    let mut attempt = 0;
-    // A cluster electing its leaders, or a server still starting, answers nothing for a
-    // few seconds: asked again with back-off before giving up.
-    let resume = loop {
-        match start_point(&jetstream, &subject, &options.stream, resumes, &label).await {
-            Ok(resume) => break resume,
-            Err(error) if attempt + 1 < START_ATTEMPTS => {
-                warn!(error = %error_chain(&error), "the stream is not answering yet; asking again");
-                tokio::time::sleep(backoff_delay(attempt, 0.5)).await;
-                attempt += 1;
-            }
-            Err(error) => return Err(error),
-        }
+    );
+    let Some(connected) = unless_stopped(&mut stop, connecting).await else {
+        info!("the publisher is stopping: stopped while connecting");
+        return Ok(PublishCounts::default());
     };
+    let jetstream = jetstream::new(connected.map_err(PublishError::Connect)?);
+    let subject = options.target.subject.clone();
+    let source = SourceIdentity::of(&options.source);
+    let resumes = matches!(options.source, FeedSource::File { .. });
+    let starting = start_point(&jetstream, &subject, &options.stream, resumes, &source);
+    let Some(resume) = unless_stopped(&mut stop, starting).await else {
+        info!("the publisher is stopping: stopped before the stream answered");
+        return Ok(PublishCounts::default());
+    };
+    let resume = resume?;
     let (tx, rx) = mpsc::channel(1024);
     let reader = source::spawn_with(
         options.source,
@@ -127,33 +132,86 @@ pub async fn publish(
     let mut publisher = Publisher {
         jetstream,
         subject,
-        label,
+        source,
         in_flight: VecDeque::new(),
         counts: PublishCounts::default(),
         resume,
-        stop,
     };
-    let outcome = publisher.run(rx).await;
+    // Dropped where it waits when stopped: what it sent stays in `in_flight`.
+    let ended = unless_stopped(&mut stop, publisher.run(rx)).await;
     reader.abort();
-    outcome.map(|()| publisher.counts)
+    match ended {
+        Some(Err(error)) => return Err(error),
+        Some(Ok(())) => {}
+        None => info!(
+            in_flight = publisher.in_flight.len(),
+            "the publisher is stopping: waiting for the acks still due"
+        ),
+    }
+    publisher.flush(&mut stop).await;
+    Ok(publisher.counts)
+}
+
+/// `work`'s outcome, or `None` if `stop` turned true first.
+async fn unless_stopped<T>(
+    stop: &mut watch::Receiver<bool>,
+    work: impl Future<Output = T>,
+) -> Option<T> {
+    tokio::select! {
+        outcome = work => Some(outcome),
+        () = stopped(stop) => None,
+    }
+}
+
+/// Returns once `stop` is true (never, if its sender is gone while false).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// How many times the stream is asked for before `publish` gives up (about 2 minutes).
 const START_ATTEMPTS: u32 = 8;
 
-/// Finds or makes the stream, and where a restarted publisher resumes.
+/// Finds or makes the stream, and where a restarted publisher resumes. A cluster electing
+/// its leaders, or a server still starting, answers nothing for a few seconds: asked again
+/// with back-off before giving up; a server without JetStream is refused at once.
 async fn start_point(
     jetstream: &jetstream::Context,
     subject: &str,
     settings: &StreamSettings,
     resumes: bool,
-    label: &str,
+    source: &SourceIdentity,
+) -> Result<Resume, PublishError> {
+    let mut attempt = 0;
+    loop {
+        match try_start_point(jetstream, subject, settings, resumes, source).await {
+            Ok(resume) => return Ok(resume),
+            Err(_) if jetstream_missing(jetstream).await => {
+                return Err(PublishError::NoJetStream);
+            }
+            Err(error) if attempt + 1 < START_ATTEMPTS => {
+                warn!(error = %error_chain(&error), "the stream is not answering yet; asking again");
+                tokio::time::sleep(backoff_delay(attempt, 0.5)).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+async fn try_start_point(
+    jetstream: &jetstream::Context,
+    subject: &str,
+    settings: &StreamSettings,
+    resumes: bool,
+    source: &SourceIdentity,
 ) -> Result<Resume, PublishError> {
     let stream = ensure_stream(jetstream, subject, settings).await?;
     if resumes {
         Ok(Resume::after(
             last_published(&stream, subject).await?,
-            label,
+            source,
         ))
     } else {
         Ok(Resume::nothing())
@@ -163,26 +221,28 @@ async fn start_point(
 struct Publisher {
     jetstream: jetstream::Context,
     subject: String,
-    label: String,
-    /// Sent (or, `None`, failed to send) and not yet acked, oldest first.
+    source: SourceIdentity,
+    /// Sent (or, `None`, to be sent again) and not yet acked, oldest first. A message is
+    /// here from before it is sent until its ack, so a publisher stopped anywhere counts
+    /// it as unconfirmed.
     in_flight: VecDeque<(Outgoing, Option<AckFuture>)>,
-    stop: watch::Receiver<bool>,
     counts: PublishCounts,
     resume: Resume,
 }
 
 impl Publisher {
+    /// Publishes every item of `rx` until the source ends (the caller stops it by
+    /// dropping this future).
     async fn run(&mut self, mut rx: mpsc::Receiver<FeedItem>) -> Result<(), PublishError> {
-        let mut stop = self.stop.clone();
         loop {
             // The oldest ack is awaited alongside the source, so a publish lost while the
             // line is quiet is sent again within the ack timeout, not when the next 512 come.
+            // With that many waiting the source is not read.
             let next = tokio::select! {
-                item = rx.recv() => Next::Item(item),
+                item = rx.recv(), if self.in_flight.len() < MAX_IN_FLIGHT => Next::Item(item),
                 acked = oldest_ack(&mut self.in_flight), if !self.in_flight.is_empty() => {
                     Next::Acked(acked)
                 }
-                _ = stop.wait_for(|stopped| *stopped) => break,
             };
             let item = match next {
                 Next::Item(item) => item,
@@ -193,79 +253,74 @@ impl Publisher {
             };
             match item {
                 Some(FeedItem::Event { line, event }) => {
-                    if self.resume.skips(line, &event, &self.label)? {
+                    if self.resume.skips(line, &event, &self.source.label)? {
                         self.counts.skipped += 1;
                         continue;
                     }
-                    let message = outgoing(&self.label, line, &event);
+                    let message = outgoing(&self.source, line, &event);
                     self.send(message).await;
                 }
                 Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
-                Some(FeedItem::State(state)) => info!(source = %self.label, ?state, "source"),
-                Some(FeedItem::WrittenAt(_)) => {}
-                None => {
-                    self.resume.check_reached(&self.label)?;
-                    break;
+                Some(FeedItem::State(state)) => {
+                    info!(source = %self.source.label, ?state, "source");
                 }
+                Some(FeedItem::WrittenAt(_)) => {}
+                None => return self.resume.check_reached(&self.source.label),
             }
         }
-        let flushed = tokio::time::timeout(FLUSH_LIMIT, self.settle_all()).await;
+    }
+
+    /// Waits for the acks still due, for at most [`FLUSH_LIMIT`] or until `stop` is sent
+    /// again; what is left is unconfirmed.
+    async fn flush(&mut self, stop: &mut watch::Receiver<bool>) {
+        stop.borrow_and_update();
+        let again = async {
+            if stop.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::timeout(FLUSH_LIMIT, self.settle_all()) => {}
+            () = again => info!("stopped again: not waiting for the acks still due"),
+        }
         self.counts.unconfirmed = self.in_flight.len() as u64;
-        if flushed.is_err() || self.counts.unconfirmed > 0 {
+        if self.counts.unconfirmed > 0 {
             warn!(
                 unconfirmed = self.counts.unconfirmed,
                 "stopped with publishes unacked"
             );
         }
-        Ok(())
     }
 
-    /// Publishes one message, first making room among the acks in flight.
+    /// Publishes one message; its ack is awaited later.
     async fn send(&mut self, message: Outgoing) {
-        while self.in_flight.len() >= MAX_IN_FLIGHT {
-            self.settle_oldest().await;
+        let sending = message.clone();
+        self.in_flight.push_back((message, None));
+        let ack = start(&self.jetstream, &self.subject, &sending).await;
+        if let Some(last) = self.in_flight.back_mut() {
+            last.1 = ack;
         }
-        let ack = self.start(&message).await;
-        self.in_flight.push_back((message, ack));
     }
 
-    /// Sends `message`; its ack is awaited later. (Borrows only what it needs: the acks in
-    /// flight are `Send` but not `Sync`.)
-    async fn start(&mut self, message: &Outgoing) -> Option<AckFuture> {
-        start(&self.jetstream, &self.subject, message).await
-    }
-
-    /// Waits for every ack due, unless stopped while the server is away.
+    /// Waits for every ack due.
     async fn settle_all(&mut self) {
         while !self.in_flight.is_empty() {
-            if self.settle_oldest().await == Settled::GaveUp {
-                return;
-            }
+            let acked = oldest_ack(&mut self.in_flight).await;
+            self.settled(acked).await;
         }
-    }
-
-    /// Waits for the oldest ack; if it fails, sends it and every later one again.
-    async fn settle_oldest(&mut self) -> Settled {
-        let acked = oldest_ack(&mut self.in_flight).await;
-        self.settled(acked).await
     }
 
     /// The oldest publish was acked (`Some`) or not: counts it, or sends it and every
     /// later one again.
-    async fn settled(&mut self, acked: Option<PublishAck>) -> Settled {
-        let Some((message, _)) = self.in_flight.pop_front() else {
-            return Settled::Acked;
-        };
+    async fn settled(&mut self, acked: Option<PublishAck>) {
         match acked {
             Some(ack) => {
+                self.in_flight.pop_front();
                 self.acked(ack.duplicate);
-                Settled::Acked
             }
             None => {
                 warn!("publish not acked; sending it and those after it again");
-                let mut again = vec![message];
-                again.extend(self.in_flight.drain(..).map(|(message, _)| message));
-                self.resend(again).await
+                self.resend_all().await;
             }
         }
     }
@@ -278,38 +333,29 @@ impl Publisher {
         }
     }
 
-    /// Sends `messages` one at a time, in order, each until acked (or until stopped).
-    async fn resend(&mut self, messages: Vec<Outgoing>) -> Settled {
-        let mut messages = messages.into_iter();
-        while let Some(message) = messages.next() {
+    /// Sends every message in flight again, one at a time, in order, each until acked.
+    /// They stay in `in_flight` until acked, so a stop meanwhile counts them.
+    async fn resend_all(&mut self) {
+        // Acks of the first sending may never come: each is sent again instead.
+        for (_, ack) in &mut self.in_flight {
+            *ack = None;
+        }
+        while let Some((message, _)) = self.in_flight.front() {
             let mut attempt = 0;
             loop {
-                let acked = match self.start(&message).await {
+                let acked = match start(&self.jetstream, &self.subject, message).await {
                     Some(ack) => ack.await.ok(),
                     None => None,
                 };
                 if let Some(ack) = acked {
+                    self.in_flight.pop_front();
                     self.acked(ack.duplicate);
                     break;
                 }
-                let delay = resend_delay(attempt);
+                tokio::time::sleep(resend_delay(attempt)).await;
                 attempt = attempt.saturating_add(1);
-                let mut stop = self.stop.clone();
-                let stopped = tokio::select! {
-                    () = tokio::time::sleep(delay) => false,
-                    _ = stop.wait_for(|stopped| *stopped) => true,
-                };
-                let stopped = stopped || *self.stop.borrow();
-                if stopped {
-                    // Stopped while the server is away: these stay unconfirmed.
-                    self.in_flight.push_back((message, None));
-                    self.in_flight
-                        .extend(messages.map(|message| (message, None)));
-                    return Settled::GaveUp;
-                }
             }
         }
-        Settled::Acked
     }
 }
 
@@ -352,12 +398,4 @@ async fn oldest_ack(in_flight: &mut VecDeque<(Outgoing, Option<AckFuture>)>) -> 
         Some((_, Some(ack))) => ack.await.ok(),
         _ => None,
     }
-}
-
-/// How waiting for an ack ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Settled {
-    Acked,
-    /// Stopped while publishes failed: they stay in flight, unconfirmed.
-    GaveUp,
 }

@@ -9,7 +9,7 @@ use async_nats::jetstream::{self, stream};
 use tracing::warn;
 
 use super::PublishError;
-use super::message::{LINE_HEADER, SOURCE_HEADER};
+use super::message::{FILE_ID_HEADER, LINE_HEADER, SOURCE_HEADER};
 
 /// What JetStream refused or did not answer, in its own words.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,8 @@ pub async fn ensure_stream(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastPublished {
     pub(crate) source: String,
+    /// The file's `DEV:INODE`, if it came from a file (and a publisher that says so).
+    pub(crate) file_id: Option<String>,
     pub(crate) line: u64,
     pub(crate) text: String,
 }
@@ -105,5 +107,10 @@ pub async fn last_published(
         return Ok(None);
     };
     let text = String::from_utf8_lossy(&message.payload).into_owned();
-    Ok(Some(LastPublished { source, line, text }))
+    Ok(Some(LastPublished {
+        source,
+        file_id: header(FILE_ID_HEADER),
+        line,
+        text,
+    }))
 }

@@ -20,6 +20,10 @@ use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish
 use forceboard::time::{Span, parse_rfc3339};
 use forceboard::ui::FeedState;
 
+// The NATS path hardened (issue 20): a stream made again, a publisher stopped while NATS
+// is down or has no JetStream, a file under another spelling.
+mod hardening;
+
 const SUBJECT: &str = "events.wmp";
 /// How long a test waits for a feed item, or a publish, before failing: only a safety
 /// net, far beyond the moments it takes even while a cluster elects a leader.

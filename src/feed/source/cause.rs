@@ -82,6 +82,10 @@ pub enum DownCause {
     NatsNoStream,
     /// The JetStream consumer could not be made, or failed.
     NatsConsumer,
+    /// The server runs without JetStream (nats-server started without `-js`).
+    NatsNoJetStream,
+    /// The stream was deleted and made again: its backlog is read again from the start.
+    NatsStreamRecreated,
 }
 
 impl DownCause {
@@ -105,6 +109,7 @@ impl DownCause {
         match self {
             DownCause::Http { status: 401 | 403 } => Some("check FORCEBOARD_TOKEN"),
             DownCause::NatsAuthorization => Some("check the NATS credentials"),
+            DownCause::NatsNoJetStream => Some("start nats-server with -js"),
             _ => None,
         }
     }
@@ -212,6 +217,8 @@ impl fmt::Display for DownCause {
             DownCause::NatsAuthorization => "NATS: authorization refused",
             DownCause::NatsNoStream => "NATS: no stream holds the subject",
             DownCause::NatsConsumer => "NATS: the consumer failed",
+            DownCause::NatsNoJetStream => "NATS: JetStream is not enabled on the server",
+            DownCause::NatsStreamRecreated => "NATS: stream re-created, reading it again",
         };
         f.write_str(words)
     }

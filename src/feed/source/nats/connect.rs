@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use async_nats::jetstream::{self, ErrorCode, context::AccountErrorKind};
 use async_nats::{ConnectErrorKind, ConnectOptions, Event};
 use tokio::sync::mpsc;
 use url::Host;
@@ -184,6 +185,23 @@ pub async fn connect(
         .connect(target.server.as_str())
         .await
         .map_err(|error| cause_of_connect(&error))
+}
+
+/// Whether the server answers that it has no JetStream: nothing listens on its API (a
+/// server started without `-js`), or the account has none. Anything else (no answer in
+/// time, as while a cluster elects its leaders) is not taken as "missing".
+pub async fn jetstream_missing(jetstream: &jetstream::Context) -> bool {
+    match jetstream.query_account().await {
+        Ok(_) => false,
+        Err(error) => match error.kind() {
+            AccountErrorKind::JetStreamUnavailable => true,
+            AccountErrorKind::JetStream(answer) => {
+                answer.error_code() == ErrorCode::JETSTREAM_NOT_ENABLED_FOR_ACCOUNT
+                    || answer.error_code() == ErrorCode::JETSTREAM_NOT_ENABLED
+            }
+            _ => false,
+        },
+    }
 }
 
 fn cause_of_connect(error: &async_nats::ConnectError) -> DownCause {

@@ -10,6 +10,13 @@
 //! consumer starts at the sequence after the last one received, and any message at or
 //! below it is dropped, so nothing is missed or counted twice.
 //!
+//! A stream deleted and made again (a single node's store lost, an administrator) starts
+//! its sequences at 1 again: asking it for what follows the last sequence seen would
+//! drop every new message. Each consumer is made on a stream known by its creation time;
+//! a stream made since (or holding less than was delivered) is a new one, and its
+//! backlog is read again from `replay` ago. The board shows `stream re-created` for a
+//! moment; lines it already counted come again and the engine drops them as duplicates.
+//!
 //! LIVE and STALE come from the messages themselves (events and the CAD's heartbeats), as
 //! for TCP: a link that is up but carries nothing for `stale_after` is STALE. The last
 //! message of a backlog says when it was stored (`FeedItem::WrittenAt`), so a board
@@ -20,16 +27,16 @@ mod connect;
 use std::time::Duration;
 
 use async_nats::connection::State;
-use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::push::OrderedConfig};
+use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::push::OrderedConfig, stream};
 use async_nats::{Client, Event};
 use futures_util::StreamExt;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
-use tracing::info;
+use tracing::{info, warn};
 
 pub use connect::{
     DEFAULT_NATS_PORT, NatsAddressError, NatsCredentials, NatsTarget, SubjectError, check_subject,
-    connect,
+    connect, jetstream_missing,
 };
 
 use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
@@ -69,6 +76,31 @@ enum Interrupted {
     Disconnected,
     /// The consumer failed (or could not be made): try again after a back-off.
     Failed(DownCause),
+    /// The stream is not the one read so far: read the new one from the backfill.
+    StreamRecreated,
+}
+
+/// The stream a board reads, and where its next consumer starts.
+struct Position {
+    start: Start,
+    /// When the stream read so far was made: a stream made at another time is a new one.
+    stream_created: Option<OffsetDateTime>,
+    /// Where a new stream is read from.
+    replay: Duration,
+}
+
+impl Position {
+    /// Whether `info` describes a stream other than the one read so far (remembering
+    /// it either way).
+    fn is_new_stream(&mut self, info: &stream::Info) -> bool {
+        let made_again = self
+            .stream_created
+            .is_some_and(|created| created != info.created);
+        // A stream holding less than was delivered cannot be the one it came from.
+        let went_back = matches!(self.start, Start::After(last) if info.state.last_sequence < last);
+        self.stream_created = Some(info.created);
+        made_again || went_back
+    }
 }
 
 impl Runner {
@@ -80,7 +112,11 @@ impl Runner {
     ) -> Flow<()> {
         let mut attempt = 0;
         let (events_tx, mut events) = mpsc::unbounded_channel();
-        let mut start = backfill_start(replay);
+        let mut position = Position {
+            start: backfill_start(replay),
+            stream_created: None,
+            replay,
+        };
         let client = loop {
             self.state(SourceState::Connecting).await?;
             let connecting = connect(
@@ -103,7 +139,7 @@ impl Runner {
             // Events from before this consumer tell nothing about it.
             while events.try_recv().is_ok() {}
             let interrupted = self
-                .follow(&client, &jetstream, target, &mut start, &mut events)
+                .follow(&client, &jetstream, target, &mut position, &mut events)
                 .await?;
             match interrupted {
                 Interrupted::Disconnected => {
@@ -112,6 +148,12 @@ impl Runner {
                     self.state(SourceState::Connecting).await?;
                 }
                 Interrupted::Failed(cause) => self.back_off(&mut attempt, cause).await?,
+                Interrupted::StreamRecreated => {
+                    // Said on the board for the first (short) back-off, then read again.
+                    attempt = 0;
+                    self.back_off(&mut attempt, DownCause::NatsStreamRecreated)
+                        .await?;
+                }
             }
         }
     }
@@ -143,11 +185,26 @@ impl Runner {
         client: &Client,
         jetstream: &jetstream::Context,
         target: &NatsTarget,
-        start: &mut Start,
+        position: &mut Position,
         events: &mut mpsc::UnboundedReceiver<Event>,
     ) -> Flow<Interrupted> {
+        let found = tokio::select! {
+            found = stream_of(jetstream, &target.subject) => found,
+            _ = self.tx.closed() => return Err(Closed),
+        };
+        let stream = match found {
+            Ok(stream) => stream,
+            Err(cause) => return Ok(Interrupted::Failed(cause)),
+        };
+        if position.is_new_stream(stream.cached_info()) {
+            let last_read = position.start;
+            position.start = backfill_start(position.replay);
+            warn!(source = %self.label, ?last_read, "stream re-created: reading its backlog again");
+            return Ok(Interrupted::StreamRecreated);
+        }
+        let start = &mut position.start;
         let made = tokio::select! {
-            made = ordered_consumer(client, jetstream, &target.subject, *start) => made,
+            made = ordered_consumer(client, &stream, &target.subject, *start) => made,
             _ = self.tx.closed() => return Err(Closed),
         };
         let mut messages = match made {
@@ -237,21 +294,29 @@ fn backfill_start(replay: Duration) -> Start {
         .map_or(Start::All, Start::Time)
 }
 
-/// An ordered push consumer on the stream that holds `subject`, starting at `start`.
+/// The stream that holds `subject`, with its info (when it was made).
+async fn stream_of(
+    jetstream: &jetstream::Context,
+    subject: &str,
+) -> Result<stream::Stream, DownCause> {
+    let found = match jetstream.stream_by_subject(subject).await {
+        Ok(stream_name) => jetstream.get_stream(&stream_name).await.ok(),
+        Err(_) => None,
+    };
+    match found {
+        Some(stream) => Ok(stream),
+        None if jetstream_missing(jetstream).await => Err(DownCause::NatsNoJetStream),
+        None => Err(DownCause::NatsNoStream),
+    }
+}
+
+/// An ordered push consumer on `stream` for `subject`, starting at `start`.
 async fn ordered_consumer(
     client: &Client,
-    jetstream: &jetstream::Context,
+    stream: &stream::Stream,
     subject: &str,
     start: Start,
 ) -> Result<jetstream::consumer::push::Ordered, DownCause> {
-    let stream_name = jetstream
-        .stream_by_subject(subject)
-        .await
-        .map_err(|_| DownCause::NatsNoStream)?;
-    let stream = jetstream
-        .get_stream_no_info(&stream_name)
-        .await
-        .map_err(|_| DownCause::NatsNoStream)?;
     let config = OrderedConfig {
         deliver_subject: client.new_inbox(),
         filter_subject: subject.to_string(),
@@ -298,6 +363,16 @@ mod tests {
         assert_eq!(
             Start::After(41).policy(),
             DeliverPolicy::ByStartSequence { start_sequence: 42 }
+        );
+    }
+
+    #[test]
+    fn a_server_without_jetstream_says_how_to_start_one() {
+        let cause = DownCause::NatsNoJetStream;
+        assert_eq!(cause.hint(), Some("start nats-server with -js"));
+        assert_eq!(
+            DownCause::NatsStreamRecreated.to_string(),
+            "NATS: stream re-created, reading it again"
         );
     }
 }
