@@ -20,14 +20,24 @@ use crate::time::{Span, format_span, parse_span};
 mod file;
 
 pub use file::Problem;
-use file::{AreaKeys, ConfigFile, Table, Text};
+use file::{AreaKeys, AreaWeight, ConfigFile, Table, Text};
 
 /// A Local Policing Area.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Area {
     pub(crate) code: String,
     pub(crate) name: String,
+    /// Its share of the demand `gen` writes, relative to the other areas' (finite, more
+    /// than 0). Only `gen` reads it.
+    pub(crate) weight: f64,
 }
+
+/// An area's weight when the file gives none: areas without weights share alike.
+pub(crate) const DEFAULT_AREA_WEIGHT: f64 = 1.0;
+
+/// West Midlands' share of the demand per area, in percent, in the order of
+/// [`DEFAULT_AREAS`]: `gen`'s calibration (fixtures/README.md, "How `gen` is calibrated").
+const DEFAULT_AREA_SHARES: [f64; 7] = [40.0, 12.0, 11.0, 11.0, 7.0, 9.0, 10.0];
 
 /// A rolling window, with the label it was configured as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +119,11 @@ impl Default for Config {
             incidents: [engine.incidents[0], engine.incidents[1]],
             areas: DEFAULT_AREAS
                 .iter()
-                .map(|(code, name)| Area {
+                .zip(DEFAULT_AREA_SHARES)
+                .map(|((code, name), weight)| Area {
                     code: code.to_string(),
                     name: name.to_string(),
+                    weight,
                 })
                 .collect(),
         }
@@ -399,7 +411,8 @@ fn line_number_at(text: &str, offset: usize) -> usize {
     memchr::memchr_iter(b'\n', before).count().saturating_add(1)
 }
 
-/// The `[[areas]]` as areas: each code a string, not blank, and given once. Linear in the
+/// The `[[areas]]` as areas: each code a string, not blank, and given once; an area
+/// without a weight weighs [`DEFAULT_AREA_WEIGHT`]. Linear in the
 /// number of areas: a long list must not stall start-up.
 fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig> {
     let mut areas: Vec<Area> = Vec::with_capacity(list.len());
@@ -425,7 +438,10 @@ fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig>
             ));
         }
         let name = keys.name.map_or_else(|| code.clone(), |Text(name)| name);
-        areas.push(Area { code, name });
+        let weight = keys
+            .weight
+            .map_or(DEFAULT_AREA_WEIGHT, |AreaWeight(weight)| weight);
+        areas.push(Area { code, name, weight });
     }
     Ok(areas)
 }
