@@ -133,13 +133,16 @@ impl ReportArgs {
 impl GenArgs {
     /// Refused when the feed would run past the years 2000–2199 (`--start` alone is
     /// checked as a flag).
+    /// The force is `config`'s: its areas, their weights and its zone (whose local
+    /// midnight is the default start).
     pub fn options(&self, config: &Config) -> Result<GenOptions, UsageError> {
+        let force = GenOptions::for_force(config);
         let options = GenOptions {
             days: self.days,
             seed: self.seed,
-            start: self.start.unwrap_or_else(GenOptions::default_start),
-            tz: config.timezone,
+            start: self.start.unwrap_or(force.start),
             handlers: self.schema == GenSchema::V1_1,
+            ..force
         };
         if !options.is_plausible() {
             return Err(UsageError(format!(

@@ -1,7 +1,9 @@
 //! Synthetic control-room feed generator (`forceboard gen`).
 //!
 //! Writes a realistic NDJSON feed of 999 / 101 calls, incidents and heartbeats
-//! (schema v1), calibrated to West Midlands Police published figures, and — unless
+//! (schema v1), calibrated to West Midlands Police published figures (the demand shared
+//! among the configured force's areas by their weights, its day shaped in the force's
+//! zone), and — unless
 //! asked for v1 only — the call handlers of schema v1.1: when each answered call's
 //! handler is free again (`call_ended`) and how many handlers each line has on duty
 //! (`staffing`), from a shift roster (`roster`).
@@ -28,9 +30,12 @@ mod write;
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{
+    DateTime, Days, FixedOffset, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone,
+};
 use chrono_tz::Tz;
 
+use crate::config::{Area, Config};
 use crate::time::{PLAUSIBLE_UNTIL, Span, Timestamp, is_plausible};
 use model::{DAY_MS, Generator};
 
@@ -48,6 +53,9 @@ pub struct GenOptions {
     /// Also write schema v1.1's `call_ended` and `staffing` lines (the call handlers).
     /// Every v1 line is the same either way.
     pub handlers: bool,
+    /// The force's areas: the `lpa` codes written, each drawn by its weight. With none,
+    /// no line carries an `lpa`.
+    pub areas: Vec<Area>,
 }
 
 impl GenOptions {
@@ -57,6 +65,42 @@ impl GenOptions {
     /// The default start, 2024-07-01T00:00:00+01:00 (midnight in London).
     pub fn default_start() -> DateTime<FixedOffset> {
         DEFAULT_START
+    }
+
+    /// The default start in zone `tz`: local midnight starting 2024-07-01 there (for
+    /// Europe/London, [`GenOptions::default_start`]).
+    pub fn default_start_in(tz: Tz) -> DateTime<FixedOffset> {
+        local_midnight(DEFAULT_START.date_naive(), tz).unwrap_or(DEFAULT_START)
+    }
+
+    /// The defaults for the force of `config`: its areas and their weights, its zone, and
+    /// [`GenOptions::default_start_in`] that zone. For the default configuration these
+    /// are [`GenOptions::default`].
+    pub fn for_force(config: &Config) -> GenOptions {
+        GenOptions {
+            start: GenOptions::default_start_in(config.timezone),
+            tz: config.timezone,
+            areas: config.areas.clone(),
+            ..GenOptions::default()
+        }
+    }
+}
+
+/// The first instant of `date` in zone `tz`: local midnight, or where the clocks jump over
+/// midnight (as some zones' spring change does), the end of the jump.
+pub fn local_midnight(date: NaiveDate, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    match tz.from_local_datetime(&midnight) {
+        LocalResult::Single(start) | LocalResult::Ambiguous(start, _) => {
+            Some(start.fixed_offset())
+        }
+        // Midnight on the offset in force the day before is the instant of the jump.
+        LocalResult::None => {
+            let day_before = midnight.checked_sub_days(Days::new(1))?;
+            let offset_before = tz.offset_from_local_datetime(&day_before).earliest()?;
+            let jump = midnight.checked_sub_offset(offset_before.fix())?;
+            Some(tz.from_utc_datetime(&jump).fixed_offset())
+        }
     }
 }
 
@@ -91,7 +135,8 @@ const DEFAULT_START: DateTime<FixedOffset> = {
 };
 
 impl Default for GenOptions {
-    /// One day from [`GenOptions::default_start`], seed 1, Europe/London.
+    /// One day of West Midlands (the default configuration's force) from
+    /// [`GenOptions::default_start`], seed 1, Europe/London.
     fn default() -> Self {
         GenOptions {
             days: 1,
@@ -99,6 +144,7 @@ impl Default for GenOptions {
             start: Self::default_start(),
             tz: chrono_tz::Europe::London,
             handlers: true,
+            areas: Config::default().areas,
         }
     }
 }
@@ -135,6 +181,12 @@ pub fn generate<W: Write>(opts: &GenOptions, out: &mut W) -> io::Result<GenSumma
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 256);
     let mut summary = GenSummary::default();
     let mut busy = write::Busy::default();
+    // Each code escaped once, so a code with a quote or a control character is still JSON.
+    let area_codes = opts
+        .areas
+        .iter()
+        .map(|area| serde_json::to_vec(&area.code).map_err(io::Error::other))
+        .collect::<io::Result<Vec<Vec<u8>>>>()?;
 
     for day in 0..i64::from(opts.days) {
         let d0 = start + day * DAY_MS;
@@ -145,7 +197,7 @@ pub fn generate<W: Write>(opts: &GenOptions, out: &mut W) -> io::Result<GenSumma
         // Every arrival of later days is at or after `d1`, so whatever is
         // pending before `d1` is final.
         while let Some(p) = g.pop_before(d1) {
-            write::write_line(&mut buf, &p, &mut summary, &mut busy);
+            write::write_line(&mut buf, &p, &mut summary, &mut busy, &area_codes);
             if buf.len() >= FLUSH_AT {
                 out.write_all(&buf)?;
                 buf.clear();
