@@ -267,7 +267,8 @@ fn an_area_weighs_what_it_is_given_or_1_and_the_defaults_carry_west_midlands_sha
     .expect("valid config");
     let weights: Vec<f64> = config.areas.iter().map(|area| area.weight).collect();
     assert_eq!(weights, [2.5, DEFAULT_AREA_WEIGHT, 3.0]);
-    let defaults: Vec<(&str, f64)> = Config::default()
+    let default = Config::default();
+    let defaults: Vec<(&str, f64)> = default
         .areas
         .iter()
         .map(|area| (area.code.as_str(), area.weight))

@@ -284,6 +284,92 @@ mod tests {
         Some(&line[from..from + len])
     }
 
+    /// A force of three areas weighted 1:2:5, in Helsinki (UTC+3 in July, two hours
+    /// ahead of London, so a day shaped on London's clock would show it).
+    fn three_area_force() -> Config {
+        Config::parse(
+            r#"
+            force_name = "Test Constabulary"
+            timezone = "Europe/Helsinki"
+            [[areas]]
+            code = "NTH"
+            weight = 1
+            [[areas]]
+            code = "MID"
+            weight = 2
+            [[areas]]
+            code = "STH"
+            weight = 5
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_configured_force_gets_its_areas_by_their_weights_and_its_day_in_its_zone() {
+        let options = GenOptions::for_force(&three_area_force());
+        assert_eq!(options.start.to_rfc3339(), "2024-07-01T00:00:00+03:00");
+        let mut out = Vec::new();
+        generate(&options, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut again = Vec::new();
+        generate(&options, &mut again).unwrap();
+        assert_eq!(text.as_bytes(), again, "the same bytes for the same seed");
+
+        let codes: Vec<&str> = text.lines().filter_map(|l| field(l, "lpa")).collect();
+        let total = codes.len() as f64;
+        // About 5,000 calls and incidents carry an area. A share p drawn n times has a
+        // standard deviation of sqrt(p(1 − p)/n), at most 0.007 here (p = 5/8): 0.025 is
+        // more than 3.5 of them, and the seed is fixed, so this never flickers.
+        assert!(total > 4_000.0, "{total}");
+        for (code, weight) in [("NTH", 1.0), ("MID", 2.0), ("STH", 5.0)] {
+            let share = codes.iter().filter(|&&c| c == code).count() as f64 / total;
+            assert!((share - weight / 8.0).abs() < 0.025, "{code}: {share}");
+        }
+        assert!(codes.iter().all(|c| ["NTH", "MID", "STH"].contains(c)));
+
+        // The day's shape is on Helsinki's clock: its quietest hours are around 04:00 and
+        // its busiest in the afternoon and evening there.
+        let mut per_local_hour = [0_u32; 24];
+        for line in text.lines().filter(|l| l.contains("\"call_offered\"")) {
+            let at = DateTime::parse_from_rfc3339(field(line, "at").unwrap()).unwrap();
+            let local = at.with_timezone(&options.tz);
+            per_local_hour[chrono::Timelike::hour(&local) as usize] += 1;
+        }
+        let hour_of = |pick: fn(u32, u32) -> bool| {
+            (0..24)
+                .reduce(|a, b| if pick(per_local_hour[b], per_local_hour[a]) { b } else { a })
+                .unwrap()
+        };
+        let quietest = hour_of(|a, b| a < b);
+        let busiest = hour_of(|a, b| a > b);
+        assert!((2..=6).contains(&quietest), "{quietest}: {per_local_hour:?}");
+        assert!((14..=20).contains(&busiest), "{busiest}: {per_local_hour:?}");
+    }
+
+    #[test]
+    fn the_default_force_is_west_midlands_and_a_day_starts_at_local_midnight() {
+        assert_eq!(GenOptions::for_force(&Config::default()), GenOptions::default());
+        let midnight = |date: &str, tz: Tz| {
+            local_midnight(date.parse().unwrap(), tz)
+                .unwrap()
+                .to_rfc3339()
+        };
+        assert_eq!(
+            midnight("2024-07-01", chrono_tz::Europe::London),
+            "2024-07-01T00:00:00+01:00"
+        );
+        assert_eq!(
+            midnight("2024-01-05", chrono_tz::Europe::Dublin),
+            "2024-01-05T00:00:00+00:00"
+        );
+        // Santiago's clocks went from 00:00 to 01:00 on 2024-09-08: the day began at 01:00.
+        assert_eq!(
+            midnight("2024-09-08", chrono_tz::America::Santiago),
+            "2024-09-08T01:00:00-03:00"
+        );
+    }
+
     #[test]
     fn heartbeats_sit_on_quarter_minutes_and_events_carry_over_midnight() {
         let start = DateTime::parse_from_rfc3339("2024-07-01T00:00:07.500+01:00").unwrap();
