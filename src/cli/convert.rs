@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use super::{
-    DashboardArgs, GenArgs, GenSchema, GenStart, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError,
-    WatchArgs,
+    DashboardArgs, GenArgs, GenSchema, GenStart, LayoutArg, ReplayArgs, ReportArgs, ServeArgs,
+    UsageError, WatchArgs,
 };
+use chrono::Datelike;
 use forceboard::config::Config;
 use forceboard::feed::source::{FeedSource, token_is_sendable};
-use chrono::Datelike;
 use forceboard::generate::{GenOptions, local_midnight};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;

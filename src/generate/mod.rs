@@ -30,9 +30,7 @@ mod write;
 
 use std::io::{self, Write};
 
-use chrono::{
-    DateTime, Days, FixedOffset, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone,
-};
+use chrono::{DateTime, Days, FixedOffset, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 use crate::config::{Area, Config};
@@ -91,9 +89,7 @@ impl GenOptions {
 pub fn local_midnight(date: NaiveDate, tz: Tz) -> Option<DateTime<FixedOffset>> {
     let midnight = date.and_time(NaiveTime::MIN);
     match tz.from_local_datetime(&midnight) {
-        LocalResult::Single(start) | LocalResult::Ambiguous(start, _) => {
-            Some(start.fixed_offset())
-        }
+        LocalResult::Single(start) | LocalResult::Ambiguous(start, _) => Some(start.fixed_offset()),
         // Midnight on the offset in force the day before is the instant of the jump.
         LocalResult::None => {
             let day_before = midnight.checked_sub_days(Days::new(1))?;
@@ -338,18 +334,33 @@ mod tests {
         }
         let hour_of = |pick: fn(u32, u32) -> bool| {
             (0..24)
-                .reduce(|a, b| if pick(per_local_hour[b], per_local_hour[a]) { b } else { a })
+                .reduce(|a, b| {
+                    if pick(per_local_hour[b], per_local_hour[a]) {
+                        b
+                    } else {
+                        a
+                    }
+                })
                 .unwrap()
         };
         let quietest = hour_of(|a, b| a < b);
         let busiest = hour_of(|a, b| a > b);
-        assert!((2..=6).contains(&quietest), "{quietest}: {per_local_hour:?}");
-        assert!((14..=20).contains(&busiest), "{busiest}: {per_local_hour:?}");
+        assert!(
+            (2..=6).contains(&quietest),
+            "{quietest}: {per_local_hour:?}"
+        );
+        assert!(
+            (14..=20).contains(&busiest),
+            "{busiest}: {per_local_hour:?}"
+        );
     }
 
     #[test]
     fn the_default_force_is_west_midlands_and_a_day_starts_at_local_midnight() {
-        assert_eq!(GenOptions::for_force(&Config::default()), GenOptions::default());
+        assert_eq!(
+            GenOptions::for_force(&Config::default()),
+            GenOptions::default()
+        );
         let midnight = |date: &str, tz: Tz| {
             local_midnight(date.parse().unwrap(), tz)
                 .unwrap()

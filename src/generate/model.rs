@@ -10,8 +10,8 @@ use chrono_tz::Tz;
 
 use super::GenOptions;
 use super::rng::Rng;
-use crate::config::Area;
 use super::roster::{HandleTimes, Roster, SNAPSHOT_EVERY_MS};
+use crate::config::Area;
 use crate::model::CallLine;
 
 // ---------------------------------------------------------------------------

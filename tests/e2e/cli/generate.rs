@@ -44,11 +44,18 @@ fn gen_with_a_config_writes_only_that_forces_areas_in_their_weights_from_its_mid
     let args = ["gen", "--config", &config, "--seed", "7", "--days", "1"];
     let output = forceboard(&args);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(forceboard(&args).stdout, output.stdout, "same seed, same bytes");
+    assert_eq!(
+        forceboard(&args).stdout,
+        output.stdout,
+        "same seed, same bytes"
+    );
     let text = stdout(&output);
 
     let first: Value = serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
-    assert_eq!(first["at"], "2024-06-30T21:00:00.000Z", "midnight in Helsinki");
+    assert_eq!(
+        first["at"], "2024-06-30T21:00:00.000Z",
+        "midnight in Helsinki"
+    );
 
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for line in text.lines() {
