@@ -137,7 +137,7 @@ impl GenArgs {
     /// The force is `config`'s: its areas, their weights and its zone (whose local
     /// midnight a date `--start` means, and the default start).
     pub fn options(&self, config: &Config) -> Result<GenOptions, UsageError> {
-        let force = GenOptions::for_force(config);
+        let force = GenOptions::for_force(config.timezone, config.area_shares());
         let start = match self.start {
             None => force.start,
             Some(GenStart::At(start)) => start,

@@ -15,6 +15,7 @@ use toml::Value;
 
 use crate::engine::{CallTargets, DEFAULT_AREAS, EngineSettings, IncidentTargets};
 use crate::format::printable;
+use crate::generate::AreaShare;
 use crate::time::{Span, format_span, parse_span};
 
 mod file;
@@ -34,10 +35,6 @@ pub struct Area {
 
 /// An area's weight when the file gives none: areas without weights share alike.
 pub(crate) const DEFAULT_AREA_WEIGHT: f64 = 1.0;
-
-/// West Midlands' share of the demand per area, in percent, in the order of
-/// [`DEFAULT_AREAS`]: `gen`'s calibration (fixtures/README.md, "How `gen` is calibrated").
-const DEFAULT_AREA_SHARES: [f64; 7] = [40.0, 12.0, 11.0, 11.0, 7.0, 9.0, 10.0];
 
 /// A rolling window, with the label it was configured as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,13 +114,13 @@ impl Default for Config {
             max_incident_duration: engine.max_incident_duration,
             calls: engine.calls,
             incidents: [engine.incidents[0], engine.incidents[1]],
+            // Each with West Midlands' share of the demand: `gen`'s calibration.
             areas: DEFAULT_AREAS
                 .iter()
-                .zip(DEFAULT_AREA_SHARES)
-                .map(|((code, name), weight)| Area {
+                .map(|(code, name)| Area {
                     code: code.to_string(),
                     name: name.to_string(),
-                    weight,
+                    weight: AreaShare::west_midlands_weight(code).unwrap_or(DEFAULT_AREA_WEIGHT),
                 })
                 .collect(),
         }
@@ -393,6 +390,17 @@ impl Config {
             max_call_duration: self.max_call_duration,
             max_incident_duration: self.max_incident_duration,
         }
+    }
+
+    /// The areas as `gen` draws them: each code with its weight.
+    pub fn area_shares(&self) -> Vec<AreaShare> {
+        self.areas
+            .iter()
+            .map(|area| AreaShare {
+                code: area.code.clone(),
+                weight: area.weight,
+            })
+            .collect()
     }
 
     /// An area's display name, or its code when it is not configured.

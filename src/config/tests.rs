@@ -275,6 +275,8 @@ fn an_area_weighs_what_it_is_given_or_1_and_the_defaults_carry_west_midlands_sha
         .collect();
     assert_eq!(defaults[0], ("BIR", 40.0));
     assert_eq!(defaults.iter().map(|area| area.1).sum::<f64>(), 100.0);
+    // So the default configuration's force is gen's default one.
+    assert_eq!(default.area_shares(), AreaShare::west_midlands());
 }
 
 #[test]

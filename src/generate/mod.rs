@@ -33,9 +33,8 @@ use std::io::{self, Write};
 use chrono::{DateTime, Days, FixedOffset, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-use crate::config::{Area, Config};
 use crate::time::{PLAUSIBLE_UNTIL, Span, Timestamp, is_plausible};
-use model::{DAY_MS, Generator};
+use model::{DAY_MS, Generator, WEST_MIDLANDS_SHARES};
 
 /// Options for [`generate`].
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +52,36 @@ pub struct GenOptions {
     pub handlers: bool,
     /// The force's areas: the `lpa` codes written, each drawn by its weight. With none,
     /// no line carries an `lpa`.
-    pub areas: Vec<Area>,
+    pub areas: Vec<AreaShare>,
+}
+
+/// An area's code and its share of the demand, relative to the other areas' (finite and
+/// more than 0: the configuration checks it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaShare {
+    pub code: String,
+    pub weight: f64,
+}
+
+impl AreaShare {
+    /// West Midlands' areas by their shares in percent: the default force's.
+    pub fn west_midlands() -> Vec<AreaShare> {
+        WEST_MIDLANDS_SHARES
+            .iter()
+            .map(|&(code, weight)| AreaShare {
+                code: code.to_string(),
+                weight,
+            })
+            .collect()
+    }
+
+    /// West Midlands' share of the demand for the area coded `code`, if it is one of its.
+    pub(crate) fn west_midlands_weight(code: &str) -> Option<f64> {
+        WEST_MIDLANDS_SHARES
+            .iter()
+            .find(|share| share.0 == code)
+            .map(|share| share.1)
+    }
 }
 
 impl GenOptions {
@@ -71,14 +99,14 @@ impl GenOptions {
         local_midnight(DEFAULT_START.date_naive(), tz).unwrap_or(DEFAULT_START)
     }
 
-    /// The defaults for the force of `config`: its areas and their weights, its zone, and
-    /// [`GenOptions::default_start_in`] that zone. For the default configuration these
-    /// are [`GenOptions::default`].
-    pub fn for_force(config: &Config) -> GenOptions {
+    /// The defaults for a force in zone `tz` with `areas`: from
+    /// [`GenOptions::default_start_in`] that zone. For West Midlands in Europe/London,
+    /// these are [`GenOptions::default`].
+    pub fn for_force(tz: Tz, areas: Vec<AreaShare>) -> GenOptions {
         GenOptions {
-            start: GenOptions::default_start_in(config.timezone),
-            tz: config.timezone,
-            areas: config.areas.clone(),
+            start: GenOptions::default_start_in(tz),
+            tz,
+            areas,
             ..GenOptions::default()
         }
     }
@@ -140,7 +168,7 @@ impl Default for GenOptions {
             start: Self::default_start(),
             tz: chrono_tz::Europe::London,
             handlers: true,
-            areas: Config::default().areas,
+            areas: AreaShare::west_midlands(),
         }
     }
 }
@@ -282,28 +310,19 @@ mod tests {
 
     /// A force of three areas weighted 1:2:5, in Helsinki (UTC+3 in July, two hours
     /// ahead of London, so a day shaped on London's clock would show it).
-    fn three_area_force() -> Config {
-        Config::parse(
-            r#"
-            force_name = "Test Constabulary"
-            timezone = "Europe/Helsinki"
-            [[areas]]
-            code = "NTH"
-            weight = 1
-            [[areas]]
-            code = "MID"
-            weight = 2
-            [[areas]]
-            code = "STH"
-            weight = 5
-            "#,
-        )
-        .unwrap()
+    fn three_area_force() -> GenOptions {
+        let areas = [("NTH", 1.0), ("MID", 2.0), ("STH", 5.0)]
+            .map(|(code, weight)| AreaShare {
+                code: code.to_string(),
+                weight,
+            })
+            .to_vec();
+        GenOptions::for_force(chrono_tz::Europe::Helsinki, areas)
     }
 
     #[test]
     fn a_configured_force_gets_its_areas_by_their_weights_and_its_day_in_its_zone() {
-        let options = GenOptions::for_force(&three_area_force());
+        let options = three_area_force();
         assert_eq!(options.start.to_rfc3339(), "2024-07-01T00:00:00+03:00");
         let mut out = Vec::new();
         generate(&options, &mut out).unwrap();
@@ -358,7 +377,7 @@ mod tests {
     #[test]
     fn the_default_force_is_west_midlands_and_a_day_starts_at_local_midnight() {
         assert_eq!(
-            GenOptions::for_force(&Config::default()),
+            GenOptions::for_force(chrono_tz::Europe::London, AreaShare::west_midlands()),
             GenOptions::default()
         );
         let midnight = |date: &str, tz: Tz| {

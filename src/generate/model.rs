@@ -8,10 +8,9 @@ use std::collections::BinaryHeap;
 use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
-use super::GenOptions;
 use super::rng::Rng;
 use super::roster::{HandleTimes, Roster, SNAPSHOT_EVERY_MS};
-use crate::config::Area;
+use super::{AreaShare, GenOptions};
 use crate::model::CallLine;
 
 // ---------------------------------------------------------------------------
@@ -36,6 +35,17 @@ const HOURLY_SHAPE: [f64; 24] = [
 /// out 01:00–04:00 the next morning).
 const WEEKEND_EVENING_BOOST: f64 = 0.15;
 
+/// West Midlands' Local Policing Areas and their shares of the demand (percent): the
+/// default force's areas and `weight`s.
+pub(super) const WEST_MIDLANDS_SHARES: [(&str, f64); 7] = [
+    ("BIR", 40.0),
+    ("COV", 12.0),
+    ("DUD", 11.0),
+    ("SAN", 11.0),
+    ("SOL", 7.0),
+    ("WAL", 9.0),
+    ("WOL", 10.0),
+];
 /// Share of calls offered with no `lpa` key.
 const CALL_NO_LPA: f64 = 0.03;
 
@@ -407,7 +417,7 @@ const MOST_WHOLE_PARTS: f64 = 1e9;
 const PARTS_OF_LARGEST: f64 = 1e6;
 
 impl AreaDraw {
-    pub(super) fn new(areas: &[Area]) -> AreaDraw {
+    pub(super) fn new(areas: &[AreaShare]) -> AreaDraw {
         let weights: Vec<f64> = areas.iter().map(|area| area.weight).collect();
         let whole = weights.iter().all(|weight| weight.fract() == 0.0)
             && weights.iter().sum::<f64>() <= MOST_WHOLE_PARTS;
@@ -420,7 +430,7 @@ impl AreaDraw {
                 } else {
                     (weight / largest * PARTS_OF_LARGEST).round().max(1.0)
                 };
-                // Config weights are finite and more than 0, and the parts at most 1e9:
+                // Weights are finite and more than 0, and the parts at most 1e9:
                 // the cast keeps the value.
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let parts = parts as u64;
@@ -459,12 +469,11 @@ fn secs_to_ms(secs: f64) -> i64 {
 mod tests {
     use super::*;
 
-    fn areas(weights: &[f64]) -> Vec<Area> {
+    fn areas(weights: &[f64]) -> Vec<AreaShare> {
         weights
             .iter()
-            .map(|&weight| Area {
+            .map(|&weight| AreaShare {
                 code: String::new(),
-                name: String::new(),
                 weight,
             })
             .collect()
