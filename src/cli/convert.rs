@@ -132,10 +132,11 @@ impl ReportArgs {
 }
 
 impl GenArgs {
-    /// Refused when the feed would run past the years 2000–2199 (`--start` alone is
-    /// checked as a flag).
     /// The force is `config`'s: its areas, their weights and its zone (whose local
     /// midnight a date `--start` means, and the default start).
+    ///
+    /// Refused when the feed would run past the years 2000–2199 (`--start` alone is
+    /// checked as a flag).
     pub fn options(&self, config: &Config) -> Result<GenOptions, UsageError> {
         let force = GenOptions::for_force(config.timezone, config.area_shares());
         let start = match self.start {

@@ -1,12 +1,11 @@
 //! Synthetic control-room feed generator (`forceboard gen`).
 //!
 //! Writes a realistic NDJSON feed of 999 / 101 calls, incidents and heartbeats
-//! (schema v1), calibrated to West Midlands Police published figures (the demand shared
-//! among the configured force's areas by their weights, its day shaped in the force's
-//! zone), and — unless
+//! (schema v1), calibrated to West Midlands Police published figures, and — unless
 //! asked for v1 only — the call handlers of schema v1.1: when each answered call's
 //! handler is free again (`call_ended`) and how many handlers each line has on duty
-//! (`staffing`), from a shift roster (`roster`).
+//! (`staffing`), from a shift roster (`roster`). The force is the caller's: its areas
+//! share the demand by their weights, and its zone's clock shapes the day and the shifts.
 //! Output is a pure function of [`GenOptions`]: the same options give the
 //! same bytes, on every platform, forever. To guarantee that, the module uses
 //! a fixed PRNG (splitmix64-seeded xoshiro256**) and the `libm` crate's
@@ -56,7 +55,7 @@ pub struct GenOptions {
 }
 
 /// An area's code and its share of the demand, relative to the other areas' (finite and
-/// more than 0: the configuration checks it).
+/// more than 0, as the configuration checks; an area weighing 0 or less is never drawn).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaShare {
     pub code: String,
