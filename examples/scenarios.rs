@@ -269,6 +269,7 @@ fn background_with(start: &str, seed: u64, handlers: bool) -> Feed {
         start: DateTime::parse_from_rfc3339(start).expect("a valid start"),
         tz: London,
         handlers,
+        ..GenOptions::default()
     };
     let mut out = Vec::new();
     generate(&options, &mut out).expect("writing to memory");

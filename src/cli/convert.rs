@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 
 use super::{
-    DashboardArgs, GenArgs, GenSchema, LayoutArg, ReplayArgs, ReportArgs, ServeArgs, UsageError,
-    WatchArgs,
+    DashboardArgs, GenArgs, GenSchema, GenStart, LayoutArg, ReplayArgs, ReportArgs, ServeArgs,
+    UsageError, WatchArgs,
 };
+use chrono::Datelike;
 use forceboard::config::Config;
 use forceboard::feed::source::{FeedSource, token_is_sendable};
-use forceboard::generate::GenOptions;
+use forceboard::generate::{GenOptions, local_midnight};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::report;
@@ -131,15 +132,36 @@ impl ReportArgs {
 }
 
 impl GenArgs {
+    /// The force is `config`'s: its areas, their weights and its zone (whose local
+    /// midnight a date `--start` means, and the default start).
+    ///
     /// Refused when the feed would run past the years 2000–2199 (`--start` alone is
     /// checked as a flag).
     pub fn options(&self, config: &Config) -> Result<GenOptions, UsageError> {
+        let force = GenOptions::for_force(config.timezone, config.area_shares());
+        let start = match self.start {
+            None => force.start,
+            Some(GenStart::At(start)) => start,
+            Some(GenStart::Midnight(date)) => {
+                let midnight = local_midnight(date, config.timezone);
+                match midnight.filter(|start| start.to_utc().year() >= 2000) {
+                    Some(start) => start,
+                    None => {
+                        return Err(UsageError(format!(
+                            "--start {date} begins before the year 2000 in {}; a feed's times \
+                             must be within the years 2000 to 2199",
+                            config.timezone
+                        )));
+                    }
+                }
+            }
+        };
         let options = GenOptions {
             days: self.days,
             seed: self.seed,
-            start: self.start.unwrap_or_else(GenOptions::default_start),
-            tz: config.timezone,
+            start,
             handlers: self.schema == GenSchema::V1_1,
+            ..force
         };
         if !options.is_plausible() {
             return Err(UsageError(format!(

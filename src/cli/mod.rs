@@ -18,7 +18,7 @@ mod values;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
@@ -193,14 +193,25 @@ pub struct GenArgs {
     /// Random seed: the same seed gives the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// First instant of the feed, RFC 3339 with an offset [default: 2024-07-01T00:00:00+01:00].
-    #[arg(long, value_name = "TIME", value_parser = Flag(parse_start))]
-    pub start: Option<DateTime<FixedOffset>>,
+    /// First instant of the feed: a date (e.g. 2024-07-05) for local midnight in the
+    /// configured zone, or a time, RFC 3339 with an offset [default: 2024-07-01, i.e.
+    /// 2024-07-01T00:00:00+01:00 in Europe/London].
+    #[arg(long, value_name = "DATE|TIME", value_parser = Flag(parse_start))]
+    pub start: Option<GenStart>,
     /// Schema version: 1.1 also writes the call handlers (`call_ended` and `staffing`
     /// lines); 1.0 writes only the lines every reader of the first schema knows. The
     /// other lines are the same bytes either way.
     #[arg(long, value_enum, value_name = "VERSION", default_value = "1.1")]
     pub schema: GenSchema,
+}
+
+/// Where `gen` starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GenStart {
+    /// Local midnight starting this date in the configured zone.
+    Midnight(NaiveDate),
+    /// This instant, written in its offset.
+    At(DateTime<FixedOffset>),
 }
 
 /// The schema `gen` writes.
@@ -320,7 +331,11 @@ rejected, or the file cannot be read; 2 a bad flag or config.";
 const GEN_HELP: &str = "\
 Examples:
   forceboard gen --days 30 --seed 7 > month.ndjson
+  forceboard --config myforce.toml gen --start 2024-07-05 > friday.ndjson
   forceboard gen --start 2024-10-26T00:00:00+01:00 | forceboard report - --window 24h
+
+With --config, the feed is the configured force's: its [[areas]] codes, each drawn by its \
+weight, and the day's shape on its timezone's clock.
 
 Exit codes: 0 ok; 1 the feed cannot be written; 2 a bad flag or config.";
 

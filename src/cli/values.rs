@@ -9,10 +9,11 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use clap::builder::TypedValueParser;
 use clap::error::ErrorKind;
 
+use super::GenStart;
 use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::format::printable;
@@ -75,8 +76,20 @@ pub(super) fn parse_time(text: &str, flag: &str) -> Result<Timestamp, String> {
     parse_rfc3339(text).map_err(|error| time_refused(flag, error))
 }
 
-/// `gen --start` keeps its offset: the feed is written in it.
-pub(super) fn parse_start(text: &str, flag: &str) -> Result<DateTime<FixedOffset>, String> {
+/// `gen --start`: a date (local midnight in the force's zone, found once the config is
+/// read), or a time, which keeps its offset: the feed is written in it.
+pub(super) fn parse_start(text: &str, flag: &str) -> Result<GenStart, String> {
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return if (2000..=2199).contains(&date.year()) {
+            Ok(GenStart::Midnight(date))
+        } else {
+            Err(time_refused(flag, TimeError::Implausible))
+        };
+    }
+    parse_start_time(text, flag).map(GenStart::At)
+}
+
+fn parse_start_time(text: &str, flag: &str) -> Result<DateTime<FixedOffset>, String> {
     match DateTime::parse_from_rfc3339(text) {
         // Within the instants forceboard can count in nanoseconds (1677–2262), and then
         // within the years a feed's times may be in.

@@ -50,6 +50,8 @@ pub enum Problem {
     NotAreas,
     #[error("lists {0} areas, but at most {MAX_AREAS} can be configured")]
     TooManyAreas(usize),
+    #[error("must be a number more than 0 (the area's share of demand, relative to the others')")]
+    NotWeight,
     #[error("is missing")]
     Missing,
     #[error("\"{0}\" is given twice")]
@@ -122,6 +124,7 @@ pub(super) struct IncidentKeys {
 pub(super) struct AreaKeys {
     pub code: Option<Spanned<Value>>,
     pub name: Option<Text>,
+    pub weight: Option<AreaWeight>,
 }
 
 /// Any string.
@@ -224,6 +227,23 @@ impl TryFrom<Value> for Retired {
 
     fn try_from(_: Value) -> Result<Retired, Problem> {
         Err(Problem::AmberFactorRetired)
+    }
+}
+
+/// An area's share of `gen`'s demand, relative to the other areas': a finite number
+/// more than 0.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "Value")]
+pub(super) struct AreaWeight(pub f64);
+
+impl TryFrom<Value> for AreaWeight {
+    type Error = Problem;
+
+    fn try_from(value: Value) -> Result<AreaWeight, Problem> {
+        match number(&value) {
+            Some(weight) if weight > 0.0 => Ok(AreaWeight(weight)),
+            _ => Err(Problem::NotWeight),
+        }
     }
 }
 

@@ -15,19 +15,26 @@ use toml::Value;
 
 use crate::engine::{CallTargets, DEFAULT_AREAS, EngineSettings, IncidentTargets};
 use crate::format::printable;
+use crate::generate::AreaShare;
 use crate::time::{Span, format_span, parse_span};
 
 mod file;
 
 pub use file::Problem;
-use file::{AreaKeys, ConfigFile, Table, Text};
+use file::{AreaKeys, AreaWeight, ConfigFile, Table, Text};
 
 /// A Local Policing Area.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Area {
     pub(crate) code: String,
     pub(crate) name: String,
+    /// Its share of the demand `gen` writes, relative to the other areas' (finite, more
+    /// than 0). Only `gen` reads it.
+    pub(crate) weight: f64,
 }
+
+/// An area's weight when the file gives none: areas without weights share alike.
+pub(crate) const DEFAULT_AREA_WEIGHT: f64 = 1.0;
 
 /// A rolling window, with the label it was configured as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,11 +114,13 @@ impl Default for Config {
             max_incident_duration: engine.max_incident_duration,
             calls: engine.calls,
             incidents: [engine.incidents[0], engine.incidents[1]],
+            // Each with West Midlands' share of the demand: `gen`'s calibration.
             areas: DEFAULT_AREAS
                 .iter()
                 .map(|(code, name)| Area {
                     code: code.to_string(),
                     name: name.to_string(),
+                    weight: AreaShare::west_midlands_weight(code).unwrap_or(DEFAULT_AREA_WEIGHT),
                 })
                 .collect(),
         }
@@ -383,6 +392,17 @@ impl Config {
         }
     }
 
+    /// The areas as `gen` draws them: each code with its weight.
+    pub fn area_shares(&self) -> Vec<AreaShare> {
+        self.areas
+            .iter()
+            .map(|area| AreaShare {
+                code: area.code.clone(),
+                weight: area.weight,
+            })
+            .collect()
+    }
+
     /// An area's display name, or its code when it is not configured.
     pub(crate) fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
         self.areas
@@ -399,7 +419,8 @@ fn line_number_at(text: &str, offset: usize) -> usize {
     memchr::memchr_iter(b'\n', before).count().saturating_add(1)
 }
 
-/// The `[[areas]]` as areas: each code a string, not blank, and given once. Linear in the
+/// The `[[areas]]` as areas: each code a string, not blank, and given once; an area
+/// without a weight weighs [`DEFAULT_AREA_WEIGHT`]. Linear in the
 /// number of areas: a long list must not stall start-up.
 fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig> {
     let mut areas: Vec<Area> = Vec::with_capacity(list.len());
@@ -425,7 +446,10 @@ fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig>
             ));
         }
         let name = keys.name.map_or_else(|| code.clone(), |Text(name)| name);
-        areas.push(Area { code, name });
+        let weight = keys
+            .weight
+            .map_or(DEFAULT_AREA_WEIGHT, |AreaWeight(weight)| weight);
+        areas.push(Area { code, name, weight });
     }
     Ok(areas)
 }

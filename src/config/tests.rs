@@ -64,7 +64,8 @@ fn keys_override_defaults() {
         config.areas,
         vec![Area {
             code: "N".into(),
-            name: "North".into()
+            name: "North".into(),
+            weight: DEFAULT_AREA_WEIGHT,
         }]
     );
     assert_eq!(config.engine_settings(None).retention, Span::from_days(7));
@@ -240,11 +241,42 @@ fn bad_keys_and_values_are_one_sentence_naming_the_key_and_its_line() {
             r#"line 4: `areas[1].code` "N\u{7}" is given twice"#,
         ),
     ];
+    let weight_refused = "`areas[0].weight` must be a number more than 0";
+    let bad_weights = ["-1", "0", "-0.0", "nan", "inf", "-inf", "\"2\""].map(|weight| {
+        (
+            format!("[[areas]]\ncode = \"N\"\nweight = {weight}"),
+            format!("line 3: {weight_refused}"),
+        )
+    });
+    let cases = cases
+        .iter()
+        .map(|&(text, expected)| (text.to_string(), expected.to_string()))
+        .chain(bad_weights);
     for (text, expected) in cases {
-        let message = Config::parse(text).expect_err(text).to_string();
-        assert!(message.starts_with(expected), "{text:?} gave {message:?}");
+        let message = Config::parse(&text).expect_err(&text).to_string();
+        assert!(message.starts_with(&expected), "{text:?} gave {message:?}");
         assert!(!message.contains('\n'), "one line: {message:?}");
     }
+}
+
+#[test]
+fn an_area_weighs_what_it_is_given_or_1_and_the_defaults_carry_west_midlands_shares() {
+    let config = Config::parse(
+        "[[areas]]\ncode = \"N\"\nweight = 2.5\n[[areas]]\ncode = \"S\"\n[[areas]]\ncode = \"E\"\nweight = 3",
+    )
+    .expect("valid config");
+    let weights: Vec<f64> = config.areas.iter().map(|area| area.weight).collect();
+    assert_eq!(weights, [2.5, DEFAULT_AREA_WEIGHT, 3.0]);
+    let default = Config::default();
+    let defaults: Vec<(&str, f64)> = default
+        .areas
+        .iter()
+        .map(|area| (area.code.as_str(), area.weight))
+        .collect();
+    assert_eq!(defaults[0], ("BIR", 40.0));
+    assert_eq!(defaults.iter().map(|area| area.1).sum::<f64>(), 100.0);
+    // So the default configuration's force is gen's default one.
+    assert_eq!(default.area_shares(), AreaShare::west_midlands());
 }
 
 #[test]

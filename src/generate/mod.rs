@@ -4,7 +4,8 @@
 //! (schema v1), calibrated to West Midlands Police published figures, and — unless
 //! asked for v1 only — the call handlers of schema v1.1: when each answered call's
 //! handler is free again (`call_ended`) and how many handlers each line has on duty
-//! (`staffing`), from a shift roster (`roster`).
+//! (`staffing`), from a shift roster (`roster`). The force is the caller's: its areas
+//! share the demand by their weights, and its zone's clock shapes the day and the shifts.
 //! Output is a pure function of [`GenOptions`]: the same options give the
 //! same bytes, on every platform, forever. To guarantee that, the module uses
 //! a fixed PRNG (splitmix64-seeded xoshiro256**) and the `libm` crate's
@@ -28,11 +29,11 @@ mod write;
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 use crate::time::{PLAUSIBLE_UNTIL, Span, Timestamp, is_plausible};
-use model::{DAY_MS, Generator};
+use model::{DAY_MS, Generator, WEST_MIDLANDS_SHARES};
 
 /// Options for [`generate`].
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,38 @@ pub struct GenOptions {
     /// Also write schema v1.1's `call_ended` and `staffing` lines (the call handlers).
     /// Every v1 line is the same either way.
     pub handlers: bool,
+    /// The force's areas: the `lpa` codes written, each drawn by its weight. With none,
+    /// no line carries an `lpa`.
+    pub areas: Vec<AreaShare>,
+}
+
+/// An area's code and its share of the demand, relative to the other areas' (finite and
+/// more than 0, as the configuration checks; an area weighing 0 or less is never drawn).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaShare {
+    pub code: String,
+    pub weight: f64,
+}
+
+impl AreaShare {
+    /// West Midlands' areas by their shares in percent: the default force's.
+    pub fn west_midlands() -> Vec<AreaShare> {
+        WEST_MIDLANDS_SHARES
+            .iter()
+            .map(|&(code, weight)| AreaShare {
+                code: code.to_string(),
+                weight,
+            })
+            .collect()
+    }
+
+    /// West Midlands' share of the demand for the area coded `code`, if it is one of its.
+    pub(crate) fn west_midlands_weight(code: &str) -> Option<f64> {
+        WEST_MIDLANDS_SHARES
+            .iter()
+            .find(|share| share.0 == code)
+            .map(|share| share.1)
+    }
 }
 
 impl GenOptions {
@@ -57,6 +90,40 @@ impl GenOptions {
     /// The default start, 2024-07-01T00:00:00+01:00 (midnight in London).
     pub fn default_start() -> DateTime<FixedOffset> {
         DEFAULT_START
+    }
+
+    /// The default start in zone `tz`: local midnight starting 2024-07-01 there (for
+    /// Europe/London, [`GenOptions::default_start`]).
+    pub fn default_start_in(tz: Tz) -> DateTime<FixedOffset> {
+        local_midnight(DEFAULT_START.date_naive(), tz).unwrap_or(DEFAULT_START)
+    }
+
+    /// The defaults for a force in zone `tz` with `areas`: from
+    /// [`GenOptions::default_start_in`] that zone. For West Midlands in Europe/London,
+    /// these are [`GenOptions::default`].
+    pub fn for_force(tz: Tz, areas: Vec<AreaShare>) -> GenOptions {
+        GenOptions {
+            start: GenOptions::default_start_in(tz),
+            tz,
+            areas,
+            ..GenOptions::default()
+        }
+    }
+}
+
+/// The first instant of `date` in zone `tz`: local midnight, or where the clocks jump over
+/// midnight (as some zones' spring change does), the end of the jump.
+pub fn local_midnight(date: NaiveDate, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    match tz.from_local_datetime(&midnight) {
+        LocalResult::Single(start) | LocalResult::Ambiguous(start, _) => Some(start.fixed_offset()),
+        // Midnight on the offset in force the day before is the instant of the jump.
+        LocalResult::None => {
+            let day_before = midnight.checked_sub_days(Days::new(1))?;
+            let offset_before = tz.offset_from_local_datetime(&day_before).earliest()?;
+            let jump = midnight.checked_sub_offset(offset_before.fix())?;
+            Some(tz.from_utc_datetime(&jump).fixed_offset())
+        }
     }
 }
 
@@ -91,7 +158,8 @@ const DEFAULT_START: DateTime<FixedOffset> = {
 };
 
 impl Default for GenOptions {
-    /// One day from [`GenOptions::default_start`], seed 1, Europe/London.
+    /// One day of West Midlands (the default configuration's force) from
+    /// [`GenOptions::default_start`], seed 1, Europe/London.
     fn default() -> Self {
         GenOptions {
             days: 1,
@@ -99,6 +167,7 @@ impl Default for GenOptions {
             start: Self::default_start(),
             tz: chrono_tz::Europe::London,
             handlers: true,
+            areas: AreaShare::west_midlands(),
         }
     }
 }
@@ -135,6 +204,12 @@ pub fn generate<W: Write>(opts: &GenOptions, out: &mut W) -> io::Result<GenSumma
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 256);
     let mut summary = GenSummary::default();
     let mut busy = write::Busy::default();
+    // Each code escaped once, so a code with a quote or a control character is still JSON.
+    let area_codes = opts
+        .areas
+        .iter()
+        .map(|area| serde_json::to_vec(&area.code).map_err(io::Error::other))
+        .collect::<io::Result<Vec<Vec<u8>>>>()?;
 
     for day in 0..i64::from(opts.days) {
         let d0 = start + day * DAY_MS;
@@ -145,7 +220,7 @@ pub fn generate<W: Write>(opts: &GenOptions, out: &mut W) -> io::Result<GenSumma
         // Every arrival of later days is at or after `d1`, so whatever is
         // pending before `d1` is final.
         while let Some(p) = g.pop_before(d1) {
-            write::write_line(&mut buf, &p, &mut summary, &mut busy);
+            write::write_line(&mut buf, &p, &mut summary, &mut busy, &area_codes);
             if buf.len() >= FLUSH_AT {
                 out.write_all(&buf)?;
                 buf.clear();
@@ -230,6 +305,98 @@ mod tests {
         let from = line.find(&pat)? + pat.len();
         let len = line[from..].find('"')?;
         Some(&line[from..from + len])
+    }
+
+    /// A force of three areas weighted 1:2:5, in Helsinki (UTC+3 in July, two hours
+    /// ahead of London, so a day shaped on London's clock would show it).
+    fn three_area_force() -> GenOptions {
+        let areas = [("NTH", 1.0), ("MID", 2.0), ("STH", 5.0)]
+            .map(|(code, weight)| AreaShare {
+                code: code.to_string(),
+                weight,
+            })
+            .to_vec();
+        GenOptions::for_force(chrono_tz::Europe::Helsinki, areas)
+    }
+
+    #[test]
+    fn a_configured_force_gets_its_areas_by_their_weights_and_its_day_in_its_zone() {
+        let options = three_area_force();
+        assert_eq!(options.start.to_rfc3339(), "2024-07-01T00:00:00+03:00");
+        let mut out = Vec::new();
+        generate(&options, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut again = Vec::new();
+        generate(&options, &mut again).unwrap();
+        assert_eq!(text.as_bytes(), again, "the same bytes for the same seed");
+
+        let codes: Vec<&str> = text.lines().filter_map(|l| field(l, "lpa")).collect();
+        let total = codes.len() as f64;
+        // About 5,000 calls and incidents carry an area. A share p drawn n times has a
+        // standard deviation of sqrt(p(1 − p)/n), at most 0.007 here (p = 5/8): 0.025 is
+        // more than 3.5 of them, and the seed is fixed, so this never flickers.
+        assert!(total > 4_000.0, "{total}");
+        for (code, weight) in [("NTH", 1.0), ("MID", 2.0), ("STH", 5.0)] {
+            let share = codes.iter().filter(|&&c| c == code).count() as f64 / total;
+            assert!((share - weight / 8.0).abs() < 0.025, "{code}: {share}");
+        }
+        assert!(codes.iter().all(|c| ["NTH", "MID", "STH"].contains(c)));
+
+        // The day's shape is on Helsinki's clock: its quietest hours are around 04:00 and
+        // its busiest in the afternoon and evening there.
+        let mut per_local_hour = [0_u32; 24];
+        for line in text.lines().filter(|l| l.contains("\"call_offered\"")) {
+            let at = DateTime::parse_from_rfc3339(field(line, "at").unwrap()).unwrap();
+            let local = at.with_timezone(&options.tz);
+            per_local_hour[chrono::Timelike::hour(&local) as usize] += 1;
+        }
+        let hour_of = |pick: fn(u32, u32) -> bool| {
+            (0..24)
+                .reduce(|a, b| {
+                    if pick(per_local_hour[b], per_local_hour[a]) {
+                        b
+                    } else {
+                        a
+                    }
+                })
+                .unwrap()
+        };
+        let quietest = hour_of(|a, b| a < b);
+        let busiest = hour_of(|a, b| a > b);
+        assert!(
+            (2..=6).contains(&quietest),
+            "{quietest}: {per_local_hour:?}"
+        );
+        assert!(
+            (14..=20).contains(&busiest),
+            "{busiest}: {per_local_hour:?}"
+        );
+    }
+
+    #[test]
+    fn the_default_force_is_west_midlands_and_a_day_starts_at_local_midnight() {
+        assert_eq!(
+            GenOptions::for_force(chrono_tz::Europe::London, AreaShare::west_midlands()),
+            GenOptions::default()
+        );
+        let midnight = |date: &str, tz: Tz| {
+            local_midnight(date.parse().unwrap(), tz)
+                .unwrap()
+                .to_rfc3339()
+        };
+        assert_eq!(
+            midnight("2024-07-01", chrono_tz::Europe::London),
+            "2024-07-01T00:00:00+01:00"
+        );
+        assert_eq!(
+            midnight("2024-01-05", chrono_tz::Europe::Dublin),
+            "2024-01-05T00:00:00+00:00"
+        );
+        // Santiago's clocks went from 00:00 to 01:00 on 2024-09-08: the day began at 01:00.
+        assert_eq!(
+            midnight("2024-09-08", chrono_tz::America::Santiago),
+            "2024-09-08T01:00:00-03:00"
+        );
     }
 
     #[test]

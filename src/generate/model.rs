@@ -8,9 +8,9 @@ use std::collections::BinaryHeap;
 use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
-use super::GenOptions;
 use super::rng::Rng;
 use super::roster::{HandleTimes, Roster, SNAPSHOT_EVERY_MS};
+use super::{AreaShare, GenOptions};
 use crate::model::CallLine;
 
 // ---------------------------------------------------------------------------
@@ -35,15 +35,16 @@ const HOURLY_SHAPE: [f64; 24] = [
 /// out 01:00–04:00 the next morning).
 const WEEKEND_EVENING_BOOST: f64 = 0.15;
 
-/// Local policing areas and their weights (percent).
-pub(super) const LPAS: [(&str, u32); 7] = [
-    ("BIR", 40),
-    ("COV", 12),
-    ("DUD", 11),
-    ("SAN", 11),
-    ("SOL", 7),
-    ("WAL", 9),
-    ("WOL", 10),
+/// West Midlands' Local Policing Areas and their shares of the demand (percent): the
+/// default force's areas and `weight`s.
+pub(super) const WEST_MIDLANDS_SHARES: [(&str, f64); 7] = [
+    ("BIR", 40.0),
+    ("COV", 12.0),
+    ("DUD", 11.0),
+    ("SAN", 11.0),
+    ("SOL", 7.0),
+    ("WAL", 9.0),
+    ("WOL", 10.0),
 ];
 /// Share of calls offered with no `lpa` key.
 const CALL_NO_LPA: f64 = 0.03;
@@ -82,7 +83,7 @@ pub(super) enum Event {
     CallOffered {
         id: u64,
         line: CallLine,
-        lpa: Option<u8>,
+        lpa: Option<u16>,
     },
     CallAnswered {
         id: u64,
@@ -99,7 +100,7 @@ pub(super) enum Event {
     IncidentCreated {
         id: u64,
         grade: Grade,
-        lpa: u8,
+        lpa: Option<u16>,
     },
     IncidentArrived {
         id: u64,
@@ -154,6 +155,8 @@ pub(super) struct Generator {
     arrivals: Vec<(i64, Stream, f64)>,
     /// The call handlers (schema v1.1), when the feed carries them.
     handlers: Option<(HandleTimes, Roster)>,
+    /// Which area each call and incident is in.
+    areas: AreaDraw,
 }
 
 impl Generator {
@@ -172,6 +175,7 @@ impl Generator {
             handlers: opts
                 .handlers
                 .then(|| (HandleTimes::new(opts.seed), Roster::new(opts.seed, opts.tz))),
+            areas: AreaDraw::new(&opts.areas),
         }
     }
 
@@ -299,16 +303,19 @@ impl Generator {
         self.arrivals = arrivals;
     }
 
-    fn lpa(&mut self) -> u8 {
-        let total: u32 = LPAS.iter().map(|l| l.1).sum();
-        let mut r = self.rng.below(u64::from(total));
-        for (i, &(_, weight)) in (0_u8..).zip(LPAS.iter()) {
-            if r < u64::from(weight) {
-                return i;
-            }
-            r -= u64::from(weight);
+    /// The index of an area drawn by its share, or none when the force has no areas.
+    fn lpa(&mut self) -> Option<u16> {
+        if self.areas.total == 0 {
+            return None;
         }
-        0
+        let mut r = self.rng.below(self.areas.total);
+        for (index, &parts) in (0_u16..).zip(&self.areas.parts) {
+            if r < parts {
+                return Some(index);
+            }
+            r -= parts;
+        }
+        None
     }
 
     fn call(&mut self, at: i64, line: CallLine, w: f64) {
@@ -317,7 +324,7 @@ impl Generator {
         let lpa = if self.rng.f64() < CALL_NO_LPA {
             None
         } else {
-            Some(self.lpa())
+            self.lpa()
         };
         self.push(at, Event::CallOffered { id, line, lpa });
         // Busier = slower: waits scale with the current demand.
@@ -394,6 +401,47 @@ impl Generator {
     }
 }
 
+/// The areas' weights as whole numbers of parts, so an area is drawn with one integer
+/// draw: whole weights as they are (West Midlands' percentages draw exactly as they always
+/// have, so the default feed keeps its bytes), any others as millionths of the largest
+/// weight, at least one part each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AreaDraw {
+    parts: Vec<u64>,
+    total: u64,
+}
+
+/// Whole weights summing to more than this are scaled like fractional ones.
+const MOST_WHOLE_PARTS: f64 = 1e9;
+/// Parts of the largest weight when weights are scaled.
+const PARTS_OF_LARGEST: f64 = 1e6;
+
+impl AreaDraw {
+    pub(super) fn new(areas: &[AreaShare]) -> AreaDraw {
+        let weights: Vec<f64> = areas.iter().map(|area| area.weight).collect();
+        let whole = weights.iter().all(|weight| weight.fract() == 0.0)
+            && weights.iter().sum::<f64>() <= MOST_WHOLE_PARTS;
+        let largest = weights.iter().copied().fold(0.0, f64::max);
+        let parts: Vec<u64> = weights
+            .iter()
+            .map(|&weight| {
+                let parts = if whole {
+                    weight
+                } else {
+                    (weight / largest * PARTS_OF_LARGEST).round().max(1.0)
+                };
+                // Weights are finite and more than 0, and the parts at most 1e9:
+                // the cast keeps the value.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let parts = parts as u64;
+                parts
+            })
+            .collect();
+        let total = parts.iter().sum();
+        AreaDraw { parts, total }
+    }
+}
+
 /// 0 before 17:00, rising to 1 at 20:00 and staying there until midnight.
 fn ramp_up(x: f64) -> f64 {
     ((x - 17.0) / 3.0).clamp(0.0, 1.0)
@@ -420,6 +468,29 @@ fn secs_to_ms(secs: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn areas(weights: &[f64]) -> Vec<AreaShare> {
+        weights
+            .iter()
+            .map(|&weight| AreaShare {
+                code: String::new(),
+                weight,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whole_weights_are_their_own_parts_and_others_are_millionths_of_the_largest() {
+        let west_midlands = AreaDraw::new(&GenOptions::default().areas);
+        assert_eq!(west_midlands.parts, [40, 12, 11, 11, 7, 9, 10]);
+        assert_eq!(west_midlands.total, 100);
+        assert_eq!(AreaDraw::new(&areas(&[1.0, 2.0, 5.0])).total, 8);
+        let fractional = AreaDraw::new(&areas(&[2.5, 1.0, 1e-9]));
+        assert_eq!(fractional.parts, [1_000_000, 400_000, 1]);
+        let huge = AreaDraw::new(&areas(&[1e300, 1.0]));
+        assert_eq!(huge.parts, [1_000_000, 1]);
+        assert_eq!(AreaDraw::new(&[]).total, 0);
+    }
 
     #[test]
     fn daily_shape_is_normalised_with_a_4am_trough() {

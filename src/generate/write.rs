@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::GenSummary;
-use super::model::{Event, Grade, LPAS, Pending};
+use super::model::{Event, Grade, Pending};
 use crate::model::CallLine;
 
 /// Handlers busy on each line's answered calls (999, 101), as the lines written so far
@@ -19,12 +19,14 @@ impl Busy {
     }
 }
 
-/// Appends `p` as one line to `buf` and counts it in `summary`.
+/// Appends `p` as one line to `buf` and counts it in `summary`. `area_codes` are the
+/// areas' codes as JSON strings (quoted and escaped), by index.
 pub(super) fn write_line(
     buf: &mut Vec<u8>,
     p: &Pending,
     summary: &mut GenSummary,
     busy: &mut Busy,
+    area_codes: &[Vec<u8>],
 ) {
     summary.lines += 1;
     if let Event::Staffing { line, on_duty } = p.ev {
@@ -81,9 +83,7 @@ pub(super) fn write_line(
             buf.extend_from_slice(b",\"line\":\"");
             buf.extend_from_slice(line_code(line));
             buf.push(b'"');
-            if let Some(a) = lpa {
-                push_lpa(buf, a);
-            }
+            push_lpa(buf, lpa, area_codes);
         }
         Event::IncidentCreated { grade, lpa, .. } => {
             let g: &[u8] = match grade {
@@ -103,7 +103,7 @@ pub(super) fn write_line(
             buf.extend_from_slice(b",\"grade\":\"");
             buf.extend_from_slice(g);
             buf.push(b'"');
-            push_lpa(buf, lpa);
+            push_lpa(buf, lpa, area_codes);
         }
         _ => {}
     }
@@ -117,10 +117,13 @@ fn line_code(line: CallLine) -> &'static [u8] {
     }
 }
 
-fn push_lpa(buf: &mut Vec<u8>, lpa: u8) {
-    buf.extend_from_slice(b",\"lpa\":\"");
-    buf.extend_from_slice(LPAS[lpa as usize].0.as_bytes());
-    buf.push(b'"');
+/// `,"lpa":"CODE"`, or nothing for an event in no area.
+fn push_lpa(buf: &mut Vec<u8>, lpa: Option<u16>, area_codes: &[Vec<u8>]) {
+    let Some(code) = lpa.and_then(|index| area_codes.get(usize::from(index))) else {
+        return;
+    };
+    buf.extend_from_slice(b",\"lpa\":");
+    buf.extend_from_slice(code);
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, UTC, millisecond precision).

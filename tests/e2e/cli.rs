@@ -6,6 +6,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod generate;
+
 /// Runs the binary with its output piped and no `COLUMNS`, so `report` prints its wide
 /// table whatever the shell running the tests exports.
 fn forceboard(args: &[&str]) -> Output {

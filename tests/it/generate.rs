@@ -294,6 +294,7 @@ fn feed_stops_at_the_end_and_leaves_late_closes_open() {
         start,
         tz: chrono_tz::Europe::London,
         handlers: false,
+        ..GenOptions::default()
     };
     let text = String::from_utf8(run(&opts)).unwrap();
     let events = parse(&text);
