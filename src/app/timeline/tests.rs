@@ -107,7 +107,7 @@ fn a_paused_served_clock_stands_still_and_the_feed_stays_live() {
 }
 
 #[test]
-fn a_new_epoch_rebuilds_the_board_from_its_new_backlog() {
+fn a_new_epoch_back_in_time_rebuilds_the_board_from_its_new_backlog() {
     let mut board = LiveBoard::connected(wall(0));
     // Timeline 1 at 21:40:00, with its backlog.
     board.send(&heartbeat("2024-07-05T21:40:00Z", 1.0, 1), wall(0));
@@ -164,6 +164,41 @@ fn a_new_epoch_rebuilds_the_board_from_its_new_backlog() {
     assert_eq!(status.events_per_min, 2.0);
     assert_eq!(status.rejected, 0);
     assert_eq!(status.state, FeedState::Live);
+}
+
+#[test]
+fn a_new_epoch_forward_drops_what_the_old_timeline_left_open() {
+    let mut board = LiveBoard::connected(wall(0));
+    board.send(&heartbeat("2024-07-05T21:40:00Z", 1.0, 1), wall(0));
+    board.send(&emergency("I1", "2024-07-05T21:20:00Z"), wall(0));
+    board.send(&offered("C", "2024-07-05T21:39:40Z"), wall(0));
+    let at = board.feed.figures_at(wall(0));
+    let figures = board.feed.engine().figures(at, Span::HOUR, Scope::Force);
+    assert_eq!(figures.incidents.emergency.open, 1);
+    assert_eq!(figures.calls.line_999.waiting, 1);
+
+    // The trainer moves the clock on to 23:00 the next day (timeline 2). I1 was attended
+    // and C answered in the part skipped, so neither is in the new backlog: only X,
+    // offered at 22:59:30 and answered 6 s later.
+    board.send(&heartbeat("2024-07-06T23:00:00Z", 1.0, 2), wall(10));
+    board.send(&offered("X", "2024-07-06T22:59:30Z"), wall(10));
+    board.send(
+        &answered("X", "2024-07-06T22:59:36Z", "2024-07-06T22:59:30Z"),
+        wall(10),
+    );
+    assert_eq!(board.feed.now(wall(10)), t("2024-07-06T23:00:00Z"));
+    let at = board.feed.figures_at(wall(10));
+    let figures = board.feed.engine().figures(at, Span::HOUR, Scope::Force);
+    // Nothing open: I1 is not left open (it would be breached, 25 h 40 m on), nor C
+    // waiting.
+    assert_eq!(figures.incidents.emergency.open, 0);
+    assert_eq!(figures.incidents.emergency.created, 0);
+    let calls = figures.calls.line_999;
+    assert_eq!((calls.offered, calls.answered), (1, 1));
+    assert_eq!(calls.mean_answer_s, Some(6.0));
+    assert_eq!((calls.waiting, calls.expired), (0, 0));
+    // In the minute to 23:00:00: X's offer and answer, and the heartbeat.
+    assert_eq!(board.feed.status(wall(10)).events_per_min, 3.0);
 }
 
 #[test]
