@@ -268,8 +268,13 @@ pub enum Reject {
     NegativeDuration(EventKind),
     /// A closing event longer after its opening time than a call or incident can last.
     ImplausibleDuration(EventKind),
-    /// Live feeds only: too far ahead of the wall clock.
+    /// Live feeds only: too far ahead of the board's clock (the wall clock, or the feed's
+    /// own clock it follows).
     FutureDated,
+    /// Live feeds only: a heartbeat announcing a clock (`speed`) in the middle of a feed
+    /// the board reads on the wall clock. A board follows a feed's clock only when it is
+    /// the first line of a connection.
+    UnexpectedClock,
     /// A `staffing` count (`on_duty`, `available`) that is not a whole number from 0 to
     /// [`MAX_ON_DUTY`].
     BadCount(&'static str),
@@ -319,6 +324,10 @@ impl fmt::Display for Reject {
                 "{kind} longer than the plausible maximum (implausible duration)"
             ),
             Reject::FutureDated => write!(f, "dated too far ahead of the clock (future-dated)"),
+            Reject::UnexpectedClock => write!(
+                f,
+                "clock heartbeat on a feed on the wall clock (unexpected speed)"
+            ),
             Reject::BadCount(field) => write!(
                 f,
                 "\"{field}\" is not a whole number from 0 to {MAX_ON_DUTY}"

@@ -222,6 +222,7 @@ impl App {
             feed.mode(),
             feed.status(wall),
         )
+        .seen_at(wall)
     }
 
     /// The frame to draw at `wall`, or `None` when it would show exactly what the screen

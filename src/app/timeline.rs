@@ -8,7 +8,7 @@ use crate::engine::Engine;
 use crate::feed::{FeedItem, SourceState};
 use crate::ingest::playback::Playback;
 use crate::ingest::replay::{Replay, ReplayOptions};
-use crate::model::{Event, EventBody, Reject};
+use crate::model::{AnnouncedClock, Event, EventBody, Reject};
 use crate::time::{MAX_SPEED, MIN_SPEED};
 use crate::time::{Span, Timestamp};
 use crate::ui::status::{AsOf, SourceLabel};
@@ -16,7 +16,7 @@ use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus, ReplayCommand};
 
 use super::tracker::FeedTracker;
 use crate::ingest::live::{LiveIngest, Outcome};
-use crate::time::FeedClock;
+use crate::time::{FeedClock, Followed};
 
 /// The demo starts this far into its day, when the board is busy.
 const DEMO_START: Span = Span::from_hours(17);
@@ -58,6 +58,9 @@ pub struct Timeline {
     future_skew: Span,
     /// A live feed's own clock, once its heartbeats announce one (a served recording).
     clock: Option<FeedClock>,
+    /// The next line is the first of a new connection: only it may start the board on a
+    /// feed's own clock (a server says its clock before anything else).
+    first_line_of_connection: bool,
     /// Accepted events, kept for `--record` until the shell takes them.
     recording: Option<Vec<Event>>,
     /// `--record`'s health as the shell last saw it.
@@ -89,6 +92,7 @@ impl Timeline {
             stale_after: config.stale_after,
             future_skew: config.future_skew,
             clock: None,
+            first_line_of_connection: false,
             recording: None,
             record_health: None,
             acknowledged_failures: 0,
@@ -220,6 +224,7 @@ impl Timeline {
             Driver::Live(_) => match self.clock {
                 Some(clock) => Mode::Training {
                     speed: clock.speed(),
+                    paused: clock.is_paused(),
                 },
                 None => Mode::Live,
             },
@@ -241,8 +246,15 @@ impl Timeline {
         match item {
             FeedItem::Event { line, event } => {
                 self.tracker.event_arrived(wall);
-                if let EventBody::Heartbeat { clock: Some(clock) } = event.body {
-                    self.follow_clock(event.at, clock.speed, wall);
+                let first_line = std::mem::take(&mut self.first_line_of_connection);
+                if let EventBody::Heartbeat {
+                    clock: Some(announced),
+                } = event.body
+                    && let Err(reason) = self.follow_clock(event.at, announced, first_line, wall)
+                {
+                    self.known_now = Some(self.now(wall));
+                    self.tracker.reject(line, reason);
+                    return;
                 }
                 let now = self.now(wall);
                 self.known_now = Some(now);
@@ -255,11 +267,17 @@ impl Timeline {
                 }
             }
             FeedItem::Rejected { line, reason } => {
+                self.first_line_of_connection = false;
                 self.tracker.line_arrived(wall);
                 self.known_now = Some(self.now(wall));
                 self.tracker.reject(line, reason);
             }
-            FeedItem::State(state) => self.tracker.set_state(state, wall),
+            FeedItem::State(state) => {
+                if state == SourceState::Connected {
+                    self.first_line_of_connection = true;
+                }
+                self.tracker.set_state(state, wall);
+            }
             FeedItem::WrittenAt(written) => {
                 self.tracker.written_at(written);
                 // The lines were written then: the board knew the feed as of then (on the
@@ -271,15 +289,50 @@ impl Timeline {
         }
     }
 
-    /// A live feed announced its clock: it reads `at` now and runs at `speed`.
-    fn follow_clock(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
+    /// A live feed's heartbeat announced its clock: it reads `at` now. The board follows
+    /// it when it is the first line of a connection, or the board already follows the
+    /// feed's clock; a clock in the middle of a feed on the wall clock is refused, and so
+    /// is a heartbeat of the followed timeline dated beyond the future skew.
+    fn follow_clock(
+        &mut self,
+        at: Timestamp,
+        announced: AnnouncedClock,
+        first_line: bool,
+        wall: Timestamp,
+    ) -> Result<(), Reject> {
         if !matches!(self.driver, Driver::Live(_)) {
-            return;
+            return Ok(());
         }
-        match &mut self.clock {
-            Some(clock) => clock.reanchor(at, speed, wall),
-            None => self.clock = Some(FeedClock::new(at, speed, wall)),
+        let reading = (announced.speed, announced.epoch);
+        let followed = match &mut self.clock {
+            // Every connection to a server begins with its clock and then the whole
+            // backlog, so the board starts again from them wherever the clock reads (a
+            // restarted server's epoch may begin at 0 again).
+            _ if first_line => Followed::NewTimeline,
+            None => return Err(Reject::UnexpectedClock),
+            Some(clock) => clock.follow(at, reading, wall, self.future_skew),
+        };
+        match followed {
+            Followed::SameTimeline => Ok(()),
+            Followed::TooFarAhead => Err(Reject::FutureDated),
+            Followed::NewTimeline => {
+                self.clock = Some(FeedClock::new(at, announced.speed, announced.epoch, wall));
+                self.start_timeline_afresh();
+                Ok(())
+            }
         }
+    }
+
+    /// The served timeline started again (a new connection, the trainer moved the clock,
+    /// a looping recording began again): what the board knew of the old one is dropped,
+    /// and its figures are rebuilt from the lines that follow (the new backlog, then live
+    /// lines). The rejected lines stay counted: they were refused on this link.
+    fn start_timeline_afresh(&mut self) {
+        if let Driver::Live(live) = &mut self.driver {
+            live.start_afresh();
+        }
+        self.tracker.forget_events();
+        self.known_now = None;
     }
 
     /// Moves the feed on to `wall`: a live feed applies the events whose time has come, a
@@ -388,3 +441,6 @@ fn recording_state(
         }
     };
 }
+
+#[cfg(test)]
+mod tests;

@@ -88,6 +88,15 @@ impl FeedTracker {
         self.forget_old_events(newest);
     }
 
+    /// The feed's timeline started again (a served recording moved): the events of the
+    /// old one no longer count in the rate, and the newest of them no longer bounds it (a
+    /// timeline moved back would forget every new event at once). The rejected lines, the
+    /// link's and the lines' record, are kept.
+    pub(crate) fn forget_events(&mut self) {
+        self.recent_events.clear();
+        self.newest_event = None;
+    }
+
     pub(crate) fn reject(&mut self, line: u64, reason: Reject) {
         self.rejected = self.rejected.saturating_add(1);
         self.recent_rejects.push_back(RejectedLine { line, reason });

@@ -119,6 +119,16 @@ impl LiveIngest {
         &self.engine
     }
 
+    /// Drops every event applied or waiting, keeping the settings (the engine's, the
+    /// grace, whether events are handed back): the feed's timeline starts again.
+    pub(crate) fn start_afresh(&mut self) {
+        let engine = Engine::new(self.engine.settings().clone());
+        *self = LiveIngest {
+            keep_events: self.keep_events,
+            ..LiveIngest::new(engine, self.grace)
+        };
+    }
+
     /// Hands every accepted event back in its [`Outcome`], for `--record`.
     pub(crate) fn keep_events(&mut self) {
         self.keep_events = true;

@@ -14,7 +14,7 @@ mod span;
 mod virtual_clock;
 mod wall;
 
-pub(crate) use feed_clock::FeedClock;
+pub(crate) use feed_clock::{FeedClock, Followed};
 pub use instant::Timestamp;
 pub(crate) use served_clock::ServedClock;
 pub use span::Span;

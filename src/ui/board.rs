@@ -11,6 +11,7 @@ use crate::time::{Span, Timestamp};
 
 use super::status::{FeedStatus, Mode};
 use super::view::View;
+use super::widgets::text::needs_year;
 
 /// How many points each trend has.
 pub(crate) const TREND_POINTS: usize = 24;
@@ -77,6 +78,9 @@ pub struct Board {
     pub warn_fraction: f64,
     pub mode: Mode,
     pub feed: FeedStatus,
+    /// `now` is more than a day from the wall clock (a served recording's or a replay's
+    /// day): every date shown says its year. See [`Board::seen_at`].
+    pub(crate) dates_with_year: bool,
 }
 
 impl Board {
@@ -177,7 +181,17 @@ impl Board {
             warn_fraction: config.warn_fraction,
             mode,
             feed,
+            dates_with_year: false,
         }
+    }
+
+    /// The board as seen when the wall clock reads `wall`: its dates say their year when
+    /// its time is more than a day from the wall's. (Kept out of [`build`](Self::build) so
+    /// that the frame holds no wall time: a paused board draws the same frame each tick.)
+    #[must_use]
+    pub fn seen_at(mut self, wall: Timestamp) -> Board {
+        self.dates_with_year = needs_year(self.now, wall);
+        self
     }
 }
 

@@ -9,9 +9,11 @@ use crate::model::RejectedLine;
 pub enum Mode {
     Live,
     /// A live feed that carries its own clock (a served recording), running at `speed` ×
-    /// real time: a training session, never the live feed.
+    /// real time: a training session, never the live feed. `paused`: the trainer has
+    /// stopped the clock (its speed is then 0); the feed is still live.
     Training {
         speed: f64,
+        paused: bool,
     },
     /// The built-in demo feed: a DEMO DATA banner that never goes away.
     Demo,

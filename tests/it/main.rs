@@ -43,3 +43,4 @@ mod staffing;
 mod strays;
 mod ui_snapshots;
 mod ui_staffing;
+mod ui_training;

@@ -42,7 +42,7 @@ const EXTRA: &str = r#"
 {"kind":"incident_created","at":"2024-07-01T11:00:00Z","id":"S1","grade":"scheduled","lpa":"SOL"}
 "#;
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     parse_rfc3339("2024-07-01T12:00:00Z").unwrap()
 }
 
@@ -86,14 +86,16 @@ fn live_feed() -> FeedStatus {
     }
 }
 
-struct Case {
-    view: View,
-    mode: Mode,
-    feed: FeedStatus,
+pub(crate) struct Case {
+    pub(crate) view: View,
+    pub(crate) mode: Mode,
+    pub(crate) feed: FeedStatus,
+    /// The wall clock the board is seen at: `now` unless a case says otherwise.
+    pub(crate) wall: Timestamp,
 }
 
 impl Case {
-    fn new(layout: LayoutChoice) -> Case {
+    pub(crate) fn new(layout: LayoutChoice) -> Case {
         let config = Config::default();
         let mut view = View::for_config(&config, ColorDepth::TrueColor);
         view.layout = layout;
@@ -101,6 +103,7 @@ impl Case {
             view,
             mode: Mode::Live,
             feed: live_feed(),
+            wall: now(),
         }
     }
 
@@ -115,9 +118,10 @@ impl Case {
             self.mode,
             self.feed.clone(),
         )
+        .seen_at(self.wall)
     }
 
-    fn render(&self, width: u16, height: u16) -> Terminal<TestBackend> {
+    pub(crate) fn render(&self, width: u16, height: u16) -> Terminal<TestBackend> {
         let board = self.board();
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
@@ -267,7 +271,7 @@ fn mono_has_no_colour_and_still_marks_trouble() {
 }
 
 /// The screen's text, row after row.
-fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+pub(crate) fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let area = buffer.area;
     (0..area.height)
@@ -580,7 +584,14 @@ fn ascii_mode_needs_no_question_marks_at_any_size() {
             speed: 60.0,
             paused: true,
         },
-        Mode::Training { speed: 0.5 },
+        Mode::Training {
+            speed: 0.5,
+            paused: false,
+        },
+        Mode::Training {
+            speed: 0.0,
+            paused: true,
+        },
     ];
     let layouts = [
         LayoutChoice::Auto,

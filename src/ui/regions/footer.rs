@@ -43,7 +43,13 @@ fn feed_state(board: &Board, theme: &Theme) -> Span<'static> {
         // Flowing: say where from, so a demo or a replay is never taken for the live feed.
         FeedState::Live => match board.mode {
             Mode::Live => ("LIVE".to_string(), theme.good()),
-            Mode::Training { speed } => (
+            Mode::Training { paused: true, .. } => (
+                theme
+                    .glyphs()
+                    .words_in_set(&super::header::paused_at(board)),
+                theme.warning(),
+            ),
+            Mode::Training { speed, .. } => (
                 format!("TRAINING {}", theme.glyphs().speed(speed)),
                 theme.warning(),
             ),

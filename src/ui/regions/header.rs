@@ -13,7 +13,7 @@ use crate::format::speed;
 use crate::ui::widgets::glyphs::Glyphs;
 use crate::ui::widgets::paint;
 use crate::ui::widgets::text::{
-    clock, clock_and_date, date, fill_row, fit, put_centered, put_line, width,
+    clock, clock_and_date, date, fill_row, fit, put_centered, put_line, time_of_day, width,
 };
 use crate::ui::widgets::theme::{Banner, Theme};
 
@@ -22,20 +22,15 @@ pub(crate) fn banners(board: &Board) -> Vec<(Banner, String)> {
     let mut banners = Vec::new();
     match board.mode {
         Mode::Live => {}
-        Mode::Training { speed: s } => banners.push((
-            Banner::Replay,
-            format!(
-                "TRAINING {} — {} — a served recording, not the live feed",
-                speed(s),
-                clock_and_date(board.now, board.tz)
-            ),
-        )),
+        Mode::Training { speed: s, paused } => {
+            banners.push((Banner::Replay, training_words(board, s, paused)));
+        }
         Mode::Demo => banners.push((Banner::Demo, "DEMO DATA — not a live feed".to_string())),
         Mode::Replay { speed: s, paused } => {
             let mut text = format!(
                 "REPLAY {} — {}",
                 speed(s),
-                clock_and_date(board.now, board.tz)
+                clock_and_date(board.now, board.tz, board.dates_with_year)
             );
             if paused {
                 text.push_str(" — PAUSED");
@@ -84,6 +79,30 @@ pub(crate) fn banners(board: &Board) -> Vec<(Banner, String)> {
         banners.push((Banner::Alarm, words));
     }
     banners
+}
+
+/// `TRAINING ×20 — 21:45:00 Fri 5 Jul 2024 — a served recording, not the live feed`, or
+/// `TRAINING — PAUSED at 21:45:00 — Fri 5 Jul 2024 — …` while the trainer has paused it.
+fn training_words(board: &Board, s: f64, paused: bool) -> String {
+    const NOT_LIVE: &str = "a served recording, not the live feed";
+    if paused {
+        format!(
+            "{} — {} — {NOT_LIVE}",
+            paused_at(board),
+            date(board.now, board.tz, board.dates_with_year)
+        )
+    } else {
+        format!(
+            "TRAINING {} — {} — {NOT_LIVE}",
+            speed(s),
+            clock_and_date(board.now, board.tz, board.dates_with_year)
+        )
+    }
+}
+
+/// `TRAINING — PAUSED at 21:45:00`: the served clock the trainer stopped, and where.
+pub(crate) fn paused_at(board: &Board) -> String {
+    format!("TRAINING — PAUSED at {}", time_of_day(board.now, board.tz))
 }
 
 /// `RECORDING FAILED — disk full — 12 lines lost (r to dismiss)`, until acknowledged.
@@ -214,7 +233,8 @@ fn mode_word(mode: Mode, feed: &FeedStatus, glyphs: &Glyphs) -> String {
             FeedState::Ended => "ENDED".to_string(),
             _ => "CONNECTING".to_string(),
         },
-        Mode::Training { speed: s } => format!("TRAINING {}", glyphs.speed(s)),
+        Mode::Training { paused: true, .. } => "TRAINING PAUSED".to_string(),
+        Mode::Training { speed: s, .. } => format!("TRAINING {}", glyphs.speed(s)),
         Mode::Demo => "DEMO".to_string(),
         Mode::Replay { speed: s, paused } => {
             let paused = if paused { " PAUSED" } else { "" };
@@ -262,7 +282,10 @@ pub(crate) fn draw_header(
         Some(as_of) => Span::styled(as_of_words(as_of, board.tz), theme.bold()),
         None => Span::styled(clock(board.now, board.tz), theme.bold()),
     };
-    let day = Span::styled(date(board.now, board.tz), theme.dim());
+    let day = Span::styled(
+        date(board.now, board.tz, board.dates_with_year),
+        theme.dim(),
+    );
     let sep = || Span::styled(theme.glyphs().sep(), theme.dim());
     let window_one = Span::styled(format!("window {}", board.window.label), theme.bold());
 

@@ -90,19 +90,35 @@ pub(crate) fn draw_one_line(area: Rect, buf: &mut Buffer, board: &Board, theme: 
         figure(c101, "101"),
         figure(priority, "P"),
     ];
-    let state = header::banners(board)
-        .first()
-        .map(|(_, text)| theme.glyphs().words_in_set(&short_state(text)))
-        .filter(|state| !state.is_empty())
-        .map(|state| Span::styled(format!("{state} "), theme.alarm()));
-    let candidates = (1..=parts.len()).rev().map(|count| {
-        let spans: Vec<Span<'static>> = state
-            .iter()
-            .cloned()
-            .chain(parts[..count].iter().flatten().cloned())
-            .collect();
-        Line::from(spans)
-    });
+    let banner = header::banners(board).first().map(|(_, text)| text.clone());
+    let styled = |state: String| {
+        Some(state)
+            .filter(|state| !state.is_empty())
+            .map(|state| Span::styled(format!("{state} "), theme.alarm()))
+    };
+    let glyphs = theme.glyphs();
+    let state = banner
+        .as_deref()
+        .and_then(|text| styled(glyphs.words_in_set(&short_state(text))));
+    // Where the state and the figures do not fit together: the state alone (a paused
+    // clock's words are long), then its first words with the figures.
+    let first_words = banner
+        .as_deref()
+        .and_then(|text| styled(glyphs.words_in_set(&first_words(text))));
+    let with = |state: Option<Span<'static>>| {
+        let parts = &parts;
+        (1..=parts.len()).rev().map(move |count| {
+            let spans: Vec<Span<'static>> = state
+                .iter()
+                .cloned()
+                .chain(parts[..count].iter().flatten().cloned())
+                .collect();
+            Line::from(spans)
+        })
+    };
+    let candidates = with(state.clone())
+        .chain(state.map(|state| Line::from(vec![state])))
+        .chain(with(first_words));
     let line = fit(area.width, candidates);
     put_line(buf, area, area.x, area.y, &line);
 }
@@ -293,8 +309,21 @@ fn queues(headlines: &[Headline<'_>]) -> Queues {
     totals
 }
 
-/// The first words of a banner, before its first dash: `FEED DOWN`, `REPLAY ×60`.
+/// The first words of a banner, before its first dash (`FEED DOWN`, `REPLAY ×60`), and
+/// the part that says a clock is paused (`TRAINING — PAUSED at 21:45:00`).
 fn short_state(banner: &str) -> String {
+    let paused = banner
+        .split(" — ")
+        .map(str::trim)
+        .find(|part| part.starts_with("PAUSED"));
+    match paused {
+        Some(paused) => format!("{} — {paused}", first_words(banner)),
+        None => first_words(banner),
+    }
+}
+
+/// The first words of a banner, before its first dash: `FEED DOWN`, `TRAINING`.
+fn first_words(banner: &str) -> String {
     banner
         .split(" — ")
         .next()

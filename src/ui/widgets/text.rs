@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use crate::time::{Timestamp, to_utc};
+use crate::time::{Span, Timestamp, to_utc};
 
 use super::paint;
 
@@ -25,14 +25,33 @@ pub(crate) fn hours_minutes(now: Timestamp, tz: Tz) -> String {
     local(now, tz).format("%H:%M").to_string()
 }
 
-/// `14:32:05 Sat 26 Oct`.
-pub(crate) fn clock_and_date(now: Timestamp, tz: Tz) -> String {
-    local(now, tz).format("%H:%M:%S %a %-d %b").to_string()
+/// `21:45:00`: the time of day alone, where the date or the zone is said beside it.
+pub(crate) fn time_of_day(now: Timestamp, tz: Tz) -> String {
+    local(now, tz).format("%H:%M:%S").to_string()
 }
 
-/// `Sat 26 Oct`.
-pub(crate) fn date(now: Timestamp, tz: Tz) -> String {
-    local(now, tz).format("%a %-d %b").to_string()
+/// A date further than this from the wall clock says its year: a served recording's or a
+/// replay's day may be years ago, and `Fri 5 Jul` alone would pass for this year's.
+pub(crate) const YEAR_SHOWN_BEYOND: Span = Span::DAY;
+
+/// Whether a date shown at `now` says its year, the wall clock reading `wall`.
+pub(crate) fn needs_year(now: Timestamp, wall: Timestamp) -> bool {
+    (now - wall).abs() > YEAR_SHOWN_BEYOND
+}
+
+/// `14:32:05 Sat 26 Oct`; `14:32:05 Fri 5 Jul 2024` with its year.
+pub(crate) fn clock_and_date(now: Timestamp, tz: Tz, with_year: bool) -> String {
+    format!("{} {}", time_of_day(now, tz), date(now, tz, with_year))
+}
+
+/// `Sat 26 Oct`; `Fri 5 Jul 2024` with its year.
+pub(crate) fn date(now: Timestamp, tz: Tz, with_year: bool) -> String {
+    let format = if with_year {
+        "%a %-d %b %Y"
+    } else {
+        "%a %-d %b"
+    };
+    local(now, tz).format(format).to_string()
 }
 
 /// Display width of a string.
@@ -86,9 +105,28 @@ mod tests {
         assert_eq!(clock(summer, london), "12:00:00 BST");
         assert_eq!(clock(winter, london), "11:00:00 GMT");
         assert_eq!(clock(summer, chrono_tz::UTC), "11:00:00 UTC");
-        assert_eq!(clock_and_date(summer, london), "12:00:00 Mon 1 Jul");
+        assert_eq!(clock_and_date(summer, london, false), "12:00:00 Mon 1 Jul");
+        assert_eq!(
+            clock_and_date(summer, london, true),
+            "12:00:00 Mon 1 Jul 2024"
+        );
+        assert_eq!(date(winter, london, true), "Sun 1 Dec 2024");
+        assert_eq!(time_of_day(summer, london), "12:00:00");
         assert_eq!(hours_minutes(summer, london), "12:00");
         assert_eq!(hours_minutes(winter, london), "11:00");
+    }
+
+    #[test]
+    fn a_date_more_than_a_day_from_the_wall_clock_says_its_year() {
+        let wall = parse_rfc3339("2026-12-05T15:00:00Z").unwrap();
+        let day = Span::from_hours(24);
+        assert!(!needs_year(wall, wall));
+        assert!(!needs_year(wall - day, wall));
+        assert!(!needs_year(wall + day, wall));
+        assert!(needs_year(wall - day - Span::SECOND, wall));
+        assert!(needs_year(wall + day + Span::SECOND, wall));
+        let served = parse_rfc3339("2024-07-05T20:40:00Z").unwrap();
+        assert!(needs_year(served, wall));
     }
 
     #[test]

@@ -189,7 +189,13 @@ fn at_each_moment_the_board_shows_what_report_at_shows_on_the_recording() {
     let (board, wall) = session.board_at("2024-07-01T10:00:20Z");
     assert_eq!(wall, served_start() + Span::SECOND);
     assert_eq!(board.now, t("2025-03-03T09:00:20Z"));
-    assert_eq!(board.mode, Mode::Training { speed: 20.0 });
+    assert_eq!(
+        board.mode,
+        Mode::Training {
+            speed: 20.0,
+            paused: false
+        }
+    );
     assert_eq!(board.window.label, "1h");
     let c = &board.figures.calls.line_999;
     assert_eq!(calls(c), (1, 1, Some(6.0), Some(100.0), 0, None, Red));
@@ -287,7 +293,13 @@ fn the_clock_follows_the_heartbeats_and_never_runs_backwards() {
         session.feed.now(later + Span::SECOND),
         start + Span::from_secs(102)
     );
-    assert_eq!(session.feed.mode(), Mode::Training { speed: 2.0 });
+    assert_eq!(
+        session.feed.mode(),
+        Mode::Training {
+            speed: 2.0,
+            paused: false
+        }
+    );
 }
 
 #[test]
@@ -340,6 +352,49 @@ fn event_times_are_checked_on_the_feed_clock_and_the_pairing_grace_on_the_wall_c
     assert_eq!(board.feed.rejected, 2);
     // Timeline health is judged on the wall clock too: 121 s without a line is stale.
     assert_eq!(board.feed.state, FeedState::Stale { silent_s: 121 });
+}
+
+#[test]
+fn a_paused_served_feed_stands_still_says_so_and_stays_live() {
+    let mut session = Session::new(served_start() + Span::from_mins(1));
+    // 10:06:00 of the recording (09:06:00 served, GMT): E waiting 60 s, I1 open 60 s.
+    let (_, paused_wall) = session.board_at("2024-07-01T10:06:00Z");
+    let paused_at = format_utc(t("2025-03-03T09:06:00Z"));
+    let paused = format!(r#"{{"kind":"heartbeat","at":"{paused_at}","speed":0,"epoch":0}}"#);
+    // The trainer pauses; the server says so every wall second for 40 s, longer than
+    // the 30 s after which a silent link is stale.
+    for second in 0..=40 {
+        session.send(&paused, paused_wall + Span::from_secs(second));
+    }
+    let wall = paused_wall + Span::from_secs(40);
+    session.app.handle(Msg::Tick, &mut session.feed, wall);
+    let board = session.app.board(&session.feed, &session.config, wall);
+    assert_eq!(board.now, t("2025-03-03T09:06:00Z"));
+    assert_eq!(
+        board.mode,
+        Mode::Training {
+            speed: 0.0,
+            paused: true
+        }
+    );
+    assert_eq!(board.feed.state, FeedState::Live);
+    // The same figures as at the moment of the pause: E still waiting 60 s.
+    let c = &board.figures.calls.line_999;
+    assert_eq!(
+        calls(c),
+        (4, 3, Some(10.0), Some(66.7), 1, Some(60.0), Status::Red)
+    );
+    assert_eq!(emergency(&board.figures), (1, 0, None, 1, Some(60.0)));
+    let text = screen(&board, &session.app, 80, 24).backend().to_string();
+    assert!(
+        text.contains("TRAINING — PAUSED at 09:06:00 — Mon 3 Mar — a served"),
+        "{text}"
+    );
+    assert!(
+        text.contains("feed TRAINING — PAUSED at 09:06:00"),
+        "{text}"
+    );
+    assert!(!text.contains("STALE"), "{text}");
 }
 
 #[test]
