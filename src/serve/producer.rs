@@ -110,6 +110,10 @@ impl Player {
 
     /// Carries out one of the trainer's commands at wall time `wall`.
     fn command(&mut self, state: &mut Shared, command: TrainerCommand, wall: Timestamp) {
+        // Everything due by now is sent first: a pause then reads exactly where it
+        // stopped, after every event up to it.
+        let reading = state.clock.at(wall);
+        self.publish_due(state, reading, usize::MAX);
         let position = state.clock.position(wall);
         let seek = |to: Timestamp| clamp_seek(to, self.first, self.last);
         let target = match command {
@@ -223,6 +227,8 @@ async fn play(
                     player.publish_due(&mut state, reading, PUBLISH_CHUNK);
                     state.wake_clients();
                 }
+                // Cheap (a copy in a watch): the console reads it when it redraws.
+                desk.status.send_replace(Some(player.status(&state)));
             }
             tokio::task::yield_now().await;
             continue;

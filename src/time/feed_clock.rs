@@ -65,10 +65,15 @@ impl FeedClock {
     /// Another heartbeat of the same timeline: the clock follows it from now on. A
     /// reading behind the time already shown (the heartbeat was slow to arrive) holds the
     /// clock there until the announced time catches up, rather than stepping it back.
+    ///
+    /// A pause is the exception: the clock stands exactly where the server paused it,
+    /// even if the board had run a moment past it meanwhile (nothing after the pause was
+    /// sent, so those moments held no event), and every board of the room reads the
+    /// same paused time.
     pub(crate) fn reanchor(&mut self, at: Timestamp, speed: f64, wall: Timestamp) {
         let shown = self.now(wall);
         self.clock = running_at(at, speed, wall);
-        self.floor = shown;
+        self.floor = if speed == 0.0 { at } else { shown };
     }
 
     /// The feed's time at wall time `wall`.
@@ -160,6 +165,18 @@ mod tests {
     }
 
     const SKEW: Span = Span::from_secs(60);
+
+    #[test]
+    fn a_pause_stands_the_clock_exactly_where_the_server_paused_it() {
+        // Running at ×20 from 1,000 (wall 0); the pause heartbeat, sent when the server's
+        // clock read 1,020, arrives 50 ms late, when the board reads 1,021.
+        let mut clock = FeedClock::new(s(1_000), 20.0, 0, s(0));
+        let late = s(1) + ms(50);
+        assert_eq!(clock.now(late), s(1_021));
+        clock.reanchor(s(1_020), 0.0, late);
+        assert_eq!(clock.now(late), s(1_020));
+        assert_eq!(clock.now(late + ms(5_000)), s(1_020));
+    }
 
     #[test]
     fn a_paused_clock_stands_still_until_a_heartbeat_sets_it_running() {

@@ -20,8 +20,7 @@ impl ServedClock {
     /// virtual clock's range). `redate`: served times read the wall time at `start`.
     pub(crate) fn new(start: Timestamp, wall: Timestamp, speed: f64, redate: bool) -> ServedClock {
         let offset = if redate {
-            let past_millisecond = wall.nanos().rem_euclid(Span::MILLISECOND.nanos());
-            Timestamp::from_nanos(wall.nanos() - past_millisecond) - start
+            whole_millisecond(wall) - start
         } else {
             Span::ZERO
         };
@@ -75,14 +74,27 @@ impl ServedClock {
         self.position.set_speed(speed, wall);
     }
 
+    /// Pauses at a whole millisecond (the heartbeats' precision, so that every board
+    /// reads exactly the time the room stands at), or resumes.
     pub(crate) fn set_paused(&mut self, paused: bool, wall: Timestamp) {
         self.position.set_paused(paused, wall);
+        if paused {
+            let at = self.position.now(wall);
+            self.position.seek(whole_millisecond(at), wall);
+        }
     }
 
-    /// Plays from recording time `to` (paused or not, at the same speed).
+    /// Plays from recording time `to`, at its whole millisecond (paused or not, at the
+    /// same speed).
     pub(crate) fn seek(&mut self, to: Timestamp, wall: Timestamp) {
-        self.position.seek(to, wall);
+        self.position.seek(whole_millisecond(to), wall);
     }
+}
+
+/// `at` without its part of a millisecond.
+fn whole_millisecond(at: Timestamp) -> Timestamp {
+    let past_millisecond = at.nanos().rem_euclid(Span::MILLISECOND.nanos());
+    Timestamp::from_nanos(at.nanos() - past_millisecond)
 }
 
 #[cfg(test)]
@@ -130,6 +142,9 @@ mod tests {
         clock.set_paused(false, s(200));
         assert_eq!(clock.at(s(201)), s(4_160));
         assert_eq!(clock.announced_speed(), 60.0);
+        // Paused 2.5 ms of recording into a millisecond: it stands at the millisecond.
+        clock.set_paused(true, s(201) + Span::from_nanos(41_667));
+        assert_eq!(clock.at(s(300)), s(4_160) + Span::from_millis(2));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use forceboard::ingest::playback::Playback;
-use forceboard::serve::{ServeOptions, ServeStats, serve};
+use forceboard::serve::{ServeOptions, ServeStats, Trainer, serve_with_trainer};
 use forceboard::time::{Span, Timestamp};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
 use tokio::net::{TcpListener, TcpStream};
@@ -25,14 +25,21 @@ pub struct Server {
 
 impl Server {
     pub async fn start(feed: &str, options: ServeOptions) -> Server {
+        Server::with_trainer(feed, options).await.0
+    }
+
+    /// A server and the trainer that commands it.
+    pub async fn with_trainer(feed: &str, options: ServeOptions) -> (Server, Trainer) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("bound");
         let playback = Playback::read(feed.as_bytes()).expect("in memory");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, playback, options, async move {
+        let (trainer, desk) = Trainer::new();
+        let served = serve_with_trainer(listener, playback, options, desk, async move {
             let _ = stopped.await;
-        }));
-        Server { addr, stop, task }
+        });
+        let task = tokio::spawn(served);
+        (Server { addr, stop, task }, trainer)
     }
 
     pub async fn stop(self) -> ServeStats {

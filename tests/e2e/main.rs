@@ -22,3 +22,4 @@ mod board;
 mod cli;
 mod failing_links;
 mod tls;
+mod trainer;

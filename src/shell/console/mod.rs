@@ -44,7 +44,7 @@ enum Outcome {
     Quit,
 }
 
-async fn run(mut trainer: Trainer, zone: Tz) {
+async fn run(trainer: Trainer, zone: Tz) {
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(error) => {
@@ -87,8 +87,9 @@ async fn run(mut trainer: Trainer, zone: Tz) {
                 // The terminal is gone: nobody is at the console.
                 Some(Err(_)) | None => return,
             },
+            // The room's state is read at each redraw: a busy room changes it hundreds of
+            // times a second, far more often than anyone reads a screen.
             _ = redraw.tick() => {}
-            changed = trainer.changed() => if !changed { return },
         }
     }
 }

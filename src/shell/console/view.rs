@@ -120,10 +120,11 @@ pub(crate) fn draw_console(
             let next = match status.next {
                 Some((at, kind)) => {
                     let wait = (at - position).max(Span::ZERO).whole_secs_unsigned();
-                    format!(
-                        "{} {kind} (in {wait} s of recording)",
-                        local(at, zone).format("%H:%M:%S")
-                    )
+                    let when = local(at, zone).format("%H:%M:%S");
+                    match wait {
+                        0 => format!("{when} {kind} (due now)"),
+                        wait => format!("{when} {kind} (in {wait} s of recording)"),
+                    }
                 }
                 None => "the end of the recording".to_string(),
             };

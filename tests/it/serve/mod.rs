@@ -4,3 +4,4 @@
 mod abuse;
 mod boards;
 mod fanout;
+mod trainer;
