@@ -10,7 +10,6 @@ use crate::model::EventKind;
 use crate::time::{
     MAX_SPEED, MIN_SPEED, SPEEDS, ServedClock, Span, Timestamp, parse_rfc3339, parse_span, to_utc,
 };
-use crate::ui::ReplayCommand;
 
 /// What the trainer asks of the room.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,19 +29,6 @@ pub enum TrainerCommand {
     ToStart,
     /// To this recording time.
     GoTo(Timestamp),
-}
-
-impl From<ReplayCommand> for TrainerCommand {
-    /// The replay keys, which the console takes as they are.
-    fn from(command: ReplayCommand) -> TrainerCommand {
-        match command {
-            ReplayCommand::TogglePause => TrainerCommand::TogglePause,
-            ReplayCommand::Faster => TrainerCommand::Faster,
-            ReplayCommand::Slower => TrainerCommand::Slower,
-            ReplayCommand::Skip(by) => TrainerCommand::Skip(by),
-            ReplayCommand::ToStart => TrainerCommand::ToStart,
-        }
-    }
 }
 
 impl TrainerCommand {

@@ -14,6 +14,7 @@ use tracing::{info, warn};
 
 use crate::serve::{Console, Trainer, TrainerCommand};
 use crate::time::WallClock;
+use crate::ui::ReplayCommand;
 use crate::ui::keymap::{self, KeyAction};
 use view::{ConsoleState, draw_console};
 
@@ -136,11 +137,22 @@ fn on_key(
     }
     match keymap::action_for(key) {
         Some(KeyAction::Replay(command)) => {
-            trainer.send(command.into());
+            trainer.send(for_the_room(command));
             state.message = None;
             Outcome::Stay
         }
         Some(KeyAction::Quit | KeyAction::CloseOrQuit | KeyAction::Interrupt) => Outcome::Quit,
         _ => Outcome::Stay,
+    }
+}
+
+/// A replay key, which the console takes as it is, as the room's command.
+fn for_the_room(command: ReplayCommand) -> TrainerCommand {
+    match command {
+        ReplayCommand::TogglePause => TrainerCommand::TogglePause,
+        ReplayCommand::Faster => TrainerCommand::Faster,
+        ReplayCommand::Slower => TrainerCommand::Slower,
+        ReplayCommand::Skip(by) => TrainerCommand::Skip(by),
+        ReplayCommand::ToStart => TrainerCommand::ToStart,
     }
 }
