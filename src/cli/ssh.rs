@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::values::{
-    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_listen, parse_rotate,
-    parse_speed, parse_time,
+    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_fingerprint, parse_listen,
+    parse_rotate, parse_speed, parse_time,
 };
 use super::{FeedFile, LayoutArg, NatsAuthArgs, UsageError};
 use forceboard::config::Config;
@@ -43,6 +43,11 @@ pub struct SshArgs {
     /// --replay's start, RFC 3339 with an offset [default: the first event].
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time), requires = "replay")]
     pub from: Option<Timestamp>,
+    /// A key whose sessions move --replay's clock for every session (the trainer's), by
+    /// its fingerprint as `ssh-keygen -lf KEY.pub` prints it (SHA256:…); repeat for more.
+    /// Everyone else's replay keys are ignored.
+    #[arg(long, value_name = "FINGERPRINT", value_parser = Flag(parse_fingerprint), requires = "replay")]
+    pub trainer_key: Vec<String>,
     /// The server's own key (OpenSSH format); made (ed25519, mode 0600) if missing, and
     /// its fingerprint printed once.
     #[arg(
@@ -178,6 +183,7 @@ impl SshArgs {
                 LayoutArg::Compact => LayoutChoice::Compact,
             },
             rotate_every: self.rotate,
+            trainer_keys: self.trainer_key.clone(),
         }
     }
 }

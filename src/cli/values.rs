@@ -51,6 +51,19 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for Flag<T> {
     }
 }
 
+/// A key's fingerprint as `ssh-keygen -lf` prints it: `SHA256:` and 43 base64 characters.
+pub(super) fn parse_fingerprint(text: &str, flag: &str) -> Result<String, String> {
+    let digest = text.strip_prefix("SHA256:").unwrap_or_default();
+    let base64 = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+    if digest.len() == 43 && digest.chars().all(base64) {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "{flag} takes a key's fingerprint as ssh-keygen -lf KEY.pub prints it (SHA256: and 43 characters)"
+        ))
+    }
+}
+
 pub(super) fn parse_speed(text: &str, flag: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(speed) if (MIN_SPEED..=MAX_SPEED).contains(&speed) => Ok(speed),

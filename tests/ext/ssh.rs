@@ -594,3 +594,67 @@ fn an_option_that_restricts_access_and_is_not_supported_stops_the_start() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A key's fingerprint as `ssh-keygen -lf` prints it (`SHA256:…`).
+fn fingerprint(key: &Key) -> String {
+    let output = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(key.path.with_extension("pub"))
+        .output()
+        .expect("ssh-keygen runs");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .nth(1)
+        .expect("a fingerprint")
+        .to_string()
+}
+
+#[test]
+fn on_a_replay_the_trainers_keys_move_every_sessions_clock_and_a_trainees_do_not() {
+    let dir = key_dir("trainer");
+    let trainer = Key::new(&dir, "trainer");
+    let trainee = Key::new(&dir, "trainee");
+    let trainer_print = fingerprint(&trainer);
+    let server = SshServer::start_in(
+        dir,
+        &[
+            "--replay",
+            "fixtures/scenarios/friday-surge.ndjson",
+            "--from",
+            "2024-07-05T21:45:00+01:00",
+            "--trainer-key",
+            &trainer_print,
+        ],
+        &[&trainer.public, &trainee.public],
+    );
+    let mut laptop = server.connect(&trainee, 120, 40);
+    let mut projector = server.connect(&trainer, 120, 40);
+    for screen in [&laptop, &projector] {
+        screen.wait_for("REPLAY ×1");
+    }
+    // A trainee's space and + change nothing: the clock stays the room's. Its `e` after
+    // them opens its own rejected lines, which shows its keys were taken (a session's
+    // keys are handled in order).
+    laptop.press(" +e");
+    laptop.wait_for("Rejected lines");
+    assert!(
+        laptop.contents().contains("REPLAY ×1") && !laptop.contents().contains("PAUSED"),
+        "{}",
+        laptop.contents()
+    );
+    laptop.press("e");
+    // The trainer's + doubles the speed for everyone.
+    projector.press("+");
+    for screen in [&laptop, &projector] {
+        screen.wait_for("REPLAY ×2");
+    }
+    // The trainer's space pauses every session's board.
+    projector.press(" ");
+    for screen in [&laptop, &projector] {
+        screen.wait_for("PAUSED");
+    }
+    laptop.press("q");
+    projector.press("q");
+    assert!(laptop.wait_exit().success() && projector.wait_exit().success());
+    laptop.assert_restored();
+}

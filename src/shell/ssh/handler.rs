@@ -228,6 +228,7 @@ impl russh::server::Handler for Connection {
             id: self.id,
             pty,
             mailbox,
+            fingerprint: self.who.as_ref().map(|who| who.fingerprint.clone()),
         };
         self.hub()
             .send(open)

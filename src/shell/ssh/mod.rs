@@ -63,6 +63,8 @@ pub struct SshOptions {
     pub idle_after: Option<Span>,
     pub layout: LayoutChoice,
     pub rotate_every: Option<Span>,
+    /// Fingerprints (`SHA256:…`) of the keys whose sessions move a replay's shared clock.
+    pub trainer_keys: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +203,7 @@ impl Server {
             layout: self.options.layout,
             rotate_every: self.options.rotate_every,
             idle_after: self.options.idle_after,
+            trainers: self.options.trainer_keys.clone(),
         };
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let hub = Hub::new(config, hub_options, feed, endings_tx);

@@ -34,6 +34,8 @@ pub(crate) enum ToHub {
         id: u64,
         pty: Pty,
         mailbox: Arc<Mailbox>,
+        /// The fingerprint of the key it signed in with (`SHA256:…`).
+        fingerprint: Option<String>,
     },
     Input {
         id: u64,
@@ -101,6 +103,9 @@ pub(crate) struct HubOptions {
     pub(crate) rotate_every: Option<Span>,
     /// Close a session after this long without a key (None: never; wall screens).
     pub(crate) idle_after: Option<Span>,
+    /// Fingerprints of the keys whose sessions move a replay's shared clock (the
+    /// trainer's); everyone else's replay keys are ignored.
+    pub(crate) trainers: Vec<String>,
 }
 
 /// What a dumb terminal's session last printed, and when.
@@ -120,6 +125,8 @@ struct Session {
     /// When the decoder started waiting on an unfinished sequence.
     waiting_since: Option<Timestamp>,
     last_key: Timestamp,
+    /// Signed in with a trainer's key: its replay keys move the room's clock.
+    trainer: bool,
 }
 
 pub(crate) struct Hub {
@@ -184,7 +191,16 @@ impl Hub {
     fn command(&mut self, command: ToHub) {
         let now = self.clock.now();
         match command {
-            ToHub::Open { id, pty, mailbox } => self.open(id, &pty, mailbox, now),
+            ToHub::Open {
+                id,
+                pty,
+                mailbox,
+                fingerprint,
+            } => {
+                let trainer = fingerprint
+                    .is_some_and(|fingerprint| self.options.trainers.contains(&fingerprint));
+                self.open(id, (&pty, trainer), mailbox, now);
+            }
             ToHub::Input { id, bytes } => {
                 let Some(session) = self.sessions.get_mut(&id) else {
                     return;
@@ -215,7 +231,13 @@ impl Hub {
         }
     }
 
-    fn open(&mut self, id: u64, pty: &Pty, mailbox: Arc<Mailbox>, now: Timestamp) {
+    fn open(
+        &mut self,
+        id: u64,
+        (pty, trainer): (&Pty, bool),
+        mailbox: Arc<Mailbox>,
+        now: Timestamp,
+    ) {
         let terminal = Capabilities::detect(TerminalEnv {
             term: Some(pty.term.as_str()),
             lang: pty.locale.as_deref(),
@@ -244,19 +266,25 @@ impl Hub {
             mailbox,
             waiting_since: None,
             last_key: now,
+            trainer,
         };
         self.sessions.insert(id, session);
     }
 
-    /// A session's keys. The replay keys are kept from the board: the recording's clock
-    /// is the room's, not one viewer's to move.
+    /// A session's keys. The replay keys move the recording's clock, which is the room's:
+    /// only a trainer's session moves it (every session follows); anyone else's are kept
+    /// from the board.
     fn keys(&mut self, id: u64, keys: Vec<KeyEvent>, now: Timestamp) {
         let Some(session) = self.sessions.get_mut(&id) else {
             return;
         };
         session.last_key = now;
         let mut quit = false;
-        for key in keys.into_iter().filter(|key| !moves_the_clock(key)) {
+        let trainer = session.trainer;
+        for key in keys
+            .into_iter()
+            .filter(|key| trainer || !moves_the_clock(key))
+        {
             quit |= session.app.handle(Msg::Key(key), &mut self.feed, now) == Effect::Quit;
             if quit {
                 break;

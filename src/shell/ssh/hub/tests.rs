@@ -21,11 +21,16 @@ fn hub() -> Hub {
         layout: LayoutChoice::Auto,
         rotate_every: None,
         idle_after: None,
+        trainers: Vec::new(),
     };
     Hub::new(config, options, feed, mpsc::unbounded_channel().0)
 }
 
 fn open(hub: &mut Hub, id: u64) -> Arc<Mailbox> {
+    open_as(hub, id, false)
+}
+
+fn open_as(hub: &mut Hub, id: u64, trainer: bool) -> Arc<Mailbox> {
     let mailbox = Mailbox::new();
     let pty = Pty {
         term: "xterm-256color".to_string(),
@@ -34,7 +39,7 @@ fn open(hub: &mut Hub, id: u64) -> Arc<Mailbox> {
         height: 24,
     };
     let now = hub.clock.now();
-    hub.open(id, &pty, Arc::clone(&mailbox), now);
+    hub.open(id, (&pty, trainer), Arc::clone(&mailbox), now);
     mailbox
 }
 
@@ -121,4 +126,31 @@ fn the_replay_keys_never_reach_the_shared_clock() {
     ] {
         assert!(!moves_the_clock(&KeyEvent::new(code, KeyModifiers::NONE)));
     }
+}
+
+#[test]
+fn only_a_trainers_session_moves_a_replays_shared_clock_and_every_session_follows() {
+    let config = Config::default();
+    let playback = crate::ingest::playback::Playback::read(
+        include_str!("../../../../fixtures/spec-example.ndjson").as_bytes(),
+    )
+    .unwrap();
+    let wall = WallClock::new();
+    let options = crate::ingest::replay::ReplayOptions::default();
+    let feed = Timeline::recording(&config, playback, options, wall.now()).unwrap();
+    let options = HubOptions {
+        layout: LayoutChoice::Auto,
+        rotate_every: None,
+        idle_after: None,
+        trainers: Vec::new(),
+    };
+    let mut hub = Hub::new(config, options, feed, mpsc::unbounded_channel().0);
+    let _trainee = open_as(&mut hub, 1, false);
+    let _trainer = open_as(&mut hub, 2, true);
+    let space = KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE);
+    let paused = |hub: &Hub| matches!(hub.feed.mode(), crate::ui::Mode::Replay { paused: true, .. });
+    hub.keys(1, vec![space], hub.clock.now());
+    assert!(!paused(&hub), "a trainee's space leaves the room's clock alone");
+    hub.keys(2, vec![space], hub.clock.now());
+    assert!(paused(&hub), "the trainer's space pauses it for everyone");
 }
