@@ -1,25 +1,29 @@
 //! `forceboard serve`: plays a recorded feed over TCP, as NDJSON, to every client that
 //! connects — one shared timeline, dated on a clock of its own: the served clock.
 //!
-//! # Timing: the served clock
+//! # Timing: the trainer's clock
 //!
-//! The served clock reads the wall time when the server starts (to the millisecond) and
-//! runs `--speed` times faster than the wall clock. The recording is shifted onto it, never
-//! scaled: a recording time `v` is sent dated `start + (v - v_start)`, at the wall moment
-//! the served clock reaches that date, `start + (v - v_start) / speed`. Every time a line
-//! carries (`at`, `offered_at`, `created_at`) is shifted the same way, so a 4 s answer is
-//! 4 s on the wire at any speed and a board computes the recording's own durations; at
-//! ×20 a recorded hour is served in three minutes. `v_start` is `--from`, or the first
-//! event. Times are written as RFC 3339 UTC with milliseconds.
+//! Lines carry the recording's own times (`--redate`: all shifted by one fixed amount, so
+//! the recording's start is dated when the server starts, for demos). The clock is a
+//! [`ServedClock`]: recording time played at `--speed` × the wall clock from `--from` (or
+//! the first event), which the trainer pauses, speeds and moves through a [`Trainer`] —
+//! the console, the control socket. A line is sent at the wall moment the clock reaches
+//! its time, so durations are the recording's at any speed and a board computes the
+//! recording's own figures. Times are written as RFC 3339 UTC with milliseconds; a pause
+//! stands at a whole millisecond, so every board reads exactly the same paused time.
 //!
-//! The feed announces its clock: the server's heartbeats carry `"speed"` and are dated on
-//! the served clock (`{"kind":"heartbeat","at":…,"source":"forceboard-serve","speed":20}`):
-//! at this moment the clock reads `at`, and it runs at `speed` × real time. A board follows
-//! that clock rather than its own (README, "The feed"). Every client receives one as its
-//! very first line, and everyone one every [`ServeOptions::heartbeat`] of wall time (1 s by
-//! default, so a board's clock never drifts visibly). A heartbeat never reads later than an
-//! event still to be sent, nor earlier than a line already sent.
+//! The feed announces its clock: the server's heartbeats carry `"speed"` (0 while paused)
+//! and `"epoch"` and are dated on the clock
+//! (`{"kind":"heartbeat","at":…,"source":"forceboard-serve","speed":20,"epoch":0}`): at
+//! this moment the clock reads `at`, and it runs at `speed` × real time. Every client
+//! receives one as its very first line, everyone one every [`ServeOptions::heartbeat`] of
+//! wall time and one at once after each of the trainer's commands. A heartbeat never reads
+//! later than an event still to be sent, nor earlier than a line already sent.
 //!
+//! A seek — back or forward — and `--loop`'s return to the start begin the served
+//! timeline again (the producer's module says how): a new epoch, and every client sent the
+//! new clock and its backlog at the new time, so a board rebuilds.
+
 //! # What is sent
 //!
 //! Events are re-serialised as canonical schema-v1 lines carrying only the schema's fields:
@@ -50,7 +54,7 @@
 //! window plus [`BACKLOG_MARGIN`].) A cancellation whose incident's creation has left the
 //! backlog is not kept in it either, so a late joiner never sees a cancellation it cannot
 //! match. The backlog is capped at [`MAX_BACKLOG_LINES`] lines and [`MAX_OLD_OPEN`] old
-//! openings, which only matters at high speed with `--loop` over a long time.
+//! openings.
 //!
 //! # Slow clients, the end, and `--loop`
 //!
@@ -67,9 +71,8 @@
 //! shows `FEED DOWN` and is dialled again with back-off. Without `--loop` the server
 //! keeps the connections open after the last event, sending heartbeats, until it is
 //! stopped, so a board shows the final figures rather than "feed down". With `--loop` the
-//! served clock keeps going: the next pass is shifted to start one served second (at
-//! least 10 ms of wall time) after the last event, with ids made unique per pass (`A`,
-//! then `A~2`, `A~3`…).
+//! recording starts again at the start one recorded second (at least 10 ms of wall time)
+//! after its last event, as a seek there.
 
 mod backlog;
 mod client;

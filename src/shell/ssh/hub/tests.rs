@@ -148,9 +148,17 @@ fn only_a_trainers_session_moves_a_replays_shared_clock_and_every_session_follow
     let _trainee = open_as(&mut hub, 1, false);
     let _trainer = open_as(&mut hub, 2, true);
     let space = KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE);
-    let paused = |hub: &Hub| matches!(hub.feed.mode(), crate::ui::Mode::Replay { paused: true, .. });
+    let paused = |hub: &Hub| {
+        matches!(
+            hub.feed.mode(),
+            crate::ui::Mode::Replay { paused: true, .. }
+        )
+    };
     hub.keys(1, vec![space], hub.clock.now());
-    assert!(!paused(&hub), "a trainee's space leaves the room's clock alone");
+    assert!(
+        !paused(&hub),
+        "a trainee's space leaves the room's clock alone"
+    );
     hub.keys(2, vec![space], hub.clock.now());
     assert!(paused(&hub), "the trainer's space pauses it for everyone");
 }
