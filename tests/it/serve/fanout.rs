@@ -687,6 +687,41 @@ async fn looping_starts_the_recording_again_as_a_new_timeline() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redate_dates_the_recording_from_now_and_keeps_its_durations() {
+    within(async {
+        let (feed, expected) = training_feed(14, 120);
+        let options = ServeOptions {
+            redate: true,
+            ..fast(1000.0)
+        };
+        let before = wall_now();
+        let server = Server::start(&feed, options).await;
+        let stream = TcpStream::connect(server.addr).await.expect("connects");
+        let lines = without_heartbeats(&read_events(stream, expected).await);
+        let after = wall_now();
+        server.stop().await;
+        // The first event is dated when the server started (to the millisecond), however
+        // long that took on a busy machine; the recording's 2,214 s keep their length.
+        let first = time_of(&object(&lines[0]), "at");
+        assert!(
+            first >= before - Span::MILLISECOND && first <= after,
+            "{before:?} {first:?} {after:?}"
+        );
+        let last = time_of(&object(lines.last().expect("lines")), "at");
+        assert_eq!(last - first, Span::from_secs(2_214));
+        // An answer's offer is re-dated by the same shift.
+        let answered = lines
+            .iter()
+            .map(|line| object(line))
+            .find(|map| map["kind"] == "call_answered")
+            .expect("an answer");
+        let answer = time_of(&answered, "at") - time_of(&answered, "offered_at");
+        assert_eq!(answer, Span::from_secs(2));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn from_starts_later_with_earlier_events_already_sent() {
     within(async {
         let (feed, expected) = training_feed(14, 120);

@@ -150,8 +150,9 @@ impl RoomBoard {
         }
     }
 
-    /// Checks what the board shows against `report --at` at the paused time.
-    fn shows_the_recording_at(&mut self, expected: &Figures, paused_at: Timestamp) {
+    /// Checks what the board shows against `report --at` at the paused time; returns its
+    /// events per minute, which every board of the room must agree on.
+    fn shows_the_recording_at(&mut self, expected: &Figures, paused_at: Timestamp) -> f64 {
         let wall = wall_now();
         self.app.handle(Msg::Tick, &mut self.feed, wall);
         let board = self.app.board(&self.feed, &self.config, wall);
@@ -184,6 +185,7 @@ impl RoomBoard {
             screen.contains(time_of_day),
             "{name}: {time_of_day} in {screen}"
         );
+        board.feed.events_per_min
     }
 }
 
@@ -213,10 +215,14 @@ async fn every_board_follows_the_trainer_and_shows_the_recording_as_report_at_do
         assert!(first_stop >= at && first_stop < at + Span::from_mins(10));
         let expected = report_at(&config, first_stop);
         assert!(expected.calls.line_999.offered > 0, "a busy hour");
+        let mut rates = Vec::new();
         for board in [&mut one, &mut two] {
             board.catch_up(&paused).await;
-            board.shows_the_recording_at(&expected, first_stop);
+            rates.push(board.shows_the_recording_at(&expected, first_stop));
         }
+        // Events a minute in the recording's time: the same on both boards, and busy.
+        assert_eq!(rates[0], rates[1]);
+        assert!(rates[0] > 0.0);
 
         // Back 15 minutes: every board rebuilds at the new time.
         let back = trainer
@@ -227,14 +233,16 @@ async fn every_board_follows_the_trainer_and_shows_the_recording_as_report_at_do
         assert_eq!(second_stop, first_stop - Span::from_mins(15));
         assert!(back.epoch > paused.epoch);
         let expected = report_at(&config, second_stop);
+        let mut rates = Vec::new();
         for board in [&mut one, &mut two] {
             board.catch_up(&back).await;
-            board.shows_the_recording_at(&expected, second_stop);
+            rates.push(board.shows_the_recording_at(&expected, second_stop));
         }
-        // A late joiner gets the same board.
+        // A late joiner gets the same board, its backlog not counted as a burst.
         let mut three = RoomBoard::connect("board three (late)", &server).await;
         three.catch_up(&back).await;
-        three.shows_the_recording_at(&expected, second_stop);
+        rates.push(three.shows_the_recording_at(&expected, second_stop));
+        assert!(rates.iter().all(|rate| *rate == rates[0]), "{rates:?}");
 
         // ×60 while paused, resume, and pause again a little later.
         let faster = trainer
@@ -253,10 +261,12 @@ async fn every_board_follows_the_trainer_and_shows_the_recording_as_report_at_do
         let third_stop = again.position(wall_now());
         assert!(third_stop > second_stop);
         let expected = report_at(&config, third_stop);
+        let mut rates = Vec::new();
         for board in [&mut one, &mut two, &mut three] {
             board.catch_up(&again).await;
-            board.shows_the_recording_at(&expected, third_stop);
+            rates.push(board.shows_the_recording_at(&expected, third_stop));
         }
+        assert!(rates.iter().all(|rate| *rate == rates[0]), "{rates:?}");
         let stats = server.stop().await;
         assert_eq!(stats.clients, 3);
         assert_eq!(stats.dropped_slow + stats.dropped_stalled, 0);
