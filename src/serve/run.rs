@@ -92,6 +92,7 @@ pub fn serve_until_stopped(
             }
             None => None,
         };
+        let stop_signal = stop_signal();
         listening(listener.local_addr().unwrap_or(address));
         let (trainer, desk) = Trainer::new();
         if let Some(control) = control {
@@ -103,13 +104,13 @@ pub fn serve_until_stopped(
                 Box::pin(async move {
                     tokio::select! {
                         () = console => {}
-                        () = stop_signal() => {}
+                        () = stop_signal => {}
                     }
                 })
             }
             None => {
                 tokio::spawn(print_mapping(trainer.clone(), controls.zone));
-                Box::pin(stop_signal())
+                Box::pin(stop_signal)
             }
         };
         serve_with_trainer(listener, playback, options, desk, stop)
@@ -145,21 +146,27 @@ fn mapping_key(status: &RoomStatus) -> (u64, bool, u64) {
 }
 
 /// Ctrl-C, SIGTERM or SIGHUP.
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
+fn stop_signal() -> impl Future<Output = ()> + Send {
+    // Registered now, not when first awaited: a signal that comes the moment after the
+    // server says where it listens must stop it cleanly (the control socket removed), not
+    // end it by the signal's default action.
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate()).ok();
+    let hup = signal(SignalKind::hangup()).ok();
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    async move {
+        let next = |signal: Option<tokio::signal::unix::Signal>| async move {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
             }
-            return;
+        };
+        tokio::select! {
+            () = next(interrupt) => {}
+            () = next(term) => {}
+            () = next(hup) => {}
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -658,3 +658,21 @@ fn on_a_replay_the_trainers_keys_move_every_sessions_clock_and_a_trainees_do_not
     assert!(laptop.wait_exit().success() && projector.wait_exit().success());
     laptop.assert_restored();
 }
+
+#[test]
+fn a_sighup_the_moment_the_server_says_where_it_listens_reloads_and_never_ends_it() {
+    // The signals are watched before `listening on` is printed: a HUP sent as soon as the
+    // line is read reloads the keys (here, adding the newcomer's) rather than ending the
+    // server by the signal's default action.
+    let (mut server, allowed, newcomer) = server("early-hup", &[]);
+    std::fs::write(
+        server.dir.join("authorized_keys"),
+        format!("{}{}", allowed.public, newcomer.public),
+    )
+    .expect("both keys");
+    server.signal("-HUP");
+    let mut board = let_in(&server, &newcomer, (80, 24), "33.3", "the newcomer");
+    assert!(server.alive(), "the server ended on the HUP");
+    board.press("q");
+    assert!(board.wait_exit().success());
+}

@@ -119,6 +119,9 @@ pub fn serve_until_stopped(
         .build()
         .map_err(SshError::Runtime)?;
     let result = runtime.block_on(async {
+        // Watched before the address is announced: a SIGHUP that comes the moment after
+        // (a reload, a test) must reload the keys, not end the server by default.
+        let stops = StopSignals::watch();
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| SshError::Listen { address, source })?;
@@ -133,7 +136,7 @@ pub fn serve_until_stopped(
             russh_config,
             options,
         };
-        server.run(config, feed, Some(items), keys).await;
+        server.run(config, feed, (Some(items), keys), stops).await;
         Ok(())
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -193,8 +196,8 @@ impl Server {
         self,
         config: Config,
         feed: Timeline,
-        items: Option<mpsc::Receiver<FeedItem>>,
-        keys: AuthorizedKeys,
+        (items, keys): (Option<mpsc::Receiver<FeedItem>>, AuthorizedKeys),
+        stops: StopSignals,
     ) {
         let (hub_tx, hub_rx) = mpsc::channel(1024);
         let (endings_tx, mut endings_rx) = mpsc::unbounded_channel();
@@ -216,23 +219,24 @@ impl Server {
                 logged.ended(id, ending.reason());
             }
         });
-        self.accept_until_stopped(&shared).await;
+        self.accept_until_stopped(&shared, stops).await;
         let _ = stop_tx.send(());
         let _ = hub_task.await;
         // Let the writers restore the clients' screens.
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
-    async fn accept_until_stopped(&self, shared: &Arc<Shared>) {
-        use tokio::signal::unix::{SignalKind, signal};
+    async fn accept_until_stopped(&self, shared: &Arc<Shared>, stops: StopSignals) {
+        let StopSignals {
+            mut hangup,
+            mut terminate,
+        } = stops;
         let gate = Arc::new(Gate::new(
             self.options.max_startups,
             self.options.per_source_max_startups,
         ));
         // SIGHUP, or a change to the keys file, reloads the keys; SIGTERM or Ctrl-C stops
         // the server.
-        let mut hangup = signal(SignalKind::hangup()).ok();
-        let mut terminate = signal(SignalKind::terminate()).ok();
         let mut keys_file = KeysFile::look(&self.options.authorized_keys);
         let mut look_again = tokio::time::interval(KEYS_FILE_POLL);
         look_again.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -389,6 +393,23 @@ async fn run(
 }
 
 /// A signal's next arrival; never, if it could not be watched.
+/// SIGHUP (reload the keys) and SIGTERM (stop), watched from before the server says
+/// where it listens.
+struct StopSignals {
+    hangup: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn watch() -> StopSignals {
+        use tokio::signal::unix::{SignalKind, signal};
+        StopSignals {
+            hangup: signal(SignalKind::hangup()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+}
+
 async fn next_signal(signal: &mut Option<tokio::signal::unix::Signal>) {
     match signal {
         Some(signal) => {
