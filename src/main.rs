@@ -75,9 +75,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Gen(args)) => gen_command(&config, &args),
         Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Control(args)) => control_command(&args),
-        Some(Command::Ssh(args)) => ssh_command(config, &args),
+        Some(Command::Ssh(args)) => {
+            ssh_command(cli::board_config(config, args.feed.as_ref())?, &args)
+        }
         Some(Command::Publish(args)) => cli::publish::run(&config, &args),
-        Some(Command::Watch(args)) => show(config, args.options()?),
+        Some(Command::Watch(args)) => {
+            let config = cli::board_config(config, Some(&args.feed))?;
+            show(config, args.options()?)
+        }
         Some(Command::Replay(args)) => {
             let playback = args.file.read_playback(config.reorder_horizon)?;
             show(config, args.options(playback)?)

@@ -19,6 +19,18 @@ use forceboard::shell::terminal::Options;
 use forceboard::time::{Span, Timestamp, format_utc};
 use forceboard::ui::LayoutChoice;
 
+/// The configuration of a board on `feed`: on a NATS subject, the force whose subject it
+/// is (refused, exit 2, when the file lists forces but none on it: a board must not be
+/// headed by another force's name); on any other feed, the whole file's top level.
+pub fn board_config(config: Config, feed: Option<&FeedSource>) -> Result<Config, UsageError> {
+    match feed {
+        Some(FeedSource::Nats { target, .. }) => config
+            .for_subject(&target.subject)
+            .map_err(|no_force| UsageError(no_force.to_string())),
+        _ => Ok(config),
+    }
+}
+
 impl DashboardArgs {
     pub(super) fn overridden_by(self, after: DashboardArgs) -> DashboardArgs {
         DashboardArgs {

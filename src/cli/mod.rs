@@ -22,6 +22,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
+pub use convert::board_config;
 use forceboard::config::Window;
 use forceboard::feed::source::nats::NatsAddressError;
 use forceboard::feed::source::{FeedSource, FeedSourceError};
