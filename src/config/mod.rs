@@ -271,12 +271,12 @@ impl Config {
                 },
             }
         })?;
-        Config::from_file(file, text)
+        Config::from_file(&file, text)
     }
 
     /// The top level's keys over the defaults, and each `[[forces]]` table's over the
     /// top level; `text` is the file, for the lines its messages name.
-    fn from_file(file: ConfigFile, text: &str) -> Result<Config, InvalidConfig> {
+    fn from_file(file: &ConfigFile, text: &str) -> Result<Config, InvalidConfig> {
         if let Some(subject) = &file.subject {
             return Err(InvalidConfig::bad_value(
                 "subject".to_string(),
@@ -284,8 +284,8 @@ impl Config {
                 &Problem::SubjectOutsideForces,
             ));
         }
-        let mut config = Config::layered(&[(&file, "")], text)?;
-        config.forces = forces::forces_of(&file, text)?;
+        let mut config = Config::layered(&[(file, "")], text)?;
+        config.forces = forces::forces_of(file, text)?;
         Ok(config)
     }
 
@@ -330,13 +330,13 @@ impl Config {
         prefix: &str,
     ) -> Result<(), InvalidConfig> {
         if let Some(name) = &file.force_name {
-            self.force_name = name.0.clone();
+            self.force_name.clone_from(&name.0);
         }
         if let Some(zone) = &file.timezone {
             self.timezone = zone.0;
         }
         if let Some(windows) = &file.windows {
-            self.windows = windows.0.clone();
+            self.windows.clone_from(&windows.0);
         }
         if let Some(fraction) = &file.warn_fraction {
             self.warn_fraction = fraction.0;
