@@ -1,5 +1,6 @@
 //! `[[forces]]`: one file for every force on a cluster. A board on a subject the file has
-//! no force for is refused before it starts; a file is read on the top level.
+//! no force for is refused before it starts; a file is read on the top level, or on a
+//! force's with `--force SUBJECT`.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,9 @@ force_name = "West Midlands Police"
 [[forces]]
 subject = "events.wyp"
 force_name = "West Yorkshire Police"
+[[forces.areas]]
+code = "LD"
+name = "Leeds"
 "#;
 
 #[test]
@@ -68,7 +72,7 @@ fn a_subject_given_twice_names_both_lines_and_exits_2() {
     ]);
     assert!(
         message.ends_with(
-            ": line 13: `forces[2].subject` \"events.wyp\" is given twice (first on line 9)\n"
+            ": line 16: `forces[2].subject` \"events.wyp\" is given twice (first on line 9)\n"
         ),
         "{message}"
     );
@@ -86,4 +90,33 @@ fn a_file_is_reported_on_the_top_level() {
     assert_eq!(output.status.code(), Some(0));
     let table = stdout(&output);
     assert!(table.contains("National defaults"), "{table}");
+}
+
+#[test]
+fn force_reads_a_file_as_that_forces_and_is_refused_without_one() {
+    let config = config_file("force-flag.toml", NATIONAL);
+    let file = "fixtures/spec-example.ndjson";
+    let output = forceboard(&["--config", &config, "report", file, "--force", "events.wyp"]);
+    assert_eq!(output.status.code(), Some(0));
+    let table = stdout(&output);
+    assert!(table.contains("West Yorkshire Police"), "{table}");
+    assert!(!table.contains("National defaults"), "{table}");
+
+    // gen writes the force's areas.
+    let output = forceboard(&["--config", &config, "gen", "--force", "events.wyp"]);
+    assert_eq!(output.status.code(), Some(0));
+    let feed = stdout(&output);
+    assert!(feed.contains(r#""lpa":"LD""#), "West Yorkshire's area");
+    assert!(!feed.contains(r#""lpa":"BIR""#), "no West Midlands area");
+
+    let message = refusal(&["--config", &config, "check", file, "--force", "events.xyz"]);
+    assert!(
+        message.starts_with("forceboard: the config lists no force on the subject \"events.xyz\""),
+        "{message}"
+    );
+    let message = refusal(&["report", file, "--force", "events.wyp"]);
+    assert_eq!(
+        message,
+        "forceboard: --force events.wyp needs a config with [[forces]] (give one with --config)\n"
+    );
 }
