@@ -70,15 +70,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let _log_guard = start_logging(cli.log_file())?;
     match cli.command {
-        Some(Command::Report(args)) => report_command(&config, &args),
-        Some(Command::Check(args)) => check_command(&config, &args),
-        Some(Command::Gen(args)) => gen_command(&config, &args),
+        Some(Command::Report(args)) => report_command(&args.force.config(config)?, &args),
+        Some(Command::Check(args)) => check_command(&args.force.config(config)?, &args),
+        Some(Command::Gen(args)) => gen_command(&args.force.config(config)?, &args),
         Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Control(args)) => control_command(&args),
-        Some(Command::Ssh(args)) => ssh_command(config, &args),
+        Some(Command::Ssh(args)) => {
+            ssh_command(cli::board_config(config, args.feed.as_ref())?, &args)
+        }
         Some(Command::Publish(args)) => cli::publish::run(&config, &args),
-        Some(Command::Watch(args)) => show(config, args.options()?),
+        Some(Command::Watch(args)) => {
+            let config = cli::board_config(config, Some(&args.feed))?;
+            show(config, args.options()?)
+        }
         Some(Command::Replay(args)) => {
+            let config = args.force.config(config)?;
             let playback = args.file.read_playback(config.reorder_horizon)?;
             show(config, args.options(playback)?)
         }

@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 
 use super::{
-    DashboardArgs, GenArgs, GenSchema, GenStart, LayoutArg, ReplayArgs, ReportArgs, ServeArgs,
-    UsageError, WatchArgs,
+    DashboardArgs, ForceArg, GenArgs, GenSchema, GenStart, LayoutArg, ReplayArgs, ReportArgs,
+    ServeArgs, UsageError, WatchArgs,
 };
 use chrono::Datelike;
 use forceboard::config::Config;
 use forceboard::feed::source::{FeedSource, token_is_sendable};
+use forceboard::format::printable;
 use forceboard::generate::{GenOptions, local_midnight};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
@@ -18,6 +19,37 @@ use forceboard::shell::FeedInput;
 use forceboard::shell::terminal::Options;
 use forceboard::time::{Span, Timestamp, format_utc};
 use forceboard::ui::LayoutChoice;
+
+/// The configuration of a board on `feed`: on a NATS subject, the force whose subject it
+/// is (refused, exit 2, when the file lists forces but none on it: a board must not be
+/// headed by another force's name); on any other feed, the whole file's top level.
+pub fn board_config(config: Config, feed: Option<&FeedSource>) -> Result<Config, UsageError> {
+    match feed {
+        Some(FeedSource::Nats { target, .. }) => config
+            .for_subject(&target.subject)
+            .map_err(|no_force| UsageError(no_force.to_string())),
+        _ => Ok(config),
+    }
+}
+
+impl ForceArg {
+    /// The configuration a file is read with: `--force`'s force, or the top level. Asked
+    /// for a force, a config without `[[forces]]` is refused rather than read as it.
+    pub fn config(&self, config: Config) -> Result<Config, UsageError> {
+        let Some(subject) = &self.subject else {
+            return Ok(config);
+        };
+        if config.forces.is_empty() {
+            return Err(UsageError(format!(
+                "--force {} needs a config with [[forces]] (give one with --config)",
+                printable(subject)
+            )));
+        }
+        config
+            .for_subject(subject)
+            .map_err(|no_force| UsageError(no_force.to_string()))
+    }
+}
 
 impl DashboardArgs {
     pub(super) fn overridden_by(self, after: DashboardArgs) -> DashboardArgs {

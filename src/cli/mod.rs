@@ -22,6 +22,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
+pub use convert::board_config;
 use forceboard::config::Window;
 use forceboard::feed::source::nats::NatsAddressError;
 use forceboard::feed::source::{FeedSource, FeedSourceError};
@@ -159,6 +160,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
     pub until: Option<Timestamp>,
     #[command(flatten)]
+    pub force: ForceArg,
+    #[command(flatten)]
     pub dashboard: DashboardArgs,
 }
 
@@ -176,6 +179,8 @@ pub struct ReportArgs {
     /// Print the figures as one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub force: ForceArg,
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +188,8 @@ pub struct CheckArgs {
     /// Feed file (NDJSON, schema v1), or - for standard input.
     #[arg(value_name = "FILE", value_parser = Flag(parse_feed_file))]
     pub file: FeedFile,
+    #[command(flatten)]
+    pub force: ForceArg,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +210,17 @@ pub struct GenArgs {
     /// other lines are the same bytes either way.
     #[arg(long, value_enum, value_name = "VERSION", default_value = "1.1")]
     pub schema: GenSchema,
+    #[command(flatten)]
+    pub force: ForceArg,
+}
+
+/// `--force SUBJECT`, for the commands that read a file rather than a subject.
+#[derive(Debug, Default, Args)]
+pub struct ForceArg {
+    /// With a config of [[forces]]: the force whose subject this is (e.g. events.wyp),
+    /// for its name, zone, targets and areas [default: the config's top level].
+    #[arg(long = "force", value_name = "SUBJECT")]
+    pub subject: Option<String>,
 }
 
 /// Where `gen` starts.

@@ -56,6 +56,21 @@ pub enum Problem {
     Missing,
     #[error("\"{0}\" is given twice")]
     GivenTwice(String),
+    #[error("must be a list of [[forces]] tables")]
+    NotForces,
+    #[error(
+        "\"{0}\" is not a NATS subject: give dot-separated words of letters, digits, - and _ \
+         (e.g. \"events.wyp\"), no wildcards"
+    )]
+    NotSubject(String),
+    #[error("belongs in a [[forces]] table: the top level holds what every force shares")]
+    SubjectOutsideForces,
+    #[error("cannot be nested: a force lists no forces of its own")]
+    NestedForces,
+    #[error("is missing: each force is headed by its own name, never another force's")]
+    ForceNameMissing,
+    #[error("\"{subject}\" is given twice (first on line {first_line})")]
+    SubjectTwice { subject: String, first_line: usize },
 }
 
 /// The whole file: every key optional.
@@ -82,6 +97,12 @@ pub(super) struct ConfigFile {
     pub calls: Option<Table<Calls>>,
     pub incidents: Option<Table<Incidents>>,
     pub areas: Option<AreaList>,
+    /// Only in a `[[forces]]` table: the NATS subject whose boards are that force's.
+    /// Checked once every force is read (each must differ), so it keeps its place.
+    pub subject: Option<Spanned<Value>>,
+    /// Each force's own keys over the top level's; the top level is every force's
+    /// default. Only at the top level.
+    pub forces: Option<ForceList>,
 }
 
 /// `[calls.999]` and `[calls.101]`.
@@ -428,4 +449,39 @@ impl<'de> Visitor<'de> for AreasVisitor {
     }
 
     refuse_scalars!(Problem::NotAreas);
+}
+
+/// The `[[forces]]` tables, each with its place in the file (a missing key names the
+/// force's line).
+#[derive(Debug)]
+pub(super) struct ForceList(pub Vec<Spanned<Table<ConfigFile>>>);
+
+impl<'de> Deserialize<'de> for ForceList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ForceList, D::Error> {
+        deserializer.deserialize_seq(ForcesVisitor)
+    }
+}
+
+struct ForcesVisitor;
+
+impl<'de> Visitor<'de> for ForcesVisitor {
+    type Value = ForceList;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of [[forces]] tables")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<ForceList, A::Error> {
+        let mut forces = Vec::with_capacity(items.size_hint().unwrap_or(0));
+        while let Some(force) = items.next_element()? {
+            forces.push(force);
+        }
+        Ok(ForceList(forces))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<ForceList, A::Error> {
+        Err(de::Error::custom(Problem::NotForces))
+    }
+
+    refuse_scalars!(Problem::NotForces);
 }

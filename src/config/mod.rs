@@ -19,9 +19,11 @@ use crate::generate::AreaShare;
 use crate::time::{Span, format_span, parse_span};
 
 mod file;
+mod forces;
 
 pub use file::Problem;
 use file::{AreaKeys, AreaWeight, ConfigFile, Table, Text};
+pub use forces::{Force, NoForce};
 
 /// A Local Policing Area.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +93,9 @@ pub struct Config {
     /// Emergency, priority (scheduled has no targets).
     pub incidents: [IncidentTargets; 2],
     pub areas: Vec<Area>,
+    /// The `[[forces]]`, each the whole configuration of the boards on its subject
+    /// (empty when the file lists none: every board is the top level's).
+    pub forces: Vec<Force>,
 }
 
 impl Default for Config {
@@ -123,6 +128,7 @@ impl Default for Config {
                     weight: AreaShare::west_midlands_weight(code).unwrap_or(DEFAULT_AREA_WEIGHT),
                 })
                 .collect(),
+            forces: Vec::new(),
         }
     }
 }
@@ -265,46 +271,42 @@ impl Config {
                 },
             }
         })?;
-        Config::from_file(file, text)
+        Config::from_file(&file, text)
     }
 
-    /// The defaults with the file's keys put in; `text` is the file, for the areas' lines.
-    fn from_file(file: ConfigFile, text: &str) -> Result<Config, InvalidConfig> {
+    /// The top level's keys over the defaults, and each `[[forces]]` table's over the
+    /// top level; `text` is the file, for the lines its messages name.
+    fn from_file(file: &ConfigFile, text: &str) -> Result<Config, InvalidConfig> {
+        if let Some(subject) = &file.subject {
+            return Err(InvalidConfig::bad_value(
+                "subject".to_string(),
+                Some(line_number_at(text, subject.span().start)),
+                &Problem::SubjectOutsideForces,
+            ));
+        }
+        let mut config = Config::layered(&[(file, "")], text)?;
+        config.forces = forces::forces_of(file, text)?;
+        Ok(config)
+    }
+
+    /// The defaults with each layer's keys put in, in order (the top level, then a
+    /// force's); each layer's `prefix` (`""`, `"forces[2]."`) begins its keys' names.
+    fn layered(layers: &[(&ConfigFile, &str)], text: &str) -> Result<Config, InvalidConfig> {
         let mut config = Config::default();
-        if let Some(name) = file.force_name {
-            config.force_name = name.0;
+        for (file, prefix) in layers {
+            config.put_keys(file, text, prefix)?;
         }
-        if let Some(zone) = file.timezone {
-            config.timezone = zone.0;
-        }
-        if let Some(windows) = file.windows {
-            config.windows = windows.0;
-        }
-        if let Some(fraction) = file.warn_fraction {
-            config.warn_fraction = fraction.0;
-        }
-        for (given, slot) in [
-            (file.call_expiry, &mut config.call_expiry),
-            (file.reorder_horizon, &mut config.reorder_horizon),
-            (file.stale_after, &mut config.stale_after),
-            (file.future_skew, &mut config.future_skew),
-            (file.pairing_grace, &mut config.pairing_grace),
-            (file.max_call_duration, &mut config.max_call_duration),
-            (
-                file.max_incident_duration,
-                &mut config.max_incident_duration,
-            ),
-        ] {
-            if let Some(duration) = given {
-                *slot = duration.0;
-            }
-        }
-        config.idle_limit = match file.idle_limit {
+        // The last layer to give one sets it; otherwise it follows the final stale_after.
+        let given = layers
+            .iter()
+            .rev()
+            .find_map(|(file, prefix)| file.idle_limit.as_ref().map(|limit| (limit, *prefix)));
+        config.idle_limit = match given {
             // A link closed for silence before the board says STALE would hide the
             // silence: the limit is at least `stale_after`.
-            Some(given) if given.get_ref().0 < config.stale_after => {
+            Some((given, prefix)) if given.get_ref().0 < config.stale_after => {
                 return Err(InvalidConfig::BadValue {
-                    key: "idle_limit".to_string(),
+                    key: format!("{prefix}idle_limit"),
                     line: Some(line_number_at(text, given.span().start)),
                     problem: format!(
                         "({}) must be at least stale_after ({}): a link is closed for silence \
@@ -314,44 +316,79 @@ impl Config {
                     ),
                 });
             }
-            Some(given) => given.into_inner().0,
+            Some((given, _)) => given.get_ref().0,
             None => config.stale_after * 2,
         };
-        if let Some(Table(calls)) = file.calls {
-            for (given, targets) in [calls.line_999, calls.line_101]
+        Ok(config)
+    }
+
+    /// Puts in every key `file` gives but the idle limit (which depends on every layer).
+    fn put_keys(
+        &mut self,
+        file: &ConfigFile,
+        text: &str,
+        prefix: &str,
+    ) -> Result<(), InvalidConfig> {
+        if let Some(name) = &file.force_name {
+            self.force_name.clone_from(&name.0);
+        }
+        if let Some(zone) = &file.timezone {
+            self.timezone = zone.0;
+        }
+        if let Some(windows) = &file.windows {
+            self.windows.clone_from(&windows.0);
+        }
+        if let Some(fraction) = &file.warn_fraction {
+            self.warn_fraction = fraction.0;
+        }
+        for (given, slot) in [
+            (&file.call_expiry, &mut self.call_expiry),
+            (&file.reorder_horizon, &mut self.reorder_horizon),
+            (&file.stale_after, &mut self.stale_after),
+            (&file.future_skew, &mut self.future_skew),
+            (&file.pairing_grace, &mut self.pairing_grace),
+            (&file.max_call_duration, &mut self.max_call_duration),
+            (&file.max_incident_duration, &mut self.max_incident_duration),
+        ] {
+            if let Some(duration) = given {
+                *slot = duration.0;
+            }
+        }
+        if let Some(Table(calls)) = &file.calls {
+            for (given, targets) in [&calls.line_999, &calls.line_101]
                 .into_iter()
-                .zip(config.calls.iter_mut())
+                .zip(self.calls.iter_mut())
             {
                 let Some(Table(keys)) = given else { continue };
-                if let Some(target) = keys.mean_target {
+                if let Some(target) = &keys.mean_target {
                     targets.mean = target.0;
                 }
-                if let Some(target) = keys.sl_threshold {
+                if let Some(target) = &keys.sl_threshold {
                     targets.sl_threshold = target.0;
                 }
-                if let Some(goal) = keys.sl_goal_pct {
+                if let Some(goal) = &keys.sl_goal_pct {
                     targets.sl_goal_pct = goal.0;
                 }
             }
         }
-        if let Some(Table(incidents)) = file.incidents {
-            for (given, targets) in [incidents.emergency, incidents.priority]
+        if let Some(Table(incidents)) = &file.incidents {
+            for (given, targets) in [&incidents.emergency, &incidents.priority]
                 .into_iter()
-                .zip(config.incidents.iter_mut())
+                .zip(self.incidents.iter_mut())
             {
                 let Some(Table(keys)) = given else { continue };
-                if let Some(target) = keys.target {
+                if let Some(target) = &keys.target {
                     targets.target = target.0;
                 }
-                if let Some(goal) = keys.goal_pct {
+                if let Some(goal) = &keys.goal_pct {
                     targets.goal_pct = goal.0;
                 }
             }
         }
-        if let Some(areas) = file.areas {
-            config.areas = areas_of(areas.0, text)?;
+        if let Some(areas) = &file.areas {
+            self.areas = areas_of(&areas.0, text, prefix)?;
         }
-        Ok(config)
+        Ok(())
     }
 
     /// The largest configured window (zero when none is configured).
@@ -422,16 +459,16 @@ fn line_number_at(text: &str, offset: usize) -> usize {
 /// The `[[areas]]` as areas: each code a string, not blank, and given once; an area
 /// without a weight weighs [`DEFAULT_AREA_WEIGHT`]. Linear in the
 /// number of areas: a long list must not stall start-up.
-fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig> {
+fn areas_of(list: &[AreaKeys], text: &str, prefix: &str) -> Result<Vec<Area>, InvalidConfig> {
     let mut areas: Vec<Area> = Vec::with_capacity(list.len());
     let mut codes = std::collections::HashSet::with_capacity(list.len());
-    for (index, keys) in list.into_iter().enumerate() {
-        let key = format!("areas[{index}].code");
-        let Some(code) = keys.code else {
+    for (index, keys) in list.iter().enumerate() {
+        let key = format!("{prefix}areas[{index}].code");
+        let Some(code) = &keys.code else {
             return Err(InvalidConfig::bad_value(key, None, &Problem::Missing));
         };
         let line = Some(line_number_at(text, code.span().start));
-        let code = match code.into_inner() {
+        let code = match code.get_ref() {
             Value::String(code) => code.trim().to_string(),
             _ => return Err(InvalidConfig::bad_value(key, line, &Problem::NotText)),
         };
@@ -445,10 +482,14 @@ fn areas_of(list: Vec<AreaKeys>, text: &str) -> Result<Vec<Area>, InvalidConfig>
                 &Problem::GivenTwice(code),
             ));
         }
-        let name = keys.name.map_or_else(|| code.clone(), |Text(name)| name);
+        let name = keys
+            .name
+            .as_ref()
+            .map_or_else(|| code.clone(), |Text(name)| name.clone());
         let weight = keys
             .weight
-            .map_or(DEFAULT_AREA_WEIGHT, |AreaWeight(weight)| weight);
+            .as_ref()
+            .map_or(DEFAULT_AREA_WEIGHT, |AreaWeight(weight)| *weight);
         areas.push(Area { code, name, weight });
     }
     Ok(areas)

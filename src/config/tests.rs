@@ -337,3 +337,185 @@ fn a_line_number_counts_the_newlines_before_the_offset() {
     // An offset past the end is clamped, never a panic.
     assert_eq!(line_number_at(text, 1000), 3);
 }
+
+/// Two forces over a top level that sets what they share.
+const TWO_FORCES: &str = r#"
+windows = ["15m", "1h", "24h"]
+[incidents.priority]
+target = "1h"
+
+[[forces]]
+subject = "events.wmp"
+force_name = "West Midlands Police"
+
+[[forces]]
+subject = "events.wyp"
+force_name = "West Yorkshire Police"
+timezone = "UTC"
+[forces.incidents.emergency]
+target = "20m"
+goal_pct = 85
+[[forces.areas]]
+code = "LD"
+name = "Leeds"
+[[forces.areas]]
+code = "BD"
+name = "Bradford"
+"#;
+
+#[test]
+fn a_board_on_a_subject_takes_that_forces_keys_over_the_top_level() {
+    let config = Config::parse(TWO_FORCES).expect("two forces");
+    // The top level is what a board on a file or a TCP feed reads.
+    assert_eq!(config.force_name, "West Midlands Police");
+    assert_eq!(config.forces.len(), 2);
+
+    let wyp = config.for_subject("events.wyp").expect("West Yorkshire");
+    assert_eq!(wyp.force_name, "West Yorkshire Police");
+    assert_eq!(wyp.timezone, chrono_tz::UTC);
+    assert_eq!(wyp.incidents[0].target, Some(secs(20 * 60)));
+    assert_eq!(wyp.incidents[0].goal_pct, Some(85.0));
+    // What the force does not give is the top level's.
+    assert_eq!(wyp.incidents[1].target, Some(secs(3600)));
+    assert_eq!(wyp.windows, config.windows);
+    assert_eq!(wyp.idle_limit, secs(60));
+    assert_eq!(
+        wyp.areas
+            .iter()
+            .map(|area| area.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Leeds", "Bradford"]
+    );
+    assert!(wyp.forces.is_empty(), "a force's board lists no forces");
+
+    let wmp = config.for_subject("events.wmp").expect("West Midlands");
+    assert_eq!(wmp.force_name, "West Midlands Police");
+    assert_eq!(wmp.incidents[0].target, Some(secs(15 * 60)));
+    assert_eq!(wmp.areas, Config::default().areas);
+}
+
+#[test]
+fn without_forces_every_subject_is_the_one_force_of_the_file() {
+    let config = Config::parse("force_name = \"Test Force\"").expect("one force");
+    assert_eq!(config.for_subject("events.wyp"), Ok(config.clone()));
+    assert_eq!(
+        Config::default()
+            .for_subject("events.wyp")
+            .map(|c| c.force_name),
+        Ok("West Midlands Police".to_string())
+    );
+}
+
+#[test]
+fn a_subject_with_no_force_is_refused_naming_the_subjects_there_are() {
+    let config = Config::parse(TWO_FORCES).expect("two forces");
+    let refused = config.for_subject("events.xyz").expect_err("no such force");
+    assert_eq!(
+        refused.to_string(),
+        "the config lists no force on the subject \"events.xyz\" (its [[forces]] are on \
+         events.wmp, events.wyp): add a [[forces]] table with subject = \"events.xyz\", so \
+         the board is headed by the force whose figures it shows"
+    );
+    let many = (1..=43).fold(String::new(), |mut toml, n| {
+        let _ = writeln!(
+            toml,
+            "[[forces]]\nsubject = \"events.f{n}\"\nforce_name = \"Force {n}\""
+        );
+        toml
+    });
+    let config = Config::parse(&many).expect("43 forces");
+    assert_eq!(
+        config.for_subject("events.f43").map(|c| c.force_name),
+        Ok("Force 43".to_string())
+    );
+    let refused = config.for_subject("events.f44").expect_err("no force 44");
+    assert!(
+        refused
+            .to_string()
+            .contains("are on events.f1, events.f2, events.f3, events.f4, events.f5 and 38 more)"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn bad_forces_are_one_sentence_naming_the_key_and_its_line() {
+    let force = |body: &str| format!("[[forces]]\nsubject = \"events.wyp\"\n{body}");
+    let named = |body: &str| force(&format!("force_name = \"West Yorkshire Police\"\n{body}"));
+    let cases = [
+        (
+            format!(
+                "{}\n{}",
+                named(""),
+                "[[forces]]\nforce_name = \"Other\"\nsubject = \"events.wyp\""
+            ),
+            "line 7: `forces[1].subject` \"events.wyp\" is given twice (first on line 2)",
+        ),
+        (
+            "[[forces]]\nforce_name = \"West Yorkshire Police\"".to_string(),
+            "line 1: `forces[0].subject` is missing",
+        ),
+        (
+            force(""),
+            "line 1: `forces[0].force_name` is missing: each force is headed by its own \
+             name, never another force's",
+        ),
+        (
+            "subject = \"events.wyp\"".to_string(),
+            "line 1: `subject` belongs in a [[forces]] table: the top level holds what every \
+             force shares",
+        ),
+        (
+            named("[[forces.forces]]\nsubject = \"events.x\""),
+            "line 1: `forces[0].forces` cannot be nested: a force lists no forces of its own",
+        ),
+        (
+            "[[forces]]\nsubject = \"events.*\"\nforce_name = \"X\"".to_string(),
+            "line 2: `forces[0].subject` \"events.*\" is not a NATS subject: give \
+             dot-separated words of letters, digits, - and _ (e.g. \"events.wyp\"), no \
+             wildcards",
+        ),
+        (
+            "[[forces]]\nsubject = 7\nforce_name = \"X\"".to_string(),
+            "line 2: `forces[0].subject` must be a string",
+        ),
+        (
+            named("tz = \"UTC\""),
+            "line 4: unknown key `forces[0].tz` (see forceboard.example.toml for every key)",
+        ),
+        (
+            named("windows = [\"15q\"]"),
+            "line 4: `forces[0].windows` must be a list",
+        ),
+        (
+            named("[forces.incidents.emergency]\ntarget = \"soon\""),
+            "line 5: `forces[0].incidents.emergency.target` must be a duration",
+        ),
+        (
+            named("[[forces.areas]]\nname = \"Leeds\""),
+            "`forces[0].areas[0].code` is missing",
+        ),
+        (
+            format!("stale_after = \"2m\"\n{}", named("idle_limit = \"1m\"")),
+            "line 5: `forces[0].idle_limit` (1m) must be at least stale_after (2m)",
+        ),
+        (
+            "forces = \"events.wyp\"".to_string(),
+            "line 1: `forces` must be a list of [[forces]] tables",
+        ),
+    ];
+    for (text, expected) in cases {
+        let message = Config::parse(&text).expect_err(&text).to_string();
+        assert!(message.starts_with(expected), "{text}\n→ {message}");
+    }
+}
+
+#[test]
+fn a_forces_stale_after_moves_the_idle_limit_it_does_not_set() {
+    let config = Config::parse(
+        "[[forces]]\nsubject = \"events.wyp\"\nforce_name = \"WYP\"\nstale_after = \"45s\"",
+    )
+    .expect("valid");
+    let wyp = config.for_subject("events.wyp").expect("West Yorkshire");
+    assert_eq!(wyp.idle_limit, secs(90));
+    assert_eq!(config.idle_limit, secs(60));
+}

@@ -72,28 +72,33 @@ impl FeedInput {
 }
 
 /// How the board names a live source: never a credential, a token or a URL's path.
-pub(crate) fn source_label(source: &FeedSource) -> SourceLabel {
+pub fn source_label(source: &FeedSource) -> SourceLabel {
     match source {
         FeedSource::Stdin => SourceLabel {
             name: "stdin".to_string(),
             check: "the program writing to it",
+            subject: None,
         },
         FeedSource::File { path, .. } => SourceLabel {
             name: crate::format::printable(&path.display().to_string()).into_owned(),
             check: "the file",
+            subject: None,
         },
         FeedSource::Tcp { addr } => SourceLabel {
             name: format!("tcp {addr}"),
             check: "the address",
+            subject: None,
         },
         FeedSource::Http { url } => SourceLabel {
             name: url.label(),
             check: "the URL",
+            subject: None,
         },
         FeedSource::Nats { target, .. } => SourceLabel {
             name: crate::format::printable(&format!("{}/{}", target.server, target.subject))
                 .into_owned(),
             check: "the subject",
+            subject: Some(crate::format::printable(&target.subject).into_owned()),
         },
     }
 }

@@ -14,7 +14,7 @@ pub mod ssh;
 pub mod terminal;
 
 pub(crate) use capabilities::{Capabilities, TerminalEnv};
-pub use input::FeedInput;
+pub use input::{FeedInput, source_label};
 
 use crate::app::{App, Timeline};
 use crate::time::Span;

@@ -75,6 +75,9 @@ pub struct SourceLabel {
     pub name: String,
     /// What to check when it never delivers an event: "the subject", "the address"…
     pub check: &'static str,
+    /// A NATS feed's subject, which the header names beside the force: on a cluster of
+    /// many forces it says whose feed this is.
+    pub subject: Option<String>,
 }
 
 /// What the footer and the banners say about the feed.

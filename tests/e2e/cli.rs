@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod forces;
 mod generate;
 
 /// Runs the binary with its output piped and no `COLUMNS`, so `report` prints its wide

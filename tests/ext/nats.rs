@@ -23,6 +23,8 @@ use forceboard::ui::FeedState;
 // The NATS path hardened (issue 20): a stream made again, a publisher stopped while NATS
 // is down or has no JetStream, a file under another spelling.
 mod hardening;
+// One config for several forces (issue 22): a board on a subject is that force's.
+mod forces;
 
 const SUBJECT: &str = "events.wmp";
 /// How long a test waits for a feed item, or a publish, before failing: only a safety

@@ -757,6 +757,7 @@ fn a_source_that_never_delivered_an_event_names_itself_and_is_never_live() {
     feed.set_source(SourceLabel {
         name: "nats://127.0.0.1:4222/events.wpm".to_string(),
         check: "the subject",
+        subject: Some("events.wpm".to_string()),
     });
     let mut app = App::new(&config, AppOptions::default(), wall);
     app.handle(

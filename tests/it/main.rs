@@ -24,6 +24,7 @@ mod docs;
 mod engine;
 mod erlang;
 mod figures;
+mod forces;
 mod fuzz_regressions;
 mod generate;
 mod independent;

@@ -334,13 +334,33 @@ pub(crate) fn draw_header(
         .saturating_sub(paint::line_width(&right) as u16 + 1);
     let name = Span::styled(board.force_name.clone(), theme.bold());
     let scope_span = Span::styled(scope.clone(), theme.bold());
-    let mut candidates = vec![Line::from(vec![
-        name.clone(),
-        sep(),
-        Span::raw(scope.clone()),
-    ])];
-    if board.scope_code.is_some() {
-        candidates.push(Line::from(vec![scope_span]));
+    let name_and_scope = Line::from(vec![name.clone(), sep(), Span::raw(scope.clone())]);
+    let mut candidates = Vec::new();
+    // On a cluster of many forces, the subject says whose feed the figures are.
+    let subject = board
+        .feed
+        .source
+        .as_ref()
+        .and_then(|source| source.subject.as_ref())
+        .map(|subject| Span::raw(subject.clone()));
+    if let Some(subject) = &subject {
+        candidates.push(Line::from(vec![
+            name.clone(),
+            sep(),
+            subject.clone(),
+            sep(),
+            Span::raw(scope.clone()),
+        ]));
+    }
+    match (&subject, &board.scope_code) {
+        // An area's board: its name before the subject.
+        (_, Some(_)) => candidates.extend([name_and_scope, Line::from(vec![scope_span])]),
+        // The whole force's: the subject before the words "whole force".
+        (Some(subject), None) => candidates.extend([
+            Line::from(vec![name.clone(), sep(), subject.clone()]),
+            name_and_scope,
+        ]),
+        (None, None) => candidates.push(name_and_scope),
     }
     candidates.push(Line::from(vec![name]));
     candidates.push(Line::styled(
