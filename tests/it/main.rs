@@ -42,6 +42,8 @@ mod silent_links;
 mod sources;
 mod staffing;
 mod strays;
+mod ui_crowded;
+mod ui_robustness;
 mod ui_snapshots;
 mod ui_staffing;
 mod ui_training;
