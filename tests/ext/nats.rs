@@ -23,6 +23,8 @@ use forceboard::ui::FeedState;
 // The NATS path hardened (issue 20): a stream made again, a publisher stopped while NATS
 // is down or has no JetStream, a file under another spelling.
 mod hardening;
+// A served training feed across NATS (issue 22, item 3).
+mod training;
 
 const SUBJECT: &str = "events.wmp";
 /// How long a test waits for a feed item, or a publish, before failing: only a safety

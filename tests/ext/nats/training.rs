@@ -1,0 +1,264 @@
+//! A training room over NATS: `serve` of a recorded evening, bridged by `publish` onto its
+//! own subject, and boards that read the subject (one joining late, one after a seek).
+//! Driven by the trainer — go to 21:40, pause, resume, pause again, back 15 minutes — at
+//! each pause every board says TRAINING and PAUSED, its clock reads the recording's own
+//! time, and its figures equal `report --at` on the recording at that time.
+//!
+//! While paused the clock stands still, so the comparison is exact whatever the load.
+//! Each wait is for a condition (a board's clock standing at the room's pause, which it
+//! reaches only after every line before the pause); the bound is a safety net.
+
+use std::future::Future;
+use std::io::Cursor;
+use std::time::Duration;
+
+use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::watch;
+
+use super::{LIMIT, next, settings};
+use crate::common::nats::{NatsServer, TempDir};
+use crate::common::serve::{SAFETY, Server, wall_now};
+use forceboard::app::{App, AppOptions, Msg, Timeline};
+use forceboard::config::{Config, Window};
+use forceboard::engine::Figures;
+use forceboard::feed::source::nats::NatsTarget;
+use forceboard::feed::source::{self, FeedItem, FeedSource};
+use forceboard::model::EventBody;
+use forceboard::publish::{PublishCounts, PublishError, PublishOptions, publish};
+use forceboard::report;
+use forceboard::serve::{RoomStatus, ServeOptions, TrainerCommand};
+use forceboard::time::{Span, Timestamp};
+use forceboard::ui::{LayoutChoice, Mode, draw};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const RECORDING: &str = include_str!("../../../fixtures/scenarios/friday-surge.ndjson");
+/// The training room's own subject, beside the forces' live ones on the same stream.
+const TRAINING: &str = "events.training";
+
+async fn within<T>(test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(SAFETY * 2, test)
+        .await
+        .expect("finished within the safety net")
+}
+
+fn training_target(url: &str) -> NatsTarget {
+    NatsTarget::parse(&format!("{url}/{TRAINING}")).expect("a NATS feed URL")
+}
+
+/// The figures `report --at at --window 1h` prints for the whole force.
+fn report_at(config: &Config, at: Timestamp) -> Figures {
+    let window = Window::new(Span::HOUR);
+    let reader = Cursor::new(RECORDING.as_bytes());
+    report::compute(reader, config, Some(at), &window)
+        .expect("reads")
+        .expect("a time to report at")
+        .figures
+        .force
+}
+
+/// `forceboard publish --feed tcp://… --subject events.training`, through the library.
+fn start_publisher(
+    server: &Server,
+    url: &str,
+) -> (
+    watch::Sender<bool>,
+    tokio::task::JoinHandle<Result<PublishCounts, PublishError>>,
+) {
+    let feed = format!("tcp://{}", server.addr);
+    let options = PublishOptions {
+        source: FeedSource::parse(&feed, false).expect("a TCP feed"),
+        target: training_target(url),
+        token: None,
+        http_token: None,
+        stream: settings(1),
+        source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+    };
+    let (stop, stopped) = watch::channel(false);
+    (stop, tokio::spawn(publish(options, stopped)))
+}
+
+/// A board on the training subject: `watch --feed nats://…/events.training` as the app
+/// runs it, fed every item its source delivers at the wall time it is taken.
+struct NatsBoard {
+    name: &'static str,
+    config: Config,
+    feed: Timeline,
+    app: App,
+    items: Receiver<FeedItem>,
+}
+
+impl NatsBoard {
+    fn start(name: &'static str, url: &str) -> NatsBoard {
+        let (tx, items) = mpsc::channel(4096);
+        let source = FeedSource::Nats {
+            target: training_target(url),
+            replay: Duration::from_secs(24 * 3600 + 120),
+        };
+        source::spawn_with(
+            source,
+            tx,
+            None,
+            crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+        );
+        let config = Config::default();
+        let wall = wall_now();
+        let options = AppOptions {
+            layout: LayoutChoice::Standard,
+            ..AppOptions::default()
+        };
+        NatsBoard {
+            name,
+            feed: Timeline::live(&config, wall),
+            app: App::new(&config, options, wall),
+            config,
+            items,
+        }
+    }
+
+    /// Takes items until the board's clock stands at the room's pause `status`, then
+    /// until the next heartbeat: the clock of a new timeline comes before its backlog,
+    /// and the heartbeats after it (one a second while paused) after the backlog.
+    async fn catch_up(&mut self, status: &RoomStatus) {
+        let paused_at = status.position(wall_now());
+        loop {
+            let wall = wall_now();
+            let paused = matches!(self.feed.mode(), Mode::Training { paused: true, .. });
+            if paused && self.feed.now(wall) == paused_at {
+                break;
+            }
+            self.take().await;
+        }
+        while !self.take().await {}
+    }
+
+    /// Takes the next item; `true` if it was a heartbeat.
+    async fn take(&mut self) -> bool {
+        let item = next(&mut self.items).await;
+        let heartbeat = matches!(
+            &item,
+            FeedItem::Event { event, .. } if matches!(event.body, EventBody::Heartbeat { .. })
+        );
+        self.app.handle(Msg::Feed(item), &mut self.feed, wall_now());
+        heartbeat
+    }
+
+    /// Takes items until the board's clock runs past `at`: the room is playing.
+    async fn runs_past(&mut self, at: Timestamp) {
+        while self.feed.now(wall_now()) <= at
+            || matches!(self.feed.mode(), Mode::Training { paused: true, .. })
+        {
+            self.take().await;
+        }
+    }
+
+    /// Checks what the board shows against `report --at` at the paused time.
+    fn shows_the_recording_at(&mut self, expected: &Figures, paused_at: Timestamp) {
+        let wall = wall_now();
+        self.app.handle(Msg::Tick, &mut self.feed, wall);
+        let board = self.app.board(&self.feed, &self.config, wall);
+        let name = self.name;
+        assert_eq!(board.now, paused_at, "{name}: the recording's own clock");
+        assert!(
+            matches!(board.mode, Mode::Training { paused: true, .. }),
+            "{name}: {:?}",
+            board.mode
+        );
+        assert_eq!(&board.figures, expected, "{name} at {paused_at:?}");
+        assert_eq!(board.feed.rejected, 0, "{name}: nothing refused");
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+        terminal
+            .draw(|frame| draw(frame, &board, self.app.view()))
+            .expect("drawing on TestBackend");
+        let screen: String = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
+        assert!(screen.contains("TRAINING"), "{name}: {screen}");
+        assert!(screen.contains("PAUSED"), "{name}: {screen}");
+        // The recording's time of day in the force's zone (BST in July): UTC + 1 h.
+        let shown = forceboard::time::format_utc(paused_at + Span::HOUR);
+        let time_of_day = &shown[11..19];
+        assert!(
+            screen.contains(time_of_day),
+            "{name}: {time_of_day} in {screen}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_on_nats_follow_the_trainer_s_clock_and_show_the_recording_as_report_at_does() {
+    within(Box::pin(async {
+        let dir = TempDir::new("training");
+        let nats = NatsServer::start(&dir.0);
+        let options = ServeOptions {
+            speed: 20.0,
+            ..ServeOptions::default()
+        };
+        let (server, trainer) = Server::with_trainer(RECORDING, options).await;
+        let (stop_publisher, publisher) = start_publisher(&server, &nats.url());
+        let config = Config::default();
+        let mut one = NatsBoard::start("board one", &nats.url());
+
+        // Go to 21:40 (20:40Z) and pause there: the surge is under way.
+        let at = forceboard::time::parse_rfc3339("2024-07-05T20:40:00Z").expect("time");
+        trainer
+            .apply(TrainerCommand::GoTo(at))
+            .await
+            .expect("serving");
+        let paused = trainer.apply(TrainerCommand::Pause).await.expect("serving");
+        let first_stop = paused.position(wall_now());
+        let expected = report_at(&config, first_stop);
+        assert!(expected.calls.line_999.offered > 0, "a busy hour");
+        one.catch_up(&paused).await;
+        one.shows_the_recording_at(&expected, first_stop);
+        // A board started now reads the subject's current timeline, not the day.
+        let mut two = NatsBoard::start("board two (late)", &nats.url());
+        two.catch_up(&paused).await;
+        two.shows_the_recording_at(&expected, first_stop);
+
+        // Resume, let the room play, and pause again: both stand at the same time.
+        trainer
+            .apply(TrainerCommand::Resume)
+            .await
+            .expect("serving");
+        one.runs_past(first_stop).await;
+        let again = trainer.apply(TrainerCommand::Pause).await.expect("serving");
+        let second_stop = again.position(wall_now());
+        assert!(second_stop > first_stop);
+        let expected = report_at(&config, second_stop);
+        for board in [&mut one, &mut two] {
+            board.catch_up(&again).await;
+            board.shows_the_recording_at(&expected, second_stop);
+        }
+
+        // Back 15 minutes: a new timeline on the subject. Every board rebuilds, and a
+        // board joining after the seek starts from it alone.
+        let back = trainer
+            .apply(TrainerCommand::Skip(Span::from_mins(-15)))
+            .await
+            .expect("serving");
+        let third_stop = back.position(wall_now());
+        assert_eq!(third_stop, second_stop - Span::from_mins(15));
+        let expected = report_at(&config, third_stop);
+        let mut three = NatsBoard::start("board three (after the seek)", &nats.url());
+        for board in [&mut one, &mut two, &mut three] {
+            board.catch_up(&back).await;
+            board.shows_the_recording_at(&expected, third_stop);
+        }
+
+        stop_publisher.send(true).expect("the publisher is running");
+        let counts = tokio::time::timeout(LIMIT, publisher)
+            .await
+            .expect("the publisher stops in time")
+            .expect("no panic")
+            .expect("published");
+        assert_eq!(counts.rejected, 0);
+        assert!(counts.published > 0);
+        server.stop().await;
+    }))
+    .await;
+}
