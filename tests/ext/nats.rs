@@ -963,8 +963,10 @@ async fn a_publisher_following_a_file_rides_out_the_leader_stopping_under_it() {
 
     stop_tx.send(true).expect("stop");
     let counts = publishing.await.expect("joined").expect("published");
+    // A line stored just as the leader died may lose its ack: sent again, it is acked as
+    // a duplicate (the stream held it once, as the board's numbers show).
     assert_eq!(
-        (counts.published, counts.unconfirmed),
+        (counts.published + counts.duplicates, counts.unconfirmed),
         (20, 0),
         "{counts:?}"
     );
