@@ -33,6 +33,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const RECORDING: &str = include_str!("../../../fixtures/scenarios/friday-surge.ndjson");
+/// Another room, two days earlier: a major incident.
+const MAJOR_INCIDENT: &str = include_str!("../../../fixtures/scenarios/major-incident.ndjson");
 /// The training room's own subject, beside the forces' live ones on the same stream.
 const TRAINING: &str = "events.training";
 
@@ -48,8 +50,13 @@ fn training_target(url: &str) -> NatsTarget {
 
 /// The figures `report --at at --window 1h` prints for the whole force.
 fn report_at(config: &Config, at: Timestamp) -> Figures {
+    report_on(RECORDING, config, at)
+}
+
+/// The same on `recording`.
+fn report_on(recording: &str, config: &Config, at: Timestamp) -> Figures {
     let window = Window::new(Span::HOUR);
-    let reader = Cursor::new(RECORDING.as_bytes());
+    let reader = Cursor::new(recording.as_bytes());
     report::compute(reader, config, Some(at), &window)
         .expect("reads")
         .expect("a time to report at")
@@ -117,8 +124,8 @@ impl NatsBoard {
     }
 
     /// Takes items until the board's clock stands at the room's pause `status`, then
-    /// until the next heartbeat: the clock of a new timeline comes before its backlog,
-    /// and the heartbeats after it (one a second while paused) after the backlog.
+    /// until two more heartbeats: the clock of a new timeline may be the first of them,
+    /// before its backlog, and the next (one a second while paused) comes after it.
     async fn catch_up(&mut self, status: &RoomStatus) {
         let paused_at = status.position(wall_now());
         loop {
@@ -129,7 +136,12 @@ impl NatsBoard {
             }
             self.take().await;
         }
-        while !self.take().await {}
+        let mut heartbeats = 0;
+        while heartbeats < 2 {
+            if self.take().await {
+                heartbeats += 1;
+            }
+        }
     }
 
     /// Takes the next item; `true` if it was a heartbeat.
@@ -250,14 +262,75 @@ async fn boards_on_nats_follow_the_trainer_s_clock_and_show_the_recording_as_rep
             board.shows_the_recording_at(&expected, third_stop);
         }
 
-        stop_publisher.send(true).expect("the publisher is running");
-        let counts = tokio::time::timeout(LIMIT, publisher)
-            .await
-            .expect("the publisher stops in time")
-            .expect("no panic")
-            .expect("published");
+        let counts = stop(stop_publisher, publisher).await;
         assert_eq!(counts.rejected, 0);
         assert!(counts.published > 0);
+        server.stop().await;
+    }))
+    .await;
+}
+
+/// Stops a publisher and waits for its counts.
+async fn stop(
+    stop_publisher: watch::Sender<bool>,
+    publisher: tokio::task::JoinHandle<Result<PublishCounts, PublishError>>,
+) -> PublishCounts {
+    stop_publisher.send(true).expect("the publisher is running");
+    tokio::time::timeout(LIMIT, publisher)
+        .await
+        .expect("the publisher stops in time")
+        .expect("no panic")
+        .expect("published")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_and_publisher_started_again_begin_a_timeline_every_board_rebuilds_from() {
+    within(Box::pin(async {
+        let dir = TempDir::new("training-again");
+        let nats = NatsServer::start(&dir.0);
+        let config = Config::default();
+        let room = |recording: &'static str, at: &str| {
+            let at = forceboard::time::parse_rfc3339(at).expect("time");
+            async move {
+                let options = ServeOptions {
+                    speed: 20.0,
+                    ..ServeOptions::default()
+                };
+                let (server, trainer) = Server::with_trainer(recording, options).await;
+                trainer
+                    .apply(TrainerCommand::GoTo(at))
+                    .await
+                    .expect("serving");
+                let paused = trainer.apply(TrainerCommand::Pause).await.expect("serving");
+                (server, paused)
+            }
+        };
+
+        let (server, paused) = room(MAJOR_INCIDENT, "2024-07-03T14:30:00Z").await;
+        let stop_at = paused.position(wall_now());
+        let (stop_first, first) = start_publisher(&server, &nats.url());
+        let mut one = NatsBoard::start("board one", &nats.url());
+        one.catch_up(&paused).await;
+        let major = report_on(MAJOR_INCIDENT, &config, stop_at);
+        assert!(major.incidents.emergency.open > 0, "incidents open");
+        one.shows_the_recording_at(&major, stop_at);
+        stop(stop_first, first).await;
+        server.stop().await;
+
+        // Another room on the same epoch, and its publisher: the incidents the board held
+        // open from the first must go, not stay beside the new backlog.
+        let (server, surge) = room(RECORDING, "2024-07-05T20:40:00Z").await;
+        assert_eq!(surge.epoch, paused.epoch);
+        let surge_at = surge.position(wall_now());
+        let expected = report_at(&config, surge_at);
+        let (stop_again, again) = start_publisher(&server, &nats.url());
+        one.catch_up(&surge).await;
+        one.shows_the_recording_at(&expected, surge_at);
+        let mut two = NatsBoard::start("board two (late)", &nats.url());
+        two.catch_up(&surge).await;
+        two.shows_the_recording_at(&expected, surge_at);
+
+        stop(stop_again, again).await;
         server.stop().await;
     }))
     .await;
