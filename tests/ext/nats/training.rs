@@ -12,10 +12,10 @@ use std::future::Future;
 use std::io::Cursor;
 use std::time::Duration;
 
-use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::mpsc;
 use tokio::sync::watch;
 
-use super::{LIMIT, next, settings};
+use super::{LIMIT, settings};
 use crate::common::nats::{NatsServer, TempDir};
 use crate::common::serve::{SAFETY, Server, wall_now};
 use forceboard::app::{App, AppOptions, Msg, Timeline};
@@ -92,12 +92,22 @@ struct NatsBoard {
     config: Config,
     feed: Timeline,
     app: App,
-    items: Receiver<FeedItem>,
+    /// Each item with the wall time it arrived: a board takes its items as they come,
+    /// whatever else the test is waiting for meanwhile.
+    items: mpsc::UnboundedReceiver<(Timestamp, FeedItem)>,
 }
 
 impl NatsBoard {
     fn start(name: &'static str, url: &str) -> NatsBoard {
-        let (tx, items) = mpsc::channel(4096);
+        let (tx, mut arriving) = mpsc::channel(4096);
+        let (stamped, items) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(item) = arriving.recv().await {
+                if stamped.send((wall_now(), item)).is_err() {
+                    break;
+                }
+            }
+        });
         let source = FeedSource::Nats {
             target: training_target(url),
             replay: Duration::from_secs(24 * 3600 + 120),
@@ -146,12 +156,15 @@ impl NatsBoard {
 
     /// Takes the next item; `true` if it was a heartbeat.
     async fn take(&mut self) -> bool {
-        let item = next(&mut self.items).await;
+        let (arrived, item) = tokio::time::timeout(LIMIT, self.items.recv())
+            .await
+            .expect("a feed item in time")
+            .expect("the source is running");
         let heartbeat = matches!(
             &item,
             FeedItem::Event { event, .. } if matches!(event.body, EventBody::Heartbeat { .. })
         );
-        self.app.handle(Msg::Feed(item), &mut self.feed, wall_now());
+        self.app.handle(Msg::Feed(item), &mut self.feed, arrived);
         heartbeat
     }
 
@@ -176,8 +189,12 @@ impl NatsBoard {
             "{name}: {:?}",
             board.mode
         );
+        assert_eq!(
+            board.feed.rejected, 0,
+            "{name}: nothing refused: {:?}",
+            board.feed
+        );
         assert_eq!(&board.figures, expected, "{name} at {paused_at:?}");
-        assert_eq!(board.feed.rejected, 0, "{name}: nothing refused");
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
         terminal
             .draw(|frame| draw(frame, &board, self.app.view()))
@@ -331,6 +348,59 @@ async fn a_server_and_publisher_started_again_begin_a_timeline_every_board_rebui
         two.shows_the_recording_at(&expected, surge_at);
 
         stop(stop_again, again).await;
+        server.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_joining_a_fast_room_reads_its_clock_as_it_is_now_and_refuses_nothing() {
+    within(Box::pin(async {
+        let dir = TempDir::new("training-fast");
+        let nats = NatsServer::start(&dir.0);
+        // ×600: a second of wall time between two heartbeats is ten minutes of the room's,
+        // far beyond the future skew: a board that took a stored heartbeat's reading as
+        // the time now would refuse the lines stored after it as future-dated.
+        let options = ServeOptions {
+            speed: 600.0,
+            ..ServeOptions::default()
+        };
+        let (server, trainer) = Server::with_trainer(RECORDING, options).await;
+        let (stop_publisher, publisher) = start_publisher(&server, &nats.url());
+        let at = forceboard::time::parse_rfc3339("2024-07-05T20:00:00Z").expect("time");
+        trainer
+            .apply(TrainerCommand::GoTo(at))
+            .await
+            .expect("serving");
+        let mut one = NatsBoard::start("board one", &nats.url());
+        one.runs_past(at + Span::from_mins(10)).await;
+
+        // Joins while the room plays: its backlog in, and two heartbeats after it.
+        let mut two = NatsBoard::start("board two (late, playing)", &nats.url());
+        two.runs_past(at + Span::from_mins(10)).await;
+        let mut heartbeats = 0;
+        while heartbeats < 2 {
+            if two.take().await {
+                heartbeats += 1;
+            }
+        }
+        let wall = wall_now();
+        let board = two.app.board(&two.feed, &two.config, wall);
+        assert!(
+            matches!(board.mode, Mode::Training { paused: false, .. }),
+            "{:?}",
+            board.mode
+        );
+        assert_eq!(board.feed.rejected, 0, "nothing refused as future-dated");
+
+        let paused = trainer.apply(TrainerCommand::Pause).await.expect("serving");
+        let stop_at = paused.position(wall_now());
+        let expected = report_at(&Config::default(), stop_at);
+        for board in [&mut one, &mut two] {
+            board.catch_up(&paused).await;
+            board.shows_the_recording_at(&expected, stop_at);
+        }
+        stop(stop_publisher, publisher).await;
         server.stop().await;
     }))
     .await;
