@@ -12,6 +12,10 @@
 //! A publisher restarted on the file it was publishing resumes after the last line the
 //! stream holds from it (see [`resume`]); other sources rely on the duplicate window.
 //!
+//! A source that carries a served clock (`serve`, a training room) keeps it: its
+//! heartbeats keep `speed` and `epoch`, and each served timeline is marked so that a board
+//! reads the one the room is on (see `timeline`).
+//!
 //! A stop (Ctrl-C, SIGTERM) ends it within [`STOP_LIMIT`] whatever the server does: every
 //! wait (connecting, asking for the stream, sending again while the server is away) gives
 //! way to it, then the acks still due are awaited for at most [`FLUSH_LIMIT`] (a second

@@ -21,6 +21,9 @@
 //! for TCP: a link that is up but carries nothing for `stale_after` is STALE. The last
 //! message of a backlog says when it was stored (`FeedItem::WrittenAt`), so a board
 //! started on a feed gone quiet is STALE at once, not LIVE on lines hours old.
+//!
+//! A subject that carries a served training clock is read otherwise: from the start of
+//! the timeline it is on now, clock first (see `training`).
 
 mod connect;
 mod training;
