@@ -146,10 +146,15 @@ impl NatsBoard {
             }
             self.take().await;
         }
-        let mut heartbeats = 0;
-        while heartbeats < 2 {
+        self.heartbeats(2).await;
+    }
+
+    /// Takes items until `count` heartbeats have come.
+    async fn heartbeats(&mut self, count: usize) {
+        let mut taken = 0;
+        while taken < count {
             if self.take().await {
-                heartbeats += 1;
+                taken += 1;
             }
         }
     }
@@ -374,16 +379,14 @@ async fn a_board_joining_a_fast_room_reads_its_clock_as_it_is_now_and_refuses_no
             .expect("serving");
         let mut one = NatsBoard::start("board one", &nats.url());
         one.runs_past(at + Span::from_mins(10)).await;
+        // Three heartbeats more (three seconds, half an hour of the room's): the backlog
+        // of the seek is on the stream, and live lines follow the heartbeats.
+        one.heartbeats(3).await;
 
         // Joins while the room plays: its backlog in, and two heartbeats after it.
         let mut two = NatsBoard::start("board two (late, playing)", &nats.url());
         two.runs_past(at + Span::from_mins(10)).await;
-        let mut heartbeats = 0;
-        while heartbeats < 2 {
-            if two.take().await {
-                heartbeats += 1;
-            }
-        }
+        two.heartbeats(2).await;
         let wall = wall_now();
         let board = two.app.board(&two.feed, &two.config, wall);
         assert!(
