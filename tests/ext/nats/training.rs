@@ -149,6 +149,14 @@ impl NatsBoard {
         self.heartbeats(2).await;
     }
 
+    /// Takes items until `count` events have come in a row with no heartbeat.
+    async fn events_without_a_heartbeat(&mut self, count: usize) {
+        let mut in_a_row = 0;
+        while in_a_row < count {
+            in_a_row = if self.take().await { 0 } else { in_a_row + 1 };
+        }
+    }
+
     /// Takes items until `count` heartbeats have come.
     async fn heartbeats(&mut self, count: usize) {
         let mut taken = 0;
@@ -363,11 +371,11 @@ async fn a_board_joining_a_fast_room_reads_its_clock_as_it_is_now_and_refuses_no
     within(Box::pin(async {
         let dir = TempDir::new("training-fast");
         let nats = NatsServer::start(&dir.0);
-        // ×600: a second of wall time between two heartbeats is ten minutes of the room's,
-        // far beyond the future skew: a board that took a stored heartbeat's reading as
-        // the time now would refuse the lines stored after it as future-dated.
+        // ×240: a second of wall time between two heartbeats is four minutes of the
+        // room's, beyond the future skew: a board that took a stored heartbeat's reading
+        // as the time now would refuse the lines stored after it as future-dated.
         let options = ServeOptions {
-            speed: 600.0,
+            speed: 240.0,
             ..ServeOptions::default()
         };
         let (server, trainer) = Server::with_trainer(RECORDING, options).await;
@@ -379,9 +387,12 @@ async fn a_board_joining_a_fast_room_reads_its_clock_as_it_is_now_and_refuses_no
             .expect("serving");
         let mut one = NatsBoard::start("board one", &nats.url());
         one.runs_past(at + Span::from_mins(10)).await;
-        // Three heartbeats more (three seconds, half an hour of the room's): the backlog
-        // of the seek is on the stream, and live lines follow the heartbeats.
+        // Three heartbeats more (three seconds, twelve minutes of the room's): the backlog
+        // of the seek is on the stream. Then a dozen events with no heartbeat between
+        // (most of a minute of the room's, more on a loaded machine): the stream's latest
+        // heartbeat is not the time now.
         one.heartbeats(3).await;
+        one.events_without_a_heartbeat(12).await;
 
         // Joins while the room plays: its backlog in, and two heartbeats after it.
         let mut two = NatsBoard::start("board two (late, playing)", &nats.url());
