@@ -6,8 +6,10 @@ use async_nats::HeaderMap;
 use bytes::Bytes;
 
 use super::resume::SourceIdentity;
-use crate::feed::wire::schema_line;
-use crate::model::Event;
+use super::timeline::TimelineMark;
+use crate::feed::source::nats::{TIMELINE_HEADER, TIMELINE_START};
+use crate::feed::wire::{heartbeat_line, schema_line};
+use crate::model::{Event, EventBody};
 use crate::time::format_utc;
 
 /// The header naming the source a message was read from (its label: a path or address).
@@ -25,16 +27,34 @@ pub(crate) struct Outgoing {
     pub(crate) payload: Bytes,
 }
 
-/// The message for `event`, line `line` of `source`. Its id is the same whenever the
-/// same line is read again at the same place in the same source, so JetStream drops a
-/// second copy published within its duplicate window.
-pub(crate) fn outgoing(source: &SourceIdentity, line: u64, event: &Event) -> Outgoing {
-    let text = schema_line(event, None, format_utc);
+/// The heartbeats `publish` writes with a served clock name it as their source.
+const CLOCK_SOURCE: &str = "forceboard-publish";
+
+/// The message for `event`, line `line` of `source`, in the served timeline `mark`. Its
+/// id is the same whenever the same line is read again at the same place in the same
+/// source and timeline, so JetStream drops a second copy published within its duplicate
+/// window; a backlog a server sends again begins another timeline, and is stored again.
+pub(crate) fn outgoing(
+    source: &SourceIdentity,
+    line: u64,
+    event: &Event,
+    mark: TimelineMark,
+) -> Outgoing {
+    let text = payload(event, mark);
     let mut headers = HeaderMap::new();
-    headers.insert(
-        "Nats-Msg-Id",
-        message_id(&source.label, line, &text).as_str(),
-    );
+    let id = match mark {
+        TimelineMark::None => message_id(&source.label, line, &text),
+        TimelineMark::Start => {
+            message_id(&format!("{}#{TIMELINE_START}", source.label), line, &text)
+        }
+        TimelineMark::Of(start) => message_id(&format!("{}#{start}", source.label), line, &text),
+    };
+    headers.insert("Nats-Msg-Id", id.as_str());
+    match mark {
+        TimelineMark::None => {}
+        TimelineMark::Start => headers.insert(TIMELINE_HEADER, TIMELINE_START),
+        TimelineMark::Of(start) => headers.insert(TIMELINE_HEADER, start.to_string().as_str()),
+    }
     headers.insert(SOURCE_HEADER, source.label.as_str());
     if let Some(file_id) = &source.file_id {
         headers.insert(FILE_ID_HEADER, file_id.as_str());
@@ -43,6 +63,17 @@ pub(crate) fn outgoing(source: &SourceIdentity, line: u64, event: &Event) -> Out
     Outgoing {
         headers,
         payload: Bytes::from(text),
+    }
+}
+
+/// The canonical line; a heartbeat of a served timeline keeps its clock (`speed`,
+/// `epoch`), which boards on the subject follow.
+pub(crate) fn payload(event: &Event, mark: TimelineMark) -> String {
+    match event.body {
+        EventBody::Heartbeat { clock: Some(clock) } if mark != TimelineMark::None => {
+            heartbeat_line(format_utc(event.at), CLOCK_SOURCE, Some(clock))
+        }
+        _ => schema_line(event, None, format_utc),
     }
 }
 
@@ -81,7 +112,7 @@ mod tests {
             label: "cad.ndjson".to_string(),
             file_id: Some("2049:77".to_string()),
         };
-        let message = outgoing(&source, 3, &event);
+        let message = outgoing(&source, 3, &event, TimelineMark::None);
         assert_eq!(
             &message.payload[..],
             br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#
@@ -93,5 +124,38 @@ mod tests {
                 .map(async_nats::HeaderValue::as_str),
             Some("3")
         );
+    }
+
+    #[test]
+    fn a_served_timeline_keeps_its_clock_and_names_its_start() {
+        let input = r#"{"kind":"heartbeat","at":"2024-07-05T20:40:00.250Z","source":"forceboard-serve","speed":20,"epoch":3}"#;
+        let event = crate::feed::parse_line(input.as_bytes()).expect("valid");
+        let source = SourceIdentity {
+            label: "tcp://trainer:7000".to_string(),
+            file_id: None,
+        };
+        let header = |message: &Outgoing, name: &str| {
+            message
+                .headers
+                .get(name)
+                .map(|value| value.as_str().to_string())
+        };
+        let start = outgoing(&source, 1, &event, TimelineMark::Start);
+        assert_eq!(
+            &start.payload[..],
+            br#"{"kind":"heartbeat","at":"2024-07-05T20:40:00.250Z","source":"forceboard-publish","speed":20,"epoch":3}"#
+        );
+        assert_eq!(header(&start, TIMELINE_HEADER).as_deref(), Some("start"));
+        let later = outgoing(&source, 1, &event, TimelineMark::Of(41));
+        assert_eq!(header(&later, TIMELINE_HEADER).as_deref(), Some("41"));
+        // The same line in another timeline is another message, not a duplicate.
+        assert_ne!(header(&start, "Nats-Msg-Id"), header(&later, "Nats-Msg-Id"));
+        // A feed on the wall clock publishes heartbeats as before: no clock, no mark.
+        let plain = outgoing(&source, 1, &event, TimelineMark::None);
+        assert_eq!(
+            &plain.payload[..],
+            br#"{"kind":"heartbeat","at":"2024-07-05T20:40:00.250Z"}"#
+        );
+        assert_eq!(header(&plain, TIMELINE_HEADER), None);
     }
 }

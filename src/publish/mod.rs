@@ -12,6 +12,10 @@
 //! A publisher restarted on the file it was publishing resumes after the last line the
 //! stream holds from it (see [`resume`]); other sources rely on the duplicate window.
 //!
+//! A source that carries a served clock (`serve`, a training room) keeps it: its
+//! heartbeats keep `speed` and `epoch`, and each served timeline is marked so that a board
+//! reads the one the room is on (see `timeline`).
+//!
 //! A stop (Ctrl-C, SIGTERM) ends it within [`STOP_LIMIT`] whatever the server does: every
 //! wait (connecting, asking for the stream, sending again while the server is away) gives
 //! way to it, then the acks still due are awaited for at most [`FLUSH_LIMIT`] (a second
@@ -20,6 +24,7 @@
 mod message;
 mod resume;
 mod stream;
+mod timeline;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -34,8 +39,10 @@ pub use stream::{LastPublished, StreamError, StreamSettings, ensure_stream, last
 use crate::feed::source::nats::{NatsTarget, connect, jetstream_missing};
 use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, backoff_delay};
 use crate::format::error_chain;
+use crate::model::Event;
 use message::{Outgoing, outgoing};
 use resume::{Resume, SourceIdentity};
+use timeline::{ServedTimelines, TimelineMark};
 
 /// At most this many publishes wait for their acks at once.
 pub(crate) const MAX_IN_FLIGHT: usize = 512;
@@ -136,6 +143,9 @@ pub async fn publish(
         in_flight: VecDeque::new(),
         counts: PublishCounts::default(),
         resume,
+        timelines: ServedTimelines::default(),
+        carries_clock: !resumes,
+        last_stored: None,
     };
     // Dropped where it waits when stopped: what it sent stays in `in_flight`.
     let ended = unless_stopped(&mut stop, publisher.run(rx)).await;
@@ -228,6 +238,13 @@ struct Publisher {
     in_flight: VecDeque<(Outgoing, Option<AckFuture>)>,
     counts: PublishCounts,
     resume: Resume,
+    /// The served timelines of a source that carries a clock (`serve`).
+    timelines: ServedTimelines,
+    /// Whether the source may carry a served clock: any but a file (a recording is
+    /// published as it was written, and resumed by its lines).
+    carries_clock: bool,
+    /// The stream sequence of the last message acked.
+    last_stored: Option<u64>,
 }
 
 impl Publisher {
@@ -257,16 +274,38 @@ impl Publisher {
                         self.counts.skipped += 1;
                         continue;
                     }
-                    let message = outgoing(&self.source, line, &event);
+                    if self.timelines.begins(&event) {
+                        self.begin_timeline(line, &event).await;
+                        continue;
+                    }
+                    let message = outgoing(&self.source, line, &event, self.timelines.mark());
                     self.send(message).await;
                 }
                 Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
                 Some(FeedItem::State(state)) => {
                     info!(source = %self.source.label, ?state, "source");
+                    if state == source::SourceState::Connected && self.carries_clock {
+                        self.timelines.connected();
+                    }
                 }
                 Some(FeedItem::WrittenAt(_)) => {}
                 None => return self.resume.check_reached(&self.source.label),
             }
+        }
+    }
+
+    /// Publishes the clock heartbeat that begins a served timeline once every publish
+    /// before it is acked, and waits for its own ack: its stream sequence, which every
+    /// later message names, is known before any of them goes out.
+    async fn begin_timeline(&mut self, line: u64, clock: &Event) {
+        self.settle_all().await;
+        self.last_stored = None;
+        self.send(outgoing(&self.source, line, clock, TimelineMark::Start))
+            .await;
+        self.settle_all().await;
+        if let Some(sequence) = self.last_stored {
+            info!(source = %self.source.label, sequence, "a served timeline begins");
+            self.timelines.started_at(sequence);
         }
     }
 
@@ -316,7 +355,7 @@ impl Publisher {
         match acked {
             Some(ack) => {
                 self.in_flight.pop_front();
-                self.acked(ack.duplicate);
+                self.acked(&ack);
             }
             None => {
                 warn!("publish not acked; sending it and those after it again");
@@ -325,8 +364,9 @@ impl Publisher {
         }
     }
 
-    fn acked(&mut self, duplicate: bool) {
-        if duplicate {
+    fn acked(&mut self, ack: &PublishAck) {
+        self.last_stored = Some(ack.sequence);
+        if ack.duplicate {
             self.counts.duplicates += 1;
         } else {
             self.counts.published += 1;
@@ -349,7 +389,7 @@ impl Publisher {
                 };
                 if let Some(ack) = acked {
                     self.in_flight.pop_front();
-                    self.acked(ack.duplicate);
+                    self.acked(&ack);
                     break;
                 }
                 tokio::time::sleep(resend_delay(attempt)).await;

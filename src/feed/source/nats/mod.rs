@@ -21,8 +21,12 @@
 //! for TCP: a link that is up but carries nothing for `stale_after` is STALE. The last
 //! message of a backlog says when it was stored (`FeedItem::WrittenAt`), so a board
 //! started on a feed gone quiet is STALE at once, not LIVE on lines hours old.
+//!
+//! A subject that carries a served training clock is read otherwise: from the start of
+//! the timeline it is on now, clock first (see `training`).
 
 mod connect;
+mod training;
 
 use std::time::Duration;
 
@@ -38,10 +42,12 @@ pub use connect::{
     DEFAULT_NATS_PORT, NatsAddressError, NatsCredentials, NatsTarget, SubjectError, check_subject,
     connect, jetstream_missing,
 };
+pub use training::{TIMELINE_HEADER, TIMELINE_START};
 
 use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
 use crate::time::Timestamp;
+use training::{ServedBacklog, clock_read_at, current_timeline, starts_timeline};
 
 /// The backfill of the default configuration: its largest window (24 h) and the pairing
 /// grace (2 min). A board replaces it with its own configuration's.
@@ -202,6 +208,16 @@ impl Runner {
             warn!(source = %self.label, ?last_read, "stream re-created: reading its backlog again");
             return Ok(Interrupted::StreamRecreated);
         }
+        // A served training feed is read from the start of its current timeline, on every
+        // (re)connection: the board starts again from its clock, as on a link to `serve`.
+        let timeline = tokio::select! {
+            timeline = current_timeline(&stream, &target.subject) => timeline,
+            _ = self.tx.closed() => return Err(Closed),
+        };
+        if let Some(first) = timeline {
+            position.start = Start::After(first.saturating_sub(1));
+        }
+        let mut served = timeline.map(|_| ServedBacklog::default());
         let start = &mut position.start;
         let made = tokio::select! {
             made = ordered_consumer(client, &stream, &target.subject, *start) => made,
@@ -231,51 +247,72 @@ impl Runner {
                 }
                 None => return Ok(Interrupted::Failed(DownCause::ConnectionClosed)),
             };
-            self.deliver(&message, start).await?;
-            if !backlog_done {
-                backlog_done = self.end_of_backlog(&message).await?;
+            if let Some((item, stored)) = received(&message, start) {
+                let timeline_begins = starts_timeline(message.headers.as_ref());
+                match served.as_mut() {
+                    Some(backlog) => backlog.push(item, timeline_begins, stored),
+                    None => {
+                        if timeline_begins {
+                            // As a new connection to `serve`: the board starts again.
+                            self.state(SourceState::Connected).await?;
+                        }
+                        let now = OffsetDateTime::now_utc();
+                        self.send(clock_read_at(item, stored, now)).await?;
+                    }
+                }
+            }
+            if !backlog_done && backlog_ends(&message) {
+                if let Some(backlog) = served.take() {
+                    for item in backlog.into_items(OffsetDateTime::now_utc()) {
+                        self.send(item).await?;
+                    }
+                }
+                self.end_of_backlog(&message).await?;
+                backlog_done = true;
             }
         }
     }
+}
 
-    /// Sends one message as a line, unless it was already sent (at or below `start`).
-    async fn deliver(&self, message: &jetstream::Message, start: &mut Start) -> Flow<()> {
-        let Some(sequence) = message.info().ok().map(|info| info.stream_sequence) else {
-            return Ok(());
-        };
-        // A consumer made again may deliver what was already sent.
-        if let Start::After(last) = *start
-            && sequence <= last
-        {
-            return Ok(());
-        }
-        *start = Start::After(sequence);
-        let payload = &message.payload[..];
-        let line = if payload.len() > MAX_LINE_BYTES {
-            Line::TooLong
-        } else {
-            Line::Text(payload)
-        };
-        match feed_item(sequence, line) {
-            Some(item) => self.send(item).await,
+/// One message as a line, with when it was stored, unless it was already sent (at or
+/// below `start`).
+fn received(message: &jetstream::Message, start: &mut Start) -> Option<(FeedItem, OffsetDateTime)> {
+    let info = message.info().ok()?;
+    let (sequence, stored) = (info.stream_sequence, info.published);
+    // A consumer made again may deliver what was already sent.
+    if let Start::After(last) = *start
+        && sequence <= last
+    {
+        return None;
+    }
+    *start = Start::After(sequence);
+    let payload = &message.payload[..];
+    let line = if payload.len() > MAX_LINE_BYTES {
+        Line::TooLong
+    } else {
+        Line::Text(payload)
+    };
+    feed_item(sequence, line).map(|item| (item, stored))
+}
+
+/// Whether `message` is the consumer's first with nothing pending behind it: the end of
+/// its backlog.
+fn backlog_ends(message: &jetstream::Message) -> bool {
+    message.info().is_ok_and(|info| info.pending == 0)
+}
+
+impl Runner {
+    /// At the end of the backlog, says when its last message was stored, so the board
+    /// judges the link from then and does not count the backlog as a rate.
+    async fn end_of_backlog(&self, message: &jetstream::Message) -> Flow<()> {
+        let written = message
+            .info()
+            .ok()
+            .and_then(|info| stored_at(info.published));
+        match written {
+            Some(written) => self.send(FeedItem::WrittenAt(written)).await,
             None => Ok(()),
         }
-    }
-
-    /// At the consumer's first message with nothing pending behind it — the end of its
-    /// backlog — says when that message was stored, so the board judges the link from
-    /// then and does not count the backlog as a rate. `true` once said.
-    async fn end_of_backlog(&self, message: &jetstream::Message) -> Flow<bool> {
-        let Ok(info) = message.info() else {
-            return Ok(false);
-        };
-        if info.pending > 0 {
-            return Ok(false);
-        }
-        if let Some(written) = stored_at(info.published) {
-            self.send(FeedItem::WrittenAt(written)).await?;
-        }
-        Ok(true)
     }
 }
 
