@@ -5,8 +5,10 @@
 pub(crate) mod feed_time;
 pub mod live;
 pub(crate) mod ordered;
+pub(crate) mod parallel;
 pub mod playback;
 pub mod replay;
 
 pub use feed_time::Placement;
-pub use ordered::{FeedCounts, OnLine, OrderedIngest, Stray, ingest_reader};
+pub use ordered::{FeedCounts, OnLine, OrderedIngest, Stray, ingest_reader, ingest_reader_on};
+pub use parallel::{PARSE_CHUNK_BYTES_ENV, PARSE_THREADS_ENV, ParsePath};

@@ -15,6 +15,7 @@ use std::io::{self, BufRead};
 use serde::Serialize;
 
 use super::feed_time::{FeedTime, Placement};
+use super::parallel::{ParsePath, ingest_reader_parallel};
 use crate::engine::{Applied, Engine};
 use crate::feed::lines::{Line, LineReader};
 use crate::feed::parse::{Classified, classify};
@@ -95,7 +96,17 @@ impl OrderedIngest {
     /// Takes one physical line; `on_line` hears of every refused line and every stray,
     /// possibly later (a closing event is judged when it is applied).
     pub fn push_line(&mut self, line_number: u64, line: Line<'_>, on_line: &mut impl OnLine) {
-        match classify(line) {
+        self.push_classified(line_number, classify(line), on_line);
+    }
+
+    /// Takes one physical line already read by [`classify`] (perhaps on another thread).
+    pub(crate) fn push_classified(
+        &mut self,
+        line_number: u64,
+        classified: Classified,
+        on_line: &mut impl OnLine,
+    ) {
+        match classified {
             Classified::Blank => {}
             Classified::Event(event) => {
                 self.counts.lines += 1;
@@ -217,7 +228,8 @@ fn queue(pending: &mut VecDeque<Pending>, line: Pending) {
     }
 }
 
-/// Reads a whole feed from `reader` into `engine`, in time order.
+/// Reads a whole feed from `reader` into `engine`, in time order, its lines parsed as
+/// [`ParsePath::from_env`] says (by default on the calling thread).
 pub fn ingest_reader(
     reader: impl BufRead,
     engine: Engine,
@@ -225,6 +237,41 @@ pub fn ingest_reader(
     until: Option<Timestamp>,
     on_line: &mut impl OnLine,
 ) -> io::Result<(Engine, FeedCounts)> {
+    ingest_reader_on(
+        ParsePath::from_env(),
+        reader,
+        engine,
+        horizon,
+        until,
+        on_line,
+    )
+}
+
+/// [`ingest_reader`] on a given path. Both give the same engine, counts and calls to
+/// `on_line`: the parallel path only parses lines elsewhere, and applies them in file order.
+pub fn ingest_reader_on(
+    path: ParsePath,
+    reader: impl BufRead,
+    engine: Engine,
+    horizon: Span,
+    until: Option<Timestamp>,
+    on_line: &mut impl OnLine,
+) -> io::Result<(Engine, FeedCounts)> {
+    if let ParsePath::Parallel {
+        threads,
+        chunk_bytes,
+    } = path
+    {
+        return ingest_reader_parallel(
+            reader,
+            engine,
+            horizon,
+            until,
+            on_line,
+            threads,
+            chunk_bytes,
+        );
+    }
     let mut lines = LineReader::new(reader);
     let mut ingest = OrderedIngest::new(engine, horizon, until);
     while let Some((number, line)) = lines.next_line()? {

@@ -31,6 +31,7 @@ mod independent;
 mod keys;
 mod layers;
 mod paint;
+mod parse_paths;
 mod property;
 mod record;
 mod replay;
