@@ -6,3 +6,4 @@ pub mod pty;
 pub mod serve;
 pub mod source;
 pub mod ssh;
+pub mod tls;

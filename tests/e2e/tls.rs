@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use crate::common::pty::Board;
+use crate::common::tls::{NEW_KEY, openssl, test_ca};
 
 /// A directory of its own under the system's temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -30,70 +31,22 @@ impl Drop for TempDir {
     }
 }
 
-fn openssl(args: &[&str]) {
-    let output = Command::new("openssl")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("openssl runs (it is needed for this test)");
-    assert!(
-        output.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// A P-256 key and a certificate signing request for `subject` in `dir`.
 fn key_and_request(dir: &TempDir, name: &str, subject: &str) -> (String, String) {
     let (key, csr) = (
         dir.path(&format!("{name}.key")),
         dir.path(&format!("{name}.csr")),
     );
-    openssl(&[
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        &key,
-        "-out",
-        &csr,
-        "-subj",
-        subject,
-    ]);
+    let rest = ["-keyout", &key, "-out", &csr, "-subj", subject];
+    openssl(&[&["req"][..], &NEW_KEY, &rest].concat());
     (key, csr)
-}
-
-/// The test CA, valid for two days: its certificate (the board's only root) and key.
-fn test_ca(dir: &TempDir) -> (String, String) {
-    let (ca, ca_key) = (dir.path("ca.pem"), dir.path("ca.key"));
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        &ca_key,
-        "-out",
-        &ca,
-        "-days",
-        "2",
-        "-subj",
-        "/CN=forceboard-test-ca",
-    ]);
-    (ca, ca_key)
 }
 
 /// A certificate signed by the test CA for `alt_name` (`IP:127.0.0.1`, `DNS:…`), valid
 /// from `start` to `end` (`YYYYMMDDHHMMSSZ`). `openssl ca` is the one of OpenSSL 3.0's
 /// tools that takes dates in the past. Returns the certificate and its key.
 fn signed(dir: &TempDir, alt_name: &str, start: &str, end: &str) -> (String, String) {
-    let (ca, ca_key) = test_ca(dir);
+    let (ca, ca_key) = test_ca(&dir.0);
     let (key, csr) = key_and_request(dir, "server", "/CN=forceboard-test-server");
     let config = dir.path("ca.cnf");
     let extensions = dir.path("ext.cnf");
@@ -239,7 +192,7 @@ fn a_certificate_for_another_host_is_named_so() {
 #[test]
 fn a_self_signed_certificate_is_named_self_signed() {
     let dir = TempDir::new("tls-self-signed");
-    let _ = test_ca(&dir);
+    let _ = test_ca(&dir.0);
     let (cert, key) = self_signed(&dir);
     let server = TlsServer::start(&cert, &key);
     board_names(
@@ -254,7 +207,7 @@ fn a_self_signed_certificate_is_named_self_signed() {
 #[test]
 fn a_certificate_from_an_unknown_ca_is_not_trusted() {
     let trusted = TempDir::new("tls-trusted-ca");
-    let _ = test_ca(&trusted);
+    let _ = test_ca(&trusted.0);
     let dir = TempDir::new("tls-unknown-ca");
     let (cert, key) = signed(&dir, "IP:127.0.0.1", "20200101000000Z", "20991231235959Z");
     let server = TlsServer::start(&cert, &key);

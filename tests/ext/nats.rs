@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use crate::common::feed::live_lines;
 use crate::common::nats::{Cluster, NatsServer, TempDir};
+use crate::common::tls::{server_certificate, test_ca};
 use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
@@ -702,73 +703,8 @@ async fn a_subject_no_stream_holds_is_down_with_that_cause() {
 /// A test CA and a server certificate for 127.0.0.1, made with openssl in `dir`:
 /// (CA file, server certificate, server key).
 fn tls_files(dir: &TempDir) -> (String, String, String) {
-    let path = |name: &str| dir.0.join(name).display().to_string();
-    let openssl = |args: &[&str]| {
-        let status = std::process::Command::new("openssl")
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .expect("openssl runs");
-        assert!(status.success(), "openssl {args:?}");
-    };
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-    ];
-    let (ca, ca_key) = (path("ca.pem"), path("ca.key"));
-    let (cert, key, csr, ext) = (
-        path("server.pem"),
-        path("server.key"),
-        path("server.csr"),
-        path("ext"),
-    );
-    openssl(
-        &[
-            &["req", "-x509"][..],
-            &ec,
-            &[
-                "-keyout",
-                &ca_key,
-                "-out",
-                &ca,
-                "-days",
-                "2",
-                "-subj",
-                "/CN=forceboard-test-ca",
-            ],
-        ]
-        .concat(),
-    );
-    openssl(
-        &[
-            &["req"][..],
-            &ec,
-            &["-keyout", &key, "-out", &csr, "-subj", "/CN=127.0.0.1"],
-        ]
-        .concat(),
-    );
-    std::fs::write(&ext, "subjectAltName=IP:127.0.0.1\n").expect("extensions");
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &csr,
-        "-CA",
-        &ca,
-        "-CAkey",
-        &ca_key,
-        "-CAcreateserial",
-        "-out",
-        &cert,
-        "-days",
-        "2",
-        "-extfile",
-        &ext,
-    ]);
+    let (ca, ca_key) = test_ca(&dir.0);
+    let (cert, key) = server_certificate(&dir.0, "server", (&ca, &ca_key), "IP:127.0.0.1");
     (ca, cert, key)
 }
 
