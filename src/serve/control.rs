@@ -7,7 +7,7 @@
 //! it commands the room.
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
@@ -28,10 +28,18 @@ pub(crate) struct ControlSocket {
 }
 
 impl ControlSocket {
-    /// Binds `path` (owner only). A file left there by a server that is no longer running
-    /// is replaced; one a running server answers on is refused.
+    /// Binds `path` (owner only). A socket left there by a server that is no longer running
+    /// is replaced; one a running server answers on, or anything but a socket, is refused.
     pub(crate) async fn bind(path: &Path) -> io::Result<ControlSocket> {
-        if path.exists() {
+        if let Ok(existing) = std::fs::symlink_metadata(path) {
+            // Only a socket a stopped server left behind is replaced: never a file someone
+            // named by mistake (a recording, a config).
+            if !existing.file_type().is_socket() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} exists and is not a socket", path.display()),
+                ));
+            }
             if UnixStream::connect(path).await.is_ok() {
                 return Err(io::Error::new(
                     io::ErrorKind::AddrInUse,

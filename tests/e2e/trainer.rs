@@ -160,3 +160,36 @@ fn the_console_pauses_seeks_and_moves_every_board_and_q_stops_serving() {
     assert!(!socket.exists(), "the control socket is removed");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_control_path_that_is_not_a_socket_is_refused_and_left_alone() {
+    // A trainer who names a file by mistake (a recording) loses nothing: serve refuses to
+    // start, in one sentence, and the file is as it was.
+    let dir = std::env::temp_dir().join(format!("forceboard-control-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let precious = dir.join("evening.ndjson");
+    std::fs::write(
+        &precious,
+        "{\"kind\":\"heartbeat\",\"at\":\"2024-07-05T20:00:00Z\"}\n",
+    )
+    .expect("a file");
+    let output = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args([
+            "serve",
+            "fixtures/spec-example.ndjson",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--control")
+        .arg(&precious)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("serve runs");
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("exists and is not a socket"), "{said}");
+    let kept = std::fs::read_to_string(&precious).expect("the file is still there");
+    assert!(kept.contains("heartbeat"), "{kept}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
