@@ -7,3 +7,4 @@ pub mod serve;
 pub mod source;
 pub mod ssh;
 pub mod tls;
+pub mod training;

@@ -9,7 +9,6 @@
 //! reaches only after every line before the pause); the bound is a safety net.
 
 use std::future::Future;
-use std::io::Cursor;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -18,19 +17,17 @@ use tokio::sync::watch;
 use super::{LIMIT, settings};
 use crate::common::nats::{NatsServer, TempDir};
 use crate::common::serve::{SAFETY, Server, wall_now};
+use crate::common::training;
 use forceboard::app::{App, AppOptions, Msg, Timeline};
-use forceboard::config::{Config, Window};
+use forceboard::config::Config;
 use forceboard::engine::Figures;
 use forceboard::feed::source::nats::NatsTarget;
 use forceboard::feed::source::{self, FeedItem, FeedSource};
 use forceboard::model::EventBody;
 use forceboard::publish::{PublishCounts, PublishError, PublishOptions, publish};
-use forceboard::report;
 use forceboard::serve::{RoomStatus, ServeOptions, TrainerCommand};
 use forceboard::time::{Span, Timestamp};
-use forceboard::ui::{LayoutChoice, Mode, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use forceboard::ui::{LayoutChoice, Mode};
 
 const RECORDING: &str = include_str!("../../../fixtures/scenarios/friday-surge.ndjson");
 /// Another room, two days earlier: a major incident.
@@ -55,13 +52,7 @@ fn report_at(config: &Config, at: Timestamp) -> Figures {
 
 /// The same on `recording`.
 fn report_on(recording: &str, config: &Config, at: Timestamp) -> Figures {
-    let window = Window::new(Span::HOUR);
-    let reader = Cursor::new(recording.as_bytes());
-    report::compute(reader, config, Some(at), &window)
-        .expect("reads")
-        .expect("a time to report at")
-        .figures
-        .force
+    training::report_at(recording, config, at)
 }
 
 /// `forceboard publish --feed tcp://… --subject events.training`, through the library.
@@ -200,39 +191,7 @@ impl NatsBoard {
         let wall = wall_now();
         self.app.handle(Msg::Tick, &mut self.feed, wall);
         let board = self.app.board(&self.feed, &self.config, wall);
-        let name = self.name;
-        assert_eq!(board.now, paused_at, "{name}: the recording's own clock");
-        assert!(
-            matches!(board.mode, Mode::Training { paused: true, .. }),
-            "{name}: {:?}",
-            board.mode
-        );
-        assert_eq!(
-            board.feed.rejected, 0,
-            "{name}: nothing refused: {:?}",
-            board.feed
-        );
-        assert_eq!(&board.figures, expected, "{name} at {paused_at:?}");
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
-        terminal
-            .draw(|frame| draw(frame, &board, self.app.view()))
-            .expect("drawing on TestBackend");
-        let screen: String = terminal
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(ratatui::buffer::Cell::symbol)
-            .collect();
-        assert!(screen.contains("TRAINING"), "{name}: {screen}");
-        assert!(screen.contains("PAUSED"), "{name}: {screen}");
-        // The recording's time of day in the force's zone (BST in July): UTC + 1 h.
-        let shown = forceboard::time::format_utc(paused_at + Span::HOUR);
-        let time_of_day = &shown[11..19];
-        assert!(
-            screen.contains(time_of_day),
-            "{name}: {time_of_day} in {screen}"
-        );
+        training::shows_paused_recording(self.name, (&board, self.app.view()), expected, paused_at);
     }
 }
 

@@ -11,24 +11,21 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::io::Cursor;
 
 use forceboard::app::{App, AppOptions, Msg, Timeline};
-use forceboard::config::{Config, Window};
+use forceboard::config::Config;
 use forceboard::engine::Figures;
 use forceboard::feed::{FeedItem, SourceState, parse_line};
 use forceboard::model::{AnnouncedClock, EventBody};
-use forceboard::report;
 use forceboard::serve::{RoomStatus, ServeOptions, TrainerCommand};
 use forceboard::time::{Span, Timestamp};
-use forceboard::ui::{LayoutChoice, Mode, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use forceboard::ui::LayoutChoice;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use crate::common::serve::{SAFETY, Server, wall_now};
+use crate::common::training;
 
 const RECORDING: &str = include_str!("../../../fixtures/scenarios/friday-surge.ndjson");
 
@@ -40,13 +37,7 @@ async fn within<T>(test: impl Future<Output = T>) -> T {
 
 /// The figures `report --at at --window 1h` prints for the whole force.
 fn report_at(config: &Config, at: Timestamp) -> Figures {
-    let window = Window::new(Span::HOUR);
-    let reader = Cursor::new(RECORDING.as_bytes());
-    report::compute(reader, config, Some(at), &window)
-        .expect("reads")
-        .expect("a time to report at")
-        .figures
-        .force
+    training::report_at(RECORDING, config, at)
 }
 
 /// A board in the room: `watch --feed tcp://…` as the app runs it, fed the lines its
@@ -156,35 +147,8 @@ impl RoomBoard {
         let wall = wall_now();
         self.app.handle(Msg::Tick, &mut self.feed, wall);
         let board = self.app.board(&self.feed, &self.config, wall);
-        let name = self.name;
-        assert_eq!(board.now, paused_at, "{name}: the recording's own clock");
-        assert!(
-            matches!(board.mode, Mode::Training { paused: true, .. }),
-            "{name}: {:?}",
-            board.mode
-        );
-        assert_eq!(board.window.label, "1h", "{name}");
-        assert_eq!(&board.figures, expected, "{name} at {paused_at:?}");
-        assert_eq!(board.feed.rejected, 0, "{name}: nothing refused");
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
-        terminal
-            .draw(|frame| draw(frame, &board, self.app.view()))
-            .expect("drawing on TestBackend");
-        let screen: String = terminal
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(ratatui::buffer::Cell::symbol)
-            .collect();
-        assert!(screen.contains("PAUSED"), "{name}: {screen}");
-        // The recording's time of day in the force's zone (BST in July): UTC + 1 h.
-        let shown = forceboard::time::format_utc(paused_at + Span::HOUR);
-        let time_of_day = &shown[11..19];
-        assert!(
-            screen.contains(time_of_day),
-            "{name}: {time_of_day} in {screen}"
-        );
+        assert_eq!(board.window.label, "1h", "{}", self.name);
+        training::shows_paused_recording(self.name, (&board, self.app.view()), expected, paused_at);
         board.feed.events_per_min
     }
 }
