@@ -5,15 +5,12 @@
 
 use std::fmt::Write as _;
 
-use forceboard::config::Config;
-use forceboard::engine::Engine;
-use forceboard::ingest::ingest_reader;
-use forceboard::ui::{Board, ColorDepth, LayoutChoice, Mode, Overlay, View, draw};
+use forceboard::ui::{Board, LayoutChoice, Overlay, View, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
-use super::ui_snapshots::{Case, live_feed, now, screen_text};
+use super::ui_snapshots::{Case, live_board_of, screen_text};
 
 macro_rules! snap {
     ($name:expr, $case:expr, $w:expr, $h:expr) => {{
@@ -42,19 +39,7 @@ fn crowded_board(layout: LayoutChoice) -> (Board, View) {
         );
     }
     feed.push_str(r#"{"kind":"heartbeat","at":"2024-07-01T12:00:00Z"}"#);
-    let config = Config::default();
-    let (engine, _) = ingest_reader(
-        feed.as_bytes(),
-        Engine::new(config.engine_settings(None)),
-        config.reorder_horizon,
-        None,
-        &mut |_, _| {},
-    )
-    .expect("in-memory feed");
-    let mut view = View::for_config(&config, ColorDepth::TrueColor);
-    view.layout = layout;
-    let board = Board::build(&engine, &config, &view, now(), Mode::Live, live_feed());
-    (board, view)
+    live_board_of(&feed, layout)
 }
 
 fn drawn(board: &Board, view: &View, (w, h): (u16, u16)) -> Terminal<TestBackend> {

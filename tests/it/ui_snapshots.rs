@@ -272,6 +272,23 @@ fn mono_has_no_colour_and_still_marks_trouble() {
 }
 
 /// The screen's text, row after row.
+/// A live board at 12:00 on `feed` alone, drawn with `layout` in true colour.
+pub(crate) fn live_board_of(feed: &str, layout: LayoutChoice) -> (Board, View) {
+    let config = Config::default();
+    let (engine, _) = ingest_reader(
+        feed.as_bytes(),
+        Engine::new(config.engine_settings(None)),
+        config.reorder_horizon,
+        None,
+        &mut |_, _| {},
+    )
+    .expect("in-memory feed");
+    let mut view = View::for_config(&config, ColorDepth::TrueColor);
+    view.layout = layout;
+    let board = Board::build(&engine, &config, &view, now(), Mode::Live, live_feed());
+    (board, view)
+}
+
 pub(crate) fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let area = buffer.area;
@@ -442,18 +459,7 @@ fn a_breached_emergency_comes_first_and_breach_counts_are_never_dropped() {
 {"kind":"incident_created","at":"2024-07-01T10:50:00Z","id":"PD","grade":"priority","lpa":"WOL"}
 {"kind":"heartbeat","at":"2024-07-01T12:00:00Z"}
 "#;
-    let config = Config::default();
-    let (engine, _) = ingest_reader(
-        feed.as_bytes(),
-        Engine::new(config.engine_settings(None)),
-        config.reorder_horizon,
-        None,
-        &mut |_, _| {},
-    )
-    .expect("in-memory feed");
-    let mut view = View::for_config(&config, ColorDepth::TrueColor);
-    view.layout = LayoutChoice::Compact;
-    let board = Board::build(&engine, &config, &view, now(), Mode::Live, live_feed());
+    let (board, view) = live_board_of(feed, LayoutChoice::Compact);
     assert_eq!(board.breach_watch[0].id, "EM1");
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|frame| draw(frame, &board, &view)).unwrap();
