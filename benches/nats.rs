@@ -30,7 +30,7 @@ use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
 use forceboard::feed::source::{self, FeedItem, FeedSource, SourceOptions, TcpAddr};
 use forceboard::model::EventBody;
-use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish};
+use forceboard::publish::{CarrySettings, PublishCounts, PublishOptions, StreamSettings, publish};
 use forceboard::time::WallClock;
 use nats_server::{NatsServer, TempDir};
 
@@ -55,6 +55,7 @@ fn options(url: &str, subject: &str, source: FeedSource) -> PublishOptions {
             replicas: 1,
         },
         source_options: SourceOptions::default(),
+        carry: CarrySettings::default(),
     }
 }
 

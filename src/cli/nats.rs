@@ -13,7 +13,7 @@ use forceboard::feed::source::nats::{
     NatsAddressError, NatsCredentials, NatsTarget, check_subject,
 };
 use forceboard::feed::source::{FeedSource, SourceOptions, token_is_sendable};
-use forceboard::publish::{PublishOptions, StreamSettings};
+use forceboard::publish::{CarrySettings, PublishOptions, StreamSettings};
 use forceboard::time::Span;
 
 /// The environment variable a NATS token may come from.
@@ -163,6 +163,10 @@ impl PublishArgs {
             source_options: SourceOptions {
                 idle_limit: config.idle_limit.to_duration(),
                 ..SourceOptions::default()
+            },
+            carry: CarrySettings {
+                backfill: config.backfill(),
+                call_life: config.max_call_duration,
             },
         })
     }

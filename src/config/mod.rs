@@ -402,7 +402,7 @@ impl Config {
 
     /// How far back a board reads a stored feed when it starts (NATS): its largest window
     /// and the pairing grace, so every figure is whole from its first frame.
-    pub(crate) fn backfill(&self) -> Span {
+    pub fn backfill(&self) -> Span {
         self.largest_window() + self.pairing_grace
     }
 

@@ -25,6 +25,8 @@ pub const FILE_ID_HEADER: &str = "Forceboard-File-Id";
 pub(crate) struct Outgoing {
     pub(crate) headers: HeaderMap,
     pub(crate) payload: Bytes,
+    /// The event, for what is carried for late boards; not a served timeline's.
+    pub(crate) event: Option<Event>,
 }
 
 /// The heartbeats `publish` writes with a served clock name it as their source.
@@ -63,6 +65,7 @@ pub(crate) fn outgoing(
     Outgoing {
         headers,
         payload: Bytes::from(text),
+        event: (mark == TimelineMark::None).then(|| event.clone()),
     }
 }
 

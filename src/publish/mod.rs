@@ -21,6 +21,8 @@
 //! way to it, then the acks still due are awaited for at most [`FLUSH_LIMIT`] (a second
 //! stop cuts that short), and what was sent but not acked is counted as unconfirmed.
 
+mod carry;
+mod carry_store;
 mod message;
 mod resume;
 mod stream;
@@ -33,13 +35,15 @@ use async_nats::jetstream::{self, context::PublishAckFuture, publish::PublishAck
 use tokio::sync::{mpsc, watch};
 use tracing::{info, warn};
 
+pub use carry_store::CarrySettings;
 pub use message::{FILE_ID_HEADER, LINE_HEADER, SOURCE_HEADER, message_id};
 pub use stream::{LastPublished, StreamError, StreamSettings, ensure_stream, last_published};
 
-use crate::feed::source::nats::{NatsTarget, connect, jetstream_missing};
+use crate::feed::source::nats::{NatsTarget, carried, connect, jetstream_missing};
 use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, backoff_delay};
 use crate::format::error_chain;
 use crate::model::Event;
+use carry::{Carry, CarryWrite};
 use message::{Outgoing, outgoing};
 use resume::{Resume, SourceIdentity};
 use timeline::{ServedTimelines, TimelineMark};
@@ -86,6 +90,8 @@ pub struct PublishOptions {
     pub http_token: Option<String>,
     pub stream: StreamSettings,
     pub source_options: SourceOptions,
+    /// What is kept for boards started late.
+    pub carry: CarrySettings,
 }
 
 /// What a publisher did, for its last words.
@@ -106,6 +112,15 @@ pub struct PublishCounts {
 /// Publishes `options.source` until it ends or `stop` turns true; `true` sent again while
 /// it waits for the last acks ends it at once.
 pub async fn publish(
+    options: PublishOptions,
+    stop: watch::Receiver<bool>,
+) -> Result<PublishCounts, PublishError> {
+    // Its state across the waits is large (the stream, the publisher, the carried items):
+    // on the heap, not in every caller's future.
+    Box::pin(publish_until_stopped(options, stop)).await
+}
+
+async fn publish_until_stopped(
     options: PublishOptions,
     mut stop: watch::Receiver<bool>,
 ) -> Result<PublishCounts, PublishError> {
@@ -128,7 +143,36 @@ pub async fn publish(
         info!("the publisher is stopping: stopped before the stream answered");
         return Ok(PublishCounts::default());
     };
-    let resume = resume?;
+    let (resume, stream) = resume?;
+    let taking_up = Box::pin(carry_store::take_up(
+        &jetstream,
+        &stream,
+        &subject,
+        options.carry,
+    ));
+    let Some(taken_up) = unless_stopped(&mut stop, taking_up).await else {
+        info!("the publisher is stopping: stopped while taking up the carried items");
+        return Ok(PublishCounts::default());
+    };
+    let carried = match taken_up {
+        Ok((carry, first_writes)) => {
+            let bucket = carried::bucket_name(&stream.cached_info().config.name);
+            let (writes, writer) = carry_store::spawn_writer(jetstream.clone(), bucket);
+            for write in first_writes {
+                let _ = writes.send(write);
+            }
+            Some(Carried {
+                carry,
+                writes,
+                writer,
+            })
+        }
+        Err(error) => {
+            // The stream is published to all the same; late boards backfill by publish time.
+            warn!(error = %error_chain(&error), "no bucket for boards started late");
+            None
+        }
+    };
     let (tx, rx) = mpsc::channel(1024);
     let reader = source::spawn_with(
         options.source,
@@ -146,6 +190,7 @@ pub async fn publish(
         timelines: ServedTimelines::default(),
         carries_clock: !resumes,
         last_stored: None,
+        carried,
     };
     // Dropped where it waits when stopped: what it sent stays in `in_flight`.
     let ended = unless_stopped(&mut stop, publisher.run(rx)).await;
@@ -159,6 +204,9 @@ pub async fn publish(
         ),
     }
     publisher.flush(&mut stop).await;
+    if let Some(carried) = publisher.carried.take() {
+        carried.finish(&mut stop).await;
+    }
     Ok(publisher.counts)
 }
 
@@ -192,11 +240,11 @@ async fn start_point(
     settings: &StreamSettings,
     resumes: bool,
     source: &SourceIdentity,
-) -> Result<Resume, PublishError> {
+) -> Result<(Resume, jetstream::stream::Stream), PublishError> {
     let mut attempt = 0;
     loop {
         match try_start_point(jetstream, subject, settings, resumes, source).await {
-            Ok(resume) => return Ok(resume),
+            Ok(started) => return Ok(started),
             Err(_) if jetstream_missing(jetstream).await => {
                 return Err(PublishError::NoJetStream);
             }
@@ -216,16 +264,14 @@ async fn try_start_point(
     settings: &StreamSettings,
     resumes: bool,
     source: &SourceIdentity,
-) -> Result<Resume, PublishError> {
+) -> Result<(Resume, jetstream::stream::Stream), PublishError> {
     let stream = ensure_stream(jetstream, subject, settings).await?;
-    if resumes {
-        Ok(Resume::after(
-            last_published(&stream, subject).await?,
-            source,
-        ))
+    let resume = if resumes {
+        Resume::after(last_published(&stream, subject).await?, source)
     } else {
-        Ok(Resume::nothing())
-    }
+        Resume::nothing()
+    };
+    Ok((resume, stream))
 }
 
 struct Publisher {
@@ -245,6 +291,53 @@ struct Publisher {
     carries_clock: bool,
     /// The stream sequence of the last message acked.
     last_stored: Option<u64>,
+    /// What is kept for boards started late (`None` if the bucket could not be made).
+    carried: Option<Carried>,
+}
+
+/// The carried items and the writer of their bucket.
+struct Carried {
+    carry: Carry,
+    writes: mpsc::UnboundedSender<CarryWrite>,
+    writer: tokio::task::JoinHandle<()>,
+}
+
+impl Carried {
+    /// Records an acked message that carries an event (not a served clock's).
+    fn record(&mut self, sequence: u64, message: &Outgoing) {
+        let Some(event) = &message.event else { return };
+        let Ok(line) = std::str::from_utf8(&message.payload) else {
+            return;
+        };
+        for write in self
+            .carry
+            .record(sequence, event, line, carry_store::publisher_now())
+        {
+            let _ = self.writes.send(write);
+        }
+    }
+
+    /// Lets the writer finish what it has, for at most [`FLUSH_LIMIT`] or until stopped
+    /// again.
+    async fn finish(self, stop: &mut watch::Receiver<bool>) {
+        let Carried { writes, writer, .. } = self;
+        drop(writes);
+        let abort = writer.abort_handle();
+        let again = async {
+            if stop.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            finished = tokio::time::timeout(FLUSH_LIMIT, writer) => {
+                if finished.is_err() {
+                    warn!("carried items not all written before the publisher stopped");
+                }
+            }
+            () = again => info!("stopped again: not waiting for the carried items"),
+        }
+        abort.abort();
+    }
 }
 
 impl Publisher {
@@ -354,8 +447,8 @@ impl Publisher {
     async fn settled(&mut self, acked: Option<PublishAck>) {
         match acked {
             Some(ack) => {
-                self.in_flight.pop_front();
-                self.acked(&ack);
+                let message = self.in_flight.pop_front().map(|(message, _)| message);
+                self.acked(&ack, message.as_ref());
             }
             None => {
                 warn!("publish not acked; sending it and those after it again");
@@ -364,8 +457,11 @@ impl Publisher {
         }
     }
 
-    fn acked(&mut self, ack: &PublishAck) {
+    fn acked(&mut self, ack: &PublishAck, message: Option<&Outgoing>) {
         self.last_stored = Some(ack.sequence);
+        if let (Some(carried), Some(message)) = (self.carried.as_mut(), message) {
+            carried.record(ack.sequence, message);
+        }
         if ack.duplicate {
             self.counts.duplicates += 1;
         } else {
@@ -388,8 +484,8 @@ impl Publisher {
                     None => None,
                 };
                 if let Some(ack) = acked {
-                    self.in_flight.pop_front();
-                    self.acked(&ack);
+                    let message = self.in_flight.pop_front().map(|(message, _)| message);
+                    self.acked(&ack, message.as_ref());
                     break;
                 }
                 tokio::time::sleep(resend_delay(attempt)).await;

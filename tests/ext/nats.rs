@@ -17,7 +17,7 @@ use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::source::nats::NatsTarget;
 use forceboard::feed::source::{self, DownCause, FeedItem, FeedSource, HttpUrl, SourceState};
-use forceboard::publish::{PublishCounts, PublishOptions, StreamSettings, publish};
+use forceboard::publish::{CarrySettings, PublishCounts, PublishOptions, StreamSettings, publish};
 use forceboard::time::{Span, parse_rfc3339};
 use forceboard::ui::FeedState;
 
@@ -28,6 +28,8 @@ mod hardening;
 mod forces;
 // A served training feed across NATS (issue 22, item 3).
 mod training;
+// A board started late sees every open item, however old (issue 22, item 1).
+mod late_join;
 
 const SUBJECT: &str = "events.wmp";
 /// How long a test waits for a feed item, or a publish, before failing: only a safety
@@ -60,6 +62,7 @@ async fn publish_file(url: &str, path: PathBuf, replicas: usize) -> PublishCount
         http_token: None,
         stream: settings(replicas),
         source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+        carry: CarrySettings::default(),
     };
     let (_stop, stopped) = watch::channel(false);
     tokio::time::timeout(LIMIT * 2, publish(options, stopped))
@@ -815,6 +818,7 @@ async fn an_http_source_gets_its_own_token_never_the_nats_one() {
         http_token: Some("cad-t0ken".to_string()),
         stream: settings(1),
         source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+        carry: CarrySettings::default(),
     };
     let (stop_tx, stop) = watch::channel(false);
     let publishing = tokio::spawn(publish(options, stop));
@@ -881,6 +885,7 @@ async fn a_publisher_following_a_file_rides_out_the_leader_stopping_under_it() {
         http_token: None,
         stream: settings(3),
         source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+        carry: CarrySettings::default(),
     };
     let (stop_tx, stop) = watch::channel(false);
     let publishing = tokio::spawn(publish(options, stop));

@@ -24,7 +24,7 @@ use forceboard::engine::Figures;
 use forceboard::feed::source::nats::NatsTarget;
 use forceboard::feed::source::{self, FeedItem, FeedSource};
 use forceboard::model::EventBody;
-use forceboard::publish::{PublishCounts, PublishError, PublishOptions, publish};
+use forceboard::publish::{CarrySettings, PublishCounts, PublishError, PublishOptions, publish};
 use forceboard::serve::{RoomStatus, ServeOptions, TrainerCommand};
 use forceboard::time::{Span, Timestamp};
 use forceboard::ui::{LayoutChoice, Mode};
@@ -71,6 +71,7 @@ fn start_publisher(
         http_token: None,
         stream: settings(1),
         source_options: crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
+        carry: CarrySettings::default(),
     };
     let (stop, stopped) = watch::channel(false);
     (stop, tokio::spawn(publish(options, stopped)))

@@ -25,7 +25,9 @@
 //! A subject that carries a served training clock is read otherwise: from the start of
 //! the timeline it is on now, clock first (see `training`).
 
+pub mod carried;
 mod connect;
+pub mod late_join;
 mod training;
 
 use std::time::Duration;
@@ -46,7 +48,7 @@ pub use training::{TIMELINE_HEADER, TIMELINE_START};
 
 use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
-use crate::time::Timestamp;
+use crate::time::{Span, Timestamp};
 use training::{ServedBacklog, clock_read_at, current_timeline, starts_timeline};
 
 /// The backfill of the default configuration: its largest window (24 h) and the pairing
@@ -217,6 +219,24 @@ impl Runner {
         if let Some(first) = timeline {
             position.start = Start::After(first.saturating_sub(1));
         }
+        // A first backfill starts where the feed's own time says, after what was carried
+        // for it: the calls and incidents begun before and still open, or closed after.
+        let mut carried = Vec::new();
+        if timeline.is_none() && matches!(position.start, Start::Time(_) | Start::All) {
+            let now =
+                stored_at(OffsetDateTime::now_utc()).unwrap_or(Timestamp::from_nanos(i64::MAX));
+            let backfill = (now, Span::from_duration(position.replay));
+            let reading = late_join::read(jetstream, client, &stream, &target.subject, backfill);
+            let late = tokio::select! {
+                late = reading => late,
+                _ = self.tx.closed() => return Err(Closed),
+            };
+            if let Some(late) = late {
+                info!(source = %self.label, from = late.from, carried = late.lines.len(), "backfill by the feed's time");
+                position.start = Start::After(late.from.saturating_sub(1));
+                carried = late.lines;
+            }
+        }
         let mut served = timeline.map(|_| ServedBacklog::default());
         let start = &mut position.start;
         let made = tokio::select! {
@@ -229,6 +249,11 @@ impl Runner {
         };
         info!(source = %self.label, start = ?start, "feed connected");
         self.state(SourceState::Connected).await?;
+        for (sequence, line) in carried {
+            if let Some(item) = feed_item(sequence, Line::Text(&line)) {
+                self.send(item).await?;
+            }
+        }
         let mut backlog_done = false;
         loop {
             let next = tokio::select! {

@@ -1,0 +1,349 @@
+//! What `publish` keeps for boards started late (see
+//! [`carried`](crate::feed::source::nats::carried)): the time index, and the lines of
+//! every call and incident whose life crosses the start of a board's backfill.
+//!
+//! Each stored line is recorded here with its stream sequence, in stream order. An item
+//! is followed from its first line; once that line is older than the backfill (and the
+//! margin), the item is either done with — finished before the backfill begins, so no
+//! board needs it — or carried: written to the bucket, and written again with each line
+//! it gets, until it too finishes before the backfill begins. An item open for days stays
+//! carried for days: a board started at any moment shows it.
+//!
+//! The feed's time is its events' own (the latest `at` seen), so a recording published in
+//! one go carries what a day published live would; a line dated ahead of the publisher's
+//! clock does not move it beyond that clock.
+//!
+//! Pure: what to write to the bucket is returned, and written by the caller.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+
+use bytes::Bytes;
+
+use crate::feed::source::nats::carried::{
+    CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, index_key, item_key, step_of,
+};
+use crate::model::{CallOutcome, Event, EventBody};
+use crate::time::{Span, Timestamp};
+
+/// An answered call with no `call_ended` is done with this long after its answer: the
+/// handle times look back an hour.
+const ANSWERED_LIFE: Span = Span::HOUR;
+
+/// A write to the bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CarryWrite {
+    Put { key: String, value: Bytes },
+    Delete { key: String },
+}
+
+/// One call or incident followed.
+#[derive(Debug)]
+struct Item {
+    first_at: Timestamp,
+    /// Its lines with their stream sequences, in stream order.
+    lines: Vec<(u64, Box<str>)>,
+    /// When an answered call stops needing its `call_ended`.
+    answered_at: Option<Timestamp>,
+    /// When it was abandoned, ended, attended or cancelled.
+    closed_at: Option<Timestamp>,
+    carried: bool,
+}
+
+impl Item {
+    /// When nothing more can change its figures.
+    fn finished_at(&self) -> Option<Timestamp> {
+        self.closed_at
+            .or(self.answered_at.map(|answered| answered + ANSWERED_LIFE))
+    }
+}
+
+type ItemId = (ItemKind, Box<str>);
+
+/// What a board started late needs, kept up to date line by line.
+#[derive(Debug)]
+pub(crate) struct Carry {
+    subject: String,
+    /// The longest backfill of a board (its largest window and the pairing grace).
+    backfill: Span,
+    /// A call open longer than this can only be refused when it closes.
+    call_life: Span,
+    stream_created: i64,
+    /// The feed's time: the latest `at` recorded, held to the publisher's clock.
+    latest: Option<Timestamp>,
+    last_sequence: u64,
+    items: HashMap<ItemId, Item>,
+    /// Items not yet carried or done with, by their first line's time.
+    aging: BinaryHeap<Reverse<(Timestamp, ItemId)>>,
+    carried: HashSet<ItemId>,
+    index: VecDeque<(i64, u64)>,
+}
+
+impl Carry {
+    pub(crate) fn new(
+        subject: &str,
+        backfill: Span,
+        call_life: Span,
+        stream_created: i64,
+    ) -> Carry {
+        Carry {
+            subject: subject.to_string(),
+            backfill,
+            call_life,
+            stream_created,
+            latest: None,
+            last_sequence: 0,
+            items: HashMap::new(),
+            aging: BinaryHeap::new(),
+            carried: HashSet::new(),
+            index: VecDeque::new(),
+        }
+    }
+
+    /// The index as stored, to take up again after a restart.
+    pub(crate) fn resume_index(&mut self, index: &TimeIndex) {
+        if index.stream_created == self.stream_created {
+            self.index = index.steps.iter().copied().collect();
+        }
+    }
+
+    /// The sequence a restarted publisher reads the stream again from, to follow again
+    /// the items not yet carried: the index step before the oldest an item may be in.
+    pub(crate) fn replay_from(&self) -> Option<u64> {
+        let (newest, _) = self.index.back()?;
+        let horizon = newest.saturating_sub((self.backfill + CARRY_MARGIN).whole_secs());
+        self.index
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= horizon)
+            .or(self.index.front())
+            .map(|(_, sequence)| *sequence)
+    }
+
+    /// An item the bucket holds, taken up again after a restart: `lines` are its value.
+    pub(crate) fn resume_item(&mut self, lines: &[(u64, Event, Box<str>)]) {
+        for (sequence, event, line) in lines {
+            if let Some(id) = item_of(event) {
+                self.follow(&id, *sequence, event, line);
+                if let Some(item) = self.items.get_mut(&id) {
+                    item.carried = true;
+                }
+                self.carried.insert(id);
+            }
+        }
+    }
+
+    /// Items whose first line is older than this (the newest a board's backfill can
+    /// start at) may be needed by a board: carried, unless finished before the oldest.
+    fn carry_horizon(&self, latest: Timestamp) -> Timestamp {
+        latest - (self.backfill - CARRY_MARGIN).max(Span::ZERO)
+    }
+
+    /// The oldest a board's backfill can start at: an item finished before it is needed
+    /// by no board.
+    fn forget_horizon(&self, latest: Timestamp) -> Timestamp {
+        latest - (self.backfill + CARRY_MARGIN)
+    }
+
+    /// Records stored line `sequence`, `event` as `line`; `now` is the publisher's clock.
+    pub(crate) fn record(
+        &mut self,
+        sequence: u64,
+        event: &Event,
+        line: &str,
+        now: Timestamp,
+    ) -> Vec<CarryWrite> {
+        let mut writes = Vec::new();
+        // A message acked twice (a duplicate) comes with the sequence it was stored at.
+        if sequence <= self.last_sequence {
+            return writes;
+        }
+        self.last_sequence = sequence;
+        let at = event.at.min(now + Span::MINUTE);
+        let moved = self.latest.is_none_or(|latest| at > latest);
+        let mut new_step = false;
+        if moved {
+            self.latest = Some(at);
+            new_step = self.step(at, sequence, &mut writes);
+        }
+        if let Some(id) = item_of(event) {
+            self.follow(&id, sequence, event, line);
+            if self.carried.contains(&id) {
+                writes.push(self.put(&id));
+            }
+        }
+        if moved {
+            self.age(&mut writes);
+        }
+        // The carried items are looked over once a step (five minutes of the feed's time),
+        // not on every line.
+        if new_step {
+            self.forget_finished(&mut writes);
+        }
+        writes
+    }
+
+    /// Adds a step to the index when `at` begins one (`true`), dropping steps no
+    /// backfill needs.
+    fn step(&mut self, at: Timestamp, sequence: u64, writes: &mut Vec<CarryWrite>) -> bool {
+        let step = step_of(at);
+        if self.index.back().is_some_and(|(last, _)| *last >= step) {
+            return false;
+        }
+        self.index.push_back((step, sequence));
+        // The oldest step kept is the newest at or before the horizon.
+        let horizon = step.saturating_sub((self.backfill + CARRY_MARGIN).whole_secs());
+        while self
+            .index
+            .get(1)
+            .is_some_and(|(start, _)| *start <= horizon)
+        {
+            self.index.pop_front();
+        }
+        let index = TimeIndex {
+            stream_created: self.stream_created,
+            backfill_s: self.backfill.whole_secs(),
+            steps: self.index.iter().copied().collect(),
+        };
+        writes.push(CarryWrite::Put {
+            key: index_key(&self.subject),
+            value: index.to_bytes(),
+        });
+        true
+    }
+
+    fn follow(&mut self, id: &ItemId, sequence: u64, event: &Event, line: &str) {
+        let first_at = match &event.body {
+            EventBody::CallClosed { offered_at, .. } => offered_at.unwrap_or(event.at),
+            _ => event.at,
+        };
+        let opens = matches!(
+            event.body,
+            EventBody::CallOffered { .. }
+                | EventBody::CallClosed { .. }
+                | EventBody::IncidentCreated { .. }
+                | EventBody::IncidentClosed { .. }
+        );
+        let item = match self.items.get_mut(id) {
+            Some(item) => item,
+            // A `call_ended` alone opens nothing: the engine refuses it as unmatched.
+            None if !opens => return,
+            None => {
+                self.aging.push(Reverse((first_at, id.clone())));
+                self.items.entry(id.clone()).or_insert(Item {
+                    first_at,
+                    lines: Vec::new(),
+                    answered_at: None,
+                    closed_at: None,
+                    carried: false,
+                })
+            }
+        };
+        if item.lines.last().is_some_and(|(last, _)| *last >= sequence) {
+            return;
+        }
+        item.lines.push((sequence, line.into()));
+        match &event.body {
+            EventBody::CallClosed {
+                outcome: CallOutcome::Answered,
+                ..
+            } => {
+                item.answered_at.get_or_insert(event.at);
+            }
+            EventBody::CallClosed { .. }
+            | EventBody::CallEnded { .. }
+            | EventBody::IncidentClosed { .. } => {
+                item.closed_at.get_or_insert(event.at);
+            }
+            _ => {}
+        }
+    }
+
+    /// Carries or forgets the items whose first line has passed the horizon.
+    fn age(&mut self, writes: &mut Vec<CarryWrite>) {
+        let Some(latest) = self.latest else { return };
+        let (carry_horizon, horizon) = (self.carry_horizon(latest), self.forget_horizon(latest));
+        while let Some(Reverse((first_at, _))) = self.aging.peek()
+            && *first_at < carry_horizon
+        {
+            let Some(Reverse((_, id))) = self.aging.pop() else {
+                break;
+            };
+            let Some(item) = self.items.get_mut(&id) else {
+                continue;
+            };
+            if item
+                .finished_at()
+                .is_some_and(|finished| finished < horizon)
+            {
+                self.items.remove(&id);
+            } else if !item.carried {
+                item.carried = true;
+                self.carried.insert(id.clone());
+                writes.push(self.put(&id));
+            }
+        }
+    }
+
+    /// Forgets the carried items finished before the horizon, and the calls open so long
+    /// that any close would be refused.
+    fn forget_finished(&mut self, writes: &mut Vec<CarryWrite>) {
+        let Some(latest) = self.latest else { return };
+        let horizon = self.forget_horizon(latest);
+        let call_line = latest - self.call_life;
+        let done: Vec<ItemId> = self
+            .carried
+            .iter()
+            .filter(|id| {
+                self.items.get(*id).is_none_or(|item| {
+                    item.finished_at()
+                        .is_some_and(|finished| finished < horizon)
+                        || (id.0 == ItemKind::Call
+                            && item.answered_at.is_none()
+                            && item.closed_at.is_none()
+                            && item.first_at < call_line)
+                })
+            })
+            .cloned()
+            .collect();
+        for id in done {
+            self.carried.remove(&id);
+            self.items.remove(&id);
+            writes.push(CarryWrite::Delete {
+                key: item_key(&self.subject, id.0, &id.1),
+            });
+        }
+    }
+
+    fn put(&self, id: &ItemId) -> CarryWrite {
+        let lines = self.items.get(id).map_or(&[][..], |item| &item.lines[..]);
+        CarryWrite::Put {
+            key: item_key(&self.subject, id.0, &id.1),
+            value: encode_lines(lines.iter().map(|(sequence, line)| (*sequence, &**line))),
+        }
+    }
+
+    #[cfg(test)]
+    fn carried_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.carried.iter().map(|(_, id)| id.to_string()).collect();
+        ids.sort();
+        ids
+    }
+}
+
+/// The call or incident `event` belongs to, if any.
+fn item_of(event: &Event) -> Option<ItemId> {
+    match &event.body {
+        EventBody::CallOffered { id, .. }
+        | EventBody::CallClosed { id, .. }
+        | EventBody::CallEnded { id } => Some((ItemKind::Call, id.clone())),
+        EventBody::IncidentCreated { id, .. } | EventBody::IncidentClosed { id, .. } => {
+            Some((ItemKind::Incident, id.clone()))
+        }
+        EventBody::Heartbeat { .. } | EventBody::Staffing { .. } => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "carry_tests.rs"]
+mod tests;

@@ -1,0 +1,189 @@
+//! The carried items of a small day, worked by hand. A backfill of 1 h and the 10 min
+//! margin either way: a board's backfill starts 50 to 70 min behind the feed's latest time.
+
+use super::*;
+use crate::feed::parse::parse_line;
+use crate::feed::source::nats::carried::{decode_lines, index_key};
+
+const SUBJECT: &str = "events.test";
+
+fn carry() -> Carry {
+    Carry::new(SUBJECT, Span::HOUR, Span::from_hours(24), 42)
+}
+
+/// Far ahead of every line: the publisher's clock holds nothing back.
+fn now() -> Timestamp {
+    Timestamp::from_nanos(i64::MAX / 2)
+}
+
+/// Records `line` as stored sequence `sequence`, keeping only the item writes.
+fn record(carry: &mut Carry, sequence: u64, line: &str) -> Vec<CarryWrite> {
+    let event = parse_line(line.as_bytes()).expect("a valid line");
+    carry
+        .record(sequence, &event, line, now())
+        .into_iter()
+        .filter(|write| match write {
+            CarryWrite::Put { key, .. } | CarryWrite::Delete { key } => *key != index_key(SUBJECT),
+        })
+        .collect()
+}
+
+fn heartbeat(at: &str) -> String {
+    format!(r#"{{"kind":"heartbeat","at":"2024-07-05T{at}Z"}}"#)
+}
+
+fn put_of(key_id: &str, kind: ItemKind, sequences: &[u64]) -> (String, Vec<u64>) {
+    (item_key(SUBJECT, kind, key_id), sequences.to_vec())
+}
+
+fn puts(writes: &[CarryWrite]) -> Vec<(String, Vec<u64>)> {
+    writes
+        .iter()
+        .filter_map(|write| match write {
+            CarryWrite::Put { key, value } => Some((
+                key.clone(),
+                decode_lines(value).iter().map(|(s, _)| *s).collect(),
+            )),
+            CarryWrite::Delete { .. } => None,
+        })
+        .collect()
+}
+
+fn deletes(writes: &[CarryWrite]) -> Vec<String> {
+    writes
+        .iter()
+        .filter_map(|write| match write {
+            CarryWrite::Delete { key } => Some(key.clone()),
+            CarryWrite::Put { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn items_crossing_the_start_of_a_backfill_are_carried_until_they_finish_before_it() {
+    let mut carry = carry();
+    let lines = [
+        r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I1","grade":"priority"}"#,
+        r#"{"kind":"call_offered","at":"2024-07-05T00:00:00Z","id":"C1","line":"999"}"#,
+        r#"{"kind":"call_answered","at":"2024-07-05T00:00:20Z","id":"C1"}"#,
+        r#"{"kind":"incident_created","at":"2024-07-05T00:05:00Z","id":"I3","grade":"emergency"}"#,
+        r#"{"kind":"incident_arrived","at":"2024-07-05T00:06:00Z","id":"I3"}"#,
+        r#"{"kind":"incident_created","at":"2024-07-05T00:30:00Z","id":"I2","grade":"emergency"}"#,
+    ];
+    for (sequence, line) in (1..).zip(lines) {
+        assert!(record(&mut carry, sequence, line).is_empty(), "{line}");
+    }
+    // 01:20: a board's backfill may start from 00:10 (70 min back) to 00:30 (50 min).
+    // I1 (open) and C1 (answered at 00:00:20, so needed until its `call_ended` can no
+    // longer matter, 01:00:20) began before 00:30 and are not done by 00:10: carried.
+    // I3 finished at 00:06: no board needs it. I2 began at 00:30: not yet.
+    let writes = record(&mut carry, 7, &heartbeat("01:20:00"));
+    let mut carried = puts(&writes);
+    carried.sort();
+    let mut expected = vec![
+        put_of("I1", ItemKind::Incident, &[1]),
+        put_of("C1", ItemKind::Call, &[2, 3]),
+    ];
+    expected.sort();
+    assert_eq!(carried, expected);
+    assert_eq!(carry.carried_ids(), ["C1", "I1"]);
+    // 01:30: I2 is attended; it began (00:30) before 00:40 and finished after 00:20.
+    let arrived = r#"{"kind":"incident_arrived","at":"2024-07-05T01:30:00Z","id":"I2"}"#;
+    let writes = record(&mut carry, 8, arrived);
+    assert_eq!(puts(&writes), [put_of("I2", ItemKind::Incident, &[6, 8])]);
+    assert!(deletes(&writes).is_empty());
+    // 02:20: no backfill starts before 01:10; C1 was done with at 01:00:20.
+    let writes = record(&mut carry, 9, &heartbeat("02:20:00"));
+    assert_eq!(deletes(&writes), [item_key(SUBJECT, ItemKind::Call, "C1")]);
+    // 02:45: none before 01:35; I2 finished at 01:30. I1 stays, open.
+    let writes = record(&mut carry, 10, &heartbeat("02:45:00"));
+    assert_eq!(
+        deletes(&writes),
+        [item_key(SUBJECT, ItemKind::Incident, "I2")]
+    );
+    assert_eq!(carry.carried_ids(), ["I1"]);
+    // Its arrival, days later, is written with it; once that is past the horizon, gone.
+    let arrived = r#"{"kind":"incident_arrived","at":"2024-07-08T09:00:00Z","id":"I1"}"#;
+    let writes = record(&mut carry, 11, arrived);
+    assert_eq!(puts(&writes), [put_of("I1", ItemKind::Incident, &[1, 11])]);
+    assert!(deletes(&writes).is_empty());
+    let writes = record(
+        &mut carry,
+        12,
+        &heartbeat("23:59:00").replace("07-05", "07-08"),
+    );
+    assert_eq!(
+        deletes(&writes),
+        [item_key(SUBJECT, ItemKind::Incident, "I1")]
+    );
+    assert!(carry.carried_ids().is_empty());
+}
+
+#[test]
+fn a_call_never_closed_is_forgotten_after_the_longest_plausible_call() {
+    let mut carry = carry();
+    let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:00:00Z","id":"C9","line":"101"}"#;
+    record(&mut carry, 1, offered);
+    let writes = record(&mut carry, 2, &heartbeat("00:51:00"));
+    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, &[1])]);
+    let writes = record(&mut carry, 3, &heartbeat("23:55:00"));
+    assert!(deletes(&writes).is_empty(), "23 h 55 min: still plausible");
+    let next_day = heartbeat("00:00:00").replace("07-05", "07-06");
+    let writes = record(&mut carry, 4, &next_day);
+    assert!(deletes(&writes).is_empty(), "exactly 24 h: still plausible");
+    let writes = record(
+        &mut carry,
+        5,
+        &heartbeat("00:05:00").replace("07-05", "07-06"),
+    );
+    assert_eq!(deletes(&writes), [item_key(SUBJECT, ItemKind::Call, "C9")]);
+}
+
+#[test]
+fn a_line_acked_again_and_a_line_dated_ahead_of_the_clock_change_nothing() {
+    let mut carry = carry();
+    let created =
+        r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I1","grade":"priority"}"#;
+    record(&mut carry, 5, created);
+    // The same line acked as a duplicate comes with its first sequence.
+    record(&mut carry, 5, created);
+    let clock = parse_line(heartbeat("00:30:00").as_bytes())
+        .expect("valid")
+        .at;
+    // Dated a year ahead, read at 00:30: the feed's time moves to 00:31 at most.
+    let stray = heartbeat("00:00:00").replace("2024", "2025");
+    let event = parse_line(stray.as_bytes()).expect("valid");
+    carry.record(6, &event, &stray, clock);
+    assert_eq!(carry.latest, Some(clock + Span::MINUTE));
+    assert!(carry.carried_ids().is_empty());
+    let writes = record(&mut carry, 7, &heartbeat("00:51:00"));
+    assert_eq!(puts(&writes), [put_of("I1", ItemKind::Incident, &[5])]);
+}
+
+#[test]
+fn the_index_keeps_the_steps_a_backfill_can_start_from() {
+    let mut carry = carry();
+    for (sequence, at) in (1..).zip(["00:00:00", "00:03:00", "00:05:00", "00:41:00", "01:15:00"]) {
+        let line = heartbeat(at);
+        let event = parse_line(line.as_bytes()).expect("valid");
+        carry.record(sequence, &event, &line, now());
+    }
+    let secs = |hms: &str| {
+        parse_line(heartbeat(hms).as_bytes())
+            .expect("valid")
+            .at
+            .nanos()
+            / 1_000_000_000
+    };
+    // 01:15 − 70 min = 00:05: the step of 00:05 is the oldest kept.
+    let steps: Vec<(i64, u64)> = carry.index.iter().copied().collect();
+    assert_eq!(
+        steps,
+        [
+            (secs("00:05:00"), 3),
+            (secs("00:40:00"), 4),
+            (secs("01:15:00"), 5)
+        ]
+    );
+    assert_eq!(carry.replay_from(), Some(3));
+}
