@@ -242,3 +242,45 @@ async fn a_board_started_after_three_days_shows_every_open_item_and_the_figures_
     assert_eq!((incidents.priority.open, incidents.emergency.open), (0, 0));
     assert_eq!(incidents.priority.max_attend_s, Some(70.0 * 3600.0 + 30.0));
 }
+
+/// `forceboard ssh --feed nats://…` started after three days: the inspector's board lists
+/// the incident open since the weekend in its breach watch.
+#[test]
+fn an_ssh_board_started_late_lists_the_incident_open_since_the_weekend() {
+    let dir = TempDir::new("late-ssh");
+    let server = NatsServer::start(&dir.0);
+    let end = wall_now() - Span::from_mins(2);
+    let mut lines = vec![line(
+        "incident_created",
+        end - Span::from_hours(70),
+        r#","id":"WEEKEND","grade":"priority""#,
+    )];
+    // The CAD's heartbeats every ten minutes, to the end.
+    let mut t = end - Span::from_hours(72);
+    while t <= end {
+        lines.push(line("heartbeat", t, ""));
+        t += Span::from_mins(10);
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    let path = dir.0.join("three-days.ndjson");
+    std::fs::write(&path, texts(&lines).join("\n") + "\n").expect("a feed file");
+    let published = super::publisher(&server.url(), &path)
+        .wait_with_output()
+        .expect("runs");
+    assert!(published.status.success());
+
+    let keys = crate::common::ssh::key_dir("late-ssh");
+    let inspector = crate::common::ssh::Key::new(&keys, "inspector");
+    let feed = format!("{}/{}", server.url(), super::SUBJECT);
+    let ssh = crate::common::ssh::SshServer::start_in(
+        keys,
+        &["--feed", &feed, "--layout", "standard"],
+        &[&inspector.public],
+    );
+    let mut board = ssh.connect(&inspector, 120, 40);
+    board.wait_for("WEEKEND");
+    let screen = board.contents();
+    assert!(screen.contains("open 1 · 1 BREACHED"), "{screen}");
+    board.press("q");
+    assert!(board.wait_exit().success());
+}
