@@ -232,12 +232,7 @@ fn control_command(args: &cli::ControlArgs) -> anyhow::Result<ExitCode> {
 fn ssh_command(config: Config, args: &cli::SshArgs) -> anyhow::Result<ExitCode> {
     let feed = args.feed(&config)?;
     let announce = |line: &str| eprintln!("forceboard ssh: {}", printable(line));
-    forceboard::shell::ssh::serve_until_stopped(
-        args.listen,
-        config,
-        feed,
-        args.options(),
-        announce,
-    )?;
+    let options = args.options(&config);
+    forceboard::shell::ssh::serve_until_stopped(args.listen, config, feed, options, announce)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::feed::FeedItem;
 use crate::time::{Span, Timestamp};
 use crate::ui::keymap::{self, KeyAction};
-use crate::ui::{Action, Board, ColorDepth, LayoutChoice, View};
+use crate::ui::{Action, Board, ColorDepth, LayoutChoice, Palette, View};
 
 pub use crate::ui::ReplayCommand;
 pub use timeline::{PlaybackError, RecordHealth, Timeline};
@@ -66,6 +66,8 @@ pub struct AppOptions {
     /// No colour, whatever the terminal can do.
     pub mono: bool,
     pub colors: ColorDepth,
+    /// The colours for the room (`--theme`).
+    pub palette: Palette,
     /// Plain ASCII only: the terminal is not UTF-8, or `--ascii`.
     pub ascii: bool,
     /// Move to the next area this often (wall screens).
@@ -94,6 +96,7 @@ impl App {
         let mut view = View::for_config(config, options.colors);
         view.layout = options.layout;
         view.mono = view.mono || options.mono;
+        view.palette = options.palette;
         view.ascii = options.ascii;
         view.rotating = options.rotate_every.is_some();
         App {

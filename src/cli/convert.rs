@@ -7,7 +7,7 @@ use super::{
     ServeArgs, UsageError, WatchArgs,
 };
 use chrono::Datelike;
-use forceboard::config::Config;
+use forceboard::config::{Config, Theme};
 use forceboard::feed::source::{FeedSource, token_is_sendable};
 use forceboard::format::printable;
 use forceboard::generate::{GenOptions, local_midnight};
@@ -56,6 +56,7 @@ impl DashboardArgs {
         DashboardArgs {
             layout: after.layout.or(self.layout),
             mono: after.mono || self.mono,
+            theme: after.theme.or(self.theme),
             ascii: after.ascii || self.ascii,
             rotate: after.rotate.or(self.rotate),
             log: after.log.or(self.log),
@@ -67,6 +68,8 @@ impl DashboardArgs {
             Some("--layout")
         } else if self.mono {
             Some("--mono")
+        } else if self.theme.is_some() {
+            Some("--theme")
         } else if self.ascii {
             Some("--ascii")
         } else if self.rotate.is_some() {
@@ -92,6 +95,7 @@ impl DashboardArgs {
             ascii: self.ascii,
             rotate: self.rotate,
             record,
+            theme: self.theme.map(Theme::from),
         }
     }
 }

@@ -23,7 +23,7 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 pub use convert::board_config;
-use forceboard::config::Window;
+use forceboard::config::{Theme, Window};
 use forceboard::feed::source::nats::NatsAddressError;
 use forceboard::feed::source::{FeedSource, FeedSourceError};
 use forceboard::time::{Span, Timestamp};
@@ -70,6 +70,11 @@ pub struct DashboardArgs {
     /// No colour at all (also when the NO_COLOR environment variable is set).
     #[arg(long)]
     pub mono: bool,
+    /// Colours for the room: dark, light (bright rooms, projectors), high-contrast (walls
+    /// seen from far), auto (the terminal's own background) [default: the config's, else
+    /// dark].
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<ThemeArg>,
     /// Plain ASCII only: no box lines, blocks or symbols (also when the locale is not
     /// UTF-8, and on TERM=linux, vt100 and the like).
     #[arg(long)]
@@ -80,6 +85,25 @@ pub struct DashboardArgs {
     /// Write logs to this file (nothing is ever logged to the screen).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeArg {
+    Dark,
+    Light,
+    HighContrast,
+    Auto,
+}
+
+impl From<ThemeArg> for Theme {
+    fn from(theme: ThemeArg) -> Theme {
+        match theme {
+            ThemeArg::Dark => Theme::Dark,
+            ThemeArg::Light => Theme::Light,
+            ThemeArg::HighContrast => Theme::HighContrast,
+            ThemeArg::Auto => Theme::Auto,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -9,14 +9,14 @@ use super::values::{
     Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_fingerprint, parse_listen,
     parse_rotate, parse_speed, parse_time,
 };
-use super::{FeedFile, LayoutArg, NatsAuthArgs, UsageError};
-use forceboard::config::Config;
+use super::{FeedFile, LayoutArg, NatsAuthArgs, ThemeArg, UsageError};
+use forceboard::config::{Config, Theme};
 use forceboard::feed::source::FeedSource;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::shell::FeedInput;
 use forceboard::shell::ssh::{SshOptions, Startups};
 use forceboard::time::{Span, Timestamp};
-use forceboard::ui::LayoutChoice;
+use forceboard::ui::{LayoutChoice, Palette};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).args(["feed", "replay", "demo"]))]
@@ -87,6 +87,10 @@ pub struct SshArgs {
     /// Every session's starting layout [default: auto, by its terminal's size].
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<LayoutArg>,
+    /// Every session's colours: dark, light, high-contrast; auto is dark here (a
+    /// session's terminal is not asked) [default: the config's, else dark].
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<ThemeArg>,
     /// Cycle every session through the force and each area, e.g. every 20s.
     #[arg(long, value_name = "EVERY", value_parser = Flag(parse_rotate))]
     pub rotate: Option<Span>,
@@ -166,8 +170,14 @@ impl SshArgs {
         }
     }
 
-    pub fn options(&self) -> SshOptions {
+    pub fn options(&self, config: &Config) -> SshOptions {
+        let palette = match self.theme.map_or(config.theme, Theme::from) {
+            Theme::Dark | Theme::Auto => Palette::Dark,
+            Theme::Light => Palette::Light,
+            Theme::HighContrast => Palette::HighContrast,
+        };
         SshOptions {
+            palette,
             host_key: self.host_key.clone(),
             authorized_keys: self.authorized_keys.clone(),
             max_connections: self.max_sessions as usize,

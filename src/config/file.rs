@@ -97,6 +97,7 @@ pub(super) struct ConfigFile {
     pub calls: Option<Table<Calls>>,
     pub incidents: Option<Table<Incidents>>,
     pub areas: Option<AreaList>,
+    pub theme: Option<super::Theme>,
     /// Only in a `[[forces]]` table: the NATS subject whose boards are that force's.
     /// Checked once every force is read (each must differ), so it keeps its place.
     pub subject: Option<Spanned<Value>>,

@@ -67,6 +67,19 @@ impl Window {
 /// How far a file's line may be from its place and still be put in it (README "Order").
 pub(crate) const DEFAULT_REORDER_HORIZON: Span = Span::from_mins(10);
 
+/// The colours boards are drawn in (`theme = "light"`, or `--theme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+    HighContrast,
+    /// Light or dark as the terminal's own background is (asked before the board
+    /// starts), dark if it does not say.
+    Auto,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -93,6 +106,7 @@ pub struct Config {
     /// Emergency, priority (scheduled has no targets).
     pub incidents: [IncidentTargets; 2],
     pub areas: Vec<Area>,
+    pub theme: Theme,
     /// The `[[forces]]`, each the whole configuration of the boards on its subject
     /// (empty when the file lists none: every board is the top level's).
     pub forces: Vec<Force>,
@@ -128,6 +142,7 @@ impl Default for Config {
                     weight: AreaShare::west_midlands_weight(code).unwrap_or(DEFAULT_AREA_WEIGHT),
                 })
                 .collect(),
+            theme: Theme::Dark,
             forces: Vec::new(),
         }
     }
@@ -340,6 +355,9 @@ impl Config {
         }
         if let Some(fraction) = &file.warn_fraction {
             self.warn_fraction = fraction.0;
+        }
+        if let Some(theme) = file.theme {
+            self.theme = theme;
         }
         for (given, slot) in [
             (&file.call_expiry, &mut self.call_expiry),

@@ -519,3 +519,23 @@ fn a_forces_stale_after_moves_the_idle_limit_it_does_not_set() {
     assert_eq!(wyp.idle_limit, secs(90));
     assert_eq!(config.idle_limit, secs(60));
 }
+
+#[test]
+fn the_theme_is_one_of_four_names() {
+    assert_eq!(Config::parse("").expect("valid").theme, Theme::Dark);
+    for (text, theme) in [
+        ("dark", Theme::Dark),
+        ("light", Theme::Light),
+        ("high-contrast", Theme::HighContrast),
+        ("auto", Theme::Auto),
+    ] {
+        let config = Config::parse(&format!("theme = \"{text}\"")).expect("valid");
+        assert_eq!(config.theme, theme, "{text}");
+    }
+    let refused = Config::parse("theme = \"pink\"").expect_err("not a theme");
+    assert_eq!(
+        refused.to_string(),
+        "line 1: `theme` unknown variant `pink`, expected one of `dark`, `light`, \
+         `high-contrast`, `auto`"
+    );
+}

@@ -24,11 +24,11 @@ use super::pump::Pump;
 use super::record::Recorder;
 use super::{Capabilities, FeedInput};
 use crate::app::{App, AppOptions, Effect, Msg, Timeline};
-use crate::config::Config;
+use crate::config::{Config, Theme};
 use crate::feed::source::{FeedItem, FeedSource};
 use crate::time::{Span, WallClock};
 use crate::ui::keymap::{self, KeyAction};
-use crate::ui::{LayoutChoice, draw};
+use crate::ui::{LayoutChoice, Palette, draw};
 
 pub struct Options {
     pub input: FeedInput,
@@ -38,6 +38,31 @@ pub struct Options {
     pub ascii: bool,
     pub rotate: Option<Span>,
     pub record: Option<PathBuf>,
+    /// `--theme`, over the config's.
+    pub theme: Option<Theme>,
+}
+
+/// The colours for `theme`: `auto` asks the terminal for its background (before the
+/// alternate screen), and is dark when it does not answer within half a second.
+fn palette_for(theme: Theme) -> Palette {
+    match theme {
+        Theme::Dark => Palette::Dark,
+        Theme::Light => Palette::Light,
+        Theme::HighContrast => Palette::HighContrast,
+        Theme::Auto if is_dumb_terminal() => Palette::Dark,
+        Theme::Auto => {
+            let mut query = terminal_colorsaurus::QueryOptions::default();
+            query.timeout = std::time::Duration::from_millis(500);
+            match terminal_colorsaurus::theme_mode(query) {
+                Ok(terminal_colorsaurus::ThemeMode::Light) => Palette::Light,
+                Ok(terminal_colorsaurus::ThemeMode::Dark) => Palette::Dark,
+                Err(error) => {
+                    tracing::info!(%error, "the terminal did not say its background: dark theme");
+                    Palette::Dark
+                }
+            }
+        }
+    }
 }
 
 /// Runs the dashboard until the user quits or a signal arrives.
@@ -101,10 +126,12 @@ async fn run_board(
         feed.keep_accepted();
     }
     let terminal = Capabilities::of_this_terminal();
+    let palette = palette_for(options.theme.unwrap_or(config.theme));
     let app_options = AppOptions {
         layout: options.layout,
         mono: options.mono,
         colors: terminal.colors,
+        palette,
         ascii: options.ascii || !terminal.utf8,
         rotate_every: options.rotate,
     };

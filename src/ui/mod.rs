@@ -23,4 +23,4 @@ pub use board::{AreaRow, Board, Trends};
 pub use draw::draw;
 pub use keymap::{KeyAction, ReplayCommand};
 pub use status::{AsOf, FeedState, FeedStatus, Mode, RecordingStatus, SourceLabel};
-pub use view::{Action, ColorDepth, LayoutChoice, Overlay, View};
+pub use view::{Action, ColorDepth, LayoutChoice, Overlay, Palette, View};

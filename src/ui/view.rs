@@ -99,6 +99,19 @@ pub enum ColorDepth {
     Mono,
 }
 
+/// The colours a board is drawn in, for the room it is in (`--theme`). Each keeps the
+/// words and symbols: colour is never the only sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Palette {
+    /// For a dark terminal: the default.
+    #[default]
+    Dark,
+    /// For a light terminal: bright control rooms, projectors.
+    Light,
+    /// For a wall seen from across the room: pure colours, white text, bold figures.
+    HighContrast,
+}
+
 /// What the caller should do after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -125,6 +138,7 @@ pub struct View {
     /// No colour at all, whatever `colors` says.
     pub mono: bool,
     pub colors: ColorDepth,
+    pub palette: Palette,
     /// Plain ASCII only (`--ascii`, or a terminal that is not UTF-8).
     pub ascii: bool,
     /// The board moves through the force and the areas by itself (`--rotate`): the wall

@@ -47,4 +47,5 @@ mod ui_crowded;
 mod ui_robustness;
 mod ui_snapshots;
 mod ui_staffing;
+mod ui_themes;
 mod ui_training;

@@ -32,7 +32,7 @@ use crate::config::Config;
 use crate::feed::source::FeedItem;
 use crate::shell::FeedInput;
 use crate::time::{Span, WallClock};
-use crate::ui::LayoutChoice;
+use crate::ui::{LayoutChoice, Palette};
 
 use authorized::AuthorizedKeys;
 use gate::{Gate, Ticket};
@@ -62,6 +62,9 @@ pub struct SshOptions {
     /// A session with no key for this long is closed (None: never, for wall screens).
     pub idle_after: Option<Span>,
     pub layout: LayoutChoice,
+    /// Every session's colours (`--theme`; `auto` is dark: a session's terminal is not
+    /// asked).
+    pub palette: Palette,
     pub rotate_every: Option<Span>,
     /// Fingerprints (`SHA256:…`) of the keys whose sessions move a replay's shared clock.
     pub trainer_keys: Vec<String>,
@@ -204,6 +207,7 @@ impl Server {
         let shared = Arc::new(Shared::new(hub_tx, keys));
         let hub_options = HubOptions {
             layout: self.options.layout,
+            palette: self.options.palette,
             rotate_every: self.options.rotate_every,
             idle_after: self.options.idle_after,
             trainers: self.options.trainer_keys.clone(),

@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::engine::Status;
-use crate::ui::view::{ColorDepth, View};
+use crate::ui::view::{ColorDepth, Palette, View};
 
 use super::glyphs::{self, Glyphs};
 
@@ -31,6 +31,7 @@ enum Hue {
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     depth: ColorDepth,
+    palette: Palette,
     glyphs: &'static Glyphs,
 }
 
@@ -42,6 +43,7 @@ impl Theme {
             } else {
                 view.colors
             },
+            palette: view.palette,
             glyphs: if view.ascii {
                 &glyphs::ASCII
             } else {
@@ -65,19 +67,27 @@ impl Theme {
     }
 
     fn color(&self, hue: Hue) -> Option<Color> {
-        let (rgb, indexed, basic) = match hue {
-            Hue::Green => ((46, 204, 113), 41, Color::Green),
-            Hue::Amber => ((255, 176, 0), 214, Color::Yellow),
-            Hue::Red => ((255, 69, 58), 196, Color::LightRed),
-            Hue::Grey => ((140, 140, 140), 245, Color::Gray),
-            Hue::Blue => ((58, 134, 255), 33, Color::LightBlue),
-            Hue::Magenta => ((192, 76, 253), 135, Color::LightMagenta),
+        let (rgb, indexed, basic) = match self.palette {
+            Palette::Dark => dark(hue),
+            Palette::Light => light(hue),
+            Palette::HighContrast => high_contrast(hue),
         };
         match self.depth {
             ColorDepth::TrueColor => Some(Color::Rgb(rgb.0, rgb.1, rgb.2)),
             ColorDepth::Ansi256 => Some(Color::Indexed(indexed)),
             ColorDepth::Ansi16 => Some(basic),
             ColorDepth::Mono => None,
+        }
+    }
+
+    /// The text on a solid block of `hue`: black on the bright colours, white on the
+    /// light palette's dark ones.
+    fn on(&self, hue: Hue) -> Color {
+        match (self.palette, hue) {
+            (Palette::Light, Hue::Amber) | (Palette::Dark | Palette::HighContrast, _) => {
+                Color::Black
+            }
+            (Palette::Light, _) => Color::White,
         }
     }
 
@@ -93,7 +103,7 @@ impl Theme {
         match self.color(hue) {
             Some(color) => Style::new()
                 .bg(color)
-                .fg(Color::Black)
+                .fg(self.on(hue))
                 .add_modifier(Modifier::BOLD),
             None => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         }
@@ -108,11 +118,13 @@ impl Theme {
         }
     }
 
-    /// A figure coloured by its status (bold when off target, so mono still shows it).
+    /// A figure coloured by its status (bold when off target, so mono still shows it;
+    /// always bold in high contrast, to be read from across the room).
     pub(crate) fn status(&self, status: Status) -> Style {
         let style = self.fg(Self::hue(status));
         match status {
             Status::Red | Status::Amber => style.add_modifier(Modifier::BOLD),
+            _ if self.palette == Palette::HighContrast => style.add_modifier(Modifier::BOLD),
             _ => style,
         }
     }
@@ -190,5 +202,46 @@ impl Theme {
 
     pub(crate) fn trend(&self) -> Style {
         self.fg(Hue::Blue)
+    }
+}
+
+/// Each colour as 24-bit, 256-colour index and 16-colour name.
+type Shades = ((u8, u8, u8), u8, Color);
+
+/// For a dark background.
+fn dark(hue: Hue) -> Shades {
+    match hue {
+        Hue::Green => ((46, 204, 113), 41, Color::Green),
+        Hue::Amber => ((255, 176, 0), 214, Color::Yellow),
+        Hue::Red => ((255, 69, 58), 196, Color::LightRed),
+        Hue::Grey => ((140, 140, 140), 245, Color::Gray),
+        Hue::Blue => ((58, 134, 255), 33, Color::LightBlue),
+        Hue::Magenta => ((192, 76, 253), 135, Color::LightMagenta),
+    }
+}
+
+/// For a light background: darker shades, each at least 4.5:1 against white (WCAG AA's
+/// ratio for text), and so with white text on a block of it; amber's block takes black
+/// text (4.5:1 too).
+fn light(hue: Hue) -> Shades {
+    match hue {
+        Hue::Green => ((0, 120, 50), 28, Color::Green),
+        Hue::Amber => ((176, 96, 0), 130, Color::Yellow),
+        Hue::Red => ((190, 0, 0), 124, Color::Red),
+        Hue::Grey => ((90, 90, 90), 240, Color::DarkGray),
+        Hue::Blue => ((0, 80, 190), 25, Color::Blue),
+        Hue::Magenta => ((130, 0, 160), 91, Color::Magenta),
+    }
+}
+
+/// For a wall seen from far: pure, saturated colours; secondary text white, not grey.
+fn high_contrast(hue: Hue) -> Shades {
+    match hue {
+        Hue::Green => ((0, 255, 0), 46, Color::LightGreen),
+        Hue::Amber => ((255, 255, 0), 226, Color::LightYellow),
+        Hue::Red => ((255, 0, 0), 196, Color::LightRed),
+        Hue::Grey => ((255, 255, 255), 231, Color::White),
+        Hue::Blue => ((0, 200, 255), 45, Color::LightCyan),
+        Hue::Magenta => ((255, 0, 255), 201, Color::LightMagenta),
     }
 }

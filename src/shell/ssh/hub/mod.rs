@@ -14,8 +14,8 @@ use crate::config::Config;
 use crate::feed::FeedItem;
 use crate::shell::{Capabilities, TerminalEnv};
 use crate::time::{Span, Timestamp, WallClock};
-use crate::ui::LayoutChoice;
 use crate::ui::keymap::{self, KeyAction};
+use crate::ui::{LayoutChoice, Palette};
 
 use crate::shell::plain::PRINT_GAP;
 use crate::ui::regions::summary::summary;
@@ -100,6 +100,7 @@ impl Ending {
 #[derive(Debug, Clone)]
 pub(crate) struct HubOptions {
     pub(crate) layout: LayoutChoice,
+    pub(crate) palette: Palette,
     pub(crate) rotate_every: Option<Span>,
     /// Close a session after this long without a key (None: never; wall screens).
     pub(crate) idle_after: Option<Span>,
@@ -252,6 +253,7 @@ impl Hub {
             layout: self.options.layout,
             mono: false,
             colors: terminal.colors,
+            palette: self.options.palette,
             ascii: !terminal.utf8,
             rotate_every: self.options.rotate_every,
         };

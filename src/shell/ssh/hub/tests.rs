@@ -19,6 +19,7 @@ fn hub() -> Hub {
     let feed = Timeline::demo(&config, WallClock::new().now()).unwrap();
     let options = HubOptions {
         layout: LayoutChoice::Auto,
+        palette: crate::ui::Palette::Dark,
         rotate_every: None,
         idle_after: None,
         trainers: Vec::new(),
@@ -140,6 +141,7 @@ fn only_a_trainers_session_moves_a_replays_shared_clock_and_every_session_follow
     let feed = Timeline::recording(&config, playback, options, wall.now()).unwrap();
     let options = HubOptions {
         layout: LayoutChoice::Auto,
+        palette: crate::ui::Palette::Dark,
         rotate_every: None,
         idle_after: None,
         trainers: Vec::new(),
