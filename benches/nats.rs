@@ -92,6 +92,24 @@ fn generate(dir: &TempDir, days: u32) -> (PathBuf, u64) {
     (path, lines)
 }
 
+/// Forces' days laid over the day that ends now (`scripts/national_day.py`): what a
+/// national board backfills, by the feed's own time.
+fn national_day(dir: &TempDir, forces: u32) -> (PathBuf, u64) {
+    let output = std::process::Command::new("python3")
+        .args([
+            "scripts/national_day.py",
+            &forces.to_string(),
+            env!("CARGO_BIN_EXE_forceboard"),
+        ])
+        .output()
+        .expect("scripts/national_day.py");
+    assert!(output.status.success(), "national_day.py failed");
+    let path = dir.0.join(format!("national-{forces}.ndjson"));
+    std::fs::write(&path, &output.stdout).expect("written");
+    let lines = memchr::memchr_iter(b'\n', &output.stdout).count() as u64;
+    (path, lines)
+}
+
 fn board(url: &str, subject: &str) -> mpsc::Receiver<FeedItem> {
     let (tx, rx) = mpsc::channel(4096);
     let nats = FeedSource::Nats {
@@ -102,22 +120,54 @@ fn board(url: &str, subject: &str) -> mpsc::Receiver<FeedItem> {
     rx
 }
 
-/// Takes `count` events into a live board's feed; the time it took.
-async fn backfill(mut rx: mpsc::Receiver<FeedItem>, count: u64) -> Duration {
+/// Takes a live board's backlog into its feed, to the end the source marks; the events
+/// taken and the time it took.
+async fn backfill(mut rx: mpsc::Receiver<FeedItem>) -> (u64, Duration) {
     let config = Config::default();
     let clock = WallClock::new();
     let mut feed = Timeline::live(&config, clock.now());
     let started = Instant::now();
     let mut events = 0;
-    while events < count {
+    loop {
         let item = rx.recv().await.expect("the source runs");
+        let ended = matches!(item, FeedItem::WrittenAt(_));
         if matches!(item, FeedItem::Event { .. }) {
             events += 1;
         }
         feed.apply(item, clock.now());
+        if ended {
+            break;
+        }
     }
     feed.advance(clock.now());
-    started.elapsed()
+    (events, started.elapsed())
+}
+
+/// The limit: an ordered consumer that only counts the subject's messages.
+async fn raw_consumer(url: &str, subject: &str) -> (u64, Duration) {
+    use futures_util::StreamExt;
+    let client = async_nats::connect(url).await.expect("connect");
+    let jetstream = async_nats::jetstream::new(client.clone());
+    let stream = jetstream.get_stream("EVENTS").await.expect("the stream");
+    let started = Instant::now();
+    let consumer = stream
+        .create_consumer(async_nats::jetstream::consumer::push::OrderedConfig {
+            deliver_subject: client.new_inbox(),
+            filter_subject: subject.to_string(),
+            ..Default::default()
+        })
+        .await
+        .expect("a consumer");
+    let mut messages = consumer.messages().await.expect("messages");
+    let mut count = 0;
+    while let Some(message) = messages.next().await {
+        let message = message.expect("a message");
+        count += 1;
+        if message.info().expect("info").pending == 0 {
+            break;
+        }
+    }
+    (count, started.elapsed())
 }
 
 fn main() {
@@ -134,33 +184,40 @@ async fn measure_publish_backfill_boards_and_latency() {
     let server = NatsServer::start(&dir.0);
     let url = server.url();
 
-    // National scale: 63 days of one force ≈ 43 forces' day at West Midlands rates.
-    let (national, lines) = generate(&dir, 63);
+    // National scale: 50 forces' days at West Midlands rates laid over the last 24 h
+    // (about 1.0 M events).
+    let (national, lines) = national_day(&dir, 50);
     let (counts, took) = publish_file(&url, "events.national", &national).await;
     println!(
         "publish: {} lines in {took:.2?}: {:.0} lines/s",
         counts.published,
         counts.published as f64 / took.as_secs_f64()
     );
-    let took = backfill(board(&url, "events.national"), lines).await;
+    let (raw, raw_took) = raw_consumer(&url, "events.national").await;
     println!(
-        "backfill: {lines} events into a new board in {took:.2?} ({:.0}/s)",
-        lines as f64 / took.as_secs_f64()
+        "raw consumer (the limit): {raw} messages in {raw_took:.2?} ({:.0}/s)",
+        raw as f64 / raw_took.as_secs_f64()
+    );
+    let (events, took) = backfill(board(&url, "events.national")).await;
+    println!(
+        "backfill: {events} of {lines} events into a new board in {took:.2?} ({:.0}/s)",
+        events as f64 / took.as_secs_f64()
     );
 
     // 30 boards of one force (a day at West Midlands rates) started at once.
     let (day, day_lines) = generate(&dir, 1);
     publish_file(&url, "events.wmp", &day).await;
+    let (_, raw_took) = raw_consumer(&url, "events.wmp").await;
     let started = Instant::now();
     let boards: Vec<_> = (0..30)
-        .map(|_| tokio::spawn(backfill(board(&url, "events.wmp"), day_lines)))
+        .map(|_| tokio::spawn(backfill(board(&url, "events.wmp"))))
         .collect();
     let mut slowest = Duration::ZERO;
     for board in boards {
-        slowest = slowest.max(board.await.expect("ran"));
+        slowest = slowest.max(board.await.expect("ran").1);
     }
     println!(
-        "30 boards: each {day_lines} events; all filled {:.2?} after starting (slowest {slowest:.2?})",
+        "30 boards: each {day_lines} events; all filled {:.2?} after starting (slowest {slowest:.2?}; one raw consumer {raw_took:.2?})",
         started.elapsed()
     );
 
