@@ -10,6 +10,7 @@
 //! read at — which the app reads but does not own: several apps (each with its own window,
 //! area, layout and size) can show one timeline.
 
+pub mod alerts;
 pub(crate) mod timeline;
 pub(crate) mod tracker;
 
