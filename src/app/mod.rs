@@ -18,6 +18,7 @@ use crossterm::event::KeyEvent;
 
 use crate::config::Config;
 use crate::feed::FeedItem;
+use crate::format::printable;
 use crate::time::{Span, Timestamp};
 use crate::ui::keymap::{self, KeyAction};
 use crate::ui::{Action, Board, ColorDepth, LayoutChoice, Palette, View};
@@ -90,6 +91,14 @@ pub struct App {
     last_draw: Option<Timestamp>,
     /// The last frame drawn, to write nothing when the next one would be the same.
     last_frame: Option<(Board, View, (u16, u16))>,
+    /// The window the alerts read (the `1h` one if configured, else the first).
+    alert_window: Span,
+    /// Who acknowledges an alert from this board (`--operator`, an SSH key's comment).
+    operator: String,
+    /// The feed's alarms this board has rung for.
+    alarms_heard: u64,
+    /// A new alarm since the shell last asked: ring the bell.
+    bell_due: bool,
 }
 
 impl App {
@@ -110,6 +119,34 @@ impl App {
             urgent: true,
             last_draw: None,
             last_frame: None,
+            alert_window: config
+                .windows
+                .iter()
+                .find(|window| window.span == Span::HOUR)
+                .or(config.windows.first())
+                .map_or(Span::HOUR, |window| window.span),
+            operator: "this board".to_string(),
+            alarms_heard: 0,
+            bell_due: false,
+        }
+    }
+
+    /// Who acknowledges alerts from this board.
+    pub fn set_operator(&mut self, name: &str) {
+        self.operator = printable(name).into_owned();
+    }
+
+    /// Whether a new alert has alarmed since the last call (once per alarm): the shell
+    /// rings the terminal's bell.
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell_due)
+    }
+
+    fn hear_alarms(&mut self, feed: &Timeline) {
+        let alarms = feed.alerts().alarms();
+        if alarms > self.alarms_heard {
+            self.alarms_heard = alarms;
+            self.bell_due = true;
         }
     }
 
@@ -132,6 +169,8 @@ impl App {
             }
             Msg::Tick => {
                 feed.advance(wall);
+                feed.evaluate_alerts(self.alert_window, wall);
+                self.hear_alarms(feed);
                 self.rotate_if_due(feed, wall);
                 Effect::Redraw
             }
@@ -162,6 +201,7 @@ impl App {
             // with no RECORDING FAILED banner up.
             KeyAction::Replay(command) => feed.command(command, wall),
             KeyAction::AcknowledgeRecording => feed.acknowledge_record_failure(),
+            KeyAction::AcknowledgeAlert => feed.acknowledge_alert(&self.operator, wall),
             _ => match self
                 .view
                 .apply(action, self.windows, feed.engine().area_codes())
@@ -218,7 +258,7 @@ impl App {
     /// The frame's data at `wall`: the figures at the feed's [`Timeline::figures_at`],
     /// which stops while a live feed is not live.
     pub fn board(&self, feed: &Timeline, config: &Config, wall: Timestamp) -> Board {
-        Board::build(
+        let mut board = Board::build(
             feed.engine(),
             config,
             &self.view,
@@ -226,7 +266,9 @@ impl App {
             feed.mode(),
             feed.status(wall),
         )
-        .seen_at(wall)
+        .seen_at(wall);
+        board.alerts = alerts::lines(&feed.alerts().shown());
+        board
     }
 
     /// The frame to draw at `wall`, or `None` when it would show exactly what the screen

@@ -14,6 +14,7 @@ use crate::time::{Span, Timestamp};
 use crate::ui::status::{AsOf, SourceLabel};
 use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus, ReplayCommand};
 
+use super::alerts::{self, AlertEvent, Alerts};
 use super::tracker::FeedTracker;
 use crate::ingest::live::{LiveIngest, Outcome};
 use crate::time::{FeedClock, Followed};
@@ -72,6 +73,8 @@ pub struct Timeline {
     /// The board's now when the last line arrived: what a live feed's figures are
     /// computed at while it is not live.
     known_now: Option<Timestamp>,
+    /// The alerts on this feed, shared by every board on it.
+    alerts: Alerts,
 }
 
 impl Timeline {
@@ -98,6 +101,7 @@ impl Timeline {
             acknowledged_failures: 0,
             source: None,
             known_now: None,
+            alerts: Alerts::default(),
         }
     }
 
@@ -211,6 +215,29 @@ impl Timeline {
             (Driver::Live(_), Some(known)) if !self.live_state(wall).is_live() => known.min(now),
             _ => now,
         }
+    }
+
+    /// Reads the figures over `window` for the alerts, at the board's now.
+    pub(crate) fn evaluate_alerts(&mut self, window: Span, wall: Timestamp) {
+        let at = self.figures_at(wall);
+        let live = self.live_state(wall).is_live() || self.is_replay();
+        let (readings, breaches) = alerts::readings::read(self.engine(), at, window, live);
+        self.alerts.evaluate(self.now(wall), &readings, &breaches);
+    }
+
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
+    }
+
+    /// Acknowledges the newest unacknowledged alert by `by`: `false` when there is none.
+    pub(crate) fn acknowledge_alert(&mut self, by: &str, wall: Timestamp) -> bool {
+        let now = self.now(wall);
+        self.alerts.acknowledge_newest(by, None, now)
+    }
+
+    /// What happened to the alerts since the last call, for the audit log.
+    pub fn take_alert_events(&mut self) -> Vec<AlertEvent> {
+        self.alerts.take_events()
     }
 
     fn live_state(&self, wall: Timestamp) -> FeedState {

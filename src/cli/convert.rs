@@ -16,7 +16,7 @@ use forceboard::ingest::replay::ReplayOptions;
 use forceboard::report;
 use forceboard::serve::{BACKLOG_MARGIN, ServeOptions};
 use forceboard::shell::FeedInput;
-use forceboard::shell::terminal::Options;
+use forceboard::shell::terminal::{AlertOptions, Options};
 use forceboard::time::{Span, Timestamp, format_utc};
 use forceboard::ui::LayoutChoice;
 
@@ -60,6 +60,9 @@ impl DashboardArgs {
             ascii: after.ascii || self.ascii,
             rotate: after.rotate.or(self.rotate),
             log: after.log.or(self.log),
+            operator: after.operator.or(self.operator),
+            no_bell: after.no_bell || self.no_bell,
+            alert_log: after.alert_log.or(self.alert_log),
         }
     }
 
@@ -76,6 +79,12 @@ impl DashboardArgs {
             Some("--rotate")
         } else if self.log.is_some() {
             Some("--log")
+        } else if self.operator.is_some() {
+            Some("--operator")
+        } else if self.no_bell {
+            Some("--no-bell")
+        } else if self.alert_log.is_some() {
+            Some("--alert-log")
         } else {
             None
         }
@@ -96,6 +105,11 @@ impl DashboardArgs {
             rotate: self.rotate,
             record,
             theme: self.theme.map(Theme::from),
+            alerts: AlertOptions {
+                bell: !self.no_bell,
+                log: self.alert_log.clone(),
+                operator: self.operator.clone(),
+            },
         }
     }
 }

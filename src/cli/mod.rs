@@ -85,6 +85,16 @@ pub struct DashboardArgs {
     /// Write logs to this file (nothing is ever logged to the screen).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Who acknowledges alerts from this board (key A) [default: the login name].
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// Do not ring the terminal's bell for a new alert.
+    #[arg(long)]
+    pub no_bell: bool,
+    /// Append every alert raised, acknowledged, alarmed again and cleared to this file
+    /// (one JSON object a line).
+    #[arg(long, value_name = "FILE")]
+    pub alert_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::alert_log::AlertLog;
 use super::record::Recorder;
 use crate::app::{App, Effect, Msg, Timeline};
 use crate::feed::source::FeedItem;
@@ -19,11 +20,22 @@ const RECORD_DRAIN: Duration = Duration::from_secs(2);
 pub(super) struct Pump {
     pub(super) clock: WallClock,
     record: Option<Recorder>,
+    alert_log: Option<AlertLog>,
 }
 
 impl Pump {
     pub(super) fn new(clock: WallClock, record: Option<Recorder>) -> Pump {
-        Pump { clock, record }
+        Pump {
+            clock,
+            record,
+            alert_log: None,
+        }
+    }
+
+    /// Writes what happens to the alerts to `log` (`--alert-log`).
+    pub(super) fn with_alert_log(mut self, log: Option<AlertLog>) -> Pump {
+        self.alert_log = log;
+        self
     }
 
     /// Hands one message to the app (a feed item with whatever else is queued behind it,
@@ -47,6 +59,10 @@ impl Pump {
             for event in feed.take_accepted() {
                 recorder.record(schema_line(&event, None, format_utc));
             }
+        }
+        let alert_events = feed.take_alert_events();
+        if let Some(log) = &mut self.alert_log {
+            log.write(&alert_events);
         }
         effect
     }

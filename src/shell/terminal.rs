@@ -18,6 +18,7 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
+use super::alert_log::AlertLog;
 use super::ending::{EndSignal, Ending, Signals};
 use super::plain;
 use super::pump::Pump;
@@ -40,6 +41,18 @@ pub struct Options {
     pub record: Option<PathBuf>,
     /// `--theme`, over the config's.
     pub theme: Option<Theme>,
+    pub alerts: AlertOptions,
+}
+
+/// What a board does with its alerts.
+#[derive(Debug, Clone, Default)]
+pub struct AlertOptions {
+    /// Ring the terminal's bell once for each new alarm (`--no-bell` turns it off).
+    pub bell: bool,
+    /// `--alert-log FILE`: every raise, acknowledgement and clear, appended as NDJSON.
+    pub log: Option<PathBuf>,
+    /// `--operator NAME`: who acknowledges alerts from this board.
+    pub operator: Option<String>,
 }
 
 /// The colours for `theme`: `auto` asks the terminal for its background (before the
@@ -136,7 +149,21 @@ async fn run_board(
         rotate_every: options.rotate,
     };
     let mut app = App::new(&config, app_options, clock.now());
-    let mut pump = Pump::new(clock, record);
+    if let Some(operator) = options
+        .alerts
+        .operator
+        .as_deref()
+        .or(login_name().as_deref())
+    {
+        app.set_operator(operator);
+    }
+    let alert_log = options
+        .alerts
+        .log
+        .as_deref()
+        .map(AlertLog::open)
+        .transpose()?;
+    let mut pump = Pump::new(clock, record).with_alert_log(alert_log);
     if is_dumb_terminal() {
         let parts = (&mut app, &mut feed);
         let result = plain::run(&config, parts, &mut rx, signals, (&mut pump, keys)).await;
@@ -154,12 +181,23 @@ async fn run_board(
         &mut feed,
         pump.clock.now(),
     );
-    let mut shell = Shell { terminal, pump };
+    let mut shell = Shell {
+        terminal,
+        pump,
+        bell: options.alerts.bell,
+    };
     let result = shell
         .run(&config, &mut app, &mut feed, &mut rx, signals)
         .await;
     shell.pump.finish();
     result
+}
+
+/// The user's login name, the operator when `--operator` is not given.
+fn login_name() -> Option<String> {
+    std::env::var("USER")
+        .ok()
+        .filter(|name| !name.trim().is_empty())
 }
 
 /// `TERM=dumb`: a terminal that cannot place the cursor.
@@ -177,6 +215,7 @@ async fn sleep_until(at: Option<std::time::Instant>) {
 struct Shell {
     terminal: DefaultTerminal,
     pump: Pump,
+    bell: bool,
 }
 
 impl Shell {
@@ -222,6 +261,9 @@ impl Shell {
             };
             if self.pump.take(msg, app, feed, rx) == Effect::Quit {
                 return Ok(Ending::Quit);
+            }
+            if app.take_bell() && self.bell {
+                crossterm::execute!(self.terminal.backend_mut(), crossterm::style::Print("\x07"))?;
             }
         }
     }

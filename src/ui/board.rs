@@ -81,6 +81,18 @@ pub struct Board {
     /// `now` is more than a day from the wall clock (a served recording's or a replay's
     /// day): every date shown says its year. See [`Board::seen_at`].
     pub(crate) dates_with_year: bool,
+    /// The raised alerts, in the order shown (critical first, newest first).
+    pub alerts: Vec<AlertLine>,
+}
+
+/// A raised alert as a board shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertLine {
+    pub critical: bool,
+    /// What, and how far past its threshold: `999 service level 72.0% (under 80.0%)`.
+    pub text: String,
+    /// Who acknowledged it: it stays, without the pulse, until it clears.
+    pub acknowledged_by: Option<String>,
 }
 
 impl Board {
@@ -182,6 +194,7 @@ impl Board {
             mode,
             feed,
             dates_with_year: false,
+            alerts: Vec::new(),
         }
     }
 

@@ -6,7 +6,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::board::Board;
-use super::regions::{areas, breach, footer, header, micro, notlive, overlays, tiles, wall};
+use super::regions::{
+    alerts, areas, breach, footer, header, micro, notlive, overlays, tiles, wall,
+};
 use super::view::{LayoutChoice, Overlay, View};
 use super::widgets::theme::Theme;
 
@@ -80,6 +82,7 @@ fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: 
     let Some(layout) = resolve(view.layout, area.width, area.height) else {
         if area.width >= micro::MICRO_WIDTH && area.height >= micro::MICRO_HEIGHT {
             micro::draw_micro(area, buf, board, theme);
+            alerts::draw_marker(area, buf, board, theme);
             // Over everything but the header (the window, the clock) and the footer.
             let body = Rect {
                 y: area.y + 1,
@@ -93,15 +96,17 @@ fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: 
         return;
     };
     let banners = header::banners(board);
-    let [head, banner_area, body, foot] = Layout::vertical([
+    let [head, banner_area, strip, body, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banners.len() as u16),
+        Constraint::Length(alerts::rows(board)),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
     header::draw_header(head, buf, board, layout.label(), theme);
     header::draw_banners(banner_area, buf, &banners, theme);
+    alerts::draw(strip, buf, board, theme);
     match layout {
         Resolved::Wall => wall::draw_wall(body, buf, board, view.rotating, theme),
         Resolved::Standard => draw_standard(body, buf, board, theme),

@@ -19,7 +19,7 @@ pub(crate) mod status;
 pub(crate) mod view;
 pub mod widgets;
 
-pub use board::{AreaRow, Board, Trends};
+pub use board::{AlertLine, AreaRow, Board, Trends};
 pub use draw::draw;
 pub use keymap::{KeyAction, ReplayCommand};
 pub use status::{AsOf, FeedState, FeedStatus, Mode, RecordingStatus, SourceLabel};

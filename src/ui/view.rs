@@ -214,7 +214,9 @@ impl View {
                 let page = i32::from(self.overlay_room.get().page.max(1));
                 self.scroll(i32::from(pages) * page)
             }
-            KeyAction::AcknowledgeRecording | KeyAction::Replay(_) => Action::Nothing,
+            KeyAction::AcknowledgeRecording
+            | KeyAction::AcknowledgeAlert
+            | KeyAction::Replay(_) => Action::Nothing,
         }
     }
 

@@ -19,6 +19,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alerts;
 mod app;
 mod docs;
 mod engine;

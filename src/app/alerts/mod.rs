@@ -7,12 +7,15 @@
 //! Pure: the caller says what the figures read and when; what happened is kept as events
 //! for the audit log, and a count of alarms tells a board when to ring.
 
+mod display;
+pub mod readings;
 pub mod rules;
 
 use std::collections::HashMap;
 
 use crate::model::Grade;
 use crate::time::{Span, Timestamp};
+pub use display::lines;
 pub use rules::{Level, Measure, Rule};
 
 /// An alert acknowledged this long ago and still raised alarms again.

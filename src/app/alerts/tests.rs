@@ -109,7 +109,7 @@ fn each_new_breach_is_an_alert_of_its_own_at_once_emergencies_critical() {
     let p1 = (Grade::Priority, "P1".to_string());
     let e1 = (Grade::Emergency, "E1".to_string());
     let e2 = (Grade::Emergency, "E2".to_string());
-    alerts.evaluate(minute(0), &[], &[p1.clone()]);
+    alerts.evaluate(minute(0), &[], std::slice::from_ref(&p1));
     alerts.evaluate(minute(1), &[], &[p1.clone(), e1.clone()]);
     alerts.evaluate(minute(2), &[], &[p1.clone(), e1.clone(), e2.clone()]);
     assert_eq!(kinds(&alerts.take_events()), ["raised", "raised", "raised"]);

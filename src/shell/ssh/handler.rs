@@ -229,6 +229,13 @@ impl russh::server::Handler for Connection {
             pty,
             mailbox,
             fingerprint: self.who.as_ref().map(|who| who.fingerprint.clone()),
+            operator: self.who.as_ref().map(|who| {
+                if who.comment.trim().is_empty() {
+                    who.fingerprint.clone()
+                } else {
+                    who.comment.clone()
+                }
+            }),
         };
         self.hub()
             .send(open)

@@ -50,6 +50,8 @@ pub enum KeyAction {
     Interrupt,
     /// Take down the RECORDING FAILED banner.
     AcknowledgeRecording,
+    /// Acknowledge the newest unacknowledged alert, by this board's operator.
+    AcknowledgeAlert,
     /// Scroll the open overlay by this many lines (negative: up); nothing without one.
     Scroll(i16),
     /// Scroll the open overlay by a page (negative: up).
@@ -263,7 +265,7 @@ const fn back(by: Span) -> ReplayCommand {
 }
 
 /// Every key of the board, in the order the help and the docs list them.
-pub static KEYMAP: [Binding; 15] = [
+pub static KEYMAP: [Binding; 16] = [
     Binding {
         presses: &[
             window('1', 0),
@@ -334,6 +336,12 @@ pub static KEYMAP: [Binding; 15] = [
     Binding {
         presses: &[Press::new(Key::ctrl('c'), KeyAction::Interrupt).or(&[Key::ctrl('C')])],
         help: "quit (exit status 130, as for SIGINT)",
+        hint: Hint::Never,
+        applies: Applies::Everywhere,
+    },
+    Binding {
+        presses: &[Press::new(Key::char('A'), KeyAction::AcknowledgeAlert)],
+        help: "acknowledge the newest alert, by name (--operator, or the SSH key's comment)",
         hint: Hint::Never,
         applies: Applies::Everywhere,
     },

@@ -130,7 +130,7 @@ fn down_words(cause: Option<DownCause>, retry_in_s: u64) -> String {
 
 /// A banner's words within `max` columns: whole if they fit, else without their
 /// parenthesised hints, else cut after the last whole word that fits, with `ellipsis`.
-fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
+pub(crate) fn shortened(text: &str, max: usize, ellipsis: &str) -> String {
     if width(text) <= max {
         return text.to_string();
     }

@@ -4,6 +4,7 @@
 //! with the [`widgets`](super::widgets), into the `Rect` and `Buffer` it is given (the
 //! footer and the overlays still take the `Frame`).
 
+pub(crate) mod alerts;
 pub(crate) mod areas;
 pub(crate) mod breach;
 pub(crate) mod footer;

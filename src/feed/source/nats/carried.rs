@@ -14,7 +14,7 @@
 //! published as it happened.
 //!
 //! This module names the bucket and its keys and reads and writes their values; `publish`
-//! decides what goes in (`crate::publish::carry`), the board reads it (`late_join`).
+//! decides what goes in (its `carry` module), the board reads it (`late_join`).
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};

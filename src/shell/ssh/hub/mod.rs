@@ -36,6 +36,8 @@ pub(crate) enum ToHub {
         mailbox: Arc<Mailbox>,
         /// The fingerprint of the key it signed in with (`SHA256:…`).
         fingerprint: Option<String>,
+        /// Who acknowledges alerts from this session: its key's comment (or fingerprint).
+        operator: Option<String>,
     },
     Input {
         id: u64,
@@ -197,10 +199,14 @@ impl Hub {
                 pty,
                 mailbox,
                 fingerprint,
+                operator,
             } => {
                 let trainer = fingerprint
                     .is_some_and(|fingerprint| self.options.trainers.contains(&fingerprint));
                 self.open(id, (&pty, trainer), mailbox, now);
+                if let (Some(session), Some(operator)) = (self.sessions.get_mut(&id), operator) {
+                    session.app.set_operator(&operator);
+                }
             }
             ToHub::Input { id, bytes } => {
                 let Some(session) = self.sessions.get_mut(&id) else {
@@ -417,7 +423,11 @@ fn draw(
     if session.mailbox.take_unsent() {
         session.screen.redraw_whole()?;
     }
-    let bytes = session.screen.frame(&board, session.app.view())?;
+    let mut bytes = session.screen.frame(&board, session.app.view())?;
+    if session.app.take_bell() {
+        // The terminal's bell, once for a new alarm, ahead of the frame that shows it.
+        bytes.insert(0, 0x07);
+    }
     session.mailbox.put(bytes);
     Ok(())
 }

@@ -1,0 +1,39 @@
+//! What the alert rules read from the engine: the force's figures over the alert window,
+//! each call line's staffing forecast, the breached open incidents, and whether the feed
+//! is live.
+
+use super::rules::{self, Rule};
+use crate::engine::{Engine, Scope};
+use crate::model::{CallLine, Grade};
+use crate::time::{Span, Timestamp};
+
+/// Each rule with the figure it watches.
+pub type Readings = Vec<(Rule, Option<f64>)>;
+
+/// The breached open incidents, by grade and id.
+pub type Breaches = Vec<(Grade, String)>;
+
+/// Each rule with the figure it watches at `at`, and the breached open incidents.
+pub fn read(engine: &Engine, at: Timestamp, window: Span, live: bool) -> (Readings, Breaches) {
+    let figures = engine.figures(at, window, Scope::Force);
+    let mut readings = Vec::new();
+    for line in CallLine::ALL {
+        let calls = match line {
+            CallLine::Emergency999 => &figures.calls.line_999,
+            CallLine::NonEmergency101 => &figures.calls.line_101,
+        };
+        let staffing = engine.staffing(line, at);
+        for rule in rules::call_rules(line, calls) {
+            let value = rules::reading(rule.measure, calls, &staffing);
+            readings.push((rule, value));
+        }
+    }
+    readings.push((rules::feed_rule(), Some(if live { 0.0 } else { 1.0 })));
+    let breaches = engine
+        .open_incidents(at, Scope::Force)
+        .into_iter()
+        .filter(|incident| incident.time_left_s.is_some_and(|left| left < 0.0))
+        .map(|incident| (incident.grade, incident.id))
+        .collect();
+    (readings, breaches)
+}

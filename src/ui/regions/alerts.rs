@@ -1,0 +1,97 @@
+//! The alert strip: one line under the banners while any alert is raised — the newest
+//! critical first, how many more, and who acknowledged it. An alert nobody has
+//! acknowledged pulses steadily (solid one second, plain the next: half a flash a second,
+//! well under the three a second that can harm); an acknowledged one stays, steady, in its
+//! colour until it clears. In the micro layout, a marker in the header's corner.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+use crate::ui::board::{AlertLine, Board};
+use crate::ui::regions::header::shortened;
+use crate::ui::widgets::text::{fill_row, fit, put_line};
+use crate::ui::widgets::theme::{Banner, Theme};
+
+/// The rows the strip takes: one while an alert is raised.
+pub(crate) fn rows(board: &Board) -> u16 {
+    u16::from(!board.alerts.is_empty())
+}
+
+/// Whether this second is a pulse's solid half (even seconds of the board's clock).
+fn solid_now(board: &Board) -> bool {
+    board.now.nanos().div_euclid(1_000_000_000) % 2 == 0
+}
+
+fn style(alert: &AlertLine, solid: bool, theme: &Theme) -> Style {
+    match (alert.critical, alert.acknowledged_by.is_some() || !solid) {
+        (true, false) => theme.alarm(),
+        (true, true) => theme.bad(),
+        (false, false) => theme.banner(Banner::Warning),
+        (false, true) => theme.warning(),
+    }
+}
+
+pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+    let Some(first) = board.alerts.first() else {
+        return;
+    };
+    if area.height == 0 {
+        return;
+    }
+    let glyphs = theme.glyphs();
+    let style = style(first, solid_now(board), theme);
+    fill_row(buf, area, area.y, style);
+    let level = if first.critical {
+        "CRITICAL"
+    } else {
+        "WARNING"
+    };
+    let mark = if first.critical {
+        glyphs.over
+    } else {
+        glyphs.near
+    };
+    let more = board.alerts.len() - 1;
+    let more = if more > 0 {
+        format!(" {} +{more} more", glyphs.separator)
+    } else {
+        String::new()
+    };
+    let state = match &first.acknowledged_by {
+        Some(by) => format!(" {} acknowledged by {by}", glyphs.separator),
+        None => format!(" {} A: acknowledge", glyphs.separator),
+    };
+    let text = glyphs.words_in_set(&first.text);
+    let width = usize::from(area.width);
+    let line = fit(
+        area.width,
+        [
+            Line::styled(format!("{mark} {level} {text}{more}{state}"), style),
+            Line::styled(format!("{mark} {level} {text}{more}"), style),
+            Line::styled(
+                shortened(&format!("{mark} {level} {text}"), width, glyphs.ellipsis),
+                style,
+            ),
+        ],
+    );
+    put_line(buf, area, area.x, area.y, &line);
+}
+
+/// The micro layout's marker: `ALERT 2` in the header's right-hand corner.
+pub(crate) fn draw_marker(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+    let Some(first) = board.alerts.first() else {
+        return;
+    };
+    let marker = format!(" ALERT {} ", board.alerts.len());
+    let Ok(width) = u16::try_from(marker.len()) else {
+        return;
+    };
+    if area.width < width || area.height == 0 {
+        return;
+    }
+    let style = style(first, solid_now(board), theme);
+    let line = Line::styled(marker, style);
+    put_line(buf, area, area.right() - width, area.y, &line);
+}

@@ -1,0 +1,170 @@
+//! Alerts on two boards sharing one live feed, driven by a scripted feed at times worked by
+//! hand. Three 999 calls are offered at 12:00:00 and wait (the feed's heartbeat keeps it
+//! live): the longest wait passes 10 s (999's service-level threshold) at 12:00:11 — a
+//! warning at once, no hold — and 30 s (three times it) at 12:00:31 — critical; three
+//! calls waiting (more than 2) held a minute raise a warning at 12:01:00. Board B's
+//! inspector acknowledges at 12:02:00, which takes the newest critical (the longest wait);
+//! it alarms again ten minutes later, at 12:12:00. The calls are answered at 12:13:00:
+//! both clear. Their answers took 13 minutes, so 999's service level is 0 % (critical,
+//! under 80 %) and its mean 780 s (critical, over 10 s): raised after the two-minute hold,
+//! at 12:15:00.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use forceboard::app::{App, AppOptions, Msg, Timeline};
+use forceboard::config::Config;
+use forceboard::feed::{FeedItem, SourceState, parse_line};
+use forceboard::time::{Timestamp, parse_rfc3339};
+use forceboard::ui::AlertLine;
+
+fn t(hms: &str) -> Timestamp {
+    parse_rfc3339(&format!("2024-07-01T{hms}Z")).expect("a time")
+}
+
+fn event(line: u64, text: &str) -> FeedItem {
+    FeedItem::Event {
+        line,
+        event: parse_line(text.as_bytes()).expect("a valid line"),
+    }
+}
+
+struct Room {
+    config: Config,
+    feed: Timeline,
+    boards: [App; 2],
+    lines: u64,
+}
+
+impl Room {
+    fn new() -> Room {
+        let config = Config::default();
+        let start = t("11:59:59");
+        let mut feed = Timeline::live(&config, start);
+        let mut boards = [
+            App::new(&config, AppOptions::default(), start),
+            App::new(&config, AppOptions::default(), start),
+        ];
+        boards[0].set_operator("Sgt. Ellis");
+        boards[1].set_operator("Insp. Khan");
+        boards[0].handle(
+            Msg::Feed(FeedItem::State(SourceState::Connected)),
+            &mut feed,
+            start,
+        );
+        Room {
+            config,
+            feed,
+            boards,
+            lines: 0,
+        }
+    }
+
+    fn feed(&mut self, at: Timestamp, text: &str) {
+        self.lines += 1;
+        let item = event(self.lines, text);
+        self.boards[0].handle(Msg::Feed(item), &mut self.feed, at);
+    }
+
+    /// A heartbeat, then a tick on both boards: the bells each rang.
+    fn tick(&mut self, hms: &str) -> [bool; 2] {
+        let at = t(hms);
+        let beat = format!(
+            r#"{{"kind":"heartbeat","at":"{}"}}"#,
+            &format!("2024-07-01T{hms}Z")
+        );
+        self.feed(at, &beat);
+        let mut rang = [false; 2];
+        for (board, rang) in self.boards.iter_mut().zip(&mut rang) {
+            board.handle(Msg::Tick, &mut self.feed, at);
+            *rang = board.take_bell();
+        }
+        rang
+    }
+
+    fn shown(&self, board: usize, hms: &str) -> Vec<AlertLine> {
+        self.boards[board]
+            .board(&self.feed, &self.config, t(hms))
+            .alerts
+    }
+}
+
+fn texts(alerts: &[AlertLine]) -> Vec<String> {
+    alerts.iter().map(|alert| alert.text.clone()).collect()
+}
+
+#[test]
+fn two_boards_raise_hold_acknowledge_realarm_and_clear_at_the_moments_worked_by_hand() {
+    let mut room = Room::new();
+    for id in ["C1", "C2", "C3"] {
+        let offered = format!(
+            r#"{{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"{id}","line":"999"}}"#
+        );
+        room.feed(t("12:00:00"), &offered);
+    }
+    assert_eq!(room.tick("12:00:00"), [false, false]);
+    assert_eq!(
+        room.tick("12:00:10"),
+        [false, false],
+        "10 s is not over 10 s"
+    );
+    assert_eq!(room.tick("12:00:11"), [true, true]);
+    assert_eq!(
+        texts(&room.shown(0, "12:00:11")),
+        ["999 longest wait 11.0s (over 10s)"]
+    );
+    assert!(!room.shown(0, "12:00:11")[0].critical);
+    assert_eq!(room.tick("12:00:30"), [false, false]);
+    assert_eq!(
+        room.tick("12:00:31"),
+        [true, true],
+        "escalated: a new alarm"
+    );
+    assert!(room.shown(1, "12:00:31")[0].critical);
+    assert_eq!(room.tick("12:00:59"), [false, false], "waiting held 59 s");
+    assert_eq!(room.tick("12:01:00"), [true, true]);
+    assert_eq!(
+        texts(&room.shown(0, "12:01:00")),
+        [
+            "999 longest wait 1m 00s (over 30s)",
+            "999 calls waiting 3 (over 2)"
+        ]
+    );
+
+    // Board B's inspector acknowledges: the critical one, on both boards, by name.
+    let ack = Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT));
+    room.boards[1].handle(ack, &mut room.feed, t("12:02:00"));
+    for board in 0..2 {
+        let shown = room.shown(board, "12:02:00");
+        assert_eq!(shown[0].acknowledged_by.as_deref(), Some("Insp. Khan"));
+        assert!(shown[0].critical, "acknowledged keeps its colour");
+        assert_eq!(shown[1].acknowledged_by, None);
+    }
+    assert_eq!(room.tick("12:02:00"), [false, false]);
+    assert_eq!(room.tick("12:11:59"), [false, false]);
+    assert_eq!(
+        room.tick("12:12:00"),
+        [true, true],
+        "ten minutes on: alarmed again"
+    );
+    assert_eq!(room.shown(0, "12:12:00")[0].acknowledged_by, None);
+
+    // Answered at 12:13:00: both clear; no new alarm yet.
+    for id in ["C1", "C2", "C3"] {
+        let answered =
+            format!(r#"{{"kind":"call_answered","at":"2024-07-01T12:13:00Z","id":"{id}"}}"#);
+        room.feed(t("12:13:00"), &answered);
+    }
+    assert_eq!(room.tick("12:13:00"), [false, false]);
+    assert!(room.shown(0, "12:13:00").is_empty());
+    assert_eq!(room.tick("12:14:59"), [false, false]);
+    assert_eq!(room.tick("12:15:00"), [true, true]);
+    let shown = room.shown(1, "12:15:00");
+    let mut shown = texts(&shown);
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            "999 mean answer 13m 00s (over 10s)",
+            "999 service level 0.0% (under 80.0%)"
+        ]
+    );
+}
