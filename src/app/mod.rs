@@ -97,8 +97,8 @@ pub struct App {
     operator: String,
     /// The feed's alarms this board has rung for.
     alarms_heard: u64,
-    /// A new alarm since the shell last asked: ring the bell.
-    bell_due: bool,
+    /// New alarms since the shell last asked: ring the bell once for each.
+    bells_due: u64,
 }
 
 impl App {
@@ -127,7 +127,7 @@ impl App {
                 .map_or(Span::HOUR, |window| window.span),
             operator: "this board".to_string(),
             alarms_heard: 0,
-            bell_due: false,
+            bells_due: 0,
         }
     }
 
@@ -136,18 +136,18 @@ impl App {
         self.operator = printable(name).into_owned();
     }
 
-    /// Whether a new alert has alarmed since the last call (once per alarm): the shell
-    /// rings the terminal's bell.
-    pub fn take_bell(&mut self) -> bool {
-        std::mem::take(&mut self.bell_due)
+    /// How many alarms (raised, escalated, alarmed again) since the last call: the shell
+    /// rings the terminal's bell once for each.
+    pub fn take_bells(&mut self) -> u64 {
+        std::mem::take(&mut self.bells_due)
     }
 
     fn hear_alarms(&mut self, feed: &Timeline) {
         let alarms = feed.alerts().alarms();
-        if alarms > self.alarms_heard {
-            self.alarms_heard = alarms;
-            self.bell_due = true;
-        }
+        self.bells_due = self
+            .bells_due
+            .saturating_add(alarms.saturating_sub(self.alarms_heard));
+        self.alarms_heard = self.alarms_heard.max(alarms);
     }
 
     pub fn view(&self) -> &View {

@@ -262,8 +262,10 @@ impl Shell {
             if self.pump.take(msg, app, feed, rx) == Effect::Quit {
                 return Ok(Ending::Quit);
             }
-            if app.take_bell() && self.bell {
-                crossterm::execute!(self.terminal.backend_mut(), crossterm::style::Print("\x07"))?;
+            let bells = app.take_bells();
+            if bells > 0 && self.bell {
+                let rings = "\x07".repeat(usize::try_from(bells.min(16)).unwrap_or(16));
+                crossterm::execute!(self.terminal.backend_mut(), crossterm::style::Print(rings))?;
             }
         }
     }

@@ -17,6 +17,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alerts;
 mod ascii;
 mod board;
 mod cli;

@@ -424,9 +424,11 @@ fn draw(
         session.screen.redraw_whole()?;
     }
     let mut bytes = session.screen.frame(&board, session.app.view())?;
-    if session.app.take_bell() {
-        // The terminal's bell, once for a new alarm, ahead of the frame that shows it.
-        bytes.insert(0, 0x07);
+    let bells = session.app.take_bells().min(16);
+    if bells > 0 {
+        // The terminal's bell, once for each new alarm, ahead of the frame that shows it.
+        let rings = usize::try_from(bells).unwrap_or(16);
+        bytes.splice(0..0, std::iter::repeat_n(0x07, rings));
     }
     session.mailbox.put(bytes);
     Ok(())
