@@ -66,7 +66,7 @@ fn each_alarm_rings_the_bell_once_and_an_acknowledgement_is_logged_by_name() {
     assert!(board.wait_exit().success());
     let lines = log_lines(&log);
     let alarms = events(&lines, &["raised", "escalated", "realarmed"]);
-    let bells = board.raw().iter().filter(|&&byte| byte == 0x07).count();
+    let bells = memchr::memchr_iter(0x07, &board.raw()).count();
     assert_eq!(bells, alarms, "one bell per alarm: {lines:#?}");
     let acknowledged = lines
         .iter()
