@@ -268,6 +268,7 @@ impl App {
         )
         .seen_at(wall);
         board.alerts = alerts::lines(&feed.alerts().shown());
+        board.alert_problem = feed.alert_problem().map(str::to_string);
         board
     }
 

@@ -75,6 +75,8 @@ pub struct Timeline {
     known_now: Option<Timestamp>,
     /// The alerts on this feed, shared by every board on it.
     alerts: Alerts,
+    /// What went wrong with `--alert-command`, in words.
+    alert_problem: Option<String>,
 }
 
 impl Timeline {
@@ -102,6 +104,7 @@ impl Timeline {
             source: None,
             known_now: None,
             alerts: Alerts::default(),
+            alert_problem: None,
         }
     }
 
@@ -233,6 +236,15 @@ impl Timeline {
     pub(crate) fn acknowledge_alert(&mut self, by: &str, wall: Timestamp) -> bool {
         let now = self.now(wall);
         self.alerts.acknowledge_newest(by, None, now)
+    }
+
+    /// What the shell says went wrong with `--alert-command`.
+    pub fn set_alert_problem(&mut self, problem: Option<String>) {
+        self.alert_problem = problem;
+    }
+
+    pub fn alert_problem(&self) -> Option<&str> {
+        self.alert_problem.as_deref()
     }
 
     /// What happened to the alerts since the last call, for the audit log.

@@ -63,6 +63,7 @@ impl DashboardArgs {
             operator: after.operator.or(self.operator),
             no_bell: after.no_bell || self.no_bell,
             alert_log: after.alert_log.or(self.alert_log),
+            alert_command: after.alert_command.or(self.alert_command),
         }
     }
 
@@ -85,6 +86,8 @@ impl DashboardArgs {
             Some("--no-bell")
         } else if self.alert_log.is_some() {
             Some("--alert-log")
+        } else if self.alert_command.is_some() {
+            Some("--alert-command")
         } else {
             None
         }
@@ -109,6 +112,7 @@ impl DashboardArgs {
                 bell: !self.no_bell,
                 log: self.alert_log.clone(),
                 operator: self.operator.clone(),
+                command: self.alert_command.clone(),
             },
         }
     }

@@ -95,6 +95,10 @@ pub struct DashboardArgs {
     /// (one JSON object a line).
     #[arg(long, value_name = "FILE")]
     pub alert_log: Option<PathBuf>,
+    /// Run this (with sh -c) for each alert raised, acknowledged, alarmed again or cleared,
+    /// the alert as JSON on its standard input; never holds the board up.
+    #[arg(long, value_name = "CMD")]
+    pub alert_command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -67,7 +67,8 @@ fn alert_entry(what: &str, alert: &ActiveAlert, at: crate::time::Timestamp) -> s
     entry
 }
 
-fn entry(event: &AlertEvent) -> serde_json::Value {
+/// One event as the log and the alert command write it.
+pub(crate) fn entry(event: &AlertEvent) -> serde_json::Value {
     match event {
         AlertEvent::Raised(alert) => alert_entry("raised", alert, alert.alarmed_at),
         AlertEvent::Escalated(alert) => alert_entry("escalated", alert, alert.alarmed_at),

@@ -3,6 +3,7 @@
 //! `TERM=dumb`), the SSH server ([`ssh`], one app per session), where a board's events
 //! come from ([`input`]) and `--record`'s writer ([`record`]).
 
+mod alert_command;
 mod alert_log;
 pub(crate) mod capabilities;
 pub mod console;

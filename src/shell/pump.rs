@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::alert_command::AlertCommand;
 use super::alert_log::AlertLog;
 use super::record::Recorder;
 use crate::app::{App, Effect, Msg, Timeline};
@@ -21,6 +22,7 @@ pub(super) struct Pump {
     pub(super) clock: WallClock,
     record: Option<Recorder>,
     alert_log: Option<AlertLog>,
+    alert_command: Option<AlertCommand>,
 }
 
 impl Pump {
@@ -29,7 +31,14 @@ impl Pump {
             clock,
             record,
             alert_log: None,
+            alert_command: None,
         }
+    }
+
+    /// Runs `command` for each alert event (`--alert-command`).
+    pub(super) fn with_alert_command(mut self, command: Option<AlertCommand>) -> Pump {
+        self.alert_command = command;
+        self
     }
 
     /// Writes what happens to the alerts to `log` (`--alert-log`).
@@ -63,6 +72,10 @@ impl Pump {
         let alert_events = feed.take_alert_events();
         if let Some(log) = &mut self.alert_log {
             log.write(&alert_events);
+        }
+        if let Some(command) = &mut self.alert_command {
+            command.run(&alert_events);
+            feed.set_alert_problem(command.problem());
         }
         effect
     }

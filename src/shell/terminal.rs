@@ -18,6 +18,7 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
+use super::alert_command::AlertCommand;
 use super::alert_log::AlertLog;
 use super::ending::{EndSignal, Ending, Signals};
 use super::plain;
@@ -53,6 +54,8 @@ pub struct AlertOptions {
     pub log: Option<PathBuf>,
     /// `--operator NAME`: who acknowledges alerts from this board.
     pub operator: Option<String>,
+    /// `--alert-command CMD`: run for each alert event, the event as JSON on its input.
+    pub command: Option<String>,
 }
 
 /// The colours for `theme`: `auto` asks the terminal for its background (before the
@@ -163,7 +166,10 @@ async fn run_board(
         .as_deref()
         .map(AlertLog::open)
         .transpose()?;
-    let mut pump = Pump::new(clock, record).with_alert_log(alert_log);
+    let alert_command = options.alerts.command.as_deref().map(AlertCommand::new);
+    let mut pump = Pump::new(clock, record)
+        .with_alert_log(alert_log)
+        .with_alert_command(alert_command);
     if is_dumb_terminal() {
         let parts = (&mut app, &mut feed);
         let result = plain::run(&config, parts, &mut rx, signals, (&mut pump, keys)).await;

@@ -83,6 +83,8 @@ pub struct Board {
     pub(crate) dates_with_year: bool,
     /// The raised alerts, in the order shown (critical first, newest first).
     pub alerts: Vec<AlertLine>,
+    /// What went wrong with `--alert-command`, in words.
+    pub alert_problem: Option<String>,
 }
 
 /// A raised alert as a board shows it.
@@ -195,6 +197,7 @@ impl Board {
             feed,
             dates_with_year: false,
             alerts: Vec::new(),
+            alert_problem: None,
         }
     }
 

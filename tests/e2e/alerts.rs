@@ -1,7 +1,7 @@
 //! Alerts in a real terminal: a replay of the Friday surge at 600 times real time raises
 //! alerts; the terminal hears one bell (BEL) for each alarm the audit log records (raised,
 //! escalated, alarmed again), `A` acknowledges by the `--operator`'s name, and the log says
-//! who.
+//! who; `--alert-command` is given each event as the log writes it.
 
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,10 @@ fn each_alarm_rings_the_bell_once_and_an_acknowledgement_is_logged_by_name() {
     let log = dir.join("alerts.ndjson");
     let _ = std::fs::remove_file(&log);
     let log_arg = log.display().to_string();
+    // The alert command appends what it is given to a file of its own.
+    let heard = dir.join("command.ndjson");
+    let _ = std::fs::remove_file(&heard);
+    let command = format!("cat >> '{}'", heard.display());
     let mut board = Board::start(
         &[
             "replay",
@@ -39,6 +43,8 @@ fn each_alarm_rings_the_bell_once_and_an_acknowledgement_is_logged_by_name() {
             "Insp. Khan",
             "--alert-log",
             &log_arg,
+            "--alert-command",
+            &command,
         ],
         120,
         40,
@@ -62,8 +68,22 @@ fn each_alarm_rings_the_bell_once_and_an_acknowledgement_is_logged_by_name() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The command is given the acknowledgement too (it runs on its own, so wait for it).
+    let started = Instant::now();
+    while events(&log_lines(&heard), &["acknowledged"]) < 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the command never heard it"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     board.press("q");
     assert!(board.wait_exit().success());
+    // Everything the command was given is in the log, word for word.
+    let logged = log_lines(&log);
+    for given in log_lines(&heard) {
+        assert!(logged.contains(&given), "{given} is not in the log");
+    }
     let lines = log_lines(&log);
     let alarms = events(&lines, &["raised", "escalated", "realarmed"]);
     let bells = memchr::memchr_iter(0x07, &board.raw()).count();

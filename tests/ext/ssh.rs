@@ -66,6 +66,9 @@ fn an_allowed_key_gets_the_board_with_the_figures_of_the_local_board() {
         40,
     );
     local.wait_for("ENDED");
+    // Both boards have read their alerts (on their first tick): the strips agree too.
+    local.wait_for("A: acknowledge");
+    remote.wait_for("A: acknowledge");
     assert_eq!(
         figure_lines(&remote.contents()),
         figure_lines(&local.contents()),

@@ -14,9 +14,9 @@ use crate::ui::regions::header::shortened;
 use crate::ui::widgets::text::{fill_row, fit, put_line};
 use crate::ui::widgets::theme::{Banner, Theme};
 
-/// The rows the strip takes: one while an alert is raised.
+/// The rows the strip takes: one while an alert is raised or the alert command fails.
 pub(crate) fn rows(board: &Board) -> u16 {
-    u16::from(!board.alerts.is_empty())
+    u16::from(!board.alerts.is_empty() || board.alert_problem.is_some())
 }
 
 /// Whether this second is a pulse's solid half (even seconds of the board's clock).
@@ -34,12 +34,18 @@ fn style(alert: &AlertLine, solid: bool, theme: &Theme) -> Style {
 }
 
 pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
-    let Some(first) = board.alerts.first() else {
-        return;
-    };
     if area.height == 0 {
         return;
     }
+    let Some(first) = board.alerts.first() else {
+        if let Some(problem) = &board.alert_problem {
+            let style = theme.banner(Banner::Warning);
+            fill_row(buf, area, area.y, style);
+            let text = shortened(problem, usize::from(area.width), theme.glyphs().ellipsis);
+            put_line(buf, area, area.x, area.y, &Line::styled(text, style));
+        }
+        return;
+    };
     let glyphs = theme.glyphs();
     let style = style(first, solid_now(board), theme);
     fill_row(buf, area, area.y, style);
@@ -59,10 +65,13 @@ pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     } else {
         String::new()
     };
-    let state = match &first.acknowledged_by {
+    let mut state = match &first.acknowledged_by {
         Some(by) => format!(" {} acknowledged by {by}", glyphs.separator),
         None => format!(" {} A: acknowledge", glyphs.separator),
     };
+    if let Some(problem) = &board.alert_problem {
+        state = format!("{state} {} {problem}", glyphs.separator);
+    }
     let text = glyphs.words_in_set(&first.text);
     let width = usize::from(area.width);
     let line = fit(
