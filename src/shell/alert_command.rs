@@ -67,10 +67,11 @@ impl AlertCommand {
                 let failure = run_once(&command, input.as_bytes()).await.err();
                 if let Ok(mut outcomes) = outcomes.lock() {
                     outcomes.runs += 1;
-                    if let Some(failure) = failure {
+                    // Said until a run succeeds again.
+                    if let Some(failure) = &failure {
                         tracing::warn!(%failure, "the alert command failed");
-                        outcomes.last_failure = Some(failure);
                     }
+                    outcomes.last_failure = failure;
                 }
             });
         }
