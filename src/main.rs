@@ -152,6 +152,9 @@ fn start_logging(
 }
 
 fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some((format, asked)) = args.handover(config)? {
+        return handover_command(config, args, format, asked);
+    }
     let computed = report::compute(args.file.open()?, config, args.at, &args.window)
         .with_context(|| format!("cannot read {}", args.file))?;
     let report = computed.ok_or_else(|| {
@@ -161,6 +164,25 @@ fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode
         )
     })?;
     print(&report.render(config, &args.window, args.format(), screen_width()))
+}
+
+/// `report --format html|csv`: the handover over a period.
+fn handover_command(
+    config: &Config,
+    args: &ReportArgs,
+    format: cli::HandoverFormat,
+    asked: report::handover::PeriodAsked,
+) -> anyhow::Result<ExitCode> {
+    let zone = config.timezone;
+    let starts = config.shift_starts.clone();
+    let handover = report::handover::compute(args.file.open()?, config, asked, |end| {
+        report::handover::shift::shift_around(end, &starts, zone).map_or(end, |(start, _)| start)
+    })
+    .with_context(|| format!("cannot make the handover from {}", args.file))?;
+    print(&match format {
+        cli::HandoverFormat::Html => report::handover::html::page(&handover, config, &args.file.to_string()),
+        cli::HandoverFormat::Csv => report::handover::csv::table(&handover),
+    })
 }
 
 fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> {

@@ -22,7 +22,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-pub use convert::board_config;
+pub use convert::{HandoverFormat, board_config};
 use forceboard::config::Window;
 use forceboard::feed::source::nats::NatsAddressError;
 use forceboard::feed::source::{FeedSource, FeedSourceError};
@@ -31,7 +31,8 @@ pub use nats::{NatsAuthArgs, PublishArgs};
 pub use ssh::SshArgs;
 pub use values::{FeedFile, not_this_machine};
 use values::{
-    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_listen, parse_rotate,
+    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_interval, parse_listen,
+    parse_rotate,
     parse_speed, parse_start, parse_time, parse_window,
 };
 
@@ -176,11 +177,37 @@ pub struct ReportArgs {
     /// Window W: the figures cover (T - W, T]. E.g. 15m, 1h, 24h, 90m, 7d.
     #[arg(long, value_name = "W", default_value = "1h", value_parser = Flag(parse_window))]
     pub window: Window,
-    /// Print the figures as one JSON object instead of a table.
+    /// Print the figures as one JSON object instead of a table (as --format json).
     #[arg(long)]
     pub json: bool,
+    /// table, json, html (the handover page, with charts) or csv (the handover's
+    /// interval table).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<ReportFormat>,
+    /// The handover's start [default: the start of the shift holding its end].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
+    pub from: Option<Timestamp>,
+    /// The handover's end [default: --at, or the feed's end].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time), conflicts_with = "at")]
+    pub to: Option<Timestamp>,
+    /// The handover covers the shift (the config's shift_starts) holding its end, up to
+    /// that end; the default without --from.
+    #[arg(long, conflicts_with = "from")]
+    pub shift: bool,
+    /// The handover's interval, 1m to 24h [default: the config's handover_interval, 15m].
+    #[arg(long, value_name = "SPAN", value_parser = Flag(parse_interval))]
+    pub interval: Option<Span>,
     #[command(flatten)]
     pub force: ForceArg,
+}
+
+/// How `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Html,
+    Csv,
 }
 
 #[derive(Debug, Args)]

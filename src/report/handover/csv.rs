@@ -1,0 +1,53 @@
+//! The handover's interval table as CSV: one row per interval × scope (the force, then
+//! each area), the header naming each column's unit. Handler columns are filled on the
+//! force's rows only (staffing events name a line, not an area).
+
+use std::fmt::Write as _;
+
+use super::Handover;
+use super::cells;
+use crate::engine::StaffingByLine;
+use crate::time::format_utc;
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The whole file.
+pub fn table(handover: &Handover) -> String {
+    let columns = cells::columns();
+    let mut out = String::from("interval start (UTC),interval end (UTC),area");
+    for column in &columns {
+        let _ = write!(out, ",{}", field(&column.header()));
+    }
+    out.push('\n');
+    let none = StaffingByLine::default();
+    for interval in &handover.intervals {
+        let scopes = std::iter::once(("force", &interval.figures.force, &interval.staffing)).chain(
+            interval
+                .figures
+                .areas
+                .iter()
+                .map(|(code, figures)| (code.as_str(), figures, &none)),
+        );
+        for (scope, figures, staffing) in scopes {
+            let _ = write!(
+                out,
+                "{},{},{}",
+                format_utc(interval.start),
+                format_utc(interval.end),
+                field(&crate::format::printable(scope))
+            );
+            for column in &columns {
+                let _ = write!(out, ",{}", (column.value)(figures, staffing).text(""));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
