@@ -27,6 +27,7 @@ mod figures;
 mod forces;
 mod fuzz_regressions;
 mod generate;
+mod handover;
 mod independent;
 mod keys;
 mod layers;

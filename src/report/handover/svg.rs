@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 /// The chart's frame: the whole picture and the plotting area inside its margins.
 pub(super) const WIDTH: f64 = 720.0;
-pub(super) const HEIGHT: f64 = 260.0;
+pub(super) const HEIGHT: f64 = 276.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 150.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 40.0;
+const BOTTOM: f64 = 56.0;
 
 /// An SVG document being written, with the plotting area's scales.
 pub(super) struct Svg {
@@ -265,11 +265,12 @@ impl Svg {
         );
     }
 
-    /// The key, right of the plot: each entry's swatch (`bar-…` or a mark) and words.
+    /// The key, in a row under the plot: each entry's swatch (a bar, a line with its
+    /// mark, or the dashed target) and words.
     pub(super) fn legend(&mut self, entries: &[(&str, &str, &str)]) {
-        for (row, (kind, class, words)) in entries.iter().enumerate() {
-            let y = TOP + 6.0 + 18.0 * row as f64;
-            let x = WIDTH - RIGHT + 10.0;
+        for (column, (kind, class, words)) in entries.iter().enumerate() {
+            let y = HEIGHT - 12.0;
+            let x = LEFT + 150.0 * column as f64;
             let swatch = match *kind {
                 "bar" => format!(
                     "<rect class=\"bar {class}\" {} x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"10\"/>",
@@ -280,8 +281,8 @@ impl Svg {
                     "<line class=\"line {class}\" {} x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
                      <rect class=\"mark {class}\" {} x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\"/>",
                     Self::stroke(class),
-                    self.fill(class),
                     x + 14.0,
+                    self.fill(class),
                     x + 4.0,
                     y - 3.0
                 ),
@@ -293,8 +294,8 @@ impl Svg {
                     "<line class=\"line {class}\" {} x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
                      <circle class=\"mark {class}\" {} cx=\"{:.1}\" cy=\"{y:.1}\" r=\"3.5\"/>",
                     Self::stroke(class),
-                    self.fill(class),
                     x + 14.0,
+                    self.fill(class),
                     x + 7.0
                 ),
             };
