@@ -175,10 +175,15 @@ fn handover_command(
 ) -> anyhow::Result<ExitCode> {
     let zone = config.timezone;
     let starts = config.shift_starts.clone();
-    let handover = report::handover::compute(args.file.open()?, config, asked, |end| {
+    let computed = report::handover::compute(args.file.open()?, config, asked, |end| {
         report::handover::shift::shift_around(end, &starts, zone).map_or(end, |(start, _)| start)
-    })
-    .with_context(|| format!("cannot make the handover from {}", args.file))?;
+    });
+    let handover = match computed {
+        Ok(handover) => handover,
+        // A period that cannot be is the flags' fault: exit 2.
+        Err(error) if error.is_usage() => return Err(UsageError(error.to_string()).into()),
+        Err(error) => return Err(anyhow!("{}: {error}", args.file)),
+    };
     print(&match format {
         cli::HandoverFormat::Html => report::handover::html::page(&handover, config, &args.file.to_string()),
         cli::HandoverFormat::Csv => report::handover::csv::table(&handover),

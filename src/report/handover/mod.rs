@@ -97,6 +97,17 @@ pub enum HandoverError {
     TooManyIntervals(usize),
 }
 
+impl HandoverError {
+    /// Whether the flags asked for a period that cannot be (exit 2), rather than the feed
+    /// failing (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            HandoverError::Empty { .. } | HandoverError::TooLong | HandoverError::TooManyIntervals(_)
+        )
+    }
+}
+
 /// Reads a whole feed and makes the handover for the period asked. `shift_start`: where
 /// the shift holding an instant starts (for a period with no `from`).
 pub fn compute(
