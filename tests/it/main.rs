@@ -28,6 +28,8 @@ mod forces;
 mod fuzz_regressions;
 mod generate;
 mod handover;
+mod handover_charts;
+mod handover_sums;
 mod independent;
 mod keys;
 mod layers;

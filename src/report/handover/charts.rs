@@ -32,7 +32,7 @@ pub(crate) fn all(handover: &Handover, zone: Tz) -> Vec<Chart> {
         answer_times(handover, &labels, CallLine::NonEmergency101),
         attendance(handover, 0, "Emergency"),
         attendance(handover, 1, "Priority"),
-        open_and_breached(handover, &labels),
+        open_and_breached(handover, &labels, zone),
     ];
     charts.extend(handlers(handover, &labels));
     charts
@@ -184,7 +184,7 @@ fn attendance(handover: &Handover, grade: usize, name: &str) -> Chart {
     Chart { title, svg: svg.finish() }
 }
 
-fn open_and_breached(handover: &Handover, labels: &[String]) -> Chart {
+fn open_and_breached(handover: &Handover, labels: &[String], zone: Tz) -> Chart {
     let title = "Open emergency and priority incidents at each interval's end, and those past their target".to_string();
     let counts: Vec<(u64, u64)> = handover
         .intervals
@@ -198,13 +198,14 @@ fn open_and_breached(handover: &Handover, labels: &[String]) -> Chart {
         })
         .collect();
     let highest = counts.iter().map(|&(open, _)| open).max().unwrap_or(0) as f64;
+    let ends: Vec<String> = handover.intervals.iter().map(|i| local_hm(i.end, zone)).collect();
     let mut svg = Svg::new("chart-open", &title, labels.len(), nice_max(highest));
     svg.y_axis("incidents");
     svg.x_labels(labels, label_every(labels.len()));
     for (slot, &(open, breached)) in counts.iter().enumerate() {
-        let at = labels.get(slot).map_or("", String::as_str);
-        svg.bar(slot, 0, 2, open as f64, "light", &format!("{at}: {open} open"));
-        svg.bar(slot, 1, 2, breached as f64, "hatched", &format!("{at}: {breached} past target"));
+        let at = ends.get(slot).map_or("", String::as_str);
+        svg.bar(slot, 0, 2, open as f64, "light", &format!("at {at}: {open} open"));
+        svg.bar(slot, 1, 2, breached as f64, "hatched", &format!("at {at}: {breached} past target"));
     }
     svg.legend(&[("bar", "light", "open"), ("bar", "hatched", "past target")]);
     Chart { title, svg: svg.finish() }

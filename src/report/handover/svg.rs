@@ -273,12 +273,12 @@ impl Svg {
             let x = LEFT + 150.0 * column as f64;
             let swatch = match *kind {
                 "bar" => format!(
-                    "<rect class=\"bar {class}\" {} x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"10\"/>",
+                    "<rect class=\"swatch {class}\" {} x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"10\"/>",
                     self.fill(class),
                     y - 5.0
                 ),
                 "square" => format!(
-                    "<line class=\"line {class}\" {} x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+                    "<line class=\"swatch {class}\" {} x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
                      <rect class=\"mark {class}\" {} x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\"/>",
                     Self::stroke(class),
                     x + 14.0,
@@ -287,11 +287,11 @@ impl Svg {
                     y - 3.0
                 ),
                 "target" => format!(
-                    "<line class=\"target\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\" x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>",
+                    "<line class=\"swatch target\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\" x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>",
                     x + 14.0
                 ),
                 _ => format!(
-                    "<line class=\"line {class}\" {} x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+                    "<line class=\"swatch {class}\" {} x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
                      <circle class=\"mark {class}\" {} cx=\"{:.1}\" cy=\"{y:.1}\" r=\"3.5\"/>",
                     Self::stroke(class),
                     x + 14.0,
