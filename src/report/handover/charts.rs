@@ -6,7 +6,7 @@
 use chrono_tz::Tz;
 
 use super::Handover;
-use super::svg::{Svg, nice_max, short};
+use super::svg::{Svg, count_max, nice_max, short};
 use crate::engine::CallFigures;
 use crate::format::human_target;
 use crate::model::CallLine;
@@ -159,7 +159,7 @@ fn attendance(handover: &Handover, grade: usize, name: &str) -> Chart {
         counts[bin_of(time, target)] += 1;
     }
     let highest = counts.iter().copied().max().unwrap_or(0) as f64;
-    let mut svg = Svg::new(&id, &title, BINS, nice_max(highest));
+    let mut svg = Svg::new(&id, &title, BINS, count_max(highest));
     svg.y_axis("incidents");
     let width = target / BINS_TO_TARGET as f64;
     let labels: Vec<String> = (0..BINS)
@@ -199,7 +199,7 @@ fn open_and_breached(handover: &Handover, labels: &[String], zone: Tz) -> Chart 
         .collect();
     let highest = counts.iter().map(|&(open, _)| open).max().unwrap_or(0) as f64;
     let ends: Vec<String> = handover.intervals.iter().map(|i| local_hm(i.end, zone)).collect();
-    let mut svg = Svg::new("chart-open", &title, labels.len(), nice_max(highest));
+    let mut svg = Svg::new("chart-open", &title, labels.len(), count_max(highest));
     svg.y_axis("incidents");
     svg.x_labels(labels, label_every(labels.len()));
     for (slot, &(open, breached)) in counts.iter().enumerate() {
@@ -225,7 +225,7 @@ fn handlers(handover: &Handover, labels: &[String]) -> Vec<Chart> {
         let needed: Vec<Option<f64>> = staffing.iter().map(|s| s.needed.map(f64::from)).collect();
         let highest = on_duty.iter().chain(&needed).flatten().fold(0.0, |a: f64, b| a.max(*b));
         let id = format!("chart-handlers-{}", line.label());
-        let mut svg = Svg::new(&id, &title, labels.len(), nice_max(highest * 1.1));
+        let mut svg = Svg::new(&id, &title, labels.len(), count_max(highest * 1.1));
         svg.y_axis("handlers");
         svg.x_labels(labels, label_every(labels.len()));
         for (slot, value) in on_duty.iter().enumerate() {

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 /// The chart's frame: the whole picture and the plotting area inside its margins.
 pub(super) const WIDTH: f64 = 720.0;
-pub(super) const HEIGHT: f64 = 276.0;
+pub(super) const HEIGHT: f64 = 288.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 150.0;
-const TOP: f64 = 16.0;
+const TOP: f64 = 28.0;
 const BOTTOM: f64 = 56.0;
 
 /// An SVG document being written, with the plotting area's scales.
@@ -39,17 +39,24 @@ pub(super) fn escape(text: &str) -> String {
     out
 }
 
-/// A round number at or above `value` for the top of an axis: 1, 2 or 5 × 10ⁿ, at least 1.
+/// A round number at or above `value` for the top of an axis, whose quarters (the
+/// gridlines) are round too: 1, 2, 4, 6 or 8 × 10ⁿ, at least 1.
 pub(super) fn nice_max(value: f64) -> f64 {
     if !value.is_finite() || value <= 1.0 {
         return 1.0;
     }
     let magnitude = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
+    [1.0, 2.0, 4.0, 6.0, 8.0, 10.0]
         .iter()
         .map(|step| step * magnitude)
         .find(|top| *top >= value)
         .unwrap_or(10.0 * magnitude)
+}
+
+/// The top of a count's axis: round, and at least 4, so that its quarters are whole.
+pub(super) fn count_max(highest: f64) -> f64 {
+    let top = nice_max(highest).max(4.0);
+    (top / 4.0).ceil() * 4.0
 }
 
 /// A number for an axis or a label: whole when it is, else one decimal.
@@ -147,7 +154,7 @@ impl Svg {
         let _ = write!(
             self.out,
             "<text class=\"unit\" x=\"4\" y=\"{:.1}\">{}</text>",
-            TOP - 4.0 + 8.0,
+            TOP - 14.0,
             escape(unit)
         );
     }
