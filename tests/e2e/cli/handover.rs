@@ -73,3 +73,23 @@ fn a_period_that_cannot_be_is_one_sentence_and_exit_2() {
         assert!(stdout(&output).is_empty());
     }
 }
+
+#[test]
+fn the_night_the_clocks_go_back_is_a_nine_hour_shift_of_36_quarters() {
+    // The night shift 26 Oct 2024 23:00 BST (22:00Z) to 27 Oct 07:00 GMT (07:00Z).
+    let output = forceboard(&[
+        "report",
+        "fixtures/scenarios/clock-change-night.ndjson",
+        "--format",
+        "csv",
+        "--shift",
+        "--to",
+        "2024-10-27T07:00:00Z",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    let forces: Vec<&str> = table.lines().filter(|l| l.contains(",force,")).collect();
+    assert_eq!(forces.len(), 36);
+    assert!(forces[0].starts_with("2024-10-26T22:00:00Z,2024-10-26T22:15:00Z,"));
+    assert!(forces[35].starts_with("2024-10-27T06:45:00Z,2024-10-27T07:00:00Z,"));
+}
