@@ -185,7 +185,9 @@ fn handover_command(
         Err(error) => return Err(anyhow!("{}: {error}", args.file)),
     };
     print(&match format {
-        cli::HandoverFormat::Html => report::handover::html::page(&handover, config, &args.file.to_string()),
+        cli::HandoverFormat::Html => {
+            report::handover::html::page(&handover, config, &args.file.to_string())
+        }
         cli::HandoverFormat::Csv => report::handover::csv::table(&handover),
     })
 }

@@ -32,8 +32,7 @@ pub use ssh::SshArgs;
 pub use values::{FeedFile, not_this_machine};
 use values::{
     Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_interval, parse_listen,
-    parse_rotate,
-    parse_speed, parse_start, parse_time, parse_window,
+    parse_rotate, parse_speed, parse_start, parse_time, parse_window,
 };
 
 #[derive(Debug, Parser)]

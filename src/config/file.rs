@@ -56,7 +56,9 @@ pub enum Problem {
     Missing,
     #[error("\"{0}\" is given twice")]
     GivenTwice(String),
-    #[error("must be a list of 1 to 12 different times of day such as [\"07:00\", \"15:00\", \"23:00\"]")]
+    #[error(
+        "must be a list of 1 to 12 different times of day such as [\"07:00\", \"15:00\", \"23:00\"]"
+    )]
     NotShiftStarts,
     #[error("must be a duration from 1m to 24h such as \"15m\" or \"30m\"")]
     NotHandoverInterval,

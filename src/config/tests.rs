@@ -538,9 +538,15 @@ fn a_forces_stale_after_moves_the_idle_limit_it_does_not_set() {
 
 #[test]
 fn the_handover_reads_its_shifts_in_order_and_its_interval() {
-    let config = Config::parse("shift_starts = [\"22:00\", \"06:00\", \"14:00\"]\nhandover_interval = \"30m\"")
-        .expect("valid config");
-    let starts: Vec<String> = config.shift_starts.iter().map(|t| t.format("%H:%M").to_string()).collect();
+    let config = Config::parse(
+        "shift_starts = [\"22:00\", \"06:00\", \"14:00\"]\nhandover_interval = \"30m\"",
+    )
+    .expect("valid config");
+    let starts: Vec<String> = config
+        .shift_starts
+        .iter()
+        .map(|t| t.format("%H:%M").to_string())
+        .collect();
     assert_eq!(starts, ["06:00", "14:00", "22:00"]);
     assert_eq!(config.handover_interval, Span::from_mins(30));
     let defaults = Config::default();

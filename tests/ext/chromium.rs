@@ -56,7 +56,7 @@ fn chromium(page: &Path, args: &[String]) -> Output {
         Ok(output) => output.expect("Chromium's output"),
         Err(_) => {
             let _ = Command::new("kill").arg(pid.to_string()).status();
-            panic!("Chromium did not finish with {page:?}");
+            panic!("Chromium did not finish with {}", page.display());
         }
     }
 }
@@ -73,11 +73,17 @@ fn console_messages(output: &Output) -> Vec<String> {
 /// `report --format html` of `feed` over `(from, to]`, written into `dir`.
 fn handover_page(dir: &Path, feed: &str, from: &str, to: &str) -> PathBuf {
     let output = Command::new(env!("CARGO_BIN_EXE_forceboard"))
-        .args(["report", feed, "--format", "html", "--from", from, "--to", to])
+        .args([
+            "report", feed, "--format", "html", "--from", from, "--to", to,
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("the binary runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let path = dir.join("shift.html");
     std::fs::write(&path, &output.stdout).expect("write the page");
     path
@@ -111,7 +117,10 @@ fn a_console_error_is_seen_so_its_absence_means_something() {
     )
     .unwrap();
     let output = chromium(&page, &["--dump-dom".to_string()]);
-    assert!(!console_messages(&output).is_empty(), "a bad SVG length goes unheard");
+    assert!(
+        !console_messages(&output).is_empty(),
+        "a bad SVG length goes unheard"
+    );
 }
 
 #[test]
@@ -126,7 +135,10 @@ fn the_worked_example_prints_on_nine_a4_pages_without_a_console_message() {
     let pdf = dir.0.join("shift.pdf");
     let output = chromium(
         &page,
-        &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".to_string()],
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_string(),
+        ],
     );
     assert_eq!(console_messages(&output), Vec::<String>::new());
     // The headline; the charts (seven, three to a page); the force's and seven areas'
@@ -157,7 +169,10 @@ fn the_friday_surge_renders_every_bar_and_point_and_a_screenshot() {
     let png = dir.0.join("shift.png");
     let output = chromium(
         &page,
-        &[format!("--screenshot={}", png.display()), "--window-size=900,1500".to_string()],
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=900,1500".to_string(),
+        ],
     );
     assert_eq!(console_messages(&output), Vec::<String>::new());
     let bytes = std::fs::read(&png).unwrap();

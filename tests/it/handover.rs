@@ -1,6 +1,6 @@
 //! The handover (`report --format html|csv`): every number in its interval tables is the
 //! engine's, the same as `report --json --at END --window INTERVAL` at each interval's
-//! end; one interval worked by the independent script (scripts/scenario_figures.py); the
+//! end; one interval worked by the independent script (`scripts/scenario_figures.py`); the
 //! headline, the breach list, the feed's health and the CSV's shape.
 
 use std::fs;
@@ -32,8 +32,16 @@ pub fn handover_of(bytes: &[u8], from: &str, to: &str) -> Handover {
     handover::compute(bytes, &Config::default(), asked, |end| end).unwrap()
 }
 
-/// The rows of the page's interval tables: (scope, part, end, cells).
-pub fn interval_rows(page: &str) -> Vec<(String, String, String, Vec<String>)> {
+/// A row of the page's interval tables.
+pub struct Row {
+    pub scope: String,
+    pub part: String,
+    pub end: String,
+    pub cells: Vec<String>,
+}
+
+/// The rows of the page's interval tables.
+pub fn interval_rows(page: &str) -> Vec<Row> {
     let mut rows = Vec::new();
     for table in page.split("<table class=\"intervals\"").skip(1) {
         let table = &table[..table.find("</table>").unwrap()];
@@ -49,7 +57,12 @@ pub fn interval_rows(page: &str) -> Vec<(String, String, String, Vec<String>)> {
                 .skip(1)
                 .map(|cell| cell[..cell.find("</td>").unwrap()].to_string())
                 .collect();
-            rows.push((scope.clone(), part.clone(), end, cells));
+            rows.push(Row {
+                scope: scope.clone(),
+                part: part.clone(),
+                end,
+                cells,
+            });
         }
     }
     rows
@@ -122,7 +135,10 @@ fn assert_page_equals_report_json(bytes: &[u8], from: &str, to: &str) -> usize {
             .unwrap()
             .unwrap();
         let json: Value = serde_json::from_str(&to_json(&report, &window)).unwrap();
-        for (scope, part, cells) in group {
+        for Row {
+            scope, part, cells, ..
+        } in group
+        {
             let figures = if scope == "force" {
                 &json
             } else {
@@ -130,24 +146,30 @@ fn assert_page_equals_report_json(bytes: &[u8], from: &str, to: &str) -> usize {
             };
             // An area first seen after this interval is not in that report: it had nothing.
             if figures.is_null() {
-                assert!(cells.iter().all(|c| c == "0" || c == "–"), "{scope} at {end}: {cells:?}");
+                assert!(
+                    cells.iter().all(|c| c == "0" || c == "–"),
+                    "{scope} at {end}: {cells:?}"
+                );
                 continue;
             }
-            assert_eq!(cells, expected_cells(&part, figures), "{scope} {part} at {end}");
+            assert_eq!(
+                *cells,
+                expected_cells(part, figures),
+                "{scope} {part} at {end}"
+            );
             checked += 1;
         }
     }
     checked
 }
 
-fn group_by_end(
-    rows: &[(String, String, String, Vec<String>)],
-) -> Vec<(String, Vec<(String, String, Vec<String>)>)> {
-    let mut groups: Vec<(String, Vec<(String, String, Vec<String>)>)> = Vec::new();
-    for (scope, part, end, cells) in rows {
-        match groups.iter_mut().find(|(e, _)| e == end) {
-            Some((_, group)) => group.push((scope.clone(), part.clone(), cells.clone())),
-            None => groups.push((end.clone(), vec![(scope.clone(), part.clone(), cells.clone())])),
+/// The rows by interval end, in order.
+fn group_by_end(rows: &[Row]) -> Vec<(String, Vec<&Row>)> {
+    let mut groups: Vec<(String, Vec<&Row>)> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|(end, _)| *end == row.end) {
+            Some((_, group)) => group.push(row),
+            None => groups.push((row.end.clone(), vec![row])),
         }
     }
     groups
@@ -176,14 +198,18 @@ fn the_handlers_columns_equal_report_json_where_the_feed_reports_staffing() {
     // 8 intervals × ((the force + 7 areas) × 2 parts + the force's staffing).
     assert_eq!(checked, 8 * (8 * 2 + 1));
     // And the handlers are there to compare: the 999 line's on duty at 17:15 BST.
-    let handover = handover_of(&bytes, "2024-07-04T17:00:00+01:00", "2024-07-04T19:00:00+01:00");
+    let handover = handover_of(
+        &bytes,
+        "2024-07-04T17:00:00+01:00",
+        "2024-07-04T19:00:00+01:00",
+    );
     let page = html::page(&handover, &Config::default(), "test");
     let staffing: Vec<_> = interval_rows(&page)
         .into_iter()
-        .filter(|(_, part, _, _)| part == "staffing")
+        .filter(|row| row.part == "staffing")
         .collect();
     assert_eq!(staffing.len(), 8);
-    assert!(staffing.iter().all(|(_, _, _, cells)| cells[0] != "–"));
+    assert!(staffing.iter().all(|row| row.cells[0] != "–"));
 }
 
 #[test]
@@ -199,7 +225,11 @@ fn one_interval_of_the_friday_surge_as_the_independent_script_works_it() {
     let row = |scope: &str| {
         table
             .lines()
-            .find(|line| line.starts_with(&format!("2024-07-05T19:30:00Z,2024-07-05T19:45:00Z,{scope},")))
+            .find(|line| {
+                line.starts_with(&format!(
+                    "2024-07-05T19:30:00Z,2024-07-05T19:45:00Z,{scope},"
+                ))
+            })
             .unwrap()
             .split(',')
             .skip(3)
@@ -227,11 +257,20 @@ fn one_interval_of_the_friday_surge_as_the_independent_script_works_it() {
 #[test]
 fn the_headline_is_report_json_over_the_whole_period() {
     let bytes = feed("fixtures/scenarios/friday-surge.ndjson");
-    let handover = handover_of(&bytes, "2024-07-05T18:00:00+01:00", "2024-07-06T00:00:00+01:00");
+    let handover = handover_of(
+        &bytes,
+        "2024-07-05T18:00:00+01:00",
+        "2024-07-06T00:00:00+01:00",
+    );
     let window = Window::new(Span::from_hours(6));
-    let report = compute(&bytes[..], &Config::default(), Some(at("2024-07-05T23:00:00Z")), &window)
-        .unwrap()
-        .unwrap();
+    let report = compute(
+        &bytes[..],
+        &Config::default(),
+        Some(at("2024-07-05T23:00:00Z")),
+        &window,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(handover.total, report.figures);
     // By the independent script (--window 6h): 999 1,032 offered, 1,010 answered.
     assert_eq!(handover.total.force.calls.line_999.offered, 1032);
@@ -248,7 +287,9 @@ fn the_csv_has_one_row_per_interval_and_area_and_names_units() {
     let table = csv::table(&handover);
     let mut lines = table.lines();
     let header = lines.next().unwrap();
-    assert!(header.starts_with("interval start (UTC),interval end (UTC),area,999 offered (calls),"));
+    assert!(
+        header.starts_with("interval start (UTC),interval end (UTC),area,999 offered (calls),")
+    );
     assert!(header.contains("999 mean answer (s)"));
     assert!(header.contains("emergency mean attendance (min)"));
     assert!(header.contains("101 service level (%)"));
@@ -274,7 +315,11 @@ not json
 
 #[test]
 fn breaches_are_listed_emergencies_first_with_how_far_over() {
-    let handover = handover_of(BREACHES.as_bytes(), "2024-07-01T11:00:00Z", "2024-07-01T11:30:00Z");
+    let handover = handover_of(
+        BREACHES.as_bytes(),
+        "2024-07-01T11:00:00Z",
+        "2024-07-01T11:30:00Z",
+    );
     let listed: Vec<(&str, i64)> = handover
         .breaches
         .iter()
@@ -292,12 +337,21 @@ fn breaches_are_listed_emergencies_first_with_how_far_over() {
 
 #[test]
 fn the_feed_health_names_silences_and_rejected_lines() {
-    let handover = handover_of(BREACHES.as_bytes(), "2024-07-01T11:00:00Z", "2024-07-01T11:30:00Z");
+    let handover = handover_of(
+        BREACHES.as_bytes(),
+        "2024-07-01T11:00:00Z",
+        "2024-07-01T11:30:00Z",
+    );
     let gaps: Vec<(String, i64)> = handover
         .health
         .gaps
         .iter()
-        .map(|g| (forceboard::time::format_utc(g.start), g.length().whole_secs()))
+        .map(|g| {
+            (
+                forceboard::time::format_utc(g.start),
+                g.length().whole_secs(),
+            )
+        })
         .collect();
     // Silences over 30 s: 11:00 → 11:10, 11:10 → 11:15, 11:15 → 11:20, 11:20 → 11:22,
     // 11:22 → 11:30.
@@ -311,14 +365,28 @@ fn the_feed_health_names_silences_and_rejected_lines() {
             ("2024-07-01T11:22:00Z".to_string(), 480),
         ]
     );
-    assert_eq!(handover.health.rejected, vec![("not valid JSON".to_string(), 1)]);
+    assert_eq!(
+        handover.health.rejected,
+        vec![("not valid JSON".to_string(), 1)]
+    );
 }
 
 #[test]
 fn the_page_is_self_contained() {
-    let handover = handover_of(BREACHES.as_bytes(), "2024-07-01T11:00:00Z", "2024-07-01T11:30:00Z");
+    let handover = handover_of(
+        BREACHES.as_bytes(),
+        "2024-07-01T11:00:00Z",
+        "2024-07-01T11:30:00Z",
+    );
     let page = html::page(&handover, &Config::default(), "test");
-    for forbidden in ["<script", "<link", "@import", "url(http", "src=\"http", "href=\"http"] {
+    for forbidden in [
+        "<script",
+        "<link",
+        "@import",
+        "url(http",
+        "src=\"http",
+        "href=\"http",
+    ] {
         assert!(!page.contains(forbidden), "the page holds {forbidden}");
     }
     assert!(page.contains("@page{size:A4"));

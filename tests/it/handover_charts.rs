@@ -13,7 +13,11 @@ use super::handover::handover_of;
 fn example_page() -> String {
     let bytes = fs::read(root().join("fixtures/spec-example.ndjson")).unwrap();
     let handover = handover_of(&bytes, "2024-07-01T11:00:00Z", "2024-07-01T12:00:00Z");
-    html::page(&handover, &Config::default(), "fixtures/spec-example.ndjson")
+    html::page(
+        &handover,
+        &Config::default(),
+        "fixtures/spec-example.ndjson",
+    )
 }
 
 /// Every `<svg …>…</svg>` of the page, by its id.
@@ -21,7 +25,10 @@ pub fn charts(page: &str) -> Vec<(String, String)> {
     page.split("<svg ")
         .skip(1)
         .map(|rest| {
-            let svg = format!("<svg {}", &rest[..rest.find("</svg>").unwrap() + "</svg>".len()]);
+            let svg = format!(
+                "<svg {}",
+                &rest[..rest.find("</svg>").unwrap() + "</svg>".len()]
+            );
             let id_at = svg.find("id=\"").unwrap() + 4;
             let id = svg[id_at..id_at + svg[id_at..].find('"').unwrap()].to_string();
             (id, svg)
@@ -43,7 +50,10 @@ fn the_worked_example_charts_match_their_snapshots() {
 
 /// The bars and points of each chart: what the browser test counts too.
 pub fn marks(svg: &str) -> (usize, usize) {
-    (svg.matches("class=\"bar ").count(), svg.matches("class=\"point ").count())
+    (
+        svg.matches("class=\"bar ").count(),
+        svg.matches("class=\"point ").count(),
+    )
 }
 
 #[test]
@@ -68,10 +78,14 @@ fn each_chart_draws_the_bars_and_points_worked_by_hand() {
         ("chart-handlers", (0, 0)),
     ];
     let page = example_page();
-    let found: Vec<(String, (usize, usize))> =
-        charts(&page).into_iter().map(|(id, svg)| (id, marks(&svg))).collect();
-    let expected: Vec<(String, (usize, usize))> =
-        expected.iter().map(|(id, m)| ((*id).to_string(), *m)).collect();
+    let found: Vec<(String, (usize, usize))> = charts(&page)
+        .into_iter()
+        .map(|(id, svg)| (id, marks(&svg)))
+        .collect();
+    let expected: Vec<(String, (usize, usize))> = expected
+        .iter()
+        .map(|(id, m)| ((*id).to_string(), *m))
+        .collect();
     assert_eq!(found, expected);
 }
 

@@ -33,28 +33,56 @@ fn story() -> impl Strategy<Value = Story> {
         prop::sample::select(vec![None, Some("BIR"), Some("COV"), Some("XYZ")]),
         0..3u8,
     )
-        .prop_map(|(call, opened, close, area, kind)| Story { call, opened, close, area, kind })
+        .prop_map(|(call, opened, close, area, kind)| Story {
+            call,
+            opened,
+            close,
+            area,
+            kind,
+        })
 }
 
 fn feed(stories: &[Story]) -> String {
     let at = |secs: i64| format_utc(BASE + Span::from_secs(secs));
     let mut lines: Vec<(i64, String)> = Vec::new();
     for (n, s) in stories.iter().enumerate() {
-        let lpa = s.area.map_or(String::new(), |a| format!(",\"lpa\":\"{a}\""));
+        let lpa = s
+            .area
+            .map_or(String::new(), |a| format!(",\"lpa\":\"{a}\""));
         if s.call {
             let line = if s.kind == 0 { "101" } else { "999" };
             lines.push((s.opened, format!("{{\"kind\":\"call_offered\",\"at\":\"{}\",\"id\":\"C{n}\",\"line\":\"{line}\"{lpa}}}", at(s.opened))));
             if let Some((after, answered)) = s.close {
-                let kind = if answered { "call_answered" } else { "call_abandoned" };
+                let kind = if answered {
+                    "call_answered"
+                } else {
+                    "call_abandoned"
+                };
                 let closed = s.opened + after.min(3000);
-                lines.push((closed, format!("{{\"kind\":\"{kind}\",\"at\":\"{}\",\"id\":\"C{n}\"}}", at(closed))));
+                lines.push((
+                    closed,
+                    format!(
+                        "{{\"kind\":\"{kind}\",\"at\":\"{}\",\"id\":\"C{n}\"}}",
+                        at(closed)
+                    ),
+                ));
             }
         } else {
             let grade = ["emergency", "priority", "scheduled"][usize::from(s.kind)];
             lines.push((s.opened, format!("{{\"kind\":\"incident_created\",\"at\":\"{}\",\"id\":\"I{n}\",\"grade\":\"{grade}\"{lpa}}}", at(s.opened))));
             if let Some((after, arrived)) = s.close {
-                let kind = if arrived { "incident_arrived" } else { "incident_cancelled" };
-                lines.push((s.opened + after, format!("{{\"kind\":\"{kind}\",\"at\":\"{}\",\"id\":\"I{n}\"}}", at(s.opened + after))));
+                let kind = if arrived {
+                    "incident_arrived"
+                } else {
+                    "incident_cancelled"
+                };
+                lines.push((
+                    s.opened + after,
+                    format!(
+                        "{{\"kind\":\"{kind}\",\"at\":\"{}\",\"id\":\"I{n}\"}}",
+                        at(s.opened + after)
+                    ),
+                ));
             }
         }
     }

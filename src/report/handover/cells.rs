@@ -70,20 +70,48 @@ fn minutes(seconds: Option<f64>) -> Value {
 macro_rules! calls {
     ($line:ident, $label:literal) => {
         [
-            Column { part: Part::Calls, name: concat!($label, " offered"), unit: "calls",
-                value: |f, _| count(f.calls.$line.offered) },
-            Column { part: Part::Calls, name: concat!($label, " answered"), unit: "calls",
-                value: |f, _| count(f.calls.$line.answered) },
-            Column { part: Part::Calls, name: concat!($label, " abandoned"), unit: "calls",
-                value: |f, _| count(f.calls.$line.abandoned) },
-            Column { part: Part::Calls, name: concat!($label, " service level"), unit: "%",
-                value: |f, _| number(f.calls.$line.service_level_pct) },
-            Column { part: Part::Calls, name: concat!($label, " mean answer"), unit: "s",
-                value: |f, _| number(f.calls.$line.mean_answer_s) },
-            Column { part: Part::Calls, name: concat!($label, " p90 answer"), unit: "s",
-                value: |f, _| number(f.calls.$line.p90_answer_s) },
-            Column { part: Part::Calls, name: concat!($label, " longest wait at end"), unit: "s",
-                value: |f, _| number(f.calls.$line.longest_wait_s) },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " offered"),
+                unit: "calls",
+                value: |f, _| count(f.calls.$line.offered),
+            },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " answered"),
+                unit: "calls",
+                value: |f, _| count(f.calls.$line.answered),
+            },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " abandoned"),
+                unit: "calls",
+                value: |f, _| count(f.calls.$line.abandoned),
+            },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " service level"),
+                unit: "%",
+                value: |f, _| number(f.calls.$line.service_level_pct),
+            },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " mean answer"),
+                unit: "s",
+                value: |f, _| number(f.calls.$line.mean_answer_s),
+            },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " p90 answer"),
+                unit: "s",
+                value: |f, _| number(f.calls.$line.p90_answer_s),
+            },
+            Column {
+                part: Part::Calls,
+                name: concat!($label, " longest wait at end"),
+                unit: "s",
+                value: |f, _| number(f.calls.$line.longest_wait_s),
+            },
         ]
     };
 }
@@ -91,14 +119,30 @@ macro_rules! calls {
 macro_rules! incidents {
     ($grade:ident, $label:literal) => {
         [
-            Column { part: Part::Incidents, name: concat!($label, " created"), unit: "incidents",
-                value: |f, _| count(f.incidents.$grade.created) },
-            Column { part: Part::Incidents, name: concat!($label, " attended"), unit: "incidents",
-                value: |f, _| count(f.incidents.$grade.attended) },
-            Column { part: Part::Incidents, name: concat!($label, " mean attendance"), unit: "min",
-                value: |f, _| minutes(f.incidents.$grade.mean_attend_s) },
-            Column { part: Part::Incidents, name: concat!($label, " within target"), unit: "%",
-                value: |f, _| number(f.incidents.$grade.within_target_pct) },
+            Column {
+                part: Part::Incidents,
+                name: concat!($label, " created"),
+                unit: "incidents",
+                value: |f, _| count(f.incidents.$grade.created),
+            },
+            Column {
+                part: Part::Incidents,
+                name: concat!($label, " attended"),
+                unit: "incidents",
+                value: |f, _| count(f.incidents.$grade.attended),
+            },
+            Column {
+                part: Part::Incidents,
+                name: concat!($label, " mean attendance"),
+                unit: "min",
+                value: |f, _| minutes(f.incidents.$grade.mean_attend_s),
+            },
+            Column {
+                part: Part::Incidents,
+                name: concat!($label, " within target"),
+                unit: "%",
+                value: |f, _| number(f.incidents.$grade.within_target_pct),
+            },
         ]
     };
 }
@@ -106,12 +150,24 @@ macro_rules! incidents {
 macro_rules! staffing {
     ($line:expr, $label:literal) => {
         [
-            Column { part: Part::Staffing, name: concat!($label, " handlers on duty"), unit: "handlers",
-                value: |_, s| Value::Whole(s.get($line).on_duty) },
-            Column { part: Part::Staffing, name: concat!($label, " handlers needed"), unit: "handlers",
-                value: |_, s| Value::Whole(s.get($line).needed) },
-            Column { part: Part::Staffing, name: concat!($label, " model service level"), unit: "%",
-                value: |_, s| number(s.get($line).forecast_sl_pct) },
+            Column {
+                part: Part::Staffing,
+                name: concat!($label, " handlers on duty"),
+                unit: "handlers",
+                value: |_, s| Value::Whole(s.get($line).on_duty),
+            },
+            Column {
+                part: Part::Staffing,
+                name: concat!($label, " handlers needed"),
+                unit: "handlers",
+                value: |_, s| Value::Whole(s.get($line).needed),
+            },
+            Column {
+                part: Part::Staffing,
+                name: concat!($label, " model service level"),
+                unit: "%",
+                value: |_, s| number(s.get($line).forecast_sl_pct),
+            },
         ]
     };
 }

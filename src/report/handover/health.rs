@@ -123,19 +123,34 @@ mod tests {
         assert_eq!(
             health.gaps,
             vec![
-                Gap { start: at(120), end: at(200) },
-                Gap { start: at(230), end: at(300) },
+                Gap {
+                    start: at(120),
+                    end: at(200)
+                },
+                Gap {
+                    start: at(230),
+                    end: at(300)
+                },
             ]
         );
         assert_eq!(
             health.rejected,
-            vec![("not valid JSON".to_string(), 2), ("unknown \"kind\"".to_string(), 1)]
+            vec![
+                ("not valid JSON".to_string(), 2),
+                ("unknown \"kind\"".to_string(), 1)
+            ]
         );
     }
 
     #[test]
     fn a_period_with_no_events_is_one_gap() {
         let health = Watch::new(Span::from_secs(30)).finish(at(0), at(60), FeedCounts::default());
-        assert_eq!(health.gaps, vec![Gap { start: at(0), end: at(60) }]);
+        assert_eq!(
+            health.gaps,
+            vec![Gap {
+                start: at(0),
+                end: at(60)
+            }]
+        );
     }
 }

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use chrono_tz::Tz;
 
+use super::Handover;
 use super::charts;
 use super::html_tables;
-use super::Handover;
 use super::svg::escape;
 use crate::config::Config;
 use crate::engine::{CallFigures, IncidentFigures, Status};
@@ -34,7 +34,10 @@ table.intervals{break-inside:auto}tr{break-inside:avoid}h2,h3{break-after:avoid}
 
 /// A time for people: `Fri 05 Jul 19:00 BST`.
 pub(crate) fn local(at: Timestamp, zone: Tz) -> String {
-    to_utc(at).with_timezone(&zone).format("%a %d %b %Y %H:%M:%S %Z").to_string()
+    to_utc(at)
+        .with_timezone(&zone)
+        .format("%a %d %b %Y %H:%M:%S %Z")
+        .to_string()
 }
 
 /// The whole page.
@@ -82,7 +85,11 @@ fn verdict(status: Status) -> &'static str {
 }
 
 fn headline_row(out: &mut String, measure: &str, value: &str, target: &str, status: Status) {
-    let class = if status == Status::Red { " class=\"red l\"" } else { " class=\"l\"" };
+    let class = if status == Status::Red {
+        " class=\"red l\""
+    } else {
+        " class=\"l\""
+    };
     let _ = write!(
         out,
         "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td{class}>{}</td></tr>",
@@ -109,9 +116,23 @@ fn call_rows(out: &mut String, line: CallLine, c: &CallFigures) {
         pct(c.abandon_rate_pct),
         escape(&c.status_words(line)),
     );
-    let target = c.target_s.map_or("no target".to_string(), |t| format!("≤ {}", human_target(t)));
-    headline_row(out, &format!("{label} mean answer"), &time(c.mean_answer_s), &target, c.verdicts.mean);
-    headline_row(out, &format!("{label} p90 answer"), &time(c.p90_answer_s), "", Status::None);
+    let target = c.target_s.map_or("no target".to_string(), |t| {
+        format!("≤ {}", human_target(t))
+    });
+    headline_row(
+        out,
+        &format!("{label} mean answer"),
+        &time(c.mean_answer_s),
+        &target,
+        c.verdicts.mean,
+    );
+    headline_row(
+        out,
+        &format!("{label} p90 answer"),
+        &time(c.p90_answer_s),
+        "",
+        Status::None,
+    );
     let goal = match (c.sl_goal_pct, c.sl_threshold_s) {
         (Some(goal), Some(within)) => format!("≥ {goal}% within {}", human_target(within)),
         _ => "no goal".to_string(),
@@ -136,8 +157,16 @@ fn incident_rows(out: &mut String, name: &str, i: &IncidentFigures) {
         i.open_breached,
         escape(&i.status_words()),
     );
-    let target = i.target_s.map_or("no target".to_string(), |t| format!("≤ {}", human_target(t)));
-    headline_row(out, &format!("{name} mean attendance"), &dur(i.mean_attend_s), &target, i.verdicts.mean);
+    let target = i.target_s.map_or("no target".to_string(), |t| {
+        format!("≤ {}", human_target(t))
+    });
+    headline_row(
+        out,
+        &format!("{name} mean attendance"),
+        &dur(i.mean_attend_s),
+        &target,
+        i.verdicts.mean,
+    );
     let goal = match (i.goal_pct, i.target_s) {
         (Some(goal), Some(target)) => format!("≥ {goal}% within {}", human_target(target)),
         _ => "no goal".to_string(),

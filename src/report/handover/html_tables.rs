@@ -31,15 +31,12 @@ fn span_label(interval: &Interval, zone: Tz) -> String {
     format!("{}–{}", hm(interval.start), hm(interval.end))
 }
 
-fn write_part(
-    out: &mut String,
-    handover: &Handover,
-    zone: Tz,
-    area: Option<&str>,
-    part: Part,
-) {
+fn write_part(out: &mut String, handover: &Handover, zone: Tz, area: Option<&str>, part: Part) {
     let scope = area.unwrap_or("force");
-    let columns: Vec<_> = cells::columns().into_iter().filter(|c| c.part == part).collect();
+    let columns: Vec<_> = cells::columns()
+        .into_iter()
+        .filter(|c| c.part == part)
+        .collect();
     let _ = write!(
         out,
         "<table class=\"intervals\" data-scope=\"{}\" data-part=\"{}\"><thead><tr><th class=\"l\">interval</th>",
@@ -65,9 +62,17 @@ fn write_part(
             format_utc(interval.end),
             span_label(interval, zone)
         );
-        let staffing = if area.is_none() { &interval.staffing } else { &none };
+        let staffing = if area.is_none() {
+            &interval.staffing
+        } else {
+            &none
+        };
         for column in &columns {
-            let _ = write!(out, "<td>{}</td>", (column.value)(figures, staffing).text("–"));
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                (column.value)(figures, staffing).text("–")
+            );
         }
         out.push_str("</tr>");
     }
@@ -78,7 +83,12 @@ fn write_part(
 fn figures_of<'a>(interval: &'a Interval, area: Option<&str>) -> Option<&'a Figures> {
     match area {
         None => Some(&interval.figures.force),
-        Some(code) => interval.figures.areas.iter().find(|(c, _)| c == code).map(|(_, f)| f),
+        Some(code) => interval
+            .figures
+            .areas
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, f)| f),
     }
 }
 
@@ -97,12 +107,21 @@ pub(super) fn write_intervals(out: &mut String, handover: &Handover, config: &Co
     );
     write_part(out, handover, zone, None, Part::Calls);
     write_part(out, handover, zone, None, Part::Incidents);
-    if handover.intervals.iter().any(|i| i.staffing.line_999.reported || i.staffing.line_101.reported) {
+    if handover
+        .intervals
+        .iter()
+        .any(|i| i.staffing.line_999.reported || i.staffing.line_101.reported)
+    {
         write_part(out, handover, zone, None, Part::Staffing);
     } else {
         out.push_str("<p class=\"note\">No staffing events in this period: handlers on duty and needed are not known.</p>");
     }
-    let codes: Vec<String> = handover.total.areas.iter().map(|(code, _)| code.clone()).collect();
+    let codes: Vec<String> = handover
+        .total
+        .areas
+        .iter()
+        .map(|(code, _)| code.clone())
+        .collect();
     for code in &codes {
         let _ = write!(out, "<h3>{}</h3>", escape(&area_label(config, code)));
         write_part(out, handover, zone, Some(code), Part::Calls);
@@ -148,10 +167,16 @@ pub(super) fn write_breaches(out: &mut String, handover: &Handover, config: &Con
             "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{grade}</td>\
              <td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td></tr>",
             escape(&life.id),
-            escape(&life.area.as_deref().map_or("–".to_string(), |code| area_label(config, code))),
+            escape(
+                &life
+                    .area
+                    .as_deref()
+                    .map_or("–".to_string(), |code| area_label(config, code))
+            ),
             escape(&local(life.created, zone)),
             escape(&closed),
-            life.target.map_or(String::new(), |t| human_target(t.as_secs_f64())),
+            life.target
+                .map_or(String::new(), |t| human_target(t.as_secs_f64())),
             duration(breach.over.as_secs_f64()),
         );
     }
@@ -176,7 +201,10 @@ pub(super) fn write_health(out: &mut String, handover: &Handover, zone: Tz) {
         health.gaps.len(),
     );
     if health.gaps.is_empty() {
-        let _ = write!(out, "<p>None: the feed was never silent for longer than {stale} in the period.</p>");
+        let _ = write!(
+            out,
+            "<p>None: the feed was never silent for longer than {stale} in the period.</p>"
+        );
     } else {
         out.push_str("<table class=\"gaps\"><thead><tr><th class=\"l\">from</th><th class=\"l\">to</th><th>silent for</th></tr></thead><tbody>");
         for gap in &health.gaps {
@@ -190,13 +218,21 @@ pub(super) fn write_health(out: &mut String, handover: &Handover, zone: Tz) {
         }
         out.push_str("</tbody></table>");
     }
-    let _ = write!(out, "<h3>Rejected lines by reason ({})</h3>", counts.rejected);
+    let _ = write!(
+        out,
+        "<h3>Rejected lines by reason ({})</h3>",
+        counts.rejected
+    );
     if health.rejected.is_empty() {
         out.push_str("<p>None.</p>");
     } else {
         out.push_str("<table class=\"rejected\"><thead><tr><th class=\"l\">reason</th><th>lines</th></tr></thead><tbody>");
         for (reason, count) in &health.rejected {
-            let _ = write!(out, "<tr><td class=\"l\">{}</td><td>{count}</td></tr>", escape(reason));
+            let _ = write!(
+                out,
+                "<tr><td class=\"l\">{}</td><td>{count}</td></tr>",
+                escape(reason)
+            );
         }
         out.push_str(
             "</tbody></table><p class=\"note\">Counted over the file read up to the period's \

@@ -103,7 +103,9 @@ impl HandoverError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            HandoverError::Empty { .. } | HandoverError::TooLong | HandoverError::TooManyIntervals(_)
+            HandoverError::Empty { .. }
+                | HandoverError::TooLong
+                | HandoverError::TooManyIntervals(_)
         )
     }
 }
@@ -126,14 +128,12 @@ pub fn compute(
     };
     let engine = Engine::new(config.engine_settings(Some(reach + margin)));
     let mut watch = health::Watch::new(config.stale_after);
-    let (engine, counts) = ingest_reader(
-        reader,
-        engine,
-        config.reorder_horizon,
-        asked.to,
-        &mut watch,
-    )?;
-    let to = asked.to.or(counts.latest_accepted).ok_or(HandoverError::NoEnd)?;
+    let (engine, counts) =
+        ingest_reader(reader, engine, config.reorder_horizon, asked.to, &mut watch)?;
+    let to = asked
+        .to
+        .or(counts.latest_accepted)
+        .ok_or(HandoverError::NoEnd)?;
     let from = asked.from.unwrap_or_else(|| shift_start(to));
     check_period(from, to, asked.interval)?;
     let intervals = interval_bounds(from, to, asked.interval)
@@ -184,11 +184,19 @@ fn interval_count(from: Timestamp, to: Timestamp, interval: Span) -> usize {
 
 /// The intervals from `from`, each `interval` long; the last ends at `to` (shorter when
 /// the period is not a whole number of intervals).
-pub fn interval_bounds(from: Timestamp, to: Timestamp, interval: Span) -> Vec<(Timestamp, Timestamp)> {
+pub fn interval_bounds(
+    from: Timestamp,
+    to: Timestamp,
+    interval: Span,
+) -> Vec<(Timestamp, Timestamp)> {
     let mut bounds = Vec::new();
     let mut start = from;
     while start < to && interval.is_positive() {
-        let end = if to - start > interval { start + interval } else { to };
+        let end = if to - start > interval {
+            start + interval
+        } else {
+            to
+        };
         bounds.push((start, end));
         start = end;
     }

@@ -180,7 +180,15 @@ impl Svg {
 
     /// A bar in a slot from 0 to `value`; `part` of `parts` side by side; `class` picks its
     /// fill (a shade, or the hatch pattern).
-    pub(super) fn bar(&mut self, slot: usize, part: usize, parts: usize, value: f64, class: &str, label: &str) {
+    pub(super) fn bar(
+        &mut self,
+        slot: usize,
+        part: usize,
+        parts: usize,
+        value: f64,
+        class: &str,
+        label: &str,
+    ) {
         let parts = parts.max(1);
         let width = self.slot_width() * 0.8 / parts as f64;
         let x = self.x(slot) + self.slot_width() * 0.1 + width * part as f64;
@@ -197,7 +205,13 @@ impl Svg {
 
     /// A series of points joined where they are consecutive; `None` breaks the line.
     /// `mark`: `circle` or `square`, so series differ by shape as well as by shade.
-    pub(super) fn series(&mut self, values: &[Option<f64>], class: &str, mark: &str, labels: &[String]) {
+    pub(super) fn series(
+        &mut self,
+        values: &[Option<f64>],
+        class: &str,
+        mark: &str,
+        labels: &[String],
+    ) {
         let centre = |svg: &Svg, slot: usize| svg.x(slot) + svg.slot_width() / 2.0;
         let mut run: Vec<String> = Vec::new();
         let mut runs: Vec<Vec<String>> = Vec::new();

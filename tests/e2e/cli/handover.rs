@@ -21,7 +21,10 @@ fn report_format_html_writes_one_page_over_the_period_asked() {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("From Fri 05 Jul 2024 18:00:00 BST to Sat 06 Jul 2024 00:00:00 BST"));
     // 24 quarter-hours in the force's calls table.
-    let force_calls = page.split("data-scope=\"force\" data-part=\"calls\"").nth(1).unwrap();
+    let force_calls = page
+        .split("data-scope=\"force\" data-part=\"calls\"")
+        .nth(1)
+        .unwrap();
     let force_calls = &force_calls[..force_calls.find("</table>").unwrap()];
     assert_eq!(force_calls.matches("<tr data-end=").count(), 24);
 }
@@ -39,7 +42,13 @@ fn report_format_csv_with_the_shift_takes_it_from_the_config() {
     assert!(forces[3].starts_with("2024-07-05T22:45:00Z,2024-07-05T22:59:58.770Z,force,"));
     // --interval 30m halves them.
     let output = forceboard(&["report", SURGE, "--format", "csv", "--interval", "30m"]);
-    assert_eq!(stdout(&output).lines().filter(|l| l.contains(",force,")).count(), 2);
+    assert_eq!(
+        stdout(&output)
+            .lines()
+            .filter(|l| l.contains(",force,"))
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -51,7 +60,13 @@ fn a_period_that_cannot_be_is_one_sentence_and_exit_2() {
         ),
         (
             vec![
-                "report", SURGE, "--format", "csv", "--from", "2024-07-05T20:00:00Z", "--to",
+                "report",
+                SURGE,
+                "--format",
+                "csv",
+                "--from",
+                "2024-07-05T20:00:00Z",
+                "--to",
                 "2024-07-05T19:00:00Z",
             ],
             "must start before it ends",
@@ -61,7 +76,15 @@ fn a_period_that_cannot_be_is_one_sentence_and_exit_2() {
             "--interval must be a duration from 1m to 24h",
         ),
         (
-            vec!["report", SURGE, "--format", "html", "--from", "2024-07-05T18:00:00Z", "--shift"],
+            vec![
+                "report",
+                SURGE,
+                "--format",
+                "html",
+                "--from",
+                "2024-07-05T18:00:00Z",
+                "--shift",
+            ],
             "cannot be used with",
         ),
         (vec!["report", SURGE, "--format", "pdf"], "pdf"),
