@@ -10,7 +10,7 @@
 mod cli;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
@@ -76,26 +76,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Control(args)) => control_command(&args),
         Some(Command::Ssh(args)) => {
-            ssh_command(cli::board_config(config, args.feed.as_ref())?, &args)
+            let config = cli::board_config(config, args.feed.as_ref())?;
+            ssh_command(with_handover_dir(config, args.handover_dir.as_ref()), &args)
         }
         Some(Command::Publish(args)) => cli::publish::run(&config, &args),
         Some(Command::Watch(args)) => {
             let config = cli::board_config(config, Some(&args.feed))?;
+            let config = with_handover_dir(config, args.dashboard.handover_dir.as_ref());
             show(config, args.options()?)
         }
         Some(Command::Replay(args)) => {
             let config = args.force.config(config)?;
+            let config = with_handover_dir(config, args.dashboard.handover_dir.as_ref());
             let playback = args.file.read_playback(config.reorder_horizon)?;
             show(config, args.options(playback)?)
         }
         None if io::stdout().is_terminal() => show(
-            config,
+            with_handover_dir(config, cli.dashboard.handover_dir.as_ref()),
             cli.dashboard
                 .options(forceboard::shell::FeedInput::Demo, None),
         ),
         // Not a terminal (a pipe, a script): the demo day's figures as text.
         None => print(&report::demo_day(&config, screen_width())?),
     }
+}
+
+/// `--handover-dir`, over the configuration's `handover_dir`.
+fn with_handover_dir(mut config: Config, dir: Option<&PathBuf>) -> Config {
+    if let Some(dir) = dir {
+        config.handover_dir.clone_from(dir);
+    }
+    config
 }
 
 fn show(config: Config, options: terminal::Options) -> anyhow::Result<ExitCode> {

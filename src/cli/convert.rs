@@ -60,6 +60,7 @@ impl DashboardArgs {
             ascii: after.ascii || self.ascii,
             rotate: after.rotate.or(self.rotate),
             log: after.log.or(self.log),
+            handover_dir: after.handover_dir.or(self.handover_dir),
         }
     }
 
@@ -72,6 +73,8 @@ impl DashboardArgs {
             Some("--ascii")
         } else if self.rotate.is_some() {
             Some("--rotate")
+        } else if self.handover_dir.is_some() {
+            Some("--handover-dir")
         } else if self.log.is_some() {
             Some("--log")
         } else {

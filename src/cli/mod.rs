@@ -80,6 +80,10 @@ pub struct DashboardArgs {
     /// Write logs to this file (nothing is ever logged to the screen).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Where the H key writes the handover for the shift so far [default: the config's
+    /// handover_dir, else the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub handover_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -478,11 +482,15 @@ impl Cli {
                 if let Some(log) = log {
                     *log = log.take().or(before.log.take());
                 }
+                // ssh boards write handovers too.
+                if let Command::Ssh(args) = other {
+                    args.handover_dir = args.handover_dir.take().or(before.handover_dir.take());
+                }
                 if let Some(flag) = before.first_given() {
-                    let commands = if flag == "--log" {
-                        "forceboard, watch, replay, serve, ssh and publish"
-                    } else {
-                        "the dashboard (forceboard, watch and replay)"
+                    let commands = match flag {
+                        "--log" => "forceboard, watch, replay, serve, ssh and publish",
+                        "--handover-dir" => "forceboard, watch, replay and ssh",
+                        _ => "the dashboard (forceboard, watch and replay)",
                     };
                     return Err(conflict(format!("{flag} applies only to {commands}")));
                 }

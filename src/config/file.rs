@@ -104,6 +104,8 @@ pub(super) struct ConfigFile {
     pub shift_starts: Option<ShiftStarts>,
     /// The handover's interval table and charts: each row this long.
     pub handover_interval: Option<HandoverInterval>,
+    /// Where a board's `H` key writes the handover.
+    pub handover_dir: Option<Folder>,
     pub calls: Option<Table<Calls>>,
     pub incidents: Option<Table<Incidents>>,
     pub areas: Option<AreaList>,
@@ -190,6 +192,9 @@ impl TryFrom<Value> for ForceName {
         Ok(ForceName(name))
     }
 }
+
+/// A folder's path: text that is not empty, read as a force's name is.
+pub(super) type Folder = ForceName;
 
 /// An IANA time zone's name.
 #[derive(Debug, Deserialize)]

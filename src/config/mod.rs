@@ -82,6 +82,8 @@ pub struct Config {
     pub shift_starts: Vec<chrono::NaiveTime>,
     /// The handover's interval (a row of its table, a slot of its charts).
     pub handover_interval: Span,
+    /// Where a board's `H` key writes the handover (`--handover-dir` overrides it).
+    pub handover_dir: std::path::PathBuf,
     /// Live links: a TCP or HTTP connection silent this long is closed and dialled again
     /// (default twice `stale_after`).
     pub idle_limit: Span,
@@ -121,6 +123,7 @@ impl Default for Config {
                 .filter_map(|text| parse_time_of_day(text))
                 .collect(),
             handover_interval: Span::from_mins(15),
+            handover_dir: std::path::PathBuf::from("."),
             idle_limit: Span::from_secs(60),
             future_skew: Span::from_secs(60),
             pairing_grace: Span::from_mins(2),
@@ -352,6 +355,9 @@ impl Config {
         }
         if let Some(interval) = &file.handover_interval {
             self.handover_interval = interval.0;
+        }
+        if let Some(dir) = &file.handover_dir {
+            self.handover_dir = std::path::PathBuf::from(&dir.0);
         }
         if let Some(fraction) = &file.warn_fraction {
             self.warn_fraction = fraction.0;

@@ -130,6 +130,8 @@ pub struct View {
     /// The board moves through the force and the areas by itself (`--rotate`): the wall
     /// shows where in that round it is.
     pub rotating: bool,
+    /// A word for this screen only, until the next key: where `H` wrote the handover.
+    pub notice: Option<String>,
 }
 
 impl View {
@@ -200,7 +202,9 @@ impl View {
                 let page = i32::from(self.overlay_room.get().page.max(1));
                 self.scroll(i32::from(pages) * page)
             }
-            KeyAction::AcknowledgeRecording | KeyAction::Replay(_) => Action::Nothing,
+            KeyAction::AcknowledgeRecording | KeyAction::Replay(_) | KeyAction::WriteHandover => {
+                Action::Nothing
+            }
         }
     }
 

@@ -29,6 +29,7 @@ mod fuzz_regressions;
 mod generate;
 mod handover;
 mod handover_charts;
+mod handover_key;
 mod handover_sums;
 mod independent;
 mod keys;

@@ -30,6 +30,9 @@ pub struct FeedHealth {
     pub rejected: Vec<(String, u64)>,
     /// The feed's line counts, read up to the period's end.
     pub counts: FeedCounts,
+    /// Written from a running board (key `H`), which keeps no times of past events: no
+    /// gaps are known, and `counts.rejected` is the board's count since it started.
+    pub from_board: bool,
 }
 
 /// Hears the ingest: every accepted event's time and every refused line's reason.
@@ -94,6 +97,7 @@ impl Watch {
             gaps,
             rejected,
             counts,
+            from_board: false,
         }
     }
 }

@@ -187,6 +187,17 @@ pub(super) fn write_breaches(out: &mut String, handover: &Handover, config: &Con
 pub(super) fn write_health(out: &mut String, handover: &Handover, zone: Tz) {
     let health = &handover.health;
     let counts = &health.counts;
+    if health.from_board {
+        let _ = write!(
+            out,
+            "<section id=\"feed\"><h2>The feed's health</h2><p>Written from a running board, \
+             which keeps no times of past events: the feed's gaps are not listed here (a \
+             report from the recording lists them). {} lines rejected since the board \
+             started.</p></section>\n",
+            counts.rejected
+        );
+        return;
+    }
     let stale = human_target(health.stale_after.as_secs_f64());
     let _ = write!(
         out,

@@ -9,6 +9,7 @@
 //! incidents itself; the breach list and the attendance distribution come from the
 //! incidents the engine holds ([`IncidentLife`]).
 
+mod board;
 pub(crate) mod cells;
 mod charts;
 pub mod csv;
@@ -26,6 +27,7 @@ use crate::ingest::ingest_reader;
 use crate::model::IncidentOutcome;
 use crate::time::{Span, Timestamp};
 
+pub use board::write_for_board;
 pub use health::{FeedHealth, Gap};
 
 /// The longest period a handover covers: a month, so a force can report upwards.
@@ -136,7 +138,20 @@ pub fn compute(
         .ok_or(HandoverError::NoEnd)?;
     let from = asked.from.unwrap_or_else(|| shift_start(to));
     check_period(from, to, asked.interval)?;
-    let intervals = interval_bounds(from, to, asked.interval)
+    let health = watch.finish(from, to, counts);
+    Ok(from_engine(&engine, from, to, asked.interval, health))
+}
+
+/// The handover over `(from, to]` from an engine that holds every record the period can
+/// see (a checked period).
+pub(crate) fn from_engine(
+    engine: &Engine,
+    from: Timestamp,
+    to: Timestamp,
+    interval: Span,
+    health: FeedHealth,
+) -> Handover {
+    let intervals = interval_bounds(from, to, interval)
         .into_iter()
         .map(|(start, end)| Interval {
             start,
@@ -146,17 +161,17 @@ pub fn compute(
         })
         .collect();
     let lives = engine.incident_lives(to);
-    Ok(Handover {
+    Handover {
         from,
         to,
-        interval: asked.interval,
+        interval,
         total: engine.scoped_figures(to, to - from),
         staffing: engine.staffing_by_line(to),
         intervals,
         breaches: breaches(&lives, from, to),
         attendances: attendances(&lives, from, to),
-        health: watch.finish(from, to, counts),
-    })
+        health,
+    }
 }
 
 fn check_period(from: Timestamp, to: Timestamp, interval: Span) -> Result<(), HandoverError> {

@@ -50,6 +50,8 @@ pub enum KeyAction {
     Interrupt,
     /// Take down the RECORDING FAILED banner.
     AcknowledgeRecording,
+    /// Write the handover for the shift so far to a file, and say where.
+    WriteHandover,
     /// Scroll the open overlay by this many lines (negative: up); nothing without one.
     Scroll(i16),
     /// Scroll the open overlay by a page (negative: up).
@@ -263,7 +265,7 @@ const fn back(by: Span) -> ReplayCommand {
 }
 
 /// Every key of the board, in the order the help and the docs list them.
-pub static KEYMAP: [Binding; 15] = [
+pub static KEYMAP: [Binding; 16] = [
     Binding {
         presses: &[
             window('1', 0),
@@ -290,6 +292,12 @@ pub static KEYMAP: [Binding; 15] = [
         presses: &[Press::new(Key::char('v'), KeyAction::NextLayout)],
         help: "layout: auto → wall → standard → compact",
         hint: Hint::IfRoom("layout"),
+        applies: Applies::Everywhere,
+    },
+    Binding {
+        presses: &[Press::new(Key::char('H'), KeyAction::WriteHandover)],
+        help: "write the handover for the shift so far to a file (its path is shown)",
+        hint: Hint::Never,
         applies: Applies::Everywhere,
     },
     Binding {
