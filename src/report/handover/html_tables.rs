@@ -188,12 +188,12 @@ pub(super) fn write_health(out: &mut String, handover: &Handover, zone: Tz) {
     let health = &handover.health;
     let counts = &health.counts;
     if health.from_board {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<section id=\"feed\"><h2>The feed's health</h2><p>Written from a running board, \
              which keeps no times of past events: the feed's gaps are not listed here (a \
              report from the recording lists them). {} lines rejected since the board \
-             started.</p></section>\n",
+             started.</p></section>",
             counts.rejected
         );
         return;
