@@ -9,12 +9,33 @@ use super::cells;
 use crate::engine::StaffingByLine;
 use crate::time::format_utc;
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
+/// A CSV field: quoted when it holds a comma, a quote or a line break; text a spreadsheet
+/// would run as a formula (an area code from the feed starting `=`, `+`, `-` or `@`) is
+/// kept as text with a leading `'`.
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields_are_quoted_and_never_run_as_formulas() {
+        assert_eq!(field("BIR"), "BIR");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=1+2"), "'=1+2");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
     }
 }
 
