@@ -392,3 +392,28 @@ fn the_page_is_self_contained() {
     assert!(page.contains("@page{size:A4"));
     assert!(page.contains("break-before:page"));
 }
+
+#[test]
+fn the_feed_outage_scenario_shows_its_twenty_silent_minutes_as_the_one_gap() {
+    // fixtures/scenarios/README.md: the last line before the outage is 10:19:54.376 BST and
+    // nothing arrives until the catch-up burst, whose first line (881) is 10:40:00.006;
+    // heartbeats keep every other stretch of the morning shorter than 30 s.
+    let handover = handover_of(
+        &feed("fixtures/scenarios/feed-outage.ndjson"),
+        "2024-07-04T09:00:00+01:00",
+        "2024-07-04T12:00:00+01:00",
+    );
+    let gaps: Vec<(Timestamp, Timestamp)> = handover
+        .health
+        .gaps
+        .iter()
+        .map(|g| (g.start, g.end))
+        .collect();
+    assert_eq!(
+        gaps,
+        vec![(
+            at("2024-07-04T10:19:54.376+01:00"),
+            at("2024-07-04T10:40:00.006+01:00")
+        )]
+    );
+}
