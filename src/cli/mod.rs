@@ -361,6 +361,11 @@ Examples:
   forceboard report day.ndjson --at 2024-07-01T12:00:00Z --window 15m --json
   forceboard gen --seed 3 | forceboard report - --window 24h
   COLUMNS=80 forceboard report day.ndjson > for-a-phone.txt
+  forceboard report day.ndjson --format html --shift > handover.html
+  forceboard report day.ndjson --format csv --from 2024-07-05T07:00:00+01:00 --interval 30m
+
+--format html writes the handover: one printable page over a period (--from/--to, or the \
+shift holding its end), interval by interval, with charts; --format csv its interval table.
 
 The table fits COLUMNS, or the terminal: narrower than the wide table, it is stacked. \
 Piped with no COLUMNS, it is the wide table.
