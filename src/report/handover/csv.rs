@@ -25,20 +25,6 @@ fn field(text: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::field;
-
-    #[test]
-    fn fields_are_quoted_and_never_run_as_formulas() {
-        assert_eq!(field("BIR"), "BIR");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=1+2"), "'=1+2");
-        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
-    }
-}
-
 /// The whole file.
 pub fn table(handover: &Handover) -> String {
     let columns = cells::columns();
@@ -71,4 +57,18 @@ pub fn table(handover: &Handover) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields_are_quoted_and_never_run_as_formulas() {
+        assert_eq!(field("BIR"), "BIR");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=1+2"), "'=1+2");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+    }
 }
