@@ -17,7 +17,7 @@
 //! | `shell`    | the shells around an app, and all their I/O: the terminal, `TERM=dumb` lines, the SSH server, the trainer's console; terminal capabilities; starting a board's sources; `--record`'s writer |
 //! | `app`      | one board's state machine: feed items, keys, ticks and resizes in, a `Board` out; the timeline of events and clock a board reads |
 //! | `ui`       | view state and keys, the `Board` (a frame's plain data), the regions of a screen and the widgets they draw with |
-//! | `report`   | headless figures: the `report` table and JSON |
+//! | `report`   | headless figures: the `report` table and JSON, the handover (HTML + SVG, CSV) |
 //! | `check`    | headless validation: a feed's rejected lines and counts (`check`) |
 //! | `publish`  | bridges a live source onto a NATS JetStream subject, acked and de-duplicated |
 //! | `serve`    | plays a recording to TCP clients on one timeline on the trainer's clock (pause, seek, speed; control socket) |

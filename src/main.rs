@@ -10,7 +10,7 @@
 mod cli;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
@@ -76,26 +76,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve_command(&config, &args),
         Some(Command::Control(args)) => control_command(&args),
         Some(Command::Ssh(args)) => {
-            ssh_command(cli::board_config(config, args.feed.as_ref())?, &args)
+            let config = cli::board_config(config, args.feed.as_ref())?;
+            ssh_command(with_handover_dir(config, args.handover_dir.as_ref()), &args)
         }
         Some(Command::Publish(args)) => cli::publish::run(&config, &args),
         Some(Command::Watch(args)) => {
             let config = cli::board_config(config, Some(&args.feed))?;
+            let config = with_handover_dir(config, args.dashboard.handover_dir.as_ref());
             show(config, args.options()?)
         }
         Some(Command::Replay(args)) => {
             let config = args.force.config(config)?;
+            let config = with_handover_dir(config, args.dashboard.handover_dir.as_ref());
             let playback = args.file.read_playback(config.reorder_horizon)?;
             show(config, args.options(playback)?)
         }
         None if io::stdout().is_terminal() => show(
-            config,
+            with_handover_dir(config, cli.dashboard.handover_dir.as_ref()),
             cli.dashboard
                 .options(forceboard::shell::FeedInput::Demo, None),
         ),
         // Not a terminal (a pipe, a script): the demo day's figures as text.
         None => print(&report::demo_day(&config, screen_width())?),
     }
+}
+
+/// `--handover-dir`, over the configuration's `handover_dir`.
+fn with_handover_dir(mut config: Config, dir: Option<&PathBuf>) -> Config {
+    if let Some(dir) = dir {
+        config.handover_dir.clone_from(dir);
+    }
+    config
 }
 
 fn show(config: Config, options: terminal::Options) -> anyhow::Result<ExitCode> {
@@ -152,6 +163,9 @@ fn start_logging(
 }
 
 fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some((format, asked)) = args.handover(config)? {
+        return handover_command(config, args, format, asked);
+    }
     let computed = report::compute(args.file.open()?, config, args.at, &args.window)
         .with_context(|| format!("cannot read {}", args.file))?;
     let report = computed.ok_or_else(|| {
@@ -161,6 +175,32 @@ fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode
         )
     })?;
     print(&report.render(config, &args.window, args.format(), screen_width()))
+}
+
+/// `report --format html|csv`: the handover over a period.
+fn handover_command(
+    config: &Config,
+    args: &ReportArgs,
+    format: cli::HandoverFormat,
+    asked: report::handover::PeriodAsked,
+) -> anyhow::Result<ExitCode> {
+    let zone = config.timezone;
+    let starts = config.shift_starts.clone();
+    let computed = report::handover::compute(args.file.open()?, config, asked, |end| {
+        report::handover::shift::shift_around(end, &starts, zone).map_or(end, |(start, _)| start)
+    });
+    let handover = match computed {
+        Ok(handover) => handover,
+        // A period that cannot be is the flags' fault: exit 2.
+        Err(error) if error.is_usage() => return Err(UsageError(error.to_string()).into()),
+        Err(error) => return Err(anyhow!("{}: {error}", args.file)),
+    };
+    print(&match format {
+        cli::HandoverFormat::Html => {
+            report::handover::html::page(&handover, config, &args.file.to_string())
+        }
+        cli::HandoverFormat::Csv => report::handover::csv::table(&handover),
+    })
 }
 
 fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> {

@@ -59,6 +59,8 @@ pub enum Effect {
     RedrawNow,
     /// Close this board.
     Quit,
+    /// Write the handover for the shift so far ([`App::handover_written`] says where).
+    WriteHandover,
 }
 
 /// How one board starts.
@@ -187,16 +189,30 @@ impl App {
                 self.dirty = true;
                 self.urgent = true;
             }
-            Effect::None | Effect::Quit => {}
+            Effect::None | Effect::Quit | Effect::WriteHandover => {}
         }
         effect
+    }
+
+    /// Where the handover was written (or why it was not): shown on this screen until
+    /// the next key.
+    pub fn handover_written(&mut self, written: Result<std::path::PathBuf, String>) {
+        self.view.notice = Some(match written {
+            Ok(path) => format!("HANDOVER WRITTEN — {}", path.display()),
+            Err(why) => why,
+        });
+        self.dirty = true;
+        self.urgent = true;
     }
 
     fn handle_key(&mut self, key: KeyEvent, feed: &mut Timeline, wall: Timestamp) -> Effect {
         let Some(action) = keymap::action_for(&key) else {
             return Effect::None;
         };
+        // The notice of the last handover stays until the next key.
+        let had_notice = self.view.notice.take().is_some();
         let changed = match action {
+            KeyAction::WriteHandover => return Effect::WriteHandover,
             // Each does nothing where it does not apply: on a feed that is not a replay,
             // with no RECORDING FAILED banner up.
             KeyAction::Replay(command) => feed.command(command, wall),
@@ -211,7 +227,7 @@ impl App {
                 Action::Nothing => false,
             },
         };
-        if changed {
+        if changed || had_notice {
             Effect::RedrawNow
         } else {
             Effect::None

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{
     DashboardArgs, ForceArg, GenArgs, GenSchema, GenStart, LayoutArg, ReplayArgs, ReportArgs,
-    ServeArgs, UsageError, WatchArgs,
+    ReportFormat, ServeArgs, UsageError, WatchArgs,
 };
 use chrono::Datelike;
 use forceboard::config::{Config, Theme};
@@ -14,6 +14,7 @@ use forceboard::generate::{GenOptions, local_midnight};
 use forceboard::ingest::playback::Playback;
 use forceboard::ingest::replay::ReplayOptions;
 use forceboard::report;
+use forceboard::report::handover::PeriodAsked;
 use forceboard::serve::{BACKLOG_MARGIN, ServeOptions};
 use forceboard::shell::FeedInput;
 use forceboard::shell::terminal::{AlertOptions, Options};
@@ -64,6 +65,7 @@ impl DashboardArgs {
             no_bell: after.no_bell || self.no_bell,
             alert_log: after.alert_log.or(self.alert_log),
             alert_command: after.alert_command.or(self.alert_command),
+            handover_dir: after.handover_dir.or(self.handover_dir),
         }
     }
 
@@ -78,6 +80,8 @@ impl DashboardArgs {
             Some("--ascii")
         } else if self.rotate.is_some() {
             Some("--rotate")
+        } else if self.handover_dir.is_some() {
+            Some("--handover-dir")
         } else if self.log.is_some() {
             Some("--log")
         } else if self.operator.is_some() {
@@ -175,13 +179,52 @@ impl ReplayArgs {
     }
 }
 
+/// A handover's page or table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverFormat {
+    Html,
+    Csv,
+}
+
 impl ReportArgs {
     pub fn format(&self) -> report::Format {
-        if self.json {
+        if self.json || self.format == Some(ReportFormat::Json) {
             report::Format::Json
         } else {
             report::Format::Table
         }
+    }
+
+    /// The handover asked for (`--format html` or `csv`), or `None` for the figures at
+    /// one moment; the period's flags without one of those formats are refused.
+    pub fn handover(
+        &self,
+        config: &Config,
+    ) -> Result<Option<(HandoverFormat, PeriodAsked)>, UsageError> {
+        let format = match self.format {
+            Some(ReportFormat::Html) => HandoverFormat::Html,
+            Some(ReportFormat::Csv) => HandoverFormat::Csv,
+            _ if self.from.is_some()
+                || self.to.is_some()
+                || self.shift
+                || self.interval.is_some() =>
+            {
+                return Err(UsageError(
+                    "--from, --to, --shift and --interval make a handover: give --format html \
+                     or --format csv"
+                        .to_string(),
+                ));
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some((
+            format,
+            PeriodAsked {
+                from: self.from,
+                to: self.to.or(self.at),
+                interval: self.interval.unwrap_or(config.handover_interval),
+            },
+        )))
     }
 }
 

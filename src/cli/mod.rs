@@ -22,7 +22,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-pub use convert::board_config;
+pub use convert::{HandoverFormat, board_config};
 use forceboard::config::{Theme, Window};
 use forceboard::feed::source::nats::NatsAddressError;
 use forceboard::feed::source::{FeedSource, FeedSourceError};
@@ -31,8 +31,8 @@ pub use nats::{NatsAuthArgs, PublishArgs};
 pub use ssh::SshArgs;
 pub use values::{FeedFile, not_this_machine};
 use values::{
-    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_listen, parse_rotate,
-    parse_speed, parse_start, parse_time, parse_window,
+    Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_interval, parse_listen,
+    parse_rotate, parse_speed, parse_start, parse_time, parse_window,
 };
 
 #[derive(Debug, Parser)]
@@ -99,6 +99,10 @@ pub struct DashboardArgs {
     /// the alert as JSON on its standard input; never holds the board up.
     #[arg(long, value_name = "CMD")]
     pub alert_command: Option<String>,
+    /// Where the H key writes the handover for the shift so far [default: the config's
+    /// handover_dir, else the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub handover_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -214,11 +218,37 @@ pub struct ReportArgs {
     /// Window W: the figures cover (T - W, T]. E.g. 15m, 1h, 24h, 90m, 7d.
     #[arg(long, value_name = "W", default_value = "1h", value_parser = Flag(parse_window))]
     pub window: Window,
-    /// Print the figures as one JSON object instead of a table.
+    /// Print the figures as one JSON object instead of a table (as --format json).
     #[arg(long)]
     pub json: bool,
+    /// table, json, html (the handover page, with charts) or csv (the handover's
+    /// interval table).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<ReportFormat>,
+    /// The handover's start [default: the start of the shift holding its end].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time))]
+    pub from: Option<Timestamp>,
+    /// The handover's end [default: --at, or the feed's end].
+    #[arg(long, value_name = "TIME", value_parser = Flag(parse_time), conflicts_with = "at")]
+    pub to: Option<Timestamp>,
+    /// The handover covers the shift (the config's shift_starts) holding its end, up to
+    /// that end; the default without --from.
+    #[arg(long, conflicts_with = "from")]
+    pub shift: bool,
+    /// The handover's interval, 1m to 24h [default: the config's handover_interval, 15m].
+    #[arg(long, value_name = "SPAN", value_parser = Flag(parse_interval))]
+    pub interval: Option<Span>,
     #[command(flatten)]
     pub force: ForceArg,
+}
+
+/// How `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Html,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -369,6 +399,11 @@ Examples:
   forceboard report day.ndjson --at 2024-07-01T12:00:00Z --window 15m --json
   forceboard gen --seed 3 | forceboard report - --window 24h
   COLUMNS=80 forceboard report day.ndjson > for-a-phone.txt
+  forceboard report day.ndjson --format html --shift > handover.html
+  forceboard report day.ndjson --format csv --from 2024-07-05T07:00:00+01:00 --interval 30m
+
+--format html writes the handover: one printable page over a period (--from/--to, or the \
+shift holding its end), interval by interval, with charts; --format csv its interval table.
 
 The table fits COLUMNS, or the terminal: narrower than the wide table, it is stacked. \
 Piped with no COLUMNS, it is the wide table.
@@ -490,11 +525,15 @@ impl Cli {
                 if let Some(log) = log {
                     *log = log.take().or(before.log.take());
                 }
+                // ssh boards write handovers too.
+                if let Command::Ssh(args) = other {
+                    args.handover_dir = args.handover_dir.take().or(before.handover_dir.take());
+                }
                 if let Some(flag) = before.first_given() {
-                    let commands = if flag == "--log" {
-                        "forceboard, watch, replay, serve, ssh and publish"
-                    } else {
-                        "the dashboard (forceboard, watch and replay)"
+                    let commands = match flag {
+                        "--log" => "forceboard, watch, replay, serve, ssh and publish",
+                        "--handover-dir" => "forceboard, watch, replay and ssh",
+                        _ => "the dashboard (forceboard, watch and replay)",
                     };
                     return Err(conflict(format!("{flag} applies only to {commands}")));
                 }

@@ -97,6 +97,10 @@ pub struct SshArgs {
     /// Write logs to this file: each session's key, address, start, end and reason.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Where a session's H key writes the handover, on this server [default: the config's
+    /// handover_dir, else the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub handover_dir: Option<PathBuf>,
     /// Credentials for a nats:// or tls:// feed.
     #[command(flatten)]
     pub nats: NatsAuthArgs,

@@ -124,6 +124,13 @@ pub(super) fn parse_window(text: &str, flag: &str) -> Result<Window, String> {
         .ok_or_else(|| format!("{flag} must be a duration such as 15m, 1h, 24h, 90m or 7d"))
 }
 
+/// `report --interval`: 1 minute to 24 hours.
+pub(super) fn parse_interval(text: &str, flag: &str) -> Result<Span, String> {
+    parse_span(text)
+        .filter(|span| (Span::MINUTE..=Span::from_hours(24)).contains(span))
+        .ok_or_else(|| format!("{flag} must be a duration from 1m to 24h, such as 15m or 30m"))
+}
+
 pub(super) fn parse_rotate(text: &str, flag: &str) -> Result<Span, String> {
     parse_span(text)
         .filter(|&span| span >= Span::SECOND)

@@ -56,6 +56,12 @@ pub enum Problem {
     Missing,
     #[error("\"{0}\" is given twice")]
     GivenTwice(String),
+    #[error(
+        "must be a list of 1 to 12 different times of day such as [\"07:00\", \"15:00\", \"23:00\"]"
+    )]
+    NotShiftStarts,
+    #[error("must be a duration from 1m to 24h such as \"15m\" or \"30m\"")]
+    NotHandoverInterval,
     #[error("must be a list of [[forces]] tables")]
     NotForces,
     #[error(
@@ -94,6 +100,12 @@ pub(super) struct ConfigFile {
     pub pairing_grace: Option<Duration>,
     pub max_call_duration: Option<Duration>,
     pub max_incident_duration: Option<Duration>,
+    /// The handover's shifts: local times of day in `timezone`.
+    pub shift_starts: Option<ShiftStarts>,
+    /// The handover's interval table and charts: each row this long.
+    pub handover_interval: Option<HandoverInterval>,
+    /// Where a board's `H` key writes the handover.
+    pub handover_dir: Option<Folder>,
     pub calls: Option<Table<Calls>>,
     pub incidents: Option<Table<Incidents>>,
     pub areas: Option<AreaList>,
@@ -182,6 +194,9 @@ impl TryFrom<Value> for ForceName {
     }
 }
 
+/// A folder's path: text that is not empty, read as a force's name is.
+pub(super) type Folder = ForceName;
+
 /// An IANA time zone's name.
 #[derive(Debug, Deserialize)]
 #[serde(try_from = "Value")]
@@ -217,6 +232,50 @@ impl TryFrom<Value> for Windows {
             .collect::<Option<Vec<Window>>>()
             .map(Windows)
             .ok_or(Problem::NotWindows)
+    }
+}
+
+/// 1 to 12 different local times of day, `HH:MM`, in order.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "Value")]
+pub(super) struct ShiftStarts(pub Vec<chrono::NaiveTime>);
+
+impl TryFrom<Value> for ShiftStarts {
+    type Error = Problem;
+
+    fn try_from(value: Value) -> Result<ShiftStarts, Problem> {
+        let items = match value {
+            Value::Array(items) if (1..=12).contains(&items.len()) => items,
+            _ => return Err(Problem::NotShiftStarts),
+        };
+        let mut starts = items
+            .iter()
+            .map(|item| item.as_str().and_then(super::parse_time_of_day))
+            .collect::<Option<Vec<_>>>()
+            .ok_or(Problem::NotShiftStarts)?;
+        starts.sort_unstable();
+        let count = starts.len();
+        starts.dedup();
+        if starts.len() != count {
+            return Err(Problem::NotShiftStarts);
+        }
+        Ok(ShiftStarts(starts))
+    }
+}
+
+/// The handover's interval: 1 minute to 24 hours.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "Value")]
+pub(super) struct HandoverInterval(pub Span);
+
+impl TryFrom<Value> for HandoverInterval {
+    type Error = Problem;
+
+    fn try_from(value: Value) -> Result<HandoverInterval, Problem> {
+        positive_span(&value)
+            .filter(|span| (Span::MINUTE..=Span::from_hours(24)).contains(span))
+            .map(HandoverInterval)
+            .ok_or(Problem::NotHandoverInterval)
     }
 }
 

@@ -91,6 +91,12 @@ pub struct Config {
     pub call_expiry: Span,
     pub reorder_horizon: Span,
     pub stale_after: Span,
+    /// The handover's shifts: local times of day in `timezone`, in order.
+    pub shift_starts: Vec<chrono::NaiveTime>,
+    /// The handover's interval (a row of its table, a slot of its charts).
+    pub handover_interval: Span,
+    /// Where a board's `H` key writes the handover (`--handover-dir` overrides it).
+    pub handover_dir: std::path::PathBuf,
     /// Live links: a TCP or HTTP connection silent this long is closed and dialled again
     /// (default twice `stale_after`).
     pub idle_limit: Span,
@@ -126,6 +132,12 @@ impl Default for Config {
             call_expiry: engine.call_expiry,
             reorder_horizon: DEFAULT_REORDER_HORIZON,
             stale_after: Span::from_secs(30),
+            shift_starts: DEFAULT_SHIFT_STARTS
+                .iter()
+                .filter_map(|text| parse_time_of_day(text))
+                .collect(),
+            handover_interval: Span::from_mins(15),
+            handover_dir: std::path::PathBuf::from("."),
             idle_limit: Span::from_secs(60),
             future_skew: Span::from_secs(60),
             pairing_grace: Span::from_mins(2),
@@ -353,6 +365,15 @@ impl Config {
         if let Some(windows) = &file.windows {
             self.windows.clone_from(&windows.0);
         }
+        if let Some(starts) = &file.shift_starts {
+            self.shift_starts.clone_from(&starts.0);
+        }
+        if let Some(interval) = &file.handover_interval {
+            self.handover_interval = interval.0;
+        }
+        if let Some(dir) = &file.handover_dir {
+            self.handover_dir = std::path::PathBuf::from(&dir.0);
+        }
         if let Some(fraction) = &file.warn_fraction {
             self.warn_fraction = fraction.0;
         }
@@ -465,6 +486,18 @@ impl Config {
             .find(|area| area.code == code)
             .map_or(code, |area| area.name.as_str())
     }
+}
+
+/// The default shift pattern of the handover: earlies, lates and nights.
+pub const DEFAULT_SHIFT_STARTS: [&str; 3] = ["07:00", "15:00", "23:00"];
+
+/// A time of day as `HH:MM`, 00:00 to 23:59 (a shift's start).
+pub fn parse_time_of_day(text: &str) -> Option<chrono::NaiveTime> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(hours.parse().ok()?, minutes.parse().ok()?, 0)
 }
 
 /// The 1-based number of the line that byte `offset` of `text` is on. A span that starts

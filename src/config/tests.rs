@@ -159,6 +159,22 @@ fn bad_keys_and_values_are_one_sentence_naming_the_key_and_its_line() {
             "line 1: `warn_fraction` must be more than 0 and at most 1",
         ),
         ("windows = []", "line 1: `windows` must be a list"),
+        (
+            "shift_starts = [\"7:00\"]",
+            "line 1: `shift_starts` must be a list of 1 to 12 different times of day",
+        ),
+        (
+            "shift_starts = [\"07:00\", \"07:00\"]",
+            "line 1: `shift_starts` must be a list of 1 to 12 different times of day",
+        ),
+        (
+            "shift_starts = []",
+            "line 1: `shift_starts` must be a list of 1 to 12 different times of day",
+        ),
+        (
+            "handover_interval = \"30s\"",
+            "line 1: `handover_interval` must be a duration from 1m to 24h",
+        ),
         ("windows = [\"15q\"]", "line 1: `windows` must be a list"),
         ("windows = \"15m\"", "line 1: `windows` must be a list"),
         (
@@ -538,4 +554,22 @@ fn the_theme_is_one_of_four_names() {
         "line 1: `theme` unknown variant `pink`, expected one of `dark`, `light`, \
          `high-contrast`, `auto`"
     );
+}
+
+#[test]
+fn the_handover_reads_its_shifts_in_order_and_its_interval() {
+    let config = Config::parse(
+        "shift_starts = [\"22:00\", \"06:00\", \"14:00\"]\nhandover_interval = \"30m\"",
+    )
+    .expect("valid config");
+    let starts: Vec<String> = config
+        .shift_starts
+        .iter()
+        .map(|t| t.format("%H:%M").to_string())
+        .collect();
+    assert_eq!(starts, ["06:00", "14:00", "22:00"]);
+    assert_eq!(config.handover_interval, Span::from_mins(30));
+    let defaults = Config::default();
+    assert_eq!(defaults.shift_starts.len(), 3);
+    assert_eq!(defaults.handover_interval, Span::from_mins(15));
 }

@@ -14,6 +14,7 @@ mod apply;
 pub mod erlang;
 mod figures;
 mod headline;
+mod history;
 mod id_key;
 pub(crate) mod ledger;
 mod lists;
@@ -31,6 +32,7 @@ pub use figures::{
     mean_seconds, nearest_rank, percent,
 };
 pub use headline::HeadlineMeans;
+pub use history::IncidentLife;
 pub use lists::{OpenIncident, TopList, WaitingCall};
 pub(crate) use scan::ExactScan;
 pub use staffing::{

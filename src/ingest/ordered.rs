@@ -165,6 +165,7 @@ impl OrderedIngest {
         match self.engine.ingest(next.event) {
             Ok(Applied::Accepted) => {
                 self.counts.accepted += 1;
+                on_line.accepted(next.at);
                 if !past_end && self.counts.latest_accepted.is_none_or(|t| next.at > t) {
                     self.counts.latest_accepted = Some(next.at);
                 }
@@ -191,6 +192,8 @@ pub trait OnLine {
     fn rejected(&mut self, line_number: u64, reason: Reject);
     /// A stray line (applied all the same), with where it was put.
     fn stray(&mut self, _line_number: u64, _placement: Placement) {}
+    /// An event accepted, with its time (the handover's gaps in the feed).
+    fn accepted(&mut self, _at: Timestamp) {}
 }
 
 /// Any closure over refused lines is an [`OnLine`] that ignores strays.

@@ -1,7 +1,9 @@
-//! Headless figures: `forceboard report`'s table and JSON. The table is one wide row per
+//! Headless figures: `forceboard report`'s table and JSON, and the period's handover
+//! (HTML and CSV, [`handover`]). The table is one wide row per
 //! figure group where it fits (or where nothing says how wide the screen is), else the
 //! stacked layout of [`stacked`].
 
+pub mod handover;
 mod stacked;
 mod staffing;
 

@@ -265,8 +265,12 @@ impl Shell {
                 _ = sleep_until(frame_due), if frame_due.is_some() => continue,
                 signal = signals.any() => return Ok(Ending::Signal(signal)),
             };
-            if self.pump.take(msg, app, feed, rx) == Effect::Quit {
-                return Ok(Ending::Quit);
+            match self.pump.take(msg, app, feed, rx) {
+                Effect::Quit => return Ok(Ending::Quit),
+                Effect::WriteHandover => {
+                    super::write_handover(app, feed, config, self.pump.clock.now());
+                }
+                _ => {}
             }
             let bells = app.take_bells();
             if bells > 0 && self.bell {

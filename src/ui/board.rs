@@ -78,6 +78,8 @@ pub struct Board {
     pub warn_fraction: f64,
     pub mode: Mode,
     pub feed: FeedStatus,
+    /// The view's notice (where `H` wrote the handover), as a banner.
+    pub notice: Option<String>,
     /// `now` is more than a day from the wall clock (a served recording's or a replay's
     /// day): every date shown says its year. See [`Board::seen_at`].
     pub(crate) dates_with_year: bool,
@@ -176,6 +178,7 @@ impl Board {
         }
 
         Board {
+            notice: view.notice.as_deref().map(shown),
             force_name: shown(&config.force_name),
             now,
             tz: config.timezone,

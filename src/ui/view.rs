@@ -144,6 +144,8 @@ pub struct View {
     /// The board moves through the force and the areas by itself (`--rotate`): the wall
     /// shows where in that round it is.
     pub rotating: bool,
+    /// A word for this screen only, until the next key: where `H` wrote the handover.
+    pub notice: Option<String>,
 }
 
 impl View {
@@ -216,6 +218,7 @@ impl View {
             }
             KeyAction::AcknowledgeRecording
             | KeyAction::AcknowledgeAlert
+            | KeyAction::WriteHandover
             | KeyAction::Replay(_) => Action::Nothing,
         }
     }

@@ -467,3 +467,31 @@ fn a_trainee_board_on_a_recording_served_at_x20_shows_its_durations_and_says_tra
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// `H` writes the handover for the shift so far into `--handover-dir`, and the board says
+/// where.
+#[test]
+fn h_writes_the_handover_and_the_board_shows_its_path() {
+    let dir = crate::common::nats::TempDir::new("handover-e2e");
+    let folder = dir.0.to_string_lossy().into_owned();
+    let mut board = Board::start(&["--handover-dir", &folder], 160, 40);
+    board.wait_for("DEMO DATA");
+    board.press("H");
+    board.wait_for("HANDOVER WRITTEN");
+    let written: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let name = written[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("handover-"), "{name}");
+    board.wait_for(&name);
+    let page = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    board.press("q");
+    assert_exit_code(&mut board, 0, "q");
+}

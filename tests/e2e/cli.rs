@@ -8,6 +8,7 @@ use serde_json::Value;
 
 mod forces;
 mod generate;
+mod handover;
 
 /// Runs the binary with its output piped and no `COLUMNS`, so `report` prints its wide
 /// table whatever the shell running the tests exports.

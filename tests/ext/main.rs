@@ -1,6 +1,7 @@
 //! forceboard against real external programs: the OpenSSH client against `forceboard
-//! ssh`, and a real nats-server under `publish` and `watch --feed nats://`. Both come from
-//! Debian's packages; `.ci/run` installs them when missing.
+//! ssh`, a real nats-server under `publish` and `watch --feed nats://`, and Chromium
+//! opening, printing and photographing the handover page. All come from Debian's
+//! packages; `.ci/run` installs them when missing.
 
 // Tests fail by panicking: an unwrap or expect is how a test says what it expected. Test
 // data is small and made here, so its indices and counts are cast without checks. A test
@@ -18,5 +19,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod chromium;
 mod nats;
 mod ssh;

@@ -679,3 +679,23 @@ fn a_sighup_the_moment_the_server_says_where_it_listens_reloads_and_never_ends_i
     board.press("q");
     assert!(board.wait_exit().success());
 }
+
+/// `H` in a session writes the handover on the server, into `--handover-dir`, and shows
+/// that session its path there.
+#[test]
+fn h_in_a_session_writes_the_handover_on_the_server_and_shows_its_path() {
+    let scratch = crate::common::nats::TempDir::new("ssh-handover");
+    let folder = scratch.0.clone();
+    let folder_text = folder.to_string_lossy().into_owned();
+    let (server, allowed, _) = server("handover", &["--handover-dir", &folder_text]);
+    let mut remote = server.connect(&allowed, 160, 40);
+    remote.wait_for("SL 33.3%");
+    remote.press("H");
+    // The replay stands at 12:00:00Z, 13:00:00 BST.
+    remote.wait_for("HANDOVER WRITTEN");
+    remote.wait_for("handover-20240701-130000.html");
+    let page = std::fs::read_to_string(folder.join("handover-20240701-130000.html")).unwrap();
+    assert!(page.contains("From Mon 01 Jul 2024 07:00:00 BST to Mon 01 Jul 2024 13:00:00 BST"));
+    remote.press("q");
+    assert!(remote.wait_exit().success());
+}

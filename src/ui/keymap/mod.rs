@@ -52,6 +52,8 @@ pub enum KeyAction {
     AcknowledgeRecording,
     /// Acknowledge the newest unacknowledged alert, by this board's operator.
     AcknowledgeAlert,
+    /// Write the handover for the shift so far to a file, and say where.
+    WriteHandover,
     /// Scroll the open overlay by this many lines (negative: up); nothing without one.
     Scroll(i16),
     /// Scroll the open overlay by a page (negative: up).
@@ -265,7 +267,7 @@ const fn back(by: Span) -> ReplayCommand {
 }
 
 /// Every key of the board, in the order the help and the docs list them.
-pub static KEYMAP: [Binding; 16] = [
+pub static KEYMAP: [Binding; 17] = [
     Binding {
         presses: &[
             window('1', 0),
@@ -292,6 +294,12 @@ pub static KEYMAP: [Binding; 16] = [
         presses: &[Press::new(Key::char('v'), KeyAction::NextLayout)],
         help: "layout: auto → wall → standard → compact",
         hint: Hint::IfRoom("layout"),
+        applies: Applies::Everywhere,
+    },
+    Binding {
+        presses: &[Press::new(Key::char('H'), KeyAction::WriteHandover)],
+        help: "write the handover for the shift so far to a file (its path is shown)",
+        hint: Hint::Never,
         applies: Applies::Everywhere,
     },
     Binding {

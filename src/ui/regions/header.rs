@@ -78,6 +78,9 @@ pub(crate) fn banners(board: &Board) -> Vec<(Banner, String)> {
     if let Some(words) = recording_failed(board.feed.recording.as_ref()) {
         banners.push((Banner::Alarm, words));
     }
+    if let Some(words) = &board.notice {
+        banners.push((Banner::Warning, words.clone()));
+    }
     banners
 }
 

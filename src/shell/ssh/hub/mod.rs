@@ -293,7 +293,13 @@ impl Hub {
             .into_iter()
             .filter(|key| trainer || !moves_the_clock(key))
         {
-            quit |= session.app.handle(Msg::Key(key), &mut self.feed, now) == Effect::Quit;
+            match session.app.handle(Msg::Key(key), &mut self.feed, now) {
+                Effect::Quit => quit = true,
+                Effect::WriteHandover => {
+                    crate::shell::write_handover(&mut session.app, &self.feed, &self.config, now);
+                }
+                _ => {}
+            }
             if quit {
                 break;
             }
