@@ -3,7 +3,7 @@
 //! `Timeline` can serve several boards: they read it, and only the shell that owns it
 //! feeds it.
 
-use crate::config::Config;
+use crate::config::{AlertSettings, Config};
 use crate::engine::Engine;
 use crate::feed::{FeedItem, SourceState};
 use crate::ingest::playback::Playback;
@@ -75,6 +75,7 @@ pub struct Timeline {
     known_now: Option<Timestamp>,
     /// The alerts on this feed, shared by every board on it.
     alerts: Alerts,
+    alert_settings: AlertSettings,
     /// What went wrong with `--alert-command`, in words.
     alert_problem: Option<String>,
 }
@@ -103,7 +104,8 @@ impl Timeline {
             acknowledged_failures: 0,
             source: None,
             known_now: None,
-            alerts: Alerts::default(),
+            alerts: Alerts::new(config.alerts.realert),
+            alert_settings: config.alerts.clone(),
             alert_problem: None,
         }
     }
@@ -224,7 +226,9 @@ impl Timeline {
     pub(crate) fn evaluate_alerts(&mut self, window: Span, wall: Timestamp) {
         let at = self.figures_at(wall);
         let live = self.live_state(wall).is_live() || self.is_replay();
-        let (readings, breaches) = alerts::readings::read(self.engine(), at, window, live);
+        let settings = &self.alert_settings;
+        let (readings, breaches) =
+            alerts::readings::read(self.engine(), (at, window), live, settings);
         self.alerts.evaluate(self.now(wall), &readings, &breaches);
     }
 

@@ -27,6 +27,10 @@ pub enum Problem {
     NotTimeZone(String),
     #[error("must be a number")]
     NotNumber,
+    #[error("must be a number of at least 0 (or a duration such as \"30s\", read as seconds)")]
+    NotThreshold,
+    #[error("must be a duration such as \"2m\", or \"0s\" to raise at once")]
+    NotHold,
     #[error("must be more than 0 and at most 1")]
     WarnFraction,
     #[error(
@@ -110,6 +114,7 @@ pub(super) struct ConfigFile {
     pub incidents: Option<Table<Incidents>>,
     pub areas: Option<AreaList>,
     pub theme: Option<super::Theme>,
+    pub alerts: Option<Table<super::alerts::AlertsFile>>,
     /// Only in a `[[forces]]` table: the NATS subject whose boards are that force's.
     /// Checked once every force is read (each must differ), so it keeps its place.
     pub subject: Option<Spanned<Value>>,

@@ -18,9 +18,11 @@ use crate::format::printable;
 use crate::generate::AreaShare;
 use crate::time::{Span, format_span, parse_span};
 
+mod alerts;
 mod file;
 mod forces;
 
+pub use alerts::{AlertSettings, MEASURES as ALERT_MEASURES, RuleSettings};
 pub use file::Problem;
 use file::{AreaKeys, AreaWeight, ConfigFile, Table, Text};
 pub use forces::{Force, NoForce};
@@ -113,6 +115,7 @@ pub struct Config {
     pub incidents: [IncidentTargets; 2],
     pub areas: Vec<Area>,
     pub theme: Theme,
+    pub alerts: AlertSettings,
     /// The `[[forces]]`, each the whole configuration of the boards on its subject
     /// (empty when the file lists none: every board is the top level's).
     pub forces: Vec<Force>,
@@ -155,6 +158,7 @@ impl Default for Config {
                 })
                 .collect(),
             theme: Theme::Dark,
+            alerts: AlertSettings::default(),
             forces: Vec::new(),
         }
     }
@@ -379,6 +383,9 @@ impl Config {
         }
         if let Some(theme) = file.theme {
             self.theme = theme;
+        }
+        if let Some(Table(alerts)) = &file.alerts {
+            alerts.apply(&mut self.alerts);
         }
         for (given, slot) in [
             (&file.call_expiry, &mut self.call_expiry),

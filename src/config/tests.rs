@@ -573,3 +573,42 @@ fn the_handover_reads_its_shifts_in_order_and_its_interval() {
     assert_eq!(defaults.shift_starts.len(), 3);
     assert_eq!(defaults.handover_interval, Span::from_mins(15));
 }
+
+#[test]
+fn alert_rules_are_set_by_the_measure_s_name_and_checked() {
+    let config = Config::parse(
+        "[alerts]\nrealert = \"5m\"\n[alerts.999_service_level]\nwarning = 95\ncritical = 85.5\nhold = \"0s\"\n[alerts.101_waiting]\noff = true\n[alerts.999_longest_wait]\nwarning = \"20s\"",
+    )
+    .expect("valid");
+    assert_eq!(config.alerts.realert, Span::from_mins(5));
+    let sl = config.alerts.rule("999_service_level");
+    assert_eq!(
+        (sl.warning, sl.critical, sl.hold, sl.off),
+        (Some(95.0), Some(85.5), Some(Span::ZERO), false)
+    );
+    assert!(config.alerts.rule("101_waiting").off);
+    assert_eq!(config.alerts.rule("999_longest_wait").warning, Some(20.0));
+    assert_eq!(
+        config.alerts.rule("999_mean_answer"),
+        RuleSettings::default()
+    );
+    for (text, message) in [
+        (
+            "[alerts.999_servce_level]\nwarning = 90",
+            "line 1: unknown key `alerts.999_servce_level` (see forceboard.example.toml for every key)",
+        ),
+        (
+            "[alerts.999_waiting]\nwarning = -1",
+            "line 2: `alerts.999_waiting.warning` must be a number of at least 0 (or a duration \
+             such as \"30s\", read as seconds)",
+        ),
+        (
+            "[alerts.999_waiting]\nhold = \"soon\"",
+            "line 2: `alerts.999_waiting.hold` must be a duration such as \"2m\", or \"0s\" to \
+             raise at once",
+        ),
+    ] {
+        let refused = Config::parse(text).expect_err(text);
+        assert_eq!(refused.to_string(), message, "{text}");
+    }
+}

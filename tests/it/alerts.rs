@@ -36,7 +36,10 @@ struct Room {
 
 impl Room {
     fn new() -> Room {
-        let config = Config::default();
+        Room::with(Config::default())
+    }
+
+    fn with(config: Config) -> Room {
         let start = t("11:59:59");
         let mut feed = Timeline::live(&config, start);
         let mut boards = [
@@ -162,5 +165,35 @@ fn two_boards_raise_hold_acknowledge_realarm_and_clear_at_the_moments_worked_by_
             "999 mean answer 13m 00s (over 10s)",
             "999 service level 0.0% (under 80.0%)"
         ]
+    );
+}
+
+/// The configuration moves the thresholds, the hold and the re-alarm: one call waiting is
+/// an alert at once, the longest wait raises nothing, and an acknowledgement holds for a
+/// minute.
+#[test]
+fn configured_rules_raise_at_their_own_thresholds_and_times() {
+    let config = Config::parse(
+        "[alerts]\nrealert = \"1m\"\n[alerts.999_waiting]\nwarning = 0\nhold = \"0s\"\n\
+         [alerts.999_longest_wait]\noff = true",
+    )
+    .expect("a valid config");
+    let mut room = Room::with(config);
+    let offered = r#"{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"C1","line":"999"}"#;
+    room.feed(t("12:00:00"), offered);
+    assert_eq!(room.tick("12:00:00"), [1, 1]);
+    assert_eq!(
+        texts(&room.shown(0, "12:00:00")),
+        ["999 calls waiting 1 (over 0)"]
+    );
+    // 40 s: the longest wait would be over 30 s, but its rule is off.
+    assert_eq!(room.tick("12:00:40"), [0, 0]);
+    let ack = Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT));
+    room.boards[0].handle(ack, &mut room.feed, t("12:00:50"));
+    assert_eq!(room.tick("12:01:49"), [0, 0]);
+    assert_eq!(
+        room.tick("12:01:50"),
+        [1, 1],
+        "a minute after the acknowledgement"
     );
 }

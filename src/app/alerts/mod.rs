@@ -18,7 +18,8 @@ use crate::time::{Span, Timestamp};
 pub use display::lines;
 pub use rules::{Level, Measure, Rule};
 
-/// An alert acknowledged this long ago and still raised alarms again.
+/// An alert acknowledged this long ago and still raised alarms again, unless the
+/// configuration says otherwise (`[alerts] realert`).
 pub const REALERT: Span = Span::from_mins(10);
 
 /// What an alert is about.
@@ -79,8 +80,10 @@ pub enum AlertEvent {
 }
 
 /// Every alert of one feed, shared by every board on it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Alerts {
+    /// An acknowledged alert still raised this long after alarms again.
+    realert: Span,
     /// Raised, oldest first.
     active: Vec<ActiveAlert>,
     /// Since when each figure has been past its warning threshold, and its critical one.
@@ -91,7 +94,24 @@ pub struct Alerts {
     alarms: u64,
 }
 
+impl Default for Alerts {
+    fn default() -> Alerts {
+        Alerts::new(REALERT)
+    }
+}
+
 impl Alerts {
+    /// No alert yet; an acknowledged one alarms again after `realert`.
+    pub fn new(realert: Span) -> Alerts {
+        Alerts {
+            realert,
+            active: Vec::new(),
+            pending: HashMap::new(),
+            events: Vec::new(),
+            alarms: 0,
+        }
+    }
+
     /// Reads the figures at `now`: `readings` are each rule with the figure it watches.
     /// Every breached open incident is in `breaches`.
     pub fn evaluate(
@@ -233,7 +253,7 @@ impl Alerts {
             if alert
                 .acknowledged
                 .as_ref()
-                .is_some_and(|ack| now - ack.at >= REALERT)
+                .is_some_and(|ack| now - ack.at >= self.realert)
             {
                 alert.acknowledged = None;
                 alert.alarmed_at = now;

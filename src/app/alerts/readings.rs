@@ -3,6 +3,7 @@
 //! is live.
 
 use super::rules::{self, Rule};
+use crate::config::AlertSettings;
 use crate::engine::{Engine, Scope};
 use crate::model::{CallLine, Grade};
 use crate::time::{Span, Timestamp};
@@ -14,7 +15,12 @@ pub type Readings = Vec<(Rule, Option<f64>)>;
 pub type Breaches = Vec<(Grade, String)>;
 
 /// Each rule with the figure it watches at `at`, and the breached open incidents.
-pub fn read(engine: &Engine, at: Timestamp, window: Span, live: bool) -> (Readings, Breaches) {
+pub fn read(
+    engine: &Engine,
+    (at, window): (Timestamp, Span),
+    live: bool,
+    settings: &AlertSettings,
+) -> (Readings, Breaches) {
     let figures = engine.figures(at, window, Scope::Force);
     let mut readings = Vec::new();
     for line in CallLine::ALL {
@@ -24,11 +30,16 @@ pub fn read(engine: &Engine, at: Timestamp, window: Span, live: bool) -> (Readin
         };
         let staffing = engine.staffing(line, at);
         for rule in rules::call_rules(line, calls) {
+            let Some(rule) = rule.configured(settings) else {
+                continue;
+            };
             let value = rules::reading(rule.measure, calls, &staffing);
             readings.push((rule, value));
         }
     }
-    readings.push((rules::feed_rule(), Some(if live { 0.0 } else { 1.0 })));
+    if let Some(rule) = rules::feed_rule().configured(settings) {
+        readings.push((rule, Some(if live { 0.0 } else { 1.0 })));
+    }
     let breaches = engine
         .open_incidents(at, Scope::Force)
         .into_iter()

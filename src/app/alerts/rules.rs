@@ -4,6 +4,7 @@
 //! pass before clearing. The thresholds come from the force's own targets and goals, so a
 //! force that moves its goal moves its alarms with it.
 
+use crate::config::AlertSettings;
 use crate::engine::{CallFigures, Staffing};
 use crate::model::CallLine;
 use crate::time::Span;
@@ -20,6 +21,20 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// The measure's name in the configuration (`[alerts.999_service_level]`).
+    pub fn config_name(self) -> String {
+        match self {
+            Measure::ServiceLevel(line) => format!("{}_service_level", line.label()),
+            Measure::MeanAnswer(line) => format!("{}_mean_answer", line.label()),
+            Measure::Waiting(line) => format!("{}_waiting", line.label()),
+            Measure::LongestWait(line) => format!("{}_longest_wait", line.label()),
+            Measure::ForecastServiceLevel(line) => {
+                format!("{}_forecast_service_level", line.label())
+            }
+            Measure::FeedNotLive => "feed_not_live".to_string(),
+        }
+    }
+
     /// The measure in words, as the alert strip and the audit log say it.
     pub fn label(self) -> String {
         match self {
@@ -74,6 +89,21 @@ impl Level {
 }
 
 impl Rule {
+    /// The rule as the configuration sets it (`None` when it is switched off).
+    pub fn configured(self, settings: &AlertSettings) -> Option<Rule> {
+        let set = settings.rule(&self.measure.config_name());
+        if set.off {
+            return None;
+        }
+        Some(Rule {
+            warning: set.warning.unwrap_or(self.warning),
+            critical: set.critical.unwrap_or(self.critical),
+            hold: set.hold.unwrap_or(self.hold),
+            clear_margin: set.clear_margin.unwrap_or(self.clear_margin),
+            ..self
+        })
+    }
+
     fn past(&self, value: f64, threshold: f64) -> bool {
         match self.worse {
             Worse::Above => value > threshold,
