@@ -11,6 +11,7 @@
 //! area, layout and size) can show one timeline.
 
 pub mod alerts;
+mod note;
 pub(crate) mod timeline;
 pub(crate) mod tracker;
 
@@ -22,6 +23,7 @@ use crate::format::printable;
 use crate::time::{Span, Timestamp};
 use crate::ui::keymap::{self, KeyAction};
 use crate::ui::{Action, Board, ColorDepth, LayoutChoice, Palette, View};
+use note::{NotePrompt, NoteStep};
 
 pub use crate::ui::ReplayCommand;
 pub use timeline::{PlaybackError, RecordHealth, Timeline};
@@ -101,6 +103,8 @@ pub struct App {
     alarms_heard: u64,
     /// New alarms since the shell last asked: ring the bell once for each.
     bells_due: u64,
+    /// The note being typed for an acknowledgement (`A`), if one is.
+    note: Option<NotePrompt>,
 }
 
 impl App {
@@ -130,7 +134,24 @@ impl App {
             operator: "this board".to_string(),
             alarms_heard: 0,
             bells_due: 0,
+            note: None,
         }
+    }
+
+    /// A key while the acknowledgement's note is open: typed, or Enter / Esc.
+    fn type_note(&mut self, key: &KeyEvent, feed: &mut Timeline, wall: Timestamp) -> Effect {
+        let Some(prompt) = self.note.as_mut() else {
+            return Effect::None;
+        };
+        match prompt.key(key) {
+            NoteStep::Typing => {}
+            NoteStep::Done(note) => {
+                self.note = None;
+                feed.acknowledge_alert(&self.operator, note.as_deref(), wall);
+            }
+            NoteStep::Cancelled => self.note = None,
+        }
+        Effect::RedrawNow
     }
 
     /// Who acknowledges alerts from this board.
@@ -181,6 +202,7 @@ impl App {
                 self.last_frame = None;
                 Effect::RedrawNow
             }
+            Msg::Key(key) if self.note.is_some() => self.type_note(&key, feed, wall),
             Msg::Key(key) => self.handle_key(key, feed, wall),
         };
         match effect {
@@ -217,7 +239,15 @@ impl App {
             // with no RECORDING FAILED banner up.
             KeyAction::Replay(command) => feed.command(command, wall),
             KeyAction::AcknowledgeRecording => feed.acknowledge_record_failure(),
-            KeyAction::AcknowledgeAlert => feed.acknowledge_alert(&self.operator, wall),
+            KeyAction::AcknowledgeAlert => {
+                // A note first (Enter with none acknowledges at once), if there is an
+                // alert to acknowledge.
+                let open = feed.alerts().any_unacknowledged();
+                if open {
+                    self.note = Some(NotePrompt::default());
+                }
+                open
+            }
             _ => match self
                 .view
                 .apply(action, self.windows, feed.engine().area_codes())
@@ -285,6 +315,7 @@ impl App {
         .seen_at(wall);
         board.alerts = alerts::lines(&feed.alerts().shown());
         board.alert_problem = feed.alert_problem().map(str::to_string);
+        board.note_prompt = self.note.as_ref().map(|note| note.text().to_string());
         board
     }
 

@@ -236,10 +236,16 @@ impl Timeline {
         &self.alerts
     }
 
-    /// Acknowledges the newest unacknowledged alert by `by`: `false` when there is none.
-    pub(crate) fn acknowledge_alert(&mut self, by: &str, wall: Timestamp) -> bool {
+    /// Acknowledges the newest unacknowledged alert by `by`, with `note`: `false` when
+    /// there is none.
+    pub(crate) fn acknowledge_alert(
+        &mut self,
+        by: &str,
+        note: Option<&str>,
+        wall: Timestamp,
+    ) -> bool {
         let now = self.now(wall);
-        self.alerts.acknowledge_newest(by, None, now)
+        self.alerts.acknowledge_newest(by, note, now)
     }
 
     /// What the shell says went wrong with `--alert-command`.

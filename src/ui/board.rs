@@ -87,6 +87,8 @@ pub struct Board {
     pub alerts: Vec<AlertLine>,
     /// What went wrong with `--alert-command`, in words.
     pub alert_problem: Option<String>,
+    /// The note being typed for an acknowledgement (after `A`), if one is.
+    pub note_prompt: Option<String>,
 }
 
 /// A raised alert as a board shows it.
@@ -201,6 +203,7 @@ impl Board {
             dates_with_year: false,
             alerts: Vec::new(),
             alert_problem: None,
+            note_prompt: None,
         }
     }
 

@@ -60,6 +60,8 @@ fn each_alarm_rings_the_bell_once_and_an_acknowledgement_is_logged_by_name() {
     }
     board.wait_for("A: acknowledge");
     board.press("A");
+    board.wait_for("Note for the acknowledgement");
+    board.press("two off sick\r");
     let started = Instant::now();
     while events(&log_lines(&log), &["acknowledged"]) < 1 {
         assert!(
@@ -93,6 +95,7 @@ fn each_alarm_rings_the_bell_once_and_an_acknowledgement_is_logged_by_name() {
         .find(|line| line["event"] == "acknowledged")
         .expect("an acknowledgement");
     assert_eq!(acknowledged["by"], "Insp. Khan");
+    assert_eq!(acknowledged["note"], "two off sick");
     assert!(
         acknowledged["alert"]
             .as_str()

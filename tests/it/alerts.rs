@@ -10,6 +10,7 @@
 //! at 12:15:00.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use forceboard::app::alerts::AlertEvent;
 use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::{FeedItem, SourceState, parse_line};
@@ -124,9 +125,32 @@ fn two_boards_raise_hold_acknowledge_realarm_and_clear_at_the_moments_worked_by_
         ]
     );
 
-    // Board B's inspector acknowledges: the critical one, on both boards, by name.
-    let ack = Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT));
-    room.boards[1].handle(ack, &mut room.feed, t("12:02:00"));
+    // Board B's inspector acknowledges, with a note: the critical one, on both boards,
+    // by name.
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    room.boards[1].handle(key(KeyCode::Char('A')), &mut room.feed, t("12:02:00"));
+    assert_eq!(
+        room.boards[1]
+            .board(&room.feed, &room.config, t("12:02:00"))
+            .note_prompt
+            .as_deref(),
+        Some(""),
+        "A asks for a note first"
+    );
+    for c in "two handlers off sick".chars() {
+        room.boards[1].handle(key(KeyCode::Char(c)), &mut room.feed, t("12:02:00"));
+    }
+    room.boards[1].handle(key(KeyCode::Enter), &mut room.feed, t("12:02:00"));
+    let events = room.feed.take_alert_events();
+    let noted = events.iter().find_map(|event| match event {
+        AlertEvent::Acknowledged(alert) => alert.acknowledged.clone(),
+        _ => None,
+    });
+    let noted = noted.expect("acknowledged");
+    assert_eq!(
+        (noted.by.as_str(), noted.note.as_deref()),
+        ("Insp. Khan", Some("two handlers off sick"))
+    );
     for board in 0..2 {
         let shown = room.shown(board, "12:02:00");
         assert_eq!(shown[0].acknowledged_by.as_deref(), Some("Insp. Khan"));
@@ -188,8 +212,9 @@ fn configured_rules_raise_at_their_own_thresholds_and_times() {
     );
     // 40 s: the longest wait would be over 30 s, but its rule is off.
     assert_eq!(room.tick("12:00:40"), [0, 0]);
-    let ack = Msg::Key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT));
-    room.boards[0].handle(ack, &mut room.feed, t("12:00:50"));
+    let key = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    room.boards[0].handle(key(KeyCode::Char('A')), &mut room.feed, t("12:00:50"));
+    room.boards[0].handle(key(KeyCode::Enter), &mut room.feed, t("12:00:50"));
     assert_eq!(room.tick("12:01:49"), [0, 0]);
     assert_eq!(
         room.tick("12:01:50"),

@@ -283,6 +283,11 @@ impl Alerts {
         true
     }
 
+    /// Whether any raised alert is not acknowledged yet.
+    pub fn any_unacknowledged(&self) -> bool {
+        self.active.iter().any(|alert| alert.acknowledged.is_none())
+    }
+
     /// The raised alerts in the order a board shows them: critical first, the newest
     /// first within a level.
     pub fn shown(&self) -> Vec<ActiveAlert> {

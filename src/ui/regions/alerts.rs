@@ -37,6 +37,27 @@ pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if area.height == 0 {
         return;
     }
+    if let Some(note) = &board.note_prompt {
+        let style = theme.selected();
+        fill_row(buf, area, area.y, style);
+        let glyphs = theme.glyphs();
+        let line = fit(
+            area.width,
+            [
+                Line::styled(
+                    format!(
+                        "Note for the acknowledgement: {note}_ {0} Enter: acknowledge {0} Esc: cancel",
+                        glyphs.separator
+                    ),
+                    style,
+                ),
+                Line::styled(format!("Note: {note}_ {} Enter", glyphs.separator), style),
+                Line::styled(format!("Note: {note}_"), style),
+            ],
+        );
+        put_line(buf, area, area.x, area.y, &line);
+        return;
+    }
     let Some(first) = board.alerts.first() else {
         if let Some(problem) = &board.alert_problem {
             let style = theme.banner(Banner::Warning);
