@@ -612,3 +612,15 @@ fn alert_rules_are_set_by_the_measure_s_name_and_checked() {
         assert_eq!(refused.to_string(), message, "{text}");
     }
 }
+
+#[test]
+fn a_force_sets_its_own_alert_rules_over_the_top_level() {
+    let config = Config::parse(
+        "[alerts.999_waiting]\nwarning = 3\n\n[[forces]]\nsubject = \"events.wyp\"\nforce_name = \"West Yorkshire Police\"\n[forces.alerts.999_waiting]\ncritical = 9\n",
+    )
+    .expect("valid");
+    let wyp = config.for_subject("events.wyp").expect("a force");
+    let rule = wyp.alerts.rule("999_waiting");
+    assert_eq!((rule.warning, rule.critical), (Some(3.0), Some(9.0)));
+    assert_eq!(config.alerts.rule("999_waiting").critical, None);
+}
