@@ -99,7 +99,7 @@ fn draw_layout(area: Rect, buf: &mut Buffer, board: &Board, view: &View, theme: 
     let [head, banner_area, strip, body, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banners.len() as u16),
-        Constraint::Length(alerts::rows(board)),
+        Constraint::Length(alerts::rows(board, layout == Resolved::Wall, area.height)),
         Constraint::Min(0),
         Constraint::Length(1),
     ])

@@ -15,7 +15,9 @@ use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::{FeedItem, SourceState, parse_line};
 use forceboard::time::{Timestamp, parse_rfc3339};
-use forceboard::ui::AlertLine;
+use forceboard::ui::{AlertLine, LayoutChoice, draw};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 fn t(hms: &str) -> Timestamp {
     parse_rfc3339(&format!("2024-07-01T{hms}Z")).expect("a time")
@@ -221,4 +223,38 @@ fn configured_rules_raise_at_their_own_thresholds_and_times() {
         [1, 1],
         "a minute after the acknowledgement"
     );
+}
+
+/// The strip on each layout, at 12:01:00 of the first scenario (the longest wait
+/// critical, three calls waiting a warning): the wall in block type, one line at 80×24,
+/// a marker on a phone.
+#[test]
+fn the_alert_strip_on_the_wall_the_compact_board_and_a_phone() {
+    let mut room = Room::new();
+    for id in ["C1", "C2", "C3"] {
+        let offered = format!(
+            r#"{{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"{id}","line":"999"}}"#
+        );
+        room.feed(t("12:00:00"), &offered);
+    }
+    for at in ["12:00:00", "12:00:11", "12:00:31", "12:01:00"] {
+        room.tick(at);
+    }
+    let board = room.boards[0].board(&room.feed, &room.config, t("12:01:00"));
+    for (layout, name, width, height) in [
+        (LayoutChoice::Wall, "wall", 200, 60),
+        (LayoutChoice::Compact, "compact", 80, 24),
+        (LayoutChoice::Auto, "micro", 60, 20),
+    ] {
+        let mut view = room.boards[0].view().clone();
+        view.layout = layout;
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a terminal");
+        terminal
+            .draw(|frame| draw(frame, &board, &view))
+            .expect("drawn");
+        insta::assert_snapshot!(
+            format!("alerts_{name}_{width}x{height}"),
+            terminal.backend()
+        );
+    }
 }

@@ -11,13 +11,27 @@ use ratatui::text::Line;
 
 use crate::ui::board::{AlertLine, Board};
 use crate::ui::regions::header::shortened;
-use crate::ui::widgets::text::{fill_row, fit, put_line};
+use crate::ui::widgets::bigtext;
+use crate::ui::widgets::text::{fill_row, fit, put_centered, put_line};
 use crate::ui::widgets::theme::{Banner, Theme};
 
-/// The rows the strip takes: one while an alert is raised or the alert command fails.
-pub(crate) fn rows(board: &Board) -> u16 {
-    u16::from(!board.alerts.is_empty() || board.alert_problem.is_some())
+/// The rows the strip takes: one while an alert is raised or the alert command fails;
+/// on a wall `height` rows tall (50 or more), the level in block type above that line.
+pub(crate) fn rows(board: &Board, wall: bool, height: u16) -> u16 {
+    let any = !board.alerts.is_empty() || board.alert_problem.is_some();
+    match (
+        any,
+        wall && height >= BIG_FROM && board.note_prompt.is_none(),
+    ) {
+        (false, _) => 0,
+        (true, false) => 1,
+        (true, true) if board.alerts.is_empty() => 1,
+        (true, true) => bigtext::ROWS + 1,
+    }
 }
+
+/// A wall at least this tall shows the alert's level in block type.
+const BIG_FROM: u16 = 50;
 
 /// Whether this second is a pulse's solid half (even seconds of the board's clock).
 fn solid_now(board: &Board) -> bool {
@@ -106,11 +120,40 @@ pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
             ),
         ],
     );
-    put_line(buf, area, area.x, area.y, &line);
+    let text_row = area.bottom() - 1;
+    if area.height > bigtext::ROWS {
+        // The wall: the level in block type, the line under it.
+        for y in area.top()..area.bottom() {
+            fill_row(buf, area, y, style);
+        }
+        let words = if first.critical {
+            "CRITICAL"
+        } else {
+            "WARNING"
+        };
+        if let Some(scale) = bigtext::best_scale(words, area.width.saturating_sub(2), bigtext::ROWS)
+        {
+            let letters = Rect::new(area.x, area.y, area.width, bigtext::ROWS);
+            bigtext::draw(buf, letters, words, scale, (glyphs.big_solid, style));
+        }
+        put_centered(buf, area, text_row, &line);
+        return;
+    }
+    put_line(buf, area, area.x, text_row, &line);
 }
 
-/// The micro layout's marker: `ALERT 2` in the header's right-hand corner.
+/// The micro layout's alert: the strip's line above the footer when that row is free,
+/// else `ALERT 2` in the header's right-hand corner.
 pub(crate) fn draw_marker(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
+    if board.alerts.is_empty() || area.height < 3 {
+        return;
+    }
+    let row = area.bottom() - 2;
+    let free = (area.left()..area.right()).all(|x| buf[(x, row)].symbol() == " ");
+    if free {
+        draw(Rect::new(area.x, row, area.width, 1), buf, board, theme);
+        return;
+    }
     let Some(first) = board.alerts.first() else {
         return;
     };
@@ -118,7 +161,7 @@ pub(crate) fn draw_marker(area: Rect, buf: &mut Buffer, board: &Board, theme: &T
     let Ok(width) = u16::try_from(marker.len()) else {
         return;
     };
-    if area.width < width || area.height == 0 {
+    if area.width < width {
         return;
     }
     let style = style(first, solid_now(board), theme);
