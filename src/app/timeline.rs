@@ -5,7 +5,9 @@
 
 use crate::config::{AlertSettings, Config};
 use crate::engine::Engine;
+use crate::feed::source::SharedAck;
 use crate::feed::{FeedItem, SourceState};
+use crate::format::printable;
 use crate::ingest::playback::Playback;
 use crate::ingest::replay::{Replay, ReplayOptions};
 use crate::model::{AnnouncedClock, Event, EventBody, Reject};
@@ -13,8 +15,9 @@ use crate::time::{MAX_SPEED, MIN_SPEED};
 use crate::time::{Span, Timestamp};
 use crate::ui::status::{AsOf, SourceLabel};
 use crate::ui::{FeedState, FeedStatus, Mode, RecordingStatus, ReplayCommand};
+use tokio::sync::mpsc;
 
-use super::alerts::{self, AlertEvent, Alerts};
+use super::alerts::{self, Acknowledgement, AlertEvent, Alerts};
 use super::tracker::FeedTracker;
 use crate::ingest::live::{LiveIngest, Outcome};
 use crate::time::{FeedClock, Followed};
@@ -76,6 +79,8 @@ pub struct Timeline {
     /// The alerts on this feed, shared by every board on it.
     alerts: Alerts,
     alert_settings: AlertSettings,
+    /// Where this board's acknowledgements go to be shared (boards on one NATS subject).
+    ack_relay: Option<mpsc::UnboundedSender<SharedAck>>,
     /// What went wrong with `--alert-command`, in words.
     alert_problem: Option<String>,
 }
@@ -106,6 +111,7 @@ impl Timeline {
             known_now: None,
             alerts: Alerts::new(config.alerts.realert),
             alert_settings: config.alerts.clone(),
+            ack_relay: None,
             alert_problem: None,
         }
     }
@@ -245,7 +251,23 @@ impl Timeline {
         wall: Timestamp,
     ) -> bool {
         let now = self.now(wall);
-        self.alerts.acknowledge_newest(by, note, now)
+        let Some(alert) = self.alerts.acknowledge_newest(by, note, now) else {
+            return false;
+        };
+        if let Some(relay) = &self.ack_relay {
+            let _ = relay.send(SharedAck {
+                alert: alert.key.label(),
+                by: by.to_string(),
+                note: note.map(str::to_string),
+                at: now,
+            });
+        }
+        true
+    }
+
+    /// Shares this board's acknowledgements through `relay` (a NATS feed's boards).
+    pub fn set_ack_relay(&mut self, relay: mpsc::UnboundedSender<SharedAck>) {
+        self.ack_relay = Some(relay);
     }
 
     /// What the shell says went wrong with `--alert-command`.
@@ -326,6 +348,16 @@ impl Timeline {
                     self.first_line_of_connection = true;
                 }
                 self.tracker.set_state(state, wall);
+            }
+            FeedItem::SharedAck(ack) => {
+                let alert = ack.alert.clone();
+                let ack = Acknowledgement {
+                    by: printable(&ack.by).into_owned(),
+                    note: ack.note.map(|note| printable(&note).into_owned()),
+                    at: ack.at,
+                    shared: true,
+                };
+                self.alerts.apply_shared(&alert, ack);
             }
             FeedItem::WrittenAt(written) => {
                 self.tracker.written_at(written);

@@ -22,7 +22,9 @@ use tracing::{info, warn};
 use super::carry::{Carry, CarryWrite};
 use crate::feed::parse::parse_line;
 use crate::feed::source::nats::TIMELINE_HEADER;
-use crate::feed::source::nats::carried::{TimeIndex, bucket_name, decode_lines, index_key};
+use crate::feed::source::nats::carried::{
+    TimeIndex, bucket_name, decode_lines, index_key, is_item_of,
+};
 use crate::feed::source::nats::late_join::{backlog, carried_values, created_nanos};
 use crate::time::{Span, Timestamp};
 
@@ -103,6 +105,10 @@ pub(crate) async fn take_up(
             if let Some(index) = TimeIndex::from_bytes(value) {
                 carry.resume_index(&index);
             }
+            continue;
+        }
+        // The boards' shared acknowledgements live in the bucket too.
+        if !is_item_of(key, subject) {
             continue;
         }
         let lines: Vec<_> = decode_lines(value)

@@ -381,7 +381,7 @@ impl Publisher {
                         self.timelines.connected();
                     }
                 }
-                Some(FeedItem::WrittenAt(_)) => {}
+                Some(FeedItem::WrittenAt(_) | FeedItem::SharedAck(_)) => {}
                 None => return self.resume.check_reached(&self.source.label),
             }
         }

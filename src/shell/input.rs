@@ -5,7 +5,7 @@
 use tokio::sync::mpsc;
 
 use crate::config::Config;
-use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions};
+use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, nats};
 use crate::ingest::playback::Playback;
 use crate::ingest::replay::ReplayOptions;
 use crate::time::Timestamp;
@@ -57,8 +57,16 @@ impl FeedInput {
                     source => source,
                 };
                 let label = source_label(&source);
-                source::spawn_with(source, tx, token, timings);
                 let mut feed = Timeline::live(config, wall);
+                // Boards on one NATS subject share their alerts' acknowledgements.
+                if let FeedSource::Nats { target, .. } = &source {
+                    let (acks, shared) = mpsc::unbounded_channel();
+                    let relay =
+                        nats::shared_acks::relay(target.clone(), token.clone(), tx.clone(), shared);
+                    tokio::spawn(relay);
+                    feed.set_ack_relay(acks);
+                }
+                source::spawn_with(source, tx, token, timings);
                 feed.set_source(label);
                 feed
             }

@@ -30,6 +30,8 @@ mod forces;
 mod training;
 // A board started late sees every open item, however old (issue 22, item 1).
 mod late_join;
+// Alerts acknowledged on one board show on every board of the subject (issue 25).
+mod shared_alerts;
 
 const SUBJECT: &str = "events.wmp";
 /// How long a test waits for a feed item, or a publish, before failing: only a safety
@@ -109,7 +111,7 @@ async fn lines(rx: &mut Receiver<FeedItem>, count: usize) -> (Vec<u64>, Vec<Sour
         match next(rx).await {
             FeedItem::Event { line, .. } | FeedItem::Rejected { line, .. } => numbers.push(line),
             FeedItem::State(state) => states.push(state),
-            FeedItem::WrittenAt(_) => {}
+            FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) => {}
         }
     }
     (numbers, states)
@@ -561,7 +563,7 @@ async fn a_backlog_from_a_feed_gone_quiet_is_stale_at_once() {
         match &item {
             FeedItem::Event { .. } | FeedItem::Rejected { .. } => delivered += 1,
             FeedItem::WrittenAt(at) => written = Some(*at),
-            FeedItem::State(_) => {}
+            FeedItem::State(_) | FeedItem::SharedAck(_) => {}
         }
         feed.apply(item, wall());
     }

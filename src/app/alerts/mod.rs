@@ -22,6 +22,17 @@ pub use rules::{Level, Measure, Rule};
 /// configuration says otherwise (`[alerts] realert`).
 pub const REALERT: Span = Span::from_mins(10);
 
+/// Boards raise an alert a moment apart (each on its own tick, holds started when each
+/// first read the figure): another board's acknowledgement made up to this long before
+/// the alert was raised here is of the same alert.
+pub const SHARED_SLACK: Span = Span::MINUTE;
+
+/// Whether `ack`, made on another board, is of `alert` as raised here: made since a
+/// little before it was raised, and not so long before that it would have alarmed again.
+fn applies(ack: &Acknowledgement, alert: &ActiveAlert, realert: Span) -> bool {
+    ack.at >= alert.alarmed_at - SHARED_SLACK && alert.alarmed_at - ack.at < realert
+}
+
 /// What an alert is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertKey {
@@ -49,6 +60,8 @@ pub struct Acknowledgement {
     pub by: String,
     pub note: Option<String>,
     pub at: Timestamp,
+    /// Made on another board on the same NATS subject, and shared.
+    pub shared: bool,
 }
 
 /// A raised alert.
@@ -92,6 +105,9 @@ pub struct Alerts {
     events: Vec<AlertEvent>,
     /// Raises, escalations and re-alarms so far: a board rings when it grows.
     alarms: u64,
+    /// The latest acknowledgement shared by other boards, by alert name: applied to the
+    /// alert when it is (or is next) raised here.
+    shared: HashMap<String, Acknowledgement>,
 }
 
 impl Default for Alerts {
@@ -109,6 +125,7 @@ impl Alerts {
             pending: HashMap::new(),
             events: Vec::new(),
             alarms: 0,
+            shared: HashMap::new(),
         }
     }
 
@@ -197,10 +214,45 @@ impl Alerts {
         }
     }
 
-    fn raise(&mut self, alert: ActiveAlert) {
-        self.alarms += 1;
+    fn raise(&mut self, mut alert: ActiveAlert) {
+        // Acknowledged on another board already (this one raised it a moment later, or
+        // started after): shown so, without an alarm.
+        match self.shared.get(&alert.key.label()) {
+            Some(ack) if applies(ack, &alert, self.realert) => {
+                alert.acknowledged = Some(ack.clone());
+            }
+            _ => self.alarms += 1,
+        }
         self.events.push(AlertEvent::Raised(alert.clone()));
         self.active.push(alert);
+    }
+
+    /// An acknowledgement of the alert named `alert` made on another board on the same
+    /// feed: applied to it if it is raised here, and kept for when it is.
+    pub fn apply_shared(&mut self, alert: &str, ack: Acknowledgement) {
+        if self
+            .shared
+            .get(alert)
+            .is_some_and(|known| known.at >= ack.at)
+        {
+            return;
+        }
+        self.shared.insert(alert.to_string(), ack.clone());
+        for active in &mut self.active {
+            if active.key.label() != alert {
+                continue;
+            }
+            // This board's own acknowledgement, come back, changes nothing.
+            let already = active
+                .acknowledged
+                .as_ref()
+                .is_some_and(|own| own.at >= ack.at);
+            if !already && applies(&ack, active, self.realert) {
+                active.acknowledged = Some(ack.clone());
+                self.events.push(AlertEvent::Acknowledged(active.clone()));
+            }
+        }
+        self.shared.insert(alert.to_string(), ack);
     }
 
     fn read_breaches(&mut self, now: Timestamp, breaches: &[(Grade, String)]) {
@@ -265,22 +317,28 @@ impl Alerts {
 
     /// Acknowledges the newest unacknowledged alert, critical before warning, by `by`;
     /// `false` when there is none.
-    pub fn acknowledge_newest(&mut self, by: &str, note: Option<&str>, now: Timestamp) -> bool {
+    pub fn acknowledge_newest(
+        &mut self,
+        by: &str,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Option<ActiveAlert> {
         let newest = self
             .active
             .iter_mut()
             .filter(|alert| alert.acknowledged.is_none())
             .max_by_key(|alert| (alert.level, alert.alarmed_at));
-        let Some(alert) = newest else {
-            return false;
-        };
+        let alert = newest?;
         alert.acknowledged = Some(Acknowledgement {
             by: by.to_string(),
             note: note.map(str::to_string),
             at: now,
+            shared: false,
         });
-        self.events.push(AlertEvent::Acknowledged(alert.clone()));
-        true
+        let acknowledged = alert.clone();
+        self.events
+            .push(AlertEvent::Acknowledged(acknowledged.clone()));
+        Some(acknowledged)
     }
 
     /// Whether any raised alert is not acknowledged yet.

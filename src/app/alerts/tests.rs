@@ -52,7 +52,11 @@ fn a_figure_held_past_its_threshold_is_raised_escalated_acknowledged_realarmed_a
     assert_eq!(at(&mut alerts, 5, 75.0), ["escalated"]);
     assert_eq!(alerts.alarms(), 2);
     // Acknowledged at 6 by the inspector: no alarm, still shown, still critical.
-    assert!(alerts.acknowledge_newest("Insp. Khan", Some("two handlers sick"), minute(6)));
+    assert!(
+        alerts
+            .acknowledge_newest("Insp. Khan", Some("two handlers sick"), minute(6))
+            .is_some()
+    );
     assert_eq!(kinds(&alerts.take_events()), ["acknowledged"]);
     let shown = alerts.shown();
     assert_eq!(shown[0].level, Level::Critical);
@@ -62,7 +66,11 @@ fn a_figure_held_past_its_threshold_is_raised_escalated_acknowledged_realarmed_a
         ("Insp. Khan", Some("two handlers sick"))
     );
     // Nothing left to acknowledge.
-    assert!(!alerts.acknowledge_newest("Insp. Khan", None, minute(6)));
+    assert!(
+        alerts
+            .acknowledge_newest("Insp. Khan", None, minute(6))
+            .is_none()
+    );
     // 15: nine minutes after the acknowledgement, still acknowledged; 16: ten: again.
     assert!(at(&mut alerts, 15, 78.0).is_empty());
     assert_eq!(at(&mut alerts, 16, 78.0), ["realarmed"]);

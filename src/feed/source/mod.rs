@@ -56,6 +56,18 @@ pub enum FeedItem {
     /// before it arrived: a backlog (NATS) comes all at once when a board starts, so the
     /// link's silence counts from when its newest line was written, not from its arrival.
     WrittenAt(Timestamp),
+    /// Another board on the same NATS subject acknowledged an alert.
+    SharedAck(SharedAck),
+}
+
+/// An acknowledgement of an alert, as boards on one NATS subject share it: the alert's
+/// name, who, their note and when (on the acknowledging board's clock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedAck {
+    pub alert: String,
+    pub by: String,
+    pub note: Option<String>,
+    pub at: Timestamp,
 }
 
 /// A source's connection state, for the board's status line and banners.
@@ -362,7 +374,9 @@ mod tests {
             .map(|item| match item {
                 FeedItem::Event { line, .. } => (*line, None),
                 FeedItem::Rejected { line, reason } => (*line, Some(*reason)),
-                FeedItem::State(_) | FeedItem::WrittenAt(_) => panic!("only lines from a splitter"),
+                FeedItem::State(_) | FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) => {
+                    panic!("only lines from a splitter")
+                }
             })
             .collect()
     }

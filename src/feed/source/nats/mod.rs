@@ -28,6 +28,7 @@
 pub mod carried;
 mod connect;
 pub mod late_join;
+pub mod shared_acks;
 mod training;
 
 use std::time::Duration;
