@@ -20,7 +20,7 @@ use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
 /// Parses one line (without its newline) into an event.
 pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
     let text = std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?;
-    let fields = match scan_simple_object(text.as_bytes()) {
+    let fields = match scan_simple_object(text) {
         Some(fields) => fields,
         None => scan_with_serde(text)?,
     };
