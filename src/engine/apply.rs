@@ -40,7 +40,7 @@ impl Engine {
                 lpa,
             } => {
                 let own = OwnOpening::from_fields(offered_at, line);
-                self.close_call(id, outcome, at, own, lpa)
+                self.close_call(&id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
             EventBody::IncidentCreated { id, grade, lpa } => {
@@ -65,7 +65,7 @@ impl Engine {
                 lpa,
             } => {
                 let own = OwnOpening::from_fields(created_at, grade);
-                self.close_incident(id, outcome, at, own, lpa)
+                self.close_incident(&id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
             EventBody::Heartbeat { .. } => Applied::Accepted,
@@ -101,7 +101,7 @@ impl Engine {
     /// A closing event for call `id` at `at`; `own` and `lpa` let it stand alone.
     fn close_call(
         &mut self,
-        id: Box<str>,
+        id: &str,
         outcome: CallOutcome,
         at: Timestamp,
         own: Option<OwnOpening<CallLine>>,
@@ -115,14 +115,14 @@ impl Engine {
                 if let Some(record) = record {
                     record.outcome = Some(outcome);
                     record.closed_at = at;
-                    self.live.close_call(&id, record.closed_call(outcome, at));
+                    self.live.close_call(id, record.closed_call(outcome, at));
                 }
             }
             CloseVerdict::StandAlone(own) => {
                 let area = self.area_of(lpa);
                 let record = CallRecord::stand_alone(own, area, outcome, at);
                 self.live.add_closed_call(record.closed_call(outcome, at));
-                self.calls.insert(IdKey::new(&id), record);
+                self.calls.insert(IdKey::new(id), record);
             }
         }
         Ok(Applied::Accepted)
@@ -149,7 +149,7 @@ impl Engine {
     /// As [`Engine::close_call`], for incident `id`.
     fn close_incident(
         &mut self,
-        id: Box<str>,
+        id: &str,
         outcome: IncidentOutcome,
         at: Timestamp,
         own: Option<OwnOpening<Grade>>,
@@ -166,7 +166,7 @@ impl Engine {
                     record.outcome = Some(outcome);
                     record.closed_at = at;
                     self.live
-                        .close_incident(&id, record.closed_incident(outcome, at));
+                        .close_incident(id, record.closed_incident(outcome, at));
                 }
             }
             CloseVerdict::StandAlone(own) => {
@@ -174,7 +174,7 @@ impl Engine {
                 let record = IncidentRecord::stand_alone(own, area, outcome, at);
                 self.live
                     .add_closed_incident(record.closed_incident(outcome, at));
-                self.incidents.insert(IdKey::new(&id), record);
+                self.incidents.insert(IdKey::new(id), record);
             }
         }
         Ok(Applied::Accepted)
