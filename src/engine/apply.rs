@@ -1,6 +1,7 @@
 //! Applying events: the records, under the rules of [`super::ledger`], and the indexes kept
 //! with them ([`super::live`]); and forgetting what no window can see any more.
 
+use super::id_key::IdKey;
 use super::ledger::{
     CloseVerdict, EndVerdict, Handling, Life, OpenVerdict, OwnOpening, Refusal, rule_close,
     rule_end, rule_open,
@@ -18,13 +19,17 @@ impl Engine {
         let kind = event.body.kind();
         let applied = match event.body {
             EventBody::CallOffered { id, line, lpa } => {
-                let life = self.calls.get(&id).map_or(Life::Unknown, CallRecord::life);
+                let life = self
+                    .calls
+                    .get(id.as_bytes())
+                    .map_or(Life::Unknown, CallRecord::life);
                 if rule_open(life) == OpenVerdict::Duplicate {
                     return Ok(Applied::Duplicate);
                 }
                 let area = self.area_of(lpa);
                 self.live.open_call(&id, at, line, area);
-                self.calls.insert(id, CallRecord::open(at, line, area));
+                self.calls
+                    .insert(IdKey::new(&id), CallRecord::open(at, line, area));
                 Applied::Accepted
             }
             EventBody::CallClosed {
@@ -35,13 +40,13 @@ impl Engine {
                 lpa,
             } => {
                 let own = OwnOpening::from_fields(offered_at, line);
-                self.close_call(id, outcome, at, own, lpa)
+                self.close_call(&id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
             EventBody::IncidentCreated { id, grade, lpa } => {
                 let life = self
                     .incidents
-                    .get(&id)
+                    .get(id.as_bytes())
                     .map_or(Life::Unknown, IncidentRecord::life);
                 if rule_open(life) == OpenVerdict::Duplicate {
                     return Ok(Applied::Duplicate);
@@ -49,7 +54,7 @@ impl Engine {
                 let area = self.area_of(lpa);
                 self.live.open_incident(&id, at, grade, area);
                 self.incidents
-                    .insert(id, IncidentRecord::open(at, grade, area));
+                    .insert(IdKey::new(&id), IncidentRecord::open(at, grade, area));
                 Applied::Accepted
             }
             EventBody::IncidentClosed {
@@ -60,7 +65,7 @@ impl Engine {
                 lpa,
             } => {
                 let own = OwnOpening::from_fields(created_at, grade);
-                self.close_incident(id, outcome, at, own, lpa)
+                self.close_incident(&id, outcome, at, own, lpa)
                     .map_err(|refusal| refusal.reject(kind))?
             }
             EventBody::Heartbeat { .. } => Applied::Accepted,
@@ -96,27 +101,28 @@ impl Engine {
     /// A closing event for call `id` at `at`; `own` and `lpa` let it stand alone.
     fn close_call(
         &mut self,
-        id: Box<str>,
+        id: &str,
         outcome: CallOutcome,
         at: Timestamp,
         own: Option<OwnOpening<CallLine>>,
         lpa: Option<Box<str>>,
     ) -> Result<Applied, Refusal> {
-        let record = self.calls.get_mut(&id);
+        let record = self.calls.get_mut(id.as_bytes());
         let life = record.as_deref().map_or(Life::Unknown, CallRecord::life);
         match rule_close(life, at, own, self.settings.max_call_duration)? {
             CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
             CloseVerdict::Close => {
                 if let Some(record) = record {
-                    record.closed = Some((outcome, at));
-                    self.live.close_call(&id, record.closed_call(outcome, at));
+                    record.outcome = Some(outcome);
+                    record.closed_at = at;
+                    self.live.close_call(id, record.closed_call(outcome, at));
                 }
             }
             CloseVerdict::StandAlone(own) => {
                 let area = self.area_of(lpa);
                 let record = CallRecord::stand_alone(own, area, outcome, at);
                 self.live.add_closed_call(record.closed_call(outcome, at));
-                self.calls.insert(id, record);
+                self.calls.insert(IdKey::new(id), record);
             }
         }
         Ok(Applied::Accepted)
@@ -124,7 +130,7 @@ impl Engine {
 
     /// A `call_ended` for call `id` at `at`: its handle time joins its line's.
     fn end_call(&mut self, id: &str, at: Timestamp) -> Result<Applied, Refusal> {
-        let record = self.calls.get_mut(id);
+        let record = self.calls.get_mut(id.as_bytes());
         let handling = record
             .as_deref()
             .map_or(Handling::NotAnswered, CallRecord::handling);
@@ -143,13 +149,13 @@ impl Engine {
     /// As [`Engine::close_call`], for incident `id`.
     fn close_incident(
         &mut self,
-        id: Box<str>,
+        id: &str,
         outcome: IncidentOutcome,
         at: Timestamp,
         own: Option<OwnOpening<Grade>>,
         lpa: Option<Box<str>>,
     ) -> Result<Applied, Refusal> {
-        let record = self.incidents.get_mut(&id);
+        let record = self.incidents.get_mut(id.as_bytes());
         let life = record
             .as_deref()
             .map_or(Life::Unknown, IncidentRecord::life);
@@ -157,9 +163,10 @@ impl Engine {
             CloseVerdict::Duplicate => return Ok(Applied::Duplicate),
             CloseVerdict::Close => {
                 if let Some(record) = record {
-                    record.closed = Some((outcome, at));
+                    record.outcome = Some(outcome);
+                    record.closed_at = at;
                     self.live
-                        .close_incident(&id, record.closed_incident(outcome, at));
+                        .close_incident(id, record.closed_incident(outcome, at));
                 }
             }
             CloseVerdict::StandAlone(own) => {
@@ -167,7 +174,7 @@ impl Engine {
                 let record = IncidentRecord::stand_alone(own, area, outcome, at);
                 self.live
                     .add_closed_incident(record.closed_incident(outcome, at));
-                self.incidents.insert(id, record);
+                self.incidents.insert(IdKey::new(id), record);
             }
         }
         Ok(Applied::Accepted)
@@ -184,13 +191,13 @@ impl Engine {
         let (calls, forgotten) = (&mut self.calls, &mut self.expired_forgotten);
         self.live
             .forget_open_calls(open_call_cutoff, |id, bucket, line| {
-                calls.remove(id);
+                calls.remove(id.as_bytes());
                 forgotten[bucket][line.index()] += 1;
             });
         self.calls
-            .retain(|_, call| call.closed.is_none_or(|(_, closed)| closed > cutoff));
+            .retain(|_, call| call.closed().is_none_or(|(_, closed)| closed > cutoff));
         self.incidents
-            .retain(|_, incident| incident.closed.is_none_or(|(_, closed)| closed > cutoff));
+            .retain(|_, incident| incident.closed().is_none_or(|(_, closed)| closed > cutoff));
         self.live.forget_closed(cutoff);
         // A T within the retention looks back an hour for handle times and snapshots.
         self.staffing
@@ -204,12 +211,13 @@ impl Engine {
 impl CallRecord {
     fn open(offered: Timestamp, line: CallLine, area: Option<AreaId>) -> CallRecord {
         CallRecord {
-            known_from: offered,
             offered,
-            line,
+            closed_at: offered,
             area,
-            closed: None,
+            line,
+            outcome: None,
             ended: false,
+            stand_alone: false,
         }
     }
 
@@ -221,12 +229,13 @@ impl CallRecord {
         at: Timestamp,
     ) -> CallRecord {
         CallRecord {
-            known_from: at,
             offered: own.at,
-            line: own.what,
+            closed_at: at,
             area,
-            closed: Some((outcome, at)),
+            line: own.what,
+            outcome: Some(outcome),
             ended: false,
+            stand_alone: true,
         }
     }
 
@@ -244,11 +253,12 @@ impl CallRecord {
 impl IncidentRecord {
     fn open(created: Timestamp, grade: Grade, area: Option<AreaId>) -> IncidentRecord {
         IncidentRecord {
-            known_from: created,
             created,
-            grade,
+            closed_at: created,
             area,
-            closed: None,
+            grade,
+            outcome: None,
+            stand_alone: false,
         }
     }
 
@@ -260,11 +270,12 @@ impl IncidentRecord {
         at: Timestamp,
     ) -> IncidentRecord {
         IncidentRecord {
-            known_from: at,
             created: own.at,
-            grade: own.what,
+            closed_at: at,
             area,
-            closed: Some((outcome, at)),
+            grade: own.what,
+            outcome: Some(outcome),
+            stand_alone: true,
         }
     }
 

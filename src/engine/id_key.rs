@@ -1,16 +1,22 @@
-//! An id as the open indexes hold it: a short id (nearly all of them) kept inline, so that
-//! indexing an opening costs no allocation; a longer one boxed.
+//! An id as the engine holds it: a short id (nearly all of them) kept inline in 16 bytes,
+//! so that holding a call costs no allocation for its id; a longer one boxed behind a
+//! thin pointer, which keeps the key at 16 bytes whatever the id.
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 
 /// The longest id kept inline.
-const INLINE: usize = 22;
+const INLINE: usize = 14;
 
-/// A copy of a call's or incident's id, ordered as the id's text is.
+/// A copy of a call's or incident's id, ordered as the id's text is. It hashes as its
+/// bytes do, so a map keyed by it is searched with `id.as_bytes()`.
 #[derive(Debug, Clone)]
 pub(super) enum IdKey {
     Inline(u8, [u8; INLINE]),
-    Boxed(Box<str>),
+    // A thin pointer: a `Box<str>` here would make every key 24 bytes.
+    #[allow(clippy::redundant_allocation)]
+    Boxed(Box<Box<str>>),
 }
 
 impl IdKey {
@@ -22,11 +28,11 @@ impl IdKey {
                 inline[..bytes.len()].copy_from_slice(bytes);
                 IdKey::Inline(len, inline)
             }
-            _ => IdKey::Boxed(id.into()),
+            _ => IdKey::Boxed(Box::new(id.into())),
         }
     }
 
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
             IdKey::Inline(len, bytes) => &bytes[..usize::from(*len)],
             IdKey::Boxed(id) => id.as_bytes(),
@@ -68,18 +74,34 @@ impl Ord for IdKey {
     }
 }
 
+/// As the bytes hash, so that `Borrow<[u8]>` finds a key by `id.as_bytes()`.
+impl Hash for IdKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl Borrow<[u8]> for IdKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
     fn short_ids_are_inline_and_long_ones_boxed() {
         assert!(matches!(IdKey::new("C000001"), IdKey::Inline(7, _)));
-        assert!(matches!(IdKey::new(&"x".repeat(22)), IdKey::Inline(22, _)));
-        assert!(matches!(IdKey::new(&"x".repeat(23)), IdKey::Boxed(_)));
+        assert!(matches!(IdKey::new(&"x".repeat(14)), IdKey::Inline(14, _)));
+        assert!(matches!(IdKey::new(&"x".repeat(15)), IdKey::Boxed(_)));
         assert_eq!(IdKey::new("Ünïcødé").as_str(), "Ünïcødé");
         assert_eq!(IdKey::new(&"y".repeat(40)).as_str(), "y".repeat(40));
-        assert_eq!(std::mem::size_of::<IdKey>(), 24);
+        assert_eq!(IdKey::new("").as_str(), "");
+        assert_eq!(std::mem::size_of::<IdKey>(), 16);
     }
 
     #[test]
@@ -98,5 +120,18 @@ mod tests {
         assert_eq!(IdKey::new("AB").cmp_str("AC"), Ordering::Less);
         assert_eq!(IdKey::new(&long).cmp_str(&long), Ordering::Equal);
         assert_eq!(IdKey::new("AB"), IdKey::new("AB"));
+    }
+
+    #[test]
+    fn a_map_keyed_by_ids_is_searched_by_the_ids_bytes() {
+        let long = "F61-C0000123456789";
+        let mut map = HashMap::new();
+        map.insert(IdKey::new("F01-C000001"), 1);
+        map.insert(IdKey::new(long), 2);
+        assert_eq!(map.get("F01-C000001".as_bytes()), Some(&1));
+        assert_eq!(map.get(long.as_bytes()), Some(&2));
+        assert_eq!(map.get("F01-C000002".as_bytes()), None);
+        assert_eq!(map.remove(long.as_bytes()), Some(2));
+        assert_eq!(map.len(), 1);
     }
 }

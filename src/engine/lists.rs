@@ -231,7 +231,10 @@ impl Engine {
         let rest = limit.saturating_sub(rows.len());
         for (b, grade, id) in merge_first(untimed, |&(_, _, id)| id, rest) {
             let id = id.as_str();
-            let created = self.incidents.get(id).map_or(now, |record| record.created);
+            let created = self
+                .incidents
+                .get(id.as_bytes())
+                .map_or(now, |record| record.created);
             rows.push(OpenIncident::new(
                 id,
                 self.area_label(b),

@@ -46,6 +46,7 @@ pub use verdict::{
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 use accumulate::Accumulators;
+use id_key::IdKey;
 use ledger::{Handling, Life, Outcome};
 use live::Live;
 use staffing::StaffingLog;
@@ -177,22 +178,39 @@ pub enum Scope<'a> {
     Area(&'a str),
 }
 
+/// A call as the engine holds it, open or closed: 24 bytes, with its id (16 bytes) the
+/// key of [`Engine::calls`]. A national day holds a few hundred thousand of them.
 #[derive(Debug, Clone, Copy)]
 struct CallRecord {
-    /// When the board first heard of the call: its offer, or a stand-alone close's own
-    /// time. Before then the call has not happened yet, whatever `offered` says.
-    known_from: Timestamp,
     offered: Timestamp,
-    line: CallLine,
+    /// When it closed, once `outcome` is set.
+    closed_at: Timestamp,
     area: Option<AreaId>,
-    closed: Option<(CallOutcome, Timestamp)>,
+    line: CallLine,
+    outcome: Option<CallOutcome>,
     /// Its handling has ended (`call_ended`, schema v1.1).
     ended: bool,
+    /// Known only from its closing event: the board first heard of it at its close,
+    /// and before then it had not happened yet, whatever `offered` says.
+    stand_alone: bool,
 }
 
 impl CallRecord {
+    /// When the board first heard of the call: its offer, or a stand-alone close's own time.
+    fn known_from(&self) -> Timestamp {
+        if self.stand_alone {
+            self.closed_at
+        } else {
+            self.offered
+        }
+    }
+
+    fn closed(&self) -> Option<(CallOutcome, Timestamp)> {
+        self.outcome.map(|outcome| (outcome, self.closed_at))
+    }
+
     fn life(&self) -> Life {
-        match self.closed {
+        match self.outcome {
             None => Life::Open {
                 opened: self.offered,
             },
@@ -201,7 +219,7 @@ impl CallRecord {
     }
 
     fn handling(&self) -> Handling {
-        match self.closed {
+        match self.closed() {
             _ if self.ended => Handling::Ended,
             Some((outcome, at)) => outcome.handling(at),
             None => Handling::NotAnswered,
@@ -209,19 +227,35 @@ impl CallRecord {
     }
 }
 
+/// An incident as the engine holds it, as [`CallRecord`].
 #[derive(Debug, Clone, Copy)]
 struct IncidentRecord {
-    /// As for calls: the creation, or a stand-alone arrival's own time.
-    known_from: Timestamp,
     created: Timestamp,
-    grade: Grade,
+    /// When it closed, once `outcome` is set.
+    closed_at: Timestamp,
     area: Option<AreaId>,
-    closed: Option<(IncidentOutcome, Timestamp)>,
+    grade: Grade,
+    outcome: Option<IncidentOutcome>,
+    /// Known only from its closing event (see [`CallRecord`]).
+    stand_alone: bool,
 }
 
 impl IncidentRecord {
+    /// As for calls: the creation, or a stand-alone close's own time.
+    fn known_from(&self) -> Timestamp {
+        if self.stand_alone {
+            self.closed_at
+        } else {
+            self.created
+        }
+    }
+
+    fn closed(&self) -> Option<(IncidentOutcome, Timestamp)> {
+        self.outcome.map(|outcome| (outcome, self.closed_at))
+    }
+
     fn life(&self) -> Life {
-        match self.closed {
+        match self.outcome {
             None => Life::Open {
                 opened: self.created,
             },
@@ -244,8 +278,9 @@ pub struct Engine {
     settings: EngineSettings,
     area_codes: Vec<String>,
     area_index: HashMap<String, AreaId>,
-    calls: HashMap<Box<str>, CallRecord>,
-    incidents: HashMap<Box<str>, IncidentRecord>,
+    /// Every call held, open or closed, by id (searched by the id's bytes).
+    calls: HashMap<IdKey, CallRecord>,
+    incidents: HashMap<IdKey, IncidentRecord>,
     /// The records again, indexed for the frame (see `live`).
     live: Live,
     /// Calls forgotten while still open (long expired), per area bucket and line.
@@ -474,5 +509,19 @@ impl Engine {
                     |(_, figures)| figures,
                 ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A national day holds a few hundred thousand records: each is an id of 16 bytes and
+    /// a record of 24 in its table (performance §22).
+    #[test]
+    fn a_held_record_is_24_bytes_with_a_16_byte_key() {
+        assert_eq!(std::mem::size_of::<CallRecord>(), 24);
+        assert_eq!(std::mem::size_of::<IncidentRecord>(), 24);
+        assert_eq!(std::mem::size_of::<IdKey>(), 16);
     }
 }

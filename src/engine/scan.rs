@@ -22,10 +22,10 @@ impl Engine {
         let expiry = self.settings.call_expiry;
         let thresholds = self.settings.calls.map(|t| t.sl_threshold);
         let targets = self.settings.incidents.map(|t| t.target);
-        for call in self.calls.values().filter(|call| call.known_from <= now) {
+        for call in self.calls.values().filter(|call| call.known_from() <= now) {
             let line = call.line.index();
             for acc in std::iter::once(&mut *force).chain(area_acc(areas, call.area)) {
-                match call.closed {
+                match call.closed() {
                     Some((outcome, closed)) if closed <= now => {
                         let threshold = thresholds[line];
                         acc.calls[line].add_closed(call.offered, outcome, closed, from, threshold);
@@ -34,10 +34,10 @@ impl Engine {
                 }
             }
         }
-        for incident in self.incidents.values().filter(|i| i.known_from <= now) {
+        for incident in self.incidents.values().filter(|i| i.known_from() <= now) {
             let (grade, target) = (incident.grade.index(), targets[incident.grade.index()]);
             for acc in std::iter::once(&mut *force).chain(area_acc(areas, incident.area)) {
-                match incident.closed {
+                match incident.closed() {
                     Some((outcome, closed)) if closed <= now => acc.incidents[grade].add_closed(
                         incident.created,
                         outcome,
@@ -63,12 +63,14 @@ impl Engine {
             .incidents
             .iter()
             .filter(|(_, inc)| inc.grade != Grade::Scheduled && self.in_scope(inc.area, scope))
-            .filter(|(_, inc)| inc.known_from <= now && inc.closed.is_none_or(|(_, at)| at > now))
+            .filter(|(_, inc)| {
+                inc.known_from() <= now && inc.closed().is_none_or(|(_, at)| at > now)
+            })
             .map(|(id, inc)| {
                 (
                     (
                         breach_order(inc.created, inc.grade, target(inc.grade), now),
-                        &**id,
+                        id.as_str(),
                     ),
                     inc,
                 )
@@ -91,11 +93,11 @@ impl Engine {
             .iter()
             .filter(|(_, call)| self.in_scope(call.area, scope))
             .filter(|(_, call)| {
-                call.known_from <= now
-                    && call.closed.is_none_or(|(_, at)| at > now)
+                call.known_from() <= now
+                    && call.closed().is_none_or(|(_, at)| at > now)
                     && now - call.offered <= expiry
             })
-            .map(|(id, call)| ((call.offered, &**id), call))
+            .map(|(id, call)| ((call.offered, id.as_str()), call))
             .collect();
         waiting.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         waiting

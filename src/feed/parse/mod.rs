@@ -20,11 +20,11 @@ use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
 /// Parses one line (without its newline) into an event.
 pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
     let text = std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?;
-    let fields = match scan_simple_object(text.as_bytes()) {
-        Some(fields) => fields,
-        None => scan_with_serde(text)?,
-    };
-    build_event(fields)
+    let mut fields = Fields::default();
+    if scan_simple_object(text, &mut fields).is_none() {
+        fields = scan_with_serde(text)?;
+    }
+    build_event(&mut fields)
 }
 
 /// Is this line empty or white space only (skipped, not counted)?
@@ -145,42 +145,42 @@ fn announced_clock(
     }
 }
 
-fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
-    let kind = required_text(fields.kind, "kind")?;
-    let at = time_of(&required_text(fields.at, "at")?, "at")?;
+fn build_event(fields: &mut Fields<'_>) -> Result<Event, Reject> {
+    let kind = required_text(fields.kind.take(), "kind")?;
+    let at = time_of(&required_text(fields.at.take(), "at")?, "at")?;
     let id = |value| required_text(value, "id").map(|text| Box::<str>::from(text.as_ref()));
     let body = match kind.as_ref() {
         "call_offered" => EventBody::CallOffered {
-            id: id(fields.id)?,
-            line: optional_line(fields.line)?.ok_or(Reject::Missing("line"))?,
-            lpa: optional_lpa(fields.lpa)?,
+            id: id(fields.id.take())?,
+            line: optional_line(fields.line.take())?.ok_or(Reject::Missing("line"))?,
+            lpa: optional_lpa(fields.lpa.take())?,
         },
         "call_answered" | "call_abandoned" => EventBody::CallClosed {
-            id: id(fields.id)?,
+            id: id(fields.id.take())?,
             outcome: if kind == "call_answered" {
                 CallOutcome::Answered
             } else {
                 CallOutcome::Abandoned
             },
-            offered_at: optional_time(fields.offered_at, "offered_at")?,
-            line: optional_line(fields.line)?,
-            lpa: optional_lpa(fields.lpa)?,
+            offered_at: optional_time(fields.offered_at.take(), "offered_at")?,
+            line: optional_line(fields.line.take())?,
+            lpa: optional_lpa(fields.lpa.take())?,
         },
         "incident_created" => EventBody::IncidentCreated {
-            id: id(fields.id)?,
-            grade: optional_grade(fields.grade)?.ok_or(Reject::Missing("grade"))?,
-            lpa: optional_lpa(fields.lpa)?,
+            id: id(fields.id.take())?,
+            grade: optional_grade(fields.grade.take())?.ok_or(Reject::Missing("grade"))?,
+            lpa: optional_lpa(fields.lpa.take())?,
         },
         "incident_arrived" => EventBody::IncidentClosed {
-            id: id(fields.id)?,
+            id: id(fields.id.take())?,
             outcome: IncidentOutcome::Arrived,
-            created_at: optional_time(fields.created_at, "created_at")?,
-            grade: optional_grade(fields.grade)?,
-            lpa: optional_lpa(fields.lpa)?,
+            created_at: optional_time(fields.created_at.take(), "created_at")?,
+            grade: optional_grade(fields.grade.take())?,
+            lpa: optional_lpa(fields.lpa.take())?,
         },
         // The schema gives a cancellation no optional fields, so none are read.
         "incident_cancelled" => EventBody::IncidentClosed {
-            id: id(fields.id)?,
+            id: id(fields.id.take())?,
             outcome: IncidentOutcome::Cancelled,
             created_at: None,
             grade: None,
@@ -188,14 +188,16 @@ fn build_event(fields: Fields<'_>) -> Result<Event, Reject> {
         },
         "heartbeat" => {
             // Checked for its type like any field of the schema, then not kept.
-            optional_text(fields.source, "source")?;
+            optional_text(fields.source.take(), "source")?;
             EventBody::Heartbeat {
                 clock: announced_clock(fields.speed.as_ref(), fields.epoch.as_ref())?,
             }
         }
-        "call_ended" => EventBody::CallEnded { id: id(fields.id)? },
+        "call_ended" => EventBody::CallEnded {
+            id: id(fields.id.take())?,
+        },
         "staffing" => staffing::body(
-            fields.line,
+            fields.line.take(),
             fields.on_duty.as_ref(),
             fields.available.as_ref(),
         )?,
