@@ -27,13 +27,13 @@ impl Engine {
         let mut lives: Vec<IncidentLife> = self
             .incidents
             .iter()
-            .filter(|(_, incident)| incident.known_from <= now)
+            .filter(|(_, incident)| incident.known_from() <= now)
             .map(|(id, incident)| IncidentLife {
-                id: id.to_string(),
+                id: id.as_str().to_string(),
                 area: self.area_label(bucket(incident.area)),
                 grade: incident.grade,
                 created: incident.created,
-                closed: incident.closed.filter(|&(_, at)| at <= now),
+                closed: incident.closed().filter(|&(_, at)| at <= now),
                 target: self.settings.incidents[incident.grade.index()].target,
             })
             .collect();
