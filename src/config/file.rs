@@ -97,12 +97,22 @@ pub(super) struct ConfigFile {
     pub calls: Option<Table<Calls>>,
     pub incidents: Option<Table<Incidents>>,
     pub areas: Option<AreaList>,
+    /// `[input]`: how the feed's lines are read.
+    pub input: Option<Table<InputKeys>>,
     /// Only in a `[[forces]]` table: the NATS subject whose boards are that force's.
     /// Checked once every force is read (each must differ), so it keeps its place.
     pub subject: Option<Spanned<Value>>,
     /// Each force's own keys over the top level's; the top level is every force's
     /// default. Only at the top level.
     pub forces: Option<ForceList>,
+}
+
+/// `[input]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InputKeys {
+    /// A built-in map's name or a map file's path.
+    pub map: Option<Text>,
 }
 
 /// `[calls.999]` and `[calls.101]`.

@@ -93,6 +93,9 @@ pub struct Config {
     /// Emergency, priority (scheduled has no targets).
     pub incidents: [IncidentTargets; 2],
     pub areas: Vec<Area>,
+    /// `[input] map`: the input map (a built-in's name or a map file's path) every feed is
+    /// read through; `None`: the feed is forceboard's own schema.
+    pub input_map: Option<String>,
     /// The `[[forces]]`, each the whole configuration of the boards on its subject
     /// (empty when the file lists none: every board is the top level's).
     pub forces: Vec<Force>,
@@ -128,6 +131,7 @@ impl Default for Config {
                     weight: AreaShare::west_midlands_weight(code).unwrap_or(DEFAULT_AREA_WEIGHT),
                 })
                 .collect(),
+            input_map: None,
             forces: Vec::new(),
         }
     }
@@ -334,6 +338,11 @@ impl Config {
         }
         if let Some(zone) = &file.timezone {
             self.timezone = zone.0;
+        }
+        if let Some(Table(input)) = &file.input
+            && let Some(map) = &input.map
+        {
+            self.input_map = Some(map.0.clone());
         }
         if let Some(windows) = &file.windows {
             self.windows.clone_from(&windows.0);
