@@ -30,6 +30,7 @@ mod generate;
 mod independent;
 mod keys;
 mod layers;
+mod maps;
 mod paint;
 mod parse_paths;
 mod property;

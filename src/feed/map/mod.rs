@@ -222,3 +222,6 @@ pub fn install(map: InputMap) -> bool {
 pub fn installed() -> Option<Arc<InputMap>> {
     INSTALLED.get().cloned()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,241 @@
+//! Input maps end to end: `report --json --map` on each adapter's sample equals the figures
+//! worked out by hand in docs/integration.md and the independent mapping in
+//! scripts/map_records.py; at-least-once delivery changes no figure; `check` and `map check`
+//! count and explain refused records; a broken map is one sentence and exit 2.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::independent::{assert_same, run};
+
+const CTR_SAMPLE: &str = "fixtures/maps/amazon-connect-ctr.ndjson";
+
+fn forceboard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("forceboard runs")
+}
+
+fn report(map: &str, sample: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["report", "--json", "--map", map, sample];
+    args.extend(extra);
+    run(env!("CARGO_BIN_EXE_forceboard"), &args)
+}
+
+/// `report --json --map M SAMPLE` against scripts/map_records.py, every area included.
+fn agrees_with_python(map: &str, sample: &str, extra: &[&str]) {
+    let ours = report(map, sample, extra);
+    let mut args = vec!["scripts/map_records.py", "--map", map, sample];
+    args.extend(extra);
+    let areas: Vec<String> = ours["lpas"]
+        .as_object()
+        .expect("lpas")
+        .keys()
+        .cloned()
+        .collect();
+    for code in &areas {
+        args.extend(["--lpa", code.as_str()]);
+    }
+    let python = run("python3", &args);
+    assert_same(&ours, &python, &format!("{map} on {sample} "));
+}
+
+fn figure(report: &Value, path: &str) -> Value {
+    path.split('.')
+        .fold(report, |value, key| &value[key])
+        .clone()
+}
+
+#[test]
+fn the_amazon_connect_ctr_sample_gives_the_figures_worked_out_by_hand() {
+    let ours = report("amazon-connect-ctr", CTR_SAMPLE, &[]);
+    // docs/integration.md, "Worked example: Amazon Connect contact records".
+    let expected: &[(&str, Value)] = &[
+        ("at", "2024-07-01T12:53:00Z".into()),
+        ("calls.999.offered", 4.into()),
+        ("calls.999.answered", 3.into()),
+        ("calls.999.abandoned", 1.into()),
+        ("calls.999.mean_answer_s", (19.0 / 3.0).into()),
+        ("calls.999.p50_answer_s", 4.0.into()),
+        ("calls.999.p90_answer_s", 12.0.into()),
+        ("calls.999.max_answer_s", 12.0.into()),
+        ("calls.999.service_level_pct", 50.0.into()),
+        ("calls.999.abandon_rate_pct", 25.0.into()),
+        ("calls.999.waiting", 0.into()),
+        ("calls.101.offered", 3.into()),
+        ("calls.101.answered", 2.into()),
+        ("calls.101.abandoned", 1.into()),
+        ("calls.101.mean_answer_s", 180.0.into()),
+        ("calls.101.p50_answer_s", 120.0.into()),
+        ("calls.101.p90_answer_s", 240.0.into()),
+        ("calls.101.service_level_pct", 50.0.into()),
+        ("calls.101.abandon_rate_pct", (100.0 / 3.0).into()),
+        ("lpas.BIR.calls.999.offered", 2.into()),
+        ("lpas.BIR.calls.999.answered", 1.into()),
+        ("lpas.BIR.calls.999.abandoned", 1.into()),
+        ("lpas.COV.calls.999.mean_answer_s", 12.0.into()),
+        ("lpas.WAL.calls.999.mean_answer_s", 3.0.into()),
+        ("lpas.SOL.calls.101.mean_answer_s", 240.0.into()),
+        ("feed.lines", 25.into()),
+        ("feed.accepted", 19.into()),
+        ("feed.rejected", 1.into()),
+        ("feed.duplicates", 5.into()),
+        ("feed.after_at", 0.into()),
+    ];
+    for (path, value) in expected {
+        let found = figure(&ours, path);
+        match (found.as_f64(), value.as_f64()) {
+            (Some(found), Some(value)) => {
+                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
+            }
+            _ => assert_eq!(&found, value, "{path}"),
+        }
+    }
+}
+
+#[test]
+fn the_amazon_connect_ctr_sample_agrees_with_the_independent_mapping() {
+    agrees_with_python("amazon-connect-ctr", CTR_SAMPLE, &[]);
+    agrees_with_python(
+        "amazon-connect-ctr",
+        CTR_SAMPLE,
+        &["--at", "2024-07-01T12:30:00Z", "--window", "15m"],
+    );
+}
+
+/// The sample with each contact's record exactly once (its redeliveries and updates left
+/// out) gives the same figures as the sample as delivered.
+#[test]
+fn at_least_once_delivery_gives_the_figures_of_once() {
+    let delivered = std::fs::read_to_string(CTR_SAMPLE).expect("sample");
+    let lines: Vec<&str> = delivered.lines().collect();
+    // Lines 4, 7 and 12 (1-based) are a redelivery, an older update and a newer update.
+    let once: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| ![3, 6, 11].contains(index))
+        .map(|(_, line)| *line)
+        .collect();
+    // And every record delivered twice, the second copies after all the firsts.
+    let twice: Vec<&str> = lines.iter().chain(lines.iter()).copied().collect();
+    let dir = std::env::temp_dir();
+    let write = |name: &str, lines: &[&str]| {
+        let path = dir.join(format!("forceboard-maps-{}-{name}", std::process::id()));
+        std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let once_path = write("once.ndjson", &once);
+    let twice_path = write("twice.ndjson", &twice);
+    let figures = |report: &Value| {
+        let mut report = report.clone();
+        report.as_object_mut().expect("object").remove("feed");
+        report
+    };
+    let at_end = ["--at", "2024-07-01T12:53:00Z"];
+    let reference = figures(&report("amazon-connect-ctr", &once_path, &at_end));
+    for sample in [CTR_SAMPLE, twice_path.as_str()] {
+        assert_eq!(
+            figures(&report("amazon-connect-ctr", sample, &at_end)),
+            reference,
+            "{sample}"
+        );
+    }
+    let twice_counts = report("amazon-connect-ctr", &twice_path, &at_end)["feed"].clone();
+    // 14 redelivered records: 13 duplicates by contact id and version, and the refused one
+    // refused again.
+    assert_eq!(twice_counts["rejected"], 2);
+    assert_eq!(twice_counts["accepted"], 19);
+    std::fs::remove_file(once_path).ok();
+    std::fs::remove_file(twice_path).ok();
+}
+
+#[test]
+fn check_and_map_check_count_and_explain_refused_records() {
+    let checked = forceboard(&["check", "--map", "amazon-connect-ctr", CTR_SAMPLE]);
+    assert_eq!(checked.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        text.contains("line 14: map: \"Queue.Name\" has a value not in table \"line\""),
+        "{text}"
+    );
+    let mapped = forceboard(&["map", "check", "--map", "amazon-connect-ctr", CTR_SAMPLE]);
+    assert_eq!(mapped.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&mapped.stdout);
+    assert!(text.contains("line 4: duplicate"), "{text}");
+    assert!(text.contains("line 9: no events"), "{text}");
+    assert!(text.contains("not used: AWSAccountId"), "{text}");
+    assert!(
+        text.contains("14 records: 8 made 22 events, 3 made none, 2 duplicates, 1 refused"),
+        "{text}"
+    );
+    // Field names only: the caller's number in CustomerEndpoint.Address never appears.
+    assert!(!text.contains("+447700900"), "{text}");
+    assert!(text.contains("CustomerEndpoint.Address"), "{text}");
+}
+
+#[test]
+fn a_broken_or_missing_map_is_one_sentence_and_exit_2() {
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("forceboard-broken-map-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        "[[events]]\nkind = \"call_offered\"\nat = \"t\"\nid = \"i\"\n",
+    )
+    .expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let broken = forceboard(&["report", "--map", &path, CTR_SAMPLE]);
+    assert_eq!(broken.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&broken.stderr);
+    assert_eq!(
+        said.trim_end(),
+        format!("forceboard: map {path}: line 1: call_offered needs \"line\"")
+    );
+    let missing = forceboard(&["check", "--map", "no-such-map", CTR_SAMPLE]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&missing.stderr).lines().count(), 1);
+    let no_map = forceboard(&["map", "check", CTR_SAMPLE]);
+    assert_eq!(no_map.status.code(), Some(2));
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn the_configurations_input_map_is_used_and_the_flag_overrides_it() {
+    let dir = std::env::temp_dir();
+    let config = dir.join(format!("forceboard-input-map-{}.toml", std::process::id()));
+    std::fs::write(&config, "[input]\nmap = \"amazon-connect-ctr\"\n").expect("write");
+    let config = config.to_string_lossy().into_owned();
+    let ours = run(
+        env!("CARGO_BIN_EXE_forceboard"),
+        &["report", "--json", "--config", &config, CTR_SAMPLE],
+    );
+    assert_eq!(ours["calls"]["999"]["offered"], 4);
+    // --map names another map: the contact events adapter finds no events in CTRs.
+    let other = forceboard(&[
+        "report",
+        "--json",
+        "--config",
+        &config,
+        "--map",
+        "amazon-connect-events",
+        CTR_SAMPLE,
+    ]);
+    assert_eq!(
+        other.status.code(),
+        Some(1),
+        "no accepted events: nothing to report at"
+    );
+    std::fs::remove_file(config).ok();
+}
+
+#[test]
+fn map_list_names_every_built_in_adapter() {
+    let listed = forceboard(&["map", "list"]);
+    assert!(listed.status.success());
+    let text = String::from_utf8_lossy(&listed.stdout);
+    for built_in in forceboard::feed::map::BUILT_IN {
+        assert!(text.contains(built_in.name), "{text}");
+    }
+}
