@@ -239,3 +239,42 @@ fn map_list_names_every_built_in_adapter() {
         assert!(text.contains(built_in.name), "{text}");
     }
 }
+
+const EVENTS_MAP: &str = "fixtures/maps/amazon-connect-events.toml";
+const EVENTS_SAMPLE: &str = "fixtures/maps/amazon-connect-events.ndjson";
+
+#[test]
+fn the_amazon_connect_events_sample_gives_the_figures_worked_out_by_hand() {
+    let ours = report(EVENTS_MAP, EVENTS_SAMPLE, &[]);
+    // docs/integration.md, "amazon-connect-events".
+    let expected: &[(&str, Value)] = &[
+        ("at", "2024-07-01T09:10:00Z".into()),
+        ("calls.999.offered", 2.into()),
+        ("calls.999.answered", 1.into()),
+        ("calls.999.abandoned", 1.into()),
+        ("calls.999.mean_answer_s", 6.0.into()),
+        ("calls.999.service_level_pct", 50.0.into()),
+        ("calls.999.abandon_rate_pct", 50.0.into()),
+        ("calls.101.offered", 2.into()),
+        ("calls.101.answered", 1.into()),
+        ("calls.101.mean_answer_s", 90.0.into()),
+        ("calls.101.service_level_pct", 100.0.into()),
+        ("calls.101.waiting", 1.into()),
+        ("calls.101.longest_wait_s", 0.0.into()),
+        ("feed.lines", 10.into()),
+        ("feed.accepted", 9.into()),
+        ("feed.duplicates", 1.into()),
+        ("feed.rejected", 0.into()),
+    ];
+    for (path, value) in expected {
+        let found = figure(&ours, path);
+        match (found.as_f64(), value.as_f64()) {
+            (Some(found), Some(value)) => {
+                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
+            }
+            _ => assert_eq!(&found, value, "{path}"),
+        }
+    }
+    agrees_with_python(EVENTS_MAP, EVENTS_SAMPLE, &[]);
+    agrees_with_python(EVENTS_MAP, EVENTS_SAMPLE, &["--at", "2024-07-01T09:05:00Z"]);
+}
