@@ -1,6 +1,6 @@
 //! Input maps end to end: `report --json --map` on each adapter's sample equals the figures
 //! worked out by hand in docs/integration.md and the independent mapping in
-//! scripts/map_records.py; at-least-once delivery changes no figure; `check` and `map check`
+//! `scripts/map_records.py`; at-least-once delivery changes no figure; `check` and `map check`
 //! count and explain refused records; a broken map is one sentence and exit 2.
 
 use std::process::{Command, Output};
@@ -25,7 +25,7 @@ fn report(map: &str, sample: &str, extra: &[&str]) -> Value {
     run(env!("CARGO_BIN_EXE_forceboard"), &args)
 }
 
-/// `report --json --map M SAMPLE` against scripts/map_records.py, every area included.
+/// `report --json --map M SAMPLE` against `scripts/map_records.py`, every area included.
 fn agrees_with_python(map: &str, sample: &str, extra: &[&str]) {
     let ours = report(map, sample, extra);
     let mut args = vec!["scripts/map_records.py", "--map", map, sample];
