@@ -63,11 +63,38 @@ def load_map(name):
     return built_in
 
 
+def steps_of(path):
+    """A dotted path's steps; `name[k=v,k2=v2]` is the step `name` then a filter step."""
+    steps = []
+    for part in re.findall(r"(?:[^.\[]|\[[^\]]*\])+", path):
+        match = re.fullmatch(r"([^\[]*)(?:\[([^\]]*)\])?", part)
+        name, filter_text = match.group(1), match.group(2)
+        if name:
+            steps.append(name)
+        if filter_text is not None:
+            pairs = [pair.split("=", 1) for pair in filter_text.split(",")]
+            steps.append({key.strip(): value.strip() for key, value in pairs})
+    return steps
+
+
 def find(record, path):
-    """The value at a dotted path, None when missing (null counts as missing)."""
+    """The value at a dotted path, None when missing (null counts as missing). A filter step
+    takes an array's first object whose fields have those texts."""
     here = record
-    for step in path.split("."):
-        if isinstance(here, list) and step.isdigit():
+    for step in steps_of(path):
+        if isinstance(step, dict):
+            if not isinstance(here, list):
+                return None
+            here = next(
+                (
+                    item
+                    for item in here
+                    if isinstance(item, dict)
+                    and all(as_text(item.get(k)) == v for k, v in step.items())
+                ),
+                None,
+            )
+        elif isinstance(here, list) and step.isdigit():
             index = int(step)
             here = here[index] if index < len(here) else None
         elif isinstance(here, dict):
@@ -99,6 +126,11 @@ def holds(when, record):
     for path, allowed in when.get("equals", {}).items():
         allowed = [allowed] if isinstance(allowed, str) else allowed
         if as_text(find(record, path)) not in allowed:
+            return False
+    for path, endings in when.get("ends_with", {}).items():
+        endings = [endings] if isinstance(endings, str) else endings
+        text = as_text(find(record, path))
+        if text is None or not any(text.endswith(ending) for ending in endings):
             return False
     return True
 

@@ -278,3 +278,51 @@ fn the_amazon_connect_events_sample_gives_the_figures_worked_out_by_hand() {
     agrees_with_python(EVENTS_MAP, EVENTS_SAMPLE, &[]);
     agrees_with_python(EVENTS_MAP, EVENTS_SAMPLE, &["--at", "2024-07-01T09:05:00Z"]);
 }
+
+const GENESYS_MAP: &str = "fixtures/maps/genesys-cloud.toml";
+const GENESYS_SAMPLE: &str = "fixtures/maps/genesys-cloud.ndjson";
+
+#[test]
+fn the_genesys_cloud_sample_gives_the_figures_worked_out_by_hand() {
+    let ours = report(GENESYS_MAP, GENESYS_SAMPLE, &[]);
+    // docs/integration.md, "genesys-cloud".
+    let expected: &[(&str, Value)] = &[
+        ("at", "2024-07-01T14:10:00Z".into()),
+        ("calls.999.offered", 3.into()),
+        ("calls.999.answered", 1.into()),
+        ("calls.999.abandoned", 1.into()),
+        ("calls.999.mean_answer_s", 7.5.into()),
+        ("calls.999.service_level_pct", 100.0.into()),
+        ("calls.999.abandon_rate_pct", 50.0.into()),
+        ("calls.999.waiting", 1.into()),
+        ("calls.999.longest_wait_s", 60.0.into()),
+        ("calls.999.staffing.on_duty", 6.into()),
+        ("calls.999.staffing.available", 1.into()),
+        ("calls.101.offered", 2.into()),
+        ("calls.101.answered", 1.into()),
+        ("calls.101.abandoned", 1.into()),
+        ("calls.101.mean_answer_s", 150.0.into()),
+        ("calls.101.service_level_pct", 50.0.into()),
+        ("calls.101.staffing.on_duty", 4.into()),
+        ("calls.101.staffing.available", 0.into()),
+        ("feed.lines", 13.into()),
+        ("feed.accepted", 12.into()),
+        ("feed.duplicates", 1.into()),
+        ("feed.rejected", 0.into()),
+    ];
+    for (path, value) in expected {
+        let found = figure(&ours, path);
+        match (found.as_f64(), value.as_f64()) {
+            (Some(found), Some(value)) => {
+                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
+            }
+            _ => assert_eq!(&found, value, "{path}"),
+        }
+    }
+    agrees_with_python(GENESYS_MAP, GENESYS_SAMPLE, &[]);
+    agrees_with_python(
+        GENESYS_MAP,
+        GENESYS_SAMPLE,
+        &["--at", "2024-07-01T14:05:00Z", "--window", "15m"],
+    );
+}

@@ -25,6 +25,12 @@ pub const BUILT_IN: &[BuiltIn] = &[
                   DISCONNECTED, COMPLETED)",
         text: include_str!("builtin/amazon-connect-events.toml"),
     },
+    BuiltIn {
+        name: "genesys-cloud",
+        summary: "Genesys Cloud queue conversations (ACD start and end) and queue observations \
+                  (handlers), from its EventBridge integration",
+        text: include_str!("builtin/genesys-cloud.toml"),
+    },
 ];
 
 pub(super) fn find(name: &str) -> Option<&'static BuiltIn> {

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-/// A field of a foreign record, by its dotted path; a number step indexes an array.
+/// A field of a foreign record, by its dotted path; a number step indexes an array, and a
+/// step with a filter (`data[metric=oActiveUsers]`) takes an array's first object whose
+/// fields have those values.
 #[derive(Debug, Clone)]
 pub(crate) struct FieldPath {
     /// As the map wrote it: the name used in every reason.
@@ -16,25 +18,32 @@ pub(crate) struct FieldPath {
 #[derive(Debug, Clone)]
 enum Step {
     Key(Box<str>),
+    /// The first element of an array whose fields have these texts.
+    Filter(Vec<(Box<str>, Box<str>)>),
     /// A number step: an array's element, or else an object's key of that text.
     Index(usize, Box<str>),
 }
 
 impl FieldPath {
-    /// `None` for an empty path or an empty step (`a..b`).
+    /// `None` for an empty path, an empty step (`a..b`) or a malformed filter.
     pub(crate) fn parse(text: &str) -> Option<FieldPath> {
-        if text.is_empty() {
-            return None;
-        }
         let mut steps = Vec::new();
-        for step in text.split('.') {
-            if step.is_empty() {
-                return None;
+        for step in split_steps(text)? {
+            let (name, filter) = match step.split_once('[') {
+                Some((name, rest)) => (name, Some(rest.strip_suffix(']')?)),
+                None => (step, None),
+            };
+            if !name.is_empty() {
+                steps.push(match name.parse::<usize>() {
+                    Ok(index) => Step::Index(index, name.into()),
+                    Err(_) => Step::Key(name.into()),
+                });
             }
-            steps.push(match step.parse::<usize>() {
-                Ok(index) => Step::Index(index, step.into()),
-                Err(_) => Step::Key(step.into()),
-            });
+            match filter {
+                Some(filter) => steps.push(Step::Filter(filter_of(filter)?)),
+                None if name.is_empty() => return None,
+                None => {}
+            }
         }
         Some(FieldPath {
             text: intern(text),
@@ -50,6 +59,13 @@ impl FieldPath {
                 (Step::Key(key), Value::Object(fields)) => fields.get(&**key)?,
                 (Step::Index(index, _), Value::Array(items)) => items.get(*index)?,
                 (Step::Index(_, key), Value::Object(fields)) => fields.get(&**key)?,
+                (Step::Filter(wanted), Value::Array(items)) => items.iter().find(|item| {
+                    wanted.iter().all(|(key, value)| {
+                        item.get(&**key)
+                            .and_then(text_of)
+                            .is_some_and(|text| *text == **value)
+                    })
+                })?,
                 _ => return None,
             };
         }
@@ -68,6 +84,38 @@ impl FieldPath {
                 .strip_prefix(leaf)
                 .is_some_and(|rest| rest.starts_with('.'))
     }
+}
+
+/// The path's steps, split at dots outside brackets; `None` if a step is empty or a
+/// bracket is left open.
+fn split_steps(text: &str) -> Option<Vec<&str>> {
+    let mut steps = Vec::new();
+    let mut depth = 0_u32;
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' if depth == 0 => depth = 1,
+            b']' if depth == 1 => depth = 0,
+            b'[' | b']' => return None,
+            b'.' if depth == 0 => {
+                steps.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    steps.push(&text[start..]);
+    (depth == 0 && steps.iter().all(|step| !step.is_empty())).then_some(steps)
+}
+
+/// `metric=oOnQueueUsers,qualifier=IDLE` as pairs.
+fn filter_of(text: &str) -> Option<Vec<(Box<str>, Box<str>)>> {
+    text.split(',')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (!key.is_empty()).then(|| (key.trim().into(), value.trim().into()))
+        })
+        .collect()
 }
 
 /// A name from a map file, kept for the life of the process: reasons name fields with
@@ -122,6 +170,8 @@ pub(crate) enum Condition {
     Absent(FieldPath),
     /// The field's text is one of these.
     OneOf(FieldPath, Vec<Box<str>>),
+    /// The field's text ends with one of these (a topic name's last part).
+    EndsWith(FieldPath, Vec<Box<str>>),
 }
 
 impl Condition {
@@ -133,12 +183,19 @@ impl Condition {
                 .find(record)
                 .and_then(text_of)
                 .is_some_and(|text| values.iter().any(|value| **value == *text)),
+            Condition::EndsWith(path, values) => path
+                .find(record)
+                .and_then(text_of)
+                .is_some_and(|text| values.iter().any(|value| text.ends_with(&**value))),
         }
     }
 
     pub(crate) fn path(&self) -> &FieldPath {
         match self {
-            Condition::Present(path) | Condition::Absent(path) | Condition::OneOf(path, _) => path,
+            Condition::Present(path)
+            | Condition::Absent(path)
+            | Condition::OneOf(path, _)
+            | Condition::EndsWith(path, _) => path,
         }
     }
 }
@@ -160,6 +217,28 @@ mod tests {
         assert_eq!(find("units.1.state"), None);
         assert_eq!(find("7"), Some(json!("seven")));
         assert!(FieldPath::parse("a..b").is_none());
+        let observations = json!({"data": [
+            {"metric": "oOnQueueUsers", "qualifier": "INTERACTING", "stats": {"count": 5}},
+            {"metric": "oOnQueueUsers", "qualifier": "IDLE", "stats": {"count": 2}},
+            {"metric": "oActiveUsers", "stats": {"count": 9}}]});
+        let pick = |text: &str| {
+            FieldPath::parse(text)
+                .expect("path")
+                .find(&observations)
+                .cloned()
+        };
+        assert_eq!(
+            pick("data[metric=oOnQueueUsers,qualifier=IDLE].stats.count"),
+            Some(json!(2))
+        );
+        assert_eq!(
+            pick("data[metric=oActiveUsers].stats.count"),
+            Some(json!(9))
+        );
+        assert_eq!(pick("data[metric=oWaiting].stats.count"), None);
+        assert!(FieldPath::parse("data[metric=x").is_none());
+        assert!(FieldPath::parse("data[metric]").is_none());
+        assert!(FieldPath::parse("data[a=b]]").is_none());
         assert!(FieldPath::parse("").is_none());
     }
 

@@ -100,6 +100,8 @@ struct WhenFile {
     absent: Vec<String>,
     #[serde(default)]
     equals: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    ends_with: BTreeMap<String, OneOrMany>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +109,15 @@ struct WhenFile {
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn texts(&self) -> Vec<Box<str>> {
+        match self {
+            OneOrMany::One(value) => vec![value.as_str().into()],
+            OneOrMany::Many(values) => values.iter().map(|v| v.as_str().into()).collect(),
+        }
+    }
 }
 
 /// A field pick: a path, or a table saying where the value comes from and how it is read.
@@ -355,11 +366,10 @@ impl Picker<'_> {
             when.push(Condition::Absent(field_path(path)?));
         }
         for (path, values) in &file.when.equals {
-            let values = match values {
-                OneOrMany::One(value) => vec![value.as_str().into()],
-                OneOrMany::Many(values) => values.iter().map(|v| v.as_str().into()).collect(),
-            };
-            when.push(Condition::OneOf(field_path(path)?, values));
+            when.push(Condition::OneOf(field_path(path)?, values.texts()));
+        }
+        for (path, values) in &file.when.ends_with {
+            when.push(Condition::EndsWith(field_path(path)?, values.texts()));
         }
         Ok(Rule {
             kind,
