@@ -77,6 +77,37 @@ def steps_of(path):
     return steps
 
 
+def texts(value):
+    """A value's texts: its own, or each element's of an array."""
+    values = value if isinstance(value, list) else [value]
+    return [text for text in map(as_text, values) if text is not None]
+
+
+def has(item, wanted):
+    """Does an array's element have every field of a filter step?"""
+    return isinstance(item, dict) and all(
+        item.get(k) is not None and v in texts(item.get(k)) for k, v in wanted.items()
+    )
+
+
+def find_all(record, path):
+    """Every value at a dotted path: a filter step takes every matching element."""
+    here = [record]
+    for step in steps_of(path):
+        following = []
+        for value in here:
+            if isinstance(step, dict):
+                if isinstance(value, list):
+                    following.extend(item for item in value if has(item, step))
+            elif isinstance(value, list) and step.isdigit():
+                if int(step) < len(value):
+                    following.append(value[int(step)])
+            elif isinstance(value, dict) and step in value:
+                following.append(value[step])
+        here = following
+    return [value for value in here if value is not None]
+
+
 def find(record, path):
     """The value at a dotted path, None when missing (null counts as missing). A filter step
     takes an array's first object whose fields have those texts."""
@@ -85,15 +116,7 @@ def find(record, path):
         if isinstance(step, dict):
             if not isinstance(here, list):
                 return None
-            here = next(
-                (
-                    item
-                    for item in here
-                    if isinstance(item, dict)
-                    and all(as_text(item.get(k)) == v for k, v in step.items())
-                ),
-                None,
-            )
+            here = next((item for item in here if has(item, step)), None)
         elif isinstance(here, list) and step.isdigit():
             index = int(step)
             here = here[index] if index < len(here) else None
@@ -125,7 +148,8 @@ def holds(when, record):
             return False
     for path, allowed in when.get("equals", {}).items():
         allowed = [allowed] if isinstance(allowed, str) else allowed
-        if as_text(find(record, path)) not in allowed:
+        found = find(record, path)
+        if found is None or not any(text in allowed for text in texts(found)):
             return False
     for path, endings in when.get("ends_with", {}).items():
         endings = [endings] if isinstance(endings, str) else endings
@@ -211,13 +235,20 @@ def pick(spec, record, tables, default_time, zone, field):
     """One field's value: its text through its table, a time, or a count; None when missing."""
     if isinstance(spec, str):
         spec = {"field": spec}
+    is_time = field == "at" or field in TIME_FIELDS or field == "version"
+    if is_time and spec.get("earliest") and "field" in spec:
+        times = [
+            read_time(value, spec.get("time", default_time), zone)
+            for value in find_all(record, spec["field"])
+        ]
+        return min(times) if times else None
     if "value" in spec:
         raw = spec["value"]
     else:
         raw = find(record, spec["field"])
         if raw is None:
             return None
-    if field == "at" or field in TIME_FIELDS or field == "version":
+    if is_time:
         return read_time(raw, spec.get("time", default_time), zone)
     text = as_text(raw)
     if text is None:
@@ -226,6 +257,8 @@ def pick(spec, record, tables, default_time, zone, field):
         table = tables[spec["table"]]
         if text in table:
             text = table[text]
+        elif table.get("*") == "*":
+            pass  # "*" = "*": every other value is kept as it is
         elif "*" in table:
             text = table["*"]
         else:

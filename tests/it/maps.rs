@@ -326,3 +326,76 @@ fn the_genesys_cloud_sample_gives_the_figures_worked_out_by_hand() {
         &["--at", "2024-07-01T14:05:00Z", "--window", "15m"],
     );
 }
+
+const EIDO_MAP: &str = "fixtures/maps/nena-eido.toml";
+const EIDO_SAMPLE: &str = "fixtures/maps/nena-eido.ndjson";
+
+#[test]
+fn the_nena_eido_sample_gives_the_figures_worked_out_by_hand() {
+    let ours = report(EIDO_MAP, EIDO_SAMPLE, &[]);
+    // docs/integration.md, "nena-eido".
+    let expected: &[(&str, Value)] = &[
+        ("at", "2024-07-01T15:50:00Z".into()),
+        ("incidents.emergency.created", 3.into()),
+        ("incidents.emergency.attended", 1.into()),
+        ("incidents.emergency.mean_attend_s", 570.0.into()),
+        ("incidents.emergency.within_target_pct", 100.0.into()),
+        ("incidents.emergency.open", 1.into()),
+        ("incidents.emergency.open_breached", 0.into()),
+        ("incidents.emergency.oldest_open_s", 0.0.into()),
+        ("incidents.priority.created", 1.into()),
+        ("incidents.priority.attended", 1.into()),
+        ("incidents.priority.mean_attend_s", 1560.0.into()),
+        ("incidents.priority.open", 0.into()),
+        ("lpas.BIR.incidents.emergency.attended", 1.into()),
+        ("lpas.COV.incidents.priority.mean_attend_s", 1560.0.into()),
+        ("lpas.SOL.incidents.emergency.created", 1.into()),
+        ("lpas.SOL.incidents.emergency.open", 0.into()),
+        ("lpas.WAL.incidents.emergency.open", 1.into()),
+        ("feed.lines", 9.into()),
+        ("feed.accepted", 7.into()),
+        ("feed.duplicates", 1.into()),
+        ("feed.rejected", 1.into()),
+    ];
+    for (path, value) in expected {
+        let found = figure(&ours, path);
+        match (found.as_f64(), value.as_f64()) {
+            (Some(found), Some(value)) => {
+                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
+            }
+            _ => assert_eq!(&found, value, "{path}"),
+        }
+    }
+    agrees_with_python(EIDO_MAP, EIDO_SAMPLE, &[]);
+    agrees_with_python(
+        EIDO_MAP,
+        EIDO_SAMPLE,
+        &["--at", "2024-07-01T15:30:00Z", "--window", "15m"],
+    );
+}
+
+/// Snapshots sent again, and an older snapshot after a newer one, change no figure.
+#[test]
+fn repeated_and_older_eido_snapshots_give_the_figures_of_each_snapshot_once() {
+    let delivered = std::fs::read_to_string(EIDO_SAMPLE).expect("sample");
+    let lines: Vec<&str> = delivered.lines().collect();
+    // Line 5 repeats line 2 after line 4; line 9 repeats line 8.
+    let once: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| ![4, 8].contains(index))
+        .map(|(_, line)| *line)
+        .collect();
+    let path = std::env::temp_dir().join(format!(
+        "forceboard-eido-once-{}.ndjson",
+        std::process::id()
+    ));
+    std::fs::write(&path, once.join("\n") + "\n").expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let at = ["--at", "2024-07-01T15:50:00Z"];
+    assert_eq!(
+        report(EIDO_MAP, &path, &at),
+        report(EIDO_MAP, EIDO_SAMPLE, &at)
+    );
+    std::fs::remove_file(path).ok();
+}

@@ -31,6 +31,12 @@ pub const BUILT_IN: &[BuiltIn] = &[
                   (handlers), from its EventBridge integration",
         text: include_str!("builtin/genesys-cloud.toml"),
     },
+    BuiltIn {
+        name: "nena-eido",
+        summary: "NENA EIDO incident documents (full snapshots: created, first unit on scene, \
+                  closed with no attendance)",
+        text: include_str!("builtin/nena-eido.toml"),
+    },
 ];
 
 pub(super) fn find(name: &str) -> Option<&'static BuiltIn> {

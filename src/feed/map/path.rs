@@ -59,17 +59,35 @@ impl FieldPath {
                 (Step::Key(key), Value::Object(fields)) => fields.get(&**key)?,
                 (Step::Index(index, _), Value::Array(items)) => items.get(*index)?,
                 (Step::Index(_, key), Value::Object(fields)) => fields.get(&**key)?,
-                (Step::Filter(wanted), Value::Array(items)) => items.iter().find(|item| {
-                    wanted.iter().all(|(key, value)| {
-                        item.get(&**key)
-                            .and_then(text_of)
-                            .is_some_and(|text| *text == **value)
-                    })
-                })?,
+                (Step::Filter(wanted), Value::Array(items)) => {
+                    items.iter().find(|item| matches(item, wanted))?
+                }
                 _ => return None,
             };
         }
         (!here.is_null()).then_some(here)
+    }
+
+    /// Every value there: a filter step takes every matching object, not only the first.
+    pub(crate) fn find_all<'v>(&self, record: &'v Value) -> Vec<&'v Value> {
+        let mut here = vec![record];
+        for step in &self.steps {
+            let mut next = Vec::new();
+            for value in here {
+                match (step, value) {
+                    (Step::Key(key), Value::Object(fields)) => next.extend(fields.get(&**key)),
+                    (Step::Index(index, _), Value::Array(items)) => next.extend(items.get(*index)),
+                    (Step::Index(_, key), Value::Object(fields)) => next.extend(fields.get(&**key)),
+                    (Step::Filter(wanted), Value::Array(items)) => {
+                        next.extend(items.iter().filter(|item| matches(item, wanted)));
+                    }
+                    _ => {}
+                }
+            }
+            here = next;
+        }
+        here.retain(|value| !value.is_null());
+        here
     }
 
     /// Whether `leaf` (a dotted path to a field of a record) is this path, lies under it
@@ -83,6 +101,23 @@ impl FieldPath {
             || mine
                 .strip_prefix(leaf)
                 .is_some_and(|rest| rest.starts_with('.'))
+    }
+}
+
+/// Whether an array's element has every field of a filter step (a field holding an array
+/// matches when any of its elements does).
+fn matches(item: &Value, wanted: &[(Box<str>, Box<str>)]) -> bool {
+    wanted.iter().all(|(key, value)| {
+        item.get(&**key)
+            .is_some_and(|field| any_text(field, |text| text == &**value))
+    })
+}
+
+/// Whether the value's text, or any element's text of an array, passes `test`.
+pub(crate) fn any_text(value: &Value, test: impl Fn(&str) -> bool) -> bool {
+    match value {
+        Value::Array(items) => items.iter().filter_map(text_of).any(|text| test(&text)),
+        other => text_of(other).is_some_and(|text| test(&text)),
     }
 }
 
@@ -153,11 +188,14 @@ impl ValueTable {
         }
     }
 
-    pub(crate) fn look_up(&self, value: &str) -> Option<&str> {
-        self.entries
-            .get(value)
-            .or(self.otherwise.as_ref())
-            .map(|found| &**found)
+    /// The value's entry; with no entry, the `"*"` entry, where `"*" = "*"` keeps the
+    /// value as it is.
+    pub(crate) fn look_up<'a>(&'a self, value: &'a str) -> Option<&'a str> {
+        match (self.entries.get(value), &self.otherwise) {
+            (Some(found), _) => Some(found),
+            (None, Some(otherwise)) if &**otherwise == "*" => Some(value),
+            (None, otherwise) => otherwise.as_deref(),
+        }
     }
 }
 
@@ -168,7 +206,7 @@ pub(crate) enum Condition {
     Present(FieldPath),
     /// The field is missing or null.
     Absent(FieldPath),
-    /// The field's text is one of these.
+    /// The field's text is one of these (for an array of texts: any of its elements).
     OneOf(FieldPath, Vec<Box<str>>),
     /// The field's text ends with one of these (a topic name's last part).
     EndsWith(FieldPath, Vec<Box<str>>),
@@ -179,10 +217,9 @@ impl Condition {
         match self {
             Condition::Present(path) => path.find(record).is_some(),
             Condition::Absent(path) => path.find(record).is_none(),
-            Condition::OneOf(path, values) => path
-                .find(record)
-                .and_then(text_of)
-                .is_some_and(|text| values.iter().any(|value| **value == *text)),
+            Condition::OneOf(path, values) => path.find(record).is_some_and(|found| {
+                any_text(found, |text| values.iter().any(|value| &**value == text))
+            }),
             Condition::EndsWith(path, values) => path
                 .find(record)
                 .and_then(text_of)
@@ -236,6 +273,8 @@ mod tests {
             Some(json!(9))
         );
         assert_eq!(pick("data[metric=oWaiting].stats.count"), None);
+        let all = FieldPath::parse("data[metric=oOnQueueUsers].stats.count").expect("path");
+        assert_eq!(all.find_all(&observations), vec![&json!(5), &json!(2)]);
         assert!(FieldPath::parse("data[metric=x").is_none());
         assert!(FieldPath::parse("data[metric]").is_none());
         assert!(FieldPath::parse("data[a=b]]").is_none());
@@ -261,6 +300,8 @@ mod tests {
         let table = ValueTable::new("line", entries);
         assert_eq!(table.look_up("999 Emergency"), Some("999"));
         assert_eq!(table.look_up("Switchboard"), Some("101"));
+        let keep = ValueTable::new("area", [("*".into(), "*".into())].into_iter().collect());
+        assert_eq!(keep.look_up("BIR"), Some("BIR"));
         let strict = ValueTable::new("line", HashMap::new());
         assert_eq!(strict.look_up("999"), None);
     }

@@ -28,6 +28,9 @@ pub(crate) struct Pick {
     pub(crate) source: Source,
     pub(crate) table: Option<Arc<ValueTable>>,
     pub(crate) time: TimeFormat,
+    /// A time read from every value the path finds (each match of a filter step), the
+    /// earliest taken: the first unit on scene among several.
+    pub(crate) earliest: bool,
 }
 
 impl Pick {
@@ -78,13 +81,26 @@ impl Pick {
 
     /// The field as a time in its format: `None` when the record lacks it.
     pub(crate) fn time(&self, record: &Value, zone: Tz) -> Result<Option<Timestamp>, MapReject> {
-        let Some(value) = self.raw(record) else {
-            return Ok(None);
-        };
+        if self.earliest
+            && let Source::Field(path) = &self.source
+        {
+            let mut earliest = None;
+            for value in path.find_all(record) {
+                let at = self.read_time(value, zone)?;
+                earliest = Some(earliest.map_or(at, |seen: Timestamp| seen.min(at)));
+            }
+            return Ok(earliest);
+        }
+        match self.raw(record) {
+            Some(value) => self.read_time(&value, zone).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn read_time(&self, value: &Value, zone: Tz) -> Result<Timestamp, MapReject> {
         let from = self.from();
         self.time
-            .read(&value, zone)
-            .map(Some)
+            .read(value, zone)
             .map_err(|refusal| match refusal {
                 TimeRefusal::Malformed => MapReject::BadTime {
                     from,

@@ -135,6 +135,8 @@ struct FullPick {
     value: Option<String>,
     table: Option<String>,
     time: Option<String>,
+    #[serde(default)]
+    earliest: bool,
 }
 
 /// Reads a map file's text; `zone` is the configuration's, for local times when the map
@@ -305,6 +307,7 @@ impl Picker<'_> {
                 value: None,
                 table: None,
                 time: None,
+                earliest: false,
             },
             PickFile::Full(full) => full.clone(),
         };
@@ -329,6 +332,7 @@ impl Picker<'_> {
             source,
             table,
             time,
+            earliest: full.earliest,
         })
     }
 
