@@ -57,7 +57,7 @@ def load_map(name):
     built_in = load_map(base)
     built_in.setdefault("tables", {}).update(spec.get("tables", {}))
     built_in["events"] = built_in.get("events", []) + spec.get("events", [])
-    for key in ("zone", "time", "dedupe", "snapshot", "description"):
+    for key in ("zone", "time", "dedupe", "snapshot", "tally", "description"):
         if key in spec:
             built_in[key] = spec[key]
     return built_in
@@ -150,6 +150,11 @@ def holds(when, record):
         allowed = [allowed] if isinstance(allowed, str) else allowed
         found = find(record, path)
         if found is None or not any(text in allowed for text in texts(found)):
+            return False
+    for path, refused in when.get("not_equals", {}).items():
+        refused = [refused] if isinstance(refused, str) else refused
+        found = find(record, path)
+        if found is not None and any(text in refused for text in texts(found)):
             return False
     for path, endings in when.get("ends_with", {}).items():
         endings = [endings] if isinstance(endings, str) else endings
@@ -315,6 +320,9 @@ def map_sample(spec, path, config_zone):
     default_time = spec.get("time", "rfc3339")
     dedupe = spec.get("dedupe")
     snapshot = spec.get("snapshot")
+    tally = spec.get("tally")
+    handlers = {}  # key -> (line, on duty, available)
+    sent = set()  # lines whose counts were made at least once
     versions = {}
     made = {}
     out, refused, duplicates = [], [], 0
@@ -347,9 +355,41 @@ def map_sample(spec, path, config_zone):
                         continue
             events = [
                 event_of(rule, record, tables, default_time, zone)
-                for rule in spec["events"]
+                for rule in spec.get("events", [])
                 if holds(rule.get("when", {}), record)
             ]
+            if tally:
+                handler = as_text(find(record, tally["key"]))
+                if handler is None:
+                    raise Refused("no tally key")
+                at = pick(tally["at"], record, tables, default_time, zone, "at")
+                line = pick(tally["line"], record, tables, default_time, zone, "line")
+                if at is None or line is None:
+                    raise Refused("no at or line")
+                if line not in ("999", "101"):
+                    raise Refused("bad line")
+                if handler not in handlers and len(handlers) >= MAX_ON_DUTY:
+                    raise Refused("too many handlers")
+                on_duty = holds(tally.get("on_duty", {}), record)
+                available = on_duty and holds(tally.get("available", {}), record)
+                state = (line, on_duty, available)
+                before = handlers.get(handler)
+                handlers[handler] = state
+                lines = [line] + ([before[0]] if before and before[0] != line else [])
+                for touched in lines:
+                    if before == state and touched in sent:
+                        continue
+                    sent.add(touched)
+                    counted = [s for s in handlers.values() if s[0] == touched]
+                    events.append(
+                        {
+                            "kind": "staffing",
+                            "at": at,
+                            "line": touched,
+                            "on_duty": sum(1 for s in counted if s[1]),
+                            "available": sum(1 for s in counted if s[2]),
+                        }
+                    )
         except Refused:
             refused.append(number)
             continue

@@ -314,6 +314,8 @@ pub enum MapReject {
     BadCount { from: &'static str },
     /// The value a table gave is not one the event's field takes.
     BadValue { field: &'static str },
+    /// A new handler when the map already counts the most a line may have.
+    TooManyHandlers,
 }
 
 impl fmt::Display for MapReject {
@@ -338,6 +340,10 @@ impl fmt::Display for MapReject {
             MapReject::BadCount { from } => write!(
                 f,
                 "map: \"{from}\" is not a whole number from 0 to {MAX_ON_DUTY}"
+            ),
+            MapReject::TooManyHandlers => write!(
+                f,
+                "map: more than {MAX_ON_DUTY} handlers counted (a new handler is refused)"
             ),
             MapReject::BadValue { field } => write!(
                 f,

@@ -399,3 +399,39 @@ fn repeated_and_older_eido_snapshots_give_the_figures_of_each_snapshot_once() {
     );
     std::fs::remove_file(path).ok();
 }
+
+const AGENTS_SAMPLE: &str = "fixtures/maps/amazon-connect-agents.ndjson";
+
+#[test]
+fn the_amazon_connect_agents_sample_counts_the_handlers_worked_out_by_hand() {
+    let ours = report("amazon-connect-agents", AGENTS_SAMPLE, &[]);
+    // docs/integration.md, "amazon-connect-agents".
+    let expected: &[(&str, Value)] = &[
+        ("at", "2024-07-01T13:12:00Z".into()),
+        ("calls.999.staffing.on_duty", 1.into()),
+        ("calls.999.staffing.available", 1.into()),
+        ("calls.101.staffing.on_duty", 2.into()),
+        ("calls.101.staffing.available", 1.into()),
+        ("feed.lines", 10.into()),
+        ("feed.accepted", 8.into()),
+        ("feed.duplicates", 1.into()),
+        ("feed.rejected", 1.into()),
+    ];
+    for (path, value) in expected {
+        assert_eq!(&figure(&ours, path), value, "{path}");
+    }
+    // At 13:05, before a2 logged out: 999 had a1 (on a call) and a2 (free).
+    let earlier = report(
+        "amazon-connect-agents",
+        AGENTS_SAMPLE,
+        &["--at", "2024-07-01T13:05:00Z"],
+    );
+    assert_eq!(figure(&earlier, "calls.999.staffing.on_duty"), 2);
+    assert_eq!(figure(&earlier, "calls.999.staffing.available"), 1);
+    agrees_with_python("amazon-connect-agents", AGENTS_SAMPLE, &[]);
+    agrees_with_python(
+        "amazon-connect-agents",
+        AGENTS_SAMPLE,
+        &["--at", "2024-07-01T13:05:00Z"],
+    );
+}

@@ -26,6 +26,12 @@ pub const BUILT_IN: &[BuiltIn] = &[
         text: include_str!("builtin/amazon-connect-events.toml"),
     },
     BuiltIn {
+        name: "amazon-connect-agents",
+        summary: "Amazon Connect agent events (call handlers on duty and available, per \
+                  routing profile)",
+        text: include_str!("builtin/amazon-connect-agents.toml"),
+    },
+    BuiltIn {
         name: "genesys-cloud",
         summary: "Genesys Cloud queue conversations (ACD start and end) and queue observations \
                   (handlers), from its EventBridge integration",

@@ -15,6 +15,7 @@ mod path;
 mod rule;
 mod seen;
 mod spec;
+mod tally;
 mod time_format;
 
 use std::path::Path;
@@ -42,6 +43,7 @@ pub struct InputMap {
     rules: Vec<Rule>,
     dedupe: Option<Dedupe>,
     snapshot: Option<FieldPath>,
+    tally: Option<tally::Tally>,
     /// Every field path the map reads (`map check` lists a record's other fields).
     paths: Vec<FieldPath>,
 }
@@ -99,6 +101,7 @@ pub struct MapReader {
     versions: Seen<Option<crate::time::Timestamp>>,
     /// Per snapshot key, the event kinds already made (a bit per kind).
     made: Seen<u16>,
+    handlers: tally::Handlers,
 }
 
 impl MapReader {
@@ -107,6 +110,7 @@ impl MapReader {
             map,
             versions: Seen::default(),
             made: Seen::default(),
+            handlers: tally::Handlers::default(),
         }
     }
 
@@ -148,6 +152,16 @@ impl MapReader {
                 Ok(event) => events.push(event),
                 Err(reason) => return Mapped::Rejected(Reject::Map(reason)),
             }
+        }
+        let change = match &map.tally {
+            Some(tally) => match self.handlers.read(tally, record, map.zone) {
+                Ok(change) => Some(change),
+                Err(reason) => return Mapped::Rejected(Reject::Map(reason)),
+            },
+            None => None,
+        };
+        if let Some(change) = change {
+            events.extend(self.handlers.apply(change));
         }
         if let Some((key, version)) = version_seen {
             self.versions.insert(key, version);

@@ -208,6 +208,8 @@ pub(crate) enum Condition {
     Absent(FieldPath),
     /// The field's text is one of these (for an array of texts: any of its elements).
     OneOf(FieldPath, Vec<Box<str>>),
+    /// The field is missing, or its text (any element's, for an array) is none of these.
+    NoneOf(FieldPath, Vec<Box<str>>),
     /// The field's text ends with one of these (a topic name's last part).
     EndsWith(FieldPath, Vec<Box<str>>),
 }
@@ -218,6 +220,9 @@ impl Condition {
             Condition::Present(path) => path.find(record).is_some(),
             Condition::Absent(path) => path.find(record).is_none(),
             Condition::OneOf(path, values) => path.find(record).is_some_and(|found| {
+                any_text(found, |text| values.iter().any(|value| &**value == text))
+            }),
+            Condition::NoneOf(path, values) => !path.find(record).is_some_and(|found| {
                 any_text(found, |text| values.iter().any(|value| &**value == text))
             }),
             Condition::EndsWith(path, values) => path
@@ -232,6 +237,7 @@ impl Condition {
             Condition::Present(path)
             | Condition::Absent(path)
             | Condition::OneOf(path, _)
+            | Condition::NoneOf(path, _)
             | Condition::EndsWith(path, _) => path,
         }
     }

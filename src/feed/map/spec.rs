@@ -27,6 +27,7 @@ use toml::Spanned;
 use super::InputMap;
 use super::path::{Condition, FieldPath, ValueTable};
 use super::rule::{Dedupe, Pick, Rule, RuleFields, Source};
+use super::tally::Tally;
 use super::time_format::TimeFormat;
 use crate::model::EventKind;
 
@@ -61,6 +62,8 @@ pub(super) struct MapFile {
     /// Snapshots: the field naming what each record is a full state of. Each event kind is
     /// made once per key; later snapshots add only what changed.
     snapshot: Option<Spanned<String>>,
+    /// Handler counts from per-handler records.
+    tally: Option<Spanned<TallyFile>>,
     #[serde(default)]
     tables: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
@@ -72,6 +75,18 @@ pub(super) struct MapFile {
 struct DedupeFile {
     key: String,
     version: Option<PickFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TallyFile {
+    key: String,
+    at: PickFile,
+    line: PickFile,
+    #[serde(default)]
+    on_duty: WhenFile,
+    #[serde(default)]
+    available: WhenFile,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +117,8 @@ struct WhenFile {
     equals: BTreeMap<String, OneOrMany>,
     #[serde(default)]
     ends_with: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    not_equals: BTreeMap<String, OneOrMany>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +184,7 @@ pub(super) fn compile(
         built_in.time = file.time.or(built_in.time);
         built_in.dedupe = file.dedupe.or(built_in.dedupe);
         built_in.snapshot = file.snapshot.or(built_in.snapshot);
+        built_in.tally = file.tally.or(built_in.tally);
         built_in.description = file.description.or(built_in.description);
         // Spans of the base's parts point into the base's text: its errors are reported
         // on the line of `base`.
@@ -256,10 +274,22 @@ fn build(
         }
         None => None,
     };
-    if file.events.is_empty() {
+    let tally = match &file.tally {
+        Some(tally) => {
+            let span = tally.span();
+            let tally = picker
+                .tally(tally.get_ref())
+                .map_err(|message| at_line(span, message))?;
+            paths.extend(tally.paths().cloned());
+            Some(tally)
+        }
+        None => None,
+    };
+    if file.events.is_empty() && tally.is_none() {
         return Err(MapError {
             line: None,
-            message: "the map makes no events: give at least one [[events]]".to_string(),
+            message: "the map makes no events: give at least one [[events]] (or a [tally])"
+                .to_string(),
         });
     }
     let mut rules = Vec::with_capacity(file.events.len());
@@ -277,6 +307,7 @@ fn build(
         rules,
         dedupe,
         snapshot,
+        tally,
         paths,
     })
 }
@@ -336,6 +367,16 @@ impl Picker<'_> {
         })
     }
 
+    fn tally(&self, file: &TallyFile) -> Result<Tally, String> {
+        Ok(Tally {
+            key: field_path(&file.key)?,
+            at: self.pick(&file.at)?,
+            line: self.pick(&file.line)?,
+            on_duty: conditions(&file.on_duty)?,
+            available: conditions(&file.available)?,
+        })
+    }
+
     fn optional(&self, file: Option<&PickFile>) -> Result<Option<Pick>, String> {
         file.map(|file| self.pick(file)).transpose()
     }
@@ -362,22 +403,9 @@ impl Picker<'_> {
                 return Err(format!("{kind} needs \"{field}\""));
             }
         }
-        let mut when = Vec::new();
-        for path in &file.when.present {
-            when.push(Condition::Present(field_path(path)?));
-        }
-        for path in &file.when.absent {
-            when.push(Condition::Absent(field_path(path)?));
-        }
-        for (path, values) in &file.when.equals {
-            when.push(Condition::OneOf(field_path(path)?, values.texts()));
-        }
-        for (path, values) in &file.when.ends_with {
-            when.push(Condition::EndsWith(field_path(path)?, values.texts()));
-        }
         Ok(Rule {
             kind,
-            when,
+            when: conditions(&file.when)?,
             fields: RuleFields {
                 at: self.pick(&file.at)?,
                 id: self.optional(file.id.as_ref())?,
@@ -391,6 +419,26 @@ impl Picker<'_> {
             },
         })
     }
+}
+
+fn conditions(file: &WhenFile) -> Result<Vec<Condition>, String> {
+    let mut when = Vec::new();
+    for path in &file.present {
+        when.push(Condition::Present(field_path(path)?));
+    }
+    for path in &file.absent {
+        when.push(Condition::Absent(field_path(path)?));
+    }
+    for (path, values) in &file.equals {
+        when.push(Condition::OneOf(field_path(path)?, values.texts()));
+    }
+    for (path, values) in &file.not_equals {
+        when.push(Condition::NoneOf(field_path(path)?, values.texts()));
+    }
+    for (path, values) in &file.ends_with {
+        when.push(Condition::EndsWith(field_path(path)?, values.texts()));
+    }
+    Ok(when)
 }
 
 fn kind_of(text: &str) -> Result<EventKind, String> {
