@@ -251,7 +251,7 @@ fn a_broken_map_file_is_one_sentence_naming_its_line() {
     assert!(error("x = [\n").starts_with("line "));
     assert_eq!(
         error(""),
-        "the map makes no events: give at least one [[events]]"
+        "the map makes no events: give at least one [[events]] (or a [tally])"
     );
     assert_eq!(
         error("base = \"acme-acd\"\n"),
