@@ -31,6 +31,7 @@ mod independent;
 mod keys;
 mod layers;
 mod maps;
+mod maps_property;
 mod paint;
 mod parse_paths;
 mod property;
