@@ -305,7 +305,7 @@ fn contact_events(calls: &[Call]) -> Vec<(i64, String)> {
 const GENESYS_999: &str = "5b1e0c7a-0000-4e99-8999-000000000999";
 const GENESYS_101: &str = "5b1e0c7a-0000-4e99-8999-000000000101";
 
-/// Genesys Cloud notifications through EventBridge: ACD start and end, queue observations.
+/// Genesys Cloud notifications through `EventBridge`: ACD start and end, queue observations.
 fn genesys(calls: &[Call], observations: &[Observation]) -> Vec<(i64, String)> {
     let mut events = Vec::new();
     let mut push = |id: String, topic: String, at: i64, body: Value, again: bool| {
