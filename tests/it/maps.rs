@@ -435,3 +435,21 @@ fn the_amazon_connect_agents_sample_counts_the_handlers_worked_out_by_hand() {
         &["--at", "2024-07-01T13:05:00Z"],
     );
 }
+
+/// Plain field picks reading forceboard's own lines give the native figures, to the line.
+#[test]
+fn the_native_schema_read_through_a_map_gives_the_native_report() {
+    // Feeds with no line the native parser refuses (the map's refusals are worded its way).
+    for feed in [
+        "fixtures/demo-day.ndjson",
+        "fixtures/window-edges.ndjson",
+        "fixtures/spec-example.ndjson",
+    ] {
+        let native = run(
+            env!("CARGO_BIN_EXE_forceboard"),
+            &["report", "--json", feed],
+        );
+        let mapped = report("fixtures/maps/forceboard-native.toml", feed, &[]);
+        assert!(native == mapped, "{feed}: the reports differ");
+    }
+}
