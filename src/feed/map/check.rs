@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::record::Wanted;
 use super::{InputMap, MapReader, Mapped, record_of};
 use crate::feed::lines::{Line, LineReader};
 use crate::feed::parse::is_blank;
@@ -47,7 +48,8 @@ pub fn check_sample(
     let mut summary = MapSummary::default();
     while let Some((number, line)) = lines.next_line()? {
         let record = match line {
-            Line::Text(bytes) if !is_blank(bytes) => record_of(bytes).ok(),
+            // Whole: the fields the map does not use are listed (by name).
+            Line::Text(bytes) if !is_blank(bytes) => record_of(bytes, &Wanted::everything()).ok(),
             _ => None,
         };
         let mapped = match &record {

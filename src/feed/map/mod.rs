@@ -12,6 +12,7 @@
 mod builtin;
 pub mod check;
 mod path;
+mod record;
 mod rule;
 mod seen;
 mod spec;
@@ -46,6 +47,8 @@ pub struct InputMap {
     tally: Option<tally::Tally>,
     /// Every field path the map reads (`map check` lists a record's other fields).
     paths: Vec<FieldPath>,
+    /// The same as a tree: a record is parsed keeping only these fields.
+    wanted: record::Wanted,
 }
 
 impl InputMap {
@@ -128,7 +131,7 @@ impl MapReader {
         match line {
             Line::TooLong => Mapped::Rejected(Reject::TooLong),
             Line::Text(bytes) if is_blank(bytes) => Mapped::Blank,
-            Line::Text(bytes) => match record_of(bytes) {
+            Line::Text(bytes) => match record_of(bytes, &self.map.wanted) {
                 Ok(record) => self.read_record(&record),
                 Err(reason) => Mapped::Rejected(reason),
             },
@@ -213,10 +216,11 @@ impl MapReader {
     }
 }
 
-/// A line's bytes as one JSON object, or why not (the native feed's reasons).
-pub(crate) fn record_of(bytes: &[u8]) -> Result<Value, Reject> {
+/// A line's bytes as one JSON object keeping the `wanted` fields, or why not (the native
+/// feed's reasons).
+pub(crate) fn record_of(bytes: &[u8], wanted: &record::Wanted) -> Result<Value, Reject> {
     let text = std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?;
-    match serde_json::from_str::<Value>(text) {
+    match record::parse(text, wanted) {
         Ok(record @ Value::Object(_)) => Ok(record),
         Ok(_) => Err(Reject::NotObject),
         Err(_) => Err(Reject::NotJson),

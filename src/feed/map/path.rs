@@ -16,7 +16,7 @@ pub(crate) struct FieldPath {
 }
 
 #[derive(Debug, Clone)]
-enum Step {
+pub(crate) enum Step {
     Key(Box<str>),
     /// The first element of an array whose fields have these texts.
     Filter(Vec<(Box<str>, Box<str>)>),
@@ -25,6 +25,10 @@ enum Step {
 }
 
 impl FieldPath {
+    pub(crate) fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
     /// `None` for an empty path, an empty step (`a..b`) or a malformed filter.
     pub(crate) fn parse(text: &str) -> Option<FieldPath> {
         let mut steps = Vec::new();

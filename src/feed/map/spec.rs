@@ -308,6 +308,7 @@ fn build(
         dedupe,
         snapshot,
         tally,
+        wanted: super::record::Wanted::of(&paths),
         paths,
     })
 }
