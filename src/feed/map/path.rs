@@ -192,8 +192,19 @@ impl ValueTable {
         }
     }
 
+    /// What the table makes of `value`: `Some(Some(text))` its entry (or the `"*"`
+    /// entry), `Some(None)` the value as it is (`"*" = "*"`), `None` not in the table.
+    pub(crate) fn entry(&self, value: &str) -> Option<Option<&str>> {
+        match (self.entries.get(value), &self.otherwise) {
+            (Some(found), _) => Some(Some(found)),
+            (None, Some(otherwise)) if &**otherwise == "*" => Some(None),
+            (None, otherwise) => otherwise.as_deref().map(Some),
+        }
+    }
+
     /// The value's entry; with no entry, the `"*"` entry, where `"*" = "*"` keeps the
     /// value as it is.
+    #[cfg(test)]
     pub(crate) fn look_up<'a>(&'a self, value: &'a str) -> Option<&'a str> {
         match (self.entries.get(value), &self.otherwise) {
             (Some(found), _) => Some(found),

@@ -2,7 +2,6 @@
 //! skipped while the line is parsed, as the native parser skips unknown fields, so a
 //! caller's number or name is never held in memory — and the record parses faster.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -15,7 +14,8 @@ use super::path::{FieldPath, Step};
 pub(crate) struct Wanted {
     /// Kept whole: a path ends here (its value is read or tested as a whole).
     whole: bool,
-    keys: HashMap<Box<str>, Wanted>,
+    /// A few keys per object: a short list compares faster than a hash table.
+    keys: Vec<(Box<str>, Wanted)>,
     /// What each element of an array here must keep.
     elements: Option<Box<Wanted>>,
 }
@@ -43,20 +43,31 @@ impl Wanted {
             return;
         };
         match first {
-            Step::Key(key) => self.keys.entry(key.clone()).or_default().add(rest),
+            Step::Key(key) => self.key(key).add(rest),
             Step::Index(_, key) => {
                 // An array's element, or an object's key of that text.
                 self.element().add(rest);
-                self.keys.entry(key.clone()).or_default().add(rest);
+                self.key(key).add(rest);
             }
             Step::Filter(pairs) => {
                 let element = self.element();
                 for (key, _) in pairs {
-                    element.keys.entry(key.clone()).or_default().whole = true;
+                    element.key(key).whole = true;
                 }
                 element.add(rest);
             }
         }
+    }
+
+    fn key(&mut self, key: &str) -> &mut Wanted {
+        let at = match self.keys.iter().position(|(known, _)| &**known == key) {
+            Some(at) => at,
+            None => {
+                self.keys.push((key.into(), Wanted::default()));
+                self.keys.len() - 1
+            }
+        };
+        &mut self.keys[at].1
     }
 
     fn element(&mut self) -> &mut Wanted {
@@ -174,7 +185,12 @@ impl<'w> Visitor<'_> for KeyOf<'w> {
     }
 
     fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(self.0.keys.get(key).map(|wanted| (key.to_owned(), wanted)))
+        Ok(self
+            .0
+            .keys
+            .iter()
+            .find(|(known, _)| &**known == key)
+            .map(|(_, wanted)| (key.to_owned(), wanted)))
     }
 }
 

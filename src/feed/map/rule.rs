@@ -69,13 +69,16 @@ impl Pick {
         };
         match &self.table {
             None => Ok(Some(text)),
-            Some(table) => table
-                .look_up(&text)
-                .map(|mapped| Some(Cow::Owned(mapped.to_string())))
-                .ok_or(MapReject::NotInTable {
+            Some(table) => match table.entry(&text) {
+                // The table's own text: no copy.
+                Some(Some(mapped)) => Ok(Some(Cow::Borrowed(mapped))),
+                // `"*" = "*"`: the value as it is.
+                Some(None) => Ok(Some(text)),
+                None => Err(MapReject::NotInTable {
                     from,
                     table: table.name,
                 }),
+            },
         }
     }
 
