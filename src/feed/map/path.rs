@@ -192,13 +192,12 @@ impl ValueTable {
         }
     }
 
-    /// What the table makes of `value`: `Some(Some(text))` its entry (or the `"*"`
-    /// entry), `Some(None)` the value as it is (`"*" = "*"`), `None` not in the table.
-    pub(crate) fn entry(&self, value: &str) -> Option<Option<&str>> {
+    /// What the table makes of `value`; `None` when it is not in the table.
+    pub(crate) fn entry(&self, value: &str) -> Option<Entry<'_>> {
         match (self.entries.get(value), &self.otherwise) {
-            (Some(found), _) => Some(Some(found)),
-            (None, Some(otherwise)) if &**otherwise == "*" => Some(None),
-            (None, otherwise) => otherwise.as_deref().map(Some),
+            (Some(found), _) => Some(Entry::To(found)),
+            (None, Some(otherwise)) if &**otherwise == "*" => Some(Entry::AsItIs),
+            (None, otherwise) => otherwise.as_deref().map(Entry::To),
         }
     }
 
@@ -212,6 +211,15 @@ impl ValueTable {
             (None, otherwise) => otherwise.as_deref(),
         }
     }
+}
+
+/// A table's answer for a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry<'t> {
+    /// Its entry, or the `"*"` entry.
+    To(&'t str),
+    /// `"*" = "*"`: the value as it is.
+    AsItIs,
 }
 
 /// A condition on a record: all of a rule's conditions must hold for it to make its event.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use super::path::{Condition, FieldPath, ValueTable, text_of};
+use super::path::{Condition, Entry, FieldPath, ValueTable, text_of};
 use super::time_format::{TimeFormat, TimeRefusal};
 use crate::model::{
     CallLine, CallOutcome, Event, EventBody, EventKind, Grade, IncidentOutcome, MAX_ON_DUTY,
@@ -71,9 +71,8 @@ impl Pick {
             None => Ok(Some(text)),
             Some(table) => match table.entry(&text) {
                 // The table's own text: no copy.
-                Some(Some(mapped)) => Ok(Some(Cow::Borrowed(mapped))),
-                // `"*" = "*"`: the value as it is.
-                Some(None) => Ok(Some(text)),
+                Some(Entry::To(mapped)) => Ok(Some(Cow::Borrowed(mapped))),
+                Some(Entry::AsItIs) => Ok(Some(text)),
                 None => Err(MapReject::NotInTable {
                     from,
                     table: table.name,
