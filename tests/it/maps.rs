@@ -453,3 +453,64 @@ fn the_native_schema_read_through_a_map_gives_the_native_report() {
         assert!(native == mapped, "{feed}: the reports differ");
     }
 }
+
+/// `serve --map` plays a foreign recording as forceboard lines: only the mapped events go
+/// out, never a record's own fields.
+#[cfg(unix)]
+#[test]
+fn serve_through_a_map_sends_only_forceboard_events() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceboard"))
+        .args([
+            "serve",
+            CTR_SAMPLE,
+            "--map",
+            "amazon-connect-ctr",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--speed", "10000", "--no-console"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    stderr.read_line(&mut first).expect("a start line");
+    let addr = first
+        .split(" on ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("an address")
+        .to_string();
+    let stream = std::net::TcpStream::connect(&addr).expect("connects");
+    // A safety net far beyond the time the lines take at ×10000.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    let mut seen = Vec::new();
+    for line in BufReader::new(stream).lines() {
+        let line = line.expect("reads");
+        assert!(line.starts_with(r#"{"kind":""#), "{line}");
+        assert!(
+            !line.contains("AWSAccountId") && !line.contains("+4477"),
+            "{line}"
+        );
+        let last = line.contains(r#""kind":"call_ended""#) && line.contains("c0a8-0010");
+        seen.push(line);
+        if last {
+            break;
+        }
+    }
+    let offered = seen
+        .iter()
+        .filter(|line| line.contains("call_offered"))
+        .count();
+    assert_eq!(offered, 7, "the sample's seven calls: {seen:?}");
+    child.kill().expect("stops");
+    child.wait().expect("waits");
+}

@@ -148,7 +148,7 @@ pub fn spawn_with(
         let label = source.label();
         let mut runner = Runner {
             tx,
-            map: std::sync::Mutex::new(MapReader::installed()),
+            map: MapReader::installed().map(std::sync::Mutex::new),
             options,
             jitter: Jitter::from_clock(),
             label,
@@ -200,7 +200,7 @@ struct Runner {
     tx: Sender<FeedItem>,
     /// The installed input map reading this source's records (across its reconnections,
     /// so a record sent again after a reconnection is still a duplicate); `None`: native.
-    map: std::sync::Mutex<Option<MapReader>>,
+    map: Option<std::sync::Mutex<MapReader>>,
     options: SourceOptions,
     jitter: Jitter,
     label: String,
@@ -253,9 +253,10 @@ impl Runner {
     fn mapped(&self, line: u64, text: Line<'_>) -> Option<Vec<FeedItem>> {
         let mut map = self
             .map
+            .as_ref()?
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mapped = map.as_mut()?.read(text);
+        let mapped = map.read(text);
         Some(match mapped {
             Mapped::Blank | Mapped::Duplicate => Vec::new(),
             Mapped::Rejected(reason) => vec![FeedItem::Rejected { line, reason }],
