@@ -67,6 +67,8 @@ pub enum Problem {
     SubjectOutsideForces,
     #[error("cannot be nested: a force lists no forces of its own")]
     NestedForces,
+    #[error("belongs at the top level: one input map reads every feed of the process")]
+    InputInForce,
     #[error("is missing: each force is headed by its own name, never another force's")]
     ForceNameMissing,
     #[error("\"{subject}\" is given twice (first on line {first_line})")]
