@@ -21,5 +21,6 @@ mod ascii;
 mod board;
 mod cli;
 mod failing_links;
+mod maps;
 mod tls;
 mod trainer;
