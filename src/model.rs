@@ -316,6 +316,12 @@ pub enum MapReject {
     BadValue { field: &'static str },
     /// A new handler when the map already counts the most a line may have.
     TooManyHandlers,
+    /// The map's jq program raised an error on the record (or it is not JSON to jq).
+    JqFailed,
+    /// The jq program made more events from one record than any record makes.
+    JqTooMany,
+    /// The jq program made a line the feed refuses, for this (the native parser's) reason.
+    JqOutput { reason: &'static str },
 }
 
 impl fmt::Display for MapReject {
@@ -341,6 +347,19 @@ impl fmt::Display for MapReject {
                 f,
                 "map: \"{from}\" is not a whole number from 0 to {MAX_ON_DUTY}"
             ),
+            MapReject::JqFailed => write!(f, "map: the jq program failed on the record"),
+            MapReject::JqTooMany => {
+                write!(
+                    f,
+                    "map: the jq program made more than 64 events of one record"
+                )
+            }
+            MapReject::JqOutput { reason } => {
+                write!(
+                    f,
+                    "map: the jq program made a line the feed refuses: {reason}"
+                )
+            }
             MapReject::TooManyHandlers => write!(
                 f,
                 "map: more than {MAX_ON_DUTY} handlers counted (a new handler is refused)"

@@ -514,3 +514,23 @@ fn serve_through_a_map_sends_only_forceboard_events() {
     child.kill().expect("stops");
     child.wait().expect("waits");
 }
+
+/// The CTR adapter's rules written as one jq program give the built-in adapter's report, to
+/// the line: the jq path makes the same events and refuses the same record.
+#[test]
+fn a_jq_map_gives_the_built_in_adapters_report() {
+    let built_in = report("amazon-connect-ctr", CTR_SAMPLE, &[]);
+    let jq = report("fixtures/maps/amazon-connect-ctr-jq.toml", CTR_SAMPLE, &[]);
+    assert!(built_in == jq, "the reports differ:\n{built_in}\n{jq}");
+    let checked = forceboard(&[
+        "check",
+        "--map",
+        "fixtures/maps/amazon-connect-ctr-jq.toml",
+        CTR_SAMPLE,
+    ]);
+    let text = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        text.contains("line 14: map: the jq program failed on the record"),
+        "{text}"
+    );
+}

@@ -52,9 +52,9 @@ pub fn check_sample(
             Line::Text(bytes) if !is_blank(bytes) => record_of(bytes, &Wanted::everything()).ok(),
             _ => None,
         };
-        let mapped = match &record {
-            Some(record) => reader.read_record(record),
-            None => reader.read(line),
+        let mapped = match (&record, line) {
+            (Some(record), Line::Text(bytes)) => reader.read_record(record, bytes),
+            _ => reader.read(line),
         };
         report_record(
             &mut summary,

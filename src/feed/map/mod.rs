@@ -11,6 +11,7 @@
 
 mod builtin;
 pub mod check;
+mod jq;
 mod path;
 mod record;
 mod rule;
@@ -45,6 +46,8 @@ pub struct InputMap {
     dedupe: Option<Dedupe>,
     snapshot: Option<FieldPath>,
     tally: Option<tally::Tally>,
+    /// A jq program whose outputs are feed events.
+    jq: Option<String>,
     /// Every field path the map reads (`map check` lists a record's other fields).
     paths: Vec<FieldPath>,
     /// The same as a tree: a record is parsed keeping only these fields.
@@ -132,14 +135,14 @@ impl MapReader {
             Line::TooLong => Mapped::Rejected(Reject::TooLong),
             Line::Text(bytes) if is_blank(bytes) => Mapped::Blank,
             Line::Text(bytes) => match record_of(bytes, &self.map.wanted) {
-                Ok(record) => self.read_record(&record),
+                Ok(record) => self.read_record(&record, bytes),
                 Err(reason) => Mapped::Rejected(reason),
             },
         }
     }
 
-    /// Maps one parsed record.
-    pub(crate) fn read_record(&mut self, record: &Value) -> Mapped {
+    /// Maps one parsed record (`bytes`: its line, for a jq program).
+    pub(crate) fn read_record(&mut self, record: &Value, bytes: &[u8]) -> Mapped {
         let map = Arc::clone(&self.map);
         let mut version_seen = None;
         if let Some(dedupe) = &map.dedupe {
@@ -153,6 +156,12 @@ impl MapReader {
         for rule in map.rules.iter().filter(|rule| rule.applies(record)) {
             match rule.event(record, map.zone) {
                 Ok(event) => events.push(event),
+                Err(reason) => return Mapped::Rejected(Reject::Map(reason)),
+            }
+        }
+        if let Some(code) = &map.jq {
+            match jq::events(code, bytes) {
+                Ok(made) => events.extend(made),
                 Err(reason) => return Mapped::Rejected(Reject::Map(reason)),
             }
         }

@@ -64,6 +64,8 @@ pub(super) struct MapFile {
     snapshot: Option<Spanned<String>>,
     /// Handler counts from per-handler records.
     tally: Option<Spanned<TallyFile>>,
+    /// A jq program whose outputs are feed events (objects of the feed schema).
+    jq: Option<Spanned<String>>,
     #[serde(default)]
     tables: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
@@ -185,6 +187,7 @@ pub(super) fn compile(
         built_in.dedupe = file.dedupe.or(built_in.dedupe);
         built_in.snapshot = file.snapshot.or(built_in.snapshot);
         built_in.tally = file.tally.or(built_in.tally);
+        built_in.jq = file.jq.or(built_in.jq);
         built_in.description = file.description.or(built_in.description);
         // Spans of the base's parts point into the base's text: its errors are reported
         // on the line of `base`.
@@ -285,10 +288,13 @@ fn build(
         }
         None => None,
     };
-    if file.events.is_empty() && tally.is_none() {
+    if let Some(code) = &file.jq {
+        super::jq::check(code.get_ref()).map_err(|message| at_line(code.span(), message))?;
+    }
+    if file.events.is_empty() && tally.is_none() && file.jq.is_none() {
         return Err(MapError {
             line: None,
-            message: "the map makes no events: give at least one [[events]] (or a [tally])"
+            message: "the map makes no events: give at least one [[events]] (or a [tally], or jq)"
                 .to_string(),
         });
     }
@@ -308,6 +314,7 @@ fn build(
         dedupe,
         snapshot,
         tally,
+        jq: file.jq.map(Spanned::into_inner),
         wanted: super::record::Wanted::of(&paths),
         paths,
     })

@@ -251,7 +251,7 @@ fn a_broken_map_file_is_one_sentence_naming_its_line() {
     assert!(error("x = [\n").starts_with("line "));
     assert_eq!(
         error(""),
-        "the map makes no events: give at least one [[events]] (or a [tally])"
+        "the map makes no events: give at least one [[events]] (or a [tally], or jq)"
     );
     assert_eq!(
         error("base = \"acme-acd\"\n"),
@@ -279,5 +279,71 @@ fn a_map_file_based_on_a_built_in_gives_its_own_tables() {
     assert_eq!(
         lines_of(&mut reader, &built_in_name),
         Err(r#"map: "Queue.Name" has a value not in table "line""#.to_string())
+    );
+}
+
+#[test]
+fn a_jq_program_makes_feed_events_checked_as_feed_lines() {
+    let text = r#"
+jq = '''
+if .Channel == "VOICE" then
+  {kind: "call_offered", at: .Queue.EnqueueTimestamp, id: .ContactId,
+   line: (if .Queue.Name == "Emergency 999" then "999" else "101" end)},
+  (if .Agent then {kind: "call_answered", at: .Agent.ConnectedToAgentTimestamp, id: .ContactId}
+   else empty end)
+elif .Channel == "CLOCK" then {kind: "heartbeat", at: (.t | todate)}
+elif .Channel == "BROKEN" then {kind: "call_offered", at: "2024-07-01T12:00:00Z"}
+elif .Channel == "FAIL" then error("no")
+else null end
+'''
+"#;
+    let mut reader = MapReader::new(map(text));
+    let answered = r#"{"Channel":"VOICE","ContactId":"J1","Queue":{"Name":"Emergency 999","EnqueueTimestamp":"2024-07-01T12:00:00Z"},"Agent":{"ConnectedToAgentTimestamp":"2024-07-01T12:00:06Z"},"CustomerEndpoint":{"Address":"+447700900123"}}"#;
+    assert_eq!(
+        lines_of(&mut reader, answered),
+        Ok(vec![
+            r#"{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"J1","line":"999"}"#
+                .to_string(),
+            r#"{"kind":"call_answered","at":"2024-07-01T12:00:06Z","id":"J1"}"#.to_string(),
+        ])
+    );
+    // 1,719,835,205 s after the epoch is 2024-07-01T12:00:05Z.
+    assert_eq!(
+        lines_of(&mut reader, r#"{"Channel":"CLOCK","t":1719835205}"#),
+        Ok(vec![
+            r#"{"kind":"heartbeat","at":"2024-07-01T12:00:05Z"}"#.to_string()
+        ])
+    );
+    assert_eq!(lines_of(&mut reader, r#"{"Channel":"CHAT"}"#), Ok(vec![]));
+    assert_eq!(
+        lines_of(&mut reader, r#"{"Channel":"BROKEN"}"#),
+        Err(r#"map: the jq program made a line the feed refuses: missing "id""#.to_string())
+    );
+    assert_eq!(
+        lines_of(&mut reader, r#"{"Channel":"FAIL"}"#),
+        Err("map: the jq program failed on the record".to_string())
+    );
+    let endless = map("jq = 'repeat({kind: \"heartbeat\", at: \"2024-07-01T12:00:00Z\"})'");
+    assert_eq!(
+        lines_of(&mut MapReader::new(endless), "{}"),
+        Err("map: the jq program made more than 64 events of one record".to_string())
+    );
+}
+
+#[test]
+fn a_jq_program_that_does_not_compile_is_refused_naming_its_line() {
+    let error = |text: &str| {
+        InputMap::parse("m", text, London)
+            .map(|_| ())
+            .expect_err("refused")
+            .to_string()
+    };
+    assert_eq!(
+        error("\njq = '.a |'\n"),
+        "line 2: the jq program does not parse"
+    );
+    assert_eq!(
+        error("jq = 'no_such_filter(1)'\n"),
+        "line 1: the jq program names a filter or variable jq does not have"
     );
 }
