@@ -69,7 +69,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => Config::default(),
     };
     let _log_guard = start_logging(cli.log_file())?;
+    let map = cli::map::chosen(cli.map.as_deref(), &config, cli.config.as_deref());
+    cli::map::install_for(cli.command.as_ref(), map.as_deref(), &config)?;
     match cli.command {
+        Some(Command::Map(command)) => cli::map::run(&command, map.as_deref(), &config),
         Some(Command::Report(args)) => report_command(&args.force.config(config)?, &args),
         Some(Command::Check(args)) => check_command(&args.force.config(config)?, &args),
         Some(Command::Gen(args)) => gen_command(&args.force.config(config)?, &args),

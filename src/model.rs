@@ -280,6 +280,96 @@ pub enum Reject {
     BadCount(&'static str),
     /// A `staffing` event with more handlers available than on duty.
     AvailableAboveOnDuty,
+    /// A foreign record the input map could not turn into events (`--map`).
+    Map(MapReject),
+}
+
+/// Why an input map refused a foreign record. `from` is the record's field as the map names
+/// it and `field` the event's field it was to fill: names from the map, never values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MapReject {
+    /// The record lacks a field the event needs.
+    Missing {
+        field: &'static str,
+        from: &'static str,
+    },
+    /// The field is an object, an array, a boolean or null where text or a number was needed.
+    NotText {
+        field: &'static str,
+        from: &'static str,
+    },
+    /// The field's value is not in the map's value table.
+    NotInTable {
+        from: &'static str,
+        table: &'static str,
+    },
+    /// The field is not a time in the map's format for it.
+    BadTime {
+        from: &'static str,
+        format: &'static str,
+    },
+    /// A local time that the clock change makes ambiguous or skips, in the map's zone.
+    LocalTimeGap { from: &'static str },
+    /// A count that is not a whole number from 0 to [`MAX_ON_DUTY`].
+    BadCount { from: &'static str },
+    /// The value a table gave is not one the event's field takes.
+    BadValue { field: &'static str },
+    /// A new handler when the map already counts the most a line may have.
+    TooManyHandlers,
+    /// The map's jq program raised an error on the record (or it is not JSON to jq).
+    JqFailed,
+    /// The jq program made more events from one record than any record makes.
+    JqTooMany,
+    /// The jq program made a line the feed refuses, for this (the native parser's) reason.
+    JqOutput { reason: &'static str },
+}
+
+impl fmt::Display for MapReject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MapReject::Missing { field, from } => {
+                write!(f, "map: no \"{from}\" for \"{field}\"")
+            }
+            MapReject::NotText { field, from } => {
+                write!(f, "map: \"{from}\" for \"{field}\" is not text or a number")
+            }
+            MapReject::NotInTable { from, table } => {
+                write!(f, "map: \"{from}\" has a value not in table \"{table}\"")
+            }
+            MapReject::BadTime { from, format } => {
+                write!(f, "map: \"{from}\" is not a time in format \"{format}\"")
+            }
+            MapReject::LocalTimeGap { from } => write!(
+                f,
+                "map: \"{from}\" is a local time the clock change makes ambiguous or skips"
+            ),
+            MapReject::BadCount { from } => write!(
+                f,
+                "map: \"{from}\" is not a whole number from 0 to {MAX_ON_DUTY}"
+            ),
+            MapReject::JqFailed => write!(f, "map: the jq program failed on the record"),
+            MapReject::JqTooMany => {
+                write!(
+                    f,
+                    "map: the jq program made more than 64 events of one record"
+                )
+            }
+            MapReject::JqOutput { reason } => {
+                write!(
+                    f,
+                    "map: the jq program made a line the feed refuses: {reason}"
+                )
+            }
+            MapReject::TooManyHandlers => write!(
+                f,
+                "map: more than {MAX_ON_DUTY} handlers counted (a new handler is refused)"
+            ),
+            MapReject::BadValue { field } => write!(
+                f,
+                "map: the table gives \"{field}\" a value the schema does not take"
+            ),
+        }
+    }
 }
 
 impl fmt::Display for Reject {
@@ -335,6 +425,7 @@ impl fmt::Display for Reject {
             Reject::AvailableAboveOnDuty => {
                 write!(f, "\"available\" is more than \"on_duty\"")
             }
+            Reject::Map(reason) => reason.fmt(f),
         }
     }
 }

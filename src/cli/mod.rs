@@ -10,6 +10,7 @@
 #![allow(clippy::doc_markdown)]
 
 mod convert;
+pub mod map;
 mod nats;
 pub mod publish;
 mod ssh;
@@ -50,6 +51,11 @@ pub struct Cli {
     /// forceboard.example.toml.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Read every feed through an input map: a built-in adapter's name (forceboard map
+    /// list) or a map file (TOML). Overrides the configuration's [input] map.
+    #[arg(long, global = true, value_name = "FILE|NAME")]
+    pub map: Option<String>,
 
     /// The demo dashboard's options (with no command).
     #[command(flatten)]
@@ -166,6 +172,10 @@ pub enum Command {
     /// anywhere to follow with watch --feed nats://HOST:PORT/SUBJECT.
     #[command(after_help = PUBLISH_HELP)]
     Publish(PublishArgs),
+    /// Input maps for a force's own telephony and CAD records: list the built-in ones, or
+    /// check a map on a sample of records.
+    #[command(subcommand)]
+    Map(map::MapCommand),
 }
 
 #[derive(Debug, Args)]
@@ -552,7 +562,11 @@ impl Cli {
             Some(Command::Ssh(args)) => args.log.as_deref(),
             Some(Command::Publish(args)) => args.log.as_deref(),
             Some(
-                Command::Report(_) | Command::Check(_) | Command::Gen(_) | Command::Control(_),
+                Command::Report(_)
+                | Command::Check(_)
+                | Command::Gen(_)
+                | Command::Control(_)
+                | Command::Map(_),
             ) => None,
         }
     }

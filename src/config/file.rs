@@ -77,6 +77,8 @@ pub enum Problem {
     SubjectOutsideForces,
     #[error("cannot be nested: a force lists no forces of its own")]
     NestedForces,
+    #[error("belongs at the top level: one input map reads every feed of the process")]
+    InputInForce,
     #[error("is missing: each force is headed by its own name, never another force's")]
     ForceNameMissing,
     #[error("\"{subject}\" is given twice (first on line {first_line})")]
@@ -115,12 +117,22 @@ pub(super) struct ConfigFile {
     pub areas: Option<AreaList>,
     pub theme: Option<super::Theme>,
     pub alerts: Option<Table<super::alerts::AlertsFile>>,
+    /// `[input]`: how the feed's lines are read.
+    pub input: Option<Table<InputKeys>>,
     /// Only in a `[[forces]]` table: the NATS subject whose boards are that force's.
     /// Checked once every force is read (each must differ), so it keeps its place.
     pub subject: Option<Spanned<Value>>,
     /// Each force's own keys over the top level's; the top level is every force's
     /// default. Only at the top level.
     pub forces: Option<ForceList>,
+}
+
+/// `[input]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InputKeys {
+    /// A built-in map's name or a map file's path.
+    pub map: Option<Text>,
 }
 
 /// `[calls.999]` and `[calls.101]`.

@@ -92,6 +92,9 @@ pub(super) fn forces_of(top: &ConfigFile, text: &str) -> Result<Vec<Force>, Inva
         if force.forces.is_some() {
             return Err(refused("forces", table_line, &Problem::NestedForces));
         }
+        if force.input.is_some() {
+            return Err(refused("input", table_line, &Problem::InputInForce));
+        }
         let Some(given) = &force.subject else {
             return Err(refused("subject", table_line, &Problem::Missing));
         };

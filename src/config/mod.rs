@@ -116,6 +116,9 @@ pub struct Config {
     pub areas: Vec<Area>,
     pub theme: Theme,
     pub alerts: AlertSettings,
+    /// `[input] map`: the input map (a built-in's name or a map file's path) every feed is
+    /// read through; `None`: the feed is forceboard's own schema.
+    pub input_map: Option<String>,
     /// The `[[forces]]`, each the whole configuration of the boards on its subject
     /// (empty when the file lists none: every board is the top level's).
     pub forces: Vec<Force>,
@@ -159,6 +162,7 @@ impl Default for Config {
                 .collect(),
             theme: Theme::Dark,
             alerts: AlertSettings::default(),
+            input_map: None,
             forces: Vec::new(),
         }
     }
@@ -365,6 +369,11 @@ impl Config {
         }
         if let Some(zone) = &file.timezone {
             self.timezone = zone.0;
+        }
+        if let Some(Table(input)) = &file.input
+            && let Some(map) = &input.map
+        {
+            self.input_map = Some(map.0.clone());
         }
         if let Some(windows) = &file.windows {
             self.windows.clone_from(&windows.0);

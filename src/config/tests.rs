@@ -485,6 +485,11 @@ fn bad_forces_are_one_sentence_naming_the_key_and_its_line() {
             "line 1: `forces[0].forces` cannot be nested: a force lists no forces of its own",
         ),
         (
+            named("[forces.input]\nmap = \"amazon-connect-ctr\""),
+            "line 1: `forces[0].input` belongs at the top level: one input map reads every \
+             feed of the process",
+        ),
+        (
             "[[forces]]\nsubject = \"events.*\"\nforce_name = \"X\"".to_string(),
             "line 2: `forces[0].subject` \"events.*\" is not a NATS subject: give \
              dot-separated words of letters, digits, - and _ (e.g. \"events.wyp\"), no \

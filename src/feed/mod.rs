@@ -2,6 +2,7 @@
 //! schema's wire form, and the live sources (stdin, file, TCP, HTTP, NATS JetStream).
 
 pub mod lines;
+pub mod map;
 pub mod parse;
 pub mod source;
 pub mod wire;

@@ -18,6 +18,7 @@ use super::feed_time::{FeedTime, Placement};
 use super::parallel::{ParsePath, ingest_reader_parallel};
 use crate::engine::{Applied, Engine};
 use crate::feed::lines::{Line, LineReader};
+use crate::feed::map::{MapReader, Mapped};
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use crate::time::{Span, Timestamp};
@@ -62,6 +63,8 @@ pub struct OrderedIngest {
     /// Apply strays past the end rather than count them as after the report time.
     apply_past_end: bool,
     counts: FeedCounts,
+    /// The installed input map, reading this file's foreign records; `None`: native lines.
+    map: Option<MapReader>,
 }
 
 impl OrderedIngest {
@@ -75,6 +78,7 @@ impl OrderedIngest {
             feed_time: FeedTime::new(horizon),
             apply_past_end: false,
             counts: FeedCounts::default(),
+            map: MapReader::installed(),
         }
     }
 
@@ -96,7 +100,33 @@ impl OrderedIngest {
     /// Takes one physical line; `on_line` hears of every refused line and every stray,
     /// possibly later (a closing event is judged when it is applied).
     pub fn push_line(&mut self, line_number: u64, line: Line<'_>, on_line: &mut impl OnLine) {
-        self.push_classified(line_number, classify(line), on_line);
+        match self.map.as_mut().map(|map| map.read(line)) {
+            None => self.push_classified(line_number, classify(line), on_line),
+            Some(mapped) => self.push_mapped(line_number, mapped, on_line),
+        }
+    }
+
+    /// Takes what a map made of one line. Each event counts as a line, so that `lines` is
+    /// still `accepted + rejected + duplicates + after_at`; a record the board needs nothing
+    /// from is not counted, like a blank line.
+    fn push_mapped(&mut self, line_number: u64, mapped: Mapped, on_line: &mut impl OnLine) {
+        match mapped {
+            Mapped::Blank => {}
+            Mapped::Events(events) => {
+                for event in events {
+                    self.counts.lines += 1;
+                    self.push_event(line_number, event, on_line);
+                }
+            }
+            Mapped::Duplicate => {
+                self.counts.lines += 1;
+                self.counts.duplicates += 1;
+            }
+            Mapped::Rejected(reason) => {
+                self.counts.lines += 1;
+                self.reject(line_number, reason, on_line);
+            }
+        }
     }
 
     /// Takes one physical line already read by [`classify`] (perhaps on another thread).
@@ -264,6 +294,7 @@ pub fn ingest_reader_on(
         threads,
         chunk_bytes,
     } = path
+        && crate::feed::map::installed().is_none()
     {
         return ingest_reader_parallel(
             reader,

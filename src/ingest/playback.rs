@@ -9,6 +9,7 @@ use std::io::{self, BufRead};
 use super::feed_time::{FeedTime, Placement};
 use crate::config::DEFAULT_REORDER_HORIZON;
 use crate::feed::lines::LineReader;
+use crate::feed::map::{MapReader, Mapped};
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use crate::time::{Span, Timestamp};
@@ -25,19 +26,33 @@ pub struct Playback {
 }
 
 impl Playback {
-    /// Reads and sorts a whole feed, with the default reorder horizon.
+    /// Reads and sorts a whole native feed (the built-in demo day: never through a map),
+    /// with the default reorder horizon.
     pub fn read(reader: impl BufRead) -> io::Result<Playback> {
-        Playback::read_with_horizon(reader, DEFAULT_REORDER_HORIZON)
+        Playback::read_lines(reader, DEFAULT_REORDER_HORIZON, None)
     }
 
     /// Reads and sorts a whole feed. Its span is found as `report` finds a file's order
     /// (the reorder `horizon`, stray lines): a line dated 2099, or one from a source whose
     /// clock reads 2001, neither starts nor ends the recording.
+    /// Through the installed input map, if any.
     pub fn read_with_horizon(reader: impl BufRead, horizon: Span) -> io::Result<Playback> {
+        Playback::read_lines(reader, horizon, MapReader::installed())
+    }
+
+    fn read_lines(
+        reader: impl BufRead,
+        horizon: Span,
+        mut map: Option<MapReader>,
+    ) -> io::Result<Playback> {
         let mut lines = LineReader::new(reader);
         let mut playback = Playback::default();
         let mut read = 0_u64;
         while let Some((number, line)) = lines.next_line()? {
+            if let Some(map) = &mut map {
+                read += playback.push_mapped(number, map.read(line));
+                continue;
+            }
             match classify(line) {
                 Classified::Blank => continue,
                 Classified::Event(event) => playback.events.push((number, event)),
@@ -49,6 +64,24 @@ impl Playback {
         // A stable sort: ties stay in file order.
         playback.events.sort_by_key(|(_, event)| event.at);
         Ok(playback)
+    }
+
+    /// Keeps what a map made of line `number`; how many lines it counts as (each event is
+    /// one, as in `report`).
+    fn push_mapped(&mut self, number: u64, mapped: Mapped) -> u64 {
+        match mapped {
+            Mapped::Blank | Mapped::Duplicate => 0,
+            Mapped::Rejected(reason) => {
+                self.rejected.push((number, reason));
+                1
+            }
+            Mapped::Events(events) => {
+                let count = events.len() as u64;
+                self.events
+                    .extend(events.into_iter().map(|event| (number, event)));
+                count
+            }
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -22,6 +22,7 @@ mod ascii;
 mod board;
 mod cli;
 mod failing_links;
+mod maps;
 mod themes;
 mod tls;
 mod trainer;

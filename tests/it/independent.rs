@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn run(program: &str, args: &[&str]) -> Value {
+pub(crate) fn run(program: &str, args: &[&str]) -> Value {
     let output = Command::new(program)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -26,7 +26,7 @@ fn run(program: &str, args: &[&str]) -> Value {
 /// Every number equal within 1e-9 (relative), every other value equal, the same keys.
 // `path` is a JSON key path ("calls.999.at"), not a file name.
 #[allow(clippy::case_sensitive_file_extension_comparisons)]
-fn assert_same(crate_side: &Value, python_side: &Value, path: &str) {
+pub(crate) fn assert_same(crate_side: &Value, python_side: &Value, path: &str) {
     match (crate_side, python_side) {
         (Value::Object(a), Value::Object(b)) => {
             let keys_a: Vec<&String> = a.keys().collect();

@@ -35,6 +35,8 @@ mod handover_sums;
 mod independent;
 mod keys;
 mod layers;
+mod maps;
+mod maps_property;
 mod paint;
 mod parse_paths;
 mod property;

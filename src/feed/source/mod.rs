@@ -36,6 +36,7 @@ pub use cause::DownCause;
 pub use http::token_is_sendable;
 
 use crate::feed::lines::{Line, LineSplitter};
+use crate::feed::map::{MapReader, Mapped};
 use crate::feed::parse::{Classified, classify};
 use crate::model::{Event, Reject};
 use crate::time::Timestamp;
@@ -159,6 +160,7 @@ pub fn spawn_with(
         let label = source.label();
         let mut runner = Runner {
             tx,
+            map: MapReader::installed().map(std::sync::Mutex::new),
             options,
             jitter: Jitter::from_clock(),
             label,
@@ -205,9 +207,12 @@ fn feed_item(line: u64, text: Line<'_>) -> Option<FeedItem> {
     }
 }
 
-/// One running source: its channel, timings, jitter and log name.
+/// One running source: its channel, input map, timings, jitter and log name.
 struct Runner {
     tx: Sender<FeedItem>,
+    /// The installed input map reading this source's records (across its reconnections,
+    /// so a record sent again after a reconnection is still a duplicate); `None`: native.
+    map: Option<std::sync::Mutex<MapReader>>,
     options: SourceOptions,
     jitter: Jitter,
     label: String,
@@ -226,7 +231,13 @@ impl Runner {
     async fn pump(&self, splitter: &mut LineSplitter, mut data: &[u8]) -> Flow<()> {
         loop {
             let item = match splitter.next_line(&mut data) {
-                Some((line, text)) => feed_item(line, text),
+                Some((line, text)) => match self.mapped(line, text) {
+                    Some(items) => {
+                        self.send_all(items).await?;
+                        continue;
+                    }
+                    None => feed_item(line, text),
+                },
                 None => return Ok(()),
             };
             if let Some(item) = item {
@@ -237,13 +248,42 @@ impl Runner {
 
     /// Sends the stream's unterminated last line, if any.
     async fn flush(&self, splitter: &mut LineSplitter) -> Flow<()> {
-        let item = splitter
-            .finish()
-            .and_then(|(line, text)| feed_item(line, text));
-        match item {
+        let Some((line, text)) = splitter.finish() else {
+            return Ok(());
+        };
+        if let Some(items) = self.mapped(line, text) {
+            return self.send_all(items).await;
+        }
+        match feed_item(line, text) {
             Some(item) => self.send(item).await,
             None => Ok(()),
         }
+    }
+
+    /// What the input map makes of a line (a record already seen makes nothing); `None`
+    /// when lines are native.
+    fn mapped(&self, line: u64, text: Line<'_>) -> Option<Vec<FeedItem>> {
+        let mut map = self
+            .map
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mapped = map.read(text);
+        Some(match mapped {
+            Mapped::Blank | Mapped::Duplicate => Vec::new(),
+            Mapped::Rejected(reason) => vec![FeedItem::Rejected { line, reason }],
+            Mapped::Events(events) => events
+                .into_iter()
+                .map(|event| FeedItem::Event { line, event })
+                .collect(),
+        })
+    }
+
+    async fn send_all(&self, items: Vec<FeedItem>) -> Flow<()> {
+        for item in items {
+            self.send(item).await?;
+        }
+        Ok(())
     }
 
     async fn sleep(&self, delay: Duration) -> Flow<()> {
