@@ -42,6 +42,18 @@ impl Room {
         Room::with(Config::default())
     }
 
+    /// The first scenario's start: three 999 calls offered at 12:00:00.
+    fn with_three_calls_waiting() -> Room {
+        let mut room = Room::new();
+        for id in ["C1", "C2", "C3"] {
+            let offered = format!(
+                r#"{{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"{id}","line":"999"}}"#
+            );
+            room.feed(t("12:00:00"), &offered);
+        }
+        room
+    }
+
     fn with(config: Config) -> Room {
         let start = t("11:59:59");
         let mut feed = Timeline::live(&config, start);
@@ -99,13 +111,7 @@ fn texts(alerts: &[AlertLine]) -> Vec<String> {
 
 #[test]
 fn two_boards_raise_hold_acknowledge_realarm_and_clear_at_the_moments_worked_by_hand() {
-    let mut room = Room::new();
-    for id in ["C1", "C2", "C3"] {
-        let offered = format!(
-            r#"{{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"{id}","line":"999"}}"#
-        );
-        room.feed(t("12:00:00"), &offered);
-    }
+    let mut room = Room::with_three_calls_waiting();
     assert_eq!(room.tick("12:00:00"), [0, 0]);
     assert_eq!(room.tick("12:00:10"), [0, 0], "10 s is not over 10 s");
     assert_eq!(room.tick("12:00:11"), [1, 1]);
@@ -230,13 +236,7 @@ fn configured_rules_raise_at_their_own_thresholds_and_times() {
 /// a marker on a phone.
 #[test]
 fn the_alert_strip_on_the_wall_the_compact_board_and_a_phone() {
-    let mut room = Room::new();
-    for id in ["C1", "C2", "C3"] {
-        let offered = format!(
-            r#"{{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"{id}","line":"999"}}"#
-        );
-        room.feed(t("12:00:00"), &offered);
-    }
+    let mut room = Room::with_three_calls_waiting();
     for at in ["12:00:00", "12:00:11", "12:00:31", "12:01:00"] {
         room.tick(at);
     }

@@ -49,6 +49,19 @@ fn figure(report: &Value, path: &str) -> Value {
         .clone()
 }
 
+/// `report` says each of `expected`: numbers to within 1e-9, anything else exactly.
+fn has_figures(report: &Value, expected: &[(&str, Value)]) {
+    for (path, value) in expected {
+        let found = figure(report, path);
+        match (found.as_f64(), value.as_f64()) {
+            (Some(found), Some(value)) => {
+                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
+            }
+            _ => assert_eq!(&found, value, "{path}"),
+        }
+    }
+}
+
 #[test]
 fn the_amazon_connect_ctr_sample_gives_the_figures_worked_out_by_hand() {
     let ours = report("amazon-connect-ctr", CTR_SAMPLE, &[]);
@@ -85,15 +98,7 @@ fn the_amazon_connect_ctr_sample_gives_the_figures_worked_out_by_hand() {
         ("feed.duplicates", 5.into()),
         ("feed.after_at", 0.into()),
     ];
-    for (path, value) in expected {
-        let found = figure(&ours, path);
-        match (found.as_f64(), value.as_f64()) {
-            (Some(found), Some(value)) => {
-                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
-            }
-            _ => assert_eq!(&found, value, "{path}"),
-        }
-    }
+    has_figures(&ours, expected);
 }
 
 #[test]
@@ -266,15 +271,7 @@ fn the_amazon_connect_events_sample_gives_the_figures_worked_out_by_hand() {
         ("feed.duplicates", 1.into()),
         ("feed.rejected", 0.into()),
     ];
-    for (path, value) in expected {
-        let found = figure(&ours, path);
-        match (found.as_f64(), value.as_f64()) {
-            (Some(found), Some(value)) => {
-                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
-            }
-            _ => assert_eq!(&found, value, "{path}"),
-        }
-    }
+    has_figures(&ours, expected);
     agrees_with_python(EVENTS_MAP, EVENTS_SAMPLE, &[]);
     agrees_with_python(EVENTS_MAP, EVENTS_SAMPLE, &["--at", "2024-07-01T09:05:00Z"]);
 }
@@ -310,15 +307,7 @@ fn the_genesys_cloud_sample_gives_the_figures_worked_out_by_hand() {
         ("feed.duplicates", 1.into()),
         ("feed.rejected", 0.into()),
     ];
-    for (path, value) in expected {
-        let found = figure(&ours, path);
-        match (found.as_f64(), value.as_f64()) {
-            (Some(found), Some(value)) => {
-                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
-            }
-            _ => assert_eq!(&found, value, "{path}"),
-        }
-    }
+    has_figures(&ours, expected);
     agrees_with_python(GENESYS_MAP, GENESYS_SAMPLE, &[]);
     agrees_with_python(
         GENESYS_MAP,
@@ -357,15 +346,7 @@ fn the_nena_eido_sample_gives_the_figures_worked_out_by_hand() {
         ("feed.duplicates", 1.into()),
         ("feed.rejected", 1.into()),
     ];
-    for (path, value) in expected {
-        let found = figure(&ours, path);
-        match (found.as_f64(), value.as_f64()) {
-            (Some(found), Some(value)) => {
-                assert!((found - value).abs() < 1e-9, "{path}: {found}, not {value}");
-            }
-            _ => assert_eq!(&found, value, "{path}"),
-        }
-    }
+    has_figures(&ours, expected);
     agrees_with_python(EIDO_MAP, EIDO_SAMPLE, &[]);
     agrees_with_python(
         EIDO_MAP,
