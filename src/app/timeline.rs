@@ -235,7 +235,10 @@ impl Timeline {
         let settings = &self.alert_settings;
         let (readings, breaches) =
             alerts::readings::read(self.engine(), (at, window), live, settings);
-        self.alerts.evaluate(self.now(wall), &readings, &breaches);
+        let area_readings = alerts::readings::read_areas(self.engine(), (at, window), settings);
+        let now = self.now(wall);
+        self.alerts
+            .evaluate_with_areas(now, &readings, &area_readings, &breaches);
     }
 
     pub fn alerts(&self) -> &Alerts {

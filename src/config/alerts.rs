@@ -55,6 +55,8 @@ pub struct RuleSettings {
 pub struct AlertSettings {
     /// An acknowledged alert still raised this long after alarms again.
     pub realert: Span,
+    /// Each area's figures are read by the same rules too, as alerts of their own.
+    pub per_area: bool,
     /// By measure name ([`MEASURES`]).
     pub rules: BTreeMap<String, RuleSettings>,
 }
@@ -63,6 +65,7 @@ impl Default for AlertSettings {
     fn default() -> AlertSettings {
         AlertSettings {
             realert: Span::from_mins(10),
+            per_area: false,
             rules: BTreeMap::new(),
         }
     }
@@ -80,6 +83,7 @@ impl AlertSettings {
 #[serde(deny_unknown_fields)]
 pub(super) struct AlertsFile {
     realert: Option<Duration>,
+    per_area: Option<bool>,
     #[serde(rename = "999_service_level")]
     service_level_999: Option<Table<RuleFile>>,
     #[serde(rename = "101_service_level")]
@@ -164,6 +168,9 @@ impl AlertsFile {
     pub(super) fn apply(&self, settings: &mut AlertSettings) {
         if let Some(realert) = &self.realert {
             settings.realert = realert.0;
+        }
+        if let Some(per_area) = self.per_area {
+            settings.per_area = per_area;
         }
         let tables = [
             &self.service_level_999,

@@ -258,3 +258,31 @@ fn the_alert_strip_on_the_wall_the_compact_board_and_a_phone() {
         );
     }
 }
+
+/// `per_area = true`: each area's figures raise alerts of their own, named by the area.
+#[test]
+fn per_area_alerts_name_their_area() {
+    let config = Config::parse(
+        "[alerts]\nper_area = true\n[alerts.999_waiting]\nwarning = 0\nhold = \"0s\"\n\
+         [alerts.999_longest_wait]\noff = true",
+    )
+    .expect("a valid config");
+    let mut room = Room::with(config);
+    let offered =
+        r#"{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"C1","line":"999","lpa":"BIR"}"#;
+    room.feed(t("12:00:00"), offered);
+    assert_eq!(
+        room.tick("12:00:00"),
+        [2, 2],
+        "the force's and Birmingham's"
+    );
+    let mut shown = texts(&room.shown(0, "12:00:00"));
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            "999 calls waiting 1 (over 0)",
+            "BIR 999 calls waiting 1 (over 0)"
+        ]
+    );
+}

@@ -19,8 +19,9 @@ pub fn lines(shown: &[ActiveAlert]) -> Vec<AlertLine> {
 
 fn text(alert: &ActiveAlert) -> String {
     let label = alert.key.label();
-    let AlertKey::Measure(measure) = alert.key else {
-        return label;
+    let measure = match &alert.key {
+        AlertKey::Measure(measure) | AlertKey::AreaMeasure { measure, .. } => *measure,
+        AlertKey::Breach { .. } => return label,
     };
     let (Some(value), Some(threshold)) = (alert.value, alert.threshold) else {
         return label;

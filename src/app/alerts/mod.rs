@@ -37,6 +37,11 @@ fn applies(ack: &Acknowledgement, alert: &ActiveAlert, realert: Span) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertKey {
     Measure(Measure),
+    /// A measure of one area's figures (`[alerts] per_area = true`).
+    AreaMeasure {
+        area: String,
+        measure: Measure,
+    },
     /// An open incident past its attendance target.
     Breach {
         grade: Grade,
@@ -49,6 +54,7 @@ impl AlertKey {
     pub fn label(&self) -> String {
         match self {
             AlertKey::Measure(measure) => measure.label(),
+            AlertKey::AreaMeasure { area, measure } => format!("{area} {}", measure.label()),
             AlertKey::Breach { grade, id } => format!("{} incident {id} breached", grade.label()),
         }
     }
@@ -100,7 +106,7 @@ pub struct Alerts {
     /// Raised, oldest first.
     active: Vec<ActiveAlert>,
     /// Since when each figure has been past its warning threshold, and its critical one.
-    pending: HashMap<Measure, (Timestamp, Option<Timestamp>)>,
+    pending: HashMap<AlertKey, (Timestamp, Option<Timestamp>)>,
     /// Happened since the log last took them.
     events: Vec<AlertEvent>,
     /// Raises, escalations and re-alarms so far: a board rings when it grows.
@@ -137,25 +143,42 @@ impl Alerts {
         readings: &[(Rule, Option<f64>)],
         breaches: &[(Grade, String)],
     ) {
+        self.evaluate_with_areas(now, readings, &[], breaches);
+    }
+
+    /// As [`evaluate`](Self::evaluate), with each area's readings too.
+    pub fn evaluate_with_areas(
+        &mut self,
+        now: Timestamp,
+        readings: &[(Rule, Option<f64>)],
+        area_readings: &[(String, Rule, Option<f64>)],
+        breaches: &[(Grade, String)],
+    ) {
         for (rule, value) in readings {
-            self.read(now, rule, *value);
+            self.read(now, AlertKey::Measure(rule.measure), rule, *value);
+        }
+        for (area, rule, value) in area_readings {
+            let key = AlertKey::AreaMeasure {
+                area: area.clone(),
+                measure: rule.measure,
+            };
+            self.read(now, key, rule, *value);
         }
         self.read_breaches(now, breaches);
         self.realarm_acknowledged(now);
     }
 
-    fn read(&mut self, now: Timestamp, rule: &Rule, value: Option<f64>) {
-        let key = AlertKey::Measure(rule.measure);
+    fn read(&mut self, now: Timestamp, key: AlertKey, rule: &Rule, value: Option<f64>) {
         let level = value.and_then(|value| rule.level(value));
         // Since when the figure has been past the warning threshold, and past the
         // critical one, without a break.
         let (warning_since, critical_since) = match level {
             None => {
-                self.pending.remove(&rule.measure);
+                self.pending.remove(&key);
                 (None, None)
             }
             Some(level) => {
-                let entry = self.pending.entry(rule.measure).or_insert((now, None));
+                let entry = self.pending.entry(key.clone()).or_insert((now, None));
                 if level == Level::Critical {
                     entry.1.get_or_insert(now);
                 } else {
@@ -180,7 +203,7 @@ impl Alerts {
                 if value.is_none_or(|value| rule.clears(value)) {
                     let key = alert.key.clone();
                     self.active.remove(at);
-                    self.pending.remove(&rule.measure);
+                    self.pending.remove(&key);
                     self.events.push(AlertEvent::Cleared {
                         key,
                         at: now,
@@ -260,7 +283,7 @@ impl Alerts {
             AlertKey::Breach { grade, id } => breaches
                 .iter()
                 .any(|(open_grade, open_id)| open_grade == grade && open_id == id),
-            AlertKey::Measure(_) => true,
+            AlertKey::Measure(_) | AlertKey::AreaMeasure { .. } => true,
         };
         let mut cleared = Vec::new();
         self.active.retain(|alert| {

@@ -14,6 +14,42 @@ pub type Readings = Vec<(Rule, Option<f64>)>;
 /// The breached open incidents, by grade and id.
 pub type Breaches = Vec<(Grade, String)>;
 
+/// Each area's rules with the figure each watches (`[alerts] per_area = true`).
+pub type AreaReadings = Vec<(String, Rule, Option<f64>)>;
+
+/// Each area's call figures read by the force's rules (the staffing forecast and the
+/// feed are the force's only: staffing events carry no area).
+pub fn read_areas(
+    engine: &Engine,
+    (at, window): (Timestamp, Span),
+    settings: &AlertSettings,
+) -> AreaReadings {
+    let mut readings = Vec::new();
+    if !settings.per_area {
+        return readings;
+    }
+    for (area, figures) in engine.scoped_figures(at, window).areas {
+        for line in CallLine::ALL {
+            let calls = match line {
+                CallLine::Emergency999 => &figures.calls.line_999,
+                CallLine::NonEmergency101 => &figures.calls.line_101,
+            };
+            let staffing = crate::engine::Staffing::default();
+            for rule in rules::call_rules(line, calls) {
+                if matches!(rule.measure, rules::Measure::ForecastServiceLevel(_)) {
+                    continue;
+                }
+                let Some(rule) = rule.configured(settings) else {
+                    continue;
+                };
+                let value = rules::reading(rule.measure, calls, &staffing);
+                readings.push((area.clone(), rule, value));
+            }
+        }
+    }
+    readings
+}
+
 /// Each rule with the figure it watches at `at`, and the breached open incidents.
 pub fn read(
     engine: &Engine,
