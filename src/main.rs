@@ -166,6 +166,13 @@ fn start_logging(
 }
 
 fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if args.alert_log.is_some() && args.format != Some(cli::ReportFormat::Html) {
+        return Err(UsageError(
+            "--alert-log lists the alerts on the handover page: give it with --format html"
+                .to_string(),
+        )
+        .into());
+    }
     if let Some((format, asked)) = args.handover(config)? {
         return handover_command(config, args, format, asked);
     }
@@ -198,10 +205,20 @@ fn handover_command(
         Err(error) if error.is_usage() => return Err(UsageError(error.to_string()).into()),
         Err(error) => return Err(anyhow!("{}: {error}", args.file)),
     };
+    let alerts = match &args.alert_log {
+        Some(path) => Some(
+            report::handover::alert_log::read(path)
+                .with_context(|| format!("cannot read the alert log {}", path.display()))?,
+        ),
+        None => None,
+    };
     print(&match format {
-        cli::HandoverFormat::Html => {
-            report::handover::html::page(&handover, config, &args.file.to_string())
-        }
+        cli::HandoverFormat::Html => report::handover::html::page_with_alerts(
+            &handover,
+            config,
+            &args.file.to_string(),
+            alerts.as_ref(),
+        ),
         cli::HandoverFormat::Csv => report::handover::csv::table(&handover),
     })
 }

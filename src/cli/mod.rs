@@ -248,6 +248,10 @@ pub struct ReportArgs {
     /// The handover's interval, 1m to 24h [default: the config's handover_interval, 15m].
     #[arg(long, value_name = "SPAN", value_parser = Flag(parse_interval))]
     pub interval: Option<Span>,
+    /// With --format html: list the alerts of the period from a board's audit log (the
+    /// file it wrote with --alert-log).
+    #[arg(long, value_name = "FILE")]
+    pub alert_log: Option<PathBuf>,
     #[command(flatten)]
     pub force: ForceArg,
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use chrono_tz::Tz;
 
 use super::Handover;
+use super::alert_log::LoggedAlert;
 use super::charts;
 use super::html_tables;
 use super::svg::escape;
@@ -42,6 +43,16 @@ pub(crate) fn local(at: Timestamp, zone: Tz) -> String {
 
 /// The whole page.
 pub fn page(handover: &Handover, config: &Config, source: &str) -> String {
+    page_with_alerts(handover, config, source, None)
+}
+
+/// The whole page, with the alerts of a board's audit log in the period (`--alert-log`).
+pub fn page_with_alerts(
+    handover: &Handover,
+    config: &Config,
+    source: &str,
+    alerts: Option<&(Vec<LoggedAlert>, usize)>,
+) -> String {
     let zone = config.timezone;
     let force = escape(&config.force_name);
     let mut out = String::new();
@@ -69,6 +80,9 @@ pub fn page(handover: &Handover, config: &Config, source: &str) -> String {
     write_charts(&mut out, handover, zone);
     html_tables::write_intervals(&mut out, handover, config);
     html_tables::write_breaches(&mut out, handover, config);
+    if let Some(alerts) = alerts {
+        super::alert_log::write(&mut out, alerts, (handover.from, handover.to), zone);
+    }
     html_tables::write_health(&mut out, handover, zone);
     out.push_str("</body></html>\n");
     out

@@ -9,6 +9,7 @@
 //! incidents itself; the breach list and the attendance distribution come from the
 //! incidents the engine holds ([`IncidentLife`]).
 
+pub mod alert_log;
 mod board;
 pub(crate) mod cells;
 mod charts;

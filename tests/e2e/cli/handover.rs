@@ -116,3 +116,58 @@ fn the_night_the_clocks_go_back_is_a_nine_hour_shift_of_36_quarters() {
     assert!(forces[0].starts_with("2024-10-26T22:00:00Z,2024-10-26T22:15:00Z,"));
     assert!(forces[35].starts_with("2024-10-27T06:45:00Z,2024-10-27T07:00:00Z,"));
 }
+
+/// `--alert-log`: the alerts a board logged in the period are listed on the page (who
+/// acknowledged, their note), those outside it are not; without `--format html` the flag
+/// is refused in one sentence.
+#[test]
+fn the_page_lists_the_alerts_of_the_period_from_a_board_s_audit_log() {
+    let dir = std::env::temp_dir().join(format!("forceboard-alert-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let log = dir.join("alerts.ndjson");
+    std::fs::write(
+        &log,
+        concat!(
+            r#"{"at":"2024-07-05T16:00:00Z","event":"raised","alert":"999 calls waiting","level":"warning","value":3.0,"threshold":2.0}"#,
+            "\n",
+            r#"{"at":"2024-07-05T19:31:00Z","event":"raised","alert":"999 service level","level":"critical","value":72.5,"threshold":80.0}"#,
+            "\n",
+            "not json\n",
+            r#"{"at":"2024-07-05T19:33:00Z","event":"acknowledged","alert":"999 service level","level":"critical","value":70.0,"threshold":80.0,"by":"Insp. Khan","note":"two <sick>"}"#,
+            "\n",
+        ),
+    )
+    .expect("a log");
+    let log_arg = log.display().to_string();
+    let output = forceboard(&[
+        "report",
+        SURGE,
+        "--format",
+        "html",
+        "--from",
+        "2024-07-05T18:00:00+01:00",
+        "--to",
+        "2024-07-06T00:00:00+01:00",
+        "--alert-log",
+        &log_arg,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(
+        page.contains("Alerts in the period (2)"),
+        "17:00 BST is before the period"
+    );
+    assert!(page.contains("1 lines of the alert log could not be read"));
+    assert!(page.contains("Fri 05 Jul 2024 20:31:00 BST"));
+    assert!(page.contains("Insp. Khan"));
+    assert!(page.contains("two &lt;sick&gt;"), "escaped");
+    assert!(!page.contains("999 calls waiting"));
+
+    let refused = forceboard(&["report", SURGE, "--alert-log", &log_arg]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        stderr(&refused).trim(),
+        "forceboard: --alert-log lists the alerts on the handover page: give it with --format html"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
