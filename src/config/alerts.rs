@@ -10,6 +10,8 @@
 //! hold = "1m"
 //! [alerts.101_waiting]
 //! off = true
+//! [alerts.area.SOL.999_waiting]   # Solihull's own, over the force's
+//! warning = 1
 //! ```
 //!
 //! A key left out keeps the built-in value (docs/guide/alerts.md). Thresholds are in the
@@ -59,6 +61,9 @@ pub struct AlertSettings {
     pub per_area: bool,
     /// By measure name ([`MEASURES`]).
     pub rules: BTreeMap<String, RuleSettings>,
+    /// An area's own settings, by area code and measure name, over `rules`; an area with
+    /// any is read for alerts of its own even without `per_area`.
+    pub areas: BTreeMap<String, BTreeMap<String, RuleSettings>>,
 }
 
 impl Default for AlertSettings {
@@ -67,6 +72,7 @@ impl Default for AlertSettings {
             realert: Span::from_mins(10),
             per_area: false,
             rules: BTreeMap::new(),
+            areas: BTreeMap::new(),
         }
     }
 }
@@ -76,35 +82,93 @@ impl AlertSettings {
     pub fn rule(&self, measure: &str) -> RuleSettings {
         self.rules.get(measure).copied().unwrap_or_default()
     }
+
+    /// What is set for `measure` in area `code`: the area's own over the force's.
+    pub fn area_rule(&self, code: &str, measure: &str) -> RuleSettings {
+        let force = self.rule(measure);
+        let Some(own) = self.areas.get(code).and_then(|area| area.get(measure)) else {
+            return force;
+        };
+        RuleSettings {
+            warning: own.warning.or(force.warning),
+            critical: own.critical.or(force.critical),
+            hold: own.hold.or(force.hold),
+            clear_margin: own.clear_margin.or(force.clear_margin),
+            off: own.off || force.off,
+        }
+    }
+
+    /// Whether area `code` raises alerts of its own.
+    pub fn reads_area(&self, code: &str) -> bool {
+        self.per_area || self.areas.contains_key(code)
+    }
 }
 
-/// `[alerts]` as written: `realert`, and a table per measure.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AlertsFile {
-    realert: Option<Duration>,
-    per_area: Option<bool>,
-    #[serde(rename = "999_service_level")]
-    service_level_999: Option<Table<RuleFile>>,
-    #[serde(rename = "101_service_level")]
-    service_level_101: Option<Table<RuleFile>>,
-    #[serde(rename = "999_mean_answer")]
-    mean_answer_999: Option<Table<RuleFile>>,
-    #[serde(rename = "101_mean_answer")]
-    mean_answer_101: Option<Table<RuleFile>>,
-    #[serde(rename = "999_waiting")]
-    waiting_999: Option<Table<RuleFile>>,
-    #[serde(rename = "101_waiting")]
-    waiting_101: Option<Table<RuleFile>>,
-    #[serde(rename = "999_longest_wait")]
-    longest_wait_999: Option<Table<RuleFile>>,
-    #[serde(rename = "101_longest_wait")]
-    longest_wait_101: Option<Table<RuleFile>>,
-    #[serde(rename = "999_forecast_service_level")]
-    forecast_999: Option<Table<RuleFile>>,
-    #[serde(rename = "101_forecast_service_level")]
-    forecast_101: Option<Table<RuleFile>>,
-    feed_not_live: Option<Table<RuleFile>>,
+/// A struct of one optional table per measure ([`MEASURES`], in that order), with the
+/// fields given first; `tables()` lists them in [`MEASURES`]' order.
+macro_rules! measure_tables {
+    ($(#[$doc:meta])* $name:ident { $($field:ident: $kind:ty,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(super) struct $name {
+            $($field: $kind,)*
+            #[serde(rename = "999_service_level")]
+            service_level_999: Option<Table<RuleFile>>,
+            #[serde(rename = "101_service_level")]
+            service_level_101: Option<Table<RuleFile>>,
+            #[serde(rename = "999_mean_answer")]
+            mean_answer_999: Option<Table<RuleFile>>,
+            #[serde(rename = "101_mean_answer")]
+            mean_answer_101: Option<Table<RuleFile>>,
+            #[serde(rename = "999_waiting")]
+            waiting_999: Option<Table<RuleFile>>,
+            #[serde(rename = "101_waiting")]
+            waiting_101: Option<Table<RuleFile>>,
+            #[serde(rename = "999_longest_wait")]
+            longest_wait_999: Option<Table<RuleFile>>,
+            #[serde(rename = "101_longest_wait")]
+            longest_wait_101: Option<Table<RuleFile>>,
+            #[serde(rename = "999_forecast_service_level")]
+            forecast_999: Option<Table<RuleFile>>,
+            #[serde(rename = "101_forecast_service_level")]
+            forecast_101: Option<Table<RuleFile>>,
+            feed_not_live: Option<Table<RuleFile>>,
+        }
+
+        impl $name {
+            fn tables(&self) -> [&Option<Table<RuleFile>>; 11] {
+                [
+                    &self.service_level_999,
+                    &self.service_level_101,
+                    &self.mean_answer_999,
+                    &self.mean_answer_101,
+                    &self.waiting_999,
+                    &self.waiting_101,
+                    &self.longest_wait_999,
+                    &self.longest_wait_101,
+                    &self.forecast_999,
+                    &self.forecast_101,
+                    &self.feed_not_live,
+                ]
+            }
+        }
+    };
+}
+
+measure_tables! {
+    /// `[alerts]` as written: `realert`, `per_area`, an area's own tables, and a table per
+    /// measure.
+    AlertsFile {
+        realert: Option<Duration>,
+        per_area: Option<bool>,
+        area: Option<BTreeMap<String, Table<AreaAlertsFile>>>,
+    }
+}
+
+measure_tables! {
+    /// `[alerts.area.CODE]`: one area's own tables, over the force's.
+    AreaAlertsFile {}
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,37 +236,35 @@ impl AlertsFile {
         if let Some(per_area) = self.per_area {
             settings.per_area = per_area;
         }
-        let tables = [
-            &self.service_level_999,
-            &self.service_level_101,
-            &self.mean_answer_999,
-            &self.mean_answer_101,
-            &self.waiting_999,
-            &self.waiting_101,
-            &self.longest_wait_999,
-            &self.longest_wait_101,
-            &self.forecast_999,
-            &self.forecast_101,
-            &self.feed_not_live,
-        ];
-        for (name, table) in MEASURES.iter().zip(tables) {
-            let Some(Table(file)) = table else { continue };
-            let rule = settings.rules.entry((*name).to_string()).or_default();
-            if let Some(warning) = &file.warning {
-                rule.warning = Some(warning.0);
-            }
-            if let Some(critical) = &file.critical {
-                rule.critical = Some(critical.0);
-            }
-            if let Some(hold) = &file.hold {
-                rule.hold = Some(hold.0);
-            }
-            if let Some(margin) = &file.clear_margin {
-                rule.clear_margin = Some(margin.0);
-            }
-            if let Some(off) = file.off {
-                rule.off = off;
-            }
+        lay(self.tables(), &mut settings.rules);
+        for (code, Table(area)) in self.area.iter().flatten() {
+            lay(
+                area.tables(),
+                settings.areas.entry(code.clone()).or_default(),
+            );
+        }
+    }
+}
+
+/// Lays each measure's table over its rule in `rules`.
+fn lay(tables: [&Option<Table<RuleFile>>; 11], rules: &mut BTreeMap<String, RuleSettings>) {
+    for (name, table) in MEASURES.iter().zip(tables) {
+        let Some(Table(file)) = table else { continue };
+        let rule = rules.entry((*name).to_string()).or_default();
+        if let Some(warning) = &file.warning {
+            rule.warning = Some(warning.0);
+        }
+        if let Some(critical) = &file.critical {
+            rule.critical = Some(critical.0);
+        }
+        if let Some(hold) = &file.hold {
+            rule.hold = Some(hold.0);
+        }
+        if let Some(margin) = &file.clear_margin {
+            rule.clear_margin = Some(margin.0);
+        }
+        if let Some(off) = file.off {
+            rule.off = off;
         }
     }
 }

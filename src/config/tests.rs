@@ -629,3 +629,23 @@ fn a_force_sets_its_own_alert_rules_over_the_top_level() {
     assert_eq!((rule.warning, rule.critical), (Some(3.0), Some(9.0)));
     assert_eq!(config.alerts.rule("999_waiting").critical, None);
 }
+
+#[test]
+fn an_area_sets_its_own_alert_rules_over_the_force_s() {
+    let config = Config::parse(
+        "[alerts.999_waiting]\nwarning = 3\nhold = \"1m\"\n[alerts.area.SOL.999_waiting]\nwarning = 1\n",
+    )
+    .expect("valid");
+    let sol = config.alerts.area_rule("SOL", "999_waiting");
+    assert_eq!((sol.warning, sol.hold), (Some(1.0), Some(Span::MINUTE)));
+    assert_eq!(
+        config.alerts.area_rule("BIR", "999_waiting").warning,
+        Some(3.0)
+    );
+    assert!(config.alerts.reads_area("SOL") && !config.alerts.reads_area("BIR"));
+    let refused = Config::parse("[alerts.area.SOL.999_wating]\nwarning = 1").expect_err("typo");
+    assert_eq!(
+        refused.to_string(),
+        "line 1: unknown key `alerts.area.SOL.999_wating` (see forceboard.example.toml for every key)"
+    );
+}

@@ -286,3 +286,23 @@ fn per_area_alerts_name_their_area() {
         ]
     );
 }
+
+/// An area's own rule, without `per_area`: Solihull alarms on one waiting call, the force
+/// (warning over 2) does not.
+#[test]
+fn an_area_with_its_own_rule_alarms_at_its_own_threshold() {
+    let config = Config::parse(
+        "[alerts.area.SOL.999_waiting]\nwarning = 0\nhold = \"0s\"\n\
+         [alerts.999_longest_wait]\noff = true",
+    )
+    .expect("a valid config");
+    let mut room = Room::with(config);
+    let offered =
+        r#"{"kind":"call_offered","at":"2024-07-01T12:00:00Z","id":"C1","line":"999","lpa":"SOL"}"#;
+    room.feed(t("12:00:00"), offered);
+    assert_eq!(room.tick("12:00:00"), [1, 1]);
+    assert_eq!(
+        texts(&room.shown(0, "12:00:00")),
+        ["SOL 999 calls waiting 1 (over 0)"]
+    );
+}

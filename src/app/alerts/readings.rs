@@ -25,10 +25,13 @@ pub fn read_areas(
     settings: &AlertSettings,
 ) -> AreaReadings {
     let mut readings = Vec::new();
-    if !settings.per_area {
+    if !settings.per_area && settings.areas.is_empty() {
         return readings;
     }
     for (area, figures) in engine.scoped_figures(at, window).areas {
+        if !settings.reads_area(&area) {
+            continue;
+        }
         for line in CallLine::ALL {
             let calls = match line {
                 CallLine::Emergency999 => &figures.calls.line_999,
@@ -39,7 +42,7 @@ pub fn read_areas(
                 if matches!(rule.measure, rules::Measure::ForecastServiceLevel(_)) {
                     continue;
                 }
-                let Some(rule) = rule.configured(settings) else {
+                let Some(rule) = rule.configured_for_area(settings, &area) else {
                     continue;
                 };
                 let value = rules::reading(rule.measure, calls, &staffing);

@@ -4,7 +4,7 @@
 //! pass before clearing. The thresholds come from the force's own targets and goals, so a
 //! force that moves its goal moves its alarms with it.
 
-use crate::config::AlertSettings;
+use crate::config::{AlertSettings, RuleSettings};
 use crate::engine::{CallFigures, Staffing};
 use crate::model::CallLine;
 use crate::time::Span;
@@ -91,7 +91,15 @@ impl Level {
 impl Rule {
     /// The rule as the configuration sets it (`None` when it is switched off).
     pub fn configured(self, settings: &AlertSettings) -> Option<Rule> {
-        let set = settings.rule(&self.measure.config_name());
+        self.set_by(settings.rule(&self.measure.config_name()))
+    }
+
+    /// The rule as the configuration sets it for area `code`.
+    pub fn configured_for_area(self, settings: &AlertSettings, code: &str) -> Option<Rule> {
+        self.set_by(settings.area_rule(code, &self.measure.config_name()))
+    }
+
+    fn set_by(self, set: RuleSettings) -> Option<Rule> {
         if set.off {
             return None;
         }
