@@ -5,7 +5,7 @@
 
 use crate::config::{AlertSettings, Config};
 use crate::engine::Engine;
-use crate::feed::source::SharedAck;
+use crate::feed::source::{Shared, SharedAck, SharedRaise};
 use crate::feed::{FeedItem, SourceState};
 use crate::format::printable;
 use crate::ingest::playback::Playback;
@@ -80,7 +80,7 @@ pub struct Timeline {
     alerts: Alerts,
     alert_settings: AlertSettings,
     /// Where this board's acknowledgements go to be shared (boards on one NATS subject).
-    ack_relay: Option<mpsc::UnboundedSender<SharedAck>>,
+    ack_relay: Option<mpsc::UnboundedSender<Shared>>,
     /// What went wrong with `--alert-command`, in words.
     alert_problem: Option<String>,
 }
@@ -237,8 +237,22 @@ impl Timeline {
             alerts::readings::read(self.engine(), (at, window), live, settings);
         let area_readings = alerts::readings::read_areas(self.engine(), (at, window), settings);
         let now = self.now(wall);
+        let before = self.alerts.events_len();
         self.alerts
             .evaluate_with_areas(now, &readings, &area_readings, &breaches);
+        // What this board raised or cleared, for the others on a NATS subject.
+        if let Some(relay) = &self.ack_relay {
+            for event in self.alerts.events_from(before) {
+                let (alert, raised, at) = match event {
+                    AlertEvent::Raised(alert) | AlertEvent::Escalated(alert) => {
+                        (alert.key.label(), true, alert.alarmed_at)
+                    }
+                    AlertEvent::Cleared { key, at, .. } => (key.label(), false, *at),
+                    AlertEvent::Acknowledged(_) | AlertEvent::Realarmed(_) => continue,
+                };
+                let _ = relay.send(Shared::Raise(SharedRaise { alert, raised, at }));
+            }
+        }
     }
 
     pub fn alerts(&self) -> &Alerts {
@@ -258,18 +272,18 @@ impl Timeline {
             return false;
         };
         if let Some(relay) = &self.ack_relay {
-            let _ = relay.send(SharedAck {
+            let _ = relay.send(Shared::Ack(SharedAck {
                 alert: alert.key.label(),
                 by: by.to_string(),
                 note: note.map(str::to_string),
                 at: now,
-            });
+            }));
         }
         true
     }
 
     /// Shares this board's acknowledgements through `relay` (a NATS feed's boards).
-    pub fn set_ack_relay(&mut self, relay: mpsc::UnboundedSender<SharedAck>) {
+    pub fn set_ack_relay(&mut self, relay: mpsc::UnboundedSender<Shared>) {
         self.ack_relay = Some(relay);
     }
 
@@ -361,6 +375,10 @@ impl Timeline {
                     shared: true,
                 };
                 self.alerts.apply_shared(&alert, ack);
+            }
+            FeedItem::SharedRaise(state) => {
+                self.alerts
+                    .apply_shared_state(&state.alert, state.raised, state.at);
             }
             FeedItem::WrittenAt(written) => {
                 self.tracker.written_at(written);

@@ -381,7 +381,9 @@ impl Publisher {
                         self.timelines.connected();
                     }
                 }
-                Some(FeedItem::WrittenAt(_) | FeedItem::SharedAck(_)) => {}
+                Some(
+                    FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) | FeedItem::SharedRaise(_),
+                ) => {}
                 None => return self.resume.check_reached(&self.source.label),
             }
         }

@@ -111,7 +111,7 @@ async fn lines(rx: &mut Receiver<FeedItem>, count: usize) -> (Vec<u64>, Vec<Sour
         match next(rx).await {
             FeedItem::Event { line, .. } | FeedItem::Rejected { line, .. } => numbers.push(line),
             FeedItem::State(state) => states.push(state),
-            FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) => {}
+            FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) | FeedItem::SharedRaise(_) => {}
         }
     }
     (numbers, states)
@@ -563,7 +563,7 @@ async fn a_backlog_from_a_feed_gone_quiet_is_stale_at_once() {
         match &item {
             FeedItem::Event { .. } | FeedItem::Rejected { .. } => delivered += 1,
             FeedItem::WrittenAt(at) => written = Some(*at),
-            FeedItem::State(_) | FeedItem::SharedAck(_) => {}
+            FeedItem::State(_) | FeedItem::SharedAck(_) | FeedItem::SharedRaise(_) => {}
         }
         feed.apply(item, wall());
     }

@@ -114,6 +114,9 @@ pub struct Alerts {
     /// The latest acknowledgement shared by other boards, by alert name: applied to the
     /// alert when it is (or is next) raised here.
     shared: HashMap<String, Acknowledgement>,
+    /// The alerts other boards on the feed have up, by name: raised here at once, not
+    /// after the hold, while the figure is past its threshold here too.
+    raised_elsewhere: HashMap<String, Timestamp>,
 }
 
 impl Default for Alerts {
@@ -132,6 +135,7 @@ impl Alerts {
             events: Vec::new(),
             alarms: 0,
             shared: HashMap::new(),
+            raised_elsewhere: HashMap::new(),
         }
     }
 
@@ -192,6 +196,9 @@ impl Alerts {
             Some(Level::Critical)
         } else if held(warning_since) {
             Some(Level::Warning)
+        } else if self.raised_elsewhere.contains_key(&key.label()) {
+            // Up on another board, which has waited out the hold already.
+            level
         } else {
             None
         };
@@ -248,6 +255,25 @@ impl Alerts {
         }
         self.events.push(AlertEvent::Raised(alert.clone()));
         self.active.push(alert);
+    }
+
+    /// Another board on the feed raised (`raised`) or cleared the alert named `alert`.
+    pub fn apply_shared_state(&mut self, alert: &str, raised: bool, at: Timestamp) {
+        if raised {
+            self.raised_elsewhere.insert(alert.to_string(), at);
+        } else {
+            self.raised_elsewhere.remove(alert);
+        }
+    }
+
+    /// How many events are waiting for the audit log (see [`events_from`](Self::events_from)).
+    pub fn events_len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The events since the first `from` waiting for the audit log.
+    pub fn events_from(&self, from: usize) -> &[AlertEvent] {
+        self.events.get(from..).unwrap_or_default()
     }
 
     /// An acknowledgement of the alert named `alert` made on another board on the same

@@ -59,6 +59,23 @@ pub enum FeedItem {
     WrittenAt(Timestamp),
     /// Another board on the same NATS subject acknowledged an alert.
     SharedAck(SharedAck),
+    /// Another board on the same NATS subject raised (or cleared) an alert.
+    SharedRaise(SharedRaise),
+}
+
+/// An alert raised (`raised`) or cleared on a board on the same NATS subject, at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedRaise {
+    pub alert: String,
+    pub raised: bool,
+    pub at: Timestamp,
+}
+
+/// What a board shares with the others on its NATS subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shared {
+    Ack(SharedAck),
+    Raise(SharedRaise),
 }
 
 /// An acknowledgement of an alert, as boards on one NATS subject share it: the alert's
@@ -414,7 +431,10 @@ mod tests {
             .map(|item| match item {
                 FeedItem::Event { line, .. } => (*line, None),
                 FeedItem::Rejected { line, reason } => (*line, Some(*reason)),
-                FeedItem::State(_) | FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) => {
+                FeedItem::State(_)
+                | FeedItem::WrittenAt(_)
+                | FeedItem::SharedAck(_)
+                | FeedItem::SharedRaise(_) => {
                     panic!("only lines from a splitter")
                 }
             })

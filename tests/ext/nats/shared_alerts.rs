@@ -17,7 +17,7 @@ use forceboard::app::{App, AppOptions, Msg, Timeline};
 use forceboard::config::Config;
 use forceboard::feed::source::nats::shared_acks;
 use forceboard::feed::source::{self, FeedItem, FeedSource};
-use forceboard::time::{Span, format_utc};
+use forceboard::time::{Span, Timestamp, format_utc};
 use forceboard::ui::AlertLine;
 
 /// A board on the subject as `watch --feed nats://…` runs one: its source and the relay
@@ -31,6 +31,10 @@ struct NatsBoard {
 
 impl NatsBoard {
     fn start(url: &str, operator: &str) -> NatsBoard {
+        NatsBoard::start_with(url, operator, Config::default())
+    }
+
+    fn start_with(url: &str, operator: &str, config: Config) -> NatsBoard {
         let (tx, items) = mpsc::channel(4096);
         let (acks, shared) = mpsc::unbounded_channel();
         tokio::spawn(shared_acks::relay(target(url), None, tx.clone(), shared));
@@ -44,7 +48,6 @@ impl NatsBoard {
             None,
             crate::common::source::fast_with_idle_limit(Duration::from_secs(60)),
         );
-        let config = Config::default();
         let mut feed = Timeline::live(&config, wall_now());
         feed.set_ack_relay(acks);
         let mut app = App::new(&config, AppOptions::default(), wall_now());
@@ -73,7 +76,11 @@ impl NatsBoard {
     }
 
     fn tick(&mut self) -> u64 {
-        self.app.handle(Msg::Tick, &mut self.feed, wall_now());
+        self.tick_at(wall_now())
+    }
+
+    fn tick_at(&mut self, at: Timestamp) -> u64 {
+        self.app.handle(Msg::Tick, &mut self.feed, at);
         self.app.take_bells()
     }
 
@@ -149,4 +156,54 @@ async fn an_acknowledgement_on_a_laptop_shows_on_the_wall_and_on_a_board_started
         late.shown()[0].acknowledged_by.as_deref(),
         Some("Insp. Khan")
     );
+}
+
+/// A board started after the others have waited out an alert's hold raises it at once:
+/// three 999 calls waiting, held five minutes on the wall (the config's), then a board
+/// started afterwards shows it on its first reading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_started_later_shows_at_once_an_alert_the_others_held_and_raised() {
+    let dir = TempDir::new("shared-raise");
+    let server = NatsServer::start(&dir.0);
+    let url = server.url();
+    let now = wall_now();
+    let offered = format_utc(now - Span::from_secs(10));
+    let mut lines: Vec<String> = ["C1", "C2", "C3"]
+        .iter()
+        .map(|id| format!(r#"{{"kind":"call_offered","at":"{offered}","id":"{id}","line":"999"}}"#))
+        .collect();
+    lines.push(format!(
+        r#"{{"kind":"heartbeat","at":"{}"}}"#,
+        format_utc(now)
+    ));
+    publish_lines(&url, &dir, "feed.ndjson", &lines).await;
+    let config = || {
+        Config::parse(
+            "[alerts.999_waiting]\nhold = \"5m\"\n[alerts.999_longest_wait]\noff = true\n\
+             [alerts.feed_not_live]\noff = true",
+        )
+        .expect("a valid config")
+    };
+
+    let mut wall = NatsBoard::start_with(&url, "the wall", config());
+    wall.until("the backlog", |item| matches!(item, FeedItem::WrittenAt(_)))
+        .await;
+    assert_eq!(wall.tick_at(now), 0, "held from now");
+    assert_eq!(
+        wall.tick_at(now + Span::from_mins(5)),
+        1,
+        "held five minutes: raised"
+    );
+    assert_eq!(wall.shown()[0].text, "999 calls waiting 3 (over 2)");
+
+    let mut late = NatsBoard::start_with(&url, "Sgt. Ellis", config());
+    let (raised, backlog) = (Cell::new(false), Cell::new(false));
+    late.until("the raise and the backlog", |item| {
+        raised.set(raised.get() || matches!(item, FeedItem::SharedRaise(_)));
+        backlog.set(backlog.get() || matches!(item, FeedItem::WrittenAt(_)));
+        raised.get() && backlog.get()
+    })
+    .await;
+    assert_eq!(late.tick_at(now), 1, "raised at once, not five minutes on");
+    assert_eq!(late.shown()[0].text, "999 calls waiting 3 (over 2)");
 }

@@ -1,12 +1,14 @@
-//! Acknowledgements shared by every board on a NATS subject: an inspector's `A` on a
-//! laptop silences the wall. Each board publishes its own acknowledgements, and reads
-//! everyone's, in the bucket `publish` keeps beside the stream (see [`carried`]), one key
-//! per alert (`<subject>.ack.<alert in hex>`), the last acknowledgement of each. A board
-//! reads the bucket's last value per key when it starts — so a board started late knows
-//! what was acknowledged — and every new one as it is written.
+//! Alerts shared by every board on a NATS subject: an inspector's `A` on a laptop
+//! silences the wall, and a board started late shows the alerts the others have raised.
+//! Each board publishes its own acknowledgements and its alerts' raises and clears, and
+//! reads everyone's, in the bucket `publish` keeps beside the stream (see [`carried`]):
+//! one key per alert for its last acknowledgement (`<subject>.alert.ack.<alert in hex>`)
+//! and one for whether it is raised (`<subject>.alert.state.<alert in hex>`). A board reads
+//! the bucket's last value per key when it starts, and every new one as it is written.
 //!
-//! Only the acknowledgement travels (the alert's name, who, their note, when): every
-//! board raises its alerts from the same feed by the same rules.
+//! The alerts themselves are raised by each board from the same feed by the same rules;
+//! what travels is who acknowledged what, and that an alert is up (so a board that has
+//! just started raises it at once, without waiting out the hold the others already did).
 //!
 //! [`carried`]: super::carried
 
@@ -20,9 +22,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use super::carried::{bucket_name, subject_tokens};
+use super::carried::{bucket_name, hex, subject_tokens};
 use super::{NatsTarget, connect};
-use crate::feed::source::{FeedItem, SharedAck};
+use crate::feed::source::{FeedItem, Shared, SharedAck, SharedRaise};
 use crate::time::{format_utc, parse_rfc3339};
 
 /// How long the relay waits before trying NATS (or the bucket) again.
@@ -37,20 +39,24 @@ struct Wire {
     at: String,
 }
 
-fn hex(text: &str) -> String {
-    text.bytes()
-        .map(|byte| format!("{byte:02x}"))
-        .collect::<Vec<_>>()
-        .concat()
+/// An alert raised or cleared, as it travels.
+#[derive(Debug, Serialize, Deserialize)]
+struct StateWire {
+    alert: String,
+    raised: bool,
+    at: String,
 }
 
 /// The subject an acknowledgement of `alert` on `subject` is kept on, in `bucket`.
 fn ack_subject(bucket: &str, subject: &str, alert: &str) -> String {
-    format!(
-        "$KV.{bucket}.{}.ack.{}",
-        subject_tokens(subject),
-        hex(alert)
-    )
+    let (tokens, alert) = (subject_tokens(subject), hex(alert.as_bytes()));
+    format!("$KV.{bucket}.{tokens}.alert.ack.{alert}")
+}
+
+/// The subject whether `alert` is raised on `subject` is kept on, in `bucket`.
+fn state_subject(bucket: &str, subject: &str, alert: &str) -> String {
+    let (tokens, alert) = (subject_tokens(subject), hex(alert.as_bytes()));
+    format!("$KV.{bucket}.{tokens}.alert.state.{alert}")
 }
 
 /// Runs until `acks` is closed (the board has gone): publishes the board's own
@@ -59,7 +65,7 @@ pub async fn relay(
     target: NatsTarget,
     token: Option<String>,
     board: mpsc::Sender<FeedItem>,
-    mut acks: mpsc::UnboundedReceiver<SharedAck>,
+    mut acks: mpsc::UnboundedReceiver<Shared>,
 ) {
     loop {
         let Ok(client) = connect(&target, token.as_deref(), RETRY * 5, None).await else {
@@ -79,7 +85,7 @@ pub async fn relay(
             .to_string();
         let config = OrderedConfig {
             deliver_subject: client.new_inbox(),
-            filter_subject: format!("$KV.{bucket}.{}.ack.>", subject_tokens(&target.subject)),
+            filter_subject: format!("$KV.{bucket}.{}.alert.>", subject_tokens(&target.subject)),
             deliver_policy: DeliverPolicy::LastPerSubject,
             ..OrderedConfig::default()
         };
@@ -96,27 +102,44 @@ pub async fn relay(
             tokio::select! {
                 message = messages.next() => {
                     let Some(Ok(message)) = message else { break };
-                    let Some(ack) = read(&message.payload) else { continue };
-                    if board.send(FeedItem::SharedAck(ack)).await.is_err() {
+                    let item = if message.subject.as_str().contains(".alert.state.") {
+                        read_state(&message.payload).map(FeedItem::SharedRaise)
+                    } else {
+                        read(&message.payload).map(FeedItem::SharedAck)
+                    };
+                    let Some(item) = item else { continue };
+                    if board.send(item).await.is_err() {
                         return;
                     }
                 }
-                ack = acks.recv() => {
-                    let Some(ack) = ack else { return };
-                    let wire = Wire {
-                        alert: ack.alert.clone(),
-                        by: ack.by,
-                        note: ack.note,
-                        at: format_utc(ack.at),
+                shared = acks.recv() => {
+                    let Some(shared) = shared else { return };
+                    let (subject, payload) = match shared {
+                        Shared::Ack(ack) => {
+                            let wire = Wire {
+                                alert: ack.alert.clone(),
+                                by: ack.by,
+                                note: ack.note,
+                                at: format_utc(ack.at),
+                            };
+                            (ack_subject(&bucket, &target.subject, &ack.alert), serde_json::to_vec(&wire))
+                        }
+                        Shared::Raise(state) => {
+                            let wire = StateWire {
+                                alert: state.alert.clone(),
+                                raised: state.raised,
+                                at: format_utc(state.at),
+                            };
+                            (state_subject(&bucket, &target.subject, &state.alert), serde_json::to_vec(&wire))
+                        }
                     };
-                    let Ok(payload) = serde_json::to_vec(&wire) else { continue };
-                    let subject = ack_subject(&bucket, &target.subject, &ack.alert);
+                    let Ok(payload) = payload else { continue };
                     let sent = match jetstream.publish(subject, payload.into()).await {
                         Ok(pending) => pending.await.is_ok(),
                         Err(_) => false,
                     };
                     if !sent {
-                        warn!("an acknowledgement could not be shared");
+                        warn!("an alert's acknowledgement or state could not be shared");
                     }
                 }
             }
@@ -132,6 +155,16 @@ async fn bucket_of(jetstream: &jetstream::Context, subject: &str) -> Option<stre
         .get_stream(format!("KV_{}", bucket_name(&name)))
         .await
         .ok()
+}
+
+/// An alert's state as read; `None` if it is not one.
+fn read_state(payload: &[u8]) -> Option<SharedRaise> {
+    let wire: StateWire = serde_json::from_slice(payload).ok()?;
+    Some(SharedRaise {
+        alert: wire.alert,
+        raised: wire.raised,
+        at: parse_rfc3339(&wire.at).ok()?,
+    })
 }
 
 /// An acknowledgement as read; `None` if it is not one.
@@ -167,7 +200,7 @@ mod tests {
         assert!(read(b"{\"alert\":1}").is_none());
         assert_eq!(
             ack_subject("EVENTS_LATE_JOIN", "events.wmp", "AB"),
-            "$KV.EVENTS_LATE_JOIN.events.wmp.ack.4142"
+            "$KV.EVENTS_LATE_JOIN.events.wmp.alert.ack.4142"
         );
     }
 }
