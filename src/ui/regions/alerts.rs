@@ -143,7 +143,7 @@ pub(crate) fn draw(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
 }
 
 /// The micro layout's alert: the strip's line above the footer when that row is free,
-/// else `ALERT 2` in the header's right-hand corner.
+/// else `ALERT 2` over the footer's right-hand end (its key hints), never over the clock.
 pub(crate) fn draw_marker(area: Rect, buf: &mut Buffer, board: &Board, theme: &Theme) {
     if board.alerts.is_empty() || area.height < 3 {
         return;
@@ -166,5 +166,5 @@ pub(crate) fn draw_marker(area: Rect, buf: &mut Buffer, board: &Board, theme: &T
     }
     let style = style(first, solid_now(board), theme);
     let line = Line::styled(marker, style);
-    put_line(buf, area, area.right() - width, area.y, &line);
+    put_line(buf, area, area.right() - width, area.bottom() - 1, &line);
 }
