@@ -14,6 +14,7 @@ pub mod map;
 mod nats;
 pub mod publish;
 mod ssh;
+mod theme;
 mod values;
 
 use std::net::SocketAddr;
@@ -24,12 +25,13 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 pub use convert::{HandoverFormat, board_config};
-use forceboard::config::{Theme, Window};
+use forceboard::config::Window;
 use forceboard::feed::source::nats::NatsAddressError;
 use forceboard::feed::source::{FeedSource, FeedSourceError};
 use forceboard::time::{Span, Timestamp};
 pub use nats::{NatsAuthArgs, PublishArgs};
 pub use ssh::SshArgs;
+pub use theme::ThemeArg;
 pub use values::{FeedFile, not_this_machine};
 use values::{
     Flag, parse_drain_limit, parse_feed_file, parse_feed_source, parse_interval, parse_listen,
@@ -109,25 +111,6 @@ pub struct DashboardArgs {
     /// handover_dir, else the current directory].
     #[arg(long, value_name = "DIR")]
     pub handover_dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ThemeArg {
-    Dark,
-    Light,
-    HighContrast,
-    Auto,
-}
-
-impl From<ThemeArg> for Theme {
-    fn from(theme: ThemeArg) -> Theme {
-        match theme {
-            ThemeArg::Dark => Theme::Dark,
-            ThemeArg::Light => Theme::Light,
-            ThemeArg::HighContrast => Theme::HighContrast,
-            ThemeArg::Auto => Theme::Auto,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

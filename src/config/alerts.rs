@@ -268,3 +268,7 @@ fn lay(tables: [&Option<Table<RuleFile>>; 11], rules: &mut BTreeMap<String, Rule
         }
     }
 }
+
+#[cfg(test)]
+#[path = "alerts_tests.rs"]
+mod tests;
