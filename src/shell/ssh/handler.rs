@@ -344,6 +344,13 @@ impl Connection {
         if let Some(expiry) = self.expiry.take() {
             expiry.abort();
         }
+        // The board ended it (its key expired, it was removed, idle…): that is why, even
+        // when the client's disconnect is seen before the board's ending is logged.
+        let reason = self
+            .mailbox
+            .as_ref()
+            .and_then(|mailbox| mailbox.ended_because())
+            .unwrap_or(reason);
         if let Some(mailbox) = self.mailbox.take() {
             mailbox.abandon();
             let _ = self.hub().try_send(ToHub::Gone { id: self.id });

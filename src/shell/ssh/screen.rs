@@ -182,6 +182,10 @@ pub(crate) enum Outgoing {
 struct Slot {
     frame: Option<Vec<u8>>,
     close: Option<Vec<u8>>,
+    /// Why the board ended the session, when it did: the connection says it when it goes,
+    /// whichever of the two is seen first (a client gone at the board's close is not a
+    /// client that disconnected by itself).
+    ended_because: Option<&'static str>,
 }
 
 /// A one-frame mailbox between the hub and a session's writer: the latest frame wins, so
@@ -220,6 +224,17 @@ impl Mailbox {
     pub(crate) fn close(&self, last: Vec<u8>) {
         self.slot().close = Some(last);
         self.ready.notify_one();
+    }
+
+    /// As [`close`](Self::close), the board ending the session for `reason`.
+    pub(crate) fn close_because(&self, last: Vec<u8>, reason: &'static str) {
+        self.slot().ended_because = Some(reason);
+        self.close(last);
+    }
+
+    /// Why the board ended the session, if it did.
+    pub(crate) fn ended_because(&self) -> Option<&'static str> {
+        self.slot().ended_because
     }
 
     /// The connection has gone: nothing more will be sent.

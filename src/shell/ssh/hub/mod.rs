@@ -403,7 +403,7 @@ impl Hub {
             } else {
                 restore()
             };
-            session.mailbox.close(last);
+            session.mailbox.close_because(last, ending.reason());
             let _ = self.endings.send((id, ending));
         }
     }

@@ -164,3 +164,19 @@ fn only_a_trainers_session_moves_a_replays_shared_clock_and_every_session_follow
     hub.keys(2, vec![space], hub.clock.now());
     assert!(paused(&hub), "the trainer's space pauses it for everyone");
 }
+
+/// The board ending a session says why on its mailbox, so the connection logs that reason
+/// even when it sees the client go first (a client gone at the board's close is not one
+/// that disconnected by itself).
+#[test]
+fn a_session_ended_by_the_board_keeps_the_reason_for_the_connection_s_log() {
+    let mut hub = hub();
+    let expired = open(&mut hub, 1);
+    let other = open(&mut hub, 2);
+    hub.end(1, Ending::KeyExpired);
+    assert_eq!(
+        expired.ended_because(),
+        Some("the key's expiry-time has passed")
+    );
+    assert_eq!(other.ended_because(), None, "the other session goes on");
+}
