@@ -79,6 +79,8 @@ pub struct Timeline {
     /// The alerts on this feed, shared by every board on it.
     alerts: Alerts,
     alert_settings: AlertSettings,
+    /// When (and over which window) the alerts last read the figures.
+    alerts_read: Option<(Timestamp, Span)>,
     /// Where this board's acknowledgements go to be shared (boards on one NATS subject).
     ack_relay: Option<mpsc::UnboundedSender<Shared>>,
     /// What went wrong with `--alert-command`, in words.
@@ -111,6 +113,7 @@ impl Timeline {
             known_now: None,
             alerts: Alerts::new(config.alerts.realert),
             alert_settings: config.alerts.clone(),
+            alerts_read: None,
             ack_relay: None,
             alert_problem: None,
         }
@@ -230,6 +233,12 @@ impl Timeline {
 
     /// Reads the figures over `window` for the alerts, at the board's now.
     pub(crate) fn evaluate_alerts(&mut self, window: Span, wall: Timestamp) {
+        // The sessions of one `ssh` server share this feed and each ticks at the same
+        // moment: the figures are read once for them all.
+        if self.alerts_read == Some((wall, window)) {
+            return;
+        }
+        self.alerts_read = Some((wall, window));
         let at = self.figures_at(wall);
         let live = self.live_state(wall).is_live() || self.is_replay();
         let settings = &self.alert_settings;

@@ -4,9 +4,9 @@ use super::{forceboard, stderr, stdout};
 
 const SURGE: &str = "fixtures/scenarios/friday-surge.ndjson";
 
-#[test]
-fn report_format_html_writes_one_page_over_the_period_asked() {
-    let output = forceboard(&[
+/// `report --format html` on the Friday surge from 18:00 to midnight BST, with `extra`.
+fn evening_page(extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
         "report",
         SURGE,
         "--format",
@@ -15,7 +15,14 @@ fn report_format_html_writes_one_page_over_the_period_asked() {
         "2024-07-05T18:00:00+01:00",
         "--to",
         "2024-07-06T00:00:00+01:00",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    forceboard(&args)
+}
+
+#[test]
+fn report_format_html_writes_one_page_over_the_period_asked() {
+    let output = evening_page(&[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let page = stdout(&output);
     assert!(page.starts_with("<!DOCTYPE html>"));
@@ -139,18 +146,7 @@ fn the_page_lists_the_alerts_of_the_period_from_a_board_s_audit_log() {
     )
     .expect("a log");
     let log_arg = log.display().to_string();
-    let output = forceboard(&[
-        "report",
-        SURGE,
-        "--format",
-        "html",
-        "--from",
-        "2024-07-05T18:00:00+01:00",
-        "--to",
-        "2024-07-06T00:00:00+01:00",
-        "--alert-log",
-        &log_arg,
-    ]);
+    let output = evening_page(&["--alert-log", &log_arg]);
     assert!(output.status.success(), "{}", stderr(&output));
     let page = stdout(&output);
     assert!(
