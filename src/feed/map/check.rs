@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 
-use serde_json::Value;
+use super::record::Node;
 
 use super::record::Wanted;
 use super::{InputMap, MapReader, Mapped, record_of};
@@ -73,7 +73,7 @@ fn report_record(
     summary: &mut MapSummary,
     number: u64,
     mapped: Mapped,
-    record: Option<&Value>,
+    record: Option<&Node<'_>>,
     map: &InputMap,
     out: &mut impl Write,
 ) -> io::Result<()> {
@@ -126,14 +126,14 @@ fn report_record(
 }
 
 /// The record's fields (dotted paths to its leaves) that no part of the map reads.
-fn unused_fields(record: &Value, map: &InputMap) -> Vec<String> {
+fn unused_fields(record: &Node<'_>, map: &InputMap) -> Vec<String> {
     let mut leaves = Vec::new();
     collect_leaves(record, String::new(), &mut leaves);
     leaves.retain(|leaf| !map.paths.iter().any(|path| path.touches(leaf)));
     leaves
 }
 
-fn collect_leaves(value: &Value, prefix: String, leaves: &mut Vec<String>) {
+fn collect_leaves(value: &Node<'_>, prefix: String, leaves: &mut Vec<String>) {
     let join = |key: &str| {
         if prefix.is_empty() {
             key.to_string()
@@ -142,12 +142,17 @@ fn collect_leaves(value: &Value, prefix: String, leaves: &mut Vec<String>) {
         }
     };
     match value {
-        Value::Object(fields) if !fields.is_empty() => {
+        Node::Object(fields) if !fields.is_empty() => {
             for (key, inner) in fields {
                 collect_leaves(inner, join(key), leaves);
             }
         }
-        Value::Array(items) if !items.is_empty() => {
+        Node::Fields(fields) if !fields.is_empty() => {
+            for (key, inner) in fields {
+                collect_leaves(inner, join(key), leaves);
+            }
+        }
+        Node::Array(items) if !items.is_empty() => {
             for (index, inner) in items.iter().enumerate() {
                 collect_leaves(inner, join(&index.to_string()), leaves);
             }

@@ -24,7 +24,6 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use chrono_tz::Tz;
-use serde_json::Value;
 
 pub use builtin::{BUILT_IN, BuiltIn};
 pub use spec::MapError;
@@ -33,6 +32,7 @@ use crate::feed::lines::Line;
 use crate::feed::parse::is_blank;
 use crate::model::{Event, Reject};
 use path::FieldPath;
+use record::Node;
 use rule::{Dedupe, Rule};
 use seen::Seen;
 
@@ -142,7 +142,7 @@ impl MapReader {
     }
 
     /// Maps one parsed record (`bytes`: its line, for a jq program).
-    pub(crate) fn read_record(&mut self, record: &Value, bytes: &[u8]) -> Mapped {
+    pub(crate) fn read_record(&mut self, record: &Node<'_>, bytes: &[u8]) -> Mapped {
         let map = Arc::clone(&self.map);
         let mut version_seen = None;
         if let Some(dedupe) = &map.dedupe {
@@ -202,7 +202,7 @@ impl MapReader {
     fn news(
         &self,
         dedupe: &Dedupe,
-        record: &Value,
+        record: &Node<'_>,
     ) -> Result<Option<(Box<str>, Option<crate::time::Timestamp>)>, crate::model::MapReject> {
         let key = dedupe.key.find(record).and_then(path::text_of).ok_or(
             crate::model::MapReject::Missing {
@@ -227,10 +227,10 @@ impl MapReader {
 
 /// A line's bytes as one JSON object keeping the `wanted` fields, or why not (the native
 /// feed's reasons).
-pub(crate) fn record_of(bytes: &[u8], wanted: &record::Wanted) -> Result<Value, Reject> {
+pub(crate) fn record_of<'a>(bytes: &'a [u8], wanted: &record::Wanted) -> Result<Node<'a>, Reject> {
     let text = std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?;
     match record::parse(text, wanted) {
-        Ok(record @ Value::Object(_)) => Ok(record),
+        Ok(record) if record.is_object() => Ok(record),
         Ok(_) => Err(Reject::NotObject),
         Err(_) => Err(Reject::NotJson),
     }

@@ -1,9 +1,11 @@
 //! Where a map looks in a foreign record: a dotted path (`Queue.Name`, `agents.0.state`),
 //! a value table, and the conditions that choose which events a record makes.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
-use serde_json::Value;
+use super::record::Node;
 
 /// A field of a foreign record, by its dotted path; a number step indexes an array, and a
 /// step with a filter (`data[metric=oActiveUsers]`) takes an array's first object whose
@@ -17,11 +19,11 @@ pub(crate) struct FieldPath {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Step {
-    Key(Box<str>),
+    Key(&'static str),
     /// The first element of an array whose fields have these texts.
-    Filter(Vec<(Box<str>, Box<str>)>),
+    Filter(Vec<(&'static str, Box<str>)>),
     /// A number step: an array's element, or else an object's key of that text.
-    Index(usize, Box<str>),
+    Index(usize, &'static str),
 }
 
 impl FieldPath {
@@ -39,8 +41,8 @@ impl FieldPath {
             };
             if !name.is_empty() {
                 steps.push(match name.parse::<usize>() {
-                    Ok(index) => Step::Index(index, name.into()),
-                    Err(_) => Step::Key(name.into()),
+                    Ok(index) => Step::Index(index, intern_key(name)),
+                    Err(_) => Step::Key(intern_key(name)),
                 });
             }
             match filter {
@@ -56,14 +58,14 @@ impl FieldPath {
     }
 
     /// The value there; `None` when any step is missing. `null` counts as missing.
-    pub(crate) fn find<'v>(&self, record: &'v Value) -> Option<&'v Value> {
+    pub(crate) fn find<'v, 'a>(&self, record: &'v Node<'a>) -> Option<&'v Node<'a>> {
         let mut here = record;
         for step in &self.steps {
             here = match (step, here) {
-                (Step::Key(key), Value::Object(fields)) => fields.get(&**key)?,
-                (Step::Index(index, _), Value::Array(items)) => items.get(*index)?,
-                (Step::Index(_, key), Value::Object(fields)) => fields.get(&**key)?,
-                (Step::Filter(wanted), Value::Array(items)) => {
+                (Step::Key(key), _) => here.get(key)?,
+                (Step::Index(index, _), Node::Array(items)) => items.get(*index)?,
+                (Step::Index(_, key), _) => here.get(key)?,
+                (Step::Filter(wanted), Node::Array(items)) => {
                     items.iter().find(|item| matches(item, wanted))?
                 }
                 _ => return None,
@@ -73,16 +75,16 @@ impl FieldPath {
     }
 
     /// Every value there: a filter step takes every matching object, not only the first.
-    pub(crate) fn find_all<'v>(&self, record: &'v Value) -> Vec<&'v Value> {
+    pub(crate) fn find_all<'v, 'a>(&self, record: &'v Node<'a>) -> Vec<&'v Node<'a>> {
         let mut here = vec![record];
         for step in &self.steps {
             let mut next = Vec::new();
             for value in here {
                 match (step, value) {
-                    (Step::Key(key), Value::Object(fields)) => next.extend(fields.get(&**key)),
-                    (Step::Index(index, _), Value::Array(items)) => next.extend(items.get(*index)),
-                    (Step::Index(_, key), Value::Object(fields)) => next.extend(fields.get(&**key)),
-                    (Step::Filter(wanted), Value::Array(items)) => {
+                    (Step::Key(key), _) => next.extend(value.get(key)),
+                    (Step::Index(index, _), Node::Array(items)) => next.extend(items.get(*index)),
+                    (Step::Index(_, key), _) => next.extend(value.get(key)),
+                    (Step::Filter(wanted), Node::Array(items)) => {
                         next.extend(items.iter().filter(|item| matches(item, wanted)));
                     }
                     _ => {}
@@ -110,17 +112,17 @@ impl FieldPath {
 
 /// Whether an array's element has every field of a filter step (a field holding an array
 /// matches when any of its elements does).
-fn matches(item: &Value, wanted: &[(Box<str>, Box<str>)]) -> bool {
+fn matches(item: &Node<'_>, wanted: &[(&'static str, Box<str>)]) -> bool {
     wanted.iter().all(|(key, value)| {
-        item.get(&**key)
+        item.get(key)
             .is_some_and(|field| any_text(field, |text| text == &**value))
     })
 }
 
 /// Whether the value's text, or any element's text of an array, passes `test`.
-pub(crate) fn any_text(value: &Value, test: impl Fn(&str) -> bool) -> bool {
+pub(crate) fn any_text(value: &Node<'_>, test: impl Fn(&str) -> bool) -> bool {
     match value {
-        Value::Array(items) => items.iter().filter_map(text_of).any(|text| test(&text)),
+        Node::Array(items) => items.iter().filter_map(text_of).any(|text| test(&text)),
         other => text_of(other).is_some_and(|text| test(&text)),
     }
 }
@@ -148,11 +150,11 @@ fn split_steps(text: &str) -> Option<Vec<&str>> {
 }
 
 /// `metric=oOnQueueUsers,qualifier=IDLE` as pairs.
-fn filter_of(text: &str) -> Option<Vec<(Box<str>, Box<str>)>> {
+fn filter_of(text: &str) -> Option<Vec<(&'static str, Box<str>)>> {
     text.split(',')
         .map(|pair| {
             let (key, value) = pair.split_once('=')?;
-            (!key.is_empty()).then(|| (key.trim().into(), value.trim().into()))
+            (!key.is_empty()).then(|| (intern_key(key.trim()), value.trim().into()))
         })
         .collect()
 }
@@ -164,11 +166,28 @@ pub(crate) fn intern(text: &str) -> &'static str {
     Box::leak(text.to_owned().into_boxed_str())
 }
 
+/// A record's key as a map names it, one copy per text for the life of the process: a
+/// record's kept fields carry the map's copy, so finding a field compares pointers
+/// ([`Node::get`]). Maps are read once at start, so this holds a few hundred bytes.
+pub(crate) fn intern_key(text: &str) -> &'static str {
+    static KEYS: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut keys = KEYS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let keys = keys.get_or_insert_with(HashSet::new);
+    if let Some(known) = keys.get(text) {
+        return known;
+    }
+    let kept = intern(text);
+    keys.insert(kept);
+    kept
+}
+
 /// A value as text: a string as it is, a number as JSON writes it; anything else `None`.
-pub(crate) fn text_of(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
+pub(crate) fn text_of<'v>(value: &'v Node<'_>) -> Option<Cow<'v, str>> {
     match value {
-        Value::String(text) => Some(std::borrow::Cow::Borrowed(text)),
-        Value::Number(number) => Some(std::borrow::Cow::Owned(number.to_string())),
+        Node::Text(text) => Some(Cow::Borrowed(text)),
+        Node::Number(number) => Some(Cow::Owned(number.to_string())),
         _ => None,
     }
 }
@@ -178,13 +197,41 @@ pub(crate) fn text_of(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
 #[derive(Debug, Clone)]
 pub(crate) struct ValueTable {
     pub(crate) name: &'static str,
-    entries: HashMap<Box<str>, Box<str>>,
+    entries: Entries,
     otherwise: Option<Box<str>>,
+}
+
+/// A table's entries: most tables have a handful (two lines, three grades), and a short
+/// list is searched faster than a hash table's key is hashed.
+#[derive(Debug, Clone)]
+enum Entries {
+    Few(Vec<(Box<str>, Box<str>)>),
+    Many(HashMap<Box<str>, Box<str>>),
+}
+
+/// Up to this many entries a table is a list.
+const FEW_ENTRIES: usize = 16;
+
+impl Entries {
+    fn get(&self, value: &str) -> Option<&str> {
+        match self {
+            Entries::Few(entries) => entries
+                .iter()
+                .find(|(from, _)| &**from == value)
+                .map(|(_, to)| &**to),
+            Entries::Many(entries) => entries.get(value).map(|to| &**to),
+        }
+    }
 }
 
 impl ValueTable {
     pub(crate) fn new(name: &str, mut entries: HashMap<Box<str>, Box<str>>) -> ValueTable {
         let otherwise = entries.remove("*");
+        let entries = if entries.len() <= FEW_ENTRIES {
+            Entries::Few(entries.into_iter().collect())
+        } else {
+            Entries::Many(entries)
+        };
         ValueTable {
             name: intern(name),
             entries,
@@ -238,7 +285,7 @@ pub(crate) enum Condition {
 }
 
 impl Condition {
-    pub(crate) fn holds(&self, record: &Value) -> bool {
+    pub(crate) fn holds(&self, record: &Node<'_>) -> bool {
         match self {
             Condition::Present(path) => path.find(record).is_some(),
             Condition::Absent(path) => path.find(record).is_none(),
@@ -273,9 +320,14 @@ mod tests {
 
     #[test]
     fn a_path_finds_nested_fields_array_elements_and_treats_null_as_missing() {
-        let record = json!({"Queue": {"Name": "999 Emergency", "Id": null},
-                            "units": [{"state": "OnScene"}], "7": "seven"});
-        let find = |text: &str| FieldPath::parse(text).expect("path").find(&record).cloned();
+        let record = Node::whole(&json!({"Queue": {"Name": "999 Emergency", "Id": null},
+                            "units": [{"state": "OnScene"}], "7": "seven"}));
+        let find = |text: &str| {
+            FieldPath::parse(text)
+                .expect("path")
+                .find(&record)
+                .map(Node::to_value)
+        };
         assert_eq!(find("Queue.Name"), Some(json!("999 Emergency")));
         assert_eq!(find("Queue.Id"), None);
         assert_eq!(find("Queue.Name.More"), None);
@@ -283,15 +335,15 @@ mod tests {
         assert_eq!(find("units.1.state"), None);
         assert_eq!(find("7"), Some(json!("seven")));
         assert!(FieldPath::parse("a..b").is_none());
-        let observations = json!({"data": [
+        let observations = Node::whole(&json!({"data": [
             {"metric": "oOnQueueUsers", "qualifier": "INTERACTING", "stats": {"count": 5}},
             {"metric": "oOnQueueUsers", "qualifier": "IDLE", "stats": {"count": 2}},
-            {"metric": "oActiveUsers", "stats": {"count": 9}}]});
+            {"metric": "oActiveUsers", "stats": {"count": 9}}]}));
         let pick = |text: &str| {
             FieldPath::parse(text)
                 .expect("path")
                 .find(&observations)
-                .cloned()
+                .map(Node::to_value)
         };
         assert_eq!(
             pick("data[metric=oOnQueueUsers,qualifier=IDLE].stats.count"),
@@ -303,7 +355,12 @@ mod tests {
         );
         assert_eq!(pick("data[metric=oWaiting].stats.count"), None);
         let all = FieldPath::parse("data[metric=oOnQueueUsers].stats.count").expect("path");
-        assert_eq!(all.find_all(&observations), vec![&json!(5), &json!(2)]);
+        let counts: Vec<_> = all
+            .find_all(&observations)
+            .into_iter()
+            .map(Node::to_value)
+            .collect();
+        assert_eq!(counts, vec![json!(5), json!(2)]);
         assert!(FieldPath::parse("data[metric=x").is_none());
         assert!(FieldPath::parse("data[metric]").is_none());
         assert!(FieldPath::parse("data[a=b]]").is_none());
@@ -333,5 +390,16 @@ mod tests {
         assert_eq!(keep.look_up("BIR"), Some("BIR"));
         let strict = ValueTable::new("line", HashMap::new());
         assert_eq!(strict.look_up("999"), None);
+        // Past FEW_ENTRIES a table is hashed: the same answers.
+        let groups: HashMap<Box<str>, Box<str>> = (0..40)
+            .map(|group| (format!("G{group}").into(), format!("A{}", group % 7).into()))
+            .chain([("*".into(), "XXX".into())])
+            .collect();
+        let many = ValueTable::new("area", groups);
+        assert!(matches!(many.entries, Entries::Many(_)));
+        assert_eq!(many.look_up("G0"), Some("A0"));
+        assert_eq!(many.look_up("G39"), Some("A4"));
+        assert_eq!(many.look_up("G40"), Some("XXX"));
+        assert!(matches!(table.entries, Entries::Few(_)));
     }
 }

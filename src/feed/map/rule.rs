@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use serde_json::Value;
 
 use super::path::{Condition, Entry, FieldPath, ValueTable, text_of};
+use super::record::Node;
 use super::time_format::{TimeFormat, TimeRefusal};
 use crate::model::{
     CallLine, CallOutcome, Event, EventBody, EventKind, Grade, IncidentOutcome, MAX_ON_DUTY,
@@ -46,17 +46,17 @@ impl Pick {
         self.path().map_or("value", |path| path.text)
     }
 
-    fn raw<'v>(&'v self, record: &'v Value) -> Option<Cow<'v, Value>> {
+    fn raw<'v>(&'v self, record: &'v Node<'v>) -> Option<Cow<'v, Node<'v>>> {
         match &self.source {
             Source::Field(path) => path.find(record).map(Cow::Borrowed),
-            Source::Value(value) => Some(Cow::Owned(Value::String(value.to_string()))),
+            Source::Value(value) => Some(Cow::Owned(Node::Text(Cow::Borrowed(value)))),
         }
     }
 
     /// The field as text, through its table: `None` when the record lacks it.
     pub(crate) fn text<'v>(
         &'v self,
-        record: &'v Value,
+        record: &'v Node<'_>,
         field: &'static str,
     ) -> Result<Option<Cow<'v, str>>, MapReject> {
         let from = self.from();
@@ -82,7 +82,7 @@ impl Pick {
     }
 
     /// The field as a time in its format: `None` when the record lacks it.
-    pub(crate) fn time(&self, record: &Value, zone: Tz) -> Result<Option<Timestamp>, MapReject> {
+    pub(crate) fn time(&self, record: &Node<'_>, zone: Tz) -> Result<Option<Timestamp>, MapReject> {
         if self.earliest
             && let Source::Field(path) = &self.source
         {
@@ -99,7 +99,7 @@ impl Pick {
         }
     }
 
-    fn read_time(&self, value: &Value, zone: Tz) -> Result<Timestamp, MapReject> {
+    fn read_time(&self, value: &Node<'_>, zone: Tz) -> Result<Timestamp, MapReject> {
         let from = self.from();
         self.time
             .read(value, zone)
@@ -113,7 +113,7 @@ impl Pick {
     }
 
     /// The field as a count of handlers, 0 to [`MAX_ON_DUTY`].
-    fn count(&self, record: &Value, field: &'static str) -> Result<Option<u32>, MapReject> {
+    fn count(&self, record: &Node<'_>, field: &'static str) -> Result<Option<u32>, MapReject> {
         let from = self.from();
         let Some(text) = self.text(record, field)? else {
             return Ok(None);
@@ -159,7 +159,7 @@ pub(crate) struct RuleFields {
 }
 
 impl Rule {
-    pub(crate) fn applies(&self, record: &Value) -> bool {
+    pub(crate) fn applies(&self, record: &Node<'_>) -> bool {
         self.when.iter().all(|condition| condition.holds(record))
     }
 
@@ -184,7 +184,7 @@ impl Rule {
     }
 
     /// The event this rule makes of `record`, or why it cannot.
-    pub(crate) fn event(&self, record: &Value, zone: Tz) -> Result<Event, MapReject> {
+    pub(crate) fn event(&self, record: &Node<'_>, zone: Tz) -> Result<Event, MapReject> {
         let fields = &self.fields;
         let at = required(fields.at.time(record, zone)?, "at", &fields.at)?;
         let body = match self.kind {
@@ -237,7 +237,7 @@ impl Rule {
         Ok(Event { at, body })
     }
 
-    fn id(&self, record: &Value) -> Result<Box<str>, MapReject> {
+    fn id(&self, record: &Node<'_>) -> Result<Box<str>, MapReject> {
         let pick = self.fields.id.as_ref();
         let text = optional_text(record, pick, "id")?;
         text.ok_or(MapReject::Missing {
@@ -255,7 +255,7 @@ fn required<T>(value: Option<T>, field: &'static str, pick: &Pick) -> Result<T, 
 }
 
 fn optional_text(
-    record: &Value,
+    record: &Node<'_>,
     pick: Option<&Pick>,
     field: &'static str,
 ) -> Result<Option<Box<str>>, MapReject> {
@@ -266,7 +266,7 @@ fn optional_text(
 }
 
 fn optional_time(
-    record: &Value,
+    record: &Node<'_>,
     pick: Option<&Pick>,
     zone: Tz,
 ) -> Result<Option<Timestamp>, MapReject> {
@@ -276,28 +276,28 @@ fn optional_time(
     }
 }
 
-fn optional_line(record: &Value, pick: Option<&Pick>) -> Result<Option<CallLine>, MapReject> {
+fn optional_line(record: &Node<'_>, pick: Option<&Pick>) -> Result<Option<CallLine>, MapReject> {
     let Some(pick) = pick else { return Ok(None) };
     pick.text(record, "line")?
         .map(|text| CallLine::from_text(&text).ok_or(MapReject::BadValue { field: "line" }))
         .transpose()
 }
 
-fn required_line(record: &Value, pick: Option<&Pick>) -> Result<CallLine, MapReject> {
+fn required_line(record: &Node<'_>, pick: Option<&Pick>) -> Result<CallLine, MapReject> {
     optional_line(record, pick)?.ok_or(MapReject::Missing {
         field: "line",
         from: pick.map_or("line", Pick::from),
     })
 }
 
-fn optional_grade(record: &Value, pick: Option<&Pick>) -> Result<Option<Grade>, MapReject> {
+fn optional_grade(record: &Node<'_>, pick: Option<&Pick>) -> Result<Option<Grade>, MapReject> {
     let Some(pick) = pick else { return Ok(None) };
     pick.text(record, "grade")?
         .map(|text| Grade::from_text(&text).ok_or(MapReject::BadValue { field: "grade" }))
         .transpose()
 }
 
-fn staffing(record: &Value, fields: &RuleFields) -> Result<EventBody, MapReject> {
+fn staffing(record: &Node<'_>, fields: &RuleFields) -> Result<EventBody, MapReject> {
     let line = required_line(record, fields.line.as_ref())?;
     let on_duty_pick = fields.on_duty.as_ref();
     let on_duty = match on_duty_pick {

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::record::Node;
 use chrono_tz::Tz;
-use serde_json::Value;
 
 use super::path::{Condition, FieldPath, text_of};
 use super::rule::Pick;
@@ -71,7 +71,7 @@ impl Handlers {
     pub(crate) fn read(
         &self,
         tally: &Tally,
-        record: &Value,
+        record: &Node<'_>,
         zone: Tz,
     ) -> Result<Change, MapReject> {
         let key = tally

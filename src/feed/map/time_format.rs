@@ -2,9 +2,9 @@
 //! epoch seconds or milliseconds, the UK `dd/mm/yyyy HH:MM:SS` (local), or any
 //! `strftime` pattern. Every time must still fall within the plausible years.
 
+use super::record::Node;
 use chrono::{LocalResult, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
-use serde_json::Value;
 
 use crate::time::{TimeError, Timestamp, is_plausible, parse_rfc3339};
 
@@ -58,7 +58,7 @@ impl TimeFormat {
     }
 
     /// Reads `value` as a time in this format, local times in `zone`.
-    pub(crate) fn read(&self, value: &Value, zone: Tz) -> Result<Timestamp, TimeRefusal> {
+    pub(crate) fn read(&self, value: &Node<'_>, zone: Tz) -> Result<Timestamp, TimeRefusal> {
         let at = match self {
             TimeFormat::EpochSeconds => epoch(value, 1_000_000_000)?,
             TimeFormat::EpochMillis => epoch(value, 1_000_000)?,
@@ -122,18 +122,18 @@ fn nanos(nanos: Option<i64>) -> Result<Timestamp, TimeRefusal> {
 
 /// A count of `unit`-nanosecond units since the epoch, from a JSON number or its text;
 /// anything out of range is malformed, never wrapped.
-fn epoch(value: &Value, unit: i64) -> Result<Timestamp, TimeRefusal> {
+fn epoch(value: &Node<'_>, unit: i64) -> Result<Timestamp, TimeRefusal> {
     let whole = match value {
-        Value::Number(number) => number.as_i64(),
-        Value::String(text) => text.trim().parse::<i64>().ok(),
+        Node::Number(number) => number.as_i64(),
+        Node::Text(text) => text.trim().parse::<i64>().ok(),
         _ => None,
     };
     if let Some(whole) = whole {
         return nanos(whole.checked_mul(unit));
     }
     let fractional = match value {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse::<f64>().ok(),
+        Node::Number(number) => number.as_f64(),
+        Node::Text(text) => text.trim().parse::<f64>().ok(),
         _ => None,
     }
     .ok_or(TimeRefusal::Malformed)?;
@@ -156,10 +156,10 @@ mod tests {
     use crate::time::format_utc;
     use serde_json::json;
 
-    fn read(format: &str, value: &Value) -> Result<String, TimeRefusal> {
+    fn read(format: &str, value: &serde_json::Value) -> Result<String, TimeRefusal> {
         TimeFormat::from_name(format)
             .expect("format")
-            .read(value, chrono_tz::Europe::London)
+            .read(&Node::whole(value), chrono_tz::Europe::London)
             .map(format_utc)
     }
 
