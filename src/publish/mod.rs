@@ -428,9 +428,11 @@ impl Publisher {
 
     /// Publishes one message; its ack is awaited later.
     async fn send(&mut self, message: Outgoing) {
-        let sending = message.clone();
         self.in_flight.push_back((message, None));
-        let ack = start(&self.jetstream, &self.subject, &sending).await;
+        let Some((sending, _)) = self.in_flight.back() else {
+            return;
+        };
+        let ack = start(&self.jetstream, &self.subject, sending).await;
         if let Some(last) = self.in_flight.back_mut() {
             last.1 = ack;
         }
