@@ -313,6 +313,12 @@ def event_of(rule, record, tables, default_time, zone):
     return event
 
 
+def line_counts(handlers, line):
+    """-> (on duty, available) of the handlers whose last state is on the line."""
+    counted = [state for state in handlers.values() if state[0] == line]
+    return sum(1 for state in counted if state[1]), sum(1 for state in counted if state[2])
+
+
 def map_sample(spec, path, config_zone):
     """-> (events with their line numbers, refused line numbers, duplicate count)."""
     zone = ZoneInfo(spec.get("zone", config_zone))
@@ -374,20 +380,22 @@ def map_sample(spec, path, config_zone):
                 available = on_duty and holds(tally.get("available", {}), record)
                 state = (line, on_duty, available)
                 before = handlers.get(handler)
+                counts_before = {name: line_counts(handlers, name) for name in ("999", "101")}
                 handlers[handler] = state
                 lines = [line] + ([before[0]] if before and before[0] != line else [])
                 for touched in lines:
-                    if before == state and touched in sent:
+                    on_duty, available = line_counts(handlers, touched)
+                    # A line is sent when its counts change, and the first time it is seen.
+                    if (on_duty, available) == counts_before[touched] and touched in sent:
                         continue
                     sent.add(touched)
-                    counted = [s for s in handlers.values() if s[0] == touched]
                     events.append(
                         {
                             "kind": "staffing",
                             "at": at,
                             "line": touched,
-                            "on_duty": sum(1 for s in counted if s[1]),
-                            "available": sum(1 for s in counted if s[2]),
+                            "on_duty": on_duty,
+                            "available": available,
                         }
                     )
         except Refused:

@@ -36,6 +36,7 @@ mod independent;
 mod keys;
 mod layers;
 mod maps;
+mod maps_agents_property;
 mod maps_property;
 mod paint;
 mod parse_paths;

@@ -117,6 +117,10 @@ impl Handlers {
     /// Applies a change; the `staffing` events of the lines whose counts changed (or that
     /// were never sent).
     pub(crate) fn apply(&mut self, change: Change) -> Vec<Event> {
+        // A handler's state can change with no count changing (one first seen off duty, or
+        // moved between lines off duty): that makes nothing, or an unchanged snapshot would
+        // keep a line's staffing from going stale.
+        let counts_before = self.counts;
         let before = self.last.insert(change.key, change.now);
         if let Some(before) = before {
             self.add(before, false);
@@ -128,10 +132,10 @@ impl Handlers {
         {
             touched.push(before.line);
         }
-        let changed = before != Some(change.now);
         let mut events = Vec::new();
         for line in touched {
-            if !changed && self.sent[line.index()] {
+            let unchanged = self.counts[line.index()] == counts_before[line.index()];
+            if unchanged && self.sent[line.index()] {
                 continue;
             }
             self.sent[line.index()] = true;

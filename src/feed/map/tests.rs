@@ -347,3 +347,74 @@ fn a_jq_program_that_does_not_compile_is_refused_naming_its_line() {
         "line 1: the jq program names a filter or variable jq does not have"
     );
 }
+
+/// Handlers by a profile's line, Offline not on duty (the shape of `amazon-connect-agents`).
+const TALLY_MAP: &str = r#"
+[tables.line]
+"E" = "999"
+"N" = "101"
+
+[tally]
+key = "agent"
+at = "at"
+line = { field = "profile", table = "line" }
+on_duty = { not_equals = { status = "Offline" } }
+available = { equals = { status = "Available" } }
+"#;
+
+#[test]
+fn a_tally_makes_a_lines_staffing_only_when_its_counts_change_or_it_is_first_seen() {
+    let mut reader = MapReader::new(map(TALLY_MAP));
+    let mut record = |agent: &str, at: &str, profile: &str, status: &str| {
+        let record = format!(
+            r#"{{"agent":"{agent}","at":"2024-07-01T{at}Z","profile":"{profile}","status":"{status}"}}"#
+        );
+        lines_of(&mut reader, &record)
+    };
+    assert_eq!(
+        record("a1", "12:00:00", "E", "Available"),
+        Ok(vec![
+            r#"{"kind":"staffing","at":"2024-07-01T12:00:00Z","line":"999","on_duty":1,"available":1}"#.to_string()
+        ])
+    );
+    // A new handler, off duty on a line already sent: 999 is still 1 and 1, so nothing (an
+    // unchanged snapshot at 12:50 would keep 999's staffing fresh until 13:50).
+    assert_eq!(record("a2", "12:50:00", "E", "Offline"), Ok(vec![]));
+    // Moved off duty to 101, never sent: 101 is made for the first time; 999 is unchanged.
+    assert_eq!(
+        record("a2", "12:55:00", "N", "Offline"),
+        Ok(vec![
+            r#"{"kind":"staffing","at":"2024-07-01T12:55:00Z","line":"101","on_duty":0,"available":0}"#.to_string()
+        ])
+    );
+    // Moved back, still off duty: neither line's counts change.
+    assert_eq!(record("a2", "12:56:00", "E", "Offline"), Ok(vec![]));
+    // On duty on 101: only 101 changes (a2 counted nowhere on 999).
+    assert_eq!(
+        record("a2", "13:00:00", "N", "Lunch"),
+        Ok(vec![
+            r#"{"kind":"staffing","at":"2024-07-01T13:00:00Z","line":"101","on_duty":1,"available":0}"#.to_string()
+        ])
+    );
+    // Available on 999: both lines change, the handler's line first.
+    assert_eq!(
+        record("a2", "13:01:00", "E", "Available"),
+        Ok(vec![
+            r#"{"kind":"staffing","at":"2024-07-01T13:01:00Z","line":"999","on_duty":2,"available":2}"#.to_string(),
+            r#"{"kind":"staffing","at":"2024-07-01T13:01:00Z","line":"101","on_duty":0,"available":0}"#.to_string(),
+        ])
+    );
+    // Off duty on 999, back on duty on 101: only 101 changes (a2 was not counted on 999).
+    assert_eq!(
+        record("a2", "13:02:00", "E", "Offline"),
+        Ok(vec![
+            r#"{"kind":"staffing","at":"2024-07-01T13:02:00Z","line":"999","on_duty":1,"available":1}"#.to_string()
+        ])
+    );
+    assert_eq!(
+        record("a2", "13:03:00", "N", "Available"),
+        Ok(vec![
+            r#"{"kind":"staffing","at":"2024-07-01T13:03:00Z","line":"101","on_duty":1,"available":1}"#.to_string()
+        ])
+    );
+}
