@@ -28,7 +28,7 @@ pub fn run(config: &Config, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     let subject = options.target.subject.clone();
     // One thread: the publisher, the NATS connection and the reader hand each line to
     // one another; on one thread a hand-over is a local wake, not a futex and an eventfd
-    // write (35 % of publish's CPU went to those; performance doc §31).
+    // write (a third of publish's CPU went to those; performance doc §33).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
