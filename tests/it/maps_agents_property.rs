@@ -19,11 +19,11 @@ use proptest::sample::Index;
 use serde_json::{Value, json};
 
 use forceboard::config::{Config, Window};
-use forceboard::feed::lines::Line;
-use forceboard::feed::map::{InputMap, MapReader, Mapped};
-use forceboard::feed::wire::schema_line;
+use forceboard::feed::map::InputMap;
 use forceboard::report::{Report, compute};
-use forceboard::time::{Span, Timestamp, format_utc};
+use forceboard::time::{Span, Timestamp};
+
+use super::maps_property::{rfc3339, through};
 
 /// 2024-07-01T12:00:00Z in seconds.
 const BASE: i64 = 1_719_835_200;
@@ -228,13 +228,6 @@ fn history(steps: &[Step]) -> Vec<AgentEvent> {
     events
 }
 
-fn rfc3339(secs: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, 0)
-        .expect("in range")
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
 fn slug(name: &str) -> String {
     name.to_lowercase().replace(' ', "-")
 }
@@ -341,25 +334,6 @@ fn native_staffing(events: &[AgentEvent]) -> Vec<String> {
         }
     }
     lines
-}
-
-/// Foreign records through a map, written back out as feed lines (none may be refused).
-fn through(map: &Arc<InputMap>, foreign: &str) -> String {
-    let mut reader = MapReader::new(Arc::clone(map));
-    let mut out = String::new();
-    for line in foreign.lines() {
-        match reader.read(Line::Text(line.as_bytes())) {
-            Mapped::Events(events) => {
-                for event in events {
-                    out.push_str(&schema_line(&event, None, format_utc));
-                    out.push('\n');
-                }
-            }
-            Mapped::Duplicate | Mapped::Blank => {}
-            Mapped::Rejected(reason) => panic!("refused: {reason}: {line}"),
-        }
-    }
-    out
 }
 
 fn figures(feed: &str, at: i64) -> Report {

@@ -19,7 +19,7 @@ use forceboard::time::{Span, format_utc};
 /// 2024-07-01T12:00:00Z in seconds.
 const BASE: i64 = 1_719_835_200;
 
-fn rfc3339(secs: i64) -> String {
+pub fn rfc3339(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
         .expect("in range")
         .format("%Y-%m-%dT%H:%M:%SZ")
@@ -458,8 +458,8 @@ fn eido(incidents: &[Incident]) -> Vec<(i64, String)> {
     documents
 }
 
-/// Foreign records through a map, written back out as feed lines.
-fn through(map: &Arc<InputMap>, foreign: &str) -> String {
+/// Foreign records through a map, written back out as feed lines (none may be refused).
+pub fn through(map: &Arc<InputMap>, foreign: &str) -> String {
     let mut reader = MapReader::new(Arc::clone(map));
     let mut out = String::new();
     for line in foreign.lines() {

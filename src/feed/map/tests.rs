@@ -404,13 +404,14 @@ fn a_tally_makes_a_lines_staffing_only_when_its_counts_change_or_it_is_first_see
             r#"{"kind":"staffing","at":"2024-07-01T13:01:00Z","line":"101","on_duty":0,"available":0}"#.to_string(),
         ])
     );
-    // Off duty on 999, back on duty on 101: only 101 changes (a2 was not counted on 999).
+    // Off duty on 999: only 999 changes.
     assert_eq!(
         record("a2", "13:02:00", "E", "Offline"),
         Ok(vec![
             r#"{"kind":"staffing","at":"2024-07-01T13:02:00Z","line":"999","on_duty":1,"available":1}"#.to_string()
         ])
     );
+    // Back on duty on 101: only 101 changes.
     assert_eq!(
         record("a2", "13:03:00", "N", "Available"),
         Ok(vec![
