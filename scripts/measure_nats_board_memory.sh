@@ -23,7 +23,9 @@ session=""
 # board started just then failed ("server exited unexpectedly").
 holder=nats-board-hold-$$
 tmux new-session -d -s "$holder" "sleep 86400"
+# Every step tolerates failure: a step that fails must not leave the server running.
 cleanup() {
+    set +e
     [ -n "$session" ] && tmux kill-session -t "$session" 2>/dev/null
     tmux kill-session -t "$holder" 2>/dev/null
     kill "$server" 2>/dev/null
