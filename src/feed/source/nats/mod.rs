@@ -1,4 +1,4 @@
-//! A NATS JetStream feed: one force's subject on a stream, read by an ordered consumer.
+//! A NATS JetStream feed: one force's subject on a stream, read by a pull consumer.
 //!
 //! At start it asks for every message from `replay` ago (the largest window and the
 //! pairing grace, by the messages' publish times), so a board started at 3 a.m. has the
@@ -9,6 +9,14 @@
 //! itself, to any server of the cluster it learnt of); once it is back, a new ordered
 //! consumer starts at the sequence after the last one received, and any message at or
 //! below it is dropped, so nothing is missed or counted twice.
+//!
+//! The consumer is pulled (`PULL_BATCH` messages at a time, asked for again as the board
+//! takes them), so a backfill waits on the server, not in the client's memory. It is a
+//! plain pull consumer driven here, not async-nats's ordered one: that one remakes itself
+//! inside the client when its stream's leader goes or the stream is made again, so this
+//! code would never see the failure, never read a new stream from its start, and never say
+//! so. Here any failure of the consumer, or a gap in its sequence, ends it, and the board
+//! makes the next one itself (from the stream's info, which tells a new stream).
 //!
 //! A stream deleted and made again (a single node's store lost, an administrator) starts
 //! its sequences at 1 again: asking it for what follows the last sequence seen would
@@ -34,7 +42,8 @@ mod training;
 use std::time::Duration;
 
 use async_nats::connection::State;
-use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::push::OrderedConfig, stream};
+use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, pull};
+use async_nats::jetstream::{self, stream};
 use async_nats::{Client, Event};
 use futures_util::StreamExt;
 use time::OffsetDateTime;
@@ -51,6 +60,18 @@ use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
 use crate::time::{Span, Timestamp};
 use training::{ServedBacklog, clock_read_at, current_timeline, starts_timeline};
+
+/// How many messages the consumer asks for at once: the most the client holds for the
+/// board (a push consumer had the server send the whole backlog, and the client queued up
+/// to 65,536 messages: over 50 MB of a national backfill; performance §26).
+const PULL_BATCH: usize = 500;
+
+/// How long one pull request waits on a quiet subject before it is made again.
+const PULL_EXPIRES: Duration = Duration::from_secs(30);
+
+/// The server says it is there this often while a pull waits on a quiet subject; nothing
+/// for twice this ends the consumer (its node or stream gone), and the board makes another.
+const PULL_HEARTBEAT: Duration = Duration::from_secs(5);
 
 /// The backfill of the default configuration: its largest window (24 h) and the pairing
 /// grace (2 min). A board replaces it with its own configuration's.
@@ -188,7 +209,7 @@ impl Runner {
         }
     }
 
-    /// Makes an ordered consumer from `start` and sends its messages until it fails.
+    /// Makes a consumer from `start` and sends its messages until it fails.
     async fn follow(
         &self,
         client: &Client,
@@ -241,7 +262,7 @@ impl Runner {
         let mut served = timeline.map(|_| ServedBacklog::default());
         let start = &mut position.start;
         let made = tokio::select! {
-            made = ordered_consumer(client, &stream, &target.subject, *start) => made,
+            made = pull_consumer(&stream, &target.subject, *start) => made,
             _ = self.tx.closed() => return Err(Closed),
         };
         let mut messages = match made {
@@ -256,6 +277,7 @@ impl Runner {
             }
         }
         let mut backlog_done = false;
+        let mut consumer_sequence: u64 = 0;
         loop {
             let next = tokio::select! {
                 next = messages.next() => next,
@@ -273,7 +295,19 @@ impl Runner {
                 }
                 None => return Ok(Interrupted::Failed(DownCause::ConnectionClosed)),
             };
-            if let Some((item, stored)) = received(&message, start) {
+            // Without its sequences a message cannot be placed (as before: not a line).
+            let Ok(info) = message.info() else {
+                continue;
+            };
+            // The consumer numbers what it delivers 1, 2, 3…: anything else is a message
+            // lost between the server and here, and the next consumer starts after the
+            // last one sent.
+            if consumer_sequence.checked_add(1) != Some(info.consumer_sequence) {
+                info!(source = %self.label, after = consumer_sequence, got = info.consumer_sequence, "consumer skipped");
+                return Ok(Interrupted::Failed(DownCause::NatsConsumer));
+            }
+            consumer_sequence = info.consumer_sequence;
+            if let Some((item, stored)) = received(&message, &info, start) {
                 let timeline_begins = starts_timeline(message.headers.as_ref());
                 match served.as_mut() {
                     Some(backlog) => backlog.push(item, timeline_begins, stored),
@@ -287,13 +321,13 @@ impl Runner {
                     }
                 }
             }
-            if !backlog_done && backlog_ends(&message) {
+            if !backlog_done && info.pending == 0 {
                 if let Some(backlog) = served.take() {
                     for item in backlog.into_items(OffsetDateTime::now_utc()) {
                         self.send(item).await?;
                     }
                 }
-                self.end_of_backlog(&message).await?;
+                self.end_of_backlog(info.published).await?;
                 backlog_done = true;
             }
         }
@@ -302,8 +336,11 @@ impl Runner {
 
 /// One message as a line, with when it was stored, unless it was already sent (at or
 /// below `start`).
-fn received(message: &jetstream::Message, start: &mut Start) -> Option<(FeedItem, OffsetDateTime)> {
-    let info = message.info().ok()?;
+fn received(
+    message: &jetstream::Message,
+    info: &jetstream::message::Info<'_>,
+    start: &mut Start,
+) -> Option<(FeedItem, OffsetDateTime)> {
     let (sequence, stored) = (info.stream_sequence, info.published);
     // A consumer made again may deliver what was already sent.
     if let Start::After(last) = *start
@@ -321,21 +358,11 @@ fn received(message: &jetstream::Message, start: &mut Start) -> Option<(FeedItem
     feed_item(sequence, line).map(|item| (item, stored))
 }
 
-/// Whether `message` is the consumer's first with nothing pending behind it: the end of
-/// its backlog.
-fn backlog_ends(message: &jetstream::Message) -> bool {
-    message.info().is_ok_and(|info| info.pending == 0)
-}
-
 impl Runner {
     /// At the end of the backlog, says when its last message was stored, so the board
     /// judges the link from then and does not count the backlog as a rate.
-    async fn end_of_backlog(&self, message: &jetstream::Message) -> Flow<()> {
-        let written = message
-            .info()
-            .ok()
-            .and_then(|info| stored_at(info.published));
-        match written {
+    async fn end_of_backlog(&self, published: OffsetDateTime) -> Flow<()> {
+        match stored_at(published) {
             Some(written) => self.send(FeedItem::WrittenAt(written)).await,
             None => Ok(()),
         }
@@ -373,24 +400,33 @@ async fn stream_of(
     }
 }
 
-/// An ordered push consumer on `stream` for `subject`, starting at `start`.
-async fn ordered_consumer(
-    client: &Client,
+/// A pull consumer on `stream` for `subject`, starting at `start`, and its messages,
+/// asked for `PULL_BATCH` at a time. Like an ordered consumer it is ephemeral, in memory,
+/// on one node and without acks: a board only reads, and makes another when it fails.
+async fn pull_consumer(
     stream: &stream::Stream,
     subject: &str,
     start: Start,
-) -> Result<jetstream::consumer::push::Ordered, DownCause> {
-    let config = OrderedConfig {
-        deliver_subject: client.new_inbox(),
+) -> Result<pull::Stream, DownCause> {
+    let config = pull::Config {
         filter_subject: subject.to_string(),
         deliver_policy: start.policy(),
-        ..OrderedConfig::default()
+        ack_policy: AckPolicy::None,
+        max_deliver: 1,
+        inactive_threshold: Duration::from_secs(30),
+        num_replicas: 1,
+        memory_storage: true,
+        ..pull::Config::default()
     };
     let consumer = stream
         .create_consumer(config)
         .await
         .map_err(|_| DownCause::NatsConsumer)?;
     consumer
+        .stream()
+        .max_messages_per_batch(PULL_BATCH)
+        .expires(PULL_EXPIRES)
+        .heartbeat(PULL_HEARTBEAT)
         .messages()
         .await
         .map_err(|_| DownCause::NatsConsumer)
