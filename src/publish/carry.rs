@@ -9,6 +9,15 @@
 //! it gets, until it too finishes before the backfill begins. An item open for days stays
 //! carried for days: a board started at any moment shows it.
 //!
+//! An item is written under the generation of the feed's time it was written at (its
+//! five-minute step). Nothing is deleted item by item: once a generation is half an hour
+//! old, the items of it still carried are written again under the current one and the
+//! whole generation is purged with one request — a purge is a JetStream API request that
+//! costs the server about twenty times a message, and one per call made it the limit of
+//! a `publish` (performance doc §35). Until then a finished item's last copy, and the
+//! older copies of an item written again, stay in the bucket: a board reads every copy
+//! and keeps each line once, so it reads nothing it would not have read anyway.
+//!
 //! The feed's time is its events' own (the latest `at` seen), so a recording published in
 //! one go carries what a day published live would; a line dated ahead of the publisher's
 //! clock does not move it beyond that clock.
@@ -16,12 +25,13 @@
 //! Pure: what to write to the bucket is returned, and written by the caller.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
 
 use bytes::Bytes;
 
 use crate::feed::source::nats::carried::{
-    CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, index_key, item_key, step_of,
+    CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, generation_filter, index_key, item_key,
+    step_of,
 };
 use crate::model::{CallOutcome, Event, EventBody};
 use crate::time::{Span, Timestamp};
@@ -30,11 +40,25 @@ use crate::time::{Span, Timestamp};
 /// handle times look back an hour.
 const ANSWERED_LIFE: Span = Span::HOUR;
 
+/// A generation this old is swept: its carried items written again under the current one,
+/// its keys purged at once. Most items finish well within it, so are written once.
+const GENERATION_LIFE: Span = Span::from_mins(30);
+
+/// The generation of items taken up from a bucket written before generations: swept
+/// (written again) at the first step.
+const UNWRITTEN: i64 = i64::MIN;
+
 /// A write to the bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CarryWrite {
-    Put { key: String, value: Bytes },
-    Delete { key: String },
+    Put {
+        key: String,
+        value: Bytes,
+    },
+    /// Purges `key`: one key, or a subject filter (a whole generation).
+    Delete {
+        key: String,
+    },
 }
 
 /// One call or incident followed.
@@ -48,6 +72,8 @@ struct Item {
     /// When it was abandoned, ended, attended or cancelled.
     closed_at: Option<Timestamp>,
     carried: bool,
+    /// The generation of its latest copy in the bucket, once carried.
+    generation: Option<i64>,
 }
 
 impl Item {
@@ -76,6 +102,12 @@ pub(crate) struct Carry {
     /// Items not yet carried or done with, by their first line's time.
     aging: BinaryHeap<Reverse<(Timestamp, ItemId)>>,
     carried: HashSet<ItemId>,
+    /// Each generation in the bucket and the carried items whose latest copy is in it (a
+    /// generation of old copies only is still there to purge).
+    generations: BTreeMap<i64, HashSet<ItemId>>,
+    /// Keys taken up from a bucket written before generations, purged once their items
+    /// are written again.
+    legacy_keys: Vec<String>,
     index: VecDeque<(i64, u64)>,
 }
 
@@ -96,6 +128,8 @@ impl Carry {
             items: HashMap::new(),
             aging: BinaryHeap::new(),
             carried: HashSet::new(),
+            generations: BTreeMap::new(),
+            legacy_keys: Vec::new(),
             index: VecDeque::new(),
         }
     }
@@ -120,17 +154,42 @@ impl Carry {
             .map(|(_, sequence)| *sequence)
     }
 
-    /// An item the bucket holds, taken up again after a restart: `lines` are its value.
-    pub(crate) fn resume_item(&mut self, lines: &[(u64, Event, Box<str>)]) {
+    /// An item the bucket holds, taken up again after a restart: `lines` are its value,
+    /// written in `generation` (`None`: before generations; it is written again at the
+    /// first step). The same item under two generations keeps the newer.
+    pub(crate) fn resume_item(
+        &mut self,
+        lines: &[(u64, Event, Box<str>)],
+        generation: Option<i64>,
+    ) {
+        let generation = generation.unwrap_or(UNWRITTEN);
+        self.generations.entry(generation).or_default();
         for (sequence, event, line) in lines {
             if let Some(id) = item_of(event) {
                 self.follow(&id, *sequence, event, line);
                 if let Some(item) = self.items.get_mut(&id) {
                     item.carried = true;
+                    if item.generation.is_none_or(|known| known < generation) {
+                        if let Some(known) = item.generation
+                            && let Some(ids) = self.generations.get_mut(&known)
+                        {
+                            ids.remove(&id);
+                        }
+                        item.generation = Some(generation);
+                        self.generations
+                            .entry(generation)
+                            .or_default()
+                            .insert(id.clone());
+                    }
                 }
                 self.carried.insert(id);
             }
         }
+    }
+
+    /// A key of a bucket written before generations, to purge at the first sweep.
+    pub(crate) fn resume_legacy_key(&mut self, key: &str) {
+        self.legacy_keys.push(key.to_string());
     }
 
     /// Items whose first line is older than this (the newest a board's backfill can
@@ -178,7 +237,8 @@ impl Carry {
         // The carried items are looked over once a step (five minutes of the feed's time),
         // not on every line.
         if new_step {
-            self.forget_finished(&mut writes);
+            self.forget_finished();
+            self.sweep(&mut writes);
         }
         writes
     }
@@ -236,6 +296,7 @@ impl Carry {
                     answered_at: None,
                     closed_at: None,
                     carried: false,
+                    generation: None,
                 })
             }
         };
@@ -280,14 +341,15 @@ impl Carry {
             } else if !item.carried {
                 item.carried = true;
                 self.carried.insert(id.clone());
-                writes.push(self.put(&id));
+                let write = self.put(&id);
+                writes.push(write);
             }
         }
     }
 
     /// Forgets the carried items finished before the horizon, and the calls open so long
-    /// that any close would be refused.
-    fn forget_finished(&mut self, writes: &mut Vec<CarryWrite>) {
+    /// that any close would be refused. Their copies go with their generations (`sweep`).
+    fn forget_finished(&mut self) {
         let Some(latest) = self.latest else { return };
         let horizon = self.forget_horizon(latest);
         let call_line = latest - self.call_life;
@@ -308,19 +370,76 @@ impl Carry {
             .collect();
         for id in done {
             self.carried.remove(&id);
-            self.items.remove(&id);
-            writes.push(CarryWrite::Delete {
-                key: item_key(&self.subject, id.0, &id.1),
-            });
+            if let Some(item) = self.items.remove(&id)
+                && let Some(ids) = item.generation.and_then(|g| self.generations.get_mut(&g))
+            {
+                ids.remove(&id);
+            }
         }
     }
 
-    fn put(&self, id: &ItemId) -> CarryWrite {
-        let lines = self.items.get(id).map_or(&[][..], |item| &item.lines[..]);
-        CarryWrite::Put {
-            key: item_key(&self.subject, id.0, &id.1),
-            value: encode_lines(lines.iter().map(|(sequence, line)| (*sequence, &**line))),
+    /// Every generation older than [`GENERATION_LIFE`]: the items still carried in it are
+    /// written again under the current generation, then the generation is purged — after
+    /// those writes, as the bucket's writer does a batch's purges once its writes are
+    /// stored, and a batch before the next.
+    fn sweep(&mut self, writes: &mut Vec<CarryWrite>) {
+        let Some(current) = self.latest.map(step_of) else {
+            return;
+        };
+        let oldest_kept = current.saturating_sub(GENERATION_LIFE.whole_secs());
+        let old: Vec<i64> = self
+            .generations
+            .range(..oldest_kept)
+            .map(|(generation, _)| *generation)
+            .collect();
+        for generation in old {
+            let ids = self.generations.remove(&generation).unwrap_or_default();
+            let mut ids: Vec<ItemId> = ids.into_iter().collect();
+            ids.sort();
+            for id in ids {
+                let write = self.put(&id);
+                writes.push(write);
+            }
+            if generation == UNWRITTEN {
+                writes.extend(
+                    self.legacy_keys
+                        .drain(..)
+                        .map(|key| CarryWrite::Delete { key }),
+                );
+            } else {
+                writes.push(CarryWrite::Delete {
+                    key: generation_filter(&self.subject, generation),
+                });
+            }
         }
+    }
+
+    /// The item's lines under the current generation (the feed's latest step).
+    fn put(&mut self, id: &ItemId) -> CarryWrite {
+        let generation = self.latest.map_or(UNWRITTEN, step_of);
+        let lines = match self.items.get_mut(id) {
+            Some(item) => {
+                if item.generation != Some(generation) {
+                    if let Some(old) = item.generation
+                        && let Some(ids) = self.generations.get_mut(&old)
+                    {
+                        ids.remove(id);
+                    }
+                    item.generation = Some(generation);
+                }
+                &item.lines[..]
+            }
+            None => &[][..],
+        };
+        let write = CarryWrite::Put {
+            key: item_key(&self.subject, id.0, generation, &id.1),
+            value: encode_lines(lines.iter().map(|(sequence, line)| (*sequence, &**line))),
+        };
+        self.generations
+            .entry(generation)
+            .or_default()
+            .insert(id.clone());
+        write
     }
 
     #[cfg(test)]

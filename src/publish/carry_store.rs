@@ -4,8 +4,9 @@
 //!
 //! Writes are gathered: of several to one key only the last is sent, all of a batch are
 //! sent before their acks are awaited, and a batch is done before the next begins, so a
-//! key's writes never overtake one another. A deleted key is purged (no marker left), so
-//! the bucket holds only what a board reads.
+//! key's writes never overtake one another. A batch's purges (of whole generations, see
+//! [`Carry`]) run once all its writes are stored, and not at all if one failed, so an
+//! item is never between two copies with neither there; a purge leaves no marker.
 //!
 //! [`carried`]: crate::feed::source::nats::carried
 
@@ -23,7 +24,7 @@ use super::carry::{Carry, CarryWrite};
 use crate::feed::parse::parse_line;
 use crate::feed::source::nats::TIMELINE_HEADER;
 use crate::feed::source::nats::carried::{
-    TimeIndex, bucket_name, decode_lines, index_key, is_item_of,
+    TimeIndex, bucket_name, decode_lines, index_key, item_of_key,
 };
 use crate::feed::source::nats::late_join::{backlog, carried_values, created_nanos};
 use crate::time::{Span, Timestamp};
@@ -100,6 +101,7 @@ pub(crate) async fn take_up(
     };
     let index_key = index_key(subject);
     let mut carried = 0;
+    let mut writes = Vec::new();
     for (key, value) in &values {
         if *key == index_key {
             if let Some(index) = TimeIndex::from_bytes(value) {
@@ -108,8 +110,12 @@ pub(crate) async fn take_up(
             continue;
         }
         // The boards' shared acknowledgements live in the bucket too.
-        if !is_item_of(key, subject) {
+        let Some(item_key) = item_of_key(key, subject) else {
             continue;
+        };
+        if item_key.generation.is_none() {
+            // Written before generations: written again at the first step, then purged.
+            carry.resume_legacy_key(key);
         }
         let lines: Vec<_> = decode_lines(value)
             .into_iter()
@@ -119,10 +125,9 @@ pub(crate) async fn take_up(
                 Some((sequence, event, text))
             })
             .collect();
-        carry.resume_item(&lines);
+        carry.resume_item(&lines, item_key.generation);
         carried += 1;
     }
-    let mut writes = Vec::new();
     let mut replayed = 0;
     if let Some(from) = carry.replay_from() {
         let policy = jetstream::consumer::DeliverPolicy::ByStartSequence {
@@ -256,7 +261,15 @@ impl Batch {
                 None => false,
             });
         }
-        let mut purged = join_all(purges).await.into_iter();
+        // A purge may take the only other copy of an item just written: none runs until
+        // every write of the batch is stored (they are tried again with the failed ones).
+        let all_stored = done.iter().all(|stored| *stored);
+        let purged: Vec<bool> = if all_stored {
+            join_all(purges).await
+        } else {
+            vec![false; purges.len()]
+        };
+        let mut purged = purged.into_iter();
         let mut put = done.into_iter();
         self.writes
             .into_iter()

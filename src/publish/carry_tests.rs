@@ -1,9 +1,11 @@
 //! The carried items of a small day, worked by hand. A backfill of 1 h and the 10 min
 //! margin either way: a board's backfill starts 50 to 70 min behind the feed's latest time.
+//! Items are written under the generation (five-minute step) of the feed's time; a
+//! generation over 30 min old has its carried items written again and is purged whole.
 
 use super::*;
 use crate::feed::parse::parse_line;
-use crate::feed::source::nats::carried::{decode_lines, index_key};
+use crate::feed::source::nats::carried::{decode_lines, generation_filter, index_key};
 
 const SUBJECT: &str = "events.test";
 
@@ -32,8 +34,29 @@ fn heartbeat(at: &str) -> String {
     format!(r#"{{"kind":"heartbeat","at":"2024-07-05T{at}Z"}}"#)
 }
 
-fn put_of(key_id: &str, kind: ItemKind, sequences: &[u64]) -> (String, Vec<u64>) {
-    (item_key(SUBJECT, kind, key_id), sequences.to_vec())
+/// The generation of a time of 5 July 2024 (`HH:MM:SS`): its five-minute step.
+fn generation(hms: &str) -> i64 {
+    step_of(parse_line(heartbeat(hms).as_bytes()).expect("valid").at)
+}
+
+/// The same on 8 July.
+fn generation_8(hms: &str) -> i64 {
+    step_of(
+        parse_line(heartbeat(hms).replace("07-05", "07-08").as_bytes())
+            .expect("valid")
+            .at,
+    )
+}
+
+fn put_of(key_id: &str, kind: ItemKind, generation: i64, sequences: &[u64]) -> (String, Vec<u64>) {
+    (
+        item_key(SUBJECT, kind, generation, key_id),
+        sequences.to_vec(),
+    )
+}
+
+fn purge_of(generation: i64) -> String {
+    generation_filter(SUBJECT, generation)
 }
 
 fn puts(writes: &[CarryWrite]) -> Vec<(String, Vec<u64>)> {
@@ -75,48 +98,69 @@ fn items_crossing_the_start_of_a_backfill_are_carried_until_they_finish_before_i
     }
     // 01:20: a board's backfill may start from 00:10 (70 min back) to 00:30 (50 min).
     // I1 (open) and C1 (answered at 00:00:20, so needed until its `call_ended` can no
-    // longer matter, 01:00:20) began before 00:30 and are not done by 00:10: carried.
-    // I3 finished at 00:06: no board needs it. I2 began at 00:30: not yet.
+    // longer matter, 01:00:20) began before 00:30 and are not done by 00:10: carried,
+    // in the generation of 01:20. I3 finished at 00:06: no board needs it. I2 began at
+    // 00:30: not yet.
     let writes = record(&mut carry, 7, &heartbeat("01:20:00"));
     let mut carried = puts(&writes);
     carried.sort();
+    let g0120 = generation("01:20:00");
     let mut expected = vec![
-        put_of("I1", ItemKind::Incident, &[1]),
-        put_of("C1", ItemKind::Call, &[2, 3]),
+        put_of("I1", ItemKind::Incident, g0120, &[1]),
+        put_of("C1", ItemKind::Call, g0120, &[2, 3]),
     ];
     expected.sort();
     assert_eq!(carried, expected);
+    assert!(deletes(&writes).is_empty());
     assert_eq!(carry.carried_ids(), ["C1", "I1"]);
     // 01:30: I2 is attended; it began (00:30) before 00:40 and finished after 00:20.
     let arrived = r#"{"kind":"incident_arrived","at":"2024-07-05T01:30:00Z","id":"I2"}"#;
     let writes = record(&mut carry, 8, arrived);
-    assert_eq!(puts(&writes), [put_of("I2", ItemKind::Incident, &[6, 8])]);
-    assert!(deletes(&writes).is_empty());
-    // 02:20: no backfill starts before 01:10; C1 was done with at 01:00:20.
-    let writes = record(&mut carry, 9, &heartbeat("02:20:00"));
-    assert_eq!(deletes(&writes), [item_key(SUBJECT, ItemKind::Call, "C1")]);
-    // 02:45: none before 01:35; I2 finished at 01:30. I1 stays, open.
-    let writes = record(&mut carry, 10, &heartbeat("02:45:00"));
+    let g0130 = generation("01:30:00");
     assert_eq!(
-        deletes(&writes),
-        [item_key(SUBJECT, ItemKind::Incident, "I2")]
+        puts(&writes),
+        [put_of("I2", ItemKind::Incident, g0130, &[6, 8])]
     );
+    assert!(deletes(&writes).is_empty());
+    // 02:20: no backfill starts before 01:10; C1 was done with at 01:00:20. The
+    // generations of 01:20 and 01:30 are over 30 min old: what is still carried of them
+    // (I1, I2) is written again under 02:20, then each is purged whole (C1's copy too).
+    let writes = record(&mut carry, 9, &heartbeat("02:20:00"));
+    let g0220 = generation("02:20:00");
+    assert_eq!(
+        puts(&writes),
+        [
+            put_of("I1", ItemKind::Incident, g0220, &[1]),
+            put_of("I2", ItemKind::Incident, g0220, &[6, 8])
+        ]
+    );
+    assert_eq!(deletes(&writes), [purge_of(g0120), purge_of(g0130)]);
+    assert_eq!(carry.carried_ids(), ["I1", "I2"]);
+    // 02:45: none before 01:35; I2 finished at 01:30: forgotten; its copy goes with its
+    // generation, 02:20, not yet 30 min old. I1 stays, open.
+    let writes = record(&mut carry, 10, &heartbeat("02:45:00"));
+    assert!(writes.is_empty());
     assert_eq!(carry.carried_ids(), ["I1"]);
-    // Its arrival, days later, is written with it; once that is past the horizon, gone.
+    // Its arrival, days later, is written with it under that day's generation; 02:20
+    // (only I2's old copy and I1's older one now) is purged.
     let arrived = r#"{"kind":"incident_arrived","at":"2024-07-08T09:00:00Z","id":"I1"}"#;
     let writes = record(&mut carry, 11, arrived);
-    assert_eq!(puts(&writes), [put_of("I1", ItemKind::Incident, &[1, 11])]);
-    assert!(deletes(&writes).is_empty());
+    let g0900 = generation_8("09:00:00");
+    assert_eq!(
+        puts(&writes),
+        [put_of("I1", ItemKind::Incident, g0900, &[1, 11])]
+    );
+    assert_eq!(deletes(&writes), [purge_of(g0220)]);
+    // Once its arrival is past the horizon it is forgotten, and its generation purged.
     let writes = record(
         &mut carry,
         12,
         &heartbeat("23:59:00").replace("07-05", "07-08"),
     );
-    assert_eq!(
-        deletes(&writes),
-        [item_key(SUBJECT, ItemKind::Incident, "I1")]
-    );
+    assert!(puts(&writes).is_empty());
+    assert_eq!(deletes(&writes), [purge_of(g0900)]);
     assert!(carry.carried_ids().is_empty());
+    assert!(carry.generations.is_empty());
 }
 
 #[test]
@@ -125,18 +169,31 @@ fn a_call_never_closed_is_forgotten_after_the_longest_plausible_call() {
     let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:00:00Z","id":"C9","line":"101"}"#;
     record(&mut carry, 1, offered);
     let writes = record(&mut carry, 2, &heartbeat("00:51:00"));
-    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, &[1])]);
+    let g0050 = generation("00:50:00");
+    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, g0050, &[1])]);
+    // 23:55: still plausible, so written again under 23:55 as its generation is swept.
     let writes = record(&mut carry, 3, &heartbeat("23:55:00"));
-    assert!(deletes(&writes).is_empty(), "23 h 55 min: still plausible");
+    let g2355 = generation("23:55:00");
+    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, g2355, &[1])]);
+    assert_eq!(deletes(&writes), [purge_of(g0050)]);
+    assert_eq!(carry.carried_ids(), ["C9"], "23 h 55 min: still plausible");
     let next_day = heartbeat("00:00:00").replace("07-05", "07-06");
     let writes = record(&mut carry, 4, &next_day);
-    assert!(deletes(&writes).is_empty(), "exactly 24 h: still plausible");
+    assert!(writes.is_empty());
+    assert_eq!(carry.carried_ids(), ["C9"], "exactly 24 h: still plausible");
     let writes = record(
         &mut carry,
         5,
         &heartbeat("00:05:00").replace("07-05", "07-06"),
     );
-    assert_eq!(deletes(&writes), [item_key(SUBJECT, ItemKind::Call, "C9")]);
+    assert!(carry.carried_ids().is_empty(), "24 h 5 min: forgotten");
+    assert!(writes.is_empty(), "its generation is 10 min old");
+    let writes = record(
+        &mut carry,
+        6,
+        &heartbeat("00:30:00").replace("07-05", "07-06"),
+    );
+    assert_eq!(deletes(&writes), [purge_of(g2355)]);
 }
 
 #[test]
@@ -157,7 +214,15 @@ fn a_line_acked_again_and_a_line_dated_ahead_of_the_clock_change_nothing() {
     assert_eq!(carry.latest, Some(clock + Span::MINUTE));
     assert!(carry.carried_ids().is_empty());
     let writes = record(&mut carry, 7, &heartbeat("00:51:00"));
-    assert_eq!(puts(&writes), [put_of("I1", ItemKind::Incident, &[5])]);
+    assert_eq!(
+        puts(&writes),
+        [put_of(
+            "I1",
+            ItemKind::Incident,
+            generation("00:50:00"),
+            &[5]
+        )]
+    );
 }
 
 #[test]
@@ -186,4 +251,35 @@ fn the_index_keeps_the_steps_a_backfill_can_start_from() {
         ]
     );
     assert_eq!(carry.replay_from(), Some(3));
+}
+
+#[test]
+fn items_taken_up_keep_their_newest_copy_and_the_rest_is_purged_once_written_again() {
+    let mut carry = carry();
+    let taken = |line: &str, sequence: u64| {
+        let event = parse_line(line.as_bytes()).expect("valid");
+        vec![(sequence, event, Box::<str>::from(line))]
+    };
+    let created =
+        r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I7","grade":"priority"}"#;
+    let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:40:00Z","id":"C3","line":"999"}"#;
+    // I7's copy under 00:50 and an older one under 00:20; C3 under a key written before
+    // generations.
+    let (g0020, g0050) = (generation("00:20:00"), generation("00:50:00"));
+    carry.resume_item(&taken(created, 1), Some(g0050));
+    carry.resume_item(&taken(created, 1), Some(g0020));
+    carry.resume_item(&taken(offered, 3), None);
+    carry.resume_legacy_key("events.test.call.4333");
+    assert_eq!(carry.carried_ids(), ["C3", "I7"]);
+    // 01:00: generations before 00:30 are swept: C3 is written under 01:00 and its old key
+    // purged after it; 00:20 holds only I7's older copy, purged; 00:50 is kept.
+    let writes = record(&mut carry, 10, &heartbeat("01:00:00"));
+    let g0100 = generation("01:00:00");
+    assert_eq!(puts(&writes), [put_of("C3", ItemKind::Call, g0100, &[3])]);
+    assert_eq!(
+        deletes(&writes),
+        ["events.test.call.4333".to_string(), purge_of(g0020)]
+    );
+    let generations: Vec<i64> = carry.generations.keys().copied().collect();
+    assert_eq!(generations, [g0050, g0100]);
 }

@@ -78,28 +78,83 @@ pub fn index_key(subject: &str) -> String {
     format!("{}.index", subject_tokens(subject))
 }
 
-/// The key of one item on `subject`: its id in hex, as ids may hold any character.
-pub fn item_key(subject: &str, kind: ItemKind, id: &str) -> String {
+/// The key of one item on `subject` written in generation `generation` (the step of
+/// the feed's time it was written at): its id in hex, as ids may hold any character. The
+/// generation lets `publish` drop a whole generation's keys with one purge once none of
+/// them is needed (performance doc §35), not one purge per item.
+pub fn item_key(subject: &str, kind: ItemKind, generation: i64, id: &str) -> String {
+    format!(
+        "{}.{}.{}",
+        subject_tokens(subject),
+        generation_token(kind, generation),
+        hex(id.as_bytes())
+    )
+}
+
+/// The keys of every item of generation `generation` on `subject`, as a subject filter.
+pub fn generation_filter(subject: &str, generation: i64) -> String {
+    format!(
+        "{}.*.{}.>",
+        subject_tokens(subject),
+        generation_token_alone(generation)
+    )
+}
+
+fn generation_token(kind: ItemKind, generation: i64) -> String {
     let space = match kind {
         ItemKind::Call => "call",
         ItemKind::Incident => "incident",
     };
-    format!("{}.{space}.{}", subject_tokens(subject), hex(id.as_bytes()))
+    format!("{space}.{}", generation_token_alone(generation))
+}
+
+/// `g` and the generation's seconds (`gm…` before 1970, never for a real feed): a token
+/// no item's hex id can be, so a filter of one generation never takes another's keys.
+fn generation_token_alone(generation: i64) -> String {
+    if generation < 0 {
+        format!("gm{}", generation.unsigned_abs())
+    } else {
+        format!("g{generation}")
+    }
+}
+
+/// One of `subject`'s item keys, read: its generation, `None` for a key written before
+/// generations (one token after the name space).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemKey {
+    pub generation: Option<i64>,
+}
+
+/// `key` as one of `subject`'s items, or `None` if it is not one (the index, another
+/// subject's key, the boards' shared acknowledgements).
+pub fn item_of_key(key: &str, subject: &str) -> Option<ItemKey> {
+    let rest = key
+        .strip_prefix(&subject_tokens(subject))
+        .and_then(|rest| rest.strip_prefix('.'))?;
+    let rest = ["call.", "incident."]
+        .iter()
+        .find_map(|space| rest.strip_prefix(space))?;
+    let tokens: Vec<&str> = rest.split('.').collect();
+    let hex_id = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit());
+    match tokens.as_slice() {
+        // Exactly the tokens of an item: a subject `a` is not `a.b`'s.
+        [id] if hex_id(id) => Some(ItemKey { generation: None }),
+        [generation, id] if hex_id(id) => {
+            let generation = match generation.strip_prefix("gm") {
+                Some(negative) => negative.parse::<i64>().ok().map(|g| -g),
+                None => generation.strip_prefix('g')?.parse::<i64>().ok(),
+            }?;
+            Some(ItemKey {
+                generation: Some(generation),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Whether `key` is one of `subject`'s items.
 pub fn is_item_of(key: &str, subject: &str) -> bool {
-    let Some(rest) = key
-        .strip_prefix(&subject_tokens(subject))
-        .and_then(|rest| rest.strip_prefix('.'))
-    else {
-        return false;
-    };
-    // Exactly one more token after the name space: a subject `a` is not `a.b`'s.
-    ["call.", "incident."].iter().any(|space| {
-        rest.strip_prefix(space)
-            .is_some_and(|id| !id.is_empty() && !id.contains('.'))
-    })
+    item_of_key(key, subject).is_some()
 }
 
 /// An item's lines, each after its stream sequence: `SEQUENCE LINE\n`.
@@ -184,14 +239,45 @@ mod tests {
 
     #[test]
     fn keys_are_valid_jetstream_keys_whatever_the_id() {
-        let key = item_key("events.wyp", ItemKind::Incident, "INC 1/2.3*>");
-        assert_eq!(key, "events.wyp.incident.494e4320312f322e332a3e");
-        assert!(is_item_of(&key, "events.wyp"));
+        let key = item_key(
+            "events.wyp",
+            ItemKind::Incident,
+            1_720_137_600,
+            "INC 1/2.3*>",
+        );
+        assert_eq!(
+            key,
+            "events.wyp.incident.g1720137600.494e4320312f322e332a3e"
+        );
+        assert_eq!(
+            item_of_key(&key, "events.wyp"),
+            Some(ItemKey {
+                generation: Some(1_720_137_600)
+            })
+        );
         assert!(!is_item_of(&key, "events"));
         assert!(!is_item_of(&index_key("events.wyp"), "events.wyp"));
+        // A key written before generations is still an item.
+        assert_eq!(
+            item_of_key("events.wyp.call.4331", "events.wyp"),
+            Some(ItemKey { generation: None })
+        );
+        assert!(!is_item_of("events.wyp.call.g12.4331.x", "events.wyp"));
+        assert!(!is_item_of("events.wyp.alert.ack.4331", "events.wyp"));
         assert_eq!(bucket_name("FORCE BOARD"), "FORCE_BOARD_LATE_JOIN");
-        let odd = item_key("events.wÿp", ItemKind::Call, "7");
-        assert!(odd.starts_with("x6576656e74732e77c3bf70.call."));
+        let odd = item_key("events.wÿp", ItemKind::Call, -300, "7");
+        assert_eq!(odd, "x6576656e74732e77c3bf70.call.gm300.37");
+        assert_eq!(
+            item_of_key(&odd, "events.wÿp"),
+            Some(ItemKey {
+                generation: Some(-300)
+            })
+        );
+        // One generation's filter: both name spaces, that generation only.
+        assert_eq!(
+            generation_filter("events.wyp", 1_720_137_600),
+            "events.wyp.*.g1720137600.>"
+        );
     }
 
     #[test]
