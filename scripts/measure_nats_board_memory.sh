@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A board on NATS after a national backfill (performance §26 and §30): how long it takes to
+# A board on NATS after a national backfill (performance §26 and §34): how long it takes to
 # read the backlog, and its memory after.
 #   cargo build --release && scripts/measure_nats_board_memory.sh [FORCES] [RUNS] [SETTLE_SECONDS]
 # Starts nats-server with JetStream on a free loopback port, publishes a fresh national day
