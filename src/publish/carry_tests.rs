@@ -34,18 +34,19 @@ fn heartbeat(at: &str) -> String {
     format!(r#"{{"kind":"heartbeat","at":"2024-07-05T{at}Z"}}"#)
 }
 
-/// The generation of a time of 5 July 2024 (`HH:MM:SS`): its five-minute step.
+/// The generation of `line`'s time: its five-minute step.
+fn generation_of(line: &str) -> i64 {
+    step_of(parse_line(line.as_bytes()).expect("valid").at)
+}
+
+/// The generation of a time of 5 July 2024 (`HH:MM:SS`).
 fn generation(hms: &str) -> i64 {
-    step_of(parse_line(heartbeat(hms).as_bytes()).expect("valid").at)
+    generation_of(&heartbeat(hms))
 }
 
 /// The same on 8 July.
 fn generation_8(hms: &str) -> i64 {
-    step_of(
-        parse_line(heartbeat(hms).replace("07-05", "07-08").as_bytes())
-            .expect("valid")
-            .at,
-    )
+    generation_of(&heartbeat(hms).replace("07-05", "07-08"))
 }
 
 fn put_of(key_id: &str, kind: ItemKind, generation: i64, sequences: &[u64]) -> (String, Vec<u64>) {
