@@ -126,6 +126,15 @@ impl Screen {
         Ok(())
     }
 
+    /// The frame before this one was taken back unsent: the next is drawn whole, and if
+    /// the one taken back was the first, what it began with (the alternate screen, the
+    /// cursor hidden) goes again — else a client whose first frame was replaced (a busy
+    /// server, a slow link) had the board drawn over its own screen and kept it on exit.
+    pub(crate) fn frame_taken_back(&mut self) -> io::Result<()> {
+        self.started = false;
+        self.redraw_whole()
+    }
+
     /// The bytes that take the client's screen from the last frame to this one, wrapped
     /// in synchronized output so a slow link never shows half a frame.
     pub(crate) fn frame(&mut self, board: &Board, view: &View) -> io::Result<Vec<u8>> {

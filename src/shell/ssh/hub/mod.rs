@@ -427,7 +427,7 @@ fn draw(
         return Ok(());
     }
     if session.mailbox.take_unsent() {
-        session.screen.redraw_whole()?;
+        session.screen.frame_taken_back()?;
     }
     let mut bytes = session.screen.frame(&board, session.app.view())?;
     let bells = session.app.take_bells().min(16);

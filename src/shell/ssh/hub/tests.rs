@@ -7,6 +7,7 @@ use super::*;
 use crate::shell::ssh::screen::Outgoing;
 
 const CLEAR_SCREEN: &[u8] = b"\x1b[2J";
+const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
@@ -75,6 +76,26 @@ async fn an_unsent_frame_is_replaced_by_a_whole_redraw_never_queued() {
     press_v(&mut hub, 1);
     let diff = next_frame(&mailbox).await;
     assert!(!contains(&diff, CLEAR_SCREEN));
+}
+
+/// The first frame takes the client to the alternate screen; if it is replaced before the
+/// client took it, the frame that replaces it must do so, or the board is drawn over the
+/// client's own screen and stays there when the session ends.
+#[tokio::test]
+async fn a_first_frame_replaced_unsent_still_takes_the_client_to_the_alternate_screen() {
+    let mut hub = hub();
+    let mailbox = open(&mut hub, 1);
+    hub.draw_due();
+    press_v(&mut hub, 1);
+    let first_sent = next_frame(&mailbox).await;
+    assert!(contains(&first_sent, ENTER_ALTERNATE_SCREEN));
+    assert!(contains(&first_sent, CLEAR_SCREEN));
+    // Sent once: the frames after it do not switch screens again.
+    press_v(&mut hub, 1);
+    assert!(!contains(
+        &next_frame(&mailbox).await,
+        ENTER_ALTERNATE_SCREEN
+    ));
 }
 
 #[tokio::test]
