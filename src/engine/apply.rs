@@ -1,7 +1,6 @@
 //! Applying events: the records, under the rules of [`super::ledger`], and the indexes kept
 //! with them ([`super::live`]); and forgetting what no window can see any more.
 
-use super::id_key::IdKey;
 use super::ledger::{
     CloseVerdict, EndVerdict, Handling, Life, OpenVerdict, OwnOpening, Refusal, rule_close,
     rule_end, rule_open,
@@ -28,8 +27,7 @@ impl Engine {
                 }
                 let area = self.area_of(lpa);
                 self.live.open_call(&id, at, line, area);
-                self.calls
-                    .insert(IdKey::new(&id), CallRecord::open(at, line, area));
+                self.calls.insert(&id, CallRecord::open(at, line, area));
                 Applied::Accepted
             }
             EventBody::CallClosed {
@@ -54,7 +52,7 @@ impl Engine {
                 let area = self.area_of(lpa);
                 self.live.open_incident(&id, at, grade, area);
                 self.incidents
-                    .insert(IdKey::new(&id), IncidentRecord::open(at, grade, area));
+                    .insert(&id, IncidentRecord::open(at, grade, area));
                 Applied::Accepted
             }
             EventBody::IncidentClosed {
@@ -122,7 +120,7 @@ impl Engine {
                 let area = self.area_of(lpa);
                 let record = CallRecord::stand_alone(own, area, outcome, at);
                 self.live.add_closed_call(record.closed_call(outcome, at));
-                self.calls.insert(IdKey::new(id), record);
+                self.calls.insert(id, record);
             }
         }
         Ok(Applied::Accepted)
@@ -174,7 +172,7 @@ impl Engine {
                 let record = IncidentRecord::stand_alone(own, area, outcome, at);
                 self.live
                     .add_closed_incident(record.closed_incident(outcome, at));
-                self.incidents.insert(IdKey::new(id), record);
+                self.incidents.insert(id, record);
             }
         }
         Ok(Applied::Accepted)
@@ -195,9 +193,9 @@ impl Engine {
                 forgotten[bucket][line.index()] += 1;
             });
         self.calls
-            .retain(|_, call| call.closed().is_none_or(|(_, closed)| closed > cutoff));
+            .retain(|call| call.closed().is_none_or(|(_, closed)| closed > cutoff));
         self.incidents
-            .retain(|_, incident| incident.closed().is_none_or(|(_, closed)| closed > cutoff));
+            .retain(|incident| incident.closed().is_none_or(|(_, closed)| closed > cutoff));
         self.live.forget_closed(cutoff);
         // A T within the retention looks back an hour for handle times and snapshots.
         self.staffing

@@ -10,12 +10,13 @@
 //! These answer exactly only when every record's events are at or before `now` (see
 //! `Engine::is_settled_at`); the engine falls back to its full scan otherwise.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 
 use super::accumulate::Accumulators;
 use super::headline::{HeadlineClose, HeadlineMeans, RunningSums, call_series, incident_series};
 use super::id_key::IdKey;
 use super::ordered::Ordered;
+use super::time_ordered::{Stamped, TimeOrdered};
 use super::{AreaId, EngineSettings, bucket};
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
@@ -57,47 +58,15 @@ pub(super) struct ClosedIncident {
     pub(crate) area: Option<AreaId>,
 }
 
-trait ClosedAt {
-    fn closed_at(&self) -> Timestamp;
-}
-
-impl ClosedAt for ClosedCall {
-    fn closed_at(&self) -> Timestamp {
+impl Stamped for ClosedCall {
+    fn at(&self) -> Timestamp {
         self.closed
     }
 }
 
-impl ClosedAt for ClosedIncident {
-    fn closed_at(&self) -> Timestamp {
+impl Stamped for ClosedIncident {
+    fn at(&self) -> Timestamp {
         self.closed
-    }
-}
-
-/// Closed records in order of close time.
-#[derive(Debug, Clone)]
-struct ByCloseTime<T>(VecDeque<T>);
-
-impl<T: ClosedAt> ByCloseTime<T> {
-    fn insert(&mut self, closed: T) {
-        let at = closed.closed_at();
-        if self.0.back().is_none_or(|last| last.closed_at() <= at) {
-            self.0.push_back(closed); // nearly always: closes arrive in time order
-        } else {
-            let place = self.0.partition_point(|c| c.closed_at() <= at);
-            self.0.insert(place, closed);
-        }
-    }
-
-    /// Those closed after `from`.
-    fn after(&self, from: Timestamp) -> impl Iterator<Item = &T> {
-        self.0
-            .range(self.0.partition_point(|c| c.closed_at() <= from)..)
-    }
-
-    /// Takes out those closed at or before `cutoff`.
-    fn drain_until(&mut self, cutoff: Timestamp) {
-        let end = self.0.partition_point(|c| c.closed_at() <= cutoff);
-        self.0.drain(..end);
     }
 }
 
@@ -107,8 +76,9 @@ pub(super) struct Live {
     pub(crate) open_calls: Vec<[Ordered<OpenKey>; 2]>,
     /// Per area bucket, per grade.
     pub(crate) open_incidents: Vec<[OpenIncidents; 3]>,
-    closed_calls: ByCloseTime<ClosedCall>,
-    closed_incidents: ByCloseTime<ClosedIncident>,
+    /// Closed records by close time: a window's closes are the newest.
+    closed_calls: TimeOrdered<ClosedCall>,
+    closed_incidents: TimeOrdered<ClosedIncident>,
     /// Grades whose open incidents are also kept by id.
     by_id: [bool; 3],
 }
@@ -121,8 +91,8 @@ impl Live {
         let mut live = Live {
             open_calls: Vec::new(),
             open_incidents: Vec::new(),
-            closed_calls: ByCloseTime(VecDeque::new()),
-            closed_incidents: ByCloseTime(VecDeque::new()),
+            closed_calls: TimeOrdered::default(),
+            closed_incidents: TimeOrdered::default(),
             by_id,
         };
         live.add_bucket();
@@ -204,8 +174,8 @@ impl Live {
 
     /// Forgets closed records closed at or before `cutoff`, as the engine forgets them.
     pub(crate) fn forget_closed(&mut self, cutoff: Timestamp) {
-        self.closed_calls.drain_until(cutoff);
-        self.closed_incidents.drain_until(cutoff);
+        self.closed_calls.forget_until(cutoff);
+        self.closed_incidents.forget_until(cutoff);
     }
 
     /// The headline means over `(at − window, at]` for each of `points`, for the force

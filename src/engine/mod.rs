@@ -16,6 +16,7 @@ mod figures;
 mod headline;
 mod history;
 mod id_key;
+mod id_table;
 pub(crate) mod ledger;
 mod lists;
 mod live;
@@ -23,6 +24,7 @@ mod ordered;
 mod scan;
 mod staffing;
 mod status_words;
+mod time_ordered;
 mod verdict;
 
 use std::collections::HashMap;
@@ -46,7 +48,7 @@ pub use verdict::{
 use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 use accumulate::Accumulators;
-use id_key::IdKey;
+use id_table::IdTable;
 use ledger::{Handling, Life, Outcome};
 use live::Live;
 use staffing::StaffingLog;
@@ -279,8 +281,8 @@ pub struct Engine {
     area_codes: Vec<String>,
     area_index: HashMap<String, AreaId>,
     /// Every call held, open or closed, by id (searched by the id's bytes).
-    calls: HashMap<IdKey, CallRecord>,
-    incidents: HashMap<IdKey, IncidentRecord>,
+    calls: IdTable<CallRecord>,
+    incidents: IdTable<IncidentRecord>,
     /// The records again, indexed for the frame (see `live`).
     live: Live,
     /// Calls forgotten while still open (long expired), per area bucket and line.
@@ -301,8 +303,8 @@ impl Engine {
         let mut engine = Engine {
             area_codes: Vec::new(),
             area_index: HashMap::new(),
-            calls: HashMap::new(),
-            incidents: HashMap::new(),
+            calls: IdTable::default(),
+            incidents: IdTable::default(),
             live: Live::new(&settings),
             expired_forgotten: vec![[0; 2]],
             latest: None,
@@ -515,6 +517,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use id_key::IdKey;
 
     /// A national day holds a few hundred thousand records: each is an id of 16 bytes and
     /// a record of 24 in its table (performance §22).

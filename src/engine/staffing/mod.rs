@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::CallTargets;
 use super::erlang::{self, Forecast, Handlers, MAX_HANDLERS, Needed, OfferedLoad};
+use super::time_ordered::{Stamped, TimeOrdered};
 use crate::model::CallLine;
 use crate::time::{Span, Timestamp};
 
@@ -38,6 +39,12 @@ struct Handled {
     handle: Span,
 }
 
+impl Stamped for Handled {
+    fn at(&self) -> Timestamp {
+        self.ended
+    }
+}
+
 /// One `staffing` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Snapshot {
@@ -46,28 +53,30 @@ pub struct Snapshot {
     pub(crate) available: Option<u32>,
 }
 
+impl Stamped for Snapshot {
+    fn at(&self) -> Timestamp {
+        self.at
+    }
+}
+
 /// The handle times and snapshots, per line in time order, for any T the engine keeps.
 #[derive(Debug, Clone, Default)]
 pub(super) struct StaffingLog {
-    handled: [Vec<Handled>; 2],
-    snapshots: [Vec<Snapshot>; 2],
+    handled: [TimeOrdered<Handled>; 2],
+    /// Of two at the same time, the later line counts: inserted after it.
+    snapshots: [TimeOrdered<Snapshot>; 2],
     /// The earliest v1.1 event applied: before it, a feed has no staffing at all.
     first_seen: Option<Timestamp>,
 }
 
 impl StaffingLog {
     pub(super) fn record_end(&mut self, line: CallLine, ended: Timestamp, handle: Span) {
-        let handled = &mut self.handled[line.index()];
-        let position = handled.partition_point(|h| h.ended <= ended);
-        handled.insert(position, Handled { ended, handle });
+        self.handled[line.index()].insert(Handled { ended, handle });
         self.note_seen(ended);
     }
 
     pub(super) fn record_snapshot(&mut self, line: CallLine, snapshot: Snapshot) {
-        let snapshots = &mut self.snapshots[line.index()];
-        // After any at the same time: of two at once, the later line counts.
-        let position = snapshots.partition_point(|s| s.at <= snapshot.at);
-        snapshots.insert(position, snapshot);
+        self.snapshots[line.index()].insert(snapshot);
         self.note_seen(snapshot.at);
     }
 
@@ -85,34 +94,33 @@ impl StaffingLog {
     /// Forgets handle times and snapshots at or before `cutoff`.
     pub(super) fn forget_until(&mut self, cutoff: Timestamp) {
         for handled in &mut self.handled {
-            let old = handled.partition_point(|h| h.ended <= cutoff);
-            handled.drain(..old);
+            handled.forget_until(cutoff);
         }
         for snapshots in &mut self.snapshots {
-            let old = snapshots.partition_point(|s| s.at <= cutoff);
-            snapshots.drain(..old);
+            snapshots.forget_until(cutoff);
         }
     }
 
     /// The mean handle time, in seconds, of `line`'s calls ended in (at − 1 h, at].
     pub(super) fn handle_mean_s(&self, line: CallLine, at: Timestamp) -> Option<f64> {
-        let handled = &self.handled[line.index()];
-        let end = handled.partition_point(|h| h.ended <= at);
-        let start = handled.partition_point(|h| h.ended <= at - HANDLE_SPAN);
-        let recent = handled.get(start..end)?;
-        if recent.len() < MIN_HANDLED {
+        let recent = self.handled[line.index()]
+            .after(at - HANDLE_SPAN)
+            .take_while(|h| h.ended <= at);
+        // Summed as integers: exact, whatever the count.
+        let (count, total) = recent.fold((0usize, 0i128), |(count, total), h| {
+            (count + 1, total + i128::from(h.handle.nanos()))
+        });
+        if count < MIN_HANDLED {
             return None;
         }
-        // Summed as integers: exact, whatever the count.
-        let total: i128 = recent.iter().map(|h| i128::from(h.handle.nanos())).sum();
-        Some(super::mean_seconds(total, recent.len() as u64))
+        Some(super::mean_seconds(total, count as u64))
     }
 
     /// `line`'s latest snapshot at or before `at`, however old.
     fn latest_snapshot(&self, line: CallLine, at: Timestamp) -> Option<Snapshot> {
-        let snapshots = &self.snapshots[line.index()];
-        let latest = snapshots.partition_point(|s| s.at <= at).checked_sub(1)?;
-        snapshots.get(latest).copied()
+        self.snapshots[line.index()]
+            .latest_at_or_before(at)
+            .copied()
     }
 
     /// `line`'s latest snapshot at or before `at`, unless it is an hour old or more.
