@@ -5,8 +5,10 @@
 # Starts nats-server with JetStream on a free loopback port, publishes a fresh national day
 # (scripts/national_day.py FORCES) on events.nat, then RUNS times runs `forceboard watch` on it
 # at 200x60 in tmux: the time from starting the board to FEED STALE on its screen (the
-# backlog read: the script waits until the day's last line is older than stale_after), then VmHWM (peak) and
-# VmRSS (steady) SETTLE_SECONDS later. FORCEBOARD="a b" measures several binaries, one after
+# backlog read: the script waits until the day's last line is older than stale_after), then,
+# once the board is idle, VmHWM (peak), VmRSS (steady) and its parts (RssAnon: the board's
+# own memory; RssFile: the program's code and libraries, shared and reclaimable)
+# SETTLE_SECONDS later. FORCEBOARD="a b" measures several binaries, one after
 # the other in each run (side by side); the first publishes. Needs nats-server, tmux, python3.
 set -euo pipefail
 forces=${1:-61}
@@ -54,8 +56,18 @@ for run in $(seq 1 "$runs"); do
             fi
             sleep 0.1
         done
+        # FEED STALE can show while a board on a loaded machine is still reading (the
+        # newest line it has is already old): wait until the board is idle (under 5 % of a
+        # core over two seconds, at most two minutes), then SETTLE_SECONDS.
+        previous=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        for _ in $(seq 1 60); do
+            sleep 2
+            ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+            [ $((ticks - previous)) -lt 10 ] && break
+            previous=$ticks
+        done
         sleep "$settle"
-        memory=$(grep -E 'VmHWM|VmRSS' "/proc/$pid/status" | awk '{printf "%s %.1f MiB  ", $1, $2 / 1024}')
+        memory=$(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' "/proc/$pid/status" | awk '{printf "%s %.1f MiB  ", $1, $2 / 1024}')
         echo "run $run $board: backlog read in $read_in; $memory; load $(cut -d' ' -f1 /proc/loadavg)"
         tmux kill-session -t "$session"
         session=""
