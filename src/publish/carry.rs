@@ -14,11 +14,12 @@
 //! ago, the items of it still carried are written again under the current one and the
 //! whole generation is purged with one request — a purge is a JetStream API request that
 //! costs the server about twenty times a message, and one per call made it the limit of
-//! a `publish` (performance doc §35); one per five minutes of the feed's time still cost
-//! the server a fifth of its time on a recording published in one go (§36). Until then a
-//! finished item's last copy, and the older copies of an item written again, stay in the
-//! bucket (up to an hour): a board reads every copy and keeps each line once, so it reads
-//! nothing it would not have read anyway.
+//! a `publish` (performance doc §35); one per five minutes of the feed's time, with the
+//! copies written again for each, still cost the server about a fifth of its time on a
+//! recording published in one go (§36). Until then a finished item's last copy, and the
+//! older copies of an item written again, stay in the bucket (up to an hour): a board
+//! reads every copy and keeps each line once, so it reads nothing it would not have read
+//! anyway.
 //!
 //! The feed's time is its events' own (the latest `at` seen), so a recording published in
 //! one go carries what a day published live would; a line dated ahead of the publisher's
