@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `forceboard publish` of one file against a fresh nats-server (JetStream, file storage):
 # for each binary in turn, RUNS times, the wall time, the publisher's CPU (user + sys, GNU
-# time) and the server's CPU over the run (from /proc, in 10 ms ticks), each run on a
-# subject of its own. The server's CPU is the limit a faster publisher meets.
+# time) and the server's CPU over the run (from /proc, in 10 ms ticks). Each run has a
+# server of its own: one holding the runs before costs the server more with each run
+# (performance doc §37). The server's CPU is the limit a faster publisher meets.
 # Usage: scripts/measure_publish.sh FILE BINARY [BINARY…]; RUNS=N (default 3). Needs
 # nats-server, GNU time and a free port from the kernel.
 set -euo pipefail
@@ -11,27 +12,40 @@ file=$1
 shift
 runs=${RUNS:-3}
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-nats-server -a 127.0.0.1 -p "$port" -js -sd "$work/js" > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
+server=
+stop_server() {
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+        server=
+    fi
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+start_server() {
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    rm -rf "$work/js"
+    nats-server -a 127.0.0.1 -p "$port" -js -sd "$work/js" > "$work/server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do
+        (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && return
+        sleep 0.1
+    done
+    echo "nats-server did not start" >&2
+    exit 1
+}
 ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 lines=$(wc -l < "$file")
 echo "| binary | run | lines | wall s | publisher CPU s | server CPU s | lines/s |"
 echo "|---|---|---|---|---|---|---|"
-n=0
 for run in $(seq "$runs"); do
     for binary in "$@"; do
-        n=$((n + 1))
+        start_server
         before=$(ticks)
         /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
             "$binary" publish --feed "$file" --nats "nats://127.0.0.1:$port" \
-            --subject "events.run$n" > /dev/null 2> "$work/publish.log"
+            > /dev/null 2> "$work/publish.log"
         after=$(ticks)
+        stop_server
         read -r wall user sys < "$work/time.txt"
         awk -v b="$(basename "$binary")" -v r="$run" -v l="$lines" -v w="$wall" -v u="$user" \
             -v s="$sys" -v t=$((after - before)) 'BEGIN {

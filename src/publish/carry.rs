@@ -10,13 +10,16 @@
 //! carried for days: a board started at any moment shows it.
 //!
 //! An item is written under the generation of the feed's time it was written at (its
-//! five-minute step). Nothing is deleted item by item: once a generation is half an hour
-//! old, the items of it still carried are written again under the current one and the
+//! half hour). Nothing is deleted item by item: once a generation has ended half an hour
+//! ago, the items of it still carried are written again under the current one and the
 //! whole generation is purged with one request — a purge is a JetStream API request that
 //! costs the server about twenty times a message, and one per call made it the limit of
-//! a `publish` (performance doc §35). Until then a finished item's last copy, and the
-//! older copies of an item written again, stay in the bucket: a board reads every copy
-//! and keeps each line once, so it reads nothing it would not have read anyway.
+//! a `publish` (performance doc §35); one per five minutes of the feed's time, with the
+//! copies written again for each, still cost the server about a fifth of its time on a
+//! recording published in one go (§37). Until then a finished item's last copy, and the
+//! older copies of an item written again, stay in the bucket (up to an hour): a board
+//! reads every copy and keeps each line once, so it reads nothing it would not have read
+//! anyway.
 //!
 //! The feed's time is its events' own (the latest `at` seen), so a recording published in
 //! one go carries what a day published live would; a line dated ahead of the publisher's
@@ -40,9 +43,22 @@ use crate::time::{Span, Timestamp};
 /// handle times look back an hour.
 const ANSWERED_LIFE: Span = Span::HOUR;
 
-/// A generation this old is swept: its carried items written again under the current one,
-/// its keys purged at once. Most items finish well within it, so are written once.
+/// A generation that began more than this before the current one is swept: its carried items
+/// written again under the current one, its keys purged at once. Most items finish well
+/// within it, so are written once.
 const GENERATION_LIFE: Span = Span::from_mins(30);
+
+/// How much of the feed's time one generation spans.
+const GENERATION_STEP: Span = Span::from_mins(30);
+
+/// The generation `at` is in: the start of its [`GENERATION_STEP`], in Unix seconds.
+fn generation_of(at: Timestamp) -> i64 {
+    let step_s = GENERATION_STEP.whole_secs();
+    at.nanos()
+        .div_euclid(Span::SECOND.nanos())
+        .div_euclid(step_s)
+        .saturating_mul(step_s)
+}
 
 /// The generation of items taken up from a bucket written before generations: swept
 /// (written again) at the first step.
@@ -378,12 +394,13 @@ impl Carry {
         }
     }
 
-    /// Every generation older than [`GENERATION_LIFE`]: the items still carried in it are
+    /// Every generation that began more than [`GENERATION_LIFE`] before the current one (so
+    /// ended half an hour ago or more): the items still carried in it are
     /// written again under the current generation, then the generation is purged — after
     /// those writes, as the bucket's writer does a batch's purges once its writes are
     /// stored, and a batch before the next.
     fn sweep(&mut self, writes: &mut Vec<CarryWrite>) {
-        let Some(current) = self.latest.map(step_of) else {
+        let Some(current) = self.latest.map(generation_of) else {
             return;
         };
         let oldest_kept = current.saturating_sub(GENERATION_LIFE.whole_secs());
@@ -416,7 +433,7 @@ impl Carry {
 
     /// The item's lines under the current generation (the feed's latest step).
     fn put(&mut self, id: &ItemId) -> CarryWrite {
-        let generation = self.latest.map_or(UNWRITTEN, step_of);
+        let generation = self.latest.map_or(UNWRITTEN, generation_of);
         let lines = match self.items.get_mut(id) {
             Some(item) => {
                 if item.generation != Some(generation) {

@@ -1,7 +1,7 @@
 //! The carried items of a small day, worked by hand. A backfill of 1 h and the 10 min
 //! margin either way: a board's backfill starts 50 to 70 min behind the feed's latest time.
-//! Items are written under the generation (five-minute step) of the feed's time; a
-//! generation over 30 min old has its carried items written again and is purged whole.
+//! Items are written under the generation (half hour) of the feed's time; a generation
+//! that ended 30 min ago has its carried items written again and is purged whole.
 
 use super::*;
 use crate::feed::parse::parse_line;
@@ -34,19 +34,22 @@ fn heartbeat(at: &str) -> String {
     format!(r#"{{"kind":"heartbeat","at":"2024-07-05T{at}Z"}}"#)
 }
 
-/// The generation of `line`'s time: its five-minute step.
-fn generation_of(line: &str) -> i64 {
-    step_of(parse_line(line.as_bytes()).expect("valid").at)
-}
-
-/// The generation of a time of 5 July 2024 (`HH:MM:SS`).
+/// The generation beginning at a time of 5 July 2024 (`HH:MM:SS`), in Unix seconds:
+/// 1,720,137,600 is 00:00:00 that day.
 fn generation(hms: &str) -> i64 {
-    generation_of(&heartbeat(hms))
+    let [h, m, s]: [i64; 3] = hms
+        .split(':')
+        .map(|part| part.parse().expect("a number"))
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("HH:MM:SS");
+    assert_eq!((m % 30, s), (0, 0), "a generation begins on the half hour");
+    1_720_137_600 + h * 3600 + m * 60 + s
 }
 
-/// The same on 8 July.
+/// The same on 8 July (three days later).
 fn generation_8(hms: &str) -> i64 {
-    generation_of(&heartbeat(hms).replace("07-05", "07-08"))
+    generation(hms) + 3 * 86_400
 }
 
 fn put_of(key_id: &str, kind: ItemKind, generation: i64, sequences: &[u64]) -> (String, Vec<u64>) {
@@ -100,15 +103,15 @@ fn items_crossing_the_start_of_a_backfill_are_carried_until_they_finish_before_i
     // 01:20: a board's backfill may start from 00:10 (70 min back) to 00:30 (50 min).
     // I1 (open) and C1 (answered at 00:00:20, so needed until its `call_ended` can no
     // longer matter, 01:00:20) began before 00:30 and are not done by 00:10: carried,
-    // in the generation of 01:20. I3 finished at 00:06: no board needs it. I2 began at
-    // 00:30: not yet.
+    // in the generation of 01:00-01:30. I3 finished at 00:06: no board needs it. I2
+    // began at 00:30: not yet.
     let writes = record(&mut carry, 7, &heartbeat("01:20:00"));
     let mut carried = puts(&writes);
     carried.sort();
-    let g0120 = generation("01:20:00");
+    let g0100 = generation("01:00:00");
     let mut expected = vec![
-        put_of("I1", ItemKind::Incident, g0120, &[1]),
-        put_of("C1", ItemKind::Call, g0120, &[2, 3]),
+        put_of("I1", ItemKind::Incident, g0100, &[1]),
+        put_of("C1", ItemKind::Call, g0100, &[2, 3]),
     ];
     expected.sort();
     assert_eq!(carried, expected);
@@ -124,26 +127,26 @@ fn items_crossing_the_start_of_a_backfill_are_carried_until_they_finish_before_i
     );
     assert!(deletes(&writes).is_empty());
     // 02:20: no backfill starts before 01:10; C1 was done with at 01:00:20. The
-    // generations of 01:20 and 01:30 are over 30 min old: what is still carried of them
-    // (I1, I2) is written again under 02:20, then each is purged whole (C1's copy too).
+    // generation of 01:00 ended 50 min ago: what is still carried of it (I1) is written
+    // again under 02:00, then it is purged whole (C1's copy too). That of 01:30 ended
+    // 20 min ago: kept.
     let writes = record(&mut carry, 9, &heartbeat("02:20:00"));
-    let g0220 = generation("02:20:00");
+    let g0200 = generation("02:00:00");
     assert_eq!(
         puts(&writes),
-        [
-            put_of("I1", ItemKind::Incident, g0220, &[1]),
-            put_of("I2", ItemKind::Incident, g0220, &[6, 8])
-        ]
+        [put_of("I1", ItemKind::Incident, g0200, &[1])]
     );
-    assert_eq!(deletes(&writes), [purge_of(g0120), purge_of(g0130)]);
+    assert_eq!(deletes(&writes), [purge_of(g0100)]);
     assert_eq!(carry.carried_ids(), ["I1", "I2"]);
-    // 02:45: none before 01:35; I2 finished at 01:30: forgotten; its copy goes with its
-    // generation, 02:20, not yet 30 min old. I1 stays, open.
+    // 02:45: none before 01:35; I2 finished at 01:30: forgotten. The generation of 01:30
+    // ended 45 min ago and holds nothing still carried: purged, I2's copy with it. I1
+    // stays, open.
     let writes = record(&mut carry, 10, &heartbeat("02:45:00"));
-    assert!(writes.is_empty());
+    assert!(puts(&writes).is_empty());
+    assert_eq!(deletes(&writes), [purge_of(g0130)]);
     assert_eq!(carry.carried_ids(), ["I1"]);
-    // Its arrival, days later, is written with it under that day's generation; 02:20
-    // (only I2's old copy and I1's older one now) is purged.
+    // Its arrival, days later, is written with it under that day's generation; 02:00
+    // (only I1's older copy now) is purged.
     let arrived = r#"{"kind":"incident_arrived","at":"2024-07-08T09:00:00Z","id":"I1"}"#;
     let writes = record(&mut carry, 11, arrived);
     let g0900 = generation_8("09:00:00");
@@ -151,7 +154,7 @@ fn items_crossing_the_start_of_a_backfill_are_carried_until_they_finish_before_i
         puts(&writes),
         [put_of("I1", ItemKind::Incident, g0900, &[1, 11])]
     );
-    assert_eq!(deletes(&writes), [purge_of(g0220)]);
+    assert_eq!(deletes(&writes), [purge_of(g0200)]);
     // Once its arrival is past the horizon it is forgotten, and its generation purged.
     let writes = record(
         &mut carry,
@@ -170,13 +173,13 @@ fn a_call_never_closed_is_forgotten_after_the_longest_plausible_call() {
     let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:00:00Z","id":"C9","line":"101"}"#;
     record(&mut carry, 1, offered);
     let writes = record(&mut carry, 2, &heartbeat("00:51:00"));
-    let g0050 = generation("00:50:00");
-    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, g0050, &[1])]);
-    // 23:55: still plausible, so written again under 23:55 as its generation is swept.
+    let g0030 = generation("00:30:00");
+    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, g0030, &[1])]);
+    // 23:55: still plausible, so written again under 23:30 as its generation is swept.
     let writes = record(&mut carry, 3, &heartbeat("23:55:00"));
-    let g2355 = generation("23:55:00");
-    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, g2355, &[1])]);
-    assert_eq!(deletes(&writes), [purge_of(g0050)]);
+    let g2330 = generation("23:30:00");
+    assert_eq!(puts(&writes), [put_of("C9", ItemKind::Call, g2330, &[1])]);
+    assert_eq!(deletes(&writes), [purge_of(g0030)]);
     assert_eq!(carry.carried_ids(), ["C9"], "23 h 55 min: still plausible");
     let next_day = heartbeat("00:00:00").replace("07-05", "07-06");
     let writes = record(&mut carry, 4, &next_day);
@@ -188,13 +191,13 @@ fn a_call_never_closed_is_forgotten_after_the_longest_plausible_call() {
         &heartbeat("00:05:00").replace("07-05", "07-06"),
     );
     assert!(carry.carried_ids().is_empty(), "24 h 5 min: forgotten");
-    assert!(writes.is_empty(), "its generation is 10 min old");
+    assert!(writes.is_empty(), "its generation ended 5 min ago");
     let writes = record(
         &mut carry,
         6,
         &heartbeat("00:30:00").replace("07-05", "07-06"),
     );
-    assert_eq!(deletes(&writes), [purge_of(g2355)]);
+    assert_eq!(deletes(&writes), [purge_of(g2330)]);
 }
 
 #[test]
@@ -220,7 +223,7 @@ fn a_line_acked_again_and_a_line_dated_ahead_of_the_clock_change_nothing() {
         [put_of(
             "I1",
             ItemKind::Incident,
-            generation("00:50:00"),
+            generation("00:30:00"),
             &[5]
         )]
     );
@@ -264,23 +267,23 @@ fn items_taken_up_keep_their_newest_copy_and_the_rest_is_purged_once_written_aga
     let created =
         r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I7","grade":"priority"}"#;
     let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:40:00Z","id":"C3","line":"999"}"#;
-    // I7's copy under 00:50 and an older one under 00:20; C3 under a key written before
+    // I7's copy under 00:30 and an older one under 00:00; C3 under a key written before
     // generations.
-    let (g0020, g0050) = (generation("00:20:00"), generation("00:50:00"));
-    carry.resume_item(&taken(created, 1), Some(g0050));
-    carry.resume_item(&taken(created, 1), Some(g0020));
+    let (g0000, g0030) = (generation("00:00:00"), generation("00:30:00"));
+    carry.resume_item(&taken(created, 1), Some(g0030));
+    carry.resume_item(&taken(created, 1), Some(g0000));
     carry.resume_item(&taken(offered, 3), None);
     carry.resume_legacy_key("events.test.call.4333");
     assert_eq!(carry.carried_ids(), ["C3", "I7"]);
     // 01:00: generations before 00:30 are swept: C3 is written under 01:00 and its old key
-    // purged after it; 00:20 holds only I7's older copy, purged; 00:50 is kept.
+    // purged after it; 00:00 holds only I7's older copy, purged; 00:30 is kept.
     let writes = record(&mut carry, 10, &heartbeat("01:00:00"));
     let g0100 = generation("01:00:00");
     assert_eq!(puts(&writes), [put_of("C3", ItemKind::Call, g0100, &[3])]);
     assert_eq!(
         deletes(&writes),
-        ["events.test.call.4333".to_string(), purge_of(g0020)]
+        ["events.test.call.4333".to_string(), purge_of(g0000)]
     );
     let generations: Vec<i64> = carry.generations.keys().copied().collect();
-    assert_eq!(generations, [g0050, g0100]);
+    assert_eq!(generations, [g0030, g0100]);
 }

@@ -2,7 +2,7 @@
 //! the payload, a message id for JetStream's de-duplication, and where it came from, so a
 //! restarted publisher can find its place.
 
-use async_nats::HeaderMap;
+use async_nats::{HeaderMap, HeaderValue, header::HeaderName};
 use bytes::Bytes;
 
 use super::resume::SourceIdentity;
@@ -21,12 +21,46 @@ pub const LINE_HEADER: &str = "Forceboard-Line";
 pub const FILE_ID_HEADER: &str = "Forceboard-File-Id";
 
 /// A message ready to publish (kept until its ack arrives, to publish again if need be).
+/// Its headers are made for each send ([`Outgoing::headers`]): async-nats takes them by
+/// value, and a map made afresh costs less than one kept, cloned for the send and dropped
+/// at the ack (performance doc §37).
 #[derive(Debug, Clone)]
 pub(crate) struct Outgoing {
-    pub(crate) headers: HeaderMap,
+    /// The message id, for JetStream's de-duplication.
+    pub(crate) id: String,
+    /// Its line number in its source.
+    pub(crate) line: u64,
+    /// The served timeline it belongs to.
+    pub(crate) mark: TimelineMark,
     pub(crate) payload: Bytes,
     /// The event, for what is carried for late boards; not a served timeline's.
     pub(crate) event: Option<Event>,
+}
+
+const MESSAGE_ID: HeaderName = HeaderName::from_static("Nats-Msg-Id");
+const TIMELINE: HeaderName = HeaderName::from_static(TIMELINE_HEADER);
+const SOURCE: HeaderName = HeaderName::from_static(SOURCE_HEADER);
+const FILE_ID: HeaderName = HeaderName::from_static(FILE_ID_HEADER);
+const LINE: HeaderName = HeaderName::from_static(LINE_HEADER);
+
+impl Outgoing {
+    /// The headers to send it with, read from `source`: its message id, its timeline's
+    /// mark if any, the source's label and file id, and its line number.
+    pub(crate) fn headers(&self, source: &SourceIdentity) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(MESSAGE_ID, self.id.as_str());
+        match self.mark {
+            TimelineMark::None => {}
+            TimelineMark::Start => headers.insert(TIMELINE, TIMELINE_START),
+            TimelineMark::Of(start) => headers.insert(TIMELINE, HeaderValue::from(start)),
+        }
+        headers.insert(SOURCE, source.label.as_str());
+        if let Some(file_id) = &source.file_id {
+            headers.insert(FILE_ID, file_id.as_str());
+        }
+        headers.insert(LINE, HeaderValue::from(self.line));
+        headers
+    }
 }
 
 /// The heartbeats `publish` writes with a served clock name it as their source.
@@ -39,11 +73,10 @@ const CLOCK_SOURCE: &str = "forceboard-publish";
 pub(crate) fn outgoing(
     source: &SourceIdentity,
     line: u64,
-    event: &Event,
+    event: Event,
     mark: TimelineMark,
 ) -> Outgoing {
-    let text = payload(event, mark);
-    let mut headers = HeaderMap::new();
+    let text = payload(&event, mark);
     let id = match mark {
         TimelineMark::None => message_id(&source.label, line, &text),
         TimelineMark::Start => {
@@ -51,21 +84,12 @@ pub(crate) fn outgoing(
         }
         TimelineMark::Of(start) => message_id(&format!("{}#{start}", source.label), line, &text),
     };
-    headers.insert("Nats-Msg-Id", id.as_str());
-    match mark {
-        TimelineMark::None => {}
-        TimelineMark::Start => headers.insert(TIMELINE_HEADER, TIMELINE_START),
-        TimelineMark::Of(start) => headers.insert(TIMELINE_HEADER, start.to_string().as_str()),
-    }
-    headers.insert(SOURCE_HEADER, source.label.as_str());
-    if let Some(file_id) = &source.file_id {
-        headers.insert(FILE_ID_HEADER, file_id.as_str());
-    }
-    headers.insert(LINE_HEADER, line.to_string().as_str());
     Outgoing {
-        headers,
+        id,
+        line,
+        mark,
         payload: Bytes::from(text),
-        event: (mark == TimelineMark::None).then(|| event.clone()),
+        event: (mark == TimelineMark::None).then_some(event),
     }
 }
 
@@ -115,18 +139,24 @@ mod tests {
             label: "cad.ndjson".to_string(),
             file_id: Some("2049:77".to_string()),
         };
-        let message = outgoing(&source, 3, &event, TimelineMark::None);
+        let message = outgoing(&source, 3, event, TimelineMark::None);
         assert_eq!(
             &message.payload[..],
             br#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#
         );
-        assert_eq!(
-            message
-                .headers
-                .get(LINE_HEADER)
-                .map(async_nats::HeaderValue::as_str),
-            Some("3")
+        let headers = message.headers(&source);
+        let header = |name: &str| headers.get(name).map(HeaderValue::as_str);
+        assert_eq!(header(LINE_HEADER), Some("3"));
+        assert_eq!(header(SOURCE_HEADER), Some("cad.ndjson"));
+        assert_eq!(header(FILE_ID_HEADER), Some("2049:77"));
+        assert_eq!(header(TIMELINE_HEADER), None);
+        let id = message_id(
+            "cad.ndjson",
+            3,
+            std::str::from_utf8(&message.payload).expect("utf-8"),
         );
+        assert_eq!(header("Nats-Msg-Id"), Some(id.as_str()));
+        assert_eq!(headers.len(), 4);
     }
 
     #[test]
@@ -139,22 +169,22 @@ mod tests {
         };
         let header = |message: &Outgoing, name: &str| {
             message
-                .headers
+                .headers(&source)
                 .get(name)
                 .map(|value| value.as_str().to_string())
         };
-        let start = outgoing(&source, 1, &event, TimelineMark::Start);
+        let start = outgoing(&source, 1, event.clone(), TimelineMark::Start);
         assert_eq!(
             &start.payload[..],
             br#"{"kind":"heartbeat","at":"2024-07-05T20:40:00.250Z","source":"forceboard-publish","speed":20,"epoch":3}"#
         );
         assert_eq!(header(&start, TIMELINE_HEADER).as_deref(), Some("start"));
-        let later = outgoing(&source, 1, &event, TimelineMark::Of(41));
+        let later = outgoing(&source, 1, event.clone(), TimelineMark::Of(41));
         assert_eq!(header(&later, TIMELINE_HEADER).as_deref(), Some("41"));
         // The same line in another timeline is another message, not a duplicate.
         assert_ne!(header(&start, "Nats-Msg-Id"), header(&later, "Nats-Msg-Id"));
         // A feed on the wall clock publishes heartbeats as before: no clock, no mark.
-        let plain = outgoing(&source, 1, &event, TimelineMark::None);
+        let plain = outgoing(&source, 1, event, TimelineMark::None);
         assert_eq!(
             &plain.payload[..],
             br#"{"kind":"heartbeat","at":"2024-07-05T20:40:00.250Z"}"#

@@ -31,6 +31,7 @@ mod timeline;
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use async_nats::Subject;
 use async_nats::jetstream::{self, context::PublishAckFuture, publish::PublishAck};
 use tokio::sync::{mpsc, watch};
 use tracing::{info, warn};
@@ -182,7 +183,7 @@ async fn publish_until_stopped(
     );
     let mut publisher = Publisher {
         jetstream,
-        subject,
+        subject: Subject::from(subject),
         source,
         in_flight: VecDeque::new(),
         counts: PublishCounts::default(),
@@ -276,7 +277,8 @@ async fn try_start_point(
 
 struct Publisher {
     jetstream: jetstream::Context,
-    subject: String,
+    /// A subject is shared, not copied, by each publish.
+    subject: Subject,
     source: SourceIdentity,
     /// Sent (or, `None`, to be sent again) and not yet acked, oldest first. A message is
     /// here from before it is sent until its ack, so a publisher stopped anywhere counts
@@ -368,10 +370,10 @@ impl Publisher {
                         continue;
                     }
                     if self.timelines.begins(&event) {
-                        self.begin_timeline(line, &event).await;
+                        self.begin_timeline(line, event).await;
                         continue;
                     }
-                    let message = outgoing(&self.source, line, &event, self.timelines.mark());
+                    let message = outgoing(&self.source, line, event, self.timelines.mark());
                     self.send(message).await;
                 }
                 Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
@@ -392,7 +394,7 @@ impl Publisher {
     /// Publishes the clock heartbeat that begins a served timeline once every publish
     /// before it is acked, and waits for its own ack: its stream sequence, which every
     /// later message names, is known before any of them goes out.
-    async fn begin_timeline(&mut self, line: u64, clock: &Event) {
+    async fn begin_timeline(&mut self, line: u64, clock: Event) {
         self.settle_all().await;
         self.last_stored = None;
         self.send(outgoing(&self.source, line, clock, TimelineMark::Start))
@@ -432,7 +434,7 @@ impl Publisher {
         let Some((sending, _)) = self.in_flight.back() else {
             return;
         };
-        let ack = start(&self.jetstream, &self.subject, sending).await;
+        let ack = start(&self.jetstream, &self.subject, &self.source, sending).await;
         if let Some(last) = self.in_flight.back_mut() {
             last.1 = ack;
         }
@@ -483,7 +485,8 @@ impl Publisher {
         while let Some((message, _)) = self.in_flight.front() {
             let mut attempt = 0;
             loop {
-                let acked = match start(&self.jetstream, &self.subject, message).await {
+                let acked = match start(&self.jetstream, &self.subject, &self.source, message).await
+                {
                     Some(ack) => ack.await.ok(),
                     None => None,
                 };
@@ -508,13 +511,14 @@ fn resend_delay(attempt: u32) -> Duration {
 
 async fn start(
     jetstream: &jetstream::Context,
-    subject: &str,
+    subject: &Subject,
+    source: &SourceIdentity,
     message: &Outgoing,
 ) -> Option<AckFuture> {
     jetstream
         .publish_with_headers(
-            subject.to_string(),
-            message.headers.clone(),
+            subject.clone(),
+            message.headers(source),
             message.payload.clone(),
         )
         .await

@@ -159,10 +159,11 @@ pub fn is_item_of(key: &str, subject: &str) -> bool {
 
 /// An item's lines, each after its stream sequence: `SEQUENCE LINE\n`.
 pub fn encode_lines<'a>(lines: impl IntoIterator<Item = (u64, &'a str)>) -> Bytes {
+    use std::fmt::Write;
     let mut value = String::new();
     for (sequence, line) in lines {
-        value.push_str(&sequence.to_string());
-        value.push(' ');
+        // Written in place: `publish` encodes an item again with each line it gets.
+        let _ = write!(value, "{sequence} ");
         value.push_str(line);
         value.push('\n');
     }
