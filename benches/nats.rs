@@ -208,6 +208,18 @@ async fn measure_publish_backfill_boards_and_latency() {
     let (day, day_lines) = generate(&dir, 1);
     publish_file(&url, "events.wmp", &day).await;
     let (_, raw_took) = raw_consumer(&url, "events.wmp").await;
+    // The limit for 30 boards: 30 raw consumers at once, on the same two cores.
+    let started = Instant::now();
+    let raw_consumers: Vec<_> = (0..30)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { raw_consumer(&url, "events.wmp").await })
+        })
+        .collect();
+    for consumer in raw_consumers {
+        consumer.await.expect("ran");
+    }
+    let thirty_raw_took = started.elapsed();
     let started = Instant::now();
     let boards: Vec<_> = (0..30)
         .map(|_| tokio::spawn(backfill(board(&url, "events.wmp"))))
@@ -217,7 +229,7 @@ async fn measure_publish_backfill_boards_and_latency() {
         slowest = slowest.max(board.await.expect("ran").1);
     }
     println!(
-        "30 boards: each {day_lines} events; all filled {:.2?} after starting (slowest {slowest:.2?}; one raw consumer {raw_took:.2?})",
+        "30 boards: each {day_lines} events; all filled {:.2?} after starting (slowest {slowest:.2?}; one raw consumer {raw_took:.2?}; 30 raw consumers at once, the limit: all done {thirty_raw_took:.2?})",
         started.elapsed()
     );
 
