@@ -12,39 +12,20 @@ file=$1
 shift
 runs=${RUNS:-3}
 work=$(mktemp -d)
-server=
-stop_server() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-        server=
-    fi
-}
+# shellcheck source=scripts/fresh_nats_server.sh
+. "$(dirname "$0")/fresh_nats_server.sh"
 trap 'stop_server; rm -rf "$work"' EXIT
-start_server() {
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    rm -rf "$work/js"
-    nats-server -a 127.0.0.1 -p "$port" -js -sd "$work/js" > "$work/server.log" 2>&1 &
-    server=$!
-    for _ in $(seq 100); do
-        (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && return
-        sleep 0.1
-    done
-    echo "nats-server did not start" >&2
-    exit 1
-}
-ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 lines=$(wc -l < "$file")
 echo "| binary | run | lines | wall s | publisher CPU s | server CPU s | lines/s |"
 echo "|---|---|---|---|---|---|---|"
 for run in $(seq "$runs"); do
     for binary in "$@"; do
         start_server
-        before=$(ticks)
+        before=$(server_ticks)
         /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
             "$binary" publish --feed "$file" --nats "nats://127.0.0.1:$port" \
             > /dev/null 2> "$work/publish.log"
-        after=$(ticks)
+        after=$(server_ticks)
         stop_server
         read -r wall user sys < "$work/time.txt"
         awk -v b="$(basename "$binary")" -v r="$run" -v l="$lines" -v w="$wall" -v u="$user" \

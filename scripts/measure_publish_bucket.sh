@@ -13,18 +13,9 @@ file=$1
 binary=$2
 runs=${RUNS:-3}
 work=$(mktemp -d)
-server=
-stop_server() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-        server=
-    fi
-}
+# shellcheck source=scripts/fresh_nats_server.sh
+. "$(dirname "$0")/fresh_nats_server.sh"
 trap 'stop_server; rm -rf "$work"' EXIT
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 # Makes stream BLOCKER on the bucket's subjects (the default stream EVENTS' bucket).
 block_bucket() {
     python3 - "$1" <<'PY'
@@ -46,21 +37,14 @@ echo "| bucket | run | wall s | publisher CPU s | server CPU s | messages in | A
 echo "|---|---|---|---|---|---|---|"
 for run in $(seq "$runs"); do
     for bucket in with blocked; do
-        port=$(free_port)
         monitor=$(free_port)
-        rm -rf "$work/js"
-        nats-server -a 127.0.0.1 -p "$port" -m "$monitor" -js -sd "$work/js" > "$work/server.log" 2>&1 &
-        server=$!
-        for _ in $(seq 100); do
-            (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-            sleep 0.1
-        done
+        start_server "$monitor"
         [ "$bucket" = blocked ] && block_bucket "$port"
-        before=$(awk '{ print $14 + $15 }' "/proc/$server/stat")
+        before=$(server_ticks)
         /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
             "$binary" publish --feed "$file" --nats "nats://127.0.0.1:$port" \
             > /dev/null 2> "$work/publish.log"
-        after=$(awk '{ print $14 + $15 }' "/proc/$server/stat")
+        after=$(server_ticks)
         messages=$(curl -s "http://127.0.0.1:$monitor/varz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["in_msgs"])')
         requests=$(curl -s "http://127.0.0.1:$monitor/jsz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api"]["total"])')
         stop_server
