@@ -9,6 +9,7 @@
 
 mod feed_clock;
 mod instant;
+mod rfc3339;
 mod served_clock;
 mod span;
 mod virtual_clock;
@@ -24,6 +25,8 @@ pub use wall::WallClock;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+
+use rfc3339::parse_fixed_layout;
 
 /// Why a time stamp was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,100 +87,6 @@ fn parse_with_chrono(text: &str) -> Result<i64, TimeError> {
             }
         }
     }
-}
-
-fn two_digits(bytes: &[u8], at: usize) -> Option<i64> {
-    let tens = bytes.get(at)?.wrapping_sub(b'0');
-    let units = bytes.get(at + 1)?.wrapping_sub(b'0');
-    (tens < 10 && units < 10).then_some(i64::from(tens) * 10 + i64::from(units))
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)` as nanoseconds since the epoch; `None` means
-/// "let chrono decide".
-fn parse_fixed_layout(b: &[u8]) -> Option<i64> {
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
-    let month = two_digits(b, 5)?;
-    let day = two_digits(b, 8)?;
-    let hour = two_digits(b, 11)?;
-    let minute = two_digits(b, 14)?;
-    let second = two_digits(b, 17)?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    if hour > 23 || minute > 59 || second > 59 {
-        return None;
-    }
-    let mut pos = 19;
-    let mut fraction: i64 = 0;
-    if b[pos] == b'.' {
-        pos += 1;
-        let start = pos;
-        while pos < b.len() && b[pos].is_ascii_digit() {
-            pos += 1;
-        }
-        let digits = pos - start;
-        if digits == 0 || digits > 9 {
-            return None;
-        }
-        for &digit in &b[start..pos] {
-            fraction = fraction * 10 + i64::from(digit - b'0');
-        }
-        // Nanoseconds: as many zeros again as the digits fall short of nine.
-        for _ in digits..9 {
-            fraction *= 10;
-        }
-    }
-    let offset_seconds = match b.get(pos..)? {
-        [b'Z'] => 0,
-        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let off_hour = two_digits(b, pos + 1)?;
-            let off_minute = two_digits(b, pos + 4)?;
-            if off_hour > 23 || off_minute > 59 {
-                return None;
-            }
-            let magnitude = off_hour * 3600 + off_minute * 60;
-            if *sign == b'+' { magnitude } else { -magnitude }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
-    seconds
-        .checked_mul(Span::SECOND.nanos())?
-        .checked_add(fraction)
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// A chrono UTC time for an instant (for formatting and zone conversion).
