@@ -69,8 +69,8 @@ impl<V> IdTable<V> {
     /// Holds `value` as the record of `id`, in place of any it had.
     pub(super) fn insert(&mut self, id: &str, value: V) {
         let hash = self.hash(id.as_bytes());
-        let hasher = self.hasher.clone();
-        let Some(shard) = self.shards.get_mut(Self::shard_of(hash)) else {
+        let (hasher, shards) = (&self.hasher, &mut self.shards);
+        let Some(shard) = shards.get_mut(Self::shard_of(hash)) else {
             return; // not reached: a shard index is below 256
         };
         match shard.find_mut(hash, |(key, _)| key.as_bytes() == id.as_bytes()) {
