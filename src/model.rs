@@ -6,6 +6,11 @@ use std::fmt;
 
 use crate::time::Timestamp;
 
+/// A call's or incident's id, or an area's name, as a line of the feed gives it. Ids
+/// and area names are short (a few to twenty bytes), and up to 24 bytes one is kept in
+/// place, so reading an event costs no allocation for them.
+pub type FeedText = compact_str::CompactString;
+
 /// The two call lines the board tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallLine {
@@ -115,37 +120,37 @@ impl AnnouncedClock {
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventBody {
     CallOffered {
-        id: Box<str>,
+        id: FeedText,
         line: CallLine,
-        lpa: Option<Box<str>>,
+        lpa: Option<FeedText>,
     },
     /// `call_answered` or `call_abandoned`; `offered_at` + `line` let it stand alone.
     CallClosed {
-        id: Box<str>,
+        id: FeedText,
         outcome: CallOutcome,
         offered_at: Option<Timestamp>,
         line: Option<CallLine>,
-        lpa: Option<Box<str>>,
+        lpa: Option<FeedText>,
     },
     IncidentCreated {
-        id: Box<str>,
+        id: FeedText,
         grade: Grade,
-        lpa: Option<Box<str>>,
+        lpa: Option<FeedText>,
     },
     /// `incident_arrived` (may stand alone with `created_at` + `grade`) or `incident_cancelled`.
     IncidentClosed {
-        id: Box<str>,
+        id: FeedText,
         outcome: IncidentOutcome,
         created_at: Option<Timestamp>,
         grade: Option<Grade>,
-        lpa: Option<Box<str>>,
+        lpa: Option<FeedText>,
     },
     /// With `clock`, the feed carries its own clock (a served recording): at this
     /// moment it reads `at`; see [`AnnouncedClock`].
     Heartbeat { clock: Option<AnnouncedClock> },
     /// `call_ended` (schema v1.1): the handler of answered call `id` is free again, talk
     /// and wrap-up done. Handle time = this `at` − the answer's.
-    CallEnded { id: Box<str> },
+    CallEnded { id: FeedText },
     /// `staffing` (schema v1.1): a snapshot of one line's call handlers, within
     /// [`MAX_ON_DUTY`] and with `available` ≤ `on_duty` when read.
     Staffing {

@@ -8,7 +8,7 @@ use super::ledger::{
 use super::live::{ClosedCall, ClosedIncident};
 use super::staffing::{HANDLE_SPAN, SNAPSHOT_LIFE, Snapshot};
 use super::{Applied, AreaId, CallRecord, Engine, IncidentRecord};
-use crate::model::{CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject};
+use crate::model::{CallLine, CallOutcome, Event, EventBody, FeedText, Grade, IncidentOutcome, Reject};
 use crate::time::{Span, Timestamp};
 
 impl Engine {
@@ -103,7 +103,7 @@ impl Engine {
         outcome: CallOutcome,
         at: Timestamp,
         own: Option<OwnOpening<CallLine>>,
-        lpa: Option<Box<str>>,
+        lpa: Option<FeedText>,
     ) -> Result<Applied, Refusal> {
         let record = self.calls.get_mut(id.as_bytes());
         let life = record.as_deref().map_or(Life::Unknown, CallRecord::life);
@@ -151,7 +151,7 @@ impl Engine {
         outcome: IncidentOutcome,
         at: Timestamp,
         own: Option<OwnOpening<Grade>>,
-        lpa: Option<Box<str>>,
+        lpa: Option<FeedText>,
     ) -> Result<Applied, Refusal> {
         let record = self.incidents.get_mut(id.as_bytes());
         let life = record

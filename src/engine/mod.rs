@@ -45,7 +45,7 @@ pub use verdict::{
     CallVerdicts, DEFAULT_WARN_FRACTION, IncidentVerdicts, SHARE_MARGIN_POINTS, Status,
 };
 
-use crate::model::{CallLine, CallOutcome, Grade, IncidentOutcome};
+use crate::model::{CallLine, CallOutcome, FeedText, Grade, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 use accumulate::Accumulators;
 use id_table::IdTable;
@@ -352,7 +352,7 @@ impl Engine {
         Some(id)
     }
 
-    fn area_of(&mut self, lpa: Option<Box<str>>) -> Option<AreaId> {
+    fn area_of(&mut self, lpa: Option<FeedText>) -> Option<AreaId> {
         lpa.and_then(|code| self.intern_area(&code))
     }
 

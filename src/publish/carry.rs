@@ -36,7 +36,7 @@ use crate::feed::source::nats::carried::{
     CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, generation_filter, index_key, item_key,
     step_of,
 };
-use crate::model::{CallOutcome, Event, EventBody};
+use crate::model::{CallOutcome, Event, EventBody, FeedText};
 use crate::time::{Span, Timestamp};
 
 /// An answered call with no `call_ended` is done with this long after its answer: the
@@ -100,7 +100,7 @@ impl Item {
     }
 }
 
-type ItemId = (ItemKind, Box<str>);
+type ItemId = (ItemKind, FeedText);
 
 /// What a board started late needs, kept up to date line by line.
 #[derive(Debug)]

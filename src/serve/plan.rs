@@ -3,17 +3,17 @@
 
 use crate::engine::ledger::{Closing, EndVerdict, Ledger, OpenVerdict, OwnOpening};
 use crate::ingest::playback::Playback;
-use crate::model::{Event, EventBody, IncidentOutcome};
+use crate::model::{Event, EventBody, FeedText, IncidentOutcome};
 use crate::time::{Span, Timestamp};
 
 /// What a closing event is given from its opening: the line or grade, and the area.
-type Opening<T> = (T, Option<Box<str>>);
+type Opening<T> = (T, Option<FeedText>);
 
 /// Makes a closing event stand alone: its opening's time, line or grade, and area.
 fn copy_in<T>(
     opened_at: &mut Option<Timestamp>,
     what: &mut Option<T>,
-    lpa: &mut Option<Box<str>>,
+    lpa: &mut Option<FeedText>,
     opening_at: Timestamp,
     (opening_what, opening_lpa): Opening<T>,
 ) {

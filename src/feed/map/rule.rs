@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::path::{Condition, Entry, FieldPath, ValueTable, text_of};
 use super::record::Node;
 use super::time_format::{TimeFormat, TimeRefusal};
-use crate::model::{
+use crate::model::{FeedText, 
     CallLine, CallOutcome, Event, EventBody, EventKind, Grade, IncidentOutcome, MAX_ON_DUTY,
     MapReject,
 };
@@ -237,7 +237,7 @@ impl Rule {
         Ok(Event { at, body })
     }
 
-    fn id(&self, record: &Node<'_>) -> Result<Box<str>, MapReject> {
+    fn id(&self, record: &Node<'_>) -> Result<FeedText, MapReject> {
         let pick = self.fields.id.as_ref();
         let text = optional_text(record, pick, "id")?;
         text.ok_or(MapReject::Missing {
@@ -258,9 +258,9 @@ fn optional_text(
     record: &Node<'_>,
     pick: Option<&Pick>,
     field: &'static str,
-) -> Result<Option<Box<str>>, MapReject> {
+) -> Result<Option<FeedText>, MapReject> {
     match pick {
-        Some(pick) => Ok(pick.text(record, field)?.map(Into::into)),
+        Some(pick) => Ok(pick.text(record, field)?.map(FeedText::from)),
         None => Ok(None),
     }
 }

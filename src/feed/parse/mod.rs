@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
-use crate::model::{
+use crate::model::{FeedText, 
     AnnouncedClock, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject,
 };
 use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
@@ -103,8 +103,8 @@ fn optional_grade(value: Option<Value<'_>>) -> Result<Option<Grade>, Reject> {
         .transpose()
 }
 
-fn optional_lpa(value: Option<Value<'_>>) -> Result<Option<Box<str>>, Reject> {
-    Ok(optional_text(value, "lpa")?.map(Into::into))
+fn optional_lpa(value: Option<Value<'_>>) -> Result<Option<FeedText>, Reject> {
+    Ok(optional_text(value, "lpa")?.map(FeedText::from))
 }
 
 /// The largest `epoch`: every whole number up to it is exact in a JSON number.
@@ -148,7 +148,7 @@ fn announced_clock(
 fn build_event(fields: &mut Fields<'_>) -> Result<Event, Reject> {
     let kind = required_text(fields.kind.take(), "kind")?;
     let at = time_of(&required_text(fields.at.take(), "at")?, "at")?;
-    let id = |value| required_text(value, "id").map(|text| Box::<str>::from(text.as_ref()));
+    let id = |value| required_text(value, "id").map(FeedText::from);
     let body = match kind.as_ref() {
         "call_offered" => EventBody::CallOffered {
             id: id(fields.id.take())?,
