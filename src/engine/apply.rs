@@ -8,7 +8,9 @@ use super::ledger::{
 use super::live::{ClosedCall, ClosedIncident};
 use super::staffing::{HANDLE_SPAN, SNAPSHOT_LIFE, Snapshot};
 use super::{Applied, AreaId, CallRecord, Engine, IncidentRecord};
-use crate::model::{CallLine, CallOutcome, Event, EventBody, FeedText, Grade, IncidentOutcome, Reject};
+use crate::model::{
+    CallLine, CallOutcome, Event, EventBody, FeedText, Grade, IncidentOutcome, Reject,
+};
 use crate::time::{Span, Timestamp};
 
 impl Engine {

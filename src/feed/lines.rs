@@ -10,7 +10,7 @@ use std::io::{self, BufRead};
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// The UTF-8 byte-order mark some Windows tools write at the start of a file.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One physical line of a feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +166,7 @@ impl LineSplitter {
 }
 
 /// A complete line's bytes (before its `\n`) as a [`Line`]: a final `\r` is dropped.
-fn line_of(bytes: &[u8]) -> Line<'_> {
+pub(crate) fn line_of(bytes: &[u8]) -> Line<'_> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.len() > MAX_LINE_BYTES {
         Line::TooLong

@@ -13,13 +13,13 @@
 //! Memory stays bounded: at most [`CHUNKS_PER_PARSER`] chunks per parser are in flight
 //! (read and not yet applied), each about [`CHUNK_BYTES`] of text (or as many lines).
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read as _};
 use std::num::NonZeroUsize;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::ordered::{FeedCounts, OnLine, OrderedIngest};
 use crate::engine::Engine;
-use crate::feed::lines::{Line, LineReader};
+use crate::feed::lines::{BOM, Line, MAX_LINE_BYTES, line_of};
 use crate::feed::parse::{Classified, classify};
 use crate::time::{Span, Timestamp};
 
@@ -80,67 +80,164 @@ impl ParsePath {
     }
 }
 
-/// Where a line's bytes end in its chunk, or that it was too long to keep.
-#[derive(Debug, Clone, Copy)]
-enum Packed {
-    Text { end: usize },
-    TooLong,
-}
-
-/// Whole lines of the file, in order, with their numbers; once parsed, what each holds.
-/// Its buffers go back and forth between the reading thread and a parser, so after the
-/// first few chunks nothing is allocated for them.
+/// Whole lines of the file, in order, as the file has them (each ends in `\n` but perhaps
+/// the file's last); once parsed, what each holds. The reading thread only cuts the file
+/// at line ends; the parser splits the chunk into lines, so the reading thread never
+/// touches a line's bytes one by one. Its buffers go back and forth between the reading
+/// thread and a parser, so after the first few chunks nothing is allocated for them.
 #[derive(Debug, Default)]
 struct LineChunk {
     bytes: Vec<u8>,
-    lines: Vec<(u64, Packed)>,
-    /// Each line's number and what it holds, blank lines left out (they are not counted).
+    /// One line too long to keep follows `bytes`: the reading thread skipped it unread.
+    then_too_long: bool,
+    /// How many lines the chunk holds, blank and overlong ones included.
+    line_count: u64,
+    /// Each line's number within the chunk (from 1) and what it holds, blank lines left
+    /// out (they are not counted).
     parsed: Vec<(u64, Classified)>,
 }
 
 impl LineChunk {
-    fn push(&mut self, number: u64, line: Line<'_>) {
-        let packed = match line {
-            Line::Text(text) => {
-                self.bytes.extend_from_slice(text);
-                Packed::Text {
-                    end: self.bytes.len(),
-                }
+    /// The chunk's lines in order, each as [`LineReader`](crate::feed::lines) hands it out.
+    fn lines(&self) -> impl Iterator<Item = Line<'_>> {
+        let mut rest = self.bytes.as_slice();
+        let text = std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
             }
-            Line::TooLong => Packed::TooLong,
-        };
-        self.lines.push((number, packed));
-    }
-
-    fn is_full(&self, chunk_bytes: usize) -> bool {
-        // Counting lines too: a chunk of blank or overlong lines holds few bytes.
-        self.bytes.len() >= chunk_bytes || self.lines.len() >= chunk_bytes
+            let (line, after) = match memchr::memchr(b'\n', rest) {
+                Some(newline) => (&rest[..newline], &rest[newline + 1..]),
+                // The file's unterminated last line.
+                None => (rest, &rest[rest.len()..]),
+            };
+            rest = after;
+            Some(line_of(line))
+        });
+        text.chain(self.then_too_long.then_some(Line::TooLong))
     }
 
     fn parse(&mut self) {
-        let mut start = 0;
-        self.parsed.clear();
-        for &(number, packed) in &self.lines {
-            let line = match packed {
-                Packed::Text { end } => {
-                    let text = Line::Text(&self.bytes[start..end]);
-                    start = end;
-                    text
-                }
-                Packed::TooLong => Line::TooLong,
-            };
+        let mut parsed = std::mem::take(&mut self.parsed);
+        parsed.clear();
+        let mut number = 0_u64;
+        for line in self.lines() {
+            number += 1;
             match classify(line) {
                 Classified::Blank => {}
-                classified => self.parsed.push((number, classified)),
+                classified => parsed.push((number, classified)),
             }
         }
+        self.parsed = parsed;
+        self.line_count = number;
     }
 
     /// Empty again, its buffers kept.
     fn clear(&mut self) {
         self.bytes.clear();
-        self.lines.clear();
+        self.then_too_long = false;
+        self.line_count = 0;
         self.parsed.clear();
+    }
+}
+
+/// Cuts a byte stream into chunks of whole lines, as [`LineReader`](crate::feed::lines)
+/// reads it: a byte-order mark at the very start dropped, a line longer than
+/// [`MAX_LINE_BYTES`] skipped to its end without being held, an unterminated last line kept.
+struct ChunkCutter<R> {
+    reader: R,
+    /// Bytes read past the last line end of the chunk before: the next chunk's start.
+    carried: Vec<u8>,
+    /// Whether the stream's first bytes have been checked for a byte-order mark.
+    past_start: bool,
+    at_end: bool,
+}
+
+impl<R: BufRead> ChunkCutter<R> {
+    fn new(reader: R) -> Self {
+        ChunkCutter {
+            reader,
+            carried: Vec::new(),
+            past_start: false,
+            at_end: false,
+        }
+    }
+
+    /// Fills the empty `chunk` with whole lines, about `chunk_bytes` of them or the rest
+    /// of the stream; `false` once the stream is over and nothing was left to put in it.
+    fn fill(&mut self, chunk: &mut LineChunk, chunk_bytes: usize) -> io::Result<bool> {
+        // The bytes carried over become the chunk's start; the chunk's old buffer is the
+        // next carry's.
+        std::mem::swap(&mut chunk.bytes, &mut self.carried);
+        let step = u64::try_from(chunk_bytes.max(1)).unwrap_or(u64::MAX);
+        // Where the line being read starts: every byte before it is in whole lines. The
+        // carried bytes hold no line end.
+        let mut line_start = 0;
+        // Bytes before this have been searched for a line end.
+        let mut searched = 0;
+        loop {
+            if !self.at_end {
+                let got = (&mut self.reader)
+                    .take(step)
+                    .read_to_end(&mut chunk.bytes)?;
+                self.at_end = u64::try_from(got).unwrap_or(u64::MAX) < step;
+            }
+            if !self.past_start {
+                if chunk.bytes.len() < BOM.len() && !self.at_end {
+                    continue;
+                }
+                self.past_start = true;
+                if chunk.bytes.starts_with(BOM) {
+                    chunk.bytes.drain(..BOM.len());
+                }
+            }
+            if self.at_end {
+                // Whatever follows the last line end is the stream's unterminated last line.
+                return Ok(!chunk.bytes.is_empty());
+            }
+            if let Some(at) = memchr::memrchr(b'\n', &chunk.bytes[searched..]) {
+                line_start = searched + at + 1;
+            }
+            searched = chunk.bytes.len();
+            if chunk.bytes.len() - line_start > MAX_LINE_BYTES + 1 {
+                // The line being read is too long whatever follows: skipped to its end.
+                chunk.bytes.truncate(line_start);
+                chunk.then_too_long = true;
+                self.skip_rest_of_line()?;
+                return Ok(true);
+            }
+            if line_start > 0 && chunk.bytes.len() >= chunk_bytes {
+                self.carried.clear();
+                self.carried.extend_from_slice(&chunk.bytes[line_start..]);
+                chunk.bytes.truncate(line_start);
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Reads past the end of an overlong line, keeping what follows it for the next chunk.
+    fn skip_rest_of_line(&mut self) -> io::Result<()> {
+        self.carried.clear();
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(bytes) => bytes,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            if available.is_empty() {
+                self.at_end = true;
+                return Ok(());
+            }
+            match memchr::memchr(b'\n', available) {
+                Some(newline) => {
+                    self.reader.consume(newline + 1);
+                    return Ok(());
+                }
+                None => {
+                    let all = available.len();
+                    self.reader.consume(all);
+                }
+            }
+        }
     }
 }
 
@@ -161,7 +258,7 @@ pub(crate) fn ingest_reader_parallel(
     threads: NonZeroUsize,
     chunk_bytes: usize,
 ) -> io::Result<(Engine, FeedCounts)> {
-    let mut lines = LineReader::new(reader);
+    let mut cutter = ChunkCutter::new(reader);
     let mut ingest = OrderedIngest::new(engine, horizon, until);
     let read = std::thread::scope(|scope| -> io::Result<()> {
         let mut parsers = Vec::with_capacity(threads.get());
@@ -184,21 +281,15 @@ pub(crate) fn ingest_reader_parallel(
         }
         let most_in_flight = threads.get() * CHUNKS_PER_PARSER;
         let (mut sent, mut applied) = (0_usize, 0_usize);
+        // The number of the last line applied: a chunk's lines are numbered from 1.
+        let mut lines_before = 0_u64;
         let mut at_end = false;
         let mut spare: Vec<LineChunk> = Vec::with_capacity(most_in_flight);
         loop {
             while !at_end && sent - applied < most_in_flight {
                 let mut chunk = spare.pop().unwrap_or_default();
-                while !chunk.is_full(chunk_bytes) {
-                    match lines.next_line()? {
-                        Some((number, line)) => chunk.push(number, line),
-                        None => {
-                            at_end = true;
-                            break;
-                        }
-                    }
-                }
-                if chunk.lines.is_empty() {
+                if !cutter.fill(&mut chunk, chunk_bytes)? {
+                    at_end = true;
                     spare.push(chunk);
                     break;
                 }
@@ -213,8 +304,10 @@ pub(crate) fn ingest_reader_parallel(
                 .recv()
                 .map_err(|_| parser_stopped())?;
             for (number, classified) in chunk.parsed.drain(..) {
+                let number = lines_before.saturating_add(number);
                 ingest.push_classified(number, classified, on_line);
             }
+            lines_before = lines_before.saturating_add(chunk.line_count);
             chunk.clear();
             spare.push(chunk);
             applied += 1;
@@ -231,4 +324,132 @@ fn send(parser: &ParserLink, chunk: LineChunk) -> io::Result<()> {
 /// A parser thread ended early: only a panic in it can do that.
 fn parser_stopped() -> io::Error {
     io::Error::other("a line-parsing thread stopped")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::feed::lines::LineReader;
+
+    /// Every line as `LineReader` reads it through a reader buffer of `capacity` bytes.
+    fn read_by_line_reader(input: &[u8], capacity: usize) -> Vec<Option<Vec<u8>>> {
+        let mut reader = LineReader::new(io::BufReader::with_capacity(capacity, input));
+        let mut lines = Vec::new();
+        while let Some((_, line)) = reader.next_line().expect("in memory") {
+            lines.push(owned(line));
+        }
+        lines
+    }
+
+    /// Every line as the chunks cut from `input` hold them, and the largest chunk.
+    fn read_by_chunks(
+        input: &[u8],
+        capacity: usize,
+        chunk_bytes: usize,
+    ) -> (Vec<Option<Vec<u8>>>, usize) {
+        let mut cutter = ChunkCutter::new(io::BufReader::with_capacity(capacity, input));
+        let (mut lines, mut largest) = (Vec::new(), 0);
+        let mut chunk = LineChunk::default();
+        while cutter.fill(&mut chunk, chunk_bytes).expect("in memory") {
+            largest = largest.max(chunk.bytes.len());
+            let before = lines.len();
+            lines.extend(chunk.lines().map(owned));
+            assert!(lines.len() > before, "a chunk with no line");
+            chunk.clear();
+        }
+        (lines, largest)
+    }
+
+    fn owned(line: Line<'_>) -> Option<Vec<u8>> {
+        match line {
+            Line::Text(bytes) => Some(bytes.to_vec()),
+            Line::TooLong => None,
+        }
+    }
+
+    /// A line's text: short and long, around the limit, with and without a `\r`.
+    fn a_line() -> impl Strategy<Value = Vec<u8>> {
+        let lengths = prop_oneof![
+            4 => 0..40_usize,
+            1 => MAX_LINE_BYTES - 2..MAX_LINE_BYTES + 3,
+            1 => MAX_LINE_BYTES * 2..MAX_LINE_BYTES * 3,
+        ];
+        (lengths, any::<bool>(), any::<u8>()).prop_map(|(length, carriage_return, fill)| {
+            // Any byte but a line end.
+            let fill = if fill == b'\n' { b'x' } else { fill };
+            let mut line = vec![fill; length];
+            if carriage_return {
+                line.push(b'\r');
+            }
+            line
+        })
+    }
+
+    fn a_stream() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop_oneof![Just(&b""[..]), Just(BOM), Just(&BOM[..2])],
+            prop::collection::vec(a_line(), 0..12),
+            any::<bool>(),
+        )
+            .prop_map(|(start, lines, ends_with_newline)| {
+                let mut stream = start.to_vec();
+                for (index, line) in lines.iter().enumerate() {
+                    stream.extend_from_slice(line);
+                    if index + 1 < lines.len() || ends_with_newline {
+                        stream.push(b'\n');
+                    }
+                }
+                stream
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        #[test]
+        fn chunks_hold_the_lines_the_line_reader_reads(
+            stream in a_stream(),
+            capacity in prop_oneof![Just(5_usize), Just(8 * 1024)],
+            chunk_bytes in prop_oneof![Just(1_usize), Just(7), Just(300), Just(CHUNK_BYTES)],
+        ) {
+            let expected = read_by_line_reader(&stream, 8 * 1024);
+            let (lines, largest) = read_by_chunks(&stream, capacity, chunk_bytes);
+            prop_assert_eq!(lines, expected);
+            // An overlong line is never held whole.
+            prop_assert!(largest <= chunk_bytes.max(BOM.len()) + 2 * (MAX_LINE_BYTES + 1) + chunk_bytes);
+        }
+    }
+
+    #[test]
+    fn a_stream_of_a_mark_alone_has_no_lines_and_a_partial_mark_is_text() {
+        assert_eq!(read_by_chunks(BOM, 1, 1).0, Vec::<Option<Vec<u8>>>::new());
+        assert_eq!(
+            read_by_chunks(&BOM[..2], 1, 1).0,
+            vec![Some(BOM[..2].to_vec())]
+        );
+        assert_eq!(
+            read_by_chunks(b"\xEF\xBB\xBFa\n\xEF\xBB\xBFb", 2, 1).0,
+            vec![Some(b"a".to_vec()), Some(b"\xEF\xBB\xBFb".to_vec())]
+        );
+    }
+
+    #[test]
+    fn an_overlong_line_is_skipped_between_whole_lines() {
+        let mut stream = b"one\r\n".to_vec();
+        stream.extend(std::iter::repeat_n(b'y', 3 * MAX_LINE_BYTES));
+        stream.extend_from_slice(b"\n\ntwo");
+        let (lines, largest) = read_by_chunks(&stream, 4096, 1024);
+        assert_eq!(
+            lines,
+            vec![
+                Some(b"one".to_vec()),
+                None,
+                Some(Vec::new()),
+                Some(b"two".to_vec())
+            ]
+        );
+        assert!(largest < 2 * MAX_LINE_BYTES, "{largest}");
+    }
 }

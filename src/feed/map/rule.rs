@@ -9,9 +9,9 @@ use chrono_tz::Tz;
 use super::path::{Condition, Entry, FieldPath, ValueTable, text_of};
 use super::record::Node;
 use super::time_format::{TimeFormat, TimeRefusal};
-use crate::model::{FeedText, 
-    CallLine, CallOutcome, Event, EventBody, EventKind, Grade, IncidentOutcome, MAX_ON_DUTY,
-    MapReject,
+use crate::model::{
+    CallLine, CallOutcome, Event, EventBody, EventKind, FeedText, Grade, IncidentOutcome,
+    MAX_ON_DUTY, MapReject,
 };
 use crate::time::Timestamp;
 

@@ -12,8 +12,9 @@ use std::borrow::Cow;
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
 use crate::feed::lines::Line;
-use crate::model::{FeedText, 
-    AnnouncedClock, CallLine, CallOutcome, Event, EventBody, Grade, IncidentOutcome, Reject,
+use crate::model::{
+    AnnouncedClock, CallLine, CallOutcome, Event, EventBody, FeedText, Grade, IncidentOutcome,
+    Reject,
 };
 use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
 
