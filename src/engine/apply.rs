@@ -20,16 +20,18 @@ impl Engine {
         let kind = event.body.kind();
         let applied = match event.body {
             EventBody::CallOffered { id, line, lpa } => {
+                let hashed = self.calls.hashed(&id);
                 let life = self
                     .calls
-                    .get(id.as_bytes())
+                    .get_hashed(hashed)
                     .map_or(Life::Unknown, CallRecord::life);
                 if rule_open(life) == OpenVerdict::Duplicate {
                     return Ok(Applied::Duplicate);
                 }
                 let area = self.area_of(lpa);
                 self.live.open_call(&id, at, line, area);
-                self.calls.insert(&id, CallRecord::open(at, line, area));
+                self.calls
+                    .insert_hashed(hashed, CallRecord::open(at, line, area));
                 Applied::Accepted
             }
             EventBody::CallClosed {
@@ -44,9 +46,10 @@ impl Engine {
                     .map_err(|refusal| refusal.reject(kind))?
             }
             EventBody::IncidentCreated { id, grade, lpa } => {
+                let hashed = self.incidents.hashed(&id);
                 let life = self
                     .incidents
-                    .get(id.as_bytes())
+                    .get_hashed(hashed)
                     .map_or(Life::Unknown, IncidentRecord::life);
                 if rule_open(life) == OpenVerdict::Duplicate {
                     return Ok(Applied::Duplicate);
@@ -54,7 +57,7 @@ impl Engine {
                 let area = self.area_of(lpa);
                 self.live.open_incident(&id, at, grade, area);
                 self.incidents
-                    .insert(&id, IncidentRecord::open(at, grade, area));
+                    .insert_hashed(hashed, IncidentRecord::open(at, grade, area));
                 Applied::Accepted
             }
             EventBody::IncidentClosed {

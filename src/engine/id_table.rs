@@ -22,6 +22,13 @@ use super::id_key::IdKey;
 /// How many tables the records are spread over.
 const SHARDS: usize = 256;
 
+/// An id and its hash in one [`IdTable`] (see [`IdTable::hashed`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct HashedId<'a> {
+    id: &'a str,
+    hash: u64,
+}
+
 /// Records by id (see the module's doc).
 #[derive(Debug, Clone)]
 pub(super) struct IdTable<V> {
@@ -68,7 +75,30 @@ impl<V> IdTable<V> {
 
     /// Holds `value` as the record of `id`, in place of any it had.
     pub(super) fn insert(&mut self, id: &str, value: V) {
-        let hash = self.hash(id.as_bytes());
+        self.insert_hashed(self.hashed(id), value);
+    }
+
+    /// `id` with its hash in this table, for [`get_hashed`](Self::get_hashed) and then
+    /// [`insert_hashed`](Self::insert_hashed): an id looked up and then held is hashed once.
+    /// Only for this table: another table hashes with another key.
+    pub(super) fn hashed<'a>(&self, id: &'a str) -> HashedId<'a> {
+        HashedId {
+            id,
+            hash: self.hash(id.as_bytes()),
+        }
+    }
+
+    /// The record of an id hashed by [`hashed`](Self::hashed).
+    pub(super) fn get_hashed(&self, id: HashedId<'_>) -> Option<&V> {
+        let shard = self.shards.get(Self::shard_of(id.hash))?;
+        shard
+            .find(id.hash, |(key, _)| key.as_bytes() == id.id.as_bytes())
+            .map(|(_, value)| value)
+    }
+
+    /// [`insert`](Self::insert) for an id hashed by [`hashed`](Self::hashed).
+    pub(super) fn insert_hashed(&mut self, id: HashedId<'_>, value: V) {
+        let HashedId { id, hash } = id;
         let (hasher, shards) = (&self.hasher, &mut self.shards);
         let Some(shard) = shards.get_mut(Self::shard_of(hash)) else {
             return; // not reached: a shard index is below 256
@@ -148,6 +178,14 @@ mod tests {
         for id in ids.iter().step_by(3) {
             table.insert(id, 7);
             model.insert(id.clone(), 7);
+        }
+        // Looked up and then held with one hash, as an opening event is.
+        for n in [1, 2, 5_000, 5_001] {
+            let id = format!("C{n}");
+            let hashed = table.hashed(&id);
+            assert_eq!(table.get_hashed(hashed), model.get(&id), "{id}");
+            table.insert_hashed(hashed, 11);
+            model.insert(id, 11);
         }
         for id in ids.iter().step_by(5) {
             table.remove(id.as_bytes());

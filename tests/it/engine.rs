@@ -531,3 +531,43 @@ fn trend_means_at_many_points() {
         [(Some(62.0), Some(120.0), Some(720.0))]
     );
 }
+
+/// Areas are named in the order first seen, each keeping its own calls, whether a force
+/// has a few (found by comparing names) or many (found through an index): 40 areas after
+/// the 7 configured, area i (from 0) offered i + 1 calls, their lines interleaved. By hand:
+/// area 0 has 1 call, area 39 has 40, 820 in all.
+#[test]
+fn many_areas_each_keep_their_own_calls_in_first_seen_order() {
+    let mut engine = Engine::new(EngineSettings::default());
+    let mut call = 0;
+    for round in 0..40 {
+        for area in round..40 {
+            call += 1;
+            let line = offered(
+                &format!("C{call}"),
+                "11:00:00",
+                "999",
+                Some(&format!("A{area:02}")),
+            );
+            assert_eq!(feed(&mut engine, &line), Ok(Applied::Accepted));
+        }
+    }
+    let now = t("11:30:00");
+    let scoped = engine.scoped_figures(now, Span::HOUR);
+    let codes: Vec<&str> = scoped.areas.iter().map(|(code, _)| code.as_str()).collect();
+    // The seven configured by default come first, with no calls.
+    let configured = ["BIR", "COV", "DUD", "SAN", "SOL", "WAL", "WOL"];
+    let expected: Vec<String> = configured
+        .iter()
+        .map(ToString::to_string)
+        .chain((0..40).map(|area| format!("A{area:02}")))
+        .collect();
+    assert_eq!(codes, expected);
+    for (index, (code, figures)) in scoped.areas.iter().enumerate() {
+        let calls = (index as u64 + 1).saturating_sub(configured.len() as u64);
+        assert_eq!(figures.calls.line_999.offered, calls, "{code}");
+    }
+    assert_eq!(scoped.force.calls.line_999.offered, 820);
+    let a03 = engine.figures(now, Span::HOUR, Scope::Area("A03"));
+    assert_eq!(a03.calls.line_999.offered, 4);
+}
