@@ -11,4 +11,4 @@ pub mod replay;
 
 pub use feed_time::Placement;
 pub use ordered::{FeedCounts, OnLine, OrderedIngest, Stray, ingest_reader, ingest_reader_on};
-pub use parallel::{PARSE_CHUNK_BYTES_ENV, PARSE_THREADS_ENV, ParsePath};
+pub use parallel::{DEFAULT_PARSE_THREADS, PARSE_CHUNK_BYTES_ENV, PARSE_THREADS_ENV, ParsePath};

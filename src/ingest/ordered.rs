@@ -262,7 +262,7 @@ fn queue(pending: &mut VecDeque<Pending>, line: Pending) {
 }
 
 /// Reads a whole feed from `reader` into `engine`, in time order, its lines parsed as
-/// [`ParsePath::from_env`] says (by default on the calling thread).
+/// [`ParsePath::from_env`] says (by default on two parser threads).
 pub fn ingest_reader(
     reader: impl BufRead,
     engine: Engine,
