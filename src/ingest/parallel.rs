@@ -224,29 +224,11 @@ impl<R: BufRead> ChunkCutter<R> {
     }
 
     /// Reads past the end of an overlong line, keeping what follows it for the next chunk.
+    /// (At the stream's end, the next fill finds nothing more.)
     fn skip_rest_of_line(&mut self) -> io::Result<()> {
         self.carried.clear();
-        loop {
-            let available = match self.reader.fill_buf() {
-                Ok(bytes) => bytes,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            };
-            if available.is_empty() {
-                self.at_end = true;
-                return Ok(());
-            }
-            match memchr::memchr(b'\n', available) {
-                Some(newline) => {
-                    self.reader.consume(newline + 1);
-                    return Ok(());
-                }
-                None => {
-                    let all = available.len();
-                    self.reader.consume(all);
-                }
-            }
-        }
+        self.reader.skip_until(b'\n')?;
+        Ok(())
     }
 }
 
