@@ -3,15 +3,17 @@
 //!
 //! Parsing a line is most of the work of reading a file, and every line parses alone; the
 //! reorder horizon, the strays and the engine need the lines one after another in the
-//! file's order. So the calling thread splits the file into lines (the same
-//! [`LineReader`] as the single-threaded path, so a byte-order mark, `\r\n`, an overlong
-//! line and an unterminated last line are read alike), packs them into chunks of whole
-//! lines, and hands chunk *i* to parser *i mod n*. It takes the parsed chunks back in the
-//! same turn, so they come back in file order with no reordering, and gives their lines
-//! to [`OrderedIngest`] exactly as [`ingest_reader`](super::ingest_reader) would.
+//! file's order. So the calling thread only cuts the file into chunks after their last
+//! line end ([`ChunkCutter`]) and hands chunk *i* to parser *i mod n*; the parser splits
+//! its chunk into lines by the same rules as the single-threaded path's `LineReader` (a
+//! byte-order mark, `\r\n`, an overlong line and an unterminated last line read alike) and
+//! parses them. The calling thread takes the parsed chunks back in the same turn, so they
+//! come back in file order with no reordering, numbers their lines, and gives them to
+//! [`OrderedIngest`] exactly as [`ingest_reader`](super::ingest_reader) would.
 //!
 //! Memory stays bounded: at most [`CHUNKS_PER_PARSER`] chunks per parser are in flight
-//! (read and not yet applied), each about [`CHUNK_BYTES`] of text (or as many lines).
+//! (read and not yet applied), each about [`CHUNK_BYTES`] of text, and an overlong line is
+//! skipped without being held.
 
 use std::io::{self, BufRead, Read as _};
 use std::num::NonZeroUsize;
