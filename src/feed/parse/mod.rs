@@ -498,6 +498,45 @@ mod tests {
         ));
     }
 
+    /// Between tokens only JSON's four whitespace bytes may stand; any other control byte
+    /// makes the line invalid. A key the length of a schema field but not one is ignored.
+    #[test]
+    fn only_json_whitespace_separates_tokens_and_near_miss_keys_are_unknown() {
+        let heartbeat = Ok(Event {
+            at: T0,
+            body: EventBody::Heartbeat { clock: None },
+        });
+        for space in [" ", "\t", "\r", "\n", " \t\r\n "] {
+            let line = format!(
+                r#"{space}{{{space}"kind"{space}:{space}"heartbeat"{space},"at":"2024-07-01T11:00:00Z"{space}}}{space}"#
+            );
+            assert_eq!(parse(&line), heartbeat, "{line:?}");
+        }
+        for control in ["\u{0}", "\u{b}", "\u{c}", "\u{1f}"] {
+            let line = format!(r#"{{"kind":{control}"heartbeat","at":"2024-07-01T11:00:00Z"}}"#);
+            assert_eq!(parse(&line), Err(Reject::NotJson), "{line:?}");
+        }
+        // `lpb`, `kine`, `offered_on` are not `lpa`, `kind`, `offered_at`: ignored, so the
+        // heartbeat stands and the offer has no area.
+        let near = parse(
+            r#"{"kine":"x","kind":"heartbeat","lpb":"BIR","at":"2024-07-01T11:00:00Z","offered_on":"y"}"#,
+        );
+        assert_eq!(near, heartbeat);
+        let offer = parse(
+            r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999","lpb":"BIR"}"#,
+        );
+        assert!(
+            matches!(
+                offer,
+                Ok(Event {
+                    body: EventBody::CallOffered { lpa: None, .. },
+                    ..
+                })
+            ),
+            "{offer:?}"
+        );
+    }
+
     #[test]
     fn blank_lines() {
         assert!(is_blank(b""));
