@@ -40,8 +40,8 @@ pub const PARSE_THREADS_ENV: &str = "FORCEBOARD_PARSE_THREADS";
 
 /// Parser threads when [`PARSE_THREADS_ENV`] is unset. Two parsers keep pace with the
 /// thread applying the events (half the work each side), so more only compete for the
-/// processors: on a two-core machine two parser threads read a 30-day feed in 0.58 of
-/// the single thread's wall time for 1.03 of its processor time (performance §41).
+/// processors: on a two-core machine two parser threads read a 30-day feed in 0.55–0.58
+/// of the single thread's wall time for 1.00–1.03 of its processor time (performance §41).
 pub const DEFAULT_PARSE_THREADS: usize = 2;
 
 /// The environment variable that sets a chunk's size in bytes on the parallel path: for
