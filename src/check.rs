@@ -9,9 +9,8 @@ use std::io::{self, BufRead, Write};
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::feed::lines::LineReader;
 use crate::format::printable;
-use crate::ingest::{FeedCounts, OnLine, OrderedIngest, Placement};
+use crate::ingest::{FeedCounts, OnLine, OrderedIngest, ParsePath, Placement, read_whole};
 use crate::model::Reject;
 
 /// How many of the first and of the last findings of a kind are listed line by line.
@@ -29,16 +28,18 @@ pub struct FeedCheck {
 /// Reads a whole feed as `report` does (same reorder horizon, same engine rules), so a
 /// line is rejected here exactly when `report` would reject it; strays past the end, which
 /// a report leaves out as dated after its time, are judged too.
+/// Its lines are parsed as `report`'s are ([`ParsePath::from_env`]: on two threads by default).
 pub fn check(reader: impl BufRead, config: &Config) -> io::Result<FeedCheck> {
+    check_on(ParsePath::from_env(), reader, config)
+}
+
+/// [`check`] on a given path: both give the same findings.
+pub fn check_on(path: ParsePath, reader: impl BufRead, config: &Config) -> io::Result<FeedCheck> {
     let engine = Engine::new(config.engine_settings(None));
     let mut found = Found::default();
-    let mut lines = LineReader::new(reader);
-    let mut ingest =
+    let ingest =
         OrderedIngest::new(engine, config.reorder_horizon, None).applying_strays_past_end();
-    while let Some((number, line)) = lines.next_line()? {
-        ingest.push_line(number, line, &mut found);
-    }
-    let (_, counts) = ingest.finish(&mut found);
+    let (_, counts) = read_whole(path, reader, ingest, &mut found)?;
     Ok(FeedCheck {
         rejected: found.rejected,
         strays: found.strays,

@@ -10,5 +10,6 @@ pub mod playback;
 pub mod replay;
 
 pub use feed_time::Placement;
+pub(crate) use ordered::read_whole;
 pub use ordered::{FeedCounts, OnLine, OrderedIngest, Stray, ingest_reader, ingest_reader_on};
 pub use parallel::{DEFAULT_PARSE_THREADS, PARSE_CHUNK_BYTES_ENV, PARSE_THREADS_ENV, ParsePath};

@@ -290,24 +290,31 @@ pub fn ingest_reader_on(
     until: Option<Timestamp>,
     on_line: &mut impl OnLine,
 ) -> io::Result<(Engine, FeedCounts)> {
+    read_whole(
+        path,
+        reader,
+        OrderedIngest::new(engine, horizon, until),
+        on_line,
+    )
+}
+
+/// Reads a whole feed from `reader` into `ingest` on `path` (a feed read through an input
+/// map on the calling thread) and finishes it.
+pub(crate) fn read_whole(
+    path: ParsePath,
+    reader: impl BufRead,
+    mut ingest: OrderedIngest,
+    on_line: &mut impl OnLine,
+) -> io::Result<(Engine, FeedCounts)> {
     if let ParsePath::Parallel {
         threads,
         chunk_bytes,
     } = path
-        && crate::feed::map::installed().is_none()
+        && ingest.map.is_none()
     {
-        return ingest_reader_parallel(
-            reader,
-            engine,
-            horizon,
-            until,
-            on_line,
-            threads,
-            chunk_bytes,
-        );
+        return ingest_reader_parallel(reader, ingest, on_line, threads, chunk_bytes);
     }
     let mut lines = LineReader::new(reader);
-    let mut ingest = OrderedIngest::new(engine, horizon, until);
     while let Some((number, line)) = lines.next_line()? {
         ingest.push_line(number, line, on_line);
     }

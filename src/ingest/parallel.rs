@@ -23,7 +23,6 @@ use super::ordered::{FeedCounts, OnLine, OrderedIngest};
 use crate::engine::Engine;
 use crate::feed::lines::{BOM, Line, MAX_LINE_BYTES, line_of};
 use crate::feed::parse::{Classified, classify};
-use crate::time::{Span, Timestamp};
 
 /// A chunk is cut after the line that takes it past this many bytes: large enough that
 /// handing it over costs little beside parsing it, small enough to keep memory flat.
@@ -240,19 +239,17 @@ struct ParserLink {
     parsed: Receiver<LineChunk>,
 }
 
-/// Reads a whole feed into `engine` in time order, its lines parsed on `threads` threads in
-/// chunks of about `chunk_bytes`: the same engine, counts and calls to `on_line` as the single-threaded path.
+/// Reads a whole feed into `ingest` in time order, its lines parsed on `threads` threads in
+/// chunks of about `chunk_bytes`, and finishes it: the same engine, counts and calls to
+/// `on_line` as the single-threaded path.
 pub(crate) fn ingest_reader_parallel(
     reader: impl BufRead,
-    engine: Engine,
-    horizon: Span,
-    until: Option<Timestamp>,
+    mut ingest: OrderedIngest,
     on_line: &mut impl OnLine,
     threads: NonZeroUsize,
     chunk_bytes: usize,
 ) -> io::Result<(Engine, FeedCounts)> {
     let mut cutter = ChunkCutter::new(reader);
-    let mut ingest = OrderedIngest::new(engine, horizon, until);
     let read = std::thread::scope(|scope| -> io::Result<()> {
         let mut parsers = Vec::with_capacity(threads.get());
         for _ in 0..threads.get() {

@@ -1,6 +1,6 @@
-//! The two ways of reading a file give the same report, byte for byte: the lines parsed on
-//! the calling thread (`FORCEBOARD_PARSE_THREADS=1`), or on several threads in chunks and
-//! applied in file order. Tiny chunks (a few lines each) put every kind of line at a
+//! The two ways of reading a file give the same report, byte for byte, and the same
+//! `check`: the lines parsed on the calling thread (`FORCEBOARD_PARSE_THREADS=1`), or on
+//! several threads in chunks and applied in file order. Tiny chunks (a few lines each) put every kind of line at a
 //! chunk's edge. Checked on every fixture and on a generated three-day feed with strays
 //! ahead, behind and past the end, local shuffles, bad and blank lines, `\r\n`, an
 //! overlong line, a byte-order mark and an unterminated last line.
@@ -12,6 +12,7 @@
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
+use forceboard::check::check_on;
 use forceboard::config::Config;
 use forceboard::engine::Engine;
 use forceboard::ingest::{
@@ -181,6 +182,33 @@ fn read_on(path: ParsePath, feed: &[u8]) -> (Engine, FeedCounts, Heard) {
         ingest_reader_on(path, feed, engine, config.reorder_horizon, None, &mut heard)
             .expect("in memory");
     (engine, counts, heard)
+}
+
+/// `check` reads as `report` does: the same findings, line numbers and counts on both
+/// paths, on the awkward feed (strays ahead and behind, refused lines, an overlong line)
+/// and on every fixture.
+#[test]
+fn check_finds_the_same_on_both_paths() {
+    let config = Config::default();
+    let feed = awkward_feed();
+    let single = check_on(ParsePath::Single, &feed[..], &config).expect("in memory");
+    assert!(
+        single.counts.rejected > 10 && single.counts.strays > 10,
+        "{:?}",
+        single.counts
+    );
+    for (threads, chunk_bytes) in PARALLEL {
+        let path = ParsePath::with_threads(threads, chunk_bytes);
+        let parallel = check_on(path, &feed[..], &config).expect("in memory");
+        assert_eq!(single, parallel, "{path:?}");
+    }
+    for name in fixtures() {
+        let bytes = std::fs::read(format!("{}/{name}", root())).expect("a fixture");
+        let single = check_on(ParsePath::Single, &bytes[..], &config).expect("in memory");
+        let parallel =
+            check_on(ParsePath::with_threads(2, 300), &bytes[..], &config).expect("in memory");
+        assert_eq!(single, parallel, "{name}");
+    }
 }
 
 #[test]
