@@ -28,6 +28,7 @@ pub struct FeedCheck {
 /// Reads a whole feed as `report` does (same reorder horizon, same engine rules), so a
 /// line is rejected here exactly when `report` would reject it; strays past the end, which
 /// a report leaves out as dated after its time, are judged too.
+///
 /// Its lines are parsed as `report`'s are ([`ParsePath::from_env`]: on two threads by default).
 pub fn check(reader: impl BufRead, config: &Config) -> io::Result<FeedCheck> {
     check_on(ParsePath::from_env(), reader, config)
