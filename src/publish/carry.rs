@@ -2,7 +2,8 @@
 //! [`carried`](crate::feed::source::nats::carried)): the time index, and the lines of
 //! every call and incident whose life crosses the start of a board's backfill.
 //!
-//! Each stored line is recorded here with its stream sequence, in stream order. An item
+//! Each stored line is recorded here with its place in the stream (its message's sequence
+//! and its place in the message), in stream order. An item
 //! is followed from its first line; once that line is older than the backfill (and the
 //! margin), the item is either done with — finished before the backfill begins, so no
 //! board needs it — or carried: written to the bucket, and written again with each line
@@ -36,6 +37,7 @@ use crate::feed::source::nats::carried::{
     CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, generation_filter, index_key, item_key,
     step_of,
 };
+use crate::feed::source::nats::message_lines::StreamPosition;
 use crate::model::{CallOutcome, Event, EventBody, FeedText};
 use crate::time::{Span, Timestamp};
 
@@ -81,8 +83,8 @@ pub(crate) enum CarryWrite {
 #[derive(Debug)]
 struct Item {
     first_at: Timestamp,
-    /// Its lines with their stream sequences, in stream order.
-    lines: Vec<(u64, Box<str>)>,
+    /// Its lines with their places in the stream, in stream order.
+    lines: Vec<(StreamPosition, Box<str>)>,
     /// When an answered call stops needing its `call_ended`.
     answered_at: Option<Timestamp>,
     /// When it was abandoned, ended, attended or cancelled.
@@ -113,7 +115,8 @@ pub(crate) struct Carry {
     stream_created: i64,
     /// The feed's time: the latest `at` recorded, held to the publisher's clock.
     latest: Option<Timestamp>,
-    last_sequence: u64,
+    /// The place of the last line recorded.
+    last_position: StreamPosition,
     items: HashMap<ItemId, Item>,
     /// Items not yet carried or done with, by their first line's time.
     aging: BinaryHeap<Reverse<(Timestamp, ItemId)>>,
@@ -140,7 +143,7 @@ impl Carry {
             call_life,
             stream_created,
             latest: None,
-            last_sequence: 0,
+            last_position: StreamPosition::first_of(0),
             items: HashMap::new(),
             aging: BinaryHeap::new(),
             carried: HashSet::new(),
@@ -175,14 +178,14 @@ impl Carry {
     /// first step). The same item under two generations keeps the newer.
     pub(crate) fn resume_item(
         &mut self,
-        lines: &[(u64, Event, Box<str>)],
+        lines: &[(StreamPosition, Event, Box<str>)],
         generation: Option<i64>,
     ) {
         let generation = generation.unwrap_or(UNWRITTEN);
         self.generations.entry(generation).or_default();
-        for (sequence, event, line) in lines {
+        for (position, event, line) in lines {
             if let Some(id) = item_of(event) {
-                self.follow(&id, *sequence, event, line);
+                self.follow(&id, *position, event, line);
                 if let Some(item) = self.items.get_mut(&id) {
                     item.carried = true;
                     if item.generation.is_none_or(|known| known < generation) {
@@ -220,29 +223,30 @@ impl Carry {
         latest - (self.backfill + CARRY_MARGIN)
     }
 
-    /// Records stored line `sequence`, `event` as `line`; `now` is the publisher's clock.
+    /// Records the line stored at `position`, `event` as `line`; `now` is the publisher's
+    /// clock.
     pub(crate) fn record(
         &mut self,
-        sequence: u64,
+        position: StreamPosition,
         event: &Event,
         line: &str,
         now: Timestamp,
     ) -> Vec<CarryWrite> {
         let mut writes = Vec::new();
         // A message acked twice (a duplicate) comes with the sequence it was stored at.
-        if sequence <= self.last_sequence {
+        if position <= self.last_position {
             return writes;
         }
-        self.last_sequence = sequence;
+        self.last_position = position;
         let at = event.at.min(now + Span::MINUTE);
         let moved = self.latest.is_none_or(|latest| at > latest);
         let mut new_step = false;
         if moved {
             self.latest = Some(at);
-            new_step = self.step(at, sequence, &mut writes);
+            new_step = self.step(at, position.sequence, &mut writes);
         }
         if let Some(id) = item_of(event) {
-            self.follow(&id, sequence, event, line);
+            self.follow(&id, position, event, line);
             if self.carried.contains(&id) {
                 writes.push(self.put(&id));
             }
@@ -288,7 +292,7 @@ impl Carry {
         true
     }
 
-    fn follow(&mut self, id: &ItemId, sequence: u64, event: &Event, line: &str) {
+    fn follow(&mut self, id: &ItemId, position: StreamPosition, event: &Event, line: &str) {
         let first_at = match &event.body {
             EventBody::CallClosed { offered_at, .. } => offered_at.unwrap_or(event.at),
             _ => event.at,
@@ -316,10 +320,10 @@ impl Carry {
                 })
             }
         };
-        if item.lines.last().is_some_and(|(last, _)| *last >= sequence) {
+        if item.lines.last().is_some_and(|(last, _)| *last >= position) {
             return;
         }
-        item.lines.push((sequence, line.into()));
+        item.lines.push((position, line.into()));
         match &event.body {
             EventBody::CallClosed {
                 outcome: CallOutcome::Answered,
@@ -450,7 +454,7 @@ impl Carry {
         };
         let write = CarryWrite::Put {
             key: item_key(&self.subject, id.0, generation, &id.1),
-            value: encode_lines(lines.iter().map(|(sequence, line)| (*sequence, &**line))),
+            value: encode_lines(lines.iter().map(|(position, line)| (*position, &**line))),
         };
         self.generations
             .entry(generation)

@@ -27,6 +27,7 @@ use crate::feed::source::nats::carried::{
     TimeIndex, bucket_name, decode_lines, index_key, item_of_key,
 };
 use crate::feed::source::nats::late_join::{backlog, carried_values, created_nanos};
+use crate::feed::source::nats::message_lines::{StreamPosition, message_lines};
 use crate::time::{Span, Timestamp};
 
 /// What `publish` carries for late boards.
@@ -142,15 +143,19 @@ pub(crate) async fn take_up(
                 .headers
                 .as_ref()
                 .is_some_and(|headers| headers.get(TIMELINE_HEADER).is_some());
-            let (Ok(info), Ok(event), Ok(text)) = (
-                message.info(),
-                parse_line(&message.payload),
-                std::str::from_utf8(&message.payload),
-            ) else {
+            let Ok(info) = message.info() else { continue };
+            if in_training {
                 continue;
-            };
-            if !in_training {
-                writes.extend(carry.record(info.stream_sequence, &event, text, now));
+            }
+            for (index, line) in message_lines(&message.payload) {
+                let (Ok(event), Ok(text)) = (parse_line(line), std::str::from_utf8(line)) else {
+                    continue;
+                };
+                let position = StreamPosition {
+                    sequence: info.stream_sequence,
+                    index,
+                };
+                writes.extend(carry.record(position, &event, text, now));
                 replayed += 1;
             }
         }

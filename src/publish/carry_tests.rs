@@ -18,11 +18,16 @@ fn now() -> Timestamp {
     Timestamp::from_nanos(i64::MAX / 2)
 }
 
-/// Records `line` as stored sequence `sequence`, keeping only the item writes.
+/// Records `line` as stored alone in message `sequence`, keeping only the item writes.
 fn record(carry: &mut Carry, sequence: u64, line: &str) -> Vec<CarryWrite> {
+    record_at(carry, StreamPosition::first_of(sequence), line)
+}
+
+/// Records `line` as stored at `position`, keeping only the item writes.
+fn record_at(carry: &mut Carry, position: StreamPosition, line: &str) -> Vec<CarryWrite> {
     let event = parse_line(line.as_bytes()).expect("a valid line");
     carry
-        .record(sequence, &event, line, now())
+        .record(position, &event, line, now())
         .into_iter()
         .filter(|write| match write {
             CarryWrite::Put { key, .. } | CarryWrite::Delete { key } => *key != index_key(SUBJECT),
@@ -69,7 +74,13 @@ fn puts(writes: &[CarryWrite]) -> Vec<(String, Vec<u64>)> {
         .filter_map(|write| match write {
             CarryWrite::Put { key, value } => Some((
                 key.clone(),
-                decode_lines(value).iter().map(|(s, _)| *s).collect(),
+                decode_lines(value)
+                    .iter()
+                    .map(|(position, _)| {
+                        assert_eq!(position.index, 0, "{key}: the first line of a message");
+                        position.sequence
+                    })
+                    .collect(),
             )),
             CarryWrite::Delete { .. } => None,
         })
@@ -214,7 +225,7 @@ fn a_line_acked_again_and_a_line_dated_ahead_of_the_clock_change_nothing() {
     // Dated a year ahead, read at 00:30: the feed's time moves to 00:31 at most.
     let stray = heartbeat("00:00:00").replace("2024", "2025");
     let event = parse_line(stray.as_bytes()).expect("valid");
-    carry.record(6, &event, &stray, clock);
+    carry.record(StreamPosition::first_of(6), &event, &stray, clock);
     assert_eq!(carry.latest, Some(clock + Span::MINUTE));
     assert!(carry.carried_ids().is_empty());
     let writes = record(&mut carry, 7, &heartbeat("00:51:00"));
@@ -235,7 +246,7 @@ fn the_index_keeps_the_steps_a_backfill_can_start_from() {
     for (sequence, at) in (1..).zip(["00:00:00", "00:03:00", "00:05:00", "00:41:00", "01:15:00"]) {
         let line = heartbeat(at);
         let event = parse_line(line.as_bytes()).expect("valid");
-        carry.record(sequence, &event, &line, now());
+        carry.record(StreamPosition::first_of(sequence), &event, &line, now());
     }
     let secs = |hms: &str| {
         parse_line(heartbeat(hms).as_bytes())
@@ -262,7 +273,11 @@ fn items_taken_up_keep_their_newest_copy_and_the_rest_is_purged_once_written_aga
     let mut carry = carry();
     let taken = |line: &str, sequence: u64| {
         let event = parse_line(line.as_bytes()).expect("valid");
-        vec![(sequence, event, Box::<str>::from(line))]
+        vec![(
+            StreamPosition::first_of(sequence),
+            event,
+            Box::<str>::from(line),
+        )]
     };
     let created =
         r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I7","grade":"priority"}"#;
@@ -286,4 +301,41 @@ fn items_taken_up_keep_their_newest_copy_and_the_rest_is_purged_once_written_aga
     );
     let generations: Vec<i64> = carry.generations.keys().copied().collect();
     assert_eq!(generations, [g0030, g0100]);
+}
+
+#[test]
+fn the_lines_of_one_message_are_each_kept_in_their_place_and_a_copy_of_it_changes_nothing() {
+    let mut carry = carry();
+    let created =
+        r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I4","grade":"emergency"}"#;
+    let attended = r#"{"kind":"incident_arrived","at":"2024-07-05T00:12:00Z","id":"I4"}"#;
+    let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:13:00Z","id":"C9","line":"101"}"#;
+    // One message (sequence 5) of three lines, then its copy acked as a duplicate.
+    let place = |index| StreamPosition { sequence: 5, index };
+    for _ in 0..2 {
+        record_at(&mut carry, place(0), created);
+        record_at(&mut carry, place(1), offered);
+        record_at(&mut carry, place(2), attended);
+    }
+    // 00:51: I4 (first line 00:00, finished 00:12) is past the carry horizon (00:51 − 50
+    // min = 00:01) and not finished before the oldest backfill start (23:41 the day
+    // before): carried under 00:30, with both its lines in their places; C9 (00:13) not yet.
+    let writes = record(&mut carry, 6, &heartbeat("00:51:00"));
+    let values: Vec<_> = writes
+        .iter()
+        .filter_map(|write| match write {
+            CarryWrite::Put { key, value } => Some((key.clone(), decode_lines(value))),
+            CarryWrite::Delete { .. } => None,
+        })
+        .collect();
+    assert_eq!(values.len(), 1, "{values:?}");
+    let (key, lines) = &values[0];
+    assert_eq!(
+        *key,
+        item_key(SUBJECT, ItemKind::Incident, generation("00:30:00"), "I4")
+    );
+    let places: Vec<_> = lines.iter().map(|(position, _)| *position).collect();
+    assert_eq!(places, [place(0), place(2)]);
+    assert_eq!(&lines[1].1[..], attended.as_bytes());
+    assert_eq!(carry.carried_ids(), ["I4"]);
 }

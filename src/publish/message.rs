@@ -1,12 +1,16 @@
-//! One accepted line as a JetStream message: the canonical line (schema fields only) as
-//! the payload, a message id for JetStream's de-duplication, and where it came from, so a
-//! restarted publisher can find its place.
+//! Accepted lines as a JetStream message: the canonical lines (schema fields only) as the
+//! payload, one or several (see [`message_lines`]), a message id for JetStream's
+//! de-duplication, and where its last line came from, so a restarted publisher can find
+//! its place.
+//!
+//! [`message_lines`]: crate::feed::source::nats::message_lines
 
 use async_nats::{HeaderMap, HeaderValue, header::HeaderName};
 use bytes::Bytes;
 
 use super::resume::SourceIdentity;
 use super::timeline::TimelineMark;
+use crate::feed::source::nats::message_lines::{MAX_MESSAGE_BYTES, MAX_MESSAGE_LINES};
 use crate::feed::source::nats::{TIMELINE_HEADER, TIMELINE_START};
 use crate::feed::wire::{heartbeat_line, schema_line};
 use crate::model::{Event, EventBody};
@@ -14,7 +18,7 @@ use crate::time::format_utc;
 
 /// The header naming the source a message was read from (its label: a path or address).
 pub const SOURCE_HEADER: &str = "Forceboard-Source";
-/// The header giving the message's line number in its source.
+/// The header giving the line number in its source of the message's last line.
 pub const LINE_HEADER: &str = "Forceboard-Line";
 /// The header giving a file source's device and inode (`DEV:INODE`), which stay the same
 /// however the file's path is spelt.
@@ -28,13 +32,22 @@ pub const FILE_ID_HEADER: &str = "Forceboard-File-Id";
 pub(crate) struct Outgoing {
     /// The message id, for JetStream's de-duplication.
     pub(crate) id: String,
-    /// Its line number in its source.
+    /// Its last line's number in its source.
     pub(crate) line: u64,
     /// The served timeline it belongs to.
     pub(crate) mark: TimelineMark,
     pub(crate) payload: Bytes,
+    /// Its lines, in order.
+    lines: Vec<OutLine>,
+}
+
+/// One line of a message.
+#[derive(Debug, Clone)]
+struct OutLine {
+    /// Where it ends in the payload.
+    end: usize,
     /// The event, for what is carried for late boards; not a served timeline's.
-    pub(crate) event: Option<Event>,
+    event: Option<Event>,
 }
 
 const MESSAGE_ID: HeaderName = HeaderName::from_static("Nats-Msg-Id");
@@ -66,31 +79,119 @@ impl Outgoing {
 /// The heartbeats `publish` writes with a served clock name it as their source.
 const CLOCK_SOURCE: &str = "forceboard-publish";
 
-/// The message for `event`, line `line` of `source`, in the served timeline `mark`. Its
-/// id is the same whenever the same line is read again at the same place in the same
-/// source and timeline, so JetStream drops a second copy published within its duplicate
-/// window; a backlog a server sends again begins another timeline, and is stored again.
+impl Outgoing {
+    /// How many lines it holds.
+    pub(crate) fn line_count(&self) -> u64 {
+        self.lines.len() as u64
+    }
+
+    /// Each line that carries an event (not a served clock's), with its place in the
+    /// message and its text.
+    pub(crate) fn events(&self) -> impl Iterator<Item = (u32, &str, &Event)> {
+        let text = std::str::from_utf8(&self.payload).unwrap_or_default();
+        let starts = std::iter::once(0).chain(self.lines.iter().map(|line| line.end + 1));
+        (0..=u32::MAX)
+            .zip(starts.zip(&self.lines))
+            .filter_map(move |(index, (start, line))| {
+                let event = line.event.as_ref()?;
+                Some((index, text.get(start..line.end)?, event))
+            })
+    }
+}
+
+/// The lines gathered for the next message: those the source has ready at once, of one
+/// served timeline, up to [`MAX_MESSAGE_LINES`] and [`MAX_MESSAGE_BYTES`].
+#[derive(Debug, Default)]
+pub(crate) struct Gathered {
+    text: String,
+    lines: Vec<OutLine>,
+    last_line: u64,
+    mark: TimelineMark,
+}
+
+impl Gathered {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Whether no line more may join.
+    pub(crate) fn is_full(&self) -> bool {
+        self.lines.len() >= MAX_MESSAGE_LINES || self.text.len() >= MAX_MESSAGE_BYTES
+    }
+
+    /// Adds `event`, line `line` of `source`, in the served timeline `mark`; returns the
+    /// message gathered so far if the line cannot join it (another timeline, or more bytes
+    /// than a message holds), the line then beginning the next.
+    pub(crate) fn push(
+        &mut self,
+        source: &SourceIdentity,
+        line: u64,
+        event: Event,
+        mark: TimelineMark,
+    ) -> Option<Outgoing> {
+        let text = payload(&event, mark);
+        let full = !self.is_empty()
+            && (mark != self.mark || self.text.len() + 1 + text.len() > MAX_MESSAGE_BYTES);
+        let done = if full { self.take(source) } else { None };
+        if !self.is_empty() {
+            self.text.push('\n');
+        }
+        self.text.push_str(&text);
+        self.lines.push(OutLine {
+            end: self.text.len(),
+            event: (mark == TimelineMark::None).then_some(event),
+        });
+        self.last_line = line;
+        self.mark = mark;
+        done
+    }
+
+    /// The message of the lines gathered, if any. Its id is the same whenever the same
+    /// lines are read again at the same place in the same source and timeline, so
+    /// JetStream drops a second copy published within its duplicate window; a backlog a
+    /// server sends again begins another timeline, and is stored again.
+    pub(crate) fn take(&mut self, source: &SourceIdentity) -> Option<Outgoing> {
+        (!self.is_empty()).then(|| std::mem::take(self).into_message(source))
+    }
+
+    fn into_message(self, source: &SourceIdentity) -> Outgoing {
+        let Gathered {
+            text,
+            lines,
+            last_line,
+            mark,
+        } = self;
+        let id = match mark {
+            TimelineMark::None => message_id(&source.label, last_line, &text),
+            TimelineMark::Start => message_id(
+                &format!("{}#{TIMELINE_START}", source.label),
+                last_line,
+                &text,
+            ),
+            TimelineMark::Of(start) => {
+                message_id(&format!("{}#{start}", source.label), last_line, &text)
+            }
+        };
+        Outgoing {
+            id,
+            line: last_line,
+            mark,
+            payload: Bytes::from(text),
+            lines,
+        }
+    }
+}
+
+/// The message of `event` alone, line `line` of `source`, in the served timeline `mark`.
 pub(crate) fn outgoing(
     source: &SourceIdentity,
     line: u64,
     event: Event,
     mark: TimelineMark,
 ) -> Outgoing {
-    let text = payload(&event, mark);
-    let id = match mark {
-        TimelineMark::None => message_id(&source.label, line, &text),
-        TimelineMark::Start => {
-            message_id(&format!("{}#{TIMELINE_START}", source.label), line, &text)
-        }
-        TimelineMark::Of(start) => message_id(&format!("{}#{start}", source.label), line, &text),
-    };
-    Outgoing {
-        id,
-        line,
-        mark,
-        payload: Bytes::from(text),
-        event: (mark == TimelineMark::None).then_some(event),
-    }
+    let mut gathered = Gathered::default();
+    let _ = gathered.push(source, line, event, mark);
+    gathered.into_message(source)
 }
 
 /// The canonical line; a heartbeat of a served timeline keeps its clock (`speed`,
@@ -104,7 +205,8 @@ pub(crate) fn payload(event: &Event, mark: TimelineMark) -> String {
     }
 }
 
-/// `LINE-HASH`: the line number and a 64-bit FNV-1a hash of the source and the line.
+/// `LINE-HASH`: the (last) line's number and a 64-bit FNV-1a hash of the source and the
+/// message's text.
 pub fn message_id(source: &str, line: u64, text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in source.bytes().chain([0]).chain(text.bytes()) {
@@ -190,5 +292,90 @@ mod tests {
             br#"{"kind":"heartbeat","at":"2024-07-05T20:40:00.250Z"}"#
         );
         assert_eq!(header(&plain, TIMELINE_HEADER), None);
+    }
+
+    #[test]
+    fn lines_ready_together_are_one_message_of_one_timeline_within_its_bytes() {
+        let source = SourceIdentity {
+            label: "cad.ndjson".to_string(),
+            file_id: None,
+        };
+        let line = |id: &str| {
+            let text = format!(
+                r#"{{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"{id}","line":"999"}}"#
+            );
+            crate::feed::parse_line(text.as_bytes()).expect("valid")
+        };
+        let mut gathered = Gathered::default();
+        assert!(gathered.take(&source).is_none());
+        assert!(
+            gathered
+                .push(&source, 4, line("A"), TimelineMark::None)
+                .is_none()
+        );
+        assert!(
+            gathered
+                .push(&source, 6, line("B"), TimelineMark::None)
+                .is_none()
+        );
+        let message = gathered.take(&source).expect("two lines");
+        assert!(gathered.is_empty());
+        let a = r#"{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"A","line":"999"}"#;
+        let b = a.replace("\"A\"", "\"B\"");
+        assert_eq!(message.payload, format!("{a}\n{b}").into_bytes());
+        assert_eq!(message.line_count(), 2);
+        // Named by its last line, and identified by all of its text.
+        assert_eq!(message.line, 6);
+        assert_eq!(
+            message.id,
+            message_id("cad.ndjson", 6, &format!("{a}\n{b}"))
+        );
+        let events: Vec<(u32, &str)> = message
+            .events()
+            .map(|(index, text, _)| (index, text))
+            .collect();
+        assert_eq!(events, [(0, a), (1, b.as_str())]);
+
+        // Another timeline begins another message.
+        assert!(
+            gathered
+                .push(&source, 7, line("C"), TimelineMark::None)
+                .is_none()
+        );
+        let earlier = gathered.push(&source, 8, line("D"), TimelineMark::Of(3));
+        assert_eq!(earlier.map(|message| message.line), Some(7));
+        let served = gathered.take(&source).expect("D");
+        assert_eq!(
+            (served.line, served.mark, served.events().count()),
+            (8, TimelineMark::Of(3), 0)
+        );
+
+        // Lines of 73 bytes and the newline between: 32 KiB hold 442 of them, but a
+        // message stops at 256 lines.
+        for number in 1..=256 {
+            assert!(!gathered.is_full());
+            assert!(
+                gathered
+                    .push(&source, number, line("E"), TimelineMark::None)
+                    .is_none()
+            );
+        }
+        assert!(gathered.is_full());
+        assert_eq!(gathered.take(&source).map(|m| m.line_count()), Some(256));
+
+        // Lines of 1,072 bytes (ids of 1,000): 30 and their newlines are 32,189 bytes; a
+        // 31st would pass 32 KiB (33,262), so it begins the next message.
+        let long = "X".repeat(1000);
+        for number in 1..=30 {
+            assert!(
+                gathered
+                    .push(&source, number, line(&long), TimelineMark::None)
+                    .is_none()
+            );
+        }
+        let full = gathered.push(&source, 31, line(&long), TimelineMark::None);
+        let full = full.expect("30 lines of 1,072 bytes");
+        assert_eq!((full.line_count(), full.payload.len()), (30, 32_189));
+        assert_eq!(gathered.take(&source).map(|m| m.line), Some(31));
     }
 }

@@ -3,11 +3,15 @@
 //!
 //! Each accepted line is published canonically (schema fields only, the form `serve` and
 //! `--record` write) with a message id, and its ack is awaited; rejected lines are counted,
-//! never published. Up to [`MAX_IN_FLIGHT`] publishes wait for their acks at once; when
-//! that many wait, the source is not read (its channel fills and a TCP or HTTP feed is
-//! held back by TCP itself). A publish that fails is sent again, with every one after it,
-//! in order, until acked: a line accepted is never dropped, and the same message id makes
-//! JetStream drop a copy it already holds.
+//! never published. The lines the source has ready at once go in one message (up to 256
+//! lines or 32 KiB; see [`message_lines`]): a file or a backlog goes out in a few messages
+//! of many lines, a live feed's line alone as soon as it comes. Up to [`MAX_IN_FLIGHT`]
+//! publishes wait for their acks at once; when that many wait, the source is not read
+//! (its channel fills and a TCP or HTTP feed is held back by TCP itself). A publish that
+//! fails is sent again, with every one after it, in order, until acked: a line accepted is
+//! never dropped, and the same message id makes JetStream drop a copy it already holds.
+//!
+//! [`message_lines`]: crate::feed::source::nats::message_lines
 //!
 //! A publisher restarted on the file it was publishing resumes after the last line the
 //! stream holds from it (see [`resume`]); other sources rely on the duplicate window.
@@ -40,17 +44,18 @@ pub use carry_store::CarrySettings;
 pub use message::{FILE_ID_HEADER, LINE_HEADER, SOURCE_HEADER, message_id};
 pub use stream::{LastPublished, StreamError, StreamSettings, ensure_stream, last_published};
 
+use crate::feed::source::nats::message_lines::StreamPosition;
 use crate::feed::source::nats::{NatsTarget, carried, connect, jetstream_missing};
 use crate::feed::source::{self, FeedItem, FeedSource, SourceOptions, backoff_delay};
 use crate::format::error_chain;
 use crate::model::Event;
 use carry::{Carry, CarryWrite};
-use message::{Outgoing, outgoing};
+use message::{Gathered, Outgoing, outgoing};
 use resume::{Resume, SourceIdentity};
 use timeline::{ServedTimelines, TimelineMark};
 
-/// At most this many publishes wait for their acks at once.
-pub(crate) const MAX_IN_FLIGHT: usize = 512;
+/// At most this many publishes wait for their acks at once (with up to 256 lines each).
+pub(crate) const MAX_IN_FLIGHT: usize = 128;
 
 /// How long a stopped publisher waits for the acks still due.
 const FLUSH_LIMIT: Duration = Duration::from_secs(8);
@@ -192,6 +197,7 @@ async fn publish_until_stopped(
         carries_clock: !resumes,
         last_stored: None,
         carried,
+        gathered: Gathered::default(),
     };
     // Dropped where it waits when stopped: what it sent stays in `in_flight`.
     let ended = unless_stopped(&mut stop, publisher.run(rx)).await;
@@ -295,6 +301,8 @@ struct Publisher {
     last_stored: Option<u64>,
     /// What is kept for boards started late (`None` if the bucket could not be made).
     carried: Option<Carried>,
+    /// The lines read for the next message, not yet sent.
+    gathered: Gathered,
 }
 
 /// The carried items and the writer of their bucket.
@@ -305,17 +313,14 @@ struct Carried {
 }
 
 impl Carried {
-    /// Records an acked message that carries an event (not a served clock's).
+    /// Records the lines of an acked message that carry events (not a served clock's).
     fn record(&mut self, sequence: u64, message: &Outgoing) {
-        let Some(event) = &message.event else { return };
-        let Ok(line) = std::str::from_utf8(&message.payload) else {
-            return;
-        };
-        for write in self
-            .carry
-            .record(sequence, event, line, carry_store::publisher_now())
-        {
-            let _ = self.writes.send(write);
+        let now = carry_store::publisher_now();
+        for (index, line, event) in message.events() {
+            let position = StreamPosition { sequence, index };
+            for write in self.carry.record(position, event, line, now) {
+                let _ = self.writes.send(write);
+            }
         }
     }
 
@@ -348,7 +353,7 @@ impl Publisher {
     async fn run(&mut self, mut rx: mpsc::Receiver<FeedItem>) -> Result<(), PublishError> {
         loop {
             // The oldest ack is awaited alongside the source, so a publish lost while the
-            // line is quiet is sent again within the ack timeout, not when the next 512 come.
+            // line is quiet is sent again within the ack timeout, not when the next come.
             // With that many waiting the source is not read.
             let next = tokio::select! {
                 item = rx.recv(), if self.in_flight.len() < MAX_IN_FLIGHT => Next::Item(item),
@@ -363,31 +368,55 @@ impl Publisher {
                     continue;
                 }
             };
-            match item {
-                Some(FeedItem::Event { line, event }) => {
-                    if self.resume.skips(line, &event, &self.source.label)? {
-                        self.counts.skipped += 1;
-                        continue;
-                    }
-                    if self.timelines.begins(&event) {
-                        self.begin_timeline(line, event).await;
-                        continue;
-                    }
-                    let message = outgoing(&self.source, line, event, self.timelines.mark());
-                    self.send(message).await;
+            let mut source_ended = !self.take(item).await?;
+            // What the source has ready now joins the same message; a live line that
+            // came alone goes alone, at once.
+            while !source_ended && !self.gathered.is_full() {
+                match rx.try_recv() {
+                    Ok(item) => source_ended = !self.take(Some(item)).await?,
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => source_ended = true,
                 }
-                Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
-                Some(FeedItem::State(state)) => {
-                    info!(source = %self.source.label, ?state, "source");
-                    if state == source::SourceState::Connected && self.carries_clock {
-                        self.timelines.connected();
-                    }
-                }
-                Some(
-                    FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) | FeedItem::SharedRaise(_),
-                ) => {}
-                None => return self.resume.check_reached(&self.source.label),
             }
+            self.send_gathered().await;
+            if source_ended {
+                return self.resume.check_reached(&self.source.label);
+            }
+        }
+    }
+
+    /// Takes one item of the source; `false` at its end.
+    async fn take(&mut self, item: Option<FeedItem>) -> Result<bool, PublishError> {
+        match item {
+            Some(FeedItem::Event { line, event }) => {
+                if self.resume.skips(line, &event, &self.source.label)? {
+                    self.counts.skipped += 1;
+                } else if self.timelines.begins(&event) {
+                    self.begin_timeline(line, event).await;
+                } else {
+                    let mark = self.timelines.mark();
+                    if let Some(full) = self.gathered.push(&self.source, line, event, mark) {
+                        self.send(full).await;
+                    }
+                }
+            }
+            Some(FeedItem::Rejected { .. }) => self.counts.rejected += 1,
+            Some(FeedItem::State(state)) => {
+                info!(source = %self.source.label, ?state, "source");
+                if state == source::SourceState::Connected && self.carries_clock {
+                    self.timelines.connected();
+                }
+            }
+            Some(FeedItem::WrittenAt(_) | FeedItem::SharedAck(_) | FeedItem::SharedRaise(_)) => {}
+            None => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Publishes the lines gathered, if any.
+    async fn send_gathered(&mut self) {
+        if let Some(message) = self.gathered.take(&self.source) {
+            self.send(message).await;
         }
     }
 
@@ -395,6 +424,7 @@ impl Publisher {
     /// before it is acked, and waits for its own ack: its stream sequence, which every
     /// later message names, is known before any of them goes out.
     async fn begin_timeline(&mut self, line: u64, clock: Event) {
+        self.send_gathered().await;
         self.settle_all().await;
         self.last_stored = None;
         self.send(outgoing(&self.source, line, clock, TimelineMark::Start))
@@ -410,6 +440,11 @@ impl Publisher {
     /// again; what is left is unconfirmed.
     async fn flush(&mut self, stop: &mut watch::Receiver<bool>) {
         stop.borrow_and_update();
+        // Lines read but not yet sent (stopped while a message was being gathered) are
+        // sent with the rest: unsent, they are sent again by the first wait below.
+        if let Some(message) = self.gathered.take(&self.source) {
+            self.in_flight.push_back((message, None));
+        }
         let again = async {
             if stop.changed().await.is_err() {
                 std::future::pending::<()>().await;
@@ -419,7 +454,11 @@ impl Publisher {
             _ = tokio::time::timeout(FLUSH_LIMIT, self.settle_all()) => {}
             () = again => info!("stopped again: not waiting for the acks still due"),
         }
-        self.counts.unconfirmed = self.in_flight.len() as u64;
+        self.counts.unconfirmed = self
+            .in_flight
+            .iter()
+            .map(|(message, _)| message.line_count())
+            .sum();
         if self.counts.unconfirmed > 0 {
             warn!(
                 unconfirmed = self.counts.unconfirmed,
@@ -465,13 +504,14 @@ impl Publisher {
 
     fn acked(&mut self, ack: &PublishAck, message: Option<&Outgoing>) {
         self.last_stored = Some(ack.sequence);
-        if let (Some(carried), Some(message)) = (self.carried.as_mut(), message) {
+        let Some(message) = message else { return };
+        if let Some(carried) = self.carried.as_mut() {
             carried.record(ack.sequence, message);
         }
         if ack.duplicate {
-            self.counts.duplicates += 1;
+            self.counts.duplicates += message.line_count();
         } else {
-            self.counts.published += 1;
+            self.counts.published += message.line_count();
         }
     }
 

@@ -10,6 +10,7 @@ use tracing::warn;
 
 use super::PublishError;
 use super::message::{FILE_ID_HEADER, LINE_HEADER, SOURCE_HEADER};
+use crate::feed::source::nats::message_lines::message_lines;
 
 /// What JetStream refused or did not answer, in its own words.
 #[derive(Debug, thiserror::Error)]
@@ -71,8 +72,8 @@ pub async fn ensure_stream(
         .map_err(|error| StreamError::from(error).into())
 }
 
-/// What the stream last holds on a subject: the source it came from, its line there and
-/// the line itself.
+/// What the stream last holds on a subject: the source it came from, the number there of
+/// its last line and that line itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastPublished {
     pub(crate) source: String,
@@ -106,7 +107,11 @@ pub async fn last_published(
     let Ok(line) = line.parse() else {
         return Ok(None);
     };
-    let text = String::from_utf8_lossy(&message.payload).into_owned();
+    // A message of several lines is named by its last.
+    let last_line = message_lines(&message.payload)
+        .last()
+        .map_or(&[][..], |(_, line)| line);
+    let text = String::from_utf8_lossy(last_line).into_owned();
     Ok(Some(LastPublished {
         source,
         file_id: header(FILE_ID_HEADER),

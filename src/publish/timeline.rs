@@ -11,9 +11,10 @@
 use crate::model::{Event, EventBody};
 
 /// What a message says of the served timeline it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum TimelineMark {
     /// A feed on the wall clock: nothing.
+    #[default]
     None,
     /// The clock heartbeat that begins a timeline.
     Start,

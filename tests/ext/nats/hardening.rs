@@ -8,7 +8,7 @@ use async_nats::jetstream;
 
 use super::{
     LIMIT, SUBJECT, append, board_source, heartbeats, lines, next, publish_lines, publisher,
-    publisher_with, run, settings, stream_messages, until_all,
+    publisher_with, run, settings, stream_lines, until_all,
 };
 use crate::common::feed::live_lines;
 use crate::common::nats::{NatsServer, TempDir};
@@ -40,12 +40,12 @@ async fn a_re_created_stream_is_read_again_from_its_start_and_the_board_says_so(
     let server = NatsServer::start(&dir.0);
     publish_lines(&server.url(), &dir, "a.ndjson", &heartbeats(0, 5)).await;
     let mut rx = board_source(&server.url(), Duration::from_secs(3600));
-    assert_eq!(lines(&mut rx, 5).await.0, vec![1, 2, 3, 4, 5]);
+    assert_eq!(lines(&mut rx, 5).await.0, vec![0, 1, 2, 3, 4]);
 
     recreate_stream(&server.url()).await;
     publish_lines(&server.url(), &dir, "b.ndjson", &heartbeats(5, 3)).await;
     let (numbers, states) = lines(&mut rx, 3).await;
-    assert_eq!(numbers, vec![1, 2, 3], "the new stream from its start");
+    assert_eq!(numbers, vec![5, 6, 7], "the new stream from its start");
     let said = states.iter().find_map(|state| match state {
         SourceState::Down { cause, .. } if *cause == DownCause::NatsStreamRecreated => Some(cause),
         _ => None,
@@ -56,7 +56,7 @@ async fn a_re_created_stream_is_read_again_from_its_start_and_the_board_says_so(
 
     // Then it follows the new stream live.
     publish_lines(&server.url(), &dir, "c.ndjson", &heartbeats(8, 1)).await;
-    assert_eq!(lines(&mut rx, 1).await.0, vec![4]);
+    assert_eq!(lines(&mut rx, 1).await.0, vec![8]);
 }
 
 /// A nats-server without JetStream (no `-js`), on a free port.
@@ -263,7 +263,7 @@ async fn the_same_file_under_another_spelling_is_not_published_again() {
             "{spelling}: {again}"
         );
     }
-    assert_eq!(stream_messages(&url).await, 20);
+    assert_eq!(stream_lines(&url).await, 20);
 }
 
 /// `watch` on a stream deleted and made again: the banner says so, and once the feed's

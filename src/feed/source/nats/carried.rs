@@ -19,6 +19,7 @@
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+use super::message_lines::StreamPosition;
 use crate::time::{Span, Timestamp};
 
 /// How far back of a board's backfill start `publish` carries items: lines a little out
@@ -157,13 +158,18 @@ pub fn is_item_of(key: &str, subject: &str) -> bool {
     item_of_key(key, subject).is_some()
 }
 
-/// An item's lines, each after its stream sequence: `SEQUENCE LINE\n`.
-pub fn encode_lines<'a>(lines: impl IntoIterator<Item = (u64, &'a str)>) -> Bytes {
+/// An item's lines, each after its place in the stream: `SEQUENCE LINE\n` for a
+/// message's first line (the form before messages held several lines), else
+/// `SEQUENCE:INDEX LINE\n`.
+pub fn encode_lines<'a>(lines: impl IntoIterator<Item = (StreamPosition, &'a str)>) -> Bytes {
     use std::fmt::Write;
     let mut value = String::new();
-    for (sequence, line) in lines {
+    for (position, line) in lines {
         // Written in place: `publish` encodes an item again with each line it gets.
-        let _ = write!(value, "{sequence} ");
+        let _ = match position.index {
+            0 => write!(value, "{} ", position.sequence),
+            index => write!(value, "{}:{index} ", position.sequence),
+        };
         value.push_str(line);
         value.push('\n');
     }
@@ -171,14 +177,21 @@ pub fn encode_lines<'a>(lines: impl IntoIterator<Item = (u64, &'a str)>) -> Byte
 }
 
 /// The lines of an item's value; a malformed one (not written by `publish`) is skipped.
-pub fn decode_lines(value: &[u8]) -> Vec<(u64, Bytes)> {
+pub fn decode_lines(value: &[u8]) -> Vec<(StreamPosition, Bytes)> {
     value
         .split(|&byte| byte == b'\n')
         .filter_map(|entry| {
             let space = entry.iter().position(|&byte| byte == b' ')?;
-            let sequence = std::str::from_utf8(&entry[..space]).ok()?.parse().ok()?;
+            let place = std::str::from_utf8(&entry[..space]).ok()?;
+            let position = match place.split_once(':') {
+                Some((sequence, index)) => StreamPosition {
+                    sequence: sequence.parse().ok()?,
+                    index: index.parse().ok()?,
+                },
+                None => StreamPosition::first_of(place.parse().ok()?),
+            };
             let line = &entry[space + 1..];
-            (!line.is_empty()).then(|| (sequence, Bytes::copy_from_slice(line)))
+            (!line.is_empty()).then(|| (position, Bytes::copy_from_slice(line)))
         })
         .collect()
 }
@@ -283,12 +296,21 @@ mod tests {
 
     #[test]
     fn lines_come_back_as_written_and_a_stranger_s_value_is_skipped() {
-        let value = encode_lines([(7, "{\"a\":1}"), (12, "{\"b\":2}")]);
+        let second = StreamPosition {
+            sequence: 12,
+            index: 3,
+        };
+        let value = encode_lines([
+            (StreamPosition::first_of(7), "{\"a\":1}"),
+            (second, "{\"b\":2}"),
+        ]);
+        assert_eq!(&value[..], b"7 {\"a\":1}\n12:3 {\"b\":2}\n");
         let lines = decode_lines(&value);
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0].0, 7);
+        assert_eq!(lines[0].0, StreamPosition::first_of(7));
+        assert_eq!(lines[1].0, second);
         assert_eq!(&lines[1].1[..], b"{\"b\":2}");
-        assert!(decode_lines(b"no sequence here\n\n12\n").is_empty());
+        assert!(decode_lines(b"no sequence here\n\n12\n12: {}\n:3 {}\n12:x {}\n").is_empty());
     }
 
     #[test]

@@ -12,17 +12,18 @@ use futures_util::StreamExt;
 use time::OffsetDateTime;
 
 use super::carried::{TimeIndex, bucket_name, decode_lines, index_key, is_item_of, subject_tokens};
+use super::message_lines::StreamPosition;
 use crate::time::{Span, Timestamp};
 
 /// The header JetStream's key-value buckets mark a deleted or purged key with.
 const KV_OPERATION_HEADER: &str = "KV-Operation";
 
-/// What a board reads before the stream: the carried lines older than `from`, in stream
-/// order, and the sequence its backfill starts at.
+/// What a board reads before the stream: the carried lines of messages before `from`, in
+/// stream order, and the sequence its backfill starts at.
 #[derive(Debug)]
 pub(super) struct LateJoin {
     pub(super) from: u64,
-    pub(super) lines: Vec<(u64, Bytes)>,
+    pub(super) lines: Vec<(StreamPosition, Bytes)>,
 }
 
 /// When `stream` was made, in Unix nanoseconds (0 past the year 2262).
@@ -61,12 +62,14 @@ pub(super) async fn read(
             lines.extend(
                 decode_lines(value)
                     .into_iter()
-                    .filter(|(sequence, _)| *sequence < from),
+                    .filter(|(position, _)| position.sequence < from),
             );
         }
     }
-    lines.sort_by_key(|(sequence, _)| *sequence);
-    lines.dedup_by_key(|(sequence, _)| *sequence);
+    // An item written again under a newer generation is read from both copies: each line
+    // once.
+    lines.sort_by_key(|(position, _)| *position);
+    lines.dedup_by_key(|(position, _)| *position);
     Some(LateJoin { from, lines })
 }
 

@@ -2,8 +2,9 @@
 //!
 //! At start it asks for every message from `replay` ago (the largest window and the
 //! pairing grace, by the messages' publish times), so a board started at 3 a.m. has the
-//! last 24 hours at once, then follows live. Each message is one line; its number is the
-//! message's stream sequence, which a person can look up with the `nats` tool.
+//! last 24 hours at once, then follows live. Each message holds one line or several (see
+//! [`message_lines`]); a line's number is its message's stream sequence, which a person
+//! can look up with the `nats` tool.
 //!
 //! When the link to the server is lost the board shows DOWN (the client reconnects by
 //! itself, to any server of the cluster it learnt of); once it is back, a new ordered
@@ -36,6 +37,7 @@
 pub mod carried;
 mod connect;
 pub mod late_join;
+pub mod message_lines;
 pub mod shared_acks;
 mod training;
 
@@ -59,12 +61,14 @@ pub use training::{TIMELINE_HEADER, TIMELINE_START};
 use super::{Closed, DownCause, FeedItem, Flow, Runner, SourceState, feed_item};
 use crate::feed::lines::{Line, MAX_LINE_BYTES};
 use crate::time::{Span, Timestamp};
+use message_lines::message_lines;
 use training::{ServedBacklog, clock_read_at, current_timeline, starts_timeline};
 
 /// How many messages the consumer asks for at once: the most the client holds for the
 /// board (a push consumer had the server send the whole backlog, and the client queued up
-/// to 65,536 messages: over 50 MB of a national backfill; performance §26).
-const PULL_BATCH: usize = 500;
+/// to 65,536 messages: over 50 MB of a national backfill; performance §26). A message
+/// holds up to 32 KiB of lines, so at most 2 MiB wait here.
+const PULL_BATCH: usize = 64;
 
 /// How long one pull request waits on a quiet subject before it is made again.
 const PULL_EXPIRES: Duration = Duration::from_secs(30);
@@ -271,8 +275,8 @@ impl Runner {
         };
         info!(source = %self.label, start = ?start, "feed connected");
         self.state(SourceState::Connected).await?;
-        for (sequence, line) in carried {
-            if let Some(item) = feed_item(sequence, Line::Text(&line)) {
+        for (position, line) in carried {
+            if let Some(item) = feed_item(position.sequence, Line::Text(&line)) {
                 self.send(item).await?;
             }
         }
@@ -307,17 +311,19 @@ impl Runner {
                 return Ok(Interrupted::Failed(DownCause::NatsConsumer));
             }
             consumer_sequence = info.consumer_sequence;
-            if let Some((item, stored)) = received(&message, &info, start) {
+            if let Some((items, stored)) = received(&message, &info, start) {
                 let timeline_begins = starts_timeline(message.headers.as_ref());
-                match served.as_mut() {
-                    Some(backlog) => backlog.push(item, timeline_begins, stored),
-                    None => {
-                        if timeline_begins {
-                            // As a new connection to `serve`: the board starts again.
-                            self.state(SourceState::Connected).await?;
+                if timeline_begins && served.is_none() {
+                    // As a new connection to `serve`: the board starts again.
+                    self.state(SourceState::Connected).await?;
+                }
+                for item in items {
+                    match served.as_mut() {
+                        Some(backlog) => backlog.push(item, timeline_begins, stored),
+                        None => {
+                            let now = OffsetDateTime::now_utc();
+                            self.send(clock_read_at(item, stored, now)).await?;
                         }
-                        let now = OffsetDateTime::now_utc();
-                        self.send(clock_read_at(item, stored, now)).await?;
                     }
                 }
             }
@@ -334,13 +340,14 @@ impl Runner {
     }
 }
 
-/// One message as a line, with when it was stored, unless it was already sent (at or
+/// One message's lines (one, or several: see [`message_lines`]), each numbered by the
+/// message's stream sequence, with when it was stored, unless it was already sent (at or
 /// below `start`).
-fn received(
-    message: &jetstream::Message,
+fn received<'m>(
+    message: &'m jetstream::Message,
     info: &jetstream::message::Info<'_>,
     start: &mut Start,
-) -> Option<(FeedItem, OffsetDateTime)> {
+) -> Option<(impl Iterator<Item = FeedItem> + 'm, OffsetDateTime)> {
     let (sequence, stored) = (info.stream_sequence, info.published);
     // A consumer made again may deliver what was already sent.
     if let Start::After(last) = *start
@@ -349,13 +356,15 @@ fn received(
         return None;
     }
     *start = Start::After(sequence);
-    let payload = &message.payload[..];
-    let line = if payload.len() > MAX_LINE_BYTES {
-        Line::TooLong
-    } else {
-        Line::Text(payload)
-    };
-    feed_item(sequence, line).map(|item| (item, stored))
+    let items = message_lines(&message.payload).filter_map(move |(_, text)| {
+        let line = if text.len() > MAX_LINE_BYTES {
+            Line::TooLong
+        } else {
+            Line::Text(text)
+        };
+        feed_item(sequence, line)
+    });
+    Some((items, stored))
 }
 
 impl Runner {
