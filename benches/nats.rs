@@ -143,7 +143,8 @@ async fn backfill(mut rx: mpsc::Receiver<FeedItem>) -> (u64, Duration) {
     (events, started.elapsed())
 }
 
-/// The limit: an ordered consumer that only counts the subject's messages.
+/// The limit: an ordered consumer that only counts the subject's messages (each holds one
+/// line or several).
 async fn raw_consumer(url: &str, subject: &str) -> (u64, Duration) {
     use futures_util::StreamExt;
     let client = async_nats::connect(url).await.expect("connect");
@@ -195,7 +196,7 @@ async fn measure_publish_backfill_boards_and_latency() {
     );
     let (raw, raw_took) = raw_consumer(&url, "events.national").await;
     println!(
-        "raw consumer (the limit): {raw} messages in {raw_took:.2?} ({:.0}/s)",
+        "raw consumer (the limit): {raw} messages (of {lines} lines) in {raw_took:.2?} ({:.0} messages/s)",
         raw as f64 / raw_took.as_secs_f64()
     );
     let (events, took) = backfill(board(&url, "events.national")).await;
