@@ -3,7 +3,7 @@
 //! At start it asks for every message from `replay` ago (the largest window and the
 //! pairing grace, by the messages' publish times), so a board started at 3 a.m. has the
 //! last 24 hours at once, then follows live. Each message holds one line or several (see
-//! [`message_lines`]); a line's number is its message's stream sequence, which a person
+//! [`mod@message_lines`]); a line's number is its message's stream sequence, which a person
 //! can look up with the `nats` tool.
 //!
 //! When the link to the server is lost the board shows DOWN (the client reconnects by
@@ -340,7 +340,7 @@ impl Runner {
     }
 }
 
-/// One message's lines (one, or several: see [`message_lines`]), each numbered by the
+/// One message's lines (one, or several: see [`mod@message_lines`]), each numbered by the
 /// message's stream sequence, with when it was stored, unless it was already sent (at or
 /// below `start`).
 fn received<'m>(
