@@ -3,24 +3,30 @@
 //! every call and incident whose life crosses the start of a board's backfill.
 //!
 //! Each stored line is recorded here with its place in the stream (its message's sequence
-//! and its place in the message), in stream order. An item
-//! is followed from its first line; once that line is older than the backfill (and the
-//! margin), the item is either done with — finished before the backfill begins, so no
-//! board needs it — or carried: written to the bucket, and written again with each line
-//! it gets, until it too finishes before the backfill begins. An item open for days stays
-//! carried for days: a board started at any moment shows it.
+//! and its place in the message), in stream order. An item is followed from its first
+//! line; once that line is older than the backfill (and the margin), the item is either
+//! done with — finished before the backfill begins, so no board needs it — or carried: its
+//! lines written to the bucket, and each line it gets after, until it too finishes before
+//! the backfill begins. An item open for days stays carried for days: a board started at
+//! any moment shows it.
 //!
-//! An item is written under the generation of the feed's time it was written at (its
+//! Lines are written in records of many items' lines (up to [`RECORD_LINES`]), each under
+//! a key of its own: on a recording longer than a day every call and incident is carried
+//! once (each crosses the backfill start of a board started at some moment), and one
+//! write per item was most of what a `publish` cost (performance doc §44). A record is
+//! written when full, before a purge, when the generation changes, and whenever the
+//! publisher has nothing more in flight ([`Carry::flush`]), so live a carried line is in
+//! the bucket as soon as its message is stored.
+//!
+//! A record is written under the generation of the feed's time it was written at (its
 //! half hour). Nothing is deleted item by item: once a generation has ended half an hour
-//! ago, the items of it still carried are written again under the current one and the
-//! whole generation is purged with one request — a purge is a JetStream API request that
-//! costs the server about twenty times a message, and one per call made it the limit of
-//! a `publish` (performance doc §35); one per five minutes of the feed's time, with the
-//! copies written again for each, still cost the server about a fifth of its time on a
-//! recording published in one go (§37). Until then a finished item's last copy, and the
-//! older copies of an item written again, stay in the bucket (up to an hour): a board
-//! reads every copy and keeps each line once, so it reads nothing it would not have read
-//! anyway.
+//! ago, the items with lines in it still carried are written again, whole, under the
+//! current one and the whole generation is purged with one request — a purge is a
+//! JetStream API request that costs the server about twenty times a message, and one per
+//! call made it the limit of a `publish` (§35). Until then a finished item's lines, and
+//! the older copies of an item written again, stay in the bucket (up to an hour): a board
+//! reads every record and keeps each line once, so it reads nothing it would not have
+//! read anyway.
 //!
 //! The feed's time is its events' own (the latest `at` seen), so a recording published in
 //! one go carries what a day published live would; a line dated ahead of the publisher's
@@ -34,7 +40,7 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
 use bytes::Bytes;
 
 use crate::feed::source::nats::carried::{
-    CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, generation_filter, index_key, item_key,
+    CARRY_MARGIN, ItemKind, TimeIndex, encode_lines, generation_filter, index_key, record_key,
     step_of,
 };
 use crate::feed::source::nats::message_lines::StreamPosition;
@@ -66,6 +72,12 @@ fn generation_of(at: Timestamp) -> i64 {
 /// (written again) at the first step.
 const UNWRITTEN: i64 = i64::MIN;
 
+/// The most lines in one record of the bucket.
+pub(crate) const RECORD_LINES: usize = 256;
+
+/// A record is written once its lines pass this many bytes.
+const RECORD_BYTES: usize = 32 * 1024;
+
 /// A write to the bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum CarryWrite {
@@ -84,13 +96,14 @@ pub(crate) enum CarryWrite {
 struct Item {
     first_at: Timestamp,
     /// Its lines with their places in the stream, in stream order.
-    lines: Vec<(StreamPosition, Box<str>)>,
+    lines: Vec<CarriedLine>,
     /// When an answered call stops needing its `call_ended`.
     answered_at: Option<Timestamp>,
     /// When it was abandoned, ended, attended or cancelled.
     closed_at: Option<Timestamp>,
     carried: bool,
-    /// The generation of its latest copy in the bucket, once carried.
+    /// The oldest generation holding any of its lines in the bucket, once carried: when
+    /// that one is purged, the item is written again whole.
     generation: Option<i64>,
 }
 
@@ -103,6 +116,9 @@ impl Item {
 }
 
 type ItemId = (ItemKind, FeedText);
+
+/// A line kept for the bucket, with its place in the stream.
+type CarriedLine = (StreamPosition, Box<str>);
 
 /// What a board started late needs, kept up to date line by line.
 #[derive(Debug)]
@@ -121,9 +137,17 @@ pub(crate) struct Carry {
     /// Items not yet carried or done with, by their first line's time.
     aging: BinaryHeap<Reverse<(Timestamp, ItemId)>>,
     carried: HashSet<ItemId>,
-    /// Each generation in the bucket and the carried items whose latest copy is in it (a
+    /// Each generation in the bucket and the carried items whose oldest lines are in it (a
     /// generation of old copies only is still there to purge).
     generations: BTreeMap<i64, HashSet<ItemId>>,
+    /// The record being gathered: its generation and lines.
+    record: Option<(i64, Vec<CarriedLine>)>,
+    /// Its lines' bytes.
+    record_bytes: usize,
+    /// This publisher's records are named `RUN-NUMBER`: another run's keys are never
+    /// written over.
+    run: u64,
+    records_written: u64,
     /// Keys taken up from a bucket written before generations, purged once their items
     /// are written again.
     legacy_keys: Vec<String>,
@@ -131,11 +155,13 @@ pub(crate) struct Carry {
 }
 
 impl Carry {
+    /// `run` names this publisher's records (its start, in nanoseconds: another run's
+    /// differs).
     pub(crate) fn new(
         subject: &str,
         backfill: Span,
         call_life: Span,
-        stream_created: i64,
+        (stream_created, run): (i64, u64),
     ) -> Carry {
         Carry {
             subject: subject.to_string(),
@@ -148,6 +174,10 @@ impl Carry {
             aging: BinaryHeap::new(),
             carried: HashSet::new(),
             generations: BTreeMap::new(),
+            record: None,
+            record_bytes: 0,
+            run,
+            records_written: 0,
             legacy_keys: Vec::new(),
             index: VecDeque::new(),
         }
@@ -173,37 +203,36 @@ impl Carry {
             .map(|(_, sequence)| *sequence)
     }
 
-    /// An item the bucket holds, taken up again after a restart: `lines` are its value,
-    /// written in `generation` (`None`: before generations; it is written again at the
-    /// first step). The same item under two generations keeps the newer.
-    pub(crate) fn resume_item(
+    /// A line the bucket holds, taken up again after a restart: lines come in stream
+    /// order, each with the generation it was written in (`None`: before generations; its
+    /// item is written again at the first step). An item's lines may be in several
+    /// generations: it is written again whole when the oldest is swept.
+    pub(crate) fn resume_line(
         &mut self,
-        lines: &[(StreamPosition, Event, Box<str>)],
+        (position, event, line): (StreamPosition, &Event, &str),
         generation: Option<i64>,
     ) {
         let generation = generation.unwrap_or(UNWRITTEN);
         self.generations.entry(generation).or_default();
-        for (position, event, line) in lines {
-            if let Some(id) = item_of(event) {
-                self.follow(&id, *position, event, line);
-                if let Some(item) = self.items.get_mut(&id) {
-                    item.carried = true;
-                    if item.generation.is_none_or(|known| known < generation) {
-                        if let Some(known) = item.generation
-                            && let Some(ids) = self.generations.get_mut(&known)
-                        {
-                            ids.remove(&id);
-                        }
-                        item.generation = Some(generation);
-                        self.generations
-                            .entry(generation)
-                            .or_default()
-                            .insert(id.clone());
-                    }
-                }
-                self.carried.insert(id);
+        let Some(id) = item_of(event) else { return };
+        self.follow(&id, position, event, line);
+        let Some(item) = self.items.get_mut(&id) else {
+            return;
+        };
+        item.carried = true;
+        if item.generation.is_none_or(|known| generation < known) {
+            if let Some(known) = item.generation
+                && let Some(ids) = self.generations.get_mut(&known)
+            {
+                ids.remove(&id);
             }
+            item.generation = Some(generation);
+            self.generations
+                .entry(generation)
+                .or_default()
+                .insert(id.clone());
         }
+        self.carried.insert(id);
     }
 
     /// A key of a bucket written before generations, to purge at the first sweep.
@@ -245,11 +274,11 @@ impl Carry {
             self.latest = Some(at);
             new_step = self.step(at, position.sequence, &mut writes);
         }
-        if let Some(id) = item_of(event) {
-            self.follow(&id, position, event, line);
-            if self.carried.contains(&id) {
-                writes.push(self.put(&id));
-            }
+        if let Some(id) = item_of(event)
+            && self.follow(&id, position, event, line)
+            && self.carried.contains(&id)
+        {
+            self.add_to_record(position, line.into(), &mut writes);
         }
         if moved {
             self.age(&mut writes);
@@ -292,7 +321,9 @@ impl Carry {
         true
     }
 
-    fn follow(&mut self, id: &ItemId, position: StreamPosition, event: &Event, line: &str) {
+    /// Follows `id` with this line; `false` if it was not taken (an item's line seen
+    /// already, or a close of nothing followed).
+    fn follow(&mut self, id: &ItemId, position: StreamPosition, event: &Event, line: &str) -> bool {
         let first_at = match &event.body {
             EventBody::CallClosed { offered_at, .. } => offered_at.unwrap_or(event.at),
             _ => event.at,
@@ -307,7 +338,7 @@ impl Carry {
         let item = match self.items.get_mut(id) {
             Some(item) => item,
             // A `call_ended` alone opens nothing: the engine refuses it as unmatched.
-            None if !opens => return,
+            None if !opens => return false,
             None => {
                 self.aging.push(Reverse((first_at, id.clone())));
                 self.items.entry(id.clone()).or_insert(Item {
@@ -321,7 +352,7 @@ impl Carry {
             }
         };
         if item.lines.last().is_some_and(|(last, _)| *last >= position) {
-            return;
+            return false;
         }
         item.lines.push((position, line.into()));
         match &event.body {
@@ -338,6 +369,7 @@ impl Carry {
             }
             _ => {}
         }
+        true
     }
 
     /// Carries or forgets the items whose first line has passed the horizon.
@@ -361,8 +393,7 @@ impl Carry {
             } else if !item.carried {
                 item.carried = true;
                 self.carried.insert(id.clone());
-                let write = self.put(&id);
-                writes.push(write);
+                self.carry_whole(&id, writes);
             }
         }
     }
@@ -399,10 +430,10 @@ impl Carry {
     }
 
     /// Every generation that began more than [`GENERATION_LIFE`] before the current one (so
-    /// ended half an hour ago or more): the items still carried in it are
-    /// written again under the current generation, then the generation is purged — after
-    /// those writes, as the bucket's writer does a batch's purges once its writes are
-    /// stored, and a batch before the next.
+    /// ended half an hour ago or more): the items still carried whose oldest lines are in
+    /// it are written again, whole, under the current generation, then the generation is
+    /// purged — after those writes, as the bucket's writer does a batch's purges once its
+    /// writes are stored, and a batch before the next.
     fn sweep(&mut self, writes: &mut Vec<CarryWrite>) {
         let Some(current) = self.latest.map(generation_of) else {
             return;
@@ -413,14 +444,19 @@ impl Carry {
             .range(..oldest_kept)
             .map(|(generation, _)| *generation)
             .collect();
-        for generation in old {
+        if old.is_empty() {
+            return;
+        }
+        for &generation in &old {
             let ids = self.generations.remove(&generation).unwrap_or_default();
             let mut ids: Vec<ItemId> = ids.into_iter().collect();
             ids.sort();
             for id in ids {
-                let write = self.put(&id);
-                writes.push(write);
+                self.carry_whole(&id, writes);
             }
+        }
+        self.flush_into(writes);
+        for generation in old {
             if generation == UNWRITTEN {
                 writes.extend(
                     self.legacy_keys
@@ -435,32 +471,77 @@ impl Carry {
         }
     }
 
-    /// The item's lines under the current generation (the feed's latest step).
-    fn put(&mut self, id: &ItemId) -> CarryWrite {
+    /// Every line of the item into the record, under the current generation (the feed's
+    /// latest step), which becomes the oldest holding its lines.
+    fn carry_whole(&mut self, id: &ItemId, writes: &mut Vec<CarryWrite>) {
         let generation = self.latest.map_or(UNWRITTEN, generation_of);
-        let lines = match self.items.get_mut(id) {
-            Some(item) => {
-                if item.generation != Some(generation) {
-                    if let Some(old) = item.generation
-                        && let Some(ids) = self.generations.get_mut(&old)
-                    {
-                        ids.remove(id);
-                    }
-                    item.generation = Some(generation);
-                }
-                &item.lines[..]
+        let Some(item) = self.items.get_mut(id) else {
+            return;
+        };
+        if item.generation != Some(generation) {
+            if let Some(old) = item.generation
+                && let Some(ids) = self.generations.get_mut(&old)
+            {
+                ids.remove(id);
             }
-            None => &[][..],
-        };
-        let write = CarryWrite::Put {
-            key: item_key(&self.subject, id.0, generation, &id.1),
-            value: encode_lines(lines.iter().map(|(position, line)| (*position, &**line))),
-        };
+            item.generation = Some(generation);
+        }
+        let lines = item.lines.clone();
         self.generations
             .entry(generation)
             .or_default()
             .insert(id.clone());
-        write
+        for (position, line) in lines {
+            self.add_to_record(position, line, writes);
+        }
+    }
+
+    /// A line into the record being gathered, under the current generation: a record of
+    /// another generation is written first, and a full one after.
+    fn add_to_record(
+        &mut self,
+        position: StreamPosition,
+        line: Box<str>,
+        writes: &mut Vec<CarryWrite>,
+    ) {
+        let generation = self.latest.map_or(UNWRITTEN, generation_of);
+        if self
+            .record
+            .as_ref()
+            .is_some_and(|(of, _)| *of != generation)
+        {
+            self.flush_into(writes);
+        }
+        self.record_bytes = self.record_bytes.saturating_add(line.len());
+        let (_, lines) = self.record.get_or_insert_with(|| (generation, Vec::new()));
+        lines.push((position, line));
+        if lines.len() >= RECORD_LINES || self.record_bytes >= RECORD_BYTES {
+            self.flush_into(writes);
+        }
+    }
+
+    /// The record gathered so far, to write now: the publisher calls this when it has
+    /// nothing more in flight, so the bucket is up to date whenever the stream is.
+    pub(crate) fn flush(&mut self) -> Vec<CarryWrite> {
+        let mut writes = Vec::new();
+        self.flush_into(&mut writes);
+        writes
+    }
+
+    fn flush_into(&mut self, writes: &mut Vec<CarryWrite>) {
+        let Some((generation, mut lines)) = self.record.take() else {
+            return;
+        };
+        self.record_bytes = 0;
+        // An item written whole just after one of its lines holds that line twice.
+        lines.sort_by_key(|(position, _)| *position);
+        lines.dedup_by_key(|(position, _)| *position);
+        let number = self.records_written;
+        self.records_written = self.records_written.saturating_add(1);
+        writes.push(CarryWrite::Put {
+            key: record_key(&self.subject, generation, (self.run, number)),
+            value: encode_lines(lines.iter().map(|(position, line)| (*position, &**line))),
+        });
     }
 
     #[cfg(test)]

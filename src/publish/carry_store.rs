@@ -94,15 +94,21 @@ pub(crate) async fn take_up(
             .await?;
     }
     let created = created_nanos(info.created);
-    let mut carry = Carry::new(subject, settings.backfill, settings.call_life, created);
+    // This run's records are named by when it started, so it never writes over another's.
+    let run = u64::try_from(publisher_now().nanos()).unwrap_or(0);
+    let mut carry = Carry::new(
+        subject,
+        settings.backfill,
+        settings.call_life,
+        (created, run),
+    );
     let client = jetstream.client();
     let Some(values) = carried_values(jetstream, &client, &bucket, subject).await else {
         warn!(%bucket, "the bucket of carried items could not be read: starting afresh");
         return Ok((carry, Vec::new()));
     };
     let index_key = index_key(subject);
-    let mut carried = 0;
-    let mut writes = Vec::new();
+    let mut taken = Vec::new();
     for (key, value) in &values {
         if *key == index_key {
             if let Some(index) = TimeIndex::from_bytes(value) {
@@ -118,17 +124,23 @@ pub(crate) async fn take_up(
             // Written before generations: written again at the first step, then purged.
             carry.resume_legacy_key(key);
         }
-        let lines: Vec<_> = decode_lines(value)
-            .into_iter()
-            .filter_map(|(sequence, line)| {
-                let event = parse_line(&line).ok()?;
-                let text = std::str::from_utf8(&line).ok()?.into();
-                Some((sequence, event, text))
-            })
-            .collect();
-        carry.resume_item(&lines, item_key.generation);
-        carried += 1;
+        taken.extend(
+            decode_lines(value)
+                .into_iter()
+                .filter_map(|(position, line)| {
+                    let event = parse_line(&line).ok()?;
+                    let text: Box<str> = std::str::from_utf8(&line).ok()?.into();
+                    Some((position, item_key.generation, event, text))
+                }),
+        );
     }
+    // An item's lines may be spread over several records: taken up in stream order.
+    taken.sort_by_key(|(position, generation, ..)| (*position, *generation));
+    let carried_lines = taken.len();
+    for (position, generation, event, text) in &taken {
+        carry.resume_line((*position, event, text), *generation);
+    }
+    let mut writes = Vec::new();
     let mut replayed = 0;
     if let Some(from) = carry.replay_from() {
         let policy = jetstream::consumer::DeliverPolicy::ByStartSequence {
@@ -160,7 +172,8 @@ pub(crate) async fn take_up(
             }
         }
     }
-    info!(%bucket, carried, replayed, "carried items taken up");
+    writes.extend(carry.flush());
+    info!(%bucket, carried_lines, replayed, "carried items taken up");
     Ok((carry, writes))
 }
 

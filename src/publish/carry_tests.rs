@@ -1,16 +1,18 @@
 //! The carried items of a small day, worked by hand. A backfill of 1 h and the 10 min
 //! margin either way: a board's backfill starts 50 to 70 min behind the feed's latest time.
-//! Items are written under the generation (half hour) of the feed's time; a generation
-//! that ended 30 min ago has its carried items written again and is purged whole.
+//! Lines are written in records under the generation (half hour) of the feed's time; a
+//! generation that ended 30 min ago has its carried items written again and is purged
+//! whole. Each line here is recorded and then the record flushed, as a publisher does
+//! when its acks have caught up.
 
 use super::*;
 use crate::feed::parse::parse_line;
-use crate::feed::source::nats::carried::{decode_lines, generation_filter, index_key};
+use crate::feed::source::nats::carried::{decode_lines, generation_filter, index_key, item_of_key};
 
 const SUBJECT: &str = "events.test";
 
 fn carry() -> Carry {
-    Carry::new(SUBJECT, Span::HOUR, Span::from_hours(24), 42)
+    Carry::new(SUBJECT, Span::HOUR, Span::from_hours(24), (42, 7))
 }
 
 /// Far ahead of every line: the publisher's clock holds nothing back.
@@ -23,11 +25,13 @@ fn record(carry: &mut Carry, sequence: u64, line: &str) -> Vec<CarryWrite> {
     record_at(carry, StreamPosition::first_of(sequence), line)
 }
 
-/// Records `line` as stored at `position`, keeping only the item writes.
+/// Records `line` as stored at `position`, then flushes the record, keeping only the
+/// writes of carried lines and purges.
 fn record_at(carry: &mut Carry, position: StreamPosition, line: &str) -> Vec<CarryWrite> {
     let event = parse_line(line.as_bytes()).expect("a valid line");
-    carry
-        .record(position, &event, line, now())
+    let mut writes = carry.record(position, &event, line, now());
+    writes.extend(carry.flush());
+    writes
         .into_iter()
         .filter(|write| match write {
             CarryWrite::Put { key, .. } | CarryWrite::Delete { key } => *key != index_key(SUBJECT),
@@ -57,34 +61,40 @@ fn generation_8(hms: &str) -> i64 {
     generation(hms) + 3 * 86_400
 }
 
-fn put_of(key_id: &str, kind: ItemKind, generation: i64, sequences: &[u64]) -> (String, Vec<u64>) {
-    (
-        item_key(SUBJECT, kind, generation, key_id),
-        sequences.to_vec(),
-    )
+/// An item's lines written under a generation, as [`puts`] gives them.
+fn put_of(id: &str, kind: ItemKind, generation: i64, sequences: &[u64]) -> (String, Vec<u64>) {
+    (format!("{kind:?} {id} in {generation}"), sequences.to_vec())
 }
 
 fn purge_of(generation: i64) -> String {
     generation_filter(SUBJECT, generation)
 }
 
+/// The lines written in records, by item and generation, in order of the items.
 fn puts(writes: &[CarryWrite]) -> Vec<(String, Vec<u64>)> {
-    writes
-        .iter()
-        .filter_map(|write| match write {
-            CarryWrite::Put { key, value } => Some((
-                key.clone(),
-                decode_lines(value)
-                    .iter()
-                    .map(|(position, _)| {
-                        assert_eq!(position.index, 0, "{key}: the first line of a message");
-                        position.sequence
-                    })
-                    .collect(),
-            )),
-            CarryWrite::Delete { .. } => None,
-        })
-        .collect()
+    let mut by_item: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for write in writes {
+        let CarryWrite::Put { key, value } = write else {
+            continue;
+        };
+        if *key == index_key(SUBJECT) {
+            continue;
+        }
+        assert!(key.contains(".lines."), "{key}: only records are written");
+        let generation = item_of_key(key, SUBJECT)
+            .and_then(|key| key.generation)
+            .expect("a record's generation");
+        for (position, line) in decode_lines(value) {
+            assert_eq!(position.index, 0, "{key}: the first line of a message");
+            let event = parse_line(&line).expect("a carried line");
+            let (kind, id) = item_of(&event).expect("an item's line");
+            by_item
+                .entry(put_of(&id, kind, generation, &[]).0)
+                .or_default()
+                .push(position.sequence);
+        }
+    }
+    by_item.into_iter().collect()
 }
 
 fn deletes(writes: &[CarryWrite]) -> Vec<String> {
@@ -269,36 +279,49 @@ fn the_index_keeps_the_steps_a_backfill_can_start_from() {
 }
 
 #[test]
-fn items_taken_up_keep_their_newest_copy_and_the_rest_is_purged_once_written_again() {
+fn items_taken_up_are_written_again_whole_when_their_oldest_generation_is_purged() {
     let mut carry = carry();
-    let taken = |line: &str, sequence: u64| {
+    let take = |carry: &mut Carry, line: &str, sequence: u64, generation: Option<i64>| {
         let event = parse_line(line.as_bytes()).expect("valid");
-        vec![(
-            StreamPosition::first_of(sequence),
-            event,
-            Box::<str>::from(line),
-        )]
+        carry.resume_line(
+            (StreamPosition::first_of(sequence), &event, line),
+            generation,
+        );
     };
     let created =
         r#"{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I7","grade":"priority"}"#;
     let offered = r#"{"kind":"call_offered","at":"2024-07-05T00:40:00Z","id":"C3","line":"999"}"#;
-    // I7's copy under 00:30 and an older one under 00:00; C3 under a key written before
+    // I7's line in a record of 00:30 and in an older one of 00:00 (as the bucket is read:
+    // in stream order, the older generation first); C3 under a key written before
     // generations.
     let (g0000, g0030) = (generation("00:00:00"), generation("00:30:00"));
-    carry.resume_item(&taken(created, 1), Some(g0030));
-    carry.resume_item(&taken(created, 1), Some(g0000));
-    carry.resume_item(&taken(offered, 3), None);
+    take(&mut carry, created, 1, Some(g0000));
+    take(&mut carry, created, 1, Some(g0030));
+    take(&mut carry, offered, 3, None);
     carry.resume_legacy_key("events.test.call.4333");
     assert_eq!(carry.carried_ids(), ["C3", "I7"]);
-    // 01:00: generations before 00:30 are swept: C3 is written under 01:00 and its old key
-    // purged after it; 00:00 holds only I7's older copy, purged; 00:30 is kept.
+    // 01:00: generations before 00:30 are swept. I7's oldest lines are under 00:00 and
+    // C3's under none: both are written again under 01:00, then the old key and 00:00
+    // are purged, after them. 00:30 is kept (it held only a copy of I7's line).
     let writes = record(&mut carry, 10, &heartbeat("01:00:00"));
     let g0100 = generation("01:00:00");
-    assert_eq!(puts(&writes), [put_of("C3", ItemKind::Call, g0100, &[3])]);
+    assert_eq!(
+        puts(&writes),
+        [
+            put_of("C3", ItemKind::Call, g0100, &[3]),
+            put_of("I7", ItemKind::Incident, g0100, &[1])
+        ]
+    );
     assert_eq!(
         deletes(&writes),
         ["events.test.call.4333".to_string(), purge_of(g0000)]
     );
+    let put_at = |writes: &[CarryWrite], key_part: &str| {
+        writes.iter().position(|write| match write {
+            CarryWrite::Put { key, .. } | CarryWrite::Delete { key } => key.contains(key_part),
+        })
+    };
+    assert!(put_at(&writes, ".lines.") < put_at(&writes, "4333"));
     let generations: Vec<i64> = carry.generations.keys().copied().collect();
     assert_eq!(generations, [g0030, g0100]);
 }
@@ -321,21 +344,58 @@ fn the_lines_of_one_message_are_each_kept_in_their_place_and_a_copy_of_it_change
     // min = 00:01) and not finished before the oldest backfill start (23:41 the day
     // before): carried under 00:30, with both its lines in their places; C9 (00:13) not yet.
     let writes = record(&mut carry, 6, &heartbeat("00:51:00"));
-    let values: Vec<_> = writes
+    let records: Vec<_> = writes
         .iter()
         .filter_map(|write| match write {
             CarryWrite::Put { key, value } => Some((key.clone(), decode_lines(value))),
             CarryWrite::Delete { .. } => None,
         })
         .collect();
-    assert_eq!(values.len(), 1, "{values:?}");
-    let (key, lines) = &values[0];
+    assert_eq!(records.len(), 1, "{records:?}");
+    let (key, lines) = &records[0];
     assert_eq!(
         *key,
-        item_key(SUBJECT, ItemKind::Incident, generation("00:30:00"), "I4")
+        format!("events.test.lines.g{}.7-0", generation("00:30:00"))
     );
     let places: Vec<_> = lines.iter().map(|(position, _)| *position).collect();
     assert_eq!(places, [place(0), place(2)]);
     assert_eq!(&lines[1].1[..], attended.as_bytes());
     assert_eq!(carry.carried_ids(), ["I4"]);
+}
+
+#[test]
+fn a_record_holds_at_most_256_lines_and_numbers_follow_one_another() {
+    let mut carry = carry();
+    // 300 incidents opened at 00:00, one line each, none carried yet.
+    for number in 1..=300_u64 {
+        let line = format!(
+            r#"{{"kind":"incident_created","at":"2024-07-05T00:00:00Z","id":"I{number}","grade":"priority"}}"#
+        );
+        let event = parse_line(line.as_bytes()).expect("valid");
+        let writes = carry.record(StreamPosition::first_of(number), &event, &line, now());
+        assert!(writes.iter().all(
+            |write| matches!(write, CarryWrite::Put { key, .. } if *key == index_key(SUBJECT))
+        ));
+    }
+    // 00:51: all 300 are past the carry horizon (00:01) and open: carried at once, in a
+    // record of 256 lines written as it fills, and the other 44 when flushed.
+    let writes = record(&mut carry, 301, &heartbeat("00:51:00"));
+    let records: Vec<(String, usize)> = writes
+        .iter()
+        .filter_map(|write| match write {
+            CarryWrite::Put { key, value } => Some((key.clone(), decode_lines(value).len())),
+            CarryWrite::Delete { .. } => None,
+        })
+        .collect();
+    let g0030 = generation("00:30:00");
+    assert_eq!(
+        records,
+        [
+            (format!("events.test.lines.g{g0030}.7-0"), 256),
+            (format!("events.test.lines.g{g0030}.7-1"), 44)
+        ]
+    );
+    assert_eq!(carry.carried_ids().len(), 300);
+    // Nothing gathered: a flush writes nothing.
+    assert!(carry.flush().is_empty());
 }

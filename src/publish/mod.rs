@@ -324,9 +324,17 @@ impl Carried {
         }
     }
 
+    /// Writes the record gathered so far: called whenever nothing more is in flight.
+    fn flush(&mut self) {
+        for write in self.carry.flush() {
+            let _ = self.writes.send(write);
+        }
+    }
+
     /// Lets the writer finish what it has, for at most [`FLUSH_LIMIT`] or until stopped
     /// again.
-    async fn finish(self, stop: &mut watch::Receiver<bool>) {
+    async fn finish(mut self, stop: &mut watch::Receiver<bool>) {
+        self.flush();
         let Carried { writes, writer, .. } = self;
         drop(writes);
         let abort = writer.abort_handle();
@@ -507,6 +515,10 @@ impl Publisher {
         let Some(message) = message else { return };
         if let Some(carried) = self.carried.as_mut() {
             carried.record(ack.sequence, message);
+            // Caught up: what is gathered for the bucket goes now, not when a record fills.
+            if self.in_flight.is_empty() {
+                carried.flush();
+            }
         }
         if ack.duplicate {
             self.counts.duplicates += message.line_count();

@@ -80,15 +80,26 @@ pub fn index_key(subject: &str) -> String {
 }
 
 /// The key of one item on `subject` written in generation `generation` (the step of
-/// the feed's time it was written at): its id in hex, as ids may hold any character. The
-/// generation lets `publish` drop a whole generation's keys with one purge once none of
-/// them is needed (performance doc §35), not one purge per item.
+/// the feed's time it was written at), as publishers wrote them before records: its id in
+/// hex, as ids may hold any character. Such keys are still read; the generation lets
+/// `publish` drop a whole generation's keys with one purge (performance doc §35).
+#[cfg(test)]
 pub fn item_key(subject: &str, kind: ItemKind, generation: i64, id: &str) -> String {
     format!(
         "{}.{}.{}",
         subject_tokens(subject),
         generation_token(kind, generation),
         hex(id.as_bytes())
+    )
+}
+
+/// The key of record `number` of carried lines on `subject` (the lines of many items),
+/// written in generation `generation` by the publisher run `run`.
+pub fn record_key(subject: &str, generation: i64, (run, number): (u64, u64)) -> String {
+    format!(
+        "{}.lines.{}.{run}-{number}",
+        subject_tokens(subject),
+        generation_token_alone(generation)
     )
 }
 
@@ -101,6 +112,7 @@ pub fn generation_filter(subject: &str, generation: i64) -> String {
     )
 }
 
+#[cfg(test)]
 fn generation_token(kind: ItemKind, generation: i64) -> String {
     let space = match kind {
         ItemKind::Call => "call",
@@ -119,7 +131,8 @@ fn generation_token_alone(generation: i64) -> String {
     }
 }
 
-/// One of `subject`'s item keys, read: its generation, `None` for a key written before
+/// One of `subject`'s keys of carried lines, read (a record of many items' lines, or an
+/// item's key as older publishers wrote): its generation, `None` for a key written before
 /// generations (one token after the name space).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemKey {
@@ -132,6 +145,26 @@ pub fn item_of_key(key: &str, subject: &str) -> Option<ItemKey> {
     let rest = key
         .strip_prefix(&subject_tokens(subject))
         .and_then(|rest| rest.strip_prefix('.'))?;
+    let parse_generation = |generation: &str| match generation.strip_prefix("gm") {
+        Some(negative) => negative.parse::<i64>().ok().map(|g| -g),
+        None => generation.strip_prefix('g')?.parse::<i64>().ok(),
+    };
+    if let Some(record) = rest.strip_prefix("lines.") {
+        let tokens: Vec<&str> = record.split('.').collect();
+        let named = |name: &str| {
+            name.split_once('-').is_some_and(|(run, number)| {
+                [run, number]
+                    .iter()
+                    .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
+        return match tokens.as_slice() {
+            [generation, name] if named(name) => Some(ItemKey {
+                generation: Some(parse_generation(generation)?),
+            }),
+            _ => None,
+        };
+    }
     let rest = ["call.", "incident."]
         .iter()
         .find_map(|space| rest.strip_prefix(space))?;
@@ -140,15 +173,9 @@ pub fn item_of_key(key: &str, subject: &str) -> Option<ItemKey> {
     match tokens.as_slice() {
         // Exactly the tokens of an item: a subject `a` is not `a.b`'s.
         [id] if hex_id(id) => Some(ItemKey { generation: None }),
-        [generation, id] if hex_id(id) => {
-            let generation = match generation.strip_prefix("gm") {
-                Some(negative) => negative.parse::<i64>().ok().map(|g| -g),
-                None => generation.strip_prefix('g')?.parse::<i64>().ok(),
-            }?;
-            Some(ItemKey {
-                generation: Some(generation),
-            })
-        }
+        [generation, id] if hex_id(id) => Some(ItemKey {
+            generation: Some(parse_generation(generation)?),
+        }),
         _ => None,
     }
 }
@@ -287,11 +314,37 @@ mod tests {
                 generation: Some(-300)
             })
         );
-        // One generation's filter: both name spaces, that generation only.
+        // One generation's filter: both name spaces and the records, that generation only.
         assert_eq!(
             generation_filter("events.wyp", 1_720_137_600),
             "events.wyp.*.g1720137600.>"
         );
+        // A record of carried lines: its generation, and its run and number.
+        let record = record_key("events.wyp", 1_720_137_600, (1_733_450_000_000, 12));
+        assert_eq!(record, "events.wyp.lines.g1720137600.1733450000000-12");
+        assert_eq!(
+            item_of_key(&record, "events.wyp"),
+            Some(ItemKey {
+                generation: Some(1_720_137_600)
+            })
+        );
+        assert_eq!(
+            item_of_key("events.wyp.lines.gm300.1-0", "events.wyp"),
+            Some(ItemKey {
+                generation: Some(-300)
+            })
+        );
+        for stranger in [
+            "events.wyp.lines.g1.12",
+            "events.wyp.lines.g1.-12",
+            "events.wyp.lines.g1.a-12",
+            "events.wyp.lines.1-12",
+            "events.wyp.lines.g1.1-2.3",
+            "events.wyp.lines.x.1-2",
+        ] {
+            assert_eq!(item_of_key(stranger, "events.wyp"), None, "{stranger}");
+        }
+        assert!(!is_item_of(&record, "events"));
     }
 
     #[test]
