@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use super::resume::SourceIdentity;
 use super::timeline::TimelineMark;
+use crate::feed::source::nats::carried::step_of;
 use crate::feed::source::nats::message_lines::{MAX_MESSAGE_BYTES, MAX_MESSAGE_LINES};
 use crate::feed::source::nats::{TIMELINE_HEADER, TIMELINE_START};
 use crate::feed::wire::{heartbeat_line, schema_line};
@@ -100,13 +101,18 @@ impl Outgoing {
 }
 
 /// The lines gathered for the next message: those the source has ready at once, of one
-/// served timeline, up to [`MAX_MESSAGE_LINES`] and [`MAX_MESSAGE_BYTES`].
+/// served timeline, up to [`MAX_MESSAGE_LINES`] and [`MAX_MESSAGE_BYTES`], and none that
+/// moves the feed's time into a later five minutes than the message's (the late-join
+/// index's step): a board starts its backfill at the first message of a step, so a message
+/// never holds hours of a quiet feed before it.
 #[derive(Debug, Default)]
 pub(crate) struct Gathered {
     text: String,
     lines: Vec<OutLine>,
     last_line: u64,
     mark: TimelineMark,
+    /// The latest index step among its lines' times.
+    step: i64,
 }
 
 impl Gathered {
@@ -130,9 +136,17 @@ impl Gathered {
         mark: TimelineMark,
     ) -> Option<Outgoing> {
         let text = payload(&event, mark);
+        let step = step_of(event.at);
         let full = !self.is_empty()
-            && (mark != self.mark || self.text.len() + 1 + text.len() > MAX_MESSAGE_BYTES);
+            && (mark != self.mark
+                || step > self.step
+                || self.text.len() + 1 + text.len() > MAX_MESSAGE_BYTES);
         let done = if full { self.take(source) } else { None };
+        self.step = if self.is_empty() {
+            step
+        } else {
+            self.step.max(step)
+        };
         if !self.is_empty() {
             self.text.push('\n');
         }
@@ -160,6 +174,7 @@ impl Gathered {
             lines,
             last_line,
             mark,
+            ..
         } = self;
         let id = match mark {
             TimelineMark::None => message_id(&source.label, last_line, &text),
@@ -377,5 +392,30 @@ mod tests {
         let full = full.expect("30 lines of 1,072 bytes");
         assert_eq!((full.line_count(), full.payload.len()), (30, 32_189));
         assert_eq!(gathered.take(&source).map(|m| m.line), Some(31));
+    }
+
+    #[test]
+    fn a_line_in_a_later_five_minutes_begins_the_next_message() {
+        let source = SourceIdentity {
+            label: "cad.ndjson".to_string(),
+            file_id: None,
+        };
+        let at = |time: &str| {
+            let text = format!(r#"{{"kind":"heartbeat","at":"2024-07-01T{time}Z"}}"#);
+            crate::feed::parse_line(text.as_bytes()).expect("valid")
+        };
+        let mut gathered = Gathered::default();
+        let mut push = |line, time| gathered.push(&source, line, at(time), TimelineMark::None);
+        // 11:04:59 and, a little out of order, 11:03:00: the step of 11:00.
+        assert!(push(1, "11:04:59").is_none());
+        assert!(push(2, "11:03:00").is_none());
+        // 11:05:00 begins the step of 11:05: the two before are a message.
+        let done = push(3, "11:05:00");
+        assert_eq!(done.map(|m| (m.line, m.line_count())), Some((2, 2)));
+        // A line of an earlier step joins the message it comes in.
+        assert!(push(4, "10:59:59").is_none());
+        assert!(push(5, "11:09:59").is_none());
+        let done = push(6, "11:10:00");
+        assert_eq!(done.map(|m| (m.line, m.line_count())), Some((5, 3)));
     }
 }

@@ -1,8 +1,9 @@
 //! What a message on a force's subject holds: one line, or several separated by `\n`.
 //!
 //! `publish` gathers the lines its source has ready at once into one message (a file or a
-//! backlog: up to [`MAX_MESSAGE_LINES`] lines or [`MAX_MESSAGE_BYTES`]; a live feed's line,
-//! alone when the next has not come yet, goes out at once, alone). The server's and the
+//! backlog: up to [`MAX_MESSAGE_LINES`] lines or [`MAX_MESSAGE_BYTES`], within five minutes
+//! of the feed's time; a live feed's line, alone when the next has not come yet, goes out
+//! at once, alone). The server's and the
 //! client's cost is per message, not per byte: a national day's backfill as one message a
 //! line spent most of its time delivering messages (performance doc §43). A message of
 //! one line is the form older publishers wrote, read the same way.
