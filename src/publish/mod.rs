@@ -378,8 +378,10 @@ impl Publisher {
             };
             let mut source_ended = !self.take(item).await?;
             // What the source has ready now joins the same message; a live line that
-            // came alone goes alone, at once.
-            while !source_ended && !self.gathered.is_full() {
+            // came alone goes alone, at once. (A quiet feed's lines, one message each
+            // five minutes apart, stop at the in-flight limit too.)
+            while !source_ended && !self.gathered.is_full() && self.in_flight.len() < MAX_IN_FLIGHT
+            {
                 match rx.try_recv() {
                     Ok(item) => source_ended = !self.take(Some(item)).await?,
                     Err(mpsc::error::TryRecvError::Empty) => break,
