@@ -309,12 +309,17 @@ mod tests {
         assert_eq!(header(&plain, TIMELINE_HEADER), None);
     }
 
-    #[test]
-    fn lines_ready_together_are_one_message_of_one_timeline_within_its_bytes() {
-        let source = SourceIdentity {
+    /// A file source whose device and inode are not known.
+    fn a_file_without_an_id() -> SourceIdentity {
+        SourceIdentity {
             label: "cad.ndjson".to_string(),
             file_id: None,
-        };
+        }
+    }
+
+    #[test]
+    fn lines_ready_together_are_one_message_of_one_timeline_within_its_bytes() {
+        let source = a_file_without_an_id();
         let line = |id: &str| {
             let text = format!(
                 r#"{{"kind":"call_offered","at":"2024-07-01T11:00:00Z","id":"{id}","line":"999"}}"#
@@ -396,10 +401,7 @@ mod tests {
 
     #[test]
     fn a_line_in_a_later_five_minutes_begins_the_next_message() {
-        let source = SourceIdentity {
-            label: "cad.ndjson".to_string(),
-            file_id: None,
-        };
+        let source = a_file_without_an_id();
         let at = |time: &str| {
             let text = format!(r#"{{"kind":"heartbeat","at":"2024-07-01T{time}Z"}}"#);
             crate::feed::parse_line(text.as_bytes()).expect("valid")
