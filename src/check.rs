@@ -5,12 +5,14 @@
 //! reason and the first and last [`SHOWN`] lines; the rest are summed by reason.
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::format::printable;
-use crate::ingest::{FeedCounts, OnLine, OrderedIngest, ParsePath, Placement, read_whole};
+use crate::ingest::{
+    FeedCounts, FeedInput, OnLine, OrderedIngest, ParsePath, Placement, read_whole,
+};
 use crate::model::Reject;
 
 /// How many of the first and of the last findings of a kind are listed line by line.
@@ -30,17 +32,21 @@ pub struct FeedCheck {
 /// a report leaves out as dated after its time, are judged too.
 ///
 /// Its lines are parsed as `report`'s are ([`ParsePath::from_env`]: on two threads by default).
-pub fn check(reader: impl BufRead, config: &Config) -> io::Result<FeedCheck> {
-    check_on(ParsePath::from_env(), reader, config)
+pub fn check<'r>(input: impl Into<FeedInput<'r>>, config: &Config) -> io::Result<FeedCheck> {
+    check_on(ParsePath::from_env(), input, config)
 }
 
 /// [`check`] on a given path: both give the same findings.
-pub fn check_on(path: ParsePath, reader: impl BufRead, config: &Config) -> io::Result<FeedCheck> {
+pub fn check_on<'r>(
+    path: ParsePath,
+    input: impl Into<FeedInput<'r>>,
+    config: &Config,
+) -> io::Result<FeedCheck> {
     let engine = Engine::new(config.engine_settings(None));
     let mut found = Found::default();
     let ingest =
         OrderedIngest::new(engine, config.reorder_horizon, None).applying_strays_past_end();
-    let (_, counts) = read_whole(path, reader, ingest, &mut found)?;
+    let (_, counts) = read_whole(path, input.into(), ingest, &mut found)?;
     Ok(FeedCheck {
         rejected: found.rejected,
         strays: found.strays,

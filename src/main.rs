@@ -176,7 +176,7 @@ fn report_command(config: &Config, args: &ReportArgs) -> anyhow::Result<ExitCode
     if let Some((format, asked)) = args.handover(config)? {
         return handover_command(config, args, format, asked);
     }
-    let computed = report::compute(args.file.open()?, config, args.at, &args.window)
+    let computed = report::compute(args.file.open_input()?, config, args.at, &args.window)
         .with_context(|| format!("cannot read {}", args.file))?;
     let report = computed.ok_or_else(|| {
         anyhow!(
@@ -196,7 +196,7 @@ fn handover_command(
 ) -> anyhow::Result<ExitCode> {
     let zone = config.timezone;
     let starts = config.shift_starts.clone();
-    let computed = report::handover::compute(args.file.open()?, config, asked, |end| {
+    let computed = report::handover::compute(args.file.open_input()?, config, asked, |end| {
         report::handover::shift::shift_around(end, &starts, zone).map_or(end, |(start, _)| start)
     });
     let handover = match computed {
@@ -224,7 +224,7 @@ fn handover_command(
 }
 
 fn check_command(config: &Config, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let checked = check::check(args.file.open()?, config)
+    let checked = check::check(args.file.open_input()?, config)
         .with_context(|| format!("cannot read {}", args.file))?;
     let mut out = BufWriter::new(io::stdout().lock());
     checked.write(&args.file.to_string(), &mut out)?;

@@ -18,6 +18,7 @@ use forceboard::config::Window;
 use forceboard::feed::source::FeedSource;
 use forceboard::format::printable;
 use forceboard::ingest::playback::Playback;
+use forceboard::ingest::{FeedInput, READ_BUFFER_BYTES};
 use forceboard::time::{MAX_SPEED, MIN_SPEED};
 use forceboard::time::{Span, TimeError, Timestamp, is_plausible, parse_rfc3339, parse_span};
 
@@ -178,10 +179,26 @@ pub struct FeedFile(PathBuf);
 impl FeedFile {
     pub fn open(&self) -> anyhow::Result<Box<dyn BufRead>> {
         if self.0.as_os_str() == "-" {
-            return Ok(Box::new(BufReader::with_capacity(256 * 1024, io::stdin())));
+            return Ok(Box::new(BufReader::with_capacity(
+                READ_BUFFER_BYTES,
+                io::stdin(),
+            )));
         }
         let file = File::open(&self.0).with_context(|| format!("cannot open feed file {self}"))?;
-        Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+        Ok(Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, file)))
+    }
+
+    /// The whole feed to read, for `report`, `handover` and `check`: a regular file's parts
+    /// are read by the parser threads themselves.
+    pub fn open_input(&self) -> anyhow::Result<FeedInput<'static>> {
+        if self.0.as_os_str() == "-" {
+            return Ok(FeedInput::from(BufReader::with_capacity(
+                READ_BUFFER_BYTES,
+                io::stdin(),
+            )));
+        }
+        let file = File::open(&self.0).with_context(|| format!("cannot open feed file {self}"))?;
+        FeedInput::file(file).with_context(|| format!("cannot read feed file {self}"))
     }
 
     /// The whole file, in time order, for `replay` and `serve`; `horizon` is the reorder

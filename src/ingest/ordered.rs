@@ -10,12 +10,14 @@
 //! where an in-order line is a push at the back and an out-of-order one a short insertion.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead};
+use std::io;
 
 use serde::Serialize;
 
 use super::feed_time::{FeedTime, Placement};
+use super::input::FeedInput;
 use super::parallel::{ParsePath, ingest_reader_parallel};
+use super::positioned::ingest_file_parallel;
 use crate::engine::{Applied, Engine};
 use crate::feed::lines::{Line, LineReader};
 use crate::feed::map::{MapReader, Mapped};
@@ -261,10 +263,10 @@ fn queue(pending: &mut VecDeque<Pending>, line: Pending) {
     }
 }
 
-/// Reads a whole feed from `reader` into `engine`, in time order, its lines parsed as
+/// Reads a whole feed into `engine`, in time order, its lines parsed as
 /// [`ParsePath::from_env`] says (by default on two parser threads).
-pub fn ingest_reader(
-    reader: impl BufRead,
+pub fn ingest_reader<'r>(
+    input: impl Into<FeedInput<'r>>,
     engine: Engine,
     horizon: Span,
     until: Option<Timestamp>,
@@ -272,7 +274,7 @@ pub fn ingest_reader(
 ) -> io::Result<(Engine, FeedCounts)> {
     ingest_reader_on(
         ParsePath::from_env(),
-        reader,
+        input,
         engine,
         horizon,
         until,
@@ -282,9 +284,9 @@ pub fn ingest_reader(
 
 /// [`ingest_reader`] on a given path. Both give the same engine, counts and calls to
 /// `on_line`: the parallel path only parses lines elsewhere, and applies them in file order.
-pub fn ingest_reader_on(
+pub fn ingest_reader_on<'r>(
     path: ParsePath,
-    reader: impl BufRead,
+    input: impl Into<FeedInput<'r>>,
     engine: Engine,
     horizon: Span,
     until: Option<Timestamp>,
@@ -292,17 +294,17 @@ pub fn ingest_reader_on(
 ) -> io::Result<(Engine, FeedCounts)> {
     read_whole(
         path,
-        reader,
+        input.into(),
         OrderedIngest::new(engine, horizon, until),
         on_line,
     )
 }
 
-/// Reads a whole feed from `reader` into `ingest` on `path` (a feed read through an input
+/// Reads a whole feed from `input` into `ingest` on `path` (a feed read through an input
 /// map on the calling thread) and finishes it.
 pub(crate) fn read_whole(
     path: ParsePath,
-    reader: impl BufRead,
+    input: FeedInput<'_>,
     mut ingest: OrderedIngest,
     on_line: &mut impl OnLine,
 ) -> io::Result<(Engine, FeedCounts)> {
@@ -312,9 +314,16 @@ pub(crate) fn read_whole(
     } = path
         && ingest.map.is_none()
     {
-        return ingest_reader_parallel(reader, ingest, on_line, threads, chunk_bytes);
+        return match input {
+            FeedInput::File { file, len } => {
+                ingest_file_parallel(&file, len, ingest, on_line, threads, chunk_bytes)
+            }
+            FeedInput::Stream(reader) => {
+                ingest_reader_parallel(reader, ingest, on_line, threads, chunk_bytes)
+            }
+        };
     }
-    let mut lines = LineReader::new(reader);
+    let mut lines = LineReader::new(input.into_stream());
     while let Some((number, line)) = lines.next_line()? {
         ingest.push_line(number, line, on_line);
     }

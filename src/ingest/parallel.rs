@@ -96,12 +96,15 @@ impl ParsePath {
 /// touches a line's bytes one by one. Its buffers go back and forth between the reading
 /// thread and a parser, so after the first few chunks nothing is allocated for them.
 #[derive(Debug, Default)]
-struct LineChunk {
-    bytes: Vec<u8>,
-    /// One line too long to keep follows `bytes`: the reading thread skipped it unread.
-    then_too_long: bool,
+pub(super) struct LineChunk {
+    pub(super) bytes: Vec<u8>,
+    /// Where the chunk's first line starts in `bytes`: a file's part read by a parser
+    /// begins with the end of a line an earlier part holds.
+    pub(super) from: usize,
+    /// One line too long to keep follows the lines: it was skipped unread.
+    pub(super) then_too_long: bool,
     /// How many lines the chunk holds, blank and overlong ones included.
-    line_count: u64,
+    pub(super) line_count: u64,
     /// Each line's number within the chunk (from 1) and what it holds, blank lines left
     /// out (they are not counted).
     parsed: Vec<(u64, Classified)>,
@@ -109,8 +112,8 @@ struct LineChunk {
 
 impl LineChunk {
     /// The chunk's lines in order, each as [`LineReader`](crate::feed::lines) hands it out.
-    fn lines(&self) -> impl Iterator<Item = Line<'_>> {
-        let mut rest = self.bytes.as_slice();
+    pub(super) fn lines(&self) -> impl Iterator<Item = Line<'_>> {
+        let mut rest = self.bytes.get(self.from..).unwrap_or_default();
         let text = std::iter::from_fn(move || {
             if rest.is_empty() {
                 return None;
@@ -126,7 +129,7 @@ impl LineChunk {
         text.chain(self.then_too_long.then_some(Line::TooLong))
     }
 
-    fn parse(&mut self) {
+    pub(super) fn parse(&mut self) {
         let mut parsed = std::mem::take(&mut self.parsed);
         parsed.clear();
         let mut number = 0_u64;
@@ -141,9 +144,26 @@ impl LineChunk {
         self.line_count = number;
     }
 
+    /// Gives the chunk's parsed lines to `ingest` in order, numbered on from
+    /// `lines_before` (which moves past them), and leaves the chunk empty.
+    pub(super) fn apply(
+        &mut self,
+        lines_before: &mut u64,
+        ingest: &mut OrderedIngest,
+        on_line: &mut impl OnLine,
+    ) {
+        for (number, classified) in self.parsed.drain(..) {
+            let number = lines_before.saturating_add(number);
+            ingest.push_classified(number, classified, on_line);
+        }
+        *lines_before = lines_before.saturating_add(self.line_count);
+        self.clear();
+    }
+
     /// Empty again, its buffers kept.
     fn clear(&mut self) {
         self.bytes.clear();
+        self.from = 0;
         self.then_too_long = false;
         self.line_count = 0;
         self.parsed.clear();
@@ -293,12 +313,7 @@ pub(crate) fn ingest_reader_parallel(
                 .parsed
                 .recv()
                 .map_err(|_| parser_stopped())?;
-            for (number, classified) in chunk.parsed.drain(..) {
-                let number = lines_before.saturating_add(number);
-                ingest.push_classified(number, classified, on_line);
-            }
-            lines_before = lines_before.saturating_add(chunk.line_count);
-            chunk.clear();
+            chunk.apply(&mut lines_before, &mut ingest, on_line);
             spare.push(chunk);
             applied += 1;
         }
@@ -312,7 +327,7 @@ fn send(parser: &ParserLink, chunk: LineChunk) -> io::Result<()> {
 }
 
 /// A parser thread ended early: only a panic in it can do that.
-fn parser_stopped() -> io::Error {
+pub(super) fn parser_stopped() -> io::Error {
     io::Error::other("a line-parsing thread stopped")
 }
 

@@ -8,7 +8,7 @@ mod stacked;
 mod staffing;
 
 use std::fmt::Write as _;
-use std::io::{self, BufRead};
+use std::io;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -19,7 +19,7 @@ use crate::engine::{
     StaffingByLine,
 };
 use crate::format::{dur, dur_999, human_target, pct, printable};
-use crate::ingest::{FeedCounts, ingest_reader};
+use crate::ingest::{FeedCounts, FeedInput, ingest_reader};
 use crate::model::CallLine;
 use crate::time::{Span, Timestamp, format_utc, to_utc};
 
@@ -35,20 +35,15 @@ pub struct Report {
 
 /// Reads a whole feed in time order and computes the figures at `until` (or, without it,
 /// at the latest accepted event's time). `Ok(None)` when there is no time to report at.
-pub fn compute(
-    reader: impl BufRead,
+pub fn compute<'r>(
+    input: impl Into<FeedInput<'r>>,
     config: &Config,
     until: Option<Timestamp>,
     window: &Window,
 ) -> io::Result<Option<Report>> {
     let engine = Engine::new(config.engine_settings(Some(window.span)));
-    let (engine, counts) = ingest_reader(
-        reader,
-        engine,
-        config.reorder_horizon,
-        until,
-        &mut |_, _| {},
-    )?;
+    let (engine, counts) =
+        ingest_reader(input, engine, config.reorder_horizon, until, &mut |_, _| {})?;
     Ok(until.or(counts.latest_accepted).map(|at| Report {
         at,
         figures: engine.scoped_figures(at, window.span),

@@ -1,6 +1,8 @@
 //! The two ways of reading a file give the same report, byte for byte, and the same
 //! `check`: the lines parsed on the calling thread (`FORCEBOARD_PARSE_THREADS=1`), or on
-//! several threads in chunks and applied in file order. Tiny chunks (a few lines each) put every kind of line at a
+//! several threads in chunks and applied in file order; the chunks of a regular file are
+//! its parts read by the parsers themselves, those of a pipe are cut by the applying
+//! thread, and both are checked. Tiny chunks (a few lines each) put every kind of line at a
 //! chunk's edge. Checked on every fixture and on a generated three-day feed with strays
 //! ahead, behind and past the end, local shuffles, bad and blank lines, `\r\n`, an
 //! overlong line, a byte-order mark and an unterminated last line.
@@ -16,7 +18,7 @@ use forceboard::check::check_on;
 use forceboard::config::Config;
 use forceboard::engine::Engine;
 use forceboard::ingest::{
-    FeedCounts, OnLine, PARSE_CHUNK_BYTES_ENV, PARSE_THREADS_ENV, ParsePath, Placement,
+    FeedCounts, FeedInput, OnLine, PARSE_CHUNK_BYTES_ENV, PARSE_THREADS_ENV, ParsePath, Placement,
     ingest_reader_on,
 };
 use forceboard::model::Reject;
@@ -160,6 +162,51 @@ fn an_awkward_generated_feed_reports_the_same_bytes_on_both_paths() {
     );
 }
 
+/// A file of these bytes in the temporary folder, removed when dropped.
+struct TempFeed(std::path::PathBuf);
+
+impl TempFeed {
+    fn new(name: &str, bytes: &[u8]) -> TempFeed {
+        let path = std::env::temp_dir().join(format!(
+            "forceboard-parse-paths-{}-{name}.ndjson",
+            std::process::id()
+        ));
+        std::fs::write(&path, bytes).expect("feed written");
+        TempFeed(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temporary path")
+    }
+
+    fn input(&self) -> FeedInput<'static> {
+        let file = std::fs::File::open(&self.0).expect("feed opened");
+        let input = FeedInput::file(file).expect("its length");
+        assert!(matches!(input, FeedInput::File { .. }), "a regular file");
+        input
+    }
+}
+
+impl Drop for TempFeed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The awkward feed as a file: its parts are read by the parsers (the pipe's were cut by
+/// the applying thread), and the report is the pipe's, byte for byte.
+#[test]
+fn an_awkward_generated_feed_reports_the_same_bytes_from_a_file_as_through_a_pipe() {
+    let feed = awkward_feed();
+    let file = TempFeed::new("awkward", &feed);
+    for window in ["24h", "7d"] {
+        let through_pipe = report_json(&["-", "--window", window], Some(&feed), (1, 256 * 1024));
+        assert_same_on_both_paths(&[file.path(), "--window", window], None);
+        let from_file = report_json(&[file.path(), "--window", window], None, (2, 256 * 1024));
+        assert!(through_pipe == from_file, "--window {window}");
+    }
+}
+
 /// Everything a reader hears of, in order: refused lines and strays.
 #[derive(Default)]
 struct Heard(Vec<(u64, String)>);
@@ -174,7 +221,7 @@ impl OnLine for Heard {
     }
 }
 
-fn read_on(path: ParsePath, feed: &[u8]) -> (Engine, FeedCounts, Heard) {
+fn read_on<'r>(path: ParsePath, feed: impl Into<FeedInput<'r>>) -> (Engine, FeedCounts, Heard) {
     let config = Config::default();
     let engine = Engine::new(config.engine_settings(Some(Span::from_hours(24))));
     let mut heard = Heard::default();
@@ -202,6 +249,12 @@ fn check_finds_the_same_on_both_paths() {
         let parallel = check_on(path, &feed[..], &config).expect("in memory");
         assert_eq!(single, parallel, "{path:?}");
     }
+    let file = TempFeed::new("check", &feed);
+    for (threads, chunk_bytes) in PARALLEL {
+        let path = ParsePath::with_threads(threads, chunk_bytes);
+        let from_file = check_on(path, file.input(), &config).expect("a readable file");
+        assert_eq!(single, from_file, "{path:?}, from a file");
+    }
     for name in fixtures() {
         let bytes = std::fs::read(format!("{}/{name}", root())).expect("a fixture");
         let single = check_on(ParsePath::Single, &bytes[..], &config).expect("in memory");
@@ -214,19 +267,28 @@ fn check_finds_the_same_on_both_paths() {
 #[test]
 fn both_paths_hear_of_the_same_lines_in_the_same_order() {
     let feed = awkward_feed();
-    let (engine, counts, heard) = read_on(ParsePath::Single, &feed);
+    let file = TempFeed::new("heard", &feed);
+    let (engine, counts, heard) = read_on(ParsePath::Single, &feed[..]);
     assert!(counts.rejected > 10 && counts.strays > 10, "{counts:?}");
     let at = counts.latest_accepted.expect("accepted events");
     let figures = engine.scoped_figures(at, Span::from_hours(24));
     for (threads, chunk_bytes) in PARALLEL {
         let path = ParsePath::with_threads(threads, chunk_bytes);
-        let (other, other_counts, other_heard) = read_on(path, &feed);
+        let (other, other_counts, other_heard) = read_on(path, &feed[..]);
         assert_eq!(counts, other_counts, "{path:?}");
         assert_eq!(heard.0, other_heard.0, "{path:?}");
         assert_eq!(
             figures,
             other.scoped_figures(at, Span::from_hours(24)),
             "{path:?}"
+        );
+        let (other, other_counts, other_heard) = read_on(path, file.input());
+        assert_eq!(counts, other_counts, "{path:?}, from a file");
+        assert_eq!(heard.0, other_heard.0, "{path:?}, from a file");
+        assert_eq!(
+            figures,
+            other.scoped_figures(at, Span::from_hours(24)),
+            "{path:?}, from a file"
         );
     }
 }

@@ -20,11 +20,11 @@ mod html_tables;
 pub mod shift;
 mod svg;
 
-use std::io::{self, BufRead};
+use std::io;
 
 use crate::config::Config;
 use crate::engine::{Engine, IncidentLife, ScopedFigures, StaffingByLine};
-use crate::ingest::ingest_reader;
+use crate::ingest::{FeedInput, ingest_reader};
 use crate::model::IncidentOutcome;
 use crate::time::{Span, Timestamp};
 
@@ -115,8 +115,8 @@ impl HandoverError {
 
 /// Reads a whole feed and makes the handover for the period asked. `shift_start`: where
 /// the shift holding an instant starts (for a period with no `from`).
-pub fn compute(
-    reader: impl BufRead,
+pub fn compute<'r>(
+    input: impl Into<FeedInput<'r>>,
     config: &Config,
     asked: PeriodAsked,
     shift_start: impl Fn(Timestamp) -> Timestamp,
@@ -132,7 +132,7 @@ pub fn compute(
     let engine = Engine::new(config.engine_settings(Some(reach + margin)));
     let mut watch = health::Watch::new(config.stale_after);
     let (engine, counts) =
-        ingest_reader(reader, engine, config.reorder_horizon, asked.to, &mut watch)?;
+        ingest_reader(input, engine, config.reorder_horizon, asked.to, &mut watch)?;
     let to = asked
         .to
         .or(counts.latest_accepted)
