@@ -145,7 +145,8 @@ impl LineChunk {
     }
 
     /// Gives the chunk's parsed lines to `ingest` in order, numbered on from
-    /// `lines_before` (which moves past them), and leaves the chunk empty.
+    /// `lines_before` (which moves past them). The bytes stay: a file's part is read over
+    /// them next (growing the buffer from empty would clear every byte first).
     pub(super) fn apply(
         &mut self,
         lines_before: &mut u64,
@@ -157,7 +158,7 @@ impl LineChunk {
             ingest.push_classified(number, classified, on_line);
         }
         *lines_before = lines_before.saturating_add(self.line_count);
-        self.clear();
+        self.line_count = 0;
     }
 
     /// Empty again, its buffers kept.
@@ -314,6 +315,7 @@ pub(crate) fn ingest_reader_parallel(
                 .recv()
                 .map_err(|_| parser_stopped())?;
             chunk.apply(&mut lines_before, &mut ingest, on_line);
+            chunk.clear();
             spare.push(chunk);
             applied += 1;
         }

@@ -95,7 +95,8 @@ impl FileParts {
         self.len.div_ceil(self.part_bytes)
     }
 
-    /// Fills the empty `chunk` with the lines that start in part `index`.
+    /// Fills `chunk` (parsed lines applied, its bytes anything) with the lines that start
+    /// in part `index`.
     pub(crate) fn read_part(
         &self,
         source: &(impl ReadAt + ?Sized),
@@ -104,7 +105,10 @@ impl FileParts {
     ) -> io::Result<()> {
         let start = index.saturating_mul(self.part_bytes).min(self.len);
         let end = start.saturating_add(self.part_bytes).min(self.len);
+        chunk.from = 0;
+        chunk.then_too_long = false;
         if self.first_line >= end {
+            chunk.bytes.clear();
             return Ok(());
         }
         // From the byte before the part, which says whether a line starts at its first.
@@ -114,6 +118,7 @@ impl FileParts {
             start - 1
         };
         let bytes = &mut chunk.bytes;
+        // Over the bytes of the part read before: only what it lacks is cleared first.
         bytes.resize(usize_of(end - read_from)?, 0);
         source.read_exact_at(bytes, read_from)?;
         let first_start = if self.first_line >= start {
@@ -362,8 +367,9 @@ mod tests {
         let len = input.len() as u64;
         let parts = FileParts::new(input, len, part_bytes).expect("in memory");
         let (mut lines, mut largest) = (Vec::new(), 0);
+        // One chunk for every part, as a parser reuses it: a part is read over the last.
+        let mut chunk = LineChunk::default();
         for part in 0..parts.count() {
-            let mut chunk = LineChunk::default();
             parts.read_part(input, part, &mut chunk).expect("in memory");
             largest = largest.max(chunk.bytes.len());
             chunk.parse();
