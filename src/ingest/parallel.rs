@@ -1,9 +1,10 @@
-//! Reading a feed file with its lines parsed on several threads, the events applied in
-//! file order.
+//! Reading a feed stream (standard input, a pipe) with its lines parsed on several
+//! threads, the events applied in file order. A regular file is read in parts by the
+//! parsers themselves instead (`positioned`); both share [`LineChunk`].
 //!
 //! Parsing a line is most of the work of reading a file, and every line parses alone; the
 //! reorder horizon, the strays and the engine need the lines one after another in the
-//! file's order. So the calling thread only cuts the file into chunks after their last
+//! file's order. So the calling thread only cuts the stream into chunks after their last
 //! line end ([`ChunkCutter`]) and hands chunk *i* to parser *i mod n*; the parser splits
 //! its chunk into lines by the same rules as the single-threaded path's `LineReader` (a
 //! byte-order mark, `\r\n`, an overlong line and an unterminated last line read alike) and
@@ -33,14 +34,15 @@ pub(crate) const CHUNK_BYTES: usize = 256 * 1024;
 pub(crate) const CHUNKS_PER_PARSER: usize = 2;
 
 /// The environment variable that sets how many threads parse a file's lines: 2 or more
-/// parse on that many threads; 0 or 1, the calling thread alone reads (the single-threaded
-/// path). Unset: [`DEFAULT_PARSE_THREADS`], or one thread on a machine with one processor.
+/// parse on that many threads (a regular file: the calling thread one of them; a stream:
+/// beside it); 0 or 1, the calling thread alone reads (the single-threaded path). Unset:
+/// [`DEFAULT_PARSE_THREADS`], or one thread on a machine with one processor.
 pub const PARSE_THREADS_ENV: &str = "FORCEBOARD_PARSE_THREADS";
 
-/// Parser threads when [`PARSE_THREADS_ENV`] is unset. Two parsers keep pace with the
-/// thread applying the events (half the work each side), so more only compete for the
-/// processors: on a two-core machine two parser threads read a 30-day feed in 0.55–0.58
-/// of the single thread's wall time for 1.00–1.03 of its processor time (performance §41).
+/// Parser threads when [`PARSE_THREADS_ENV`] is unset: on a two-core machine a regular
+/// file is then read by two threads, each reading, parsing and (the calling one) applying,
+/// both busy to the end — a 30-day feed in about half the single thread's wall time
+/// (performance §45); a stream by two parsers beside the thread applying (§41).
 pub const DEFAULT_PARSE_THREADS: usize = 2;
 
 /// The environment variable that sets a chunk's size in bytes on the parallel path: for

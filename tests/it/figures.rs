@@ -3,11 +3,10 @@
 //! produces it and compared field by field.
 
 use std::fs::File;
-use std::io::BufReader;
 
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
-use forceboard::ingest::ingest_reader;
+use forceboard::ingest::{FeedInput, ingest_reader};
 use forceboard::report::{compute, to_json};
 use forceboard::time::{Span, parse_rfc3339};
 use serde_json::{Value, json};
@@ -18,7 +17,9 @@ fn report(fixture: &str, at: Option<&str>, window: &str) -> Value {
     let until = at.map(|t| parse_rfc3339(t).expect("test time"));
     let file = File::open(format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR")))
         .expect("fixture exists");
-    let report = compute(BufReader::new(file), &Config::default(), until, &window)
+    // As `report` opens a file: its parts read by the parser threads.
+    let input = FeedInput::file(file).expect("fixture's length");
+    let report = compute(input, &Config::default(), until, &window)
         .expect("fixture reads")
         .expect("some event");
     let json = to_json(&report, &window);

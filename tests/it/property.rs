@@ -14,8 +14,8 @@
 //! and closes opened anywhere in the accepted years never give a negative or over-maximum
 //! duration.
 
+use super::common::input::feed_input;
 use std::collections::{BTreeSet, HashMap};
-use std::io::Cursor;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
@@ -1196,7 +1196,7 @@ fn run_engine(lines: &[String], settings: EngineSettings, horizon: i64) -> (Engi
     let mut text = lines.join("\n");
     text.push('\n');
     ingest_reader(
-        Cursor::new(text.into_bytes()),
+        feed_input(text.into_bytes()),
         Engine::new(settings),
         Span::from_nanos(horizon),
         None,

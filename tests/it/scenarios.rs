@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::common::input::feed_input;
 use forceboard::config::{Config, Window};
 use forceboard::engine::Engine;
 use forceboard::ingest::{FeedCounts, ingest_reader};
@@ -50,7 +51,7 @@ fn ingest(
     let config = Config::default();
     let engine = Engine::new(config.engine_settings(window));
     ingest_reader(
-        text.as_bytes(),
+        feed_input(text.as_bytes().to_vec()),
         engine,
         config.reorder_horizon,
         until,
@@ -64,9 +65,14 @@ fn report(name: &str, at: Option<&str>, window: &str) -> Value {
     let window = Window::parse(window).expect("test window");
     let until = at.map(|t| parse_rfc3339(t).expect("test time"));
     let text = scenario_text(name);
-    let report = compute(text.as_bytes(), &Config::default(), until, &window)
-        .expect("in memory")
-        .expect("some event");
+    let report = compute(
+        feed_input(text.as_bytes().to_vec()),
+        &Config::default(),
+        until,
+        &window,
+    )
+    .expect("in memory")
+    .expect("some event");
     let json = to_json(&report, &window);
     serde_json::from_str(&json).expect("report JSON parses")
 }

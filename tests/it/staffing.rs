@@ -4,6 +4,7 @@
 
 use std::process::Command;
 
+use super::common::input::feed_input;
 use forceboard::config::{Config, Window};
 use forceboard::engine::{Cover, Staffing};
 use forceboard::model::CallLine;
@@ -15,9 +16,14 @@ const FIXTURE: &str = include_str!("../../fixtures/staffing.ndjson");
 
 fn report_at(feed: &str, at: Option<Timestamp>, window: &str) -> Report {
     let window = Window::parse(window).expect("test window");
-    compute(feed.as_bytes(), &Config::default(), at, &window)
-        .expect("in memory")
-        .expect("some accepted event")
+    compute(
+        feed_input(feed.as_bytes().to_vec()),
+        &Config::default(),
+        at,
+        &window,
+    )
+    .expect("in memory")
+    .expect("some accepted event")
 }
 
 fn staffing_at(at: &str, line: CallLine) -> Staffing {

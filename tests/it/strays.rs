@@ -7,28 +7,34 @@
 //! against the same file stably sorted by `at`, as the feed contract promises.
 
 use std::fs::File;
-use std::io::BufReader;
 
+use super::common::input::feed_input;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use forceboard::check::check;
 use forceboard::config::{Config, Window};
-use forceboard::ingest::Placement;
+use forceboard::ingest::{FeedInput, Placement};
 use forceboard::report::{Report, compute, to_json};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const DEMO: &str = include_str!("../../fixtures/demo-day.ndjson");
 
-fn fixture(name: &str) -> BufReader<File> {
+/// A fixture as `report` opens it: its parts read by the parser threads.
+fn fixture(name: &str) -> FeedInput<'static> {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    BufReader::new(File::open(path).expect("fixture exists"))
+    FeedInput::file(File::open(path).expect("fixture exists")).expect("fixture's length")
 }
 
 fn report_of(text: &str, window: &str) -> Report {
     let window = Window::parse(window).expect("test window");
-    compute(text.as_bytes(), &Config::default(), None, &window)
-        .expect("in memory")
-        .expect("some accepted event")
+    compute(
+        feed_input(text.as_bytes().to_vec()),
+        &Config::default(),
+        None,
+        &window,
+    )
+    .expect("in memory")
+    .expect("some accepted event")
 }
 
 fn json_of(report: &Report, window: &str) -> Value {
@@ -251,7 +257,7 @@ proptest! {
         // where eight in a row can look like the feed moving on: so T is given).
         let window = Window::parse("24h").expect("window");
         let sorted_text = text(&stably_sorted(&with));
-        let sorted = compute(sorted_text.as_bytes(), &Config::default(), Some(ours.at), &window)
+        let sorted = compute(feed_input(sorted_text.as_bytes().to_vec()), &Config::default(), Some(ours.at), &window)
             .expect("in memory")
             .expect("events");
         let mut ours_counts = ours.counts;
@@ -264,11 +270,11 @@ proptest! {
         for window in ["15m", "1h"] {
             let window = Window::parse(window).expect("window");
             let ours_text = text(&with);
-            let ours_at_t = compute(ours_text.as_bytes(), &Config::default(), None, &window)
+            let ours_at_t = compute(feed_input(ours_text.as_bytes().to_vec()), &Config::default(), None, &window)
                 .expect("in memory")
                 .expect("events");
             let sorted_at_t =
-                compute(sorted_text.as_bytes(), &Config::default(), Some(ours.at), &window)
+                compute(feed_input(sorted_text.as_bytes().to_vec()), &Config::default(), Some(ours.at), &window)
                     .expect("in memory")
                     .expect("events");
             prop_assert_eq!(ours_at_t.figures, sorted_at_t.figures);
@@ -279,7 +285,9 @@ proptest! {
 #[test]
 fn a_recordings_span_leaves_its_strays_out() {
     use forceboard::ingest::playback::Playback;
-    let playback = Playback::read(fixture("strays.ndjson")).expect("reads");
+    let path = format!("{}/fixtures/strays.ndjson", env!("CARGO_MANIFEST_DIR"));
+    let file = std::io::BufReader::new(File::open(path).expect("fixture exists"));
+    let playback = Playback::read(file).expect("reads");
     // Not 2001 (S1's source) nor 2099 (the stray heartbeats): the worked example's hour.
     let first = playback.first_at().expect("events");
     let last = playback.last_at().expect("events");
@@ -307,7 +315,8 @@ fn check_of_many_bad_lines_lists_the_first_and_last_twenty_and_counts_by_reason(
             }
         })
         .collect();
-    let checked = check(text.as_bytes(), &Config::default()).expect("in memory");
+    let checked =
+        check(feed_input(text.as_bytes().to_vec()), &Config::default()).expect("in memory");
     assert_eq!(checked.rejected.total, 334);
     assert_eq!(checked.rejected.all(), None, "too many to keep them all");
     let mut out = Vec::new();
