@@ -336,14 +336,17 @@ pub(super) fn parser_stopped() -> io::Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::prelude::*;
 
     use super::*;
     use crate::feed::lines::LineReader;
 
     /// Every line as `LineReader` reads it through a reader buffer of `capacity` bytes.
-    fn read_by_line_reader(input: &[u8], capacity: usize) -> Vec<Option<Vec<u8>>> {
+    pub(in crate::ingest) fn read_by_line_reader(
+        input: &[u8],
+        capacity: usize,
+    ) -> Vec<Option<Vec<u8>>> {
         let mut reader = LineReader::new(io::BufReader::with_capacity(capacity, input));
         let mut lines = Vec::new();
         while let Some((_, line)) = reader.next_line().expect("in memory") {
@@ -371,7 +374,7 @@ mod tests {
         (lines, largest)
     }
 
-    fn owned(line: Line<'_>) -> Option<Vec<u8>> {
+    pub(in crate::ingest) fn owned(line: Line<'_>) -> Option<Vec<u8>> {
         match line {
             Line::Text(bytes) => Some(bytes.to_vec()),
             Line::TooLong => None,
@@ -396,9 +399,11 @@ mod tests {
         })
     }
 
-    fn a_stream() -> impl Strategy<Value = Vec<u8>> {
+    /// A stream of such lines, perhaps after a whole or partial byte-order mark, perhaps
+    /// without a last newline.
+    pub(in crate::ingest) fn a_stream() -> impl Strategy<Value = Vec<u8>> {
         (
-            prop_oneof![Just(&b""[..]), Just(BOM), Just(&BOM[..2])],
+            prop_oneof![Just(&b""[..]), Just(BOM), Just(&BOM[..2]), Just(&BOM[..1])],
             prop::collection::vec(a_line(), 0..12),
             any::<bool>(),
         )

@@ -344,22 +344,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::BufReader;
-
     use proptest::prelude::*;
 
     use super::*;
-    use crate::feed::lines::{Line, LineReader};
-
-    /// Every line as `LineReader` reads it from the start: `None` for one too long.
-    fn read_by_line_reader(input: &[u8]) -> Vec<Option<Vec<u8>>> {
-        let mut reader = LineReader::new(BufReader::with_capacity(8 * 1024, input));
-        let mut lines = Vec::new();
-        while let Some((_, line)) = reader.next_line().expect("in memory") {
-            lines.push(owned(line));
-        }
-        lines
-    }
+    use crate::ingest::parallel::tests::{a_stream, owned, read_by_line_reader};
 
     /// Every line the parts of `input` hold, part after part, each part's lines counted as
     /// it counts them; and the most bytes a part held.
@@ -384,58 +372,16 @@ mod tests {
         (lines, largest)
     }
 
-    fn owned(line: Line<'_>) -> Option<Vec<u8>> {
-        match line {
-            Line::Text(bytes) => Some(bytes.to_vec()),
-            Line::TooLong => None,
-        }
-    }
-
-    /// A line's text: short and long, around the limit, with and without a `\r`.
-    fn a_line() -> impl Strategy<Value = Vec<u8>> {
-        let lengths = prop_oneof![
-            6 => 0..40_usize,
-            1 => MAX_LINE_BYTES - 2..MAX_LINE_BYTES + 3,
-            1 => MAX_LINE_BYTES * 2..MAX_LINE_BYTES * 3,
-        ];
-        (lengths, any::<bool>(), any::<u8>()).prop_map(|(length, carriage_return, fill)| {
-            let fill = if fill == b'\n' { b'x' } else { fill };
-            let mut line = vec![fill; length];
-            if carriage_return {
-                line.push(b'\r');
-            }
-            line
-        })
-    }
-
-    fn a_file() -> impl Strategy<Value = Vec<u8>> {
-        (
-            prop_oneof![Just(&b""[..]), Just(BOM), Just(&BOM[..2]), Just(&BOM[..1])],
-            prop::collection::vec(a_line(), 0..12),
-            any::<bool>(),
-        )
-            .prop_map(|(start, lines, ends_with_newline)| {
-                let mut file = start.to_vec();
-                for (index, line) in lines.iter().enumerate() {
-                    file.extend_from_slice(line);
-                    if index + 1 < lines.len() || ends_with_newline {
-                        file.push(b'\n');
-                    }
-                }
-                file
-            })
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(150))]
 
         #[test]
         fn parts_hold_the_lines_the_line_reader_reads(
-            file in a_file(),
+            file in a_stream(),
             part_bytes in prop_oneof![Just(1_usize), Just(2), Just(3), Just(7), Just(300), Just(MAX_LINE_BYTES), Just(256 * 1024)],
         ) {
             let (lines, largest) = read_by_parts(&file, part_bytes);
-            prop_assert_eq!(lines, read_by_line_reader(&file));
+            prop_assert_eq!(lines, read_by_line_reader(&file, 8 * 1024));
             // An overlong line running past its part is never held whole.
             prop_assert!(largest <= part_bytes + 1 + MAX_LINE_BYTES + 2);
         }

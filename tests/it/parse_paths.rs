@@ -274,22 +274,19 @@ fn both_paths_hear_of_the_same_lines_in_the_same_order() {
     let figures = engine.scoped_figures(at, Span::from_hours(24));
     for (threads, chunk_bytes) in PARALLEL {
         let path = ParsePath::with_threads(threads, chunk_bytes);
-        let (other, other_counts, other_heard) = read_on(path, &feed[..]);
-        assert_eq!(counts, other_counts, "{path:?}");
-        assert_eq!(heard.0, other_heard.0, "{path:?}");
-        assert_eq!(
-            figures,
-            other.scoped_figures(at, Span::from_hours(24)),
-            "{path:?}"
-        );
-        let (other, other_counts, other_heard) = read_on(path, file.input());
-        assert_eq!(counts, other_counts, "{path:?}, from a file");
-        assert_eq!(heard.0, other_heard.0, "{path:?}, from a file");
-        assert_eq!(
-            figures,
-            other.scoped_figures(at, Span::from_hours(24)),
-            "{path:?}, from a file"
-        );
+        for (from, input) in [
+            ("a stream", FeedInput::from(&feed[..])),
+            ("a file", file.input()),
+        ] {
+            let (other, other_counts, other_heard) = read_on(path, input);
+            assert_eq!(counts, other_counts, "{path:?}, {from}");
+            assert_eq!(heard.0, other_heard.0, "{path:?}, {from}");
+            assert_eq!(
+                figures,
+                other.scoped_figures(at, Span::from_hours(24)),
+                "{path:?}, {from}"
+            );
+        }
     }
 }
 
