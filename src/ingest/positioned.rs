@@ -50,6 +50,7 @@ impl ReadAt for File {
 }
 
 /// Bytes in memory, for tests.
+#[cfg(test)]
 impl ReadAt for [u8] {
     fn read_exact_at(&self, buffer: &mut [u8], offset: u64) -> io::Result<()> {
         let start = usize::try_from(offset).map_err(|_| io::ErrorKind::UnexpectedEof)?;
