@@ -177,15 +177,9 @@ pub fn not_this_machine(address: &str) -> String {
 pub struct FeedFile(PathBuf);
 
 impl FeedFile {
+    /// The whole feed read in turn from the start.
     pub fn open(&self) -> anyhow::Result<Box<dyn BufRead>> {
-        if self.0.as_os_str() == "-" {
-            return Ok(Box::new(BufReader::with_capacity(
-                READ_BUFFER_BYTES,
-                io::stdin(),
-            )));
-        }
-        let file = File::open(&self.0).with_context(|| format!("cannot open feed file {self}"))?;
-        Ok(Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, file)))
+        Ok(self.open_input()?.into_stream())
     }
 
     /// The whole feed to read, for `report`, `handover` and `check`: a regular file's parts

@@ -32,7 +32,7 @@ impl FeedInput<'_> {
     }
 
     /// The same bytes read in turn from the start.
-    pub(crate) fn into_stream<'s>(self) -> Box<dyn BufRead + 's>
+    pub fn into_stream<'s>(self) -> Box<dyn BufRead + 's>
     where
         Self: 's,
     {
