@@ -16,7 +16,7 @@ use std::fs::File;
 use std::io;
 use std::num::NonZeroUsize;
 use std::os::unix::fs::FileExt;
-use std::sync::mpsc::{self, TryRecvError};
+use std::sync::mpsc;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::ordered::{FeedCounts, OnLine, OrderedIngest};
@@ -234,13 +234,11 @@ pub(crate) fn ingest_file_parallel(
                 }
                 let (part, read) = match parsed.try_recv() {
                     Ok(parsed) => parsed,
-                    Err(TryRecvError::Empty) => match claims.try_claim() {
+                    // Nothing parsed waiting: parse a part here rather than wait, or wait
+                    // (a helper that has gone with nothing sent fails the wait at once).
+                    Err(_) => match claims.try_claim() {
                         Some(part) => (part, read_part(part)),
                         None => parsed.recv().map_err(|_| parser_stopped())?,
-                    },
-                    Err(TryRecvError::Disconnected) => match claims.try_claim() {
-                        Some(part) => (part, read_part(part)),
-                        None => return Err(parser_stopped()),
                     },
                 };
                 let slot = usize::try_from(part - next).map_err(|_| parser_stopped())?;
