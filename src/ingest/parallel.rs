@@ -23,7 +23,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use super::ordered::{FeedCounts, OnLine, OrderedIngest};
 use crate::engine::Engine;
 use crate::feed::lines::{BOM, Line, MAX_LINE_BYTES, line_of};
-use crate::feed::parse::{Classified, classify};
+use crate::feed::parse::{Classified, classify, classify_text};
 
 /// A chunk is cut after the line that takes it past this many bytes: large enough that
 /// handing it over costs little beside parsing it, small enough to keep memory flat.
@@ -135,12 +135,22 @@ impl LineChunk {
         let mut parsed = std::mem::take(&mut self.parsed);
         parsed.clear();
         let mut number = 0_u64;
-        for line in self.lines() {
+        let mut keep = |classified| {
             number += 1;
-            match classify(line) {
-                Classified::Blank => {}
-                classified => parsed.push((number, classified)),
+            if !matches!(classified, Classified::Blank) {
+                parsed.push((number, classified));
             }
+        };
+        match std::str::from_utf8(self.bytes.get(self.from..).unwrap_or_default()) {
+            // Nearly every chunk is UTF-8 text as a whole, and then so is each of its lines
+            // (cut at ASCII bytes): one check for the chunk, not one a line (§46).
+            Ok(text) => {
+                text_lines(text).for_each(|line| keep(classify_text(line)));
+                if self.then_too_long {
+                    keep(classify(Line::TooLong));
+                }
+            }
+            Err(_) => self.lines().for_each(|line| keep(classify(line))),
         }
         self.parsed = parsed;
         self.line_count = number;
@@ -171,6 +181,23 @@ impl LineChunk {
         self.line_count = 0;
         self.parsed.clear();
     }
+}
+
+/// The lines of `text`, each without its `\n` (the last perhaps unterminated).
+fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            // At an ASCII `\n`: a character boundary.
+            Some(newline) => rest.split_at_checked(newline)?,
+            None => (rest, ""),
+        };
+        rest = after.get(1..).unwrap_or_default();
+        Some(line)
+    })
 }
 
 /// Cuts a byte stream into chunks of whole lines, as [`LineReader`](crate::feed::lines)
@@ -433,6 +460,78 @@ pub(super) mod tests {
             prop_assert_eq!(lines, expected);
             // An overlong line is never held whole.
             prop_assert!(largest <= chunk_bytes.max(BOM.len()) + 2 * (MAX_LINE_BYTES + 1) + chunk_bytes);
+        }
+    }
+
+    /// What each line is, blank lines left out: as the line reader reads and `classify`
+    /// reads them, and as parsed chunks hold them.
+    fn classified_by_line_reader(input: &[u8]) -> Vec<(u64, Classified)> {
+        let mut reader = LineReader::new(io::BufReader::new(input));
+        let mut classified = Vec::new();
+        while let Some((number, line)) = reader.next_line().expect("in memory") {
+            match classify(line) {
+                Classified::Blank => {}
+                line => classified.push((number, line)),
+            }
+        }
+        classified
+    }
+
+    fn classified_by_chunks(input: &[u8], chunk_bytes: usize) -> Vec<(u64, Classified)> {
+        let mut cutter = ChunkCutter::new(input);
+        let mut chunk = LineChunk::default();
+        let (mut classified, mut lines_before) = (Vec::new(), 0);
+        while cutter.fill(&mut chunk, chunk_bytes).expect("in memory") {
+            chunk.parse();
+            let parsed = std::mem::take(&mut chunk.parsed);
+            classified.extend(parsed.into_iter().map(|(n, line)| (lines_before + n, line)));
+            lines_before += chunk.line_count;
+            chunk.clear();
+        }
+        classified
+    }
+
+    /// Feed lines of every sort: events, refusals, blank, `\r\n`, text past ASCII, bytes
+    /// that are not UTF-8 (which send their chunk down the line-by-line check), overlong.
+    fn a_feed_line() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(br#"{"kind":"call_offered","at":"2024-07-01T11:00:04.123Z","id":"C1","line":"999","lpa":"BIR"}"#.to_vec()),
+            Just(r#"{"kind":"incident_created","at":"2024-07-01T11:00:05Z","id":"Ü–1","grade":"emergency","lpa":"Brådford"}"#.as_bytes().to_vec()),
+            Just(b"{\"kind\":\"heartbeat\",\"at\":\"2024-07-01T11:00:06Z\"}\r".to_vec()),
+            Just(b"{\"kind\":\"heartbeat\",\"at\":\"2024-07-01T11:00:07Z\",\"source\":\"\xff\"}".to_vec()),
+            Just(b"\xEF\xBB\xBF{\"kind\":\"heartbeat\",\"at\":\"2024-07-01T11:00:08Z\"}".to_vec()),
+            Just(b"\xc3".to_vec()),
+            Just(b"not json".to_vec()),
+            Just(Vec::new()),
+            Just(b" \t\r".to_vec()),
+            Just(vec![b'x'; MAX_LINE_BYTES + 1]),
+            Just(vec![b'y'; 3 * MAX_LINE_BYTES]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// A chunk checked whole as UTF-8 and one checked line by line read every line as
+        /// the line reader and `classify` do, with the same numbers.
+        #[test]
+        fn parsed_chunks_read_each_line_as_classify_does(
+            start in prop_oneof![Just(&b""[..]), Just(BOM), Just(&BOM[..2])],
+            lines in prop::collection::vec(a_feed_line(), 0..12),
+            ends_with_newline in any::<bool>(),
+            chunk_bytes in prop_oneof![Just(1_usize), Just(90), Just(300), Just(CHUNK_BYTES)],
+        ) {
+            let mut stream = start.to_vec();
+            for (index, line) in lines.iter().enumerate() {
+                stream.extend_from_slice(line);
+                if index + 1 < lines.len() || ends_with_newline {
+                    stream.push(b'\n');
+                }
+            }
+            prop_assert_eq!(
+                classified_by_chunks(&stream, chunk_bytes),
+                classified_by_line_reader(&stream)
+            );
         }
     }
 

@@ -7,11 +7,9 @@
 mod scan;
 mod staffing;
 
-use std::borrow::Cow;
-
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
-use crate::feed::lines::Line;
+use crate::feed::lines::{Line, line_of};
 use crate::model::{
     AnnouncedClock, CallLine, CallOutcome, Event, EventBody, FeedText, Grade, IncidentOutcome,
     Reject,
@@ -20,12 +18,16 @@ use crate::time::{SPEEDS, TimeError, Timestamp, parse_plausible};
 
 /// Parses one line (without its newline) into an event.
 pub fn parse_line(bytes: &[u8]) -> Result<Event, Reject> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?;
+    parse_text(std::str::from_utf8(bytes).map_err(|_| Reject::NotUtf8)?)
+}
+
+/// [`parse_line`] for a line already known to be UTF-8.
+fn parse_text(text: &str) -> Result<Event, Reject> {
     let mut fields = Fields::default();
-    if scan_simple_object(text, &mut fields).is_none() {
-        fields = scan_with_serde(text)?;
+    if scan_simple_object(text, &mut fields).is_some() {
+        return build_event(&fields);
     }
-    build_event(&mut fields)
+    build_event(&scan_with_serde(text)?.values())
 }
 
 /// Is this line empty or white space only (skipped, not counted)?
@@ -56,7 +58,23 @@ pub fn classify(line: Line<'_>) -> Classified {
     }
 }
 
-fn required_text<'a>(value: Option<Value<'a>>, name: &'static str) -> Result<Cow<'a, str>, Reject> {
+/// [`classify`] for a line whose text is already known to be UTF-8 (its chunk was checked
+/// whole), cut as [`line_of`] cuts one: a final `\r` dropped, an overlong line refused.
+pub(crate) fn classify_text(line: &str) -> Classified {
+    match line_of(line.as_bytes()) {
+        Line::Text(bytes) => match line.get(..bytes.len()) {
+            Some(text) if !is_blank(bytes) => match parse_text(text) {
+                Ok(event) => Classified::Event(event),
+                Err(reason) => Classified::Rejected(reason),
+            },
+            // Blank (a cut inside a character is not reached: `\r` is ASCII).
+            _ => classify(Line::Text(bytes)),
+        },
+        Line::TooLong => classify(Line::TooLong),
+    }
+}
+
+fn required_text<'a>(value: Option<Value<'a>>, name: &'static str) -> Result<&'a str, Reject> {
     match value {
         Some(Value::Text(text)) => Ok(text),
         Some(Value::Number(_) | Value::NotText) => Err(Reject::NotString(name)),
@@ -67,7 +85,7 @@ fn required_text<'a>(value: Option<Value<'a>>, name: &'static str) -> Result<Cow
 fn optional_text<'a>(
     value: Option<Value<'a>>,
     name: &'static str,
-) -> Result<Option<Cow<'a, str>>, Reject> {
+) -> Result<Option<&'a str>, Reject> {
     match value {
         Some(Value::Text(text)) => Ok(Some(text)),
         Some(Value::Number(_) | Value::NotText) => Err(Reject::NotString(name)),
@@ -88,19 +106,19 @@ fn optional_time(
     name: &'static str,
 ) -> Result<Option<Timestamp>, Reject> {
     optional_text(value, name)?
-        .map(|text| time_of(&text, name))
+        .map(|text| time_of(text, name))
         .transpose()
 }
 
 fn optional_line(value: Option<Value<'_>>) -> Result<Option<CallLine>, Reject> {
     optional_text(value, "line")?
-        .map(|text| CallLine::from_text(&text).ok_or(Reject::UnknownLine))
+        .map(|text| CallLine::from_text(text).ok_or(Reject::UnknownLine))
         .transpose()
 }
 
 fn optional_grade(value: Option<Value<'_>>) -> Result<Option<Grade>, Reject> {
     optional_text(value, "grade")?
-        .map(|text| Grade::from_text(&text).ok_or(Reject::UnknownGrade))
+        .map(|text| Grade::from_text(text).ok_or(Reject::UnknownGrade))
         .transpose()
 }
 
@@ -114,12 +132,12 @@ const MAX_EPOCH: f64 = 9_007_199_254_740_992.0;
 /// A heartbeat's announced clock: `speed` 0 (paused) or within [`SPEEDS`], and `epoch` a
 /// whole number (0 when absent); none without `speed`.
 fn announced_clock(
-    speed: Option<&Value<'_>>,
-    epoch: Option<&Value<'_>>,
+    speed: Option<Value<'_>>,
+    epoch: Option<Value<'_>>,
 ) -> Result<Option<AnnouncedClock>, Reject> {
     let speed = match speed {
         None => None,
-        Some(&Value::Number(speed)) if speed == 0.0 || SPEEDS.contains(&speed) => {
+        Some(Value::Number(speed)) if speed == 0.0 || SPEEDS.contains(&speed) => {
             // `-0` is a pause too, written back as 0.
             Some(speed.abs())
         }
@@ -127,7 +145,7 @@ fn announced_clock(
     };
     let epoch = match epoch {
         None => None,
-        Some(&Value::Number(epoch))
+        Some(Value::Number(epoch))
             if (0.0..=MAX_EPOCH).contains(&epoch) && epoch.fract() == 0.0 =>
         {
             // Whole and within 2^53: the conversion is exact.
@@ -146,42 +164,42 @@ fn announced_clock(
     }
 }
 
-fn build_event(fields: &mut Fields<'_>) -> Result<Event, Reject> {
-    let kind = required_text(fields.kind.take(), "kind")?;
-    let at = time_of(&required_text(fields.at.take(), "at")?, "at")?;
+fn build_event(fields: &Fields<Value<'_>>) -> Result<Event, Reject> {
+    let kind = required_text(fields.kind, "kind")?;
+    let at = time_of(required_text(fields.at, "at")?, "at")?;
     let id = |value| required_text(value, "id").map(FeedText::from);
-    let body = match kind.as_ref() {
+    let body = match kind {
         "call_offered" => EventBody::CallOffered {
-            id: id(fields.id.take())?,
-            line: optional_line(fields.line.take())?.ok_or(Reject::Missing("line"))?,
-            lpa: optional_lpa(fields.lpa.take())?,
+            id: id(fields.id)?,
+            line: optional_line(fields.line)?.ok_or(Reject::Missing("line"))?,
+            lpa: optional_lpa(fields.lpa)?,
         },
         "call_answered" | "call_abandoned" => EventBody::CallClosed {
-            id: id(fields.id.take())?,
+            id: id(fields.id)?,
             outcome: if kind == "call_answered" {
                 CallOutcome::Answered
             } else {
                 CallOutcome::Abandoned
             },
-            offered_at: optional_time(fields.offered_at.take(), "offered_at")?,
-            line: optional_line(fields.line.take())?,
-            lpa: optional_lpa(fields.lpa.take())?,
+            offered_at: optional_time(fields.offered_at, "offered_at")?,
+            line: optional_line(fields.line)?,
+            lpa: optional_lpa(fields.lpa)?,
         },
         "incident_created" => EventBody::IncidentCreated {
-            id: id(fields.id.take())?,
-            grade: optional_grade(fields.grade.take())?.ok_or(Reject::Missing("grade"))?,
-            lpa: optional_lpa(fields.lpa.take())?,
+            id: id(fields.id)?,
+            grade: optional_grade(fields.grade)?.ok_or(Reject::Missing("grade"))?,
+            lpa: optional_lpa(fields.lpa)?,
         },
         "incident_arrived" => EventBody::IncidentClosed {
-            id: id(fields.id.take())?,
+            id: id(fields.id)?,
             outcome: IncidentOutcome::Arrived,
-            created_at: optional_time(fields.created_at.take(), "created_at")?,
-            grade: optional_grade(fields.grade.take())?,
-            lpa: optional_lpa(fields.lpa.take())?,
+            created_at: optional_time(fields.created_at, "created_at")?,
+            grade: optional_grade(fields.grade)?,
+            lpa: optional_lpa(fields.lpa)?,
         },
         // The schema gives a cancellation no optional fields, so none are read.
         "incident_cancelled" => EventBody::IncidentClosed {
-            id: id(fields.id.take())?,
+            id: id(fields.id)?,
             outcome: IncidentOutcome::Cancelled,
             created_at: None,
             grade: None,
@@ -189,19 +207,13 @@ fn build_event(fields: &mut Fields<'_>) -> Result<Event, Reject> {
         },
         "heartbeat" => {
             // Checked for its type like any field of the schema, then not kept.
-            optional_text(fields.source.take(), "source")?;
+            optional_text(fields.source, "source")?;
             EventBody::Heartbeat {
-                clock: announced_clock(fields.speed.as_ref(), fields.epoch.as_ref())?,
+                clock: announced_clock(fields.speed, fields.epoch)?,
             }
         }
-        "call_ended" => EventBody::CallEnded {
-            id: id(fields.id.take())?,
-        },
-        "staffing" => staffing::body(
-            fields.line.take(),
-            fields.on_duty.as_ref(),
-            fields.available.as_ref(),
-        )?,
+        "call_ended" => EventBody::CallEnded { id: id(fields.id)? },
+        "staffing" => staffing::body(fields.line, fields.on_duty, fields.available)?,
         _ => return Err(Reject::UnknownKind),
     };
     Ok(Event { at, body })

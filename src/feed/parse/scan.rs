@@ -10,34 +10,57 @@ use serde_json::value::RawValue;
 use crate::model::Reject;
 
 /// A known field's value as scanned: a string, a number (`speed`, `epoch`, `on_duty`, `available`), or
-/// something else (its type is enough).
-#[derive(Debug)]
+/// something else (its type is enough). It only borrows, so a line's fields are dropped
+/// with no work (dropping thirteen `Cow`s cost 2.6 % of `report`'s instructions, §46).
+#[derive(Debug, Clone, Copy)]
 pub(super) enum Value<'a> {
-    Text(Cow<'a, str>),
+    Text(&'a str),
     Number(f64),
     NotText,
 }
 
-/// The schema's fields; anything else in the line is skipped while scanning.
-#[derive(Debug, Default)]
-pub(super) struct Fields<'a> {
-    pub(super) kind: Option<Value<'a>>,
-    pub(super) at: Option<Value<'a>>,
-    pub(super) id: Option<Value<'a>>,
-    pub(super) line: Option<Value<'a>>,
-    pub(super) lpa: Option<Value<'a>>,
-    pub(super) grade: Option<Value<'a>>,
-    pub(super) offered_at: Option<Value<'a>>,
-    pub(super) created_at: Option<Value<'a>>,
-    pub(super) source: Option<Value<'a>>,
-    pub(super) speed: Option<Value<'a>>,
-    pub(super) epoch: Option<Value<'a>>,
-    pub(super) on_duty: Option<Value<'a>>,
-    pub(super) available: Option<Value<'a>>,
+/// The schema's fields, each as scanned (`V`); anything else in the line is skipped while
+/// scanning. The fast path scans straight into `Fields<Value>`; `serde_json` finds
+/// [`Found`] values, which may own an unescaped string, and lends them as `Value`s.
+#[derive(Debug)]
+pub(super) struct Fields<V> {
+    pub(super) kind: Option<V>,
+    pub(super) at: Option<V>,
+    pub(super) id: Option<V>,
+    pub(super) line: Option<V>,
+    pub(super) lpa: Option<V>,
+    pub(super) grade: Option<V>,
+    pub(super) offered_at: Option<V>,
+    pub(super) created_at: Option<V>,
+    pub(super) source: Option<V>,
+    pub(super) speed: Option<V>,
+    pub(super) epoch: Option<V>,
+    pub(super) on_duty: Option<V>,
+    pub(super) available: Option<V>,
 }
 
-impl<'a> Fields<'a> {
-    fn slot(&mut self, key: &[u8]) -> Option<&mut Option<Value<'a>>> {
+impl<V> Default for Fields<V> {
+    fn default() -> Self {
+        Fields {
+            kind: None,
+            at: None,
+            id: None,
+            line: None,
+            lpa: None,
+            grade: None,
+            offered_at: None,
+            created_at: None,
+            source: None,
+            speed: None,
+            epoch: None,
+            on_duty: None,
+            available: None,
+        }
+    }
+}
+
+impl<V> Fields<V> {
+    fn slot(&mut self, key: &[u8]) -> Option<&mut Option<V>> {
         // By length, then the bytes as one fixed-size array: a few integer comparisons a
         // key, where matching the byte strings in turn called memcmp for each.
         Some(match key.len() {
@@ -161,7 +184,7 @@ fn number_end(b: &[u8], mut pos: usize) -> Option<usize> {
 /// The fields are written into `fields` (all `None` on entry), not returned: the struct is
 /// 13 values wide, and moving it out and on cost three copies a line (performance §26).
 /// On `None` they may be half filled: the caller starts again.
-pub(super) fn scan_simple_object<'a>(text: &'a str, fields: &mut Fields<'a>) -> Option<()> {
+pub(super) fn scan_simple_object<'a>(text: &'a str, fields: &mut Fields<Value<'a>>) -> Option<()> {
     let b = text.as_bytes();
     let mut pos = skip_ws(b, 0);
     if b.get(pos) != Some(&b'{') {
@@ -187,7 +210,7 @@ pub(super) fn scan_simple_object<'a>(text: &'a str, fields: &mut Fields<'a>) -> 
                 let end = plain_string_end(b, pos + 1)?;
                 // Both ends are next to ASCII quotes: char boundaries, so this cannot fail.
                 let value = text.get(pos + 1..end)?;
-                (Some(Value::Text(Cow::Borrowed(value))), end + 1)
+                (Some(Value::Text(value)), end + 1)
             }
             b'n' if b[pos..].starts_with(b"null") => (None, pos + 4),
             b't' if b[pos..].starts_with(b"true") => (Some(Value::NotText), pos + 4),
@@ -250,30 +273,73 @@ struct KnownFields<'a> {
     available: Option<&'a RawValue>,
 }
 
-fn keep(raw: Option<&RawValue>) -> Result<Option<Value<'_>>, Reject> {
-    raw.map(value_of).transpose()
+/// A known field as `serde_json` found it: as [`Value`], but a string with escapes is
+/// unescaped into a copy of its own.
+#[derive(Debug)]
+pub(super) enum Found<'a> {
+    Text(Cow<'a, str>),
+    Number(f64),
+    NotText,
+}
+
+impl Found<'_> {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Found::Text(text) => Value::Text(text),
+            &Found::Number(number) => Value::Number(number),
+            Found::NotText => Value::NotText,
+        }
+    }
+}
+
+impl Fields<Found<'_>> {
+    /// The fields found, lent as the fast path's values.
+    pub(super) fn values(&self) -> Fields<Value<'_>> {
+        fn value<'b>(found: Option<&'b Found<'_>>) -> Option<Value<'b>> {
+            found.map(Found::value)
+        }
+        Fields {
+            kind: value(self.kind.as_ref()),
+            at: value(self.at.as_ref()),
+            id: value(self.id.as_ref()),
+            line: value(self.line.as_ref()),
+            lpa: value(self.lpa.as_ref()),
+            grade: value(self.grade.as_ref()),
+            offered_at: value(self.offered_at.as_ref()),
+            created_at: value(self.created_at.as_ref()),
+            source: value(self.source.as_ref()),
+            speed: value(self.speed.as_ref()),
+            epoch: value(self.epoch.as_ref()),
+            on_duty: value(self.on_duty.as_ref()),
+            available: value(self.available.as_ref()),
+        }
+    }
+}
+
+fn keep(raw: Option<&RawValue>) -> Result<Option<Found<'_>>, Reject> {
+    raw.map(found_in).transpose()
 }
 
 /// A known field's raw JSON as scanned: a string (borrowed when it has no escapes), a
 /// number (read as the fast path reads it: one too large is infinite), or anything else
 /// (only its type matters).
-fn value_of(raw: &RawValue) -> Result<Value<'_>, Reject> {
+fn found_in(raw: &RawValue) -> Result<Found<'_>, Reject> {
     let json = raw.get();
     if json.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
-        return Ok(json.parse().map_or(Value::NotText, Value::Number));
+        return Ok(json.parse().map_or(Found::NotText, Found::Number));
     }
     if !json.starts_with('"') {
-        return Ok(Value::NotText);
+        return Ok(Found::NotText);
     }
     match serde_json::from_str::<&str>(json) {
-        Ok(text) => Ok(Value::Text(Cow::Borrowed(text))),
+        Ok(text) => Ok(Found::Text(Cow::Borrowed(text))),
         Err(_) => serde_json::from_str::<String>(json)
-            .map(|text| Value::Text(Cow::Owned(text)))
+            .map(|text| Found::Text(Cow::Owned(text)))
             .map_err(|_| Reject::NotJson),
     }
 }
 
-pub(super) fn scan_with_serde(text: &str) -> Result<Fields<'_>, Reject> {
+pub(super) fn scan_with_serde(text: &str) -> Result<Fields<Found<'_>>, Reject> {
     if !text.trim_start().starts_with('{') {
         // serde would read an array into the struct by position; the schema wants objects.
         return Err(

@@ -6,10 +6,10 @@ use crate::model::{EventBody, MAX_ON_DUTY, Reject};
 
 /// A handler count: a whole number from 0 to [`MAX_ON_DUTY`] (`7`, `7.0` and `7e0` are
 /// the same JSON number), or absent.
-fn count(value: Option<&Value<'_>>, name: &'static str) -> Result<Option<u32>, Reject> {
+fn count(value: Option<Value<'_>>, name: &'static str) -> Result<Option<u32>, Reject> {
     match value {
         None => Ok(None),
-        Some(&Value::Number(count))
+        Some(Value::Number(count))
             if count.fract() == 0.0 && (0.0..=f64::from(MAX_ON_DUTY)).contains(&count) =>
         {
             // Whole and within 0–10,000: the conversion is exact.
@@ -24,8 +24,8 @@ fn count(value: Option<&Value<'_>>, name: &'static str) -> Result<Option<u32>, R
 /// A `staffing` snapshot: `line`, `on_duty`, and `available` no more than `on_duty`.
 pub(super) fn body(
     line: Option<Value<'_>>,
-    on_duty: Option<&Value<'_>>,
-    available: Option<&Value<'_>>,
+    on_duty: Option<Value<'_>>,
+    available: Option<Value<'_>>,
 ) -> Result<EventBody, Reject> {
     let line = super::optional_line(line)?.ok_or(Reject::Missing("line"))?;
     let on_duty = count(on_duty, "on_duty")?.ok_or(Reject::Missing("on_duty"))?;
