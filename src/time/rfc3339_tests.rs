@@ -197,7 +197,53 @@ fn every_date_of_the_years_0_to_9999_counts_the_same_days() {
     }
 }
 
+/// The date and hour read last are remembered (the memo of `parse_fixed_layout`): a time
+/// of the same date and hour but with a wrong rest, or of another hour, and the first
+/// time again after them, are each read afresh.
+#[test]
+fn a_remembered_date_and_hour_never_changes_an_answer() {
+    let sequence = [
+        "2024-07-01T11:00:04.123Z",
+        "2024-07-01T11:60:04Z",
+        "2024-07-01T11:59:60Z",
+        "2024-07-01T11:00:04.123Zx",
+        "2024-07-01T11:00:04+01:00",
+        "2024-07-01T12:00:04.123Z",
+        "2024-07-01T11:00:04.123Z",
+        "2024-07-01T11;00:04Z",
+        "2024-02-30T11:00:04Z",
+        "2024-02-29T11:00:04Z",
+        "2023-02-29T11:00:04Z",
+        "2024-07-01T24:00:00Z",
+        "\0\0\0\0\0\0\0\0\0\0\0\0\0:00:00Z",
+        "2024-07-01T11:00:04.123Z",
+    ];
+    for _ in 0..2 {
+        for text in sequence {
+            assert_agrees(text.as_bytes());
+        }
+    }
+    assert_eq!(
+        parse_fixed_layout(b"2024-07-01T11:59:59Z"),
+        Some(1_719_835_199_000_000_000)
+    );
+}
+
 proptest! {
+    /// Runs of times that share a date and hour, or nearly: each agrees, read after the
+    /// one before.
+    #[test]
+    fn runs_of_nearby_times_agree_with_the_earlier_parser(
+        texts in proptest::collection::vec(
+            "2024-0[27]-(0[1-2]|29|30)T1[01]:[0-6][0-9]:[0-6][0-9](\\.[0-9]{1,3})?(Z|\\+01:00|x)",
+            1..30,
+        )
+    ) {
+        for text in texts {
+            assert_agrees(text.as_bytes());
+        }
+    }
+
     #[test]
     fn times_near_the_layout_agree_with_the_earlier_parser(
         text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,12})?(Z|z|[+-][0-9]{2}:[0-9]{2}|[+-][0-9]{4}|)"
