@@ -168,55 +168,81 @@ fn build_event(fields: &Fields<Value<'_>>) -> Result<Event, Reject> {
     let kind = required_text(fields.kind, "kind")?;
     let at = time_of(required_text(fields.at, "at")?, "at")?;
     let id = |value| required_text(value, "id").map(FeedText::from);
-    let body = match kind {
-        "call_offered" => EventBody::CallOffered {
-            id: id(fields.id)?,
-            line: optional_line(fields.line)?.ok_or(Reject::Missing("line"))?,
-            lpa: optional_lpa(fields.lpa)?,
-        },
-        "call_answered" | "call_abandoned" => EventBody::CallClosed {
-            id: id(fields.id)?,
-            outcome: if kind == "call_answered" {
-                CallOutcome::Answered
-            } else {
-                CallOutcome::Abandoned
+    // Each arm returns its event whole rather than a body wrapped after the match: the
+    // body was built on the stack and then copied in, and the copy waited on the writes
+    // that built it (a tenth of the time parsing a line, performance §46).
+    match kind {
+        "call_offered" => Ok(Event {
+            at,
+            body: EventBody::CallOffered {
+                id: id(fields.id)?,
+                line: optional_line(fields.line)?.ok_or(Reject::Missing("line"))?,
+                lpa: optional_lpa(fields.lpa)?,
             },
-            offered_at: optional_time(fields.offered_at, "offered_at")?,
-            line: optional_line(fields.line)?,
-            lpa: optional_lpa(fields.lpa)?,
-        },
-        "incident_created" => EventBody::IncidentCreated {
-            id: id(fields.id)?,
-            grade: optional_grade(fields.grade)?.ok_or(Reject::Missing("grade"))?,
-            lpa: optional_lpa(fields.lpa)?,
-        },
-        "incident_arrived" => EventBody::IncidentClosed {
-            id: id(fields.id)?,
-            outcome: IncidentOutcome::Arrived,
-            created_at: optional_time(fields.created_at, "created_at")?,
-            grade: optional_grade(fields.grade)?,
-            lpa: optional_lpa(fields.lpa)?,
-        },
+        }),
+        "call_answered" | "call_abandoned" => Ok(Event {
+            at,
+            body: EventBody::CallClosed {
+                id: id(fields.id)?,
+                outcome: if kind == "call_answered" {
+                    CallOutcome::Answered
+                } else {
+                    CallOutcome::Abandoned
+                },
+                offered_at: optional_time(fields.offered_at, "offered_at")?,
+                line: optional_line(fields.line)?,
+                lpa: optional_lpa(fields.lpa)?,
+            },
+        }),
+        "incident_created" => Ok(Event {
+            at,
+            body: EventBody::IncidentCreated {
+                id: id(fields.id)?,
+                grade: optional_grade(fields.grade)?.ok_or(Reject::Missing("grade"))?,
+                lpa: optional_lpa(fields.lpa)?,
+            },
+        }),
+        "incident_arrived" => Ok(Event {
+            at,
+            body: EventBody::IncidentClosed {
+                id: id(fields.id)?,
+                outcome: IncidentOutcome::Arrived,
+                created_at: optional_time(fields.created_at, "created_at")?,
+                grade: optional_grade(fields.grade)?,
+                lpa: optional_lpa(fields.lpa)?,
+            },
+        }),
         // The schema gives a cancellation no optional fields, so none are read.
-        "incident_cancelled" => EventBody::IncidentClosed {
-            id: id(fields.id)?,
-            outcome: IncidentOutcome::Cancelled,
-            created_at: None,
-            grade: None,
-            lpa: None,
-        },
+        "incident_cancelled" => Ok(Event {
+            at,
+            body: EventBody::IncidentClosed {
+                id: id(fields.id)?,
+                outcome: IncidentOutcome::Cancelled,
+                created_at: None,
+                grade: None,
+                lpa: None,
+            },
+        }),
         "heartbeat" => {
             // Checked for its type like any field of the schema, then not kept.
             optional_text(fields.source, "source")?;
-            EventBody::Heartbeat {
-                clock: announced_clock(fields.speed, fields.epoch)?,
-            }
+            Ok(Event {
+                at,
+                body: EventBody::Heartbeat {
+                    clock: announced_clock(fields.speed, fields.epoch)?,
+                },
+            })
         }
-        "call_ended" => EventBody::CallEnded { id: id(fields.id)? },
-        "staffing" => staffing::body(fields.line, fields.on_duty, fields.available)?,
-        _ => return Err(Reject::UnknownKind),
-    };
-    Ok(Event { at, body })
+        "call_ended" => Ok(Event {
+            at,
+            body: EventBody::CallEnded { id: id(fields.id)? },
+        }),
+        "staffing" => Ok(Event {
+            at,
+            body: staffing::body(fields.line, fields.on_duty, fields.available)?,
+        }),
+        _ => Err(Reject::UnknownKind),
+    }
 }
 
 #[cfg(test)]
