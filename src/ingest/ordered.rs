@@ -158,11 +158,22 @@ impl OrderedIngest {
             self.counts.after_at += 1;
             return;
         }
-        self.feed_time.push(
-            event.at,
-            (line_number, event),
-            &mut into_queue(&mut self.pending),
-        );
+        match self.feed_time.place_at_once(event.at) {
+            Some(placement) => queue(
+                &mut self.pending,
+                Pending {
+                    at: event.at,
+                    line_number,
+                    event,
+                    placement,
+                },
+            ),
+            None => self.feed_time.push(
+                event.at,
+                (line_number, event),
+                &mut into_queue(&mut self.pending),
+            ),
+        }
         self.apply_ready(on_line);
     }
 
