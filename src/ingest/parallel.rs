@@ -505,6 +505,8 @@ pub(super) mod tests {
             Just(b"not json".to_vec()),
             Just(Vec::new()),
             Just(b" \t\r".to_vec()),
+            Just(vec![b'z'; MAX_LINE_BYTES]),
+            Just([vec![b'z'; MAX_LINE_BYTES], b"\r".to_vec()].concat()),
             Just(vec![b'x'; MAX_LINE_BYTES + 1]),
             Just(vec![b'y'; 3 * MAX_LINE_BYTES]),
         ]

@@ -9,7 +9,7 @@ mod staffing;
 
 use scan::{Fields, Value, scan_simple_object, scan_with_serde};
 
-use crate::feed::lines::{Line, line_of};
+use crate::feed::lines::{Line, MAX_LINE_BYTES};
 use crate::model::{
     AnnouncedClock, CallLine, CallOutcome, Event, EventBody, FeedText, Grade, IncidentOutcome,
     Reject,
@@ -59,18 +59,19 @@ pub fn classify(line: Line<'_>) -> Classified {
 }
 
 /// [`classify`] for a line whose text is already known to be UTF-8 (its chunk was checked
-/// whole), cut as [`line_of`] cuts one: a final `\r` dropped, an overlong line refused.
+/// whole), cut as [`line_of`](crate::feed::lines::line_of) cuts one: a final `\r` dropped,
+/// an overlong line refused (the proptests of `ingest::parallel` hold the two alike).
 pub(crate) fn classify_text(line: &str) -> Classified {
-    match line_of(line.as_bytes()) {
-        Line::Text(bytes) => match line.get(..bytes.len()) {
-            Some(text) if !is_blank(bytes) => match parse_text(text) {
-                Ok(event) => Classified::Event(event),
-                Err(reason) => Classified::Rejected(reason),
-            },
-            // Blank (a cut inside a character is not reached: `\r` is ASCII).
-            _ => classify(Line::Text(bytes)),
-        },
-        Line::TooLong => classify(Line::TooLong),
+    let text = line.strip_suffix('\r').unwrap_or(line);
+    if text.len() > MAX_LINE_BYTES {
+        Classified::Rejected(Reject::TooLong)
+    } else if is_blank(text.as_bytes()) {
+        Classified::Blank
+    } else {
+        match parse_text(text) {
+            Ok(event) => Classified::Event(event),
+            Err(reason) => Classified::Rejected(reason),
+        }
     }
 }
 
