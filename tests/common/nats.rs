@@ -170,9 +170,24 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// Three nodes on free ports, their JetStream leader elected. A port taken between
+    /// choosing it and a node binding it kills that node: the cluster is started again on
+    /// other ports (that wait used to run out its 90 s and fail the test).
     pub fn start() -> Cluster {
+        const TRIES: usize = 5;
+        for _ in 0..TRIES {
+            if let Some(cluster) = Cluster::try_start() {
+                return cluster;
+            }
+        }
+        panic!("a 3-node cluster did not start on free ports in {TRIES} tries");
+    }
+
+    /// `None` if a node died (its port was taken meanwhile); the others are killed.
+    fn try_start() -> Option<Cluster> {
         let dir = TempDir::new("cluster");
-        let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
+        let ports = distinct_free_ports(6);
+        let ports: Vec<(u16, u16)> = ports.chunks(2).map(|pair| (pair[0], pair[1])).collect();
         let routes: Vec<String> = ports
             .iter()
             .map(|(_, route)| format!("\"nats-route://127.0.0.1:{route}\""))
@@ -200,18 +215,35 @@ impl Cluster {
             node.spawn_only();
         }
         for node in &mut nodes {
-            node.wait_ready();
+            if !node.wait_ready() {
+                return None;
+            }
         }
         let deadline = Instant::now() + READY_LIMIT;
         while !nodes.iter().any(|node| {
             node.log_text()
                 .contains("JetStream cluster new metadata leader")
         }) {
+            if nodes.iter_mut().any(NatsServer::has_died) {
+                return None;
+            }
             assert!(Instant::now() < deadline, "no JetStream leader in time");
             thread::sleep(Duration::from_millis(50));
         }
-        Cluster { nodes, _dir: dir }
+        Some(Cluster { nodes, _dir: dir })
     }
+}
+
+/// `count` ports free on 127.0.0.1 now, none the same.
+fn distinct_free_ports(count: usize) -> Vec<u16> {
+    let mut ports = Vec::with_capacity(count);
+    while ports.len() < count {
+        let port = free_port();
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    ports
 }
 
 impl NatsServer {
@@ -228,16 +260,32 @@ impl NatsServer {
         self.child = Some(child);
     }
 
-    fn wait_ready(&mut self) {
+    /// Waits until the node accepts connections; `false` if it died (a port taken).
+    fn wait_ready(&mut self) -> bool {
         let deadline = Instant::now() + READY_LIMIT;
         while Instant::now() < deadline {
+            if self.has_died() {
+                return false;
+            }
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok()
                 && self.log_text().contains("Server is ready")
             {
-                return;
+                return true;
             }
             thread::sleep(Duration::from_millis(20));
         }
         panic!("cluster node on port {} was not ready in time", self.port);
+    }
+
+    /// Whether the process has exited (it is then forgotten).
+    fn has_died(&mut self) -> bool {
+        let died = self
+            .child
+            .as_mut()
+            .is_some_and(|child| matches!(child.try_wait(), Ok(Some(_))));
+        if died {
+            self.child = None;
+        }
+        died
     }
 }
