@@ -19,18 +19,23 @@ pub(super) enum IdKey {
     Boxed(Box<Box<str>>),
 }
 
+/// Up to 16 bytes as one little-endian integer (the first byte lowest; a longer slice
+/// keeps only its last 16). Shifted in rather than copied into an array: a copy of a
+/// length known only at run time was a call to `memcpy`, and an array read back as one
+/// integer waited on the writes that filled it (performance §46).
+pub(super) fn packed_le(bytes: &[u8]) -> u128 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0, |packed, &byte| (packed << 8) | u128::from(byte))
+}
+
 impl IdKey {
     pub(crate) fn new(id: &str) -> IdKey {
         let bytes = id.as_bytes();
         match u8::try_from(bytes.len()) {
             Ok(len) if bytes.len() <= INLINE => {
-                // Shifted into one integer rather than copied into the array: a copy of a
-                // length known only here was a call to `memcpy` (performance §46).
-                let packed = bytes
-                    .iter()
-                    .rev()
-                    .fold(0_u128, |packed, &byte| (packed << 8) | u128::from(byte));
-                let inline = packed.to_le_bytes().first_chunk().copied();
+                let inline = packed_le(bytes).to_le_bytes().first_chunk().copied();
                 IdKey::Inline(len, inline.unwrap_or_default())
             }
             _ => IdKey::Boxed(Box::new(id.into())),

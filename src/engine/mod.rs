@@ -304,13 +304,7 @@ pub struct Engine {
 fn packed_code(code: &str) -> Option<u128> {
     let bytes = code.as_bytes();
     let len = u8::try_from(bytes.len()).ok().filter(|&len| len < 16)?;
-    // Shifted in rather than copied into an array and read back as one integer: that read
-    // waited on the copy's stores (most of the lookup's time).
-    let packed = bytes
-        .iter()
-        .rev()
-        .fold(0_u128, |packed, &byte| (packed << 8) | u128::from(byte));
-    Some(packed | (u128::from(len) << 120))
+    Some(id_key::packed_le(bytes) | (u128::from(len) << 120))
 }
 
 /// Area bucket: 0 for "no area", 1 + id for an area.
