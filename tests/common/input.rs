@@ -6,7 +6,10 @@
 use std::io::Cursor;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use forceboard::config::{Config, Window};
 use forceboard::ingest::FeedInput;
+use forceboard::report::{Report, compute};
+use forceboard::time::Timestamp;
 
 /// The environment variable that reads test feeds from files.
 pub const FROM_FILE_ENV: &str = "FORCEBOARD_TEST_FEED_FROM_FILE";
@@ -18,6 +21,20 @@ pub fn feed_input(bytes: Vec<u8>) -> FeedInput<'static> {
     } else {
         FeedInput::from(Cursor::new(bytes))
     }
+}
+
+/// `report` on `feed` (read by [`feed_input`]) under the default configuration, at `at`
+/// (`None`: the feed's end) over `window` (`"1h"`, `"24h"`, …).
+pub fn report_of(feed: &str, at: Option<Timestamp>, window: &str) -> Report {
+    let window = Window::parse(window).expect("test window");
+    compute(
+        feed_input(feed.as_bytes().to_vec()),
+        &Config::default(),
+        at,
+        &window,
+    )
+    .expect("in memory")
+    .expect("some accepted event")
 }
 
 /// `bytes` written to a file of their own and read from it (the file's name is removed at

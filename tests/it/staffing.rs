@@ -4,31 +4,19 @@
 
 use std::process::Command;
 
-use super::common::input::feed_input;
+use super::common::input::report_of;
 use forceboard::config::{Config, Window};
 use forceboard::engine::{Cover, Staffing};
 use forceboard::model::CallLine;
-use forceboard::report::{Report, compute};
-use forceboard::time::{Span, Timestamp, parse_rfc3339};
+
+use forceboard::time::{Span, parse_rfc3339};
 use proptest::prelude::*;
 
 const FIXTURE: &str = include_str!("../../fixtures/staffing.ndjson");
 
-fn report_at(feed: &str, at: Option<Timestamp>, window: &str) -> Report {
-    let window = Window::parse(window).expect("test window");
-    compute(
-        feed_input(feed.as_bytes().to_vec()),
-        &Config::default(),
-        at,
-        &window,
-    )
-    .expect("in memory")
-    .expect("some accepted event")
-}
-
 fn staffing_at(at: &str, line: CallLine) -> Staffing {
     let at = parse_rfc3339(&format!("2024-07-01T{at}Z")).expect("test time");
-    *report_at(FIXTURE, Some(at), "1h").staffing.get(line)
+    *report_of(FIXTURE, Some(at), "1h").staffing.get(line)
 }
 
 /// The seven figures, with the two forecasts rounded to hundredths as worked by hand.
@@ -183,7 +171,7 @@ fn eight_on_duty_is_covered_and_the_later_of_two_snapshots_at_once_counts() {
 #[test]
 fn four_on_duty_at_a_load_of_exactly_four_is_a_growing_queue() {
     // The feed's end: C01 (18:30:00) is at T − 15 min, out: 20 × 4 = 80/h, A = 4.0.
-    let report = report_at(FIXTURE, None, "1h");
+    let report = report_of(FIXTURE, None, "1h");
     assert_eq!(
         report.at,
         parse_rfc3339("2024-07-01T18:45:00Z").expect("time")
@@ -232,7 +220,7 @@ fn with_no_calls_arriving_one_handler_is_needed_until_the_handle_times_age_out()
 fn the_json_carries_the_eight_keys_on_the_force_lines_only() {
     let at = parse_rfc3339("2024-07-01T18:44:00Z").expect("time");
     let window = Window::parse("1h").expect("window");
-    let report = report_at(FIXTURE, Some(at), "1h");
+    let report = report_of(FIXTURE, Some(at), "1h");
     let json: serde_json::Value =
         serde_json::from_str(&forceboard::report::to_json(&report, &window)).expect("JSON");
     let staffing = json["calls"]["999"]["staffing"]
@@ -268,8 +256,8 @@ fn taking_the_v1_1_lines_out_changes_no_other_figure() {
     for at in ["17:29:59", "18:35:00", "18:44:00", "18:45:00"] {
         let at = parse_rfc3339(&format!("2024-07-01T{at}Z")).expect("time");
         for window in ["15m", "1h", "24h"] {
-            let with = report_at(FIXTURE, Some(at), window);
-            let without = report_at(&v1, Some(at), window);
+            let with = report_of(FIXTURE, Some(at), window);
+            let without = report_of(&v1, Some(at), window);
             assert_eq!(with.figures, without.figures, "at {at:?} over {window}");
             assert_eq!(without.staffing.line_999, Staffing::default());
         }
@@ -359,8 +347,8 @@ proptest! {
         for probe in probes {
             let at = parse_rfc3339(&time(probe)).expect("time");
             for window in ["15m", "1h"] {
-                let without = report_at(&plain, Some(at), window);
-                let with = report_at(&mixed, Some(at), window);
+                let without = report_of(&plain, Some(at), window);
+                let with = report_of(&mixed, Some(at), window);
                 prop_assert_eq!(&with.figures, &without.figures);
                 prop_assert_eq!(without.staffing.line_999, Staffing::default());
                 prop_assert_eq!(without.staffing.line_101, Staffing::default());
@@ -396,7 +384,7 @@ fn the_report_table_adds_a_staffing_section_only_for_a_feed_that_reports_staffin
     let config = Config::default();
     let window = Window::parse("1h").expect("window");
     let at = parse_rfc3339("2024-07-01T18:44:00Z").expect("time");
-    let table = report_at(FIXTURE, Some(at), "1h").render(
+    let table = report_of(FIXTURE, Some(at), "1h").render(
         &config,
         &window,
         forceboard::report::Format::Table,
@@ -417,6 +405,6 @@ fn the_report_table_adds_a_staffing_section_only_for_a_feed_that_reports_staffin
     );
     let v1 = include_str!("../../fixtures/spec-example.ndjson");
     let plain =
-        report_at(v1, None, "1h").render(&config, &window, forceboard::report::Format::Table, None);
+        report_of(v1, None, "1h").render(&config, &window, forceboard::report::Format::Table, None);
     assert!(!plain.contains("STAFFING"));
 }

@@ -8,7 +8,7 @@
 
 use std::fs::File;
 
-use super::common::input::feed_input;
+use super::common::input::{feed_input, report_of};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use forceboard::check::check;
 use forceboard::config::{Config, Window};
@@ -23,18 +23,6 @@ const DEMO: &str = include_str!("../../fixtures/demo-day.ndjson");
 fn fixture(name: &str) -> FeedInput<'static> {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     FeedInput::file(File::open(path).expect("fixture exists")).expect("fixture's length")
-}
-
-fn report_of(text: &str, window: &str) -> Report {
-    let window = Window::parse(window).expect("test window");
-    compute(
-        feed_input(text.as_bytes().to_vec()),
-        &Config::default(),
-        None,
-        &window,
-    )
-    .expect("in memory")
-    .expect("some accepted event")
 }
 
 fn json_of(report: &Report, window: &str) -> Value {
@@ -147,7 +135,7 @@ fn splitmix(state: u64) -> u64 {
 #[test]
 fn one_line_dated_2099_in_a_shuffled_demo_day_changes_nothing() {
     let mut lines = shuffled_demo(7, 120);
-    let sorted_report = report_of(&text(&stably_sorted(&lines)), "24h");
+    let sorted_report = report_of(&text(&stably_sorted(&lines)), None, "24h");
     // Before the fix, this line made 1,494 lines unmatched rejects.
     let middle = lines.len() / 3;
     let year_2099 = DateTime::parse_from_rfc3339("2099-01-01T00:00:00Z")
@@ -158,8 +146,8 @@ fn one_line_dated_2099_in_a_shuffled_demo_day_changes_nothing() {
         json!({"kind": "heartbeat", "at": "2099-01-01T00:00:00Z"}).to_string(),
     );
     lines[middle + 1] = with_at(&lines[middle + 1], year_2099);
-    let with_stray = report_of(&text(&lines), "24h");
-    let sorted_with_stray = report_of(&text(&stably_sorted(&lines)), "24h");
+    let with_stray = report_of(&text(&lines), None, "24h");
+    let sorted_with_stray = report_of(&text(&stably_sorted(&lines)), None, "24h");
     assert_eq!(with_stray.at, sorted_with_stray.at);
     assert_eq!(with_stray.figures, sorted_with_stray.figures);
     assert_eq!(
@@ -250,16 +238,13 @@ proptest! {
     ) {
         let shuffled = shuffled_demo(seed, 300);
         let (without, with) = add_strays(&shuffled, &strays);
-        let ours = report_of(&text(&with), "24h");
-        let clean = report_of(&text(&without), "24h");
+        let ours = report_of(&text(&with), None, "24h");
+        let clean = report_of(&text(&without), None, "24h");
         prop_assert_eq!(ours.at, clean.at, "the strays' file ends where the clean one does");
         // The sorted file at that time (sorted, the strays dated ahead are all at its end,
         // where eight in a row can look like the feed moving on: so T is given).
-        let window = Window::parse("24h").expect("window");
         let sorted_text = text(&stably_sorted(&with));
-        let sorted = compute(feed_input(sorted_text.as_bytes().to_vec()), &Config::default(), Some(ours.at), &window)
-            .expect("in memory")
-            .expect("events");
+        let sorted = report_of(&sorted_text, Some(ours.at), "24h");
         let mut ours_counts = ours.counts;
         let mut sorted_counts = sorted.counts;
         ours_counts.strays = 0;
@@ -268,15 +253,8 @@ proptest! {
         prop_assert_eq!(&ours.figures, &sorted.figures);
         prop_assert!(ours.counts.strays >= strays.len() as u64);
         for window in ["15m", "1h"] {
-            let window = Window::parse(window).expect("window");
-            let ours_text = text(&with);
-            let ours_at_t = compute(feed_input(ours_text.as_bytes().to_vec()), &Config::default(), None, &window)
-                .expect("in memory")
-                .expect("events");
-            let sorted_at_t =
-                compute(feed_input(sorted_text.as_bytes().to_vec()), &Config::default(), Some(ours.at), &window)
-                    .expect("in memory")
-                    .expect("events");
+            let ours_at_t = report_of(&text(&with), None, window);
+            let sorted_at_t = report_of(&sorted_text, Some(ours.at), window);
             prop_assert_eq!(ours_at_t.figures, sorted_at_t.figures);
         }
     }
