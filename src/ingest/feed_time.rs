@@ -119,23 +119,17 @@ impl<T> FeedTime<T> {
         item: T,
         admit: &mut impl FnMut(Timestamp, T, Placement),
     ) {
-        self.read = self.read.wrapping_add(1);
         match self.now {
             Some(now) if at <= now + self.horizon => {
-                self.end_run();
-                if at < now - self.horizon {
-                    admit(at, item, Placement::Behind);
-                } else {
-                    if at > now {
-                        self.now = Some(at);
-                        // Held lines it brings within reach are older in the file than this one.
-                        self.release_caught_up(admit);
-                    }
-                    self.note_in_order(at);
-                    admit(at, item, Placement::InOrder);
+                let placement = self.place_near(at, now);
+                if self.now != Some(now) {
+                    // Held lines it brings within reach are older in the file than this one.
+                    self.release_caught_up(admit);
                 }
+                admit(at, item, placement);
             }
             _ => {
+                self.read = self.read.wrapping_add(1);
                 // A run is lines close to one another: far-ahead lines scattered over the
                 // years are strays, not a feed that moved on.
                 // (The file's first lines only establish its time: any eight will do.)
@@ -171,17 +165,24 @@ impl<T> FeedTime<T> {
         if !self.held.is_empty() || at > now + self.horizon {
             return None;
         }
-        // What `push` does for such a line; with nothing held, nothing is let go with it.
+        // With nothing held, nothing is let go with it.
+        Some(self.place_near(at, now))
+    }
+
+    /// Places a line dated no more than the horizon after the feed's time `now`: behind, or
+    /// in order, the feed's time moving on to it if later. Whoever calls this lets go any
+    /// held line the new time brings within reach.
+    fn place_near(&mut self, at: Timestamp, now: Timestamp) -> Placement {
         self.read = self.read.wrapping_add(1);
         self.end_run();
         if at < now - self.horizon {
-            return Some(Placement::Behind);
+            return Placement::Behind;
         }
         if at > now {
             self.now = Some(at);
         }
         self.note_in_order(at);
-        Some(Placement::InOrder)
+        Placement::InOrder
     }
 
     /// Lets every held line go at the end of the file of `lines` lines: the latest clusters,
